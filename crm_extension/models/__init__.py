@@ -1,0 +1,5 @@
+from . import crm_customer_class
+from . import crm_contact_role
+from . import res_partner
+from . import crm_lead_contact_role
+from . import crm_lead

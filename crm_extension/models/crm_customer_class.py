@@ -1,0 +1,219 @@
+from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
+
+# Field types a required-field template may not name: a boolean is never "missing".
+UNSUPPORTED_REQUIRED_TYPES = ("boolean",)
+
+
+class CrmCustomerClass(models.Model):
+    """A class of customers (客户主类 and its sub-classes).
+
+    Classes form a tree: the roots are the main classes (Individual retail,
+    Supplier, ...), their children the classes a customer is put in. A class
+    defines which partner fields its customers and their contact persons must
+    have filled in.
+    """
+
+    _name = "crm.customer.class"
+    _description = "Customer Class"
+    _parent_store = True
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(help="Short unique code, used in imports and reports.")
+    parent_id = fields.Many2one(
+        "crm.customer.class",
+        string="Parent Class",
+        index=True,
+        ondelete="restrict",
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("crm.customer.class", "parent_id", string="Sub-classes")
+    main_class_id = fields.Many2one(
+        "crm.customer.class",
+        string="Main Class",
+        compute="_compute_main_class_id",
+        store=True,
+        index=True,
+        recursive=True,
+        help="The root of this class's tree.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    description = fields.Text(
+        string="Definition",
+        translate=True,
+        help="The standard a customer must meet to belong to this class.",
+    )
+    required_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "crm_customer_class_required_field_rel",
+        "class_id",
+        "field_id",
+        string="Required Customer Fields",
+        domain=[
+            ("model", "=", "res.partner"),
+            ("store", "=", True),
+            ("ttype", "not in", UNSUPPORTED_REQUIRED_TYPES),
+        ],
+        help="Fields every customer of this class must have filled in.",
+    )
+    contact_required_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "crm_customer_class_contact_required_field_rel",
+        "class_id",
+        "field_id",
+        string="Required Contact Fields",
+        domain=[
+            ("model", "=", "res.partner"),
+            ("store", "=", True),
+            ("ttype", "not in", UNSUPPORTED_REQUIRED_TYPES),
+        ],
+        help="Fields every contact person of a customer of this class must have "
+        "filled in.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to share the class between companies.",
+    )
+    partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
+
+    @api.depends("parent_id.main_class_id")
+    def _compute_main_class_id(self):
+        for customer_class in self:
+            customer_class.main_class_id = (
+                customer_class.parent_id.main_class_id or customer_class
+            )
+
+    @api.depends("name", "parent_id.name")
+    def _compute_display_name(self):
+        for customer_class in self:
+            names = []
+            current = customer_class
+            while current:
+                names.append(current.name or "")
+                current = current.parent_id
+            customer_class.display_name = " / ".join(reversed(names))
+
+    def _compute_partner_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("customer_class_id", "in", self.ids)],
+                ["customer_class_id"],
+                ["__count"],
+            )
+        )
+        for customer_class in self:
+            customer_class.partner_count = counts.get(customer_class, 0)
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(
+                self.env._("A customer class cannot be its own ancestor.")
+            )
+
+    @api.constrains("code", "company_id")
+    def _check_code_unique(self):
+        for customer_class in self.filtered("code"):
+            duplicate = self.with_context(active_test=False).search_count(
+                [
+                    ("id", "!=", customer_class.id),
+                    ("code", "=", customer_class.code),
+                    ("company_id", "in", [customer_class.company_id.id, False]),
+                ],
+                limit=1,
+            )
+            if duplicate:
+                raise ValidationError(
+                    self.env._(
+                        "The code %(code)s is already used by another customer class.",
+                        code=customer_class.code,
+                    )
+                )
+
+    @api.constrains("name", "parent_id", "company_id")
+    def _check_name_unique(self):
+        # Sibling classes must not overlap: two classes of the same name under the
+        # same parent would split the same customers in two.
+        for customer_class in self:
+            siblings = self.with_context(active_test=False).search(
+                [
+                    ("id", "!=", customer_class.id),
+                    ("parent_id", "=", customer_class.parent_id.id),
+                    ("company_id", "in", [customer_class.company_id.id, False]),
+                ]
+            )
+            if customer_class.name in siblings.mapped("name"):
+                raise ValidationError(
+                    self.env._(
+                        "A customer class named %(name)s already exists at this "
+                        "level.",
+                        name=customer_class.name,
+                    )
+                )
+
+    @api.constrains("required_field_ids", "contact_required_field_ids")
+    def _check_required_fields(self):
+        for customer_class in self:
+            fields_ = (
+                customer_class.required_field_ids
+                | customer_class.contact_required_field_ids
+            )
+            wrong = fields_.filtered(
+                lambda f: f.model != "res.partner"
+                or not f.store
+                or f.ttype in UNSUPPORTED_REQUIRED_TYPES
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "These fields cannot be required by a customer class: "
+                        "%(fields)s. Choose stored contact fields that are not "
+                        "checkboxes.",
+                        fields=", ".join(wrong.mapped("field_description")),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        classes = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return classes
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"required_field_ids", "contact_required_field_ids", "active"} & vals.keys():
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    @api.model
+    @tools.ormcache()
+    def _get_required_field_names(self):
+        """Names of all partner fields some class requires (cached).
+
+        A partner write that touches none of these, nor the class or the parent,
+        cannot break a template: the write path skips the check entirely.
+        """
+        classes = self.sudo().with_context(active_test=False).search([])
+        return frozenset(
+            (classes.required_field_ids | classes.contact_required_field_ids).mapped(
+                "name"
+            )
+        )
+
+    def action_view_partners(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.res_partner_action_customer"
+        )
+        action["domain"] = [("customer_class_id", "child_of", self.id)]
+        action["context"] = {"default_customer_class_id": self.id}
+        return action

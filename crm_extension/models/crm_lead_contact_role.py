@@ -1,0 +1,115 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import primary_count
+
+
+class CrmLeadContactRole(models.Model):
+    """A member of an opportunity's buying committee."""
+
+    _name = "crm.lead.contact.role"
+    _description = "Buying Committee Member"
+    _order = "lead_id, is_primary desc, sequence, id"
+    _rec_name = "partner_id"
+
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    role_id = fields.Many2one(
+        "crm.contact.role",
+        string="Role",
+        required=True,
+        ondelete="restrict",
+        compute="_compute_role_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    stance = fields.Selection(
+        [("support", "Support"), ("neutral", "Neutral"), ("oppose", "Oppose")],
+        required=True,
+        default="neutral",
+    )
+    influence = fields.Selection(
+        [("high", "High"), ("medium", "Medium"), ("low", "Low")],
+        required=True,
+        default="medium",
+    )
+    is_primary = fields.Boolean(string="Primary")
+    note = fields.Char()
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        related="lead_id.company_id", store=True, index="btree_not_null"
+    )
+    function = fields.Char(related="partner_id.function")
+    phone = fields.Char(related="partner_id.phone")
+    email = fields.Char(related="partner_id.email")
+    is_decision_maker = fields.Boolean(related="role_id.is_decision_maker")
+    is_opponent = fields.Boolean(
+        compute="_compute_is_opponent",
+        help="The role is an opponent role or the contact opposes the deal.",
+    )
+
+    _sql_constraints = [
+        (
+            "lead_partner_uniq",
+            "unique(lead_id, partner_id)",
+            "A contact can be in an opportunity's buying committee only once.",
+        ),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_role_id(self):
+        for line in self:
+            if line.partner_id.contact_role_id and not line.role_id:
+                line.role_id = line.partner_id.contact_role_id
+
+    @api.depends("role_id.is_opponent", "stance")
+    def _compute_is_opponent(self):
+        for line in self:
+            line.is_opponent = line.role_id.is_opponent or line.stance == "oppose"
+
+    @api.constrains("is_primary", "lead_id")
+    def _check_single_primary(self):
+        leads = self.filtered("is_primary").lead_id
+        for lead in leads:
+            lines = [{"is_primary": line.is_primary} for line in lead.contact_role_ids]
+            if primary_count(lines) > 1:
+                raise ValidationError(
+                    self.env._(
+                        "The opportunity %(lead)s can have only one primary contact.",
+                        lead=lead.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.filtered("is_primary")._unset_other_primaries()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("is_primary"):
+            self._unset_other_primaries()
+        return res
+
+    def _unset_other_primaries(self):
+        """Making a member primary takes the mark from the lead's previous one."""
+        if len(self.lead_id) != len(self):
+            # Several new primaries on one lead: let the constraint report it.
+            return
+        others = self.lead_id.contact_role_ids.filtered("is_primary") - self
+        if others:
+            others.write({"is_primary": False})
