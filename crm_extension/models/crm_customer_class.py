@@ -52,6 +52,7 @@ class CrmCustomerClass(models.Model):
         "class_id",
         "field_id",
         string="Required Customer Fields",
+        groups="sales_team.group_sale_manager",
         domain=[
             ("model", "=", "res.partner"),
             ("store", "=", True),
@@ -65,6 +66,7 @@ class CrmCustomerClass(models.Model):
         "class_id",
         "field_id",
         string="Required Contact Fields",
+        groups="sales_team.group_sale_manager",
         domain=[
             ("model", "=", "res.partner"),
             ("store", "=", True),

@@ -66,7 +66,7 @@ class CrmLead(models.Model):
             lead.opponent_names = (
                 ", ".join(
                     lead.contact_role_ids.filtered("is_opponent").partner_id.mapped(
-                        "display_name"
+                        "name"
                     )
                 )
                 if is_open and lead.has_opponent
@@ -78,7 +78,7 @@ class CrmLead(models.Model):
             partner_name, is_company=is_company, parent_id=parent_id
         )
         # The customer keeps the source the lead came from.
-        if self.source_id and not parent_id:
+        if self.source_id:
             values["source_id"] = self.source_id.id
         return values
 

@@ -61,14 +61,6 @@ class CrmLeadContactRole(models.Model):
         help="The role is an opponent role or the contact opposes the deal.",
     )
 
-    _sql_constraints = [
-        (
-            "lead_partner_uniq",
-            "unique(lead_id, partner_id)",
-            "A contact can be in an opportunity's buying committee only once.",
-        ),
-    ]
-
     @api.depends("partner_id")
     def _compute_role_id(self):
         for line in self:
@@ -93,23 +85,37 @@ class CrmLeadContactRole(models.Model):
                     )
                 )
 
+    @api.constrains("partner_id", "lead_id")
+    def _check_partner_once(self):
+        for lead in self.lead_id:
+            partners = lead.contact_role_ids.partner_id
+            if len(partners) != len(lead.contact_role_ids):
+                raise ValidationError(
+                    self.env._(
+                        "A contact can be in the buying committee of %(lead)s only "
+                        "once.",
+                        lead=lead.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.filtered("is_primary")._unset_other_primaries()
-        return lines
+        lead_ids = [
+            vals["lead_id"] for vals in vals_list if vals.get("is_primary") and vals.get("lead_id")
+        ]
+        self._unset_primaries(self.env["crm.lead"].browse(lead_ids))
+        return super().create(vals_list)
 
     def write(self, vals):
-        res = super().write(vals)
         if vals.get("is_primary"):
-            self._unset_other_primaries()
-        return res
+            leads = self.env["crm.lead"].browse(vals.get("lead_id")) or self.lead_id
+            self._unset_primaries(leads, keep=self)
+        return super().write(vals)
 
-    def _unset_other_primaries(self):
+    def _unset_primaries(self, leads, keep=None):
         """Making a member primary takes the mark from the lead's previous one."""
-        if len(self.lead_id) != len(self):
-            # Several new primaries on one lead: let the constraint report it.
-            return
-        others = self.lead_id.contact_role_ids.filtered("is_primary") - self
-        if others:
-            others.write({"is_primary": False})
+        previous = leads.contact_role_ids.filtered("is_primary")
+        if keep:
+            previous -= keep
+        if previous:
+            previous.write({"is_primary": False})

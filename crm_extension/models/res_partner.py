@@ -177,10 +177,12 @@ class ResPartner(models.Model):
         for partner in self:
             names = []
             classes = self.env["crm.customer.class"]
-            if partner.customer_class_id:
-                classes |= partner.customer_class_id
-                names += partner.customer_class_id.required_field_ids.mapped("name")
-            company_class = partner.commercial_partner_id.customer_class_id
+            # The templates are configuration: read them whatever the user's rights.
+            own_class = partner.customer_class_id.sudo()
+            if own_class:
+                classes |= own_class
+                names += own_class.required_field_ids.mapped("name")
+            company_class = partner.commercial_partner_id.customer_class_id.sudo()
             if (
                 partner.parent_id
                 and not partner.is_company
@@ -206,7 +208,7 @@ class ResPartner(models.Model):
                 self.env._(
                     "%(partner)s (%(classes)s) is missing: %(fields)s",
                     partner=partner.display_name or partner.name or "",
-                    classes=", ".join(classes.mapped("display_name")),
+                    classes=", ".join(classes.with_env(self.env).mapped("display_name")),
                     fields=", ".join(labels),
                 )
             )
@@ -238,6 +240,12 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._check_restricted_values(vals)
+        if vals and vals.keys() <= {"credit_rating"} and not self.env.su:
+            # Accountants may set the credit rating of customers they can only
+            # read: the rating is theirs to give (checked above), the rest of
+            # the customer is not.
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
         res = super().write(vals)
         if self._class_check_needed(vals):
             self._check_class_required_fields()

@@ -1,0 +1,91 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("crm_extension_classify_customer_tour", {
+    steps: () => [
+        {
+            content: "Open the customer profile tab",
+            trigger: ".o_notebook .nav-link:contains('Customer Profile')",
+            run: "click",
+        },
+        {
+            content: "Choose a customer class",
+            trigger: ".o_field_widget[name=customer_class_id] input",
+            run: "edit Tour Key",
+        },
+        {
+            content: "Pick the class that requires a website",
+            trigger: ".o-autocomplete--dropdown-item a:contains('Tour Key Account')",
+            run: "click",
+        },
+        {
+            content: "Mark the customer as important",
+            trigger: ".o_field_widget[name=importance] input[data-value=a]",
+            run: "click",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save:enabled",
+            run: "click",
+        },
+        {
+            content: "The class's template refuses the save and names the missing field",
+            trigger: ".modal:contains('Website')",
+        },
+        {
+            content: "Close the error",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Fill in the website",
+            trigger: ".o_field_widget[name=website] input",
+            run: "edit tour.example.com",
+        },
+        ...stepUtils.saveForm(),
+    ],
+});
+
+registry.category("web_tour.tours").add("crm_extension_buying_committee_tour", {
+    steps: () => [
+        {
+            content: "The opportunity warns that no decision maker is known",
+            trigger: ".alert-warning:contains('No decision maker')",
+        },
+        {
+            content: "Open the buying committee tab",
+            trigger: ".o_notebook .nav-link:contains('Buying Committee')",
+            run: "click",
+        },
+        {
+            content: "Add a committee member",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "Choose the contact",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=partner_id] input",
+            run: "edit Tour Decision",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Tour Decision Maker')",
+            run: "click",
+        },
+        {
+            content: "Give the contact the decision maker role",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=role_id] input",
+            run: "edit Decision",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Decision maker')",
+            run: "click",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "The warning is gone",
+            trigger: ".o_form_view:not(:has(.alert-warning))",
+        },
+    ],
+});

@@ -1,0 +1,131 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class CrmExtensionCase(TransactionCase):
+    """Users of every role in the access matrix and a small classified customer base.
+
+    Nothing here relies on demo data: the shipped classes and roles are data files of
+    the module, everything else is made below.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.salesman = new_test_user(
+            cls.env,
+            login="ext_salesman",
+            name="Sally Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesman_2 = new_test_user(
+            cls.env,
+            login="ext_salesman_2",
+            name="Sam Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesman_all = new_test_user(
+            cls.env,
+            login="ext_salesman_all",
+            name="Alice All Documents",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="ext_sales_manager",
+            name="Mandy Manager",
+            groups="sales_team.group_sale_manager",
+        )
+        cls.complaint_officer = new_test_user(
+            cls.env,
+            login="ext_complaint_officer",
+            name="Olivia Officer",
+            groups="crm_extension.group_complaint_user",
+        )
+        cls.complaint_manager = new_test_user(
+            cls.env,
+            login="ext_complaint_manager",
+            name="Carl Complaint Manager",
+            groups="crm_extension.group_complaint_manager",
+        )
+        cls.accountant = new_test_user(
+            cls.env,
+            login="ext_accountant",
+            name="Bill Billing",
+            groups="account.group_account_invoice",
+        )
+        cls.portal_user = new_test_user(
+            cls.env, login="ext_portal", name="Pete Portal", groups="base.group_portal"
+        )
+
+        cls.class_model = cls.env["crm.customer.class"]
+        cls.class_retail = cls.env.ref("crm_extension.customer_class_retail")
+        cls.class_vip = cls.env.ref("crm_extension.customer_class_retail_vip")
+        cls.class_normal = cls.env.ref("crm_extension.customer_class_retail_normal")
+        cls.class_partner = cls.env.ref("crm_extension.customer_class_partner")
+        cls.class_counter = cls.env.ref("crm_extension.customer_class_partner_counter")
+        cls.field = {
+            name: cls.env["ir.model.fields"]._get("res.partner", name)
+            for name in ("phone", "email", "vat", "function", "mobile", "website")
+        }
+        # A class of our own, so the tests do not depend on the shipped templates.
+        cls.class_key_account = cls.class_model.create(
+            {
+                "name": "Key account",
+                "code": "TEST_KEY",
+                "parent_id": cls.class_partner.id,
+                "required_field_ids": [
+                    Command.set([cls.field["phone"].id, cls.field["email"].id])
+                ],
+                "contact_required_field_ids": [Command.set([cls.field["mobile"].id])],
+            }
+        )
+
+        cls.role_dm = cls.env.ref("crm_extension.contact_role_decision_maker")
+        cls.role_insider = cls.env.ref("crm_extension.contact_role_insider")
+        cls.role_influencer = cls.env.ref("crm_extension.contact_role_influencer")
+        cls.role_opponent = cls.env.ref("crm_extension.contact_role_opponent")
+
+        Partner = cls.env["res.partner"]
+        cls.customer = Partner.create(
+            {
+                "name": "Hangzhou West Lake Trading Co., Ltd.",
+                "is_company": True,
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.contact_boss = Partner.create(
+            {"name": "Zhao Lei", "parent_id": cls.customer.id, "function": "CEO"}
+        )
+        cls.contact_it = Partner.create(
+            {"name": "Qian Hong", "parent_id": cls.customer.id, "function": "CIO"}
+        )
+        cls.contact_buyer = Partner.create(
+            {"name": "Sun Li", "parent_id": cls.customer.id, "function": "Buyer"}
+        )
+        cls.other_customer = Partner.create(
+            {"name": "Other Salesman's Customer", "is_company": True,
+             "user_id": cls.salesman_2.id}
+        )
+        cls.opportunity = cls.env["crm.lead"].create(
+            {
+                "name": "West Lake: warehouse system",
+                "type": "opportunity",
+                "partner_id": cls.customer.id,
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.other_opportunity = cls.env["crm.lead"].create(
+            {
+                "name": "Other salesman's deal",
+                "type": "opportunity",
+                "partner_id": cls.other_customer.id,
+                "user_id": cls.salesman_2.id,
+            }
+        )
+        # Close the creation of the records above, as a committed transaction
+        # would: later changes to them are tracked like any user's edit.
+        cls.env.flush_all()
+        cls.cr.flush()

@@ -1,0 +1,148 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestBuyingCommittee(CrmExtensionCase):
+    def test_shipped_roles(self):
+        self.assertTrue(self.role_dm.is_decision_maker)
+        self.assertTrue(self.role_opponent.is_opponent)
+        self.assertFalse(self.role_insider.is_decision_maker or self.role_insider.is_opponent)
+        self.assertEqual(self.role_influencer.name, "Influencer")
+
+    def test_committee_flags_and_warnings(self):
+        lead = self.opportunity.with_user(self.salesman)
+        self.assertTrue(lead.show_no_decision_maker_warning)
+        self.assertFalse(lead.opponent_names)
+        with Form(lead) as form:
+            with form.contact_role_ids.new() as line:
+                line.partner_id = self.contact_it
+                line.role_id = self.role_insider
+                line.stance = "support"
+        self.assertFalse(lead.has_decision_maker)
+        self.assertTrue(lead.show_no_decision_maker_warning)
+        with Form(lead) as form:
+            with form.contact_role_ids.new() as line:
+                line.partner_id = self.contact_boss
+                line.role_id = self.role_dm
+                line.influence = "high"
+        self.assertTrue(lead.has_decision_maker)
+        self.assertFalse(lead.show_no_decision_maker_warning)
+        self.assertFalse(lead.has_opponent)
+        # An opponent role, or a member who opposes, raises the opponent warning.
+        with Form(lead) as form:
+            with form.contact_role_ids.new() as line:
+                line.partner_id = self.contact_buyer
+                line.role_id = self.role_influencer
+                line.stance = "oppose"
+        self.assertTrue(lead.has_opponent)
+        self.assertEqual(lead.opponent_names, "Sun Li")
+        self.assertIn(
+            lead, self.env["crm.lead"].search([("has_opponent", "=", True)])
+        )
+        # Stored flags follow a role's change of meaning.
+        self.role_insider.sudo().is_decision_maker = True
+        lead.contact_role_ids.filtered(lambda l: l.role_id == self.role_dm).unlink()
+        self.assertTrue(lead.has_decision_maker)
+        # Won opportunities no longer warn.
+        lead.sudo().action_set_won()
+        self.assertFalse(lead.show_no_decision_maker_warning)
+        self.assertFalse(lead.opponent_names)
+
+    def test_role_defaults_from_contact(self):
+        self.contact_boss.contact_role_id = self.role_dm
+        line = self.env["crm.lead.contact.role"].with_user(self.salesman).create(
+            {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id}
+        )
+        self.assertEqual(line.role_id, self.role_dm)
+
+    def test_one_primary_per_lead(self):
+        Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
+        first = Line.create(
+            {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id,
+             "role_id": self.role_dm.id, "is_primary": True}
+        )
+        second = Line.create(
+            {"lead_id": self.opportunity.id, "partner_id": self.contact_it.id,
+             "role_id": self.role_insider.id}
+        )
+        second.is_primary = True
+        self.assertFalse(first.is_primary)
+        self.assertEqual(
+            self.opportunity.contact_role_ids.filtered("is_primary"), second
+        )
+        lead = self.env["crm.lead"].with_user(self.salesman).create(
+            {"name": "Two primaries", "type": "opportunity", "user_id": self.salesman.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "only one primary"):
+            Line.create(
+                [
+                    {"lead_id": lead.id, "partner_id": self.contact_boss.id,
+                     "role_id": self.role_dm.id, "is_primary": True},
+                    {"lead_id": lead.id, "partner_id": self.contact_it.id,
+                     "role_id": self.role_dm.id, "is_primary": True},
+                ]
+            )
+
+    def test_contact_once_per_lead(self):
+        Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
+        Line.create(
+            {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id,
+             "role_id": self.role_dm.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "only once"), \
+                self.env.cr.savepoint():
+            Line.create(
+                {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id,
+                 "role_id": self.role_influencer.id}
+            )
+        self.opportunity.invalidate_recordset()
+        self.assertEqual(len(self.opportunity.contact_role_ids), 1)
+
+    def test_conversion_keeps_source_and_committee(self):
+        source = self.env.ref("crm_extension.utm_source_inbound_call")
+        lead = self.env["crm.lead"].with_user(self.salesman).create(
+            {"name": "Inbound: Mr Feng", "type": "lead", "contact_name": "Feng Tao",
+             "partner_name": "Feng Industrial Co., Ltd.", "source_id": source.id,
+             "user_id": self.salesman.id,
+             "contact_role_ids": [(0, 0, {"partner_id": self.contact_it.id,
+                                          "role_id": self.role_insider.id})]}
+        )
+        wizard = Form(
+            self.env["crm.lead2opportunity.partner"].with_user(self.salesman).with_context(
+                active_model="crm.lead", active_id=lead.id, active_ids=lead.ids
+            )
+        )
+        wizard.name = "convert"
+        wizard.action = "create"
+        wizard.save().action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertTrue(lead.partner_id)
+        self.assertEqual(lead.partner_id.source_id, source)
+        self.assertEqual(lead.partner_id.commercial_partner_id.source_id, source)
+        self.assertEqual(lead.contact_role_ids.partner_id, self.contact_it)
+
+    def test_merge_moves_committee(self):
+        lead_a = self.opportunity
+        lead_b = self.env["crm.lead"].create(
+            {"name": "West Lake: second request", "type": "opportunity",
+             "partner_id": self.customer.id, "user_id": self.salesman.id}
+        )
+        Line = self.env["crm.lead.contact.role"]
+        Line.create({"lead_id": lead_a.id, "partner_id": self.contact_boss.id,
+                     "role_id": self.role_dm.id, "is_primary": True})
+        Line.create({"lead_id": lead_b.id, "partner_id": self.contact_boss.id,
+                     "role_id": self.role_influencer.id, "is_primary": True})
+        Line.create({"lead_id": lead_b.id, "partner_id": self.contact_buyer.id,
+                     "role_id": self.role_opponent.id})
+        merged = (lead_a | lead_b).with_user(self.salesman).merge_opportunity(
+            auto_unlink=True
+        )
+        self.assertEqual(
+            set(merged.contact_role_ids.partner_id.ids),
+            {self.contact_boss.id, self.contact_buyer.id},
+        )
+        self.assertEqual(len(merged.contact_role_ids.filtered("is_primary")), 1)
+        self.assertTrue(merged.has_decision_maker and merged.has_opponent)

@@ -1,0 +1,103 @@
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerClass(CrmExtensionCase):
+    def test_shipped_main_class_template(self):
+        """The main-class template of the SPEC ships, with its sub-classes."""
+        classes = self.class_model.with_user(self.salesman).search([])
+        main = classes.filtered(lambda c: not c.parent_id)
+        self.assertTrue(
+            {"Individual retail", "Supplier", "Competitor", "Partner", "Other"}
+            <= set(main.mapped("name"))
+        )
+        self.assertEqual(
+            set(self.class_retail.child_ids.mapped("name")), {"Normal", "VIP"}
+        )
+        other = self.env.ref("crm_extension.customer_class_other")
+        self.assertEqual(
+            set(other.child_ids.mapped("name")), {"Bank/Tax", "Hotel/Travel", "Media"}
+        )
+        self.assertEqual(
+            set(self.class_partner.child_ids.mapped("name")),
+            {"Store counter", "Cooperation partner", "Key account"},
+        )
+
+    def test_display_name_and_main_class(self):
+        self.assertEqual(self.class_vip.display_name, "Individual retail / VIP")
+        self.assertEqual(self.class_vip.main_class_id, self.class_retail)
+        self.assertEqual(self.class_retail.main_class_id, self.class_retail)
+        self.customer.customer_class_id = self.class_counter
+        self.assertEqual(self.customer.customer_main_class_id, self.class_partner)
+
+    def test_no_cycle(self):
+        with self.assertRaisesRegex(UserError, "Recursion|own ancestor"):
+            self.class_retail.with_user(self.sales_manager).parent_id = self.class_vip
+
+    def test_code_unique(self):
+        with self.assertRaisesRegex(ValidationError, "RETAIL_VIP"):
+            self.class_model.with_user(self.sales_manager).create(
+                {"name": "Gold", "code": "RETAIL_VIP", "parent_id": self.class_retail.id}
+            )
+
+    def test_siblings_do_not_overlap(self):
+        with self.assertRaisesRegex(ValidationError, "VIP"):
+            self.class_model.with_user(self.sales_manager).create(
+                {"name": "VIP", "parent_id": self.class_retail.id}
+            )
+        # The same name elsewhere in the tree is another class.
+        other = self.class_model.with_user(self.sales_manager).create(
+            {"name": "VIP", "parent_id": self.class_partner.id}
+        )
+        self.assertEqual(other.display_name, "Partner / VIP")
+
+    def test_required_fields_must_be_partner_fields(self):
+        lead_name = self.env["ir.model.fields"]._get("crm.lead", "name")
+        is_company = self.env["ir.model.fields"]._get("res.partner", "is_company")
+        for wrong in (lead_name, is_company):
+            with self.assertRaises(ValidationError):
+                self.class_vip.with_user(self.sales_manager).write(
+                    {"required_field_ids": [(4, wrong.id)]}
+                )
+
+    def test_only_sales_administrators_configure_classes(self):
+        for user in (self.salesman, self.salesman_all, self.complaint_officer,
+                     self.accountant):
+            with self.assertRaises(AccessError):
+                self.class_model.with_user(user).create({"name": "Mine"})
+            with self.assertRaises(AccessError):
+                self.class_vip.with_user(user).write({"name": "Gold"})
+        with self.assertRaises(AccessError):
+            self.class_model.with_user(self.portal_user).search([])
+        form = Form(self.class_model.with_user(self.sales_manager))
+        form.name = "Distributor"
+        form.parent_id = self.class_partner
+        new_class = form.save()
+        self.assertEqual(new_class.display_name, "Partner / Distributor")
+
+    def test_partner_count_and_button(self):
+        counted = self.class_model.create(
+            {"name": "Counted", "parent_id": self.class_partner.id}
+        )
+        self.assertEqual(counted.partner_count, 0)
+        self.customer.customer_class_id = counted
+        counted.invalidate_recordset(["partner_count"])
+        self.assertEqual(counted.partner_count, 1)
+        action = self.class_partner.with_user(self.sales_manager).action_view_partners()
+        partners = self.env["res.partner"].search(action["domain"])
+        self.assertIn(self.customer, partners)
+
+    def test_multi_company_classes(self):
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        class_b = self.class_model.create({"name": "B only", "company_id": company_b.id})
+        visible = self.class_model.with_user(self.salesman).search([])
+        self.assertNotIn(class_b, visible)
+        self.assertIn(self.class_vip, visible)
+        self.salesman.write({"company_ids": [(4, company_b.id)]})
+        visible = self.class_model.with_user(self.salesman).with_context(
+            allowed_company_ids=[self.company.id, company_b.id]
+        ).search([])
+        self.assertIn(class_b, visible)

@@ -1,0 +1,111 @@
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerProfile(CrmExtensionCase):
+    def _tracked_fields(self, partner):
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        return set(
+            partner.sudo().message_ids.tracking_value_ids.field_id.mapped("name")
+        )
+
+    def test_class_importance_and_rating_are_tracked(self):
+        partner = self.customer.with_user(self.sales_manager)
+        partner.write(
+            {"customer_class_id": self.class_counter.id, "importance": "a",
+             "credit_rating": "b"}
+        )
+        tracked = self._tracked_fields(partner)
+        self.assertTrue({"customer_class_id", "importance", "credit_rating"} <= tracked)
+
+    def test_credit_rating_is_restricted(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.salesman).write({"credit_rating": "a"})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.salesman).create(
+                {"name": "Rated by salesman", "credit_rating": "a"}
+            )
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.complaint_officer).write({"credit_rating": "a"})
+        self.assertFalse(self.customer.credit_rating)
+        # The accountant only reads customers, but may rate them.
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.accountant).write({"comment": "x"})
+        self.customer.with_user(self.accountant).write({"credit_rating": "c"})
+        self.assertEqual(self.customer.credit_rating, "c")
+        self.customer.with_user(self.sales_manager).write({"credit_rating": "a"})
+        self.assertEqual(self.customer.credit_rating, "a")
+        # The salesperson sees the rating, cannot change it in the form, and may
+        # save other changes.
+        partner = self.customer.with_user(self.salesman)
+        self.assertFalse(partner.can_edit_credit_rating)
+        self.assertTrue(self.customer.with_user(self.accountant).can_edit_credit_rating)
+        form = Form(partner)
+        form.importance = "b"
+        form.save()
+        self.assertEqual(self.customer.importance, "b")
+        self.assertEqual(self.customer.credit_rating, "a")
+
+    def test_id_number_visible_to_sales_administrators_only(self):
+        self.contact_boss.sudo().id_number = "110101199003070011"
+        for user in (self.salesman, self.salesman_all, self.complaint_officer,
+                     self.accountant):
+            with self.assertRaises(AccessError):
+                self.contact_boss.with_user(user).read(["id_number"])
+            fields = self.env["res.partner"].with_user(user).fields_get()
+            self.assertNotIn("id_number", fields)
+        self.assertEqual(
+            self.contact_boss.with_user(self.sales_manager).id_number,
+            "110101199003070011",
+        )
+
+    def test_ownership(self):
+        partner = self.env["res.partner"].with_user(self.salesman).create(
+            {"name": "Registered by Sally"}
+        )
+        self.assertEqual(partner.registered_by_id, self.salesman)
+        self.assertTrue(partner.registered_date)
+        with self.assertRaises(AccessError):
+            partner.write({"registered_by_id": self.salesman_2.id})
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.salesman).create(
+                {"name": "Claimed for another", "registered_by_id": self.salesman_2.id}
+            )
+        partner.with_user(self.sales_manager).write(
+            {"registered_by_id": self.salesman_2.id}
+        )
+        self.assertEqual(partner.registered_by_id, self.salesman_2)
+        self.assertFalse(partner.copy().registered_by_id == self.salesman_2)
+
+    def test_contact_profile_fields(self):
+        form = Form(self.env["res.partner"].with_user(self.salesman))
+        form.name = "Wu Fang"
+        form.parent_id = self.customer
+        form.contact_role_id = self.role_dm
+        form.gender = "female"
+        form.birthday = "1985-04-12"
+        form.hometown = "Suzhou"
+        form.hobbies = "Tea, hiking"
+        form.wechat = "wufang85"
+        form.qq = "10001"
+        contact = form.save()
+        self.assertEqual(contact.contact_role_id, self.role_dm)
+        self.assertEqual(str(contact.birthday), "1985-04-12")
+        self.assertIn(
+            contact,
+            self.env["res.partner"].search([("contact_role_id.is_decision_maker", "=", True)]),
+        )
+
+    def test_shipped_sources(self):
+        names = set(
+            self.env["utm.source"].search([]).mapped("name")
+        )
+        self.assertTrue(
+            {"Inbound call", "Outbound call", "Referral", "Web inquiry", "Advertising"}
+            <= names
+        )

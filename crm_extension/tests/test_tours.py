@@ -1,0 +1,57 @@
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env,
+            login="tour_salesman",
+            name="Tina Tour",
+            groups="sales_team.group_sale_salesman",
+        )
+        fields = cls.env["ir.model.fields"]
+        cls.tour_class = cls.env["crm.customer.class"].create(
+            {
+                "name": "Tour Key Account",
+                "parent_id": cls.env.ref("crm_extension.customer_class_partner").id,
+                "required_field_ids": [
+                    Command.set([fields._get("res.partner", "website").id])
+                ],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Tour Customer Co., Ltd.", "is_company": True,
+             "user_id": cls.salesman.id}
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Tour Decision Maker", "parent_id": cls.customer.id}
+        )
+        cls.opportunity = cls.env["crm.lead"].create(
+            {"name": "Tour Opportunity", "type": "opportunity",
+             "partner_id": cls.customer.id, "user_id": cls.salesman.id}
+        )
+
+    def test_tour_classify_customer(self):
+        self.start_tour(
+            f"/odoo/customers/{self.customer.id}",
+            "crm_extension_classify_customer_tour",
+            login="tour_salesman",
+        )
+        self.assertEqual(self.customer.customer_class_id, self.tour_class)
+        self.assertEqual(self.customer.website, "http://tour.example.com")
+        self.assertEqual(self.customer.importance, "a")
+
+    def test_tour_buying_committee(self):
+        self.start_tour(
+            f"/odoo/action-crm.crm_lead_action_pipeline/{self.opportunity.id}",
+            "crm_extension_buying_committee_tour",
+            login="tour_salesman",
+        )
+        line = self.opportunity.contact_role_ids
+        self.assertEqual(line.partner_id, self.contact)
+        self.assertEqual(line.role_id, self.env.ref("crm_extension.contact_role_decision_maker"))
+        self.assertTrue(self.opportunity.has_decision_maker)
