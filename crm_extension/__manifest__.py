@@ -30,6 +30,4 @@
         ],
     },
     "pre_init_hook": "pre_init_hook",
-    "installable": True,
-    "application": False,
 }

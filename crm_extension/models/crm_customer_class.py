@@ -31,7 +31,6 @@ class CrmCustomerClass(models.Model):
     child_ids = fields.One2many("crm.customer.class", "parent_id", string="Sub-classes")
     main_class_id = fields.Many2one(
         "crm.customer.class",
-        string="Main Class",
         compute="_compute_main_class_id",
         store=True,
         index=True,
@@ -151,8 +150,7 @@ class CrmCustomerClass(models.Model):
             if customer_class.name in siblings.mapped("name"):
                 raise ValidationError(
                     self.env._(
-                        "A customer class named %(name)s already exists at this "
-                        "level.",
+                        "A customer class named %(name)s already exists at this level.",
                         name=customer_class.name,
                     )
                 )
@@ -165,9 +163,11 @@ class CrmCustomerClass(models.Model):
                 | customer_class.contact_required_field_ids
             )
             wrong = fields_.filtered(
-                lambda f: f.model != "res.partner"
-                or not f.store
-                or f.ttype in UNSUPPORTED_REQUIRED_TYPES
+                lambda f: (
+                    f.model != "res.partner"
+                    or not f.store
+                    or f.ttype in UNSUPPORTED_REQUIRED_TYPES
+                )
             )
             if wrong:
                 raise ValidationError(

@@ -56,9 +56,7 @@ class CrmLead(models.Model):
     def _compute_committee_warnings(self):
         for lead in self:
             is_open = (
-                lead.type == "opportunity"
-                and lead.active
-                and not lead.stage_id.is_won
+                lead.type == "opportunity" and lead.active and not lead.stage_id.is_won
             )
             lead.show_no_decision_maker_warning = (
                 is_open and not lead.has_decision_maker
@@ -83,8 +81,9 @@ class CrmLead(models.Model):
         return values
 
     def _merge_dependences(self, opportunities):
-        super()._merge_dependences(opportunities)
+        res = super()._merge_dependences(opportunities)
         self._merge_dependences_contact_roles(opportunities)
+        return res
 
     def _merge_dependences_contact_roles(self, opportunities):
         """Move the merged opportunities' committee members to the surviving one.

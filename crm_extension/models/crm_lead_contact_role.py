@@ -28,7 +28,6 @@ class CrmLeadContactRole(models.Model):
     )
     role_id = fields.Many2one(
         "crm.contact.role",
-        string="Role",
         required=True,
         ondelete="restrict",
         compute="_compute_role_id",
@@ -101,7 +100,9 @@ class CrmLeadContactRole(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lead_ids = [
-            vals["lead_id"] for vals in vals_list if vals.get("is_primary") and vals.get("lead_id")
+            vals["lead_id"]
+            for vals in vals_list
+            if vals.get("is_primary") and vals.get("lead_id")
         ]
         self._unset_primaries(self.env["crm.lead"].browse(lead_ids))
         return super().create(vals_list)

@@ -6,7 +6,10 @@ from ..tools import missing_required_fields
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
 
 # Writing these fields needs more than the right to edit the partner.
-CREDIT_RATING_GROUPS = ("sales_team.group_sale_manager", "account.group_account_invoice")
+CREDIT_RATING_GROUPS = (
+    "sales_team.group_sale_manager",
+    "account.group_account_invoice",
+)
 OWNERSHIP_GROUPS = ("sales_team.group_sale_manager",)
 OWNERSHIP_FIELDS = ("registered_by_id", "registered_date")
 
@@ -22,7 +25,6 @@ class ResPartner(models.Model):
     # Customer classification
     customer_class_id = fields.Many2one(
         "crm.customer.class",
-        string="Customer Class",
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
@@ -47,7 +49,6 @@ class ResPartner(models.Model):
     can_edit_ownership = fields.Boolean(compute="_compute_can_edit_restricted")
     source_id = fields.Many2one(
         "utm.source",
-        string="Source",
         index="btree_not_null",
         ondelete="set null",
         help="How this customer found us.",
@@ -62,7 +63,6 @@ class ResPartner(models.Model):
     store_count = fields.Integer(string="Number of Stores")
     capital_currency_id = fields.Many2one(
         "res.currency",
-        string="Capital Currency",
         default=lambda self: self.env.company.currency_id,
     )
     registered_capital = fields.Monetary(currency_field="capital_currency_id")
@@ -72,7 +72,6 @@ class ResPartner(models.Model):
     # Ownership
     registered_by_id = fields.Many2one(
         "res.users",
-        string="Registered By",
         default=lambda self: self.env.user,
         index="btree_not_null",
         copy=False,
@@ -87,7 +86,6 @@ class ResPartner(models.Model):
     # Contact person profile
     contact_role_id = fields.Many2one(
         "crm.contact.role",
-        string="Contact Role",
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
@@ -139,9 +137,11 @@ class ResPartner(models.Model):
                     )
                 )
         if creating:
-            changed = vals.get("registered_by_id") not in (None, False, user.id) or bool(
-                vals.get("registered_date")
-            )
+            changed = vals.get("registered_by_id") not in (
+                None,
+                False,
+                user.id,
+            ) or bool(vals.get("registered_date"))
         else:
             changed = any(self._changes(vals, fname) for fname in OWNERSHIP_FIELDS)
         if changed and not any(user.has_group(group) for group in OWNERSHIP_GROUPS):
@@ -203,12 +203,16 @@ class ResPartner(models.Model):
             missing = missing_required_fields(partner, names)
             if not missing:
                 continue
-            labels = [self._fields[name]._description_string(self.env) for name in missing]
+            labels = [
+                self._fields[name]._description_string(self.env) for name in missing
+            ]
             messages.append(
                 self.env._(
                     "%(partner)s (%(classes)s) is missing: %(fields)s",
                     partner=partner.display_name or partner.name or "",
-                    classes=", ".join(classes.with_env(self.env).mapped("display_name")),
+                    classes=", ".join(
+                        classes.with_env(self.env).mapped("display_name")
+                    ),
                     fields=", ".join(labels),
                 )
             )
@@ -221,9 +225,10 @@ class ResPartner(models.Model):
             )
 
     def _class_check_needed(self, vals):
-        trigger = CLASS_TRIGGER_FIELDS | self.env[
-            "crm.customer.class"
-        ]._get_required_field_names()
+        trigger = (
+            CLASS_TRIGGER_FIELDS
+            | self.env["crm.customer.class"]._get_required_field_names()
+        )
         return bool(trigger & vals.keys())
 
     # ------------------------------------------------------------------

@@ -106,8 +106,11 @@ class CrmExtensionCase(TransactionCase):
             {"name": "Sun Li", "parent_id": cls.customer.id, "function": "Buyer"}
         )
         cls.other_customer = Partner.create(
-            {"name": "Other Salesman's Customer", "is_company": True,
-             "user_id": cls.salesman_2.id}
+            {
+                "name": "Other Salesman's Customer",
+                "is_company": True,
+                "user_id": cls.salesman_2.id,
+            }
         )
         cls.opportunity = cls.env["crm.lead"].create(
             {

@@ -11,13 +11,18 @@ class TestAccessMatrix(CrmExtensionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registered_by_sally = cls.env["res.partner"].with_user(cls.salesman).create(
-            {"name": "Registered by Sally, owned by Sam", "is_company": True}
+        cls.registered_by_sally = (
+            cls.env["res.partner"]
+            .with_user(cls.salesman)
+            .create({"name": "Registered by Sally, owned by Sam", "is_company": True})
         )
         cls.registered_by_sally.sudo().user_id = cls.salesman_2
         cls.committee_line = cls.env["crm.lead.contact.role"].create(
-            {"lead_id": cls.other_opportunity.id, "partner_id": cls.contact_boss.id,
-             "role_id": cls.role_dm.id}
+            {
+                "lead_id": cls.other_opportunity.id,
+                "partner_id": cls.contact_boss.id,
+                "role_id": cls.role_dm.id,
+            }
         )
 
     def _can_write(self, record, user, vals):
@@ -33,36 +38,53 @@ class TestAccessMatrix(CrmExtensionCase):
         Partner = self.env["res.partner"].with_user(self.salesman)
         # Reads all customers.
         self.assertIn(self.other_customer, Partner.search([]))
-        self.assertEqual(self.other_customer.with_user(self.salesman).name,
-                         "Other Salesman's Customer")
+        self.assertEqual(
+            self.other_customer.with_user(self.salesman).name,
+            "Other Salesman's Customer",
+        )
         # Edits the ones owned, their contacts, and the ones registered.
-        self.assertTrue(self._can_write(self.customer, self.salesman, {"comment": "ok"}))
-        self.assertTrue(self._can_write(self.contact_boss, self.salesman,
-                                        {"function": "Chairman"}))
-        self.assertTrue(self._can_write(self.registered_by_sally, self.salesman,
-                                        {"comment": "mine"}))
+        self.assertTrue(
+            self._can_write(self.customer, self.salesman, {"comment": "ok"})
+        )
+        self.assertTrue(
+            self._can_write(self.contact_boss, self.salesman, {"function": "Chairman"})
+        )
+        self.assertTrue(
+            self._can_write(
+                self.registered_by_sally, self.salesman, {"comment": "mine"}
+            )
+        )
         # Not another salesperson's customer, nor its contacts.
-        self.assertFalse(self._can_write(self.other_customer, self.salesman,
-                                         {"comment": "not mine"}))
+        self.assertFalse(
+            self._can_write(self.other_customer, self.salesman, {"comment": "not mine"})
+        )
         other_contact = self.env["res.partner"].create(
             {"name": "Contact of Sam's customer", "parent_id": self.other_customer.id}
         )
-        self.assertFalse(self._can_write(other_contact, self.salesman, {"function": "x"}))
+        self.assertFalse(
+            self._can_write(other_contact, self.salesman, {"function": "x"})
+        )
         with self.assertRaises(AccessError):
             self.other_customer.with_user(self.salesman).unlink()
         # Creating customers stays open to every salesperson.
         self.assertTrue(Partner.create({"name": "New Prospect"}))
 
     def test_salesman_all_documents_edit_all(self):
-        self.assertTrue(self._can_write(self.other_customer, self.salesman_all,
-                                        {"comment": "edited"}))
-        self.assertTrue(self._can_write(self.customer, self.sales_manager,
-                                        {"comment": "edited"}))
+        self.assertTrue(
+            self._can_write(
+                self.other_customer, self.salesman_all, {"comment": "edited"}
+            )
+        )
+        self.assertTrue(
+            self._can_write(self.customer, self.sales_manager, {"comment": "edited"})
+        )
 
     def test_complaint_and_billing_roles_read_customers(self):
         for user in (self.complaint_officer, self.complaint_manager, self.accountant):
-            partners = self.env["res.partner"].with_user(user).search(
-                [("id", "in", (self.customer | self.other_customer).ids)]
+            partners = (
+                self.env["res.partner"]
+                .with_user(user)
+                .search([("id", "in", (self.customer | self.other_customer).ids)])
             )
             self.assertEqual(len(partners), 2)
             self.assertFalse(self.customer.with_user(user).can_edit_ownership)
@@ -75,48 +97,70 @@ class TestAccessMatrix(CrmExtensionCase):
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
         self.assertFalse(Line.search([("id", "=", self.committee_line.id)]))
         with self.assertRaises(AccessError):
-            Line.create({"lead_id": self.other_opportunity.id,
-                         "partner_id": self.contact_it.id,
-                         "role_id": self.role_insider.id})
-        line = Line.create({"lead_id": self.opportunity.id,
-                            "partner_id": self.contact_it.id,
-                            "role_id": self.role_insider.id})
+            Line.create(
+                {
+                    "lead_id": self.other_opportunity.id,
+                    "partner_id": self.contact_it.id,
+                    "role_id": self.role_insider.id,
+                }
+            )
+        line = Line.create(
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": self.contact_it.id,
+                "role_id": self.role_insider.id,
+            }
+        )
         self.assertEqual(line.lead_id, self.opportunity)
 
     def test_salesman_all_documents_opportunities(self):
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman_all)
         self.assertTrue(Line.search([("id", "=", self.committee_line.id)]))
-        self.assertTrue(self._can_write(self.committee_line, self.salesman_all,
-                                        {"stance": "support"}))
+        self.assertTrue(
+            self._can_write(
+                self.committee_line, self.salesman_all, {"stance": "support"}
+            )
+        )
 
     def test_complaint_officer_and_billing_read_opportunities(self):
         for user in (self.complaint_officer, self.complaint_manager, self.accountant):
-            leads = self.env["crm.lead"].with_user(user).search(
-                [("id", "in", (self.opportunity | self.other_opportunity).ids)]
+            leads = (
+                self.env["crm.lead"]
+                .with_user(user)
+                .search([("id", "in", (self.opportunity | self.other_opportunity).ids)])
             )
             self.assertEqual(len(leads), 2)
             self.assertEqual(
                 self.other_opportunity.with_user(user).contact_role_ids.partner_id,
                 self.contact_boss,
             )
-            self.assertFalse(self._can_write(self.other_opportunity, user,
-                                             {"name": "changed"}))
-            self.assertFalse(self._can_write(self.committee_line, user,
-                                             {"stance": "oppose"}))
+            self.assertFalse(
+                self._can_write(self.other_opportunity, user, {"name": "changed"})
+            )
+            self.assertFalse(
+                self._can_write(self.committee_line, user, {"stance": "oppose"})
+            )
             with self.assertRaises(AccessError):
                 self.env["crm.lead"].with_user(user).create({"name": "New"})
 
     def test_portal_user_sees_no_crm_data(self):
-        for model in ("crm.customer.class", "crm.contact.role", "crm.lead.contact.role"):
+        for model in (
+            "crm.customer.class",
+            "crm.contact.role",
+            "crm.lead.contact.role",
+        ):
             with self.assertRaises(AccessError):
                 self.env[model].with_user(self.portal_user).search([])
 
     # Groups ------------------------------------------------------------------
 
     def test_complaint_groups(self):
-        self.assertTrue(self.complaint_manager.has_group("crm_extension.group_complaint_user"))
-        self.assertFalse(self.complaint_officer.has_group(
-            "crm_extension.group_complaint_manager"))
+        self.assertTrue(
+            self.complaint_manager.has_group("crm_extension.group_complaint_user")
+        )
+        self.assertFalse(
+            self.complaint_officer.has_group("crm_extension.group_complaint_manager")
+        )
         self.assertTrue(self.complaint_officer.has_group("base.group_user"))
 
     def test_multi_company_committee(self):
@@ -125,8 +169,11 @@ class TestAccessMatrix(CrmExtensionCase):
             {"name": "Deal in B", "company_id": company_b.id, "user_id": False}
         )
         line_b = self.env["crm.lead.contact.role"].create(
-            {"lead_id": lead_b.id, "partner_id": self.contact_it.id,
-             "role_id": self.role_insider.id}
+            {
+                "lead_id": lead_b.id,
+                "partner_id": self.contact_it.id,
+                "role_id": self.role_insider.id,
+            }
         )
         self.assertEqual(line_b.company_id, company_b)
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman_all)

@@ -9,7 +9,9 @@ class TestBuyingCommittee(CrmExtensionCase):
     def test_shipped_roles(self):
         self.assertTrue(self.role_dm.is_decision_maker)
         self.assertTrue(self.role_opponent.is_opponent)
-        self.assertFalse(self.role_insider.is_decision_maker or self.role_insider.is_opponent)
+        self.assertFalse(
+            self.role_insider.is_decision_maker or self.role_insider.is_opponent
+        )
         self.assertEqual(self.role_influencer.name, "Influencer")
 
     def test_committee_flags_and_warnings(self):
@@ -39,12 +41,11 @@ class TestBuyingCommittee(CrmExtensionCase):
                 line.stance = "oppose"
         self.assertTrue(lead.has_opponent)
         self.assertEqual(lead.opponent_names, "Sun Li")
-        self.assertIn(
-            lead, self.env["crm.lead"].search([("has_opponent", "=", True)])
-        )
+        self.assertIn(lead, self.env["crm.lead"].search([("has_opponent", "=", True)]))
         # Stored flags follow a role's change of meaning.
         self.role_insider.sudo().is_decision_maker = True
-        lead.contact_role_ids.filtered(lambda l: l.role_id == self.role_dm).unlink()
+        dm_lines = lead.contact_role_ids.filtered(lambda ln: ln.role_id == self.role_dm)
+        dm_lines.unlink()
         self.assertTrue(lead.has_decision_maker)
         # Won opportunities no longer warn.
         lead.sudo().action_set_won()
@@ -53,65 +54,119 @@ class TestBuyingCommittee(CrmExtensionCase):
 
     def test_role_defaults_from_contact(self):
         self.contact_boss.contact_role_id = self.role_dm
-        line = self.env["crm.lead.contact.role"].with_user(self.salesman).create(
-            {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id}
+        line = (
+            self.env["crm.lead.contact.role"]
+            .with_user(self.salesman)
+            .create(
+                {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id}
+            )
         )
         self.assertEqual(line.role_id, self.role_dm)
 
     def test_one_primary_per_lead(self):
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
         first = Line.create(
-            {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id,
-             "role_id": self.role_dm.id, "is_primary": True}
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_dm.id,
+                "is_primary": True,
+            }
         )
         second = Line.create(
-            {"lead_id": self.opportunity.id, "partner_id": self.contact_it.id,
-             "role_id": self.role_insider.id}
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": self.contact_it.id,
+                "role_id": self.role_insider.id,
+            }
         )
         second.is_primary = True
         self.assertFalse(first.is_primary)
         self.assertEqual(
             self.opportunity.contact_role_ids.filtered("is_primary"), second
         )
-        lead = self.env["crm.lead"].with_user(self.salesman).create(
-            {"name": "Two primaries", "type": "opportunity", "user_id": self.salesman.id}
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Two primaries",
+                    "type": "opportunity",
+                    "user_id": self.salesman.id,
+                }
+            )
         )
         with self.assertRaisesRegex(ValidationError, "only one primary"):
             Line.create(
                 [
-                    {"lead_id": lead.id, "partner_id": self.contact_boss.id,
-                     "role_id": self.role_dm.id, "is_primary": True},
-                    {"lead_id": lead.id, "partner_id": self.contact_it.id,
-                     "role_id": self.role_dm.id, "is_primary": True},
+                    {
+                        "lead_id": lead.id,
+                        "partner_id": self.contact_boss.id,
+                        "role_id": self.role_dm.id,
+                        "is_primary": True,
+                    },
+                    {
+                        "lead_id": lead.id,
+                        "partner_id": self.contact_it.id,
+                        "role_id": self.role_dm.id,
+                        "is_primary": True,
+                    },
                 ]
             )
 
     def test_contact_once_per_lead(self):
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
         Line.create(
-            {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id,
-             "role_id": self.role_dm.id}
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_dm.id,
+            }
         )
-        with self.assertRaisesRegex(ValidationError, "only once"), \
-                self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(ValidationError, "only once"),
+            self.env.cr.savepoint(),
+        ):
             Line.create(
-                {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id,
-                 "role_id": self.role_influencer.id}
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": self.contact_boss.id,
+                    "role_id": self.role_influencer.id,
+                }
             )
         self.opportunity.invalidate_recordset()
         self.assertEqual(len(self.opportunity.contact_role_ids), 1)
 
     def test_conversion_keeps_source_and_committee(self):
         source = self.env.ref("crm_extension.utm_source_inbound_call")
-        lead = self.env["crm.lead"].with_user(self.salesman).create(
-            {"name": "Inbound: Mr Feng", "type": "lead", "contact_name": "Feng Tao",
-             "partner_name": "Feng Industrial Co., Ltd.", "source_id": source.id,
-             "user_id": self.salesman.id,
-             "contact_role_ids": [(0, 0, {"partner_id": self.contact_it.id,
-                                          "role_id": self.role_insider.id})]}
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Inbound: Mr Feng",
+                    "type": "lead",
+                    "contact_name": "Feng Tao",
+                    "partner_name": "Feng Industrial Co., Ltd.",
+                    "source_id": source.id,
+                    "user_id": self.salesman.id,
+                    "contact_role_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "partner_id": self.contact_it.id,
+                                "role_id": self.role_insider.id,
+                            },
+                        )
+                    ],
+                }
+            )
         )
         wizard = Form(
-            self.env["crm.lead2opportunity.partner"].with_user(self.salesman).with_context(
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman)
+            .with_context(
                 active_model="crm.lead", active_id=lead.id, active_ids=lead.ids
             )
         )
@@ -127,18 +182,41 @@ class TestBuyingCommittee(CrmExtensionCase):
     def test_merge_moves_committee(self):
         lead_a = self.opportunity
         lead_b = self.env["crm.lead"].create(
-            {"name": "West Lake: second request", "type": "opportunity",
-             "partner_id": self.customer.id, "user_id": self.salesman.id}
+            {
+                "name": "West Lake: second request",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+            }
         )
         Line = self.env["crm.lead.contact.role"]
-        Line.create({"lead_id": lead_a.id, "partner_id": self.contact_boss.id,
-                     "role_id": self.role_dm.id, "is_primary": True})
-        Line.create({"lead_id": lead_b.id, "partner_id": self.contact_boss.id,
-                     "role_id": self.role_influencer.id, "is_primary": True})
-        Line.create({"lead_id": lead_b.id, "partner_id": self.contact_buyer.id,
-                     "role_id": self.role_opponent.id})
-        merged = (lead_a | lead_b).with_user(self.salesman).merge_opportunity(
-            auto_unlink=True
+        Line.create(
+            {
+                "lead_id": lead_a.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_dm.id,
+                "is_primary": True,
+            }
+        )
+        Line.create(
+            {
+                "lead_id": lead_b.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_influencer.id,
+                "is_primary": True,
+            }
+        )
+        Line.create(
+            {
+                "lead_id": lead_b.id,
+                "partner_id": self.contact_buyer.id,
+                "role_id": self.role_opponent.id,
+            }
+        )
+        merged = (
+            (lead_a | lead_b)
+            .with_user(self.salesman)
+            .merge_opportunity(auto_unlink=True)
         )
         self.assertEqual(
             set(merged.contact_role_ids.partner_id.ids),

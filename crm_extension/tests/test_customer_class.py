@@ -40,7 +40,11 @@ class TestCustomerClass(CrmExtensionCase):
     def test_code_unique(self):
         with self.assertRaisesRegex(ValidationError, "RETAIL_VIP"):
             self.class_model.with_user(self.sales_manager).create(
-                {"name": "Gold", "code": "RETAIL_VIP", "parent_id": self.class_retail.id}
+                {
+                    "name": "Gold",
+                    "code": "RETAIL_VIP",
+                    "parent_id": self.class_retail.id,
+                }
             )
 
     def test_siblings_do_not_overlap(self):
@@ -64,8 +68,12 @@ class TestCustomerClass(CrmExtensionCase):
                 )
 
     def test_only_sales_administrators_configure_classes(self):
-        for user in (self.salesman, self.salesman_all, self.complaint_officer,
-                     self.accountant):
+        for user in (
+            self.salesman,
+            self.salesman_all,
+            self.complaint_officer,
+            self.accountant,
+        ):
             with self.assertRaises(AccessError):
                 self.class_model.with_user(user).create({"name": "Mine"})
             with self.assertRaises(AccessError):
@@ -92,12 +100,16 @@ class TestCustomerClass(CrmExtensionCase):
 
     def test_multi_company_classes(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
-        class_b = self.class_model.create({"name": "B only", "company_id": company_b.id})
+        class_b = self.class_model.create(
+            {"name": "B only", "company_id": company_b.id}
+        )
         visible = self.class_model.with_user(self.salesman).search([])
         self.assertNotIn(class_b, visible)
         self.assertIn(self.class_vip, visible)
         self.salesman.write({"company_ids": [(4, company_b.id)]})
-        visible = self.class_model.with_user(self.salesman).with_context(
-            allowed_company_ids=[self.company.id, company_b.id]
-        ).search([])
+        visible = (
+            self.class_model.with_user(self.salesman)
+            .with_context(allowed_company_ids=[self.company.id, company_b.id])
+            .search([])
+        )
         self.assertIn(class_b, visible)

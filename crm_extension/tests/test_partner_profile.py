@@ -17,8 +17,11 @@ class TestPartnerProfile(CrmExtensionCase):
     def test_class_importance_and_rating_are_tracked(self):
         partner = self.customer.with_user(self.sales_manager)
         partner.write(
-            {"customer_class_id": self.class_counter.id, "importance": "a",
-             "credit_rating": "b"}
+            {
+                "customer_class_id": self.class_counter.id,
+                "importance": "a",
+                "credit_rating": "b",
+            }
         )
         tracked = self._tracked_fields(partner)
         self.assertTrue({"customer_class_id", "importance", "credit_rating"} <= tracked)
@@ -31,7 +34,9 @@ class TestPartnerProfile(CrmExtensionCase):
                 {"name": "Rated by salesman", "credit_rating": "a"}
             )
         with self.assertRaises(AccessError):
-            self.customer.with_user(self.complaint_officer).write({"credit_rating": "a"})
+            self.customer.with_user(self.complaint_officer).write(
+                {"credit_rating": "a"}
+            )
         self.assertFalse(self.customer.credit_rating)
         # The accountant only reads customers, but may rate them.
         with self.assertRaises(AccessError):
@@ -53,8 +58,12 @@ class TestPartnerProfile(CrmExtensionCase):
 
     def test_id_number_visible_to_sales_administrators_only(self):
         self.contact_boss.sudo().id_number = "110101199003070011"
-        for user in (self.salesman, self.salesman_all, self.complaint_officer,
-                     self.accountant):
+        for user in (
+            self.salesman,
+            self.salesman_all,
+            self.complaint_officer,
+            self.accountant,
+        ):
             with self.assertRaises(AccessError):
                 self.contact_boss.with_user(user).read(["id_number"])
             fields = self.env["res.partner"].with_user(user).fields_get()
@@ -65,8 +74,10 @@ class TestPartnerProfile(CrmExtensionCase):
         )
 
     def test_ownership(self):
-        partner = self.env["res.partner"].with_user(self.salesman).create(
-            {"name": "Registered by Sally"}
+        partner = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Registered by Sally"})
         )
         self.assertEqual(partner.registered_by_id, self.salesman)
         self.assertTrue(partner.registered_date)
@@ -98,13 +109,13 @@ class TestPartnerProfile(CrmExtensionCase):
         self.assertEqual(str(contact.birthday), "1985-04-12")
         self.assertIn(
             contact,
-            self.env["res.partner"].search([("contact_role_id.is_decision_maker", "=", True)]),
+            self.env["res.partner"].search(
+                [("contact_role_id.is_decision_maker", "=", True)]
+            ),
         )
 
     def test_shipped_sources(self):
-        names = set(
-            self.env["utm.source"].search([]).mapped("name")
-        )
+        names = set(self.env["utm.source"].search([]).mapped("name"))
         self.assertTrue(
             {"Inbound call", "Outbound call", "Referral", "Web inquiry", "Advertising"}
             <= names

@@ -32,20 +32,29 @@ class TestRequiredFields(CrmExtensionCase):
         Partner = self.env["res.partner"].with_user(self.salesman)
         with self.assertRaisesRegex(ValidationError, "Email"):
             Partner.create(
-                {"name": "No Mail Ltd", "customer_class_id": self.class_key_account.id,
-                 "phone": "+86 10 1234 5678"}
+                {
+                    "name": "No Mail Ltd",
+                    "customer_class_id": self.class_key_account.id,
+                    "phone": "+86 10 1234 5678",
+                }
             )
         partner = Partner.create(
-            {"name": "Full Ltd", "customer_class_id": self.class_key_account.id,
-             "phone": "+86 10 1234 5678", "email": "a@full.example.com"}
+            {
+                "name": "Full Ltd",
+                "customer_class_id": self.class_key_account.id,
+                "phone": "+86 10 1234 5678",
+                "email": "a@full.example.com",
+            }
         )
         with self.assertRaisesRegex(ValidationError, "Phone"), self.env.cr.savepoint():
             partner.write({"phone": False})
         partner.invalidate_recordset()
         self.assertEqual(partner.phone, "+86 10 1234 5678")
         # Classifying an incomplete customer is refused, and changes nothing.
-        with self.assertRaisesRegex(ValidationError, "Phone.*Email|Email.*Phone"), \
-                self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(ValidationError, "Phone.*Email|Email.*Phone"),
+            self.env.cr.savepoint(),
+        ):
             self.customer.with_user(self.salesman).write(
                 {"customer_class_id": self.class_key_account.id}
             )
@@ -62,10 +71,16 @@ class TestRequiredFields(CrmExtensionCase):
         with self.assertRaises(ValidationError) as error:
             self.env["res.partner"].with_user(self.salesman).create(
                 [
-                    {"name": "First Ltd", "customer_class_id": self.class_key_account.id,
-                     "email": "x@first.example.com"},
-                    {"name": "Second Ltd", "customer_class_id": self.class_key_account.id,
-                     "phone": "+86 21 5555 0000"},
+                    {
+                        "name": "First Ltd",
+                        "customer_class_id": self.class_key_account.id,
+                        "email": "x@first.example.com",
+                    },
+                    {
+                        "name": "Second Ltd",
+                        "customer_class_id": self.class_key_account.id,
+                        "phone": "+86 21 5555 0000",
+                    },
                 ]
             )
         message = str(error.exception)
@@ -77,8 +92,12 @@ class TestRequiredFields(CrmExtensionCase):
         xmlid = self.class_key_account.get_external_id()[self.class_key_account.id]
         if not xmlid:
             self.env["ir.model.data"].create(
-                {"module": "__test__", "name": "key_account",
-                 "model": "crm.customer.class", "res_id": self.class_key_account.id}
+                {
+                    "module": "__test__",
+                    "name": "key_account",
+                    "model": "crm.customer.class",
+                    "res_id": self.class_key_account.id,
+                }
             )
             xmlid = "__test__.key_account"
         fields = ["name", "customer_class_id/id", "phone", "email"]
@@ -101,21 +120,31 @@ class TestRequiredFields(CrmExtensionCase):
 
     def test_contact_template(self):
         company = self.env["res.partner"].create(
-            {"name": "Template Co", "is_company": True, "user_id": self.salesman.id,
-             "customer_class_id": self.class_key_account.id,
-             "phone": "+86 10 8888 0000", "email": "info@template.example.com"}
+            {
+                "name": "Template Co",
+                "is_company": True,
+                "user_id": self.salesman.id,
+                "customer_class_id": self.class_key_account.id,
+                "phone": "+86 10 8888 0000",
+                "email": "info@template.example.com",
+            }
         )
         Partner = self.env["res.partner"].with_user(self.salesman)
         with self.assertRaisesRegex(ValidationError, "Mobile"):
             Partner.create({"name": "Contact Without Mobile", "parent_id": company.id})
         contact = Partner.create(
-            {"name": "Contact With Mobile", "parent_id": company.id,
-             "mobile": "+86 139 0000 1111"}
+            {
+                "name": "Contact With Mobile",
+                "parent_id": company.id,
+                "mobile": "+86 139 0000 1111",
+            }
         )
         with self.assertRaisesRegex(ValidationError, "Mobile"):
             contact.write({"mobile": False})
         # Addresses are not contact persons: the template does not apply.
-        Partner.create({"name": "Warehouse", "parent_id": company.id, "type": "delivery"})
+        Partner.create(
+            {"name": "Warehouse", "parent_id": company.id, "type": "delivery"}
+        )
         # Contacts added from the company form follow the template too.
         form = Form(company.with_user(self.salesman))
         with form.child_ids.new() as child:
@@ -145,7 +174,10 @@ class TestRequiredFields(CrmExtensionCase):
             self.env["res.partner"].with_user(self.salesman).with_context(
                 lang="zh_CN"
             ).create(
-                {"name": "深圳某某有限公司", "customer_class_id": self.class_key_account.id}
+                {
+                    "name": "深圳某某有限公司",
+                    "customer_class_id": self.class_key_account.id,
+                }
             )
         message = str(error.exception)
         self.assertIn("电话", message)

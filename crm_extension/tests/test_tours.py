@@ -24,15 +24,22 @@ class TestTours(HttpCase):
             }
         )
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Tour Customer Co., Ltd.", "is_company": True,
-             "user_id": cls.salesman.id}
+            {
+                "name": "Tour Customer Co., Ltd.",
+                "is_company": True,
+                "user_id": cls.salesman.id,
+            }
         )
         cls.contact = cls.env["res.partner"].create(
             {"name": "Tour Decision Maker", "parent_id": cls.customer.id}
         )
         cls.opportunity = cls.env["crm.lead"].create(
-            {"name": "Tour Opportunity", "type": "opportunity",
-             "partner_id": cls.customer.id, "user_id": cls.salesman.id}
+            {
+                "name": "Tour Opportunity",
+                "type": "opportunity",
+                "partner_id": cls.customer.id,
+                "user_id": cls.salesman.id,
+            }
         )
 
     def test_tour_classify_customer(self):
@@ -53,5 +60,7 @@ class TestTours(HttpCase):
         )
         line = self.opportunity.contact_role_ids
         self.assertEqual(line.partner_id, self.contact)
-        self.assertEqual(line.role_id, self.env.ref("crm_extension.contact_role_decision_maker"))
+        self.assertEqual(
+            line.role_id, self.env.ref("crm_extension.contact_role_decision_maker")
+        )
         self.assertTrue(self.opportunity.has_decision_maker)

@@ -1,0 +1,429 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # globals set here are read by the sourcing scripts
+# Shared by scripts/run, scripts/test and scripts/stop-db (source it, don't run it).
+#
+# Finds the user's Odoo 18.0 (never downloads or installs it), finds PostgreSQL's
+# binaries, and runs a private PostgreSQL cluster under .var/ (or uses a server
+# named by PGHOST/ODOO_DB_HOST).
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VAR_DIR="$REPO_ROOT/.var"
+PGDATA_DIR="$VAR_DIR/pgdata"         # the private cluster's data
+PGRUN_DIR="$VAR_DIR/pgrun"           # its socket and server log
+PGPORT_FILE="$VAR_DIR/pgport"        # the loopback port it listens on
+ODOO_DATA_DIR="$VAR_DIR/odoo-data"   # Odoo's filestore and sessions
+ODOO_CONF="$VAR_DIR/odoo.conf"       # keeps ~/.odoorc out of our runs
+PG_SUPERUSER="odoo"
+# When run as root, the cluster runs as this unprivileged user (PostgreSQL
+# refuses to run as root).
+PG_RUN_AS="${PG_RUN_AS:-nobody}"
+
+ODOO_NOT_FOUND_HELP="set ODOO_PATH to an Odoo 18.0 source tree, and ODOO_PYTHON to a Python that has Odoo's requirements"
+
+# Python modules Odoo 18.0 imports when it starts ("import name:PyPI name").
+ODOO_REQUIRED_MODULES="babel:Babel dateutil:python-dateutil decorator:decorator \
+docutils:docutils idna:idna lxml:lxml markupsafe:MarkupSafe OpenSSL:pyOpenSSL \
+passlib:passlib PIL:Pillow polib:polib psutil:psutil psycopg2:psycopg2 pytz:pytz \
+reportlab:reportlab requests:requests rjsmin:rjsmin urllib3:urllib3 werkzeug:Werkzeug"
+# ... and those its test framework imports.
+ODOO_TEST_MODULES="freezegun:freezegun"
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# ---------------------------------------------------------------------------
+# Odoo
+# ---------------------------------------------------------------------------
+
+# find_odoo [test]
+# Sets ODOO_PY, ODOO_CMD (array), ODOO_ADDONS_PATH, ODOO_VERSION, ODOO_WHERE.
+# Returns 0 when a usable Odoo 18.0 is found; 1 when none is found; 2 when one is
+# found but cannot run (ODOO_PROBLEM then says why and what to do).
+find_odoo() {
+    local want_tests="${1:-}" home="" pkg_dir="" out
+    ODOO_PY="${ODOO_PYTHON:-python3}"
+    ODOO_CMD=()
+    ODOO_ADDONS_PATH=""
+    ODOO_VERSION=""
+    ODOO_WHERE=""
+    ODOO_PROBLEM=""
+
+    if ! command -v "$ODOO_PY" >/dev/null 2>&1; then
+        if [ -n "${ODOO_PATH:-}" ] || [ -n "${ODOO_PYTHON:-}" ]; then
+            ODOO_PROBLEM="ODOO_PYTHON=$ODOO_PY is not an executable Python ($ODOO_NOT_FOUND_HELP)"
+            return 2
+        fi
+        ODOO_PROBLEM="no Odoo 18.0 found ($ODOO_NOT_FOUND_HELP)"
+        return 1
+    fi
+
+    if [ -n "${ODOO_PATH:-}" ]; then
+        if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -d "$ODOO_PATH/odoo" ]; then
+            ODOO_PROBLEM="ODOO_PATH=$ODOO_PATH is not an Odoo source tree (no odoo-bin and odoo/ in it; $ODOO_NOT_FOUND_HELP)"
+            return 2
+        fi
+        home="$(cd "$ODOO_PATH" && pwd)"
+    else
+        # An importable `odoo` package: locate it without importing it.
+        pkg_dir="$(cd / && "$ODOO_PY" -c 'import importlib.util as u
+s = u.find_spec("odoo")
+print(list(s.submodule_search_locations)[0] if s and s.submodule_search_locations else "")' 2>/dev/null || true)"
+        if [ -z "$pkg_dir" ] || [ ! -f "$pkg_dir/release.py" ]; then
+            ODOO_PROBLEM="no Odoo 18.0 found ($ODOO_NOT_FOUND_HELP)"
+            return 1
+        fi
+        pkg_dir="$(cd -P "$pkg_dir" && pwd)"
+        if [ -f "$pkg_dir/../odoo-bin" ]; then
+            home="$(cd "$pkg_dir/.." && pwd)"   # a source tree on sys.path
+        fi
+    fi
+
+    # Odoo's Python requirements, checked before starting anything.
+    local modules="$ODOO_REQUIRED_MODULES"
+    [ "$want_tests" = test ] && modules="$modules $ODOO_TEST_MODULES"
+    local missing module_list
+    read -r -a module_list <<<"$modules"
+    missing="$(cd / && "$ODOO_PY" - "${module_list[@]}" <<'PY' 2>/dev/null
+import importlib.util
+import sys
+missing = []
+for spec in sys.argv[1:]:
+    module, _, dist = spec.partition(":")
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except Exception:
+        found = False
+    if not found:
+        missing.append(f"{module} ({dist})" if dist and dist != module else module)
+# Odoo 18 reads PDFs with PyPDF2 or its successor pypdf.
+if importlib.util.find_spec("PyPDF2") is None and importlib.util.find_spec("pypdf") is None:
+    missing.append("PyPDF2 or pypdf")
+print(", ".join(missing))
+PY
+)" || missing="(could not run $ODOO_PY)"
+    if [ -n "$missing" ]; then
+        ODOO_PROBLEM="Odoo found at ${home:-$pkg_dir}, but ODOO_PYTHON=$(command -v "$ODOO_PY") lacks Odoo's requirements: missing $missing. Point ODOO_PYTHON at the Python (e.g. the virtualenv) you run Odoo with"
+        return 2
+    fi
+
+    if [ -n "$home" ]; then
+        ODOO_CMD=("$ODOO_PY" "$home/odoo-bin")
+        ODOO_ADDONS_PATH="$home/addons,$home/odoo/addons"
+        ODOO_WHERE="$home"
+    else
+        ODOO_CMD=("$ODOO_PY" -m odoo)
+        ODOO_ADDONS_PATH="$pkg_dir/addons"
+        ODOO_WHERE="$pkg_dir (odoo package of $ODOO_PY)"
+    fi
+
+    if ! out="$(cd / && "${ODOO_CMD[@]}" --version 2>&1)"; then
+        ODOO_PROBLEM="Odoo at $ODOO_WHERE does not start with $ODOO_PY: $(printf '%s\n' "$out" | grep -v 'security risk' | tail -n 1)"
+        return 2
+    fi
+    ODOO_VERSION="$(printf '%s\n' "$out" | sed -n 's/^Odoo Server \([^ ]*\).*/\1/p' | head -n 1)"
+    case "$ODOO_VERSION" in
+        18.0 | 18.0+e | 18.0+e* | 18.0[a-z]* | 18.0-*) ;;
+        *)
+            ODOO_PROBLEM="Odoo at $ODOO_WHERE is version ${ODOO_VERSION:-unknown}, not 18.0 ($ODOO_NOT_FOUND_HELP)"
+            return 2
+            ;;
+    esac
+    ODOO_ADDONS_PATH="$ODOO_ADDONS_PATH,$REPO_ROOT"
+    return 0
+}
+
+write_odoo_conf() {
+    mkdir -p "$VAR_DIR" "$ODOO_DATA_DIR"
+    # An explicit (almost empty) configuration file, so that a ~/.odoorc does not
+    # change what these scripts run; everything else is given on the command line.
+    printf '[options]\n' >"$ODOO_CONF"
+}
+
+# ---------------------------------------------------------------------------
+# Database server
+# ---------------------------------------------------------------------------
+
+# uses_external_db: true when the user named a server (ODOO_DB_HOST or PGHOST).
+uses_external_db() { [ -n "${ODOO_DB_HOST:-}" ] || [ -n "${PGHOST:-}" ]; }
+
+# find_pg_bin: sets PG_BINDIR to a directory holding initdb and pg_ctl.
+find_pg_bin() {
+    local dir candidates=()
+    PG_BINDIR=""
+    PG_PROBLEM=""
+    if [ -n "${PG_BIN:-}" ]; then
+        if [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ]; then
+            PG_BINDIR="$PG_BIN"
+            return 0
+        fi
+        PG_PROBLEM="PG_BIN=$PG_BIN has no initdb and pg_ctl"
+        return 1
+    fi
+    if command -v pg_config >/dev/null 2>&1; then
+        candidates+=("$(pg_config --bindir 2>/dev/null || true)")
+    fi
+    # Debian/Ubuntu keep the server binaries out of PATH; newest version first.
+    while IFS= read -r dir; do
+        candidates+=("$dir")
+    done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -V -r)
+    if command -v initdb >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(command -v initdb)")")
+    fi
+    for dir in "${candidates[@]}"; do
+        if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+            PG_BINDIR="$dir"
+            return 0
+        fi
+    done
+    PG_PROBLEM="no PostgreSQL server binaries (initdb, pg_ctl) found: install PostgreSQL's server package, or set PG_BIN to the directory holding initdb and pg_ctl, or name an existing server with PGHOST/PGPORT/PGUSER/PGPASSWORD"
+    return 1
+}
+
+pg_cluster_user() {
+    if is_root; then
+        printf '%s\n' "$PG_RUN_AS"
+    else
+        id -un
+    fi
+}
+
+# as_cluster_user CMD...: run CMD as the cluster's owner, from / (the owner may
+# not be allowed into the current directory).
+as_cluster_user() {
+    if is_root; then
+        (cd / && runuser -u "$PG_RUN_AS" -- "$@")
+    else
+        (cd / && "$@")
+    fi
+}
+
+free_port() {
+    "${ODOO_PY:-python3}" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+port_is_free() {
+    "${ODOO_PY:-python3}" - "$1" <<'PY' 2>/dev/null
+import socket
+import sys
+s = socket.socket()
+# As servers do: a port whose last connections linger in TIME_WAIT is free.
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PY
+}
+
+# The cluster's Unix socket, when its path fits the system's limit (108 bytes):
+# Odoo then talks to PostgreSQL through it, much faster than through TCP.
+pg_socket_usable() { [ $((${#PGRUN_DIR} + 20)) -lt 100 ]; }
+
+pg_is_running() {
+    [ -f "$PGDATA_DIR/PG_VERSION" ] && [ -n "${PG_BINDIR:-}" ] &&
+        as_cluster_user "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1
+}
+
+# pg_init: create the private cluster if it does not exist yet.
+pg_init() {
+    local user
+    user="$(pg_cluster_user)"
+    mkdir -p "$VAR_DIR"
+    if is_root; then
+        chmod o+x "$VAR_DIR"
+        if ! id -u "$PG_RUN_AS" >/dev/null 2>&1; then
+            PG_PROBLEM="running as root, but user '$PG_RUN_AS' to run PostgreSQL as does not exist (set PG_RUN_AS to an unprivileged user)"
+            return 1
+        fi
+        if ! runuser -u "$PG_RUN_AS" -- test -x "$VAR_DIR"; then
+            PG_PROBLEM="running as root, the private PostgreSQL cluster runs as '$PG_RUN_AS', who cannot reach $VAR_DIR (make its parent directories searchable, e.g. chmod o+x, or name an existing server with PGHOST)"
+            return 1
+        fi
+    fi
+    mkdir -p "$PGRUN_DIR"
+    if is_root; then chown "$user" "$PGRUN_DIR"; fi
+    chmod 0755 "$PGRUN_DIR"
+
+    if [ -f "$PGDATA_DIR/PG_VERSION" ]; then
+        local have want
+        have="$(cat "$PGDATA_DIR/PG_VERSION")"
+        want="$("$PG_BINDIR/pg_ctl" --version | sed -n 's/^[^0-9]*\([0-9][0-9]*\).*/\1/p')"
+        if [ -n "$want" ] && [ "$have" != "$want" ]; then
+            PG_PROBLEM="$PGDATA_DIR was made by PostgreSQL $have, but the binaries in $PG_BINDIR are PostgreSQL $want (set PG_BIN, or run scripts/stop-db --purge to start over)"
+            return 1
+        fi
+        return 0
+    fi
+
+    # No cluster (or a half-made one): create it.
+    rm -rf "$PGDATA_DIR"
+    mkdir -p "$PGDATA_DIR"
+    chmod 0700 "$PGDATA_DIR"
+    if is_root; then chown "$user" "$PGDATA_DIR"; fi
+    local locale_args=(--no-locale)
+    if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
+        locale_args=(--lc-collate=C --lc-ctype=C.UTF-8 --lc-messages=C)
+    fi
+    if ! as_cluster_user "$PG_BINDIR/initdb" -D "$PGDATA_DIR" -U "$PG_SUPERUSER" \
+        --auth=trust --encoding=UTF8 "${locale_args[@]}" >"$VAR_DIR/initdb.log" 2>&1; then
+        PG_PROBLEM="initdb failed (see $VAR_DIR/initdb.log): $(tail -n 1 "$VAR_DIR/initdb.log")"
+        return 1
+    fi
+    # Settings of ours live in an included file, rewritten at every start.
+    printf "\ninclude_if_exists = 'crm_extension.conf'\n" >>"$PGDATA_DIR/postgresql.conf"
+    # Trust, but on the socket and loopback only (initdb's --auth=trust lines
+    # are local, 127.0.0.1/32 and ::1/128 only; keep just those).
+    cat >"$PGDATA_DIR/pg_hba.conf" <<'EOF'
+# Private development cluster of crm_extension: loopback only, no passwords.
+local   all             all                                     trust
+host    all             all             127.0.0.1/32            trust
+host    all             all             ::1/128                 trust
+EOF
+    if is_root; then chown "$user" "$PGDATA_DIR/postgresql.conf" "$PGDATA_DIR/pg_hba.conf"; fi
+    return 0
+}
+
+# pg_start: start the private cluster unless it runs; sets DB_PORT.
+pg_start() {
+    local port="" quoted_sock
+    if pg_is_running; then
+        DB_PORT="$(cat "$PGPORT_FILE" 2>/dev/null || true)"
+        if [ -n "$DB_PORT" ] && "$PG_BINDIR/pg_isready" -q -h 127.0.0.1 -p "$DB_PORT" -t 10; then
+            return 0
+        fi
+        PG_PROBLEM="the private cluster in $PGDATA_DIR runs but does not answer on port ${DB_PORT:-?} (run scripts/stop-db, then try again)"
+        return 1
+    fi
+    if [ -f "$PGPORT_FILE" ] && port_is_free "$(cat "$PGPORT_FILE")"; then
+        port="$(cat "$PGPORT_FILE")"
+    else
+        port="$(free_port)"
+    fi
+    quoted_sock=""
+    if pg_socket_usable; then quoted_sock="${PGRUN_DIR//\'/\'\'}"; fi
+    cat >"$PGDATA_DIR/crm_extension.conf" <<EOF
+# Written by scripts/lib.sh at each start of the private cluster.
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$quoted_sock'
+# A throwaway development cluster: speed over crash safety.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+    if is_root; then chown "$(pg_cluster_user)" "$PGDATA_DIR/crm_extension.conf"; fi
+    if ! as_cluster_user "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$PGRUN_DIR/postgresql.log" \
+        -w -t 60 start >"$VAR_DIR/pg_ctl.log" 2>&1; then
+        PG_PROBLEM="PostgreSQL did not start (see $PGRUN_DIR/postgresql.log): $(tail -n 1 "$PGRUN_DIR/postgresql.log" 2>/dev/null)"
+        return 1
+    fi
+    printf '%s\n' "$port" >"$PGPORT_FILE"
+    DB_PORT="$port"
+    return 0
+}
+
+pg_stop() {
+    if pg_is_running; then
+        as_cluster_user "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null
+    fi
+}
+
+# setup_db_server: choose and start the database server. Sets DB_HOST, DB_PORT,
+# DB_USER, DB_DESCRIPTION and exports PGPASSWORD when one is given. Returns 2
+# when PostgreSQL's binaries are missing, 1 when the cluster fails to start
+# (PG_PROBLEM says why).
+setup_db_server() {
+    if uses_external_db; then
+        DB_HOST="${ODOO_DB_HOST:-$PGHOST}"
+        DB_PORT="${ODOO_DB_PORT:-${PGPORT:-5432}}"
+        DB_USER="${ODOO_DB_USER:-${PGUSER:-$PG_SUPERUSER}}"
+        if [ -n "${ODOO_DB_PASSWORD:-}" ]; then
+            export PGPASSWORD="$ODOO_DB_PASSWORD"
+        fi
+        DB_DESCRIPTION="existing server $DB_HOST:$DB_PORT as $DB_USER"
+        return 0
+    fi
+    find_pg_bin || return 2
+    pg_init || return 1
+    pg_start || return 1
+    DB_HOST="127.0.0.1"
+    if pg_socket_usable; then DB_HOST="$PGRUN_DIR"; fi
+    DB_USER="$PG_SUPERUSER"
+    DB_DESCRIPTION="private cluster .var/pgdata on 127.0.0.1:$DB_PORT (PostgreSQL $(cat "$PGDATA_DIR/PG_VERSION"), running as $(pg_cluster_user))"
+    return 0
+}
+
+odoo_db_args() {
+    printf '%s\n' "--db_host=$DB_HOST" "--db_port=$DB_PORT" "--db_user=$DB_USER"
+}
+
+# db_query DBNAME SQL: run SQL with Odoo's Python and psycopg2; prints rows.
+db_query() {
+    DBQ_NAME="$1" DBQ_SQL="$2" DBQ_HOST="$DB_HOST" DBQ_PORT="$DB_PORT" DBQ_USER="$DB_USER" \
+        "$ODOO_PY" - <<'PY'
+import os
+import psycopg2
+
+conn = psycopg2.connect(
+    host=os.environ["DBQ_HOST"],
+    port=os.environ["DBQ_PORT"],
+    user=os.environ["DBQ_USER"],
+    dbname=os.environ["DBQ_NAME"],
+    connect_timeout=10,
+)
+conn.autocommit = True
+with conn.cursor() as cr:
+    cr.execute(os.environ["DBQ_SQL"])
+    if cr.description:
+        for row in cr.fetchall():
+            print("\t".join("" if v is None else str(v) for v in row))
+conn.close()
+PY
+}
+
+db_exists() {
+    [ "$(db_query postgres "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
+}
+
+db_drop() {
+    db_query postgres "DROP DATABASE IF EXISTS \"$1\"" >/dev/null
+}
+
+# module_state DB MODULE: prints the module's state (installed, to install, ...).
+module_state() {
+    db_query "$1" "SELECT state FROM ir_module_module WHERE name = '$2'" 2>/dev/null || true
+}
+
+# parse_odoo_test_log LOG: read the results of an `odoo-bin --test-tags` run.
+# Sets OT_RESULT (Odoo's own summary, empty if absent), OT_FAILED, OT_ERRORS,
+# OT_RUN, OT_SKIPPED, OT_PASSED and OT_ERROR_LINES (ERROR/CRITICAL records).
+parse_odoo_test_log() {
+    local log="$1"
+    OT_FAILED=0
+    OT_ERRORS=0
+    OT_RUN=0
+    # Odoo 18 logs "F failed, E error(s) of N tests when loading database 'db'"
+    # (N counts skipped tests too).
+    OT_RESULT="$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$log" | tail -n 1)"
+    if [ -n "$OT_RESULT" ]; then
+        read -r OT_FAILED OT_ERRORS OT_RUN <<<"$(sed -E 's/^([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/' <<<"$OT_RESULT")"
+    fi
+    # Each skipped test: "<date> <time> <pid> INFO <db> <logger>: skipped <test> : <reason>"
+    OT_SKIPPED="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ INFO [^ ]+ [^ ]+: skipped ' "$log")"
+    OT_ERROR_LINES="$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log")"
+    OT_PASSED=$((OT_RUN - OT_FAILED - OT_ERRORS - OT_SKIPPED))
+    if [ "$OT_PASSED" -lt 0 ]; then OT_PASSED=0; fi
+}
+
+find_chromium() {
+    local bin
+    for bin in google-chrome chromium chromium-browser google-chrome-stable; do
+        if command -v "$bin" >/dev/null 2>&1; then
+            command -v "$bin"
+            return 0
+        fi
+    done
+    return 1
+}
