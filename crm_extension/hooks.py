@@ -1,18 +1,114 @@
-def pre_init_hook(env):
-    """Give partners that exist before the install their real registrant.
+import logging
 
-    Creating the ownership columns here, filled from ``create_uid`` and
-    ``create_date`` in one set-based UPDATE, keeps the ORM from stamping every
-    existing partner with the installing user and the install time.
+from psycopg2.extras import execute_values
+
+from odoo.tools import email_normalize
+
+from .models.res_partner import phone_match_key
+from .tools.normalize import normalize_name, normalize_vat
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 20000
+
+
+def pre_init_hook(env):
+    """Prepare res_partner before the ORM sees the module's fields.
+
+    - The ownership columns are filled from ``create_uid`` / ``create_date``, so
+      existing partners keep their real registrant instead of the installing user.
+    - The duplicate match keys are computed here in batches, with set-based
+      updates, instead of by the ORM's per-record recomputation of new stored
+      fields: installing on a million partners stays a matter of minutes.
+    - pg_trgm is enabled when the database allows it (similarity rules).
     """
-    env.cr.execute(
+    cr = env.cr
+    cr.execute(
         """
         ALTER TABLE res_partner
             ADD COLUMN IF NOT EXISTS registered_by_id int4,
-            ADD COLUMN IF NOT EXISTS registered_date timestamp;
+            ADD COLUMN IF NOT EXISTS registered_date timestamp,
+            ADD COLUMN IF NOT EXISTS name_key varchar,
+            ADD COLUMN IF NOT EXISTS vat_key varchar,
+            ADD COLUMN IF NOT EXISTS email_key varchar,
+            ADD COLUMN IF NOT EXISTS phone_key varchar;
         UPDATE res_partner
            SET registered_by_id = create_uid,
                registered_date = COALESCE(create_date, now() at time zone 'UTC')
          WHERE registered_by_id IS NULL;
         """
     )
+    _fill_match_keys(env)
+    _enable_trigram(env)
+
+
+def _fill_match_keys(env):
+    cr = env.cr
+    default_country = env.company.country_id
+    last_id = 0
+    while True:
+        cr.execute(
+            """
+            SELECT p.id, p.name, p.vat, p.company_registry, p.email, p.parent_id,
+                   COALESCE(p.mobile, p.phone),
+                   COALESCE(c.phone_code, cc.phone_code, %s),
+                   COALESCE(c.code, cc.code, %s)
+              FROM res_partner p
+              LEFT JOIN res_country c ON c.id = p.country_id
+              LEFT JOIN res_company co ON co.id = p.company_id
+              LEFT JOIN res_partner cp ON cp.id = co.partner_id
+              LEFT JOIN res_country cc ON cc.id = cp.country_id
+             WHERE p.id > %s
+             ORDER BY p.id
+             LIMIT %s
+            """,
+            [default_country.phone_code, default_country.code, last_id, BATCH_SIZE],
+        )
+        rows = cr.fetchall()
+        if not rows:
+            break
+        last_id = rows[-1][0]
+        values = []
+        for row in rows:
+            partner_id, name, vat, registry, email, parent_id = row[:6]
+            number, calling_code, region = row[6:]
+            commercial = not parent_id
+            values.append(
+                (
+                    partner_id,
+                    (commercial and normalize_name(name)) or None,
+                    (commercial and (normalize_vat(vat) or normalize_vat(registry)))
+                    or None,
+                    email_normalize(email or "") or None,
+                    phone_match_key(number, region, calling_code) or None,
+                )
+            )
+        execute_values(
+            cr._obj,
+            """
+            UPDATE res_partner p
+               SET name_key = v.name_key, vat_key = v.vat_key,
+                   email_key = v.email_key, phone_key = v.phone_key
+              FROM (VALUES %s) AS v(id, name_key, vat_key, email_key, phone_key)
+             WHERE p.id = v.id
+            """,
+            values,
+            template="(%s, %s::varchar, %s::varchar, %s::varchar, %s::varchar)",
+            page_size=5000,
+        )
+        _logger.info("crm_extension: match keys computed up to partner %s", last_id)
+
+
+def _enable_trigram(env):
+    if env.registry.has_trigram:
+        return
+    try:
+        with env.cr.savepoint():
+            env.cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        env.registry.has_trigram = True
+    except Exception:  # noqa: BLE001 - any refusal only disables similarity rules
+        _logger.warning(
+            "crm_extension: the PostgreSQL extension pg_trgm could not be enabled; "
+            "rules matching similar names are ignored until a database "
+            "administrator runs CREATE EXTENSION pg_trgm."
+        )

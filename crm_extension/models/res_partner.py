@@ -1,9 +1,35 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import email_normalize, format_datetime
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import missing_required_fields
+from ..tools.normalize import is_valid_uscc, normalize_name, normalize_vat, to_e164
 
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
+
+
+def phone_match_key(number, country_code, calling_code):
+    """E.164 form of ``number`` for the phone duplicate key.
+
+    Odoo's ``phone_validation`` formats it when the ``phonenumbers`` library is
+    installed; the plain rule of :func:`to_e164` covers the rest.
+    """
+    if not number:
+        return ""
+    if getattr(phone_validation, "phonenumbers", None):
+        formatted = phone_validation.phone_format(
+            number,
+            country_code or None,
+            calling_code or None,
+            force_format="E164",
+            raise_exception=False,
+        )
+        if formatted and formatted.startswith("+") and formatted[1:].isdigit():
+            return formatted
+    return to_e164(number, calling_code)
+
 
 # Writing these fields needs more than the right to edit the partner.
 CREDIT_RATING_GROUPS = (
@@ -11,7 +37,27 @@ CREDIT_RATING_GROUPS = (
     "account.group_account_invoice",
 )
 OWNERSHIP_GROUPS = ("sales_team.group_sale_manager",)
-OWNERSHIP_FIELDS = ("registered_by_id", "registered_date")
+OWNERSHIP_FIELDS = ("registered_by_id", "registered_date", "duplicate_state")
+
+# Fields the match keys of the duplicate rules are made of, and fields that decide
+# whether a rule applies: a write touching none of them cannot create a duplicate.
+DUPLICATE_TRIGGER_FIELDS = frozenset(
+    {
+        "name",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "is_company",
+        "company_type",
+        "parent_id",
+        "active",
+        "company_id",
+        "country_id",
+    }
+)
+MATCH_KEY_FIELDS = ("name_key", "vat_key", "email_key", "phone_key")
 
 # A change to one of these can make a partner fall under another template.
 CLASS_TRIGGER_FIELDS = frozenset(
@@ -83,6 +129,51 @@ class ResPartner(models.Model):
         help="When this customer was registered.",
     )
 
+    # Duplicate protection: normalised match keys (btree-indexed; the name also has
+    # a trigram index for similarity rules, created in init()).
+    name_key = fields.Char(
+        compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+    )
+    vat_key = fields.Char(
+        compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+    )
+    email_key = fields.Char(
+        compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+    )
+    phone_key = fields.Char(
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Mobile, else phone, in E.164 form with the partner's or company's "
+        "country.",
+    )
+    duplicate_state = fields.Selection(
+        [
+            ("suspect", "To review"),
+            ("reported", "Reported"),
+            ("cleared", "Not a duplicate"),
+        ],
+        string="Duplicate Review",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+    )
+    duplicate_partner_ids = fields.Many2many(
+        "res.partner",
+        "crm_partner_duplicate_rel",
+        "partner_id",
+        "duplicate_id",
+        string="Suspected Duplicates",
+        copy=False,
+    )
+    duplicate_match_ids = fields.Many2many(
+        "res.partner",
+        string="Possible Duplicates",
+        compute="_compute_duplicate_match_ids",
+        help="Customers matching this one by a duplicate rule, shown while editing.",
+    )
+
     # Contact person profile
     contact_role_id = fields.Many2one(
         "crm.contact.role",
@@ -113,6 +204,94 @@ class ResPartner(models.Model):
         for partner in self:
             partner.can_edit_credit_rating = can_rate
             partner.can_edit_ownership = can_own
+
+    @api.depends(
+        "name",
+        "parent_id",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "country_id",
+        "company_id",
+    )
+    def _compute_match_keys(self):
+        for partner in self:
+            country = (
+                partner.country_id
+                or (partner.company_id or self.env.company).country_id
+            )
+            # Contacts share the VAT of their company and are no customers of
+            # their own: only commercial entities carry name and VAT keys.
+            commercial = not partner.parent_id
+            partner.name_key = (commercial and normalize_name(partner.name)) or False
+            partner.vat_key = (
+                commercial
+                and (
+                    normalize_vat(partner.vat)
+                    or normalize_vat(partner.company_registry)
+                )
+            ) or False
+            partner.email_key = email_normalize(partner.email or "") or False
+            partner.phone_key = (
+                phone_match_key(
+                    partner.mobile or partner.phone, country.code, country.phone_code
+                )
+                or False
+            )
+
+    @api.depends(
+        "name",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "is_company",
+        "parent_id",
+    )
+    def _compute_duplicate_match_ids(self):
+        matches = self.env["crm.duplicate.rule"]._find_matches(self)
+        for partner in self:
+            ids = {match["id"] for _rule, match in matches.get(partner, [])}
+            partner.duplicate_match_ids = self.browse(sorted(ids)[:10])
+
+    @api.constrains("vat", "country_id", "parent_id")
+    def _check_uscc(self):
+        for partner in self.filtered(lambda p: p.vat and not p.parent_id):
+            country = (
+                partner.country_id
+                or (partner.company_id or self.env.company).country_id
+            )
+            code = normalize_vat(partner.vat)
+            if country.code == "CN" and len(code) == 18 and not is_valid_uscc(code):
+                raise ValidationError(
+                    self.env._(
+                        "%(code)s is not a valid unified social credit code "
+                        "(统一社会信用代码): check its characters and its last digit.",
+                        code=partner.vat,
+                    )
+                )
+
+    def _duplicate_row(self, partner):
+        """The partner as the duplicate rules see it (keys and scope)."""
+        return {
+            "id": partner.id if isinstance(partner.id, int) else False,
+            "name": partner.name,
+            "name_key": partner.name_key,
+            "vat_key": partner.vat_key,
+            "email_key": partner.email_key,
+            "phone_key": partner.phone_key,
+            "is_company": partner.is_company,
+            "active": partner.active,
+            "company_id": partner.company_id.id,
+            "commercial_partner_id": partner.commercial_partner_id.id or False,
+            "parent_id": partner.parent_id.id,
+            "user_id": partner.user_id.id,
+            "registered_by_id": partner.registered_by_id.id,
+            "registered_date": partner.registered_date,
+        }
 
     # ------------------------------------------------------------------
     # Restricted fields
@@ -232,6 +411,94 @@ class ResPartner(models.Model):
         return bool(trigger & vals.keys())
 
     # ------------------------------------------------------------------
+    # Duplicate rules
+    # ------------------------------------------------------------------
+
+    def _check_duplicates(self, old_keys=None):
+        """Apply the duplicate rules to ``self`` after a create or write.
+
+        :param old_keys: ``{partner id: (keys before the write)}``; a partner whose
+            keys did not change is not checked again (customers registered twice
+            before the addon stay editable).
+        """
+        Rule = self.env["crm.duplicate.rule"]
+        if self.env.context.get("crm_duplicate_skip") or not Rule._get_active_rules():
+            return
+        partners = self
+        if old_keys is not None:
+            partners = self.filtered(
+                lambda p: old_keys.get(p.id) != tuple(p[f] for f in MATCH_KEY_FIELDS)
+            )
+        if not partners:
+            return
+        # Serialise concurrent registrations of the keys a block rule protects.
+        lock_values = set()
+        for rule in Rule._get_active_rules():
+            if rule["action"] == "block" and rule["match"] == "exact":
+                lock_values.update(
+                    f"{rule['key']}:{value}"
+                    for value in partners.mapped(rule["column"])
+                    if value
+                )
+        Rule._lock_keys(lock_values)
+        matches = Rule._find_matches(partners)
+        blocked = []
+        to_flag = {}
+        for partner, found in matches.items():
+            for rule, match in found:
+                if rule["action"] == "block":
+                    blocked.append((partner, rule, match))
+                else:
+                    to_flag.setdefault(partner, set()).add(match["id"])
+        if blocked:
+            raise ValidationError(self._duplicate_block_message(blocked))
+        for partner, match_ids in to_flag.items():
+            if partner.duplicate_state == "cleared":
+                continue
+            partner.sudo().with_context(crm_duplicate_skip=True).write(
+                {
+                    "duplicate_state": "suspect",
+                    "duplicate_partner_ids": [
+                        fields.Command.link(match_id)
+                        for match_id in match_ids
+                        if isinstance(match_id, int)
+                    ],
+                }
+            )
+
+    def _duplicate_block_message(self, blocked):
+        users = self.env["res.users"].sudo()
+        lines = []
+        for partner, rule, match in blocked[:5]:
+            existing = self.sudo().browse(match["id"]) if match["id"] else partner
+            lines.append(
+                self.env._(
+                    "%(partner)s: %(rule)s. %(existing)s is already registered "
+                    "(salesperson: %(salesperson)s; registered by %(registrant)s on "
+                    "%(date)s).",
+                    partner=partner.display_name or partner.name,
+                    rule=rule["name"],
+                    existing=existing.display_name,
+                    salesperson=users.browse(match["user_id"]).name
+                    or self.env._("none"),
+                    registrant=users.browse(match["registered_by_id"]).name
+                    or self.env._("unknown"),
+                    date=format_datetime(self.env, match["registered_date"])
+                    if match["registered_date"]
+                    else self.env._("unknown date"),
+                )
+            )
+        return self.env._(
+            "This customer is already registered.\n%(details)s",
+            details="\n".join(lines),
+        )
+
+    def _duplicate_keys_snapshot(self, vals):
+        if not (DUPLICATE_TRIGGER_FIELDS & vals.keys()):
+            return None
+        return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in self}
+
+    # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
 
@@ -241,6 +508,7 @@ class ResPartner(models.Model):
             self._check_restricted_values(vals, creating=True)
         partners = super().create(vals_list)
         partners._check_class_required_fields()
+        partners._check_duplicates()
         return partners
 
     def write(self, vals):
@@ -251,7 +519,23 @@ class ResPartner(models.Model):
             # the customer is not.
             self.check_access("read")
             return super(ResPartner, self.sudo()).write(vals)
+        old_keys = self._duplicate_keys_snapshot(vals)
         res = super().write(vals)
         if self._class_check_needed(vals):
             self._check_class_required_fields()
+        if old_keys is not None:
+            if "active" in vals or "is_company" in vals or "company_id" in vals:
+                # The same keys may now fall under other rules: check them all.
+                old_keys = None
+            self._check_duplicates(old_keys)
+        return res
+
+    def init(self):
+        res = super().init()
+        # Similarity rules search names through a trigram index, beside the btree.
+        if self.env.registry.has_trigram:
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS res_partner_name_key_trgm_idx "
+                "ON res_partner USING gin (name_key gin_trgm_ops)"
+            )
         return res

@@ -3,4 +3,5 @@ from . import test_required_fields
 from . import test_partner_profile
 from . import test_buying_committee
 from . import test_access
+from . import test_duplicates
 from . import test_tours

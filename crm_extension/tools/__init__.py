@@ -7,10 +7,26 @@ the models.
 
 from .classification import is_value_set, missing_required_fields
 from .committee import committee_flags, primary_count
+from .normalize import (
+    is_valid_uscc,
+    looks_like_uscc,
+    normalize_name,
+    normalize_phone_digits,
+    normalize_vat,
+    to_e164,
+    uscc_check_char,
+)
 
 __all__ = [
     "committee_flags",
+    "is_valid_uscc",
     "is_value_set",
+    "looks_like_uscc",
     "missing_required_fields",
+    "normalize_name",
+    "normalize_phone_digits",
+    "normalize_vat",
     "primary_count",
+    "to_e164",
+    "uscc_check_char",
 ]

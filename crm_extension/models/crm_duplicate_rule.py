@@ -1,0 +1,318 @@
+from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+# Match key of each rule kind: the stored, indexed column of res.partner holding it.
+KEY_COLUMNS = {
+    "vat": "vat_key",
+    "name": "name_key",
+    "email": "email_key",
+    "phone": "phone_key",
+}
+
+MATCH_COLUMNS = SQL(
+    "p.id, p.name, p.name_key, p.vat_key, p.email_key, p.phone_key, "
+    "p.is_company, p.active, p.company_id, p.commercial_partner_id, "
+    "p.parent_id, p.user_id, p.registered_by_id, p.registered_date"
+)
+
+
+class CrmDuplicateRule(models.Model):
+    """When two customers count as the same one, and what to do about it."""
+
+    _name = "crm.duplicate.rule"
+    _description = "Duplicate Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    key = fields.Selection(
+        [
+            ("vat", "VAT / company registry"),
+            ("name", "Name"),
+            ("email", "Email"),
+            ("phone", "Phone"),
+        ],
+        required=True,
+        default="name",
+        help="Which normalised key of the customer is compared.",
+    )
+    match = fields.Selection(
+        [("exact", "Exact"), ("similar", "Similar")],
+        required=True,
+        default="exact",
+        help="Similar compares names by trigram similarity (PostgreSQL pg_trgm).",
+    )
+    threshold = fields.Float(
+        default=0.6,
+        help="Similarity from 0 to 1 from which two names count as the same.",
+    )
+    partner_scope = fields.Selection(
+        [
+            ("company", "Companies"),
+            ("individual", "Individuals"),
+            ("both", "Companies and individuals"),
+        ],
+        string="Applies To",
+        required=True,
+        default="both",
+    )
+    action = fields.Selection(
+        [("block", "Block"), ("warn", "Warn")],
+        required=True,
+        default="warn",
+        help="Block refuses the second registration; Warn shows the matches and "
+        "flags the customer for review.",
+    )
+    include_archived = fields.Boolean(
+        string="Archived Customers Count",
+        default=True,
+        help="Archived customers are matched too.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to apply the rule in every company.",
+    )
+
+    @api.constrains("match", "key", "threshold")
+    def _check_match(self):
+        for rule in self:
+            if rule.match == "similar" and rule.key != "name":
+                raise ValidationError(
+                    self.env._("Only names can be matched by similarity.")
+                )
+            if rule.match == "similar" and not 0.1 <= rule.threshold <= 1:
+                raise ValidationError(
+                    self.env._("The similarity threshold must be between 0.1 and 1.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return rules
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    # ------------------------------------------------------------------
+    # Matching
+    # ------------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _get_active_rules(self):
+        """The active rules as plain dicts (cached: read on every partner write)."""
+        rules = self.sudo().search([])
+        return tuple(
+            {
+                "id": rule.id,
+                "name": rule.name,
+                "key": rule.key,
+                "column": KEY_COLUMNS[rule.key],
+                "match": rule.match,
+                "threshold": rule.threshold,
+                "scope": rule.partner_scope,
+                "action": rule.action,
+                "include_archived": rule.include_archived,
+                "company_id": rule.company_id.id,
+            }
+            for rule in rules
+        )
+
+    @api.model
+    def _rule_applies(self, rule, partner_row):
+        """Whether ``rule`` applies to a partner given as a row dict."""
+        if rule["scope"] == "company" and not partner_row["is_company"]:
+            return False
+        if rule["scope"] == "individual" and partner_row["is_company"]:
+            return False
+        if not rule["include_archived"] and not partner_row["active"]:
+            return False
+        if rule["company_id"]:
+            company = partner_row["company_id"] or self.env.company.id
+            if company != rule["company_id"]:
+                return False
+        return True
+
+    @api.model
+    def _find_matches(self, partners, rules=None):
+        """Match ``partners`` against the other customers.
+
+        :param partners: res.partner records (saved, or being edited in a form)
+        :param rules: rule dicts (default: all active rules)
+        :return: ``{partner: [(rule, match_row), ...]}`` where ``match_row`` is a dict
+            of the matching partner's id, keys and owner; matches among
+            ``partners`` themselves are included.
+
+        Exact rules cost one indexed query for all partners and rules; each
+        similarity rule one query for all partners (a lateral join on the trigram
+        index): never one query per partner.
+        """
+        rules = list(self._get_active_rules() if rules is None else rules)
+        if not rules or not partners:
+            return {}
+        rows = {partner: partners._duplicate_row(partner) for partner in partners}
+        applicable = {
+            partner: [rule for rule in rules if self._rule_applies(rule, row)]
+            for partner, row in rows.items()
+        }
+        own_ids = [row["id"] for row in rows.values() if row["id"]]
+        candidates = self._exact_candidates(rows, applicable, own_ids)
+        candidates += self._similar_candidates(rows, applicable, own_ids)
+        result = {}
+        for partner, rule, match in candidates:
+            if self._is_duplicate(rows[partner], rule, match):
+                result.setdefault(partner, []).append((rule, match))
+        return result
+
+    @api.model
+    def _is_duplicate(self, row, rule, match):
+        if not match["id"] or match["id"] == row["id"]:
+            return False
+        if (
+            rule["key"] in ("email", "phone")
+            and match["commercial_partner_id"]
+            and match["commercial_partner_id"] == row["commercial_partner_id"]
+        ):
+            # A company and its own contacts often share a phone or a mailbox.
+            return False
+        if rule["scope"] == "company" and not match["is_company"]:
+            return False
+        if rule["scope"] == "individual" and match["is_company"]:
+            return False
+        return rule["include_archived"] or match["active"]
+
+    @api.model
+    def _exact_candidates(self, rows, applicable, own_ids):
+        wanted = {}
+        for partner, row in rows.items():
+            for rule in applicable[partner]:
+                if rule["match"] == "exact" and row[rule["column"]]:
+                    wanted.setdefault(rule["column"], set()).add(row[rule["column"]])
+        if not wanted:
+            return []
+        condition = SQL(" OR ").join(
+            SQL("p.%s = ANY(%s)", SQL.identifier(column), sorted(values))
+            for column, values in sorted(wanted.items())
+        )
+        by_value = {}
+        for match in self._duplicate_query(condition, own_ids) + list(rows.values()):
+            for column in wanted:
+                if match[column]:
+                    by_value.setdefault((column, match[column]), []).append(match)
+        return [
+            (partner, rule, match)
+            for partner, row in rows.items()
+            for rule in applicable[partner]
+            if rule["match"] == "exact" and row[rule["column"]]
+            for match in by_value.get((rule["column"], row[rule["column"]]), [])
+        ]
+
+    @api.model
+    def _similar_candidates(self, rows, applicable, own_ids):
+        if not self.env.registry.has_trigram:
+            return []
+        candidates = []
+        similar_rules = {
+            rule["id"]: rule
+            for rules in applicable.values()
+            for rule in rules
+            if rule["match"] == "similar"
+        }
+        for rule in similar_rules.values():
+            targets = [
+                (partner, row["name_key"])
+                for partner, row in rows.items()
+                if rule in applicable[partner] and len(row["name_key"] or "") >= 3
+            ]
+            if not targets:
+                continue
+            for index, match in self._similar_query(
+                [name_key for _partner, name_key in targets], own_ids, rule["threshold"]
+            ):
+                candidates.append((targets[index][0], rule, match))
+        return candidates
+
+    @api.model
+    def _duplicate_query(self, condition, exclude_ids):
+        self.env["res.partner"].flush_model()
+        query = SQL(
+            "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s) LIMIT 1000",
+            MATCH_COLUMNS,
+            condition,
+            exclude_ids,
+        )
+        return self.env.execute_query_dict(query)
+
+    @api.model
+    def _similar_query(self, name_keys, exclude_ids, threshold):
+        """``[(index in name_keys, match row)]`` of names at least ``threshold``
+        similar, five at most per name, best first (trigram index scan)."""
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+            [str(float(threshold))],
+        )
+        # A plain query: the trigram operator "%" cannot be written in an SQL object.
+        self.env.cr.execute(
+            """
+            SELECT v.idx - 1 AS partner_index, m.*
+              FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(name_key, idx)
+              CROSS JOIN LATERAL (
+                  SELECT p.id, p.name, p.name_key, p.vat_key, p.email_key,
+                         p.phone_key, p.is_company, p.active, p.company_id,
+                         p.commercial_partner_id, p.parent_id, p.user_id,
+                         p.registered_by_id, p.registered_date
+                    FROM res_partner p
+                   WHERE p.name_key %% v.name_key
+                     AND p.parent_id IS NULL
+                     AND p.id != ALL(%s)
+                   ORDER BY p.name_key <-> v.name_key
+                   LIMIT 5
+              ) m
+            """,
+            [name_keys, exclude_ids],
+        )
+        rows = self.env.cr.dictfetchall()
+        return [(row.pop("partner_index"), row) for row in rows]
+
+    @api.model
+    def _lock_keys(self, values):
+        """Serialise concurrent registrations of the same blocked keys.
+
+        Inserting the key into ``crm_duplicate_key`` waits for any other open
+        transaction that inserted it; when that one commits, PostgreSQL aborts this
+        one with a serialization failure and Odoo retries the request, which then
+        sees the first customer and blocks the second. Rows already committed make
+        the insert a no-op, so the table needs no cleaning.
+        """
+        if values:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO crm_duplicate_key (key) SELECT unnest(%s::varchar[]) "
+                    "ON CONFLICT DO NOTHING",
+                    sorted(values),
+                )
+            )
+
+
+class CrmDuplicateKey(models.Model):
+    """Technical: one row per blocked key ever registered (a lock, not a record)."""
+
+    _name = "crm.duplicate.key"
+    _description = "Registered Duplicate Key"
+    _log_access = False
+
+    key = fields.Char(required=True)
+
+    _sql_constraints = [("key_uniq", "unique(key)", "The key is already registered.")]

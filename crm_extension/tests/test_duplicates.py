@@ -1,0 +1,280 @@
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestDuplicateRules(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"]
+        cls.huaxing = cls.Partner.with_user(cls.salesman).create(
+            {
+                "name": "Huaxing Technology Co., Ltd.",
+                "is_company": True,
+                "vat": "91350100M000100Y43",
+                "country_id": cls.env.ref("base.cn").id,
+                "email": "Info@Huaxing.example.cn",
+                "phone": "0755 8888 1234",
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.rule_email = cls.env.ref("crm_extension.duplicate_rule_email")
+        cls.rule_name = cls.env.ref("crm_extension.duplicate_rule_company_name")
+        cls.rule_similar = cls.env.ref("crm_extension.duplicate_rule_similar_name")
+        cls.env.flush_all()
+        cls.cr.flush()
+
+    def test_keys(self):
+        self.assertEqual(self.huaxing.name_key, "huaxingtechnology")
+        self.assertEqual(self.huaxing.vat_key, "91350100M000100Y43")
+        self.assertEqual(self.huaxing.email_key, "info@huaxing.example.cn")
+        self.assertEqual(self.huaxing.phone_key, "+8675588881234")
+        contact = self.Partner.create({"name": "Zhou", "parent_id": self.huaxing.id})
+        self.assertFalse(contact.name_key or contact.vat_key)
+
+    def test_block_same_company_name_names_the_owner(self):
+        with self.assertRaises(ValidationError) as error:
+            self.Partner.with_user(self.salesman_2).create(
+                {
+                    "name": "ＨＵＡＸＩＮＧ  technology company limited",
+                    "is_company": True,
+                }
+            )
+        message = str(error.exception)
+        self.assertIn("Huaxing Technology Co., Ltd.", message)
+        self.assertIn("Sally Salesman", message)  # salesperson and registrant
+        self.assertIn("Same company name", message)
+        self.assertEqual(
+            self.Partner.search_count([("name_key", "=", "huaxingtechnology")]), 1
+        )
+        # Chinese legal forms too.
+        self.Partner.create({"name": "深圳市华星科技股份有限公司", "is_company": True})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.Partner.create({"name": "深圳市华星科技有限公司", "is_company": True})
+
+    def test_block_same_vat_on_every_path(self):
+        vals = {
+            "name": "Other Name Ltd",
+            "is_company": True,
+            "vat": " 91350100m000100y43 ",
+        }
+        with (
+            self.assertRaisesRegex(ValidationError, "Huaxing"),
+            self.env.cr.savepoint(),
+        ):
+            self.Partner.with_user(self.salesman_2).create(vals)
+        with (
+            self.assertRaisesRegex(ValidationError, "Huaxing"),
+            self.env.cr.savepoint(),
+        ):
+            self.Partner.sudo().create(vals)
+        other = self.Partner.with_user(self.salesman_2).create(
+            {
+                "name": "Other Name Ltd",
+                "is_company": True,
+                "user_id": self.salesman_2.id,
+            }
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "Huaxing"),
+            self.env.cr.savepoint(),
+        ):
+            other.with_user(self.salesman_2).write(
+                {"company_registry": "91350100 M000100Y43"}
+            )
+        # Import: the duplicate row is reported, nothing of the file is saved.
+        result = self.Partner.with_user(self.salesman_2).load(
+            ["name", "is_company", "vat"],
+            [
+                ["Import One Ltd", "1", "91110000600037341L"],
+                ["Import Two Ltd", "1", "91350100M000100Y43"],
+            ],
+        )
+        self.assertFalse(result["ids"])
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertTrue(any("Huaxing" in m["message"] for m in errors), errors)
+        result = self.Partner.with_user(self.salesman_2).load(
+            ["name", "is_company", "vat"],
+            [["Import One Ltd", "1", "91110000600037341L"]],
+        )
+        self.assertEqual(len(result["ids"]), 1, result["messages"])
+        # Two new rows with one key in the same batch: the second is a duplicate.
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.Partner.create(
+                [
+                    {"name": "Twin A", "is_company": True, "vat": "TWIN-0001"},
+                    {"name": "Twin B", "is_company": True, "vat": "twin 0001"},
+                ]
+            )
+
+    def test_invalid_unified_social_credit_code(self):
+        with (
+            self.assertRaisesRegex(ValidationError, "统一社会信用代码"),
+            self.env.cr.savepoint(),
+        ):
+            self.Partner.create(
+                {
+                    "name": "Wrong Code Ltd",
+                    "is_company": True,
+                    "vat": "91440300MA5G2KXN3U",
+                    "country_id": self.env.ref("base.cn").id,
+                }
+            )
+
+    def test_warn_flags_for_review(self):
+        # A company's own contact sharing its mailbox is no duplicate.
+        contact = self.Partner.create(
+            {
+                "name": "Front Desk",
+                "parent_id": self.huaxing.id,
+                "email": "info@huaxing.example.cn",
+            }
+        )
+        self.assertFalse(contact.duplicate_state)
+        partner = self.Partner.with_user(self.salesman_2).create(
+            {"name": "Someone Else", "email": "INFO@huaxing.example.cn"}
+        )
+        self.assertEqual(partner.duplicate_state, "suspect")
+        self.assertEqual(partner.duplicate_partner_ids, self.huaxing | contact)
+        self.assertIn(
+            partner,
+            self.Partner.search([("duplicate_state", "in", ("suspect", "reported"))]),
+        )
+        # Only administrators decide a suspect is no duplicate.
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            partner.with_user(self.salesman_2).write({"duplicate_state": "cleared"})
+        partner.with_user(self.sales_manager).write({"duplicate_state": "cleared"})
+        self.assertEqual(partner.duplicate_state, "cleared")
+
+    def test_form_shows_matches_before_saving(self):
+        form = Form(self.Partner.with_user(self.salesman_2))
+        form.name = "Phone Twin"
+        self.assertFalse(form.duplicate_match_ids)
+        form.phone = "+86 755 8888 1234"
+        self.assertIn(self.huaxing, form.duplicate_match_ids)
+        form.company_type = "company"
+        form.name = "Huaxing Technology"
+        self.assertIn(self.huaxing, form.duplicate_match_ids)
+
+    def test_similar_names(self):
+        partner = self.Partner.create(
+            {"name": "Huaxing Technologies", "is_company": True}
+        )
+        self.assertEqual(partner.duplicate_state, "suspect")
+        self.assertIn(self.huaxing, partner.duplicate_partner_ids)
+        unrelated = self.Partner.create(
+            {"name": "Acme Robotics GmbH", "is_company": True}
+        )
+        self.assertFalse(unrelated.duplicate_state)
+
+    def test_unchanged_keys_are_not_rechecked(self):
+        # A duplicate registered before the rules existed stays editable.
+        self.rule_name.active = False
+        twin = self.Partner.create(
+            {"name": "Huaxing Technology Ltd", "is_company": True}
+        )
+        self.rule_name.active = True
+        twin.write({"comment": "legacy record"})
+        twin.write({"name": "Huaxing Technology Limited"})  # same key
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            twin.write({"name": "Huaxing Technology Co., Ltd.", "active": True})
+
+    def test_archived_customers_count_when_configured(self):
+        self.huaxing.active = False
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.Partner.create({"name": "Huaxing Technology", "is_company": True})
+        self.rule_name.include_archived = False
+        self.assertTrue(
+            self.Partner.create({"name": "Huaxing Technology", "is_company": True})
+        )
+
+    def test_rules_are_per_company(self):
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        self.rule_name.company_id = company_b
+        partner = self.Partner.create(
+            {"name": "Huaxing Technology", "is_company": True}
+        )
+        self.assertTrue(partner)
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.Partner.create(
+                {
+                    "name": "Huaxing Tech Co",
+                    "is_company": True,
+                    "company_id": company_b.id,
+                    "vat": "91350100M000100Y43",
+                }
+            )
+
+    def test_only_administrators_configure_rules(self):
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.rule_email.with_user(self.salesman_all).write({"action": "block"})
+        self.rule_email.with_user(self.sales_manager).write({"action": "block"})
+        with (
+            self.assertRaisesRegex(ValidationError, "Huaxing"),
+            self.env.cr.savepoint(),
+        ):
+            self.Partner.create({"name": "Mailbox", "email": "info@huaxing.example.cn"})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.rule_email.with_user(self.sales_manager).write({"match": "similar"})
+
+
+@tagged("post_install", "-at_install")
+class TestDuplicateRace(CrmExtensionCase):
+    """Two transactions registering the same blocked key: exactly one succeeds."""
+
+    NAME = "Race Condition Trading Co., Ltd."
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM res_partner WHERE name_key = 'raceconditiontrading'"
+            )
+            cr.execute(
+                "DELETE FROM crm_duplicate_key WHERE key LIKE '%%raceconditiontrading'"
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors(self):
+        """Both transactions run at once, in Odoo's REPEATABLE READ isolation.
+
+        The second one takes its snapshot before the first commits, so it cannot
+        see the first customer: only the key lock can stop it.
+        """
+        self.addCleanup(self._cleanup)
+        vals = {"name": self.NAME, "is_company": True}
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            cr2.execute("SELECT count(*) FROM res_partner")  # snapshot of T2
+            env1["res.partner"].create(vals)
+            env1.flush_all()
+            # While T1 is open, T2 waits for the key (here: until lock_timeout).
+            cr2.execute("SET LOCAL lock_timeout = '500ms'")
+            with self.assertRaises(pg_errors.LockNotAvailable):
+                env2["res.partner"].create(vals)
+                env2.flush_all()
+            cr2.rollback()
+            env2.invalidate_all()
+            cr2.execute("SELECT count(*) FROM res_partner")  # new snapshot of T2
+            cr1.commit()  # pylint: disable=invalid-commit
+            # T1 committed after T2's snapshot: T2 cannot commit a second customer.
+            with self.assertRaises(pg_errors.SerializationFailure):
+                env2["res.partner"].create(vals)
+                env2.flush_all()
+            cr2.rollback()
+            env2.invalidate_all()
+            # Odoo retries a serialization failure: the retry is refused plainly.
+            with self.assertRaisesRegex(ValidationError, "already registered"):
+                env2["res.partner"].create(vals)
+            cr2.rollback()
+        with self.registry.cursor() as cr3:
+            cr3.execute("SELECT count(*) FROM res_partner WHERE name = %s", [self.NAME])
+            self.assertEqual(cr3.fetchone()[0], 1)

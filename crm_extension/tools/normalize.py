@@ -1,0 +1,441 @@
+"""Match keys of the duplicate protection (names, VAT numbers, phones, e-mails).
+
+Two customers are suspected duplicates when one of their *match keys* is equal: the
+keys are stored on the partners and indexed, so every rule here has to be
+deterministic and stable (``key(key(x)) == key(x)``). The functions are pure Python
+(standard library only) so that they can be tested without Odoo; the models use
+Odoo's own helpers where those are better (``email_normalize``, the E.164 formatting
+of ``phone_validation``) and fall back on the simple versions below.
+
+- :func:`normalize_name`: company or person name without case, width, punctuation,
+  spaces or trailing legal form ("Huaxing Technology Co., Ltd." and
+  "ＨＵＡＸＩＮＧ TECHNOLOGY COMPANY LIMITED" both give ``"huaxingtechnology"``,
+  "深圳市华星科技股份有限公司" gives ``"深圳市华星科技"``).
+- :func:`normalize_vat`: VAT / company registry number, letters and digits only.
+- :func:`is_valid_uscc`, :func:`uscc_check_char`, :func:`looks_like_uscc`: China's
+  unified social credit code (统一社会信用代码, GB 32100-2015).
+- :func:`normalize_phone_digits`: digits of a phone number, when no proper E.164
+  formatting is possible.
+- :func:`normalize_email_simple`: bare lowercase address.
+"""
+
+import re
+import unicodedata
+
+__all__ = [
+    "USCC_CHARSET",
+    "USCC_WEIGHTS",
+    "is_valid_uscc",
+    "looks_like_uscc",
+    "normalize_email_simple",
+    "normalize_name",
+    "normalize_phone_digits",
+    "normalize_vat",
+    "to_e164",
+    "uscc_check_char",
+]
+
+# --------------------------------------------------------------------------- names
+
+# Chinese and Japanese legal forms, stripped as a trailing run of characters (white
+# space and punctuation between their characters are ignored: "有限 公司" counts).
+# Longest first, so that 股份有限公司 goes in one step. 集团 ("group") is *not* a
+# legal form: it is part of the identity of a company and is kept.
+_CJK_LEGAL_FORMS = tuple(
+    sorted(
+        {
+            "股份有限公司",
+            "有限责任公司",
+            "有限責任公司",  # traditional script
+            "有限公司",
+            "股份公司",
+            "公司",
+            "株式会社",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+
+# Western legal forms, as written; each is split into words at every character
+# that is not a letter or digit ("Co., Ltd." -> ("co", "ltd")) and stripped only
+# when those words are the last whole words of the name: "Alcorp" and "Musa" keep
+# their "corp" and "sa". A form of several words is also recognised written as one
+# word ("CoLtd", "LLC", "SAS").
+_WESTERN_LEGAL_FORMS = (
+    "co., ltd.",
+    "company limited",
+    "limited",
+    "ltd",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "llc",
+    "l.l.c.",
+    "gmbh",
+    "gmbh & co. kg",
+    "ag",
+    "kg",
+    "s.a.",
+    "s.a.s.",
+    "sarl",
+    "s.a.r.l.",
+    "s.r.l.",
+    "s.p.a.",
+    "b.v.",
+    "n.v.",
+    "plc",
+    "pty ltd",
+    "pty limited",
+    "pte ltd",
+    "pte limited",
+    "oy",
+    "ab",
+    "a/s",
+    "k.k.",
+    "co",
+)
+
+_NAME_KEPT_CATEGORIES = ("L", "M", "N")
+
+# Scripts written without spaces between words: a name may glue a Western legal
+# form straight onto them ("华星科技Co.,Ltd."), so a change between these and any
+# other letters or digits is also a word boundary.
+_CJK_RANGES = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x2FDF),  # CJK and Kangxi radicals
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3038, 0x303C),
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x31BF),  # Bopomofo, Hangul compatibility jamo, Kanbun
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA960, 0xA97F),  # Hangul Jamo extended A
+    (0xAC00, 0xD7FF),  # Hangul syllables, Jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFFDC),  # half-width Katakana and Hangul
+    (0x20000, 0x323AF),  # CJK extensions B to H, compatibility supplement
+)
+
+_MAX_PASSES = 16
+
+
+def _split_words(text):
+    """Words of a Western legal form as written: its runs of ASCII letters/digits."""
+    return tuple(re.findall(r"[0-9a-z]+", text.casefold()))
+
+
+def _build_western_forms():
+    forms = set()
+    for form in _WESTERN_LEGAL_FORMS:
+        words = _split_words(form)
+        forms.add(words)
+        forms.add(("".join(words),))
+    # Longest first (in words, then in letters): "gmbh & co. kg" before "kg".
+    return tuple(sorted(forms, key=lambda w: (-len(w), -len("".join(w)), w)))
+
+
+_WESTERN_FORMS = _build_western_forms()
+
+
+def _is_cjk(char):
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def _is_name_char(char):
+    """Letters, combining marks and digits of every script."""
+    return unicodedata.category(char)[0] in _NAME_KEPT_CATEGORIES
+
+
+def _fold(text):
+    """NFKC and case folding, repeated until stable.
+
+    Case folding may leave a string that is not in NFKC any more (and the other way
+    round), so both are applied until nothing changes: the key of a key is itself.
+    """
+    for _pass in range(_MAX_PASSES):
+        folded = unicodedata.normalize(
+            "NFKC", unicodedata.normalize("NFKC", text).casefold()
+        )
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def _words(text):
+    """Split folded text into words.
+
+    A word is a run of letters, digits and marks; everything else (punctuation,
+    symbols, white space, control and format characters) separates words, and so
+    does a change between CJK characters and other letters or digits. A combining
+    mark stays with the word before it.
+    """
+    words = []
+    current = []
+    current_cjk = None
+    for char in text:
+        if not _is_name_char(char):
+            if current:
+                words.append("".join(current))
+                current = []
+            current_cjk = None
+            continue
+        if unicodedata.category(char)[0] == "M":
+            current.append(char)
+            if current_cjk is None:
+                current_cjk = False
+            continue
+        cjk = _is_cjk(char)
+        if current and cjk != current_cjk:
+            words.append("".join(current))
+            current = []
+        current.append(char)
+        current_cjk = cjk
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def _drop_last_chars(words, count):
+    """Remove ``count`` characters from the end of a list of words."""
+    words = list(words)
+    while count:
+        last = words.pop()
+        if len(last) > count:
+            words.append(last[:-count])
+            break
+        count -= len(last)
+    return words
+
+
+def _strip_one_legal_form(words):
+    """Strip the longest legal form that ends ``words``; ``None`` if none does.
+
+    A legal form that is the whole name is not stripped: ``None`` as well.
+    """
+    joined = "".join(words)
+    for form in _CJK_LEGAL_FORMS:
+        if joined.endswith(form):
+            if len(joined) == len(form):
+                return None
+            return _drop_last_chars(words, len(form))
+    for form in _WESTERN_FORMS:
+        size = len(form)
+        if tuple(words[-size:]) == form:
+            if len(words) == size:
+                return None
+            return words[:-size]
+    return None
+
+
+def _name_key_once(name):
+    words = _words(_fold(name))
+    while True:
+        stripped = _strip_one_legal_form(words)
+        if stripped is None:
+            break
+        words = stripped
+    return _fold("".join(words))
+
+
+def normalize_name(name):
+    """Return the match key of a company or person name (``''`` when empty).
+
+    1. ``None``, ``False`` and ``''`` give ``''``.
+    2. Unicode NFKC and case folding: full-width letters, digits and brackets
+       (``ＡＢＣ１２３（）``) and the ideographic space become ASCII, and case no
+       longer matters (``ß`` matches ``SS``).
+    3. Legal forms at the end of the name are removed, one after the other, longest
+       first, as long as something else remains (a name that *is* a legal form,
+       "Limited" or "有限公司", is kept whole):
+
+       - Chinese / Japanese: 股份有限公司, 有限责任公司, 有限公司, 股份公司, 公司,
+         株式会社, as trailing characters ("深圳市华星科技股份有限公司" ->
+         "深圳市华星科技"). 集团 is kept: "group" is part of a company's identity.
+       - Western: Co., Ltd. / Company Limited / Limited / Ltd / Inc / Incorporated /
+         Corp / Corporation / LLC / GmbH / GmbH & Co. KG / AG / KG / S.A. / S.A.S. /
+         SARL / S.R.L. / S.p.A. / B.V. / N.V. / PLC / Pty Ltd / Pte Ltd / Oy / AB /
+         AS / KK / Co, with or without dots, commas and spaces between their parts,
+         only as whole trailing words: "Foo Inc" -> "foo" but "Alcorp" stays
+         "alcorp" and "Musa" stays "musa". A change between Chinese (or Japanese,
+         Korean) characters and Latin letters also ends a word, so
+         "华星科技Co.,Ltd." loses its "Co.,Ltd.".
+
+    4. Punctuation, symbols, white space, control and format characters are
+       removed; letters, digits and combining marks of every script are kept, text
+       in brackets too ("华星科技（深圳）有限公司" -> "华星科技深圳").
+
+    The steps are repeated on the result until it no longer changes (at most a
+    few times), so the key of a key is the key itself: the separators removed in
+    step 4 can make a legal form appear ("华星 L.T D" -> "华星ltd" -> "华星").
+    """
+    if name is None or name is False or name == "":
+        return ""
+    if not isinstance(name, str):
+        raise TypeError(f"normalize_name expects a string, not {type(name).__name__}")
+    key = _name_key_once(name)
+    for _pass in range(_MAX_PASSES):
+        again = _name_key_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+# ------------------------------------------------------------------ VAT and USCC
+
+#: Characters of a unified social credit code: digits and upper-case letters
+#: without I, O, S, V and Z. The value of a character is its index here.
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+#: Weights of the first 17 characters in the checksum (3 ** (i - 1) mod 31).
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+_USCC_LENGTH = 18
+_USCC_VALUES = {char: value for value, char in enumerate(USCC_CHARSET)}
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
+def _clean_code(value):
+    """NFKC, upper case and only the ASCII letters and digits; ``''`` if empty."""
+    if not value or not isinstance(value, str):
+        return ""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", value).upper())
+
+
+def uscc_check_char(first17):
+    """Return the check character (18th) of a unified social credit code.
+
+    ``first17`` are the first 17 characters (cleaned up as in
+    :func:`normalize_vat`). Each character has the value of its index in
+    :data:`USCC_CHARSET`; with the weights :data:`USCC_WEIGHTS` the check character
+    is ``USCC_CHARSET[(31 - sum(value * weight) % 31) % 31]`` (GB 32100-2015).
+    Raises ``ValueError`` unless there are exactly 17 characters of the charset.
+    """
+    code = _clean_code(first17)
+    if len(code) != _USCC_LENGTH - 1 or any(c not in _USCC_VALUES for c in code):
+        raise ValueError(f"expected 17 characters of {USCC_CHARSET!r}, got {first17!r}")
+    total = sum(_USCC_VALUES[c] * w for c, w in zip(code, USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def looks_like_uscc(value):
+    """Tell whether ``value`` has the shape of a unified social credit code.
+
+    After the clean-up of :func:`normalize_vat`: exactly 18 characters of
+    :data:`USCC_CHARSET`. The checksum is not verified: this decides whether a
+    Chinese VAT number should be validated with :func:`is_valid_uscc` at all.
+    """
+    code = _clean_code(value)
+    return len(code) == _USCC_LENGTH and all(c in _USCC_VALUES for c in code)
+
+
+def is_valid_uscc(code):
+    """Tell whether ``code`` is a valid unified social credit code (统一社会信用代码).
+
+    After clean-up (NFKC, upper case, spaces and punctuation removed): 18 characters
+    of :data:`USCC_CHARSET`, digits in positions 3 to 8 (the administrative
+    division code) and the 18th character equal to :func:`uscc_check_char` of the
+    first 17. A country prefix ("CN...") makes it invalid: use
+    :func:`normalize_vat` first.
+    """
+    cleaned = _clean_code(code)
+    if not looks_like_uscc(cleaned) or not cleaned[2:8].isdigit():
+        return False
+    return cleaned[17] == uscc_check_char(cleaned[:17])
+
+
+def normalize_vat(vat):
+    """Return the match key of a VAT or company registry number (``''`` if empty).
+
+    NFKC, upper case, then everything but ``A-Z`` and ``0-9`` removed
+    (``"de 123.456.789"`` -> ``"DE123456789"``). Country prefixes are kept, so that
+    numbers of different countries do not collide; the one exception is a valid
+    unified social credit code written with the prefix "CN" (20 characters), which
+    is reduced to the 18 characters of the code, as Chinese customers write it.
+    """
+    cleaned = _clean_code(vat)
+    if len(cleaned) == _USCC_LENGTH + 2 and cleaned.startswith("CN"):
+        if is_valid_uscc(cleaned[2:]):
+            return cleaned[2:]
+    return cleaned
+
+
+# ----------------------------------------------------------------- phone, e-mail
+
+_MIN_PHONE_DIGITS = 6
+
+
+def normalize_phone_digits(phone):
+    """Return the digits of a phone number, for when E.164 formatting is impossible.
+
+    NFKC, then only the digits (of any script, written as ASCII digits) and a
+    leading ``+`` (one that comes before the first digit) are kept; a leading
+    ``00`` (international call prefix) becomes ``+``. ``''`` when fewer than 6
+    digits remain: too short to identify anybody.
+    ``"(+86) 755-1234 5678"`` -> ``"+8675512345678"``,
+    ``"0049 89 123456"`` -> ``"+4989123456"``.
+    """
+    if not phone or not isinstance(phone, str):
+        return ""
+    plus = False
+    digits = []
+    for char in unicodedata.normalize("NFKC", phone):
+        value = unicodedata.decimal(char, None)
+        if value is not None:
+            digits.append(str(value))
+        elif char == "+" and not digits:
+            plus = True
+    number = "".join(digits)
+    if not plus and number.startswith("00"):
+        plus, number = True, number[2:]
+    if len(number) < _MIN_PHONE_DIGITS:
+        return ""
+    return f"+{number}" if plus else number
+
+
+def to_e164(phone, calling_code=None):
+    """Return ``phone`` in E.164 form (``+8675588881234``), or ``''``.
+
+    An international number (``+`` or ``00``) keeps its digits; a national number
+    drops its trunk ``0`` and gets the country's ``calling_code``; without a calling
+    code a national number has no E.164 form and its bare digits are returned.
+    ``to_e164("0755 8888 1234", "86")`` -> ``"+8675588881234"``. The addon first
+    asks Odoo's ``phone_validation`` (the ``phonenumbers`` library) when it is
+    installed, and uses this rule for what it cannot format.
+    """
+    number = normalize_phone_digits(phone)
+    if not number or number.startswith("+"):
+        return number
+    code = "".join(char for char in str(calling_code or "") if char.isdigit())
+    if not code:
+        return number
+    national = number.lstrip("0")
+    if len(national) < _MIN_PHONE_DIGITS:
+        return ""
+    return f"+{code}{national}"
+
+
+_BRACKETED = re.compile(r"<([^<>]*)>")
+
+
+def normalize_email_simple(email):
+    """Return a bare lowercase e-mail address (fallback of Odoo's email_normalize).
+
+    Stripped, NFKC, case folded; in ``"Name <address>"`` only the address in angle
+    brackets is kept (the first bracketed part that holds an ``@``). ``''`` when
+    there is no ``@``. The address itself is not validated.
+    """
+    if not email or not isinstance(email, str):
+        return ""
+    text = _fold(email.strip())
+    for bracketed in _BRACKETED.findall(text):
+        if "@" in bracketed:
+            text = bracketed
+            break
+    text = text.strip()
+    return text if "@" in text else ""

@@ -1,0 +1,587 @@
+"""Match keys of the duplicate protection (no Odoo needed)."""
+
+import ast
+import re
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from crm_extension_tools import normalize
+from crm_extension_tools.normalize import (
+    USCC_CHARSET,
+    is_valid_uscc,
+    looks_like_uscc,
+    normalize_email_simple,
+    normalize_name,
+    normalize_phone_digits,
+    normalize_vat,
+    uscc_check_char,
+)
+
+# Published codes of real companies.
+REAL_USCC = ["91350100M000100Y43", "91110000600037341L"]
+
+WESTERN_FORMS = [
+    "Co., Ltd.",
+    "Co Ltd",
+    "Co.,Ltd",
+    "CoLtd",
+    "Company Limited",
+    "Limited",
+    "Ltd",
+    "Ltd.",
+    "Inc",
+    "Inc.",
+    "Incorporated",
+    "Corp",
+    "Corp.",
+    "Corporation",
+    "LLC",
+    "L.L.C.",
+    "GmbH",
+    "GmbH & Co. KG",
+    "GmbH & Co KG",
+    "AG",
+    "KG",
+    "S.A.",
+    "SA",
+    "S.A.S.",
+    "SAS",
+    "SARL",
+    "S.R.L.",
+    "SRL",
+    "S.p.A.",
+    "SpA",
+    "B.V.",
+    "BV",
+    "N.V.",
+    "NV",
+    "PLC",
+    "Pty Ltd",
+    "Pty. Ltd.",
+    "Pte Ltd",
+    "Pte. Ltd.",
+    "Oy",
+    "AB",
+    "AS",
+    "KK",
+    "Co",
+    "Co.",
+]
+CJK_FORMS = ["股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "株式会社"]
+
+# Pieces that make the legal-form rules, case folding and NFKC interact.
+NAME_PIECES = st.sampled_from(
+    [
+        "Foo",
+        "Bar",
+        "Musa",
+        "Alcorp",
+        "华星",
+        "科技",
+        "集团",
+        "深圳",
+        "公",
+        "司",
+        "有限",
+        "股份",
+        "责任",
+        "株式会社",
+        "co",
+        "Co.",
+        "CO",
+        "ltd",
+        "L",
+        "TD",
+        "l.l.c",
+        "inc",
+        "s",
+        "a",
+        "gmbh",
+        "&",
+        "kg",
+        "Limited",
+        "company",
+        "ｃｏ",
+        "Ｌｔｄ",
+        "（",
+        "）",
+        "(",
+        ")",
+        " ",
+        "  ",
+        "\u3000",
+        ".",
+        ",",
+        "-",
+        "\u0301",
+        "ß",
+        "SS",
+        "İ",
+        "ı",
+        "ﬀ",
+        "ǅ",
+        "\u0345",
+        "①",
+        "7",
+        "\u200b",
+    ]
+)
+NAMES = st.one_of(st.text(), st.lists(NAME_PIECES, max_size=12).map("".join))
+
+# Characters that separate words whatever their neighbours: NFKC turns none of them
+# into a letter or digit, and none combines with the character after it.
+SEPARATOR_CHARS = " \t\n\r\u3000\u00a0\u2003-_.,;:/\\&()（）、，。·'\"!?*+#@|[]{}~"
+SEPARATORS = st.text(alphabet=SEPARATOR_CHARS, min_size=1, max_size=4)
+WORD_CHARS = st.characters(categories=["Lu", "Ll", "Lo", "Nd"])
+WORDS = st.one_of(
+    st.text(alphabet=WORD_CHARS, min_size=1, max_size=8),
+    st.sampled_from(["Co", "Ltd", "SA", "Inc", "GmbH", "KG", "公司", "有限", "华星"]),
+)
+
+
+def nfkc(text):
+    return unicodedata.normalize("NFKC", text)
+
+
+def fullwidth(text):
+    """ASCII letters, digits and punctuation as full-width forms, space as U+3000."""
+    return "".join(
+        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c
+        for c in text
+    )
+
+
+# ------------------------------------------------------------------ module rules
+
+
+def test_module_imports_only_the_standard_library():
+    tree = ast.parse(open(normalize.__file__, encoding="utf-8").read())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no relative imports"
+            imported.add(node.module.split(".")[0])
+    assert imported <= set(sys.stdlib_module_names)
+    assert "odoo" not in sys.modules
+
+
+# ------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Deutsche Bank AG", "deutschebank"),
+        ("AT&T Inc.", "att"),
+        ("深圳市华星科技股份有限公司", "深圳市华星科技"),
+        ("华星科技（深圳）有限公司", "华星科技深圳"),
+        ("Huaxing Technology Co., Ltd", "huaxingtechnology"),
+        ("Foo Co., Ltd.", "foo"),
+        ("Foo Company Limited", "foo"),
+        ("Foo Inc", "foo"),
+        ("Acme Co", "acme"),
+        ("Foo GmbH & Co. KG", "foo"),
+        ("Foo Pty. Ltd.", "foo"),
+        ("Foo Co Ltd Inc", "foo"),
+        ("Alcorp", "alcorp"),
+        ("Musa", "musa"),
+        ("Musa S.A.", "musa"),
+        ("Foo-Bar Ltd", "foobar"),
+        ("Limited", "limited"),
+        ("Co., Ltd.", "coltd"),
+        ("有限公司", "有限公司"),
+        ("公司", "公司"),
+        ("华星集团有限公司", "华星集团"),
+        ("华星集团", "华星集团"),
+        ("华星有限责任公司", "华星"),
+        ("ソニー株式会社", "ソニー"),
+        ("华星科技Co.,Ltd.", "华星科技"),
+        ("华星科技有限公司 Co., Ltd.", "华星科技"),
+        ("华星有限 公司", "华星"),
+        ("ＡＢＣ１２３（Ｘ）", "abc123x"),
+        ("ＡＢＣ\u3000Ｌｔｄ．", "abc"),
+        ("Straße GmbH", "strasse"),
+        ("STRASSE GMBH", "strasse"),
+        ("Café Ltd", "café"),
+        ("Cafe\u0301 Ltd", "café"),
+        ("Foo\u200bBar", "foobar"),
+        ("Foo\tBar\n", "foobar"),
+        ("Foo公司Ltd", "foo"),
+        ("  ", ""),
+        ("!!!", ""),
+        ("", ""),
+        (None, ""),
+        (False, ""),
+    ],
+)
+def test_name_examples(name, key):
+    assert normalize_name(name) == key
+
+
+def test_name_same_company_written_three_ways():
+    key = normalize_name("Huaxing Technology Co., Ltd")
+    assert key == normalize_name("HUAXING  TECHNOLOGY CO LTD")
+    assert key == normalize_name("Ｈｕａｘｉｎｇ Technology Company Limited")
+    assert key == "huaxingtechnology"
+
+
+def test_name_rejects_non_strings():
+    with pytest.raises(TypeError):
+        normalize_name(42)
+
+
+@pytest.mark.parametrize("form", WESTERN_FORMS)
+def test_name_western_legal_form_stripped_as_trailing_words(form):
+    assert normalize_name(f"Huaxing Technology {form}") == "huaxingtechnology"
+    assert normalize_name(f"华星科技 {form}") == "华星科技"
+    assert normalize_name(f"华星科技{form}") == "华星科技"
+    # Alone, the form is the whole name and is kept.
+    kept = normalize_name(form)
+    assert kept
+    assert kept == re.sub(r"[^0-9a-z]", "", form.casefold())
+
+
+@pytest.mark.parametrize(
+    "form", [f for f in WESTERN_FORMS if re.fullmatch(r"[A-Za-z]+\.?", f)]
+)
+def test_name_western_legal_form_glued_to_a_word_is_kept(form):
+    # One word: glued to the name it is part of the name ("Alcorp", "Musa").
+    glued = "Huaxing" + form
+    assert normalize_name(glued) == re.sub(r"[^0-9a-z]", "", glued.casefold())
+
+
+@pytest.mark.parametrize("form", CJK_FORMS)
+def test_name_cjk_legal_form_stripped_as_trailing_characters(form):
+    assert normalize_name(f"华星科技{form}") == "华星科技"
+    assert normalize_name(f"Huaxing {form}") == "huaxing"
+    assert normalize_name(f"Huaxing{form}") == "huaxing"
+    assert normalize_name(form) == form
+    # Not at the end: kept.
+    assert normalize_name(f"{form}华星") == f"{form}华星"
+
+
+@given(NAMES)
+@example("华星 L.T D")
+@example("Foo 公 司")
+@example("a \u0301")
+@example("Co Ltd")
+def test_name_is_idempotent(name):
+    key = normalize_name(name)
+    assert normalize_name(key) == key
+
+
+@given(NAMES)
+def test_name_key_is_folded_letters_and_digits(name):
+    key = normalize_name(name)
+    assert all(unicodedata.category(c)[0] in "LMN" for c in key)
+    # NFKC and case folded: folding the key again changes nothing. (Not simply
+    # key.casefold() == key: casefold decomposes some letters that NFKC composes,
+    # "ẗ" for one, so no string is stable under casefold alone.)
+    assert unicodedata.normalize("NFKC", key) == key
+    assert unicodedata.normalize("NFKC", key.casefold()) == key
+
+
+@given(NAMES)
+def test_name_key_empty_only_without_letters_or_digits(name):
+    has_word_char = any(
+        unicodedata.category(c)[0] in "LMN"
+        for c in unicodedata.normalize("NFKC", name).casefold()
+    )
+    assert bool(normalize_name(name)) == has_word_char
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | NAMES)
+@example("Straße GmbH")
+@example("\u0345\u0300")
+def test_name_ignores_case(name):
+    for variant in (name.upper(), name.lower(), name.swapcase()):
+        # Only where the case change is one in Unicode's case folding too: the
+        # dotless ı upper-cases to I, which is not the same letter, and the
+        # combining ypogegrammeni (U+0345) upper-cases to a base letter, Ι.
+        assume(nfkc(variant).casefold() == nfkc(name).casefold())
+        assert normalize_name(variant) == normalize_name(name)
+
+
+@given(NAMES)
+@example("ABC123 Co., Ltd. (Shenzhen)")
+def test_name_ignores_full_width(name):
+    assert normalize_name(fullwidth(name)) == normalize_name(name)
+
+
+@given(st.lists(WORDS, min_size=1, max_size=6), st.data())
+def test_name_ignores_separators_between_words(words, data):
+    key = normalize_name(" ".join(words))
+    separators = [data.draw(SEPARATORS) for _ in words[1:]]
+    joined = words[0] + "".join(
+        s + w for s, w in zip(separators, words[1:], strict=True)
+    )
+    assert normalize_name(joined) == key
+    assert normalize_name("-".join(words)) == key
+
+
+def test_name_separators_example():
+    assert normalize_name("Foo Bar") == normalize_name("Foo  Bar")
+    assert normalize_name("Foo Bar") == normalize_name("Foo-Bar") == "foobar"
+
+
+# --------------------------------------------------------------------------- USCC
+
+
+# 17 characters of the charset with digits in positions 3-8 (division code).
+FIRST17 = st.tuples(
+    st.text(alphabet=USCC_CHARSET, min_size=2, max_size=2),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=USCC_CHARSET, min_size=9, max_size=9),
+).map("".join)
+USCC = FIRST17.map(lambda first: first + uscc_check_char(first))
+
+
+@pytest.mark.parametrize("code", REAL_USCC)
+def test_real_uscc_valid(code):
+    assert is_valid_uscc(code)
+    assert looks_like_uscc(code)
+    assert uscc_check_char(code[:17]) == code[17]
+
+
+def test_uscc_cleanup():
+    assert is_valid_uscc(" 9135 0100-m000 100y43 ")
+    assert is_valid_uscc("９１３５０１００Ｍ０００１００Ｙ４３")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        None,
+        False,
+        "",
+        "91350100M000100Y4",  # 17 characters
+        "91350100M000100Y433",  # 19 characters
+        "CN91350100M000100Y43",  # country prefix
+        "91350100M000100Y44",  # wrong check character
+        "91350100M000100I43",  # I is not in the charset
+        "913501O0M000100Y43",  # O in place of 0
+        "91A50100M000100Y43",  # letter in the division code
+    ],
+)
+def test_uscc_invalid(code):
+    assert not is_valid_uscc(code)
+
+
+def test_uscc_division_code_must_be_digits():
+    first = "91A50100M000100Y4"
+    code = first + uscc_check_char(first)
+    assert looks_like_uscc(code)
+    assert not is_valid_uscc(code)
+
+
+@pytest.mark.parametrize(
+    "first17", ["", "9135", "91350100M000100Y", "91350100M000100I4"]
+)
+def test_uscc_check_char_rejects_bad_input(first17):
+    with pytest.raises(ValueError):
+        uscc_check_char(first17)
+
+
+@given(USCC)
+def test_generated_uscc_valid(code):
+    assert is_valid_uscc(code)
+    assert is_valid_uscc(code.lower())
+    assert looks_like_uscc(code)
+
+
+@given(USCC, st.integers(0, 17), st.sampled_from(USCC_CHARSET + "IOSVZ"))
+def test_uscc_single_substitution_invalid(code, position, char):
+    assume(code[position] != char)
+    changed = code[:position] + char + code[position + 1 :]
+    assert not is_valid_uscc(changed)
+
+
+@given(USCC, st.integers(0, 15))
+def test_uscc_adjacent_transposition_in_first17_invalid(code, position):
+    a, b = code[position], code[position + 1]
+    assume(a != b)
+    swapped = code[:position] + b + a + code[position + 2 :]
+    assert not is_valid_uscc(swapped)
+
+
+@given(st.text(alphabet=USCC_CHARSET, min_size=18, max_size=18))
+def test_looks_like_uscc_any_18_charset_chars(code):
+    assert looks_like_uscc(code)
+    assert not looks_like_uscc(code[:17])
+    assert not looks_like_uscc(code + "0")
+
+
+def test_looks_like_uscc_rejects_other_letters():
+    assert not looks_like_uscc("91350100M000100Z43")
+    assert not looks_like_uscc("DE123456789")
+
+
+# ---------------------------------------------------------------------------- VAT
+
+
+@pytest.mark.parametrize(
+    ("vat", "key"),
+    [
+        ("de 123.456.789", "DE123456789"),
+        ("BE 0477-472-701", "BE0477472701"),
+        ("ｄｅ１２３４５６７８９", "DE123456789"),
+        ("91350100M000100Y43", "91350100M000100Y43"),
+        ("CN 91350100M000100Y43", "91350100M000100Y43"),
+        ("cn91110000600037341l", "91110000600037341L"),
+        ("CN91350100M000100Y44", "CN91350100M000100Y44"),  # invalid: prefix kept
+        ("CN1234567", "CN1234567"),
+        ("", ""),
+        (None, ""),
+        (False, ""),
+        (" - ", ""),
+    ],
+)
+def test_vat_examples(vat, key):
+    assert normalize_vat(vat) == key
+
+
+VAT_TEXT = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", max_size=22)
+
+
+@given(VAT_TEXT, st.data())
+def test_vat_ignores_spacing_and_case(vat, data):
+    spaced = "".join(
+        c + data.draw(st.sampled_from(["", " ", "-", ".", "/"])) for c in vat
+    )
+    assert normalize_vat(spaced.lower()) == normalize_vat(vat)
+    assert normalize_vat(fullwidth(spaced)) == normalize_vat(vat)
+
+
+@given(VAT_TEXT)
+def test_vat_key_is_idempotent(vat):
+    key = normalize_vat(vat)
+    assert re.fullmatch(r"[A-Z0-9]*", key)
+    assert normalize_vat(key) == key
+
+
+@given(USCC)
+def test_vat_drops_cn_before_valid_uscc_only(code):
+    assert normalize_vat(f"cn {code.lower()}") == code
+    assert normalize_vat(f"DE{code}") == f"DE{code}"
+    wrong = code[:17] + next(c for c in USCC_CHARSET if c != code[17])
+    assert normalize_vat(f"CN{wrong}") == f"CN{wrong}"
+
+
+# -------------------------------------------------------------------------- phone
+
+
+@pytest.mark.parametrize(
+    ("phone", "key"),
+    [
+        ("(+86) 755-1234 5678", "+8675512345678"),
+        ("+49 89 123456", "+4989123456"),
+        ("0049 89 123456", "+4989123456"),
+        ("0755 1234 5678", "075512345678"),
+        ("＋８６ １３８ ００１３ ８０００", "+8613800138000"),
+        ("+٤٩ ٨٩ ١٢٣٤٥٦", "+4989123456"),
+        ("tel: 138-0013-8000", "13800138000"),
+        ("12345", ""),
+        ("+12345", ""),
+        ("0012345", ""),
+        ("123456", "123456"),
+        ("", ""),
+        (None, ""),
+        (False, ""),
+    ],
+)
+def test_phone_examples(phone, key):
+    assert normalize_phone_digits(phone) == key
+
+
+@given(st.text())
+def test_phone_key_shape_and_idempotence(phone):
+    key = normalize_phone_digits(phone)
+    assert key == "" or re.fullmatch(r"\+?[0-9]{6,}", key)
+    assert normalize_phone_digits(key) == key
+
+
+@given(st.text(alphabet="0123456789", min_size=6, max_size=15), st.data())
+def test_phone_ignores_separators(digits, data):
+    spaced = "".join(
+        c + data.draw(st.sampled_from(["", " ", "-", ".", "(", ")", "\u3000"]))
+        for c in digits
+    )
+    assert normalize_phone_digits("+" + spaced) == "+" + digits
+    assert normalize_phone_digits(fullwidth(spaced)) == normalize_phone_digits(digits)
+
+
+# -------------------------------------------------------------------------- email
+
+
+@pytest.mark.parametrize(
+    ("email", "key"),
+    [
+        ("Foo@Bar.COM", "foo@bar.com"),
+        ("  foo@bar.com\n", "foo@bar.com"),
+        ('"Foo Bar" <Foo@Bar.com>', "foo@bar.com"),
+        ("Foo <foo@bar.com>, Baz <baz@bar.com>", "foo@bar.com"),
+        ("<team> <foo@bar.com>", "foo@bar.com"),
+        ("ｆｏｏ＠ｂａｒ．ｃｏｍ", "foo@bar.com"),
+        ("STRASSE@EXAMPLE.DE", "strasse@example.de"),
+        ("foo", ""),
+        ("Foo <foo>", ""),
+        ("", ""),
+        (None, ""),
+        (False, ""),
+    ],
+)
+def test_email_examples(email, key):
+    assert normalize_email_simple(email) == key
+
+
+@given(st.emails())
+def test_email_case_and_name_ignored(address):
+    key = normalize_email_simple(address)
+    assert key == address.casefold()
+    assert normalize_email_simple(f"Some Body <{address.upper()}>") == key
+
+
+@given(st.text())
+def test_email_key_is_idempotent(text):
+    key = normalize_email_simple(text)
+    assert key == "" or "@" in key
+    assert normalize_email_simple(key) == key
+
+
+# ------------------------------------------------------------------ E.164
+
+
+@pytest.mark.parametrize(
+    ("phone", "calling_code", "expected"),
+    [
+        ("0755 8888 1234", "86", "+8675588881234"),
+        ("+86 755 8888 1234", "86", "+8675588881234"),
+        ("0086-755-8888-1234", "49", "+8675588881234"),
+        ("138 0013 8000", 86, "+8613800138000"),
+        ("089 123456", "49", "+4989123456"),
+        ("089 123456", None, "089123456"),
+        ("12", "86", ""),
+        ("", "86", ""),
+        (None, "86", ""),
+    ],
+)
+def test_to_e164_examples(phone, calling_code, expected):
+    assert normalize.to_e164(phone, calling_code) == expected
+
+
+@given(
+    national=st.from_regex(r"[1-9][0-9]{6,10}", fullmatch=True),
+    code=st.from_regex(r"[1-9][0-9]{0,2}", fullmatch=True),
+)
+def test_to_e164_national_and_international_agree(national, code):
+    """A number dialled nationally (trunk 0) or internationally has one key."""
+    international = normalize.to_e164(f"+{code} {national}", code)
+    assert normalize.to_e164(f"0{national}", code) == international
+    assert normalize.to_e164(f"00{code}{national}", None) == international
+    assert international == f"+{code}{national}"
