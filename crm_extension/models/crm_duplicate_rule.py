@@ -158,10 +158,17 @@ class CrmDuplicateRule(models.Model):
         similarity rule one query for all partners (a lateral join on the trigram
         index): never one query per partner.
         """
-        rules = list(self._get_active_rules() if rules is None else rules)
-        if not rules or not partners:
+        if not partners:
             return {}
         rows = {partner: partners._duplicate_row(partner) for partner in partners}
+        return self._match_rows(rows, rules)
+
+    @api.model
+    def _match_rows(self, rows, rules=None):
+        """:meth:`_find_matches` for ``{anything: row dict}`` (leads use it too)."""
+        rules = list(self._get_active_rules() if rules is None else rules)
+        if not rules or not rows:
+            return {}
         applicable = {
             partner: [rule for rule in rules if self._rule_applies(rule, row)]
             for partner, row in rows.items()

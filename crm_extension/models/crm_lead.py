@@ -1,6 +1,8 @@
 from odoo import api, fields, models
+from odoo.tools import email_normalize, format_datetime
 
-from ..tools import committee_flags
+from ..tools import committee_flags, normalize_name
+from .res_partner import phone_match_key
 
 
 class CrmLead(models.Model):
@@ -26,6 +28,96 @@ class CrmLead(models.Model):
         compute="_compute_committee_warnings"
     )
     opponent_names = fields.Char(compute="_compute_committee_warnings")
+
+    matched_partner_id = fields.Many2one(
+        "res.partner",
+        string="Existing Customer",
+        compute="_compute_matched_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="A registered customer this lead matches by the duplicate rules.",
+    )
+    matched_owner_id = fields.Many2one(
+        related="matched_partner_id.user_id", string="Customer's Salesperson"
+    )
+    matched_customer_info = fields.Char(compute="_compute_matched_customer_info")
+
+    @api.depends("matched_partner_id")
+    def _compute_matched_customer_info(self):
+        for lead in self:
+            customer = lead.matched_partner_id.sudo()
+            lead.matched_customer_info = customer and self.env._(
+                "Already a customer: %(customer)s (salesperson: %(owner)s; registered "
+                "by %(registrant)s on %(date)s).",
+                customer=customer.display_name,
+                owner=customer.user_id.name or self.env._("none"),
+                registrant=customer.registered_by_id.name or self.env._("unknown"),
+                date=format_datetime(self.env, customer.registered_date)
+                if customer.registered_date
+                else self.env._("unknown date"),
+            )
+
+    @api.depends(
+        "partner_id",
+        "partner_name",
+        "contact_name",
+        "email_from",
+        "phone",
+        "mobile",
+        "country_id",
+        "company_id",
+    )
+    def _compute_matched_partner_id(self):
+        """Match new leads against existing customers with the duplicate rules.
+
+        One query per rule kind for the whole batch of leads.
+        """
+        to_match = self.filtered(lambda lead: not lead.partner_id)
+        (self - to_match).matched_partner_id = False
+        rows = {lead: lead._customer_match_row() for lead in to_match}
+        matches = self.env["crm.duplicate.rule"]._match_rows(rows)
+        for lead in to_match:
+            found = sorted(
+                matches.get(lead, []),
+                key=lambda rule_match: (
+                    rule_match[0]["action"] != "block",
+                    rule_match[0]["id"],
+                ),
+            )
+            lead.matched_partner_id = found[0][1]["id"] if found else False
+
+    def _customer_match_row(self):
+        """The lead as the duplicate rules see a customer."""
+        self.ensure_one()
+        country = (
+            self.country_id or self.company_id.country_id or self.env.company.country_id
+        )
+        name = self.partner_name or self.contact_name
+        return {
+            "id": False,
+            "name": name,
+            "name_key": normalize_name(name) or False,
+            "vat_key": False,
+            "email_key": email_normalize(self.email_from or "") or False,
+            "phone_key": phone_match_key(
+                self.mobile or self.phone, country.code, country.phone_code
+            )
+            or False,
+            "is_company": bool(self.partner_name),
+            "active": True,
+            "company_id": self.company_id.id,
+            "commercial_partner_id": False,
+            "parent_id": False,
+            "user_id": self.user_id.id,
+            "registered_by_id": False,
+            "registered_date": False,
+        }
+
+    def action_use_matched_partner(self):
+        """Link the lead to the existing customer it matches."""
+        for lead in self.filtered("matched_partner_id"):
+            lead.partner_id = lead.matched_partner_id
+        return True
 
     @api.depends(
         "contact_role_ids.role_id.is_decision_maker",

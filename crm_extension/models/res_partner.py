@@ -1,5 +1,9 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize, format_datetime
 
 from odoo.addons.phone_validation.tools import phone_validation
@@ -174,6 +178,22 @@ class ResPartner(models.Model):
         help="Customers matching this one by a duplicate rule, shown while editing.",
     )
 
+    # Ownership: protection period and shared pool (first registrant protected)
+    protection_end_date = fields.Date(
+        default=lambda self: self._default_protection_end_date(),
+        copy=False,
+        index="btree_not_null",
+        help="Until this date only the salesperson's team may take this customer. "
+        "If no deal is made by then, the customer returns to the shared pool.",
+    )
+    in_pool = fields.Boolean(
+        string="In Shared Pool",
+        copy=False,
+        index="btree_not_null",
+        help="Nobody owns this customer any more: any salesperson may claim it.",
+    )
+    is_protected = fields.Boolean(compute="_compute_is_protected")
+
     # Contact person profile
     contact_role_id = fields.Many2one(
         "crm.contact.role",
@@ -195,6 +215,30 @@ class ResPartner(models.Model):
         copy=False,
         help="Identity card number, visible to sales administrators only.",
     )
+
+    @api.model
+    def _get_protection_days(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_extension.protection_days", 0)
+            or 0
+        )
+
+    @api.model
+    def _default_protection_end_date(self):
+        days = self._get_protection_days()
+        return fields.Date.context_today(self) + timedelta(days=days) if days else False
+
+    @api.depends("protection_end_date", "in_pool")
+    def _compute_is_protected(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.is_protected = bool(
+                not partner.in_pool
+                and partner.protection_end_date
+                and partner.protection_end_date >= today
+            )
 
     @api.depends_context("uid")
     def _compute_can_edit_restricted(self):
@@ -499,6 +543,149 @@ class ResPartner(models.Model):
         return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in self}
 
     # ------------------------------------------------------------------
+    # Ownership
+    # ------------------------------------------------------------------
+
+    def _owner_team_users(self):
+        """Users of the team that owns this customer: its salesperson's team."""
+        self.ensure_one()
+        owner = self.user_id
+        teams = owner.sale_team_id | self.env["crm.team"].search(
+            ["|", ("member_ids", "in", owner.ids), ("user_id", "=", owner.id)]
+        )
+        return teams.member_ids | teams.user_id | owner
+
+    def _check_protection(self, new_user_id):
+        """While a customer is protected, only its owner's team may take it."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        new_user = self.env["res.users"].browse(new_user_id)
+        for partner in self:
+            if (
+                partner.is_protected
+                and partner.user_id
+                and new_user != partner.user_id
+                and new_user not in partner.sudo()._owner_team_users()
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(partner)s is protected until %(date)s: only the team of "
+                        "%(owner)s may take it.",
+                        partner=partner.display_name,
+                        date=fields.Date.to_string(partner.protection_end_date),
+                        owner=partner.user_id.name,
+                    )
+                )
+
+    def action_claim_customer(self):
+        """Take a customer from the shared pool (or an unowned one) as salesperson."""
+        user = self.env.user
+        for partner in self:
+            if partner.user_id == user and not partner.in_pool:
+                continue
+            if partner.user_id and not partner.in_pool:
+                if (
+                    partner.is_protected
+                    and user not in partner.sudo()._owner_team_users()
+                ):
+                    raise UserError(
+                        self.env._(
+                            "%(partner)s belongs to %(owner)s and is protected until "
+                            "%(date)s.",
+                            partner=partner.display_name,
+                            owner=partner.user_id.name,
+                            date=fields.Date.to_string(partner.protection_end_date),
+                        )
+                    )
+                if partner.is_protected is False and not partner.in_pool:
+                    raise UserError(
+                        self.env._(
+                            "%(partner)s belongs to %(owner)s. Ask a sales "
+                            "administrator to transfer it.",
+                            partner=partner.display_name,
+                            owner=partner.user_id.name,
+                        )
+                    )
+        partners = self.filtered(lambda p: p.user_id != user or p.in_pool)
+        if not partners:
+            return True
+        partners.check_access("read")
+        partners.sudo().with_context(crm_duplicate_skip=True).write(
+            {
+                "user_id": user.id,
+                "in_pool": False,
+                "protection_end_date": self._default_protection_end_date(),
+            }
+        )
+        partners.sudo()._message_log_batch(
+            bodies={
+                partner.id: Markup("<p>%s</p>")
+                % self.env._("Claimed by %(user)s.", user=user.name)
+                for partner in partners
+            }
+        )
+        return True
+
+    @api.model
+    def _cron_release_to_pool(self, batch_size=1000):
+        """Return customers whose protection lapsed without a deal to the pool.
+
+        A deal is a confirmed sales order or a posted customer invoice. Works in
+        batches: one query selects a batch, one write releases it, one insert
+        logs it; progress is committed per batch.
+        """
+        cron = self.env["ir.cron"]
+        self.env.flush_all()  # the deal checks below read orders and invoices in SQL
+        released = 0
+        while True:
+            self.env.cr.execute(
+                """
+                SELECT p.id
+                  FROM res_partner p
+                 WHERE p.protection_end_date < %s
+                   AND p.in_pool IS NOT TRUE
+                   AND p.parent_id IS NULL
+                   AND p.active
+                   AND NOT EXISTS (
+                       SELECT 1 FROM sale_order so
+                        WHERE so.partner_id = p.id AND so.state = 'sale')
+                   AND NOT EXISTS (
+                       SELECT 1 FROM account_move m
+                        WHERE m.commercial_partner_id = p.id
+                          AND m.move_type = 'out_invoice' AND m.state = 'posted')
+                 ORDER BY p.id
+                 LIMIT %s
+                """,
+                [fields.Date.context_today(self), batch_size],
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            partners = self.browse(ids).with_context(crm_duplicate_skip=True)
+            owners = {partner.id: partner.user_id.name for partner in partners}
+            partners.write({"in_pool": True, "user_id": False})
+            partners._message_log_batch(
+                bodies={
+                    partner_id: Markup("<p>%s</p>")
+                    % self.env._(
+                        "Protection period over without a deal: returned to the "
+                        "shared pool (salesperson was %(owner)s).",
+                        owner=owner or self.env._("none"),
+                    )
+                    for partner_id, owner in owners.items()
+                }
+            )
+            released += len(ids)
+            if len(ids) < batch_size:
+                cron._notify_progress(done=released, remaining=0)
+                break
+            cron._notify_progress(done=released, remaining=batch_size)
+            if self.env.context.get("ir_cron_progress_id"):
+                # Run by the scheduler: keep each released batch.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return released
+
+    # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
 
@@ -519,6 +706,8 @@ class ResPartner(models.Model):
             # the customer is not.
             self.check_access("read")
             return super(ResPartner, self.sudo()).write(vals)
+        if "user_id" in vals:
+            self._check_protection(vals["user_id"])
         old_keys = self._duplicate_keys_snapshot(vals)
         res = super().write(vals)
         if self._class_check_needed(vals):

@@ -64,3 +64,33 @@ class TestTours(HttpCase):
             line.role_id, self.env.ref("crm_extension.contact_role_decision_maker")
         )
         self.assertTrue(self.opportunity.has_decision_maker)
+
+    def test_tour_existing_customer(self):
+        owner = new_test_user(
+            self.env,
+            login="tour_owner",
+            name="Olga Owner",
+            groups="sales_team.group_sale_salesman",
+        )
+        existing = (
+            self.env["res.partner"]
+            .with_user(owner)
+            .create(
+                {
+                    "name": "Existing Tour Trading Co., Ltd.",
+                    "is_company": True,
+                    "user_id": owner.id,
+                }
+            )
+        )
+        self.start_tour(
+            "/odoo/customers/new",
+            "crm_extension_existing_customer_tour",
+            login="tour_salesman",
+        )
+        self.assertEqual(
+            self.env["res.partner"].search_count(
+                [("name_key", "=", existing.name_key)]
+            ),
+            1,
+        )

@@ -89,3 +89,46 @@ registry.category("web_tour.tours").add("crm_extension_buying_committee_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_extension_existing_customer_tour", {
+    steps: () => [
+        {
+            content: "Register a company",
+            trigger: ".o_field_widget[name=company_type] input[data-value=company]",
+            run: "click",
+        },
+        {
+            content: "Type the name of a company that is already a customer",
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit existing tour trading company limited",
+        },
+        {
+            content: "Leave the name field (the name widget commits its value on blur)",
+            trigger: ".o_field_widget[name=email] input",
+            run: "click",
+        },
+        {
+            content: "The form warns before saving",
+            trigger: ".o_crm_duplicate_warning:contains('Existing Tour Trading')",
+        },
+        {
+            content: "Save anyway",
+            trigger: ".o_form_button_save:enabled",
+            run: "click",
+        },
+        {
+            content: "The refusal names the customer's owner and registrant",
+            trigger: ".modal:contains('Olga Owner'):contains('registered by')",
+        },
+        {
+            content: "Close the error",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Discard the second registration",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+    ],
+});

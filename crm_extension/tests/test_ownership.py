@@ -1,0 +1,272 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestOwnership(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "crm_extension.protection_days", "30"
+        )
+        cls.team_a = cls.env["crm.team"].create(
+            {"name": "Team A", "member_ids": [(6, 0, [cls.salesman.id])]}
+        )
+        cls.team_b = cls.env["crm.team"].create(
+            {"name": "Team B", "member_ids": [(6, 0, [cls.salesman_2.id])]}
+        )
+        cls.colleague = cls.env["res.users"].create(
+            {
+                "name": "Colin Colleague",
+                "login": "ext_colleague",
+                "groups_id": [
+                    (6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])
+                ],
+            }
+        )
+        cls.team_a.member_ids |= cls.colleague
+
+    def _register(self, user, name):
+        return (
+            self.env["res.partner"]
+            .with_user(user)
+            .create({"name": name, "is_company": True, "user_id": user.id})
+        )
+
+    def test_protection_period(self):
+        partner = self._register(self.salesman, "Protected Trading Ltd")
+        today = fields.Date.context_today(partner)
+        self.assertEqual(partner.protection_end_date, today + timedelta(days=30))
+        self.assertTrue(partner.is_protected)
+        # Another team cannot take it, the owner's team can.
+        with self.assertRaisesRegex(UserError, "protected"):
+            partner.with_user(self.salesman_all).write({"user_id": self.salesman_2.id})
+        with self.assertRaisesRegex(UserError, "protected"), self.env.cr.savepoint():
+            partner.with_user(self.salesman_2).action_claim_customer()
+        partner.with_user(self.salesman).write({"user_id": self.colleague.id})
+        self.assertEqual(partner.user_id, self.colleague)
+        # A sales administrator may reassign anyway.
+        partner.with_user(self.sales_manager).write({"user_id": self.salesman_2.id})
+        self.assertEqual(partner.user_id, self.salesman_2)
+
+    def test_pool_release_and_claim(self):
+        partner = self._register(self.salesman, "Lapsed Trading Ltd")
+        with_deal = self._register(self.salesman, "Deal Trading Ltd")
+        self.env["sale.order"].create({"partner_id": with_deal.id}).action_confirm()
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            released = self.env["res.partner"]._cron_release_to_pool()
+            self.assertGreaterEqual(released, 1)
+            self.assertTrue(partner.in_pool)
+            self.assertFalse(partner.user_id)
+            self.assertFalse(with_deal.in_pool)
+            self.assertEqual(with_deal.user_id, self.salesman)
+            self.assertIn(
+                "returned to the shared pool",
+                partner.message_ids[0].body,
+            )
+            # Anyone may claim it now, and it is theirs (and protected) again.
+            partner.with_user(self.salesman_2).action_claim_customer()
+            self.assertEqual(partner.user_id, self.salesman_2)
+            self.assertFalse(partner.in_pool)
+            self.assertTrue(partner.is_protected)
+            self.assertIn("Claimed by Sam Salesman", partner.message_ids[0].body)
+            # Released only once.
+            self.assertEqual(
+                self.env["res.partner"]._cron_release_to_pool(batch_size=1), 0
+            )
+
+    def test_ownership_is_for_administrators(self):
+        partner = self._register(self.salesman, "Own Trading Ltd")
+        with self.assertRaises(AccessError):
+            partner.with_user(self.salesman).write(
+                {"registered_by_id": self.salesman_2.id}
+            )
+        form = Form(partner.with_user(self.sales_manager))
+        form.registered_by_id = self.salesman_2
+        form.save()
+        self.assertEqual(partner.registered_by_id, self.salesman_2)
+
+
+@tagged("post_install", "-at_install")
+class TestReportAndReview(CrmExtensionCase):
+    def test_report_duplicate_to_managers(self):
+        leader = self.sales_manager
+        self.env["crm.team"].create(
+            {
+                "name": "Leader Team",
+                "user_id": leader.id,
+                "member_ids": [(6, 0, [self.salesman.id])],
+            }
+        )
+        twin = self.env["res.partner"].create(
+            {"name": "West Lake Trading", "is_company": True}
+        )
+        wizard = Form(
+            self.env["crm.customer.report"]
+            .with_user(self.salesman_2)
+            .with_context(active_model="res.partner", active_id=self.customer.id)
+        )
+        wizard.reason = "duplicate"
+        wizard.duplicate_of_id = twin
+        wizard.note = "Same company, registered twice"
+        wizard.save().action_report()
+        self.assertEqual(self.customer.duplicate_state, "reported")
+        self.assertIn(twin, self.customer.duplicate_partner_ids)
+        activity = self.customer.activity_ids
+        self.assertEqual(activity.user_id, leader)
+        self.assertIn("Sam Salesman", activity.note)
+        self.assertIn(
+            "Same company, registered twice", self.customer.message_ids[0].body
+        )
+
+    def test_review_groups_and_merge(self):
+        Partner = self.env["res.partner"]
+        rule = self.env.ref("crm_extension.duplicate_rule_company_name")
+        rule.active = False
+        first = Partner.create(
+            {
+                "name": "Twin Trading Co., Ltd.",
+                "is_company": True,
+                "vat": "TW-001",
+                "user_id": self.salesman.id,
+            }
+        )
+        second = Partner.create(
+            {
+                "name": "TWIN TRADING LIMITED",
+                "is_company": True,
+                "email": "a@twin.example.com",
+            }
+        )
+        rule.active = True
+        groups = (
+            self.env["crm.duplicate.group"]
+            .with_user(self.sales_manager)
+            .search([("key", "=", "name"), ("key_value", "=", "twintrading")])
+        )
+        self.assertEqual(len(groups), 1)
+        self.assertEqual(groups.partner_count, 2)
+        self.assertEqual(groups.partner_ids, first | second)
+        with self.assertRaises(AccessError):
+            self.env["crm.duplicate.group"].with_user(self.salesman).search([])
+        action = groups.action_merge()
+        wizard = (
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
+        )
+        self.assertEqual(wizard.partner_ids, first | second)
+        wizard.dst_partner_id = first
+        wizard.action_merge()
+        self.assertFalse(second.exists())
+        self.assertEqual(first.email, "a@twin.example.com")
+        trace = first.message_ids.filtered(
+            lambda m: "Merged into this customer" in m.body
+        )
+        self.assertTrue(trace)
+        self.assertIn("TWIN TRADING LIMITED", trace[0].body)
+        self.assertFalse(
+            self.env["crm.duplicate.group"].search([("key_value", "=", "twintrading")])
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestTransfer(CrmExtensionCase):
+    def test_transfer_portfolio(self):
+        leaver = self.salesman
+        self.opportunity.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=leaver.id, summary="Call back"
+        )
+        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        won = self.env["crm.lead"].create(
+            {
+                "name": "Won deal",
+                "type": "opportunity",
+                "user_id": leaver.id,
+                "stage_id": won_stage.id,
+            }
+        )
+        Transfer = self.env["crm.customer.transfer"]
+        with self.assertRaises(AccessError):
+            Transfer.with_user(self.salesman_all).create(
+                {"from_user_id": leaver.id, "to_user_id": self.salesman_2.id}
+            ).action_transfer()
+        wizard = Transfer.with_user(self.sales_manager).create(
+            {"from_user_id": leaver.id, "to_user_id": self.salesman_2.id}
+        )
+        wizard.action_transfer()
+        self.assertEqual(self.customer.user_id, self.salesman_2)
+        self.assertEqual(self.opportunity.user_id, self.salesman_2)
+        self.assertEqual(won.user_id, leaver)  # closed deals keep their history
+        self.assertEqual(self.opportunity.activity_ids.user_id, self.salesman_2)
+        self.assertIn(
+            "Transferred from Sally Salesman to Sam Salesman",
+            self.customer.message_ids[0].body,
+        )
+        self.assertIn("customers", wizard.summary)
+
+    def test_spread_over_team(self):
+        leaver = self.salesman
+        customers = self.env["res.partner"].create(
+            [
+                {"name": f"Spread {i} Ltd", "is_company": True, "user_id": leaver.id}
+                for i in range(4)
+            ]
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Heirs",
+                "member_ids": [(6, 0, [self.salesman_2.id, self.salesman_all.id])],
+            }
+        )
+        self.env["crm.customer.transfer"].with_user(self.sales_manager).create(
+            {"from_user_id": leaver.id, "target": "team", "to_team_id": team.id}
+        ).action_transfer()
+        owners = customers.mapped("user_id")
+        self.assertEqual(owners, self.salesman_2 | self.salesman_all)
+        self.assertEqual(
+            len(customers.filtered(lambda p: p.user_id == self.salesman_2)), 2
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestLeadMatching(CrmExtensionCase):
+    def test_new_lead_matches_existing_customer(self):
+        self.customer.write({"email": "buyer@westlake.example.cn"})
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": "Inbound request",
+                    "partner_name": "HANGZHOU West Lake Trading Ltd",
+                    "user_id": self.salesman_2.id,
+                }
+            )
+        )
+        self.assertEqual(lead.matched_partner_id, self.customer)
+        self.assertEqual(lead.matched_owner_id, self.salesman)
+        self.assertIn("Sally Salesman", lead.matched_customer_info)
+        by_mail = self.env["crm.lead"].create(
+            {"name": "Mail request", "email_from": "Buyer <BUYER@westlake.example.cn>"}
+        )
+        self.assertEqual(by_mail.matched_partner_id, self.customer)
+        unrelated = self.env["crm.lead"].create(
+            {"name": "Other", "partner_name": "Nobody Co"}
+        )
+        self.assertFalse(unrelated.matched_partner_id)
+        self.assertIn(
+            lead,
+            self.env["crm.lead"].search(
+                [("matched_partner_id", "=", self.customer.id)]
+            ),
+        )
+        lead.with_user(self.salesman_2).action_use_matched_partner()
+        self.assertEqual(lead.partner_id, self.customer)
+        self.assertFalse(lead.matched_partner_id)

@@ -1,0 +1,3 @@
+from . import crm_customer_report
+from . import crm_customer_transfer
+from . import base_partner_merge_automatic_wizard

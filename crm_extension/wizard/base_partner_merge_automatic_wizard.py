@@ -1,0 +1,57 @@
+from markupsafe import Markup, escape
+
+from odoo import models
+
+
+class MergePartnerAutomatic(models.TransientModel):
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        # The surviving customer takes over the keys of the merged ones: the
+        # duplicate rules must not refuse the merge that resolves the duplicate.
+        return super(
+            MergePartnerAutomatic, self.with_context(crm_duplicate_skip=True)
+        )._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+
+    def _update_values(self, src_partners, dst_partner):
+        return super()._update_values(
+            src_partners, dst_partner.with_context(crm_duplicate_skip=True)
+        )
+
+    def _log_merge_operation(self, src_partners, dst_partner):
+        """Leave on the surviving customer a trace of every merged one."""
+        res = super()._log_merge_operation(src_partners, dst_partner)
+        rows = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(name)s (#%(id)s) — VAT %(vat)s, email %(email)s, phone %(phone)s, "
+                "salesperson %(salesperson)s, registered by %(registrant)s on "
+                "%(date)s",
+                name=partner.display_name,
+                id=partner.id,
+                vat=partner.vat or "-",
+                email=partner.email or "-",
+                phone=partner.phone or partner.mobile or "-",
+                salesperson=partner.user_id.name or "-",
+                registrant=partner.registered_by_id.name or "-",
+                date=partner.registered_date or "-",
+            )
+            for partner in src_partners
+        )
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            escape(
+                self.env._(
+                    "Merged into this customer by %(user)s:", user=self.env.user.name
+                )
+            ),
+            rows,
+        )
+        dst_partner.sudo()._message_log(body=body)
+        remaining = dst_partner.sudo().duplicate_partner_ids - src_partners
+        dst_partner.sudo().with_context(crm_duplicate_skip=True).write(
+            {
+                "duplicate_partner_ids": [(6, 0, remaining.ids)],
+                "duplicate_state": "suspect" if remaining else False,
+            }
+        )
+        return res

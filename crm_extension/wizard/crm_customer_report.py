@@ -1,0 +1,97 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+
+class CrmCustomerReport(models.TransientModel):
+    """Any user flags a duplicate or a wrongly classified customer to the managers."""
+
+    _name = "crm.customer.report"
+    _description = "Report a Customer"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    reason = fields.Selection(
+        [
+            ("duplicate", "Duplicate of another customer"),
+            ("wrong_class", "Wrong customer class"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="duplicate",
+    )
+    duplicate_of_id = fields.Many2one(
+        "res.partner",
+        domain="[('id', '!=', partner_id), ('parent_id', '=', False)]",
+    )
+    suggested_class_id = fields.Many2one("crm.customer.class", string="Right Class")
+    note = fields.Text()
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "res.partner" and not values.get(
+            "partner_id"
+        ):
+            values["partner_id"] = self.env.context.get("active_id")
+        return values
+
+    def _get_reviewer(self):
+        """Who hears of the report: the customer's team leader, else the user's,
+        else a sales administrator."""
+        partner = self.partner_id.sudo()
+        leader = (
+            partner.user_id.sale_team_id.user_id or self.env.user.sale_team_id.user_id
+        )
+        if not leader:
+            group = self.env.ref("sales_team.group_sale_manager")
+            leader = group.sudo().users.filtered(lambda u: not u._is_superuser())[:1]
+        return leader
+
+    def action_report(self):
+        self.ensure_one()
+        partner = self.partner_id
+        partner.check_access("read")
+        reason = dict(self._fields["reason"]._description_selection(self.env))[
+            self.reason
+        ]
+        details = [reason]
+        if self.duplicate_of_id:
+            details.append(
+                self.env._(
+                    "duplicate of %(name)s", name=self.duplicate_of_id.display_name
+                )
+            )
+        if self.suggested_class_id:
+            details.append(
+                self.env._(
+                    "suggested class: %(name)s",
+                    name=self.suggested_class_id.display_name,
+                )
+            )
+        if self.note:
+            details.append(self.note)
+        summary = self.env._(
+            "Reported by %(user)s: %(details)s",
+            user=self.env.user.name,
+            details="; ".join(details),
+        )
+        values = {}
+        if self.reason == "duplicate":
+            values["duplicate_state"] = "reported"
+            if self.duplicate_of_id:
+                values["duplicate_partner_ids"] = [
+                    fields.Command.link(self.duplicate_of_id.id)
+                ]
+        partner_su = partner.sudo().with_context(crm_duplicate_skip=True)
+        if values:
+            partner_su.write(values)
+        partner_su.message_post(body=Markup("<p>%s</p>") % summary)
+        reviewer = self._get_reviewer()
+        if reviewer:
+            partner_su.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=reviewer.id,
+                summary=self.env._("Check reported customer"),
+                note=summary,
+            )
+        return {"type": "ir.actions.act_window_close"}
