@@ -712,8 +712,11 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if self._class_check_needed(vals):
             self._check_class_required_fields()
-        if old_keys is not None:
-            if "active" in vals or "is_company" in vals or "company_id" in vals:
+        if old_keys is not None and not (
+            vals.keys() == {"active"} and not vals["active"]
+        ):
+            # (Archiving alone cannot register anybody twice.)
+            if vals.get("active") or "is_company" in vals or "company_id" in vals:
                 # The same keys may now fall under other rules: check them all.
                 old_keys = None
             self._check_duplicates(old_keys)

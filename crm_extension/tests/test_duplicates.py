@@ -182,6 +182,8 @@ class TestDuplicateRules(CrmExtensionCase):
         )
         self.rule_name.active = True
         twin.write({"comment": "legacy record"})
+        twin.write({"active": False})  # archiving a legacy duplicate is no registration
+        self.assertFalse(twin.active)
         twin.write({"name": "Huaxing Technology Limited"})  # same key
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             twin.write({"name": "Huaxing Technology Co., Ltd.", "active": True})
