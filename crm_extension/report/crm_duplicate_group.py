@@ -1,4 +1,7 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..models.crm_duplicate_rule import KEY_COLUMNS
 
 
 class CrmDuplicateGroup(models.Model):
@@ -6,6 +9,8 @@ class CrmDuplicateGroup(models.Model):
 
     A SQL view over the indexed key columns of res_partner; listing every group
     is an aggregate over those btree indexes, not a comparison of partners.
+    Archived customers are included: they still hold the key (the rules count
+    them by default) and the merge wizard merges them too.
     """
 
     _name = "crm.duplicate.group"
@@ -30,18 +35,34 @@ class CrmDuplicateGroup(models.Model):
     )
 
     def _compute_partner_ids(self):
-        if not self.ids:
-            self.partner_ids = False
-            return
-        self.env.cr.execute(
-            "SELECT id, partner_id_list FROM crm_duplicate_group WHERE id IN %s",
-            [tuple(self.ids)],
-        )
-        lists = dict(self.env.cr.fetchall())
+        """The customers of the displayed groups only: one indexed lookup per key
+        kind, never a scan."""
+        Partner = self.env["res.partner"]
+        by_key = {}
         for group in self:
-            group.partner_ids = self.env["res.partner"].browse(lists.get(group.id, []))
+            by_key.setdefault(group.key, set()).add(group.key_value)
+        members = {}
+        for key, values in by_key.items():
+            column = KEY_COLUMNS[key]
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT %s, array_agg(id ORDER BY id) FROM res_partner "
+                    "WHERE %s = ANY(%s) GROUP BY 1",
+                    SQL.identifier(column),
+                    SQL.identifier(column),
+                    sorted(values),
+                )
+            )
+            for value, ids in rows:
+                members[key, value] = ids
+        for group in self:
+            group.partner_ids = Partner.browse(
+                members.get((group.key, group.key_value), [])
+            )
 
     def init(self):
+        # Only keys and counts: PostgreSQL answers from the partial btree indexes
+        # of the key columns (index-only scans), without reading the partners.
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             """
@@ -49,25 +70,20 @@ class CrmDuplicateGroup(models.Model):
                 SELECT abs(hashtext(g.key || ':' || g.key_value)) AS id, g.*
                   FROM (
                     SELECT 'vat'::varchar AS key, vat_key AS key_value,
-                           count(*) AS partner_count,
-                           array_agg(id ORDER BY id) AS partner_id_list
-                      FROM res_partner
-                     WHERE vat_key IS NOT NULL AND parent_id IS NULL AND active
+                           count(*) AS partner_count
+                      FROM res_partner WHERE vat_key IS NOT NULL
                      GROUP BY vat_key HAVING count(*) > 1
                     UNION ALL
-                    SELECT 'name', name_key, count(*), array_agg(id ORDER BY id)
-                      FROM res_partner
-                     WHERE name_key IS NOT NULL AND parent_id IS NULL AND active
+                    SELECT 'name', name_key, count(*)
+                      FROM res_partner WHERE name_key IS NOT NULL
                      GROUP BY name_key HAVING count(*) > 1
                     UNION ALL
-                    SELECT 'email', email_key, count(*), array_agg(id ORDER BY id)
-                      FROM res_partner
-                     WHERE email_key IS NOT NULL AND active
+                    SELECT 'email', email_key, count(*)
+                      FROM res_partner WHERE email_key IS NOT NULL
                      GROUP BY email_key HAVING count(*) > 1
                     UNION ALL
-                    SELECT 'phone', phone_key, count(*), array_agg(id ORDER BY id)
-                      FROM res_partner
-                     WHERE phone_key IS NOT NULL AND active
+                    SELECT 'phone', phone_key, count(*)
+                      FROM res_partner WHERE phone_key IS NOT NULL
                      GROUP BY phone_key HAVING count(*) > 1
                   ) g
             )
