@@ -62,7 +62,12 @@ def _fill_match_keys(env):
              ORDER BY p.id
              LIMIT %s
             """,
-            [default_country.phone_code, default_country.code, last_id, BATCH_SIZE],
+            [
+                default_country.phone_code or None,
+                default_country.code or None,
+                last_id,
+                BATCH_SIZE,
+            ],
         )
         rows = cr.fetchall()
         if not rows:

@@ -254,7 +254,7 @@ class CrmDuplicateRule(models.Model):
     def _duplicate_query(self, condition, exclude_ids):
         self.env["res.partner"].flush_model()
         query = SQL(
-            "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s) LIMIT 1000",
+            "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s)",
             MATCH_COLUMNS,
             condition,
             exclude_ids,
