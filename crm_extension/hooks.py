@@ -117,3 +117,65 @@ def _enable_trigram(env):
             "rules matching similar names are ignored until a database "
             "administrator runs CREATE EXTENSION pg_trgm."
         )
+
+
+def post_init_hook(env):
+    """Start the funnel history and the customer lifecycle from existing data.
+
+    - Opportunities get their stage history from the chatter's tracking values.
+    - Customers get their lifecycle stage from their orders, invoices and
+      opportunities, with set-based updates.
+    """
+    rows = env["crm.lead.stage.history"]._backfill_from_tracking()
+    _logger.info("crm_extension: %s stage history rows built from the chatter", rows)
+    _init_lifecycle(env)
+
+
+def _init_lifecycle(env):
+    cr = env.cr
+    env.flush_all()
+    cr.execute(
+        """
+        WITH deals AS (
+            SELECT p.commercial_partner_id AS id, MAX(d.day) AS day
+              FROM (
+                  SELECT partner_id, (date_order AT TIME ZONE 'UTC')::date AS day
+                    FROM sale_order WHERE state = 'sale'
+                  UNION ALL
+                  SELECT partner_id, invoice_date
+                    FROM account_move
+                   WHERE state = 'posted' AND move_type = 'out_invoice'
+                     AND invoice_date IS NOT NULL
+              ) d
+              JOIN res_partner p ON p.id = d.partner_id
+             GROUP BY p.commercial_partner_id
+        )
+        UPDATE res_partner p
+           SET last_deal_date = deals.day,
+               lifecycle_stage = CASE
+                   WHEN c.crm_dormant_days > 0
+                        AND deals.day <= CURRENT_DATE - c.crm_dormant_days
+                   THEN 'dormant' ELSE 'deal' END
+          FROM deals, res_company c
+         WHERE p.commercial_partner_id = deals.id
+           AND c.id = COALESCE(
+               (SELECT cp.company_id FROM res_partner cp WHERE cp.id = deals.id),
+               %s)
+        """,
+        [env.ref("base.main_company").id],
+    )
+    cr.execute(
+        """
+        UPDATE res_partner p
+           SET lifecycle_stage = 'intention'
+          FROM (
+              SELECT DISTINCT cp.commercial_partner_id AS id
+                FROM crm_lead l
+                JOIN res_partner cp ON cp.id = l.partner_id
+               WHERE l.active AND l.type = 'opportunity'
+          ) opp
+         WHERE p.commercial_partner_id = opp.id
+           AND p.lifecycle_stage = 'target'
+        """
+    )
+    env["res.partner"].invalidate_model(["lifecycle_stage", "last_deal_date"])

@@ -5,3 +5,9 @@ from . import res_partner
 from . import res_config_settings
 from . import crm_lead_contact_role
 from . import crm_lead
+from . import crm_stage
+from . import crm_stage_gate
+from . import crm_lead_stage_history
+from . import res_company
+from . import sale_order
+from . import account_move

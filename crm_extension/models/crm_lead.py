@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.tools import email_normalize, format_datetime
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, email_normalize, format_datetime
 
 from ..tools import committee_flags, normalize_name
 from .res_partner import phone_match_key
@@ -41,6 +42,18 @@ class CrmLead(models.Model):
         related="matched_partner_id.user_id", string="Customer's Salesperson"
     )
     matched_customer_info = fields.Char(compute="_compute_matched_customer_info")
+
+    # Sales funnel
+    funnel_phase = fields.Selection(related="stage_id.funnel_phase")
+    stage_history_ids = fields.One2many(
+        "crm.lead.stage.history", "lead_id", string="Stage History"
+    )
+    is_stalled = fields.Boolean(
+        compute="_compute_is_stalled",
+        search="_search_is_stalled",
+        string="Stalled",
+        help="The opportunity has stayed in its stage longer than the stage allows.",
+    )
 
     @api.depends("matched_partner_id")
     def _compute_matched_customer_info(self):
@@ -194,3 +207,208 @@ class CrmLead(models.Model):
         elif len(to_move.filtered("is_primary")) > 1:
             (to_move.filtered("is_primary")[1:]).write({"is_primary": False})
         to_move.write({"lead_id": self.id})
+
+    # ------------------------------------------------------------------
+    # Sales funnel
+    # ------------------------------------------------------------------
+
+    def _stalled_query(self):
+        """Open stays that lasted longer than their stage allows (SQL)."""
+        return SQL(
+            """
+            SELECT h.lead_id
+              FROM crm_lead_stage_history h
+              JOIN crm_stage s ON s.id = h.stage_id
+             WHERE h.date_left IS NULL
+               AND h.funnel_phase NOT IN ('won', 'lost')
+               AND s.stall_days > 0
+               AND h.date_entered <= %s - make_interval(days => s.stall_days)
+            """,
+            fields.Datetime.now(),
+        )
+
+    def _compute_is_stalled(self):
+        self.env["crm.lead.stage.history"].flush_model()
+        stalled = set()
+        if self.ids:
+            self.env.cr.execute(
+                SQL("%s AND h.lead_id = ANY(%s)", self._stalled_query(), self.ids)
+            )
+            stalled = {row[0] for row in self.env.cr.fetchall()}
+        for lead in self:
+            lead.is_stalled = lead.id in stalled
+
+    def _search_is_stalled(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Stalled."))
+        positive = (operator == "=") == value
+        return [
+            ("id", "in" if positive else "not in", SQL("(%s)", self._stalled_query()))
+        ]
+
+    def _funnel_state(self):
+        """What the stage history follows: the stage while open, lost otherwise."""
+        return {
+            lead.id: (lead.stage_id.id, True) if lead.active else (False, False)
+            for lead in self
+        }
+
+    def _check_stage_gates(self):
+        """Refuse leads whose new stage has gates they fail.
+
+        One error lists every failing gate of every refused lead. Sales
+        administrators pass when the stage allows a bypass; the bypass is logged.
+        """
+        failing = self.env["crm.stage.gate"]._failing_gates(self)
+        if not failing:
+            return
+        is_admin = self.env.user.has_group("sales_team.group_sale_manager")
+        refused = []
+        for lead, gates in failing.items():
+            messages = [gate.message for gate in gates]
+            if is_admin and lead.stage_id.allow_gate_bypass:
+                lead.message_post(
+                    body=self.env._(
+                        "Moved to %(stage)s although its gates failed: %(gates)s",
+                        stage=lead.stage_id.name,
+                        gates="; ".join(messages),
+                    )
+                )
+                continue
+            refused.append(
+                self.env._(
+                    "“%(lead)s” cannot enter the stage %(stage)s:\n%(gates)s",
+                    lead=lead.name,
+                    stage=lead.stage_id.name,
+                    gates="\n".join(f"- {message}" for message in messages),
+                )
+            )
+        if refused:
+            raise ValidationError("\n\n".join(refused))
+
+    def _lifecycle_opportunity_event(self):
+        """Opening an opportunity shows the customer's intention."""
+        customers = self.filtered(
+            lambda lead: lead.type == "opportunity" and lead.active
+        ).partner_id.commercial_partner_id
+        # The lifecycle is the system's to keep, whoever may edit the customer.
+        customers.sudo()._lifecycle_event("opportunity")
+
+    def _default_probability_values(self, vals):
+        """The probability the target stage gives, unless one is written."""
+        if not vals.get("stage_id") or "probability" in vals:
+            return {}
+        stage = self.env["crm.stage"].browse(vals["stage_id"])
+        if stage.is_won or not stage.default_probability:
+            return {}
+        return {"probability": stage.default_probability}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.update(self._default_probability_values(vals))
+        leads = super().create(vals_list)
+        leads.filtered("active")._check_stage_gates()
+        self.env["crm.lead.stage.history"]._record_stays(leads, close=False)
+        leads._lifecycle_opportunity_event()
+        return leads
+
+    def write(self, vals):
+        follow = {"stage_id", "active", "team_id", "type"} & vals.keys()
+        before = self._funnel_state() if follow else {}
+        if vals.get("stage_id") and "probability" not in vals:
+            moving = self.filtered(lambda lead: lead.stage_id.id != vals["stage_id"])
+            if moving == self:
+                vals = {**vals, **self._default_probability_values(vals)}
+            elif moving:
+                # Only the leads entering the stage take its probability.
+                super(CrmLead, moving).write(self._default_probability_values(vals))
+        res = super().write(vals)
+        if follow:
+            after = self._funnel_state()
+            changed = self.filtered(lambda lead: before[lead.id] != after[lead.id])
+            if changed:
+                changed.filtered("active")._check_stage_gates()
+                self.env["crm.lead.stage.history"]._record_stays(changed)
+        if {"partner_id", "type", "active"} & vals.keys():
+            self._lifecycle_opportunity_event()
+        return res
+
+    @api.model
+    def _cron_remind_stalled(self, batch_size=1000):
+        """Remind salespeople of their stalled opportunities.
+
+        One activity per stay: a stay that was reminded of is not reminded again,
+        whatever the number of runs. Batched, with progress for the scheduler.
+        """
+        cron = self.env["ir.cron"]
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        )
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        History = self.env["crm.lead.stage.history"]
+        reminded = 0
+        while True:
+            History.flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT h.id, h.lead_id, l.user_id, s.stall_days
+                      FROM crm_lead_stage_history h
+                      JOIN crm_stage s ON s.id = h.stage_id
+                      JOIN crm_lead l ON l.id = h.lead_id
+                     WHERE h.date_left IS NULL
+                       AND NOT h.stall_notified
+                       AND h.funnel_phase NOT IN ('won', 'lost')
+                       AND s.stall_days > 0
+                       AND h.date_entered <= %s - make_interval(days => s.stall_days)
+                       AND l.active AND l.type = 'opportunity'
+                       AND l.user_id IS NOT NULL
+                     ORDER BY h.id
+                     LIMIT %s
+                    """,
+                    fields.Datetime.now(),
+                    batch_size,
+                )
+            )
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            leads = self.browse([row[1] for row in rows])
+            leads.fetch(["name", "stage_id"])
+            today = fields.Date.context_today(self)
+            self.env["mail.activity"].sudo().create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": lead_id,
+                        "activity_type_id": activity_type.id
+                        if activity_type
+                        else False,
+                        "user_id": user_id,
+                        "date_deadline": today,
+                        "summary": self.env._(
+                            "Stalled: %(days)s days in %(stage)s",
+                            days=stall_days,
+                            stage=self.browse(lead_id).stage_id.name,
+                        ),
+                    }
+                    for _history_id, lead_id, user_id, stall_days in rows
+                ]
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead_stage_history SET stall_notified = true "
+                    "WHERE id = ANY(%s)",
+                    [row[0] for row in rows],
+                )
+            )
+            History.invalidate_model(["stall_notified"])
+            reminded += len(rows)
+            if len(rows) < batch_size:
+                cron._notify_progress(done=reminded, remaining=0)
+                break
+            cron._notify_progress(done=reminded, remaining=batch_size)
+            if self.env.context.get("ir_cron_progress_id"):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return reminded

@@ -11,3 +11,9 @@ class ResConfigSettings(models.TransientModel):
         "new customer. When they end without a deal, the customer returns to the "
         "shared pool. 0 disables the protection.",
     )
+    crm_auto_win_on_confirm = fields.Boolean(
+        related="company_id.crm_auto_win_on_confirm", readonly=False
+    )
+    crm_dormant_days = fields.Integer(
+        related="company_id.crm_dormant_days", readonly=False
+    )

@@ -6,3 +6,5 @@ from . import test_access
 from . import test_duplicates
 from . import test_ownership
 from . import test_tours
+from . import test_funnel
+from . import test_lifecycle

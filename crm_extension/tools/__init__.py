@@ -7,6 +7,18 @@ the models.
 
 from .classification import is_value_set, missing_required_fields
 from .committee import committee_flags, primary_count
+from .funnel import (
+    FUNNEL_PHASES,
+    LIFECYCLE_STAGES,
+    LOST_PHASE,
+    exit_type,
+    funnel_figures,
+    is_converting_exit,
+    is_stalled,
+    next_lifecycle_stage,
+    phase_rank,
+    stay_days,
+)
 from .normalize import (
     is_valid_uscc,
     looks_like_uscc,
@@ -18,6 +30,16 @@ from .normalize import (
 )
 
 __all__ = [
+    "FUNNEL_PHASES",
+    "LIFECYCLE_STAGES",
+    "LOST_PHASE",
+    "exit_type",
+    "funnel_figures",
+    "is_converting_exit",
+    "is_stalled",
+    "next_lifecycle_stage",
+    "phase_rank",
+    "stay_days",
     "committee_flags",
     "is_valid_uscc",
     "is_value_set",

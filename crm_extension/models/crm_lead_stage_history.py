@@ -1,0 +1,285 @@
+from itertools import product
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import FUNNEL_PHASES, LOST_PHASE, exit_type
+from .crm_stage import FUNNEL_PHASE_SELECTION
+
+HISTORY_PHASE_SELECTION = [*FUNNEL_PHASE_SELECTION, (LOST_PHASE, "Lost")]
+EXIT_TYPE_SELECTION = [
+    ("forward", "Moved Forward"),
+    ("backward", "Moved Back"),
+    ("same_phase", "Moved Within the Phase"),
+    ("won", "Won"),
+    ("lost", "Lost"),
+    ("reopened", "Reopened"),
+]
+
+
+def exit_type_sql(from_phase, to_phase):
+    """SQL expression of :func:`tools.exit_type` for two phase expressions.
+
+    Generated from the pure rule, so the live path and the install-time backfill
+    classify stays exactly as the rule does.
+    """
+    phases = (*FUNNEL_PHASES, LOST_PHASE)
+    cases = [
+        SQL("WHEN %s THEN %s", f"{before}>{after}", exit_type(before, after))
+        for before, after in product(phases, phases)
+    ]
+    return SQL(
+        "(CASE (%s || '>' || %s) %s END)",
+        from_phase,
+        to_phase,
+        SQL(" ").join(cases),
+    )
+
+
+class CrmLeadStageHistory(models.Model):
+    """One stay of an opportunity in a stage of the pipeline.
+
+    Rows are written by the opportunity itself, with set-based SQL: each stage
+    change (and losing or reopening) closes the open row and opens one new row,
+    in the same transaction.
+    """
+
+    _name = "crm.lead.stage.history"
+    _description = "Opportunity Stage History"
+    _order = "date_entered desc, id desc"
+    _rec_name = "stage_id"
+
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Opportunity",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    stage_id = fields.Many2one(
+        "crm.stage", index=True, ondelete="set null", readonly=True
+    )
+    funnel_phase = fields.Selection(
+        HISTORY_PHASE_SELECTION, required=True, readonly=True
+    )
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_entered = fields.Datetime(string="Entered", required=True, readonly=True)
+    date_left = fields.Datetime(string="Left", readonly=True)
+    duration_days = fields.Float(
+        string="Days in Stage",
+        readonly=True,
+        aggregator="avg",
+        help="Length of the stay in days, once the opportunity left the stage.",
+    )
+    exit_type = fields.Selection(EXIT_TYPE_SELECTION, string="Outcome", readonly=True)
+    expected_revenue = fields.Monetary(
+        string="Expected Revenue on Entry", readonly=True
+    )
+    stall_notified = fields.Boolean(
+        readonly=True,
+        help="The salesperson was reminded that the opportunity stalled here.",
+    )
+
+    def init(self):
+        # One open stay per opportunity, and a fast way to find it.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (lead_id) "
+                "WHERE date_left IS NULL",
+                SQL.identifier(f"{self._table}_open_lead_uniq"),
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.model
+    def _record_stays(self, leads, now=None, close=True):
+        """Close the open stay of ``leads`` and open their new one.
+
+        Two queries for any number of leads. The new stay is in the lead's
+        current stage, or in the lost state when the lead is archived.
+        """
+        leads = leads.filtered("id")
+        if not leads:
+            return
+        now = now or fields.Datetime.now()
+        leads.flush_recordset(
+            [
+                "stage_id",
+                "active",
+                "user_id",
+                "team_id",
+                "company_id",
+                "expected_revenue",
+            ]
+        )
+        new_phase = SQL(
+            "CASE WHEN l.active THEN s.funnel_phase ELSE %s END",
+            LOST_PHASE,
+        )
+        cr = self.env.cr
+        if close:
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE %(table)s h
+                       SET date_left = %(now)s,
+                           duration_days = GREATEST(
+                               EXTRACT(EPOCH FROM (%(now)s - h.date_entered))
+                               / 86400.0, 0),
+                           exit_type = %(exit)s,
+                           write_uid = %(uid)s,
+                           write_date = %(now)s
+                      FROM crm_lead l
+                      JOIN crm_stage s ON s.id = l.stage_id
+                     WHERE h.lead_id = l.id
+                       AND h.date_left IS NULL
+                       AND l.id = ANY(%(ids)s)
+                    """,
+                    table=SQL.identifier(self._table),
+                    now=now,
+                    exit=exit_type_sql(SQL("h.funnel_phase"), new_phase),
+                    uid=self.env.uid,
+                    ids=leads.ids,
+                )
+            )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (
+                    lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
+                    date_entered, expected_revenue, stall_notified,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT l.id, l.stage_id, %(phase)s, l.user_id, l.team_id,
+                       l.company_id, %(now)s, l.expected_revenue, false,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_lead l
+                  JOIN crm_stage s ON s.id = l.stage_id
+                 WHERE l.id = ANY(%(ids)s)
+                """,
+                table=SQL.identifier(self._table),
+                phase=new_phase,
+                now=now,
+                uid=self.env.uid,
+                ids=leads.ids,
+            )
+        )
+        self.invalidate_model()
+        leads.invalidate_recordset(["stage_history_ids"])
+
+    @api.model
+    def _backfill_from_tracking(self):
+        """Build the history of opportunities that have none (installation).
+
+        Each stage change tracked in the chatter ends one stay and starts the
+        next; the first stay starts when the opportunity was created. A lost
+        (archived) opportunity's last stay ends when it was closed, followed by
+        an open stay in the lost state. Set-based SQL: one statement whatever
+        the number of opportunities. Returns the number of rows written.
+        """
+        self.env.flush_all()
+        field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
+        phase = SQL("COALESCE(s.funnel_phase, 'potential')")
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH targets AS (
+                    SELECT l.id, l.create_date, l.stage_id, l.active, l.user_id,
+                           l.team_id, l.company_id, l.expected_revenue,
+                           COALESCE(l.date_closed, l.write_date, l.create_date)
+                               AS lost_date
+                      FROM crm_lead l
+                     WHERE l.stage_id IS NOT NULL
+                       AND NOT EXISTS (
+                           SELECT 1 FROM %(table)s h WHERE h.lead_id = l.id)
+                ),
+                changes AS (
+                    SELECT m.res_id AS lead_id, m.date AS changed,
+                           t.old_value_integer AS old_stage,
+                           t.new_value_integer AS new_stage,
+                           ROW_NUMBER() OVER w AS n,
+                           LEAD(m.date) OVER w AS next_changed
+                      FROM mail_tracking_value t
+                      JOIN mail_message m ON m.id = t.mail_message_id
+                      JOIN targets tg ON tg.id = m.res_id
+                     WHERE t.field_id = %(field)s AND m.model = 'crm.lead'
+                    WINDOW w AS (PARTITION BY m.res_id ORDER BY m.date, t.id)
+                ),
+                stays AS (
+                    SELECT c.lead_id, c.old_stage AS stage_id,
+                           LEAST(tg.create_date, c.changed) AS entered,
+                           c.changed AS left_at, 0 AS n
+                      FROM changes c JOIN targets tg ON tg.id = c.lead_id
+                     WHERE c.n = 1
+                    UNION ALL
+                    SELECT c.lead_id, c.new_stage, c.changed, c.next_changed, c.n
+                      FROM changes c
+                    UNION ALL
+                    SELECT tg.id, tg.stage_id, tg.create_date, NULL, 0
+                      FROM targets tg
+                     WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.lead_id = tg.id)
+                ),
+                phased AS (
+                    SELECT st.lead_id, s.id AS stage_id, %(phase)s AS phase,
+                           st.entered, st.n,
+                           CASE WHEN st.left_at IS NULL AND NOT tg.active
+                                THEN GREATEST(tg.lost_date, st.entered)
+                                ELSE st.left_at END AS left_at,
+                           tg.active
+                      FROM stays st
+                      JOIN targets tg ON tg.id = st.lead_id
+                      LEFT JOIN crm_stage s ON s.id = st.stage_id
+                ),
+                sequenced AS (
+                    SELECT p.*,
+                           COALESCE(
+                               LEAD(p.phase) OVER (
+                                   PARTITION BY p.lead_id ORDER BY p.entered, p.n),
+                               CASE WHEN p.active THEN NULL ELSE %(lost)s END
+                           ) AS next_phase
+                      FROM phased p
+                ),
+                rows AS (
+                    SELECT lead_id, stage_id, phase, entered, left_at,
+                           CASE WHEN left_at IS NULL THEN NULL
+                                ELSE %(exit)s END AS exit_type
+                      FROM sequenced
+                    UNION ALL
+                    -- the lost state of archived opportunities, still open
+                    SELECT tg.id, tg.stage_id, %(lost)s,
+                           GREATEST(tg.lost_date, last.entered), NULL, NULL
+                      FROM targets tg
+                      JOIN LATERAL (
+                          SELECT MAX(p.entered) AS entered
+                            FROM phased p WHERE p.lead_id = tg.id) last ON true
+                     WHERE NOT tg.active
+                )
+                INSERT INTO %(table)s (
+                    lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
+                    date_entered, date_left, duration_days, exit_type,
+                    expected_revenue, stall_notified,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT r.lead_id, r.stage_id, r.phase, tg.user_id, tg.team_id,
+                       tg.company_id, r.entered, r.left_at,
+                       CASE WHEN r.left_at IS NULL THEN NULL
+                            ELSE GREATEST(EXTRACT(EPOCH FROM (r.left_at - r.entered))
+                                          / 86400.0, 0) END,
+                       r.exit_type, tg.expected_revenue, false,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM rows r JOIN targets tg ON tg.id = r.lead_id
+                """,
+                table=SQL.identifier(self._table),
+                field=field.id,
+                phase=phase,
+                lost=LOST_PHASE,
+                exit=exit_type_sql(SQL("phase"), SQL("next_phase")),
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+            )
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model()
+        return count

@@ -1,0 +1,91 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+FUNNEL_PHASE_SELECTION = [
+    ("potential", "Potential"),
+    ("shortlisted", "Shortlisted"),
+    ("tracking", "Tracking"),
+    ("near_close", "Near Close"),
+    ("won", "Won"),
+]
+
+
+class CrmStage(models.Model):
+    _inherit = "crm.stage"
+
+    funnel_phase = fields.Selection(
+        FUNNEL_PHASE_SELECTION,
+        compute="_compute_funnel_phase",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        help="Phase of the sales funnel this stage belongs to. The funnel analysis "
+        "counts conversions from phase to phase.",
+    )
+    default_probability = fields.Float(
+        help="Probability given to an opportunity when it enters this stage. "
+        "0 keeps Odoo's predictive probability.",
+    )
+    stall_days = fields.Integer(
+        string="Stalled After (days)",
+        help="An opportunity staying longer than this in the stage is stalled: its "
+        "salesperson gets a reminder. 0 never stalls.",
+    )
+    gate_ids = fields.One2many("crm.stage.gate", "stage_id", string="Gates")
+    allow_gate_bypass = fields.Boolean(
+        string="Administrators May Bypass Gates",
+        help="Sales administrators may move opportunities into this stage even when "
+        "its gates fail; the bypass is logged on the opportunity.",
+    )
+
+    _sql_constraints = [
+        (
+            "default_probability_range",
+            "CHECK(default_probability >= 0 AND default_probability <= 100)",
+            "The default probability must be between 0 and 100.",
+        ),
+        (
+            "stall_days_positive",
+            "CHECK(stall_days >= 0)",
+            "The stall threshold cannot be negative.",
+        ),
+    ]
+
+    @api.depends("is_won")
+    def _compute_funnel_phase(self):
+        for stage in self:
+            if stage.is_won:
+                stage.funnel_phase = "won"
+            elif not stage.funnel_phase or stage.funnel_phase == "won":
+                stage.funnel_phase = "potential"
+
+    @api.constrains("is_won", "funnel_phase")
+    def _check_funnel_phase(self):
+        for stage in self:
+            if stage.is_won != (stage.funnel_phase == "won"):
+                raise ValidationError(
+                    self.env._(
+                        "Stage %(stage)s: won stages, and only they, belong to the "
+                        "Won phase of the funnel.",
+                        stage=stage.name,
+                    )
+                )
+
+    @api.model
+    def _setup_default_funnel(self):
+        """Map Odoo's default pipeline onto the funnel (installation only)."""
+        for xmlid, phase, probability, stall_days in (
+            ("crm.stage_lead1", "potential", 10, 14),
+            ("crm.stage_lead2", "shortlisted", 30, 14),
+            ("crm.stage_lead3", "tracking", 50, 21),
+        ):
+            stage = self.env.ref(xmlid, raise_if_not_found=False)
+            if stage and not stage.is_won:
+                stage.write(
+                    {
+                        "funnel_phase": phase,
+                        "default_probability": probability,
+                        "stall_days": stall_days,
+                    }
+                )

@@ -1,0 +1,86 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import safe_eval
+
+
+class CrmStageGate(models.Model):
+    """A condition an opportunity must meet to enter a stage."""
+
+    _name = "crm.stage.gate"
+    _description = "Stage Gate"
+    _order = "stage_id, sequence, id"
+
+    sequence = fields.Integer(default=10)
+    stage_id = fields.Many2one(
+        "crm.stage", required=True, index=True, ondelete="cascade"
+    )
+    message = fields.Char(
+        required=True,
+        translate=True,
+        help="Shown to the user when an opportunity does not meet the condition.",
+    )
+    domain = fields.Char(
+        string="Condition",
+        required=True,
+        default="[]",
+        help="The opportunities that may enter the stage.",
+    )
+    active = fields.Boolean(default=True)
+
+    @api.depends("stage_id", "message")
+    def _compute_display_name(self):
+        for gate in self:
+            gate.display_name = f"{gate.stage_id.name}: {gate.message}"
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        for gate in self:
+            try:
+                domain = gate._get_domain()
+                self.env["crm.lead"].sudo().search_count(
+                    expression.AND([domain, [("id", "=", 0)]])
+                )
+            except Exception as error:
+                raise ValidationError(
+                    self.env._(
+                        "The condition of gate “%(gate)s” is not a valid domain on "
+                        "opportunities: %(error)s",
+                        gate=gate.message,
+                        error=error,
+                    )
+                ) from error
+
+    def _get_domain(self):
+        self.ensure_one()
+        domain = safe_eval(
+            self.domain or "[]",
+            {
+                "uid": self.env.uid,
+                "user": self.env.user,
+                "datetime": safe_datetime,
+                "context_today": safe_datetime.datetime.now,
+            },
+        )
+        if not isinstance(domain, list | tuple):
+            raise ValueError(self.env._("a condition must be a list"))
+        return list(domain)
+
+    @api.model
+    def _failing_gates(self, leads):
+        """Gates each lead fails for entering its current stage.
+
+        ``{lead: [gate, ...]}``, only for leads that fail; one query per gate of
+        the stages involved, not one per lead.
+        """
+        failing = {}
+        by_stage = leads.grouped("stage_id")
+        for stage, stage_leads in by_stage.items():
+            for gate in stage.gate_ids:  # only active gates (active_test)
+                passing = stage_leads.with_context(active_test=False).filtered_domain(
+                    gate._get_domain()
+                )
+                for lead in stage_leads - passing:
+                    failing.setdefault(lead, []).append(gate)
+        return failing

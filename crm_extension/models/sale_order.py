@@ -1,0 +1,37 @@
+from collections import defaultdict
+
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def action_confirm(self):
+        res = super().action_confirm()
+        self._crm_after_confirm()
+        return res
+
+    def _crm_after_confirm(self):
+        """A confirmed order is a deal: win its opportunity, move its customer."""
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        customers_by_date = defaultdict(lambda: self.env["res.partner"])
+        for order in confirmed:
+            customers_by_date[order.date_order.date()] |= (
+                order.partner_id.commercial_partner_id
+            )
+        for date, customers in customers_by_date.items():
+            # The lifecycle is the system's to keep, whoever confirms.
+            customers.sudo()._lifecycle_event("deal", date)
+        to_win = confirmed.filtered(
+            lambda order: (
+                order.company_id.crm_auto_win_on_confirm
+                and order.opportunity_id
+                and not (
+                    order.opportunity_id.active and order.opportunity_id.stage_id.is_won
+                )
+            )
+        ).opportunity_id
+        if to_win:
+            # Whoever may confirm the order wins its opportunity: the stage gates
+            # of the won stage still apply.
+            to_win.sudo().action_set_won()

@@ -1,0 +1,431 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import CrmExtensionCase
+
+
+class FunnelCase(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stage_new = cls.env.ref("crm.stage_lead1")
+        cls.stage_qualified = cls.env.ref("crm.stage_lead2")
+        cls.stage_proposition = cls.env.ref("crm.stage_lead3")
+        cls.stage_near_close = cls.env.ref("crm_extension.crm_stage_near_close")
+        cls.stage_won = cls.env.ref("crm.stage_lead4")
+        cls.History = cls.env["crm.lead.stage.history"]
+
+    def _new_opportunity(self, name="Deal", user=None, **values):
+        return self.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": (user or self.salesman).id,
+                "expected_revenue": 10000,
+                **values,
+            }
+        )
+
+    def _add_decision_maker(self, lead):
+        lead.write(
+            {
+                "contact_role_ids": [
+                    Command.create(
+                        {"partner_id": self.contact_boss.id, "role_id": self.role_dm.id}
+                    )
+                ]
+            }
+        )
+
+    def _history(self, lead):
+        return self.History.search([("lead_id", "=", lead.id)], order="id")
+
+
+@tagged("post_install", "-at_install")
+class TestStageGates(FunnelCase):
+    def test_shipped_funnel(self):
+        stages = self.env["crm.stage"].search([("team_id", "=", False)])
+        self.assertEqual(
+            stages.sorted("sequence").mapped("funnel_phase"),
+            ["potential", "shortlisted", "tracking", "near_close", "won"],
+        )
+        self.assertEqual(self.stage_near_close.default_probability, 80)
+
+    def test_drag_without_decision_maker_refused(self):
+        lead = self._new_opportunity().with_user(self.salesman)
+        lead.write({"stage_id": self.stage_proposition.id})
+        with self.assertRaises(ValidationError) as caught:
+            lead.write({"stage_id": self.stage_near_close.id})
+        self.assertIn("decision maker", str(caught.exception))
+        lead.invalidate_recordset()
+        self.assertEqual(lead.stage_id, self.stage_proposition)
+
+    def test_all_failing_gates_in_one_error(self):
+        lead = self._new_opportunity(expected_revenue=0).with_user(self.salesman)
+        with self.assertRaises(ValidationError) as caught:
+            lead.write({"stage_id": self.stage_near_close.id})
+        message = str(caught.exception)
+        self.assertIn("decision maker", message)
+        self.assertIn("expected revenue", message)
+        self.assertIn(lead.name, message)
+
+    def test_batch_lists_every_refused_lead(self):
+        first = self._new_opportunity("First deal")
+        second = self._new_opportunity("Second deal")
+        ok = self._new_opportunity("Ready deal")
+        self._add_decision_maker(ok)
+        leads = (first | second | ok).with_user(self.salesman)
+        with self.assertRaises(ValidationError) as caught:
+            leads.write({"stage_id": self.stage_near_close.id})
+        message = str(caught.exception)
+        self.assertIn("First deal", message)
+        self.assertIn("Second deal", message)
+        self.assertNotIn("Ready deal", message)
+
+    def test_form_refused_then_allowed(self):
+        lead = self._new_opportunity()
+        with self.assertRaises(ValidationError):
+            with Form(lead.with_user(self.salesman)) as form:
+                form.stage_id = self.stage_near_close
+        lead.invalidate_recordset()
+        self.assertNotEqual(lead.stage_id, self.stage_near_close)
+        self._add_decision_maker(lead)
+        with Form(lead.with_user(self.salesman)) as form:
+            form.stage_id = self.stage_near_close
+        self.assertEqual(lead.stage_id, self.stage_near_close)
+        self.assertEqual(lead.probability, 80)
+
+    def test_create_in_gated_stage_refused(self):
+        with self.assertRaises(ValidationError):
+            self.env["crm.lead"].with_user(self.salesman).create(
+                {
+                    "name": "Straight to near close",
+                    "type": "opportunity",
+                    "user_id": self.salesman.id,
+                    "expected_revenue": 500,
+                    "stage_id": self.stage_near_close.id,
+                }
+            )
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Straight to near close, with its committee",
+                    "type": "opportunity",
+                    "user_id": self.salesman.id,
+                    "expected_revenue": 500,
+                    "stage_id": self.stage_near_close.id,
+                    "contact_role_ids": [
+                        Command.create(
+                            {
+                                "partner_id": self.contact_boss.id,
+                                "role_id": self.role_dm.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertEqual(lead.stage_id, self.stage_near_close)
+
+    def test_bypass_only_for_administrators_when_allowed(self):
+        lead = self._new_opportunity(user=self.sales_manager)
+        with self.assertRaises(ValidationError):
+            lead.with_user(self.sales_manager).write(
+                {"stage_id": self.stage_near_close.id}
+            )
+        self.stage_near_close.allow_gate_bypass = True
+        with self.assertRaises(ValidationError):
+            self._new_opportunity().with_user(self.salesman).write(
+                {"stage_id": self.stage_near_close.id}
+            )
+        lead.with_user(self.sales_manager).write({"stage_id": self.stage_near_close.id})
+        self.assertEqual(lead.stage_id, self.stage_near_close)
+        self.assertTrue(
+            any(
+                "although its gates failed" in body
+                for body in lead.message_ids.mapped("body")
+            )
+        )
+
+    def test_invalid_gate_condition(self):
+        with self.assertRaises(ValidationError), mute_logger("odoo.sql_db"):
+            self.env["crm.stage.gate"].create(
+                {
+                    "stage_id": self.stage_won.id,
+                    "message": "Broken",
+                    "domain": "[('no_such_field', '=', 1)]",
+                }
+            )
+
+    def test_only_administrators_configure_gates(self):
+        with self.assertRaises(AccessError):
+            self.env["crm.stage.gate"].with_user(self.salesman_all).create(
+                {"stage_id": self.stage_won.id, "message": "x", "domain": "[]"}
+            )
+        gate = (
+            self.env["crm.stage.gate"]
+            .with_user(self.sales_manager)
+            .create(
+                {
+                    "stage_id": self.stage_won.id,
+                    "message": "A won deal needs a customer.",
+                    "domain": "[('partner_id', '!=', False)]",
+                }
+            )
+        )
+        lead = self._new_opportunity(partner_id=False)
+        with self.assertRaises(ValidationError) as caught:
+            lead.with_user(self.salesman).action_set_won()
+        self.assertIn(gate.message, str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestStageHistory(FunnelCase):
+    def test_single_change_closes_one_row_and_opens_one(self):
+        with freeze_time("2026-03-01 09:00:00"):
+            lead = self._new_opportunity()
+        self.assertEqual(len(self._history(lead)), 1)
+        with freeze_time("2026-03-04 21:00:00"):
+            lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+        first, second = self._history(lead)
+        self.assertEqual(first.stage_id, self.stage_new)
+        self.assertEqual(first.date_entered, datetime(2026, 3, 1, 9))
+        self.assertEqual(first.date_left, datetime(2026, 3, 4, 21))
+        self.assertAlmostEqual(first.duration_days, 3.5)
+        self.assertEqual(first.exit_type, "forward")
+        self.assertEqual(second.stage_id, self.stage_qualified)
+        self.assertEqual(second.funnel_phase, "shortlisted")
+        self.assertFalse(second.date_left)
+        self.assertEqual(second.user_id, self.salesman)
+        self.assertEqual(second.expected_revenue, 10000)
+
+    def test_same_stage_writes_nothing(self):
+        lead = self._new_opportunity()
+        lead.write({"stage_id": lead.stage_id.id, "name": "Renamed"})
+        self.assertEqual(len(self._history(lead)), 1)
+
+    def test_batch_change(self):
+        leads = self.env["crm.lead"]
+        for index in range(5):
+            leads |= self._new_opportunity(f"Batch {index}")
+        leads[:2].write({"stage_id": self.stage_qualified.id})
+        leads.with_user(self.salesman).write({"stage_id": self.stage_proposition.id})
+        rows = self.History.search([("lead_id", "in", leads.ids)])
+        self.assertEqual(len(rows), 12)
+        for lead in leads:
+            open_rows = rows.filtered(
+                lambda row, lead=lead: row.lead_id == lead and not row.date_left
+            )
+            self.assertEqual(open_rows.stage_id, self.stage_proposition)
+        closed = rows.filtered("date_left")
+        self.assertEqual(len(closed), 7)
+        self.assertEqual(set(closed.mapped("exit_type")), {"forward"})
+
+    def test_won_lost_and_reopen(self):
+        lead = self._new_opportunity()
+        lead.with_user(self.salesman).action_set_lost()
+        lead.with_user(self.salesman).toggle_active()
+        lead.with_user(self.salesman).action_set_won()
+        lead.with_user(self.salesman).write({"stage_id": self.stage_proposition.id})
+        rows = self._history(lead)
+        self.assertEqual(
+            [(row.funnel_phase, row.exit_type) for row in rows],
+            [
+                ("potential", "lost"),
+                ("lost", "reopened"),
+                ("potential", "won"),
+                ("won", "reopened"),
+                ("tracking", False),
+            ],
+        )
+
+    def test_moving_back(self):
+        lead = self._new_opportunity()
+        lead.write({"stage_id": self.stage_proposition.id})
+        lead.write({"stage_id": self.stage_qualified.id})
+        self.assertEqual(self._history(lead)[1].exit_type, "backward")
+
+    def test_backfill_from_tracking(self):
+        with freeze_time("2026-01-10 08:00:00"):
+            lead = self._new_opportunity()
+            self.env.flush_all()
+            self.env.cr.flush()
+        with freeze_time("2026-01-12 08:00:00"):
+            lead.write({"stage_id": self.stage_qualified.id})
+            self.env.flush_all()
+            self.env.cr.flush()
+        with freeze_time("2026-01-20 08:00:00"):
+            lead.write({"stage_id": self.stage_proposition.id})
+            self.env.flush_all()
+            self.env.cr.flush()
+        lost = self._new_opportunity("Lost deal")
+        self.env.flush_all()
+        lost.action_set_lost()
+        self.env.flush_all()
+        self.env.cr.flush()
+        expected = [
+            (row.stage_id, row.funnel_phase, row.date_entered, row.date_left)
+            for row in self._history(lead)
+        ]
+        self.assertEqual(len(expected), 3)
+        self.History.search([("lead_id", "in", (lead | lost).ids)]).unlink()
+        # As if created on that day (the ORM stamps the transaction's time).
+        self.env.cr.execute(
+            "UPDATE crm_lead SET create_date = %s WHERE id = %s",
+            [datetime(2026, 1, 10, 8), lead.id],
+        )
+        lead.invalidate_recordset()
+
+        count = self.History._backfill_from_tracking()
+
+        self.assertEqual(count, 5)
+        rows = self._history(lead)
+        self.assertEqual(
+            [
+                (row.stage_id, row.funnel_phase, row.date_entered, row.date_left)
+                for row in rows
+            ],
+            expected,
+        )
+        self.assertEqual(rows.mapped("exit_type"), ["forward", "forward", False])
+        self.assertEqual(
+            [(row.funnel_phase, row.exit_type) for row in self._history(lost)],
+            [("potential", "lost"), ("lost", False)],
+        )
+        # Run again: opportunities with a history are left alone.
+        self.assertEqual(self.History._backfill_from_tracking(), 0)
+
+    def test_salesperson_reads_own_history_only(self):
+        mine = self._new_opportunity()
+        theirs = self._new_opportunity(user=self.salesman_2)
+        History = self.History.with_user(self.salesman)
+        self.assertTrue(History.search([("lead_id", "=", mine.id)]))
+        self.assertFalse(History.search([("lead_id", "=", theirs.id)]))
+        with self.assertRaises(AccessError):
+            self._history(mine).with_user(self.salesman).write({"duration_days": 1})
+
+
+@tagged("post_install", "-at_install")
+class TestStalledDeals(FunnelCase):
+    def test_one_activity_per_stalled_stay(self):
+        with freeze_time("2026-05-01 10:00:00"):
+            stalled = self._new_opportunity("Stalled deal")
+            fresh_stage = self._new_opportunity("Moving deal")
+        self.assertEqual(self.stage_new.stall_days, 14)
+        with freeze_time("2026-05-10 10:00:00"):
+            fresh_stage.write({"stage_id": self.stage_qualified.id})
+            self.assertFalse(stalled.is_stalled)
+        with freeze_time("2026-05-16 10:00:00"):
+            (stalled | fresh_stage).invalidate_recordset(["is_stalled"])
+            self.assertTrue(stalled.is_stalled)
+            self.assertFalse(fresh_stage.is_stalled)
+            self.assertIn(
+                stalled,
+                self.env["crm.lead"].search([("is_stalled", "=", True)]),
+            )
+            self.env["crm.lead"]._cron_remind_stalled()
+            self.env["crm.lead"]._cron_remind_stalled()
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "in", (stalled | fresh_stage).ids),
+            ]
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.res_id, stalled.id)
+        self.assertEqual(activities.user_id, self.salesman)
+        self.assertIn("New", activities.summary)
+        # A new stay that stalls again gets its own reminder.
+        with freeze_time("2026-05-17 10:00:00"):
+            stalled.write({"stage_id": self.stage_qualified.id})
+        with freeze_time("2026-06-10 10:00:00"):
+            self.env["crm.lead"]._cron_remind_stalled()
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("res_model", "=", "crm.lead"), ("res_id", "=", stalled.id)]
+            ),
+            2,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestFunnelReport(FunnelCase):
+    def test_figures_equal_counting_history_rows(self):
+        leads = self.env["crm.lead"]
+        with freeze_time("2026-02-01 10:00:00"):
+            for index in range(6):
+                leads |= self._new_opportunity(f"Report deal {index}")
+        with freeze_time("2026-02-05 10:00:00"):
+            leads[:4].write({"stage_id": self.stage_qualified.id})
+        with freeze_time("2026-02-09 10:00:00"):
+            leads[:2].write({"stage_id": self.stage_proposition.id})
+            leads[3].write({"stage_id": self.stage_new.id})
+        with freeze_time("2026-02-11 10:00:00"):
+            leads[0].action_set_won()
+            leads[5].action_set_lost()
+        self.env.flush_all()
+
+        rows = self.History.search(
+            [("lead_id", "in", leads.ids), ("funnel_phase", "!=", "lost")]
+        )
+        now = fields.Datetime.now()
+        expected = {}
+        for row in rows:
+            figures = expected.setdefault(
+                row.stage_id.id, {"entered": 0, "next": 0, "won": 0, "days": 0.0}
+            )
+            figures["entered"] += 1
+            figures["next"] += row.exit_type in ("forward", "won")
+            figures["won"] += row.lead_id.active and row.lead_id.stage_id.is_won
+            figures["days"] += (
+                row.duration_days
+                if row.date_left
+                else (now - row.date_entered).total_seconds() / 86400
+            )
+
+        report = self.env["crm.funnel.report"].with_user(self.salesman)
+        groups = report._read_group(
+            [("lead_id", "in", leads.ids)],
+            ["stage_id"],
+            [
+                "entered_count:sum",
+                "next_count:sum",
+                "won_count:sum",
+                "next_rate:avg",
+                "won_rate:avg",
+                "days_in_stage:avg",
+            ],
+        )
+        self.assertEqual(len(groups), len(expected))
+        for stage, entered, nexts, won, next_rate, won_rate, days in groups:
+            figures = expected[stage.id]
+            self.assertEqual(entered, figures["entered"], stage.name)
+            self.assertEqual(nexts, figures["next"], stage.name)
+            self.assertEqual(won, figures["won"], stage.name)
+            self.assertAlmostEqual(next_rate, 100.0 * figures["next"] / entered)
+            self.assertAlmostEqual(won_rate, 100.0 * figures["won"] / entered)
+            self.assertAlmostEqual(days, figures["days"] / entered, places=2)
+        by_stage = {group[0]: group for group in groups}
+        # Six entered New (one came back: seven stays), four moved on.
+        self.assertEqual(by_stage[self.stage_new][1:3], (7, 4))
+        self.assertEqual(by_stage[self.stage_won][1:4], (1, 0, 1))
+
+    def test_salesperson_sees_own_figures(self):
+        mine = self._new_opportunity()
+        theirs = self._new_opportunity(user=self.salesman_2)
+        report = self.env["crm.funnel.report"].with_user(self.salesman)
+        seen = report.search([]).lead_id
+        self.assertIn(mine, seen)
+        self.assertNotIn(theirs, seen)
+        self.assertLessEqual(set(seen.user_id.ids), {self.salesman.id})
+        everyone = self.env["crm.funnel.report"].with_user(self.salesman_all)
+        self.assertGreater(len(everyone.search([]).lead_id), 2)

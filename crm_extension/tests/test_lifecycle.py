@@ -1,0 +1,175 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .test_funnel import FunnelCase
+
+
+@tagged("post_install", "-at_install")
+class TestSalesIntegration(FunnelCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Warehouse software licence",
+                "list_price": 1000,
+                "type": "service",
+            }
+        )
+        cls.prospect = cls.env["res.partner"].create(
+            {"name": "Suzhou Garden Logistics", "is_company": True}
+        )
+
+    def _quotation(self, partner, opportunity=None, user=None):
+        return (
+            self.env["sale.order"]
+            .with_user(user or self.salesman)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "opportunity_id": opportunity.id if opportunity else False,
+                    "user_id": (user or self.salesman).id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": 1000}
+                        )
+                    ],
+                }
+            )
+        )
+
+    def test_new_customer_is_a_target(self):
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+
+    def test_opening_an_opportunity_shows_intention(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Zhou Min", "parent_id": self.prospect.id}
+        )
+        self.env["crm.lead"].with_user(self.salesman).create(
+            {
+                "name": "Suzhou: tracking system",
+                "type": "opportunity",
+                "partner_id": contact.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
+        self.assertEqual(contact.lifecycle_stage, "intention")
+
+    def test_a_lead_is_not_an_intention_until_converted(self):
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Suzhou: first contact",
+                    "type": "lead",
+                    "partner_id": self.prospect.id,
+                    "user_id": self.salesman.id,
+                }
+            )
+        )
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        lead.convert_opportunity(self.prospect)
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
+
+    def test_confirming_the_quotation_wins_the_opportunity(self):
+        lead = self._new_opportunity("Quotation deal")
+        self._add_decision_maker(lead)
+        lead.write({"stage_id": self.stage_near_close.id})
+        order = self._quotation(self.customer, lead)
+        with freeze_time("2026-04-02 10:00:00"):
+            order.action_confirm()
+        self.assertEqual(lead.stage_id, self.stage_won)
+        self.assertEqual(lead.probability, 100)
+        self.assertEqual(self.customer.lifecycle_stage, "deal")
+        self.assertEqual(str(self.customer.last_deal_date), "2026-04-02")
+        history = self._history(lead)
+        self.assertEqual(history[-2].exit_type, "won")
+        self.assertEqual(history[-1].funnel_phase, "won")
+
+    def test_confirmation_by_someone_who_cannot_edit_the_opportunity(self):
+        lead = self._new_opportunity("Someone else's deal", user=self.salesman_2)
+        order = self._quotation(self.customer, lead, user=self.salesman_all)
+        order.action_confirm()
+        self.assertEqual(lead.stage_id, self.stage_won)
+
+    def test_setting_off_keeps_the_opportunity_open(self):
+        self.company.crm_auto_win_on_confirm = False
+        lead = self._new_opportunity("Manual deal")
+        self._quotation(self.customer, lead).action_confirm()
+        self.assertEqual(lead.stage_id, self.stage_new)
+        self.assertEqual(self.customer.lifecycle_stage, "deal")
+
+    def test_won_stage_gates_apply_to_confirmation(self):
+        self.env["crm.stage.gate"].create(
+            {
+                "stage_id": self.stage_won.id,
+                "message": "A won deal needs its committee.",
+                "domain": "[('has_decision_maker', '=', True)]",
+            }
+        )
+        lead = self._new_opportunity("Gated deal")
+        order = self._quotation(self.customer, lead)
+        with self.assertRaises(ValidationError) as caught:
+            order.action_confirm()
+        self.assertIn("committee", str(caught.exception))
+
+    def test_posted_invoice_is_a_deal(self):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
+        )
+        self.assertTrue(journal, "the company has a sales journal")
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.prospect.id,
+                "journal_id": journal.id,
+                "invoice_date": "2026-06-30",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": self.product.id, "quantity": 1, "price_unit": 99}
+                    )
+                ],
+            }
+        )
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        invoice.with_user(self.accountant).action_post()
+        self.assertEqual(self.prospect.lifecycle_stage, "deal")
+        self.assertEqual(str(self.prospect.last_deal_date), "2026-06-30")
+
+    def test_key_customer_with_a_deal_is_vip(self):
+        self.customer.importance = "a"
+        self.assertEqual(self.customer.lifecycle_stage, "intention")
+        self._quotation(self.customer).action_confirm()
+        self.assertEqual(self.customer.lifecycle_stage, "vip")
+        self.customer.with_user(self.salesman).importance = "b"
+        self.assertEqual(self.customer.lifecycle_stage, "deal")
+        self.customer.with_user(self.salesman).importance = "a"
+        self.assertEqual(self.customer.lifecycle_stage, "vip")
+
+    def test_dormant_after_the_company_threshold_and_back(self):
+        self.company.crm_dormant_days = 90
+        with freeze_time("2026-01-05 10:00:00"):
+            self._quotation(self.customer).action_confirm()
+        with freeze_time("2026-03-20"):
+            self.env["res.partner"]._cron_mark_dormant()
+            self.assertEqual(self.customer.lifecycle_stage, "deal")
+        with freeze_time("2026-04-10"):
+            self.env["res.partner"]._cron_mark_dormant()
+        self.assertEqual(self.customer.lifecycle_stage, "dormant")
+        self.assertEqual(self.contact_boss.lifecycle_stage, "dormant")
+        self._quotation(self.customer).action_confirm()
+        self.assertEqual(self.customer.lifecycle_stage, "deal")
+
+    def test_lifecycle_changes_are_tracked(self):
+        self._quotation(self.customer).action_confirm()
+        self.env.flush_all()
+        self.env.cr.flush()
+        tracked = self.customer.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "lifecycle_stage"
+        )
+        self.assertTrue(tracked)
