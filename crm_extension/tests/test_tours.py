@@ -94,3 +94,39 @@ class TestTours(HttpCase):
             ),
             1,
         )
+
+    def test_tour_funnel(self):
+        boss = self.env["res.partner"].create(
+            {"name": "Funnel Tour Boss", "parent_id": self.customer.id}
+        )
+        deal = self.env["crm.lead"].create(
+            {
+                "name": "Funnel Tour Deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+                "expected_revenue": 5000,
+                "stage_id": self.env.ref("crm.stage_lead3").id,
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "Funnel Tour Licence", "list_price": 5000, "type": "service"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "opportunity_id": deal.id,
+                "user_id": self.salesman.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-crm.crm_lead_action_pipeline",
+            "crm_extension_funnel_tour",
+            login="tour_salesman",
+        )
+        self.assertEqual(deal.contact_role_ids.partner_id, boss)
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(deal.stage_id.is_won)
+        phases = deal.stage_history_ids.sorted("id").mapped("funnel_phase")
+        self.assertEqual(phases, ["tracking", "near_close", "won"])

@@ -132,3 +132,94 @@ registry.category("web_tour.tours").add("crm_extension_existing_customer_tour", 
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_extension_funnel_tour", {
+    steps: () => [
+        {
+            content: "Drag the opportunity into Near Close",
+            trigger: ".o_kanban_record:contains('Funnel Tour Deal')",
+            run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:eq(3))",
+        },
+        {
+            content: "The stage gate refuses the move and says why",
+            trigger: ".modal:contains('decision maker')",
+        },
+        {
+            content: "Close the error",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The opportunity stays where it was",
+            trigger: ".o_kanban_group:has(.o_column_title:contains('Proposition')) .o_kanban_record:contains('Funnel Tour Deal')",
+            run: "click",
+        },
+        {
+            content: "Open the buying committee tab",
+            trigger: ".o_notebook .nav-link:contains('Buying Committee')",
+            run: "click",
+        },
+        {
+            content: "Add a committee member",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "Choose the contact",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=partner_id] input",
+            run: "edit Funnel Tour Boss",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Funnel Tour Boss')",
+            run: "click",
+        },
+        {
+            content: "The contact decides",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=role_id] input",
+            run: "edit Decision",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Decision maker')",
+            run: "click",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "Back to the pipeline",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "Drag the opportunity into Near Close again",
+            trigger: ".o_kanban_record:contains('Funnel Tour Deal')",
+            run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:eq(3))",
+        },
+        {
+            content: "This time it moves",
+            trigger: ".o_kanban_group:has(.o_column_title:contains('Near Close')) .o_kanban_record:contains('Funnel Tour Deal')",
+            run: "click",
+        },
+        {
+            content: "Open its quotation",
+            trigger: ".o_form_view button[name=action_view_sale_quotation]",
+            run: "click",
+        },
+        {
+            content: "Confirm the quotation",
+            trigger: ".o_form_view button[name=action_confirm]:visible",
+            run: "click",
+        },
+        {
+            content: "The order is confirmed",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Sales Order')",
+        },
+        {
+            content: "Back to the opportunity",
+            trigger: ".o_breadcrumb .breadcrumb-item:last-child a, .o_breadcrumb .breadcrumb-item a:contains('Funnel Tour Deal')",
+            run: "click",
+        },
+        {
+            content: "The opportunity is won",
+            trigger: ".o_form_view .ribbon:contains('Won')",
+        },
+    ],
+});
