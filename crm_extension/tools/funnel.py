@@ -56,8 +56,10 @@ def exit_type(from_phase, to_phase):
     """
     if to_phase == LOST_PHASE:
         return EXIT_LOST
-    if from_phase in (LOST_PHASE, "won"):
-        return EXIT_REOPENED if to_phase != "won" else EXIT_SAME_PHASE
+    if from_phase == LOST_PHASE:
+        return EXIT_REOPENED
+    if from_phase == "won":
+        return EXIT_SAME_PHASE if to_phase == "won" else EXIT_REOPENED
     if to_phase == "won":
         return EXIT_WON
     before, after = phase_rank(from_phase), phase_rank(to_phase)

@@ -1,0 +1,145 @@
+"""Arithmetic of the sales funnel and the customer lifecycle (no Odoo needed)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crm_extension_tools import (
+    FUNNEL_PHASES,
+    LIFECYCLE_STAGES,
+    LOST_PHASE,
+    exit_type,
+    funnel_figures,
+    is_converting_exit,
+    is_stalled,
+    next_lifecycle_stage,
+    phase_rank,
+    stay_days,
+)
+
+PHASES = st.sampled_from(FUNNEL_PHASES)
+ANY_PHASE = st.sampled_from((*FUNNEL_PHASES, LOST_PHASE))
+EVENTS = st.sampled_from(
+    ("opportunity", "deal", "key_customer", "not_key_customer", "dormant")
+)
+STAGES = st.sampled_from(LIFECYCLE_STAGES)
+
+
+def test_phases_in_funnel_order():
+    assert [phase_rank(phase) for phase in FUNNEL_PHASES] == [0, 1, 2, 3, 4]
+    assert phase_rank(LOST_PHASE) == -1
+    assert phase_rank(None) == -1
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("potential", "shortlisted", "forward"),
+        ("potential", "near_close", "forward"),
+        ("tracking", "shortlisted", "backward"),
+        ("tracking", "tracking", "same_phase"),
+        ("near_close", "won", "won"),
+        ("potential", "won", "won"),
+        ("tracking", LOST_PHASE, "lost"),
+        ("won", LOST_PHASE, "lost"),
+        (LOST_PHASE, "tracking", "reopened"),
+        (LOST_PHASE, "won", "reopened"),
+        ("won", "near_close", "reopened"),
+        ("won", "won", "same_phase"),
+    ],
+)
+def test_exit_type(before, after, expected):
+    assert exit_type(before, after) == expected
+
+
+@given(ANY_PHASE, ANY_PHASE)
+def test_exit_type_is_total_and_known(before, after):
+    kind = exit_type(before, after)
+    assert kind in {"forward", "backward", "same_phase", "won", "lost", "reopened"}
+    # Converting means reaching a later phase of the funnel.
+    if is_converting_exit(kind):
+        assert phase_rank(after) > phase_rank(before)
+
+
+@given(PHASES, PHASES)
+def test_moving_forward_and_back_are_opposites(before, after):
+    if "won" in (before, after) or before == after:
+        return
+    assert (exit_type(before, after) == "forward") == (
+        exit_type(after, before) == "backward"
+    )
+
+
+def test_stay_days():
+    entered = datetime(2026, 3, 1, 9)
+    assert stay_days(entered, entered + timedelta(days=3, hours=12)) == 3.5
+
+
+def test_funnel_figures_by_hand():
+    stays = [
+        {"exit_type": "forward", "lead_won": True, "days": 2.0},
+        {"exit_type": "won", "lead_won": True, "days": 4.0},
+        {"exit_type": "lost", "lead_won": False, "days": 6.0},
+        {"exit_type": None, "lead_won": False, "days": 8.0},
+    ]
+    assert funnel_figures(stays) == {
+        "entered": 4,
+        "converted_next": 2,
+        "converted_won": 2,
+        "next_rate": 50.0,
+        "won_rate": 50.0,
+        "avg_days": 5.0,
+    }
+    assert funnel_figures([])["next_rate"] == 0.0
+
+
+@given(st.integers(min_value=-3, max_value=60), st.integers(min_value=0, max_value=90))
+def test_stalled_after_threshold(threshold, age):
+    entered = datetime(2026, 1, 1)
+    now = entered + timedelta(days=age)
+    assert is_stalled(entered, now, threshold) == (threshold > 0 and age >= threshold)
+
+
+@pytest.mark.parametrize(
+    ("current", "event", "expected"),
+    [
+        ("target", "opportunity", "intention"),
+        (None, "opportunity", "intention"),
+        ("deal", "opportunity", "deal"),
+        ("dormant", "opportunity", "dormant"),
+        ("target", "deal", "deal"),
+        ("intention", "deal", "deal"),
+        ("dormant", "deal", "deal"),
+        ("vip", "deal", "vip"),
+        ("deal", "key_customer", "vip"),
+        ("intention", "key_customer", "intention"),
+        ("vip", "not_key_customer", "deal"),
+        ("deal", "dormant", "dormant"),
+        ("vip", "dormant", "dormant"),
+        ("intention", "dormant", "intention"),
+    ],
+)
+def test_lifecycle_events(current, event, expected):
+    assert next_lifecycle_stage(current, event) == expected
+
+
+@given(STAGES, EVENTS)
+def test_lifecycle_events_are_idempotent(current, event):
+    once = next_lifecycle_stage(current, event)
+    assert once in LIFECYCLE_STAGES
+    assert next_lifecycle_stage(once, event) == once
+
+
+@given(STAGES)
+def test_a_deal_never_falls_back_to_target(current):
+    for event in ("opportunity", "deal", "key_customer", "not_key_customer"):
+        after = next_lifecycle_stage(current, event)
+        if current != "target":
+            assert after != "target"
+
+
+def test_unknown_lifecycle_event():
+    with pytest.raises(ValueError):
+        next_lifecycle_stage("target", "birthday")
