@@ -33,6 +33,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
