@@ -45,9 +45,7 @@ class CrmLead(models.Model):
 
     # Sales funnel
     funnel_phase = fields.Selection(related="stage_id.funnel_phase")
-    stage_history_ids = fields.One2many(
-        "crm.lead.stage.history", "lead_id", string="Stage History"
-    )
+    stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
     is_stalled = fields.Boolean(
         compute="_compute_is_stalled",
         search="_search_is_stalled",
