@@ -1,8 +1,8 @@
 {
     "name": "CRM Extension: Customer Management",
-    "summary": "Customer classes, contact roles and buying committees, "
-    "with access rules per sales role",
-    "version": "18.0.1.0.0",
+    "summary": "Customer classes, buying committees, duplicate protection, "
+    "a measurable sales funnel and customer lifecycle, with access rules per role",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "crm_extension developers",
     "website": "https://github.com/crm-extension/crm_extension",

@@ -159,6 +159,9 @@ class CrmLeadStageHistory(models.Model):
                   FROM crm_lead l
                   JOIN crm_stage s ON s.id = l.stage_id
                  WHERE l.id = ANY(%(ids)s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM %(table)s h
+                        WHERE h.lead_id = l.id AND h.date_left IS NULL)
                 """,
                 table=SQL.identifier(self._table),
                 phase=new_phase,
