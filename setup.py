@@ -59,12 +59,20 @@ def find_packages_in_addon():
 
 
 def find_data_files_in_addon():
-    """Paths, relative to the addon, of all its data files (views, i18n, ...)."""
+    """Paths, relative to the addon, of all its data files (views, i18n, ...).
+
+    Migration scripts are data too: Odoo runs them by path, they are no package.
+    """
     data = []
     for root, dirs, files in os.walk(ADDON_DIR):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        in_migrations = (
+            os.path.relpath(root, ADDON_DIR).split(os.sep)[0] == "migrations"
+        )
         for name in sorted(files):
-            if name.lower().endswith(DATA_EXTENSIONS):
+            if name.lower().endswith(DATA_EXTENSIONS) or (
+                in_migrations and name.endswith(".py")
+            ):
                 path = os.path.relpath(os.path.join(root, name), ADDON_DIR)
                 data.append(path.replace(os.sep, "/"))
     return data

@@ -292,6 +292,20 @@ class CrmLead(models.Model):
         # The lifecycle is the system's to keep, whoever may edit the customer.
         customers.sudo()._lifecycle_event("opportunity")
 
+    def _compute_probabilities(self):
+        super()._compute_probabilities()
+        # In a form, moving an opportunity to another stage proposes the stage's
+        # probability (writes apply it in write()).
+        for lead in self:
+            stage = lead.stage_id
+            if (
+                lead._origin
+                and lead._origin.stage_id != stage
+                and stage.default_probability
+                and not stage.is_won
+            ):
+                lead.probability = stage.default_probability
+
     def _default_probability_values(self, vals):
         """The probability the target stage gives, unless one is written."""
         if not vals.get("stage_id") or "probability" in vals:
