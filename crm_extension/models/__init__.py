@@ -11,3 +11,7 @@ from . import crm_lead_stage_history
 from . import res_company
 from . import sale_order
 from . import account_move
+from . import crm_complaint_stage
+from . import crm_complaint_category
+from . import crm_complaint_sla
+from . import crm_complaint

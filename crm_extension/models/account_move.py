@@ -1,10 +1,56 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    complaint_id = fields.Many2one(
+        "crm.complaint",
+        string="Complaint",
+        index="btree_not_null",
+        copy=False,
+        readonly=True,
+        help="The complaint this credit note settles.",
+    )
+    complaint_ids = fields.One2many("crm.complaint", "invoice_id", string="Complaints")
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
+
+    @api.depends("complaint_ids")
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["crm.complaint"]._read_group(
+                [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.complaint_count = counts.get(move, 0)
+
+    def action_register_complaint(self):
+        """Register a complaint about this invoice."""
+        self.ensure_one()
+        return self.env["crm.complaint"]._action_register(
+            partner=self.commercial_partner_id, invoice=self
+        )
+
+    def action_open_complaint(self):
+        """The complaint this credit note settles."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.complaint",
+            "res_id": self.complaint_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        return self.env["crm.complaint"]._action_view(
+            [("invoice_id", "=", self.id)],
+            {"default_invoice_id": self.id, "default_partner_id": self.partner_id.id},
+        )
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

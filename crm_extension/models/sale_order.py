@@ -1,10 +1,42 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    complaint_ids = fields.One2many(
+        "crm.complaint", "sale_order_id", string="Complaints"
+    )
+    complaint_count = fields.Integer(compute="_compute_complaint_count")
+
+    @api.depends("complaint_ids")
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["crm.complaint"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.complaint_count = counts.get(order, 0)
+
+    def action_register_complaint(self):
+        """Register a complaint about this order."""
+        self.ensure_one()
+        return self.env["crm.complaint"]._action_register(
+            partner=self.partner_id, order=self
+        )
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        return self.env["crm.complaint"]._action_view(
+            [("sale_order_id", "=", self.id)],
+            {
+                "default_sale_order_id": self.id,
+                "default_partner_id": self.partner_id.id,
+            },
+        )
 
     def action_confirm(self):
         res = super().action_confirm()

@@ -8,3 +8,4 @@ from . import test_ownership
 from . import test_tours
 from . import test_funnel
 from . import test_lifecycle
+from . import test_complaint

@@ -7,6 +7,7 @@ the models.
 
 from .classification import is_value_set, missing_required_fields
 from .committee import committee_flags, primary_count
+from .complaint import escalation_due, plan_working_hours, sla_status
 from .funnel import (
     FUNNEL_PHASES,
     LIFECYCLE_STAGES,
@@ -39,8 +40,10 @@ __all__ = [
     "is_stalled",
     "next_lifecycle_stage",
     "phase_rank",
+    "plan_working_hours",
     "stay_days",
     "committee_flags",
+    "escalation_due",
     "is_valid_uscc",
     "is_value_set",
     "looks_like_uscc",
@@ -49,6 +52,7 @@ __all__ = [
     "normalize_phone_digits",
     "normalize_vat",
     "primary_count",
+    "sla_status",
     "to_e164",
     "uscc_check_char",
 ]

@@ -1,0 +1,766 @@
+from collections import defaultdict
+from datetime import timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, email_normalize
+
+from ..tools import escalation_due, plan_working_hours, sla_status
+from .crm_complaint_sla import SEVERITY_SELECTION
+
+SLA_STATUS_SELECTION = [
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+CHANNEL_SELECTION = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("portal", "Portal"),
+    ("in_person", "In Person"),
+    ("other", "Other"),
+]
+# Working intervals fetched ahead of the latest complaint to plan its deadlines.
+PLANNING_WINDOW = timedelta(weeks=12)
+
+
+class CrmComplaint(models.Model):
+    """A customer complaint, from intake to resolution and feedback."""
+
+    _name = "crm.complaint"
+    _description = "Customer Complaint"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "rating.mixin",
+    ]
+    _order = "severity desc, date_received desc, id desc"
+    _primary_email = "email_from"
+    _mail_post_access = "read"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    subject = fields.Char(required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    email_from = fields.Char(
+        string="Email",
+        compute="_compute_email_from",
+        store=True,
+        readonly=False,
+        help="The customer's address, or the sender's for a complaint received "
+        "from an unknown address.",
+    )
+    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="phone")
+    category_id = fields.Many2one(
+        "crm.complaint.category",
+        string="Category",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    severity = fields.Selection(
+        SEVERITY_SELECTION, required=True, default="1", tracking=True
+    )
+    stage_id = fields.Many2one(
+        "crm.complaint.stage",
+        string="Stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_expand_full",
+        default=lambda self: self.env["crm.complaint.stage"].search([], limit=1),
+    )
+    is_resolved = fields.Boolean(related="stage_id.is_resolved", store=True)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Handler",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    invoice_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
+        " ('partner_id', 'child_of', commercial_partner_id)]",
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Product", index="btree_not_null"
+    )
+    description = fields.Html()
+    resolution = fields.Html()
+    root_cause = fields.Text()
+    compensation_amount = fields.Monetary(currency_field="currency_id")
+    credit_note_ids = fields.One2many(
+        "account.move",
+        "complaint_id",
+        string="Credit Notes",
+        readonly=True,
+        groups="account.group_account_invoice",
+    )
+    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+
+    date_received = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, tracking=True
+    )
+    date_first_response = fields.Datetime(string="First Response", copy=False)
+    date_resolved = fields.Datetime(string="Resolved", copy=False)
+    date_closed = fields.Datetime(string="Closed", copy=False)
+    sla_id = fields.Many2one(
+        "crm.complaint.sla",
+        string="Service Level",
+        compute="_compute_sla_id",
+        store=True,
+        readonly=False,
+        ondelete="set null",
+    )
+    response_deadline = fields.Datetime(
+        compute="_compute_deadlines", store=True, copy=False
+    )
+    resolution_deadline = fields.Datetime(
+        compute="_compute_deadlines", store=True, copy=False, index="btree_not_null"
+    )
+    sla_status = fields.Selection(
+        SLA_STATUS_SELECTION,
+        string="SLA Status",
+        compute="_compute_sla_status",
+        store=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    escalation_level = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="1: escalated when at risk, 2: escalated when breached.",
+    )
+    sla_met_rate = fields.Float(
+        string="SLA Met (%)",
+        compute="_compute_resolution_figures",
+        store=True,
+        aggregator="avg",
+    )
+    resolution_days = fields.Float(
+        string="Days to Resolve",
+        compute="_compute_resolution_figures",
+        store=True,
+        aggregator="avg",
+    )
+
+    # Knowledge base
+    standard_solution = fields.Html(related="category_id.standard_solution")
+    similar_complaint_ids = fields.Many2many(
+        "crm.complaint",
+        string="Similar Resolved Complaints",
+        compute="_compute_similar_complaint_ids",
+    )
+    customer_complaint_count = fields.Integer(
+        compute="_compute_customer_complaint_count",
+        string="Complaints of the Customer",
+    )
+
+    _sql_constraints = [
+        (
+            "compensation_positive",
+            "CHECK(compensation_amount >= 0)",
+            "A compensation cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("partner_id.email")
+    def _compute_email_from(self):
+        for complaint in self:
+            if complaint.partner_id.email:
+                complaint.email_from = complaint.partner_id.email
+
+    @api.depends("category_id")
+    def _compute_user_id(self):
+        for complaint in self:
+            handler = complaint.category_id.user_id
+            if handler and not complaint.user_id:
+                complaint.user_id = handler
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for complaint in self:
+            if complaint.user_id.sale_team_id:
+                complaint.team_id = complaint.user_id.sale_team_id
+
+    def _compute_credit_note_count(self):
+        # How many, whoever asks: the credit notes themselves need accounting rights.
+        counts = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]
+            )
+        )
+        for complaint in self:
+            complaint.credit_note_count = counts.get(complaint, 0)
+
+    @api.depends("company_id", "severity", "category_id")
+    def _compute_sla_id(self):
+        Sla = self.env["crm.complaint.sla"]
+        for complaint in self:
+            complaint.sla_id = Sla._find_for(
+                complaint.company_id, complaint.severity, complaint.category_id
+            )
+
+    @api.depends(
+        "sla_id.response_hours",
+        "sla_id.resolution_hours",
+        "sla_id.resource_calendar_id",
+        "date_received",
+    )
+    def _compute_deadlines(self):
+        """Deadlines in working hours of the service level's calendar.
+
+        The working intervals are fetched once per calendar for the whole batch,
+        then each complaint is planned in Python.
+        """
+        with_sla = self.filtered(
+            lambda complaint: complaint.sla_id and complaint.date_received
+        )
+        (self - with_sla).response_deadline = False
+        (self - with_sla).resolution_deadline = False
+        by_calendar = defaultdict(lambda: self.browse())
+        for complaint in with_sla:
+            by_calendar[complaint.sla_id.resource_calendar_id] |= complaint
+        for calendar, complaints in by_calendar.items():
+            start = min(complaints.mapped("date_received"))
+            end = max(complaints.mapped("date_received")) + PLANNING_WINDOW
+            intervals = calendar._work_intervals_batch(
+                pytz.utc.localize(start), pytz.utc.localize(end)
+            )[False]
+            spans = [
+                (
+                    begin.astimezone(pytz.utc).replace(tzinfo=None),
+                    stop.astimezone(pytz.utc).replace(tzinfo=None),
+                )
+                for begin, stop, _meta in intervals
+            ]
+            for complaint in complaints:
+                sla = complaint.sla_id
+                for fname, hours in (
+                    ("response_deadline", sla.response_hours),
+                    ("resolution_deadline", sla.resolution_hours),
+                ):
+                    deadline = plan_working_hours(spans, complaint.date_received, hours)
+                    if deadline is None:  # beyond the window: let the calendar plan
+                        deadline = calendar.plan_hours(
+                            hours, complaint.date_received, compute_leaves=True
+                        )
+                    complaint[fname] = deadline
+
+    @api.depends(
+        "response_deadline",
+        "resolution_deadline",
+        "date_first_response",
+        "date_resolved",
+        "sla_id.at_risk_ratio",
+    )
+    def _compute_sla_status(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.sla_status = complaint._sla_status_at(now)
+
+    def _sla_status_at(self, now):
+        self.ensure_one()
+        return sla_status(
+            now,
+            self.date_received,
+            self.response_deadline,
+            self.resolution_deadline,
+            first_response=self.date_first_response,
+            resolved=self.date_resolved,
+            at_risk_ratio=self.sla_id.at_risk_ratio or 75.0,
+        )
+
+    @api.depends("date_resolved", "date_received", "sla_status")
+    def _compute_resolution_figures(self):
+        for complaint in self:
+            if complaint.date_resolved:
+                complaint.resolution_days = (
+                    complaint.date_resolved - complaint.date_received
+                ).total_seconds() / 86400.0
+                complaint.sla_met_rate = 100.0 if complaint.sla_status == "met" else 0.0
+            else:
+                complaint.resolution_days = 0.0
+                complaint.sla_met_rate = 0.0
+
+    @api.depends("category_id", "product_id")
+    def _compute_similar_complaint_ids(self):
+        for complaint in self:
+            domain = [("is_resolved", "=", True), ("id", "!=", complaint._origin.id)]
+            keys = []
+            if complaint.category_id:
+                keys.append([("category_id", "=", complaint.category_id.id)])
+            if complaint.product_id:
+                keys.append([("product_id", "=", complaint.product_id.id)])
+            if not keys:
+                complaint.similar_complaint_ids = False
+                continue
+            domain += ["|"] * (len(keys) - 1) + [leaf for key in keys for leaf in key]
+            complaint.similar_complaint_ids = self.search(
+                domain, order="date_resolved desc", limit=10
+            )
+
+    @api.depends("commercial_partner_id")
+    def _compute_customer_complaint_count(self):
+        partners = self.commercial_partner_id
+        counts = dict(
+            self.sudo()._read_group(
+                [("commercial_partner_id", "in", partners.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for complaint in self:
+            complaint.customer_complaint_count = counts.get(
+                complaint.commercial_partner_id, 0
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("sale_order_id", "invoice_id", "partner_id")
+    def _check_documents_of_customer(self):
+        for complaint in self:
+            customer = complaint.commercial_partner_id
+            for document, label in (
+                (complaint.sale_order_id, self.env._("order")),
+                (complaint.invoice_id, self.env._("invoice")),
+            ):
+                if document and (
+                    not customer
+                    or document.sudo().partner_id.commercial_partner_id != customer
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The %(document)s %(name)s is not one of %(customer)s's.",
+                            document=label,
+                            name=document.sudo().display_name,
+                            customer=customer.display_name
+                            or self.env._("the complaint's customer"),
+                        )
+                    )
+            if (
+                complaint.invoice_id
+                and complaint.invoice_id.sudo().move_type != "out_invoice"
+            ):
+                raise UserError(
+                    self.env._("A complaint can only refer to a customer invoice.")
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("crm.complaint") or self.env._("New")
+        complaints = super().create(vals_list)
+        complaints._apply_stage_dates()
+        for complaint in complaints.filtered("partner_id"):
+            if complaint.partner_id not in complaint.message_partner_ids:
+                complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
+        return complaints
+
+    def write(self, vals):
+        if "stage_id" in vals:
+            stage = self.env["crm.complaint.stage"].browse(vals["stage_id"])
+            now = fields.Datetime.now()
+            if stage.is_resolved:
+                vals.setdefault("date_resolved", now)
+            elif not stage.is_closed:
+                vals.setdefault("date_resolved", False)
+            vals.setdefault("date_closed", now if stage.is_closed else False)
+            newly_resolved = self.filtered(
+                lambda complaint: stage.is_resolved and not complaint.is_resolved
+            )
+        else:
+            newly_resolved = self.browse()
+        res = super().write(vals)
+        if "stage_id" in vals:
+            self._apply_stage_dates()
+        if newly_resolved:
+            newly_resolved._on_resolved()
+        return res
+
+    def _apply_stage_dates(self):
+        """A resolved or answered complaint has had its first response."""
+        for complaint in self:
+            if (
+                complaint.stage_id.sequence > self._first_stage_sequence()
+                and not complaint.date_first_response
+            ):
+                complaint.date_first_response = (
+                    complaint.date_resolved or fields.Datetime.now()
+                )
+
+    @api.model
+    def _first_stage_sequence(self):
+        first = self.env["crm.complaint.stage"].search([], limit=1)
+        return first.sequence if first else 0
+
+    def _message_post_after_hook(self, message, msg_vals):
+        # An answer by the handler to the customer is the first response.
+        if (
+            msg_vals.get("message_type") == "comment"
+            and msg_vals.get("subtype_id") == self.env.ref("mail.mt_comment").id
+            and not self.env.user.share
+        ):
+            self.filtered(lambda c: not c.date_first_response).write(
+                {"date_first_response": fields.Datetime.now()}
+            )
+        return super()._message_post_after_hook(message, msg_vals)
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A complaint from an incoming email: the customer is found by address."""
+        values = dict(custom_values or {})
+        email = email_normalize(msg_dict.get("email_from") or "")
+        partner = self.env["res.partner"]
+        if email:
+            partner = partner.search(
+                [("email_normalized", "=", email)], order="is_company desc, id", limit=1
+            )
+        values.setdefault(
+            "subject", msg_dict.get("subject") or self.env._("No subject")
+        )
+        values.setdefault("channel", "email")
+        values.setdefault("description", msg_dict.get("body"))
+        values.setdefault("email_from", msg_dict.get("email_from"))
+        if partner:
+            values.setdefault("partner_id", partner.id)
+            if partner.company_id:
+                values.setdefault("company_id", partner.company_id.id)
+        return super().message_new(msg_dict, custom_values=values)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        for complaint in self:
+            if complaint.partner_id:
+                complaint._message_add_suggested_recipient(
+                    recipients,
+                    partner=complaint.partner_id,
+                    reason=self.env._("Customer"),
+                )
+            elif complaint.email_from:
+                complaint._message_add_suggested_recipient(
+                    recipients,
+                    email=complaint.email_from,
+                    reason=self.env._("Customer Email"),
+                )
+        return recipients
+
+    # ------------------------------------------------------------------
+    # Resolution and feedback
+    # ------------------------------------------------------------------
+
+    def _on_resolved(self):
+        """Schedule the follow-up and ask the customer to rate the handling."""
+        follow_up_days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_extension.complaint_follow_up_days", 3)
+        )
+        template = self.env.ref(
+            "crm_extension.mail_template_complaint_rating", raise_if_not_found=False
+        )
+        for complaint in self:
+            complaint.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(complaint)
+                + timedelta(days=follow_up_days),
+                summary=self.env._("Follow up: is the customer satisfied?"),
+                user_id=complaint.user_id.id or self.env.uid,
+            )
+            if template and complaint.partner_id:
+                complaint.rating_send_request(template, lang=complaint.partner_id.lang)
+
+    def _rating_get_partner(self):
+        return self.partner_id
+
+    def _rating_get_operator(self):
+        return self.user_id.partner_id
+
+    def action_issue_credit_note(self):
+        """Open Odoo's reversal wizard on the complaint's invoice."""
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(
+                self.env._("Only accountants may issue credit notes from complaints.")
+            )
+        if not self.invoice_id or self.invoice_id.state != "posted":
+            raise UserError(
+                self.env._("Link a posted customer invoice to the complaint first.")
+            )
+        return {
+            "name": self.env._("Credit Note for %(complaint)s", complaint=self.name),
+            "type": "ir.actions.act_window",
+            "res_model": "account.move.reversal",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_model": "account.move",
+                "active_ids": self.invoice_id.ids,
+                "default_complaint_id": self.id,
+                "default_reason": self.env._(
+                    "Complaint %(complaint)s: %(subject)s",
+                    complaint=self.name,
+                    subject=self.subject,
+                ),
+            },
+        }
+
+    def action_view_credit_notes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_refund_type"
+        )
+        action["domain"] = [("complaint_id", "=", self.id)]
+        action["context"] = {"default_move_type": "out_refund", "create": False}
+        if len(self.credit_note_ids) == 1:
+            action.update(views=[(False, "form")], res_id=self.credit_note_ids.id)
+        return action
+
+    @api.model
+    def _action_register(self, partner=None, order=None, invoice=None):
+        """The form of a new complaint about a customer, order or invoice."""
+        context = {"default_channel": "phone"}
+        if partner:
+            context["default_partner_id"] = partner.id
+        if order:
+            context["default_sale_order_id"] = order.id
+            context["default_company_id"] = order.company_id.id
+        if invoice:
+            context["default_invoice_id"] = invoice.id
+            context["default_company_id"] = invoice.company_id.id
+            product = invoice.invoice_line_ids.product_id[:1]
+            if product:
+                context["default_product_id"] = product.id
+        return {
+            "name": self.env._("New Complaint"),
+            "type": "ir.actions.act_window",
+            "res_model": "crm.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }
+
+    @api.model
+    def _action_view(self, domain, context):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_extension.crm_complaint_action"
+        )
+        action["domain"] = domain
+        action["context"] = context
+        return action
+
+    # ------------------------------------------------------------------
+    # Service level
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_escalate(self):
+        """Refresh the service-level status of open complaints and escalate.
+
+        A fixed number of queries whatever the number of complaints: one read of
+        the open complaints with deadlines, one update of the statuses that
+        changed, and one insert of the escalation activities with the update of
+        the levels acted on. Each level (at risk, breached) is escalated once.
+        """
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT c.id, c.date_received, c.response_deadline, c.resolution_deadline,
+                   c.date_first_response, c.sla_status, c.escalation_level,
+                   COALESCE(s.at_risk_ratio, 75)
+              FROM crm_complaint c
+              LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
+             WHERE NOT c.is_closed AND NOT c.is_resolved
+               AND c.resolution_deadline IS NOT NULL
+            """
+        )
+        changed_ids, changed_status = [], []
+        due_ids, due_levels, due_status = [], [], []
+        for row in cr.fetchall():
+            (
+                complaint_id,
+                received,
+                response_deadline,
+                resolution_deadline,
+                first_response,
+                status,
+                level,
+                ratio,
+            ) = row
+            new_status = sla_status(
+                now,
+                received,
+                response_deadline,
+                resolution_deadline,
+                first_response=first_response,
+                at_risk_ratio=ratio,
+            )
+            if new_status != status:
+                changed_ids.append(complaint_id)
+                changed_status.append(new_status)
+            due = escalation_due(new_status, level)
+            if due:
+                due_ids.append(complaint_id)
+                due_levels.append(due)
+                due_status.append(new_status)
+        if changed_ids:
+            cr.execute(
+                """
+                UPDATE crm_complaint c
+                   SET sla_status = v.status, write_date = %s
+                  FROM unnest(%s::int[], %s::varchar[]) AS v(id, status)
+                 WHERE c.id = v.id
+                """,
+                [now, changed_ids, changed_status],
+            )
+        escalated = 0
+        if due_ids:
+            escalated = self._escalate_set_based(now, due_ids, due_levels, due_status)
+        self.invalidate_model(["sla_status", "escalation_level"])
+        self.env["mail.activity"].invalidate_model()
+        self.env["ir.cron"]._notify_progress(done=len(due_ids), remaining=0)
+        return {"status_changed": len(changed_ids), "escalated": escalated}
+
+    def _escalate_set_based(self, now, ids, levels, statuses):
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_warning", raise_if_not_found=False
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        at_risk = self.env._("Complaint at risk of missing its service level")
+        breached = self.env._("Complaint breached its service level")
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH due AS (
+                    SELECT * FROM unnest(%(ids)s::int[], %(levels)s::int[],
+                                         %(statuses)s::varchar[])
+                        AS d(id, level, status)
+                ),
+                raised AS (
+                    UPDATE crm_complaint c
+                       SET escalation_level = due.level
+                      FROM due
+                     WHERE c.id = due.id
+                    RETURNING c.id, c.name, c.user_id, c.team_id, c.sla_id, due.status
+                )
+                INSERT INTO mail_activity (
+                    res_model_id, res_model, res_id, res_name, activity_type_id,
+                    user_id, date_deadline, summary, automated, active,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, %(model)s, raised.id, raised.name, %(type)s,
+                       target.user_id, %(today)s,
+                       CASE raised.status WHEN 'breached' THEN %(breached)s
+                            ELSE %(at_risk)s END,
+                       true, true, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM raised
+                  LEFT JOIN crm_complaint_sla s ON s.id = raised.sla_id
+                  LEFT JOIN crm_team t ON t.id = raised.team_id
+                 CROSS JOIN LATERAL (
+                     SELECT COALESCE(s.escalate_to_id, t.user_id, raised.user_id)
+                         AS user_id) target
+                 WHERE target.user_id IS NOT NULL
+                """,
+                ids=ids,
+                levels=levels,
+                statuses=statuses,
+                model_id=model_id,
+                model=self._name,
+                type=activity_type.id,
+                today=fields.Date.context_today(self),
+                breached=breached,
+                at_risk=at_risk,
+                uid=self.env.uid,
+                now=now,
+            )
+        )
+        return self.env.cr.rowcount
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.name

@@ -1,0 +1,53 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmComplaintCategory(models.Model):
+    _name = "crm.complaint.category"
+    _description = "Complaint Category"
+    _parent_name = "parent_id"
+    _parent_store = True
+    _rec_name = "complete_name"
+    _order = "complete_name"
+
+    name = fields.Char(required=True, translate=True)
+    complete_name = fields.Char(
+        compute="_compute_complete_name", store=True, recursive=True
+    )
+    parent_id = fields.Many2one(
+        "crm.complaint.category",
+        string="Parent Category",
+        index=True,
+        ondelete="restrict",
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("crm.complaint.category", "parent_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Default Handler",
+        domain="[('share', '=', False)]",
+        help="New complaints of this category are assigned to this user.",
+    )
+    standard_solution = fields.Html(
+        translate=True,
+        help="How complaints of this category are usually solved; shown to the "
+        "handler of every complaint of the category.",
+    )
+    company_id = fields.Many2one("res.company")
+    active = fields.Boolean(default=True)
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for category in self:
+            category.complete_name = (
+                f"{category.parent_id.complete_name} / {category.name}"
+                if category.parent_id
+                else category.name
+            )
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(
+                self.env._("A complaint category cannot be its own parent.")
+            )

@@ -1,0 +1,109 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+SEVERITY_SELECTION = [
+    ("0", "Low"),
+    ("1", "Medium"),
+    ("2", "High"),
+    ("3", "Critical"),
+]
+
+
+class CrmComplaintSla(models.Model):
+    """Service level of complaints: how fast to answer and to resolve them."""
+
+    _name = "crm.complaint.sla"
+    _description = "Complaint Service Level"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    severity = fields.Selection(
+        SEVERITY_SELECTION,
+        help="The severity of the complaints it applies to; empty: any severity.",
+    )
+    category_ids = fields.Many2many(
+        "crm.complaint.category",
+        string="Categories",
+        help="The categories (and their subcategories) it applies to; empty: any "
+        "category.",
+    )
+    response_hours = fields.Float(
+        string="First Response (working hours)", required=True, default=4
+    )
+    resolution_hours = fields.Float(
+        string="Resolution (working hours)", required=True, default=24
+    )
+    at_risk_ratio = fields.Float(
+        string="At Risk After (%)",
+        default=75,
+        help="Share of the resolution time after which an open complaint is at risk.",
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        required=True,
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="Deadlines count the working hours of this calendar, its public "
+        "holidays excluded.",
+    )
+    escalate_to_id = fields.Many2one(
+        "res.users",
+        string="Escalate To",
+        domain="[('share', '=', False)]",
+        help="Who is alerted when a complaint is at risk or breaches the service "
+        "level (the handler's team leader when empty).",
+    )
+
+    _sql_constraints = [
+        (
+            "hours_positive",
+            "CHECK(response_hours > 0 AND resolution_hours > 0)",
+            "Response and resolution times must be positive.",
+        ),
+        (
+            "at_risk_ratio_range",
+            "CHECK(at_risk_ratio > 0 AND at_risk_ratio < 100)",
+            "The at-risk share must be between 0 and 100 %.",
+        ),
+    ]
+
+    @api.constrains("response_hours", "resolution_hours")
+    def _check_hours(self):
+        for sla in self:
+            if sla.response_hours > sla.resolution_hours:
+                raise ValidationError(
+                    self.env._(
+                        "Service level %(name)s: the first response cannot be due "
+                        "after the resolution.",
+                        name=sla.name,
+                    )
+                )
+
+    def _applies_to(self, severity, category):
+        self.ensure_one()
+        if self.severity and self.severity != severity:
+            return False
+        if self.category_ids:
+            if not category:
+                return False
+            ancestors = {int(part) for part in category.parent_path.split("/") if part}
+            if not ancestors & set(self.category_ids.ids):
+                return False
+        return True
+
+    @api.model
+    def _find_for(self, company, severity, category):
+        """The most specific active service level for a complaint."""
+        candidates = self.search(
+            [("company_id", "=", company.id)], order="sequence, id"
+        )
+        matching = candidates.filtered(lambda sla: sla._applies_to(severity, category))
+        # Specific (category, then severity) before generic, then by sequence.
+        return matching.sorted(
+            lambda sla: (not sla.category_ids, not sla.severity, sla.sequence, sla.id)
+        )[:1]

@@ -1,0 +1,356 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import CrmExtensionCase
+
+RAW_EMAIL = """Return-Path: <{email_from}>
+From: {email_from}
+To: complaints@example.com
+Subject: {subject}
+Message-ID: <{message_id}@example.com>
+Date: Fri, 06 Mar 2026 10:00:00 +0000
+Content-Type: text/plain; charset="utf-8"
+MIME-Version: 1.0
+
+The parcel arrived broken.
+"""
+
+
+class ComplaintCase(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Office hours (UTC)",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": hour_from,
+                            "hour_to": hour_to,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for period, hour_from, hour_to in (
+                        ("morning", 8, 12),
+                        ("afternoon", 13, 17),
+                    )
+                ],
+            }
+        )
+        Sla = cls.env["crm.complaint.sla"]
+        Sla.search([]).write({"active": False})
+        cls.sla_critical = Sla.create(
+            {
+                "name": "Critical",
+                "severity": "3",
+                "response_hours": 1,
+                "resolution_hours": 8,
+                "resource_calendar_id": cls.calendar.id,
+                "escalate_to_id": cls.complaint_manager.id,
+                "sequence": 1,
+            }
+        )
+        cls.sla_standard = Sla.create(
+            {
+                "name": "Standard",
+                "response_hours": 8,
+                "resolution_hours": 40,
+                "resource_calendar_id": cls.calendar.id,
+                "escalate_to_id": cls.complaint_manager.id,
+                "sequence": 10,
+            }
+        )
+        cls.category = cls.env.ref("crm_extension.complaint_category_delivery")
+        cls.stage_new = cls.env.ref("crm_extension.complaint_stage_new")
+        cls.stage_progress = cls.env.ref("crm_extension.complaint_stage_in_progress")
+        cls.stage_resolved = cls.env.ref("crm_extension.complaint_stage_resolved")
+        cls.stage_closed = cls.env.ref("crm_extension.complaint_stage_closed")
+        cls.customer.email = "purchasing@westlake.example.com"
+
+    def _complaint(self, user=None, **values):
+        return (
+            self.env["crm.complaint"]
+            .with_user(user or self.complaint_officer)
+            .create(
+                {
+                    "subject": "Broken parcel",
+                    "partner_id": self.customer.id,
+                    "category_id": self.category.id,
+                    **values,
+                }
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintServiceLevel(ComplaintCase):
+    def test_reference_from_sequence(self):
+        complaint = self._complaint()
+        self.assertRegex(complaint.name, r"^CMP/\d{4}/\d{5}$")
+
+    def test_friday_evening_is_due_monday(self):
+        friday = datetime(2026, 3, 6, 17, 0)
+        complaint = self._complaint(severity="3", date_received=friday)
+        self.assertEqual(complaint.sla_id, self.sla_critical)
+        self.assertEqual(complaint.response_deadline, datetime(2026, 3, 9, 9, 0))
+        self.assertEqual(complaint.resolution_deadline, datetime(2026, 3, 9, 17, 0))
+
+    def test_changing_severity_recomputes_deadlines(self):
+        friday = datetime(2026, 3, 6, 17, 0)
+        complaint = self._complaint(severity="3", date_received=friday)
+        with Form(complaint.with_user(self.complaint_officer)) as form:
+            form.severity = "1"
+        self.assertEqual(complaint.sla_id, self.sla_standard)
+        # 40 working hours: the whole next week.
+        self.assertEqual(complaint.resolution_deadline, datetime(2026, 3, 13, 17, 0))
+
+    def test_status_moves_on_track_at_risk_breached(self):
+        with freeze_time("2026-03-09 08:00:00"):
+            complaint = self._complaint(severity="3")
+            complaint.write({"stage_id": self.stage_progress.id})
+            self.assertEqual(complaint.sla_status, "on_track")
+        Complaint = self.env["crm.complaint"]
+        with freeze_time("2026-03-09 15:00:00"):
+            Complaint._cron_escalate()
+        complaint.invalidate_recordset()
+        self.assertEqual(complaint.sla_status, "at_risk")
+        with freeze_time("2026-03-09 17:30:00"):
+            Complaint._cron_escalate()
+        complaint.invalidate_recordset()
+        self.assertEqual(complaint.sla_status, "breached")
+
+    def test_escalation_once_per_breach(self):
+        with freeze_time("2026-03-09 08:00:00"):
+            complaint = self._complaint(severity="3")
+            complaint.write({"stage_id": self.stage_progress.id})
+        Complaint = self.env["crm.complaint"]
+
+        def escalations():
+            return self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "crm.complaint"),
+                    ("res_id", "=", complaint.id),
+                    ("user_id", "=", self.complaint_manager.id),
+                ]
+            )
+
+        with freeze_time("2026-03-09 15:00:00"):
+            Complaint._cron_escalate()
+            Complaint._cron_escalate()
+        self.assertEqual(len(escalations()), 1)
+        self.assertIn("at risk", escalations().summary)
+        with freeze_time("2026-03-09 18:00:00"):
+            Complaint._cron_escalate()
+            Complaint._cron_escalate()
+        self.assertEqual(len(escalations()), 2)
+        self.assertEqual(
+            self.env["crm.complaint"]
+            .with_user(self.complaint_manager)
+            .search([("activity_user_id", "=", self.complaint_manager.id)]),
+            complaint,
+        )
+
+    def test_resolved_in_time_is_met(self):
+        with freeze_time("2026-03-09 08:00:00"):
+            complaint = self._complaint(severity="3")
+        with freeze_time("2026-03-09 08:30:00"):
+            complaint.message_post(
+                body="We are sending a replacement.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        with freeze_time("2026-03-09 12:00:00"):
+            complaint.write({"stage_id": self.stage_resolved.id})
+        self.assertEqual(complaint.date_first_response, datetime(2026, 3, 9, 8, 30))
+        self.assertEqual(complaint.date_resolved, datetime(2026, 3, 9, 12, 0))
+        self.assertEqual(complaint.sla_status, "met")
+        self.assertEqual(complaint.sla_met_rate, 100)
+
+    def test_resolved_late_is_breached(self):
+        with freeze_time("2026-03-09 08:00:00"):
+            complaint = self._complaint(severity="3")
+        with freeze_time("2026-03-10 10:00:00"):
+            complaint.write({"stage_id": self.stage_resolved.id})
+        self.assertEqual(complaint.sla_status, "breached")
+        self.assertEqual(complaint.sla_met_rate, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintHandling(ComplaintCase):
+    def test_category_sets_the_handler(self):
+        self.category.user_id = self.complaint_officer
+        complaint = self._complaint(user=self.salesman)
+        self.assertEqual(complaint.user_id, self.complaint_officer)
+
+    def test_resolving_schedules_follow_up_and_asks_for_rating(self):
+        complaint = self._complaint(user_id=self.complaint_officer.id)
+        complaint.write({"stage_id": self.stage_resolved.id})
+        follow_up = complaint.activity_ids.filtered(
+            lambda activity: "satisfied" in (activity.summary or "")
+        )
+        self.assertEqual(follow_up.user_id, self.complaint_officer)
+        rating = complaint.rating_ids
+        self.assertEqual(rating.partner_id, self.customer)
+        self.assertTrue(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "crm.complaint"), ("res_id", "=", complaint.id)])
+            or complaint.message_ids.filtered(
+                lambda message: rating.access_token in (message.body or "")
+            )
+        )
+        # The customer clicks on a smiley in the email.
+        complaint.sudo().rating_apply(5, token=rating.access_token, feedback="Quick!")
+        self.assertEqual(complaint.rating_last_value, 5)
+        self.assertEqual(complaint.rating_ids.feedback, "Quick!")
+
+    def test_documents_must_be_the_customers(self):
+        order = self.env["sale.order"].create({"partner_id": self.other_customer.id})
+        with self.assertRaises(UserError):
+            self._complaint(sale_order_id=order.id)
+
+    def test_email_from_a_known_customer(self):
+        raw = RAW_EMAIL.format(
+            email_from="Purchasing <purchasing@westlake.example.com>",
+            subject="Broken parcel again",
+            message_id="known-1",
+        )
+        complaint_id = self.env["mail.thread"].message_process("crm.complaint", raw)
+        complaint = self.env["crm.complaint"].browse(complaint_id)
+        self.assertEqual(complaint.partner_id, self.customer)
+        self.assertEqual(complaint.subject, "Broken parcel again")
+        self.assertEqual(complaint.channel, "email")
+        self.assertIn("arrived broken", complaint.description)
+
+    def test_email_from_an_unknown_address(self):
+        raw = RAW_EMAIL.format(
+            email_from="Stranger <stranger@nowhere.example.com>",
+            subject="Who do I talk to?",
+            message_id="unknown-1",
+        )
+        complaint_id = self.env["mail.thread"].message_process("crm.complaint", raw)
+        complaint = self.env["crm.complaint"].browse(complaint_id)
+        self.assertFalse(complaint.partner_id)
+        self.assertIn("stranger@nowhere.example.com", complaint.email_from)
+
+    def test_mail_alias(self):
+        alias = self.env.ref("crm_extension.mail_alias_complaint")
+        self.assertEqual(alias.alias_model_id.model, "crm.complaint")
+        self.assertEqual(alias.alias_name, "complaints")
+
+    def test_partner_counters_for_analytics(self):
+        self._complaint()
+        self._complaint(partner_id=self.contact_boss.id)
+        self._complaint(partner_id=self.other_customer.id)
+        self.assertEqual(self.customer.complaint_count, 2)
+        self.assertEqual(self.contact_it.complaint_count, 2)
+        counts = (self.customer | self.other_customer)._get_complaint_counts()
+        self.assertEqual(counts, {self.customer.id: 2, self.other_customer.id: 1})
+
+    def test_knowledge_base(self):
+        solved = self._complaint(subject="Late truck")
+        solved.write({"stage_id": self.stage_resolved.id})
+        other = self._complaint(
+            subject="Invoice error",
+            category_id=self.env.ref("crm_extension.complaint_category_billing").id,
+        )
+        other.write({"stage_id": self.stage_resolved.id})
+        complaint = self._complaint()
+        self.assertEqual(complaint.similar_complaint_ids, solved)
+        self.assertIn("carrier", complaint.standard_solution)
+
+    def test_transfer_moves_open_complaints(self):
+        open_complaint = self._complaint(user_id=self.salesman.id)
+        closed = self._complaint(user_id=self.salesman.id)
+        closed.write({"stage_id": self.stage_closed.id})
+        wizard = (
+            self.env["crm.customer.transfer"]
+            .with_user(self.sales_manager)
+            .create(
+                {
+                    "from_user_id": self.salesman.id,
+                    "to_user_id": self.salesman_2.id,
+                }
+            )
+        )
+        wizard.action_transfer()
+        self.assertEqual(open_complaint.user_id, self.salesman_2)
+        self.assertEqual(closed.user_id, self.salesman)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintCreditNote(ComplaintCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Porcelain tea set", "list_price": 500, "type": "consu"}
+        )
+        cls.invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.customer.id,
+                "invoice_user_id": cls.salesman.id,
+                "invoice_date": "2026-03-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": cls.product.id, "quantity": 4, "price_unit": 500}
+                    )
+                ],
+            }
+        )
+        cls.invoice.action_post()
+
+    def test_partial_credit_note_linked_both_ways(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        action = complaint.with_user(self.accountant).action_issue_credit_note()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+            .create({"journal_id": self.invoice.journal_id.id})
+        )
+        result = wizard.refund_moves()
+        credit_note = self.env["account.move"].browse(result["res_id"])
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.complaint_id, complaint)
+        self.assertEqual(
+            complaint.with_user(self.accountant).credit_note_ids, credit_note
+        )
+        self.assertEqual(complaint.credit_note_count, 1)
+        # Partial: one broken cup of four.
+        with Form(credit_note.with_user(self.accountant)) as form:
+            with form.invoice_line_ids.edit(0) as line:
+                line.quantity = 1
+        credit_note.with_user(self.accountant).action_post()
+        self.assertEqual(credit_note.amount_untaxed, 500)
+        self.assertEqual(credit_note.reversed_entry_id, self.invoice)
+
+    def test_only_accountants_issue_credit_notes(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.complaint_officer).action_issue_credit_note()
+
+    def test_register_from_invoice(self):
+        action = self.invoice.with_user(self.salesman).action_register_complaint()
+        with Form(
+            self.env["crm.complaint"]
+            .with_user(self.salesman)
+            .with_context(**action["context"])
+        ) as form:
+            form.subject = "Two cups broken"
+        complaint = form.record
+        self.assertEqual(complaint.invoice_id, self.invoice)
+        self.assertEqual(complaint.partner_id, self.customer)
+        self.assertEqual(complaint.product_id, self.product)
+        self.assertEqual(self.invoice.complaint_count, 1)
