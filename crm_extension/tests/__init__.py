@@ -9,3 +9,5 @@ from . import test_tours
 from . import test_funnel
 from . import test_lifecycle
 from . import test_complaint
+from . import test_complaint_access
+from . import test_complaint_portal

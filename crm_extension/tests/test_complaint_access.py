@@ -1,0 +1,153 @@
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .test_complaint import ComplaintCase
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintAccess(ComplaintCase):
+    """The complaints column of the roles matrix, one test per role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Complaint = cls.env["crm.complaint"]
+        # Of the salesperson's customer, handled by a complaint officer.
+        cls.of_my_customer = Complaint.create(
+            {
+                "subject": "Of Sally's customer",
+                "partner_id": cls.customer.id,
+                "user_id": cls.complaint_officer.id,
+            }
+        )
+        # Another salesperson's customer, assigned to Sally.
+        cls.assigned_to_me = Complaint.create(
+            {
+                "subject": "Assigned to Sally",
+                "partner_id": cls.other_customer.id,
+                "user_id": cls.salesman.id,
+            }
+        )
+        # Nothing to do with Sally.
+        cls.unrelated = Complaint.create(
+            {
+                "subject": "Somebody else's",
+                "partner_id": cls.other_customer.id,
+                "user_id": cls.complaint_officer.id,
+            }
+        )
+        product = cls.env["product.product"].create(
+            {"name": "Kettle", "list_price": 30}
+        )
+        cls.invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.other_customer.id,
+                "invoice_line_ids": [Command.create({"product_id": product.id})],
+            }
+        )
+        cls.invoice.action_post()
+        cls.about_invoice = Complaint.create(
+            {
+                "subject": "About an invoice",
+                "partner_id": cls.other_customer.id,
+                "invoice_id": cls.invoice.id,
+            }
+        )
+        cls.all_complaints = (
+            cls.of_my_customer | cls.assigned_to_me | cls.unrelated | cls.about_invoice
+        )
+        cls.env.flush_all()
+
+    def _visible(self, user):
+        return (
+            self.env["crm.complaint"]
+            .with_user(user)
+            .search([("id", "in", self.all_complaints.ids)])
+        )
+
+    def test_salesperson_own_documents(self):
+        self.assertEqual(
+            self._visible(self.salesman), self.of_my_customer | self.assigned_to_me
+        )
+        self.of_my_customer.with_user(self.salesman).write({"root_cause": "Packing"})
+        with self.assertRaises(AccessError):
+            self.unrelated.with_user(self.salesman).write({"root_cause": "?"})
+        with self.assertRaises(AccessError):
+            self.unrelated.with_user(self.salesman).read(["subject"])
+        # Registers for any customer, and sees what they registered.
+        registered = (
+            self.env["crm.complaint"]
+            .with_user(self.salesman)
+            .create(
+                {"subject": "Heard at a fair", "partner_id": self.other_customer.id}
+            )
+        )
+        self.assertEqual(registered.with_user(self.salesman).subject, "Heard at a fair")
+        with self.assertRaises(AccessError):
+            self.of_my_customer.with_user(self.salesman).unlink()
+
+    def test_salesperson_all_documents_reads_all(self):
+        self.assertEqual(self._visible(self.salesman_all), self.all_complaints)
+        with self.assertRaises(AccessError):
+            self.unrelated.with_user(self.salesman_all).write({"root_cause": "?"})
+
+    def test_sales_administrator_all(self):
+        self.assertEqual(self._visible(self.sales_manager), self.all_complaints)
+        self.unrelated.with_user(self.sales_manager).write({"root_cause": "Carrier"})
+        self.unrelated.with_user(self.sales_manager).unlink()
+
+    def test_complaint_officer_handles_all(self):
+        self.assertEqual(self._visible(self.complaint_officer), self.all_complaints)
+        self.unrelated.with_user(self.complaint_officer).write(
+            {"stage_id": self.stage_resolved.id, "resolution": "<p>Replaced</p>"}
+        )
+        with self.assertRaises(AccessError):
+            self.unrelated.with_user(self.complaint_officer).unlink()
+        with self.assertRaises(AccessError):
+            self.env["crm.complaint.sla"].with_user(self.complaint_officer).create(
+                {"name": "x", "response_hours": 1, "resolution_hours": 2}
+            )
+
+    def test_complaint_manager_configures(self):
+        manager = self.complaint_manager
+        self.assertEqual(self._visible(manager), self.all_complaints)
+        self.unrelated.with_user(manager).unlink()
+        self.env["crm.complaint.stage"].with_user(manager).create({"name": "On hold"})
+        self.env["crm.complaint.category"].with_user(manager).create({"name": "Noise"})
+        self.env["crm.complaint.sla"].with_user(manager).create(
+            {"name": "Gold", "response_hours": 1, "resolution_hours": 4}
+        )
+
+    def test_accountant_reads_those_about_invoices(self):
+        self.assertEqual(self._visible(self.accountant), self.about_invoice)
+        with self.assertRaises(AccessError):
+            self.about_invoice.with_user(self.accountant).write({"root_cause": "?"})
+        with self.assertRaises(AccessError):
+            self.env["crm.complaint"].with_user(self.accountant).create(
+                {"subject": "x", "partner_id": self.customer.id}
+            )
+
+    def test_portal_user_sees_own_only(self):
+        portal_partner = self.portal_user.partner_id
+        portal_partner.parent_id = self.other_customer
+        self.assertEqual(
+            self._visible(self.portal_user),
+            self.assigned_to_me | self.unrelated | self.about_invoice,
+        )
+        with self.assertRaises(AccessError):
+            self.of_my_customer.with_user(self.portal_user).read(["subject"])
+        with self.assertRaises(AccessError):
+            self.env["crm.complaint"].with_user(self.portal_user).create(
+                {"subject": "x", "partner_id": portal_partner.id}
+            )
+
+    def test_salespeople_do_not_configure(self):
+        for user in (self.salesman, self.salesman_all):
+            with self.assertRaises(AccessError):
+                self.env["crm.complaint.stage"].with_user(user).create({"name": "x"})
+        # Sales administrators set service levels.
+        self.env["crm.complaint.sla"].with_user(self.sales_manager).create(
+            {"name": "Silver", "response_hours": 2, "resolution_hours": 8}
+        )
