@@ -130,3 +130,66 @@ class TestTours(HttpCase):
         self.assertTrue(deal.stage_id.is_won)
         phases = deal.stage_history_ids.sorted("id").mapped("funnel_phase")
         self.assertEqual(phases, ["tracking", "near_close", "won"])
+
+    def test_tour_complaint_credit_note(self):
+        handler = new_test_user(
+            self.env,
+            login="tour_billing_sales",
+            name="Bea Billing",
+            groups="sales_team.group_sale_salesman,account.group_account_invoice",
+        )
+        product = self.env["product.product"].create(
+            {"name": "Tour Tea Cup", "list_price": 25, "type": "consu"}
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_user_id": handler.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": product.id, "quantity": 4, "price_unit": 25}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "crm_extension_complaint_credit_note_tour",
+            login="tour_billing_sales",
+        )
+        complaint = self.env["crm.complaint"].search([("invoice_id", "=", invoice.id)])
+        self.assertEqual(complaint.subject, "One cup of four arrived broken")
+        credit_note = complaint.sudo().credit_note_ids
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.reversed_entry_id, invoice)
+        self.assertEqual(credit_note.amount_untaxed, 25)
+
+    def test_tour_portal_complaint(self):
+        portal_user = new_test_user(
+            self.env,
+            login="tour_portal",
+            name="Pat Portal",
+            groups="base.group_portal",
+        )
+        portal_user.partner_id.parent_id = self.customer
+        product = self.env["product.product"].create(
+            {"name": "Tour Tea Box", "list_price": 40, "type": "consu"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        self.start_tour(
+            "/my/complaints", "crm_extension_portal_complaint_tour", login="tour_portal"
+        )
+        complaint = self.env["crm.complaint"].search(
+            [("subject", "=", "Two tea boxes were missing")]
+        )
+        self.assertEqual(complaint.sale_order_id, order)
+        self.assertEqual(complaint.channel, "portal")
+        self.assertEqual(complaint.commercial_partner_id, self.customer)

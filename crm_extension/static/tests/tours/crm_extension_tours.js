@@ -223,3 +223,98 @@ registry.category("web_tour.tours").add("crm_extension_funnel_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_extension_complaint_credit_note_tour", {
+    steps: () => [
+        {
+            content: "Register a complaint about the invoice",
+            trigger: ".o_form_view button[name=action_register_complaint]",
+            run: "click",
+        },
+        {
+            content: "The complaint knows the customer and the invoice",
+            trigger: ".o_field_widget[name=invoice_id] input:value(INV)",
+        },
+        {
+            content: "Say what is wrong",
+            trigger: ".o_field_widget[name=subject] input",
+            run: "edit One cup of four arrived broken",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "Issue a credit note from the complaint",
+            trigger: ".o_form_view button[name=action_issue_credit_note]",
+            run: "click",
+        },
+        {
+            content: "Odoo's reversal wizard opens with the complaint as reason",
+            trigger: ".modal .o_field_widget[name=reason] input:value(Complaint)",
+        },
+        {
+            content: "Reverse",
+            trigger: ".modal button[name=refund_moves]",
+            run: "click",
+        },
+        {
+            content: "Only one cup is credited: change the quantity",
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:first .o_data_cell[name=quantity]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:first .o_field_widget[name=quantity] input",
+            run: "edit 1",
+        },
+        {
+            content: "Confirm the credit note",
+            trigger: ".o_form_view button[name=action_post]:visible",
+            run: "click",
+        },
+        {
+            content: "The credit note is posted",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Posted')",
+        },
+        {
+            content: "It shows the complaint it settles",
+            trigger: ".o_form_view button[name=action_open_complaint]:contains('CMP/')",
+            run: "click",
+        },
+        {
+            content: "The complaint lists its credit note",
+            trigger: ".o_form_view button[name=action_view_credit_notes]:contains('1')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("crm_extension_portal_complaint_tour", {
+    steps: () => [
+        {
+            content: "Submit a complaint from the portal",
+            trigger: "a.o_complaint_new",
+            run: "click",
+        },
+        {
+            content: "Say what is wrong",
+            trigger: "form.o_complaint_form input[name=subject]",
+            run: "edit Two tea boxes were missing",
+        },
+        {
+            content: "Choose the order it is about",
+            trigger: "form.o_complaint_form select[name=sale_order_id]",
+            run: "selectByIndex 1",
+        },
+        {
+            content: "Explain",
+            trigger: "form.o_complaint_form textarea[name=description]",
+            run: "edit Ordered ten boxes, received eight.",
+        },
+        {
+            content: "Submit",
+            trigger: "form.o_complaint_form button.o_complaint_submit",
+            run: "click",
+        },
+        {
+            content: "The complaint is registered with a reference",
+            trigger: ".o_complaint_card:contains('CMP/'):contains('Two tea boxes were missing')",
+        },
+    ],
+});
