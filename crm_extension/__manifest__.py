@@ -37,6 +37,7 @@
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/crm_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
