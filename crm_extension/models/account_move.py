@@ -8,7 +8,6 @@ class AccountMove(models.Model):
 
     complaint_id = fields.Many2one(
         "crm.complaint",
-        string="Complaint",
         index="btree_not_null",
         copy=False,
         readonly=True,

@@ -73,7 +73,6 @@ class CrmComplaint(models.Model):
     channel = fields.Selection(CHANNEL_SELECTION, required=True, default="phone")
     category_id = fields.Many2one(
         "crm.complaint.category",
-        string="Category",
         index=True,
         tracking=True,
         check_company=True,
@@ -83,7 +82,6 @@ class CrmComplaint(models.Model):
     )
     stage_id = fields.Many2one(
         "crm.complaint.stage",
-        string="Stage",
         index=True,
         tracking=True,
         copy=False,
@@ -106,7 +104,6 @@ class CrmComplaint(models.Model):
     )
     team_id = fields.Many2one(
         "crm.team",
-        string="Team",
         compute="_compute_team_id",
         store=True,
         readonly=False,
@@ -127,15 +124,12 @@ class CrmComplaint(models.Model):
     )
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         index="btree_not_null",
         check_company=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
         " ('partner_id', 'child_of', commercial_partner_id)]",
     )
-    product_id = fields.Many2one(
-        "product.product", string="Product", index="btree_not_null"
-    )
+    product_id = fields.Many2one("product.product", index="btree_not_null")
     description = fields.Html()
     resolution = fields.Html()
     root_cause = fields.Text()
@@ -374,9 +368,10 @@ class CrmComplaint(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
+        return res
 
     # ------------------------------------------------------------------
     # Constraints

@@ -53,7 +53,6 @@ class CrmComplaintSla(models.Model):
     )
     escalate_to_id = fields.Many2one(
         "res.users",
-        string="Escalate To",
         domain="[('share', '=', False)]",
         help="Who is alerted when a complaint is at risk or breaches the service "
         "level (the handler's team leader when empty).",

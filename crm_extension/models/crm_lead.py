@@ -293,7 +293,7 @@ class CrmLead(models.Model):
         customers.sudo()._lifecycle_event("opportunity")
 
     def _compute_probabilities(self):
-        super()._compute_probabilities()
+        res = super()._compute_probabilities()
         # In a form, moving an opportunity to another stage proposes the stage's
         # probability (writes apply it in write()).
         for lead in self:
@@ -305,6 +305,7 @@ class CrmLead(models.Model):
                 and not stage.is_won
             ):
                 lead.probability = stage.default_probability
+        return res
 
     def _default_probability_values(self, vals):
         """The probability the target stage gives, unless one is written."""
