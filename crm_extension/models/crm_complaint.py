@@ -633,9 +633,10 @@ class CrmComplaint(models.Model):
         """Refresh the service-level status of open complaints and escalate.
 
         A fixed number of queries whatever the number of complaints: one read of
-        the open complaints with deadlines, one update of the statuses that
-        changed, and one insert of the escalation activities with the update of
-        the levels acted on. Each level (at risk, breached) is escalated once.
+        the open complaints with deadlines, then one statement that writes each
+        changed complaint once (status, and the escalation level acted on) and
+        inserts the escalation activities. Each level (at risk, breached) is
+        escalated once.
         """
         self.env.flush_all()
         now = fields.Datetime.now()
@@ -651,8 +652,11 @@ class CrmComplaint(models.Model):
                AND c.resolution_deadline IS NOT NULL
             """
         )
-        changed_ids, changed_status = [], []
-        due_ids, due_levels, due_status = [], [], []
+        # Each complaint is written once: its new status and, when due, the
+        # escalation level acted on (writing the same rows twice in one
+        # transaction doubles the index and foreign-key work).
+        ids, statuses, levels = [], [], []
+        status_changed = 0
         for row in cr.fetchall():
             (
                 complaint_id,
@@ -672,31 +676,19 @@ class CrmComplaint(models.Model):
                 first_response=first_response,
                 at_risk_ratio=ratio,
             )
-            if new_status != status:
-                changed_ids.append(complaint_id)
-                changed_status.append(new_status)
             due = escalation_due(new_status, level)
-            if due:
-                due_ids.append(complaint_id)
-                due_levels.append(due)
-                due_status.append(new_status)
-        if changed_ids:
-            cr.execute(
-                """
-                UPDATE crm_complaint c
-                   SET sla_status = v.status, write_date = %s
-                  FROM unnest(%s::int[], %s::varchar[]) AS v(id, status)
-                 WHERE c.id = v.id
-                """,
-                [now, changed_ids, changed_status],
-            )
+            if new_status != status or due:
+                ids.append(complaint_id)
+                statuses.append(new_status)
+                levels.append(due)
+                status_changed += new_status != status
         escalated = 0
-        if due_ids:
-            escalated = self._escalate_set_based(now, due_ids, due_levels, due_status)
+        if ids:
+            escalated = self._escalate_set_based(now, ids, levels, statuses)
         self.invalidate_model(["sla_status", "escalation_level"])
         self.env["mail.activity"].invalidate_model()
-        self.env["ir.cron"]._notify_progress(done=len(due_ids), remaining=0)
-        return {"status_changed": len(changed_ids), "escalated": escalated}
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=0)
+        return {"status_changed": status_changed, "escalated": escalated}
 
     def _escalate_set_based(self, now, ids, levels, statuses):
         activity_type = self.env.ref(
@@ -715,10 +707,14 @@ class CrmComplaint(models.Model):
                 ),
                 raised AS (
                     UPDATE crm_complaint c
-                       SET escalation_level = due.level
+                       SET sla_status = due.status,
+                           escalation_level = CASE WHEN due.level > 0 THEN due.level
+                                                   ELSE c.escalation_level END,
+                           write_date = %(now)s
                       FROM due
                      WHERE c.id = due.id
-                    RETURNING c.id, c.name, c.user_id, c.team_id, c.sla_id, due.status
+                    RETURNING c.id, c.name, c.user_id, c.team_id, c.sla_id,
+                              due.status, due.level
                 )
                 INSERT INTO mail_activity (
                     res_model_id, res_model, res_id, res_name, activity_type_id,
@@ -735,7 +731,7 @@ class CrmComplaint(models.Model):
                  CROSS JOIN LATERAL (
                      SELECT COALESCE(s.escalate_to_id, t.user_id, raised.user_id)
                          AS user_id) target
-                 WHERE target.user_id IS NOT NULL
+                 WHERE raised.level > 0 AND target.user_id IS NOT NULL
                 """,
                 ids=ids,
                 levels=levels,

@@ -343,6 +343,8 @@ class CrmLead(models.Model):
             if changed:
                 changed.filtered("active")._check_stage_gates()
                 self.env["crm.lead.stage.history"]._record_stays(changed)
+            if "type" in vals:
+                self.env["crm.lead.stage.history"]._sync_lead_state(self - changed)
         if {"partner_id", "type", "active"} & vals.keys():
             self._lifecycle_opportunity_event()
         return res

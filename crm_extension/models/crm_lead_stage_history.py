@@ -79,6 +79,18 @@ class CrmLeadStageHistory(models.Model):
     expected_revenue = fields.Monetary(
         string="Expected Revenue on Entry", readonly=True
     )
+    lead_type = fields.Selection(
+        [("lead", "Lead"), ("opportunity", "Opportunity")],
+        string="Type",
+        readonly=True,
+        help="The lead's type now (kept in step with the lead for the analysis).",
+    )
+    lead_won = fields.Boolean(
+        string="Won Now",
+        readonly=True,
+        help="The opportunity is won now (kept in step with the lead for the "
+        "analysis).",
+    )
     stall_notified = fields.Boolean(
         readonly=True,
         help="The salesperson was reminded that the opportunity stalled here.",
@@ -151,10 +163,11 @@ class CrmLeadStageHistory(models.Model):
                 """
                 INSERT INTO %(table)s (
                     lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
-                    date_entered, expected_revenue, stall_notified,
-                    create_uid, create_date, write_uid, write_date)
+                    date_entered, expected_revenue, stall_notified, lead_type,
+                    lead_won, create_uid, create_date, write_uid, write_date)
                 SELECT l.id, l.stage_id, %(phase)s, l.user_id, l.team_id,
-                       l.company_id, %(now)s, l.expected_revenue, false,
+                       l.company_id, %(now)s, l.expected_revenue, false, l.type,
+                       l.active AND COALESCE(s.is_won, false),
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM crm_lead l
                   JOIN crm_stage s ON s.id = l.stage_id
@@ -170,8 +183,34 @@ class CrmLeadStageHistory(models.Model):
                 ids=leads.ids,
             )
         )
+        if close:
+            self._sync_lead_state(leads)
         self.invalidate_model()
         leads.invalidate_recordset(["stage_history_ids"])
+
+    @api.model
+    def _sync_lead_state(self, leads):
+        """Keep the lead's type and won state on its stays (one query)."""
+        leads.flush_recordset(["type", "active", "stage_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s h
+                   SET lead_type = l.type,
+                       lead_won = l.active AND COALESCE(s.is_won, false)
+                  FROM crm_lead l
+                  LEFT JOIN crm_stage s ON s.id = l.stage_id
+                 WHERE h.lead_id = l.id
+                   AND l.id = ANY(%(ids)s)
+                   AND (h.lead_type IS DISTINCT FROM l.type
+                        OR h.lead_won IS DISTINCT FROM
+                           (l.active AND COALESCE(s.is_won, false)))
+                """,
+                table=SQL.identifier(self._table),
+                ids=leads.ids,
+            )
+        )
+        self.invalidate_model(["lead_type", "lead_won"])
 
     @api.model
     def _backfill_from_tracking(self):
@@ -191,10 +230,12 @@ class CrmLeadStageHistory(models.Model):
                 """
                 WITH targets AS (
                     SELECT l.id, l.create_date, l.stage_id, l.active, l.user_id,
-                           l.team_id, l.company_id, l.expected_revenue,
+                           l.team_id, l.company_id, l.expected_revenue, l.type,
+                           l.active AND COALESCE(ls.is_won, false) AS won,
                            COALESCE(l.date_closed, l.write_date, l.create_date)
                                AS lost_date
                       FROM crm_lead l
+                      LEFT JOIN crm_stage ls ON ls.id = l.stage_id
                      WHERE l.stage_id IS NOT NULL
                        AND NOT EXISTS (
                            SELECT 1 FROM %(table)s h WHERE h.lead_id = l.id)
@@ -239,11 +280,12 @@ class CrmLeadStageHistory(models.Model):
                 sequenced AS (
                     SELECT p.*,
                            COALESCE(
-                               LEAD(p.phase) OVER (
-                                   PARTITION BY p.lead_id ORDER BY p.entered, p.n),
+                               LEAD(p.phase) OVER w,
                                CASE WHEN p.active THEN NULL ELSE %(lost)s END
-                           ) AS next_phase
+                           ) AS next_phase,
+                           LEAD(p.phase) OVER w IS NULL AS is_last
                       FROM phased p
+                    WINDOW w AS (PARTITION BY p.lead_id ORDER BY p.entered, p.n)
                 ),
                 rows AS (
                     SELECT lead_id, stage_id, phase, entered, left_at,
@@ -253,24 +295,22 @@ class CrmLeadStageHistory(models.Model):
                     UNION ALL
                     -- the lost state of archived opportunities, still open
                     SELECT tg.id, tg.stage_id, %(lost)s,
-                           GREATEST(tg.lost_date, last.entered), NULL, NULL
-                      FROM targets tg
-                      JOIN LATERAL (
-                          SELECT MAX(p.entered) AS entered
-                            FROM phased p WHERE p.lead_id = tg.id) last ON true
-                     WHERE NOT tg.active
+                           GREATEST(tg.lost_date, sq.entered), NULL, NULL
+                      FROM sequenced sq
+                      JOIN targets tg ON tg.id = sq.lead_id
+                     WHERE sq.is_last AND NOT sq.active
                 )
                 INSERT INTO %(table)s (
                     lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
                     date_entered, date_left, duration_days, exit_type,
-                    expected_revenue, stall_notified,
+                    expected_revenue, stall_notified, lead_type, lead_won,
                     create_uid, create_date, write_uid, write_date)
                 SELECT r.lead_id, r.stage_id, r.phase, tg.user_id, tg.team_id,
                        tg.company_id, r.entered, r.left_at,
                        CASE WHEN r.left_at IS NULL THEN NULL
                             ELSE GREATEST(EXTRACT(EPOCH FROM (r.left_at - r.entered))
                                           / 86400.0, 0) END,
-                       r.exit_type, tg.expected_revenue, false,
+                       r.exit_type, tg.expected_revenue, false, tg.type, tg.won,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM rows r JOIN targets tg ON tg.id = r.lead_id
                 """,
