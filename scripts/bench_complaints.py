@@ -1,0 +1,833 @@
+"""Benchmark of crm_extension's complaint escalation cron (scripts/bench-complaints).
+
+Not a unit test: a measurement on generated data of what the escalation cron
+promises: "The escalation cron over 100k open complaints finishes in under 10 s
+with a query count independent of the number of complaints (batched)."
+``scripts/bench-complaints`` finds Odoo, starts the database server and installs
+crm_extension (without demo data) in a fresh database; this script then
+
+1. prepares, through the ORM and committed, 12 handlers in 2 sales teams (with
+   team leaders), an escalation manager set as "Escalate To" of the shipped
+   critical service level (the other levels escalate to the team leader, or to
+   the handler of a complaint without a team) and 60 customers;
+2. for each size N (10k and 100k by default), replaces the generated complaints
+   by N open complaints, set-based (one INSERT ... SELECT generate_series, no
+   ORM): shipped stages New / In Progress / Waiting, severities 40 % low, 40 %
+   medium, 15 % high, 5 % critical with the shipped service level of their
+   severity, deadlines at the service level's response / resolution hours after
+   receipt, and received dates spread so that at "now" 40 % are on track, 30 %
+   at risk and 30 % breached (a third of those by a missed first response).
+   Their stored status is the one of the previous cron run: half of the at-risk
+   ones and a third of the breached ones are already escalated (level 1 or 2),
+   a third of the breached ones were at risk (level 1): about 35 % are due for
+   an escalation. Then VACUUM ANALYZE;
+3. times ``env['crm.complaint']._cron_escalate()`` through the ORM as the
+   cron's user, in a transaction that is rolled back (several runs, median;
+   VACUUM ANALYZE between runs, so that each starts from the same state),
+   counting its SQL queries; checks after the first run that it escalated
+   exactly the complaints due (one activity each, for the right person), that
+   the stored statuses are the addon's (``_sla_status_at`` on a sample, and the
+   counts per status), and that a second run in the same transaction changes
+   and creates nothing (each level is escalated once).
+
+It ends with one table: size | cron time | queries | escalated | 2nd run |
+target | ok (time under 10 s at every size; queries the same at every size, up
+to a constant), and exits non-zero when a target is missed or a check fails.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_SIZES = (10_000, 100_000)
+TARGET_S = 10.0
+# Queries may differ between sizes by this many (cache misses of the first
+# run, ...), never by a number that grows with the complaints.
+QUERY_SLACK = 2
+NAME_PREFIX = "CMP/BENCH/"
+MARK = "complaint_bench"  # login prefix of the generated users, ref of customers
+HANDLERS = 12
+CUSTOMERS = 60
+SAMPLE = 500  # complaints whose status is recomputed with the addon's method
+
+STAGES = (
+    "crm_extension.complaint_stage_new",
+    "crm_extension.complaint_stage_in_progress",
+    "crm_extension.complaint_stage_waiting",
+)
+SLAS = {  # severity: shipped service level
+    "3": "crm_extension.complaint_sla_critical",
+    "2": "crm_extension.complaint_sla_high",
+    "1": "crm_extension.complaint_sla_standard",
+    "0": "crm_extension.complaint_sla_standard",
+}
+CATEGORIES = (
+    "crm_extension.complaint_category_product",
+    "crm_extension.complaint_category_delivery",
+    "crm_extension.complaint_category_billing",
+    "crm_extension.complaint_category_service",
+)
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def load_text():
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+# SQL pseudo-random numbers: a deterministic hash of an integer and a salt, so
+# that every size gets the same mix.
+def rnd(expr, salt, modulo):
+    return (
+        f"mod(mod(({expr})::bigint * 2654435761 + {salt * 97531}, 1000003), {modulo})"
+    )
+
+
+# --------------------------------------------------------------------------
+# Setup: people (ORM, committed) and complaints (SQL)
+# --------------------------------------------------------------------------
+
+
+def ensure_people(env):
+    """Handlers in two teams, their leaders, an escalation manager, customers.
+
+    Returns a dict of ids: handlers, team_of (handler -> team or None), leaders,
+    manager, customers.
+    """
+    Users = env["res.users"].with_context(no_reset_password=True)
+    internal = env.ref("base.group_user")
+    salesman = env.ref("sales_team.group_sale_salesman_all_leads")
+
+    def user(login, name):
+        found = Users.search([("login", "=", login)], limit=1)
+        return found or Users.create(
+            {
+                "name": name,
+                "login": login,
+                "email": f"{login}@example.com",
+                "groups_id": [(6, 0, [internal.id, salesman.id])],
+            }
+        )
+
+    manager = user(f"{MARK}_manager", "Complaint Escalation Manager")
+    leaders = [user(f"{MARK}_leader_{n}", f"Complaint Team Leader {n}") for n in (1, 2)]
+    handlers = [
+        user(f"{MARK}_handler_{n:02d}", f"Complaint Handler {n:02d}")
+        for n in range(1, HANDLERS + 1)
+    ]
+    Team = env["crm.team"]
+    teams = []
+    for number, leader in enumerate(leaders, 1):
+        name = f"Complaint Bench Team {number}"
+        team = Team.search([("name", "=", name)], limit=1) or Team.create(
+            {"name": name, "user_id": leader.id}
+        )
+        teams.append(team)
+    # Handlers 1-5: team 1, 6-10: team 2, 11-12: no team (escalated to themselves).
+    team_of = {}
+    for number, handler in enumerate(handlers):
+        team = teams[number // 5] if number < 10 else None
+        team_of[handler.id] = team.id if team else None
+        if team and handler.sale_team_id != team:
+            env["crm.team.member"].create(
+                {"crm_team_id": team.id, "user_id": handler.id}
+            )
+    critical = env.ref(SLAS["3"])
+    if critical.escalate_to_id != manager:
+        critical.escalate_to_id = manager
+    Partner = env["res.partner"]
+    customers = Partner.search([("ref", "=like", f"{MARK}%")], order="id")
+    if len(customers) < CUSTOMERS:
+        customers |= Partner.create(
+            [
+                {
+                    "name": f"Complaint Bench Customer {n:02d} Co., Ltd.",
+                    "is_company": True,
+                    "ref": f"{MARK}_{n:02d}",
+                    "email": f"customer{n:02d}@example.com",
+                }
+                for n in range(len(customers) + 1, CUSTOMERS + 1)
+            ]
+        )
+    env.flush_all()
+    env.cr.commit()
+    return {
+        "handlers": [handler.id for handler in handlers],
+        "team_of": team_of,
+        "leaders": [leader.id for leader in leaders],
+        "manager": manager.id,
+        "customers": customers.ids,
+    }
+
+
+def generated_sql(env, people, size):
+    """SELECT of the N generated complaints: every column the INSERT fills,
+    plus kind (expected status at now), due (expected escalation level) and
+    target (who the escalation goes to). ``%(now)s`` is the generation time."""
+    ref = env.ref
+    handlers = people["handlers"]
+    teams = [people["team_of"][h] or "NULL" for h in handlers]
+    sla_hours = {
+        sla_id: (sla.response_hours, sla.resolution_hours, sla.escalate_to_id.id)
+        for sla_id, sla in ((ref(x).id, ref(x)) for x in set(SLAS.values()))
+    }
+
+    def case(expr, mapping, default="NULL"):
+        whens = " ".join(f"WHEN {key} THEN {value}" for key, value in mapping.items())
+        return f"CASE {expr} {whens} ELSE {default} END"
+
+    stages = "(ARRAY[" + ",".join(str(ref(x).id) for x in STAGES) + "])"
+    categories = "(ARRAY[" + ",".join(str(ref(x).id) for x in CATEGORIES) + "])"
+    customers = "(ARRAY[" + ",".join(map(str, people["customers"])) + "]::int[])"
+    leader_of_team = {
+        people["team_of"][h]: None for h in handlers if people["team_of"][h]
+    }
+    for team in env["crm.team"].browse(list(leader_of_team)):
+        leader_of_team[team.id] = team.user_id.id
+    return f"""
+        WITH g AS (
+            SELECT i,
+                   {rnd("i", 1, 100)} AS b,
+                   {rnd("i", 3, 1000)} / 1000.0 AS u,
+                   {rnd("i", 4, 3)} AS sub,
+                   {rnd("i", 2, 100)} AS s,
+                   {rnd("i", 5, len(handlers))} + 1 AS h
+              FROM generate_series(1, {int(size)}) AS i
+        ), k AS (
+            SELECT g.*,
+                   CASE WHEN s < 5 THEN '3' WHEN s < 20 THEN '2'
+                        WHEN s < 60 THEN '1' ELSE '0' END AS severity,
+                   CASE WHEN b < 40 THEN 'on_track' WHEN b < 70 THEN 'at_risk'
+                        ELSE 'breached' END AS kind,
+                   (ARRAY[{",".join(map(str, handlers))}])[h] AS user_id,
+                   (ARRAY[{",".join(map(str, teams))}]::int[])[h] AS team_id
+              FROM g
+        ), l AS (
+            SELECT k.*,
+                   {case("severity", {f"'{s}'": ref(x).id for s, x in SLAS.items()})}
+                       AS sla_id
+              FROM k
+        ), h AS (
+            SELECT l.*,
+                   {case("sla_id", {i: v[0] for i, v in sla_hours.items()})} AS rh,
+                   {case("sla_id", {i: v[1] for i, v in sla_hours.items()})} AS sh,
+                   {case("sla_id", {i: v[2] or "NULL" for i, v in sla_hours.items()})}
+                       AS escalate_to
+              FROM l
+        ), e AS (
+            -- elapsed hours since receipt, and whether the first response was given
+            SELECT h.*,
+                   CASE WHEN kind = 'on_track' THEN sh * (0.02 + 0.63 * u)
+                        WHEN kind = 'at_risk' THEN sh * (0.78 + 0.17 * u)
+                        WHEN b < 80 THEN rh * 1.5 + u * (0.6 * sh - 1.5 * rh)
+                        ELSE sh * (1.05 + 1.95 * u) END AS elapsed,
+                   NOT (kind = 'breached' AND b < 80) AS answered
+              FROM h
+        ), p AS (
+            -- the status of the previous run and the level already escalated
+            SELECT e.*,
+                   CASE WHEN kind = 'on_track' THEN 'on_track'
+                        WHEN kind = 'at_risk' THEN
+                            CASE WHEN b < 55 THEN 'at_risk' ELSE 'on_track' END
+                        ELSE (ARRAY['breached', 'at_risk', 'on_track'])[sub + 1]
+                   END AS stored,
+                   CASE WHEN kind = 'on_track' THEN 0
+                        WHEN kind = 'at_risk' THEN CASE WHEN b < 55 THEN 1 ELSE 0 END
+                        ELSE 2 - sub END AS level
+              FROM e
+        )
+        SELECT i, kind, stored, level,
+               CASE WHEN kind = 'at_risk' AND level < 1 THEN 1
+                    WHEN kind = 'breached' AND level < 2 THEN 2 ELSE 0 END AS due,
+               COALESCE(escalate_to, {case("team_id", leader_of_team)}, user_id)
+                   AS target,
+               '{NAME_PREFIX}' || lpad(i::text, 7, '0') AS name,
+               (ARRAY['Late delivery', 'Damaged goods', 'Wrong invoice amount',
+                      'Rude hotline staff', 'Missing parts', 'Defective product'])
+                   [{rnd("i", 6, 6)} + 1] || ' #' || i AS subject,
+               (ARRAY['phone', 'email', 'portal', 'in_person', 'other'])
+                   [{rnd("i", 7, 5)} + 1] AS channel,
+               severity,
+               {stages}[{rnd("i", 8, len(STAGES))} + 1] AS stage_id,
+               {categories}[{rnd("i", 9, len(CATEGORIES))} + 1] AS category_id,
+               {customers}[{rnd("i", 10, len(people["customers"]))} + 1]
+                   AS partner_id,
+               user_id, team_id, sla_id,
+               %(now)s - make_interval(secs => elapsed * 3600) AS date_received,
+               %(now)s - make_interval(secs => (elapsed - rh) * 3600)
+                   AS response_deadline,
+               %(now)s - make_interval(secs => (elapsed - sh) * 3600)
+                   AS resolution_deadline,
+               CASE WHEN answered THEN %(now)s - make_interval(
+                        secs => (elapsed - 0.5 * LEAST(elapsed, rh)) * 3600)
+                    END AS date_first_response
+          FROM p
+    """
+
+
+def generate(env, people, size):
+    """Replaces the generated complaints by ``size`` new ones; returns the
+    expected counts per kind, due level, stored status and level, and the
+    seconds."""
+    from odoo import fields
+
+    cr = env.cr
+    started = time.perf_counter()
+    cr.execute(
+        "DELETE FROM mail_activity WHERE res_model = 'crm.complaint' AND res_id IN "
+        "(SELECT id FROM crm_complaint WHERE name LIKE %s)",
+        [NAME_PREFIX + "%"],
+    )
+    cr.execute("DELETE FROM crm_complaint WHERE name LIKE %s", [NAME_PREFIX + "%"])
+    company = env.ref("base.main_company").id
+    now = fields.Datetime.now()
+    cr.execute(
+        f"""
+        INSERT INTO crm_complaint (
+            name, subject, channel, severity, stage_id, category_id, company_id,
+            partner_id, commercial_partner_id, email_from, user_id, team_id,
+            date_received, date_first_response, is_closed, is_resolved, sla_id,
+            response_deadline, resolution_deadline, sla_status, escalation_level,
+            sla_met_rate, resolution_days, compensation_amount,
+            create_uid, create_date, write_uid, write_date)
+        SELECT c.name, c.subject, c.channel, c.severity, c.stage_id, c.category_id,
+               %(company)s, c.partner_id, c.partner_id, p.email, c.user_id,
+               c.team_id, c.date_received, c.date_first_response, false, false,
+               c.sla_id, c.response_deadline, c.resolution_deadline, c.stored,
+               c.level, 0, 0, 0, %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM ({generated_sql(env, people, size)}) c
+          JOIN res_partner p ON p.id = c.partner_id
+         ORDER BY c.i
+        """,
+        {"company": company, "uid": env.uid, "now": now},
+    )
+    inserted = cr.rowcount
+    cr.execute(
+        f"""
+        SELECT kind, due, stored, level, count(*)
+          FROM ({generated_sql(env, people, size)}) c
+         GROUP BY 1, 2, 3, 4
+        """,
+        {"now": now},
+    )
+    counts = cr.fetchall()
+    cr.commit()
+    return inserted, counts, time.perf_counter() - started
+
+
+def vacuum_analyze(dbname, tables):
+    import psycopg2
+
+    from odoo.sql_db import connection_info_for
+
+    _name, info = connection_info_for(dbname)
+    connection = psycopg2.connect(**info)
+    connection.autocommit = True
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    connection.close()
+    return time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------
+# Measurement
+# --------------------------------------------------------------------------
+
+
+class QueryRecorder:
+    """Records the SQL queries a cursor runs, with their time in seconds."""
+
+    def __init__(self, cr):
+        self.cr = cr
+        self.queries = []
+
+    def __enter__(self):
+        original = self.cr.execute
+
+        def execute(query, params=None, log_exceptions=True):
+            started = time.perf_counter()
+            try:
+                return original(query, params, log_exceptions)
+            finally:
+                self.queries.append((query, params, time.perf_counter() - started))
+
+        self.cr.execute = execute
+        return self
+
+    def __exit__(self, *exc):
+        del self.cr.execute
+        return False
+
+    def sql_seconds(self):
+        return sum(query[2] for query in self.queries)
+
+
+def first_line(query):
+    from odoo.tools import SQL
+
+    text = query.code if isinstance(query, SQL) else str(query)
+    words = " ".join(text.split())
+    return words[:110] + ("..." if len(words) > 110 else "")
+
+
+def cron_env(cr):
+    """The environment the cron job runs its code in (its user, no context)."""
+    import odoo
+    from odoo import api
+
+    env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    cron = env.ref("crm_extension.ir_cron_complaint_escalate")
+    return api.Environment(cr, cron.user_id.id or odoo.SUPERUSER_ID, {})
+
+
+def run_cron(env, profile=False):
+    """Runs the cron once; returns (seconds, queries, result, recorder)."""
+    cr = env.cr
+    model = env["crm.complaint"]
+    profiler = cProfile.Profile() if profile else None
+    with QueryRecorder(cr) as recorder:
+        before = cr.sql_log_count
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        result = model._cron_escalate()
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - started
+        queries = cr.sql_log_count - before
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        say("  cProfile of the cron (cumulative, top 25):")
+        for line in out.getvalue().splitlines():
+            if line.strip():
+                say("    " + line)
+    return seconds, queries, result, recorder
+
+
+def activity_count(cr):
+    cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'crm.complaint'")
+    return cr.fetchone()[0]
+
+
+def verify(env, expected, people, result, activities_before, started_at):
+    """Checks the effects of the first run; returns a list of problems."""
+    cr = env.cr
+    problems = []
+    due = sum(n for _kind, level, _stored, _old, n in expected if level)
+    changed = sum(n for kind, _due, stored, _old, n in expected if kind != stored)
+    if result.get("escalated") != due:
+        problems.append(f"escalated {result.get('escalated')}, {due} were due")
+    if result.get("status_changed") != changed:
+        problems.append(
+            f"{result.get('status_changed')} statuses changed, {changed} expected"
+        )
+    created = activity_count(cr) - activities_before
+    if created != due:
+        problems.append(f"{created} activities created, {due} complaints were due")
+    # Per status and level: the expected mix.
+    by_kind = {}
+    by_level = {}
+    for kind, level, _stored, old, n in expected:
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        final = level or old
+        by_level[final] = by_level.get(final, 0) + n
+    cr.execute(
+        "SELECT sla_status, count(*) FROM crm_complaint WHERE name LIKE %s GROUP BY 1",
+        [NAME_PREFIX + "%"],
+    )
+    stored = dict(cr.fetchall())
+    if stored != by_kind:
+        problems.append(f"statuses {stored}, expected {by_kind}")
+    cr.execute(
+        "SELECT escalation_level, count(*) FROM crm_complaint WHERE name LIKE %s "
+        "GROUP BY 1",
+        [NAME_PREFIX + "%"],
+    )
+    levels = dict(cr.fetchall())
+    if levels != by_level:
+        problems.append(f"escalation levels {levels}, expected {by_level}")
+    # One activity per due complaint, for the right person, with the right summary.
+    cr.execute(
+        """
+        SELECT count(*) FILTER (WHERE a.n <> 1),
+               count(*) FILTER (WHERE a.user_id IS DISTINCT FROM
+                   COALESCE(s.escalate_to_id, t.user_id, c.user_id)),
+               count(*) FILTER (WHERE (c.sla_status = 'breached')
+                   <> (a.summary LIKE '%%breached%%'))
+          FROM crm_complaint c
+          JOIN (SELECT res_id, count(*) AS n, min(user_id) AS user_id,
+                       min(summary) AS summary
+                  FROM mail_activity
+                 WHERE res_model = 'crm.complaint' AND create_date >= %s
+                 GROUP BY res_id) a ON a.res_id = c.id
+          LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
+          LEFT JOIN crm_team t ON t.id = c.team_id
+        """,
+        [started_at],
+    )
+    several, wrong_user, wrong_summary = cr.fetchone()
+    for count, what in (
+        (several, "with more than one new activity"),
+        (wrong_user, "escalated to the wrong person"),
+        (wrong_summary, "with the wrong activity summary"),
+    ):
+        if count:
+            problems.append(f"{count} complaints {what}")
+    cr.execute(
+        "SELECT count(DISTINCT user_id) FROM mail_activity "
+        "WHERE res_model = 'crm.complaint' AND create_date >= %s",
+        [started_at],
+    )
+    recipients = cr.fetchone()[0]
+    # The addon's own rule on a sample, through the ORM.
+    from odoo import fields
+
+    cr.execute(
+        "SELECT id FROM crm_complaint WHERE name LIKE %s ORDER BY random() LIMIT %s",
+        [NAME_PREFIX + "%", SAMPLE],
+    )
+    sample = env["crm.complaint"].browse([row[0] for row in cr.fetchall()])
+    now = fields.Datetime.now()
+    wrong = [c for c in sample if c._sla_status_at(now) != c.sla_status]
+    if wrong:
+        problems.append(
+            f"{len(wrong)} of {len(sample)} sampled statuses differ from "
+            f"_sla_status_at() (e.g. {wrong[0].name}: stored {wrong[0].sla_status}, "
+            f"addon {wrong[0]._sla_status_at(now)})"
+        )
+    return problems, due, changed, len(sample), recipients
+
+
+def explain(env, recorder):
+    """EXPLAIN (ANALYZE, BUFFERS) of the cron's queries, replayed in order in a
+    transaction that the caller rolls back."""
+    from odoo.tools import SQL
+
+    cr = env.cr
+    for query, params, seconds in recorder.queries:
+        if isinstance(query, SQL):
+            query, params = query.code, query.params
+        text = " ".join(str(query).split())
+        head = text.split(" ", 1)[0].upper()
+        if head not in ("SELECT", "WITH", "UPDATE", "INSERT", "DELETE"):
+            continue
+        say(f"  EXPLAIN (ANALYZE, BUFFERS) of ({1000 * seconds:.1f} ms in the cron):")
+        say(f"    {text[:300]}")
+        cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(query), params)
+        for (line,) in cr.fetchall():
+            say("      " + line)
+
+
+def measure_size(registry, args, people, size, report, reference):
+    from odoo import fields
+
+    say(f"\n===== {size:,} open complaints =====")
+    with registry.cursor() as cr:
+        env = cron_env(cr)
+        inserted, expected, took = generate(env, people, size)
+    vacuum = vacuum_analyze(registry.db_name, ["crm_complaint", "mail_activity"])
+    kinds = {}
+    for kind, level, _stored, _old, n in expected:
+        kinds[kind] = kinds.get(kind, 0) + n
+        if level:
+            kinds[f"due level {level}"] = kinds.get(f"due level {level}", 0) + n
+    say(
+        f"generated {inserted:,} complaints in {took:.1f} s (VACUUM ANALYZE "
+        f"{vacuum:.1f} s); at now: "
+        + ", ".join(f"{k} {v:,} ({100 * v / inserted:.0f} %)" for k, v in kinds.items())
+    )
+
+    times, counts, problems, loads = [], [], [], []
+    for run in range(args.runs):
+        with registry.cursor() as cr:
+            env = cron_env(cr)
+            activities_before = activity_count(cr)
+            started_at = fields.Datetime.now()
+            load = load_text()
+            loads.append(os.getloadavg()[0])
+            seconds, queries, result, recorder = run_cron(
+                env, profile=args.profile and run == 0
+            )
+            times.append(seconds)
+            counts.append(queries)
+            sql_s = recorder.sql_seconds()
+            say(
+                f"run {run + 1}: {seconds:.2f} s, {queries} queries (SQL {sql_s:.2f} s,"
+                f" Python {seconds - sql_s:.2f} s), {result}; load average {load}"
+            )
+            for query, _params, query_s in recorder.queries:
+                say(f"    {1000 * query_s:8.1f} ms  {first_line(query)}")
+            if run == 0:
+                found, due, changed, sampled, recipients = verify(
+                    env, expected, people, result, activities_before, started_at
+                )
+                problems += found
+                say(
+                    f"  checked: {due:,} due complaints escalated (one activity "
+                    f"each, to {recipients} people), {changed:,} statuses changed, "
+                    f"{sampled} sampled statuses equal to _sla_status_at(): "
+                    + ("; ".join(found) if found else "all right")
+                )
+                before = activity_count(cr)
+                second_s, second_q, second, _rec = run_cron(env)
+                created = activity_count(cr) - before
+                say(
+                    f"  second run in the same transaction: {second_s:.2f} s, "
+                    f"{second_q} queries, {second}, {created} new activities"
+                )
+                if created or second.get("escalated") or second.get("status_changed"):
+                    problems.append(
+                        f"the second run changed {second.get('status_changed')} "
+                        f"statuses and created {created} activities"
+                    )
+                if args.explain:
+                    cr.rollback()
+                    explain(cron_env(cr), recorder)
+            cr.rollback()
+        # The rolled-back run left dead rows and index entries: clean them as
+        # autovacuum does between two cron runs, so that every run starts alike.
+        vacuum_analyze(registry.db_name, ["crm_complaint", "mail_activity"])
+    median = statistics.median(times)
+    queries = counts[-1]
+    if reference.get("queries") is None:
+        reference["queries"] = queries
+        reference["size"] = size
+    query_ok = (
+        queries - reference["queries"] <= QUERY_SLACK
+        and max(counts) - min(counts) <= QUERY_SLACK
+    )
+    time_ok = median < TARGET_S
+    ok = time_ok and query_ok and not problems
+    report.add(
+        size,
+        f"{median:.2f} s (" + ", ".join(f"{t:.2f}" for t in times) + ")",
+        f"{queries}" + ("" if len(set(counts)) == 1 else f" (runs: {counts})"),
+        f"{due:,} of {due:,}" if not problems else "see above",
+        f"{second_q} q, {created} new",
+        f"{min(loads):.2f}-{max(loads):.2f}",
+        f"< {TARGET_S:.0f} s, queries <= {reference['queries'] + QUERY_SLACK} "
+        f"(as at {reference['size']:,})",
+        ok,
+        problems
+        + ([] if time_ok else [f"cron {median:.2f} s >= {TARGET_S:.0f} s"])
+        + ([] if query_ok else [f"{queries} queries at {size:,} ({counts})"]),
+    )
+
+
+class Report:
+    HEADER = (
+        "size",
+        "cron time (median of runs)",
+        "queries",
+        "escalated / due",
+        "2nd run",
+        "load 1 min",
+        "target",
+        "ok",
+    )
+
+    def __init__(self):
+        self.rows = []
+        self.missed = []
+
+    def add(self, size, seconds, queries, escalated, second, load, target, ok, why):
+        if not ok:
+            self.missed.append(f"{size:,}: " + "; ".join(why))
+        self.rows.append(
+            (
+                f"{size:,}",
+                seconds,
+                queries,
+                escalated,
+                second,
+                load,
+                target,
+                "ok" if ok else "MISSED",
+            )
+        )
+
+    def table(self):
+        widths = [
+            max(len(str(row[i])) for row in [self.HEADER, *self.rows])
+            for i in range(len(self.HEADER))
+        ]
+        lines = []
+        for number, row in enumerate([self.HEADER, *self.rows]):
+            lines.append(
+                " | ".join(
+                    str(cell).ljust(width)
+                    for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+            if number == 0:
+                lines.append("-+-".join("-" * width for width in widths))
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Benchmark of crm_extension's complaint escalation cron "
+        "(run through scripts/bench-complaints)."
+    )
+    parser.add_argument("--db", default="crm_ext_complaint_bench")
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed cron runs per size (median)"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="EXPLAIN (ANALYZE, BUFFERS) of the cron's queries",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile of the first cron run"
+    )
+    parser.add_argument("--odoo-conf", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--db-host")
+    parser.add_argument("--db-port")
+    parser.add_argument("--db-user")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",")})
+    except ValueError:
+        parser.error("--sizes takes numbers separated by commas, e.g. 10000,100000")
+    if not args.sizes or min(args.sizes) < 100 or args.runs < 1:
+        parser.error("need sizes of at least 100 complaints and --runs >= 1")
+    return args
+
+
+def open_registry(args):
+    import odoo
+    from odoo.tools import config
+
+    options = [
+        "-c",
+        args.odoo_conf,
+        f"--addons-path={args.addons_path}",
+        f"--data-dir={args.data_dir}",
+        "--log-level=warn",
+        "-d",
+        args.db,
+    ]
+    for option, value in (
+        ("--db_host", args.db_host),
+        ("--db_port", args.db_port),
+        ("--db_user", args.db_user),
+    ):
+        if value:
+            options.append(f"{option}={value}")
+    config.parse_config(options, setup_logging=True)
+    return odoo.modules.registry.Registry(args.db)
+
+
+def describe_setup(env, args):
+    import odoo
+
+    cr = env.cr
+    cr.execute("SHOW server_version")
+    version = cr.fetchone()[0]
+    settings = []
+    for name in (
+        "shared_buffers",
+        "work_mem",
+        "effective_cache_size",
+        "random_page_cost",
+        "jit",
+        "fsync",
+        "synchronous_commit",
+    ):
+        cr.execute(f"SHOW {name}")
+        settings.append(f"{name}={cr.fetchone()[0]}")
+    try:
+        state = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "crm_extension"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout.strip()
+        state = f"{state[:70]}" + (
+            " + uncommitted changes in crm_extension/" if dirty else ""
+        )
+    except (OSError, subprocess.SubprocessError):
+        state = "unknown (no git)"
+    say(f"Odoo {odoo.release.version}, PostgreSQL {version} ({', '.join(settings)})")
+    say(f"crm_extension: {state}")
+    say(f"database {args.db}; CPUs {os.cpu_count()}; load average {load_text()}")
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    registry = open_registry(args)
+    import odoo
+    from odoo import api
+
+    started_all = time.perf_counter()
+    load_start = load_text()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        describe_setup(env, args)
+        people = ensure_people(env)
+        cron = env.ref("crm_extension.ir_cron_complaint_escalate")
+        say(
+            f"{len(people['handlers'])} handlers in 2 teams (+ 2 without a team), "
+            f"{len(people['customers'])} customers; the cron runs as "
+            f"{cron.user_id.login or 'superuser'}; escalation of critical "
+            "complaints to the escalation manager, others to the team leader "
+            "(handler without a team: to the handler)"
+        )
+    report = Report()
+    reference = {}
+    for size in args.sizes:
+        measure_size(registry, args, people, size, report, reference)
+
+    say(
+        f"\n===== results (load average at start {load_start}, now {load_text()}) ====="
+    )
+    say(
+        "Cron time: env['crm.complaint']._cron_escalate() through the ORM as the "
+        "cron's user, in a transaction rolled back after each run (the commit is "
+        "not timed; VACUUM ANALYZE between runs); queries counted by the cursor "
+        "(cr.sql_log_count). 2nd run: "
+        "the cron again in the same transaction (queries, new activities). "
+        f"Total {time.perf_counter() - started_all:.0f} s."
+    )
+    say(report.table())
+    if report.missed:
+        say("\nMISSED: " + " | ".join(report.missed))
+        return 1
+    say("\nall targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
