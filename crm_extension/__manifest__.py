@@ -29,6 +29,7 @@
         "views/crm_lead_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_complaint_views.xml",
+        "views/crm_customer_value_views.xml",
         "views/crm_complaint_portal_templates.xml",
         "views/res_config_settings_views.xml",
         "views/crm_extension_menus.xml",

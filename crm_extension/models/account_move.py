@@ -18,10 +18,15 @@ class AccountMove(models.Model):
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):
-        counts = dict(
-            self.env["crm.complaint"]._read_group(
-                [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
+        Complaint = self.env["crm.complaint"]
+        counts = (
+            dict(
+                Complaint._read_group(
+                    [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
+                )
             )
+            if Complaint.has_access("read")
+            else {}
         )
         for move in self:
             move.complaint_count = counts.get(move, 0)

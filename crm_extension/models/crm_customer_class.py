@@ -81,6 +81,23 @@ class CrmCustomerClass(models.Model):
     )
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 
+    # Upgrade rules (customer value analytics)
+    auto_assign = fields.Boolean(
+        string="Assign Automatically",
+        help="Customers of the same main class move to this class when they qualify "
+        "(the highest class they qualify for wins).",
+    )
+    min_revenue = fields.Float(
+        string="Minimum Revenue (12 months)",
+        help="Invoiced minus refunded over the last 12 months, in the company's "
+        "currency.",
+    )
+    min_invoice_count = fields.Integer(string="Minimum Invoices (12 months)")
+    allow_downgrade = fields.Boolean(
+        help="Customers of this class who no longer qualify for it move down to the "
+        "highest class they qualify for.",
+    )
+
     @api.depends("parent_id.main_class_id")
     def _compute_main_class_id(self):
         for customer_class in self:

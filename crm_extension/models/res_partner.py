@@ -8,8 +8,18 @@ from odoo.tools import email_normalize, format_datetime
 
 from odoo.addons.phone_validation.tools import phone_validation
 
-from ..tools import LIFECYCLE_STAGES, missing_required_fields, next_lifecycle_stage
+from ..tools import (
+    LIFECYCLE_STAGES,
+    birthday_due,
+    missing_required_fields,
+    next_lifecycle_stage,
+)
 from ..tools.normalize import is_valid_uscc, normalize_name, normalize_vat, to_e164
+from .crm_customer_value import (
+    ABC_SELECTION,
+    CHURN_SELECTION,
+    RFM_SEGMENT_SELECTION,
+)
 
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
 KEY_CUSTOMER_IMPORTANCE = "a"
@@ -241,6 +251,47 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Date of the last confirmed order or posted invoice.",
+    )
+
+    # Customer value analytics
+    customer_class_locked = fields.Boolean(
+        string="Class Locked",
+        tracking=True,
+        help="Class rules never move this customer: its class was set by hand.",
+    )
+    class_history_ids = fields.One2many("crm.customer.class.history", "partner_id")
+    customer_value_ids = fields.One2many(
+        "crm.customer.value", "partner_id", string="Customer Values"
+    )
+    revenue_12m = fields.Monetary(
+        string="Revenue (12 months)",
+        compute="_compute_customer_value",
+        currency_field="value_currency_id",
+    )
+    value_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_customer_value"
+    )
+    invoice_count_12m = fields.Integer(
+        string="Invoices (12 months)", compute="_compute_customer_value"
+    )
+    last_invoice_date = fields.Date(compute="_compute_customer_value")
+    rfm_segment = fields.Selection(
+        RFM_SEGMENT_SELECTION,
+        string="RFM Segment",
+        compute="_compute_customer_value",
+    )
+    abc_class = fields.Selection(
+        ABC_SELECTION, string="ABC Class", compute="_compute_customer_value"
+    )
+    churn_risk = fields.Selection(CHURN_SELECTION, compute="_compute_customer_value")
+    churn_reason = fields.Char(compute="_compute_customer_value")
+    current_value_id = fields.Many2one(
+        "crm.customer.value", compute="_compute_customer_value"
+    )
+    birthday_reminded_year = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Year of the last birthday the salesperson was reminded of.",
     )
 
     # Customer service history
@@ -717,6 +768,124 @@ class ResPartner(models.Model):
         return released
 
     # ------------------------------------------------------------------
+    # Customer value
+    # ------------------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_customer_value(self):
+        """The figures of the current company, for the customer's company."""
+        Value = self.env["crm.customer.value"]
+        values = {}
+        if Value.has_access("read"):
+            values = {
+                value.partner_id.id: value
+                for value in Value.search(
+                    [
+                        ("partner_id", "in", self.commercial_partner_id.ids),
+                        ("company_id", "=", self.env.company.id),
+                    ]
+                )
+            }
+        for partner in self:
+            value = values.get(partner.commercial_partner_id.id, Value)
+            partner.current_value_id = value
+            partner.revenue_12m = value.revenue_12m
+            partner.value_currency_id = (
+                value.currency_id or self.env.company.currency_id
+            )
+            partner.invoice_count_12m = value.invoice_count_12m
+            partner.last_invoice_date = value.last_invoice_date
+            partner.rfm_segment = value.rfm_segment
+            partner.abc_class = value.abc_class
+            partner.churn_risk = value.churn_risk
+            partner.churn_reason = value.churn_reason
+
+    def _log_class_changes(self, old_classes):
+        """Record each class change, with the rule that caused it if any."""
+        reason = self.env.context.get("crm_class_change_reason")
+        rows = [
+            {
+                "partner_id": partner.id,
+                "old_class_id": old_classes.get(partner.id, False),
+                "new_class_id": partner.customer_class_id.id,
+                "is_automatic": bool(reason),
+                "reason": reason or self.env._("Changed by hand"),
+            }
+            for partner in self
+            if old_classes.get(partner.id, False) != partner.customer_class_id.id
+        ]
+        if rows:
+            self.env["crm.customer.class.history"].sudo().create(rows)
+
+    @api.model
+    def _cron_birthday_reminders(self, days_ahead=None):
+        """One activity per contact birthday and year, ``days_ahead`` days before,
+        for the salesperson of the contact's company (or of the contact)."""
+        if days_ahead is None:
+            days_ahead = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("crm_extension.birthday_days_ahead", 7)
+            )
+        today = fields.Date.context_today(self)
+        days = [today + timedelta(days=offset) for offset in range(days_ahead + 1)]
+        month_days = sorted({day.month * 100 + day.day for day in days})
+        if 228 in month_days:
+            month_days.append(229)
+        self.flush_model(["birthday", "birthday_reminded_year", "user_id"])
+        self.env.cr.execute(
+            """
+            SELECT p.id, p.birthday, p.birthday_reminded_year,
+                   COALESCE(cp.user_id, p.user_id), p.name
+              FROM res_partner p
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE p.birthday IS NOT NULL AND p.active
+               AND (EXTRACT(MONTH FROM p.birthday) * 100
+                    + EXTRACT(DAY FROM p.birthday))::int = ANY(%s)
+               AND COALESCE(cp.user_id, p.user_id) IS NOT NULL
+            """,
+            [month_days],
+        )
+        due = []
+        for partner_id, birthday, reminded, user_id, name in self.env.cr.fetchall():
+            day = birthday_due(birthday, today, days_ahead, reminded)
+            if day:
+                due.append((partner_id, user_id, day, name))
+        if not due:
+            return 0
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner_id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user_id,
+                    "date_deadline": day,
+                    "summary": self.env._(
+                        "Birthday of %(name)s on %(date)s",
+                        name=name,
+                        date=fields.Date.to_string(day),
+                    ),
+                }
+                for partner_id, user_id, day, name in due
+            ]
+        )
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p SET birthday_reminded_year = v.year
+              FROM unnest(%s::int[], %s::int[]) AS v(id, year)
+             WHERE p.id = v.id
+            """,
+            [[row[0] for row in due], [row[2].year for row in due]],
+        )
+        self.invalidate_model(["birthday_reminded_year"])
+        return len(due)
+
+    # ------------------------------------------------------------------
     # Complaints
     # ------------------------------------------------------------------
 
@@ -847,7 +1016,14 @@ class ResPartner(models.Model):
         if "user_id" in vals:
             self._check_protection(vals["user_id"])
         old_keys = self._duplicate_keys_snapshot(vals)
+        old_classes = (
+            {partner.id: partner.customer_class_id.id for partner in self}
+            if "customer_class_id" in vals
+            else None
+        )
         res = super().write(vals)
+        if old_classes is not None:
+            self._log_class_changes(old_classes)
         if "importance" in vals:
             # The lifecycle is the system's to keep, whoever sets the importance.
             self.filtered(

@@ -13,10 +13,15 @@ class SaleOrder(models.Model):
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):
-        counts = dict(
-            self.env["crm.complaint"]._read_group(
-                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+        Complaint = self.env["crm.complaint"]
+        counts = (
+            dict(
+                Complaint._read_group(
+                    [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+                )
             )
+            if Complaint.has_access("read")
+            else {}
         )
         for order in self:
             order.complaint_count = counts.get(order, 0)

@@ -20,6 +20,18 @@ from .funnel import (
     phase_rank,
     stay_days,
 )
+from .value import (
+    ABC_SHARES,
+    CHURN_REASONS,
+    RFM_SEGMENTS,
+    abc_class,
+    best_class,
+    birthday_due,
+    churn_assessment,
+    class_rank,
+    next_birthday,
+    rfm_segment,
+)
 from .normalize import (
     is_valid_uscc,
     looks_like_uscc,
@@ -31,6 +43,16 @@ from .normalize import (
 )
 
 __all__ = [
+    "ABC_SHARES",
+    "CHURN_REASONS",
+    "RFM_SEGMENTS",
+    "abc_class",
+    "best_class",
+    "birthday_due",
+    "churn_assessment",
+    "class_rank",
+    "next_birthday",
+    "rfm_segment",
     "FUNNEL_PHASES",
     "LIFECYCLE_STAGES",
     "LOST_PHASE",

@@ -1,0 +1,592 @@
+import logging
+from datetime import timedelta
+from itertools import product
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools import (
+    ABC_SHARES,
+    churn_assessment,
+    class_rank,
+    rfm_segment,
+)
+
+_logger = logging.getLogger(__name__)
+
+RFM_SEGMENT_SELECTION = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential", "Potential Loyalists"),
+    ("new", "New"),
+    ("needs_attention", "Needs Attention"),
+    ("at_risk", "At Risk"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+ABC_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
+CHURN_SELECTION = [
+    ("none", "None"),
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+]
+BATCH_SIZE = 20000
+
+
+def rfm_segment_sql(recency, frequency, monetary):
+    """SQL of :func:`tools.rfm_segment`, generated from the pure rule."""
+    cases = [
+        SQL("WHEN %s THEN %s", r * 100 + f * 10 + m, rfm_segment(r, f, m))
+        for r, f, m in product(range(1, 6), repeat=3)
+    ]
+    return SQL(
+        "(CASE (%s * 100 + %s * 10 + %s) %s END)",
+        recency,
+        frequency,
+        monetary,
+        SQL(" ").join(cases),
+    )
+
+
+def abc_class_sql(share_before):
+    """SQL of :func:`tools.abc_class`."""
+    cases = [
+        SQL("WHEN %s < %s THEN %s", share_before, limit, klass)
+        for klass, limit in ABC_SHARES
+    ]
+    return SQL("(CASE %s ELSE 'c' END)", SQL(" ").join(cases))
+
+
+class CrmCustomerValue(models.Model):
+    """What a customer is worth to a company, from its invoices.
+
+    One row per commercial partner and company with posted customer invoices.
+    Written by :meth:`_compute_all` (nightly job, or the *Recompute* button)
+    with set-based SQL; only changed rows are written.
+    """
+
+    _name = "crm.customer.value"
+    _description = "Customer Value"
+    _order = "revenue_12m desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    customer_class_id = fields.Many2one(related="partner_id.customer_class_id")
+    lifecycle_stage = fields.Selection(related="partner_id.lifecycle_stage")
+    revenue_12m = fields.Monetary(
+        string="Revenue (12 months)",
+        readonly=True,
+        help="Posted customer invoices minus refunds over the last 12 months, "
+        "untaxed, in the company's currency.",
+    )
+    invoice_count_12m = fields.Integer(string="Invoices (12 months)", readonly=True)
+    last_invoice_date = fields.Date(readonly=True)
+    revenue_recent = fields.Monetary(
+        string="Revenue (last 6 months)", readonly=True, aggregator="sum"
+    )
+    revenue_previous = fields.Monetary(
+        string="Revenue (6 months before)", readonly=True, aggregator="sum"
+    )
+    complaint_count_12m = fields.Integer(string="Complaints (12 months)", readonly=True)
+    rfm_recency = fields.Integer(
+        string="Recency Score", readonly=True, aggregator="avg"
+    )
+    rfm_frequency = fields.Integer(
+        string="Frequency Score", readonly=True, aggregator="avg"
+    )
+    rfm_monetary = fields.Integer(
+        string="Monetary Score", readonly=True, aggregator="avg"
+    )
+    rfm_segment = fields.Selection(
+        RFM_SEGMENT_SELECTION, string="RFM Segment", readonly=True, index=True
+    )
+    abc_class = fields.Selection(
+        ABC_SELECTION, string="ABC Class", readonly=True, index=True
+    )
+    churn_risk = fields.Selection(CHURN_SELECTION, readonly=True, index=True)
+    churn_reason_codes = fields.Char(readonly=True)
+    churn_reason = fields.Char(compute="_compute_churn_reason")
+    date_computed = fields.Datetime(string="Computed On", readonly=True)
+
+    _sql_constraints = [
+        (
+            "partner_company_uniq",
+            "UNIQUE(partner_id, company_id)",
+            "A customer has one value per company.",
+        ),
+    ]
+
+    @api.depends("churn_reason_codes")
+    def _compute_churn_reason(self):
+        labels = {
+            "late": self.env._("no invoice for longer than usual"),
+            "revenue_drop": self.env._("revenue halved"),
+            "complaints": self.env._("repeated complaints"),
+        }
+        for value in self:
+            codes = [
+                code for code in (value.churn_reason_codes or "").split(",") if code
+            ]
+            value.churn_reason = ", ".join(labels.get(code, code) for code in codes)
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    @api.model
+    def action_recompute(self):
+        """The *Recompute now* button: every company the user works in."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise ValidationError(
+                self.env._("Only sales administrators may recompute customer values.")
+            )
+        self.sudo().with_context(
+            allowed_company_ids=self.env.companies.ids
+        )._compute_all(companies=self.env.companies)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_compute(self):
+        return self._compute_all(companies=self.env["res.company"].search([]))
+
+    @api.model
+    def _compute_all(self, companies=None, today=None, batch_size=BATCH_SIZE):
+        """Recompute the value of every customer of ``companies``.
+
+        Per company: one set-based statement stages the figures, RFM scores,
+        segments and ABC classes of all its customers; then batches of
+        ``batch_size`` customers get their churn risk and only the rows that
+        changed are written (one upsert per batch), with a commit and progress
+        per batch when run by the scheduler. Then class upgrades and care
+        reminders for the customers whose figures changed.
+        """
+        companies = companies or self.env.company
+        today = today or fields.Date.context_today(self)
+        stats = {"written": 0, "removed": 0, "classes": 0, "customers": 0}
+        for company in companies:
+            company_stats = self._compute_company(company, today, batch_size)
+            for key, count in company_stats.items():
+                stats[key] += count
+        return stats
+
+    def _in_cron(self):
+        return bool(self.env.context.get("ir_cron_progress_id"))
+
+    def _compute_company(self, company, today, batch_size):
+        cr = self.env.cr
+        self.env.flush_all()
+        date_from = today - relativedelta(months=12)
+        half = today - relativedelta(months=6)
+        repeated = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_extension.repeated_complaints", 3)
+        )
+        cr.execute("DROP TABLE IF EXISTS crm_value_stage")
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE crm_value_stage AS
+                WITH moves AS (
+                    SELECT m.id, m.commercial_partner_id AS partner_id, m.move_type,
+                           m.invoice_date,
+                           -SUM(l.balance) AS amount
+                      FROM account_move m
+                      JOIN account_move_line l
+                        ON l.move_id = m.id AND l.display_type = 'product'
+                     WHERE m.company_id = %(company)s
+                       AND m.state = 'posted'
+                       AND m.move_type IN ('out_invoice', 'out_refund')
+                       AND m.invoice_date > %(date_from)s
+                       AND m.invoice_date <= %(today)s
+                     GROUP BY m.id
+                ),
+                last_invoice AS (
+                    SELECT m.commercial_partner_id AS partner_id,
+                           MAX(m.invoice_date) AS last_invoice_date
+                      FROM account_move m
+                     WHERE m.company_id = %(company)s
+                       AND m.state = 'posted'
+                       AND m.move_type = 'out_invoice'
+                       AND m.invoice_date <= %(today)s
+                     GROUP BY m.commercial_partner_id
+                ),
+                figures AS (
+                    SELECT li.partner_id, li.last_invoice_date,
+                           COALESCE(SUM(mv.amount), 0) AS revenue,
+                           COUNT(mv.id) FILTER (WHERE mv.move_type = 'out_invoice')
+                               AS invoice_count,
+                           COALESCE(SUM(mv.amount)
+                               FILTER (WHERE mv.invoice_date > %(half)s), 0)
+                               AS revenue_recent,
+                           COALESCE(SUM(mv.amount)
+                               FILTER (WHERE mv.invoice_date <= %(half)s), 0)
+                               AS revenue_previous
+                      FROM last_invoice li
+                      LEFT JOIN moves mv ON mv.partner_id = li.partner_id
+                     GROUP BY li.partner_id, li.last_invoice_date
+                ),
+                complaints AS (
+                    SELECT c.commercial_partner_id AS partner_id, COUNT(*) AS n
+                      FROM crm_complaint c
+                     WHERE c.company_id = %(company)s
+                       AND c.date_received > %(date_from)s
+                     GROUP BY c.commercial_partner_id
+                ),
+                scored AS (
+                    SELECT f.*,
+                           COALESCE(cp.n, 0) AS complaint_count,
+                           NTILE(5) OVER (
+                               ORDER BY f.last_invoice_date, f.partner_id) AS r,
+                           NTILE(5) OVER (
+                               ORDER BY f.invoice_count, f.revenue, f.partner_id) AS f,
+                           NTILE(5) OVER (
+                               ORDER BY f.revenue, f.invoice_count, f.partner_id) AS m,
+                           CASE WHEN f.revenue > 0 THEN
+                               100.0 * COALESCE(SUM(GREATEST(f.revenue, 0)) OVER (
+                                   ORDER BY f.revenue DESC, f.partner_id
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                               / NULLIF(SUM(GREATEST(f.revenue, 0)) OVER (), 0)
+                           END AS share_before
+                      FROM figures f
+                      LEFT JOIN complaints cp ON cp.partner_id = f.partner_id
+                )
+                SELECT s.partner_id, s.last_invoice_date, s.revenue, s.invoice_count,
+                       s.revenue_recent, s.revenue_previous, s.complaint_count,
+                       s.r, s.f, s.m,
+                       %(segment)s AS segment,
+                       CASE WHEN s.share_before IS NULL THEN 'c'
+                            ELSE %(abc)s END AS abc
+                  FROM scored s
+                """,
+                company=company.id,
+                date_from=date_from,
+                today=today,
+                half=half,
+                segment=rfm_segment_sql(SQL("s.r"), SQL("s.f"), SQL("s.m")),
+                abc=abc_class_sql(SQL("s.share_before")),
+            )
+        )
+        cr.execute("CREATE INDEX ON crm_value_stage (partner_id)")
+        cr.execute("ANALYZE crm_value_stage")
+        cr.execute("SELECT COUNT(*) FROM crm_value_stage")
+        total = cr.fetchone()[0]
+        stats = {"written": 0, "removed": 0, "classes": 0, "customers": total}
+        cron = self.env["ir.cron"]
+        now = fields.Datetime.now()
+        newly_high = []
+        last_id = 0
+        done = 0
+        while True:
+            cr.execute(
+                """
+                SELECT s.partner_id, s.last_invoice_date, s.revenue, s.invoice_count,
+                       s.revenue_recent, s.revenue_previous, s.complaint_count,
+                       s.r, s.f, s.m, s.segment, s.abc,
+                       v.id, v.revenue_12m, v.invoice_count_12m, v.last_invoice_date,
+                       v.revenue_recent, v.revenue_previous, v.complaint_count_12m,
+                       v.rfm_recency, v.rfm_frequency, v.rfm_monetary, v.rfm_segment,
+                       v.abc_class, v.churn_risk, v.churn_reason_codes
+                  FROM crm_value_stage s
+                  LEFT JOIN crm_customer_value v
+                    ON v.partner_id = s.partner_id AND v.company_id = %s
+                 WHERE s.partner_id > %s
+                 ORDER BY s.partner_id
+                 LIMIT %s
+                """,
+                [company.id, last_id, batch_size],
+            )
+            rows = cr.fetchall()
+            if not rows:
+                break
+            last_id = rows[-1][0]
+            changed = []
+            for row in rows:
+                (
+                    partner_id,
+                    last_date,
+                    revenue,
+                    count,
+                    recent,
+                    previous,
+                    complaints,
+                    r,
+                    f,
+                    m,
+                    segment,
+                    abc,
+                ) = row[:12]
+                risk, reasons = churn_assessment(
+                    (today - last_date).days if last_date else None,
+                    count,
+                    float(recent),
+                    float(previous),
+                    complaints,
+                    repeated_complaints=repeated,
+                )
+                new = (
+                    round(float(revenue), 2),
+                    count,
+                    last_date,
+                    round(float(recent), 2),
+                    round(float(previous), 2),
+                    complaints,
+                    r,
+                    f,
+                    m,
+                    segment,
+                    abc,
+                    risk,
+                    ",".join(reasons),
+                )
+                old = row[12:]
+                if (
+                    old[0] is None
+                    or (
+                        round(float(old[1] or 0), 2),
+                        old[2],
+                        old[3],
+                        round(float(old[4] or 0), 2),
+                        round(float(old[5] or 0), 2),
+                        old[6],
+                        old[7],
+                        old[8],
+                        old[9],
+                        old[10],
+                        old[11],
+                        old[12],
+                        old[13] or "",
+                    )
+                    != new
+                ):
+                    changed.append((partner_id, *new))
+                    if risk == "high" and old[12] != "high":
+                        newly_high.append(partner_id)
+            if changed:
+                self._upsert(company, changed, now)
+            stats["written"] += len(changed)
+            done += len(rows)
+            if done < total:
+                cron._notify_progress(done=done, remaining=total - done)
+                if self._in_cron():
+                    cr.commit()  # pylint: disable=invalid-commit
+        cron._notify_progress(done=done, remaining=0)
+        # Customers without any posted invoice any more.
+        cr.execute(
+            """
+            DELETE FROM crm_customer_value v
+             WHERE v.company_id = %s
+               AND NOT EXISTS (
+                   SELECT 1 FROM crm_value_stage s WHERE s.partner_id = v.partner_id)
+            """,
+            [company.id],
+        )
+        stats["removed"] = cr.rowcount
+        self.invalidate_model()
+        stats["classes"] = self._apply_class_rules(company)
+        if newly_high:
+            self._schedule_care(company, newly_high, today)
+        cr.execute("DROP TABLE IF EXISTS crm_value_stage")
+        _logger.info("crm_extension: customer values of %s: %s", company.name, stats)
+        return stats
+
+    def _upsert(self, company, rows, now):
+        columns = list(zip(*rows, strict=True))
+        self.env.cr.execute(
+            """
+            INSERT INTO crm_customer_value AS v (
+                partner_id, company_id, revenue_12m, invoice_count_12m,
+                last_invoice_date, revenue_recent, revenue_previous,
+                complaint_count_12m, rfm_recency, rfm_frequency, rfm_monetary,
+                rfm_segment, abc_class, churn_risk, churn_reason_codes,
+                date_computed, create_uid, create_date, write_uid, write_date)
+            SELECT p, %(company)s, rev, cnt, last, rec, prev, cmp, r, f, m, seg, abc,
+                   risk, why, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(p)s::int[], %(rev)s::numeric[], %(cnt)s::int[],
+                          %(last)s::date[], %(rec)s::numeric[], %(prev)s::numeric[],
+                          %(cmp)s::int[], %(r)s::int[], %(f)s::int[], %(m)s::int[],
+                          %(seg)s::varchar[], %(abc)s::varchar[], %(risk)s::varchar[],
+                          %(why)s::varchar[])
+                   AS t(p, rev, cnt, last, rec, prev, cmp, r, f, m, seg, abc, risk, why)
+            ON CONFLICT (partner_id, company_id) DO UPDATE SET
+                revenue_12m = EXCLUDED.revenue_12m,
+                invoice_count_12m = EXCLUDED.invoice_count_12m,
+                last_invoice_date = EXCLUDED.last_invoice_date,
+                revenue_recent = EXCLUDED.revenue_recent,
+                revenue_previous = EXCLUDED.revenue_previous,
+                complaint_count_12m = EXCLUDED.complaint_count_12m,
+                rfm_recency = EXCLUDED.rfm_recency,
+                rfm_frequency = EXCLUDED.rfm_frequency,
+                rfm_monetary = EXCLUDED.rfm_monetary,
+                rfm_segment = EXCLUDED.rfm_segment,
+                abc_class = EXCLUDED.abc_class,
+                churn_risk = EXCLUDED.churn_risk,
+                churn_reason_codes = EXCLUDED.churn_reason_codes,
+                date_computed = EXCLUDED.date_computed,
+                write_uid = EXCLUDED.write_uid,
+                write_date = EXCLUDED.write_date
+            """,
+            {
+                "company": company.id,
+                "now": now,
+                "uid": self.env.uid,
+                "p": list(columns[0]),
+                "rev": list(columns[1]),
+                "cnt": list(columns[2]),
+                "last": list(columns[3]),
+                "rec": list(columns[4]),
+                "prev": list(columns[5]),
+                "cmp": list(columns[6]),
+                "r": list(columns[7]),
+                "f": list(columns[8]),
+                "m": list(columns[9]),
+                "seg": list(columns[10]),
+                "abc": list(columns[11]),
+                "risk": list(columns[12]),
+                "why": list(columns[13]),
+            },
+        )
+
+    def _apply_class_rules(self, company):
+        """Move customers to the highest class they qualify for.
+
+        Within their main class only, never when their class is locked by hand;
+        down only from a class that allows it. One query finds the customers to
+        move; each move is a tracked write with its rule in the class history.
+        """
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT DISTINCT ON (p.id)
+                   p.id, p.customer_class_id, best.id
+              FROM crm_customer_value v
+              JOIN res_partner p ON p.id = v.partner_id
+              JOIN crm_customer_class cur ON cur.id = p.customer_class_id
+              JOIN crm_customer_class best
+                ON best.main_class_id = cur.main_class_id
+               AND best.auto_assign AND best.active
+               AND COALESCE(best.min_revenue, 0) <= v.revenue_12m
+               AND COALESCE(best.min_invoice_count, 0) <= v.invoice_count_12m
+               AND (best.company_id IS NULL OR best.company_id = v.company_id)
+             WHERE v.company_id = %s
+               AND NOT COALESCE(p.customer_class_locked, false)
+               AND COALESCE(p.company_id, %s) = %s
+             ORDER BY p.id, COALESCE(best.min_revenue, 0) DESC,
+                      COALESCE(best.min_invoice_count, 0) DESC,
+                      best.sequence, best.id
+            """,
+            [company.id, company.id, company.id],
+        )
+        candidates = [row for row in cr.fetchall() if row[1] != row[2]]
+        if not candidates:
+            return 0
+        Class = self.env["crm.customer.class"].sudo()
+        classes = Class.browse(
+            {row[1] for row in candidates} | {row[2] for row in candidates}
+        )
+        info = {
+            klass.id: {
+                "min_revenue": klass.min_revenue,
+                "min_invoice_count": klass.min_invoice_count,
+                "allow_downgrade": klass.allow_downgrade,
+                "auto_assign": klass.auto_assign,
+            }
+            for klass in classes
+        }
+        moves = {}
+        for partner_id, current_id, best_id in candidates:
+            current, best = info[current_id], info[best_id]
+            upgrade = (
+                class_rank(best) > class_rank(current) or not current["auto_assign"]
+            )
+            if upgrade or current["allow_downgrade"]:
+                moves.setdefault(best_id, []).append(partner_id)
+        Partner = self.env["res.partner"].sudo()
+        moved = 0
+        for class_id, partner_ids in moves.items():
+            klass = Class.browse(class_id)
+            reason = self.env._(
+                "Class rule of %(klass)s: revenue of 12 months at least %(revenue)s "
+                "and at least %(count)s invoices.",
+                klass=klass.display_name,
+                revenue=klass.min_revenue,
+                count=klass.min_invoice_count,
+            )
+            partners = Partner.browse(partner_ids).with_context(
+                crm_class_change_reason=reason
+            )
+            try:
+                with cr.savepoint():
+                    partners.write({"customer_class_id": class_id})
+                moved += len(partners)
+            except ValidationError:
+                # A class template the customer does not meet yet: move the
+                # others, one by one.
+                for partner in partners:
+                    try:
+                        with cr.savepoint():
+                            partner.write({"customer_class_id": class_id})
+                        moved += 1
+                    except ValidationError as error:
+                        _logger.info(
+                            "crm_extension: %s stays in its class: %s",
+                            partner.display_name,
+                            error,
+                        )
+        return moved
+
+    def _schedule_care(self, company, partner_ids, today):
+        """One care activity per customer that just became at high churn risk,
+        for its salesperson."""
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_activity (
+                    res_model_id, res_model, res_id, res_name, activity_type_id,
+                    user_id, date_deadline, summary, automated, active,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, 'res.partner', p.id, p.name, %(type)s,
+                       p.user_id, %(today)s, %(summary)s, true, true,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM res_partner p
+                 WHERE p.id = ANY(%(ids)s) AND p.user_id IS NOT NULL
+                """,
+                model_id=self.env["ir.model"]._get_id("res.partner"),
+                type=activity_type.id,
+                today=today + timedelta(days=1),
+                summary=self.env._("Care call: this customer may stop buying"),
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                ids=partner_ids,
+            )
+        )
+        self.env["mail.activity"].invalidate_model()

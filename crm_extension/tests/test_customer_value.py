@@ -1,0 +1,379 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from ..tools import abc_class, rfm_segment
+from .common import CrmExtensionCase
+
+TODAY = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerValue(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Value test service", "type": "service", "taxes_id": False}
+        )
+        cls.Value = cls.env["crm.customer.value"]
+        Partner = cls.env["res.partner"]
+        cls.big = Partner.create(
+            {"name": "Big Buyer Ltd", "is_company": True, "user_id": cls.salesman.id}
+        )
+        cls.middle = Partner.create(
+            {
+                "name": "Middle Buyer Ltd",
+                "is_company": True,
+                "user_id": cls.salesman_2.id,
+            }
+        )
+        cls.small = Partner.create({"name": "Small Buyer Ltd", "is_company": True})
+        cls.tiny = Partner.create({"name": "Tiny Buyer Ltd", "is_company": True})
+        cls.gone = Partner.create(
+            {"name": "Gone Buyer Ltd", "is_company": True, "user_id": cls.salesman.id}
+        )
+
+    def _invoice(
+        self,
+        partner,
+        amount,
+        invoice_date,
+        move_type="out_invoice",
+        currency=None,
+        company=None,
+    ):
+        env = self.env(
+            context=dict(
+                self.env.context, allowed_company_ids=(company or self.env.company).ids
+            )
+        )
+        move = env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "date": invoice_date,
+                "currency_id": (
+                    currency or (company or self.env.company).currency_id
+                ).id,
+                "company_id": (company or self.env.company).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _compute(self, **kwargs):
+        return self.Value._compute_all(
+            companies=self.env.company, today=TODAY, **kwargs
+        )
+
+    def _value(self, partner, company=None):
+        return self.Value.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", (company or self.env.company).id),
+            ]
+        )
+
+    def test_figures_equal_odoos_invoice_analysis(self):
+        eur = self.env.ref("base.EUR")
+        if eur == self.env.company.currency_id:
+            eur = self.env.ref("base.USD")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": eur.id,
+                "name": "2026-01-01",
+                "rate": 0.5,
+                "company_id": self.env.company.id,
+            }
+        )
+        self._invoice(self.big, 1000, "2026-02-10")
+        self._invoice(self.big, 400, "2026-05-05", currency=eur)
+        self._invoice(self.big, 150, "2026-05-20", move_type="out_refund")
+        self._invoice(self.big, 9999, "2025-05-01")  # older than 12 months
+        self._compute()
+        value = self._value(self.big)
+        report = self.env["account.invoice.report"]._read_group(
+            [
+                ("commercial_partner_id", "=", self.big.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("invoice_date", ">", "2025-06-30"),
+                ("invoice_date", "<=", "2026-06-30"),
+            ],
+            [],
+            ["price_subtotal:sum"],
+        )[0][0]
+        self.assertAlmostEqual(value.revenue_12m, report, places=2)
+        self.assertAlmostEqual(value.revenue_12m, 1000 + 800 - 150, places=2)
+        invoices = self.env["account.move"].search_count(
+            [
+                ("commercial_partner_id", "=", self.big.id),
+                ("state", "=", "posted"),
+                ("move_type", "=", "out_invoice"),
+                ("invoice_date", ">", "2025-06-30"),
+            ]
+        )
+        self.assertEqual(value.invoice_count_12m, invoices)
+        self.assertEqual(value.last_invoice_date, date(2026, 5, 5))
+        # The partner shows the figures of the current company.
+        self.assertAlmostEqual(self.big.revenue_12m, value.revenue_12m, places=2)
+
+    def test_companies_are_separate(self):
+        other_company = self.env["res.company"].create({"name": "Other Company"})
+        self.env.user.company_ids |= other_company
+        self._invoice(self.big, 1000, "2026-03-01")
+        self.Value._compute_all(companies=self.env.company | other_company, today=TODAY)
+        self.assertEqual(self._value(self.big).revenue_12m, 1000)
+        self.assertFalse(self._value(self.big, other_company))
+
+    def test_rfm_abc_and_only_changed_rows(self):
+        for partner, amount, day in (
+            (self.big, 1000, "2026-06-20"),
+            (self.middle, 500, "2026-05-01"),
+            (self.small, 300, "2026-02-01"),
+            (self.tiny, 100, "2025-12-01"),
+            (self.gone, 50, "2025-08-01"),
+        ):
+            self._invoice(partner, amount, day)
+        stats = self._compute()
+        values = self.Value.search([("company_id", "=", self.env.company.id)])
+        ours = values.filtered(
+            lambda v: (
+                v.partner_id
+                in (self.big | self.middle | self.small | self.tiny | self.gone)
+            )
+        )
+        self.assertEqual(len(ours), 5)
+        total = sum(v.revenue_12m for v in values if v.revenue_12m > 0)
+        running = 0.0
+        for value in values.sorted(lambda v: (-v.revenue_12m, v.partner_id.id)):
+            expected = (
+                abc_class(100.0 * running / total) if value.revenue_12m > 0 else "c"
+            )
+            self.assertEqual(value.abc_class, expected, value.partner_id.name)
+            running += max(value.revenue_12m, 0)
+            self.assertEqual(
+                value.rfm_segment,
+                rfm_segment(value.rfm_recency, value.rfm_frequency, value.rfm_monetary),
+            )
+            self.assertTrue(1 <= value.rfm_recency <= 5)
+        self.assertEqual(self._value(self.big).abc_class, "a")
+        self.assertEqual(self._value(self.gone).abc_class, "c")
+        self.assertGreater(
+            self._value(self.big).rfm_recency, self._value(self.gone).rfm_recency
+        )
+        self.assertGreaterEqual(stats["written"], 5)
+        # Nothing changed: nothing is written.
+        self.assertEqual(self._compute()["written"], 0)
+
+    def test_churn_risk_and_care_call(self):
+        self._invoice(self.gone, 500, "2025-01-15")
+        self._invoice(self.gone, 500, "2025-03-15")
+        self._compute()
+        value = self._value(self.gone)
+        self.assertEqual(value.churn_risk, "high")
+        self.assertIn("longer than usual", value.churn_reason)
+        care = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.gone.id)]
+        )
+        self.assertEqual(care.user_id, self.salesman)
+        # Only once: the risk did not change.
+        self._compute()
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.gone.id)]
+            ),
+            1,
+        )
+
+    def test_repeated_complaints_raise_churn_risk(self):
+        self._invoice(self.big, 1000, "2026-06-01")
+        for index in range(3):
+            self.env["crm.complaint"].create(
+                {
+                    "subject": f"Problem {index}",
+                    "partner_id": self.big.id,
+                    "date_received": "2026-06-10 10:00:00",
+                }
+            )
+        self._compute()
+        value = self._value(self.big)
+        self.assertEqual(value.complaint_count_12m, 3)
+        self.assertIn("repeated complaints", value.churn_reason)
+        self.assertNotEqual(value.churn_risk, "none")
+
+    def test_salesperson_sees_own_customers_values(self):
+        self._invoice(self.big, 100, "2026-06-01")
+        self._invoice(self.middle, 100, "2026-06-01")
+        self._compute()
+        seen = self.Value.with_user(self.salesman).search([]).partner_id
+        self.assertIn(self.big, seen)
+        self.assertNotIn(self.middle, seen)
+        self.assertIn(
+            self.middle, self.Value.with_user(self.salesman_all).search([]).partner_id
+        )
+        with self.assertRaises(ValidationError):
+            self.Value.with_user(self.salesman).action_recompute()
+        self.Value.with_user(self.sales_manager).action_recompute()
+
+
+@tagged("post_install", "-at_install")
+class TestClassRules(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Class = cls.env["crm.customer.class"]
+        cls.main = Class.create({"name": "Wholesale", "code": "T_WHOLESALE"})
+        cls.bronze = Class.create(
+            {
+                "name": "Bronze",
+                "code": "T_BRONZE",
+                "parent_id": cls.main.id,
+                "auto_assign": True,
+            }
+        )
+        cls.silver = Class.create(
+            {
+                "name": "Silver",
+                "code": "T_SILVER",
+                "parent_id": cls.main.id,
+                "auto_assign": True,
+                "min_revenue": 500,
+                "min_invoice_count": 2,
+            }
+        )
+        cls.gold = Class.create(
+            {
+                "name": "Gold",
+                "code": "T_GOLD",
+                "parent_id": cls.main.id,
+                "auto_assign": True,
+                "min_revenue": 2000,
+            }
+        )
+        cls.other_main = Class.create({"name": "Agents", "code": "T_AGENTS"})
+        cls.agent_top = Class.create(
+            {
+                "name": "Top agent",
+                "code": "T_AGENT_TOP",
+                "parent_id": cls.other_main.id,
+                "auto_assign": True,
+                "min_revenue": 1,
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Class test service", "type": "service", "taxes_id": False}
+        )
+
+    def _customer(self, name, klass, **values):
+        return self.env["res.partner"].create(
+            {"name": name, "is_company": True, "customer_class_id": klass.id, **values}
+        )
+
+    def _invoice(self, partner, amount, count=1):
+        for _index in range(count):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": "2026-06-01",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            move.action_post()
+
+    def _compute(self):
+        return self.env["crm.customer.value"]._compute_all(
+            companies=self.env.company, today=TODAY
+        )
+
+    def test_highest_class_within_main_class(self):
+        customer = self._customer("Rising Wholesale", self.bronze)
+        self._invoice(customer, 400, count=2)  # 800, 2 invoices: silver, not gold
+        self._compute()
+        self.assertEqual(customer.customer_class_id, self.silver)
+        history = customer.class_history_ids
+        self.assertEqual(history.old_class_id, self.bronze)
+        self.assertEqual(history.new_class_id, self.silver)
+        self.assertTrue(history.is_automatic)
+        self.assertIn("Silver", history.reason)
+        self.env.flush_all()
+        self.env.cr.flush()
+        tracked = customer.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "customer_class_id"
+        )
+        self.assertTrue(tracked)
+
+    def test_never_across_main_classes(self):
+        agent = self._customer("Big Agent", self.agent_top)
+        self._invoice(agent, 5000)
+        self._compute()
+        self.assertEqual(agent.customer_class_id, self.agent_top)
+
+    def test_locked_class_stays(self):
+        customer = self._customer(
+            "Locked Wholesale", self.bronze, customer_class_locked=True
+        )
+        self._invoice(customer, 3000)
+        self._compute()
+        self.assertEqual(customer.customer_class_id, self.bronze)
+
+    def test_downgrade_only_when_allowed(self):
+        customer = self._customer("Falling Wholesale", self.gold)
+        self._invoice(customer, 100)
+        self._compute()
+        self.assertEqual(customer.customer_class_id, self.gold)
+        self.gold.allow_downgrade = True
+        self._compute()
+        self.assertEqual(customer.customer_class_id, self.bronze)
+
+    def test_manual_change_is_recorded(self):
+        customer = self._customer("Hand Made", self.bronze)
+        customer.with_user(self.sales_manager).customer_class_id = self.gold
+        self.assertEqual(customer.class_history_ids.reason, "Changed by hand")
+        self.assertFalse(customer.class_history_ids.is_automatic)
+
+
+@tagged("post_install", "-at_install")
+class TestBirthdayReminders(CrmExtensionCase):
+    def test_one_activity_per_birthday_per_year(self):
+        self.contact_boss.birthday = date(1980, 7, 3)
+        Partner = self.env["res.partner"]
+        with freeze_time("2026-06-30"):
+            self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 1)
+            self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 0)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.contact_boss.id)]
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.salesman)
+        self.assertEqual(activities.date_deadline, date(2026, 7, 3))
+        with freeze_time("2027-06-29"):
+            self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 1)
+        with freeze_time("2026-05-01"):
+            self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 0)
