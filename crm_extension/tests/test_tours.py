@@ -193,3 +193,41 @@ class TestTours(HttpCase):
         self.assertEqual(complaint.sale_order_id, order)
         self.assertEqual(complaint.channel, "portal")
         self.assertEqual(complaint.commercial_partner_id, self.customer)
+
+    def test_tour_customer_value(self):
+        Class = self.env["crm.customer.class"]
+        main = Class.create({"name": "Tour Main", "code": "TOUR_MAIN"})
+        silver = Class.create({"name": "Tour Silver", "parent_id": main.id})
+        gold = Class.create({"name": "Tour Gold", "parent_id": main.id})
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Tour Value Customer",
+                "is_company": True,
+                "user_id": self.salesman.id,
+                "customer_class_id": silver.id,
+            }
+        )
+        customer.with_context(
+            crm_class_change_reason="Class rule of Tour Gold: revenue of 12 months "
+            "at least 1000 and at least 2 invoices."
+        ).customer_class_id = gold
+        self.env["crm.customer.value"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": self.env.company.id,
+                "revenue_12m": 1500,
+                "invoice_count_12m": 3,
+                "rfm_recency": 1,
+                "rfm_frequency": 4,
+                "rfm_monetary": 4,
+                "rfm_segment": "at_risk",
+                "abc_class": "b",
+                "churn_risk": "medium",
+                "churn_reason_codes": "late",
+            }
+        )
+        self.start_tour(
+            "/odoo/action-crm_extension.crm_customer_value_action",
+            "crm_extension_customer_value_tour",
+            login="tour_salesman",
+        )

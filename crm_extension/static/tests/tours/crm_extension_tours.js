@@ -318,3 +318,37 @@ registry.category("web_tour.tours").add("crm_extension_portal_complaint_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_extension_customer_value_tour", {
+    steps: () => [
+        {
+            content: "Open the filters of the value analysis",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Keep the customers at risk",
+            trigger: ".o_filter_menu .o_menu_item:contains('At Risk')",
+            run: "click",
+        },
+        {
+            content: "Open the customer at risk",
+            trigger: ".o_data_row:contains('Tour Value Customer') .o_data_cell[name=partner_id]",
+            run: "click",
+        },
+        {
+            content: "Go to the customer",
+            trigger: ".o_form_view button[name=action_open_partner]",
+            run: "click",
+        },
+        {
+            content: "Open the customer profile",
+            trigger: ".o_notebook .nav-link:contains('Customer Profile')",
+            run: "click",
+        },
+        {
+            content: "The class history shows the rule that moved the customer",
+            trigger: ".o_field_widget[name=class_history_ids] .o_data_row:contains('Tour Gold'):contains('Class rule')",
+        },
+    ],
+});
