@@ -39,6 +39,7 @@
         "demo/crm_lead_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/crm_complaint_demo.xml",
+        "demo/crm_customer_value_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
