@@ -309,8 +309,20 @@ def generate_history(env, stage_ids):
         exit_expr,
     )
     cr.execute(query)
+    inserted = cr.rowcount
+    # The lead's type and won state, kept on its stays by the addon.
+    cr.execute(
+        """
+        UPDATE crm_lead_stage_history h
+           SET lead_type = l.type,
+               lead_won = l.active AND COALESCE(s.is_won, false)
+          FROM crm_lead l
+          LEFT JOIN crm_stage s ON s.id = l.stage_id
+         WHERE h.lead_id = l.id
+        """
+    )
     say(
-        f"{cr.dbname}: {cr.rowcount:,} stage history rows inserted in "
+        f"{cr.dbname}: {inserted:,} stage history rows inserted in "
         f"{time.perf_counter() - started:.1f} s"
     )
 
