@@ -11,7 +11,7 @@ KEY_COLUMNS = {
 }
 
 MATCH_COLUMNS = SQL(
-    "p.id, p.name, p.name_key, p.vat_key, p.email_key, p.phone_key, "
+    "p.id, p.name, p.name_key, p.name_core_key, p.vat_key, p.email_key, p.phone_key, "
     "p.is_company, p.active, p.company_id, p.commercial_partner_id, "
     "p.parent_id, p.user_id, p.registered_by_id, p.registered_date"
 )
@@ -237,15 +237,19 @@ class CrmDuplicateRule(models.Model):
             if rule["match"] == "similar"
         }
         for rule in similar_rules.values():
+            # Similar names are similar cores: the names without their places and
+            # generic words, which thousands of unrelated companies share.
             targets = [
-                (partner, row["name_key"])
+                (partner, row["name_core_key"])
                 for partner, row in rows.items()
-                if rule in applicable[partner] and len(row["name_key"] or "") >= 3
+                if rule in applicable[partner]
+                and row["name_core_key"]
+                and len(row["name_key"] or "") >= 3
             ]
             if not targets:
                 continue
             for index, match in self._similar_query(
-                [name_key for _partner, name_key in targets], own_ids, rule["threshold"]
+                [core for _partner, core in targets], own_ids, rule["threshold"]
             ):
                 candidates.append((targets[index][0], rule, match))
         return candidates
@@ -262,9 +266,15 @@ class CrmDuplicateRule(models.Model):
         return self.env.execute_query_dict(query)
 
     @api.model
-    def _similar_query(self, name_keys, exclude_ids, threshold):
-        """``[(index in name_keys, match row)]`` of names at least ``threshold``
-        similar, five at most per name, best first (trigram index scan)."""
+    def _similar_query(self, name_core_keys, exclude_ids, threshold):
+        """``[(index in name_core_keys, match row)]`` of the companies whose name
+        core is at least ``threshold`` similar, five at most per core, best first.
+
+        The trigram index on ``name_core_key`` finds the candidates. A similarity
+        of ``t`` between cores of ``a`` and ``b`` trigrams needs ``t * max(a, b) <=
+        min(a, b)``; no length bound is added to the query: PostgreSQL could only
+        check it on the rows the index scan has already fetched.
+        """
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
@@ -274,21 +284,21 @@ class CrmDuplicateRule(models.Model):
         self.env.cr.execute(
             """
             SELECT v.idx - 1 AS partner_index, m.*
-              FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(name_key, idx)
+              FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(core, idx)
               CROSS JOIN LATERAL (
-                  SELECT p.id, p.name, p.name_key, p.vat_key, p.email_key,
-                         p.phone_key, p.is_company, p.active, p.company_id,
-                         p.commercial_partner_id, p.parent_id, p.user_id,
-                         p.registered_by_id, p.registered_date
+                  SELECT p.id, p.name, p.name_key, p.name_core_key, p.vat_key,
+                         p.email_key, p.phone_key, p.is_company, p.active,
+                         p.company_id, p.commercial_partner_id, p.parent_id,
+                         p.user_id, p.registered_by_id, p.registered_date
                     FROM res_partner p
-                   WHERE p.name_key %% v.name_key
+                   WHERE p.name_core_key %% v.core
                      AND p.parent_id IS NULL
                      AND p.id != ALL(%s)
-                   ORDER BY p.name_key <-> v.name_key
+                   ORDER BY p.name_core_key <-> v.core
                    LIMIT 5
               ) m
             """,
-            [name_keys, exclude_ids],
+            [name_core_keys, exclude_ids],
         )
         rows = self.env.cr.dictfetchall()
         return [(row.pop("partner_index"), row) for row in rows]

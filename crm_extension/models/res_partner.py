@@ -9,7 +9,13 @@ from odoo.tools import email_normalize, format_datetime
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import missing_required_fields
-from ..tools.normalize import is_valid_uscc, normalize_name, normalize_vat, to_e164
+from ..tools.normalize import (
+    is_valid_uscc,
+    normalize_name,
+    normalize_name_core,
+    normalize_vat,
+    to_e164,
+)
 
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
 
@@ -33,6 +39,27 @@ def phone_match_key(number, country_code, calling_code):
         if formatted and formatted.startswith("+") and formatted[1:].isdigit():
             return formatted
     return to_e164(number, calling_code)
+
+
+def partner_match_keys(
+    name, parent_id, vat, company_registry, email, number, country_code, calling_code
+):
+    """The duplicate match keys of a partner, ``{field name: key or ''}``.
+
+    One definition for the ORM's compute and for the install hook's set-based
+    fill. Contacts share the VAT of their company and are no customers of their
+    own: only commercial entities carry name and VAT keys.
+    """
+    commercial = not parent_id
+    return {
+        "name_key": normalize_name(name) if commercial else "",
+        "name_core_key": normalize_name_core(name) if commercial else "",
+        "vat_key": (normalize_vat(vat) or normalize_vat(company_registry))
+        if commercial
+        else "",
+        "email_key": email_normalize(email or "") or "",
+        "phone_key": phone_match_key(number, country_code, calling_code),
+    }
 
 
 # Writing these fields needs more than the right to edit the partner.
@@ -61,7 +88,7 @@ DUPLICATE_TRIGGER_FIELDS = frozenset(
         "country_id",
     }
 )
-MATCH_KEY_FIELDS = ("name_key", "vat_key", "email_key", "phone_key")
+MATCH_KEY_FIELDS = ("name_key", "name_core_key", "vat_key", "email_key", "phone_key")
 
 # A change to one of these can make a partner fall under another template.
 CLASS_TRIGGER_FIELDS = frozenset(
@@ -133,10 +160,18 @@ class ResPartner(models.Model):
         help="When this customer was registered.",
     )
 
-    # Duplicate protection: normalised match keys (btree-indexed; the name also has
-    # a trigram index for similarity rules, created in init()).
+    # Duplicate protection: normalised match keys (btree-indexed; the core of the
+    # name has a trigram index for similarity rules instead, created in init()).
     name_key = fields.Char(
         compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+    )
+    name_core_key = fields.Char(
+        string="Name Core",
+        compute="_compute_match_keys",
+        store=True,
+        copy=False,
+        help="The name without places and generic business words (集团, 科技, "
+        "Trading ...): rules matching similar names compare it.",
     )
     vat_key = fields.Char(
         compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
@@ -266,24 +301,18 @@ class ResPartner(models.Model):
                 partner.country_id
                 or (partner.company_id or self.env.company).country_id
             )
-            # Contacts share the VAT of their company and are no customers of
-            # their own: only commercial entities carry name and VAT keys.
-            commercial = not partner.parent_id
-            partner.name_key = (commercial and normalize_name(partner.name)) or False
-            partner.vat_key = (
-                commercial
-                and (
-                    normalize_vat(partner.vat)
-                    or normalize_vat(partner.company_registry)
-                )
-            ) or False
-            partner.email_key = email_normalize(partner.email or "") or False
-            partner.phone_key = (
-                phone_match_key(
-                    partner.mobile or partner.phone, country.code, country.phone_code
-                )
-                or False
+            keys = partner_match_keys(
+                partner.name,
+                partner.parent_id,
+                partner.vat,
+                partner.company_registry,
+                partner.email,
+                partner.mobile or partner.phone,
+                country.code,
+                country.phone_code,
             )
+            for fname in MATCH_KEY_FIELDS:
+                partner[fname] = keys[fname] or False
 
     @api.depends(
         "name",
@@ -324,6 +353,7 @@ class ResPartner(models.Model):
             "id": partner.id if isinstance(partner.id, int) else False,
             "name": partner.name,
             "name_key": partner.name_key,
+            "name_core_key": partner.name_core_key,
             "vat_key": partner.vat_key,
             "email_key": partner.email_key,
             "phone_key": partner.phone_key,
@@ -724,10 +754,15 @@ class ResPartner(models.Model):
 
     def init(self):
         res = super().init()
-        # Similarity rules search names through a trigram index, beside the btree.
+        # Similarity rules search the cores of names through a trigram index. (Not
+        # index="trigram": Odoo would index unaccent(name_core_key) where the
+        # extension is installed, which the similarity query does not use.) The
+        # whole name key needs none: it is only compared for equality.
+        self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")
         if self.env.registry.has_trigram:
             self.env.cr.execute(
-                "CREATE INDEX IF NOT EXISTS res_partner_name_key_trgm_idx "
-                "ON res_partner USING gin (name_key gin_trgm_ops)"
+                "CREATE INDEX IF NOT EXISTS res_partner_name_core_key_trgm_idx "
+                "ON res_partner USING gin (name_core_key gin_trgm_ops) "
+                "WHERE name_core_key IS NOT NULL"
             )
         return res
