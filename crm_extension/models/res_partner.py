@@ -568,7 +568,12 @@ class ResPartner(models.Model):
         )
 
     def _duplicate_keys_snapshot(self, vals):
-        if not (DUPLICATE_TRIGGER_FIELDS & vals.keys()):
+        """The match keys before a write, or ``None`` when nothing is to check."""
+        if (
+            not (DUPLICATE_TRIGGER_FIELDS & vals.keys())
+            or self.env.context.get("crm_duplicate_skip")
+            or not self.env["crm.duplicate.rule"]._get_active_rules()
+        ):
             return None
         return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in self}
 
