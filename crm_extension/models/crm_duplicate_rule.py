@@ -42,7 +42,8 @@ class CrmDuplicateRule(models.Model):
         [("exact", "Exact"), ("similar", "Similar")],
         required=True,
         default="exact",
-        help="Similar compares names by trigram similarity (PostgreSQL pg_trgm).",
+        help="Similar compares the cores of names (without places and generic "
+        "business words) by trigram similarity (PostgreSQL pg_trgm).",
     )
     threshold = fields.Float(
         default=0.6,
