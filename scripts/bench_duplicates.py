@@ -895,6 +895,9 @@ class Loader:
         cr.execute(
             "SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))"
         )
+        # The similarity rules search the distinct name cores: list the new ones,
+        # as the addon does when it is installed.
+        self.env["crm.duplicate.name.core"]._add_all()
         timings["index_s"] = time.perf_counter() - started
         timings["indexes_rebuilt"] = len(indexes)
         timings["checked_in_python"] = checked

@@ -93,17 +93,26 @@ class CrmDuplicateRule(models.Model):
     def create(self, vals_list):
         rules = super().create(vals_list)
         self.env.registry.clear_cache()
+        rules._complete_name_cores()
         return rules
 
     def write(self, vals):
         res = super().write(vals)
         self.env.registry.clear_cache()
+        if vals.keys() & {"active", "match"}:
+            self._complete_name_cores()
         return res
 
     def unlink(self):
         res = super().unlink()
         self.env.registry.clear_cache()
         return res
+
+    def _complete_name_cores(self):
+        """Partners only list their name cores while a similarity rule is active:
+        activating one first lists every core."""
+        if any(rule.active and rule.match == "similar" for rule in self):
+            self.env["crm.duplicate.name.core"]._add_all()
 
     # ------------------------------------------------------------------
     # Matching
@@ -271,10 +280,12 @@ class CrmDuplicateRule(models.Model):
         """``[(index in name_core_keys, match row)]`` of the companies whose name
         core is at least ``threshold`` similar, five at most per core, best first.
 
-        The trigram index on ``name_core_key`` finds the candidates. A similarity
-        of ``t`` between cores of ``a`` and ``b`` trigrams needs ``t * max(a, b) <=
-        min(a, b)``; no length bound is added to the query: PostgreSQL could only
-        check it on the rows the index scan has already fetched.
+        The trigram index of the distinct cores (``crm.duplicate.name.core``)
+        finds the similar cores, the btree index of ``name_core_key`` their
+        companies. (A length bound would not narrow the search: a similarity of
+        ``t`` only needs ``t * max(a, b) <= min(a, b)`` trigrams, which nearly all
+        names of one script meet, and PostgreSQL could only check it on the rows
+        the trigram index returns.)
         """
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
@@ -291,11 +302,15 @@ class CrmDuplicateRule(models.Model):
                          p.email_key, p.phone_key, p.is_company, p.active,
                          p.company_id, p.commercial_partner_id, p.parent_id,
                          p.user_id, p.registered_by_id, p.registered_date
-                    FROM res_partner p
-                   WHERE p.name_core_key %% v.core
-                     AND p.parent_id IS NULL
+                    FROM (SELECT c.core, c.core <-> v.core AS distance
+                            FROM crm_duplicate_name_core c
+                           WHERE c.core %% v.core
+                           ORDER BY distance
+                           LIMIT 10) c
+                    JOIN res_partner p ON p.name_core_key = c.core
+                   WHERE p.parent_id IS NULL
                      AND p.id != ALL(%s)
-                   ORDER BY p.name_core_key <-> v.core
+                   ORDER BY c.distance, p.id
                    LIMIT 5
               ) m
             """,
@@ -334,3 +349,72 @@ class CrmDuplicateKey(models.Model):
     key = fields.Char(required=True)
 
     _sql_constraints = [("key_uniq", "unique(key)", "The key is already registered.")]
+
+
+class CrmDuplicateNameCore(models.Model):
+    """Technical: the distinct name cores of the customers, trigram-indexed.
+
+    Similarity rules search this narrow table instead of res_partner: many
+    customers share one core, and checking a candidate reads a short row here
+    instead of a customer. Cores are only ever added (a core that nobody carries
+    any more finds no customer): by partners while a similarity rule is active,
+    and all at once when one is activated and when the module is installed or
+    updated.
+    """
+
+    _name = "crm.duplicate.name.core"
+    _description = "Name Core of Customers"
+    _log_access = False
+
+    core = fields.Char(string="Name Core", required=True)
+
+    _sql_constraints = [
+        ("core_uniq", "unique(core)", "The name core is already listed.")
+    ]
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute("SELECT 1 FROM crm_duplicate_name_core LIMIT 1")
+        if not self.env.cr.rowcount:
+            self._add_all()
+        if self.env.registry.has_trigram:
+            # Built after the first fill, in one go. No fast update: new cores are
+            # few, and a pending list would be read by every similarity search
+            # until the next vacuum.
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS crm_duplicate_name_core_trgm_idx "
+                "ON crm_duplicate_name_core USING gin (core gin_trgm_ops) "
+                "WITH (fastupdate = off)"
+            )
+        return res
+
+    @api.model
+    def _add(self, cores):
+        """List ``cores``. Only new ones are inserted: two transactions listing
+        a known core never wait for each other."""
+        if cores:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO crm_duplicate_name_core (core)
+                    SELECT v.core FROM unnest(%s::varchar[]) AS v(core)
+                     WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
+                                        WHERE c.core = v.core)
+                    ON CONFLICT DO NOTHING
+                    """,
+                    sorted(cores),
+                )
+            )
+
+    @api.model
+    def _add_all(self):
+        """List the cores of every partner."""
+        self.env["res.partner"].flush_model(["name_core_key"])
+        self.env.cr.execute(
+            """
+            INSERT INTO crm_duplicate_name_core (core)
+            SELECT DISTINCT name_core_key FROM res_partner
+             WHERE name_core_key IS NOT NULL
+            ON CONFLICT DO NOTHING
+            """
+        )

@@ -160,8 +160,9 @@ class ResPartner(models.Model):
         help="When this customer was registered.",
     )
 
-    # Duplicate protection: normalised match keys (btree-indexed; the core of the
-    # name has a trigram index for similarity rules instead, created in init()).
+    # Duplicate protection: normalised match keys, btree-indexed. (Similarity rules
+    # search the distinct name cores through the trigram index of
+    # crm.duplicate.name.core.)
     name_key = fields.Char(
         compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
     )
@@ -169,6 +170,7 @@ class ResPartner(models.Model):
         string="Name Core",
         compute="_compute_match_keys",
         store=True,
+        index="btree_not_null",
         copy=False,
         help="The name without places and generic business words (集团, 科技, "
         "Trading ...): rules matching similar names compare it.",
@@ -567,6 +569,14 @@ class ResPartner(models.Model):
             details="\n".join(lines),
         )
 
+    def _list_name_cores(self):
+        """List the name cores of these partners for the similarity rules."""
+        rules = self.env["crm.duplicate.rule"]._get_active_rules()
+        if any(rule["match"] == "similar" for rule in rules):
+            self.env["crm.duplicate.name.core"]._add(
+                {core for core in self.mapped("name_core_key") if core}
+            )
+
     def _duplicate_keys_snapshot(self, vals):
         """The match keys before a write, or ``None`` when nothing is to check."""
         if (
@@ -730,6 +740,7 @@ class ResPartner(models.Model):
             self._check_restricted_values(vals, creating=True)
         partners = super().create(vals_list)
         partners._check_class_required_fields()
+        partners._list_name_cores()
         partners._check_duplicates()
         return partners
 
@@ -745,6 +756,8 @@ class ResPartner(models.Model):
             self._check_protection(vals["user_id"])
         old_keys = self._duplicate_keys_snapshot(vals)
         res = super().write(vals)
+        if "name" in vals or "parent_id" in vals:
+            self._list_name_cores()
         if self._class_check_needed(vals):
             self._check_class_required_fields()
         if old_keys is not None and not (
@@ -759,15 +772,7 @@ class ResPartner(models.Model):
 
     def init(self):
         res = super().init()
-        # Similarity rules search the cores of names through a trigram index. (Not
-        # index="trigram": Odoo would index unaccent(name_core_key) where the
-        # extension is installed, which the similarity query does not use.) The
-        # whole name key needs none: it is only compared for equality.
+        # Similarity rules search the distinct name cores (crm.duplicate.name.core)
+        # through a trigram index: the names need none.
         self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")
-        if self.env.registry.has_trigram:
-            self.env.cr.execute(
-                "CREATE INDEX IF NOT EXISTS res_partner_name_core_key_trgm_idx "
-                "ON res_partner USING gin (name_core_key gin_trgm_ops) "
-                "WHERE name_core_key IS NOT NULL"
-            )
         return res

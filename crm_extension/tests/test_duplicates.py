@@ -212,6 +212,18 @@ class TestDuplicateRules(CrmExtensionCase):
         form.name = "深圳市恒达国际贸易有限公司"
         self.assertIn(hengda, form.duplicate_match_ids)
 
+    def test_similar_rule_sees_customers_registered_while_it_was_off(self):
+        self.rule_similar.active = False
+        early = self.Partner.create(
+            {"name": "Zhongxin Logistics Co., Ltd.", "is_company": True}
+        )
+        self.rule_similar.active = True
+        late = self.Partner.create(
+            {"name": "Zhongxin International Logistics Ltd", "is_company": True}
+        )
+        self.assertEqual(late.duplicate_state, "suspect")
+        self.assertIn(early, late.duplicate_partner_ids)
+
     def test_unchanged_keys_are_not_rechecked(self):
         # A duplicate registered before the rules existed stays editable.
         self.rule_name.active = False
