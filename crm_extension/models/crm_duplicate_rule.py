@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 # Match key of each rule kind: the stored, indexed column of res.partner holding it.
 KEY_COLUMNS = {
@@ -374,9 +374,7 @@ class CrmDuplicateNameCore(models.Model):
 
     def init(self):
         res = super().init()
-        self.env.cr.execute("SELECT 1 FROM crm_duplicate_name_core LIMIT 1")
-        if not self.env.cr.rowcount:
-            self._add_all()
+        self._fill_if_empty()
         if self.env.registry.has_trigram:
             # Built after the first fill, in one go. No fast update: new cores are
             # few, and a pending list would be read by every similarity search
@@ -387,6 +385,21 @@ class CrmDuplicateNameCore(models.Model):
                 "WITH (fastupdate = off)"
             )
         return res
+
+    @api.model
+    def _fill_if_empty(self):
+        """List every core on install or on the update that adds the table (run
+        by the init() of this model and of res.partner: whichever comes second
+        finds both the table and the partners' column)."""
+        cr = self.env.cr
+        if not (
+            sql.table_exists(cr, self._table)
+            and sql.column_exists(cr, "res_partner", "name_core_key")
+        ):
+            return
+        cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(self._table)))
+        if not cr.rowcount:
+            self._add_all()
 
     @api.model
     def _add(self, cores):

@@ -775,4 +775,5 @@ class ResPartner(models.Model):
         # Similarity rules search the distinct name cores (crm.duplicate.name.core)
         # through a trigram index: the names need none.
         self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")
+        self.env["crm.duplicate.name.core"]._fill_if_empty()
         return res
