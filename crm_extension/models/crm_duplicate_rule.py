@@ -298,18 +298,26 @@ class CrmDuplicateRule(models.Model):
             SELECT v.idx - 1 AS partner_index, m.*
               FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(core, idx)
               CROSS JOIN LATERAL (
-                  SELECT p.id, p.name, p.name_key, p.name_core_key, p.vat_key,
-                         p.email_key, p.phone_key, p.is_company, p.active,
-                         p.company_id, p.commercial_partner_id, p.parent_id,
-                         p.user_id, p.registered_by_id, p.registered_date
+                  SELECT p.*
                     FROM (SELECT c.core, c.core <-> v.core AS distance
                             FROM crm_duplicate_name_core c
                            WHERE c.core %% v.core
                            ORDER BY distance
                            LIMIT 10) c
-                    JOIN res_partner p ON p.name_core_key = c.core
-                   WHERE p.parent_id IS NULL
-                     AND p.id != ALL(%s)
+                   CROSS JOIN LATERAL (
+                       -- Per core (an index lookup, whatever the table's size).
+                       SELECT p.id, p.name, p.name_key, p.name_core_key,
+                              p.vat_key, p.email_key, p.phone_key, p.is_company,
+                              p.active, p.company_id, p.commercial_partner_id,
+                              p.parent_id, p.user_id, p.registered_by_id,
+                              p.registered_date
+                         FROM res_partner p
+                        WHERE p.name_core_key = c.core
+                          AND p.parent_id IS NULL
+                          AND p.id != ALL(%s)
+                        ORDER BY p.id
+                        LIMIT 5
+                   ) p
                    ORDER BY c.distance, p.id
                    LIMIT 5
               ) m
