@@ -1,11 +1,11 @@
 import logging
 
+from psycopg2 import sql
 from psycopg2.extras import execute_values
 
-from odoo.tools import email_normalize
+from odoo.tools import SQL
 
-from .models.res_partner import phone_match_key
-from .tools.normalize import normalize_name, normalize_vat
+from .models.res_partner import MATCH_KEY_FIELDS, partner_match_keys
 
 _logger = logging.getLogger(__name__)
 
@@ -24,18 +24,22 @@ def pre_init_hook(env):
     """
     cr = env.cr
     cr.execute(
+        SQL(
+            "ALTER TABLE res_partner "
+            "ADD COLUMN IF NOT EXISTS registered_by_id int4, "
+            "ADD COLUMN IF NOT EXISTS registered_date timestamp, %s",
+            SQL(", ").join(
+                SQL("ADD COLUMN IF NOT EXISTS %s varchar", SQL.identifier(fname))
+                for fname in MATCH_KEY_FIELDS
+            ),
+        )
+    )
+    cr.execute(
         """
-        ALTER TABLE res_partner
-            ADD COLUMN IF NOT EXISTS registered_by_id int4,
-            ADD COLUMN IF NOT EXISTS registered_date timestamp,
-            ADD COLUMN IF NOT EXISTS name_key varchar,
-            ADD COLUMN IF NOT EXISTS vat_key varchar,
-            ADD COLUMN IF NOT EXISTS email_key varchar,
-            ADD COLUMN IF NOT EXISTS phone_key varchar;
         UPDATE res_partner
            SET registered_by_id = create_uid,
                registered_date = COALESCE(create_date, now() at time zone 'UTC')
-         WHERE registered_by_id IS NULL;
+         WHERE registered_by_id IS NULL
         """
     )
     _fill_match_keys(env)
@@ -43,16 +47,29 @@ def pre_init_hook(env):
 
 
 def _fill_match_keys(env):
+    """Compute every match key of every partner, a batch of partners at a time,
+    with the same function as the fields' compute method."""
     cr = env.cr
     default_country = env.company.country_id
+    update = sql.SQL(
+        "UPDATE res_partner p SET {assignments} FROM (VALUES %s) AS v(id, {columns}) "
+        "WHERE p.id = v.id"
+    ).format(
+        assignments=sql.SQL(", ").join(
+            sql.SQL("{column} = v.{column}").format(column=sql.Identifier(fname))
+            for fname in MATCH_KEY_FIELDS
+        ),
+        columns=sql.SQL(", ").join(map(sql.Identifier, MATCH_KEY_FIELDS)),
+    )
+    template = "(%s" + ", %s::varchar" * len(MATCH_KEY_FIELDS) + ")"
     last_id = 0
     while True:
         cr.execute(
             """
-            SELECT p.id, p.name, p.vat, p.company_registry, p.email, p.parent_id,
+            SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
                    COALESCE(p.mobile, p.phone),
-                   COALESCE(c.phone_code, cc.phone_code, %s),
-                   COALESCE(c.code, cc.code, %s)
+                   COALESCE(c.code, cc.code, %s),
+                   COALESCE(c.phone_code, cc.phone_code, %s)
               FROM res_partner p
               LEFT JOIN res_country c ON c.id = p.country_id
               LEFT JOIN res_company co ON co.id = p.company_id
@@ -63,8 +80,8 @@ def _fill_match_keys(env):
              LIMIT %s
             """,
             [
-                default_country.phone_code or None,
                 default_country.code or None,
+                default_country.phone_code or None,
                 last_id,
                 BATCH_SIZE,
             ],
@@ -74,33 +91,12 @@ def _fill_match_keys(env):
             break
         last_id = rows[-1][0]
         values = []
-        for row in rows:
-            partner_id, name, vat, registry, email, parent_id = row[:6]
-            number, calling_code, region = row[6:]
-            commercial = not parent_id
+        for partner_id, *partner in rows:
+            keys = partner_match_keys(*partner)
             values.append(
-                (
-                    partner_id,
-                    (commercial and normalize_name(name)) or None,
-                    (commercial and (normalize_vat(vat) or normalize_vat(registry)))
-                    or None,
-                    email_normalize(email or "") or None,
-                    phone_match_key(number, region, calling_code) or None,
-                )
+                (partner_id, *(keys[fname] or None for fname in MATCH_KEY_FIELDS))
             )
-        execute_values(
-            cr._obj,
-            """
-            UPDATE res_partner p
-               SET name_key = v.name_key, vat_key = v.vat_key,
-                   email_key = v.email_key, phone_key = v.phone_key
-              FROM (VALUES %s) AS v(id, name_key, vat_key, email_key, phone_key)
-             WHERE p.id = v.id
-            """,
-            values,
-            template="(%s, %s::varchar, %s::varchar, %s::varchar, %s::varchar)",
-            page_size=5000,
-        )
+        execute_values(cr._obj, update, values, template=template, page_size=5000)
         _logger.info("crm_extension: match keys computed up to partner %s", last_id)
 
 

@@ -16,6 +16,7 @@ from crm_extension_tools.normalize import (
     looks_like_uscc,
     normalize_email_simple,
     normalize_name,
+    normalize_name_core,
     normalize_phone_digits,
     normalize_vat,
     uscc_check_char,
@@ -328,6 +329,157 @@ def test_name_ignores_separators_between_words(words, data):
 def test_name_separators_example():
     assert normalize_name("Foo Bar") == normalize_name("Foo  Bar")
     assert normalize_name("Foo Bar") == normalize_name("Foo-Bar") == "foobar"
+
+
+# ---------------------------------------------------------------------- name cores
+
+# Pieces of company names: distinctive words, places, generic words, legal forms.
+CORE_PIECES = st.sampled_from(
+    [
+        "恒达",
+        "华星",
+        "鑫",
+        "上海",
+        "深圳",
+        "市",
+        "省",
+        "广东",
+        "科技",
+        "集团",
+        "贸易",
+        "实业",
+        "国际",
+        "有限公司",
+        "（",
+        "）",
+        "Hengda",
+        "Huaxing",
+        "Golden",
+        "Trading",
+        "International",
+        "Technology",
+        "Group",
+        "Shenzhen",
+        "Hamburg",
+        "Müller",
+        "Handel",
+        "Co., Ltd.",
+        "GmbH",
+        "Ltd",
+        " ",
+        "\u3000",
+        "-",
+        "ß",
+        "İ",
+        "①",
+        "ab",
+    ]
+)
+CORE_NAMES = st.one_of(st.text(), st.lists(CORE_PIECES, max_size=10).map("".join))
+CORE_WORDS = st.one_of(
+    WORDS,
+    st.sampled_from(
+        ["Trading", "Group", "Shenzhen", "科技", "上海", "恒达", "Hengda", "市"]
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("上海恒达科技有限公司", "恒达"),
+        ("恒达科技（上海）有限公司", "恒达"),
+        ("恒达科技(上海)有限公司", "恒达"),
+        ("广东省深圳市恒达电子有限公司", "恒达"),
+        ("深圳市华星科技集团股份有限公司", "华星"),
+        ("华星国际贸易（深圳）有限公司", "华星"),
+        ("上海 恒达 科技", "恒达"),
+        ("Hengda Trading Co., Ltd.", "hengda"),
+        ("Hengda International Trading Ltd", "hengda"),
+        ("HENGDA INTERNATIONAL TRADING LIMITED", "hengda"),
+        ("Shenzhen Huaxing Golden Technology Group Co., Ltd.", "huaxinggolden"),
+        ("Huaxing Technologies", "huaxing"),
+        ("Müller & Weber Maschinenbau Hamburg-Nord GmbH", "müllerweber"),
+        ("Acme Robotics GmbH", "acmerobotics"),
+        ("恒达Trading Co., Ltd.", "恒达"),
+        # Nothing distinctive left: the whole name key.
+        ("上海科技有限公司", "上海科技"),
+        ("国际贸易有限公司", "国际贸易"),
+        ("Global Trading Ltd", "globaltrading"),
+        ("Ab Trading", "abtrading"),
+        ("华", "华"),
+        ("", ""),
+        (None, ""),
+        (False, ""),
+    ],
+)
+def test_name_core_examples(name, core):
+    assert normalize_name_core(name) == core
+
+
+def test_name_core_tells_companies_apart():
+    assert normalize_name_core("恒达科技有限公司") != normalize_name_core(
+        "华星科技有限公司"
+    )
+    assert normalize_name_core("Hengda Technology Ltd") != normalize_name_core(
+        "Huaxing Technology Ltd"
+    )
+
+
+def test_name_core_rejects_non_strings():
+    with pytest.raises(TypeError):
+        normalize_name_core(42)
+
+
+@given(CORE_NAMES)
+@example("ab trading 科技")
+@example("华星 L.T D")
+@example("上海市")
+def test_name_core_is_idempotent(name):
+    core = normalize_name_core(name)
+    assert normalize_name_core(core) == core
+
+
+@given(CORE_NAMES)
+def test_name_core_is_folded_and_empty_only_with_the_key(name):
+    core = normalize_name_core(name)
+    assert all(unicodedata.category(c)[0] in "LMN" for c in core)
+    assert unicodedata.normalize("NFKC", core.casefold()) == core
+    assert bool(core) == bool(normalize_name(name))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | CORE_NAMES)
+@example("Straße Trading GmbH")
+def test_name_core_ignores_case(name):
+    for variant in (name.upper(), name.lower(), name.swapcase()):
+        assume(nfkc(variant).casefold() == nfkc(name).casefold())
+        assert normalize_name_core(variant) == normalize_name_core(name)
+
+
+@given(CORE_NAMES)
+@example("Hengda Trading Co., Ltd. (Shenzhen)")
+def test_name_core_ignores_full_width(name):
+    assert normalize_name_core(fullwidth(name)) == normalize_name_core(name)
+
+
+@given(st.lists(CORE_WORDS, min_size=1, max_size=6), st.data())
+def test_name_core_ignores_separators_between_words(words, data):
+    core = normalize_name_core(" ".join(words))
+    separators = [data.draw(SEPARATORS) for _ in words[1:]]
+    joined = words[0] + "".join(
+        s + w for s, w in zip(separators, words[1:], strict=True)
+    )
+    assert normalize_name_core(joined) == core
+    assert normalize_name_core("-".join(words)) == core
+
+
+@given(
+    st.lists(
+        st.sampled_from(["恒达", "上海", "科技", "集团", "华星", "鑫"]), max_size=6
+    )
+)
+def test_name_core_ignores_spaces_between_chinese_characters(words):
+    assert normalize_name_core(" ".join(words)) == normalize_name_core("".join(words))
 
 
 # --------------------------------------------------------------------------- USCC

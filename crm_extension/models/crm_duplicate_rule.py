@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 # Match key of each rule kind: the stored, indexed column of res.partner holding it.
 KEY_COLUMNS = {
@@ -11,7 +11,7 @@ KEY_COLUMNS = {
 }
 
 MATCH_COLUMNS = SQL(
-    "p.id, p.name, p.name_key, p.vat_key, p.email_key, p.phone_key, "
+    "p.id, p.name, p.name_key, p.name_core_key, p.vat_key, p.email_key, p.phone_key, "
     "p.is_company, p.active, p.company_id, p.commercial_partner_id, "
     "p.parent_id, p.user_id, p.registered_by_id, p.registered_date"
 )
@@ -42,7 +42,8 @@ class CrmDuplicateRule(models.Model):
         [("exact", "Exact"), ("similar", "Similar")],
         required=True,
         default="exact",
-        help="Similar compares names by trigram similarity (PostgreSQL pg_trgm).",
+        help="Similar compares the cores of names (without places and generic "
+        "business words) by trigram similarity (PostgreSQL pg_trgm).",
     )
     threshold = fields.Float(
         default=0.6,
@@ -92,17 +93,26 @@ class CrmDuplicateRule(models.Model):
     def create(self, vals_list):
         rules = super().create(vals_list)
         self.env.registry.clear_cache()
+        rules._complete_name_cores()
         return rules
 
     def write(self, vals):
         res = super().write(vals)
         self.env.registry.clear_cache()
+        if vals.keys() & {"active", "match"}:
+            self._complete_name_cores()
         return res
 
     def unlink(self):
         res = super().unlink()
         self.env.registry.clear_cache()
         return res
+
+    def _complete_name_cores(self):
+        """Partners only list their name cores while a similarity rule is active:
+        activating one first lists every core."""
+        if any(rule.active and rule.match == "similar" for rule in self):
+            self.env["crm.duplicate.name.core"]._add_all()
 
     # ------------------------------------------------------------------
     # Matching
@@ -237,15 +247,19 @@ class CrmDuplicateRule(models.Model):
             if rule["match"] == "similar"
         }
         for rule in similar_rules.values():
+            # Similar names are similar cores: the names without their places and
+            # generic words, which thousands of unrelated companies share.
             targets = [
-                (partner, row["name_key"])
+                (partner, row["name_core_key"])
                 for partner, row in rows.items()
-                if rule in applicable[partner] and len(row["name_key"] or "") >= 3
+                if rule in applicable[partner]
+                and row["name_core_key"]
+                and len(row["name_key"] or "") >= 3
             ]
             if not targets:
                 continue
             for index, match in self._similar_query(
-                [name_key for _partner, name_key in targets], own_ids, rule["threshold"]
+                [core for _partner, core in targets], own_ids, rule["threshold"]
             ):
                 candidates.append((targets[index][0], rule, match))
         return candidates
@@ -262,9 +276,17 @@ class CrmDuplicateRule(models.Model):
         return self.env.execute_query_dict(query)
 
     @api.model
-    def _similar_query(self, name_keys, exclude_ids, threshold):
-        """``[(index in name_keys, match row)]`` of names at least ``threshold``
-        similar, five at most per name, best first (trigram index scan)."""
+    def _similar_query(self, name_core_keys, exclude_ids, threshold):
+        """``[(index in name_core_keys, match row)]`` of the companies whose name
+        core is at least ``threshold`` similar, five at most per core, best first.
+
+        The trigram index of the distinct cores (``crm.duplicate.name.core``)
+        finds the similar cores, the btree index of ``name_core_key`` their
+        companies. (A length bound would not narrow the search: a similarity of
+        ``t`` only needs ``t * max(a, b) <= min(a, b)`` trigrams, which nearly all
+        names of one script meet, and PostgreSQL could only check it on the rows
+        the trigram index returns.)
+        """
         self.env["res.partner"].flush_model()
         self.env.cr.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
@@ -274,21 +296,33 @@ class CrmDuplicateRule(models.Model):
         self.env.cr.execute(
             """
             SELECT v.idx - 1 AS partner_index, m.*
-              FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(name_key, idx)
+              FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(core, idx)
               CROSS JOIN LATERAL (
-                  SELECT p.id, p.name, p.name_key, p.vat_key, p.email_key,
-                         p.phone_key, p.is_company, p.active, p.company_id,
-                         p.commercial_partner_id, p.parent_id, p.user_id,
-                         p.registered_by_id, p.registered_date
-                    FROM res_partner p
-                   WHERE p.name_key %% v.name_key
-                     AND p.parent_id IS NULL
-                     AND p.id != ALL(%s)
-                   ORDER BY p.name_key <-> v.name_key
+                  SELECT p.*
+                    FROM (SELECT c.core, c.core <-> v.core AS distance
+                            FROM crm_duplicate_name_core c
+                           WHERE c.core %% v.core
+                           ORDER BY distance
+                           LIMIT 10) c
+                   CROSS JOIN LATERAL (
+                       -- Per core (an index lookup, whatever the table's size).
+                       SELECT p.id, p.name, p.name_key, p.name_core_key,
+                              p.vat_key, p.email_key, p.phone_key, p.is_company,
+                              p.active, p.company_id, p.commercial_partner_id,
+                              p.parent_id, p.user_id, p.registered_by_id,
+                              p.registered_date
+                         FROM res_partner p
+                        WHERE p.name_core_key = c.core
+                          AND p.parent_id IS NULL
+                          AND p.id != ALL(%s)
+                        ORDER BY p.id
+                        LIMIT 5
+                   ) p
+                   ORDER BY c.distance, p.id
                    LIMIT 5
               ) m
             """,
-            [name_keys, exclude_ids],
+            [name_core_keys, exclude_ids],
         )
         rows = self.env.cr.dictfetchall()
         return [(row.pop("partner_index"), row) for row in rows]
@@ -323,3 +357,85 @@ class CrmDuplicateKey(models.Model):
     key = fields.Char(required=True)
 
     _sql_constraints = [("key_uniq", "unique(key)", "The key is already registered.")]
+
+
+class CrmDuplicateNameCore(models.Model):
+    """Technical: the distinct name cores of the customers, trigram-indexed.
+
+    Similarity rules search this narrow table instead of res_partner: many
+    customers share one core, and checking a candidate reads a short row here
+    instead of a customer. Cores are only ever added (a core that nobody carries
+    any more finds no customer): by partners while a similarity rule is active,
+    and all at once when one is activated and when the module is installed or
+    updated.
+    """
+
+    _name = "crm.duplicate.name.core"
+    _description = "Name Core of Customers"
+    _log_access = False
+
+    core = fields.Char(string="Name Core", required=True)
+
+    _sql_constraints = [
+        ("core_uniq", "unique(core)", "The name core is already listed.")
+    ]
+
+    def init(self):
+        res = super().init()
+        self._fill_if_empty()
+        if self.env.registry.has_trigram:
+            # Built after the first fill, in one go. No fast update: new cores are
+            # few, and a pending list would be read by every similarity search
+            # until the next vacuum.
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS crm_duplicate_name_core_trgm_idx "
+                "ON crm_duplicate_name_core USING gin (core gin_trgm_ops) "
+                "WITH (fastupdate = off)"
+            )
+        return res
+
+    @api.model
+    def _fill_if_empty(self):
+        """List every core on install or on the update that adds the table (run
+        by the init() of this model and of res.partner: whichever comes second
+        finds both the table and the partners' column)."""
+        cr = self.env.cr
+        if not (
+            sql.table_exists(cr, self._table)
+            and sql.column_exists(cr, "res_partner", "name_core_key")
+        ):
+            return
+        cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(self._table)))
+        if not cr.rowcount:
+            self._add_all()
+
+    @api.model
+    def _add(self, cores):
+        """List ``cores``. Only new ones are inserted: two transactions listing
+        a known core never wait for each other."""
+        if cores:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO crm_duplicate_name_core (core)
+                    SELECT v.core FROM unnest(%s::varchar[]) AS v(core)
+                     WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
+                                        WHERE c.core = v.core)
+                    ON CONFLICT DO NOTHING
+                    """,
+                    sorted(cores),
+                )
+            )
+
+    @api.model
+    def _add_all(self):
+        """List the cores of every partner."""
+        self.env["res.partner"].flush_model(["name_core_key"])
+        self.env.cr.execute(
+            """
+            INSERT INTO crm_duplicate_name_core (core)
+            SELECT DISTINCT name_core_key FROM res_partner
+             WHERE name_core_key IS NOT NULL
+            ON CONFLICT DO NOTHING
+            """
+        )

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime
 
-from ..tools import committee_flags, normalize_name
+from ..tools import committee_flags, normalize_name, normalize_name_core
 from .res_partner import phone_match_key
 
 
@@ -108,6 +108,7 @@ class CrmLead(models.Model):
             "id": False,
             "name": name,
             "name_key": normalize_name(name) or False,
+            "name_core_key": normalize_name_core(name) or False,
             "vat_key": False,
             "email_key": email_normalize(self.email_from or "") or False,
             "phone_key": phone_match_key(

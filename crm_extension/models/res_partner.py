@@ -14,7 +14,13 @@ from ..tools import (
     missing_required_fields,
     next_lifecycle_stage,
 )
-from ..tools.normalize import is_valid_uscc, normalize_name, normalize_vat, to_e164
+from ..tools.normalize import (
+    is_valid_uscc,
+    normalize_name,
+    normalize_name_core,
+    normalize_vat,
+    to_e164,
+)
 from .crm_customer_value import (
     ABC_SELECTION,
     CHURN_SELECTION,
@@ -53,6 +59,27 @@ def phone_match_key(number, country_code, calling_code):
     return to_e164(number, calling_code)
 
 
+def partner_match_keys(
+    name, parent_id, vat, company_registry, email, number, country_code, calling_code
+):
+    """The duplicate match keys of a partner, ``{field name: key or ''}``.
+
+    One definition for the ORM's compute and for the install hook's set-based
+    fill. Contacts share the VAT of their company and are no customers of their
+    own: only commercial entities carry name and VAT keys.
+    """
+    commercial = not parent_id
+    return {
+        "name_key": normalize_name(name) if commercial else "",
+        "name_core_key": normalize_name_core(name) if commercial else "",
+        "vat_key": (normalize_vat(vat) or normalize_vat(company_registry))
+        if commercial
+        else "",
+        "email_key": email_normalize(email or "") or "",
+        "phone_key": phone_match_key(number, country_code, calling_code),
+    }
+
+
 # Writing these fields needs more than the right to edit the partner.
 CREDIT_RATING_GROUPS = (
     "sales_team.group_sale_manager",
@@ -79,7 +106,7 @@ DUPLICATE_TRIGGER_FIELDS = frozenset(
         "country_id",
     }
 )
-MATCH_KEY_FIELDS = ("name_key", "vat_key", "email_key", "phone_key")
+MATCH_KEY_FIELDS = ("name_key", "name_core_key", "vat_key", "email_key", "phone_key")
 
 # A change to one of these can make a partner fall under another template.
 CLASS_TRIGGER_FIELDS = frozenset(
@@ -151,10 +178,20 @@ class ResPartner(models.Model):
         help="When this customer was registered.",
     )
 
-    # Duplicate protection: normalised match keys (btree-indexed; the name also has
-    # a trigram index for similarity rules, created in init()).
+    # Duplicate protection: normalised match keys, btree-indexed. (Similarity rules
+    # search the distinct name cores through the trigram index of
+    # crm.duplicate.name.core.)
     name_key = fields.Char(
         compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+    )
+    name_core_key = fields.Char(
+        string="Name Core",
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="The name without places and generic business words (集团, 科技, "
+        "Trading ...): rules matching similar names compare it.",
     )
     vat_key = fields.Char(
         compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
@@ -348,24 +385,18 @@ class ResPartner(models.Model):
                 partner.country_id
                 or (partner.company_id or self.env.company).country_id
             )
-            # Contacts share the VAT of their company and are no customers of
-            # their own: only commercial entities carry name and VAT keys.
-            commercial = not partner.parent_id
-            partner.name_key = (commercial and normalize_name(partner.name)) or False
-            partner.vat_key = (
-                commercial
-                and (
-                    normalize_vat(partner.vat)
-                    or normalize_vat(partner.company_registry)
-                )
-            ) or False
-            partner.email_key = email_normalize(partner.email or "") or False
-            partner.phone_key = (
-                phone_match_key(
-                    partner.mobile or partner.phone, country.code, country.phone_code
-                )
-                or False
+            keys = partner_match_keys(
+                partner.name,
+                partner.parent_id,
+                partner.vat,
+                partner.company_registry,
+                partner.email,
+                partner.mobile or partner.phone,
+                country.code,
+                country.phone_code,
             )
+            for fname in MATCH_KEY_FIELDS:
+                partner[fname] = keys[fname] or False
 
     @api.depends(
         "name",
@@ -406,6 +437,7 @@ class ResPartner(models.Model):
             "id": partner.id if isinstance(partner.id, int) else False,
             "name": partner.name,
             "name_key": partner.name_key,
+            "name_core_key": partner.name_core_key,
             "vat_key": partner.vat_key,
             "email_key": partner.email_key,
             "phone_key": partner.phone_key,
@@ -619,8 +651,21 @@ class ResPartner(models.Model):
             details="\n".join(lines),
         )
 
+    def _list_name_cores(self):
+        """List the name cores of these partners for the similarity rules."""
+        rules = self.env["crm.duplicate.rule"]._get_active_rules()
+        if any(rule["match"] == "similar" for rule in rules):
+            self.env["crm.duplicate.name.core"]._add(
+                {core for core in self.mapped("name_core_key") if core}
+            )
+
     def _duplicate_keys_snapshot(self, vals):
-        if not (DUPLICATE_TRIGGER_FIELDS & vals.keys()):
+        """The match keys before a write, or ``None`` when nothing is to check."""
+        if (
+            not (DUPLICATE_TRIGGER_FIELDS & vals.keys())
+            or self.env.context.get("crm_duplicate_skip")
+            or not self.env["crm.duplicate.rule"]._get_active_rules()
+        ):
             return None
         return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in self}
 
@@ -1002,6 +1047,7 @@ class ResPartner(models.Model):
             self._check_restricted_values(vals, creating=True)
         partners = super().create(vals_list)
         partners._check_class_required_fields()
+        partners._list_name_cores()
         partners._check_duplicates()
         return partners
 
@@ -1033,6 +1079,8 @@ class ResPartner(models.Model):
                 if vals["importance"] == KEY_CUSTOMER_IMPORTANCE
                 else "not_key_customer"
             )
+        if "name" in vals or "parent_id" in vals:
+            self._list_name_cores()
         if self._class_check_needed(vals):
             self._check_class_required_fields()
         if old_keys is not None and not (
@@ -1047,10 +1095,8 @@ class ResPartner(models.Model):
 
     def init(self):
         res = super().init()
-        # Similarity rules search names through a trigram index, beside the btree.
-        if self.env.registry.has_trigram:
-            self.env.cr.execute(
-                "CREATE INDEX IF NOT EXISTS res_partner_name_key_trgm_idx "
-                "ON res_partner USING gin (name_key gin_trgm_ops)"
-            )
+        # Similarity rules search the distinct name cores (crm.duplicate.name.core)
+        # through a trigram index: the names need none.
+        self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")
+        self.env["crm.duplicate.name.core"]._fill_if_empty()
         return res

@@ -33,11 +33,12 @@ class TestDuplicateRules(CrmExtensionCase):
 
     def test_keys(self):
         self.assertEqual(self.huaxing.name_key, "huaxingtechnology")
+        self.assertEqual(self.huaxing.name_core_key, "huaxing")
         self.assertEqual(self.huaxing.vat_key, "91350100M000100Y43")
         self.assertEqual(self.huaxing.email_key, "info@huaxing.example.cn")
         self.assertEqual(self.huaxing.phone_key, "+8675588881234")
         contact = self.Partner.create({"name": "Zhou", "parent_id": self.huaxing.id})
-        self.assertFalse(contact.name_key or contact.vat_key)
+        self.assertFalse(contact.name_key or contact.name_core_key or contact.vat_key)
 
     def test_block_same_company_name_names_the_owner(self):
         with self.assertRaises(ValidationError) as error:
@@ -173,6 +174,55 @@ class TestDuplicateRules(CrmExtensionCase):
             {"name": "Acme Robotics GmbH", "is_company": True}
         )
         self.assertFalse(unrelated.duplicate_state)
+
+    def test_similar_names_compare_the_distinctive_part(self):
+        """Places and generic words (科技, 集团, Trading ...) make no duplicate."""
+        hengda = self.Partner.create(
+            {"name": "上海恒达科技有限公司", "is_company": True}
+        )
+        self.assertFalse(hengda.duplicate_state)
+        self.assertEqual(hengda.name_core_key, "恒达")
+        twin = self.Partner.with_user(self.salesman_2).create(
+            {"name": "恒达科技(上海)有限公司", "is_company": True}
+        )
+        self.assertEqual(twin.duplicate_state, "suspect")
+        self.assertIn(hengda, twin.duplicate_partner_ids)
+        trading = self.Partner.create(
+            {"name": "Hengda Trading Co., Ltd.", "is_company": True}
+        )
+        international = self.Partner.create(
+            {"name": "Hengda International Trading Ltd", "is_company": True}
+        )
+        self.assertEqual(international.duplicate_state, "suspect")
+        self.assertIn(trading, international.duplicate_partner_ids)
+        # Same city, same trade, another company: nothing to review.
+        for name in ("上海宏昌科技有限公司", "上海泰鑫科技集团有限公司"):
+            other = self.Partner.create({"name": name, "is_company": True})
+            self.assertFalse(other.duplicate_state, name)
+        other = self.Partner.create(
+            {
+                "name": "Golden Phoenix International Trading Co., Ltd.",
+                "is_company": True,
+            }
+        )
+        self.assertFalse(other.duplicate_state)
+        # The form shows the match while the name is typed.
+        form = Form(self.Partner.with_user(self.salesman_2))
+        form.company_type = "company"
+        form.name = "深圳市恒达国际贸易有限公司"
+        self.assertIn(hengda, form.duplicate_match_ids)
+
+    def test_similar_rule_sees_customers_registered_while_it_was_off(self):
+        self.rule_similar.active = False
+        early = self.Partner.create(
+            {"name": "Zhongxin Logistics Co., Ltd.", "is_company": True}
+        )
+        self.rule_similar.active = True
+        late = self.Partner.create(
+            {"name": "Zhongxin International Logistics Ltd", "is_company": True}
+        )
+        self.assertEqual(late.duplicate_state, "suspect")
+        self.assertIn(early, late.duplicate_partner_ids)
 
     def test_unchanged_keys_are_not_rechecked(self):
         # A duplicate registered before the rules existed stays editable.

@@ -11,6 +11,10 @@ of ``phone_validation``) and fall back on the simple versions below.
   spaces or trailing legal form ("Huaxing Technology Co., Ltd." and
   "ＨＵＡＸＩＮＧ TECHNOLOGY COMPANY LIMITED" both give ``"huaxingtechnology"``,
   "深圳市华星科技股份有限公司" gives ``"深圳市华星科技"``).
+- :func:`normalize_name_core`: the name key without place names and generic
+  business or industry words, for similar-name matching ("上海恒达科技有限公司" and
+  "恒达科技(上海)有限公司" both give ``"恒达"``, "Hengda International Trading Ltd"
+  gives ``"hengda"``).
 - :func:`normalize_vat`: VAT / company registry number, letters and digits only.
 - :func:`is_valid_uscc`, :func:`uscc_check_char`, :func:`looks_like_uscc`: China's
   unified social credit code (统一社会信用代码, GB 32100-2015).
@@ -29,6 +33,7 @@ __all__ = [
     "looks_like_uscc",
     "normalize_email_simple",
     "normalize_name",
+    "normalize_name_core",
     "normalize_phone_digits",
     "normalize_vat",
     "to_e164",
@@ -285,6 +290,208 @@ def normalize_name(name):
             break
         key = again
     return key
+
+
+# ------------------------------------------------------------------- name cores
+
+# Places that prefix (or, in brackets, follow) a company name: Chinese provinces
+# and main cities, written in Chinese and in pinyin, and the main German cities.
+# They say where a company is registered, not which one it is.
+_CJK_PLACES = tuple(
+    sorted(
+        set(
+            "中国 北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 "
+            "江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 "
+            "内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州 杭州 苏州 成都 武汉 南京 "
+            "西安 青岛 厦门 宁波 东莞 佛山 长沙 郑州 合肥 无锡 济南 大连 福州 昆明 "
+            "沈阳 哈尔滨 石家庄 南昌 贵阳 长春 太原 南宁 兰州 海口 呼和浩特 乌鲁木齐 "
+            "银川 西宁 拉萨 珠海 中山 惠州 温州 绍兴 嘉兴 金华 台州 常州 南通 徐州 "
+            "扬州 烟台 潍坊 临沂 唐山 保定 洛阳 泉州 漳州 汕头 江门 湛江 桂林 三亚 "
+            "芜湖 襄阳 宜昌 株洲 岳阳 绵阳 遵义 柳州 昆山 义乌 江阴".split()
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# An administrative suffix directly after a place ("深圳市", "广东省").
+_CJK_PLACE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
+_LATIN_PLACES = frozenset(
+    "china beijing tianjin shanghai chongqing hebei shanxi liaoning jilin "
+    "heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan "
+    "guangdong hainan sichuan guizhou yunnan shaanxi gansu qinghai taiwan "
+    "neimenggu guangxi xizang ningxia xinjiang hongkong hk macau macao shenzhen "
+    "guangzhou hangzhou suzhou chengdu wuhan nanjing xian qingdao xiamen ningbo "
+    "dongguan foshan changsha zhengzhou hefei wuxi jinan dalian fuzhou kunming "
+    "shenyang haerbin harbin shijiazhuang nanchang guiyang changchun taiyuan "
+    "nanning lanzhou haikou zhuhai zhongshan huizhou wenzhou shaoxing jiaxing "
+    "jinhua taizhou changzhou nantong xuzhou yangzhou yantai weifang tangshan "
+    "baoding luoyang quanzhou zhangzhou shantou jiangmen zhanjiang guilin sanya "
+    "wuhu kunshan yiwu "
+    "berlin hamburg münchen munich köln cologne frankfurt stuttgart düsseldorf "
+    "leipzig dortmund essen bremen dresden hannover nürnberg duisburg bochum "
+    "wuppertal bielefeld bonn münster mannheim karlsruhe augsburg wiesbaden kiel "
+    "north south east west nord süd ost".split()
+)
+
+# Generic business and industry words: shared by thousands of unrelated companies,
+# they say what a company does, not which one it is. Chinese words are removed
+# wherever they stand (Chinese is written without spaces); Latin ones as words.
+_CJK_GENERIC_WORDS = tuple(
+    sorted(
+        set(
+            "集团 控股 国际 实业 发展 投资 贸易 商贸 工贸 经贸 进出口 科技 技术 "
+            "信息 网络 电子 电气 电器 机械 机电 设备 装备 智能 工程 建设 建材 建筑 "
+            "物流 供应链 管理 咨询 服务 软件 医药 生物 食品 服饰 服装 纺织 化工 "
+            "能源 新能源 环保 汽车 配件 家居 文化 传媒 广告 光电 精密 制造 五金 "
+            "塑胶 塑料 包装 印刷 农业 教育 餐饮 材料 新材料 电子商务 电商 商务 "
+            "企业 产业 工业 百货 数码 通讯 照明 仪器 仪表 金属 钢铁 家具 酒店 旅游 "
+            "房地产 地产 置业 物业 资产 金融 营销 策划 设计 装饰 安装 租赁 运输 "
+            "货运 航运 开发 研发 中心 有限".split()
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_LATIN_GENERIC_WORDS = frozenset(
+    "the of and und group groups gruppe holding holdings international intl "
+    "global worldwide trading trade traders import export imp exp industrial "
+    "industries industry industrie enterprise enterprises development investment "
+    "investments technology technologies tech technical technik technologie "
+    "science sciences electronics electronic electric electrical machinery "
+    "equipment engineering logistics logistik supply chain software systems "
+    "system solutions services service consulting management information "
+    "network networks media culture pharmaceutical pharmaceuticals pharma "
+    "medical foods food garments garment textiles textile chemicals chemical "
+    "energy environmental auto parts furniture optoelectronics precision "
+    "biotech biotechnology agriculture agricultural intelligent materials "
+    "catering education packaging plastics hardware lighting devices "
+    "semiconductor semiconductors ceramics manufacturing products commercial "
+    "business handel handels maschinenbau elektrotechnik medizintechnik "
+    "automotive bau verpackung lebensmittel metallbau kunststofftechnik "
+    "anlagenbau werkzeugbau industrietechnik umwelttechnik energietechnik "
+    "feinmechanik antriebstechnik sensorik optik chemie textil möbel druck "
+    "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
+    "beratung immobilien".split()
+)
+
+# A core shorter than this (a Chinese character counts two) names nobody: the
+# whole name key is kept instead.
+_MIN_CORE_WEIGHT = 3
+
+
+def _strip_places(run):
+    """``run`` (Chinese characters) without its leading and trailing places."""
+    changed = True
+    while changed and run:
+        changed = False
+        for place in _CJK_PLACES:
+            if run.startswith(place):
+                run = run[len(place) :]
+                for suffix in _CJK_PLACE_SUFFIXES:
+                    if run.startswith(suffix):
+                        run = run[len(suffix) :]
+                        break
+                changed = True
+                break
+            for suffix in (*_CJK_PLACE_SUFFIXES, ""):
+                if run.endswith(place + suffix):
+                    run, changed = run[: -len(place + suffix)], True
+                    break
+            if changed:
+                break
+    return run
+
+
+def _strip_cjk_generic(run):
+    """``run`` (Chinese characters) without its generic words, left to right."""
+    kept = []
+    position = 0
+    while position < len(run):
+        for word in _CJK_GENERIC_WORDS:
+            if run.startswith(word, position):
+                position += len(word)
+                break
+        else:
+            kept.append(run[position])
+            position += 1
+    return "".join(kept)
+
+
+def _strip_generic_words(words):
+    """One pass over the words of a name: generic words and places removed."""
+    result = []
+    run = []
+
+    def close_run():
+        if run:
+            text = _strip_places(_strip_cjk_generic("".join(run)))
+            if text:
+                result.append(text)
+            run.clear()
+
+    for word in words:
+        if _is_cjk(word[0]):
+            # Words of Chinese characters are one run: spaces between them
+            # are no word boundaries in Chinese.
+            run.append(word)
+            continue
+        close_run()
+        if word not in _LATIN_GENERIC_WORDS and word not in _LATIN_PLACES:
+            result.append(word)
+    close_run()
+    return result
+
+
+def _core_once(name):
+    words = _words(_fold(name))
+    while True:
+        stripped = _strip_one_legal_form(words)
+        if stripped is None:
+            stripped = _strip_generic_words(words)
+            if stripped == words:
+                break
+        words = stripped
+        if not words:
+            break
+    core = _fold("".join(words))
+    weight = sum(2 if _is_cjk(char) else 1 for char in core)
+    return core if weight >= _MIN_CORE_WEIGHT else normalize_name(name)
+
+
+def normalize_name_core(name):
+    """Return the core of a company name, for similar-name matching.
+
+    The core is the distinctive part of the name: the name key of
+    :func:`normalize_name` without the places a name starts or ends with
+    (Chinese provinces and main cities, in Chinese with their 省 / 市, and in
+    pinyin; main German cities) and without generic business and industry
+    words (集团, 国际, 实业, 科技, 贸易 ... wherever they stand in Chinese text;
+    Group, International, Trading, Technology, Handel ... as whole words), so
+    that names sharing only such words do not look alike:
+
+    - "上海恒达科技有限公司", "恒达科技（上海）有限公司" -> ``"恒达"``;
+    - "Hengda Trading Co., Ltd.", "Hengda International Trading Ltd" ->
+      ``"hengda"``;
+    - "深圳市华星科技集团" -> ``"华星"``, "北京华星贸易" -> ``"华星"`` too.
+
+    When less than three letters (or two Chinese characters) would remain, the
+    whole name key is the core ("上海科技有限公司" -> ``"上海科技"``). Like the
+    name key it ignores case, width, punctuation and spacing (spaces between
+    Chinese characters included), and the core of a core is itself.
+    """
+    if name is None or name is False or name == "":
+        return ""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"normalize_name_core expects a string, not {type(name).__name__}"
+        )
+    core = _core_once(name)
+    for _pass in range(_MAX_PASSES):
+        again = _core_once(core)
+        if again == core:
+            break
+        core = again
+    return core
 
 
 # ------------------------------------------------------------------ VAT and USCC
