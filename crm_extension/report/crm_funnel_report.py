@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.crm_lead_stage_history import HISTORY_PHASE_SELECTION
@@ -33,6 +33,7 @@ class CrmFunnelReport(models.Model):
     )
     date_entered = fields.Datetime(string="Entered", readonly=True)
     date_left = fields.Datetime(string="Left", readonly=True)
+    period = fields.Date(string="Month Entered", readonly=True)
     is_current = fields.Boolean(string="Still There", readonly=True)
     entered_count = fields.Integer(string="Entries", readonly=True)
     next_count = fields.Integer(
@@ -69,7 +70,8 @@ class CrmFunnelReport(models.Model):
             """
             SELECT h.id, h.lead_id, h.stage_id, h.funnel_phase, h.user_id,
                    h.team_id, h.company_id, h.lead_type,
-                   h.date_entered, h.date_left, h.date_left IS NULL AS is_current,
+                   h.date_entered, h.period, h.date_left,
+                   h.date_left IS NULL AS is_current,
                    1 AS entered_count,
                    CASE WHEN h.exit_type IN %(converting)s THEN 1 ELSE 0 END
                        AS next_count,
@@ -86,28 +88,4 @@ class CrmFunnelReport(models.Model):
              WHERE h.funnel_phase != 'lost'
             """,
             converting=tuple(CONVERTING_EXITS),
-        )
-
-    @api.model
-    def _read_group(
-        self,
-        domain,
-        groupby=(),
-        aggregates=(),
-        having=(),
-        offset=0,
-        limit=None,
-        order=None,
-    ):
-        # Grouping a million stays by month sorts them: give this transaction's
-        # sorts and hashes the memory to stay off the disk.
-        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
-        return super()._read_group(
-            domain,
-            groupby,
-            aggregates,
-            having=having,
-            offset=offset,
-            limit=limit,
-            order=order,
         )
