@@ -316,6 +316,10 @@ registry.category("web_tour.tours").add("crm_extension_portal_complaint_tour", {
             content: "The complaint is registered with a reference",
             trigger: ".o_complaint_card:contains('CMP/'):contains('Two tea boxes were missing')",
         },
+        {
+            content: "The conversation with the complaint team is ready below it",
+            trigger: "#chatterRoot:shadow .o-mail-Chatter",
+        },
     ],
 });
 
