@@ -903,7 +903,7 @@ def measure_size(registry, args, setup, customers, lines, report, reference):
         f"{seconds:.1f} s",
         f"{mib(peak)} (start {mib(rss.start)})",
         f"{len(recorder.queries)} ({batches} batch SELECTs, {per_batch:.1f}/batch, "
-        f"{other} other)",
+        f"{other} other, {recorder.count('_apply_class_rules')} in class rules)",
         f"{written:,} ({stats.get('classes')} class moves, {activities:,} care calls)",
         f"{seconds2:.1f} s, {written2:,} rows, {len(recorder2.queries)} q",
         f"< {target:.0f} s, < {mib(MEMORY_TARGET)}, other queries <= "

@@ -1,8 +1,10 @@
+import io
 import logging
 from datetime import timedelta
 from itertools import product
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -198,6 +200,13 @@ class CrmCustomerValue(models.Model):
     def _in_cron(self):
         return bool(self.env.context.get("ir_cron_progress_id"))
 
+    def _tune_bulk_transaction(self):
+        """This transaction only: no JIT compilation (it costs seconds on the
+        staging statement and on every upsert) and memory for the window sorts
+        of the staging statement."""
+        self.env.cr.execute("SET LOCAL jit = off")
+        self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+
     def _compute_company(self, company, today, batch_size):
         cr = self.env.cr
         self.env.flush_all()
@@ -209,6 +218,7 @@ class CrmCustomerValue(models.Model):
             .get_param("crm_extension.repeated_complaints", 3)
         )
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
+        self._tune_bulk_transaction()
         cr.execute(
             SQL(
                 """
@@ -396,6 +406,7 @@ class CrmCustomerValue(models.Model):
                 cron._notify_progress(done=done, remaining=total - done)
                 if self._in_cron():
                     cr.commit()  # pylint: disable=invalid-commit
+                    self._tune_bulk_transaction()  # SET LOCAL ends with a commit
         cron._notify_progress(done=done, remaining=0)
         # Customers without any posted invoice any more.
         cr.execute(
@@ -413,12 +424,34 @@ class CrmCustomerValue(models.Model):
         if newly_high:
             self._schedule_care(company, newly_high, today)
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
+        cr.execute("DROP TABLE IF EXISTS crm_value_changed")
         _logger.info("crm_extension: customer values of %s: %s", company.name, stats)
         return stats
 
     def _upsert(self, company, rows, now):
-        columns = list(zip(*rows, strict=True))
-        self.env.cr.execute(
+        """Write the changed rows of a batch: COPY them into a temporary table,
+        then one upsert (sending a batch as SQL arrays costs more in the client
+        than in the database)."""
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS crm_value_changed (
+                p int, rev numeric, cnt int, last date, rec numeric, prev numeric,
+                cmp int, r int, f int, m int, seg varchar, abc varchar,
+                risk varchar, why varchar)
+            """
+        )
+        cr.execute("TRUNCATE crm_value_changed")
+        # Numbers, dates and codes only: nothing to escape.
+        buffer = io.StringIO(
+            "".join(
+                "\t".join(r"\N" if value is None else str(value) for value in row)
+                + "\n"
+                for row in rows
+            )
+        )
+        cr.copy_from(buffer, "crm_value_changed")
+        cr.execute(
             """
             INSERT INTO crm_customer_value AS v (
                 partner_id, company_id, revenue_12m, invoice_count_12m,
@@ -428,12 +461,7 @@ class CrmCustomerValue(models.Model):
                 date_computed, create_uid, create_date, write_uid, write_date)
             SELECT p, %(company)s, rev, cnt, last, rec, prev, cmp, r, f, m, seg, abc,
                    risk, why, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(p)s::int[], %(rev)s::numeric[], %(cnt)s::int[],
-                          %(last)s::date[], %(rec)s::numeric[], %(prev)s::numeric[],
-                          %(cmp)s::int[], %(r)s::int[], %(f)s::int[], %(m)s::int[],
-                          %(seg)s::varchar[], %(abc)s::varchar[], %(risk)s::varchar[],
-                          %(why)s::varchar[])
-                   AS t(p, rev, cnt, last, rec, prev, cmp, r, f, m, seg, abc, risk, why)
+              FROM crm_value_changed
             ON CONFLICT (partner_id, company_id) DO UPDATE SET
                 revenue_12m = EXCLUDED.revenue_12m,
                 invoice_count_12m = EXCLUDED.invoice_count_12m,
@@ -452,25 +480,7 @@ class CrmCustomerValue(models.Model):
                 write_uid = EXCLUDED.write_uid,
                 write_date = EXCLUDED.write_date
             """,
-            {
-                "company": company.id,
-                "now": now,
-                "uid": self.env.uid,
-                "p": list(columns[0]),
-                "rev": list(columns[1]),
-                "cnt": list(columns[2]),
-                "last": list(columns[3]),
-                "rec": list(columns[4]),
-                "prev": list(columns[5]),
-                "cmp": list(columns[6]),
-                "r": list(columns[7]),
-                "f": list(columns[8]),
-                "m": list(columns[9]),
-                "seg": list(columns[10]),
-                "abc": list(columns[11]),
-                "risk": list(columns[12]),
-                "why": list(columns[13]),
-            },
+            {"company": company.id, "now": now, "uid": self.env.uid},
         )
 
     def _apply_class_rules(self, company):
@@ -529,6 +539,7 @@ class CrmCustomerValue(models.Model):
                 moves.setdefault(best_id, []).append(partner_id)
         Partner = self.env["res.partner"].sudo()
         moved = 0
+        notes = {}
         for class_id, partner_ids in moves.items():
             klass = Class.browse(class_id)
             reason = self.env._(
@@ -539,12 +550,17 @@ class CrmCustomerValue(models.Model):
                 count=klass.min_invoice_count,
             )
             partners = Partner.browse(partner_ids).with_context(
-                crm_class_change_reason=reason
+                crm_class_change_reason=reason,
+                # The class history keeps the change; one batch of notes below
+                # instead of a tracking message per customer.
+                mail_notrack=True,
             )
+            note = Markup("<p>%s</p>") % reason
             try:
                 with cr.savepoint():
                     partners.write({"customer_class_id": class_id})
                 moved += len(partners)
+                notes.update(dict.fromkeys(partners.ids, note))
             except ValidationError:
                 # A class template the customer does not meet yet: move the
                 # others, one by one.
@@ -553,12 +569,15 @@ class CrmCustomerValue(models.Model):
                         with cr.savepoint():
                             partner.write({"customer_class_id": class_id})
                         moved += 1
+                        notes[partner.id] = note
                     except ValidationError as error:
                         _logger.info(
                             "crm_extension: %s stays in its class: %s",
                             partner.display_name,
                             error,
                         )
+        if notes:
+            Partner.browse(list(notes))._message_log_batch(bodies=notes)
         return moved
 
     def _schedule_care(self, company, partner_ids, today):
