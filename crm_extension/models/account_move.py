@@ -18,16 +18,7 @@ class AccountMove(models.Model):
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):
-        Complaint = self.env["crm.complaint"]
-        counts = (
-            dict(
-                Complaint._read_group(
-                    [("invoice_id", "in", self.ids)], ["invoice_id"], ["__count"]
-                )
-            )
-            if Complaint.has_access("read")
-            else {}
-        )
+        counts = self.env["crm.complaint"]._counts_by("invoice_id", self)
         for move in self:
             move.complaint_count = counts.get(move, 0)
 

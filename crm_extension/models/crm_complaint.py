@@ -450,9 +450,10 @@ class CrmComplaint(models.Model):
 
     def _apply_stage_dates(self):
         """A resolved or answered complaint has had its first response."""
+        first_sequence = self._first_stage_sequence()
         for complaint in self:
             if (
-                complaint.stage_id.sequence > self._first_stage_sequence()
+                complaint.stage_id.sequence > first_sequence
                 and not complaint.date_first_response
             ):
                 complaint.date_first_response = (
@@ -614,6 +615,16 @@ class CrmComplaint(models.Model):
             "target": "current",
             "context": context,
         }
+
+    @api.model
+    def _counts_by(self, fname, records):
+        """``{record: number of complaints}`` for the records a many2one of the
+        complaint points to, as far as the user may read complaints."""
+        if not self.has_access("read"):
+            return {}
+        return dict(
+            self._read_group([(fname, "in", records.ids)], [fname], ["__count"])
+        )
 
     @api.model
     def _action_view(self, domain, context):

@@ -13,16 +13,7 @@ class SaleOrder(models.Model):
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):
-        Complaint = self.env["crm.complaint"]
-        counts = (
-            dict(
-                Complaint._read_group(
-                    [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
-                )
-            )
-            if Complaint.has_access("read")
-            else {}
-        )
+        counts = self.env["crm.complaint"]._counts_by("sale_order_id", self)
         for order in self:
             order.complaint_count = counts.get(order, 0)
 
