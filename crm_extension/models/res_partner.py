@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize, format_datetime
+from odoo.tools import SQL, email_normalize, format_datetime
 
 from odoo.addons.phone_validation.tools import phone_validation
 
@@ -532,6 +532,55 @@ class ResPartner(models.Model):
             if names:
                 result[partner] = (classes, names)
         return result
+
+    def _filter_class_template(self, customer_class):
+        """The partners of ``self`` that meet the customer template of
+        ``customer_class`` (the template a customer's own class applies).
+
+        The stored column fields of the template are read in one query, whatever
+        the number of partners; other fields (several values, computed) through
+        the ORM.
+        """
+        names = [
+            name
+            for name in customer_class.sudo().required_field_ids.mapped("name")
+            if name in self._fields
+        ]
+        if not names or not self:
+            return self
+        columns = [
+            name
+            for name in names
+            if self._fields[name].store
+            and self._fields[name].column_type
+            and not self._fields[name].translate
+        ]
+        others = [name for name in names if name not in columns]
+        missing = set()
+        if columns:
+            self.flush_model(columns)
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM res_partner WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    self.ids,
+                )
+            )
+            missing.update(
+                partner_id
+                for partner_id, *values in self.env.cr.fetchall()
+                if missing_required_fields(
+                    dict(zip(columns, values, strict=True)), columns
+                )
+            )
+        if others:
+            missing.update(
+                partner.id
+                for partner in self
+                if partner.id not in missing
+                and missing_required_fields(partner, others)
+            )
+        return self.browse([pid for pid in self.ids if pid not in missing])
 
     def _check_class_required_fields(self):
         """Raise one error naming, per partner, every field its class still needs."""

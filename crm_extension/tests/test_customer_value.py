@@ -353,6 +353,72 @@ class TestClassRules(CrmExtensionCase):
         self._compute()
         self.assertEqual(customer.customer_class_id, self.bronze)
 
+    def test_class_template_keeps_unqualified_customers_out(self):
+        website = self.env.ref("base.field_res_partner__website")
+        tags = self.env.ref("base.field_res_partner__category_id")
+        self.silver.required_field_ids = [Command.set([website.id, tags.id])]
+        ready = self._customer(
+            "Ready Wholesale",
+            self.bronze,
+            website="https://ready.example.com",
+            category_id=[Command.create({"name": "Wholesale tag"})],
+        )
+        no_site = self._customer(
+            "No Site Wholesale",
+            self.bronze,
+            category_id=[Command.create({"name": "Other tag"})],
+        )
+        no_tag = self._customer(
+            "No Tag Wholesale", self.bronze, website="https://notag.example.com"
+        )
+        for customer in ready | no_site | no_tag:
+            self._invoice(customer, 400, count=2)  # silver figures
+        self._compute()
+        self.assertEqual(ready.customer_class_id, self.silver)
+        self.assertEqual(ready.customer_main_class_id, self.main)
+        self.assertEqual(no_site.customer_class_id, self.bronze)
+        self.assertEqual(no_tag.customer_class_id, self.bronze)
+        self.assertFalse(no_site.class_history_ids | no_tag.class_history_ids)
+
+    def test_class_moves_cost_the_same_queries_for_many_customers(self):
+        Value = self.env["crm.customer.value"].sudo()
+
+        def moves_and_queries(count, prefix):
+            customers = self.env["res.partner"].create(
+                [
+                    {
+                        "name": f"{prefix} {index}",
+                        "is_company": True,
+                        "customer_class_id": self.bronze.id,
+                    }
+                    for index in range(count)
+                ]
+            )
+            # The figures of the last job, as it leaves them.
+            Value.create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "company_id": self.env.company.id,
+                        "revenue_12m": 2500,
+                        "invoice_count_12m": 1,
+                    }
+                    for customer in customers
+                ]
+            )
+            self.env.flush_all()
+            start = self.env.cr.sql_log_count
+            moved = Value._apply_class_rules(self.env.company)
+            queries = self.env.cr.sql_log_count - start
+            self.assertEqual(customers.customer_class_id, self.gold)
+            self.assertEqual(len(customers.class_history_ids), count)
+            return moved, queries
+
+        few, few_queries = moves_and_queries(3, "Few")
+        many, many_queries = moves_and_queries(250, "Many")
+        self.assertEqual((few, many), (3, 250))
+        self.assertEqual(many_queries, few_queries)
+
     def test_manual_change_is_recorded(self):
         customer = self._customer("Hand Made", self.bronze)
         customer.with_user(self.sales_manager).customer_class_id = self.gold
