@@ -224,6 +224,32 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertEqual(late.duplicate_state, "suspect")
         self.assertIn(early, late.duplicate_partner_ids)
 
+    def test_name_cores_are_put_back_in_order(self):
+        Core = self.env["crm.duplicate.name.core"]
+
+        def stored_order():
+            self.env.cr.execute(
+                "SELECT core FROM crm_duplicate_name_core ORDER BY ctid"
+            )
+            return [core for (core,) in self.env.cr.fetchall()]
+
+        Core._cron_keep_in_order(growth=0)  # whatever the database had
+        self.assertEqual(stored_order(), sorted(stored_order()))
+        # A few new cores at the end are not worth a rewrite ...
+        self.Partner.create({"name": "Zzyzx Robotics", "is_company": True})
+        self.assertFalse(Core._cron_keep_in_order(growth=1))
+        self.assertEqual(stored_order()[-1], "zzyzxrobotics")
+        # ... many are: similar cores are stored side by side again.
+        self.Partner.create(
+            [{"name": f"Aardvark {word}", "is_company": True} for word in "ABCDE"]
+        )
+        self.assertTrue(Core._cron_keep_in_order(growth=0))
+        self.assertEqual(stored_order(), sorted(stored_order()))
+        self.assertFalse(Core._cron_keep_in_order(growth=0))  # nothing new since
+        # Similar names are found as before.
+        twin = self.Partner.create({"name": "Aardvark F", "is_company": True})
+        self.assertEqual(twin.duplicate_state, "suspect")
+
     def test_unchanged_keys_are_not_rechecked(self):
         # A duplicate registered before the rules existed stays editable.
         self.rule_name.active = False
