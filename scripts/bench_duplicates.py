@@ -1673,7 +1673,7 @@ def parse_args(argv):
     parser.add_argument(
         "--batch-rounds",
         type=int,
-        default=4,
+        default=8,
         help="rounds of one batch of 1000 creates per rule mode",
     )
     parser.add_argument(

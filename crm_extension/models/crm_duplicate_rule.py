@@ -165,11 +165,13 @@ class CrmDuplicateRule(models.Model):
         return True
 
     @api.model
-    def _find_matches(self, partners, rules=None):
+    def _find_matches(self, partners, rules=None, lock_keys=None):
         """Match ``partners`` against the other customers.
 
         :param partners: res.partner records (saved, or being edited in a form)
         :param rules: rule dicts (default: all active rules)
+        :param lock_keys: keys to lock first (see :meth:`_lock_keys`), in the
+            statement of the exact match query when there is one
         :return: ``{partner: [(rule, match_row), ...]}`` where ``match_row`` is a dict
             of the matching partner's id, keys and owner; matches among
             ``partners`` themselves are included.
@@ -181,20 +183,21 @@ class CrmDuplicateRule(models.Model):
         if not partners:
             return {}
         rows = {partner: partners._duplicate_row(partner) for partner in partners}
-        return self._match_rows(rows, rules)
+        return self._match_rows(rows, rules, lock_keys)
 
     @api.model
-    def _match_rows(self, rows, rules=None):
+    def _match_rows(self, rows, rules=None, lock_keys=None):
         """:meth:`_find_matches` for ``{anything: row dict}`` (leads use it too)."""
         rules = list(self._get_active_rules() if rules is None else rules)
         if not rules or not rows:
+            self._lock_keys(lock_keys)
             return {}
         applicable = {
             partner: [rule for rule in rules if self._rule_applies(rule, row)]
             for partner, row in rows.items()
         }
         own_ids = [row["id"] for row in rows.values() if row["id"]]
-        candidates = self._exact_candidates(rows, applicable, own_ids)
+        candidates = self._exact_candidates(rows, applicable, own_ids, lock_keys)
         candidates += self._similar_candidates(rows, applicable, own_ids)
         result = {}
         for partner, rule, match in candidates:
@@ -220,20 +223,22 @@ class CrmDuplicateRule(models.Model):
         return rule["include_archived"] or match["active"]
 
     @api.model
-    def _exact_candidates(self, rows, applicable, own_ids):
+    def _exact_candidates(self, rows, applicable, own_ids, lock_keys=None):
         wanted = {}
         for partner, row in rows.items():
             for rule in applicable[partner]:
                 if rule["match"] == "exact" and row[rule["column"]]:
                     wanted.setdefault(rule["column"], set()).add(row[rule["column"]])
         if not wanted:
+            self._lock_keys(lock_keys)
             return []
         condition = SQL(" OR ").join(
             SQL("p.%s = ANY(%s)", SQL.identifier(column), sorted(values))
             for column, values in sorted(wanted.items())
         )
         by_value = {}
-        for match in self._duplicate_query(condition, own_ids) + list(rows.values()):
+        matches = self._duplicate_query(condition, own_ids, lock_keys)
+        for match in matches + list(rows.values()):
             for column in wanted:
                 if match[column]:
                     by_value.setdefault((column, match[column]), []).append(match)
@@ -275,7 +280,9 @@ class CrmDuplicateRule(models.Model):
         return candidates
 
     @api.model
-    def _duplicate_query(self, condition, exclude_ids):
+    def _duplicate_query(self, condition, exclude_ids, lock_keys=None):
+        """The partners other than ``exclude_ids`` meeting ``condition``; the
+        ``lock_keys`` are locked by the same statement (one round trip)."""
         self.env["res.partner"].flush_model()
         query = SQL(
             "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s)",
@@ -283,6 +290,8 @@ class CrmDuplicateRule(models.Model):
             condition,
             exclude_ids,
         )
+        if lock_keys:
+            query = SQL("WITH locked AS (%s) %s", self._lock_keys_sql(lock_keys), query)
         return self.env.execute_query_dict(query)
 
     @api.model
@@ -348,13 +357,15 @@ class CrmDuplicateRule(models.Model):
         the insert a no-op, so the table needs no cleaning.
         """
         if values:
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO crm_duplicate_key (key) SELECT unnest(%s::varchar[]) "
-                    "ON CONFLICT DO NOTHING",
-                    sorted(values),
-                )
-            )
+            self.env.cr.execute(self._lock_keys_sql(values))
+
+    @api.model
+    def _lock_keys_sql(self, values):
+        return SQL(
+            "INSERT INTO crm_duplicate_key (key) SELECT unnest(%s::varchar[]) "
+            "ON CONFLICT DO NOTHING",
+            sorted(values),
+        )
 
 
 class CrmDuplicateKey(models.Model):

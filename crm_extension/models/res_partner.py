@@ -647,8 +647,7 @@ class ResPartner(models.Model):
                     for value in partners.mapped(rule["column"])
                     if value
                 )
-        Rule._lock_keys(lock_values)
-        matches = Rule._find_matches(partners)
+        matches = Rule._find_matches(partners, lock_keys=lock_values)
         blocked = []
         to_flag = {}
         for partner, found in matches.items():
