@@ -1664,7 +1664,7 @@ def parse_args(argv):
     parser.add_argument(
         "--rounds",
         type=int,
-        default=10,
+        default=20,
         help="rounds of single creates per rule mode",
     )
     parser.add_argument(
@@ -1673,7 +1673,7 @@ def parse_args(argv):
     parser.add_argument(
         "--batch-rounds",
         type=int,
-        default=8,
+        default=12,
         help="rounds of one batch of 1000 creates per rule mode",
     )
     parser.add_argument(
