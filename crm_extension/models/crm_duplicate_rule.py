@@ -20,6 +20,26 @@ KEY_COLUMNS = {
     "phone": "phone_key",
 }
 
+# The partner fields the match queries read. A batch of partners flushes only
+# these before a match query: flushing every field would compute all of the new
+# partners' stored fields ahead of Odoo's own flush, and some of them twice. A
+# single partner flushes everything at once: one UPDATE instead of two.
+MATCH_FIELDS = [
+    "name",
+    "name_key",
+    "name_core_key",
+    "vat_key",
+    "email_key",
+    "phone_key",
+    "is_company",
+    "active",
+    "company_id",
+    "commercial_partner_id",
+    "parent_id",
+    "user_id",
+    "registered_by_id",
+    "registered_date",
+]
 MATCH_COLUMNS = SQL(
     "p.id, p.name, p.name_key, p.name_core_key, p.vat_key, p.email_key, p.phone_key, "
     "p.is_company, p.active, p.company_id, p.commercial_partner_id, "
@@ -280,10 +300,17 @@ class CrmDuplicateRule(models.Model):
         return candidates
 
     @api.model
+    def _flush_partners(self, checked_ids):
+        """Flush what the match queries read (see ``MATCH_FIELDS``)."""
+        self.env["res.partner"].flush_model(
+            MATCH_FIELDS if len(checked_ids) > 1 else None
+        )
+
+    @api.model
     def _duplicate_query(self, condition, exclude_ids, lock_keys=None):
         """The partners other than ``exclude_ids`` meeting ``condition``; the
         ``lock_keys`` are locked by the same statement (one round trip)."""
-        self.env["res.partner"].flush_model()
+        self._flush_partners(exclude_ids)
         query = SQL(
             "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s)",
             MATCH_COLUMNS,
@@ -306,7 +333,7 @@ class CrmDuplicateRule(models.Model):
         names of one script meet, and PostgreSQL could only check it on the rows
         the trigram index returns.)
         """
-        self.env["res.partner"].flush_model()
+        self._flush_partners(exclude_ids)
         self.env.cr.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
             [str(float(threshold))],
