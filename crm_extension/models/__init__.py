@@ -17,3 +17,4 @@ from . import crm_complaint_sla
 from . import crm_complaint
 from . import crm_customer_class_history
 from . import crm_customer_value
+from . import mail_activity

@@ -697,7 +697,6 @@ class CrmComplaint(models.Model):
         if ids:
             escalated = self._escalate_set_based(now, ids, levels, statuses)
         self.invalidate_model(["sla_status", "escalation_level"])
-        self.env["mail.activity"].invalidate_model()
         self.env["ir.cron"]._notify_progress(done=len(ids), remaining=0)
         return {"status_changed": status_changed, "escalated": escalated}
 
@@ -705,59 +704,55 @@ class CrmComplaint(models.Model):
         activity_type = self.env.ref(
             "mail.mail_activity_data_warning", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
         at_risk = self.env._("Complaint at risk of missing its service level")
         breached = self.env._("Complaint breached its service level")
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH due AS (
-                    SELECT * FROM unnest(%(ids)s::int[], %(levels)s::int[],
-                                         %(statuses)s::varchar[])
-                        AS d(id, level, status)
-                ),
-                raised AS (
-                    UPDATE crm_complaint c
-                       SET sla_status = due.status,
-                           escalation_level = CASE WHEN due.level > 0 THEN due.level
-                                                   ELSE c.escalation_level END,
-                           write_date = %(now)s
-                      FROM due
-                     WHERE c.id = due.id
-                    RETURNING c.id, c.name, c.user_id, c.team_id, c.sla_id,
-                              due.status, due.level
-                )
-                INSERT INTO mail_activity (
-                    res_model_id, res_model, res_id, res_name, activity_type_id,
-                    user_id, date_deadline, summary, automated, active,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, %(model)s, raised.id, raised.name, %(type)s,
-                       target.user_id, %(today)s,
-                       CASE raised.status WHEN 'breached' THEN %(breached)s
-                            ELSE %(at_risk)s END,
-                       true, true, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM raised
-                  LEFT JOIN crm_complaint_sla s ON s.id = raised.sla_id
-                  LEFT JOIN crm_team t ON t.id = raised.team_id
-                 CROSS JOIN LATERAL (
-                     SELECT COALESCE(s.escalate_to_id, t.user_id, raised.user_id)
-                         AS user_id) target
-                 WHERE raised.level > 0 AND target.user_id IS NOT NULL
-                """,
-                ids=ids,
-                levels=levels,
-                statuses=statuses,
-                model_id=model_id,
-                model=self._name,
-                type=activity_type.id,
-                today=fields.Date.context_today(self),
-                breached=breached,
-                at_risk=at_risk,
-                uid=self.env.uid,
-                now=now,
+        raised = SQL(
+            """
+            due AS (
+                SELECT * FROM unnest(%(ids)s::int[], %(levels)s::int[],
+                                     %(statuses)s::varchar[])
+                    AS d(id, level, status)
+            ),
+            raised AS (
+                UPDATE crm_complaint c
+                   SET sla_status = due.status,
+                       escalation_level = CASE WHEN due.level > 0 THEN due.level
+                                               ELSE c.escalation_level END,
+                       write_date = %(now)s
+                  FROM due
+                 WHERE c.id = due.id
+                RETURNING c.id, c.name, c.user_id, c.team_id, c.sla_id,
+                          due.status, due.level
             )
+            """,
+            ids=ids,
+            levels=levels,
+            statuses=statuses,
+            now=now,
         )
-        return self.env.cr.rowcount
+        rows = SQL(
+            """
+            SELECT raised.id, raised.name, target.user_id,
+                   CASE raised.status WHEN 'breached' THEN %(breached)s
+                        ELSE %(at_risk)s END
+              FROM raised
+              LEFT JOIN crm_complaint_sla s ON s.id = raised.sla_id
+              LEFT JOIN crm_team t ON t.id = raised.team_id
+             CROSS JOIN LATERAL (
+                 SELECT COALESCE(s.escalate_to_id, t.user_id, raised.user_id)
+                     AS user_id) target
+             WHERE raised.level > 0 AND target.user_id IS NOT NULL
+            """,
+            breached=breached,
+            at_risk=at_risk,
+        )
+        return self.env["mail.activity"]._insert_automated(
+            self._name,
+            rows,
+            activity_type,
+            fields.Date.context_today(self),
+            with_=raised,
+        )
 
     # ------------------------------------------------------------------
     # Portal

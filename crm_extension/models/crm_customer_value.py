@@ -661,26 +661,14 @@ class CrmCustomerValue(models.Model):
         activity_type = self.env.ref(
             "mail.mail_activity_data_call", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
-        self.env.cr.execute(
+        self.env["mail.activity"]._insert_automated(
+            "res.partner",
             SQL(
-                """
-                INSERT INTO mail_activity (
-                    res_model_id, res_model, res_id, res_name, activity_type_id,
-                    user_id, date_deadline, summary, automated, active,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, 'res.partner', p.id, p.name, %(type)s,
-                       p.user_id, %(today)s, %(summary)s, true, true,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM res_partner p
-                 WHERE p.id = ANY(%(ids)s) AND p.user_id IS NOT NULL
-                """,
-                model_id=self.env["ir.model"]._get_id("res.partner"),
-                type=activity_type.id,
-                today=today + timedelta(days=1),
-                summary=self.env._("Care call: this customer may stop buying"),
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                ids=partner_ids,
-            )
+                "SELECT p.id, p.name, p.user_id, %s FROM res_partner p "
+                "WHERE p.id = ANY(%s) AND p.user_id IS NOT NULL",
+                self.env._("Care call: this customer may stop buying"),
+                partner_ids,
+            ),
+            activity_type,
+            today + timedelta(days=1),
         )
-        self.env["mail.activity"].invalidate_model()
