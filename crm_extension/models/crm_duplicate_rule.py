@@ -301,10 +301,24 @@ class CrmDuplicateRule(models.Model):
 
     @api.model
     def _flush_partners(self, checked_ids):
-        """Flush what the match queries read (see ``MATCH_FIELDS``)."""
-        self.env["res.partner"].flush_model(
-            MATCH_FIELDS if len(checked_ids) > 1 else None
-        )
+        """Flush what the match queries read (see ``MATCH_FIELDS``) when another
+        partner than ``checked_ids`` has it pending.
+
+        The queries leave the checked partners out (their values come from the
+        cache): new partners are not written twice, once for the check and once
+        for the fields computed after it, as a flush would do.
+        """
+        Partner = self.env["res.partner"]
+        checked = set(checked_ids)
+        for fname in MATCH_FIELDS:
+            field = Partner._fields[fname]
+            if not checked.issuperset(
+                self.env.records_to_compute(field)._ids
+            ) or not checked.issuperset(
+                self.env.cache.get_dirty_records(Partner, field)._ids
+            ):
+                Partner.flush_model(MATCH_FIELDS)
+                return
 
     @api.model
     def _duplicate_query(self, condition, exclude_ids, lock_keys=None):

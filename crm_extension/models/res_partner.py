@@ -107,6 +107,10 @@ DUPLICATE_TRIGGER_FIELDS = frozenset(
     }
 )
 MATCH_KEY_FIELDS = ("name_key", "name_core_key", "vat_key", "email_key", "phone_key")
+# Trigger fields only the keys of commercial entities are made of (see
+# partner_match_keys): writing them on a contact cannot change its keys, as
+# when Odoo copies its company's VAT to every new contact.
+COMMERCIAL_KEY_FIELDS = frozenset({"name", "vat", "company_registry"})
 
 # A change to one of these can make a partner fall under another template.
 CLASS_TRIGGER_FIELDS = frozenset(
@@ -708,14 +712,21 @@ class ResPartner(models.Model):
             )
 
     def _duplicate_keys_snapshot(self, vals):
-        """The match keys before a write, or ``None`` when nothing is to check."""
+        """The match keys before a write of the partners it may give other keys,
+        ``{partner id: keys}``, or ``None`` when nothing is to check."""
+        triggers = DUPLICATE_TRIGGER_FIELDS & vals.keys()
         if (
-            not (DUPLICATE_TRIGGER_FIELDS & vals.keys())
+            not triggers
             or self.env.context.get("crm_duplicate_skip")
             or not self.env["crm.duplicate.rule"]._get_active_rules()
         ):
             return None
-        return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in self}
+        partners = self
+        if triggers <= COMMERCIAL_KEY_FIELDS:
+            # Not even read: the keys of new contacts are computed at once, for
+            # the whole batch, rather than one by one as Odoo syncs each one.
+            partners = self.filtered(lambda p: not p.parent_id)
+        return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in partners}
 
     # ------------------------------------------------------------------
     # Ownership
@@ -1135,10 +1146,11 @@ class ResPartner(models.Model):
             vals.keys() == {"active"} and not vals["active"]
         ):
             # (Archiving alone cannot register anybody twice.)
+            partners = self.browse(list(old_keys))
             if vals.get("active") or "is_company" in vals or "company_id" in vals:
                 # The same keys may now fall under other rules: check them all.
                 old_keys = None
-            self._check_duplicates(old_keys)
+            partners._check_duplicates(old_keys)
         return res
 
     def init(self):

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api
@@ -263,6 +265,54 @@ class TestDuplicateRules(CrmExtensionCase):
         twin.write({"name": "Huaxing Technology Limited"})  # same key
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             twin.write({"name": "Huaxing Technology Co., Ltd.", "active": True})
+
+    def test_contacts_of_a_batch_get_their_keys_at_once(self):
+        # Odoo copies the company's VAT to each new contact, one write per
+        # contact: the match keys are still computed once for the whole batch.
+        Partner = type(self.Partner)
+        compute = Partner._compute_match_keys
+        batches = []
+
+        def counted(partners):
+            batches.append(len(partners))
+            return compute(partners)
+
+        with patch.object(Partner, "_compute_match_keys", counted):
+            contacts = self.Partner.with_user(self.salesman).create(
+                [
+                    {
+                        "name": f"Buyer {number}",
+                        "parent_id": self.huaxing.id,
+                        "email": f"buyer{number}@huaxing.example.cn",
+                    }
+                    for number in range(5)
+                ]
+            )
+            self.env.flush_all()
+        self.assertEqual(batches, [5])
+        self.assertEqual(contacts.mapped("vat"), [self.huaxing.vat] * 5)
+        self.assertEqual(contacts[2].email_key, "buyer2@huaxing.example.cn")
+        # Their addresses are checked: a second contact with one is for review.
+        twin = self.Partner.with_user(self.salesman_2).create(
+            {"name": "Buyer", "email": "BUYER2@huaxing.example.cn"}
+        )
+        self.assertEqual(twin.duplicate_state, "suspect")
+        self.assertEqual(twin.duplicate_partner_ids, contacts[2])
+
+    def test_changes_not_yet_saved_are_seen(self):
+        other = self.Partner.with_user(self.salesman).create(
+            {"name": "Mingda Trading", "is_company": True}
+        )
+        self.env.flush_all()
+        other.with_user(self.salesman).name = "Jinlong Machinery Co., Ltd."
+        # The new name is still in the ORM's cache only, not in the database ...
+        self.env.cr.execute("SELECT name FROM res_partner WHERE id = %s", [other.id])
+        self.assertEqual(self.env.cr.fetchone()[0], "Mingda Trading")
+        # ... and a second registration of it is blocked all the same.
+        with self.assertRaisesRegex(ValidationError, "Jinlong Machinery"):
+            self.Partner.with_user(self.salesman_2).create(
+                {"name": "JINLONG MACHINERY LTD", "is_company": True}
+            )
 
     def test_archived_customers_count_when_configured(self):
         self.huaxing.active = False
