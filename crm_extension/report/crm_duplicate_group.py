@@ -18,6 +18,8 @@ class CrmDuplicateGroup(models.Model):
     _auto = False
     _order = "partner_count desc, key, key_value"
     _rec_name = "key_value"
+    # Searching the view first writes the keys still pending in the ORM.
+    _depends = {"res.partner": list(KEY_COLUMNS.values())}
 
     key = fields.Selection(
         [
@@ -42,6 +44,7 @@ class CrmDuplicateGroup(models.Model):
         for group in self:
             by_key.setdefault(group.key, set()).add(group.key_value)
         members = {}
+        Partner.flush_model(list(KEY_COLUMNS.values()))
         for key, values in by_key.items():
             column = KEY_COLUMNS[key]
             rows = self.env.execute_query(
