@@ -20,10 +20,9 @@ KEY_COLUMNS = {
     "phone": "phone_key",
 }
 
-# The partner fields the match queries read. A batch of partners flushes only
-# these before a match query: flushing every field would compute all of the new
-# partners' stored fields ahead of Odoo's own flush, and some of them twice. A
-# single partner flushes everything at once: one UPDATE instead of two.
+# The partner fields the match queries read. They are flushed before a match
+# query only when a partner other than the checked ones has them pending (see
+# CrmDuplicateRule._flush_partners).
 MATCH_FIELDS = [
     "name",
     "name_key",
