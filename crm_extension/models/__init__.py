@@ -18,3 +18,4 @@ from . import crm_complaint
 from . import crm_customer_class_history
 from . import crm_customer_value
 from . import mail_activity
+from . import ir_cron

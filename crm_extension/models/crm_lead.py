@@ -421,10 +421,6 @@ class CrmLead(models.Model):
             )
             History.invalidate_model(["stall_notified"])
             reminded += len(rows)
-            if len(rows) < batch_size:
-                cron._notify_progress(done=reminded, remaining=0)
+            if cron._crm_batch_done(reminded, len(rows), batch_size):
                 break
-            cron._notify_progress(done=reminded, remaining=batch_size)
-            if self.env.context.get("ir_cron_progress_id"):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
         return reminded

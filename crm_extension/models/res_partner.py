@@ -862,13 +862,8 @@ class ResPartner(models.Model):
                 }
             )
             released += len(ids)
-            if len(ids) < batch_size:
-                cron._notify_progress(done=released, remaining=0)
+            if cron._crm_batch_done(released, len(ids), batch_size):
                 break
-            cron._notify_progress(done=released, remaining=batch_size)
-            if self.env.context.get("ir_cron_progress_id"):
-                # Run by the scheduler: keep each released batch.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
         return released
 
     # ------------------------------------------------------------------
@@ -1088,12 +1083,8 @@ class ResPartner(models.Model):
                 break
             self.browse(ids)._lifecycle_event("dormant")
             marked += len(ids)
-            if len(ids) < batch_size:
-                cron._notify_progress(done=marked, remaining=0)
+            if cron._crm_batch_done(marked, len(ids), batch_size):
                 break
-            cron._notify_progress(done=marked, remaining=batch_size)
-            if self.env.context.get("ir_cron_progress_id"):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
         return marked
 
     # ------------------------------------------------------------------
