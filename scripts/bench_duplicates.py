@@ -46,14 +46,20 @@ import os
 import pstats
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from bench_common import (
+    REPO_ROOT,
+    add_odoo_arguments,
+    describe_versions,
+    load_text,
+    open_registries,
+    render_table,
+    vacuum_analyze,
+)
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 ID_BASE = 1000  # generated partner number g has the id ID_BASE + g
@@ -1738,21 +1744,7 @@ class Report:
         )
 
     def table(self):
-        widths = [
-            max(len(str(row[i])) for row in [self.HEADER, *self.rows])
-            for i in range(len(self.HEADER))
-        ]
-        lines = []
-        for number, row in enumerate([self.HEADER, *self.rows]):
-            lines.append(
-                " | ".join(
-                    str(cell).ljust(width)
-                    for cell, width in zip(row, widths, strict=True)
-                ).rstrip()
-            )
-            if number == 0:
-                lines.append("-+-".join("-" * width for width in widths))
-        return "\n".join(lines)
+        return render_table(self.HEADER, self.rows)
 
 
 # --------------------------------------------------------------------------
@@ -1805,12 +1797,7 @@ def parse_args(argv):
         action="store_true",
         help="cProfile 100 single creates with the exact rules",
     )
-    parser.add_argument("--odoo-conf", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--db-host")
-    parser.add_argument("--db-port")
-    parser.add_argument("--db-user")
+    add_odoo_arguments(parser)
     args = parser.parse_args(argv)
     try:
         args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",")})
@@ -1829,87 +1816,18 @@ def say(message, transient=False):
     print(message, flush=True)
 
 
-def open_registry(args):
-    import odoo
-    from odoo.tools import config
-
-    options = [
-        "-c",
-        args.odoo_conf,
-        f"--addons-path={args.addons_path}",
-        f"--data-dir={args.data_dir}",
-        "--log-level=warn",
-        "-d",
-        args.db,
-    ]
-    for option, value in (
-        ("--db_host", args.db_host),
-        ("--db_port", args.db_port),
-        ("--db_user", args.db_user),
-    ):
-        if value:
-            options.append(f"{option}={value}")
-    config.parse_config(options, setup_logging=True)
-    return odoo.modules.registry.Registry(args.db)
-
-
-def vacuum_analyze(dbname):
-    import psycopg2
-
-    from odoo.sql_db import connection_info_for
-
-    _name, info = connection_info_for(dbname)
-    connection = psycopg2.connect(**info)
-    connection.autocommit = True
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE res_partner, crm_duplicate_name_core")
-    connection.close()
-    return time.perf_counter() - started
-
-
 def describe_setup(env, args):
-    cr = env.cr
-    cr.execute("SHOW server_version")
-    version = cr.fetchone()[0]
-    settings = []
-    for name in ("shared_buffers", "work_mem", "effective_cache_size", "jit"):
-        cr.execute(f"SHOW {name}")
-        settings.append(f"{name}={cr.fetchone()[0]}")
-    import odoo
-
-    try:
-        state = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "log", "-1", "--format=%h %s"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "crm_extension"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        state = f"{state[:70]}" + (
-            " + uncommitted changes in crm_extension/" if dirty else ""
-        )
-    except (OSError, subprocess.SubprocessError):
-        state = "unknown (no git)"
-    load = os.getloadavg()
-    say(f"Odoo {odoo.release.version}, PostgreSQL {version} ({', '.join(settings)})")
-    say(f"crm_extension: {state}")
-    say(
-        f"database {args.db}; CPUs {os.cpu_count()}; load average "
-        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
+    for line in describe_versions(
+        env.cr,
+        ("shared_buffers", "work_mem", "effective_cache_size", "jit"),
+    ):
+        say(line)
+    say(f"database {args.db}; CPUs {os.cpu_count()}; load average {load_text()}")
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    registry = open_registry(args)
+    registry = open_registries(args)
     import odoo
     from odoo import api
 
@@ -1936,7 +1854,7 @@ def main(argv=None):
             cr.commit()
             generated = loader.counts()[1]
         total = time.perf_counter() - started
-        vacuum = vacuum_analyze(args.db)
+        vacuum = vacuum_analyze(args.db, ["res_partner", "crm_duplicate_name_core"])
         timings.update(total_s=total + vacuum, vacuum_s=vacuum)
         generation.append((size, timings))
         if timings["rows"]:

@@ -38,12 +38,17 @@ import argparse
 import logging
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from bench_common import (
+    add_odoo_arguments,
+    describe_versions,
+    load_text,
+    open_registries,
+    render_table,
+    vacuum_analyze,
+)
 
 MARK = "funnel_bench"  # crm_lead.referred of the generated leads
 USERS = 20
@@ -76,11 +81,6 @@ REPORT_GROUPINGS = (
 
 def say(message):
     print(message, flush=True)
-
-
-def load_text():
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 # SQL pseudo-random numbers: a deterministic hash of an integer and a salt, so
@@ -327,22 +327,6 @@ def generate_history(env, stage_ids):
         f"{cr.dbname}: {inserted:,} stage history rows inserted in "
         f"{time.perf_counter() - started:.1f} s"
     )
-
-
-def vacuum_analyze(dbname, tables):
-    import psycopg2
-
-    from odoo.sql_db import connection_info_for
-
-    _name, info = connection_info_for(dbname)
-    connection = psycopg2.connect(**info)
-    connection.autocommit = True
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"VACUUM ANALYZE {table}")
-    connection.close()
-    return time.perf_counter() - started
 
 
 # --------------------------------------------------------------------------
@@ -865,21 +849,7 @@ class Report:
         self.rows.append((metric, ours, base, ratio, target, mark))
 
     def table(self):
-        widths = [
-            max(len(str(row[i])) for row in [self.HEADER, *self.rows])
-            for i in range(len(self.HEADER))
-        ]
-        lines = []
-        for number, row in enumerate([self.HEADER, *self.rows]):
-            lines.append(
-                " | ".join(
-                    str(cell).ljust(width)
-                    for cell, width in zip(row, widths, strict=True)
-                ).rstrip()
-            )
-            if number == 0:
-                lines.append("-+-".join("-" * width for width in widths))
-        return "\n".join(lines)
+        return render_table(self.HEADER, self.rows)
 
 
 def parse_args(argv):
@@ -902,12 +872,7 @@ def parse_args(argv):
     )
     parser.add_argument("--runs", type=int, default=5, help="runs of each report")
     parser.add_argument("--only", default="stage,report,backfill")
-    parser.add_argument("--odoo-conf", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--db-host")
-    parser.add_argument("--db-port")
-    parser.add_argument("--db-user")
+    add_odoo_arguments(parser)
     args = parser.parse_args(argv)
     args.base_db = args.base_db or f"{args.db}_base"
     if args.leads < 10 or args.history < args.leads or args.tracking < args.leads:
@@ -915,72 +880,21 @@ def parse_args(argv):
     return args
 
 
-def open_registries(args):
-    import odoo
-    from odoo.tools import config
-
-    options = [
-        "-c",
-        args.odoo_conf,
-        f"--addons-path={args.addons_path}",
-        f"--data-dir={args.data_dir}",
-        "--log-level=warn",
-        "-d",
-        args.db,
-    ]
-    for option, value in (
-        ("--db_host", args.db_host),
-        ("--db_port", args.db_port),
-        ("--db_user", args.db_user),
-    ):
-        if value:
-            options.append(f"{option}={value}")
-    config.parse_config(options, setup_logging=True)
-    Registry = odoo.modules.registry.Registry
-    return Registry(args.db), Registry(args.base_db)
-
-
 def describe_setup(env, args):
-    import odoo
-
-    cr = env.cr
-    cr.execute("SHOW server_version")
-    version = cr.fetchone()[0]
-    settings = []
-    for name in (
-        "shared_buffers",
-        "work_mem",
-        "effective_cache_size",
-        "random_page_cost",
-        "max_parallel_workers_per_gather",
-        "jit",
-        "fsync",
-        "synchronous_commit",
+    for line in describe_versions(
+        env.cr,
+        (
+            "shared_buffers",
+            "work_mem",
+            "effective_cache_size",
+            "random_page_cost",
+            "max_parallel_workers_per_gather",
+            "jit",
+            "fsync",
+            "synchronous_commit",
+        ),
     ):
-        cr.execute(f"SHOW {name}")
-        settings.append(f"{name}={cr.fetchone()[0]}")
-    try:
-        state = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "log", "-1", "--format=%h %s"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "crm_extension"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        state = f"{state[:70]}" + (
-            " + uncommitted changes in crm_extension/" if dirty else ""
-        )
-    except (OSError, subprocess.SubprocessError):
-        state = "unknown (no git)"
-    say(f"Odoo {odoo.release.version}, PostgreSQL {version} ({', '.join(settings)})")
-    say(f"crm_extension: {state}")
+        say(line)
     say(
         f"databases {args.db} (crm_extension) and {args.base_db} (baseline: "
         f"{args.leads:,} leads, {args.history:,} history rows, {args.tracking:,} "
@@ -990,7 +904,7 @@ def describe_setup(env, args):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    registries = open_registries(args)
+    registries = open_registries(args, args.db, args.base_db)
     import odoo
     from odoo import api
 

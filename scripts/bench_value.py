@@ -50,13 +50,18 @@ import io
 import os
 import pstats
 import resource
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from bench_common import (
+    add_odoo_arguments,
+    describe_versions,
+    load_text,
+    open_registries,
+    render_table,
+    vacuum_analyze,
+)
 
 DEFAULT_SIZES = ((100_000, 1_000_000), (1_000_000, 5_000_000))
 # (customers, lines, seconds): the targets; a size is held to the target
@@ -87,11 +92,6 @@ CLASSES = (  # name, min revenue, allow downgrade, share of customers in % (star
 
 def say(message):
     print(message, flush=True)
-
-
-def load_text():
-    one, five, fifteen = os.getloadavg()
-    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def mib(size):
@@ -441,22 +441,6 @@ def generate_invoices(cr, setup, customers, lines, today):
     cr.commit()
     cr.execute("RESET ALL")
     return moves, line_count, refunds, complaints, time.perf_counter() - started
-
-
-def vacuum_analyze(dbname, tables):
-    import psycopg2
-
-    from odoo.sql_db import connection_info_for
-
-    _name, info = connection_info_for(dbname)
-    connection = psycopg2.connect(**info)
-    connection.autocommit = True
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"VACUUM ANALYZE {table}")
-    connection.close()
-    return time.perf_counter() - started
 
 
 BENCH_TABLES = (
@@ -971,21 +955,7 @@ class Report:
         )
 
     def table(self):
-        widths = [
-            max(len(str(row[i])) for row in [self.HEADER, *self.rows])
-            for i in range(len(self.HEADER))
-        ]
-        lines = []
-        for number, row in enumerate([self.HEADER, *self.rows]):
-            lines.append(
-                " | ".join(
-                    str(cell).ljust(width)
-                    for cell, width in zip(row, widths, strict=True)
-                ).rstrip()
-            )
-            if number == 0:
-                lines.append("-+-".join("-" * width for width in widths))
-        return "\n".join(lines)
+        return render_table(self.HEADER, self.rows)
 
 
 # --------------------------------------------------------------------------
@@ -1019,12 +989,7 @@ def parse_args(argv):
     parser.add_argument(
         "--profile", action="store_true", help="cProfile of the first run"
     )
-    parser.add_argument("--odoo-conf", required=True)
-    parser.add_argument("--addons-path", required=True)
-    parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--db-host")
-    parser.add_argument("--db-port")
-    parser.add_argument("--db-user")
+    add_odoo_arguments(parser)
     args = parser.parse_args(argv)
     if args.customers or args.lines:
         customers = args.customers or 100_000
@@ -1049,72 +1014,22 @@ def parse_args(argv):
     return args
 
 
-def open_registry(args):
-    import odoo
-    from odoo.tools import config
-
-    options = [
-        "-c",
-        args.odoo_conf,
-        f"--addons-path={args.addons_path}",
-        f"--data-dir={args.data_dir}",
-        "--log-level=warn",
-        "-d",
-        args.db,
-    ]
-    for option, value in (
-        ("--db_host", args.db_host),
-        ("--db_port", args.db_port),
-        ("--db_user", args.db_user),
-    ):
-        if value:
-            options.append(f"{option}={value}")
-    config.parse_config(options, setup_logging=True)
-    return odoo.modules.registry.Registry(args.db)
-
-
 def describe_setup(env, args):
-    import odoo
-
-    cr = env.cr
-    cr.execute("SHOW server_version")
-    version = cr.fetchone()[0]
-    settings = []
-    for name in (
-        "shared_buffers",
-        "work_mem",
-        "maintenance_work_mem",
-        "effective_cache_size",
-        "random_page_cost",
-        "max_parallel_workers_per_gather",
-        "jit",
-        "fsync",
-        "synchronous_commit",
+    for line in describe_versions(
+        env.cr,
+        (
+            "shared_buffers",
+            "work_mem",
+            "maintenance_work_mem",
+            "effective_cache_size",
+            "random_page_cost",
+            "max_parallel_workers_per_gather",
+            "jit",
+            "fsync",
+            "synchronous_commit",
+        ),
     ):
-        cr.execute(f"SHOW {name}")
-        settings.append(f"{name}={cr.fetchone()[0]}")
-    try:
-        state = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "log", "-1", "--format=%h %s"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "crm_extension"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        state = f"{state[:70]}" + (
-            " + uncommitted changes in crm_extension/" if dirty else ""
-        )
-    except (OSError, subprocess.SubprocessError):
-        state = "unknown (no git)"
-    say(f"Odoo {odoo.release.version}, PostgreSQL {version} ({', '.join(settings)})")
-    say(f"crm_extension: {state}")
+        say(line)
     try:
         import psutil
 
@@ -1128,7 +1043,7 @@ def describe_setup(env, args):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    registry = open_registry(args)
+    registry = open_registries(args)
     import odoo
     from odoo import api
 
