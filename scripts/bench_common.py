@@ -76,21 +76,19 @@ def load_text():
 
 def code_state():
     """The commit measured, and whether crm_extension/ has uncommitted changes."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(REPO_ROOT), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout.strip()
+
     try:
-        state = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "log", "-1", "--format=%h %s"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "crm_extension"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
+        state = git("log", "-1", "--format=%h %s")
+        dirty = git("status", "--porcelain", "crm_extension")
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git)"
     return f"{state[:70]}" + (
@@ -98,9 +96,23 @@ def code_state():
     )
 
 
-def describe_versions(cr, settings):
-    """Two lines: Odoo's and PostgreSQL's versions with the server ``settings``
-    given, and the code of crm_extension measured."""
+# The server settings that change the figures, shown before every benchmark.
+SERVER_SETTINGS = (
+    "shared_buffers",
+    "work_mem",
+    "maintenance_work_mem",
+    "effective_cache_size",
+    "random_page_cost",
+    "max_parallel_workers_per_gather",
+    "jit",
+    "fsync",
+    "synchronous_commit",
+)
+
+
+def describe_versions(cr, settings=SERVER_SETTINGS):
+    """Two lines: Odoo's and PostgreSQL's versions with the server ``settings``,
+    and the code of crm_extension measured."""
     import odoo
 
     cr.execute("SHOW server_version")

@@ -684,18 +684,7 @@ def parse_args(argv):
 
 
 def describe_setup(env, args):
-    for line in describe_versions(
-        env.cr,
-        (
-            "shared_buffers",
-            "work_mem",
-            "effective_cache_size",
-            "random_page_cost",
-            "jit",
-            "fsync",
-            "synchronous_commit",
-        ),
-    ):
+    for line in describe_versions(env.cr):
         say(line)
     say(f"database {args.db}; CPUs {os.cpu_count()}; load average {load_text()}")
 

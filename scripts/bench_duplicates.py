@@ -1817,10 +1817,7 @@ def say(message, transient=False):
 
 
 def describe_setup(env, args):
-    for line in describe_versions(
-        env.cr,
-        ("shared_buffers", "work_mem", "effective_cache_size", "jit"),
-    ):
+    for line in describe_versions(env.cr):
         say(line)
     say(f"database {args.db}; CPUs {os.cpu_count()}; load average {load_text()}")
 

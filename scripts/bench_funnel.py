@@ -881,19 +881,7 @@ def parse_args(argv):
 
 
 def describe_setup(env, args):
-    for line in describe_versions(
-        env.cr,
-        (
-            "shared_buffers",
-            "work_mem",
-            "effective_cache_size",
-            "random_page_cost",
-            "max_parallel_workers_per_gather",
-            "jit",
-            "fsync",
-            "synchronous_commit",
-        ),
-    ):
+    for line in describe_versions(env.cr):
         say(line)
     say(
         f"databases {args.db} (crm_extension) and {args.base_db} (baseline: "
