@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 from crm_extension_tools import normalize
 from crm_extension_tools.normalize import (
     USCC_CHARSET,
+    is_placeholder_code,
+    is_placeholder_digits,
+    is_placeholder_email,
     is_valid_uscc,
     looks_like_uscc,
+    name_match_key,
     normalize_email_simple,
     normalize_name,
     normalize_name_core,
@@ -592,6 +596,17 @@ def test_looks_like_uscc_rejects_other_letters():
         (None, ""),
         (False, ""),
         (" - ", ""),
+        # What people type where they know no number is no key.
+        ("N/A", ""),
+        ("0", ""),
+        ("-", ""),
+        ("无", ""),
+        ("NONE", ""),
+        ("UNKNOWN", ""),
+        ("000000000", ""),
+        ("CN 0000 0000 0000", ""),
+        ("A1234", "A1234"),
+        ("HRB 12345", "HRB12345"),
     ],
 )
 def test_vat_examples(vat, key):
@@ -619,9 +634,10 @@ def test_vat_key_is_idempotent(vat):
 
 @given(USCC)
 def test_vat_drops_cn_before_valid_uscc_only(code):
+    wrong = code[:17] + next(c for c in USCC_CHARSET if c != code[17])
+    assume(not is_placeholder_code(code) and not is_placeholder_code(wrong))
     assert normalize_vat(f"cn {code.lower()}") == code
     assert normalize_vat(f"DE{code}") == f"DE{code}"
-    wrong = code[:17] + next(c for c in USCC_CHARSET if c != code[17])
     assert normalize_vat(f"CN{wrong}") == f"CN{wrong}"
 
 
@@ -641,7 +657,14 @@ def test_vat_drops_cn_before_valid_uscc_only(code):
         ("12345", ""),
         ("+12345", ""),
         ("0012345", ""),
-        ("123456", "123456"),
+        ("138001", "138001"),
+        # Filler typed where the number is unknown.
+        ("000000", ""),
+        ("0", ""),
+        ("-", ""),
+        ("123456", ""),
+        ("+86 8888 8888", "+8688888888"),  # a country code and a number
+        ("8888 8888", ""),
         ("", ""),
         (None, ""),
         (False, ""),
@@ -664,6 +687,7 @@ def test_phone_ignores_separators(digits, data):
         c + data.draw(st.sampled_from(["", " ", "-", ".", "(", ")", "\u3000"]))
         for c in digits
     )
+    assume(not is_placeholder_digits(digits.lstrip("0")))
     assert normalize_phone_digits("+" + spaced) == "+" + digits
     assert normalize_phone_digits(fullwidth(spaced)) == normalize_phone_digits(digits)
 
@@ -737,3 +761,49 @@ def test_to_e164_national_and_international_agree(national, code):
     assert normalize.to_e164(f"0{national}", code) == international
     assert normalize.to_e164(f"00{code}{national}", None) == international
     assert international == f"+{code}{national}"
+
+
+# -------------------------------------------------------------------- placeholders
+
+
+@pytest.mark.parametrize(
+    "name", ["N/A", "n.a.", "-", "", "Unknown", "无", "未知", "不详", "TEST", "None"]
+)
+def test_placeholder_names_are_no_keys(name):
+    assert name_match_key(name) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("深圳市华星科技有限公司", "深圳市华星科技"),
+        ("华为", "华为"),
+        ("Test Automation GmbH", "testautomation"),
+        ("NA Trading Ltd", "natrading"),
+    ],
+)
+def test_real_names_keep_their_keys(name, key):
+    assert name_match_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("email", "placeholder"),
+    [
+        ("none@none.com", True),
+        ("noemail@example.com", True),
+        ("n/a@company.cn", True),
+        ("test@test.com", True),
+        ("li.na@example.com", False),
+        ("na.li@example.com", False),
+        ("info@none.com", False),
+    ],
+)
+def test_placeholder_emails(email, placeholder):
+    assert is_placeholder_email(email) is placeholder
+
+
+@given(st.sampled_from("0123456789"), st.integers(min_value=1, max_value=12))
+def test_filler_digits_are_no_vat_key(digit, count):
+    digits = digit * count
+    assert normalize_vat(digits) == ""
+    assert normalize_vat("CN" + digits) == ""

@@ -21,6 +21,10 @@ of ``phone_validation``) and fall back on the simple versions below.
 - :func:`normalize_phone_digits`: digits of a phone number, when no proper E.164
   formatting is possible.
 - :func:`normalize_email_simple`: bare lowercase address.
+- :func:`name_match_key`, :func:`is_placeholder_code`, :func:`is_placeholder_digits`,
+  :func:`is_placeholder_email`: what people type where they know no value ("N/A",
+  "0", "-", "000000", "none@none.com") is no key: otherwise every later customer
+  with the same filler would be the "duplicate" of the first.
 """
 
 import re
@@ -29,8 +33,14 @@ import unicodedata
 __all__ = [
     "USCC_CHARSET",
     "USCC_WEIGHTS",
+    "PLACEHOLDER_EMAIL_LOCAL_PARTS",
+    "PLACEHOLDER_NAME_KEYS",
+    "is_placeholder_code",
+    "is_placeholder_digits",
+    "is_placeholder_email",
     "is_valid_uscc",
     "looks_like_uscc",
+    "name_match_key",
     "normalize_email_simple",
     "normalize_name",
     "normalize_name_core",
@@ -246,6 +256,60 @@ def _name_key_once(name):
             break
         words = stripped
     return _fold("".join(words))
+
+
+# Name keys that say "no name" rather than naming a customer.
+PLACEHOLDER_NAME_KEYS = frozenset(
+    {
+        "na",
+        "none",
+        "null",
+        "nil",
+        "unknown",
+        "tbd",
+        "test",
+        "xxx",
+        "无",
+        "未知",
+        "不详",
+        "暂无",
+        "待定",
+        "测试",
+    }
+)
+
+
+def name_match_key(name):
+    """The duplicate match key of a name: :func:`normalize_name`, ``''`` for a
+    placeholder ("N/A", "Unknown", "无", "-")."""
+    key = normalize_name(name)
+    return "" if key in PLACEHOLDER_NAME_KEYS else key
+
+
+# Mailbox names people type when a customer has no e-mail address.
+PLACEHOLDER_EMAIL_LOCAL_PARTS = frozenset(
+    {
+        "none",
+        "noemail",
+        "no-email",
+        "no_email",
+        "no.email",
+        "nomail",
+        "null",
+        "na",
+        "n/a",
+        "unknown",
+        "test",
+        "xxx",
+    }
+)
+
+
+def is_placeholder_email(email):
+    """Whether a normalised e-mail address is filler ("none@none.com",
+    "noemail@example.com"): its mailbox name is a placeholder."""
+    local = (email or "").rpartition("@")[0]
+    return local in PLACEHOLDER_EMAIL_LOCAL_PARTS
 
 
 def normalize_name(name):
@@ -556,8 +620,38 @@ def is_valid_uscc(code):
     return cleaned[17] == uscc_check_char(cleaned[:17])
 
 
+# What people type where they do not know a number ("N/A", "0", "-", "无",
+# "000000", "123456"): no number of a real company looks like that, and as match
+# keys such placeholders would make every later customer with the same one a
+# "duplicate" of the first.
+_MIN_CODE_CHARS = 5
+_MIN_CODE_DIGITS = 4
+_ASCENDING_DIGITS = "01234567890123456789"
+
+
+def is_placeholder_digits(digits):
+    """Whether the digits of a phone number are typed filler rather than a
+    number: one digit repeated ("000000", "8888888") or counting up ("123456",
+    "3456789")."""
+    return len(set(digits)) <= 1 or digits in _ASCENDING_DIGITS
+
+
+def is_placeholder_code(code):
+    """Whether a cleaned VAT or registry number (``A-Z0-9`` only) is a
+    placeholder: shorter than 5 characters, fewer than 4 digits, or one digit
+    repeated ("00000000"). (Counting digits are no sign here: "DE123456789" is
+    a valid German VAT number.)"""
+    digits = "".join(char for char in code if char.isdigit())
+    return (
+        len(code) < _MIN_CODE_CHARS
+        or len(digits) < _MIN_CODE_DIGITS
+        or len(set(digits)) <= 1
+    )
+
+
 def normalize_vat(vat):
-    """Return the match key of a VAT or company registry number (``''`` if empty).
+    """Return the match key of a VAT or company registry number (``''`` if empty
+    or a placeholder, see :func:`is_placeholder_code`).
 
     NFKC, upper case, then everything but ``A-Z`` and ``0-9`` removed
     (``"de 123.456.789"`` -> ``"DE123456789"``). Country prefixes are kept, so that
@@ -569,7 +663,7 @@ def normalize_vat(vat):
     if len(cleaned) == _USCC_LENGTH + 2 and cleaned.startswith("CN"):
         if is_valid_uscc(cleaned[2:]):
             return cleaned[2:]
-    return cleaned
+    return "" if is_placeholder_code(cleaned) else cleaned
 
 
 # ----------------------------------------------------------------- phone, e-mail
@@ -583,7 +677,8 @@ def normalize_phone_digits(phone):
     NFKC, then only the digits (of any script, written as ASCII digits) and a
     leading ``+`` (one that comes before the first digit) are kept; a leading
     ``00`` (international call prefix) becomes ``+``. ``''`` when fewer than 6
-    digits remain: too short to identify anybody.
+    digits remain, too short to identify anybody, or when they are filler
+    ("000000", "123456", see :func:`is_placeholder_digits`).
     ``"(+86) 755-1234 5678"`` -> ``"+8675512345678"``,
     ``"0049 89 123456"`` -> ``"+4989123456"``.
     """
@@ -600,7 +695,7 @@ def normalize_phone_digits(phone):
     number = "".join(digits)
     if not plus and number.startswith("00"):
         plus, number = True, number[2:]
-    if len(number) < _MIN_PHONE_DIGITS:
+    if len(number) < _MIN_PHONE_DIGITS or is_placeholder_digits(number.lstrip("0")):
         return ""
     return f"+{number}" if plus else number
 

@@ -1,0 +1,41 @@
+"""The addon's numeric settings (system parameters) and their bounds.
+
+One table for the check made when a setting is saved (settings form or system
+parameters) and for the code that reads it back, which never fails on a value
+saved before the check existed: it falls back on the default, within bounds.
+"""
+
+# key: (lowest, highest, default)
+INT_SETTINGS = {
+    "crm_extension.protection_days": (0, 3650, 0),
+    "crm_extension.birthday_days_ahead": (0, 60, 7),
+    "crm_extension.complaint_follow_up_days": (0, 365, 3),
+    "crm_extension.repeated_complaints": (1, 1000, 3),
+}
+# Days without a purchase before a customer is dormant (a company setting).
+DORMANT_DAYS_BOUNDS = (0, 3650)
+
+
+def parse_int_setting(key, raw):
+    """The value of setting ``key`` stored as ``raw`` (a string, or ``None``):
+    an int within the setting's bounds, the default when ``raw`` is empty or no
+    integer, the nearest bound when it is out of them."""
+    low, high, default = INT_SETTINGS[key]
+    try:
+        value = int(str(raw).strip()) if raw not in (None, False, "") else default
+    except ValueError:
+        return default
+    return min(max(value, low), high)
+
+
+def int_setting_error(key, raw):
+    """``None`` when ``raw`` may be saved for setting ``key``, else
+    ``(lowest, highest)`` for the error message."""
+    if key not in INT_SETTINGS or raw in (None, False, ""):
+        return None
+    low, high, _default = INT_SETTINGS[key]
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        return low, high
+    return None if low <= value <= high else (low, high)
