@@ -773,7 +773,6 @@ class Loader:
         env, cr = self.env, self.cr
         admin = env.ref("base.user_admin")
         Partner = env["res.partner"].with_user(admin)
-        Partner = Partner.with_context(crm_duplicate_skip=True)
         savepoint = cr.savepoint()
         company = Partner.create(
             {

@@ -1,3 +1,4 @@
+from . import crm_guarded_field_mixin
 from . import crm_customer_class
 from . import crm_contact_role
 from . import crm_duplicate_rule
@@ -9,6 +10,7 @@ from . import crm_stage
 from . import crm_stage_gate
 from . import crm_lead_stage_history
 from . import res_company
+from . import res_users
 from . import sale_order
 from . import account_move
 from . import crm_complaint_stage
@@ -19,3 +21,4 @@ from . import crm_customer_class_history
 from . import crm_customer_value
 from . import mail_activity
 from . import ir_cron
+from . import ir_config_parameter

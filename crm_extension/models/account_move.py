@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class AccountMove(models.Model):
@@ -11,10 +12,36 @@ class AccountMove(models.Model):
         index="btree_not_null",
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="The complaint this credit note settles.",
     )
-    complaint_ids = fields.One2many("crm.complaint", "invoice_id", string="Complaints")
-    complaint_count = fields.Integer(compute="_compute_complaint_count")
+    complaint_ids = fields.One2many(
+        "crm.complaint",
+        "invoice_id",
+        string="Complaints",
+        groups="base.group_user",
+    )
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_count", groups="base.group_user"
+    )
+
+    @api.constrains("complaint_id", "reversed_entry_id", "move_type")
+    def _check_complaint_credit_note(self):
+        """A credit note settles a complaint only by reversing the complaint's
+        invoice: no credit note can be linked to another complaint, on any path."""
+        for move in self.sudo().filtered("complaint_id"):
+            if (
+                move.move_type != "out_refund"
+                or move.reversed_entry_id != move.complaint_id.invoice_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(move)s cannot settle the complaint %(complaint)s: only a "
+                        "credit note of the complaint's invoice can.",
+                        move=move.display_name,
+                        complaint=move.complaint_id.name,
+                    )
+                )
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, email_normalize
 
 from ..tools import escalation_due, plan_working_hours, sla_status
+from ..tools.settings import parse_int_setting
 from .crm_complaint_sla import SEVERITY_SELECTION
 
 SLA_STATUS_SELECTION = [
@@ -23,6 +24,11 @@ CHANNEL_SELECTION = [
     ("in_person", "In Person"),
     ("other", "Other"),
 ]
+MANAGERS = ("crm_extension.group_complaint_manager",)
+# What only the company sees of a complaint: portal users, who read their own
+# complaints, read none of it (the portal page shows the resolution once the
+# complaint is resolved).
+INTERNAL = "base.group_user"
 # Working intervals fetched ahead of the latest complaint to plan its deadlines.
 PLANNING_WINDOW = timedelta(weeks=12)
 
@@ -37,11 +43,32 @@ class CrmComplaint(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "rating.mixin",
+        "crm.guarded.field.mixin",
     ]
     _order = "severity desc, date_received desc, id desc"
     _primary_email = "email_from"
     _mail_post_access = "read"
     _check_company_auto = True
+
+    # The service-level clock is the system's: status, deadlines and the dates
+    # that stop it are set by the stages, the first answer and the job, never
+    # typed. Complaint managers correct the reference, the service level and when
+    # a complaint was received (anybody gives the latter when registering one).
+    _crm_guarded_fields = {
+        "name": MANAGERS,
+        "sla_id": MANAGERS,
+        "date_received": MANAGERS,
+        "sla_status": (),
+        "response_deadline": (),
+        "resolution_deadline": (),
+        "date_first_response": (),
+        "date_resolved": (),
+        "date_closed": (),
+        "escalation_level": (),
+        "sla_met_rate": (),
+        "resolution_days": (),
+    }
+    _crm_free_on_create = ("date_received",)
 
     name = fields.Char(
         string="Reference",
@@ -76,6 +103,7 @@ class CrmComplaint(models.Model):
         index=True,
         tracking=True,
         check_company=True,
+        groups=INTERNAL,
     )
     severity = fields.Selection(
         SEVERITY_SELECTION, required=True, default="1", tracking=True
@@ -110,6 +138,7 @@ class CrmComplaint(models.Model):
         precompute=True,
         index="btree_not_null",
         check_company=True,
+        groups=INTERNAL,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -131,9 +160,9 @@ class CrmComplaint(models.Model):
     )
     product_id = fields.Many2one("product.product", index="btree_not_null")
     description = fields.Html()
-    resolution = fields.Html()
-    root_cause = fields.Text()
-    compensation_amount = fields.Monetary(currency_field="currency_id")
+    resolution = fields.Html(groups=INTERNAL)
+    root_cause = fields.Text(groups=INTERNAL)
+    compensation_amount = fields.Monetary(currency_field="currency_id", groups=INTERNAL)
     credit_note_ids = fields.One2many(
         "account.move",
         "complaint_id",
@@ -141,12 +170,16 @@ class CrmComplaint(models.Model):
         readonly=True,
         groups="account.group_account_invoice",
     )
-    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    credit_note_count = fields.Integer(
+        compute="_compute_credit_note_count", groups=INTERNAL
+    )
 
     date_received = fields.Datetime(
         string="Received", required=True, default=fields.Datetime.now, tracking=True
     )
-    date_first_response = fields.Datetime(string="First Response", copy=False)
+    date_first_response = fields.Datetime(
+        string="First Response", copy=False, groups=INTERNAL
+    )
     date_resolved = fields.Datetime(string="Resolved", copy=False)
     date_closed = fields.Datetime(string="Closed", copy=False)
     sla_id = fields.Many2one(
@@ -156,12 +189,20 @@ class CrmComplaint(models.Model):
         store=True,
         readonly=False,
         ondelete="set null",
+        groups=INTERNAL,
     )
     response_deadline = fields.Datetime(
-        compute="_compute_deadlines", store=True, copy=False
+        compute="_compute_deadlines",
+        store=True,
+        copy=False,
+        groups=INTERNAL,
     )
     resolution_deadline = fields.Datetime(
-        compute="_compute_deadlines", store=True, copy=False, index="btree_not_null"
+        compute="_compute_deadlines",
+        store=True,
+        copy=False,
+        index="btree_not_null",
+        groups=INTERNAL,
     )
     sla_status = fields.Selection(
         SLA_STATUS_SELECTION,
@@ -171,35 +212,43 @@ class CrmComplaint(models.Model):
         copy=False,
         index=True,
         tracking=True,
+        groups=INTERNAL,
     )
     escalation_level = fields.Integer(
         copy=False,
         readonly=True,
         help="1: escalated when at risk, 2: escalated when breached.",
+        groups=INTERNAL,
     )
     sla_met_rate = fields.Float(
         string="SLA Met (%)",
         compute="_compute_resolution_figures",
         store=True,
         aggregator="avg",
+        groups=INTERNAL,
     )
     resolution_days = fields.Float(
         string="Days to Resolve",
         compute="_compute_resolution_figures",
         store=True,
         aggregator="avg",
+        groups=INTERNAL,
     )
 
     # Knowledge base
-    standard_solution = fields.Html(related="category_id.standard_solution")
+    standard_solution = fields.Html(
+        related="category_id.standard_solution", groups=INTERNAL
+    )
     similar_complaint_ids = fields.Many2many(
         "crm.complaint",
         string="Similar Resolved Complaints",
         compute="_compute_similar_complaint_ids",
+        groups=INTERNAL,
     )
     customer_complaint_count = fields.Integer(
         compute="_compute_customer_complaint_count",
         string="Complaints of the Customer",
+        groups=INTERNAL,
     )
 
     _sql_constraints = [
@@ -377,6 +426,17 @@ class CrmComplaint(models.Model):
     # Constraints
     # ------------------------------------------------------------------
 
+    @api.constrains("user_id")
+    def _check_handler_is_internal(self):
+        for complaint in self:
+            if complaint.user_id.share:
+                raise UserError(
+                    self.env._(
+                        "%(user)s cannot handle complaints: only internal users can.",
+                        user=complaint.user_id.name,
+                    )
+                )
+
     @api.constrains("sale_order_id", "invoice_id", "partner_id")
     def _check_documents_of_customer(self):
         for complaint in self:
@@ -412,6 +472,7 @@ class CrmComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_guarded_values(vals_list, creating=True)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = self.env["res.company"].browse(
@@ -420,7 +481,9 @@ class CrmComplaint(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code("crm.complaint") or self.env._("New")
-        complaints = super().create(vals_list)
+        complaints = super(CrmComplaint, self._without_guarded_defaults()).create(
+            vals_list
+        )
         complaints._apply_stage_dates()
         for complaint in complaints.filtered("partner_id"):
             if complaint.partner_id not in complaint.message_partner_ids:
@@ -428,6 +491,7 @@ class CrmComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        self._check_guarded_values([vals])
         if "stage_id" in vals:
             stage = self.env["crm.complaint.stage"].browse(vals["stage_id"])
             now = fields.Datetime.now()
@@ -456,7 +520,8 @@ class CrmComplaint(models.Model):
                 complaint.stage_id.sequence > first_sequence
                 and not complaint.date_first_response
             ):
-                complaint.date_first_response = (
+                # The clock is the system's (see _crm_guarded_fields).
+                complaint.sudo().date_first_response = (
                     complaint.date_resolved or fields.Datetime.now()
                 )
 
@@ -472,7 +537,7 @@ class CrmComplaint(models.Model):
             and msg_vals.get("subtype_id") == self.env.ref("mail.mt_comment").id
             and not self.env.user.share
         ):
-            self.filtered(lambda c: not c.date_first_response).write(
+            self.filtered(lambda c: not c.date_first_response).sudo().write(
                 {"date_first_response": fields.Datetime.now()}
             )
         return super()._message_post_after_hook(message, msg_vals)
@@ -483,13 +548,25 @@ class CrmComplaint(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A complaint from an incoming email: the customer is found by address."""
+        """A complaint from an incoming email: the customer is found by address,
+        among the customers of the alias's company (its defaults may name one;
+        else the company the mail gateway runs in) and the shared ones."""
         values = dict(custom_values or {})
+        company = (
+            self.env["res.company"].browse(values.get("company_id")).exists()
+            or self.env.company
+        )
+        values["company_id"] = company.id
         email = email_normalize(msg_dict.get("email_from") or "")
         partner = self.env["res.partner"]
         if email:
             partner = partner.search(
-                [("email_normalized", "=", email)], order="is_company desc, id", limit=1
+                [
+                    ("email_normalized", "=", email),
+                    ("company_id", "in", [False, company.id]),
+                ],
+                order="is_company desc, id",
+                limit=1,
             )
         values.setdefault(
             "subject", msg_dict.get("subject") or self.env._("No subject")
@@ -499,8 +576,6 @@ class CrmComplaint(models.Model):
         values.setdefault("email_from", msg_dict.get("email_from"))
         if partner:
             values.setdefault("partner_id", partner.id)
-            if partner.company_id:
-                values.setdefault("company_id", partner.company_id.id)
         return super().message_new(msg_dict, custom_values=values)
 
     def _message_get_suggested_recipients(self):
@@ -526,10 +601,9 @@ class CrmComplaint(models.Model):
 
     def _on_resolved(self):
         """Schedule the follow-up and ask the customer to rate the handling."""
-        follow_up_days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_extension.complaint_follow_up_days", 3)
+        key = "crm_extension.complaint_follow_up_days"
+        follow_up_days = parse_int_setting(
+            key, self.env["ir.config_parameter"].sudo().get_param(key)
         )
         template = self.env.ref(
             "crm_extension.mail_template_complaint_rating", raise_if_not_found=False
@@ -571,7 +645,7 @@ class CrmComplaint(models.Model):
             "context": {
                 "active_model": "account.move",
                 "active_ids": self.invoice_id.ids,
-                "default_complaint_id": self.id,
+                "default_crm_complaint_id": self.id,
                 "default_reason": self.env._(
                     "Complaint %(complaint)s: %(subject)s",
                     complaint=self.name,

@@ -27,11 +27,13 @@ class CrmComplaintCategory(models.Model):
         string="Default Handler",
         domain="[('share', '=', False)]",
         help="New complaints of this category are assigned to this user.",
+        groups="base.group_user",
     )
     standard_solution = fields.Html(
         translate=True,
         help="How complaints of this category are usually solved; shown to the "
         "handler of every complaint of the category.",
+        groups="base.group_user",
     )
     company_id = fields.Many2one("res.company")
     active = fields.Boolean(default=True)

@@ -17,6 +17,7 @@ from ..tools import (
     class_rank,
     rfm_segment,
 )
+from ..tools.settings import parse_int_setting
 
 _logger = logging.getLogger(__name__)
 
@@ -165,8 +166,10 @@ class CrmCustomerValue(models.Model):
             raise ValidationError(
                 self.env._("Only sales administrators may recompute customer values.")
             )
+        # One transaction, whatever the caller's context says (a scheduler's
+        # progress key would commit each batch).
         self.sudo().with_context(
-            allowed_company_ids=self.env.companies.ids
+            allowed_company_ids=self.env.companies.ids, ir_cron_progress_id=False
         )._compute_all(companies=self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
@@ -213,10 +216,9 @@ class CrmCustomerValue(models.Model):
         self.env.flush_all()
         date_from = today - relativedelta(months=12)
         half = today - relativedelta(months=6)
-        repeated = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_extension.repeated_complaints", 3)
+        key = "crm_extension.repeated_complaints"
+        repeated = parse_int_setting(
+            key, self.env["ir.config_parameter"].sudo().get_param(key)
         )
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
         self._tune_bulk_transaction()

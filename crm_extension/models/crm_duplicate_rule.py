@@ -39,10 +39,52 @@ MATCH_FIELDS = [
     "registered_by_id",
     "registered_date",
 ]
+# Whether the partner ``p`` is a customer: neither one of the companies' own
+# partners or their contacts, nor the partner of an internal user. (The same rule
+# for records in memory: res.partner._crm_customers; a test holds them equal.)
+CUSTOMER_SQL = (
+    "NOT EXISTS (SELECT 1 FROM res_company own "
+    "WHERE own.partner_id = p.commercial_partner_id) "
+    "AND NOT EXISTS (SELECT 1 FROM res_users staff "
+    "WHERE staff.partner_id = p.id AND staff.share IS NOT TRUE)"
+)
+# The companies whose name core is similar to each of the given cores (see
+# CrmDuplicateRule._similar_query). A plain query: the trigram operator "%" cannot
+# be written in an SQL object.
+SIMILAR_QUERY = f"""
+    SELECT v.idx - 1 AS partner_index, m.*
+      FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(core, idx)
+      CROSS JOIN LATERAL (
+          SELECT p.*
+            FROM (SELECT c.core, c.core <-> v.core AS distance
+                    FROM crm_duplicate_name_core c
+                   WHERE c.core %% v.core
+                   ORDER BY distance
+                   LIMIT 10) c
+           CROSS JOIN LATERAL (
+               -- Per core (an index lookup, whatever the table's size).
+               SELECT p.id, p.name, p.name_key, p.name_core_key,
+                      p.vat_key, p.email_key, p.phone_key, p.is_company,
+                      p.active, p.company_id, p.commercial_partner_id,
+                      p.parent_id, p.user_id, p.registered_by_id,
+                      p.registered_date, TRUE AS is_customer
+                 FROM res_partner p
+                WHERE p.name_core_key = c.core
+                  AND p.parent_id IS NULL
+                  AND p.id != ALL(%s)
+                  AND {CUSTOMER_SQL}
+                ORDER BY p.id
+                LIMIT 5
+           ) p
+           ORDER BY c.distance, p.id
+           LIMIT 5
+      ) m
+"""
 MATCH_COLUMNS = SQL(
     "p.id, p.name, p.name_key, p.name_core_key, p.vat_key, p.email_key, p.phone_key, "
     "p.is_company, p.active, p.company_id, p.commercial_partner_id, "
-    "p.parent_id, p.user_id, p.registered_by_id, p.registered_date"
+    "p.parent_id, p.user_id, p.registered_by_id, p.registered_date, "
+    f"({CUSTOMER_SQL}) AS is_customer"
 )
 
 
@@ -226,7 +268,16 @@ class CrmDuplicateRule(models.Model):
 
     @api.model
     def _is_duplicate(self, row, rule, match):
-        if not match["id"] or match["id"] == row["id"]:
+        """Whether ``match`` is a duplicate of ``row`` under ``rule``.
+
+        Only customers are candidates. Company scope: two partners are
+        duplicates when some company sees both (one of them is shared, or both
+        belong to the same company); a rule of one company only compares partners
+        that company sees.
+        """
+        if not match["id"] or match["id"] == row["id"] or not match["is_customer"]:
+            return False
+        if not self._in_company_scope(row["company_id"], match["company_id"], rule):
             return False
         if (
             rule["key"] in ("email", "phone")
@@ -240,6 +291,16 @@ class CrmDuplicateRule(models.Model):
         if rule["scope"] == "individual" and match["is_company"]:
             return False
         return rule["include_archived"] or match["active"]
+
+    @api.model
+    def _in_company_scope(self, company_id, other_company_id, rule):
+        if rule["company_id"] and other_company_id not in (
+            False,
+            None,
+            rule["company_id"],
+        ):
+            return False
+        return not company_id or not other_company_id or company_id == other_company_id
 
     @api.model
     def _exact_candidates(self, rows, applicable, own_ids, lock_keys=None):
@@ -351,59 +412,33 @@ class CrmDuplicateRule(models.Model):
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
             [str(float(threshold))],
         )
-        # A plain query: the trigram operator "%" cannot be written in an SQL object.
-        self.env.cr.execute(
-            """
-            SELECT v.idx - 1 AS partner_index, m.*
-              FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(core, idx)
-              CROSS JOIN LATERAL (
-                  SELECT p.*
-                    FROM (SELECT c.core, c.core <-> v.core AS distance
-                            FROM crm_duplicate_name_core c
-                           WHERE c.core %% v.core
-                           ORDER BY distance
-                           LIMIT 10) c
-                   CROSS JOIN LATERAL (
-                       -- Per core (an index lookup, whatever the table's size).
-                       SELECT p.id, p.name, p.name_key, p.name_core_key,
-                              p.vat_key, p.email_key, p.phone_key, p.is_company,
-                              p.active, p.company_id, p.commercial_partner_id,
-                              p.parent_id, p.user_id, p.registered_by_id,
-                              p.registered_date
-                         FROM res_partner p
-                        WHERE p.name_core_key = c.core
-                          AND p.parent_id IS NULL
-                          AND p.id != ALL(%s)
-                        ORDER BY p.id
-                        LIMIT 5
-                   ) p
-                   ORDER BY c.distance, p.id
-                   LIMIT 5
-              ) m
-            """,
-            [name_core_keys, exclude_ids],
-        )
+        self.env.cr.execute(SIMILAR_QUERY, [name_core_keys, exclude_ids])
         rows = self.env.cr.dictfetchall()
         return [(row.pop("partner_index"), row) for row in rows]
 
     @api.model
     def _lock_keys(self, values):
-        """Serialise concurrent registrations of the same blocked keys.
+        """Serialise concurrent registrations of the same blocked keys, every
+        time a key is registered.
 
-        Inserting the key into ``crm_duplicate_key`` waits for any other open
-        transaction that inserted it; when that one commits, PostgreSQL aborts this
-        one with a serialization failure and Odoo retries the request, which then
-        sees the first customer and blocks the second. Rows already committed make
-        the insert a no-op, so the table needs no cleaning.
+        Each registration writes the key's row of ``crm_duplicate_key``: it
+        inserts the row, or updates it when an earlier registration left it
+        there (whether that customer still holds the key, was renamed or was
+        deleted). Writing the row waits for any other open transaction that wrote
+        it; when that one commits, PostgreSQL aborts this one with a serialization
+        failure (the row changed after this transaction's snapshot) and Odoo
+        retries the request, which then sees the first customer and blocks the
+        second. One row per key ever registered: the table needs no cleaning.
         """
         if values:
             self.env.cr.execute(self._lock_keys_sql(values))
 
     @api.model
     def _lock_keys_sql(self, values):
+        # (Not ON CONFLICT DO NOTHING: it takes no lock on a row already there.)
         return SQL(
             "INSERT INTO crm_duplicate_key (key) SELECT unnest(%s::varchar[]) "
-            "ON CONFLICT DO NOTHING",
+            "ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key",
             sorted(values),
         )
 

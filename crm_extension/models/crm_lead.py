@@ -1,13 +1,22 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, email_normalize, format_datetime
+from odoo.tools import SQL, format_datetime
 
-from ..tools import committee_flags, normalize_name, normalize_name_core
-from .res_partner import phone_match_key
+from ..tools import committee_flags
+from .res_partner import partner_match_keys
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "crm.guarded.field.mixin"]
+
+    # Computed by the addon alone: a caller could otherwise forge a decision
+    # maker to pass a stage gate, or hide whose customer a lead already is.
+    _crm_guarded_fields = {
+        "has_decision_maker": (),
+        "has_opponent": (),
+        "matched_partner_id": (),
+    }
 
     contact_role_ids = fields.One2many(
         "crm.lead.contact.role",
@@ -39,9 +48,12 @@ class CrmLead(models.Model):
         help="A registered customer this lead matches by the duplicate rules.",
     )
     matched_owner_id = fields.Many2one(
-        related="matched_partner_id.user_id", string="Customer's Salesperson"
+        "res.users",
+        string="Customer's Salesperson",
+        compute="_compute_matched_customer_info",
     )
     matched_customer_info = fields.Char(compute="_compute_matched_customer_info")
+    can_use_matched_partner = fields.Boolean(compute="_compute_matched_customer_info")
 
     # Sales funnel
     funnel_phase = fields.Selection(related="stage_id.funnel_phase")
@@ -54,8 +66,22 @@ class CrmLead(models.Model):
     )
 
     @api.depends("matched_partner_id")
+    @api.depends_context("uid")
     def _compute_matched_customer_info(self):
+        """Whose customer the lead already is, as far as the user may read that
+        customer; a customer the user cannot see is not named."""
+        readable = self.matched_partner_id._filtered_access("read")
         for lead in self:
+            lead.matched_owner_id = (
+                (lead.matched_partner_id & readable).sudo().user_id.with_env(self.env)
+            )
+            lead.can_use_matched_partner = bool(lead.matched_partner_id & readable)
+            if lead.matched_partner_id and lead.matched_partner_id not in readable:
+                lead.matched_customer_info = self.env._(
+                    "Already a customer, whom you cannot see: ask a sales "
+                    "administrator before working on this lead."
+                )
+                continue
             customer = lead.matched_partner_id.sudo()
             lead.matched_customer_info = customer and self.env._(
                 "Already a customer: %(customer)s (salesperson: %(owner)s; registered "
@@ -104,17 +130,21 @@ class CrmLead(models.Model):
             self.country_id or self.company_id.country_id or self.env.company.country_id
         )
         name = self.partner_name or self.contact_name
+        keys = partner_match_keys(
+            name,
+            False,
+            False,
+            False,
+            self.email_from,
+            self.mobile or self.phone,
+            country.code,
+            country.phone_code,
+        )
         return {
             "id": False,
             "name": name,
-            "name_key": normalize_name(name) or False,
-            "name_core_key": normalize_name_core(name) or False,
-            "vat_key": False,
-            "email_key": email_normalize(self.email_from or "") or False,
-            "phone_key": phone_match_key(
-                self.mobile or self.phone, country.code, country.phone_code
-            )
-            or False,
+            **{fname: key or False for fname, key in keys.items()},
+            "is_customer": True,
             "is_company": bool(self.partner_name),
             "active": True,
             "company_id": self.company_id.id,
@@ -126,8 +156,10 @@ class CrmLead(models.Model):
         }
 
     def action_use_matched_partner(self):
-        """Link the lead to the existing customer it matches."""
+        """Link the lead to the existing customer it matches (one the user may
+        read)."""
         for lead in self.filtered("matched_partner_id"):
+            lead.matched_partner_id.check_access("read")
             lead.partner_id = lead.matched_partner_id
         return True
 
@@ -293,50 +325,19 @@ class CrmLead(models.Model):
         # The lifecycle is the system's to keep, whoever may edit the customer.
         customers.sudo()._lifecycle_event("opportunity")
 
-    def _compute_probabilities(self):
-        res = super()._compute_probabilities()
-        # In a form, moving an opportunity to another stage proposes the stage's
-        # probability (writes apply it in write()).
-        for lead in self:
-            stage = lead.stage_id
-            if (
-                lead._origin
-                and lead._origin.stage_id != stage
-                and stage.default_probability
-                and not stage.is_won
-            ):
-                lead.probability = stage.default_probability
-        return res
-
-    def _default_probability_values(self, vals):
-        """The probability the target stage gives, unless one is written."""
-        if not vals.get("stage_id") or "probability" in vals:
-            return {}
-        stage = self.env["crm.stage"].browse(vals["stage_id"])
-        if stage.is_won or not stage.default_probability:
-            return {}
-        return {"probability": stage.default_probability}
-
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            vals.update(self._default_probability_values(vals))
-        leads = super().create(vals_list)
+        self._check_guarded_values(vals_list, creating=True)
+        leads = super(CrmLead, self._without_guarded_defaults()).create(vals_list)
         leads.filtered("active")._check_stage_gates()
         self.env["crm.lead.stage.history"]._record_stays(leads, close=False)
         leads._lifecycle_opportunity_event()
         return leads
 
     def write(self, vals):
+        self._check_guarded_values([vals])
         follow = {"stage_id", "active", "team_id", "type"} & vals.keys()
         before = self._funnel_state() if follow else {}
-        if vals.get("stage_id") and "probability" not in vals:
-            moving = self.filtered(lambda lead: lead.stage_id.id != vals["stage_id"])
-            if moving == self:
-                vals = {**vals, **self._default_probability_values(vals)}
-            elif moving:
-                # Only the leads entering the stage take its probability.
-                super(CrmLead, moving).write(self._default_probability_values(vals))
         res = super().write(vals)
         if follow:
             after = self._funnel_state()

@@ -11,6 +11,7 @@ class CrmLeadContactRole(models.Model):
     _description = "Buying Committee Member"
     _order = "lead_id, is_primary desc, sequence, id"
     _rec_name = "partner_id"
+    _check_company_auto = True
 
     lead_id = fields.Many2one(
         "crm.lead",
@@ -25,6 +26,7 @@ class CrmLeadContactRole(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
     )
     role_id = fields.Many2one(
         "crm.contact.role",
@@ -51,9 +53,10 @@ class CrmLeadContactRole(models.Model):
     company_id = fields.Many2one(
         related="lead_id.company_id", store=True, index="btree_not_null"
     )
-    function = fields.Char(related="partner_id.function")
-    phone = fields.Char(related="partner_id.phone")
-    email = fields.Char(related="partner_id.email")
+    # As the user may read them: the contact's details, not more.
+    function = fields.Char(related="partner_id.function", related_sudo=False)
+    phone = fields.Char(related="partner_id.phone", related_sudo=False)
+    email = fields.Char(related="partner_id.email", related_sudo=False)
     is_decision_maker = fields.Boolean(related="role_id.is_decision_maker")
     is_opponent = fields.Boolean(
         compute="_compute_is_opponent",

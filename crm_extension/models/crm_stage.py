@@ -24,8 +24,10 @@ class CrmStage(models.Model):
         "counts conversions from phase to phase.",
     )
     default_probability = fields.Float(
-        help="Probability given to an opportunity when it enters this stage. "
-        "0 keeps Odoo's predictive probability.",
+        help="Share of the opportunities of this stage expected to be won: the "
+        "funnel analysis weights their expected revenue with it. It never "
+        "changes an opportunity's own probability, which Odoo's predictive lead "
+        "scoring keeps.",
     )
     stall_days = fields.Integer(
         string="Stalled After (days)",

@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.server_flags import CREATING_STAFF_PARTNERS
+from ..tools.settings import DORMANT_DAYS_BOUNDS
 
 
 class ResCompany(models.Model):
@@ -24,3 +28,25 @@ class ResCompany(models.Model):
             "The number of days before a customer is dormant cannot be negative.",
         ),
     ]
+
+    @api.constrains("crm_dormant_days")
+    def _check_crm_dormant_days(self):
+        low, high = DORMANT_DAYS_BOUNDS
+        for company in self:
+            if not low <= company.crm_dormant_days <= high:
+                raise ValidationError(
+                    self.env._(
+                        "Dormant after (days) must be from %(low)s to %(high)s.",
+                        low=low,
+                        high=high,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A company's own partner is no customer: the duplicate rules leave it
+        # alone (a customer may well bear the name of one of the companies).
+        companies = super(
+            ResCompany, self.with_context(**CREATING_STAFF_PARTNERS.context())
+        ).create(vals_list)
+        return companies.with_env(self.env)

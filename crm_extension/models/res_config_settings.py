@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.settings import INT_SETTINGS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -17,3 +20,16 @@ class ResConfigSettings(models.TransientModel):
     crm_dormant_days = fields.Integer(
         related="company_id.crm_dormant_days", readonly=False
     )
+
+    @api.constrains("crm_protection_days")
+    def _check_crm_protection_days(self):
+        low, high, _default = INT_SETTINGS["crm_extension.protection_days"]
+        for settings in self:
+            if not low <= settings.crm_protection_days <= high:
+                raise ValidationError(
+                    self.env._(
+                        "Customer protection (days) must be from %(low)s to %(high)s.",
+                        low=low,
+                        high=high,
+                    )
+                )

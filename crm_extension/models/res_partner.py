@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime
 
 from odoo.addons.phone_validation.tools import phone_validation
@@ -15,18 +15,26 @@ from ..tools import (
     next_lifecycle_stage,
 )
 from ..tools.normalize import (
+    is_placeholder_email,
     is_valid_uscc,
-    normalize_name,
+    name_match_key,
     normalize_name_core,
+    normalize_phone_digits,
     normalize_vat,
     to_e164,
 )
+from ..tools.server_flags import CREATING_STAFF_PARTNERS, MERGING_PARTNERS
+from ..tools.settings import parse_int_setting
 from .crm_customer_value import (
     ABC_SELECTION,
     CHURN_SELECTION,
     RFM_SEGMENT_SELECTION,
 )
+from .crm_duplicate_rule import CUSTOMER_SQL
 
+# The customer fields are the company's own knowledge: portal users, who read
+# their own partner and its contacts, read none of them.
+INTERNAL = "base.group_user"
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
 KEY_CUSTOMER_IMPORTANCE = "a"
 LIFECYCLE_SELECTION = list(
@@ -44,8 +52,8 @@ def phone_match_key(number, country_code, calling_code):
     Odoo's ``phone_validation`` formats it when the ``phonenumbers`` library is
     installed; the plain rule of :func:`to_e164` covers the rest.
     """
-    if not number:
-        return ""
+    if not normalize_phone_digits(number):
+        return ""  # too short, or filler such as "000000"
     if getattr(phone_validation, "phonenumbers", None):
         formatted = phone_validation.phone_format(
             number,
@@ -59,34 +67,66 @@ def phone_match_key(number, country_code, calling_code):
     return to_e164(number, calling_code)
 
 
+def email_match_key(email):
+    """The e-mail match key: Odoo's ``email_normalize``, ``''`` for filler such
+    as "none@none.com"."""
+    key = email_normalize(email or "") or ""
+    return "" if is_placeholder_email(key) else key
+
+
+def name_match_keys(name):
+    """``(name key, name core key)`` of a name, both ``''`` for a placeholder."""
+    key = name_match_key(name)
+    return key, normalize_name_core(name) if key else ""
+
+
 def partner_match_keys(
     name, parent_id, vat, company_registry, email, number, country_code, calling_code
 ):
     """The duplicate match keys of a partner, ``{field name: key or ''}``.
 
-    One definition for the ORM's compute and for the install hook's set-based
-    fill. Contacts share the VAT of their company and are no customers of their
-    own: only commercial entities carry name and VAT keys.
+    One definition for the ORM's compute, the install hook's set-based fill and
+    the leads' match rows. Contacts share the VAT of their company and are no
+    customers of their own: only commercial entities carry name and VAT keys.
+    Placeholders typed where a value is unknown ("N/A", "0", "-") are no keys.
     """
     commercial = not parent_id
+    name_key, name_core_key = name_match_keys(name) if commercial else ("", "")
     return {
-        "name_key": normalize_name(name) if commercial else "",
-        "name_core_key": normalize_name_core(name) if commercial else "",
+        "name_key": name_key,
+        "name_core_key": name_core_key,
         "vat_key": (normalize_vat(vat) or normalize_vat(company_registry))
         if commercial
         else "",
-        "email_key": email_normalize(email or "") or "",
+        "email_key": email_match_key(email),
         "phone_key": phone_match_key(number, country_code, calling_code),
     }
 
 
-# Writing these fields needs more than the right to edit the partner.
-CREDIT_RATING_GROUPS = (
-    "sales_team.group_sale_manager",
-    "account.group_account_invoice",
-)
-OWNERSHIP_GROUPS = ("sales_team.group_sale_manager",)
-OWNERSHIP_FIELDS = ("registered_by_id", "registered_date", "duplicate_state")
+# Who may write the partner fields that the views show read-only to the others
+# (see crm.guarded.field.mixin); () means nobody: the system keeps them.
+SALES_ADMIN = ("sales_team.group_sale_manager",)
+CREDIT_RATING_GROUPS = (*SALES_ADMIN, "account.group_account_invoice")
+GUARDED_FIELDS = {
+    "credit_rating": CREDIT_RATING_GROUPS,
+    # Ownership
+    "registered_by_id": SALES_ADMIN,
+    "registered_date": SALES_ADMIN,
+    "protection_end_date": SALES_ADMIN,
+    "in_pool": SALES_ADMIN,
+    "duplicate_state": SALES_ADMIN,
+    "duplicate_partner_ids": SALES_ADMIN,
+    "customer_class_locked": SALES_ADMIN,
+    # Kept by the system
+    "lifecycle_stage": (),
+    "last_deal_date": (),
+    "birthday_reminded_year": (),
+    "name_key": (),
+    "name_core_key": (),
+    "vat_key": (),
+    "email_key": (),
+    "phone_key": (),
+}
 
 # Fields the match keys of the duplicate rules are made of, and fields that decide
 # whether a rule applies: a write touching none of them cannot create a duplicate.
@@ -119,7 +159,12 @@ CLASS_TRIGGER_FIELDS = frozenset(
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "crm.guarded.field.mixin"]
+
+    _crm_guarded_fields = GUARDED_FIELDS
+    # Odoo copies the commercial fields of a company onto its contacts.
+    _crm_synced_fields = ("lifecycle_stage", "last_deal_date")
 
     # Customer classification
     customer_class_id = fields.Many2one(
@@ -127,30 +172,40 @@ class ResPartner(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
+        groups=INTERNAL,
     )
     customer_main_class_id = fields.Many2one(
         related="customer_class_id.main_class_id",
         string="Main Class",
         store=True,
         index="btree_not_null",
+        groups=INTERNAL,
     )
     importance = fields.Selection(
         RATING_SELECTION,
         tracking=True,
         help="A: key customer, B: regular customer, C: occasional customer.",
+        groups=INTERNAL,
     )
     credit_rating = fields.Selection(
         RATING_SELECTION,
         tracking=True,
+        copy=False,
         help="Set by sales administrators and accountants only.",
+        groups=INTERNAL,
     )
-    can_edit_credit_rating = fields.Boolean(compute="_compute_can_edit_restricted")
-    can_edit_ownership = fields.Boolean(compute="_compute_can_edit_restricted")
+    can_edit_credit_rating = fields.Boolean(
+        compute="_compute_can_edit_restricted", groups=INTERNAL
+    )
+    can_edit_ownership = fields.Boolean(
+        compute="_compute_can_edit_restricted", groups=INTERNAL
+    )
     source_id = fields.Many2one(
         "utm.source",
         index="btree_not_null",
         ondelete="set null",
         help="How this customer found us.",
+        groups=INTERNAL,
     )
     sales_mode = fields.Selection(
         [
@@ -158,15 +213,21 @@ class ResPartner(models.Model):
             ("chain_retail", "Chain retail"),
             ("project", "Project"),
         ],
+        groups=INTERNAL,
     )
-    store_count = fields.Integer(string="Number of Stores")
+    store_count = fields.Integer(string="Number of Stores", groups=INTERNAL)
     capital_currency_id = fields.Many2one(
         "res.currency",
         default=lambda self: self.env.company.currency_id,
+        groups=INTERNAL,
     )
-    registered_capital = fields.Monetary(currency_field="capital_currency_id")
-    cooperation_date = fields.Date(help="Date the cooperation with us started.")
-    main_products = fields.Text()
+    registered_capital = fields.Monetary(
+        currency_field="capital_currency_id", groups=INTERNAL
+    )
+    cooperation_date = fields.Date(
+        help="Date the cooperation with us started.", groups=INTERNAL
+    )
+    main_products = fields.Text(groups=INTERNAL)
 
     # Ownership
     registered_by_id = fields.Many2one(
@@ -175,18 +236,24 @@ class ResPartner(models.Model):
         index="btree_not_null",
         copy=False,
         help="Who registered this customer. Only sales administrators can change it.",
+        groups=INTERNAL,
     )
     registered_date = fields.Datetime(
         default=fields.Datetime.now,
         copy=False,
         help="When this customer was registered.",
+        groups=INTERNAL,
     )
 
     # Duplicate protection: normalised match keys, btree-indexed. (Similarity rules
     # search the distinct name cores through the trigram index of
     # crm.duplicate.name.core.)
     name_key = fields.Char(
-        compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups=INTERNAL,
     )
     name_core_key = fields.Char(
         string="Name Core",
@@ -196,12 +263,21 @@ class ResPartner(models.Model):
         copy=False,
         help="The name without places and generic business words (集团, 科技, "
         "Trading ...): rules matching similar names compare it.",
+        groups=INTERNAL,
     )
     vat_key = fields.Char(
-        compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups=INTERNAL,
     )
     email_key = fields.Char(
-        compute="_compute_match_keys", store=True, index="btree_not_null", copy=False
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups=INTERNAL,
     )
     phone_key = fields.Char(
         compute="_compute_match_keys",
@@ -210,6 +286,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Mobile, else phone, in E.164 form with the partner's or company's "
         "country.",
+        groups=INTERNAL,
     )
     duplicate_state = fields.Selection(
         [
@@ -221,6 +298,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
         copy=False,
         tracking=True,
+        groups=INTERNAL,
     )
     duplicate_partner_ids = fields.Many2many(
         "res.partner",
@@ -229,12 +307,21 @@ class ResPartner(models.Model):
         "duplicate_id",
         string="Suspected Duplicates",
         copy=False,
+        groups=INTERNAL,
+    )
+    readable_duplicate_ids = fields.Many2many(
+        "res.partner",
+        string="Suspected Duplicates Shown",
+        compute="_compute_readable_duplicate_ids",
+        groups=INTERNAL,
+        help="The suspected duplicates the current user may read.",
     )
     duplicate_match_ids = fields.Many2many(
         "res.partner",
         string="Possible Duplicates",
         compute="_compute_duplicate_match_ids",
         help="Customers matching this one by a duplicate rule, shown while editing.",
+        groups=INTERNAL,
     )
 
     # Ownership: protection period and shared pool (first registrant protected)
@@ -244,14 +331,22 @@ class ResPartner(models.Model):
         index="btree_not_null",
         help="Until this date only the salesperson's team may take this customer. "
         "If no deal is made by then, the customer returns to the shared pool.",
+        groups=INTERNAL,
     )
     in_pool = fields.Boolean(
         string="In Shared Pool",
         copy=False,
         index="btree_not_null",
         help="Nobody owns this customer any more: any salesperson may claim it.",
+        groups=INTERNAL,
     )
-    is_protected = fields.Boolean(compute="_compute_is_protected")
+    is_protected = fields.Boolean(compute="_compute_is_protected", groups=INTERNAL)
+    can_claim = fields.Boolean(
+        compute="_compute_can_claim",
+        help="The current user may claim this customer (shared pool, or no "
+        "salesperson).",
+        groups=INTERNAL,
+    )
 
     # Contact person profile
     contact_role_id = fields.Many2one(
@@ -259,15 +354,17 @@ class ResPartner(models.Model):
         index="btree_not_null",
         ondelete="restrict",
         tracking=True,
+        groups=INTERNAL,
     )
     gender = fields.Selection(
-        [("male", "Male"), ("female", "Female"), ("other", "Other")]
+        [("male", "Male"), ("female", "Female"), ("other", "Other")],
+        groups=INTERNAL,
     )
-    birthday = fields.Date()
-    hobbies = fields.Char()
-    hometown = fields.Char()
-    wechat = fields.Char(string="WeChat")
-    qq = fields.Char(string="QQ")
+    birthday = fields.Date(groups=INTERNAL)
+    hobbies = fields.Char(groups=INTERNAL)
+    hometown = fields.Char(groups=INTERNAL)
+    wechat = fields.Char(string="WeChat", groups=INTERNAL)
+    qq = fields.Char(string="QQ", groups=INTERNAL)
     id_number = fields.Char(
         string="ID Number",
         groups="sales_team.group_sale_manager",
@@ -287,65 +384,90 @@ class ResPartner(models.Model):
         "Deal: an order was confirmed or an invoice posted. VIP: a key customer "
         "(importance A) with a deal. Dormant: a customer with a deal who stopped "
         "buying.",
+        groups=INTERNAL,
     )
     last_deal_date = fields.Date(
         readonly=True,
         copy=False,
         help="Date of the last confirmed order or posted invoice.",
+        groups=INTERNAL,
     )
 
     # Customer value analytics
     customer_class_locked = fields.Boolean(
         string="Class Locked",
         tracking=True,
+        copy=False,
         help="Class rules never move this customer: its class was set by hand.",
+        groups=INTERNAL,
     )
-    class_history_ids = fields.One2many("crm.customer.class.history", "partner_id")
+    class_history_ids = fields.One2many(
+        "crm.customer.class.history", "partner_id", groups=INTERNAL
+    )
     customer_value_ids = fields.One2many(
-        "crm.customer.value", "partner_id", string="Customer Values"
+        "crm.customer.value",
+        "partner_id",
+        string="Customer Values",
+        groups=INTERNAL,
     )
     revenue_12m = fields.Monetary(
         string="Revenue (12 months)",
         compute="_compute_customer_value",
         currency_field="value_currency_id",
+        groups=INTERNAL,
     )
     value_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_customer_value"
+        "res.currency",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
     )
     invoice_count_12m = fields.Integer(
-        string="Invoices (12 months)", compute="_compute_customer_value"
+        string="Invoices (12 months)",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
     )
-    last_invoice_date = fields.Date(compute="_compute_customer_value")
+    last_invoice_date = fields.Date(compute="_compute_customer_value", groups=INTERNAL)
     rfm_segment = fields.Selection(
         RFM_SEGMENT_SELECTION,
         string="RFM Segment",
         compute="_compute_customer_value",
+        groups=INTERNAL,
     )
     abc_class = fields.Selection(
-        ABC_SELECTION, string="ABC Class", compute="_compute_customer_value"
+        ABC_SELECTION,
+        string="ABC Class",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
     )
-    churn_risk = fields.Selection(CHURN_SELECTION, compute="_compute_customer_value")
-    churn_reason = fields.Char(compute="_compute_customer_value")
+    churn_risk = fields.Selection(
+        CHURN_SELECTION, compute="_compute_customer_value", groups=INTERNAL
+    )
+    churn_reason = fields.Char(compute="_compute_customer_value", groups=INTERNAL)
     current_value_id = fields.Many2one(
-        "crm.customer.value", compute="_compute_customer_value"
+        "crm.customer.value",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
     )
     birthday_reminded_year = fields.Integer(
         copy=False,
         readonly=True,
         help="Year of the last birthday the salesperson was reminded of.",
+        groups=INTERNAL,
     )
 
     # Customer service history
-    complaint_ids = fields.One2many("crm.complaint", "partner_id", string="Complaints")
-    complaint_count = fields.Integer(compute="_compute_complaint_count")
+    complaint_ids = fields.One2many(
+        "crm.complaint", "partner_id", string="Complaints", groups=INTERNAL
+    )
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_count", groups=INTERNAL
+    )
 
     @api.model
     def _get_protection_days(self):
-        return int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crm_extension.protection_days", 0)
-            or 0
+        key = "crm_extension.protection_days"
+        return parse_int_setting(
+            key, self.env["ir.config_parameter"].sudo().get_param(key)
         )
 
     @api.model
@@ -367,7 +489,7 @@ class ResPartner(models.Model):
     def _compute_can_edit_restricted(self):
         user = self.env.user
         can_rate = any(user.has_group(group) for group in CREDIT_RATING_GROUPS)
-        can_own = any(user.has_group(group) for group in OWNERSHIP_GROUPS)
+        can_own = any(user.has_group(group) for group in SALES_ADMIN)
         for partner in self:
             partner.can_edit_credit_rating = can_rate
             partner.can_edit_ownership = can_own
@@ -412,11 +534,24 @@ class ResPartner(models.Model):
         "is_company",
         "parent_id",
     )
+    @api.depends_context("uid")
     def _compute_duplicate_match_ids(self):
-        matches = self.env["crm.duplicate.rule"]._find_matches(self)
+        """The matches the current user may read (others are left out: the form
+        would fail to show them)."""
+        matches = self.env["crm.duplicate.rule"]._find_matches(self._crm_customers())
         for partner in self:
             ids = {match["id"] for _rule, match in matches.get(partner, [])}
-            partner.duplicate_match_ids = self.browse(sorted(ids)[:10])
+            partner.duplicate_match_ids = self.browse(sorted(ids))._filtered_access(
+                "read"
+            )[:10]
+
+    @api.depends("duplicate_partner_ids")
+    @api.depends_context("uid")
+    def _compute_readable_duplicate_ids(self):
+        for partner in self:
+            partner.readable_duplicate_ids = (
+                partner.sudo().duplicate_partner_ids.with_env(self.env)
+            )._filtered_access("read")
 
     @api.constrains("vat", "country_id", "parent_id")
     def _check_uscc(self):
@@ -453,56 +588,9 @@ class ResPartner(models.Model):
             "user_id": partner.user_id.id,
             "registered_by_id": partner.registered_by_id.id,
             "registered_date": partner.registered_date,
+            # Only customers are checked (see _crm_customers).
+            "is_customer": True,
         }
-
-    # ------------------------------------------------------------------
-    # Restricted fields
-    # ------------------------------------------------------------------
-
-    def _check_restricted_values(self, vals, creating=False):
-        """Refuse changes to restricted fields by users without the right group.
-
-        ``self`` holds the partners being written (empty when creating).
-        """
-        if self.env.su:
-            return
-        user = self.env.user
-        if "credit_rating" in vals and (
-            vals["credit_rating"] if creating else self._changes(vals, "credit_rating")
-        ):
-            if not any(user.has_group(group) for group in CREDIT_RATING_GROUPS):
-                raise AccessError(
-                    self.env._(
-                        "Only sales administrators and accountants can set the "
-                        "credit rating of a customer."
-                    )
-                )
-        if creating:
-            changed = vals.get("registered_by_id") not in (
-                None,
-                False,
-                user.id,
-            ) or bool(vals.get("registered_date"))
-        else:
-            changed = any(self._changes(vals, fname) for fname in OWNERSHIP_FIELDS)
-        if changed and not any(user.has_group(group) for group in OWNERSHIP_GROUPS):
-            raise AccessError(
-                self.env._(
-                    "Only sales administrators can change who registered a customer "
-                    "and when."
-                )
-            )
-
-    def _changes(self, vals, fname):
-        """Whether writing ``vals`` changes ``fname`` on any partner of ``self``."""
-        if fname not in vals:
-            return False
-        field = self._fields[fname]
-        new_value = field.convert_to_cache(vals[fname], self)
-        return any(
-            field.convert_to_cache(partner[fname], partner) != new_value
-            for partner in self
-        )
 
     # ------------------------------------------------------------------
     # Required-field templates
@@ -633,13 +721,14 @@ class ResPartner(models.Model):
             before the addon stay editable).
         """
         Rule = self.env["crm.duplicate.rule"]
-        if self.env.context.get("crm_duplicate_skip") or not Rule._get_active_rules():
+        if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
             return
         partners = self
         if old_keys is not None:
             partners = self.filtered(
                 lambda p: old_keys.get(p.id) != tuple(p[f] for f in MATCH_KEY_FIELDS)
             )
+        partners = partners._crm_customers()
         if not partners:
             return
         # Serialise concurrent registrations of the keys a block rule protects.
@@ -665,7 +754,8 @@ class ResPartner(models.Model):
         for partner, match_ids in to_flag.items():
             if partner.duplicate_state == "cleared":
                 continue
-            partner.sudo().with_context(crm_duplicate_skip=True).write(
+            # The review flag is the system's to set, whoever registers.
+            partner.sudo().write(
                 {
                     "duplicate_state": "suspect",
                     "duplicate_partner_ids": [
@@ -677,10 +767,28 @@ class ResPartner(models.Model):
             )
 
     def _duplicate_block_message(self, blocked):
+        """The error of a refused registration. It names the existing customer,
+        its salesperson and registrant only when the user may read that customer
+        (the match itself is found whatever the user's rights); otherwise it says
+        that a customer the user cannot see holds the key."""
+        readable = set(
+            self.browse({match["id"] for _p, _r, match in blocked})
+            ._filtered_access("read")
+            .ids
+        )
         users = self.env["res.users"].sudo()
         lines = []
         for partner, rule, match in blocked[:5]:
-            existing = self.sudo().browse(match["id"]) if match["id"] else partner
+            if match["id"] not in readable:
+                lines.append(
+                    self.env._(
+                        "%(partner)s: %(rule)s. A customer you cannot see is already "
+                        "registered with it; ask a sales administrator.",
+                        partner=partner.display_name or partner.name,
+                        rule=rule["name"],
+                    )
+                )
+                continue
             lines.append(
                 self.env._(
                     "%(partner)s: %(rule)s. %(existing)s is already registered "
@@ -688,7 +796,7 @@ class ResPartner(models.Model):
                     "%(date)s).",
                     partner=partner.display_name or partner.name,
                     rule=rule["name"],
-                    existing=existing.display_name,
+                    existing=self.browse(match["id"]).display_name,
                     salesperson=users.browse(match["user_id"]).name
                     or self.env._("none"),
                     registrant=users.browse(match["registered_by_id"]).name
@@ -701,6 +809,42 @@ class ResPartner(models.Model):
         return self.env._(
             "This customer is already registered.\n%(details)s",
             details="\n".join(lines),
+        )
+
+    def _crm_customers(self):
+        """The partners of ``self`` that are customers.
+
+        Not customers: the companies' own partners and their contacts, and the
+        partners of internal users (archived ones too). They are no duplicate
+        candidates, never go to the shared pool and cannot be claimed. Partners
+        that Odoo is creating for a new user or company are not checked either
+        (see ``res.users`` and ``res.company``). The SQL form of the same rule,
+        for candidates, is ``CUSTOMER_SQL`` of ``crm.duplicate.rule``.
+        """
+        if not self:
+            return self
+        if CREATING_STAFF_PARTNERS.is_raised(self.env.context):
+            return self.browse()
+        cr = self.env.cr
+        self.env["res.company"].flush_model(["partner_id"])
+        cr.execute("SELECT partner_id FROM res_company")
+        excluded = {row[0] for row in cr.fetchall()}
+        saved = [pid for pid in self.ids if isinstance(pid, int)]
+        if saved:
+            self.env["res.users"].flush_model(["partner_id", "share", "active"])
+            cr.execute(
+                "SELECT partner_id FROM res_users "
+                "WHERE partner_id = ANY(%s) AND share IS NOT TRUE",
+                [saved],
+            )
+            staff = {row[0] for row in cr.fetchall()}
+        else:
+            staff = set()
+        return self.filtered(
+            lambda partner: (
+                partner.commercial_partner_id.id not in excluded
+                and partner.id not in staff
+            )
         )
 
     def _list_name_cores(self):
@@ -717,7 +861,7 @@ class ResPartner(models.Model):
         triggers = DUPLICATE_TRIGGER_FIELDS & vals.keys()
         if (
             not triggers
-            or self.env.context.get("crm_duplicate_skip")
+            or MERGING_PARTNERS.is_raised(self.env.context)
             or not self.env["crm.duplicate.rule"]._get_active_rules()
         ):
             return None
@@ -733,9 +877,10 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def _owner_team_users(self):
-        """Users of the team that owns this customer: its salesperson's team."""
+        """Users of the team that owns this customer: the team of its salesperson
+        (or, while it has none, of whoever registered it)."""
         self.ensure_one()
-        owner = self.user_id
+        owner = self.user_id or self.registered_by_id
         teams = owner.sale_team_id | self.env["crm.team"].search(
             ["|", ("member_ids", "in", owner.ids), ("user_id", "=", owner.id)]
         )
@@ -763,40 +908,83 @@ class ResPartner(models.Model):
                     )
                 )
 
-    def action_claim_customer(self):
-        """Take a customer from the shared pool (or an unowned one) as salesperson."""
+    def _claim_refusals(self):
+        """Why the current user may not claim each partner: ``{partner: reason}``
+        (partners the user may claim are left out; see :meth:`action_claim_customer`).
+        """
         user = self.env.user
+        if not user.has_group("sales_team.group_sale_salesman"):
+            reason = self.env._("Only salespeople can claim customers.")
+            return dict.fromkeys(self, reason)
+        customers = self._crm_customers()
+        refusals = {}
         for partner in self:
-            if partner.user_id == user and not partner.in_pool:
+            if partner not in customers:
+                refusals[partner] = self.env._(
+                    "%(partner)s is not a customer: the companies' own partners and "
+                    "the users' partners cannot be claimed.",
+                    partner=partner.display_name,
+                )
+            elif partner.parent_id:
+                refusals[partner] = self.env._(
+                    "%(partner)s is a contact person: claim its company, %(company)s.",
+                    partner=partner.display_name,
+                    company=partner.commercial_partner_id.display_name,
+                )
+            elif partner.in_pool:
                 continue
-            if partner.user_id and not partner.in_pool:
-                if (
-                    partner.is_protected
-                    and user not in partner.sudo()._owner_team_users()
-                ):
-                    raise UserError(
-                        self.env._(
-                            "%(partner)s belongs to %(owner)s and is protected until "
-                            "%(date)s.",
-                            partner=partner.display_name,
-                            owner=partner.user_id.name,
-                            date=fields.Date.to_string(partner.protection_end_date),
-                        )
-                    )
-                if partner.is_protected is False and not partner.in_pool:
-                    raise UserError(
-                        self.env._(
-                            "%(partner)s belongs to %(owner)s. Ask a sales "
-                            "administrator to transfer it.",
-                            partner=partner.display_name,
-                            owner=partner.user_id.name,
-                        )
-                    )
+            elif partner.user_id and partner.is_protected:
+                refusals[partner] = self.env._(
+                    "%(partner)s belongs to %(owner)s and is protected until %(date)s.",
+                    partner=partner.display_name,
+                    owner=partner.user_id.name,
+                    date=fields.Date.to_string(partner.protection_end_date),
+                )
+            elif partner.user_id:
+                refusals[partner] = self.env._(
+                    "%(partner)s belongs to %(owner)s. Only customers in the shared "
+                    "pool or without a salesperson can be claimed; ask a sales "
+                    "administrator to transfer it.",
+                    partner=partner.display_name,
+                    owner=partner.user_id.name,
+                )
+            elif (
+                partner.is_protected and user not in partner.sudo()._owner_team_users()
+            ):
+                refusals[partner] = self.env._(
+                    "%(partner)s is protected until %(date)s for the team of "
+                    "%(owner)s, who registered it.",
+                    partner=partner.display_name,
+                    date=fields.Date.to_string(partner.protection_end_date),
+                    owner=partner.registered_by_id.name,
+                )
+        return refusals
+
+    @api.depends("user_id", "in_pool", "parent_id", "protection_end_date")
+    @api.depends_context("uid")
+    def _compute_can_claim(self):
+        refused = self._claim_refusals()
+        for partner in self:
+            partner.can_claim = bool(
+                partner.id
+                and partner not in refused
+                and (partner.in_pool or partner.user_id != self.env.user)
+            )
+
+    def action_claim_customer(self):
+        """Take customers from the shared pool, or without a salesperson, as
+        salesperson (salespeople only; never the companies' or users' partners).
+        """
+        self.check_access("read")
+        refused = self._claim_refusals()
+        if refused:
+            raise UserError("\n".join(refused.values()))
+        user = self.env.user
         partners = self.filtered(lambda p: p.user_id != user or p.in_pool)
         if not partners:
             return True
-        partners.check_access("read")
-        partners.sudo().with_context(crm_duplicate_skip=True).write(
+        # Who owns a customer is not the salesperson's to write: the claim is.
+        partners.sudo().write(
             {
                 "user_id": user.id,
                 "in_pool": False,
@@ -825,13 +1013,15 @@ class ResPartner(models.Model):
         released = 0
         while True:
             self.env.cr.execute(
-                """
+                SQL(
+                    """
                 SELECT p.id
                   FROM res_partner p
                  WHERE p.protection_end_date < %s
                    AND p.in_pool IS NOT TRUE
                    AND p.parent_id IS NULL
                    AND p.active
+                   AND %s
                    AND NOT EXISTS (
                        SELECT 1 FROM sale_order so
                         WHERE so.partner_id = p.id AND so.state = 'sale')
@@ -842,12 +1032,15 @@ class ResPartner(models.Model):
                  ORDER BY p.id
                  LIMIT %s
                 """,
-                [fields.Date.context_today(self), batch_size],
+                    fields.Date.context_today(self),
+                    SQL(CUSTOMER_SQL),
+                    batch_size,
+                )
             )
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
                 break
-            partners = self.browse(ids).with_context(crm_duplicate_skip=True)
+            partners = self.browse(ids)
             owners = {partner.id: partner.user_id.name for partner in partners}
             partners.write({"in_pool": True, "user_id": False})
             partners._message_log_batch(
@@ -900,15 +1093,16 @@ class ResPartner(models.Model):
             partner.churn_reason = value.churn_reason
 
     def _log_class_changes(self, old_classes):
-        """Record each class change, with the rule that caused it if any."""
-        reason = self.env.context.get("crm_class_change_reason")
+        """Record each class change made through the ORM: by hand. (The class
+        rules record theirs with their own cause, see crm.customer.value; no
+        context of a caller can claim a rule's cause.)"""
         rows = [
             {
                 "partner_id": partner.id,
                 "old_class_id": old_classes.get(partner.id, False),
                 "new_class_id": partner.customer_class_id.id,
-                "is_automatic": bool(reason),
-                "reason": reason or self.env._("Changed by hand"),
+                "is_automatic": False,
+                "reason": self.env._("Changed by hand"),
             }
             for partner in self
             if old_classes.get(partner.id, False) != partner.customer_class_id.id
@@ -921,10 +1115,9 @@ class ResPartner(models.Model):
         """One activity per contact birthday and year, ``days_ahead`` days before,
         for the salesperson of the contact's company (or of the contact)."""
         if days_ahead is None:
-            days_ahead = int(
-                self.env["ir.config_parameter"]
-                .sudo()
-                .get_param("crm_extension.birthday_days_ahead", 7)
+            key = "crm_extension.birthday_days_ahead"
+            days_ahead = parse_int_setting(
+                key, self.env["ir.config_parameter"].sudo().get_param(key)
             )
         today = fields.Date.context_today(self)
         days = [today + timedelta(days=offset) for offset in range(days_ahead + 1)]
@@ -1046,7 +1239,8 @@ class ResPartner(models.Model):
                 key = tuple(sorted(vals.items()))
                 changes[key] = changes.get(key, self.browse()) | partner
         for key, partners in changes.items():
-            partners.write(dict(key))
+            # The lifecycle is the system's to keep, whoever caused the event.
+            partners.sudo().write(dict(key))
 
     @api.model
     def _cron_mark_dormant(self, batch_size=1000):
@@ -1093,16 +1287,17 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._check_restricted_values(vals, creating=True)
-        partners = super().create(vals_list)
+        self._check_guarded_values(vals_list, creating=True)
+        partners = super(ResPartner, self._without_guarded_defaults()).create(vals_list)
         partners._check_class_required_fields()
         partners._list_name_cores()
         partners._check_duplicates()
         return partners
 
     def write(self, vals):
-        self._check_restricted_values(vals)
+        if not MERGING_PARTNERS.is_raised(self.env.context):
+            # (A merge copies the values of the absorbed customers: none typed.)
+            self._check_guarded_values([vals])
         if vals and vals.keys() <= {"credit_rating"} and not self.env.su:
             # Accountants may set the credit rating of customers they can only
             # read: the rating is theirs to give (checked above), the rest of

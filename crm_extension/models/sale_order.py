@@ -7,9 +7,14 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     complaint_ids = fields.One2many(
-        "crm.complaint", "sale_order_id", string="Complaints"
+        "crm.complaint",
+        "sale_order_id",
+        string="Complaints",
+        groups="base.group_user",
     )
-    complaint_count = fields.Integer(compute="_compute_complaint_count")
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_count", groups="base.group_user"
+    )
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):

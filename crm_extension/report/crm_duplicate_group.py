@@ -61,7 +61,7 @@ class CrmDuplicateGroup(models.Model):
         for group in self:
             group.partner_ids = Partner.browse(
                 members.get((group.key, group.key_value), [])
-            )
+            )._filtered_access("read")
 
     def init(self):
         # Only keys and counts: PostgreSQL answers from the partial btree indexes

@@ -61,11 +61,17 @@ class CrmFunnelReport(models.Model):
         help="Days spent in the stage; for opportunities still there, so far.",
     )
     expected_revenue = fields.Float(string="Expected Revenue on Entry", readonly=True)
+    weighted_revenue = fields.Float(
+        string="Weighted Revenue on Entry",
+        readonly=True,
+        help="Expected revenue on entry weighted by the stage's default probability.",
+    )
 
     @property
     def _table_query(self):
         # The history rows carry all the analysis needs (the lead's type and won
-        # state are kept on them): no join, one scan.
+        # state are kept on them): one scan, and the stages' weights (a handful of
+        # rows, hashed).
         return SQL(
             """
             SELECT h.id, h.lead_id, h.stage_id, h.funnel_phase, h.user_id,
@@ -83,8 +89,11 @@ class CrmFunnelReport(models.Model):
                             EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC'
                                                 - h.date_entered)) / 86400.0)
                        AS days_in_stage,
-                   h.expected_revenue
+                   h.expected_revenue,
+                   h.expected_revenue * COALESCE(s.default_probability, 0) / 100.0
+                       AS weighted_revenue
               FROM crm_lead_stage_history h
+              LEFT JOIN crm_stage s ON s.id = h.stage_id
              WHERE h.funnel_phase != 'lost'
             """,
             converting=tuple(CONVERTING_EXITS),

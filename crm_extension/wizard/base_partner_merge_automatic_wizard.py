@@ -2,6 +2,8 @@ from markupsafe import Markup, escape
 
 from odoo import models
 
+from ..tools.server_flags import MERGING_PARTNERS
+
 
 class MergePartnerAutomatic(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
@@ -9,13 +11,14 @@ class MergePartnerAutomatic(models.TransientModel):
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         # The surviving customer takes over the keys of the merged ones: the
         # duplicate rules must not refuse the merge that resolves the duplicate.
+        # (A server flag: no context a client sends can raise it.)
         return super(
-            MergePartnerAutomatic, self.with_context(crm_duplicate_skip=True)
+            MergePartnerAutomatic, self.with_context(**MERGING_PARTNERS.context())
         )._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
 
     def _update_values(self, src_partners, dst_partner):
         return super()._update_values(
-            src_partners, dst_partner.with_context(crm_duplicate_skip=True)
+            src_partners, dst_partner.with_context(**MERGING_PARTNERS.context())
         )
 
     def _log_merge_operation(self, src_partners, dst_partner):
@@ -48,7 +51,7 @@ class MergePartnerAutomatic(models.TransientModel):
         )
         dst_partner.sudo()._message_log(body=body)
         remaining = dst_partner.sudo().duplicate_partner_ids - src_partners
-        dst_partner.sudo().with_context(crm_duplicate_skip=True).write(
+        dst_partner.sudo().write(
             {
                 "duplicate_partner_ids": [(6, 0, remaining.ids)],
                 "duplicate_state": "suspect" if remaining else False,

@@ -82,7 +82,7 @@ class CrmCustomerReport(models.TransientModel):
                 values["duplicate_partner_ids"] = [
                     fields.Command.link(self.duplicate_of_id.id)
                 ]
-        partner_su = partner.sudo().with_context(crm_duplicate_skip=True)
+        partner_su = partner.sudo()
         if values:
             partner_su.write(values)
         partner_su.message_post(body=Markup("<p>%s</p>") % summary)

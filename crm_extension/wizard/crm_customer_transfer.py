@@ -114,7 +114,7 @@ class CrmCustomerTransfer(models.TransientModel):
                 assignment.setdefault(owner, []).append(record.id)
             for owner, ids in assignment.items():
                 batch = records.browse(ids).with_context(
-                    crm_duplicate_skip=True, mail_auto_subscribe_no_notify=True
+                    mail_auto_subscribe_no_notify=True
                 )
                 batch.write({field_name: owner.id})
                 if (

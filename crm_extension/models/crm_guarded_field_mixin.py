@@ -1,0 +1,118 @@
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+
+class CrmGuardedFieldMixin(models.AbstractModel):
+    """Fields that only some roles, or only the system, may set.
+
+    The views show these fields read-only to the other roles; the ORM refuses
+    them too, on every path (form, import, RPC with any context, code), so that a
+    client cannot write what its screen does not let it change. A model lists
+    them in ``_crm_guarded_fields``, ``{field name: groups that may write it}``:
+    an empty tuple means nobody, the system keeps the field (its own updates run
+    with ``sudo()``). The model calls :meth:`_check_guarded_values` first thing in
+    its ``create`` and ``write``, before it adds values of its own, and creates
+    through :meth:`_without_guarded_defaults`.
+
+    Writing a value a record already has is no change and always passes (an
+    exported file imported back, a form that sends a field unchanged); on
+    create, a field's own default passes, and anybody may give the fields of
+    ``_crm_free_on_create``. Fields listed in ``_crm_synced_fields`` may also
+    take the value of the record's commercial partner, as Odoo's sync of
+    commercial fields writes them on contacts.
+    """
+
+    _name = "crm.guarded.field.mixin"
+    _description = "Fields Guarded per Role"
+
+    _crm_guarded_fields = {}
+    _crm_free_on_create = ()
+    _crm_synced_fields = ()
+
+    @api.model
+    def _guarded_fields_denied(self):
+        """The guarded fields the current user may not write."""
+        if self.env.su:
+            return set()
+        user = self.env.user
+        return {
+            fname
+            for fname, groups in self._crm_guarded_fields.items()
+            if not any(user.has_group(group) for group in groups)
+        }
+
+    def _check_guarded_values(self, vals_list, creating=False):
+        """Refuse values of guarded fields the current user may not write.
+
+        ``self`` holds the records being written (nothing when creating).
+        """
+        denied = self._guarded_fields_denied()
+        refused = {
+            fname
+            for vals in vals_list
+            for fname in denied & vals.keys()
+            if not self._is_guarded_value_unchanged(fname, vals[fname], creating)
+        }
+        if not refused:
+            return
+        labels = ", ".join(
+            sorted(
+                self._fields[fname]._description_string(self.env) for fname in refused
+            )
+        )
+        groups = {
+            group for fname in refused for group in self._crm_guarded_fields[fname]
+        }
+        if not groups:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(model)s are kept by the system: they cannot be "
+                    "set by hand.",
+                    fields=labels,
+                    model=self._description,
+                )
+            )
+        raise AccessError(
+            self.env._(
+                "Only %(groups)s may change %(fields)s of %(model)s.",
+                groups=", ".join(
+                    sorted(self.env.ref(group).sudo().full_name for group in groups)
+                ),
+                fields=labels,
+                model=self._description,
+            )
+        )
+
+    def _is_guarded_value_unchanged(self, fname, value, creating):
+        field = self._fields[fname]
+        if creating and fname in self._crm_free_on_create:
+            return True
+        if creating:
+            default = field.default(self) if field.default else False
+            return field.convert_to_cache(value, self) == field.convert_to_cache(
+                default, self
+            )
+        new = field.convert_to_cache(value, self)
+        if all(field.convert_to_cache(record[fname], record) == new for record in self):
+            return True
+        return fname in self._crm_synced_fields and all(
+            record.commercial_partner_id != record
+            and field.convert_to_cache(
+                record.commercial_partner_id[fname], record.commercial_partner_id
+            )
+            == new
+            for record in self
+        )
+
+    @api.model
+    def _without_guarded_defaults(self):
+        """This model without the ``default_<field>`` context keys of guarded
+        fields the user may not write: a default from the caller's context would
+        set them behind the check of :meth:`_check_guarded_values`."""
+        denied = self._guarded_fields_denied()
+        keys = {f"default_{fname}" for fname in denied} & self.env.context.keys()
+        if not keys:
+            return self
+        return self.with_context(
+            {key: value for key, value in self.env.context.items() if key not in keys}
+        )
