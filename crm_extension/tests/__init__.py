@@ -12,3 +12,4 @@ from . import test_complaint
 from . import test_complaint_access
 from . import test_complaint_portal
 from . import test_customer_value
+from . import test_security

@@ -1,5 +1,6 @@
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 
 @tagged("post_install", "-at_install")
@@ -97,4 +98,89 @@ class TestComplaintPortal(HttpCase):
                 [("partner_id", "=", self.portal_user.partner_id.id)]
             ),
             0,
+        )
+
+    # What a portal customer must not read or do, over RPC with a session -----
+
+    def _call(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def _refused(self, model, method, *args, **kwargs):
+        with self.assertRaises(JsonRpcException) as caught:
+            self._call(model, method, *args, **kwargs)
+        self.assertIn(caught.exception.args[0], ("odoo.exceptions.AccessError",))
+
+    def test_rpc_reads_only_what_the_portal_shows(self):
+        category = self.env.ref("crm_extension.complaint_category_delivery")
+        self.mine.write(
+            {
+                "root_cause": "Shelf collapsed in the warehouse",
+                "compensation_amount": 40,
+                "category_id": category.id,
+                "resolution": "<p>Draft: refund two boxes</p>",
+            }
+        )
+        self.authenticate("complaint_portal", "complaint_portal_pw")
+        shown = self._call(
+            "crm.complaint", "read", [self.mine.id], ["name", "subject", "stage_id"]
+        )
+        self.assertEqual(shown[0]["subject"], "Leaking box")
+        for fname in (
+            "root_cause",
+            "compensation_amount",
+            "category_id",
+            "standard_solution",
+            "resolution",
+            "sla_status",
+            "resolution_deadline",
+            "similar_complaint_ids",
+        ):
+            self._refused("crm.complaint", "read", [self.mine.id], [fname])
+        self._refused(
+            "crm.complaint", "search_read", [("root_cause", "ilike", "shelf")], ["name"]
+        )
+        self._refused("crm.complaint.category", "read", [category.id], ["name"])
+        # Another customer's complaint, even by id.
+        self._refused("crm.complaint", "read", [self.theirs.id], ["subject"])
+        # Their own customer record: none of the company's own knowledge.
+        partner_id = self.customer.id
+        self.assertTrue(self._call("res.partner", "read", [partner_id], ["name"]))
+        for fname in (
+            "credit_rating",
+            "importance",
+            "customer_class_id",
+            "lifecycle_stage",
+            "registered_by_id",
+            "protection_end_date",
+            "vat_key",
+            "churn_risk",
+            "contact_role_id",
+        ):
+            self._refused("res.partner", "read", [partner_id], [fname])
+        # Nor write to their complaint.
+        self._refused("crm.complaint", "write", [self.mine.id], {"subject": "Changed"})
+
+    def test_detail_page_shows_the_resolution_once_resolved(self):
+        self.mine.resolution = "<p>Draft: refund two boxes</p>"
+        self.authenticate("complaint_portal", "complaint_portal_pw")
+        page = self.url_open(f"/my/complaints/{self.mine.id}")
+        self.assertNotIn("refund two boxes", page.text)
+        self.mine.stage_id = self.env.ref("crm_extension.complaint_stage_resolved")
+        page = self.url_open(f"/my/complaints/{self.mine.id}")
+        self.assertIn("refund two boxes", page.text)
+
+    def test_cannot_reference_someone_elses_invoice_or_another_companys_order(self):
+        company_b = self.env["res.company"].create({"name": "Portal Company B"})
+        order_b = self.env["sale.order"].create(
+            {"partner_id": self.customer.id, "company_id": company_b.id}
+        )
+        response = self._submit(subject="Tampered", sale_order_id=str(order_b.id))
+        self.assertIn("This order is not one of yours.", response.text)
+        response = self._submit(subject="Tampered 2", invoice_id="999999")
+        self.assertIn("This invoice is not one of yours.", response.text)
+        self.assertFalse(
+            self.env["crm.complaint"].search([("subject", "like", "Tampered")])
         )

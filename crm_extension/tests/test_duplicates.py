@@ -355,28 +355,50 @@ class TestDuplicateRules(CrmExtensionCase):
 
 @tagged("post_install", "-at_install")
 class TestDuplicateRace(CrmExtensionCase):
-    """Two transactions registering the same blocked key: exactly one succeeds."""
+    """Two transactions registering the same blocked key: exactly one succeeds,
+    every time the key is registered (not only the first time)."""
 
     NAME = "Race Condition Trading Co., Ltd."
+    KEY = "raceconditiontrading"
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
             cr.execute(
-                "DELETE FROM res_partner WHERE name_key = 'raceconditiontrading'"
+                "DELETE FROM res_partner WHERE name_key = %s OR name LIKE 'Race %%'",
+                [self.KEY],
             )
             cr.execute(
-                "DELETE FROM crm_duplicate_key WHERE key LIKE '%%raceconditiontrading'"
+                "DELETE FROM crm_duplicate_key WHERE key LIKE %s", [f"%{self.KEY}"]
             )
             cr.commit()  # pylint: disable=invalid-commit
 
-    @mute_logger("odoo.sql_db")
-    def test_two_cursors(self):
+    def _committed_holder(self):
+        """A first customer of the name, committed."""
+        with self.registry.cursor() as cr:
+            holder = api.Environment(cr, SUPERUSER_ID, {})["res.partner"].create(
+                {"name": self.NAME, "is_company": True}
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            return holder.id
+
+    def _let_go(self, holder_id, how):
+        """The first holder gives the name up: renamed, or deleted."""
+        with self.registry.cursor() as cr:
+            holder = api.Environment(cr, SUPERUSER_ID, {})["res.partner"].browse(
+                holder_id
+            )
+            if how == "rename":
+                holder.name = "Race Renamed Holder Ltd"
+            else:
+                holder.unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def _race(self):
         """Both transactions run at once, in Odoo's REPEATABLE READ isolation.
 
         The second one takes its snapshot before the first commits, so it cannot
         see the first customer: only the key lock can stop it.
         """
-        self.addCleanup(self._cleanup)
         vals = {"name": self.NAME, "is_company": True}
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
             env1 = api.Environment(cr1, SUPERUSER_ID, {})
@@ -406,3 +428,20 @@ class TestDuplicateRace(CrmExtensionCase):
         with self.registry.cursor() as cr3:
             cr3.execute("SELECT count(*) FROM res_partner WHERE name = %s", [self.NAME])
             self.assertEqual(cr3.fetchone()[0], 1)
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors(self):
+        self.addCleanup(self._cleanup)
+        self._race()
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_after_the_first_holder_was_renamed(self):
+        self.addCleanup(self._cleanup)
+        self._let_go(self._committed_holder(), "rename")
+        self._race()
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_after_the_first_holder_was_deleted(self):
+        self.addCleanup(self._cleanup)
+        self._let_go(self._committed_holder(), "delete")
+        self._race()

@@ -1,0 +1,686 @@
+"""What each role must NOT be able to do, tried as that user.
+
+Every test acts through the ORM as the narrowest user (``with_user``, never the
+superuser), sends the context a hostile client could send, and checks that the
+rule holds and that nothing was changed.
+"""
+
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from ..models.crm_duplicate_rule import CUSTOMER_SQL
+from .common import CrmExtensionCase
+from .test_complaint import RAW_EMAIL, ComplaintCase
+
+# Context keys of the addon's internal shortcuts, past and present, as a client
+# would send them: none may switch a rule off.
+HOSTILE_CONTEXT = {
+    "crm_duplicate_skip": True,
+    "crm_extension_merging_partners": True,
+    "crm_extension_creating_staff_partners": True,
+    "crm_class_change_reason": "Class rule of VIP: forged",
+    "tracking_disable": True,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestClaiming(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.unowned = Partner.create({"name": "Nobody's Customer", "is_company": True})
+        cls.pooled = Partner.create(
+            {"name": "Pooled Customer", "is_company": True, "in_pool": True}
+        )
+
+    def _refused(self, partner, user):
+        before = (partner.user_id, partner.in_pool)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            partner.with_user(user).action_claim_customer()
+        partner.invalidate_recordset()
+        self.assertEqual((partner.user_id, partner.in_pool), before)
+        self.assertFalse(partner.with_user(user).can_claim)
+
+    def test_only_salespeople_claim(self):
+        for user in (self.complaint_officer, self.complaint_manager, self.accountant):
+            self._refused(self.unowned, user)
+            self._refused(self.pooled, user)
+
+    def test_never_the_companies_or_users_partners(self):
+        self._refused(self.env.company.partner_id, self.salesman)
+        self._refused(self.salesman_2.partner_id, self.salesman)
+        self._refused(self.complaint_officer.partner_id, self.salesman_all)
+        employee = self.env["res.partner"].create(
+            {"name": "Staff Contact", "parent_id": self.env.company.partner_id.id}
+        )
+        self._refused(employee, self.salesman)
+        company_b = self.env["res.company"].create({"name": "Claim Company B"})
+        self._refused(company_b.partner_id, self.salesman)
+
+    def test_not_another_salespersons_customer_nor_a_contact(self):
+        self._refused(self.other_customer, self.salesman)
+        self._refused(self.contact_boss, self.salesman_2)
+
+    def test_pool_and_unowned_customers_can_be_claimed(self):
+        self.assertTrue(self.pooled.with_user(self.salesman).can_claim)
+        self.pooled.with_user(self.salesman).action_claim_customer()
+        self.assertEqual(self.pooled.user_id, self.salesman)
+        self.assertFalse(self.pooled.in_pool)
+        self.unowned.with_user(self.salesman_2).action_claim_customer()
+        self.assertEqual(self.unowned.user_id, self.salesman_2)
+
+    def test_claim_through_rpc_context_is_no_different(self):
+        partner = self.env.company.partner_id.with_user(self.salesman)
+        with self.assertRaises(UserError):
+            partner.with_context(**HOSTILE_CONTEXT).action_claim_customer()
+
+    def test_release_to_pool_leaves_the_companies_partners_alone(self):
+        own = self.env.company.partner_id
+        own.sudo().protection_end_date = fields.Date.today() - timedelta(days=1)
+        self.unowned.protection_end_date = fields.Date.today() - timedelta(days=1)
+        self.env["res.partner"]._cron_release_to_pool()
+        self.assertFalse(own.in_pool)
+        self.assertTrue(self.unowned.in_pool)
+
+
+@tagged("post_install", "-at_install")
+class TestHostileContext(CrmExtensionCase):
+    def test_no_context_key_switches_blocking_off(self):
+        Partner = self.env["res.partner"].with_user(self.salesman_2)
+        with (
+            self.assertRaisesRegex(ValidationError, "already registered"),
+            self.env.cr.savepoint(),
+        ):
+            Partner.with_context(**HOSTILE_CONTEXT).create(
+                {"name": "HANGZHOU WEST LAKE TRADING LTD", "is_company": True}
+            )
+        self.assertEqual(
+            self.env["res.partner"].search_count(
+                [("name_key", "=", self.customer.name_key)]
+            ),
+            1,
+        )
+        other = Partner.create({"name": "Renamed Later Ltd", "is_company": True})
+        with (
+            self.assertRaisesRegex(ValidationError, "already registered"),
+            self.env.cr.savepoint(),
+        ):
+            other.with_context(**HOSTILE_CONTEXT).write(
+                {"name": "Hangzhou West Lake Trading Co., Ltd."}
+            )
+
+    def test_no_context_key_forges_a_class_change_cause(self):
+        plain = self.class_model.create(
+            {"name": "Plain", "parent_id": self.class_retail.id}
+        )
+        self.customer.with_user(self.salesman).with_context(
+            **HOSTILE_CONTEXT
+        ).customer_class_id = plain
+        history = self.customer.class_history_ids[:1]
+        self.assertEqual(history.new_class_id, plain)
+        self.assertFalse(history.is_automatic)
+        self.assertEqual(history.reason, "Changed by hand")
+
+    def test_default_keys_cannot_set_guarded_fields(self):
+        partner = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .with_context(
+                default_registered_by_id=self.salesman_2.id,
+                default_registered_date="2001-01-01 00:00:00",
+                default_credit_rating="a",
+                default_in_pool=True,
+                default_lifecycle_stage="vip",
+                default_protection_end_date="2099-12-31",
+                default_duplicate_state="cleared",
+            )
+            .create({"name": "Default Keys Ltd", "is_company": True})
+        )
+        self.assertEqual(partner.registered_by_id, self.salesman)
+        self.assertNotEqual(partner.registered_date.year, 2001)
+        self.assertFalse(partner.credit_rating)
+        self.assertFalse(partner.in_pool)
+        self.assertEqual(partner.lifecycle_stage, "target")
+        self.assertNotEqual(
+            partner.protection_end_date, fields.Date.to_date("2099-12-31")
+        )
+        self.assertFalse(partner.duplicate_state)
+
+    def test_administrators_defaults_still_apply(self):
+        partner = (
+            self.env["res.partner"]
+            .with_user(self.sales_manager)
+            .with_context(default_credit_rating="b")
+            .create({"name": "Rated On Creation Ltd", "is_company": True})
+        )
+        self.assertEqual(partner.credit_rating, "b")
+
+
+@tagged("post_install", "-at_install")
+class TestGuardedFields(CrmExtensionCase):
+    """A field the views show read-only to a role is refused by the ORM too."""
+
+    def _refused(self, record, user, vals):
+        before = {fname: record[fname] for fname in vals}
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            record.with_user(user).write(vals)
+        record.invalidate_recordset()
+        self.assertEqual({fname: record[fname] for fname in vals}, before)
+
+    def test_ownership_and_lifecycle_of_a_customer(self):
+        tomorrow = fields.Date.today() + timedelta(days=1)
+        for vals in (
+            {"protection_end_date": tomorrow},
+            {"in_pool": True},
+            {"registered_by_id": self.salesman_2.id},
+            {"registered_date": "2001-01-01 00:00:00"},
+            {"duplicate_state": "cleared"},
+            {"duplicate_partner_ids": [Command.link(self.other_customer.id)]},
+            {"customer_class_locked": True},
+            {"credit_rating": "a"},
+            {"lifecycle_stage": "vip"},
+            {"last_deal_date": tomorrow},
+            {"birthday_reminded_year": 2099},
+            {"name_key": "forged"},
+            {"vat_key": "FORGED123"},
+        ):
+            self._refused(self.customer, self.salesman, vals)
+            self._refused(self.customer, self.salesman_all, vals)
+
+    def test_administrators_write_ownership_but_not_the_lifecycle(self):
+        tomorrow = fields.Date.today() + timedelta(days=1)
+        self.customer.with_user(self.sales_manager).write(
+            {"protection_end_date": tomorrow, "customer_class_locked": True}
+        )
+        self.assertEqual(self.customer.protection_end_date, tomorrow)
+        self._refused(self.customer, self.sales_manager, {"lifecycle_stage": "vip"})
+        self._refused(self.customer, self.sales_manager, {"name_key": "forged"})
+
+    def test_unchanged_values_pass(self):
+        # An exported file imported back writes the values the customer has.
+        self.customer.with_user(self.salesman).write(
+            {"lifecycle_stage": self.customer.lifecycle_stage, "in_pool": False}
+        )
+
+    def test_guarded_values_refused_on_create(self):
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        for vals in (
+            {"lifecycle_stage": "vip"},
+            {"in_pool": True},
+            {"registered_by_id": self.salesman_2.id},
+            {"duplicate_state": "cleared"},
+            {"credit_rating": "a"},
+        ):
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                Partner.create(
+                    {"name": "Forged Values Ltd", "is_company": True, **vals}
+                )
+        self.assertFalse(
+            self.env["res.partner"].search([("name", "=", "Forged Values Ltd")])
+        )
+
+    def test_contacts_follow_their_company_lifecycle(self):
+        self.customer.sudo()._lifecycle_event("deal", fields.Date.today())
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "New Buyer", "parent_id": self.customer.id})
+        )
+        self.assertEqual(contact.lifecycle_stage, "deal")
+        moved = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Moving Buyer"})
+        )
+        moved.with_user(self.salesman).parent_id = self.customer
+        self.assertEqual(moved.lifecycle_stage, "deal")
+
+    def test_committee_flags_cannot_be_forged(self):
+        near_close = self.env["crm.stage"].search(
+            [("funnel_phase", "=", "near_close")], limit=1
+        )
+        lead = self.opportunity.with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            lead.write({"stage_id": near_close.id, "has_decision_maker": True})
+        for vals in (
+            {"has_decision_maker": True},
+            {"has_opponent": True},
+            {"matched_partner_id": self.other_customer.id},
+        ):
+            self._refused(self.opportunity, self.salesman, vals)
+        self.assertFalse(self.opportunity.has_decision_maker)
+
+
+@tagged("post_install", "-at_install")
+class TestGuardedComplaintFields(ComplaintCase):
+    def test_service_level_clock_is_the_systems(self):
+        complaint = self._complaint()
+        later = fields.Datetime.now() + timedelta(days=30)
+        for user in (self.salesman, self.complaint_officer, self.complaint_manager):
+            for vals in (
+                {"sla_status": "met"},
+                {"response_deadline": later},
+                {"resolution_deadline": later},
+                {"escalation_level": 2},
+                {"date_first_response": fields.Datetime.now()},
+                {"date_resolved": fields.Datetime.now()},
+                {"date_closed": fields.Datetime.now()},
+            ):
+                before = {fname: complaint[fname] for fname in vals}
+                with self.assertRaises(AccessError), self.env.cr.savepoint():
+                    complaint.with_user(user).write(vals)
+                complaint.invalidate_recordset()
+                self.assertEqual({f: complaint[f] for f in vals}, before)
+
+    def test_guarded_values_refused_on_create(self):
+        for vals in ({"escalation_level": 2}, {"sla_status": "met"}, {"name": "X/1"}):
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                self._complaint(user=self.salesman, **vals)
+
+    def test_who_corrects_reference_service_level_and_reception(self):
+        complaint = self._complaint()
+        yesterday = fields.Datetime.now() - timedelta(days=1)
+        for vals in (
+            {"name": "CMP/FORGED"},
+            {"sla_id": self.sla_critical.id},
+            {"date_received": yesterday},
+        ):
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                complaint.with_user(self.complaint_officer).write(vals)
+        complaint.with_user(self.complaint_manager).write(
+            {"sla_id": self.sla_critical.id, "date_received": yesterday}
+        )
+        self.assertEqual(complaint.sla_id, self.sla_critical)
+        # Whoever registers a complaint says when it was received.
+        phoned = self._complaint(user=self.salesman, date_received=yesterday)
+        self.assertEqual(phoned.date_received, yesterday.replace(microsecond=0))
+
+    def test_handling_still_stops_the_clock(self):
+        complaint = self._complaint()
+        complaint.with_user(self.complaint_officer).stage_id = self.stage_resolved
+        self.assertTrue(complaint.date_resolved)
+        self.assertTrue(complaint.date_first_response)
+
+    def test_only_internal_users_handle_complaints(self):
+        with self.assertRaises(UserError):
+            self._complaint(user_id=self.portal_user.id)
+
+
+@tagged("post_install", "-at_install")
+class TestInternalUsersOutsideSales(CrmExtensionCase):
+    """Odoo gives every new internal user "Contact Creation": with it, users
+    outside sales still only read customers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        contact_creation = cls.env.ref("base.group_partner_manager")
+        cls.officer = new_test_user(
+            cls.env,
+            login="officer_with_contact_creation",
+            name="Oscar Officer",
+            groups="crm_extension.group_complaint_user,base.group_partner_manager",
+        )
+        cls.accountant.groups_id |= contact_creation
+        cls.settings_admin = new_test_user(
+            cls.env,
+            login="settings_admin_only",
+            name="Sid Settings",
+            groups="base.group_system,base.group_partner_manager",
+        )
+
+    def test_they_do_not_edit_a_salespersons_customer(self):
+        for user in (self.officer, self.accountant):
+            for vals in (
+                {"name": "Renamed by hand"},
+                {"user_id": user.id},
+                {"email": "mine@example.com"},
+            ):
+                with self.assertRaises(AccessError), self.env.cr.savepoint():
+                    self.customer.with_user(user).write(vals)
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                self.customer.with_user(user).unlink()
+        self.assertEqual(self.customer.name, "Hangzhou West Lake Trading Co., Ltd.")
+        self.assertEqual(self.customer.user_id, self.salesman)
+
+    def test_they_keep_their_other_work(self):
+        # Their own contact.
+        self.officer.partner_id.with_user(self.officer).phone = "+86 21 5555 0101"
+        # Vendors, created and edited.
+        vendor = (
+            self.env["res.partner"]
+            .with_user(self.accountant)
+            .with_context(res_partner_search_mode="supplier")
+            .create({"name": "Paper Supplies Ltd", "is_company": True})
+        )
+        vendor.with_user(self.accountant).street = "1 Mill Road"
+        existing_vendor = self.env["res.partner"].create(
+            {"name": "Ink Works", "is_company": True, "supplier_rank": 1}
+        )
+        existing_vendor.with_user(self.officer).phone = "+49 30 5555 0102"
+        # Accountants rate customers they cannot otherwise edit.
+        self.customer.with_user(self.accountant).credit_rating = "b"
+        self.assertEqual(self.customer.credit_rating, "b")
+
+    def test_settings_administrators_edit_the_companys_address(self):
+        company_partner = self.env.company.partner_id
+        company_partner.with_user(self.settings_admin).street = "88 Century Avenue"
+        self.assertEqual(company_partner.street, "88 Century Avenue")
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            company_partner.with_user(self.salesman_all).street = "Somewhere else"
+
+
+@tagged("post_install", "-at_install")
+class TestOtherCompanies(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Company B Ltd"})
+        cls.salesman_b = new_test_user(
+            cls.env,
+            login="salesman_company_b",
+            name="Bella B-Seller",
+            groups="sales_team.group_sale_salesman",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.secret = (
+            cls.env["res.partner"]
+            .with_user(cls.salesman_b)
+            .with_company(cls.company_b)
+            .create(
+                {
+                    "name": "Secret Lotus Co., Ltd.",
+                    "is_company": True,
+                    "company_id": cls.company_b.id,
+                    "user_id": cls.salesman_b.id,
+                    "email": "buyer@secret-lotus.example.cn",
+                }
+            )
+        )
+
+    def test_another_companys_customer_does_not_block_ours(self):
+        ours = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "SECRET LOTUS CO LTD",
+                    "is_company": True,
+                    "company_id": self.env.company.id,
+                }
+            )
+        )
+        self.assertFalse(ours.duplicate_state)
+
+    def test_a_block_by_a_customer_one_cannot_see_names_nobody(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.env["res.partner"].with_user(self.salesman).create(
+                {"name": "Secret Lotus Ltd", "is_company": True}  # shared
+            )
+        message = str(caught.exception)
+        self.assertIn("cannot see", message)
+        self.assertNotIn("Bella", message)
+        self.assertNotIn("Secret Lotus Co., Ltd.", message)
+
+    def test_a_rule_of_one_company_compares_what_that_company_sees(self):
+        rule = self.env.ref("crm_extension.duplicate_rule_company_name")
+        rule.company_id = self.company_b
+        shared = self.env["res.partner"].create(
+            {"name": "Secret Lotus Ltd", "is_company": True}
+        )
+        self.assertTrue(shared)  # checked in the main company: the rule is B's
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["res.partner"].with_user(self.salesman_b).with_company(
+                self.company_b
+            ).create(
+                {
+                    "name": "SECRET LOTUS LIMITED",
+                    "is_company": True,
+                    "company_id": self.company_b.id,
+                }
+            )
+
+    def test_form_and_lead_show_only_readable_matches(self):
+        with Form(self.env["res.partner"].with_user(self.salesman)) as form:
+            form.company_type = "company"
+            form.name = "Secret Lotus"
+            form.email = "buyer@secret-lotus.example.cn"
+            self.assertFalse(form.duplicate_match_ids)
+            form.name = "Secret Lotus Two"
+            form.email = False
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Inquiry",
+                    "email_from": "buyer@secret-lotus.example.cn",
+                    "company_id": False,
+                }
+            )
+        )
+        self.assertEqual(lead.sudo().matched_partner_id, self.secret)
+        self.assertNotIn("Secret Lotus", lead.matched_customer_info)
+        self.assertNotIn("Bella", lead.matched_customer_info)
+        self.assertFalse(lead.matched_owner_id)
+        with self.assertRaises(AccessError):
+            lead.action_use_matched_partner()
+
+    def test_incoming_complaint_matches_customers_of_the_alias_company(self):
+        raw = RAW_EMAIL.format(
+            email_from="Buyer <buyer@secret-lotus.example.cn>",
+            subject="Wrong delivery",
+            message_id="company-b-1",
+        )
+        complaint = self.env["crm.complaint"].browse(
+            self.env["mail.thread"].message_process("crm.complaint", raw)
+        )
+        self.assertEqual(complaint.company_id, self.env.company)
+        self.assertFalse(complaint.partner_id)
+        self.assertIn("buyer@secret-lotus.example.cn", complaint.email_from)
+
+    def test_committee_and_class_history_stay_in_their_company(self):
+        with self.assertRaises(UserError):
+            self.env["crm.lead.contact.role"].create(
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": self.secret.id,
+                    "role_id": self.role_dm.id,
+                }
+            )
+        plain = self.class_model.create(
+            {"name": "Plain", "parent_id": self.class_retail.id}
+        )
+        self.secret.with_user(self.salesman_b).with_company(
+            self.company_b
+        ).customer_class_id = plain
+        History = self.env["crm.customer.class.history"]
+        self.assertTrue(History.search([("partner_id", "=", self.secret.id)]))
+        self.assertFalse(
+            History.with_user(self.salesman).search(
+                [("partner_id", "=", self.secret.id)]
+            )
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestWhoIsACustomer(CrmExtensionCase):
+    def test_companies_and_users_do_not_collide_with_customers(self):
+        company = self.env["res.company"].create(
+            {"name": "Hangzhou West Lake Trading Co., Ltd."}
+        )
+        self.assertTrue(company.partner_id)
+        user = new_test_user(
+            self.env,
+            login="same_mail_user",
+            name="Sally Twin",
+            email=self.customer.email or "sally.twin@example.com",
+        )
+        self.assertFalse(user.partner_id.duplicate_state)
+        # And a customer named like one of the companies is no duplicate either.
+        twin = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": self.env.company.name, "is_company": True})
+        )
+        self.assertTrue(twin)
+
+    def test_the_two_forms_of_the_rule_agree(self):
+        Partner = self.env["res.partner"]
+        employee = Partner.create(
+            {"name": "Company Employee", "parent_id": self.env.company.partner_id.id}
+        )
+        archived_user = new_test_user(self.env, login="gone_user", name="Gone User")
+        archived_user.active = False
+        partners = (
+            self.customer
+            | self.contact_boss
+            | self.env.company.partner_id
+            | employee
+            | self.salesman.partner_id
+            | archived_user.partner_id
+            | self.portal_user.partner_id
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"SELECT p.id FROM res_partner p WHERE p.id = ANY(%s) AND {CUSTOMER_SQL}",
+            [partners.ids],
+        )
+        in_sql = Partner.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        in_python = partners._crm_customers()
+        self.assertEqual(in_python, in_sql)
+        self.assertEqual(
+            in_python, self.customer | self.contact_boss | self.portal_user.partner_id
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestBadInput(CrmExtensionCase):
+    def test_placeholders_are_no_keys(self):
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        names = ["Alpha Mills", "Beacon Foods", "Cedar Paints", "Delta Ropes"]
+        for name, vat in zip(names, ["N/A", "0", "-", "000000"], strict=True):
+            partner = Partner.create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "vat": vat,
+                    "email": "none@none.com",
+                    "phone": "000000",
+                }
+            )
+            self.assertFalse(partner.vat_key or partner.email_key or partner.phone_key)
+            self.assertFalse(partner.duplicate_state)
+        for name in ("N/A", "-", "未知"):
+            self.assertTrue(Partner.create({"name": name, "is_company": True}))
+
+    def test_settings_are_validated(self):
+        for days in (99999999, -1):
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                self.env["res.config.settings"].create(
+                    {"crm_protection_days": days}
+                ).execute()
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                self.env["ir.config_parameter"].set_param(
+                    "crm_extension.protection_days", str(days)
+                )
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["ir.config_parameter"].set_param(
+                "crm_extension.protection_days", "thirty"
+            )
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env.company.crm_dormant_days = 99999999
+        settings = self.env["res.config.settings"].create({"crm_protection_days": 30})
+        settings.execute()
+        partner = self.env["res.partner"].create(
+            {"name": "Thirty Days Ltd", "is_company": True}
+        )
+        self.assertEqual(
+            partner.protection_end_date, fields.Date.today() + timedelta(days=30)
+        )
+
+    def test_a_value_saved_before_the_checks_cannot_break_registrations(self):
+        self.env.cr.execute(
+            "UPDATE ir_config_parameter SET value = '99999999' "
+            "WHERE key = 'crm_extension.protection_days'"
+        )
+        if not self.env.cr.rowcount:
+            self.env.cr.execute(
+                "INSERT INTO ir_config_parameter (key, value) "
+                "VALUES ('crm_extension.protection_days', '99999999')"
+            )
+        self.env.registry.clear_cache()
+        partner = self.env["res.partner"].create(
+            {"name": "Old Setting Ltd", "is_company": True}
+        )
+        self.assertEqual(
+            partner.protection_end_date, fields.Date.today() + timedelta(days=3650)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestPredictiveLeadScoring(CrmExtensionCase):
+    def test_a_stage_probability_never_turns_the_automated_probability_off(self):
+        stage = self.env["crm.stage"].search(
+            [("default_probability", ">", 0), ("is_won", "=", False)], limit=1
+        )
+        self.assertTrue(stage)
+        stage.gate_ids.active = False
+        lead = self.opportunity.with_user(self.salesman)
+        self.assertTrue(lead.is_automated_probability)
+        lead.stage_id = stage
+        self.assertTrue(lead.is_automated_probability)
+        self.assertEqual(lead.probability, lead.automated_probability)
+        with Form(lead) as form:
+            form.stage_id = self.env["crm.stage"].search(
+                [("is_won", "=", False), ("id", "!=", stage.id)], limit=1
+            )
+        self.assertTrue(lead.is_automated_probability)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditNoteLinks(ComplaintCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        product = cls.env["product.product"].create(
+            {"name": "Celadon bowl", "list_price": 100, "type": "consu"}
+        )
+
+        def invoice(partner):
+            move = cls.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": fields.Date.today(),
+                    "invoice_line_ids": [
+                        Command.create({"product_id": product.id, "price_unit": 100})
+                    ],
+                }
+            )
+            move.action_post()
+            return move
+
+        cls.invoice = invoice(cls.customer)
+        cls.other_invoice = invoice(cls.other_customer)
+
+    def test_a_credit_note_settles_only_its_invoices_complaint(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        action = complaint.with_user(self.accountant).action_issue_credit_note()
+        context = {**action["context"], "active_ids": self.other_invoice.ids}
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(**context)
+            .create({"journal_id": self.other_invoice.journal_id.id})
+        )
+        result = wizard.refund_moves()
+        credit_note = self.env["account.move"].browse(result["res_id"])
+        self.assertFalse(credit_note.complaint_id)
+        with self.assertRaises(ValidationError):
+            credit_note.with_user(self.accountant).complaint_id = complaint
