@@ -1,0 +1,293 @@
+"""Odoo's own crm and sale_crm tests, run from a fully loaded registry.
+
+Used by the compatibility tier of scripts/test:
+
+    python odoo_compat.py run OUT.json -- ODOO-OPTIONS...
+    python odoo_compat.py compare WITH.json WITHOUT.json
+
+``run`` (with Odoo's Python, ``odoo`` importable) loads the registry of the
+database named by ``-d`` with every installed module, starts Odoo's HTTP server
+(for the HttpCase tours) and runs the at_install, then the post_install test
+classes of ``crm`` and ``sale_crm`` with Odoo's own test loader. At-install
+tests normally run while the modules load, before the modules depending on
+``crm`` are in the registry; here they run with all of them loaded. It writes
+each test's outcome (passed, failed, error, skipped, not run) to OUT.json.
+
+``compare`` lists the tests that pass without crm_extension and fail, error or
+do not run with it (the regressions), and ends with the line
+``COUNTS <passed with> <passed without> <regressions> <failing both> <skipped
+with> <tests with> <tests without>`` for scripts/test.
+"""
+
+import json
+import os
+import re
+import sys
+import threading
+import time
+
+MODULES = ["crm", "sale_crm"]
+TEST_TAGS = ",".join(f"/{module}" for module in MODULES)
+POSITIONS = ["at_install", "post_install"]
+# Worst first: a test keeps the worst outcome of its attempts and subtests.
+RANK = {"passed": 0, "skipped": 1, "not run": 2, "failed": 3, "error": 4}
+CLASS_ERROR = re.compile(r"^(setUpClass|tearDownClass) \((?P<cls>[\w.]+)\)$")
+
+
+def short_id(test_id):
+    return test_id.removeprefix("odoo.addons.")
+
+
+def last_line(text):
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip()[:300] if lines else ""
+
+
+# ---------------------------------------------------------------------------
+# run
+# ---------------------------------------------------------------------------
+
+
+def make_result_class(base, case):
+    class RecordingResult(base):
+        """Odoo's test result, remembering each test's outcome by test id."""
+
+        def __init__(self):
+            super().__init__()
+            self.outcomes = {}
+
+        def _set(self, test, status, detail=""):
+            while isinstance(test, case._SubTest) and test.test_case:
+                test = test.test_case
+            old = self.outcomes.get(test.id())
+            if old is None or RANK[status] >= RANK[old["status"]]:
+                self.outcomes[test.id()] = {"status": status, "detail": detail}
+
+        def startTest(self, test):
+            super().startTest(test)
+            # A retried test starts afresh.
+            self.outcomes[test.id()] = {"status": "passed", "detail": ""}
+
+        def _record(self, test, err, status):
+            # A failure in a try that Odoo will retry does not count.
+            if not self._soft_fail:
+                detail = last_line(self._exc_info_to_string(err, test))
+                self._set(test, status, detail)
+
+        def addFailure(self, test, err):
+            self._record(test, err, "failed")
+            super().addFailure(test, err)
+
+        def addError(self, test, err):
+            self._record(test, err, "error")
+            super().addError(test, err)
+
+        def addSkip(self, test, reason):
+            super().addSkip(test, reason)
+            self._set(test, "skipped", str(reason)[:300])
+
+    return RecordingResult
+
+
+def run_position(loader, result_class, position, registry, odoo):
+    """Run one position's tests as ``odoo.tests.loader.run_suite`` does, with a
+    result that keeps every test's outcome."""
+    from odoo.modules import module
+
+    suite = loader.make_suite(MODULES, position)
+    ids = [test.id() for test in suite]
+    if suite.has_http_case():
+        # As Odoo does before its post-install tests (preload_registries).
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["ir.qweb"]._pregenerate_assets_bundles()
+    result = result_class()
+    module.current_test = True
+    threading.current_thread().testing = True
+    try:
+        suite(result)
+    finally:
+        threading.current_thread().testing = False
+        module.current_test = False
+
+    outcomes = {}
+    for test_id in ids:
+        outcomes[test_id] = result.outcomes.pop(
+            test_id, {"status": "not run", "detail": ""}
+        )
+    # What remains are class-level errors (setUpClass, tearDownClass): they
+    # count for every test of the class that did not run.
+    for holder_id, outcome in result.outcomes.items():
+        match = CLASS_ERROR.match(holder_id)
+        if not match:
+            outcomes[holder_id] = outcome
+            continue
+        prefix = match["cls"] + "."
+        detail = f"{match[1]} of its class: {outcome['detail']}"
+        hit = False
+        for test_id in ids:
+            if test_id.startswith(prefix) and outcomes[test_id]["status"] == "not run":
+                outcomes[test_id] = {"status": outcome["status"], "detail": detail}
+                hit = True
+        if not hit:  # e.g. tearDownClass after the tests ran
+            outcomes[f"{match['cls']}.{match[1]}"] = outcome
+    print(
+        f"{position}: {len(ids)} tests, {result}",
+        file=sys.stderr,
+    )
+    return outcomes
+
+
+def run(out_path, odoo_args):
+    # As odoo-bin does before anything reads the time.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.service import server
+    from odoo.tools import config
+
+    config.parse_config(odoo_args, setup_logging=True)
+    dbname = config["db_name"]
+    if not dbname or "," in dbname:
+        sys.exit("odoo_compat.py run: give one database with -d")
+    # Test mode, but no test while the registry loads (loading an installed
+    # module runs its at_install tests when test mode is on).
+    config["test_enable"] = True
+    config["test_tags"] = "-*"
+    started = time.time()
+
+    server.load_server_wide_modules()
+    httpd = server.ThreadedServer(odoo.http.root)
+    server.server = httpd  # HttpCase finds the port here
+    httpd.http_spawn()
+    try:
+        threading.current_thread().dbname = dbname
+        registry = Registry.new(dbname)
+        config["test_tags"] = TEST_TAGS
+        from odoo.tests import case, loader
+        from odoo.tests.result import OdooTestResult
+
+        result_class = make_result_class(OdooTestResult, case)
+        outcomes = {}
+        for position in POSITIONS:
+            outcomes.update(
+                run_position(loader, result_class, position, registry, odoo)
+            )
+        data = {
+            "database": dbname,
+            "modules": MODULES,
+            "seconds": round(time.time() - started, 1),
+            "outcomes": outcomes,
+        }
+        with open(out_path, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1, sort_keys=True)
+    finally:
+        httpd.stop()
+
+
+# ---------------------------------------------------------------------------
+# compare
+# ---------------------------------------------------------------------------
+
+
+def counts(outcomes):
+    found = dict.fromkeys(RANK, 0)
+    for outcome in outcomes.values():
+        found[outcome["status"]] += 1
+    return found
+
+
+def describe(label, outcomes):
+    found = counts(outcomes)
+    parts = [f"{found['passed']} passed"]
+    parts += [
+        f"{found[status]} {status}"
+        for status in ("failed", "error", "skipped", "not run")
+        if found[status]
+    ]
+    return f"{label}: {len(outcomes)} tests, " + ", ".join(parts)
+
+
+def grouped(test_ids, with_, detail_of):
+    """Regressions one per line; the tests of a class that did not run because
+    the class's setup failed share one line."""
+    lines = []
+    by_class = {}
+    for test_id in test_ids:
+        detail = detail_of(test_id)
+        if " of its class: " in detail:
+            cls = test_id.rsplit(".", 1)[0]
+            by_class.setdefault((cls, detail), []).append(test_id)
+        else:
+            lines.append(
+                f"  {short_id(test_id)}: {with_[test_id]['status']}"
+                + (f" — {detail}" if detail else "")
+            )
+    for (cls, detail), ids in sorted(by_class.items()):
+        names = ", ".join(test_id.rsplit(".", 1)[1] for test_id in ids)
+        lines.append(
+            f"  {short_id(cls)}: {len(ids)} tests {with_[ids[0]]['status']} — "
+            f"{detail} ({names})"
+        )
+    return lines
+
+
+def compare(with_path, without_path):
+    with open(with_path, encoding="utf-8") as f:
+        with_ = json.load(f)["outcomes"]
+    with open(without_path, encoding="utf-8") as f:
+        without = json.load(f)["outcomes"]
+    print(describe("with crm_extension", with_))
+    print(describe("without crm_extension", without))
+
+    bad = ("failed", "error", "not run")
+    missing = {"status": "not run", "detail": "not found with crm_extension"}
+    for test_id in without:
+        with_.setdefault(test_id, missing)
+    regressions = sorted(
+        test_id
+        for test_id, outcome in without.items()
+        if outcome["status"] == "passed" and with_[test_id]["status"] in bad
+    )
+    failing_both = sorted(
+        test_id
+        for test_id, outcome in without.items()
+        if outcome["status"] in bad and with_[test_id]["status"] in bad
+    )
+
+    if regressions:
+        print(
+            f"REGRESSIONS: {len(regressions)} tests pass without crm_extension "
+            "and fail with it:"
+        )
+        for line in grouped(regressions, with_, lambda t: with_[t]["detail"]):
+            print("REGRESSION" + line[1:])
+    if failing_both:
+        print(f"failing without crm_extension too (not counted): {len(failing_both)}")
+        for line in grouped(failing_both, with_, lambda t: without[t]["detail"]):
+            print(line)
+    found_with = counts(with_)
+    print(
+        "COUNTS",
+        found_with["passed"],
+        counts(without)["passed"],
+        len(regressions),
+        len(failing_both),
+        found_with["skipped"],
+        len(with_),
+        len(without),
+    )
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "run" and argv[2] == "--":
+        run(argv[1], argv[3:])
+    elif len(argv) == 3 and argv[0] == "compare":
+        compare(argv[1], argv[2])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

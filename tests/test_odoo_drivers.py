@@ -1,0 +1,133 @@
+"""The Python drivers of the compatibility and race tiers of scripts/test.
+
+Both tiers need Odoo; what they decide without it is tested here: which test
+outcomes count as regressions, how refusals are classified, and that the names
+the racers register are one name for the addon's block rule.
+"""
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def load_script(repo_root, name):
+    spec = importlib.util.spec_from_file_location(
+        name, repo_root / "scripts" / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def race(repo_root):
+    return load_script(repo_root, "odoo_race")
+
+
+def outcome(status, detail=""):
+    return {"status": status, "detail": detail}
+
+
+def compare(repo_root, tmp_path, with_, without):
+    paths = []
+    for name, outcomes in (("with", with_), ("without", without)):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"outcomes": outcomes}), encoding="utf-8")
+        paths.append(str(path))
+    done = subprocess.run(
+        [sys.executable, str(repo_root / "scripts" / "odoo_compat.py"), "compare"]
+        + paths,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.splitlines()
+
+
+T = "odoo.addons.crm.tests.test_x.TestX."
+SETUP = "setUpClass of its class: ValidationError: blocked"
+
+
+def test_compare_counts_only_what_passes_without_the_addon(repo_root, tmp_path):
+    without = {
+        T + "test_ok": outcome("passed"),
+        T + "test_broken": outcome("passed"),
+        T + "test_erroring": outcome("passed"),
+        T + "test_always_failing": outcome("failed", "AssertionError"),
+        T + "test_fixed": outcome("failed", "AssertionError"),
+        T + "test_skipped": outcome("skipped", "no Chromium"),
+        T + "test_gone": outcome("passed"),
+    }
+    with_ = {
+        T + "test_ok": outcome("passed"),
+        T + "test_broken": outcome("failed", "AssertionError: -1 != 0"),
+        T + "test_erroring": outcome("error", "KeyError: 'x'"),
+        T + "test_always_failing": outcome("failed", "AssertionError"),
+        T + "test_fixed": outcome("passed"),
+        T + "test_skipped": outcome("skipped", "no Chromium"),
+    }
+    lines = compare(repo_root, tmp_path, with_, without)
+    regressions = [line for line in lines if line.startswith("REGRESSION ")]
+    assert len(regressions) == 3
+    assert any(
+        "test_broken: failed — AssertionError: -1 != 0" in r for r in regressions
+    )
+    assert any("test_erroring: error" in r for r in regressions)
+    assert any("test_gone: not run" in r for r in regressions)
+    assert not any("test_always_failing" in r for r in regressions)
+    # passed with, passed without, regressions, failing both, skipped with,
+    # tests with, tests without
+    assert lines[-1] == "COUNTS 2 4 3 1 1 7 7"
+
+
+def test_compare_groups_a_class_whose_setup_failed(repo_root, tmp_path):
+    names = ["test_a", "test_b", "test_c"]
+    without = {T + name: outcome("passed") for name in names}
+    with_ = {T + name: outcome("error", SETUP) for name in names}
+    lines = compare(repo_root, tmp_path, with_, without)
+    regressions = [line for line in lines if line.startswith("REGRESSION ")]
+    assert regressions == [
+        "REGRESSION crm.tests.test_x.TestX: 3 tests error — "
+        f"{SETUP} (test_a, test_b, test_c)"
+    ]
+    assert lines[-1] == "COUNTS 0 3 3 0 0 3 3"
+
+
+def test_compare_without_regressions(repo_root, tmp_path):
+    same = {T + "test_ok": outcome("passed")}
+    lines = compare(repo_root, tmp_path, same, same)
+    assert not [line for line in lines if line.startswith("REGRESSION")]
+    assert lines[-1] == "COUNTS 1 1 0 0 0 1 1"
+
+
+def test_racers_register_one_name_for_the_block_rule(race, tools):
+    token = "a3f9c1"
+    names = [v.format(T=token.upper(), t=token) for v in race.VARIANTS]
+    assert len(set(names)) == len(race.VARIANTS)
+    keys = {tools.normalize.normalize_name(name) for name in names}
+    assert keys == {"racing" + token}
+
+
+@pytest.mark.parametrize(
+    "name, message, kind",
+    [
+        (
+            "odoo.exceptions.ValidationError",
+            "This customer is already registered.",
+            "block message",
+        ),
+        ("odoo.exceptions.ValidationError", "x: Same company name. y", "block message"),
+        (
+            "psycopg2.errors.SerializationFailure",
+            "could not serialize access due to concurrent update",
+            "concurrency error",
+        ),
+        ("odoo.exceptions.AccessError", "You are not allowed to create", "other error"),
+    ],
+)
+def test_refusals_are_classified(race, name, message, kind):
+    error = race.RpcError({"data": {"name": name, "message": message}})
+    assert race.classify(error) == kind
