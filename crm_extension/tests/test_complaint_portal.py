@@ -163,6 +163,27 @@ class TestComplaintPortal(HttpCase):
         # Nor write to their complaint.
         self._refused("crm.complaint", "write", [self.mine.id], {"subject": "Changed"})
 
+    def test_internal_notes_stay_internal(self):
+        self.mine.message_post(
+            body="Internal: the driver admitted dropping it",
+            subtype_xmlid="mail.mt_note",
+        )
+        self.mine.message_post(
+            body="We are sending two new boxes", subtype_xmlid="mail.mt_comment"
+        )
+        self.authenticate("complaint_portal", "complaint_portal_pw")
+        messages = self._call(
+            "mail.message",
+            "search_read",
+            [("model", "=", "crm.complaint"), ("res_id", "=", self.mine.id)],
+            ["body"],
+        )
+        bodies = " ".join(message["body"] for message in messages)
+        self.assertIn("two new boxes", bodies)
+        self.assertNotIn("driver admitted", bodies)
+        page = self.url_open(f"/my/complaints/{self.mine.id}")
+        self.assertNotIn("driver admitted", page.text)
+
     def test_detail_page_shows_the_resolution_once_resolved(self):
         self.mine.resolution = "<p>Draft: refund two boxes</p>"
         self.authenticate("complaint_portal", "complaint_portal_pw")
