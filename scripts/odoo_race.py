@@ -255,7 +255,7 @@ def scenario(odoo, admin, salesperson, label, setup, racers, log):
     print(f"({label}) {holder_note}names like {names[0]!r} / {names[1]!r}:")
     print(
         f"    committed {len(found)} of {len(results)} ({refused} refused: {detail});"
-        f" Odoo retried {retries} after a serialization failure; {seconds:.1f}s"
+        f" {retries} serialization failure(s) retried by Odoo; {seconds:.1f}s"
         + (" — ok" if not problems else " — FAILED: " + "; ".join(problems))
     )
     for line in others[:5]:
