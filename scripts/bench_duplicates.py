@@ -1483,7 +1483,9 @@ class Bench:
             for line in explained["plan"]:
                 self.out("    " + line)
         plan = "\n".join(explained.get("plan", []))
-        uses_index = "Index" in plan and "Seq Scan" not in plan
+        # (The customer test of the matches reads the tiny res_company and
+        # res_users tables, for the few rows found: a scan there is no concern.)
+        uses_index = "Index" in plan and "Seq Scan on res_partner" not in plan
         target = TARGETS["match_ms"]
         report.add(
             size,

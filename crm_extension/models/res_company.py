@@ -49,4 +49,11 @@ class ResCompany(models.Model):
         companies = super(
             ResCompany, self.with_context(**CREATING_STAFF_PARTNERS.context())
         ).create(vals_list)
+        self.env.registry.clear_cache()  # res.partner._crm_company_partner_ids
         return companies.with_env(self.env)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "partner_id" in vals:
+            self.env.registry.clear_cache()  # res.partner._crm_company_partner_ids
+        return res

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime
 
@@ -713,7 +713,7 @@ class ResPartner(models.Model):
     # Duplicate rules
     # ------------------------------------------------------------------
 
-    def _check_duplicates(self, old_keys=None):
+    def _check_duplicates(self, old_keys=None, new=False):
         """Apply the duplicate rules to ``self`` after a create or write.
 
         :param old_keys: ``{partner id: (keys before the write)}``; a partner whose
@@ -728,7 +728,7 @@ class ResPartner(models.Model):
             partners = self.filtered(
                 lambda p: old_keys.get(p.id) != tuple(p[f] for f in MATCH_KEY_FIELDS)
             )
-        partners = partners._crm_customers()
+        partners = partners._crm_customers(new=new)
         if not partners:
             return
         # Serialise concurrent registrations of the keys a block rule protects.
@@ -811,7 +811,15 @@ class ResPartner(models.Model):
             details="\n".join(lines),
         )
 
-    def _crm_customers(self):
+    @api.model
+    @tools.ormcache()
+    def _crm_company_partner_ids(self):
+        """The partners of the companies (cached: read on every registration;
+        res.company clears the cache when a company or its partner changes)."""
+        companies = self.env["res.company"].sudo().with_context(active_test=False)
+        return frozenset(companies.search([]).partner_id.ids)
+
+    def _crm_customers(self, new=False):
         """The partners of ``self`` that are customers.
 
         Not customers: the companies' own partners and their contacts, and the
@@ -820,26 +828,25 @@ class ResPartner(models.Model):
         that Odoo is creating for a new user or company are not checked either
         (see ``res.users`` and ``res.company``). The SQL form of the same rule,
         for candidates, is ``CUSTOMER_SQL`` of ``crm.duplicate.rule``.
+
+        :param new: the partners were just created, outside the creation of a
+            user: no user has them yet.
         """
         if not self:
             return self
         if CREATING_STAFF_PARTNERS.is_raised(self.env.context):
             return self.browse()
-        cr = self.env.cr
-        self.env["res.company"].flush_model(["partner_id"])
-        cr.execute("SELECT partner_id FROM res_company")
-        excluded = {row[0] for row in cr.fetchall()}
+        excluded = self._crm_company_partner_ids()
         saved = [pid for pid in self.ids if isinstance(pid, int)]
-        if saved:
-            self.env["res.users"].flush_model(["partner_id", "share", "active"])
-            cr.execute(
+        staff = set()
+        if saved and not new:
+            self.env["res.users"].flush_model(["partner_id", "share"])
+            self.env.cr.execute(
                 "SELECT partner_id FROM res_users "
                 "WHERE partner_id = ANY(%s) AND share IS NOT TRUE",
                 [saved],
             )
-            staff = {row[0] for row in cr.fetchall()}
-        else:
-            staff = set()
+            staff = {row[0] for row in self.env.cr.fetchall()}
         return self.filtered(
             lambda partner: (
                 partner.commercial_partner_id.id not in excluded
@@ -1291,7 +1298,7 @@ class ResPartner(models.Model):
         partners = super(ResPartner, self._without_guarded_defaults()).create(vals_list)
         partners._check_class_required_fields()
         partners._list_name_cores()
-        partners._check_duplicates()
+        partners._check_duplicates(new=True)
         return partners
 
     def write(self, vals):
