@@ -31,8 +31,25 @@ def read_rows(text):
     return header, [row for row in reader if row]
 
 
+def class_attribute(node, name):
+    """The literal value of class attribute ``name`` (a string or a list of
+    strings), or ``None``."""
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name
+            for target in statement.targets
+        ):
+            try:
+                return ast.literal_eval(statement.value)
+            except ValueError:
+                return None
+    return None
+
+
 def model_names(source):
-    """``_name`` of every class in ``source`` that defines a stored model."""
+    """``_name`` of every class in ``source`` that defines a new stored model
+    (not of one that extends a model under its own name, such as
+    ``_name = "res.partner"`` with ``_inherit = ["res.partner", "a.mixin"]``)."""
     names = set()
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.ClassDef):
@@ -43,17 +60,13 @@ def model_names(source):
         }
         if not bases & STORED_BASES:
             continue
-        for statement in node.body:
-            if (
-                isinstance(statement, ast.Assign)
-                and any(
-                    isinstance(target, ast.Name) and target.id == "_name"
-                    for target in statement.targets
-                )
-                and isinstance(statement.value, ast.Constant)
-                and isinstance(statement.value.value, str)
-            ):
-                names.add(statement.value.value)
+        name = class_attribute(node, "_name")
+        if not isinstance(name, str):
+            continue
+        inherit = class_attribute(node, "_inherit") or []
+        if name in ([inherit] if isinstance(inherit, str) else inherit):
+            continue
+        names.add(name)
     return names
 
 
@@ -109,6 +122,18 @@ def models(addon_dir):
 def test_header(access):
     header, _rows = access
     assert header == HEADER
+
+
+def test_extensions_under_their_own_name_are_no_new_models():
+    source = (
+        "class A(models.Model):\n"
+        "    _name = 'res.partner'\n"
+        "    _inherit = ['res.partner', 'crm.guarded.field.mixin']\n"
+        "class B(models.Model):\n"
+        "    _name = 'crm.thing'\n"
+        "    _inherit = ['mail.thread']\n"
+    )
+    assert model_names(source) == {"crm.thing"}
 
 
 def test_models_found(models):

@@ -113,6 +113,8 @@ class CrmGuardedFieldMixin(models.AbstractModel):
         keys = {f"default_{fname}" for fname in denied} & self.env.context.keys()
         if not keys:
             return self
-        return self.with_context(
-            {key: value for key, value in self.env.context.items() if key not in keys}
-        )
+        # (Removed, not set to False: a False default would still be a default.)
+        context = {
+            key: value for key, value in self.env.context.items() if key not in keys
+        }
+        return self.with_env(self.env(context=context))
