@@ -1,11 +1,8 @@
 import logging
 
-from psycopg2 import sql
-from psycopg2.extras import execute_values
-
 from odoo.tools import SQL
 
-from .models.res_partner import MATCH_KEY_FIELDS, partner_match_keys
+from .models.res_partner_duplicate import MATCH_KEY_FIELDS, fill_match_keys
 
 _logger = logging.getLogger(__name__)
 
@@ -42,62 +39,14 @@ def pre_init_hook(env):
          WHERE registered_by_id IS NULL
         """
     )
-    _fill_match_keys(env)
-    _enable_trigram(env)
-
-
-def _fill_match_keys(env):
-    """Compute every match key of every partner, a batch of partners at a time,
-    with the same function as the fields' compute method."""
-    cr = env.cr
-    default_country = env.company.country_id
-    update = sql.SQL(
-        "UPDATE res_partner p SET {assignments} FROM (VALUES %s) AS v(id, {columns}) "
-        "WHERE p.id = v.id"
-    ).format(
-        assignments=sql.SQL(", ").join(
-            sql.SQL("{column} = v.{column}").format(column=sql.Identifier(fname))
-            for fname in MATCH_KEY_FIELDS
+    fill_match_keys(
+        env,
+        BATCH_SIZE,
+        log=lambda last_id: _logger.info(
+            "crm_extension: match keys computed up to partner %s", last_id
         ),
-        columns=sql.SQL(", ").join(map(sql.Identifier, MATCH_KEY_FIELDS)),
     )
-    template = "(%s" + ", %s::varchar" * len(MATCH_KEY_FIELDS) + ")"
-    last_id = 0
-    while True:
-        cr.execute(
-            """
-            SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
-                   COALESCE(p.mobile, p.phone),
-                   COALESCE(c.code, cc.code, %s),
-                   COALESCE(c.phone_code, cc.phone_code, %s)
-              FROM res_partner p
-              LEFT JOIN res_country c ON c.id = p.country_id
-              LEFT JOIN res_company co ON co.id = p.company_id
-              LEFT JOIN res_partner cp ON cp.id = co.partner_id
-              LEFT JOIN res_country cc ON cc.id = cp.country_id
-             WHERE p.id > %s
-             ORDER BY p.id
-             LIMIT %s
-            """,
-            [
-                default_country.code or None,
-                default_country.phone_code or None,
-                last_id,
-                BATCH_SIZE,
-            ],
-        )
-        rows = cr.fetchall()
-        if not rows:
-            break
-        last_id = rows[-1][0]
-        values = []
-        for partner_id, *partner in rows:
-            keys = partner_match_keys(*partner)
-            values.append(
-                (partner_id, *(keys[fname] or None for fname in MATCH_KEY_FIELDS))
-            )
-        execute_values(cr._obj, update, values, template=template, page_size=5000)
-        _logger.info("crm_extension: match keys computed up to partner %s", last_id)
+    _enable_trigram(env)
 
 
 def _enable_trigram(env):

@@ -1,8 +1,15 @@
 from . import crm_guarded_field_mixin
+from . import res_partner
 from . import crm_customer_class
 from . import crm_contact_role
 from . import crm_duplicate_rule
-from . import res_partner
+from . import res_partner_classification
+from . import res_partner_profile
+from . import res_partner_ownership
+from . import res_partner_duplicate
+from . import res_partner_lifecycle
+from . import res_partner_value
+from . import res_partner_complaint
 from . import res_config_settings
 from . import crm_lead_contact_role
 from . import crm_lead
@@ -22,3 +29,6 @@ from . import crm_customer_value
 from . import mail_activity
 from . import ir_cron
 from . import ir_config_parameter
+
+# Last of the res.partner classes, so that its create and write run first.
+from . import res_partner_checks

@@ -212,7 +212,6 @@ class CrmComplaint(models.Model):
         copy=False,
         index=True,
         tracking=True,
-        groups=INTERNAL,
     )
     escalation_level = fields.Integer(
         copy=False,

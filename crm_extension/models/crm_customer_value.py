@@ -4,12 +4,10 @@ from datetime import timedelta
 from itertools import product
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import (
     ABC_SHARES,
@@ -17,6 +15,7 @@ from ..tools import (
     class_rank,
     rfm_segment,
 )
+from ..tools.server_flags import CLASS_CHANGE_CAUSE
 from ..tools.settings import parse_int_setting
 
 _logger = logging.getLogger(__name__)
@@ -491,12 +490,10 @@ class CrmCustomerValue(models.Model):
 
         Within their main class only, never when their class is locked by hand;
         down only from a class that allows it, and only into a class whose
-        customer template (required fields) the customer meets. Set-based: one
-        query finds the customers to move, one per target class with a template
-        reads its required fields, then one update moves them all, one insert
-        writes the class history with the rule of each move and one insert notes
-        it in the customers' chatter. The query count does not grow with the
-        number of moves.
+        customer template (required fields) the customer meets. One query
+        finds the customers to move; then one write per target class moves
+        them the way every class change is made (tracked in the chatter with
+        the rule as cause, written in the class history).
         """
         cr = self.env.cr
         Partner = self.env["res.partner"].sudo()
@@ -547,115 +544,39 @@ class CrmCustomerValue(models.Model):
             )
             if upgrade or current["allow_downgrade"]:
                 moves.setdefault(best_id, {})[partner_id] = current_id
-        partner_ids, old_ids, new_ids, reasons = [], [], [], {}
+        moved = 0
         for class_id, current_ids in moves.items():
             klass = Class.browse(class_id)
             # The customers of the values are commercial partners: the customer
             # template of their own class is the one that applies.
-            meeting = Partner.browse(list(current_ids))._filter_class_template(klass)
-            if len(meeting) < len(current_ids):
+            customers = Partner.browse(list(current_ids))
+            gaps = customers._class_template_gaps(klass)
+            meeting = customers.browse(
+                [partner.id for partner in customers if partner not in gaps]
+            )
+            if gaps:
                 _logger.info(
                     "crm_extension: %s customers stay out of %s: its template "
                     "requires information they do not have",
-                    len(current_ids) - len(meeting),
+                    len(gaps),
                     klass.display_name,
                 )
             if not meeting:
                 continue
-            reasons[class_id] = self.env._(
+            cause = self.env._(
                 "Class rule of %(klass)s: revenue of 12 months at least %(revenue)s "
                 "and at least %(count)s invoices.",
                 klass=klass.display_name,
                 revenue=klass.min_revenue,
                 count=klass.min_invoice_count,
             )
-            partner_ids += meeting.ids
-            old_ids += [current_ids[partner_id] for partner_id in meeting.ids]
-            new_ids += [class_id] * len(meeting)
-        if not partner_ids:
-            return 0
-        self._move_classes(partner_ids, old_ids, new_ids, reasons)
-        return len(partner_ids)
-
-    def _move_classes(self, partner_ids, old_ids, new_ids, reasons):
-        """Move ``partner_ids[i]`` from class ``old_ids[i]`` to ``new_ids[i]``
-        in three statements: the partners, their class history (``reasons``:
-        ``{class id: why}``) and a note in their chatter saying why."""
-        cr = self.env.cr
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        class_ids, class_reasons = list(reasons), list(reasons.values())
-        cr.execute(
-            """
-            UPDATE res_partner p
-               SET customer_class_id = m.class_id,
-                   customer_main_class_id = c.main_class_id,
-                   write_uid = %s, write_date = %s
-              FROM unnest(%s::int[], %s::int[]) AS m(partner_id, class_id)
-              JOIN crm_customer_class c ON c.id = m.class_id
-             WHERE p.id = m.partner_id
-            """,
-            [uid, now, partner_ids, new_ids],
-        )
-        cr.execute(
-            """
-            INSERT INTO crm_customer_class_history (
-                partner_id, old_class_id, new_class_id, date, user_id,
-                is_automatic, reason, create_uid, create_date, write_uid, write_date)
-            SELECT m.partner_id, m.old_id, m.new_id, %(now)s, %(uid)s,
-                   true, r.reason, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(partners)s::int[], %(olds)s::int[], %(news)s::int[])
-                   AS m(partner_id, old_id, new_id)
-              JOIN unnest(%(classes)s::int[], %(reasons)s::varchar[])
-                   AS r(class_id, reason) ON r.class_id = m.new_id
-            """,
-            {
-                "now": now,
-                "uid": uid,
-                "partners": partner_ids,
-                "olds": old_ids,
-                "news": new_ids,
-                "classes": class_ids,
-                "reasons": class_reasons,
-            },
-        )
-        Partner = self.env["res.partner"].sudo()
-        author_id, email_from = Partner._message_compute_author(raise_on_email=False)
-        cr.execute(
-            """
-            INSERT INTO mail_message (
-                model, res_id, body, message_type, subtype_id, is_internal,
-                author_id, email_from, reply_to, message_id, email_add_signature,
-                date, create_uid, create_date, write_uid, write_date)
-            SELECT 'res.partner', m.partner_id, r.body, 'notification', %(subtype)s,
-                   true, %(author)s, %(email)s, %(reply_to)s, %(message_id)s, false,
-                   %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM unnest(%(partners)s::int[], %(news)s::int[])
-                   AS m(partner_id, new_id)
-              JOIN unnest(%(classes)s::int[], %(bodies)s::text[])
-                   AS r(class_id, body) ON r.class_id = m.new_id
-            """,
-            {
-                "partners": partner_ids,
-                "news": new_ids,
-                "classes": class_ids,
-                "bodies": [
-                    str(Markup("<p>%s</p>") % reason) for reason in class_reasons
-                ],
-                "subtype": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-                "author": author_id,
-                "email": email_from,
-                "reply_to": self.env["mail.thread"]._notify_get_reply_to(
-                    default=email_from
-                )[False],
-                "message_id": generate_tracking_message_id("message-notify"),
-                "now": now,
-                "uid": uid,
-            },
-        )
-        Partner.invalidate_model()
-        self.env["crm.customer.class.history"].invalidate_model()
-        self.env["mail.message"].invalidate_model()
+            # The one way classes change: tracked in the chatter with the rule's
+            # cause, and written in the class history (res_partner_classification).
+            meeting.with_context(**CLASS_CHANGE_CAUSE.context(cause)).write(
+                {"customer_class_id": class_id}
+            )
+            moved += len(meeting)
+        return moved
 
     def _schedule_care(self, company, partner_ids, today):
         """One care activity per customer that just became at high churn risk,

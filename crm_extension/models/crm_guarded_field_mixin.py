@@ -1,6 +1,10 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
+# The group of internal users: fields the company keeps to itself carry it, so
+# that portal users, who read their own partner and documents, read none of them.
+INTERNAL = "base.group_user"
+
 
 class CrmGuardedFieldMixin(models.AbstractModel):
     """Fields that only some roles, or only the system, may set.
@@ -8,11 +12,12 @@ class CrmGuardedFieldMixin(models.AbstractModel):
     The views show these fields read-only to the other roles; the ORM refuses
     them too, on every path (form, import, RPC with any context, code), so that a
     client cannot write what its screen does not let it change. A model lists
-    them in ``_crm_guarded_fields``, ``{field name: groups that may write it}``:
-    an empty tuple means nobody, the system keeps the field (its own updates run
-    with ``sudo()``). The model calls :meth:`_check_guarded_values` first thing in
-    its ``create`` and ``write``, before it adds values of its own, and creates
-    through :meth:`_without_guarded_defaults`.
+    them in ``_crm_guarded_fields``, ``{field name: groups that may write it}``
+    (a model extended by several files extends :meth:`_get_guarded_fields`
+    instead): an empty tuple means nobody, the system keeps the field (its own
+    updates run with ``sudo()``). The model calls :meth:`_check_guarded_values`
+    first thing in its ``create`` and ``write``, before it adds values of its
+    own, and creates through :meth:`_without_guarded_defaults`.
 
     Writing a value a record already has is no change and always passes (an
     exported file imported back, a form that sends a field unchanged); on
@@ -30,6 +35,11 @@ class CrmGuardedFieldMixin(models.AbstractModel):
     _crm_synced_fields = ()
 
     @api.model
+    def _get_guarded_fields(self):
+        """``{field name: groups that may write it}``"""
+        return dict(self._crm_guarded_fields)
+
+    @api.model
     def _guarded_fields_denied(self):
         """The guarded fields the current user may not write."""
         if self.env.su:
@@ -37,7 +47,7 @@ class CrmGuardedFieldMixin(models.AbstractModel):
         user = self.env.user
         return {
             fname
-            for fname, groups in self._crm_guarded_fields.items()
+            for fname, groups in self._get_guarded_fields().items()
             if not any(user.has_group(group) for group in groups)
         }
 
@@ -60,9 +70,8 @@ class CrmGuardedFieldMixin(models.AbstractModel):
                 self._fields[fname]._description_string(self.env) for fname in refused
             )
         )
-        groups = {
-            group for fname in refused for group in self._crm_guarded_fields[fname]
-        }
+        guarded = self._get_guarded_fields()
+        groups = {group for fname in refused for group in guarded[fname]}
         if not groups:
             raise AccessError(
                 self.env._(

@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_datetime
 
 from ..tools import committee_flags
-from .res_partner import partner_match_keys
+from .res_partner_duplicate import match_country, partner_match_keys
 
 
 class CrmLead(models.Model):
@@ -126,9 +126,7 @@ class CrmLead(models.Model):
     def _customer_match_row(self):
         """The lead as the duplicate rules see a customer."""
         self.ensure_one()
-        country = (
-            self.country_id or self.company_id.country_id or self.env.company.country_id
-        )
+        country = match_country(self)
         name = self.partner_name or self.contact_name
         keys = partner_match_keys(
             name,

@@ -134,7 +134,6 @@ class TestComplaintPortal(HttpCase):
             "category_id",
             "standard_solution",
             "resolution",
-            "sla_status",
             "resolution_deadline",
             "similar_complaint_ids",
         ):

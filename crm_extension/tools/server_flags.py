@@ -38,3 +38,41 @@ MERGING_PARTNERS = ServerFlag("crm_extension_merging_partners")
 # Odoo is creating the partners of new users or companies: they are no customers
 # and the duplicate rules leave them alone (see res.partner._crm_customers).
 CREATING_STAFF_PARTNERS = ServerFlag("crm_extension_creating_staff_partners")
+
+
+class ServerValue:
+    """A context key carrying a value, which only server-side code can set:
+    the value travels in an object a request's context cannot hold."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __repr__(self):
+        return f"<server value {self.key}>"
+
+    def context(self, value):
+        """The context entries carrying ``value``: ``with_context(**v.context(x))``."""
+        return {self.key: _Carried(self, value)}
+
+    def get(self, context):
+        """The value carried in ``context``, ``None`` when a client sent the key
+        (or nobody did)."""
+        carried = context.get(self.key)
+        if isinstance(carried, _Carried) and carried.owner is self:
+            return carried.value
+        return None
+
+
+class _Carried:
+    __slots__ = ("owner", "value")
+
+    def __init__(self, owner, value):
+        self.owner = owner
+        self.value = value
+
+
+# Why customers change class: a class rule's cause, given by the nightly job.
+# Without it, a class change is a change by hand.
+CLASS_CHANGE_CAUSE = ServerValue("crm_extension_class_change_cause")

@@ -1,0 +1,279 @@
+"""Customer classification: class, importance, credit rating, business profile,
+the class templates of required fields and the history of class changes."""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import missing_required_fields
+from ..tools.server_flags import CLASS_CHANGE_CAUSE
+from .crm_guarded_field_mixin import INTERNAL
+
+RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
+SALES_ADMIN = ("sales_team.group_sale_manager",)
+CREDIT_RATING_GROUPS = (*SALES_ADMIN, "account.group_account_invoice")
+# A change to one of these can make a partner fall under another template.
+CLASS_TRIGGER_FIELDS = frozenset(
+    {"customer_class_id", "parent_id", "is_company", "company_type", "type"}
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_class_id = fields.Many2one(
+        "crm.customer.class",
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        groups=INTERNAL,
+    )
+
+    customer_main_class_id = fields.Many2one(
+        related="customer_class_id.main_class_id",
+        string="Main Class",
+        store=True,
+        index="btree_not_null",
+        groups=INTERNAL,
+    )
+
+    importance = fields.Selection(
+        RATING_SELECTION,
+        tracking=True,
+        help="A: key customer, B: regular customer, C: occasional customer.",
+        groups=INTERNAL,
+    )
+
+    credit_rating = fields.Selection(
+        RATING_SELECTION,
+        tracking=True,
+        copy=False,
+        help="Set by sales administrators and accountants only.",
+        groups=INTERNAL,
+    )
+
+    can_edit_credit_rating = fields.Boolean(
+        compute="_compute_can_edit_credit_rating", groups=INTERNAL
+    )
+
+    source_id = fields.Many2one(
+        "utm.source",
+        index="btree_not_null",
+        ondelete="set null",
+        help="How this customer found us.",
+        groups=INTERNAL,
+    )
+
+    sales_mode = fields.Selection(
+        [
+            ("wholesale", "Channel wholesale"),
+            ("chain_retail", "Chain retail"),
+            ("project", "Project"),
+        ],
+        groups=INTERNAL,
+    )
+
+    store_count = fields.Integer(string="Number of Stores", groups=INTERNAL)
+
+    capital_currency_id = fields.Many2one(
+        "res.currency",
+        default=lambda self: self.env.company.currency_id,
+        groups=INTERNAL,
+    )
+
+    registered_capital = fields.Monetary(
+        currency_field="capital_currency_id", groups=INTERNAL
+    )
+
+    cooperation_date = fields.Date(
+        help="Date the cooperation with us started.", groups=INTERNAL
+    )
+
+    main_products = fields.Text(groups=INTERNAL)
+
+    customer_class_locked = fields.Boolean(
+        string="Class Locked",
+        tracking=True,
+        copy=False,
+        help="Class rules never move this customer: its class was set by hand.",
+        groups=INTERNAL,
+    )
+
+    class_history_ids = fields.One2many(
+        "crm.customer.class.history", "partner_id", groups=INTERNAL
+    )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return {
+            **super()._get_guarded_fields(),
+            "credit_rating": CREDIT_RATING_GROUPS,
+            "customer_class_locked": SALES_ADMIN,
+        }
+
+    @api.depends_context("uid")
+    def _compute_can_edit_credit_rating(self):
+        can_rate = "credit_rating" not in self._guarded_fields_denied()
+        for partner in self:
+            partner.can_edit_credit_rating = can_rate
+
+    # ------------------------------------------------------------------
+    # Class templates: the fields a class requires
+    # ------------------------------------------------------------------
+
+    def _class_templates(self, customer_class=None):
+        """``{partner: (classes, [field names])}``: the required fields of the
+        templates that apply to each partner of ``self``.
+
+        A customer follows its own class's customer template; a contact person
+        of a company follows the contact template of the company's class. With
+        ``customer_class``, the customer template of that class instead (a class
+        rule checks it before moving customers into the class).
+        """
+        Class = self.env["crm.customer.class"].sudo()  # configuration, read by all
+        result = {}
+        for partner in self:
+            classes, names = Class, []
+            own_class = (customer_class or partner.customer_class_id).sudo()
+            if own_class:
+                classes |= own_class
+                names += own_class.required_field_ids.mapped("name")
+            company_class = partner.commercial_partner_id.customer_class_id.sudo()
+            if (
+                not customer_class
+                and partner.parent_id
+                and not partner.is_company
+                and partner.type == "contact"
+                and company_class
+            ):
+                classes |= company_class
+                names += company_class.contact_required_field_ids.mapped("name")
+            names = [name for name in names if name in partner._fields]
+            if names:
+                result[partner] = (classes, names)
+        return result
+
+    def _class_template_gaps(self, customer_class=None):
+        """``{partner: (classes, [missing field names])}`` for the partners of
+        ``self`` that miss a field their templates require (see
+        :meth:`_class_templates`). The one check of the templates: every write
+        runs it on its final state, and class rules before they move customers.
+        Values are read through the ORM, which fetches them in batches.
+        """
+        gaps = {}
+        for partner, (classes, names) in self._class_templates(customer_class).items():
+            missing = missing_required_fields(partner, names)
+            if missing:
+                gaps[partner] = (classes, missing)
+        return gaps
+
+    def _check_class_templates(self):
+        """Raise one error naming, per partner, every field its class still needs."""
+        messages = [
+            self.env._(
+                "%(partner)s (%(classes)s) is missing: %(fields)s",
+                partner=partner.display_name or partner.name or "",
+                classes=", ".join(classes.with_env(self.env).mapped("display_name")),
+                fields=", ".join(
+                    self._fields[name]._description_string(self.env) for name in missing
+                ),
+            )
+            for partner, (classes, missing) in self._class_template_gaps().items()
+        ]
+        if messages:
+            raise ValidationError(
+                self.env._(
+                    "The customer class requires more information.\n%(details)s",
+                    details="\n".join(messages),
+                )
+            )
+
+    def _crm_check_final_state(self, checks):
+        res = super()._crm_check_final_state(checks)
+        trigger = (
+            CLASS_TRIGGER_FIELDS
+            | self.env["crm.customer.class"]._get_required_field_names()
+        )
+        to_check = self.filtered(
+            lambda partner: (
+                partner.id in checks.created
+                or trigger & checks.written.get(partner.id, set())
+            )
+        )
+        # Odoo copies a new address to the contacts without a write of theirs
+        # (update_address): they are checked with their company.
+        address = set(self._address_fields())
+        moved = self.filtered(
+            lambda partner: address & checks.written.get(partner.id, set())
+        )
+        to_check |= moved.child_ids.filtered(lambda child: child.type == "contact")
+        to_check._check_class_templates()
+        return res
+
+    # ------------------------------------------------------------------
+    # Class changes: by hand or by a class rule, one way
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if vals and vals.keys() <= {"credit_rating"} and not self.env.su:
+            # Accountants may set the credit rating of customers they can only
+            # read: the rating is theirs to give (checked before any write, see
+            # res_partner_checks), the rest of the customer is not.
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
+        if "customer_class_id" not in vals:
+            return super().write(vals)
+        old_classes = {partner.id: partner.customer_class_id for partner in self}
+        partners = self
+        if CLASS_CHANGE_CAUSE.get(self.env.context):
+            # A class rule moves many customers at once: its note in the chatter
+            # is logged in one batch below, instead of a tracking message each.
+            partners = self.with_context(tracking_disable=True)
+        res = super(ResPartner, partners).write(vals)
+        self._log_class_changes(old_classes)
+        return res
+
+    def _log_class_changes(self, old_classes):
+        """Record each class change, whoever made it, in the class history with
+        its cause: a class rule's (given by the addon's server code, see
+        crm.customer.value) or a change by hand; no context a client sends can
+        claim a rule's cause. Changes by hand are tracked in the chatter by
+        Odoo; a rule's are noted there with the rule, in one batch.
+
+        :param old_classes: ``{partner id: class before}``
+        """
+        cause = CLASS_CHANGE_CAUSE.get(self.env.context)
+        changed = self.filtered(
+            lambda partner: old_classes[partner.id] != partner.customer_class_id
+        )
+        if not changed:
+            return
+        self.env["crm.customer.class.history"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "old_class_id": old_classes[partner.id].id,
+                    "new_class_id": partner.customer_class_id.id,
+                    "is_automatic": bool(cause),
+                    "reason": cause or self.env._("Changed by hand"),
+                }
+                for partner in changed
+            ]
+        )
+        if cause:
+            changed.sudo()._message_log_batch(
+                bodies={
+                    partner.id: Markup("<p>%s</p><p>%s</p>")
+                    % (
+                        self.env._(
+                            "Customer class: %(old)s → %(new)s",
+                            old=old_classes[partner.id].sudo().display_name
+                            or self.env._("none"),
+                            new=partner.customer_class_id.sudo().display_name,
+                        ),
+                        cause,
+                    )
+                    for partner in changed
+                }
+            )

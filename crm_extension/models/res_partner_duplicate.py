@@ -1,0 +1,535 @@
+"""Duplicate protection (客户验证): the normalised match keys of a partner, the
+check of the duplicate rules on every registration, the review flags and the
+name cores of the similarity rules."""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL, email_normalize, format_datetime
+
+from odoo.addons.phone_validation.tools import phone_validation
+
+from ..tools.normalize import (
+    is_placeholder_email,
+    is_valid_uscc,
+    name_match_key,
+    normalize_name_core,
+    normalize_phone_digits,
+    normalize_vat,
+    to_e164,
+)
+from ..tools.server_flags import MERGING_PARTNERS
+from .crm_guarded_field_mixin import INTERNAL
+
+SALES_ADMIN = ("sales_team.group_sale_manager",)
+
+
+def phone_match_key(number, country_code, calling_code):
+    """E.164 form of ``number`` for the phone duplicate key.
+
+    Odoo's ``phone_validation`` formats it when the ``phonenumbers`` library is
+    installed; the plain rule of :func:`to_e164` covers the rest.
+    """
+    if not normalize_phone_digits(number):
+        return ""  # too short, or filler such as "000000"
+    if getattr(phone_validation, "phonenumbers", None):
+        formatted = phone_validation.phone_format(
+            number,
+            country_code or None,
+            calling_code or None,
+            force_format="E164",
+            raise_exception=False,
+        )
+        if formatted and formatted.startswith("+") and formatted[1:].isdigit():
+            return formatted
+    return to_e164(number, calling_code)
+
+
+def email_match_key(email):
+    """The e-mail match key: Odoo's ``email_normalize``, ``''`` for filler such
+    as "none@none.com"."""
+    key = email_normalize(email or "") or ""
+    return "" if is_placeholder_email(key) else key
+
+
+def name_match_keys(name):
+    """``(name key, name core key)`` of a name, both ``''`` for a placeholder."""
+    key = name_match_key(name)
+    return key, normalize_name_core(name) if key else ""
+
+
+def partner_match_keys(
+    name, parent_id, vat, company_registry, email, number, country_code, calling_code
+):
+    """The duplicate match keys of a partner, ``{field name: key or ''}``.
+
+    One definition for the ORM's compute, the install hook's set-based fill and
+    the leads' match rows. Contacts share the VAT of their company and are no
+    customers of their own: only commercial entities carry name and VAT keys.
+    Placeholders typed where a value is unknown ("N/A", "0", "-") are no keys.
+    """
+    commercial = not parent_id
+    name_key, name_core_key = name_match_keys(name) if commercial else ("", "")
+    return {
+        "name_key": name_key,
+        "name_core_key": name_core_key,
+        "vat_key": (normalize_vat(vat) or normalize_vat(company_registry))
+        if commercial
+        else "",
+        "email_key": email_match_key(email),
+        "phone_key": phone_match_key(number, country_code, calling_code),
+    }
+
+
+# Fields the match keys of the duplicate rules are made of, and fields that decide
+# whether a rule applies: a write touching none of them cannot create a duplicate.
+def match_country(record):
+    """The country whose numbering gives a phone its E.164 key: the record's
+    own, else its company's, else the current company's. Partners and leads
+    alike; the install hook's SQL reads it the same way (``MATCH_INPUT_SQL``)."""
+    return record.country_id or (record.company_id or record.env.company).country_id
+
+
+def match_input_query(default_country, after_id, limit):
+    """The SQL of ``limit`` partners after ``after_id``, in id order, each a row
+    of its id and the arguments of :func:`partner_match_keys`, with the country
+    of :func:`match_country` (``default_country``: the current company's). The
+    set-based fills of the keys (install, upgrade, benchmarks) read it."""
+    return SQL(
+        """
+        SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
+               COALESCE(p.mobile, p.phone),
+               COALESCE(c.code, cc.code, %(code)s),
+               COALESCE(c.phone_code, cc.phone_code, %(phone_code)s)
+          FROM res_partner p
+          LEFT JOIN res_country c ON c.id = p.country_id
+          LEFT JOIN res_company co ON co.id = p.company_id
+          LEFT JOIN res_partner cp ON cp.id = co.partner_id
+          LEFT JOIN res_country cc ON cc.id = cp.country_id
+         WHERE p.id > %(after)s
+         ORDER BY p.id
+         LIMIT %(limit)s
+        """,
+        code=default_country.code or None,
+        phone_code=default_country.phone_code or None,
+        after=after_id,
+        limit=limit,
+    )
+
+
+def fill_match_keys(env, batch_size=20000, log=None):
+    """Compute the match keys of every partner set-based, a batch at a time,
+    with :func:`partner_match_keys` (what the fields' compute method does for
+    one partner): one read and one update per batch. The install and upgrade
+    fill the keys this way, before the ORM would compute them one by one.
+
+    :param log: called with the last partner id of each batch
+    """
+    cr = env.cr
+    last_id = 0
+    while True:
+        cr.execute(match_input_query(env.company.country_id, last_id, batch_size))
+        rows = cr.fetchall()
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        keys = [partner_match_keys(*partner) for _partner_id, *partner in rows]
+        cr.execute(
+            SQL(
+                "UPDATE res_partner p SET %s FROM unnest(%s::int[], %s) AS v(id, %s) "
+                "WHERE p.id = v.id",
+                SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(fname), SQL.identifier(fname))
+                    for fname in MATCH_KEY_FIELDS
+                ),
+                [row[0] for row in rows],
+                SQL(", ").join(
+                    SQL("%s::varchar[]", [key[fname] or None for key in keys])
+                    for fname in MATCH_KEY_FIELDS
+                ),
+                SQL(", ").join(SQL.identifier(fname) for fname in MATCH_KEY_FIELDS),
+            )
+        )
+        if log:
+            log(last_id)
+
+
+DUPLICATE_TRIGGER_FIELDS = frozenset(
+    {
+        "name",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "is_company",
+        "company_type",
+        "parent_id",
+        "active",
+        "company_id",
+        "country_id",
+    }
+)
+MATCH_KEY_FIELDS = ("name_key", "name_core_key", "vat_key", "email_key", "phone_key")
+# Trigger fields only the keys of commercial entities are made of (see
+# partner_match_keys): writing them on a contact cannot change its keys, as
+# when Odoo copies its company's VAT to every new contact.
+COMMERCIAL_KEY_FIELDS = frozenset({"name", "vat", "company_registry"})
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    name_key = fields.Char(
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups=INTERNAL,
+    )
+
+    name_core_key = fields.Char(
+        string="Name Core",
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="The name without places and generic business words (集团, 科技, "
+        "Trading ...): rules matching similar names compare it.",
+        groups=INTERNAL,
+    )
+
+    vat_key = fields.Char(
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups=INTERNAL,
+    )
+
+    email_key = fields.Char(
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        groups=INTERNAL,
+    )
+
+    phone_key = fields.Char(
+        compute="_compute_match_keys",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Mobile, else phone, in E.164 form with the partner's or company's "
+        "country.",
+        groups=INTERNAL,
+    )
+
+    duplicate_state = fields.Selection(
+        [
+            ("suspect", "To review"),
+            ("reported", "Reported"),
+            ("cleared", "Not a duplicate"),
+        ],
+        string="Duplicate Review",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        groups=INTERNAL,
+    )
+
+    duplicate_partner_ids = fields.Many2many(
+        "res.partner",
+        "crm_partner_duplicate_rel",
+        "partner_id",
+        "duplicate_id",
+        string="Suspected Duplicates",
+        copy=False,
+        groups=INTERNAL,
+    )
+
+    readable_duplicate_ids = fields.Many2many(
+        "res.partner",
+        string="Suspected Duplicates Shown",
+        compute="_compute_readable_duplicate_ids",
+        groups=INTERNAL,
+        help="The suspected duplicates the current user may read.",
+    )
+
+    duplicate_match_ids = fields.Many2many(
+        "res.partner",
+        string="Possible Duplicates",
+        compute="_compute_duplicate_match_ids",
+        help="Customers matching this one by a duplicate rule, shown while editing.",
+        groups=INTERNAL,
+    )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return {
+            **super()._get_guarded_fields(),
+            "duplicate_state": SALES_ADMIN,
+            "duplicate_partner_ids": SALES_ADMIN,
+            **dict.fromkeys(MATCH_KEY_FIELDS, ()),
+        }
+
+    @api.depends(
+        "name",
+        "parent_id",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "country_id",
+        "company_id",
+    )
+    def _compute_match_keys(self):
+        for partner in self:
+            country = match_country(partner)
+            keys = partner_match_keys(
+                partner.name,
+                partner.parent_id,
+                partner.vat,
+                partner.company_registry,
+                partner.email,
+                partner.mobile or partner.phone,
+                country.code,
+                country.phone_code,
+            )
+            for fname in MATCH_KEY_FIELDS:
+                partner[fname] = keys[fname] or False
+
+    @api.depends(
+        "name",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "mobile",
+        "is_company",
+        "parent_id",
+    )
+    @api.depends_context("uid")
+    def _compute_duplicate_match_ids(self):
+        """The matches the current user may read (others are left out: the form
+        would fail to show them)."""
+        matches = self.env["crm.duplicate.rule"]._find_matches(self._crm_customers())
+        for partner in self:
+            ids = {match["id"] for _rule, match in matches.get(partner, [])}
+            partner.duplicate_match_ids = self.browse(sorted(ids))._filtered_access(
+                "read"
+            )[:10]
+
+    @api.depends("duplicate_partner_ids")
+    @api.depends_context("uid")
+    def _compute_readable_duplicate_ids(self):
+        for partner in self:
+            partner.readable_duplicate_ids = (
+                partner.sudo().duplicate_partner_ids.with_env(self.env)
+            )._filtered_access("read")
+
+    @api.constrains("vat", "country_id", "parent_id")
+    def _check_uscc(self):
+        for partner in self.filtered(lambda p: p.vat and not p.parent_id):
+            country = match_country(partner)
+            code = normalize_vat(partner.vat)
+            if country.code == "CN" and len(code) == 18 and not is_valid_uscc(code):
+                raise ValidationError(
+                    self.env._(
+                        "%(code)s is not a valid unified social credit code "
+                        "(统一社会信用代码): check its characters and its last digit.",
+                        code=partner.vat,
+                    )
+                )
+
+    def _duplicate_row(self, partner):
+        """The partner as the duplicate rules see it (keys and scope)."""
+        return {
+            "id": partner.id if isinstance(partner.id, int) else False,
+            "name": partner.name,
+            "name_key": partner.name_key,
+            "name_core_key": partner.name_core_key,
+            "vat_key": partner.vat_key,
+            "email_key": partner.email_key,
+            "phone_key": partner.phone_key,
+            "is_company": partner.is_company,
+            "active": partner.active,
+            "company_id": partner.company_id.id,
+            "commercial_partner_id": partner.commercial_partner_id.id or False,
+            "parent_id": partner.parent_id.id,
+            "user_id": partner.user_id.id,
+            "registered_by_id": partner.registered_by_id.id,
+            "registered_date": partner.registered_date,
+            # Only customers are checked (see _crm_customers).
+            "is_customer": True,
+        }
+
+    def _crm_before_write(self, vals, checks):
+        super()._crm_before_write(vals, checks)
+        if vals.keys() == {"active"} and not vals["active"]:
+            return  # archiving alone cannot register anybody twice
+        # (New partners are checked whatever their keys: no snapshot.)
+        written = self.filtered(lambda partner: partner.id not in checks.created)
+        old_keys = written._duplicate_keys_snapshot(vals)
+        if old_keys is None:
+            return
+        recheck = vals.get("active") or "is_company" in vals or "company_id" in vals
+        for partner_id, keys in old_keys.items():
+            if recheck:
+                # The same keys may now fall under other rules: check them.
+                checks.duplicate_keys[partner_id] = None
+            else:
+                # The keys before the operation, not before a nested write.
+                checks.duplicate_keys.setdefault(partner_id, keys)
+
+    def _crm_check_final_state(self, checks):
+        res = super()._crm_check_final_state(checks)
+        self.filtered(
+            lambda partner: (
+                partner.id in checks.created
+                or {"name", "parent_id"} & checks.written.get(partner.id, set())
+            )
+        )._list_name_cores()
+        self.filtered(
+            lambda partner: (
+                partner.id in checks.created or partner.id in checks.duplicate_keys
+            )
+        )._check_duplicates(
+            old_keys=checks.duplicate_keys,
+            new=checks.created.issuperset(self.ids),
+        )
+        return res
+
+    def _check_duplicates(self, old_keys=None, new=False):
+        """Apply the duplicate rules to ``self`` after a create or write.
+
+        :param old_keys: ``{partner id: keys before}``; a partner whose keys did
+            not change is not checked again (customers registered twice before
+            the addon stay editable); one missing, or ``None``, is checked.
+        :param new: all of ``self`` was just created (see ``_crm_customers``)
+        """
+        Rule = self.env["crm.duplicate.rule"]
+        if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
+            return
+        old_keys = old_keys or {}
+        partners = self.filtered(
+            lambda p: (
+                old_keys.get(p.id) is None
+                or old_keys[p.id] != tuple(p[f] for f in MATCH_KEY_FIELDS)
+            )
+        )
+        partners = partners._crm_customers(new=new)
+        if not partners:
+            return
+        # Serialise concurrent registrations of the keys a block rule protects.
+        lock_values = set()
+        for rule in Rule._get_active_rules():
+            if rule["action"] == "block" and rule["match"] == "exact":
+                lock_values.update(
+                    f"{rule['key']}:{value}"
+                    for value in partners.mapped(rule["column"])
+                    if value
+                )
+        matches = Rule._find_matches(partners, lock_keys=lock_values)
+        blocked = []
+        to_flag = {}
+        for partner, found in matches.items():
+            for rule, match in found:
+                if rule["action"] == "block":
+                    blocked.append((partner, rule, match))
+                else:
+                    to_flag.setdefault(partner, set()).add(match["id"])
+        if blocked:
+            raise ValidationError(self._duplicate_block_message(blocked))
+        for partner, match_ids in to_flag.items():
+            if partner.duplicate_state == "cleared":
+                continue
+            # The review flag is the system's to set, whoever registers.
+            partner.sudo().write(
+                {
+                    "duplicate_state": "suspect",
+                    "duplicate_partner_ids": [
+                        fields.Command.link(match_id)
+                        for match_id in match_ids
+                        if isinstance(match_id, int)
+                    ],
+                }
+            )
+
+    def _duplicate_block_message(self, blocked):
+        """The error of a refused registration. It names the existing customer,
+        its salesperson and registrant only when the user may read that customer
+        (the match itself is found whatever the user's rights); otherwise it says
+        that a customer the user cannot see holds the key."""
+        readable = set(
+            self.browse({match["id"] for _p, _r, match in blocked})
+            ._filtered_access("read")
+            .ids
+        )
+        users = self.env["res.users"].sudo()
+        lines = []
+        for partner, rule, match in blocked[:5]:
+            if match["id"] not in readable:
+                lines.append(
+                    self.env._(
+                        "%(partner)s: %(rule)s. A customer you cannot see is already "
+                        "registered with it; ask a sales administrator.",
+                        partner=partner.display_name or partner.name,
+                        rule=rule["name"],
+                    )
+                )
+                continue
+            lines.append(
+                self.env._(
+                    "%(partner)s: %(rule)s. %(existing)s is already registered "
+                    "(salesperson: %(salesperson)s; registered by %(registrant)s on "
+                    "%(date)s).",
+                    partner=partner.display_name or partner.name,
+                    rule=rule["name"],
+                    existing=self.browse(match["id"]).display_name,
+                    salesperson=users.browse(match["user_id"]).name
+                    or self.env._("none"),
+                    registrant=users.browse(match["registered_by_id"]).name
+                    or self.env._("unknown"),
+                    date=format_datetime(self.env, match["registered_date"])
+                    if match["registered_date"]
+                    else self.env._("unknown date"),
+                )
+            )
+        return self.env._(
+            "This customer is already registered.\n%(details)s",
+            details="\n".join(lines),
+        )
+
+    def _list_name_cores(self):
+        """List the name cores of these partners for the similarity rules."""
+        rules = self.env["crm.duplicate.rule"]._get_active_rules()
+        if any(rule["match"] == "similar" for rule in rules):
+            self.env["crm.duplicate.name.core"]._add(
+                {core for core in self.mapped("name_core_key") if core}
+            )
+
+    def _duplicate_keys_snapshot(self, vals):
+        """The match keys before a write of the partners it may give other keys,
+        ``{partner id: keys}``, or ``None`` when nothing is to check."""
+        triggers = DUPLICATE_TRIGGER_FIELDS & vals.keys()
+        if (
+            not triggers
+            or MERGING_PARTNERS.is_raised(self.env.context)
+            or not self.env["crm.duplicate.rule"]._get_active_rules()
+        ):
+            return None
+        partners = self
+        if triggers <= COMMERCIAL_KEY_FIELDS:
+            # Not even read: the keys of new contacts are computed at once, for
+            # the whole batch, rather than one by one as Odoo syncs each one.
+            partners = self.filtered(lambda p: not p.parent_id)
+        return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in partners}
+
+    def init(self):
+        res = super().init()
+        # Similarity rules search the distinct name cores (crm.duplicate.name.core)
+        # through a trigram index: the names need none.
+        self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")
+        self.env["crm.duplicate.name.core"]._fill_if_empty()
+        return res

@@ -1,0 +1,132 @@
+"""Customer lifecycle (target → intention → deal → VIP, dormant), kept
+current by business events; contacts follow their company."""
+
+from odoo import api, fields, models
+
+from ..tools import LIFECYCLE_STAGES, next_lifecycle_stage
+from .crm_guarded_field_mixin import INTERNAL
+
+KEY_CUSTOMER_IMPORTANCE = "a"
+LIFECYCLE_SELECTION = list(
+    zip(
+        LIFECYCLE_STAGES,
+        ["Target", "Intention", "Deal", "VIP", "Dormant"],
+        strict=True,
+    )
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Odoo copies the commercial fields of a company onto its contacts.
+    _crm_synced_fields = ("lifecycle_stage", "last_deal_date")
+
+    lifecycle_stage = fields.Selection(
+        LIFECYCLE_SELECTION,
+        default="target",
+        required=True,
+        index=True,
+        copy=False,
+        tracking=True,
+        help="Target: no opportunity yet. Intention: an opportunity was opened. "
+        "Deal: an order was confirmed or an invoice posted. VIP: a key customer "
+        "(importance A) with a deal. Dormant: a customer with a deal who stopped "
+        "buying.",
+        groups=INTERNAL,
+    )
+
+    last_deal_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Date of the last confirmed order or posted invoice.",
+        groups=INTERNAL,
+    )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return {
+            **super()._get_guarded_fields(),
+            "lifecycle_stage": (),
+            "last_deal_date": (),
+        }
+
+    @api.model
+    def _commercial_fields(self):
+        return [*super()._commercial_fields(), "lifecycle_stage", "last_deal_date"]
+
+    def _lifecycle_event(self, event, date=None):
+        """Move these customers' lifecycle after a business event.
+
+        See :func:`tools.next_lifecycle_stage` for the events. ``date`` is the
+        date of a deal. Writes only the customers whose stage or date change,
+        grouped by value (a handful of writes for any number of customers).
+        """
+        changes = {}
+        for partner in self.commercial_partner_id:
+            stage = next_lifecycle_stage(partner.lifecycle_stage, event)
+            if event == "deal" and partner.importance == KEY_CUSTOMER_IMPORTANCE:
+                stage = next_lifecycle_stage(stage, "key_customer")
+            vals = {}
+            if stage != partner.lifecycle_stage:
+                vals["lifecycle_stage"] = stage
+            if date and (not partner.last_deal_date or partner.last_deal_date < date):
+                vals["last_deal_date"] = date
+            if vals:
+                key = tuple(sorted(vals.items()))
+                changes[key] = changes.get(key, self.browse()) | partner
+        for key, partners in changes.items():
+            # The lifecycle is the system's to keep, whoever caused the event.
+            partners.sudo().write(dict(key))
+
+    @api.model
+    def _cron_mark_dormant(self, batch_size=1000):
+        """Customers with a deal who stopped buying become dormant.
+
+        Each company sets its number of days. Batched, with progress.
+        """
+        cron = self.env["ir.cron"]
+        main_company = self.env.ref("base.main_company", raise_if_not_found=False)
+        marked = 0
+        while True:
+            self.flush_model(["lifecycle_stage", "last_deal_date", "company_id"])
+            self.env["res.company"].flush_model(["crm_dormant_days"])
+            self.env.cr.execute(
+                """
+                SELECT p.id
+                  FROM res_partner p
+                  JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
+                 WHERE p.lifecycle_stage IN ('deal', 'vip')
+                   AND p.id = p.commercial_partner_id
+                   AND c.crm_dormant_days > 0
+                   AND p.last_deal_date <= %s::date - c.crm_dormant_days
+                 ORDER BY p.id
+                 LIMIT %s
+                """,
+                [
+                    main_company.id if main_company else self.env.company.id,
+                    fields.Date.context_today(self),
+                    batch_size,
+                ],
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            self.browse(ids)._lifecycle_event("dormant")
+            marked += len(ids)
+            if cron._crm_batch_done(marked, len(ids), batch_size):
+                break
+        return marked
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "importance" in vals:
+            # The lifecycle is the system's to keep, whoever sets the importance.
+            self.filtered(
+                lambda partner: partner == partner.commercial_partner_id
+            ).sudo()._lifecycle_event(
+                "key_customer"
+                if vals["importance"] == KEY_CUSTOMER_IMPORTANCE
+                else "not_key_customer"
+            )
+        return res

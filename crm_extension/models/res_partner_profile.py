@@ -1,0 +1,122 @@
+"""Contact person profile: role in buying committees, personal details,
+messaging accounts, ID number (sales administrators) and birthday reminders."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..tools import birthday_due
+from ..tools.settings import parse_int_setting
+from .crm_guarded_field_mixin import INTERNAL
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    contact_role_id = fields.Many2one(
+        "crm.contact.role",
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        groups=INTERNAL,
+    )
+
+    gender = fields.Selection(
+        [("male", "Male"), ("female", "Female"), ("other", "Other")],
+        groups=INTERNAL,
+    )
+
+    birthday = fields.Date(groups=INTERNAL)
+
+    hobbies = fields.Char(groups=INTERNAL)
+
+    hometown = fields.Char(groups=INTERNAL)
+
+    wechat = fields.Char(string="WeChat", groups=INTERNAL)
+
+    qq = fields.Char(string="QQ", groups=INTERNAL)
+
+    id_number = fields.Char(
+        string="ID Number",
+        groups="sales_team.group_sale_manager",
+        copy=False,
+        help="Identity card number, visible to sales administrators only.",
+    )
+
+    birthday_reminded_year = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Year of the last birthday the salesperson was reminded of.",
+        groups=INTERNAL,
+    )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return {**super()._get_guarded_fields(), "birthday_reminded_year": ()}
+
+    @api.model
+    def _cron_birthday_reminders(self, days_ahead=None):
+        """One activity per contact birthday and year, ``days_ahead`` days before,
+        for the salesperson of the contact's company (or of the contact)."""
+        if days_ahead is None:
+            key = "crm_extension.birthday_days_ahead"
+            days_ahead = parse_int_setting(
+                key, self.env["ir.config_parameter"].sudo().get_param(key)
+            )
+        today = fields.Date.context_today(self)
+        days = [today + timedelta(days=offset) for offset in range(days_ahead + 1)]
+        month_days = sorted({day.month * 100 + day.day for day in days})
+        if 228 in month_days:
+            month_days.append(229)
+        self.flush_model(["birthday", "birthday_reminded_year", "user_id"])
+        self.env.cr.execute(
+            """
+            SELECT p.id, p.birthday, p.birthday_reminded_year,
+                   COALESCE(cp.user_id, p.user_id), p.name
+              FROM res_partner p
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE p.birthday IS NOT NULL AND p.active
+               AND (EXTRACT(MONTH FROM p.birthday) * 100
+                    + EXTRACT(DAY FROM p.birthday))::int = ANY(%s)
+               AND COALESCE(cp.user_id, p.user_id) IS NOT NULL
+            """,
+            [month_days],
+        )
+        due = []
+        for partner_id, birthday, reminded, user_id, name in self.env.cr.fetchall():
+            day = birthday_due(birthday, today, days_ahead, reminded)
+            if day:
+                due.append((partner_id, user_id, day, name))
+        if not due:
+            return 0
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner_id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user_id,
+                    "date_deadline": day,
+                    "summary": self.env._(
+                        "Birthday of %(name)s on %(date)s",
+                        name=name,
+                        date=fields.Date.to_string(day),
+                    ),
+                }
+                for partner_id, user_id, day, name in due
+            ]
+        )
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p SET birthday_reminded_year = v.year
+              FROM unnest(%s::int[], %s::int[]) AS v(id, year)
+             WHERE p.id = v.id
+            """,
+            [[row[0] for row in due], [row[2].year for row in due]],
+        )
+        self.invalidate_model(["birthday_reminded_year"])
+        return len(due)

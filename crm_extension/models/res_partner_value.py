@@ -1,0 +1,94 @@
+"""Customer value analytics on the customer: the figures of the current
+company (see crm.customer.value)."""
+
+from odoo import api, fields, models
+
+from .crm_customer_value import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
+from .crm_guarded_field_mixin import INTERNAL
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_value_ids = fields.One2many(
+        "crm.customer.value",
+        "partner_id",
+        string="Customer Values",
+        groups=INTERNAL,
+    )
+
+    revenue_12m = fields.Monetary(
+        string="Revenue (12 months)",
+        compute="_compute_customer_value",
+        currency_field="value_currency_id",
+        groups=INTERNAL,
+    )
+
+    value_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
+    )
+
+    invoice_count_12m = fields.Integer(
+        string="Invoices (12 months)",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
+    )
+
+    last_invoice_date = fields.Date(compute="_compute_customer_value", groups=INTERNAL)
+
+    rfm_segment = fields.Selection(
+        RFM_SEGMENT_SELECTION,
+        string="RFM Segment",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
+    )
+
+    abc_class = fields.Selection(
+        ABC_SELECTION,
+        string="ABC Class",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
+    )
+
+    churn_risk = fields.Selection(
+        CHURN_SELECTION, compute="_compute_customer_value", groups=INTERNAL
+    )
+
+    churn_reason = fields.Char(compute="_compute_customer_value", groups=INTERNAL)
+
+    current_value_id = fields.Many2one(
+        "crm.customer.value",
+        compute="_compute_customer_value",
+        groups=INTERNAL,
+    )
+
+    @api.depends_context("company")
+    def _compute_customer_value(self):
+        """The figures of the current company, for the customer's company."""
+        Value = self.env["crm.customer.value"]
+        values = {}
+        if Value.has_access("read"):
+            values = {
+                value.partner_id.id: value
+                for value in Value.search(
+                    [
+                        ("partner_id", "in", self.commercial_partner_id.ids),
+                        ("company_id", "=", self.env.company.id),
+                    ]
+                )
+            }
+        for partner in self:
+            value = values.get(partner.commercial_partner_id.id, Value)
+            partner.current_value_id = value
+            partner.revenue_12m = value.revenue_12m
+            partner.value_currency_id = (
+                value.currency_id or self.env.company.currency_id
+            )
+            partner.invoice_count_12m = value.invoice_count_12m
+            partner.last_invoice_date = value.last_invoice_date
+            partner.rfm_segment = value.rfm_segment
+            partner.abc_class = value.abc_class
+            partner.churn_risk = value.churn_risk
+            partner.churn_reason = value.churn_reason

@@ -1,0 +1,110 @@
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import CrmExtensionCase
+
+RULES = ("_check_class_templates", "_check_duplicates", "_list_name_cores")
+
+
+@tagged("post_install", "-at_install")
+class TestRulesRunOnceOnTheFinalState(CrmExtensionCase):
+    """Odoo's create and write of a partner write again on the way (commercial
+    fields and address copied from the company, contacts kept in sync): each rule
+    of the addon runs once per create or write, after all of that."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.city_field = cls.env["ir.model.fields"]._get("res.partner", "city")
+        cls.class_with_city = cls.class_model.create(
+            {
+                "name": "Offices with a city",
+                "parent_id": cls.class_partner.id,
+                "contact_required_field_ids": [Command.set(cls.city_field.ids)],
+            }
+        )
+
+    def _count_rules(self):
+        Partner = type(self.env["res.partner"])
+        patchers = [
+            patch.object(
+                Partner, name, autospec=True, side_effect=getattr(Partner, name)
+            )
+            for name in RULES
+        ]
+        mocks = {
+            name: patcher.start() for name, patcher in zip(RULES, patchers, strict=True)
+        }
+        for patcher in patchers:
+            self.addCleanup(patcher.stop)
+        return mocks
+
+    def test_contact_takes_the_company_city_before_its_template_is_checked(self):
+        company = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Ningbo Harbour Logistics",
+                    "is_company": True,
+                    "city": "Ningbo",
+                    "customer_class_id": self.class_with_city.id,
+                }
+            )
+        )
+        # As an RPC create sends it: no city, Odoo copies the company's.
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Wu Gang", "parent_id": company.id, "type": "contact"})
+        )
+        self.assertEqual(contact.city, "Ningbo")
+
+    def test_each_rule_runs_once_per_create(self):
+        mocks = self._count_rules()
+        self.env["res.partner"].with_user(self.salesman).create(
+            {
+                "name": "Xiamen Tea Exporters",
+                "is_company": True,
+                "city": "Xiamen",
+                "vat": "DE812526315",
+                "customer_class_id": self.class_with_city.id,
+                "child_ids": [
+                    Command.create({"name": f"Buyer {index}", "type": "contact"})
+                    for index in range(3)
+                ],
+            }
+        )
+        for name, mock in mocks.items():
+            self.assertEqual(mock.call_count, 1, name)
+        # ... on the company and its three contacts at once.
+        self.assertEqual(len(mocks["_check_class_templates"].call_args.args[0]), 4)
+
+    def test_each_rule_runs_once_per_write(self):
+        company = self.env["res.partner"].create(
+            {
+                "name": "Fuzhou Porcelain Works",
+                "is_company": True,
+                "city": "Fuzhou",
+                "customer_class_id": self.class_with_city.id,
+                "user_id": self.salesman.id,
+                "child_ids": [
+                    Command.create({"name": f"Clerk {index}", "type": "contact"})
+                    for index in range(3)
+                ],
+            }
+        )
+        mocks = self._count_rules()
+        # Odoo copies the new address and VAT to each contact: nested writes.
+        company.with_user(self.salesman).write(
+            {"city": "Putian", "vat": "DE812526316", "name": "Putian Porcelain"}
+        )
+        for name, mock in mocks.items():
+            self.assertEqual(mock.call_count, 1, name)
+        self.assertEqual(company.child_ids.mapped("city"), ["Putian"] * 3)
+        # And a failing template still refuses the write, once, with everyone.
+        with self.assertRaisesRegex(ValidationError, "Clerk 0"):
+            company.with_user(self.salesman).write({"city": False})
