@@ -3,6 +3,8 @@ from . import res_partner
 from . import crm_customer_class
 from . import crm_contact_role
 from . import crm_duplicate_rule
+from . import crm_duplicate_key
+from . import crm_duplicate_name_core
 from . import res_partner_classification
 from . import res_partner_profile
 from . import res_partner_ownership

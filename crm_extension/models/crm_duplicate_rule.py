@@ -1,16 +1,10 @@
 import logging
 
-import psycopg2.errors
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, sql
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
-
-# The name cores are put back in order once this share of them was added since.
-REORDER_GROWTH = 0.1
-REORDER_PARAM = "crm_extension.name_cores_ordered_up_to"
 
 # Match key of each rule kind: the stored, indexed column of res.partner holding it.
 KEY_COLUMNS = {
@@ -20,9 +14,9 @@ KEY_COLUMNS = {
     "phone": "phone_key",
 }
 
-# The partner fields the match queries read. They are flushed before a match
-# query only when a partner other than the checked ones has them pending (see
-# CrmDuplicateRule._flush_partners).
+# The partner fields the match queries read: flushed before a match query (the
+# fields only, through Odoo's public API: the new partners' other computed
+# fields are written once, by Odoo's own flush).
 MATCH_FIELDS = [
     "name",
     "name_key",
@@ -360,31 +354,10 @@ class CrmDuplicateRule(models.Model):
         return candidates
 
     @api.model
-    def _flush_partners(self, checked_ids):
-        """Flush what the match queries read (see ``MATCH_FIELDS``) when another
-        partner than ``checked_ids`` has it pending.
-
-        The queries leave the checked partners out (their values come from the
-        cache): new partners are not written twice, once for the check and once
-        for the fields computed after it, as a flush would do.
-        """
-        Partner = self.env["res.partner"]
-        checked = set(checked_ids)
-        for fname in MATCH_FIELDS:
-            field = Partner._fields[fname]
-            if not checked.issuperset(
-                self.env.records_to_compute(field)._ids
-            ) or not checked.issuperset(
-                self.env.cache.get_dirty_records(Partner, field)._ids
-            ):
-                Partner.flush_model(MATCH_FIELDS)
-                return
-
-    @api.model
     def _duplicate_query(self, condition, exclude_ids, lock_keys=None):
         """The partners other than ``exclude_ids`` meeting ``condition``; the
         ``lock_keys`` are locked by the same statement (one round trip)."""
-        self._flush_partners(exclude_ids)
+        self.env["res.partner"].flush_model(MATCH_FIELDS)
         query = SQL(
             "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s)",
             MATCH_COLUMNS,
@@ -407,7 +380,7 @@ class CrmDuplicateRule(models.Model):
         names of one script meet, and PostgreSQL could only check it on the rows
         the trigram index returns.)
         """
-        self._flush_partners(exclude_ids)
+        self.env["res.partner"].flush_model(MATCH_FIELDS)
         self.env.cr.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
             [str(float(threshold))],
@@ -441,144 +414,3 @@ class CrmDuplicateRule(models.Model):
             "ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key",
             sorted(values),
         )
-
-
-class CrmDuplicateKey(models.Model):
-    """Technical: one row per blocked key ever registered (a lock, not a record)."""
-
-    _name = "crm.duplicate.key"
-    _description = "Registered Duplicate Key"
-    _log_access = False
-
-    key = fields.Char(required=True)
-
-    _sql_constraints = [("key_uniq", "unique(key)", "The key is already registered.")]
-
-
-class CrmDuplicateNameCore(models.Model):
-    """Technical: the distinct name cores of the customers, trigram-indexed.
-
-    Similarity rules search this narrow table instead of res_partner: many
-    customers share one core, and checking a candidate reads a short row here
-    instead of a customer. Cores are only ever added (a core that nobody carries
-    any more finds no customer): by partners while a similarity rule is active,
-    and all at once when one is activated and when the module is installed or
-    updated.
-    """
-
-    _name = "crm.duplicate.name.core"
-    _description = "Name Core of Customers"
-    _log_access = False
-
-    core = fields.Char(string="Name Core", required=True)
-
-    _sql_constraints = [
-        ("core_uniq", "unique(core)", "The name core is already listed.")
-    ]
-
-    def init(self):
-        res = super().init()
-        self._fill_if_empty()
-        if self.env.registry.has_trigram:
-            # Built after the first fill, in one go. No fast update: new cores are
-            # few, and a pending list would be read by every similarity search
-            # until the next vacuum.
-            self.env.cr.execute(
-                "CREATE INDEX IF NOT EXISTS crm_duplicate_name_core_trgm_idx "
-                "ON crm_duplicate_name_core USING gin (core gin_trgm_ops) "
-                "WITH (fastupdate = off)"
-            )
-        return res
-
-    @api.model
-    def _fill_if_empty(self):
-        """List every core on install or on the update that adds the table (run
-        by the init() of this model and of res.partner: whichever comes second
-        finds both the table and the partners' column)."""
-        cr = self.env.cr
-        if not (
-            sql.table_exists(cr, self._table)
-            and sql.column_exists(cr, "res_partner", "name_core_key")
-        ):
-            return
-        cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(self._table)))
-        if not cr.rowcount:
-            self._add_all()
-            cr.execute("SELECT max(id) FROM crm_duplicate_name_core")
-            self.env["ir.config_parameter"].sudo().set_param(
-                REORDER_PARAM, cr.fetchone()[0] or 0
-            )
-
-    @api.model
-    def _add(self, cores):
-        """List ``cores``. Only new ones are inserted: two transactions listing
-        a known core never wait for each other."""
-        if cores:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO crm_duplicate_name_core (core)
-                    SELECT v.core FROM unnest(%s::varchar[]) AS v(core)
-                     WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
-                                        WHERE c.core = v.core)
-                    ON CONFLICT DO NOTHING
-                    """,
-                    sorted(cores),
-                )
-            )
-
-    @api.model
-    def _add_all(self):
-        """List the cores of every partner, in the order of the cores (see
-        :meth:`_cron_keep_in_order`)."""
-        self.env["res.partner"].flush_model(["name_core_key"])
-        self.env.cr.execute(
-            """
-            INSERT INTO crm_duplicate_name_core (core)
-            SELECT DISTINCT name_core_key FROM res_partner
-             WHERE name_core_key IS NOT NULL
-             ORDER BY name_core_key
-            ON CONFLICT DO NOTHING
-            """
-        )
-
-    @api.model
-    def _cron_keep_in_order(self, growth=REORDER_GROWTH):
-        """Keep the cores stored in their alphabetical order.
-
-        Cores that share trigrams then share table pages: a similarity search
-        walks shorter stretches of the trigram index and reads far fewer pages
-        (at a million customers it is about 1.5 times as fast). New cores are
-        stored at the end; once they are more than ``growth`` of the list, the
-        list is rewritten in order (CLUSTER). The rewrite locks the list for
-        seconds, so it gives up rather than wait for registrations in progress.
-
-        :return: whether the list was rewritten
-        """
-        cr = self.env.cr
-        ordered_up_to = int(
-            self.env["ir.config_parameter"].sudo().get_param(REORDER_PARAM, 0)
-        )
-        cr.execute(
-            "SELECT count(*) FILTER (WHERE id > %s), count(*), COALESCE(max(id), 0) "
-            "FROM crm_duplicate_name_core",
-            [ordered_up_to],
-        )
-        added, total, last_id = cr.fetchone()
-        if not added or added <= growth * (total - added):
-            return False
-        try:
-            with cr.savepoint():
-                cr.execute("SET LOCAL lock_timeout = '5s'")
-                cr.execute(
-                    "CLUSTER crm_duplicate_name_core "
-                    "USING crm_duplicate_name_core_core_uniq"
-                )
-                cr.execute("SET LOCAL lock_timeout = DEFAULT")
-        except psycopg2.errors.LockNotAvailable:
-            _logger.info("crm_extension: name cores busy, kept in order next time")
-            return False
-        cr.execute("ANALYZE crm_duplicate_name_core")
-        self.env["ir.config_parameter"].sudo().set_param(REORDER_PARAM, last_id)
-        _logger.info("crm_extension: %s name cores put in order", total)
-        return True

@@ -305,10 +305,8 @@ class TestDuplicateRules(CrmExtensionCase):
         )
         self.env.flush_all()
         other.with_user(self.salesman).name = "Jinlong Machinery Co., Ltd."
-        # The new name is still in the ORM's cache only, not in the database ...
-        self.env.cr.execute("SELECT name FROM res_partner WHERE id = %s", [other.id])
-        self.assertEqual(self.env.cr.fetchone()[0], "Mingda Trading")
-        # ... and a second registration of it is blocked all the same.
+        # A rename in the same transaction, not committed: a second
+        # registration of the new name is blocked all the same.
         with self.assertRaisesRegex(ValidationError, "Jinlong Machinery"):
             self.Partner.with_user(self.salesman_2).create(
                 {"name": "JINLONG MACHINERY LTD", "is_company": True}

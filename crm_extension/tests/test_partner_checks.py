@@ -108,3 +108,52 @@ class TestRulesRunOnceOnTheFinalState(CrmExtensionCase):
         # And a failing template still refuses the write, once, with everyone.
         with self.assertRaisesRegex(ValidationError, "Clerk 0"):
             company.with_user(self.salesman).write({"city": False})
+
+
+@tagged("post_install", "-at_install")
+class TestDuplicateRulesCostPerBatch(CrmExtensionCase):
+    """The duplicate rules add a fixed number of queries to a create, whatever
+    the number of partners it creates (no query per partner; the match query
+    flushes only the fields it reads, through Odoo's public API)."""
+
+    def _queries(self, count, prefix, serial):
+        vals_list = [
+            {
+                "name": f"{prefix} Trading {index}",
+                "is_company": True,
+                "email": f"{prefix.lower()}.{index}@example.com",
+                "phone": f"+86 21 6{index:03d} {serial:04d}",
+                "vat": f"DE8{index:04d}{serial:04d}",
+                "child_ids": [Command.create({"name": f"{prefix} Buyer {index}"})],
+            }
+            for index in range(count)
+        ]
+        Partner = self.env["res.partner"].with_user(self.sales_manager)
+        self.env.flush_all()
+        start = self.env.cr.sql_log_count
+        Partner.create(vals_list)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_rules_cost_the_same_queries_for_any_batch(self):
+        rules = self.env["crm.duplicate.rule"].search([])
+
+        def measure(active, count, serial):
+            # Switching the rules clears Odoo's caches: a first create refills
+            # them, the second one is measured.
+            rules.active = active
+            self.assertEqual(
+                bool(self.env["crm.duplicate.rule"]._get_active_rules()), active
+            )
+            self._queries(2, f"Warm{serial}", serial + 100)
+            return self._queries(count, f"Batch{serial}", serial)
+
+        cost, raw = {}, {}
+        for serial, count in enumerate((5, 60)):
+            raw[count] = (
+                measure(True, count, 2 * serial + 1),
+                measure(False, count, 2 * serial + 2),
+            )
+            cost[count] = raw[count][0] - raw[count][1]
+        self.assertGreater(cost[5], 0, raw)  # the rules do run
+        self.assertLessEqual(abs(cost[60] - cost[5]), 3, cost)
