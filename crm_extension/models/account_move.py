@@ -45,7 +45,9 @@ class AccountMove(models.Model):
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):
-        counts = self.env["crm.complaint"]._counts_by("invoice_id", self)
+        counts = self.env["crm.complaint"]._count_by(
+            "invoice_id", [("invoice_id", "in", self.ids)]
+        )
         for move in self:
             move.complaint_count = counts.get(move, 0)
 

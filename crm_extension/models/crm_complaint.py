@@ -5,7 +5,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, email_normalize
+from odoo.tools import email_normalize
 
 from ..tools import escalation_due, plan_working_hours, sla_status
 from ..tools.settings import parse_int_setting
@@ -402,13 +402,10 @@ class CrmComplaint(models.Model):
 
     @api.depends("commercial_partner_id")
     def _compute_customer_complaint_count(self):
-        partners = self.commercial_partner_id
-        counts = dict(
-            self.sudo()._read_group(
-                [("commercial_partner_id", "in", partners.ids)],
-                ["commercial_partner_id"],
-                ["__count"],
-            )
+        # Whoever reads the complaint: how many the customer has in all.
+        counts = self.sudo()._count_by(
+            "commercial_partner_id",
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
         )
         for complaint in self:
             complaint.customer_complaint_count = counts.get(
@@ -690,14 +687,16 @@ class CrmComplaint(models.Model):
         }
 
     @api.model
-    def _counts_by(self, fname, records):
-        """``{record: number of complaints}`` for the records a many2one of the
-        complaint points to, as far as the user may read complaints."""
-        if not self.has_access("read"):
+    def _count_by(self, fname, domain):
+        """``{record: number of complaints}`` per value of the many2one
+        ``fname``, among the complaints meeting ``domain`` that this environment
+        may read: call it on ``sudo()`` for a figure that must not depend on the
+        reader. The one count of complaints: the counters of customers, orders,
+        invoices and complaints, and the repeated-complaints rule of the
+        customer value job. One grouped query for any number of records."""
+        if not self.env.su and not self.has_access("read"):
             return {}
-        return dict(
-            self._read_group([(fname, "in", records.ids)], [fname], ["__count"])
-        )
+        return dict(self._read_group(domain, [fname], ["__count"]))
 
     @api.model
     def _action_view(self, domain, context):
@@ -716,16 +715,16 @@ class CrmComplaint(models.Model):
     def _cron_escalate(self):
         """Refresh the service-level status of open complaints and escalate.
 
-        A fixed number of queries whatever the number of complaints: one read of
-        the open complaints with deadlines, then one statement that writes each
-        changed complaint once (status, and the escalation level acted on) and
-        inserts the escalation activities. Each level (at risk, breached) is
-        escalated once.
+        One read of the open complaints with deadlines; then, through the ORM
+        and in batches, whatever the number of complaints: one write per new
+        status (noted in the chatter as Odoo tracks a change by hand, see
+        :meth:`_log_sla_status_changes`), one write per escalation level, and
+        the escalation activities created in one call of Odoo's API. Each level
+        (at risk, breached) is escalated once.
         """
         self.env.flush_all()
         now = fields.Datetime.now()
-        cr = self.env.cr
-        cr.execute(
+        self.env.cr.execute(
             """
             SELECT c.id, c.date_received, c.response_deadline, c.resolution_deadline,
                    c.date_first_response, c.sla_status, c.escalation_level,
@@ -736,12 +735,8 @@ class CrmComplaint(models.Model):
                AND c.resolution_deadline IS NOT NULL
             """
         )
-        # Each complaint is written once: its new status and, when due, the
-        # escalation level acted on (writing the same rows twice in one
-        # transaction doubles the index and foreign-key work).
-        ids, statuses, levels = [], [], []
-        status_changed = 0
-        for row in cr.fetchall():
+        old_statuses, new_statuses, levels = {}, defaultdict(list), defaultdict(list)
+        for row in self.env.cr.fetchall():
             (
                 complaint_id,
                 received,
@@ -760,72 +755,99 @@ class CrmComplaint(models.Model):
                 first_response=first_response,
                 at_risk_ratio=ratio,
             )
+            if new_status != status:
+                old_statuses[complaint_id] = status
+                new_statuses[new_status].append(complaint_id)
             due = escalation_due(new_status, level)
-            if new_status != status or due:
-                ids.append(complaint_id)
-                statuses.append(new_status)
-                levels.append(due)
-                status_changed += new_status != status
-        escalated = 0
-        if ids:
-            escalated = self._escalate_set_based(now, ids, levels, statuses)
-        self.invalidate_model(["sla_status", "escalation_level"])
-        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=0)
-        return {"status_changed": status_changed, "escalated": escalated}
+            if due:
+                levels[due].append(complaint_id)
+        # The clock is the system's (see _crm_guarded_fields): written as sudo.
+        Complaint = self.sudo().with_context(tracking_disable=True)
+        for status, ids in new_statuses.items():
+            Complaint.browse(ids).write({"sla_status": status})
+        Complaint.browse(list(old_statuses))._log_sla_status_changes(old_statuses)
+        for level, ids in levels.items():
+            Complaint.browse(ids).write({"escalation_level": level})
+        due = Complaint.browse([cid for ids in levels.values() for cid in ids])
+        escalated = due._schedule_escalations()
+        self.env["ir.cron"]._notify_progress(
+            done=len(old_statuses) + len(due), remaining=0
+        )
+        return {"status_changed": len(old_statuses), "escalated": escalated}
 
-    def _escalate_set_based(self, now, ids, levels, statuses):
+    def _log_sla_status_changes(self, old_statuses):
+        """Note each change of the service-level status in the chatter as Odoo
+        tracks a field changed by hand (a tracking value of the field), in one
+        batch: the escalation job changes thousands of complaints at a time, and
+        Odoo's tracking would post one message after another.
+
+        :param old_statuses: ``{complaint id: status before}``
+        """
+        if not self:
+            return
+        field_info = self.fields_get(
+            ["sla_status"], attributes=["string", "type", "selection"]
+        )["sla_status"]
+        Tracking = self.env["mail.tracking.value"]
+        messages = self.sudo()._message_log_batch(bodies=dict.fromkeys(self.ids, ""))
+        Tracking.sudo().create(
+            [
+                {
+                    **Tracking._create_tracking_values(
+                        old_statuses[message.res_id],
+                        self.browse(message.res_id).sla_status,
+                        "sla_status",
+                        field_info,
+                        self.browse(message.res_id),
+                    ),
+                    "mail_message_id": message.id,
+                }
+                for message in messages
+            ]
+        )
+
+    def _schedule_escalations(self):
+        """An activity for whoever each complaint escalates to: the service
+        level's escalation contact, else the team leader, else the handler.
+        Created through Odoo's API in one call (its assignees follow the
+        complaints; no e-mail per activity: these are automated).
+
+        :return: the number of activities scheduled
+        """
         activity_type = self.env.ref(
             "mail.mail_activity_data_warning", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
-        at_risk = self.env._("Complaint at risk of missing its service level")
-        breached = self.env._("Complaint breached its service level")
-        raised = SQL(
-            """
-            due AS (
-                SELECT * FROM unnest(%(ids)s::int[], %(levels)s::int[],
-                                     %(statuses)s::varchar[])
-                    AS d(id, level, status)
-            ),
-            raised AS (
-                UPDATE crm_complaint c
-                   SET sla_status = due.status,
-                       escalation_level = CASE WHEN due.level > 0 THEN due.level
-                                               ELSE c.escalation_level END,
-                       write_date = %(now)s
-                  FROM due
-                 WHERE c.id = due.id
-                RETURNING c.id, c.name, c.user_id, c.team_id, c.sla_id,
-                          due.status, due.level
+        summaries = {
+            "breached": self.env._("Complaint breached its service level"),
+            "at_risk": self.env._("Complaint at risk of missing its service level"),
+        }
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for complaint in self:
+            target = (
+                complaint.sla_id.escalate_to_id
+                or complaint.team_id.user_id
+                or complaint.user_id
             )
-            """,
-            ids=ids,
-            levels=levels,
-            statuses=statuses,
-            now=now,
-        )
-        rows = SQL(
-            """
-            SELECT raised.id, raised.name, target.user_id,
-                   CASE raised.status WHEN 'breached' THEN %(breached)s
-                        ELSE %(at_risk)s END
-              FROM raised
-              LEFT JOIN crm_complaint_sla s ON s.id = raised.sla_id
-              LEFT JOIN crm_team t ON t.id = raised.team_id
-             CROSS JOIN LATERAL (
-                 SELECT COALESCE(s.escalate_to_id, t.user_id, raised.user_id)
-                     AS user_id) target
-             WHERE raised.level > 0 AND target.user_id IS NOT NULL
-            """,
-            breached=breached,
-            at_risk=at_risk,
-        )
-        return self.env["mail.activity"]._insert_automated(
-            self._name,
-            rows,
-            activity_type,
-            fields.Date.context_today(self),
-            with_=raised,
-        )
+            if target:
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": complaint.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": target.id,
+                        "date_deadline": today,
+                        "summary": summaries.get(
+                            complaint.sla_status, summaries["at_risk"]
+                        ),
+                        "automated": True,
+                    }
+                )
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
+        return len(vals_list)
 
     # ------------------------------------------------------------------
     # Portal

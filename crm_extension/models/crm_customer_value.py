@@ -219,6 +219,20 @@ class CrmCustomerValue(models.Model):
         repeated = parse_int_setting(
             key, self.env["ir.config_parameter"].sudo().get_param(key)
         )
+        # Complaints of the last 12 months per customer (the one count of
+        # complaints), for the repeated-complaints rule of the churn risk.
+        complaint_counts = (
+            self.env["crm.complaint"]
+            .sudo()
+            ._count_by(
+                "commercial_partner_id",
+                [
+                    ("company_id", "=", company.id),
+                    ("date_received", ">", date_from),
+                    ("commercial_partner_id", "!=", False),
+                ],
+            )
+        )
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
         self._tune_bulk_transaction()
         cr.execute(
@@ -265,11 +279,8 @@ class CrmCustomerValue(models.Model):
                      GROUP BY li.partner_id, li.last_invoice_date
                 ),
                 complaints AS (
-                    SELECT c.commercial_partner_id AS partner_id, COUNT(*) AS n
-                      FROM crm_complaint c
-                     WHERE c.company_id = %(company)s
-                       AND c.date_received > %(date_from)s
-                     GROUP BY c.commercial_partner_id
+                    SELECT * FROM unnest(%(complainers)s::int[], %(complaints)s::int[])
+                        AS c(partner_id, n)
                 ),
                 scored AS (
                     SELECT f.*,
@@ -301,6 +312,8 @@ class CrmCustomerValue(models.Model):
                 date_from=date_from,
                 today=today,
                 half=half,
+                complainers=[partner.id for partner in complaint_counts],
+                complaints=list(complaint_counts.values()),
                 segment=rfm_segment_sql(SQL("s.r"), SQL("s.f"), SQL("s.m")),
                 abc=abc_class_sql(SQL("s.share_before")),
             )
@@ -580,18 +593,27 @@ class CrmCustomerValue(models.Model):
 
     def _schedule_care(self, company, partner_ids, today):
         """One care activity per customer that just became at high churn risk,
-        for its salesperson."""
+        for its salesperson: created through Odoo's API in one call (no e-mail
+        per activity: these are automated)."""
         activity_type = self.env.ref(
             "mail.mail_activity_data_call", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
-        self.env["mail.activity"]._insert_automated(
-            "res.partner",
-            SQL(
-                "SELECT p.id, p.name, p.user_id, %s FROM res_partner p "
-                "WHERE p.id = ANY(%s) AND p.user_id IS NOT NULL",
-                self.env._("Care call: this customer may stop buying"),
-                partner_ids,
-            ),
-            activity_type,
-            today + timedelta(days=1),
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        summary = self.env._("Care call: this customer may stop buying")
+        customers = self.env["res.partner"].sudo().browse(partner_ids)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": customer.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": customer.user_id.id,
+                    "date_deadline": today + timedelta(days=1),
+                    "summary": summary,
+                    "automated": True,
+                }
+                for customer in customers.filtered("user_id")
+            ]
         )

@@ -17,26 +17,18 @@ class ResPartner(models.Model):
     )
 
     def _compute_complaint_count(self):
-        counts = self._get_complaint_counts()
-        for partner in self:
-            partner.complaint_count = counts.get(partner.commercial_partner_id.id, 0)
-
-    def _get_complaint_counts(self, date_from=None):
-        """Complaints per commercial partner: ``{commercial partner id: count}``.
-
-        Counts the complaints of the customer and of its contacts, received since
-        ``date_from`` when given, whoever may read them (the figure feeds the
-        customer's analytics). One grouped query for any number of partners.
-        """
-        domain = [("commercial_partner_id", "in", self.commercial_partner_id.ids)]
-        if date_from:
-            domain.append(("date_received", ">=", date_from))
-        return {
-            partner.id: count
-            for partner, count in self.env["crm.complaint"]
+        # The complaints of the customer and of its contacts, whoever may read
+        # them: the figure of the customer's service history.
+        counts = (
+            self.env["crm.complaint"]
             .sudo()
-            ._read_group(domain, ["commercial_partner_id"], ["__count"])
-        }
+            ._count_by(
+                "commercial_partner_id",
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+            )
+        )
+        for partner in self:
+            partner.complaint_count = counts.get(partner.commercial_partner_id, 0)
 
     def action_view_complaints(self):
         self.ensure_one()

@@ -18,7 +18,9 @@ class SaleOrder(models.Model):
 
     @api.depends("complaint_ids")
     def _compute_complaint_count(self):
-        counts = self.env["crm.complaint"]._counts_by("sale_order_id", self)
+        counts = self.env["crm.complaint"]._count_by(
+            "sale_order_id", [("sale_order_id", "in", self.ids)]
+        )
         for order in self:
             order.complaint_count = counts.get(order, 0)
 
