@@ -8,6 +8,8 @@
     "website": "https://github.com/crm-extension/crm_extension",
     "license": "LGPL-3",
     "depends": ["sale_crm", "sms", "portal", "rating", "resource"],
+    # (Odoo requires it too: the unified social credit code is checked with it.)
+    "external_dependencies": {"python": ["stdnum"]},
     "data": [
         "security/crm_extension_security.xml",
         "security/ir.model.access.csv",

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from crm_extension_tools import (
     RFM_SEGMENTS,
     abc_class,
-    best_class,
     birthday_due,
     churn_assessment,
     next_birthday,
@@ -79,33 +78,6 @@ def test_more_complaints_never_lower_the_risk(days, invoices, complaints):
     fewer = churn_assessment(days, invoices, 100, 100, complaints)[0]
     more = churn_assessment(days, invoices, 100, 100, complaints + 1)[0]
     assert order.index(more) >= order.index(fewer)
-
-
-CLASSES = [
-    {"id": 1, "min_revenue": 0, "min_invoice_count": 0, "sequence": 1},
-    {"id": 2, "min_revenue": 500, "min_invoice_count": 2, "sequence": 2},
-    {"id": 3, "min_revenue": 2000, "min_invoice_count": 0, "sequence": 3},
-]
-
-
-def test_best_class():
-    assert best_class(CLASSES, 100, 1)["id"] == 1
-    assert best_class(CLASSES, 800, 2)["id"] == 2
-    assert best_class(CLASSES, 800, 1)["id"] == 1
-    assert best_class(CLASSES, 5000, 0)["id"] == 3
-    assert best_class(CLASSES[1:], 10, 0) is None
-
-
-@given(
-    st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=20)
-)
-def test_more_revenue_never_a_lower_class(revenue, invoices):
-    low = best_class(CLASSES, revenue, invoices)
-    high = best_class(CLASSES, revenue + 1000, invoices)
-    assert (high["min_revenue"], high["min_invoice_count"]) >= (
-        low["min_revenue"],
-        low["min_invoice_count"],
-    )
 
 
 def test_birthdays():

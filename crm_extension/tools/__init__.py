@@ -13,19 +13,14 @@ from .funnel import (
     LIFECYCLE_STAGES,
     LOST_PHASE,
     exit_type,
-    funnel_figures,
-    is_converting_exit,
-    is_stalled,
     next_lifecycle_stage,
     phase_rank,
-    stay_days,
 )
 from .value import (
     ABC_SHARES,
     CHURN_REASONS,
     RFM_SEGMENTS,
     abc_class,
-    best_class,
     birthday_due,
     churn_assessment,
     class_rank,
@@ -34,13 +29,11 @@ from .value import (
 )
 from .normalize import (
     is_valid_uscc,
-    looks_like_uscc,
     normalize_name,
     normalize_name_core,
     normalize_phone_digits,
     normalize_vat,
     to_e164,
-    uscc_check_char,
 )
 
 __all__ = [
@@ -48,7 +41,6 @@ __all__ = [
     "CHURN_REASONS",
     "RFM_SEGMENTS",
     "abc_class",
-    "best_class",
     "birthday_due",
     "churn_assessment",
     "class_rank",
@@ -58,18 +50,13 @@ __all__ = [
     "LIFECYCLE_STAGES",
     "LOST_PHASE",
     "exit_type",
-    "funnel_figures",
-    "is_converting_exit",
-    "is_stalled",
     "next_lifecycle_stage",
     "phase_rank",
     "plan_working_hours",
-    "stay_days",
     "committee_flags",
     "escalation_due",
     "is_valid_uscc",
     "is_value_set",
-    "looks_like_uscc",
     "missing_required_fields",
     "normalize_name",
     "normalize_name_core",
@@ -78,5 +65,4 @@ __all__ = [
     "primary_count",
     "sla_status",
     "to_e164",
-    "uscc_check_char",
 ]

@@ -6,8 +6,6 @@ when it ends by moving forward or by winning. The customer lifecycle moves only 
 business events; :func:`next_lifecycle_stage` says where an event takes it.
 """
 
-from datetime import timedelta
-
 FUNNEL_PHASES = ("potential", "shortlisted", "tracking", "near_close", "won")
 # A lost (or archived) opportunity is kept in its own state in the stage history.
 LOST_PHASE = "lost"
@@ -68,48 +66,6 @@ def exit_type(from_phase, to_phase):
     if after < before:
         return EXIT_BACKWARD
     return EXIT_SAME_PHASE
-
-
-def is_converting_exit(kind):
-    """True when a stay that ended this way converted to a later phase."""
-    return kind in CONVERTING_EXITS
-
-
-def stay_days(entered, left):
-    """Length of a stay in days (a float), from two datetimes."""
-    return (left - entered).total_seconds() / 86400.0
-
-
-def funnel_figures(stays):
-    """Funnel figures of a list of stays, as the funnel report shows them.
-
-    Each stay is a mapping with ``exit_type`` (or ``None`` while it lasts),
-    ``lead_won`` (the lead is won now) and ``days`` (time spent so far). Returns
-    ``entered``, ``converted_next``, ``converted_won``, ``next_rate`` and
-    ``won_rate`` (percentages) and ``avg_days``.
-    """
-    entered = len(stays)
-    converted_next = sum(1 for stay in stays if is_converting_exit(stay["exit_type"]))
-    converted_won = sum(1 for stay in stays if stay["lead_won"])
-    total_days = sum(stay["days"] for stay in stays)
-    return {
-        "entered": entered,
-        "converted_next": converted_next,
-        "converted_won": converted_won,
-        "next_rate": 100.0 * converted_next / entered if entered else 0.0,
-        "won_rate": 100.0 * converted_won / entered if entered else 0.0,
-        "avg_days": total_days / entered if entered else 0.0,
-    }
-
-
-def is_stalled(entered, now, threshold_days):
-    """True when a stay that started at ``entered`` has lasted the threshold.
-
-    A threshold of 0 (or less) never stalls.
-    """
-    if not threshold_days or threshold_days <= 0:
-        return False
-    return now - entered >= timedelta(days=threshold_days)
 
 
 def next_lifecycle_stage(current, event):

@@ -3,9 +3,10 @@
 Two customers are suspected duplicates when one of their *match keys* is equal: the
 keys are stored on the partners and indexed, so every rule here has to be
 deterministic and stable (``key(key(x)) == key(x)``). The functions are pure Python
-(standard library only) so that they can be tested without Odoo; the models use
-Odoo's own helpers where those are better (``email_normalize``, the E.164 formatting
-of ``phone_validation``) and fall back on the simple versions below.
+(standard library and python-stdnum, which Odoo requires) so that they can be tested
+without Odoo; the models use Odoo's own helpers where those are better
+(``email_normalize``, the E.164 formatting of ``phone_validation``) and fall back on
+the simple versions below.
 
 - :func:`normalize_name`: company or person name without case, width, punctuation,
   spaces or trailing legal form ("Huaxing Technology Co., Ltd." and
@@ -16,11 +17,10 @@ of ``phone_validation``) and fall back on the simple versions below.
   "恒达科技(上海)有限公司" both give ``"恒达"``, "Hengda International Trading Ltd"
   gives ``"hengda"``).
 - :func:`normalize_vat`: VAT / company registry number, letters and digits only.
-- :func:`is_valid_uscc`, :func:`uscc_check_char`, :func:`looks_like_uscc`: China's
-  unified social credit code (统一社会信用代码, GB 32100-2015).
+- :func:`is_valid_uscc`: China's unified social credit code (统一社会信用代码, GB
+  32100-2015), checked by python-stdnum.
 - :func:`normalize_phone_digits`: digits of a phone number, when no proper E.164
   formatting is possible.
-- :func:`normalize_email_simple`: bare lowercase address.
 - :func:`name_match_key`, :func:`is_placeholder_code`, :func:`is_placeholder_digits`,
   :func:`is_placeholder_email`: what people type where they know no value ("N/A",
   "0", "-", "000000", "none@none.com") is no key: otherwise every later customer
@@ -30,24 +30,21 @@ of ``phone_validation``) and fall back on the simple versions below.
 import re
 import unicodedata
 
+from stdnum.cn import uscc
+
 __all__ = [
-    "USCC_CHARSET",
-    "USCC_WEIGHTS",
     "PLACEHOLDER_EMAIL_LOCAL_PARTS",
     "PLACEHOLDER_NAME_KEYS",
     "is_placeholder_code",
     "is_placeholder_digits",
     "is_placeholder_email",
     "is_valid_uscc",
-    "looks_like_uscc",
     "name_match_key",
-    "normalize_email_simple",
     "normalize_name",
     "normalize_name_core",
     "normalize_phone_digits",
     "normalize_vat",
     "to_e164",
-    "uscc_check_char",
 ]
 
 # --------------------------------------------------------------------------- names
@@ -560,14 +557,7 @@ def normalize_name_core(name):
 
 # ------------------------------------------------------------------ VAT and USCC
 
-#: Characters of a unified social credit code: digits and upper-case letters
-#: without I, O, S, V and Z. The value of a character is its index here.
-USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-#: Weights of the first 17 characters in the checksum (3 ** (i - 1) mod 31).
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
 _USCC_LENGTH = 18
-_USCC_VALUES = {char: value for value, char in enumerate(USCC_CHARSET)}
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 
 
@@ -578,46 +568,16 @@ def _clean_code(value):
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", value).upper())
 
 
-def uscc_check_char(first17):
-    """Return the check character (18th) of a unified social credit code.
-
-    ``first17`` are the first 17 characters (cleaned up as in
-    :func:`normalize_vat`). Each character has the value of its index in
-    :data:`USCC_CHARSET`; with the weights :data:`USCC_WEIGHTS` the check character
-    is ``USCC_CHARSET[(31 - sum(value * weight) % 31) % 31]`` (GB 32100-2015).
-    Raises ``ValueError`` unless there are exactly 17 characters of the charset.
-    """
-    code = _clean_code(first17)
-    if len(code) != _USCC_LENGTH - 1 or any(c not in _USCC_VALUES for c in code):
-        raise ValueError(f"expected 17 characters of {USCC_CHARSET!r}, got {first17!r}")
-    total = sum(_USCC_VALUES[c] * w for c, w in zip(code, USCC_WEIGHTS, strict=True))
-    return USCC_CHARSET[(31 - total % 31) % 31]
-
-
-def looks_like_uscc(value):
-    """Tell whether ``value`` has the shape of a unified social credit code.
-
-    After the clean-up of :func:`normalize_vat`: exactly 18 characters of
-    :data:`USCC_CHARSET`. The checksum is not verified: this decides whether a
-    Chinese VAT number should be validated with :func:`is_valid_uscc` at all.
-    """
-    code = _clean_code(value)
-    return len(code) == _USCC_LENGTH and all(c in _USCC_VALUES for c in code)
-
-
 def is_valid_uscc(code):
     """Tell whether ``code`` is a valid unified social credit code (统一社会信用代码).
 
-    After clean-up (NFKC, upper case, spaces and punctuation removed): 18 characters
-    of :data:`USCC_CHARSET`, digits in positions 3 to 8 (the administrative
-    division code) and the 18th character equal to :func:`uscc_check_char` of the
-    first 17. A country prefix ("CN...") makes it invalid: use
-    :func:`normalize_vat` first.
+    The check itself (length, format, GB 32100-2015 check character) is
+    python-stdnum's ``stdnum.cn.uscc``, which Odoo already requires; here the
+    code is first cleaned up as Chinese customers write it (full-width
+    characters, spaces and punctuation). A country prefix ("CN...") makes it
+    invalid: use :func:`normalize_vat` first.
     """
-    cleaned = _clean_code(code)
-    if not looks_like_uscc(cleaned) or not cleaned[2:8].isdigit():
-        return False
-    return cleaned[17] == uscc_check_char(cleaned[:17])
+    return uscc.is_valid(_clean_code(code))
 
 
 # What people type where they do not know a number ("N/A", "0", "-", "无",
@@ -720,24 +680,3 @@ def to_e164(phone, calling_code=None):
     if len(national) < _MIN_PHONE_DIGITS:
         return ""
     return f"+{code}{national}"
-
-
-_BRACKETED = re.compile(r"<([^<>]*)>")
-
-
-def normalize_email_simple(email):
-    """Return a bare lowercase e-mail address (fallback of Odoo's email_normalize).
-
-    Stripped, NFKC, case folded; in ``"Name <address>"`` only the address in angle
-    brackets is kept (the first bracketed part that holds an ``@``). ``''`` when
-    there is no ``@``. The address itself is not validated.
-    """
-    if not email or not isinstance(email, str):
-        return ""
-    text = _fold(email.strip())
-    for bracketed in _BRACKETED.findall(text):
-        if "@" in bracketed:
-            text = bracketed
-            break
-    text = text.strip()
-    return text if "@" in text else ""

@@ -87,31 +87,6 @@ def churn_assessment(
     return risk, tuple(reasons)
 
 
-def best_class(classes, revenue, invoice_count):
-    """The highest class a customer qualifies for, or ``None``.
-
-    ``classes`` are mappings with ``id``, ``min_revenue``, ``min_invoice_count``
-    and ``sequence``; higher means more revenue required, then more invoices.
-    """
-    qualifying = [
-        klass
-        for klass in classes
-        if revenue >= (klass["min_revenue"] or 0)
-        and invoice_count >= (klass["min_invoice_count"] or 0)
-    ]
-    if not qualifying:
-        return None
-    return max(
-        qualifying,
-        key=lambda klass: (
-            klass["min_revenue"] or 0,
-            klass["min_invoice_count"] or 0,
-            -klass["sequence"],
-            -klass["id"],
-        ),
-    )
-
-
 def class_rank(klass):
     """Order of classes for upgrades and downgrades."""
     return (klass["min_revenue"] or 0, klass["min_invoice_count"] or 0)
