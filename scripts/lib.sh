@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # globals set here are read by the sourcing scripts
-# Shared by scripts/run, scripts/test and scripts/stop-db (source it, don't run it).
+# Shared by scripts/run, scripts/test, scripts/stop-db and the benchmark commands
+# scripts/bench* (source it, don't run it).
 #
 # Finds the user's Odoo 18.0 (never downloads or installs it), finds PostgreSQL's
 # binaries, and runs a private PostgreSQL cluster under .var/ (or uses a server
@@ -426,4 +427,52 @@ find_chromium() {
         fi
     done
     return 1
+}
+
+# ---------------------------------------------------------------------------
+# Benchmarks
+# ---------------------------------------------------------------------------
+
+# run_benchmark MODULE ARGS...: what each benchmark command (scripts/bench,
+# scripts/bench-funnel, ...) does. -h/--help prints the command's header comment
+# (no Odoo needed). Otherwise it finds Odoo and the database server, then runs
+# benchmarks/MODULE.py with Odoo's Python and ARGS: the module installs
+# crm_extension in its database(s), measures, prints its table and exits
+# non-zero when a target is missed (the command's exit status).
+run_benchmark() {
+    local module="$1" me arg odoo_home odoo_bin=()
+    shift
+    me="scripts/$(basename "$0")"
+    for arg in "$@"; do
+        case "$arg" in
+            -h | --help)
+                sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'
+                return 0
+                ;;
+        esac
+    done
+    # shellcheck disable=SC2119  # find_odoo takes an optional "test", not our arguments
+    if ! find_odoo; then
+        echo "$me: cannot run the benchmark: $ODOO_PROBLEM.
+Example: ODOO_PATH=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/odoo-venv/bin/python $me" >&2
+        return 1
+    fi
+    echo "Odoo: $ODOO_VERSION at $ODOO_WHERE, Python $ODOO_PY"
+    if ! setup_db_server; then
+        echo "$me: cannot start the database server: $PG_PROBLEM" >&2
+        return 1
+    fi
+    echo "database server: $DB_DESCRIPTION"
+    write_odoo_conf
+    # The module imports odoo: from a source tree, put it on the path.
+    if [ "${#ODOO_CMD[@]}" -ge 2 ] && [ "$(basename "${ODOO_CMD[1]}")" = odoo-bin ]; then
+        odoo_home="$(dirname "${ODOO_CMD[1]}")"
+        export PYTHONPATH="$odoo_home${PYTHONPATH:+:$PYTHONPATH}"
+        odoo_bin=(--odoo-bin="${ODOO_CMD[1]}")
+    fi
+    cd "$REPO_ROOT" || return 1
+    exec "$ODOO_PY" -m "benchmarks.$module" --odoo-conf="$ODOO_CONF" \
+        --addons-path="$ODOO_ADDONS_PATH" --data-dir="$ODOO_DATA_DIR" \
+        --db-host="$DB_HOST" --db-port="$DB_PORT" --db-user="$DB_USER" \
+        ${odoo_bin[@]+"${odoo_bin[@]}"} "$@"
 }

@@ -1,0 +1,108 @@
+"""Timing and statistics of the benchmarks: percentiles, the SQL queries a
+measured call runs (through Odoo's own query hooks), query plans, profiles."""
+
+import cProfile
+import io
+import math
+import pstats
+import threading
+from contextlib import contextmanager
+
+from .harness import say
+
+
+def percentile(values, fraction):
+    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    index = min(len(values) - 1, max(0, math.ceil(fraction * len(values)) - 1))
+    return values[index]
+
+
+def format_times(times, digits=3):
+    return "[" + " ".join(f"{t:.{digits}f}" for t in times) + "]"
+
+
+def sql_text(query, limit=110):
+    """The first ``limit`` characters of a query on one line."""
+    code = getattr(query, "code", query)
+    text = " ".join(str(code).split())
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+class QueryLog:
+    """The SQL queries this thread runs while the log is open, on any cursor:
+    ``entries`` of (query, parameters, seconds).
+
+    Odoo's cursor calls the ``query_hooks`` of the current thread after every
+    query (the interface of its profiler); the log is one of them. Nothing of
+    Odoo is replaced, and Odoo's own count of a cursor's queries
+    (``cr.sql_log_count``) is unchanged.
+
+    :param keep: a function of the query's text that says whether to keep it
+        (default: every query)
+    """
+
+    def __init__(self, keep=None):
+        self.keep = keep
+        self.entries = []
+
+    def __call__(self, cr, query, params, start, delay):
+        if self.keep is None or self.keep(query):
+            self.entries.append((query, params, delay))
+
+    def __enter__(self):
+        self.entries = []
+        thread = threading.current_thread()
+        thread.query_hooks = (*getattr(thread, "query_hooks", ()), self)
+        return self
+
+    def __exit__(self, *exc):
+        thread = threading.current_thread()
+        thread.query_hooks = tuple(
+            hook for hook in getattr(thread, "query_hooks", ()) if hook is not self
+        )
+        return False
+
+    def seconds(self):
+        return sum(entry[2] for entry in self.entries)
+
+    def matching(self, text):
+        return [entry for entry in self.entries if text in entry[0]]
+
+
+def explain(cr, query, params=None):
+    """The lines of ``EXPLAIN (ANALYZE, BUFFERS)`` of ``query`` (run, so the
+    caller rolls back what it writes)."""
+    if hasattr(query, "code"):
+        query, params = query.code, query.params
+    cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(query), params)
+    return [row[0] for row in cr.fetchall()]
+
+
+def say_plan(title, lines, indent="    "):
+    say(title)
+    for line in lines:
+        say(indent + line)
+
+
+@contextmanager
+def profiled(title, enabled=True, limit=25, only=None):
+    """cProfile of the block, printed after it: the ``limit`` functions with
+    the most cumulative time (of files matching ``only``, when given)."""
+    if not enabled:
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        out = io.StringIO()
+        restrictions = (only, limit) if only else (limit,)
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+            *restrictions
+        )
+        say_plan(title, [line for line in out.getvalue().splitlines() if line.strip()])
