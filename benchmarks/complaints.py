@@ -1,10 +1,9 @@
-"""Benchmark of crm_extension's complaint escalation cron (scripts/bench-complaints).
+"""Benchmark of crm_extension's complaint escalation job (``scripts/bench-complaints``).
 
-Not a unit test: a measurement on generated data of what the escalation cron
-promises: "The escalation cron over 100k open complaints finishes in under 10 s
-with a query count independent of the number of complaints (batched)."
-``scripts/bench-complaints`` finds Odoo, starts the database server and installs
-crm_extension (without demo data) in a fresh database; this script then
+A measurement on generated data of what the escalation job promises: "The
+escalation cron over 100k open complaints finishes in under 10 s with a query
+count independent of the number of complaints (batched)." In a database with
+crm_extension:
 
 1. prepares, through the ORM and committed, 12 handlers in 2 sales teams (with
    team leaders), an escalation manager set as "Escalate To" of the shipped
@@ -17,41 +16,42 @@ crm_extension (without demo data) in a fresh database; this script then
    severity, deadlines at the service level's response / resolution hours after
    receipt, and received dates spread so that at "now" 40 % are on track, 30 %
    at risk and 30 % breached (a third of those by a missed first response).
-   Their stored status is the one of the previous cron run: half of the at-risk
+   Their stored status is the one of the previous run: half of the at-risk
    ones and a third of the breached ones are already escalated (level 1 or 2),
    a third of the breached ones were at risk (level 1): about 35 % are due for
    an escalation. Then VACUUM ANALYZE;
 3. times ``env['crm.complaint']._cron_escalate()`` through the ORM as the
-   cron's user, in a transaction that is rolled back (several runs, median;
+   job's user with the flush of its writes (what the job's commit does first),
+   in a transaction that is rolled back (several runs, median;
    VACUUM ANALYZE between runs, so that each starts from the same state),
-   counting its SQL queries; checks after the first run that it escalated
-   exactly the complaints due (one activity each, for the right person), that
-   the stored statuses are the addon's (``_sla_status_at`` on a sample, and the
-   counts per status), and that a second run in the same transaction changes
-   and creates nothing (each level is escalated once).
+   counting its SQL queries (``cr.sql_log_count``); checks after the first run
+   that it escalated exactly the complaints due (one activity each, for the
+   right person), that the stored statuses are the addon's (``_sla_status_at``
+   on a sample, and the counts per status), and that a second run in the same
+   transaction changes and creates nothing (each level is escalated once).
 
-It ends with one table: size | cron time | queries | escalated | 2nd run |
-target | ok (time under 10 s at every size; queries the same at every size, up
+It ends with one table: size | cron time | queries | escalated | 2nd run | load
+| target | ok (time under 10 s at every size; queries the same at every size, up
 to a constant), and exits non-zero when a target is missed or a check fails.
 """
 
-import argparse
-import cProfile
-import io
 import os
-import pstats
 import statistics
 import sys
 import time
 
-from bench_common import (
-    add_odoo_arguments,
-    describe_versions,
+from .generate import ensure_users, rnd, sql_array, vacuum_analyze
+from .harness import (
+    Benchmark,
+    describe,
     load_text,
-    open_registries,
-    render_table,
-    vacuum_analyze,
+    run,
+    say,
+    size_list,
+    superuser_env,
 )
+from .measure import QueryLog, explain, profiled, say_plan, sql_text
+from .report import Report
 
 DEFAULT_SIZES = (10_000, 100_000)
 TARGET_S = 10.0
@@ -63,6 +63,7 @@ MARK = "complaint_bench"  # login prefix of the generated users, ref of customer
 HANDLERS = 12
 CUSTOMERS = 60
 SAMPLE = 500  # complaints whose status is recomputed with the addon's method
+TABLES = ["crm_complaint", "mail_activity"]
 
 STAGES = (
     "crm_extension.complaint_stage_new",
@@ -83,18 +84,6 @@ CATEGORIES = (
 )
 
 
-def say(message):
-    print(message, flush=True)
-
-
-# SQL pseudo-random numbers: a deterministic hash of an integer and a salt, so
-# that every size gets the same mix.
-def rnd(expr, salt, modulo):
-    return (
-        f"mod(mod(({expr})::bigint * 2654435761 + {salt * 97531}, 1000003), {modulo})"
-    )
-
-
 # --------------------------------------------------------------------------
 # Setup: people (ORM, committed) and complaints (SQL)
 # --------------------------------------------------------------------------
@@ -106,27 +95,18 @@ def ensure_people(env):
     Returns a dict of ids: handlers, team_of (handler -> team or None), leaders,
     manager, customers.
     """
-    Users = env["res.users"].with_context(no_reset_password=True)
-    internal = env.ref("base.group_user")
-    salesman = env.ref("sales_team.group_sale_salesman_all_leads")
-
-    def user(login, name):
-        found = Users.search([("login", "=", login)], limit=1)
-        return found or Users.create(
-            {
-                "name": name,
-                "login": login,
-                "email": f"{login}@example.com",
-                "groups_id": [(6, 0, [internal.id, salesman.id])],
-            }
-        )
-
-    manager = user(f"{MARK}_manager", "Complaint Escalation Manager")
-    leaders = [user(f"{MARK}_leader_{n}", f"Complaint Team Leader {n}") for n in (1, 2)]
-    handlers = [
-        user(f"{MARK}_handler_{n:02d}", f"Complaint Handler {n:02d}")
-        for n in range(1, HANDLERS + 1)
-    ]
+    people = {f"{MARK}_manager": "Complaint Escalation Manager"}
+    people.update({f"{MARK}_leader_{n}": f"Complaint Team Leader {n}" for n in (1, 2)})
+    people.update(
+        {
+            f"{MARK}_handler_{n:02d}": f"Complaint Handler {n:02d}"
+            for n in range(1, HANDLERS + 1)
+        }
+    )
+    users = ensure_users(
+        env, people, ["base.group_user", "sales_team.group_sale_salesman_all_leads"]
+    )
+    manager, leaders, handlers = users[0], users[1:3], users[3:]
     Team = env["crm.team"]
     teams = []
     for number, leader in enumerate(leaders, 1):
@@ -164,12 +144,17 @@ def ensure_people(env):
     env.flush_all()
     env.cr.commit()
     return {
-        "handlers": [handler.id for handler in handlers],
+        "handlers": handlers.ids,
         "team_of": team_of,
-        "leaders": [leader.id for leader in leaders],
+        "leaders": leaders.ids,
         "manager": manager.id,
         "customers": customers.ids,
     }
+
+
+def sql_case(expr, mapping, default="NULL"):
+    whens = " ".join(f"WHEN {key} THEN {value}" for key, value in mapping.items())
+    return f"CASE {expr} {whens} ELSE {default} END"
 
 
 def generated_sql(env, people, size):
@@ -183,19 +168,22 @@ def generated_sql(env, people, size):
         sla_id: (sla.response_hours, sla.resolution_hours, sla.escalate_to_id.id)
         for sla_id, sla in ((ref(x).id, ref(x)) for x in set(SLAS.values()))
     }
-
-    def case(expr, mapping, default="NULL"):
-        whens = " ".join(f"WHEN {key} THEN {value}" for key, value in mapping.items())
-        return f"CASE {expr} {whens} ELSE {default} END"
-
-    stages = "(ARRAY[" + ",".join(str(ref(x).id) for x in STAGES) + "])"
-    categories = "(ARRAY[" + ",".join(str(ref(x).id) for x in CATEGORIES) + "])"
-    customers = "(ARRAY[" + ",".join(map(str, people["customers"])) + "]::int[])"
+    stages = sql_array(ref(x).id for x in STAGES)
+    categories = sql_array(ref(x).id for x in CATEGORIES)
+    customers = sql_array(people["customers"], "::int[]")
     leader_of_team = {
         people["team_of"][h]: None for h in handlers if people["team_of"][h]
     }
     for team in env["crm.team"].browse(list(leader_of_team)):
         leader_of_team[team.id] = team.user_id.id
+    sla_of = sql_case("severity", {f"'{s}'": ref(x).id for s, x in SLAS.items()})
+    response, resolution, escalate_to = (
+        sql_case(
+            "sla_id",
+            {i: "NULL" if v[n] is False else v[n] for i, v in sla_hours.items()},
+        )
+        for n in range(3)
+    )
     return f"""
         WITH g AS (
             SELECT i,
@@ -211,20 +199,18 @@ def generated_sql(env, people, size):
                         WHEN s < 60 THEN '1' ELSE '0' END AS severity,
                    CASE WHEN b < 40 THEN 'on_track' WHEN b < 70 THEN 'at_risk'
                         ELSE 'breached' END AS kind,
-                   (ARRAY[{",".join(map(str, handlers))}])[h] AS user_id,
-                   (ARRAY[{",".join(map(str, teams))}]::int[])[h] AS team_id
+                   {sql_array(handlers)}[h] AS user_id,
+                   {sql_array(teams, "::int[]")}[h] AS team_id
               FROM g
         ), l AS (
             SELECT k.*,
-                   {case("severity", {f"'{s}'": ref(x).id for s, x in SLAS.items()})}
-                       AS sla_id
+                   {sla_of} AS sla_id
               FROM k
         ), h AS (
             SELECT l.*,
-                   {case("sla_id", {i: v[0] for i, v in sla_hours.items()})} AS rh,
-                   {case("sla_id", {i: v[1] for i, v in sla_hours.items()})} AS sh,
-                   {case("sla_id", {i: v[2] or "NULL" for i, v in sla_hours.items()})}
-                       AS escalate_to
+                   {response} AS rh,
+                   {resolution} AS sh,
+                   {escalate_to} AS escalate_to
               FROM l
         ), e AS (
             -- elapsed hours since receipt, and whether the first response was given
@@ -251,7 +237,7 @@ def generated_sql(env, people, size):
         SELECT i, kind, stored, level,
                CASE WHEN kind = 'at_risk' AND level < 1 THEN 1
                     WHEN kind = 'breached' AND level < 2 THEN 2 ELSE 0 END AS due,
-               COALESCE(escalate_to, {case("team_id", leader_of_team)}, user_id)
+               COALESCE(escalate_to, {sql_case("team_id", leader_of_team)}, user_id)
                    AS target,
                '{NAME_PREFIX}' || lpad(i::text, 7, '0') AS name,
                (ARRAY['Late delivery', 'Damaged goods', 'Wrong invoice amount',
@@ -279,8 +265,8 @@ def generated_sql(env, people, size):
 
 def generate(env, people, size):
     """Replaces the generated complaints by ``size`` new ones; returns the
-    expected counts per kind, due level, stored status and level, and the
-    seconds."""
+    number inserted, the expected counts per kind, due level, stored status and
+    level, and the seconds."""
     from odoo import fields
 
     cr = env.cr
@@ -332,75 +318,29 @@ def generate(env, people, size):
 # --------------------------------------------------------------------------
 
 
-class QueryRecorder:
-    """Records the SQL queries a cursor runs, with their time in seconds."""
-
-    def __init__(self, cr):
-        self.cr = cr
-        self.queries = []
-
-    def __enter__(self):
-        original = self.cr.execute
-
-        def execute(query, params=None, log_exceptions=True):
-            started = time.perf_counter()
-            try:
-                return original(query, params, log_exceptions)
-            finally:
-                self.queries.append((query, params, time.perf_counter() - started))
-
-        self.cr.execute = execute
-        return self
-
-    def __exit__(self, *exc):
-        del self.cr.execute
-        return False
-
-    def sql_seconds(self):
-        return sum(query[2] for query in self.queries)
-
-
-def first_line(query):
-    from odoo.tools import SQL
-
-    text = query.code if isinstance(query, SQL) else str(query)
-    words = " ".join(text.split())
-    return words[:110] + ("..." if len(words) > 110 else "")
-
-
 def cron_env(cr):
-    """The environment the cron job runs its code in (its user, no context)."""
-    import odoo
+    """The environment the job runs its code in (its user, no context)."""
     from odoo import api
 
-    env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    env = superuser_env(cr)
     cron = env.ref("crm_extension.ir_cron_complaint_escalate")
-    return api.Environment(cr, cron.user_id.id or odoo.SUPERUSER_ID, {})
+    return api.Environment(cr, cron.user_id.id or env.uid, {})
 
 
 def run_cron(env, profile=False):
-    """Runs the cron once; returns (seconds, queries, result, recorder)."""
+    """Runs the job once; returns (seconds, queries, result, query log)."""
     cr = env.cr
-    model = env["crm.complaint"]
-    profiler = cProfile.Profile() if profile else None
-    with QueryRecorder(cr) as recorder:
+    with (
+        QueryLog() as log,
+        profiled("  cProfile of the job (cumulative, top 25):", enabled=profile),
+    ):
         before = cr.sql_log_count
         started = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        result = model._cron_escalate()
-        if profiler:
-            profiler.disable()
+        result = env["crm.complaint"]._cron_escalate()
+        env.flush_all()  # what the job's commit does first: its pending writes
         seconds = time.perf_counter() - started
         queries = cr.sql_log_count - before
-    if profiler:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
-        say("  cProfile of the cron (cumulative, top 25):")
-        for line in out.getvalue().splitlines():
-            if line.strip():
-                say("    " + line)
-    return seconds, queries, result, recorder
+    return seconds, queries, result, log
 
 
 def activity_count(cr):
@@ -408,8 +348,10 @@ def activity_count(cr):
     return cr.fetchone()[0]
 
 
-def verify(env, expected, people, result, activities_before, started_at):
+def verify(env, expected, result, activities_before, started_at):
     """Checks the effects of the first run; returns a list of problems."""
+    from odoo import fields
+
     cr = env.cr
     problems = []
     due = sum(n for _kind, level, _stored, _old, n in expected if level)
@@ -430,21 +372,15 @@ def verify(env, expected, people, result, activities_before, started_at):
         by_kind[kind] = by_kind.get(kind, 0) + n
         final = level or old
         by_level[final] = by_level.get(final, 0) + n
-    cr.execute(
-        "SELECT sla_status, count(*) FROM crm_complaint WHERE name LIKE %s GROUP BY 1",
-        [NAME_PREFIX + "%"],
-    )
-    stored = dict(cr.fetchall())
-    if stored != by_kind:
-        problems.append(f"statuses {stored}, expected {by_kind}")
-    cr.execute(
-        "SELECT escalation_level, count(*) FROM crm_complaint WHERE name LIKE %s "
-        "GROUP BY 1",
-        [NAME_PREFIX + "%"],
-    )
-    levels = dict(cr.fetchall())
-    if levels != by_level:
-        problems.append(f"escalation levels {levels}, expected {by_level}")
+    for column, wanted in (("sla_status", by_kind), ("escalation_level", by_level)):
+        cr.execute(
+            f"SELECT {column}, count(*) FROM crm_complaint WHERE name LIKE %s "
+            "GROUP BY 1",
+            [NAME_PREFIX + "%"],
+        )
+        stored = dict(cr.fetchall())
+        if stored != wanted:
+            problems.append(f"{column} {stored}, expected {wanted}")
     # One activity per due complaint, for the right person, with the right summary.
     cr.execute(
         """
@@ -479,8 +415,6 @@ def verify(env, expected, people, result, activities_before, started_at):
     )
     recipients = cr.fetchone()[0]
     # The addon's own rule on a sample, through the ORM.
-    from odoo import fields
-
     cr.execute(
         "SELECT id FROM crm_complaint WHERE name LIKE %s ORDER BY random() LIMIT %s",
         [NAME_PREFIX + "%", SAMPLE],
@@ -497,24 +431,50 @@ def verify(env, expected, people, result, activities_before, started_at):
     return problems, due, changed, len(sample), recipients
 
 
-def explain(env, recorder):
-    """EXPLAIN (ANALYZE, BUFFERS) of the cron's queries, replayed in order in a
-    transaction that the caller rolls back."""
-    from odoo.tools import SQL
+def explain_queries(cr, log):
+    """The plans of the job's queries, replayed in order in a transaction that
+    the caller rolls back."""
+    for query, params, seconds in log.entries:
+        head = sql_text(query, 10).split(" ", 1)[0].upper()
+        if head in ("SELECT", "WITH", "UPDATE", "INSERT", "DELETE"):
+            say_plan(
+                f"  EXPLAIN (ANALYZE, BUFFERS) of ({1000 * seconds:.1f} ms in the "
+                f"job):\n    {sql_text(query, 300)}",
+                explain(cr, query, params),
+                indent="      ",
+            )
 
+
+def first_run_checks(env, args, expected, first, activities_before, started_at):
+    """After the first run: its effects, then a second run in the same
+    transaction. Returns (problems, due, second run's queries, activities)."""
+    _seconds, _queries, result, log = first
     cr = env.cr
-    for query, params, seconds in recorder.queries:
-        if isinstance(query, SQL):
-            query, params = query.code, query.params
-        text = " ".join(str(query).split())
-        head = text.split(" ", 1)[0].upper()
-        if head not in ("SELECT", "WITH", "UPDATE", "INSERT", "DELETE"):
-            continue
-        say(f"  EXPLAIN (ANALYZE, BUFFERS) of ({1000 * seconds:.1f} ms in the cron):")
-        say(f"    {text[:300]}")
-        cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(query), params)
-        for (line,) in cr.fetchall():
-            say("      " + line)
+    found, due, changed, sampled, recipients = verify(
+        env, expected, result, activities_before, started_at
+    )
+    say(
+        f"  checked: {due:,} due complaints escalated (one activity "
+        f"each, to {recipients} people), {changed:,} statuses changed, "
+        f"{sampled} sampled statuses equal to _sla_status_at(): "
+        + ("; ".join(found) if found else "all right")
+    )
+    before = activity_count(cr)
+    second_s, second_q, second, _log = run_cron(env)
+    created = activity_count(cr) - before
+    say(
+        f"  second run in the same transaction: {second_s:.2f} s, "
+        f"{second_q} queries, {second}, {created} new activities"
+    )
+    if created or second.get("escalated") or second.get("status_changed"):
+        found.append(
+            f"the second run changed {second.get('status_changed')} "
+            f"statuses and created {created} activities"
+        )
+    if args.explain:
+        cr.rollback()
+        explain_queries(cr, log)
+    return found, due, second_q, created
 
 
 def measure_size(registry, args, people, size, report, reference):
@@ -522,9 +482,8 @@ def measure_size(registry, args, people, size, report, reference):
 
     say(f"\n===== {size:,} open complaints =====")
     with registry.cursor() as cr:
-        env = cron_env(cr)
-        inserted, expected, took = generate(env, people, size)
-    vacuum = vacuum_analyze(registry.db_name, ["crm_complaint", "mail_activity"])
+        inserted, expected, took = generate(cron_env(cr), people, size)
+    vacuum = vacuum_analyze(registry.db_name, TABLES)
     kinds = {}
     for kind, level, _stored, _old, n in expected:
         kinds[kind] = kinds.get(kind, 0) + n
@@ -537,55 +496,34 @@ def measure_size(registry, args, people, size, report, reference):
     )
 
     times, counts, problems, loads = [], [], [], []
-    for run in range(args.runs):
+    for number in range(args.runs):
         with registry.cursor() as cr:
             env = cron_env(cr)
             activities_before = activity_count(cr)
             started_at = fields.Datetime.now()
             load = load_text()
             loads.append(os.getloadavg()[0])
-            seconds, queries, result, recorder = run_cron(
-                env, profile=args.profile and run == 0
-            )
+            first = run_cron(env, profile=args.profile and number == 0)
+            seconds, queries, result, log = first
             times.append(seconds)
             counts.append(queries)
-            sql_s = recorder.sql_seconds()
+            sql_s = log.seconds()
             say(
-                f"run {run + 1}: {seconds:.2f} s, {queries} queries (SQL {sql_s:.2f} s,"
-                f" Python {seconds - sql_s:.2f} s), {result}; load average {load}"
+                f"run {number + 1}: {seconds:.2f} s, {queries} queries (SQL "
+                f"{sql_s:.2f} s, Python {seconds - sql_s:.2f} s), {result}; load "
+                f"average {load}"
             )
-            for query, _params, query_s in recorder.queries:
-                say(f"    {1000 * query_s:8.1f} ms  {first_line(query)}")
-            if run == 0:
-                found, due, changed, sampled, recipients = verify(
-                    env, expected, people, result, activities_before, started_at
+            for query, _params, query_s in log.entries:
+                say(f"    {1000 * query_s:8.1f} ms  {sql_text(query)}")
+            if number == 0:
+                found, due, second_q, created = first_run_checks(
+                    env, args, expected, first, activities_before, started_at
                 )
                 problems += found
-                say(
-                    f"  checked: {due:,} due complaints escalated (one activity "
-                    f"each, to {recipients} people), {changed:,} statuses changed, "
-                    f"{sampled} sampled statuses equal to _sla_status_at(): "
-                    + ("; ".join(found) if found else "all right")
-                )
-                before = activity_count(cr)
-                second_s, second_q, second, _rec = run_cron(env)
-                created = activity_count(cr) - before
-                say(
-                    f"  second run in the same transaction: {second_s:.2f} s, "
-                    f"{second_q} queries, {second}, {created} new activities"
-                )
-                if created or second.get("escalated") or second.get("status_changed"):
-                    problems.append(
-                        f"the second run changed {second.get('status_changed')} "
-                        f"statuses and created {created} activities"
-                    )
-                if args.explain:
-                    cr.rollback()
-                    explain(cron_env(cr), recorder)
             cr.rollback()
         # The rolled-back run left dead rows and index entries: clean them as
-        # autovacuum does between two cron runs, so that every run starts alike.
-        vacuum_analyze(registry.db_name, ["crm_complaint", "mail_activity"])
+        # autovacuum does between two runs, so that every run starts alike.
+        vacuum_analyze(registry.db_name, TABLES)
     median = statistics.median(times)
     queries = counts[-1]
     if reference.get("queries") is None:
@@ -596,9 +534,10 @@ def measure_size(registry, args, people, size, report, reference):
         and max(counts) - min(counts) <= QUERY_SLACK
     )
     time_ok = median < TARGET_S
-    ok = time_ok and query_ok and not problems
+    problems += [] if time_ok else [f"cron {median:.2f} s >= {TARGET_S:.0f} s"]
+    problems += [] if query_ok else [f"{queries} queries at {size:,} ({counts})"]
     report.add(
-        size,
+        f"{size:,}",
         f"{median:.2f} s (" + ", ".join(f"{t:.2f}" for t in times) + ")",
         f"{queries}" + ("" if len(set(counts)) == 1 else f" (runs: {counts})"),
         f"{due:,} of {due:,}" if not problems else "see above",
@@ -606,132 +545,82 @@ def measure_size(registry, args, people, size, report, reference):
         f"{min(loads):.2f}-{max(loads):.2f}",
         f"< {TARGET_S:.0f} s, queries <= {reference['queries'] + QUERY_SLACK} "
         f"(as at {reference['size']:,})",
-        ok,
-        problems
-        + ([] if time_ok else [f"cron {median:.2f} s >= {TARGET_S:.0f} s"])
-        + ([] if query_ok else [f"{queries} queries at {size:,} ({counts})"]),
+        ok=not problems,
+        missed=f"{size:,}: " + "; ".join(problems),
     )
 
 
-class Report:
-    HEADER = (
-        "size",
-        "cron time (median of runs)",
-        "queries",
-        "escalated / due",
-        "2nd run",
-        "load 1 min",
-        "target",
-        "ok",
+def measure(args, registries):
+    (registry,) = registries
+    report = Report(
+        (
+            "size",
+            "cron time (median of runs)",
+            "queries",
+            "escalated / due",
+            "2nd run",
+            "load 1 min",
+            "target",
+            "ok",
+        ),
+        notes="Cron time: env['crm.complaint']._cron_escalate() through the ORM "
+        "as the job's user and the flush of its writes, in a transaction rolled "
+        "back after each run (the commit is not timed; VACUUM ANALYZE between "
+        "runs); queries counted by the cursor (cr.sql_log_count). 2nd run: the "
+        "job again in the same transaction (queries, new activities).",
     )
-
-    def __init__(self):
-        self.rows = []
-        self.missed = []
-
-    def add(self, size, seconds, queries, escalated, second, load, target, ok, why):
-        if not ok:
-            self.missed.append(f"{size:,}: " + "; ".join(why))
-        self.rows.append(
-            (
-                f"{size:,}",
-                seconds,
-                queries,
-                escalated,
-                second,
-                load,
-                target,
-                "ok" if ok else "MISSED",
-            )
-        )
-
-    def table(self):
-        return render_table(self.HEADER, self.rows)
-
-
-# --------------------------------------------------------------------------
-# Main
-# --------------------------------------------------------------------------
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        description="Benchmark of crm_extension's complaint escalation cron "
-        "(run through scripts/bench-complaints)."
-    )
-    parser.add_argument("--db", default="crm_ext_complaint_bench")
-    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
-    parser.add_argument(
-        "--runs", type=int, default=3, help="timed cron runs per size (median)"
-    )
-    parser.add_argument(
-        "--explain",
-        action="store_true",
-        help="EXPLAIN (ANALYZE, BUFFERS) of the cron's queries",
-    )
-    parser.add_argument(
-        "--profile", action="store_true", help="cProfile of the first cron run"
-    )
-    add_odoo_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",")})
-    except ValueError:
-        parser.error("--sizes takes numbers separated by commas, e.g. 10000,100000")
-    if not args.sizes or min(args.sizes) < 100 or args.runs < 1:
-        parser.error("need sizes of at least 100 complaints and --runs >= 1")
-    return args
-
-
-def describe_setup(env, args):
-    for line in describe_versions(env.cr):
-        say(line)
-    say(f"database {args.db}; CPUs {os.cpu_count()}; load average {load_text()}")
-
-
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    registry = open_registries(args)
-    import odoo
-    from odoo import api
-
-    started_all = time.perf_counter()
-    load_start = load_text()
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        describe_setup(env, args)
+        env = superuser_env(cr)
+        describe(cr, f"database {args.db}")
         people = ensure_people(env)
         cron = env.ref("crm_extension.ir_cron_complaint_escalate")
         say(
             f"{len(people['handlers'])} handlers in 2 teams (+ 2 without a team), "
-            f"{len(people['customers'])} customers; the cron runs as "
+            f"{len(people['customers'])} customers; the job runs as "
             f"{cron.user_id.login or 'superuser'}; escalation of critical "
             "complaints to the escalation manager, others to the team leader "
             "(handler without a team: to the handler)"
         )
-    report = Report()
     reference = {}
     for size in args.sizes:
         measure_size(registry, args, people, size, report, reference)
+    return report
 
-    say(
-        f"\n===== results (load average at start {load_start}, now {load_text()}) ====="
-    )
-    say(
-        "Cron time: env['crm.complaint']._cron_escalate() through the ORM as the "
-        "cron's user, in a transaction rolled back after each run (the commit is "
-        "not timed; VACUUM ANALYZE between runs); queries counted by the cursor "
-        "(cr.sql_log_count). 2nd run: "
-        "the cron again in the same transaction (queries, new activities). "
-        f"Total {time.perf_counter() - started_all:.0f} s."
-    )
-    say(report.table())
-    if report.missed:
-        say("\nMISSED: " + " | ".join(report.missed))
-        return 1
-    say("\nall targets met")
-    return 0
 
+def add_arguments(parser):
+    parser.add_argument(
+        "--sizes",
+        type=size_list,
+        default=DEFAULT_SIZES,
+        help="open complaints, e.g. 10000,100000 (the default)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed job runs per size (median)"
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="EXPLAIN (ANALYZE, BUFFERS) of the job's queries",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile of the first job run"
+    )
+
+
+def check_arguments(parser, args):
+    if not args.sizes or min(args.sizes) < 100 or args.runs < 1:
+        parser.error("need sizes of at least 100 complaints and --runs >= 1")
+
+
+BENCHMARK = Benchmark(
+    command="scripts/bench-complaints",
+    description="Benchmark of crm_extension's complaint escalation job.",
+    default_db="crm_ext_complaint_bench",
+    measure=measure,
+    add_arguments=add_arguments,
+    check_arguments=check_arguments,
+    reused="its generated complaints are replaced",
+)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(BENCHMARK))
