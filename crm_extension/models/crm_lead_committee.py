@@ -1,0 +1,102 @@
+"""The buying committee of an opportunity (决策者 / 内线 / 影响者 / 反对者) and its
+warnings: no decision maker, an opponent."""
+
+from odoo import api, fields, models
+
+from ..tools import committee_flags
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    contact_role_ids = fields.One2many(
+        "crm.lead.contact.role",
+        "lead_id",
+        string="Buying Committee",
+        copy=True,
+    )
+
+    has_decision_maker = fields.Boolean(
+        compute="_compute_committee_flags",
+        store=True,
+        help="The buying committee has a contact whose role takes the decision.",
+    )
+
+    has_opponent = fields.Boolean(
+        compute="_compute_committee_flags",
+        store=True,
+        help="A member of the buying committee opposes the deal.",
+    )
+
+    show_no_decision_maker_warning = fields.Boolean(
+        compute="_compute_committee_warnings"
+    )
+
+    opponent_names = fields.Char(compute="_compute_committee_warnings")
+
+    @api.depends(
+        "contact_role_ids.role_id.is_decision_maker",
+        "contact_role_ids.role_id.is_opponent",
+        "contact_role_ids.stance",
+    )
+    def _compute_committee_flags(self):
+        for lead in self:
+            lines = [
+                {
+                    "is_decision_maker": line.role_id.is_decision_maker,
+                    "is_opponent": line.role_id.is_opponent,
+                    "stance": line.stance,
+                }
+                for line in lead.contact_role_ids
+            ]
+            lead.has_decision_maker, lead.has_opponent = committee_flags(lines)
+
+    @api.depends(
+        "type",
+        "active",
+        "stage_id.is_won",
+        "has_decision_maker",
+        "has_opponent",
+        "contact_role_ids.partner_id",
+        "contact_role_ids.stance",
+    )
+    def _compute_committee_warnings(self):
+        for lead in self:
+            is_open = (
+                lead.type == "opportunity" and lead.active and not lead.stage_id.is_won
+            )
+            lead.show_no_decision_maker_warning = (
+                is_open and not lead.has_decision_maker
+            )
+            lead.opponent_names = (
+                ", ".join(
+                    lead.contact_role_ids.filtered("is_opponent").partner_id.mapped(
+                        "name"
+                    )
+                )
+                if is_open and lead.has_opponent
+                else False
+            )
+
+    def _merge_dependences(self, opportunities):
+        res = super()._merge_dependences(opportunities)
+        self._merge_dependences_contact_roles(opportunities)
+        return res
+
+    def _merge_dependences_contact_roles(self, opportunities):
+        """Move the merged opportunities' committee members to the surviving one.
+
+        A contact already in the surviving committee keeps its line there.
+        """
+        self.ensure_one()
+        present = set(self.contact_role_ids.partner_id.ids)
+        to_move = self.env["crm.lead.contact.role"]
+        for line in opportunities.contact_role_ids:
+            if line.partner_id.id not in present:
+                present.add(line.partner_id.id)
+                to_move |= line
+        if self.contact_role_ids.filtered("is_primary"):
+            to_move.filtered("is_primary").write({"is_primary": False})
+        elif len(to_move.filtered("is_primary")) > 1:
+            (to_move.filtered("is_primary")[1:]).write({"is_primary": False})
+        to_move.write({"lead_id": self.id})

@@ -1,0 +1,136 @@
+"""Whose customer a lead already is: new leads are matched against the
+registered customers with the duplicate rules; converting a lead keeps its source
+on the customer."""
+
+from odoo import api, fields, models
+from odoo.tools import format_datetime
+
+from .res_partner_duplicate import match_country, partner_match_keys
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    matched_partner_id = fields.Many2one(
+        "res.partner",
+        string="Existing Customer",
+        compute="_compute_matched_partner_id",
+        store=True,
+        index="btree_not_null",
+        help="A registered customer this lead matches by the duplicate rules.",
+    )
+
+    matched_owner_id = fields.Many2one(
+        "res.users",
+        string="Customer's Salesperson",
+        compute="_compute_matched_customer_info",
+    )
+
+    matched_customer_info = fields.Char(compute="_compute_matched_customer_info")
+
+    can_use_matched_partner = fields.Boolean(compute="_compute_matched_customer_info")
+
+    @api.depends("matched_partner_id")
+    @api.depends_context("uid")
+    def _compute_matched_customer_info(self):
+        """Whose customer the lead already is, as far as the user may read that
+        customer; a customer the user cannot see is not named."""
+        readable = self.matched_partner_id._filtered_access("read")
+        for lead in self:
+            lead.matched_owner_id = (
+                (lead.matched_partner_id & readable).sudo().user_id.with_env(self.env)
+            )
+            lead.can_use_matched_partner = bool(lead.matched_partner_id & readable)
+            if lead.matched_partner_id and lead.matched_partner_id not in readable:
+                lead.matched_customer_info = self.env._(
+                    "Already a customer, whom you cannot see: ask a sales "
+                    "administrator before working on this lead."
+                )
+                continue
+            customer = lead.matched_partner_id.sudo()
+            lead.matched_customer_info = customer and self.env._(
+                "Already a customer: %(customer)s (salesperson: %(owner)s; registered "
+                "by %(registrant)s on %(date)s).",
+                customer=customer.display_name,
+                owner=customer.user_id.name or self.env._("none"),
+                registrant=customer.registered_by_id.name or self.env._("unknown"),
+                date=format_datetime(self.env, customer.registered_date)
+                if customer.registered_date
+                else self.env._("unknown date"),
+            )
+
+    @api.depends(
+        "partner_id",
+        "partner_name",
+        "contact_name",
+        "email_from",
+        "phone",
+        "mobile",
+        "country_id",
+        "company_id",
+    )
+    def _compute_matched_partner_id(self):
+        """Match new leads against existing customers with the duplicate rules.
+
+        One query per rule kind for the whole batch of leads.
+        """
+        to_match = self.filtered(lambda lead: not lead.partner_id)
+        (self - to_match).matched_partner_id = False
+        rows = {lead: lead._customer_match_row() for lead in to_match}
+        matches = self.env["crm.duplicate.rule"]._match_rows(rows)
+        for lead in to_match:
+            found = sorted(
+                matches.get(lead, []),
+                key=lambda rule_match: (
+                    rule_match[0]["action"] != "block",
+                    rule_match[0]["id"],
+                ),
+            )
+            lead.matched_partner_id = found[0][1]["id"] if found else False
+
+    def _customer_match_row(self):
+        """The lead as the duplicate rules see a customer."""
+        self.ensure_one()
+        country = match_country(self)
+        name = self.partner_name or self.contact_name
+        keys = partner_match_keys(
+            name,
+            False,
+            False,
+            False,
+            self.email_from,
+            self.mobile or self.phone,
+            country.code,
+            country.phone_code,
+        )
+        return {
+            "id": False,
+            "name": name,
+            **{fname: key or False for fname, key in keys.items()},
+            "is_customer": True,
+            "is_company": bool(self.partner_name),
+            "active": True,
+            "company_id": self.company_id.id,
+            "commercial_partner_id": False,
+            "parent_id": False,
+            "user_id": self.user_id.id,
+            "registered_by_id": False,
+            "registered_date": False,
+        }
+
+    def action_use_matched_partner(self):
+        """Link the lead to the existing customer it matches (one the user may
+        read)."""
+        for lead in self.filtered("matched_partner_id"):
+            lead.matched_partner_id.check_access("read")
+            lead.partner_id = lead.matched_partner_id
+        return True
+
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        values = super()._prepare_customer_values(
+            partner_name, is_company=is_company, parent_id=parent_id
+        )
+        # The customer keeps the source the lead came from.
+        if self.source_id:
+            values["source_id"] = self.source_id.id
+        return values

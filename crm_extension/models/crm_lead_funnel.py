@@ -1,0 +1,192 @@
+"""The sales funnel (销售漏斗) of opportunities: the phase of their stage, the
+stage gates, the history of their stays in stages and stalled deals."""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    # Sales funnel
+    funnel_phase = fields.Selection(related="stage_id.funnel_phase")
+
+    stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
+
+    is_stalled = fields.Boolean(
+        compute="_compute_is_stalled",
+        search="_search_is_stalled",
+        string="Stalled",
+        help="The opportunity has stayed in its stage longer than the stage allows.",
+    )
+
+    def _stalled_query(self):
+        """Open stays that lasted longer than their stage allows (SQL)."""
+        return SQL(
+            """
+            SELECT h.lead_id
+              FROM crm_lead_stage_history h
+              JOIN crm_stage s ON s.id = h.stage_id
+             WHERE h.date_left IS NULL
+               AND h.funnel_phase NOT IN ('won', 'lost')
+               AND s.stall_days > 0
+               AND h.date_entered <= %s - make_interval(days => s.stall_days)
+            """,
+            fields.Datetime.now(),
+        )
+
+    def _compute_is_stalled(self):
+        self.env["crm.lead.stage.history"].flush_model()
+        stalled = set()
+        if self.ids:
+            self.env.cr.execute(
+                SQL("%s AND h.lead_id = ANY(%s)", self._stalled_query(), self.ids)
+            )
+            stalled = {row[0] for row in self.env.cr.fetchall()}
+        for lead in self:
+            lead.is_stalled = lead.id in stalled
+
+    def _search_is_stalled(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Stalled."))
+        positive = (operator == "=") == value
+        return [
+            ("id", "in" if positive else "not in", SQL("(%s)", self._stalled_query()))
+        ]
+
+    def _funnel_state(self):
+        """What the stage history follows: the stage while open, lost otherwise."""
+        return {
+            lead.id: (lead.stage_id.id, True) if lead.active else (False, False)
+            for lead in self
+        }
+
+    def _check_stage_gates(self):
+        """Refuse leads whose new stage has gates they fail.
+
+        One error lists every failing gate of every refused lead. Sales
+        administrators pass when the stage allows a bypass; the bypass is logged.
+        """
+        failing = self.env["crm.stage.gate"]._failing_gates(self)
+        if not failing:
+            return
+        is_admin = self.env.user.has_group("sales_team.group_sale_manager")
+        refused = []
+        for lead, gates in failing.items():
+            messages = [gate.message for gate in gates]
+            if is_admin and lead.stage_id.allow_gate_bypass:
+                lead.message_post(
+                    body=self.env._(
+                        "Moved to %(stage)s although its gates failed: %(gates)s",
+                        stage=lead.stage_id.name,
+                        gates="; ".join(messages),
+                    )
+                )
+                continue
+            refused.append(
+                self.env._(
+                    "“%(lead)s” cannot enter the stage %(stage)s:\n%(gates)s",
+                    lead=lead.name,
+                    stage=lead.stage_id.name,
+                    gates="\n".join(f"- {message}" for message in messages),
+                )
+            )
+        if refused:
+            raise ValidationError("\n\n".join(refused))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads.filtered("active")._check_stage_gates()
+        self.env["crm.lead.stage.history"]._record_stays(leads, close=False)
+        return leads
+
+    def write(self, vals):
+        follow = {"stage_id", "active", "team_id", "type"} & vals.keys()
+        before = self._funnel_state() if follow else {}
+        res = super().write(vals)
+        if follow:
+            after = self._funnel_state()
+            changed = self.filtered(lambda lead: before[lead.id] != after[lead.id])
+            if changed:
+                changed.filtered("active")._check_stage_gates()
+                self.env["crm.lead.stage.history"]._record_stays(changed)
+            if "type" in vals:
+                self.env["crm.lead.stage.history"]._sync_lead_state(self - changed)
+        return res
+
+    @api.model
+    def _cron_remind_stalled(self, batch_size=1000):
+        """Remind salespeople of their stalled opportunities.
+
+        One activity per stay: a stay that was reminded of is not reminded again,
+        whatever the number of runs. Batched, with progress for the scheduler.
+        """
+        cron = self.env["ir.cron"]
+        activity_type = self.env.ref(
+            "mail.mail_activity_data_todo", raise_if_not_found=False
+        )
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        History = self.env["crm.lead.stage.history"]
+        reminded = 0
+        while True:
+            History.flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT h.id, h.lead_id, l.user_id, s.stall_days
+                      FROM crm_lead_stage_history h
+                      JOIN crm_stage s ON s.id = h.stage_id
+                      JOIN crm_lead l ON l.id = h.lead_id
+                     WHERE h.date_left IS NULL
+                       AND NOT h.stall_notified
+                       AND h.funnel_phase NOT IN ('won', 'lost')
+                       AND s.stall_days > 0
+                       AND h.date_entered <= %s - make_interval(days => s.stall_days)
+                       AND l.active AND l.type = 'opportunity'
+                       AND l.user_id IS NOT NULL
+                     ORDER BY h.id
+                     LIMIT %s
+                    """,
+                    fields.Datetime.now(),
+                    batch_size,
+                )
+            )
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            leads = self.browse([row[1] for row in rows])
+            leads.fetch(["name", "stage_id"])
+            today = fields.Date.context_today(self)
+            self.env["mail.activity"].sudo().create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": lead_id,
+                        "activity_type_id": activity_type.id
+                        if activity_type
+                        else False,
+                        "user_id": user_id,
+                        "date_deadline": today,
+                        "summary": self.env._(
+                            "Stalled: %(days)s days in %(stage)s",
+                            days=stall_days,
+                            stage=self.browse(lead_id).stage_id.name,
+                        ),
+                    }
+                    for _history_id, lead_id, user_id, stall_days in rows
+                ]
+            )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_lead_stage_history SET stall_notified = true "
+                    "WHERE id = ANY(%s)",
+                    [row[0] for row in rows],
+                )
+            )
+            History.invalidate_model(["stall_notified"])
+            reminded += len(rows)
+            if cron._crm_batch_done(reminded, len(rows), batch_size):
+                break
+        return reminded
