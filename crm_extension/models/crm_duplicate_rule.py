@@ -186,12 +186,15 @@ class CrmDuplicateRule(models.Model):
     @api.model
     @tools.ormcache()
     def _get_active_rules(self):
-        """The active rules as plain dicts (cached: read on every partner write)."""
+        """The active rules as plain dicts (cached: read on every partner write).
+
+        No name here: the cache is shared by users of every language; messages
+        read the rule's name in the reader's language (:meth:`_rule_names`).
+        """
         rules = self.sudo().search([])
         return tuple(
             {
                 "id": rule.id,
-                "name": rule.name,
                 "key": rule.key,
                 "column": KEY_COLUMNS[rule.key],
                 "match": rule.match,
@@ -203,6 +206,15 @@ class CrmDuplicateRule(models.Model):
             }
             for rule in rules
         )
+
+    @api.model
+    def _rule_names(self, rule_ids):
+        """``{rule id: name}`` in the language of the current user (rules are
+        configuration: every user may name them)."""
+        return {
+            rule.id: rule.name
+            for rule in self.sudo().with_context(active_test=False).browse(rule_ids)
+        }
 
     @api.model
     def _rule_applies(self, rule, partner_row):

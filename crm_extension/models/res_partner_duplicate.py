@@ -467,6 +467,9 @@ class ResPartner(models.Model):
             .ids
         )
         users = self.env["res.users"].sudo()
+        rule_names = self.env["crm.duplicate.rule"]._rule_names(
+            {rule["id"] for _p, rule, _m in blocked}
+        )
         lines = []
         for partner, rule, match in blocked[:5]:
             if match["id"] not in readable:
@@ -475,7 +478,7 @@ class ResPartner(models.Model):
                         "%(partner)s: %(rule)s. A customer you cannot see is already "
                         "registered with it; ask a sales administrator.",
                         partner=partner.display_name or partner.name,
-                        rule=rule["name"],
+                        rule=rule_names[rule["id"]],
                     )
                 )
                 continue
@@ -485,7 +488,7 @@ class ResPartner(models.Model):
                     "(salesperson: %(salesperson)s; registered by %(registrant)s on "
                     "%(date)s).",
                     partner=partner.display_name or partner.name,
-                    rule=rule["name"],
+                    rule=rule_names[rule["id"]],
                     existing=self.browse(match["id"]).display_name,
                     salesperson=users.browse(match["user_id"]).name
                     or self.env._("none"),

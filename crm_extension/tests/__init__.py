@@ -14,3 +14,4 @@ from . import test_complaint_portal
 from . import test_customer_value
 from . import test_security
 from . import test_partner_checks
+from . import test_chinese
