@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "depends": ["sale_crm", "sms", "portal", "rating", "resource"],
     # (Odoo requires it too: the unified social credit code is checked with it.)
-    "external_dependencies": {"python": ["stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
         "security/crm_extension_security.xml",
         "security/ir.model.access.csv",
@@ -27,6 +27,7 @@
         "views/crm_customer_class_views.xml",
         "views/crm_contact_role_views.xml",
         "views/crm_duplicate_rule_views.xml",
+        "views/crm_duplicate_exception_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_stage_views.xml",
@@ -44,6 +45,9 @@
         "demo/crm_customer_value_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_extension/static/src/duplicate_blocked_dialog.js",
+        ],
         "web.assets_tests": [
             "crm_extension/static/tests/tours/*.js",
         ],

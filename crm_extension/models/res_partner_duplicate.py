@@ -3,7 +3,7 @@ check of the duplicate rules on every registration, the review flags and the
 name cores of the similarity rules."""
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime
 
 from odoo.addons.phone_validation.tools import phone_validation
@@ -18,6 +18,7 @@ from ..tools.normalize import (
     to_e164,
 )
 from ..tools.server_flags import MERGING_PARTNERS
+from .crm_duplicate_exception import APPROVED_EXCEPTION
 from .crm_guarded_field_mixin import INTERNAL
 
 SALES_ADMIN = ("sales_team.group_sale_manager",)
@@ -153,6 +154,28 @@ def fill_match_keys(env, batch_size=20000, log=None):
             log(last_id)
 
 
+class DuplicateBlocked(ValidationError):
+    """A registration refused by a block rule. ``request`` holds what a request
+    for an exception would need: the default values of its form, or ``None``
+    when the user cannot ask for one (the existing customer is not readable)."""
+
+    def __init__(self, message, request=None):
+        super().__init__(message)
+        self.request = request
+
+
+class DuplicateBlockedInForm(UserError):
+    """A refused registration in the form, with a button to ask for an
+    exception: the web client shows it as Odoo's RedirectWarning (the addon
+    registers its dialog for this name: static/src/duplicate_blocked_dialog.js).
+    Its arguments are RedirectWarning's: message, action, button text, context.
+    A user error, logged as such (a RedirectWarning is logged as a server error).
+    """
+
+    def __init__(self, message, action, button_text, additional_context):
+        Exception.__init__(self, message, action, button_text, additional_context)
+
+
 DUPLICATE_TRIGGER_FIELDS = frozenset(
     {
         "name",
@@ -247,6 +270,16 @@ class ResPartner(models.Model):
         groups=INTERNAL,
     )
 
+    duplicate_exception_id = fields.Many2one(
+        "crm.duplicate.exception",
+        string="Registered by Exception",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups=INTERNAL,
+        help="The approved exception to a block rule this customer was registered "
+        "with: who approved it, when and why.",
+    )
     readable_duplicate_ids = fields.Many2many(
         "res.partner",
         string="Suspected Duplicates Shown",
@@ -269,6 +302,7 @@ class ResPartner(models.Model):
             **super()._get_guarded_fields(),
             "duplicate_state": SALES_ADMIN,
             "duplicate_partner_ids": SALES_ADMIN,
+            "duplicate_exception_id": (),
             **dict.fromkeys(MATCH_KEY_FIELDS, ()),
         }
 
@@ -430,7 +464,9 @@ class ResPartner(models.Model):
                     for value in partners.mapped(rule["column"])
                     if value
                 )
-        matches = Rule._find_matches(partners, lock_keys=lock_values)
+        matches = partners._without_approved_exceptions(
+            Rule._find_matches(partners, lock_keys=lock_values)
+        )
         blocked = []
         to_flag = {}
         for partner, found in matches.items():
@@ -440,7 +476,10 @@ class ResPartner(models.Model):
                 else:
                     to_flag.setdefault(partner, set()).add(match["id"])
         if blocked:
-            raise ValidationError(self._duplicate_block_message(blocked))
+            raise DuplicateBlocked(
+                self._duplicate_block_message(blocked),
+                self._exception_request(blocked),
+            )
         for partner, match_ids in to_flag.items():
             if partner.duplicate_state == "cleared":
                 continue
@@ -455,6 +494,70 @@ class ResPartner(models.Model):
                     ],
                 }
             )
+
+    def _without_approved_exceptions(self, matches):
+        """The matches an approved exception does not allow: the customer
+        registered with it and the one it matched are not duplicates of each
+        other any more (the registration being approved included)."""
+        if not matches:
+            return matches
+        ids = {partner.id for partner in matches if isinstance(partner.id, int)}
+        ids |= {match["id"] for found in matches.values() for _rule, match in found}
+        Exception_ = self.env["crm.duplicate.exception"]
+        allowed = Exception_._approved_pairs(ids)
+        approving = APPROVED_EXCEPTION.get(self.env.context)
+        if approving:
+            matched = Exception_.sudo().browse(approving).matched_partner_id.id
+            allowed |= {(partner.id, matched) for partner in matches}
+        result = {}
+        for partner, found in matches.items():
+            kept = [
+                (rule, match)
+                for rule, match in found
+                if (partner.id, match["id"]) not in allowed
+            ]
+            if kept:
+                result[partner] = kept
+        return result
+
+    def _exception_request(self, blocked):
+        """The default values of a request for an exception to the first block
+        of a salesperson's registration, or ``None``."""
+        partner, rule, match = blocked[0]
+        existing = self.browse(match["id"])
+        if not (
+            self.env.user.has_group("sales_team.group_sale_salesman")
+            and existing._filtered_access("read")
+        ):
+            return None
+        return {
+            "default_name": partner.name,
+            "default_is_company": partner.is_company,
+            "default_vat": partner.vat or False,
+            "default_company_registry": partner.company_registry or False,
+            "default_email": partner.email or False,
+            "default_phone": partner.phone or partner.mobile or False,
+            "default_country_id": partner.country_id.id,
+            "default_matched_partner_id": existing.id,
+            "default_rule_id": rule["id"],
+        }
+
+    def web_save(self, vals, specification, next_id=None):
+        """In the form, a refused registration offers to ask for an exception."""
+        try:
+            return super().web_save(vals, specification, next_id=next_id)
+        except DuplicateBlocked as error:
+            if not error.request:
+                raise
+            action = self.env.ref(
+                "crm_extension.crm_duplicate_exception_action_request"
+            )
+            raise DuplicateBlockedInForm(
+                error.args[0],
+                action.id,
+                self.env._("Request an Exception"),
+                error.request,
+            ) from error
 
     def _duplicate_block_message(self, blocked):
         """The error of a refused registration. It names the existing customer,

@@ -95,6 +95,45 @@ class TestTours(HttpCase):
             1,
         )
 
+    def test_tour_exception_refused_requested_approved(self):
+        owner = new_test_user(
+            self.env,
+            login="tour_lotus_owner",
+            name="Lin Owner",
+            groups="sales_team.group_sale_salesman",
+        )
+        existing = (
+            self.env["res.partner"]
+            .with_user(owner)
+            .create({"name": "Lotus Tea House Co., Ltd.", "is_company": True})
+        )
+        self.start_tour(
+            "/odoo/customers/new",
+            "crm_extension_exception_request_tour",
+            login="tour_salesman",
+        )
+        request = self.env["crm.duplicate.exception"].search(
+            [("matched_partner_id", "=", existing.id)]
+        )
+        self.assertEqual(request.state, "requested")
+        self.assertEqual(request.requested_by_id, self.salesman)
+        self.assertIn("Franchisee", request.reason)
+        manager = new_test_user(
+            self.env,
+            login="tour_exception_manager",
+            name="Maya Manager",
+            groups="sales_team.group_sale_manager",
+        )
+        self.start_tour(
+            "/odoo/action-crm_extension.crm_duplicate_exception_action",
+            "crm_extension_exception_approve_tour",
+            login=manager.login,
+        )
+        self.assertEqual(request.state, "approved")
+        self.assertEqual(request.partner_id.user_id, self.salesman)
+        self.assertEqual(request.partner_id.duplicate_exception_id, request)
+        self.assertEqual(request.approved_by_id, manager)
+
     def test_tour_funnel(self):
         boss = self.env["res.partner"].create(
             {"name": "Funnel Tour Boss", "parent_id": self.customer.id}

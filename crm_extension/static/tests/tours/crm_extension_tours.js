@@ -121,14 +121,89 @@ registry.category("web_tour.tours").add("crm_extension_existing_customer_tour", 
             trigger: ".modal:contains('Olga Owner'):contains('registered by')",
         },
         {
-            content: "Close the error",
-            trigger: ".modal .modal-footer .btn-primary",
+            content: "Close the error (an exception could be requested from it)",
+            trigger: ".modal:contains('Request an Exception') .modal-footer .btn-secondary",
             run: "click",
         },
         {
             content: "Discard the second registration",
             trigger: ".o_form_button_cancel",
             run: "click",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("crm_extension_exception_request_tour", {
+    steps: () => [
+        {
+            content: "Register a company",
+            trigger: ".o_field_widget[name=company_type] input[data-value=company]",
+            run: "click",
+        },
+        {
+            content: "Type the name of the franchisee, which a customer already bears",
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Lotus Tea House Co., Ltd.",
+        },
+        {
+            content: "Leave the name field",
+            trigger: ".o_field_widget[name=email] input",
+            run: "click",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save:enabled",
+            run: "click",
+        },
+        {
+            content: "Refused: ask for an exception from the error",
+            trigger: ".modal:contains('already registered') .modal-footer .btn-primary:contains('Request an Exception')",
+            run: "click",
+        },
+        {
+            content: "The request names the existing customer",
+            trigger: ".modal .o_field_widget[name=matched_partner_id]:contains('Lotus Tea House')",
+        },
+        {
+            content: "Give the reason",
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: "edit Franchisee in Hangzhou, its own company and tax number",
+        },
+        {
+            content: "Send the request",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The request is sent",
+            trigger: "body:not(:has(.modal .o_field_widget[name=reason]))",
+        },
+        {
+            content: "Discard the refused registration: the administrator registers it",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("crm_extension_exception_approve_tour", {
+    steps: () => [
+        {
+            content: "Open the request to decide",
+            trigger: ".o_data_row:contains('Lotus Tea House') .o_data_cell[name=name]",
+            run: "click",
+        },
+        {
+            content: "Approve and register the customer",
+            trigger: "button[name=action_approve]",
+            run: "click",
+        },
+        {
+            content: "Approved, with the registered customer",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Approved')",
+        },
+        {
+            trigger: ".o_field_widget[name=partner_id]:contains('Lotus Tea House')",
         },
     ],
 });

@@ -1,0 +1,260 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools.server_flags import ServerValue
+
+SALES_ADMIN = "sales_team.group_sale_manager"
+
+# The exception a sales administrator approved, given to the registration it
+# allows (never from a client's context: see tools/server_flags).
+APPROVED_EXCEPTION = ServerValue("crm_extension_approved_exception")
+
+
+class CrmDuplicateException(models.Model):
+    """An approved exception to a block rule, for one registration.
+
+    Two real, different companies can share what a block rule compares (a
+    franchisee, a branch registered on its own). A refused salesperson asks for
+    an exception with a reason; a sales administrator approves or refuses it.
+    Approving registers the customer, with who approved it, when and why; the
+    new customer and the one it matched are not flagged again against each
+    other. The rule holds for every other registration.
+    """
+
+    _name = "crm.duplicate.exception"
+    _description = "Exception to a Duplicate Rule"
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.guarded.field.mixin"]
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    # What the requester asked to register.
+    name = fields.Char(string="Customer to Register", required=True, tracking=True)
+    is_company = fields.Boolean(string="Is a Company", default=True)
+    vat = fields.Char(string="Tax ID")
+    company_registry = fields.Char()
+    email = fields.Char()
+    phone = fields.Char()
+    country_id = fields.Many2one("res.country")
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.company
+    )
+    matched_partner_id = fields.Many2one(
+        "res.partner",
+        string="Existing Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        help="The registered customer the block rule matched.",
+    )
+    rule_id = fields.Many2one("crm.duplicate.rule", ondelete="set null")
+    reason = fields.Text(
+        required=True,
+        tracking=True,
+        help="Why the two are different customers (a franchisee, a branch ...).",
+    )
+    state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("approved", "Approved"),
+            ("refused", "Refused"),
+        ],
+        default="requested",
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    requested_by_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, index=True, readonly=True
+    )
+    approved_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decision_date = fields.Datetime(readonly=True)
+    decision_note = fields.Text(help="What the sales administrator said.")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Registered Customer",
+        readonly=True,
+        index="btree_not_null",
+        help="The customer registered with this exception.",
+    )
+
+    # The decision and its trail are the sales administrators' (and the
+    # system's): a requester only asks.
+    _crm_guarded_fields = {
+        "state": (),
+        "requested_by_id": (),
+        "approved_by_id": (),
+        "decision_date": (),
+        "partner_id": (),
+        "decision_note": (SALES_ADMIN,),
+    }
+
+    @api.depends("name", "matched_partner_id")
+    def _compute_display_name(self):
+        for exception in self:
+            exception.display_name = self.env._(
+                "%(name)s (like %(existing)s)",
+                name=exception.name or "",
+                existing=exception.matched_partner_id.sudo().display_name or "",
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_guarded_values(vals_list, creating=True)
+        for vals in vals_list:
+            self._check_reason(vals)
+        exceptions = super(
+            CrmDuplicateException, self._without_guarded_defaults()
+        ).create(vals_list)
+        exceptions._ask_administrators()
+        return exceptions
+
+    def write(self, vals):
+        self._check_guarded_values([vals])
+        if "reason" in vals:
+            self._check_reason(vals)
+        if self.filtered(lambda exception: exception.state != "requested") and (
+            vals.keys() - {"decision_note", "message_follower_ids"}
+        ):
+            raise UserError(
+                self.env._("A decided exception cannot be changed any more.")
+            )
+        return super().write(vals)
+
+    def _check_reason(self, vals):
+        if not (vals.get("reason") or "").strip():
+            raise ValidationError(
+                self.env._(
+                    "Say why this is another customer than the registered one: "
+                    "the reason is what the sales administrator decides on."
+                )
+            )
+
+    def _ask_administrators(self):
+        """An activity for a sales administrator of the company: the requester's
+        team leader when there is one, else a sales administrator."""
+        group = self.env.ref(SALES_ADMIN)
+        for exception in self:
+            leader = exception.requested_by_id.sale_team_id.user_id
+            if not leader or not leader.has_group(SALES_ADMIN):
+                leader = group.sudo().users.filtered(
+                    lambda user, company=exception.company_id: (
+                        not user._is_superuser() and company in user.company_ids
+                    )
+                )[:1]
+            if leader:
+                exception.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=leader.id,
+                    summary=self.env._("Approve or refuse an exception to a block"),
+                    note=exception.reason,
+                )
+
+    def _check_administrator(self):
+        if not self.env.user.has_group(SALES_ADMIN):
+            raise AccessError(
+                self.env._("Only sales administrators decide on exceptions.")
+            )
+        decided = self.filtered(lambda exception: exception.state != "requested")
+        if decided:
+            raise UserError(
+                self.env._(
+                    "%(exceptions)s was already decided.",
+                    exceptions=", ".join(decided.mapped("display_name")),
+                )
+            )
+
+    def action_approve(self):
+        """Register the customers the requesters asked for, with this exception:
+        the rule that refused them lets them pass against the matched customer
+        only (any other duplicate still blocks)."""
+        self._check_administrator()
+        now = fields.Datetime.now()
+        for exception in self:
+            partner = (
+                self.env["res.partner"]
+                .with_user(exception.requested_by_id)
+                .with_company(exception.company_id)
+                .with_context(**APPROVED_EXCEPTION.context(exception.id))
+                .sudo()
+                .create(exception._partner_values())
+            )
+            exception.sudo().write(
+                {
+                    "state": "approved",
+                    "approved_by_id": self.env.uid,
+                    "decision_date": now,
+                    "partner_id": partner.id,
+                }
+            )
+            partner.sudo()._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Registered with an exception to the rule “%(rule)s” against "
+                    "%(existing)s, approved by %(approver)s on %(date)s: %(reason)s",
+                    rule=exception.rule_id.name or "",
+                    existing=exception.matched_partner_id.sudo().display_name,
+                    approver=self.env.user.name,
+                    date=fields.Datetime.to_string(now),
+                    reason=exception.reason,
+                )
+            )
+            exception._close_activities()
+        return True
+
+    def action_refuse(self):
+        self._check_administrator()
+        self.sudo().write(
+            {
+                "state": "refused",
+                "approved_by_id": self.env.uid,
+                "decision_date": fields.Datetime.now(),
+            }
+        )
+        self._close_activities()
+        return True
+
+    def _close_activities(self):
+        self.sudo().activity_ids.action_feedback(
+            feedback=self.env._("Decided by %(user)s.", user=self.env.user.name)
+        )
+
+    def _partner_values(self):
+        self.ensure_one()
+        return {
+            "name": self.name,
+            "is_company": self.is_company,
+            "vat": self.vat,
+            "company_registry": self.company_registry,
+            "email": self.email,
+            "phone": self.phone,
+            "country_id": self.country_id.id,
+            "company_id": self.company_id.id
+            if self.matched_partner_id.company_id
+            else False,
+            "user_id": self.requested_by_id.id,
+            "registered_by_id": self.requested_by_id.id,
+            "duplicate_exception_id": self.id,
+        }
+
+    @api.model
+    def _approved_pairs(self, partner_ids):
+        """The pairs of customers an approved exception lets be alike:
+        ``{(partner id, other id), ...}`` in both orders, for ``partner_ids``."""
+        if not partner_ids:
+            return set()
+        rows = self.sudo().search_read(
+            [
+                ("state", "=", "approved"),
+                "|",
+                ("partner_id", "in", list(partner_ids)),
+                ("matched_partner_id", "in", list(partner_ids)),
+            ],
+            ["partner_id", "matched_partner_id"],
+        )
+        pairs = set()
+        for row in rows:
+            new, old = row["partner_id"][0], row["matched_partner_id"][0]
+            pairs |= {(new, old), (old, new)}
+        return pairs
