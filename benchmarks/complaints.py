@@ -42,7 +42,6 @@ import time
 
 from .generate import ensure_users, rnd, sql_array, vacuum_analyze
 from .harness import (
-    Benchmark,
     describe,
     load_text,
     run,
@@ -52,6 +51,11 @@ from .harness import (
 )
 from .measure import QueryLog, explain, profiled, say_plan, sql_text
 from .report import Report
+
+# The command, database and reuse of this benchmark (harness.Benchmark).
+COMMAND = "scripts/bench-complaints"
+DEFAULT_DB = "crm_ext_complaint_bench"
+REUSED = "its generated complaints are replaced"
 
 DEFAULT_SIZES = (10_000, 100_000)
 TARGET_S = 10.0
@@ -612,15 +616,5 @@ def check_arguments(parser, args):
         parser.error("need sizes of at least 100 complaints and --runs >= 1")
 
 
-BENCHMARK = Benchmark(
-    command="scripts/bench-complaints",
-    description="Benchmark of crm_extension's complaint escalation job.",
-    default_db="crm_ext_complaint_bench",
-    measure=measure,
-    add_arguments=add_arguments,
-    check_arguments=check_arguments,
-    reused="its generated complaints are replaced",
-)
-
 if __name__ == "__main__":
-    sys.exit(run(BENCHMARK))
+    sys.exit(run(sys.modules[__name__]))

@@ -199,36 +199,57 @@ def addon_database(args):
     return {args.db: {ADDON: True}}
 
 
+def no_arguments(parser, args=None):
+    """No options of its own, nothing to check."""
+
+
 @dataclass
 class Benchmark:
-    """What a benchmark module tells the harness.
+    """A benchmark, as its module declares it: ``COMMAND`` (the command in
+    scripts/ that runs it), ``DEFAULT_DB``, ``REUSED`` (what ``--reuse`` keeps
+    of its generated data), the first line of its docstring, and functions:
 
-    :param add_arguments: ``add_arguments(parser)`` adds its options
-    :param check_arguments: ``check_arguments(parser, args)`` checks and
-        converts them (``parser.error`` on a wrong one)
-    :param measure: ``measure(args, registries)`` runs the measurements on the
-        registries of the databases (in the order of ``databases``) and returns
-        its :class:`benchmarks.report.Report`
-    :param databases: ``databases(args)``, ``{name: {module: installed?}}``:
-        the databases it needs and which modules a kept database must (not) have
-        installed to be reused
-    :param install: ``install(server, args, log)`` makes the databases afresh
-    :param reused: what ``--reuse`` keeps of the generated data
+    - ``measure(args, registries)`` runs the measurements on the registries of
+      the databases (in the order of ``databases``) and returns its
+      :class:`benchmarks.report.Report`;
+    - ``add_arguments(parser)`` adds its options; ``check_arguments(parser,
+      args)`` checks and converts them (``parser.error`` on a wrong one);
+    - ``databases(args)``, ``{name: {module: installed?}}``: the databases it
+      needs and which modules a kept one must (not) have installed to be
+      reused (default: ``args.db`` with crm_extension);
+    - ``install(server, args, log)`` makes them afresh (default: crm_extension
+      without demo data in ``args.db``).
     """
 
     command: str
     description: str
     default_db: str
+    reused: str
     measure: Callable
-    add_arguments: Callable = lambda parser: None
-    check_arguments: Callable = lambda parser, args: None
+    add_arguments: Callable = no_arguments
+    check_arguments: Callable = no_arguments
     databases: Callable = addon_database
     install: Callable = install_addon
-    reused: str = "its generated data is kept"
     name: str = field(init=False)
 
     def __post_init__(self):
         self.name = self.command.rsplit("/", 1)[-1]
+
+    @classmethod
+    def of(cls, module):
+        optional = ("add_arguments", "check_arguments", "databases", "install")
+        return cls(
+            command=module.COMMAND,
+            description=module.__doc__.strip().splitlines()[0].replace("``", ""),
+            default_db=module.DEFAULT_DB,
+            reused=module.REUSED,
+            measure=module.measure,
+            **{
+                name: getattr(module, name)
+                for name in optional
+                if hasattr(module, name)
+            },
+        )
 
 
 def size_list(text):
@@ -322,8 +343,9 @@ def close_registries():
     sql_db.close_all()
 
 
-def run(bench, argv=None):
-    """Run ``bench`` from the command line; the exit status."""
+def run(module, argv=None):
+    """Run the benchmark ``module`` from the command line; the exit status."""
+    bench = Benchmark.of(module)
     args = parse_args(bench, sys.argv[1:] if argv is None else argv)
     server = Server(args)
     prepare_databases(bench, server, args)
