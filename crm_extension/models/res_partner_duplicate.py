@@ -438,31 +438,50 @@ class ResPartner(models.Model):
         """Apply the duplicate rules to ``self`` after a create or write.
 
         :param old_keys: ``{partner id: keys before}``; a partner whose keys did
-            not change is not checked again (customers registered twice before
-            the addon stay editable); one missing, or ``None``, is checked.
+            not change is not checked again, and a block rule checks it only when
+            a key that rule protects changed: customers registered twice before
+            the addon (or by an approved exception) stay editable. A partner
+            missing from it, or ``None``, is checked by every rule.
         :param new: all of ``self`` was just created (see ``_crm_customers``)
         """
         Rule = self.env["crm.duplicate.rule"]
         if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
             return
         old_keys = old_keys or {}
-        partners = self.filtered(
-            lambda p: (
-                old_keys.get(p.id) is None
-                or old_keys[p.id] != tuple(p[f] for f in MATCH_KEY_FIELDS)
-            )
+        changed = {}  # {partner: the key fields that changed, None for all}
+        for partner in self:
+            before = old_keys.get(partner.id)
+            after = tuple(partner[fname] for fname in MATCH_KEY_FIELDS)
+            if before is None:
+                changed[partner] = None
+            elif before != after:
+                changed[partner] = {
+                    fname
+                    for fname, old, new_key in zip(
+                        MATCH_KEY_FIELDS, before, after, strict=True
+                    )
+                    if old != new_key
+                }
+        partners = self.browse([partner.id for partner in changed])._crm_customers(
+            new=new
         )
-        partners = partners._crm_customers(new=new)
         if not partners:
             return
+
+        def protects(rule, partner):
+            """Whether ``rule`` may block ``partner``: its key changed."""
+            keys = changed[partner]
+            column = "name_core_key" if rule["match"] == "similar" else rule["column"]
+            return keys is None or column in keys
+
         # Serialise concurrent registrations of the keys a block rule protects.
         lock_values = set()
         for rule in Rule._get_active_rules():
             if rule["action"] == "block" and rule["match"] == "exact":
                 lock_values.update(
-                    f"{rule['key']}:{value}"
-                    for value in partners.mapped(rule["column"])
-                    if value
+                    f"{rule['key']}:{partner[rule['column']]}"
+                    for partner in partners
+                    if partner[rule["column"]] and protects(rule, partner)
                 )
         matches = partners._without_approved_exceptions(
             Rule._find_matches(partners, lock_keys=lock_values)
@@ -472,7 +491,8 @@ class ResPartner(models.Model):
         for partner, found in matches.items():
             for rule, match in found:
                 if rule["action"] == "block":
-                    blocked.append((partner, rule, match))
+                    if protects(rule, partner):
+                        blocked.append((partner, rule, match))
                 else:
                     to_flag.setdefault(partner, set()).add(match["id"])
         if blocked:

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..tools.server_flags import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 
@@ -443,3 +444,45 @@ class TestDuplicateRace(CrmExtensionCase):
         self.addCleanup(self._cleanup)
         self._let_go(self._committed_holder(), "delete")
         self._race()
+
+
+@tagged("post_install", "-at_install")
+class TestLegacyDuplicates(CrmExtensionCase):
+    """Customers registered twice before the addon stay editable: a block rule
+    checks a customer only when a key it protects changes."""
+
+    def setUp(self):
+        super().setUp()
+        Partner = self.env["res.partner"]
+        self.twin = Partner.create({"name": "Legacy Twin Trading", "is_company": True})
+        # As the install finds them: a second customer of the same name.
+        self.other_twin = (
+            Partner.with_context(**MERGING_PARTNERS.context())
+            .create(
+                {
+                    "name": "LEGACY TWIN TRADING LTD",
+                    "is_company": True,
+                    "user_id": self.salesman.id,
+                }
+            )
+            .with_env(self.env)
+        )
+        self.assertEqual(self.twin.name_key, self.other_twin.name_key)
+
+    def test_other_keys_and_fields_stay_editable(self):
+        twin = self.other_twin.with_user(self.salesman)
+        twin.write({"phone": "+86 571 8888 0001", "email": "legacy@twin.example.cn"})
+        twin.write({"street": "1 West Lake Road", "vat": "DE811223344"})
+        twin.write({"name": "Legacy Twin Trading Company Limited"})  # same key
+        self.assertEqual(twin.vat, "DE811223344")
+
+    def test_a_changed_protected_key_is_still_checked(self):
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.other_twin.with_user(self.salesman).write(
+                {"name": "Hangzhou West Lake Trading Ltd"}
+            )
+        # And the key it holds is blocked for new registrations.
+        with self.assertRaises(ValidationError):
+            self.env["res.partner"].with_user(self.salesman_2).create(
+                {"name": "Legacy Twin Trading", "is_company": True}
+            )
