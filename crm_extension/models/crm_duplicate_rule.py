@@ -14,9 +14,10 @@ KEY_COLUMNS = {
     "phone": "phone_key",
 }
 
-# The partner fields the match queries read: flushed before a match query (the
-# fields only, through Odoo's public API: the new partners' other computed
-# fields are written once, by Odoo's own flush).
+# The partner fields the match queries read: flushed before the match queries,
+# through Odoo's public API (flush_model, or flush_recordset of the partners an
+# operation wrote: see res_partner_duplicate), the fields only: the new
+# partners, read from the cache, are written once, by Odoo's own flush.
 MATCH_FIELDS = [
     "name",
     "name_key",
@@ -232,13 +233,16 @@ class CrmDuplicateRule(models.Model):
         return True
 
     @api.model
-    def _find_matches(self, partners, rules=None, lock_keys=None):
+    def _find_matches(self, partners, rules=None, lock_keys=None, flushed=False):
         """Match ``partners`` against the other customers.
 
         :param partners: res.partner records (saved, or being edited in a form)
         :param rules: rule dicts (default: all active rules)
         :param lock_keys: keys to lock first (see :meth:`_lock_keys`), in the
             statement of the exact match query when there is one
+        :param flushed: the caller wrote the pending values of ``MATCH_FIELDS``
+            of every partner but ``partners`` (whose values come from the cache):
+            the match queries need no flush of all partners
         :return: ``{partner: [(rule, match_row), ...]}`` where ``match_row`` is a dict
             of the matching partner's id, keys and owner; matches among
             ``partners`` themselves are included.
@@ -250,15 +254,17 @@ class CrmDuplicateRule(models.Model):
         if not partners:
             return {}
         rows = {partner: partners._duplicate_row(partner) for partner in partners}
-        return self._match_rows(rows, rules, lock_keys)
+        return self._match_rows(rows, rules, lock_keys, flushed)
 
     @api.model
-    def _match_rows(self, rows, rules=None, lock_keys=None):
+    def _match_rows(self, rows, rules=None, lock_keys=None, flushed=False):
         """:meth:`_find_matches` for ``{anything: row dict}`` (leads use it too)."""
         rules = list(self._get_active_rules() if rules is None else rules)
         if not rules or not rows:
             self._lock_keys(lock_keys)
             return {}
+        if not flushed:
+            self.env["res.partner"].flush_model(MATCH_FIELDS)
         applicable = {
             partner: [rule for rule in rules if self._rule_applies(rule, row)]
             for partner, row in rows.items()
@@ -369,7 +375,6 @@ class CrmDuplicateRule(models.Model):
     def _duplicate_query(self, condition, exclude_ids, lock_keys=None):
         """The partners other than ``exclude_ids`` meeting ``condition``; the
         ``lock_keys`` are locked by the same statement (one round trip)."""
-        self.env["res.partner"].flush_model(MATCH_FIELDS)
         query = SQL(
             "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s)",
             MATCH_COLUMNS,
@@ -392,7 +397,6 @@ class CrmDuplicateRule(models.Model):
         names of one script meet, and PostgreSQL could only check it on the rows
         the trigram index returns.)
         """
-        self.env["res.partner"].flush_model(MATCH_FIELDS)
         self.env.cr.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
             [str(float(threshold))],

@@ -57,6 +57,10 @@ class ResPartner(models.Model):
     # Hooks of the concerns (each extends them and calls super())
     # ------------------------------------------------------------------
 
+    @api.model
+    def _crm_before_operation(self):
+        """Prepare an outermost create or write (before Odoo makes it)."""
+
     def _crm_before_write(self, vals, checks):
         """Note in ``checks`` what a concern needs of these partners' state
         before ``vals`` is written (nested writes of Odoo included)."""

@@ -29,6 +29,7 @@ class ResPartner(models.Model):
             checks.created.update(partners.ids)
             return partners
         checks = PartnerChecks()
+        model._crm_before_operation()
         partners = super(ResPartner, model.with_context(**checks.context())).create(
             vals_list
         )
@@ -47,6 +48,7 @@ class ResPartner(models.Model):
             checks.add_written(self, vals)
             return res
         checks = PartnerChecks()
+        self._crm_before_operation()
         self._crm_before_write(vals, checks)
         res = super(ResPartner, self.with_context(**checks.context())).write(vals)
         checks.add_written(self, vals)

@@ -19,6 +19,7 @@ from ..tools.normalize import (
 )
 from ..tools.server_flags import MERGING_PARTNERS
 from .crm_duplicate_exception import APPROVED_EXCEPTION
+from .crm_duplicate_rule import MATCH_FIELDS
 from .crm_guarded_field_mixin import INTERNAL
 
 SALES_ADMIN = ("sales_team.group_sale_manager",)
@@ -398,6 +399,16 @@ class ResPartner(models.Model):
             "is_customer": True,
         }
 
+    @api.model
+    def _crm_before_operation(self):
+        res = super()._crm_before_operation()
+        if self.env["crm.duplicate.rule"]._get_active_rules():
+            # What earlier operations left pending is written now, before Odoo
+            # creates or writes anything: the match queries at the end then
+            # flush only what this operation changed (_crm_check_final_state).
+            self.flush_model(MATCH_FIELDS)
+        return res
+
     def _crm_before_write(self, vals, checks):
         super()._crm_before_write(vals, checks)
         if vals.keys() == {"active"} and not vals["active"]:
@@ -424,17 +435,27 @@ class ResPartner(models.Model):
                 or {"name", "parent_id"} & checks.written.get(partner.id, set())
             )
         )._list_name_cores()
-        self.filtered(
+        to_check = self.filtered(
             lambda partner: (
                 partner.id in checks.created or partner.id in checks.duplicate_keys
             )
-        )._check_duplicates(
-            old_keys=checks.duplicate_keys,
-            new=checks.created.issuperset(self.ids),
         )
+        if to_check and self.env["crm.duplicate.rule"]._get_active_rules():
+            # The existing partners this operation changed (and the contacts
+            # Odoo moved with them) are written before the match queries read
+            # them; the new ones are read from the cache and written once,
+            # with all their fields, by Odoo's own flush.
+            # (The checked partners themselves are left out of the queries.)
+            existing = self.browse(set(checks.written) - checks.created)
+            ((existing - to_check) | existing.child_ids).flush_recordset(MATCH_FIELDS)
+            to_check._check_duplicates(
+                old_keys=checks.duplicate_keys,
+                new=checks.created.issuperset(self.ids),
+                flushed=True,
+            )
         return res
 
-    def _check_duplicates(self, old_keys=None, new=False):
+    def _check_duplicates(self, old_keys=None, new=False, flushed=False):
         """Apply the duplicate rules to ``self`` after a create or write.
 
         :param old_keys: ``{partner id: keys before}``; a partner whose keys did
@@ -443,6 +464,7 @@ class ResPartner(models.Model):
             the addon (or by an approved exception) stay editable. A partner
             missing from it, or ``None``, is checked by every rule.
         :param new: all of ``self`` was just created (see ``_crm_customers``)
+        :param flushed: see ``crm.duplicate.rule._find_matches``
         """
         Rule = self.env["crm.duplicate.rule"]
         if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
@@ -484,7 +506,7 @@ class ResPartner(models.Model):
                     if partner[rule["column"]] and protects(rule, partner)
                 )
         matches = partners._without_approved_exceptions(
-            Rule._find_matches(partners, lock_keys=lock_values)
+            Rule._find_matches(partners, lock_keys=lock_values, flushed=flushed)
         )
         blocked = []
         to_flag = {}

@@ -116,6 +116,29 @@ class TestDuplicateRulesCostPerBatch(CrmExtensionCase):
     the number of partners it creates (no query per partner; the match query
     flushes only the fields it reads, through Odoo's public API)."""
 
+    def _partner_row_updates(self):
+        """Rows of res_partner this transaction updated so far (PostgreSQL's
+        own count)."""
+        self.env.cr.execute(
+            "SELECT n_tup_upd FROM pg_stat_xact_user_tables "
+            "WHERE relname = 'res_partner'"
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_a_new_batch_is_written_once(self):
+        """The match queries flush only what they read of other partners: the new
+        partners are updated by Odoo's flush alone, as without the rules."""
+        rules = self.env["crm.duplicate.rule"].search([])
+
+        def updates(active, serial):
+            rules.active = active
+            self._queries(2, f"Warmup{serial}", serial + 200)
+            before = self._partner_row_updates()
+            self._queries(40, f"Rows{serial}", serial)
+            return self._partner_row_updates() - before
+
+        self.assertEqual(updates(True, 31), updates(False, 32))
+
     def _queries(self, count, prefix, serial):
         vals_list = [
             {
