@@ -1,9 +1,9 @@
-"""Benchmark of crm_extension's sales funnel (run by ``scripts/bench-funnel``).
+"""Benchmark of crm_extension's sales funnel (``scripts/bench-funnel``).
 
-Not a unit test: a measurement on generated data of the figures the sales funnel
-promises. ``scripts/bench-funnel`` finds Odoo, starts the database server and
-prepares two databases without demo data: NAME with crm_extension installed and
-NAME_base with only its dependencies (from its manifest). This script then
+A measurement on generated data of the figures the sales funnel promises, in two
+databases without demo data: NAME with crm_extension installed and NAME_base
+with only its dependencies (from its manifest; NAME is a copy of it plus the
+addon). It
 
 1. generates, set-based with SQL and identically in both databases, N leads
    (100k by default: 95 % opportunities, 25 % won, 15 % lost/archived, spread
@@ -17,13 +17,14 @@ NAME_base with only its dependencies (from its manifest). This script then
    Proposition -> New ..., alternating the databases, several rounds; then the
    gated move into Near Close (every lead has a decision maker in its buying
    committee and an expected revenue, so both shipped gates pass; NAME_base has
-   a plain stage of the same name). Medians, ratio, SQL queries per batch.
-   Rolled back;
+   a plain stage of the same name). Medians, ratio, SQL queries per batch
+   (``cr.sql_log_count``). Rolled back;
 3. funnel report: ``crm.funnel.report._read_group`` as the pivot view asks it
-   (default filter: opportunities), grouped by stage, phase, salesperson, team
+   (its measures, read from the view; default filter: opportunities), grouped
+   by stage, phase, salesperson, team
    and month of entry, as the administrator and as a salesperson with "All
    Documents" (record rules apply); median and max of 5 runs, and the EXPLAIN
-   (ANALYZE, BUFFERS) of the slowest query;
+   (ANALYZE, BUFFERS) of the slowest query (seen through Odoo's query hooks);
 4. install-time backfill: removes the stage history, generates chatter tracking
    (1M tracking values by default: about half stage changes in consistent
    chains ending at each lead's current stage, the rest salesperson and
@@ -34,21 +35,30 @@ It ends with one table: metric | with addon | baseline | ratio / time | target |
 ok, and exits non-zero when a target is missed.
 """
 
-import argparse
 import logging
-import os
 import statistics
 import sys
 import time
 
-from bench_common import (
-    add_odoo_arguments,
-    describe_versions,
+from .generate import ensure_users, rnd, vacuum_analyze
+from .harness import (
+    ADDON,
+    addon_depends,
+    describe,
     load_text,
-    open_registries,
-    render_table,
-    vacuum_analyze,
+    relative,
+    run,
+    say,
+    superuser_env,
+    user_env,
 )
+from .measure import QueryLog, explain, format_times, say_plan
+from .report import Report
+
+# The command, database and reuse of this benchmark (harness.Benchmark).
+COMMAND = "scripts/bench-funnel"
+DEFAULT_DB = "crm_ext_funnel_bench"
+REUSED = "generated data kept when its sizes match"
 
 MARK = "funnel_bench"  # crm_lead.referred of the generated leads
 USERS = 20
@@ -61,16 +71,7 @@ STAGE_XMLIDS = (
     "crm_extension.crm_stage_near_close",  # Near Close (near_close, gated)
     "crm.stage_lead4",  # Won
 )
-PHASES = ("potential", "shortlisted", "tracking", "near_close", "won")
-MEASURES = [
-    "__count",
-    "entered_count:sum",
-    "next_count:sum",
-    "won_count:sum",
-    "next_rate:avg",
-    "won_rate:avg",
-    "days_in_stage:avg",
-]
+REPORT = "crm.funnel.report"
 REPORT_GROUPINGS = (
     ("stage", ["stage_id"]),
     ("phase", ["funnel_phase"]),
@@ -79,42 +80,18 @@ REPORT_GROUPINGS = (
 )
 
 
-def say(message):
-    print(message, flush=True)
-
-
-# SQL pseudo-random numbers: a deterministic hash of an integer and a salt, so
-# that both databases get exactly the same data.
-def rnd(expr, salt, modulo):
-    return (
-        f"mod(mod(({expr})::bigint * 2654435761 + {salt * 97531}, 1000003), {modulo})"
-    )
-
-
 # --------------------------------------------------------------------------
 # Setup: users, teams, stages (ORM, committed), generated leads and history (SQL)
 # --------------------------------------------------------------------------
 
 
 def ensure_people(env):
-    """20 salespeople with 'All Documents' in 4 teams; returns (users, teams)."""
-    Users = env["res.users"].with_context(no_reset_password=True)
-    group = env.ref("sales_team.group_sale_salesman_all_leads")
-    users = Users.search([("login", "like", "funnel_bench_%")], order="login")
-    if len(users) < USERS:
-        have = set(users.mapped("login"))
-        Users.create(
-            [
-                {
-                    "name": f"Funnel Bench Salesperson {n:02d}",
-                    "login": f"funnel_bench_{n:02d}",
-                    "groups_id": [(4, group.id)],
-                }
-                for n in range(USERS)
-                if f"funnel_bench_{n:02d}" not in have
-            ]
-        )
-        users = Users.search([("login", "like", "funnel_bench_%")], order="login")
+    """20 salespeople with 'All Documents' in 4 teams; returns (users, team_of)."""
+    users = ensure_users(
+        env,
+        {f"{MARK}_{n:02d}": f"Funnel Bench Salesperson {n:02d}" for n in range(USERS)},
+        ["base.group_user", "sales_team.group_sale_salesman_all_leads"],
+    )
     Team = env["crm.team"]
     teams = Team.search([("name", "like", "Funnel Bench Team %")], order="name")
     if len(teams) < TEAMS:
@@ -130,11 +107,8 @@ def ensure_people(env):
             ]
         )
     env.cr.commit()
-    team_of = {}
-    for team in teams:
-        for user in team.member_ids:
-            team_of[user.id] = team.id
-    return users, teams, team_of
+    team_of = {user.id: team.id for team in teams for user in team.member_ids}
+    return users, team_of
 
 
 def bench_stages(env, with_addon):
@@ -338,19 +312,12 @@ class StageSide:
     """One database's batch of ORM-created opportunities, in an open transaction."""
 
     def __init__(self, registry, label, with_addon, args):
-        import odoo
-        from odoo import api
-
         self.label = label
         self.cr = registry.cursor()
-        admin_env = api.Environment(self.cr, odoo.SUPERUSER_ID, {})
-        admin = admin_env.ref("base.user_admin")
-        self.env = api.Environment(
-            self.cr, admin.id, {"lang": "en_US", "tz": "Asia/Shanghai"}
-        )
-        self.stages = bench_stages(self.env, with_addon)
-        users, teams, team_of = ensure_people(self.env)
-        env = self.env
+        admin = superuser_env(self.cr).ref("base.user_admin")
+        self.env = env = user_env(self.cr, admin, tz="Asia/Shanghai")
+        self.stages = bench_stages(env, with_addon)
+        users, team_of = ensure_people(env)
         contacts = env["res.partner"].create(
             [
                 {"name": f"Funnel Bench Decision Maker {n}", "function": "CEO"}
@@ -423,8 +390,8 @@ def measure_stage_changes(registries, args, report):
         for side in sides:
             for idx in (1, 0):
                 side.move(side.stages[idx])
-        for rnd_no in range(args.rounds):
-            order = sides if rnd_no % 2 == 0 else sides[::-1]
+        for number in range(args.rounds):
+            order = sides if number % 2 == 0 else sides[::-1]
             for idx in (1, 2, 0):  # Qualified, Proposition, back to New
                 for side in order:
                     took, count = side.move(side.stages[idx])
@@ -432,8 +399,8 @@ def measure_stage_changes(registries, args, report):
                     queries[side.label].append(count)
         gated = {side.label: [] for side in sides}
         gated_q = {side.label: [] for side in sides}
-        for rnd_no in range(args.rounds):
-            order = sides if rnd_no % 2 == 0 else sides[::-1]
+        for number in range(args.rounds):
+            order = sides if number % 2 == 0 else sides[::-1]
             for side in order:
                 took, count = side.move(side.stages[3])
                 gated[side.label].append(took)
@@ -474,7 +441,8 @@ def measure_stage_changes(registries, args, report):
             f"{base:.3f}",
             f"{ratio:.2f}x",
             f"<= {target:.2f}x" if target else "info",
-            ratio <= target if target else None,
+            ok=ratio <= target if target else None,
+            missed=metric,
         )
         report.add(
             "  SQL queries per batch (median)",
@@ -482,7 +450,6 @@ def measure_stage_changes(registries, args, report):
             f"{statistics.median(counts['baseline']):.0f}",
             "",
             "info",
-            None,
         )
         say(
             f"{metric}: with addon {format_times(times['with addon'])}; baseline "
@@ -490,115 +457,89 @@ def measure_stage_changes(registries, args, report):
         )
 
 
-def format_times(times):
-    return "[" + " ".join(f"{t:.3f}" for t in times) + "]"
-
-
 # --------------------------------------------------------------------------
 # 2. Funnel report
 # --------------------------------------------------------------------------
 
 
-class QueryRecorder:
-    """Records the SQL queries a cursor runs (to EXPLAIN the slowest)."""
+def reads_history(query):
+    return "crm_lead_stage_history" in query
 
-    def __init__(self, cr):
-        self.cr = cr
-        self.queries = []
 
-    def __enter__(self):
-        cursor = self.cr
-        original = cursor.execute
-        self.original = original
+def pivot_measures(Funnel):
+    """What the funnel analysis' pivot view asks for: the count and each of its
+    measure fields with the field's aggregate."""
+    from lxml import etree
 
-        def execute(query, params=None, log_exceptions=True):
-            self.queries.append((query, params))
-            return original(query, params, log_exceptions)
-
-        cursor.execute = execute
-        return self
-
-    def __exit__(self, *exc):
-        del self.cr.execute
-        return False
+    arch = etree.fromstring(Funnel.get_view(view_type="pivot")["arch"])
+    return ["__count"] + [
+        f"{node.get('name')}:{Funnel._fields[node.get('name')].aggregator}"
+        for node in arch.iter("field")
+        if node.get("type") == "measure"
+    ]
 
 
 def measure_report(registry, args, report):
-    import odoo
-    from odoo import api
-
     say(f"\n===== 2. funnel report (load {load_text()})")
     domain = [("lead_type", "=", "opportunity")]
     slowest = None
     with registry.cursor() as cr:
-        root = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        root = superuser_env(cr)
         cr.execute("SELECT count(*) FROM crm_lead")
         leads = cr.fetchone()[0]
         cr.execute("SELECT count(*) FROM crm_lead_stage_history")
         rows = cr.fetchone()[0]
-        say(f"crm_lead: {leads:,} rows; crm_lead_stage_history: {rows:,} rows")
-        admin = root.ref("base.user_admin")
-        salesperson = root["res.users"].search(
-            [("login", "=", "funnel_bench_00")], limit=1
+        say(
+            f"crm_lead: {leads:,} rows; crm_lead_stage_history: {rows:,} rows; "
+            f"measures of the pivot view: {', '.join(pivot_measures(root[REPORT]))}"
         )
+        salesperson = root["res.users"].search([("login", "=", f"{MARK}_00")])
         assert salesperson.has_group("sales_team.group_sale_salesman_all_leads")
-        runs = [("administrator", admin, REPORT_GROUPINGS)]
-        runs.append(("salesperson (All Documents)", salesperson, REPORT_GROUPINGS))
-        for who, user, groupings in runs:
-            env = api.Environment(cr, user.id, {"lang": "en_US", "tz": "UTC"})
-            Report = env["crm.funnel.report"]
-            for name, groupby in groupings:
+        for who, user in (
+            ("administrator", root.ref("base.user_admin")),
+            ("salesperson (All Documents)", salesperson),
+        ):
+            env = user_env(cr, user, tz="UTC")
+            Funnel = env[REPORT]
+            measures = pivot_measures(Funnel)
+            for name, groupby in REPORT_GROUPINGS:
                 times = []
-                groups = 0
-                recorded = []
                 for _run in range(args.runs):
                     env.invalidate_all()
-                    with QueryRecorder(cr) as recorder:
+                    with QueryLog(keep=reads_history) as log:
                         started = time.perf_counter()
-                        result = Report._read_group(domain, groupby, MEASURES)
-                        took = time.perf_counter() - started
-                    times.append(took)
-                    groups = len(result)
-                    # __count is the first aggregate, after the group-by values.
-                    stays = sum(row[len(groupby)] for row in result)
-                    recorded = [
-                        q
-                        for q in recorder.queries
-                        if "crm_lead_stage_history" in getattr(q[0], "code", str(q[0]))
-                    ]
-                median = statistics.median(times)
-                if recorded and (slowest is None or max(times) > slowest[0]):
-                    slowest = (max(times), f"{who}, by {name}", recorded[-1])
+                        result = Funnel._read_group(domain, groupby, measures)
+                        times.append(time.perf_counter() - started)
+                # __count is the first aggregate, after the group-by values.
+                stays = sum(row[len(groupby)] for row in result)
+                if log.entries and (slowest is None or max(times) > slowest[0]):
+                    slowest = (max(times), f"{who}, by {name}", log.entries[-1])
+                metric = (
+                    f"funnel report by {name}, {who} ({len(result)} groups, "
+                    f"{stays:,} stays; s)"
+                )
                 report.add(
-                    f"funnel report by {name}, {who} ({groups} groups, "
-                    f"{stays:,} stays; s)",
-                    f"{median:.3f} (max {max(times):.3f})",
+                    metric,
+                    f"{statistics.median(times):.3f} (max {max(times):.3f})",
                     "",
                     "",
                     f"< {TARGETS['report_s']:.0f} s, stays read",
                     # A report that read nothing measures nothing.
-                    max(times) < TARGETS["report_s"] and stays > 0,
+                    ok=max(times) < TARGETS["report_s"] and stays > 0,
+                    missed=metric,
                 )
                 say(
-                    f"by {name}, {who}: {format_times(times)} s, {groups} groups, "
-                    f"{stays:,} stays"
+                    f"by {name}, {who}: {format_times(times)} s, {len(result)} "
+                    f"groups, {stays:,} stays"
                 )
         if slowest:
-            explain(cr, slowest)
+            took, label, (query, params, _seconds) = slowest
+            say_plan(
+                "\nEXPLAIN (ANALYZE, BUFFERS) of the slowest report query "
+                f"({label}, {took:.3f} s):",
+                explain(cr, query, params),
+            )
         cr.rollback()
-
-
-def explain(cr, slowest):
-    took, label, (query, params) = slowest
-    say(
-        "\nEXPLAIN (ANALYZE, BUFFERS) of the slowest report query "
-        f"({label}, {took:.3f} s):"
-    )
-    if hasattr(query, "code"):
-        query, params = query.code, query.params
-    cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, params)
-    for (line,) in cr.fetchall():
-        say("    " + line)
 
 
 # --------------------------------------------------------------------------
@@ -722,16 +663,13 @@ def generate_tracking(env, args, stages):
     return stage_values
 
 
-def measure_backfill(registry, args, report, stages_xmlids=STAGE_XMLIDS):
+def measure_backfill(registry, args, report):
     import psycopg2.errors
-
-    import odoo
-    from odoo import api
 
     say(f"\n===== 3. install-time backfill (load {load_text()})")
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        stages = [env.ref(xmlid) for xmlid in stages_xmlids]
+        env = superuser_env(cr)
+        stages = [env.ref(xmlid) for xmlid in STAGE_XMLIDS]
         cr.execute(
             "CREATE TEMP TABLE funnel_bench_lead_ids ON COMMIT DROP AS "
             "SELECT id, id - min(id) OVER () AS g, create_date AS start, user_id "
@@ -765,6 +703,8 @@ def measure_backfill(registry, args, report, stages_xmlids=STAGE_XMLIDS):
             f"load before the backfill: {load_text()}; it is cancelled after "
             f"{args.backfill_timeout} s (--backfill-timeout)"
         )
+        metric = f"backfill of {leads:,} leads, {stage_values:,} stage changes (s)"
+        target = f"< {TARGETS['backfill_s']:.0f} s"
         cr.execute("SET LOCAL statement_timeout = %s", [f"{args.backfill_timeout}s"])
         started = time.perf_counter()
         sql_logger = logging.getLogger("odoo.sql_db")
@@ -774,21 +714,14 @@ def measure_backfill(registry, args, report, stages_xmlids=STAGE_XMLIDS):
             with cr.savepoint(flush=False):
                 written = env["crm.lead.stage.history"]._backfill_from_tracking()
         except psycopg2.errors.QueryCanceled:
-            sql_logger.setLevel(level)
             took = time.perf_counter() - started
             say(f"_backfill_from_tracking() cancelled after {took:.0f} s")
             cr.rollback()
-            report.add(
-                f"backfill of {leads:,} leads, {stage_values:,} stage changes (s)",
-                f"> {took:.0f} (cancelled)",
-                "",
-                "",
-                f"< {TARGETS['backfill_s']:.0f} s",
-                False,
-            )
+            report.add(metric, f"> {took:.0f} (cancelled)", "", "", target, ok=False)
             return
+        finally:
+            sql_logger.setLevel(level)
         took = time.perf_counter() - started
-        sql_logger.setLevel(level)
         cr.execute("SET LOCAL statement_timeout = 0")
         cr.execute(
             """SELECT count(*) FILTER (WHERE o.open = 0),
@@ -812,12 +745,13 @@ def measure_backfill(registry, args, report, stages_xmlids=STAGE_XMLIDS):
         )
         cr.rollback()
     report.add(
-        f"backfill of {leads:,} leads, {stage_values:,} stage changes (s)",
+        metric,
         f"{took:.1f}",
         "",
         f"{written:,} rows",
-        f"< {TARGETS['backfill_s']:.0f} s",
-        took < TARGETS["backfill_s"],
+        target,
+        ok=took < TARGETS["backfill_s"],
+        missed=metric,
     )
     correct = written == expected and not no_open and not many_open and not lost_bad
     report.add(
@@ -826,86 +760,36 @@ def measure_backfill(registry, args, report, stages_xmlids=STAGE_XMLIDS):
         f"expected {expected:,}",
         "",
         "exact",
-        correct,
+        ok=correct,
+        missed="backfill rows written / one open stay per lead",
     )
 
 
 # --------------------------------------------------------------------------
-# Report, setup, main
+# The run
 # --------------------------------------------------------------------------
 
 
-class Report:
-    HEADER = ("metric", "with addon", "baseline", "ratio / time", "target", "ok")
-
-    def __init__(self):
-        self.rows = []
-        self.missed = []
-
-    def add(self, metric, ours, base, ratio, target, ok):
-        mark = "-" if ok is None else ("ok" if ok else "MISSED")
-        if ok is False:
-            self.missed.append(metric.strip())
-        self.rows.append((metric, ours, base, ratio, target, mark))
-
-    def table(self):
-        return render_table(self.HEADER, self.rows)
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        description="Benchmark of crm_extension's sales funnel "
-        "(run through scripts/bench-funnel)."
+def measure(args, registries):
+    report = Report(
+        ("metric", "with addon", "baseline", "ratio / time", "target", "ok"),
+        notes="Stage changes: medians over alternating rounds of both databases, "
+        "write + flush + chatter tracking, rolled back; ratio = with addon / "
+        "baseline (crm_extension's dependencies only). Report: ORM _read_group, "
+        "filter opportunities.",
     )
-    parser.add_argument("--db", default="crm_ext_funnel_bench")
-    parser.add_argument("--base-db")
-    parser.add_argument("--leads", type=int, default=100_000)
-    parser.add_argument("--history", type=int, default=1_000_000)
-    parser.add_argument("--tracking", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument(
-        "--backfill-timeout",
-        type=int,
-        default=900,
-        help="seconds after which the backfill is cancelled (and missed)",
-    )
-    parser.add_argument("--runs", type=int, default=5, help="runs of each report")
-    parser.add_argument("--only", default="stage,report,backfill")
-    add_odoo_arguments(parser)
-    args = parser.parse_args(argv)
-    args.base_db = args.base_db or f"{args.db}_base"
-    if args.leads < 10 or args.history < args.leads or args.tracking < args.leads:
-        parser.error("need --leads >= 10 and --history, --tracking >= --leads")
-    return args
-
-
-def describe_setup(env, args):
-    for line in describe_versions(env.cr):
-        say(line)
-    say(
-        f"databases {args.db} (crm_extension) and {args.base_db} (baseline: "
-        f"{args.leads:,} leads, {args.history:,} history rows, {args.tracking:,} "
-        f"tracking values); CPUs {os.cpu_count()}; load average {load_text()}"
-    )
-
-
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    registries = open_registries(args, args.db, args.base_db)
-    import odoo
-    from odoo import api
-
-    report = Report()
-    started_all = time.perf_counter()
-    load_start = load_text()
     for number, registry in enumerate(registries):
         with_addon = number == 0
         with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env = superuser_env(cr)
             if with_addon:
-                describe_setup(env, args)
-            users, _teams, team_of = ensure_people(env)
+                describe(
+                    cr,
+                    f"databases {args.db} ({ADDON}) and {args.base_db} (baseline: "
+                    f"{args.leads:,} leads, {args.history:,} history rows, "
+                    f"{args.tracking:,} tracking values)",
+                )
+            users, team_of = ensure_people(env)
             stages = bench_stages(env, with_addon)
             took = generate(env, args, users, team_of, stages, with_addon)
         if took:
@@ -923,24 +807,55 @@ def main(argv=None):
         measure_report(registries[0], args, report)
     if "backfill" in args.only:
         measure_backfill(registries[0], args, report)
+    return report
 
+
+def databases(args):
+    """NAME with crm_extension; NAME_base with its dependencies only."""
+    base = {module: True for module in addon_depends()}
+    return {args.db: {ADDON: True}, args.base_db: {**base, ADDON: False}}
+
+
+def install(server, args, log):
+    depends = addon_depends()
     say(
-        f"\n===== results (load average at start {load_start}, now {load_text()}) ====="
+        f"installing {', '.join(depends)} without demo data in database "
+        f"{args.base_db} (log: {relative(log)}) ..."
     )
-    say(
-        "Stage changes: medians over alternating rounds of both databases, write "
-        "+ flush + chatter tracking, rolled back; ratio = with addon / baseline "
-        "(crm_extension's dependencies only). Report: ORM _read_group, filter "
-        "opportunities. "
-        f"Total {time.perf_counter() - started_all:.0f} s."
+    server.install(args.base_db, depends, log)
+    # The same database plus crm_extension: a copy, then the addon's installation.
+    server.copy(args.base_db, args.db)
+    say(f"installing {ADDON} in database {args.db} (a copy of {args.base_db}) ...")
+    server.install(args.db, [ADDON], log)
+
+
+def add_arguments(parser):
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--history", type=int, default=1_000_000)
+    parser.add_argument("--tracking", type=int, default=1_000_000)
+    parser.add_argument(
+        "--batch", type=int, default=1000, help="stage changes: batch size"
     )
-    say(report.table())
-    if report.missed:
-        say("\nMISSED: " + "; ".join(report.missed))
-        return 1
-    say("\nall targets met")
-    return 0
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="stage changes: rounds per database"
+    )
+    parser.add_argument(
+        "--backfill-timeout",
+        type=int,
+        default=900,
+        help="seconds after which the backfill is cancelled (and missed)",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="runs of each report")
+    parser.add_argument(
+        "--only", default="stage,report,backfill", help="measurements to run"
+    )
+
+
+def check_arguments(parser, args):
+    args.base_db = f"{args.db}_base"
+    if args.leads < 10 or args.history < args.leads or args.tracking < args.leads:
+        parser.error("need --leads >= 10 and --history, --tracking >= --leads")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(sys.modules[__name__]))
