@@ -32,6 +32,7 @@ class AccountMove(models.Model):
         for move in self.sudo().filtered("complaint_id"):
             if (
                 move.move_type != "out_refund"
+                or not move.complaint_id.invoice_id
                 or move.reversed_entry_id != move.complaint_id.invoice_id
             ):
                 raise ValidationError(

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
 from ..tools import escalation_due, plan_working_hours, sla_status
@@ -421,6 +421,20 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
+
+    @api.constrains("date_received")
+    def _check_date_received(self):
+        """A complaint is received when it is registered or before (a phone call
+        of yesterday), never later: a date ahead would stop its clock."""
+        latest = fields.Datetime.now() + timedelta(minutes=5)
+        for complaint in self:
+            if complaint.date_received and complaint.date_received > latest:
+                raise ValidationError(
+                    self.env._(
+                        "%(complaint)s cannot be received in the future.",
+                        complaint=complaint.display_name,
+                    )
+                )
 
     @api.constrains("user_id")
     def _check_handler_is_internal(self):

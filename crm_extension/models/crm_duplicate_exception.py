@@ -46,6 +46,7 @@ class CrmDuplicateException(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
+        check_company=True,
         help="The registered customer the block rule matched.",
     )
     rule_id = fields.Many2one("crm.duplicate.rule", ondelete="set null")
@@ -91,12 +92,16 @@ class CrmDuplicateException(models.Model):
     }
 
     @api.depends("name", "matched_partner_id")
+    @api.depends_context("uid")
     def _compute_display_name(self):
+        # (The existing customer is named to those who may read it.)
+        readable = self.matched_partner_id._filtered_access("read")
         for exception in self:
             exception.display_name = self.env._(
                 "%(name)s (like %(existing)s)",
                 name=exception.name or "",
-                existing=exception.matched_partner_id.sudo().display_name or "",
+                existing=(exception.matched_partner_id & readable).display_name
+                or self.env._("a customer you cannot see"),
             )
 
     @api.model_create_multi
@@ -104,6 +109,10 @@ class CrmDuplicateException(models.Model):
         self._check_guarded_values(vals_list, creating=True)
         for vals in vals_list:
             self._check_reason(vals)
+            # One asks about a customer one may read (the refusal names it).
+            if vals.get("matched_partner_id"):
+                matched = self.env["res.partner"].browse(vals["matched_partner_id"])
+                matched.check_access("read")
         exceptions = super(
             CrmDuplicateException, self._without_guarded_defaults()
         ).create(vals_list)

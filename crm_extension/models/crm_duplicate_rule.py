@@ -65,7 +65,7 @@ SIMILAR_QUERY = f"""
                       p.registered_date, TRUE AS is_customer
                  FROM res_partner p
                 WHERE p.name_core_key = c.core
-                  AND p.parent_id IS NULL
+                  AND (p.parent_id IS NULL OR p.is_company)
                   AND p.id != ALL(%s)
                   AND {CUSTOMER_SQL}
                 ORDER BY p.id
@@ -290,6 +290,14 @@ class CrmDuplicateRule(models.Model):
         if not match["id"] or match["id"] == row["id"] or not match["is_customer"]:
             return False
         if not self._in_company_scope(row["company_id"], match["company_id"], rule):
+            return False
+        if row.get("visible_matches_only") and match["company_id"] not in (
+            False,
+            None,
+            row["company_id"],
+        ):
+            # A lead names its customer to whoever reads the lead: only
+            # customers visible wherever the lead is.
             return False
         if (
             rule["key"] in ("email", "phone")

@@ -48,7 +48,10 @@ class CrmLead(models.Model):
                 )
                 continue
             customer = lead.matched_partner_id.sudo()
-            lead.matched_customer_info = customer and self.env._(
+            if not customer:
+                lead.matched_customer_info = False
+                continue
+            lead.matched_customer_info = self.env._(
                 "Already a customer: %(customer)s (salesperson: %(owner)s; registered "
                 "by %(registrant)s on %(date)s).",
                 customer=customer.display_name,
@@ -108,6 +111,7 @@ class CrmLead(models.Model):
             "name": name,
             **{fname: key or False for fname, key in keys.items()},
             "is_customer": True,
+            "visible_matches_only": True,
             "is_company": bool(self.partner_name),
             "active": True,
             "company_id": self.company_id.id,
@@ -134,3 +138,16 @@ class CrmLead(models.Model):
         if self.source_id:
             values["source_id"] = self.source_id.id
         return values
+
+    def _get_partner_email_update(self, force_void=True):
+        # Odoo proposes, and on save writes, the lead's e-mail on the customer:
+        # only on a customer the user may edit (another salesperson's stays as
+        # it is, and the lead is saved).
+        return super()._get_partner_email_update(force_void=force_void) and bool(
+            self.partner_id._filtered_access("write")
+        )
+
+    def _get_partner_phone_update(self, force_void=True):
+        return super()._get_partner_phone_update(force_void=force_void) and bool(
+            self.partner_id._filtered_access("write")
+        )

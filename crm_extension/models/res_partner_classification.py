@@ -219,8 +219,12 @@ class ResPartner(models.Model):
         if vals and vals.keys() <= {"credit_rating"} and not self.env.su:
             # Accountants may set the credit rating of customers they can only
             # read: the rating is theirs to give (checked before any write, see
-            # res_partner_checks), the rest of the customer is not.
+            # res_partner_checks), the rest of the customer is not; other
+            # partners (the companies', the users') follow the record rules.
             self.check_access("read")
+            others = self - self._crm_customers()
+            if others:
+                others.check_access("write")
             return super(ResPartner, self.sudo()).write(vals)
         if "customer_class_id" not in vals:
             return super().write(vals)

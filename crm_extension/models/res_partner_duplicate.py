@@ -60,16 +60,25 @@ def name_match_keys(name):
 
 
 def partner_match_keys(
-    name, parent_id, vat, company_registry, email, number, country_code, calling_code
+    name,
+    parent_id,
+    vat,
+    company_registry,
+    email,
+    number,
+    country_code,
+    calling_code,
+    is_company=False,
 ):
     """The duplicate match keys of a partner, ``{field name: key or ''}``.
 
     One definition for the ORM's compute, the install hook's set-based fill and
     the leads' match rows. Contacts share the VAT of their company and are no
-    customers of their own: only commercial entities carry name and VAT keys.
+    customers of their own: only commercial entities (a company, or a partner
+    without a parent: Odoo's ``commercial_partner_id``) carry name and VAT keys.
     Placeholders typed where a value is unknown ("N/A", "0", "-") are no keys.
     """
-    commercial = not parent_id
+    commercial = bool(is_company or not parent_id)
     name_key, name_core_key = name_match_keys(name) if commercial else ("", "")
     return {
         "name_key": name_key,
@@ -101,7 +110,8 @@ def match_input_query(default_country, after_id, limit):
         SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
                COALESCE(p.mobile, p.phone),
                COALESCE(c.code, cc.code, %(code)s),
-               COALESCE(c.phone_code, cc.phone_code, %(phone_code)s)
+               COALESCE(c.phone_code, cc.phone_code, %(phone_code)s),
+               p.is_company
           FROM res_partner p
           LEFT JOIN res_country c ON c.id = p.country_id
           LEFT JOIN res_company co ON co.id = p.company_id
@@ -310,6 +320,7 @@ class ResPartner(models.Model):
     @api.depends(
         "name",
         "parent_id",
+        "is_company",
         "vat",
         "company_registry",
         "email",
@@ -330,6 +341,7 @@ class ResPartner(models.Model):
                 partner.mobile or partner.phone,
                 country.code,
                 country.phone_code,
+                partner.is_company,
             )
             for fname in MATCH_KEY_FIELDS:
                 partner[fname] = keys[fname] or False
@@ -363,9 +375,11 @@ class ResPartner(models.Model):
                 partner.sudo().duplicate_partner_ids.with_env(self.env)
             )._filtered_access("read")
 
-    @api.constrains("vat", "country_id", "parent_id")
+    @api.constrains("vat", "country_id", "parent_id", "is_company")
     def _check_uscc(self):
-        for partner in self.filtered(lambda p: p.vat and not p.parent_id):
+        for partner in self.filtered(
+            lambda p: p.vat and (p.is_company or not p.parent_id)
+        ):
             country = match_country(partner)
             code = normalize_vat(partner.vat)
             if country.code == "CN" and len(code) == 18 and not is_valid_uscc(code):
@@ -671,7 +685,7 @@ class ResPartner(models.Model):
         if triggers <= COMMERCIAL_KEY_FIELDS:
             # Not even read: the keys of new contacts are computed at once, for
             # the whole batch, rather than one by one as Odoo syncs each one.
-            partners = self.filtered(lambda p: not p.parent_id)
+            partners = self.filtered(lambda p: p.is_company or not p.parent_id)
         return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in partners}
 
     def init(self):

@@ -19,7 +19,7 @@ class CrmDuplicateGroup(models.Model):
     _order = "partner_count desc, key, key_value"
     _rec_name = "key_value"
     # Searching the view first writes the keys still pending in the ORM.
-    _depends = {"res.partner": list(KEY_COLUMNS.values())}
+    _depends = {"res.partner": [*KEY_COLUMNS.values(), "company_id"]}
 
     key = fields.Selection(
         [
@@ -31,6 +31,7 @@ class CrmDuplicateGroup(models.Model):
         readonly=True,
     )
     key_value = fields.Char(string="Shared Value", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     partner_count = fields.Integer(string="Customers", readonly=True)
     partner_ids = fields.Many2many(
         "res.partner", string="Customers in Group", compute="_compute_partner_ids"
@@ -44,53 +45,56 @@ class CrmDuplicateGroup(models.Model):
         for group in self:
             by_key.setdefault(group.key, set()).add(group.key_value)
         members = {}
-        Partner.flush_model(list(KEY_COLUMNS.values()))
+        Partner.flush_model([*KEY_COLUMNS.values(), "company_id"])
         for key, values in by_key.items():
             column = KEY_COLUMNS[key]
             rows = self.env.execute_query(
                 SQL(
-                    "SELECT %s, array_agg(id ORDER BY id) FROM res_partner "
-                    "WHERE %s = ANY(%s) GROUP BY 1",
+                    "SELECT %s, company_id, array_agg(id ORDER BY id) "
+                    "FROM res_partner WHERE %s = ANY(%s) GROUP BY 1, 2",
                     SQL.identifier(column),
                     SQL.identifier(column),
                     sorted(values),
                 )
             )
-            for value, ids in rows:
-                members[key, value] = ids
+            for value, company_id, ids in rows:
+                members[key, value, company_id] = ids
         for group in self:
             group.partner_ids = Partner.browse(
-                members.get((group.key, group.key_value), [])
+                members.get((group.key, group.key_value, group.company_id.id or None))
+                or []
             )._filtered_access("read")
 
     def init(self):
-        # Only keys and counts: PostgreSQL answers from the partial btree indexes
-        # of the key columns (index-only scans), without reading the partners.
+        # Only keys, companies and counts: PostgreSQL answers from the key
+        # columns' partial btree indexes and the partners' company, without
+        # comparing partners. A group is one company's (or the shared
+        # partners'): a sales administrator sees the groups of their companies.
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            """
-            CREATE OR REPLACE VIEW crm_duplicate_group AS (
-                SELECT abs(hashtext(g.key || ':' || g.key_value)) AS id, g.*
-                  FROM (
-                    SELECT 'vat'::varchar AS key, vat_key AS key_value,
-                           count(*) AS partner_count
-                      FROM res_partner WHERE vat_key IS NOT NULL
-                     GROUP BY vat_key HAVING count(*) > 1
-                    UNION ALL
-                    SELECT 'name', name_key, count(*)
-                      FROM res_partner WHERE name_key IS NOT NULL
-                     GROUP BY name_key HAVING count(*) > 1
-                    UNION ALL
-                    SELECT 'email', email_key, count(*)
-                      FROM res_partner WHERE email_key IS NOT NULL
-                     GROUP BY email_key HAVING count(*) > 1
-                    UNION ALL
-                    SELECT 'phone', phone_key, count(*)
-                      FROM res_partner WHERE phone_key IS NOT NULL
-                     GROUP BY phone_key HAVING count(*) > 1
-                  ) g
+            SQL(
+                """
+                CREATE OR REPLACE VIEW crm_duplicate_group AS (
+                    SELECT abs(hashtext(g.key || ':' || g.key_value || ':'
+                                        || COALESCE(g.company_id, 0))) AS id,
+                           g.*
+                      FROM (%s) g
+                )
+                """,
+                SQL(" UNION ALL ").join(
+                    SQL(
+                        "SELECT %s::varchar AS key, %s AS key_value, "
+                        "company_id, count(*) AS partner_count "
+                        "FROM res_partner WHERE %s IS NOT NULL "
+                        "GROUP BY %s, company_id HAVING count(*) > 1",
+                        key,
+                        SQL.identifier(column),
+                        SQL.identifier(column),
+                        SQL.identifier(column),
+                    )
+                    for key, column in KEY_COLUMNS.items()
+                ),
             )
-            """
         )
 
     def action_merge(self):

@@ -1,6 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import models
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.server_flags import MERGING_PARTNERS
 
@@ -9,12 +10,42 @@ class MergePartnerAutomatic(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        self._check_merge_rights(self.env["res.partner"].browse(partner_ids).exists())
         # The surviving customer takes over the keys of the merged ones: the
         # duplicate rules must not refuse the merge that resolves the duplicate.
         # (A server flag: no context a client sends can raise it.)
         return super(
             MergePartnerAutomatic, self.with_context(**MERGING_PARTNERS.context())
         )._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+
+    def _check_merge_rights(self, partners):
+        """Whether the user may merge ``partners``, checked before anything moves.
+
+        Odoo's wizard re-points the documents of the absorbed partners in SQL
+        first and checks the rights only when it writes the surviving partner and
+        deletes the others; by then record rules that look at the commercial
+        partner see the moved documents. So: the user must be allowed to edit
+        and delete every partner of the merge; customers are merged by sales
+        administrators only; and never partners of different companies.
+        """
+        if self.env.su or len(partners) < 2:
+            return
+        partners = partners.with_env(self.env)
+        partners.check_access("write")
+        partners.check_access("unlink")
+        if partners._crm_customers() and not self.env.user.has_group(
+            "sales_team.group_sale_manager"
+        ):
+            raise AccessError(
+                self.env._("Only sales administrators may merge customers.")
+            )
+        if len(partners.company_id) > 1:
+            raise UserError(
+                self.env._(
+                    "Customers of different companies cannot be merged: %(partners)s.",
+                    partners=", ".join(partners.mapped("display_name")),
+                )
+            )
 
     def _update_values(self, src_partners, dst_partner):
         return super()._update_values(
