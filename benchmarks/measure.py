@@ -24,10 +24,14 @@ def format_times(times, digits=3):
     return "[" + " ".join(f"{t:.{digits}f}" for t in times) + "]"
 
 
+def one_line(query):
+    """A query's text on one line."""
+    return " ".join(str(getattr(query, "code", query)).split())
+
+
 def sql_text(query, limit=110):
     """The first ``limit`` characters of a query on one line."""
-    code = getattr(query, "code", query)
-    text = " ".join(str(code).split())
+    text = one_line(query)
     return text[:limit] + ("..." if len(text) > limit else "")
 
 
@@ -69,7 +73,16 @@ class QueryLog:
         return sum(entry[2] for entry in self.entries)
 
     def matching(self, text):
+        """The entries whose query contains ``text``."""
         return [entry for entry in self.entries if text in entry[0]]
+
+    def starting(self, text):
+        """The indexes of the entries whose query begins with ``text``."""
+        return [
+            index
+            for index, entry in enumerate(self.entries)
+            if one_line(entry[0]).startswith(text)
+        ]
 
 
 def explain(cr, query, params=None):

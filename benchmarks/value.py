@@ -1,14 +1,11 @@
-"""Benchmark of crm_extension's customer value analytics (scripts/bench-value).
+"""Benchmark of crm_extension's customer value analytics (``scripts/bench-value``).
 
-Not a unit test: a measurement on generated data of what the recompute of
-customer values promises: "Recompute for 100k customers / 1M invoice lines in
-under 30 s and for 1M customers / 5M lines in under 5 minutes on this machine,
-memory under 1 GB, committing in batches with progress (``_notify_progress``),
-writing only partners whose values changed, with a query count that does not
-grow per partner."
-
-``scripts/bench-value`` finds Odoo, starts the database server and installs
-crm_extension (without demo data) in a fresh database; this script then
+A measurement on generated data of what the recompute of customer values
+promises: "Recompute for 100k customers / 1M invoice lines in under 30 s and for
+1M customers / 5M lines in under 5 minutes on this machine, memory under 1 GB,
+committing in batches with progress (``_notify_progress``), writing only
+partners whose values changed, with a query count that does not grow per
+partner." In a database with crm_extension, it
 
 1. prepares, through the ORM and committed, 5 salespeople and a main customer
    class "Value Bench" with three sub-classes that assign themselves
@@ -31,37 +28,34 @@ crm_extension (without demo data) in a fresh database; this script then
 3. runs the value job twice the way the scheduler does (``ir.cron._run_job``:
    a dedicated cursor, an ``ir.cron.progress`` record in the context as
    ``ir_cron_progress_id``, the server action ``model._cron_compute()``, its
-   batch commits and the final commit), timing each run with its commits,
-   sampling the RSS of this Python process every 20 ms, counting the SQL
-   queries of the job (all cursors of this thread), its commits and its
-   ``_notify_progress`` calls; checks that every customer got its value row,
-   that the revenue equals a direct sum of the invoice lines, that the progress
-   record ends done = customers, remaining = 0, and that the second run writes
-   no row, moves no customer and schedules no care call.
+   batch commits and the final commit), timing each run, sampling the RSS of
+   this Python process every 20 ms, and seeing through Odoo's own interfaces
+   the job's SQL queries (the query hooks of this thread: every cursor), its
+   commits (the post-commit callbacks of its cursors) and its progress (the
+   writes of the progress record); checks that every customer got its value
+   row, that the revenue equals a direct sum of the invoice lines, that the
+   progress record ends done = customers, remaining = 0, and that the second
+   run writes no row, moves no customer and schedules no care call.
 
 It ends with one table: size | recompute time | peak memory | queries | rows
-written | second run | target | ok, and exits non-zero when a target is missed
-or a check fails.
+written | second run | load | target | ok, and exits non-zero when a target is
+missed or a check fails.
 """
 
-import argparse
-import cProfile
-import io
-import os
-import pstats
 import resource
 import sys
 import threading
 import time
 
-from bench_common import (
-    add_odoo_arguments,
-    describe_versions,
-    load_text,
-    open_registries,
-    render_table,
-    vacuum_analyze,
-)
+from .generate import bulk_settings, ensure_users, rnd, sql_array, unit, vacuum_analyze
+from .harness import describe, load_text, run, say, superuser_env
+from .measure import QueryLog, explain, profiled, say_plan, sql_text
+from .report import Report
+
+# The command, database and reuse of this benchmark (harness.Benchmark).
+COMMAND = "scripts/bench-value"
+DEFAULT_DB = "crm_ext_value_bench"
+REUSED = "its generated customers are kept and topped up, their invoices replaced"
 
 DEFAULT_SIZES = ((100_000, 1_000_000), (1_000_000, 5_000_000))
 # (customers, lines, seconds): the issue's targets; a size is held to the target
@@ -74,8 +68,11 @@ MEMORY_TARGET = 1024**3  # peak RSS of this Python process, bytes
 OTHER_QUERY_LIMIT = 400
 QUERY_SLACK = 50
 PER_BATCH_LIMIT = 10  # queries per batch of customers
-# The batch query of _compute_company, by its first words.
+# The batch query of the job, the stage statement and the progress writes, by
+# their first words.
 BATCH_MARK = "SELECT s.partner_id, s.last_invoice_date, s.revenue"
+STAGE_MARK = "CREATE TEMP TABLE crm_value_stage"
+PROGRESS_MARK = 'UPDATE "ir_cron_progress"'
 MOVE_CHUNK = 250_000  # moves per INSERT statement
 REF_PREFIX = "VB"  # ref of the generated customers: VB0000001
 MOVE_PREFIX = "VB/"  # names of the generated moves
@@ -88,27 +85,20 @@ CLASSES = (  # name, min revenue, allow downgrade, share of customers in % (star
     ("Silver", 20_000.0, False, 4),
     ("Gold", 100_000.0, True, 2),
 )
-
-
-def say(message):
-    print(message, flush=True)
+BENCH_TABLES = (
+    "res_partner",
+    "account_move",
+    "account_move_line",
+    "crm_complaint",
+    "crm_customer_value",
+    "mail_activity",
+    "mail_message",
+    "crm_customer_class_history",
+)
 
 
 def mib(size):
     return f"{size / 1024**2:,.0f} MiB"
-
-
-# SQL pseudo-random numbers: a deterministic hash of an integer and a salt, so
-# that every size gets the same mix.
-def rnd(expr, salt, modulo):
-    return (
-        f"mod(mod(({expr})::bigint * 2654435761 + {salt * 97531}, 1000003), {modulo})"
-    )
-
-
-def unit(expr, salt):
-    """A pseudo-random number in [0, 1)."""
-    return f"({rnd(expr, salt, 1000003)}::float8 / 1000003)"
 
 
 # --------------------------------------------------------------------------
@@ -119,21 +109,14 @@ def unit(expr, salt):
 def ensure_setup(env):
     """Salespeople, the bench's customer classes, the sale journal and its income
     account of the main company. Returns a dict of ids."""
-    Users = env["res.users"].with_context(no_reset_password=True)
-    internal = env.ref("base.group_user")
-    salesman = env.ref("sales_team.group_sale_salesman")
-    users = []
-    for number in range(1, SALESPEOPLE + 1):
-        login = f"{MARK}_sales_{number}"
-        user = Users.search([("login", "=", login)], limit=1) or Users.create(
-            {
-                "name": f"Value Bench Salesperson {number}",
-                "login": login,
-                "email": f"{login}@example.com",
-                "groups_id": [(6, 0, [internal.id, salesman.id])],
-            }
-        )
-        users.append(user.id)
+    users = ensure_users(
+        env,
+        {
+            f"{MARK}_sales_{n}": f"Value Bench Salesperson {n}"
+            for n in range(1, SALESPEOPLE + 1)
+        },
+        ["base.group_user", "sales_team.group_sale_salesman"],
+    )
     Class = env["crm.customer.class"]
     main = Class.search([("name", "=", "Value Bench"), ("parent_id", "=", False)])
     if not main:
@@ -164,7 +147,7 @@ def ensure_setup(env):
     env.flush_all()
     env.cr.commit()
     return {
-        "users": users,
+        "users": users.ids,
         "main_class": main.id,
         "classes": classes,
         "company": company.id,
@@ -189,14 +172,13 @@ def prepare_customers(cr, setup, customers, now):
     """Tops the generated customers up to ``customers``, puts their classes back
     and removes what earlier runs left. Returns (created, seconds)."""
     started = time.perf_counter()
-    fast_generation(cr)
     cr.execute(
         "SELECT COALESCE(MAX(substr(ref, 3)::int), 0) FROM res_partner "
         "WHERE ref LIKE %s",
         [REF_PREFIX + "%"],
     )
     have = cr.fetchone()[0]
-    users = "(ARRAY[" + ",".join(map(str, setup["users"])) + "])"
+    users = sql_array(setup["users"])
     created = 0
     if have < customers:
         cr.execute(
@@ -274,26 +256,13 @@ def prepare_customers(cr, setup, customers, now):
         """,
         {"main": setup["main_class"]},
     )
-    cr.execute("RESET ALL")
     return created, time.perf_counter() - started
-
-
-def fast_generation(cr):
-    """Session settings for the bulk inserts of generated data: no JIT, more
-    memory, and (superuser only) no foreign key triggers: the generated rows
-    reference existing rows by construction. RESET ALL undoes them."""
-    cr.execute("SET jit = off")
-    cr.execute("SET work_mem = '256MB'")
-    cr.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    if cr.fetchone()[0]:
-        cr.execute("SET session_replication_role = replica")
 
 
 def generate_invoices(cr, setup, customers, lines, today):
     """Replaces the generated invoices and complaints. Returns (moves, lines,
     refunds, complaints, seconds)."""
     started = time.perf_counter()
-    fast_generation(cr)
     cr.execute("DELETE FROM crm_complaint WHERE name LIKE %s", [COMPLAINT_PREFIX + "%"])
     cr.execute(
         """
@@ -439,20 +408,7 @@ def generate_invoices(cr, setup, customers, lines, today):
     )
     complaints = cr.rowcount
     cr.commit()
-    cr.execute("RESET ALL")
     return moves, line_count, refunds, complaints, time.perf_counter() - started
-
-
-BENCH_TABLES = (
-    "res_partner",
-    "account_move",
-    "account_move_line",
-    "crm_complaint",
-    "crm_customer_value",
-    "mail_activity",
-    "mail_message",
-    "crm_customer_class_history",
-)
 
 
 # --------------------------------------------------------------------------
@@ -493,169 +449,83 @@ class RssSampler:
         return False
 
 
-class JobRecorder:
-    """Records the SQL queries of this thread (every cursor), the commits, the
-    ``_notify_progress`` calls and the phase of ``crm.customer.value`` each
-    query belongs to, while the job runs."""
+class JobLog(QueryLog):
+    """Every SQL query of the job (all cursors of this thread, through Odoo's
+    query hooks) and its commits: a post-commit callback of Odoo's cursor
+    (``cr.postcommit``) is registered in each transaction that runs a query, and
+    notes the time from the transaction's last query to its commit's callbacks
+    (the COMMIT itself, and Odoo clearing its caches)."""
 
-    PHASES = ("_compute_company", "_apply_class_rules", "_schedule_care", "_upsert")
-
-    def __init__(self, registry):
-        self.registry = registry
-        self.queries = []  # (phase, first words, seconds)
-        self.commits = []  # seconds each
-        self.progress = []  # (done, remaining)
-        self.phase = ["job"]
+    def __init__(self):
+        super().__init__()
+        self.commits = []
         self.stage_query = None
-        self.stats = []
-        self._thread = threading.get_ident()
-        self._patched = []
+        self._last_query_end = 0.0
 
-    def _patch(self, owner, name, wrapper):
-        self._patched.append((owner, name, owner.__dict__.get(name)))
-        setattr(owner, name, wrapper)
+    def __call__(self, cr, query, params, start, delay):
+        super().__call__(cr, query, params, start, delay)
+        self._last_query_end = time.perf_counter()
+        if STAGE_MARK in query:
+            self.stage_query = (query, params)
+        if "benchmarks.value" not in cr.postcommit.data:
+            cr.postcommit.data["benchmarks.value"] = True
+            cr.postcommit.add(self._committed)
 
-    def __enter__(self):
-        from odoo import sql_db
+    def _committed(self):
+        self.commits.append(time.perf_counter() - self._last_query_end)
 
-        recorder = self
-        Cursor = sql_db.Cursor
-        execute, commit = Cursor.execute, Cursor.commit
+    def count(self, text):
+        """How many queries begin with ``text``."""
+        return len(self.starting(text))
 
-        def recorded_execute(cr, query, params=None, log_exceptions=True):
-            if threading.get_ident() != recorder._thread:
-                return execute(cr, query, params, log_exceptions)
-            started = time.perf_counter()
-            try:
-                return execute(cr, query, params, log_exceptions)
-            finally:
-                text = first_words(query)
-                if "CREATE TEMP TABLE crm_value_stage" in text:
-                    recorder.stage_query = query
-                recorder.queries.append(
-                    (recorder.phase[-1], text, time.perf_counter() - started)
-                )
-
-        def recorded_commit(cr):
-            started = time.perf_counter()
-            try:
-                return commit(cr)
-            finally:
-                if threading.get_ident() == recorder._thread:
-                    recorder.commits.append(time.perf_counter() - started)
-
-        self._patch(Cursor, "execute", recorded_execute)
-        self._patch(Cursor, "commit", recorded_commit)
-
-        Cron = self.registry["ir.cron"]
-        notify = Cron._notify_progress
-
-        def recorded_notify(cron, *, done, remaining, deactivate=False):
-            if cron.env.context.get("ir_cron_progress_id"):
-                recorder.progress.append((done, remaining))
-            return notify(cron, done=done, remaining=remaining, deactivate=deactivate)
-
-        self._patch(Cron, "_notify_progress", recorded_notify)
-
-        Value = self.registry["crm.customer.value"]
-        for name in self.PHASES:
-            self._patch(Value, name, self._phase_wrapper(name, getattr(Value, name)))
-        return self
-
-    def _phase_wrapper(self, name, method):
-        recorder = self
-
-        def wrapper(model, *args, **kwargs):
-            recorder.phase.append(name)
-            try:
-                result = method(model, *args, **kwargs)
-            finally:
-                recorder.phase.pop()
-            if name == "_compute_company":
-                recorder.stats.append(result)
-            return result
-
-        return wrapper
-
-    def __exit__(self, *exc):
-        for owner, name, original in reversed(self._patched):
-            if original is None:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, original)
-        return False
-
-    def count(self, phase=None, contains=None):
-        return sum(
-            1
-            for q_phase, text, _s in self.queries
-            if (phase is None or q_phase == phase)
-            and (contains is None or contains in text)
-        )
-
-    def seconds(self, phase=None, contains=None):
-        return sum(
-            s
-            for q_phase, text, s in self.queries
-            if (phase is None or q_phase == phase)
-            and (contains is None or contains in text)
-        )
+    def batch_span(self):
+        """(queries before the batches, in them, after them): the batches run
+        from the first batch query to the last one (which finds no customer)."""
+        marks = self.starting(BATCH_MARK)
+        if not marks:
+            return len(self.entries), 0, 0
+        first, last = marks[0], marks[-1]
+        return first, last + 1 - first, len(self.entries) - last - 1
 
     def groups(self):
-        """Queries grouped by phase and first words: count, seconds."""
+        """Queries grouped by their first words: count, seconds."""
         groups = {}
-        for phase, text, seconds in self.queries:
-            key = (phase, text[:70])
+        for query, _params, seconds in self.entries:
+            key = sql_text(query, 70)
             count, total = groups.get(key, (0, 0.0))
             groups[key] = (count + 1, total + seconds)
         return sorted(groups.items(), key=lambda item: -item[1][1])
 
 
-def first_words(query):
-    from odoo.tools import SQL
-
-    text = query.code if isinstance(query, SQL) else str(query)
-    words = " ".join(text.split())
-    return words[:110]
-
-
 def run_job(registry, profile=False):
     """Runs the value job once as the scheduler does (``ir.cron._run_job``).
 
-    Returns (seconds, status, recorder, rss, progress_id)."""
-    import odoo
-    from odoo import api
-
+    Returns (seconds, status, job log, rss, progress records)."""
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env = superuser_env(cr)
         cron = env.ref("crm_extension.ir_cron_customer_value")
         job = {
             "id": cron.id,
             "cron_name": cron.cron_name,
-            "user_id": cron.user_id.id or odoo.SUPERUSER_ID,
+            "user_id": cron.user_id.id or env.uid,
             "lastcall": cron.lastcall,
             "timed_out_counter": 0,
             "ir_actions_server_id": cron.ir_actions_server_id.id,
         }
         cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_progress")
         last_progress = cr.fetchone()[0]
-    IrCron = registry["ir.cron"]
-    profiler = cProfile.Profile() if profile else None
-    with RssSampler() as rss, JobRecorder(registry) as recorder:
+    with (
+        RssSampler() as rss,
+        JobLog() as log,
+        profiled(
+            "  cProfile of the first run (cumulative, top 30):",
+            enabled=profile,
+            limit=30,
+        ),
+    ):
         started = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        status = IrCron._run_job(job)
-        if profiler:
-            profiler.disable()
+        status = registry["ir.cron"]._run_job(job)
         seconds = time.perf_counter() - started
-    if profiler:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
-        say("  cProfile of the first run (cumulative, top 30):")
-        for line in out.getvalue().splitlines():
-            if line.strip():
-                say("    " + line)
     with registry.cursor() as cr:
         cr.execute(
             "SELECT id, done, remaining FROM ir_cron_progress WHERE id > %s "
@@ -663,7 +533,27 @@ def run_job(registry, profile=False):
             [last_progress, job["id"]],
         )
         progress = cr.fetchall()
-    return seconds, status, recorder, rss, progress
+    return seconds, status, log, rss, progress
+
+
+def set_job_batch_size(registry, batch_size):
+    """The job's code, as an administrator may set it (Settings > Technical >
+    Scheduled Actions): ``_compute_all`` with ``batch_size`` (None: the shipped
+    code). Returns the code it replaced."""
+    with registry.cursor() as cr:
+        cron = superuser_env(cr).ref("crm_extension.ir_cron_customer_value")
+        shipped = cron.code
+        if batch_size:
+            cron.code = (
+                "model._compute_all(companies=env['res.company'].search([]), "
+                f"batch_size={int(batch_size)})"
+            )
+        return shipped
+
+
+def restore_job_code(registry, code):
+    with registry.cursor() as cr:
+        superuser_env(cr).ref("crm_extension.ir_cron_customer_value").code = code
 
 
 def verify(registry, setup, customers, today):
@@ -748,21 +638,17 @@ def counts_after(registry, since, ids):
     return written, history, activities, messages
 
 
-def explain_stage(registry, recorder):
+def explain_stage(registry, log):
     """EXPLAIN (ANALYZE, BUFFERS) of the stage statement, rolled back."""
-    from odoo.tools import SQL
-
-    query = recorder.stage_query
-    if query is None:
-        say("  (no stage statement recorded)")
+    if log.stage_query is None:
+        say("  (no stage statement seen)")
         return
-    code, params = (query.code, query.params) if isinstance(query, SQL) else (query, [])
     with registry.cursor() as cr:
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
-        cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + code, params)
-        say("  EXPLAIN (ANALYZE, BUFFERS) of the stage statement:")
-        for (line,) in cr.fetchall():
-            say("    " + line)
+        say_plan(
+            "  EXPLAIN (ANALYZE, BUFFERS) of the stage statement:",
+            explain(cr, *log.stage_query),
+        )
         cr.rollback()
 
 
@@ -774,35 +660,53 @@ def target_for(customers, lines):
     return seconds * lines / max_lines
 
 
-def describe_run(name, seconds, status, recorder, rss, progress):
-    batch_q = recorder.count("_compute_company", BATCH_MARK)
+def describe_run(name, seconds, status, log, rss, progress):
     say(
-        f"{name}: {seconds:.2f} s ({status}), {len(recorder.queries)} queries "
-        f"(SQL {recorder.seconds():.2f} s), {len(recorder.commits)} commits "
-        f"({sum(recorder.commits):.2f} s), {len(recorder.progress)} progress "
-        f"notifications, {batch_q} batches; RSS {mib(rss.start)} before, peak "
-        f"{mib(rss.peak)}; stats {recorder.stats}; progress records "
-        f"{progress}; load average {load_text()}"
+        f"{name}: {seconds:.2f} s ({status}), {len(log.entries)} queries "
+        f"(SQL {log.seconds():.2f} s), {len(log.commits)} commits "
+        f"({sum(log.commits):.2f} s), {log.count(PROGRESS_MARK)} progress "
+        f"writes, {log.count(BATCH_MARK)} batches; RSS {mib(rss.start)} before, "
+        f"peak {mib(rss.peak)}; progress records {progress}; load average "
+        f"{load_text()}"
     )
-    for (phase, text), (count, total) in recorder.groups()[:14]:
-        say(f"    {1000 * total:9.1f} ms {count:6}x  [{phase}] {text[:70]}")
+    for text, (count, total) in log.groups()[:14]:
+        say(f"    {1000 * total:9.1f} ms {count:6}x  {text}")
+
+
+def first_run_problems(args, status, log, progress, expected_rows, written):
+    """What the first run did wrong: status, batches, progress, commits, rows."""
+    problems = []
+    if status != "fully done":
+        problems.append(f"the job ended {status}")
+    batches = log.count(BATCH_MARK)
+    batch_size = args.batch_size or 20000
+    if batches - 1 != -(-expected_rows // batch_size):
+        problems.append(f"{batches} batch queries for {expected_rows:,} customers")
+    writes = log.count(PROGRESS_MARK)
+    if writes < max(1, batches - 1):
+        problems.append(f"{writes} progress writes for {batches - 1} batches")
+    if not progress or progress[-1][1:] != (expected_rows, 0):
+        problems.append(f"progress record {progress}")
+    if len(log.commits) < batches:
+        problems.append(
+            f"{len(log.commits)} commits for {batches - 1} batches (no batch commits?)"
+        )
+    if written != expected_rows:
+        problems.append(f"{written:,} rows written of {expected_rows:,}")
+    return problems
 
 
 def measure_size(registry, args, setup, customers, lines, report, reference):
-    import odoo
-    from odoo import api, fields
+    from odoo import fields
 
     say(f"\n===== {customers:,} customers, {lines:,} invoice lines =====")
     today = fields.Date.today()
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        created, took = prepare_customers(
-            env.cr, setup, customers, fields.Datetime.now()
-        )
+    with registry.cursor() as cr, bulk_settings(cr):
+        created, took = prepare_customers(cr, setup, customers, fields.Datetime.now())
         cr.commit()
         say(f"customers: {created:,} created, classes reset in {took:.1f} s")
         moves, line_count, refunds, complaints, took = generate_invoices(
-            env.cr, setup, customers, lines, today
+            cr, setup, customers, lines, today
         )
     vacuum = vacuum_analyze(registry.db_name, BENCH_TABLES)
     say(
@@ -812,58 +716,29 @@ def measure_size(registry, args, setup, customers, lines, report, reference):
         f"{load_text()}"
     )
 
-    problems = []
     ids = max_ids(registry)
     since = fields.Datetime.now()
-    seconds, status, recorder, rss, progress = run_job(registry, profile=args.profile)
-    describe_run("first run", seconds, status, recorder, rss, progress)
+    seconds, status, log, rss, progress = run_job(registry, profile=args.profile)
+    describe_run("first run", seconds, status, log, rss, progress)
     if args.explain:
-        explain_stage(registry, recorder)
-    rows, expected_rows, found = verify(registry, setup, customers, today)
-    problems += found
+        explain_stage(registry, log)
+    rows, expected_rows, problems = verify(registry, setup, customers, today)
     written, history, activities, messages = counts_after(registry, since, ids)
-    stats = recorder.stats[0] if recorder.stats else {}
     say(
         f"  checked: {rows:,} value rows ({expected_rows:,} invoiced customers), "
-        f"{written:,} written, {history:,} class changes ({stats.get('classes')} "
-        f"by the job), {activities:,} care calls, {messages:,} chatter messages: "
-        + ("; ".join(found) if found else "all right")
+        f"{written:,} written, {history:,} class changes, {activities:,} care "
+        f"calls, {messages:,} chatter messages: "
+        + ("; ".join(problems) if problems else "all right")
     )
-    if status != "fully done":
-        problems.append(f"the job ended {status}")
-    batches = recorder.count("_compute_company", BATCH_MARK)
-    batch_size = args.batch_size or 20000
-    if batches - 1 != -(-expected_rows // batch_size):
-        problems.append(f"{batches} batch queries for {expected_rows:,} customers")
-    if len(recorder.progress) < max(1, batches - 1) or (
-        recorder.progress and recorder.progress[-1] != (expected_rows, 0)
-    ):
-        problems.append(f"progress notified {recorder.progress}")
-    if not progress or progress[-1][1:] != (expected_rows, 0):
-        problems.append(f"progress record {progress}")
-    if len(recorder.commits) < batches:
-        problems.append(
-            f"{len(recorder.commits)} commits for {batches - 1} batches (no batch "
-            "commits?)"
-        )
-    if written != stats.get("written") or written != expected_rows:
-        problems.append(
-            f"{written:,} rows written ({stats.get('written')} by the job's stats) "
-            f"of {expected_rows:,}"
-        )
+    problems += first_run_problems(args, status, log, progress, expected_rows, written)
 
-    # Queries: per batch (batch SELECT, upsert, progress, and what opens the
-    # transaction after each batch commit: SET LOCAL, the transaction's now())
-    # and the others, which must not grow with the number of customers.
-    in_batches = (
-        batches
-        + recorder.count("_upsert")
-        + recorder.count(None, 'UPDATE "ir_cron_progress"')
-        + recorder.count("_compute_company", "SET LOCAL ")
-        + recorder.count("_compute_company", "SELECT (now() AT TIME ZONE")
-    )
+    # Queries: those of the batches (batch SELECT, upsert, progress, and what
+    # opens the transaction after each batch commit) and the others, before
+    # and after them, which must not grow with the number of customers.
+    batches = log.count(BATCH_MARK)
+    before, in_batches, after = log.batch_span()
     per_batch = in_batches / max(batches - 1, 1)
-    other = len(recorder.queries) - in_batches
+    other = before + after
     if reference.get("other") is None:
         reference["other"] = other
         reference["size"] = customers
@@ -876,102 +751,113 @@ def measure_size(registry, args, setup, customers, lines, report, reference):
     ids2 = max_ids(registry)
     time.sleep(1.0)  # write dates have whole seconds
     since2 = fields.Datetime.now()
-    seconds2, status2, recorder2, rss2, progress2 = run_job(registry)
-    describe_run("second run", seconds2, status2, recorder2, rss2, progress2)
-    written2, history2, activities2, messages2 = counts_after(registry, since2, ids2)
-    stats2 = recorder2.stats[0] if recorder2.stats else {}
-    if written2 or stats2.get("written") or history2 or activities2:
+    seconds2, status2, log2, rss2, progress2 = run_job(registry)
+    describe_run("second run", seconds2, status2, log2, rss2, progress2)
+    written2, history2, activities2, _messages = counts_after(registry, since2, ids2)
+    if written2 or history2 or activities2:
         problems.append(
-            f"the second run wrote {written2:,} values ({stats2.get('written')} by "
-            f"its stats), {history2:,} class changes, {activities2:,} care calls"
+            f"the second run wrote {written2:,} values, {history2:,} class "
+            f"changes, {activities2:,} care calls"
         )
 
     target = target_for(customers, lines)
     peak = max(rss.peak, rss2.peak)
-    time_ok = seconds < target
-    memory_ok = peak < MEMORY_TARGET
-    ok = time_ok and memory_ok and query_ok and not problems
+    if seconds >= target:
+        problems.append(f"recompute {seconds:.1f} s >= {target:.0f} s")
+    if peak >= MEMORY_TARGET:
+        problems.append(f"peak RSS {mib(peak)}")
+    if not query_ok:
+        problems.append(
+            f"{other} queries outside the batches (at {reference['size']:,} "
+            f"customers: {reference['other']}), {per_batch:.1f} per batch"
+        )
     report.add(
         f"{customers:,} / {lines:,}",
         f"{seconds:.1f} s",
         f"{mib(peak)} (start {mib(rss.start)})",
-        f"{len(recorder.queries)} ({batches} batch SELECTs, {per_batch:.1f}/batch, "
-        f"{other} other, {recorder.count('_apply_class_rules')} in class rules)",
-        f"{written:,} ({stats.get('classes')} class moves, {activities:,} care calls)",
-        f"{seconds2:.1f} s, {written2:,} rows, {len(recorder2.queries)} q",
+        f"{len(log.entries)} ({batches} batch SELECTs, {per_batch:.1f}/batch, "
+        f"{other} other: {before} before, {after} after the batches)",
+        f"{written:,} ({history:,} class moves, {activities:,} care calls)",
+        f"{seconds2:.1f} s, {written2:,} rows, {len(log2.entries)} q",
+        load_text(),
         f"< {target:.0f} s, < {mib(MEMORY_TARGET)}, other queries <= "
         f"{min(OTHER_QUERY_LIMIT, reference['other'] + QUERY_SLACK)}, per batch "
         f"<= {PER_BATCH_LIMIT}",
-        ok,
-        problems
-        + ([] if time_ok else [f"recompute {seconds:.1f} s >= {target:.0f} s"])
-        + ([] if memory_ok else [f"peak RSS {mib(peak)}"])
-        + (
-            []
-            if query_ok
-            else [
-                f"{other} queries outside the batches (at {reference['size']:,} "
-                f"customers: {reference['other']}), {per_batch:.1f} per batch"
-            ]
+        ok=not problems,
+        missed=f"{customers:,} / {lines:,}: " + "; ".join(problems),
+    )
+
+
+def measure(args, registries):
+    (registry,) = registries
+    report = Report(
+        (
+            "size (customers / lines)",
+            "recompute time",
+            "peak memory (RSS)",
+            "queries",
+            "rows written",
+            "second run",
+            "load after",
+            "target",
+            "ok",
         ),
-        load_text(),
     )
-
-
-class Report:
-    HEADER = (
-        "size (customers / lines)",
-        "recompute time",
-        "peak memory (RSS)",
-        "queries",
-        "rows written",
-        "second run",
-        "target",
-        "ok",
-        "load after",
+    with registry.cursor() as cr:
+        describe(cr, f"database {args.db}")
+        setup = ensure_setup(superuser_env(cr))
+    say(
+        f"{len(setup['users'])} salespeople; classes Value Bench / "
+        + ", ".join(f"{name} (from {low:,.0f})" for name, low, _d, _s in CLASSES)
+        + "; the job runs as the scheduler does (ir.cron._run_job)"
+        + (f", in batches of {args.batch_size:,}" if args.batch_size else "")
     )
+    shipped = set_job_batch_size(registry, args.batch_size)
+    try:
+        reference = {}
+        for customers, lines in args.sizes:
+            measure_size(registry, args, setup, customers, lines, report, reference)
+    finally:
+        if args.batch_size:
+            restore_job_code(registry, shipped)
+    report.notes = (
+        "Recompute time: the value job (model._cron_compute() → _compute_all) run "
+        "as the scheduler does (ir.cron._run_job: progress record, batch commits, "
+        "final commit), first run on fresh data. Peak memory: RSS of this Python "
+        "process sampled every 20 ms during the job (ru_maxrss of the process "
+        f"{mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)}). "
+        "Queries: every query of the job (all cursors of the thread, seen through "
+        "Odoo's query hooks); 'other' are those before the first batch query and "
+        "after the last one. Second run: the job again right after."
+    )
+    return report
 
-    def __init__(self):
-        self.rows = []
-        self.missed = []
 
-    def add(
-        self, size, seconds, memory, queries, written, second, target, ok, why, load
-    ):
-        if not ok:
-            self.missed.append(f"{size}: " + "; ".join(why))
-        self.rows.append(
-            (
-                size,
-                seconds,
-                memory,
-                queries,
-                written,
-                second,
-                target,
-                "ok" if ok else "MISSED",
-                load,
-            )
+def size_pairs(text):
+    """The type of ``--sizes``: customers:lines pairs separated by commas."""
+    import argparse
+
+    try:
+        sizes = sorted(
+            {
+                tuple(int(n.replace("_", "")) for n in size.split(":"))
+                for size in text.split(",")
+            }
         )
+    except ValueError:
+        sizes = []
+    if not sizes or any(len(size) != 2 for size in sizes):
+        raise argparse.ArgumentTypeError(
+            "customers:lines pairs, e.g. 100000:1000000,1000000:5000000"
+        )
+    return sizes
 
-    def table(self):
-        return render_table(self.HEADER, self.rows)
 
-
-# --------------------------------------------------------------------------
-# Main
-# --------------------------------------------------------------------------
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        description="Benchmark of crm_extension's customer value analytics "
-        "(run through scripts/bench-value)."
-    )
-    parser.add_argument("--db", default="crm_ext_value_bench")
+def add_arguments(parser):
     parser.add_argument(
         "--sizes",
-        default=",".join(f"{c}:{n}" for c, n in DEFAULT_SIZES),
+        type=size_pairs,
+        default=list(DEFAULT_SIZES),
         help="customers:lines,... (default 100000:1000000,1000000:5000000)",
     )
     parser.add_argument("--customers", type=int, help="one size: customers")
@@ -979,7 +865,7 @@ def parse_args(argv):
     parser.add_argument(
         "--batch-size",
         type=int,
-        help="batch size for _compute_all (default: the model's)",
+        help="batch size of the job's _compute_all (default: the model's)",
     )
     parser.add_argument(
         "--explain",
@@ -989,104 +875,21 @@ def parse_args(argv):
     parser.add_argument(
         "--profile", action="store_true", help="cProfile of the first run"
     )
-    add_odoo_arguments(parser)
-    args = parser.parse_args(argv)
+
+
+def check_arguments(parser, args):
     if args.customers or args.lines:
         customers = args.customers or 100_000
         args.sizes = [(customers, args.lines or 10 * customers)]
-    else:
-        try:
-            args.sizes = sorted(
-                {
-                    tuple(int(n.replace("_", "")) for n in size.split(":"))
-                    for size in args.sizes.split(",")
-                }
-            )
-        except ValueError:
-            parser.error("--sizes takes customers:lines pairs, e.g. 100000:1000000")
-    for size in args.sizes:
-        if len(size) != 2 or size[0] < 100 or size[1] < size[0]:
+    for customers, lines in args.sizes:
+        if customers < 100 or lines < customers:
             parser.error(
-                f"invalid size {size}: at least 100 customers and one line each"
+                f"invalid size {customers}:{lines}: at least 100 customers and one "
+                "line each"
             )
     if args.batch_size is not None and args.batch_size < 1:
         parser.error("--batch-size must be positive")
-    return args
-
-
-def describe_setup(env, args):
-    for line in describe_versions(env.cr):
-        say(line)
-    try:
-        import psutil
-
-        memory = f"; RAM {psutil.virtual_memory().total / 1024**3:.1f} GiB"
-    except ImportError:
-        memory = ""
-    say(
-        f"database {args.db}; CPUs {os.cpu_count()}{memory}; load average {load_text()}"
-    )
-
-
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    registry = open_registries(args)
-    import odoo
-    from odoo import api
-
-    started_all = time.perf_counter()
-    load_start = load_text()
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        describe_setup(env, args)
-        setup = ensure_setup(env)
-    if args.batch_size:
-        # _cron_compute() uses the default batch size: pass ours through.
-        patch_batch_size(registry, args.batch_size)
-    say(
-        f"{len(setup['users'])} salespeople; classes Value Bench / "
-        + ", ".join(f"{name} (from {low:,.0f})" for name, low, _d, _s in CLASSES)
-        + "; the job runs as the scheduler does (ir.cron._run_job)"
-    )
-    report = Report()
-    reference = {}
-    for customers, lines in args.sizes:
-        measure_size(registry, args, setup, customers, lines, report, reference)
-
-    say(
-        f"\n===== results (load average at start {load_start}, now {load_text()}; "
-        f"{os.cpu_count()} CPUs) ====="
-    )
-    say(
-        "Recompute time: the value job (model._cron_compute() → _compute_all) run "
-        "as the scheduler does (ir.cron._run_job: progress record, batch commits, "
-        "final commit), first run on fresh data. Peak memory: RSS of this Python "
-        "process sampled every 20 ms during the job (ru_maxrss of the process "
-        f"{mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)}). "
-        "Queries: every query of the job (all cursors of the thread); 'other' are "
-        "those outside the batches. Second run: the job again right after. "
-        f"Total {time.perf_counter() - started_all:.0f} s."
-    )
-    say(report.table())
-    if report.missed:
-        say("\nMISSED: " + " | ".join(report.missed))
-        return 1
-    say("\nall targets met")
-    return 0
-
-
-def patch_batch_size(registry, batch_size):
-    """Makes the job's _compute_all use ``batch_size`` (this process only)."""
-    Value = registry["crm.customer.value"]
-    compute_all = Value._compute_all
-
-    def _compute_all(model, companies=None, today=None, batch_size=batch_size):
-        return compute_all(
-            model, companies=companies, today=today, batch_size=batch_size
-        )
-
-    Value._compute_all = _compute_all
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(sys.modules[__name__]))
