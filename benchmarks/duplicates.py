@@ -109,7 +109,9 @@ def name_keys(name):
         partner_match_keys,
     )
 
-    keys = partner_match_keys(name, None, None, None, None, None, None, None)
+    keys = partner_match_keys(
+        name, None, None, None, None, None, None, None, is_company=True
+    )
     return keys["name_key"], keys["name_core_key"]
 
 

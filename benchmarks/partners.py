@@ -648,6 +648,7 @@ class Generator:
             row["mobile"] or row["phone"],
             row["country"],
             self.countries[row["country"]][1],
+            is_company=row["is_company"],
         )
 
 
