@@ -827,11 +827,9 @@ def measure_size(registry, generator, args, report, size, generated):
     registry.clear_cache()
 
 
-def measure(args, registries):
-    (registry,) = registries
+def measure(args, registry):
     report = Report(
-        ("size", "metric", "with rules", "without rules / Odoo", "ratio", "target")
-        + ("ok",),
+        "size | metric | with rules | without rules / Odoo | ratio | target | ok",
         notes="Single creates: one by one, alternating with and without rules "
         "(archived through the ORM, one untimed create after each switch), ratio "
         "of the mean times; blocks and batches: alternating rounds, each rolled "

@@ -770,43 +770,46 @@ def measure_backfill(registry, args, report):
 # --------------------------------------------------------------------------
 
 
-def measure(args, registries):
+def prepare(registry, args, with_addon):
+    """The people and stages of the benchmark and its generated data in one
+    database (with the addon: also its stage history), then VACUUM ANALYZE."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        users, team_of = ensure_people(env)
+        stages = bench_stages(env, with_addon)
+        took = generate(env, args, users, team_of, stages, with_addon)
+    if took:
+        tables = ["crm_lead", "crm_lead_stage_history"] if with_addon else ["crm_lead"]
+        vacuum = vacuum_analyze(registry.db_name, tables)
+        say(
+            f"{registry.db_name}: generated in {took:.1f} s, VACUUM ANALYZE "
+            f"in {vacuum:.1f} s"
+        )
+
+
+def measure(args, registry, base_registry):
     report = Report(
-        ("metric", "with addon", "baseline", "ratio / time", "target", "ok"),
+        "metric | with addon | baseline | ratio / time | target | ok",
         notes="Stage changes: medians over alternating rounds of both databases, "
         "write + flush + chatter tracking, rolled back; ratio = with addon / "
         "baseline (crm_extension's dependencies only). Report: ORM _read_group, "
         "filter opportunities.",
     )
-    for number, registry in enumerate(registries):
-        with_addon = number == 0
-        with registry.cursor() as cr:
-            env = superuser_env(cr)
-            if with_addon:
-                describe(
-                    cr,
-                    f"databases {args.db} ({ADDON}) and {args.base_db} (baseline: "
-                    f"{args.leads:,} leads, {args.history:,} history rows, "
-                    f"{args.tracking:,} tracking values)",
-                )
-            users, team_of = ensure_people(env)
-            stages = bench_stages(env, with_addon)
-            took = generate(env, args, users, team_of, stages, with_addon)
-        if took:
-            tables = ["crm_lead"]
-            if with_addon:
-                tables.append("crm_lead_stage_history")
-            vacuum = vacuum_analyze(registry.db_name, tables)
-            say(
-                f"{registry.db_name}: generated in {took:.1f} s, VACUUM ANALYZE "
-                f"in {vacuum:.1f} s"
-            )
+    with registry.cursor() as cr:
+        describe(
+            cr,
+            f"databases {args.db} ({ADDON}) and {args.base_db} (baseline: "
+            f"{args.leads:,} leads, {args.history:,} history rows, "
+            f"{args.tracking:,} tracking values)",
+        )
+    prepare(registry, args, with_addon=True)
+    prepare(base_registry, args, with_addon=False)
     if "stage" in args.only:
-        measure_stage_changes(registries, args, report)
+        measure_stage_changes((registry, base_registry), args, report)
     if "report" in args.only:
-        measure_report(registries[0], args, report)
+        measure_report(registry, args, report)
     if "backfill" in args.only:
-        measure_backfill(registries[0], args, report)
+        measure_backfill(registry, args, report)
     return report
 
 

@@ -209,8 +209,8 @@ class Benchmark:
     scripts/ that runs it), ``DEFAULT_DB``, ``REUSED`` (what ``--reuse`` keeps
     of its generated data), the first line of its docstring, and functions:
 
-    - ``measure(args, registries)`` runs the measurements on the registries of
-      the databases (in the order of ``databases``) and returns its
+    - ``measure(args, registry, ...)`` runs the measurements on the registries
+      of its databases (in the order of ``databases``) and returns its
       :class:`benchmarks.report.Report`;
     - ``add_arguments(parser)`` adds its options; ``check_arguments(parser,
       args)`` checks and converts them (``parser.error`` on a wrong one);
@@ -351,7 +351,7 @@ def run(module, argv=None):
     prepare_databases(bench, server, args)
     dbnames = list(bench.databases(args))
     try:
-        report = bench.measure(args, open_registries(args, dbnames))
+        report = bench.measure(args, *open_registries(args, dbnames))
         status = report.finish()
     finally:
         close_registries()

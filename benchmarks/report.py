@@ -25,26 +25,33 @@ def render_table(header, rows):
 class Report:
     """One row per measurement, ending with whether it met its target.
 
-    The last column of ``header`` is that mark: ``ok`` or ``MISSED``; ``-`` for
-    a row without target (information); ``(ok)`` or ``(missed)`` for a target
-    not counted at this size. A missed counted target makes the exit status 1.
+    ``columns`` names the columns as the table shows them, separated by " | ";
+    the last one is that mark: ``ok`` or ``MISSED``; ``-`` for a row without
+    target (information); ``(ok)`` or ``(missed)`` for a target not counted at
+    this size. A missed counted target makes the exit status 1. ``notes`` say
+    how to read the table.
     """
 
-    def __init__(self, header, notes=""):
-        self.header = tuple(header)
+    def __init__(self, columns, notes=""):
+        self.header = tuple(columns.split(" | "))
         self.notes = notes
         self.rows = []
         self.missed = []
         self.started = time.perf_counter()
         self.load_start = load_text()
 
-    def add(self, *cells, ok=None, counted=True, missed=None):
+    def add(self, *cells, ok=None, counted=True, missed=None, problems=None):
         """A row of ``cells`` (all columns but the mark).
 
         :param ok: whether the target is met (None: no target)
         :param counted: whether a miss counts at this size
         :param missed: what to name when missed (default: the first two cells)
+        :param problems: instead of ``ok`` and ``missed``, what went wrong in
+            the row's measurement (none: its targets are met)
         """
+        if problems is not None:
+            ok = not problems
+            missed = f"{cells[0]}: " + "; ".join(problems)
         if len(cells) != len(self.header) - 1:
             raise ValueError(f"{len(cells)} cells for the columns {self.header}")
         if ok is None:
