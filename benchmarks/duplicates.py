@@ -44,6 +44,7 @@ from .harness import (
     ADDON,
     addon_depends,
     describe,
+    relative,
     run,
     say,
     size_list,
@@ -877,7 +878,7 @@ def install(server, args, log):
     (as most generated customers are) before crm_extension fills its match keys."""
     say(
         f"installing {ADDON} without demo data in database {args.db} "
-        f"(log: .var/{log.name}) ..."
+        f"(log: {relative(log)}) ..."
     )
     server.install(args.db, addon_depends(), log)
     server.query(
