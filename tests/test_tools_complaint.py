@@ -132,14 +132,17 @@ def test_escalation_once_per_level():
 
 
 def brute_force_hours(intervals, start, end):
-    return sum(
-        (
-            (min(stop, end) - max(begin, start))
-            for begin, stop in intervals
-            if stop > start and begin < end
-        ),
-        timedelta(0),
-    ).total_seconds() / 3600.0
+    return (
+        sum(
+            (
+                (min(stop, end) - max(begin, start))
+                for begin, stop in intervals
+                if stop > start and begin < end
+            ),
+            timedelta(0),
+        ).total_seconds()
+        / 3600.0
+    )
 
 
 def test_working_time_between_two_moments():
