@@ -192,7 +192,12 @@ class CrmComplaint(models.Model):
         string="Received", required=True, default=fields.Datetime.now, tracking=True
     )
     date_first_response = fields.Datetime(
-        string="First Response", copy=False, groups=INTERNAL
+        string="First Response",
+        copy=False,
+        groups=INTERNAL,
+        help="The first answer to the customer: the first message sent to them "
+        "by an internal user (not a note), or the resolution when nobody wrote "
+        "before. It stops the first-response clock.",
     )
     date_resolved = fields.Datetime(string="Resolved", copy=False)
     date_closed = fields.Datetime(string="Closed", copy=False)
@@ -662,13 +667,12 @@ class CrmComplaint(models.Model):
         return res
 
     def _apply_stage_dates(self):
-        """A resolved or answered complaint has had its first response."""
-        first_sequence = self._first_stage_sequence()
+        """Reaching a resolved stage answers the customer, if nobody did
+        before: the first-response clock stops at the resolution at the latest.
+        Other stage changes (taking a complaint in hand, asking the customer to
+        wait) are no answer: see :meth:`_is_answer_to_customer`."""
         for complaint in self:
-            if (
-                complaint.stage_id.sequence > first_sequence
-                and not complaint.date_first_response
-            ):
+            if complaint.is_resolved and not complaint.date_first_response:
                 # The clock is the system's (see _crm_guarded_fields).
                 complaint.sudo().date_first_response = (
                     complaint.date_resolved or fields.Datetime.now()
@@ -707,22 +711,49 @@ class CrmComplaint(models.Model):
             ]
         )
 
-    @api.model
-    def _first_stage_sequence(self):
-        first = self.env["crm.complaint.stage"].search([], limit=1)
-        return first.sequence if first else 0
-
     def _message_post_after_hook(self, message, msg_vals):
-        # An answer by the handler to the customer is the first response.
-        if (
-            msg_vals.get("message_type") == "comment"
-            and msg_vals.get("subtype_id") == self.env.ref("mail.mt_comment").id
-            and not self.env.user.share
+        # The first answer to the customer stops the first-response clock.
+        if not self.sudo().date_first_response and self._is_answer_to_customer(
+            msg_vals
         ):
-            self.filtered(lambda c: not c.date_first_response).sudo().write(
-                {"date_first_response": fields.Datetime.now()}
-            )
+            # The clock is the system's (see _crm_guarded_fields).
+            self.sudo().date_first_response = fields.Datetime.now()
         return super()._message_post_after_hook(message, msg_vals)
+
+    def _is_answer_to_customer(self, msg_vals):
+        """Whether a message posted on the complaint answers the customer.
+
+        An answer is a message *sent* (the chatter's "Send message", an e-mail
+        from the composer), not a note, not a notification, not an incoming
+        e-mail; written by an internal user (a portal user's message is the
+        customer talking); and reaching the customer: one of the customer's
+        contacts is among its recipients or follows the complaint's
+        discussions (for a complaint from an unknown address: a recipient with
+        that address).
+        """
+        self.ensure_one()
+        comment = self.env.ref("mail.mt_comment")
+        if (
+            msg_vals.get("message_type") != "comment"
+            or msg_vals.get("subtype_id") != comment.id
+            or self.env.user.share
+        ):
+            return False
+        Partner = self.env["res.partner"].sudo()
+        author = Partner.browse(msg_vals.get("author_id"))
+        if not any(not user.share for user in author.user_ids):
+            return False
+        complaint = self.sudo()
+        reached = Partner.browse(list(msg_vals.get("partner_ids") or [])) | (
+            complaint.message_follower_ids.filtered(
+                lambda follower: comment in follower.subtype_ids
+            ).partner_id
+        )
+        customer = complaint.commercial_partner_id
+        if customer:
+            return any(partner.commercial_partner_id == customer for partner in reached)
+        email = email_normalize(complaint.email_from or "")
+        return bool(email) and email in reached.mapped("email_normalized")
 
     # ------------------------------------------------------------------
     # Mail gateway
