@@ -1,5 +1,5 @@
-"""The service-level clock stands still while the customer has the ball, and
-starts at the first answer to the customer."""
+"""The service-level clock stands still while the customer has the ball; the
+first-response clock stops at the first answer to the customer."""
 
 from datetime import datetime
 
