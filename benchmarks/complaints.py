@@ -11,15 +11,18 @@ crm_extension:
    the handler of a complaint without a team) and 60 customers;
 2. for each size N (10k and 100k by default), replaces the generated complaints
    by N open complaints, set-based (one INSERT ... SELECT generate_series, no
-   ORM): shipped stages New / In Progress / Waiting, severities 40 % low, 40 %
-   medium, 15 % high, 5 % critical with the shipped service level of their
-   severity, deadlines at the service level's response / resolution hours after
-   receipt, and received dates spread so that at "now" 40 % are on track, 30 %
-   at risk and 30 % breached (a third of those by a missed first response).
-   Their stored status is the one of the previous run: half of the at-risk
-   ones and a third of the breached ones are already escalated (level 1 or 2),
-   a third of the breached ones were at risk (level 1): about 35 % are due for
-   an escalation. Then VACUUM ANALYZE;
+   ORM): shipped stages New / In Progress / Waiting for Customer, severities
+   40 % low, 40 % medium, 15 % high, 5 % critical with the shipped service
+   level of their severity, deadlines at the service level's response /
+   resolution hours after receipt, and received dates spread so that at "now"
+   40 % are on track, 30 % at risk and 30 % breached (a third of those by a
+   missed first response). Their stored status is the one of the previous
+   run: half of the at-risk ones and a third of the breached ones are already
+   escalated (level 1 or 2), a third of the breached ones were at risk (level
+   1). The third in Waiting for Customer (a stage that pauses the service
+   level) are paused since before any deadline, with their running pause
+   (one more INSERT): the job leaves them alone. About 23 % are due for an
+   escalation. Then VACUUM ANALYZE;
 3. times ``env['crm.complaint']._cron_escalate()`` through the ORM as the
    job's user with the flush of its writes (what the job's commit does first),
    in a transaction that is rolled back (several runs, median;
@@ -67,7 +70,7 @@ MARK = "complaint_bench"  # login prefix of the generated users, ref of customer
 HANDLERS = 12
 CUSTOMERS = 60
 SAMPLE = 500  # complaints whose status is recomputed with the addon's method
-TABLES = ["crm_complaint", "mail_activity"]
+TABLES = ["crm_complaint", "crm_complaint_sla_pause", "mail_activity"]
 
 STAGES = (
     "crm_extension.complaint_stage_new",
@@ -173,6 +176,10 @@ def generated_sql(env, people, size):
         for sla_id, sla in ((ref(x).id, ref(x)) for x in set(SLAS.values()))
     }
     stages = sql_array(ref(x).id for x in STAGES)
+    # 0-based positions in STAGES of the stages that pause the service level.
+    pausing = sql_array(
+        [n for n, x in enumerate(STAGES) if ref(x).pauses_sla] or [-1], "::int[]"
+    )
     categories = sql_array(ref(x).id for x in CATEGORIES)
     customers = sql_array(people["customers"], "::int[]")
     leader_of_team = {
@@ -195,13 +202,15 @@ def generated_sql(env, people, size):
                    {rnd("i", 3, 1000)} / 1000.0 AS u,
                    {rnd("i", 4, 3)} AS sub,
                    {rnd("i", 2, 100)} AS s,
-                   {rnd("i", 5, len(handlers))} + 1 AS h
+                   {rnd("i", 5, len(handlers))} + 1 AS h,
+                   {rnd("i", 8, len(STAGES))} AS st
               FROM generate_series(1, {int(size)}) AS i
         ), k AS (
             SELECT g.*,
                    CASE WHEN s < 5 THEN '3' WHEN s < 20 THEN '2'
                         WHEN s < 60 THEN '1' ELSE '0' END AS severity,
-                   CASE WHEN b < 40 THEN 'on_track' WHEN b < 70 THEN 'at_risk'
+                   CASE WHEN st = ANY({pausing}) THEN 'paused'
+                        WHEN b < 40 THEN 'on_track' WHEN b < 70 THEN 'at_risk'
                         ELSE 'breached' END AS kind,
                    {sql_array(handlers)}[h] AS user_id,
                    {sql_array(teams, "::int[]")}[h] AS team_id
@@ -219,7 +228,7 @@ def generated_sql(env, people, size):
         ), e AS (
             -- elapsed hours since receipt, and whether the first response was given
             SELECT h.*,
-                   CASE WHEN kind = 'on_track' THEN sh * (0.02 + 0.63 * u)
+                   CASE WHEN kind IN ('on_track', 'paused') THEN sh * (0.02 + 0.63 * u)
                         WHEN kind = 'at_risk' THEN sh * (0.78 + 0.17 * u)
                         WHEN b < 80 THEN rh * 1.5 + u * (0.6 * sh - 1.5 * rh)
                         ELSE sh * (1.05 + 1.95 * u) END AS elapsed,
@@ -228,12 +237,12 @@ def generated_sql(env, people, size):
         ), p AS (
             -- the status of the previous run and the level already escalated
             SELECT e.*,
-                   CASE WHEN kind = 'on_track' THEN 'on_track'
+                   CASE WHEN kind IN ('on_track', 'paused') THEN kind
                         WHEN kind = 'at_risk' THEN
                             CASE WHEN b < 55 THEN 'at_risk' ELSE 'on_track' END
                         ELSE (ARRAY['breached', 'at_risk', 'on_track'])[sub + 1]
                    END AS stored,
-                   CASE WHEN kind = 'on_track' THEN 0
+                   CASE WHEN kind IN ('on_track', 'paused') THEN 0
                         WHEN kind = 'at_risk' THEN CASE WHEN b < 55 THEN 1 ELSE 0 END
                         ELSE 2 - sub END AS level
               FROM e
@@ -250,7 +259,7 @@ def generated_sql(env, people, size):
                (ARRAY['phone', 'email', 'portal', 'in_person', 'other'])
                    [{rnd("i", 7, 5)} + 1] AS channel,
                severity,
-               {stages}[{rnd("i", 8, len(STAGES))} + 1] AS stage_id,
+               {stages}[st + 1] AS stage_id,
                {categories}[{rnd("i", 9, len(CATEGORIES))} + 1] AS category_id,
                {customers}[{rnd("i", 10, len(people["customers"]))} + 1]
                    AS partner_id,
@@ -262,7 +271,11 @@ def generated_sql(env, people, size):
                    AS resolution_deadline,
                CASE WHEN answered THEN %(now)s - make_interval(
                         secs => (elapsed - 0.5 * LEAST(elapsed, rh)) * 3600)
-                    END AS date_first_response
+                    END AS date_first_response,
+               -- paused halfway to the first response deadline (or to now)
+               CASE WHEN kind = 'paused' THEN %(now)s - make_interval(
+                        secs => (elapsed - 0.5 * LEAST(elapsed, rh)) * 3600)
+                    END AS sla_paused_since
           FROM p
     """
 
@@ -290,13 +303,15 @@ def generate(env, people, size):
             partner_id, commercial_partner_id, email_from, user_id, team_id,
             date_received, date_first_response, is_closed, is_resolved, sla_id,
             response_deadline, resolution_deadline, sla_status, escalation_level,
-            sla_met_rate, resolution_days, compensation_amount,
+            sla_paused_since, sla_paused_hours, sla_met_rate, resolution_days,
+            hours_to_resolve, hours_to_resolve_unpaused, compensation_amount,
             create_uid, create_date, write_uid, write_date)
         SELECT c.name, c.subject, c.channel, c.severity, c.stage_id, c.category_id,
                %(company)s, c.partner_id, c.partner_id, p.email, c.user_id,
                c.team_id, c.date_received, c.date_first_response, false, false,
                c.sla_id, c.response_deadline, c.resolution_deadline, c.stored,
-               c.level, 0, 0, 0, %(uid)s, %(now)s, %(uid)s, %(now)s
+               c.level, c.sla_paused_since, 0, 0, 0, 0, 0, 0,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
           FROM ({generated_sql(env, people, size)}) c
           JOIN res_partner p ON p.id = c.partner_id
          ORDER BY c.i
@@ -304,6 +319,19 @@ def generate(env, people, size):
         {"company": company, "uid": env.uid, "now": now},
     )
     inserted = cr.rowcount
+    # The running pause of each complaint waiting for the customer.
+    cr.execute(
+        """
+        INSERT INTO crm_complaint_sla_pause (
+            complaint_id, company_id, stage_id, date_start, paused_hours,
+            create_uid, create_date, write_uid, write_date)
+        SELECT id, company_id, stage_id, sla_paused_since, 0,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM crm_complaint
+         WHERE name LIKE %(prefix)s AND sla_paused_since IS NOT NULL
+        """,
+        {"uid": env.uid, "now": now, "prefix": NAME_PREFIX + "%"},
+    )
     cr.execute(
         f"""
         SELECT kind, due, stored, level, count(*)

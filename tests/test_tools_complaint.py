@@ -5,7 +5,13 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_extension_tools import escalation_due, plan_working_hours, sla_status
+from crm_extension_tools import (
+    WorkingTime,
+    escalation_due,
+    exclude_periods,
+    plan_working_hours,
+    sla_status,
+)
 
 
 def office_hours(first_day, days):
@@ -120,3 +126,172 @@ def test_escalation_once_per_level():
     assert escalation_due("breached", 0) == 2
     assert escalation_due("breached", 2) == 0
     assert escalation_due("met", 0) == 0
+
+
+# Pauses of the service-level clock ------------------------------------------
+
+
+def brute_force_hours(intervals, start, end):
+    return (
+        sum(
+            (
+                (min(stop, end) - max(begin, start))
+                for begin, stop in intervals
+                if stop > start and begin < end
+            ),
+            timedelta(0),
+        ).total_seconds()
+        / 3600.0
+    )
+
+
+def test_working_time_between_two_moments():
+    working = WorkingTime(INTERVALS)
+    # Friday 16:00 to Monday 9:00: one hour on Friday, one on Monday.
+    assert working.hours(datetime(2026, 3, 6, 16), datetime(2026, 3, 9, 9)) == 2.0
+    # Over lunch, outside working hours, backwards.
+    assert working.hours(datetime(2026, 3, 3, 11), datetime(2026, 3, 3, 14)) == 2.0
+    assert working.hours(datetime(2026, 3, 7, 9), datetime(2026, 3, 7, 18)) == 0.0
+    assert working.hours(datetime(2026, 3, 3, 14), datetime(2026, 3, 3, 11)) == 0.0
+    assert WorkingTime([]).hours(datetime(2026, 3, 3), datetime(2026, 3, 4)) == 0.0
+
+
+@given(
+    st.integers(min_value=0, max_value=30 * 24 * 4),
+    st.integers(min_value=0, max_value=10 * 24 * 4),
+)
+def test_working_time_counts_as_the_intervals(start_quarters, length_quarters):
+    start = datetime(2026, 3, 1) + timedelta(minutes=15 * start_quarters)
+    end = start + timedelta(minutes=15 * length_quarters)
+    assert WorkingTime(INTERVALS).hours(start, end) == brute_force_hours(
+        INTERVALS, start, end
+    )
+
+
+def test_a_pause_moves_the_deadline_by_its_working_hours():
+    monday = datetime(2026, 3, 9, 8, 0)
+    assert plan_working_hours(INTERVALS, monday, 8) == datetime(2026, 3, 9, 17, 0)
+    # Waiting for the customer from Monday 10:00 to Tuesday 11:00: 8 working
+    # hours (Monday 10-12, 13-17, Tuesday 8-11 minus... = 2 + 4 + 3 = 9).
+    pause = (datetime(2026, 3, 9, 10, 0), datetime(2026, 3, 10, 11, 0))
+    paused = WorkingTime(INTERVALS).hours(*pause)
+    assert paused == 9.0
+    planned = plan_working_hours(exclude_periods(INTERVALS, [pause]), monday, 8)
+    assert planned == plan_working_hours(INTERVALS, monday, 8 + paused)
+    assert planned == datetime(2026, 3, 11, 9, 0)
+    # A pause after the deadline does not move it, one on a weekend neither.
+    late = (datetime(2026, 3, 9, 17, 30), datetime(2026, 3, 10, 12, 0))
+    weekend = (datetime(2026, 3, 7, 9, 0), datetime(2026, 3, 8, 18, 0))
+    assert plan_working_hours(
+        exclude_periods(INTERVALS, [late, weekend]), monday, 8
+    ) == datetime(2026, 3, 9, 17, 0)
+
+
+def test_exclude_overlapping_and_unordered_periods():
+    day = office_hours(datetime(2026, 3, 9), 1)  # Monday 8-12, 13-17
+    periods = [
+        (datetime(2026, 3, 9, 15), datetime(2026, 3, 9, 16)),
+        (datetime(2026, 3, 9, 9), datetime(2026, 3, 9, 11)),
+        (datetime(2026, 3, 9, 10), datetime(2026, 3, 9, 14)),
+        (datetime(2026, 3, 9, 16), datetime(2026, 3, 9, 16)),  # empty
+    ]
+    assert exclude_periods(day, periods) == [
+        (datetime(2026, 3, 9, 8), datetime(2026, 3, 9, 9)),
+        (datetime(2026, 3, 9, 14), datetime(2026, 3, 9, 15)),
+        (datetime(2026, 3, 9, 16), datetime(2026, 3, 9, 17)),
+    ]
+    assert exclude_periods(day, []) == day
+
+
+quarter_hours = st.integers(min_value=0, max_value=20 * 24 * 4)
+
+
+@given(
+    quarter_hours,
+    st.integers(min_value=1, max_value=80),
+    st.lists(st.tuples(quarter_hours, quarter_hours), max_size=4),
+)
+def test_paused_time_is_never_counted(start_quarters, hours, raw_periods):
+    origin = datetime(2026, 3, 2)
+    start = origin + timedelta(minutes=15 * start_quarters)
+    periods = [
+        (
+            origin + timedelta(minutes=15 * min(a, b)),
+            origin + timedelta(minutes=15 * max(a, b)),
+        )
+        for a, b in raw_periods
+    ]
+    remaining = exclude_periods(INTERVALS, periods)
+    deadline = plan_working_hours(remaining, start, hours)
+    # The clock counts exactly the working hours outside the pauses ...
+    assert brute_force_hours(remaining, start, deadline) == hours
+    # ... none inside them ...
+    for begin, end in periods:
+        assert brute_force_hours(remaining, begin, end) == 0
+    # ... and a pause never brings a deadline forward.
+    assert deadline >= plan_working_hours(INTERVALS, start, hours)
+
+
+@given(quarter_hours, st.integers(min_value=1, max_value=40), quarter_hours)
+def test_one_pause_before_the_deadline_adds_its_working_hours(
+    start_quarters, hours, length_quarters
+):
+    start = datetime(2026, 3, 2) + timedelta(minutes=15 * start_quarters)
+    deadline = plan_working_hours(INTERVALS, start, hours)
+    # A pause starting halfway between receipt and the deadline.
+    pause_start = start + (deadline - start) / 2
+    pause = (pause_start, pause_start + timedelta(minutes=15 * length_quarters))
+    paused = WorkingTime(INTERVALS).hours(*pause)
+    assert plan_working_hours(
+        exclude_periods(INTERVALS, [pause]), start, hours
+    ) == plan_working_hours(INTERVALS, start, hours + paused)
+
+
+def test_paused_status():
+    at = datetime(2026, 3, 9, 18, 0)  # long after both deadlines
+    answered = {"first_response": datetime(2026, 3, 9, 8, 30)}
+    # Waiting for the customer since 8:45: nothing was late then.
+    paused = {"paused_since": datetime(2026, 3, 9, 8, 45)}
+    assert status_at(18, **paused) == "paused"
+    assert status_at(18, **answered, **paused) == "paused"
+    # Past 75 % of the response time when the clock stopped: paused all the same.
+    assert status_at(18, paused_since=datetime(2026, 3, 9, 8, 50)) == "paused"
+    # Unanswered past the response deadline, then paused: a breach stays.
+    assert status_at(18, paused_since=datetime(2026, 3, 9, 9, 30)) == "breached"
+    # ... even when the answer came during the pause.
+    late_answer = {"first_response": datetime(2026, 3, 9, 10, 0)}
+    assert (
+        status_at(18, paused_since=datetime(2026, 3, 9, 9, 30), **late_answer)
+        == "breached"
+    )
+    # An answer during a pause that began in time is no late answer.
+    assert (
+        status_at(18, paused_since=datetime(2026, 3, 9, 8, 45), **late_answer)
+        == "paused"
+    )
+    # Past the resolution deadline, then paused.
+    assert status_at(18, paused_since=datetime(2026, 3, 9, 16, 30), **answered) == (
+        "breached"
+    )
+    # Resolved: the pause is over.
+    resolved = {"resolved": datetime(2026, 3, 9, 12, 0), **answered}
+    assert sla_status(at, RECEIVED, RESPONSE, RESOLUTION, **resolved) == "met"
+
+
+@given(st.integers(min_value=0, max_value=48 * 60), st.integers(0, 48 * 60))
+def test_a_paused_complaint_stays_as_it_was_when_paused(pause_minutes, later):
+    paused_since = RECEIVED + timedelta(minutes=pause_minutes)
+    answered = datetime(2026, 3, 9, 8, 30)
+    before = sla_status(
+        paused_since, RECEIVED, RESPONSE, RESOLUTION, first_response=answered
+    )
+    now = paused_since + timedelta(minutes=later)
+    during = sla_status(
+        now,
+        RECEIVED,
+        RESPONSE,
+        RESOLUTION,
+        first_response=answered if answered <= paused_since else None,
+        paused_since=paused_since,
+    )
+    assert during == ("breached" if before == "breached" else "paused")

@@ -31,6 +31,7 @@ from . import crm_complaint_stage
 from . import crm_complaint_category
 from . import crm_complaint_sla
 from . import crm_complaint
+from . import crm_complaint_sla_pause
 from . import crm_customer_class_history
 from . import crm_customer_value
 from . import ir_cron

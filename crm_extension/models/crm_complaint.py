@@ -7,15 +7,24 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
-from ..tools import escalation_due, plan_working_hours, sla_status
+from ..tools import (
+    SLA_PAUSED,
+    WorkingTime,
+    escalation_due,
+    exclude_periods,
+    plan_working_hours,
+    sla_status,
+)
 from ..tools.settings import parse_int_setting
 from .crm_complaint_sla import SEVERITY_SELECTION
+from .crm_complaint_sla_pause import utc_spans
 
 SLA_STATUS_SELECTION = [
     ("on_track", "On Track"),
     ("at_risk", "At Risk"),
     ("breached", "Breached"),
     ("met", "Met"),
+    (SLA_PAUSED, "Paused"),
 ]
 CHANNEL_SELECTION = [
     ("phone", "Phone"),
@@ -67,6 +76,11 @@ class CrmComplaint(models.Model):
         "escalation_level": (),
         "sla_met_rate": (),
         "resolution_days": (),
+        "sla_pause_ids": (),
+        "sla_paused_since": (),
+        "sla_paused_hours": (),
+        "hours_to_resolve": (),
+        "hours_to_resolve_unpaused": (),
     }
     _crm_free_on_create = ("date_received",)
 
@@ -178,7 +192,12 @@ class CrmComplaint(models.Model):
         string="Received", required=True, default=fields.Datetime.now, tracking=True
     )
     date_first_response = fields.Datetime(
-        string="First Response", copy=False, groups=INTERNAL
+        string="First Response",
+        copy=False,
+        groups=INTERNAL,
+        help="The first answer to the customer: the first message sent to them "
+        "by an internal user (not a note), or the resolution when nobody wrote "
+        "before. It stops the first-response clock.",
     )
     date_resolved = fields.Datetime(string="Resolved", copy=False)
     date_closed = fields.Datetime(string="Closed", copy=False)
@@ -232,6 +251,53 @@ class CrmComplaint(models.Model):
         store=True,
         aggregator="avg",
         groups=INTERNAL,
+    )
+    hours_to_resolve = fields.Float(
+        string="Working Hours to Resolve",
+        compute="_compute_resolution_figures",
+        store=True,
+        aggregator="avg",
+        groups=INTERNAL,
+        help="Working hours from reception to resolution, the time the customer "
+        "had the ball included.",
+    )
+    hours_to_resolve_unpaused = fields.Float(
+        string="Working Hours to Resolve without Pauses",
+        compute="_compute_resolution_figures",
+        store=True,
+        aggregator="avg",
+        groups=INTERNAL,
+        help="Working hours from reception to resolution that the service-level "
+        "clock counted: without the pauses.",
+    )
+
+    # Pauses of the service-level clock (stages that pause it)
+    sla_pause_ids = fields.One2many(
+        "crm.complaint.sla.pause",
+        "complaint_id",
+        string="Service-Level Pauses",
+        readonly=True,
+        copy=False,
+        groups=INTERNAL,
+    )
+    sla_paused_since = fields.Datetime(
+        string="Paused Since",
+        compute="_compute_sla_pause_figures",
+        store=True,
+        copy=False,
+        groups=INTERNAL,
+        help="The clock stands still since then: the complaint waits for the customer.",
+    )
+    sla_paused_hours = fields.Float(
+        string="Paused (working hours)",
+        compute="_compute_sla_pause_figures",
+        store=True,
+        copy=False,
+        aggregator="avg",
+        groups=INTERNAL,
+        help="Working hours the clock stood still in the pauses that ended: the "
+        "deadlines moved out by as much (a pause after a deadline does not move "
+        "it).",
     )
 
     # Knowledge base
@@ -306,12 +372,16 @@ class CrmComplaint(models.Model):
         "sla_id.resolution_hours",
         "sla_id.resource_calendar_id",
         "date_received",
+        "sla_pause_ids.date_start",
+        "sla_pause_ids.date_end",
     )
     def _compute_deadlines(self):
-        """Deadlines in working hours of the service level's calendar.
+        """Deadlines in working hours of the service level's calendar, the
+        working time of the pauses that ended left out (it moves them out).
 
         The working intervals are fetched once per calendar for the whole batch,
-        then each complaint is planned in Python.
+        then each complaint is planned in Python. A pause still running moves
+        nothing yet: the deadlines move when the clock resumes.
         """
         with_sla = self.filtered(
             lambda complaint: complaint.sla_id and complaint.date_received
@@ -322,30 +392,74 @@ class CrmComplaint(models.Model):
         for complaint in with_sla:
             by_calendar[complaint.sla_id.resource_calendar_id] |= complaint
         for calendar, complaints in by_calendar.items():
-            start = min(complaints.mapped("date_received"))
-            end = max(complaints.mapped("date_received")) + PLANNING_WINDOW
-            intervals = calendar._work_intervals_batch(
-                pytz.utc.localize(start), pytz.utc.localize(end)
-            )[False]
-            spans = [
-                (
-                    begin.astimezone(pytz.utc).replace(tzinfo=None),
-                    stop.astimezone(pytz.utc).replace(tzinfo=None),
+            pauses = {
+                complaint: complaint._sla_pause_periods() for complaint in complaints
+            }
+            # From the clock's last start: the reception or the last resumption.
+            resumed = {
+                complaint: max(
+                    [complaint.date_received] + [end for _begin, end in periods]
                 )
-                for begin, stop, _meta in intervals
-            ]
+                for complaint, periods in pauses.items()
+            }
+            start = min(complaints.mapped("date_received"))
+            end = max(resumed.values()) + PLANNING_WINDOW
+            spans = utc_spans(
+                calendar._work_intervals_batch(
+                    pytz.utc.localize(start), pytz.utc.localize(end)
+                )[False]
+            )
             for complaint in complaints:
                 sla = complaint.sla_id
+                running = exclude_periods(spans, pauses[complaint])
                 for fname, hours in (
                     ("response_deadline", sla.response_hours),
                     ("resolution_deadline", sla.resolution_hours),
                 ):
-                    deadline = plan_working_hours(spans, complaint.date_received, hours)
+                    deadline = plan_working_hours(
+                        running, complaint.date_received, hours
+                    )
                     if deadline is None:  # beyond the window: let the calendar plan
-                        deadline = calendar.plan_hours(
-                            hours, complaint.date_received, compute_leaves=True
+                        last = resumed[complaint]
+                        counted = WorkingTime(running).hours(
+                            complaint.date_received, last
                         )
-                    complaint[fname] = deadline
+                        deadline = calendar.plan_hours(
+                            hours - counted, last, compute_leaves=True
+                        )
+                    # To the second: a calendar's day ends at 23:59:59.999999.
+                    complaint[fname] = deadline and (
+                        deadline + timedelta(microseconds=500000)
+                    ).replace(microsecond=0)
+
+    def _sla_pause_periods(self):
+        """``(start, end)`` of the complaint's pauses that ended."""
+        self.ensure_one()
+        return [
+            (pause.date_start, pause.date_end)
+            for pause in self.sla_pause_ids
+            if pause.date_end
+        ]
+
+    def _sla_calendar(self):
+        """The working hours a complaint's clock counts: its service level's,
+        or the company's without one (none without a complaint)."""
+        return self.sla_id.resource_calendar_id or self.company_id.resource_calendar_id
+
+    @api.depends(
+        "sla_pause_ids.date_start",
+        "sla_pause_ids.date_end",
+        "sla_pause_ids.paused_hours",
+    )
+    def _compute_sla_pause_figures(self):
+        for complaint in self:
+            running = complaint.sla_pause_ids.filtered(lambda pause: not pause.date_end)
+            complaint.sla_paused_since = (
+                min(running.mapped("date_start")) if running else False
+            )
+            complaint.sla_paused_hours = sum(
+                complaint.sla_pause_ids.mapped("paused_hours")
+            )
 
     @api.depends(
         "response_deadline",
@@ -353,6 +467,7 @@ class CrmComplaint(models.Model):
         "date_first_response",
         "date_resolved",
         "sla_id.at_risk_ratio",
+        "sla_paused_since",
     )
     def _compute_sla_status(self):
         now = fields.Datetime.now()
@@ -369,19 +484,56 @@ class CrmComplaint(models.Model):
             first_response=self.date_first_response,
             resolved=self.date_resolved,
             at_risk_ratio=self.sla_id.at_risk_ratio or 75.0,
+            paused_since=self.sla_paused_since,
         )
 
-    @api.depends("date_resolved", "date_received", "sla_status")
+    @api.depends(
+        "date_resolved",
+        "date_received",
+        "sla_status",
+        "sla_paused_hours",
+        "sla_id.resource_calendar_id",
+        "company_id.resource_calendar_id",
+    )
     def _compute_resolution_figures(self):
-        for complaint in self:
-            if complaint.date_resolved:
-                complaint.resolution_days = (
-                    complaint.date_resolved - complaint.date_received
-                ).total_seconds() / 86400.0
-                complaint.sla_met_rate = 100.0 if complaint.sla_status == "met" else 0.0
-            else:
-                complaint.resolution_days = 0.0
-                complaint.sla_met_rate = 0.0
+        """Time to resolve in days and in working hours, with and without the
+        pauses. The working intervals are fetched once per calendar."""
+        resolved = self.filtered("date_resolved")
+        (self - resolved).update(
+            {
+                "resolution_days": 0.0,
+                "sla_met_rate": 0.0,
+                "hours_to_resolve": 0.0,
+                "hours_to_resolve_unpaused": 0.0,
+            }
+        )
+        by_calendar = defaultdict(lambda: self.browse())
+        for complaint in resolved:
+            complaint.resolution_days = (
+                complaint.date_resolved - complaint.date_received
+            ).total_seconds() / 86400.0
+            complaint.sla_met_rate = 100.0 if complaint.sla_status == "met" else 0.0
+            by_calendar[complaint._sla_calendar()] |= complaint
+        for calendar, complaints in by_calendar.items():
+            if calendar:
+                working = WorkingTime(
+                    utc_spans(
+                        calendar._work_intervals_batch(
+                            pytz.utc.localize(min(complaints.mapped("date_received"))),
+                            pytz.utc.localize(max(complaints.mapped("date_resolved"))),
+                        )[False]
+                    )
+                )
+            for complaint in complaints:
+                hours = (
+                    working.hours(complaint.date_received, complaint.date_resolved)
+                    if calendar
+                    else complaint.resolution_days * 24.0
+                )
+                complaint.hours_to_resolve = hours
+                complaint.hours_to_resolve_unpaused = max(
+                    0.0, hours - complaint.sla_paused_hours
+                )
 
     @api.depends("category_id", "product_id")
     def _compute_similar_complaint_ids(self):
@@ -495,6 +647,7 @@ class CrmComplaint(models.Model):
             vals_list
         )
         complaints._apply_stage_dates()
+        complaints.filtered("stage_id.pauses_sla")._sync_sla_pauses()
         for complaint in complaints.filtered("partner_id"):
             if complaint.partner_id not in complaint.message_partner_ids:
                 complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
@@ -513,44 +666,108 @@ class CrmComplaint(models.Model):
             newly_resolved = self.filtered(
                 lambda complaint: stage.is_resolved and not complaint.is_resolved
             )
+            # Those leaving or entering a stage that pauses the clock.
+            pausing = self.filtered("stage_id.pauses_sla")
+            if stage.pauses_sla:
+                pausing = self
         else:
-            newly_resolved = self.browse()
+            newly_resolved = pausing = self.browse()
         res = super().write(vals)
         if "stage_id" in vals:
             self._apply_stage_dates()
+            pausing._sync_sla_pauses()
         if newly_resolved:
             newly_resolved._on_resolved()
         return res
 
     def _apply_stage_dates(self):
-        """A resolved or answered complaint has had its first response."""
-        first_sequence = self._first_stage_sequence()
+        """Reaching a resolved stage answers the customer, if nobody did
+        before: the first-response clock stops at the resolution at the latest.
+        Other stage changes (taking a complaint in hand, asking the customer to
+        wait) are no answer: see :meth:`_is_answer_to_customer`."""
         for complaint in self:
-            if (
-                complaint.stage_id.sequence > first_sequence
-                and not complaint.date_first_response
-            ):
+            if complaint.is_resolved and not complaint.date_first_response:
                 # The clock is the system's (see _crm_guarded_fields).
                 complaint.sudo().date_first_response = (
                     complaint.date_resolved or fields.Datetime.now()
                 )
 
-    @api.model
-    def _first_stage_sequence(self):
-        first = self.env["crm.complaint.stage"].search([], limit=1)
-        return first.sequence if first else 0
+    def _sync_sla_pauses(self):
+        """Stop the service-level clock of the complaints in a stage that
+        pauses it, restart the others': one pause opened per complaint entering
+        such a stage, its open pause closed when it leaves. Set-based: one
+        search, one write, one create for any number of complaints. The
+        pauses are the system's (see _crm_guarded_fields): written as sudo."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        Pause = self.env["crm.complaint.sla.pause"].sudo()
+        running = Pause.search(
+            [("complaint_id", "in", self.ids), ("date_end", "=", False)]
+        )
+        ending = running.filtered(
+            lambda pause: (
+                pause.complaint_id.stage_id != pause.stage_id
+                or not pause.stage_id.pauses_sla
+            )
+        )
+        ending.write({"date_end": now})
+        still_paused = (running - ending).complaint_id
+        Pause.create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "stage_id": complaint.stage_id.id,
+                    "date_start": now,
+                }
+                for complaint in self.sudo()
+                if complaint.stage_id.pauses_sla and complaint not in still_paused
+            ]
+        )
 
     def _message_post_after_hook(self, message, msg_vals):
-        # An answer by the handler to the customer is the first response.
-        if (
-            msg_vals.get("message_type") == "comment"
-            and msg_vals.get("subtype_id") == self.env.ref("mail.mt_comment").id
-            and not self.env.user.share
+        # The first answer to the customer stops the first-response clock.
+        if not self.sudo().date_first_response and self._is_answer_to_customer(
+            msg_vals
         ):
-            self.filtered(lambda c: not c.date_first_response).sudo().write(
-                {"date_first_response": fields.Datetime.now()}
-            )
+            # The clock is the system's (see _crm_guarded_fields).
+            self.sudo().date_first_response = fields.Datetime.now()
         return super()._message_post_after_hook(message, msg_vals)
+
+    def _is_answer_to_customer(self, msg_vals):
+        """Whether a message posted on the complaint answers the customer.
+
+        An answer is a message *sent* (the chatter's "Send message", an e-mail
+        from the composer), not a note, not a notification, not an incoming
+        e-mail; written by an internal user (a portal user's message is the
+        customer talking); and reaching the customer: one of the customer's
+        contacts is among its recipients or follows the complaint's
+        discussions (for a complaint from an unknown address: a recipient with
+        that address).
+        """
+        self.ensure_one()
+        comment = self.env.ref("mail.mt_comment")
+        if (
+            msg_vals.get("message_type") != "comment"
+            or msg_vals.get("subtype_id") != comment.id
+            or self.env.user.share
+        ):
+            return False
+        Partner = self.env["res.partner"].sudo()
+        author = Partner.browse(msg_vals.get("author_id"))
+        if not any(not user.share for user in author.user_ids):
+            return False
+        complaint = self.sudo()
+        reached = Partner.browse(list(msg_vals.get("partner_ids") or [])) | (
+            complaint.message_follower_ids.filtered(
+                lambda follower: comment in follower.subtype_ids
+            ).partner_id
+        )
+        customer = complaint.commercial_partner_id
+        if customer:
+            return any(partner.commercial_partner_id == customer for partner in reached)
+        email = email_normalize(complaint.email_from or "")
+        return bool(email) and email in reached.mapped("email_normalized")
 
     # ------------------------------------------------------------------
     # Mail gateway
@@ -729,7 +946,10 @@ class CrmComplaint(models.Model):
     def _cron_escalate(self):
         """Refresh the service-level status of open complaints and escalate.
 
-        One read of the open complaints with deadlines; then, through the ORM
+        Paused complaints are left alone: their clock stands still, their status
+        was set when it stopped (see :func:`tools.sla_status`), and they are
+        never escalated. One read of the other open complaints with deadlines;
+        then, through the ORM
         and in batches, whatever the number of complaints: one write per new
         status (noted in the chatter as Odoo tracks a change by hand, see
         :meth:`_log_sla_status_changes`), one write per escalation level, and
@@ -747,6 +967,7 @@ class CrmComplaint(models.Model):
               LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
              WHERE NOT c.is_closed AND NOT c.is_resolved
                AND c.resolution_deadline IS NOT NULL
+               AND c.sla_paused_since IS NULL
             """
         )
         old_statuses, new_statuses, levels = {}, defaultdict(list), defaultdict(list)

@@ -114,10 +114,19 @@ class TestComplaintServiceLevel(ComplaintCase):
         # 40 working hours: the whole next week.
         self.assertEqual(complaint.resolution_deadline, datetime(2026, 3, 13, 17, 0))
 
+    def _take_in_hand(self, complaint):
+        """The handler takes the complaint in hand and answers the customer."""
+        complaint.write({"stage_id": self.stage_progress.id})
+        complaint.message_post(
+            body="We are looking into it.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
     def test_status_moves_on_track_at_risk_breached(self):
         with freeze_time("2026-03-09 08:00:00"):
             complaint = self._complaint(severity="3")
-            complaint.write({"stage_id": self.stage_progress.id})
+            self._take_in_hand(complaint)
             self.assertEqual(complaint.sla_status, "on_track")
         Complaint = self.env["crm.complaint"]
         with freeze_time("2026-03-09 15:00:00"):
@@ -140,7 +149,7 @@ class TestComplaintServiceLevel(ComplaintCase):
     def test_escalation_once_per_breach(self):
         with freeze_time("2026-03-09 08:00:00"):
             complaint = self._complaint(severity="3")
-            complaint.write({"stage_id": self.stage_progress.id})
+            self._take_in_hand(complaint)
         Complaint = self.env["crm.complaint"]
 
         def escalations():

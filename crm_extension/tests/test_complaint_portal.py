@@ -162,6 +162,39 @@ class TestComplaintPortal(HttpCase):
         # Nor write to their complaint.
         self._refused("crm.complaint", "write", [self.mine.id], {"subject": "Changed"})
 
+    def test_rpc_reads_no_pause_internals(self):
+        # The complaint waits for the customer: its clock is paused.
+        self.mine.stage_id = self.env.ref("crm_extension.complaint_stage_waiting")
+        pause = self.mine.sla_pause_ids
+        self.assertTrue(pause)
+        self.authenticate("complaint_portal", "complaint_portal_pw")
+        shown = self._call(
+            "crm.complaint", "read", [self.mine.id], ["subject", "stage_id"]
+        )
+        self.assertEqual(shown[0]["stage_id"][1], "Waiting for Customer")
+        for fname in (
+            "sla_pause_ids",
+            "sla_paused_since",
+            "sla_paused_hours",
+            "hours_to_resolve",
+            "hours_to_resolve_unpaused",
+            "date_first_response",
+        ):
+            self._refused("crm.complaint", "read", [self.mine.id], [fname])
+        self._refused(
+            "crm.complaint", "search_read", [("sla_paused_hours", ">", 0)], ["name"]
+        )
+        self._refused("crm.complaint.sla.pause", "read", [pause.id], ["date_start"])
+        self._refused(
+            "crm.complaint.sla.pause",
+            "search_read",
+            [("complaint_id", "=", self.mine.id)],
+            ["date_start"],
+        )
+        page = self.url_open(f"/my/complaints/{self.mine.id}")
+        self.assertIn("Leaking box", page.text)
+        self.assertNotIn("Paused", page.text)
+
     def test_internal_notes_stay_internal(self):
         self.mine.message_post(
             body="Internal: the driver admitted dropping it",

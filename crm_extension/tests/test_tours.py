@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -204,6 +206,85 @@ class TestTours(HttpCase):
         self.assertEqual(credit_note.state, "posted")
         self.assertEqual(credit_note.reversed_entry_id, invoice)
         self.assertEqual(credit_note.amount_untaxed, 25)
+
+    def test_tour_complaint_waits_for_customer(self):
+        officer = new_test_user(
+            self.env,
+            login="tour_officer",
+            name="Owen Officer",
+            groups="crm_extension.group_complaint_user",
+        )
+        around_the_clock = self.env["resource.calendar"].create(
+            {
+                "name": "Tour: around the clock",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 0,
+                            "hour_to": 24,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
+        category = self.env["crm.complaint.category"].create(
+            {"name": "Tour: scratched goods"}
+        )
+        self.env["crm.complaint.sla"].create(
+            {
+                "name": "Tour: answer in 8 hours, solve in 40",
+                "category_ids": [Command.set(category.ids)],
+                "response_hours": 8,
+                "resolution_hours": 40,
+                "resource_calendar_id": around_the_clock.id,
+            }
+        )
+        received = fields.Datetime.now() - timedelta(hours=4)
+        complaint = self.env["crm.complaint"].create(
+            {
+                "subject": "Tour: scratched display panels",
+                "partner_id": self.customer.id,
+                "category_id": category.id,
+                "date_received": received,
+                "stage_id": self.env.ref(
+                    "crm_extension.complaint_stage_in_progress"
+                ).id,
+            }
+        )
+        complaint.with_user(officer).message_post(
+            body="Could you send us photos of the panels?",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertTrue(complaint.date_first_response)
+        complaint.stage_id = self.env.ref("crm_extension.complaint_stage_waiting")
+        # It has been waiting for the customer's photos for three hours.
+        complaint.sla_pause_ids.date_start = received + timedelta(hours=1)
+        self.assertEqual(complaint.sla_status, "paused")
+        planned = complaint.resolution_deadline
+        self.assertEqual(planned, received + timedelta(hours=40))
+
+        self.start_tour(
+            f"/odoo/action-crm_extension.crm_complaint_action/{complaint.id}",
+            "crm_extension_complaint_sla_pause_tour",
+            login="tour_officer",
+        )
+        pause = complaint.sla_pause_ids
+        self.assertTrue(pause.date_end)
+        self.assertGreaterEqual(pause.paused_hours, 3)
+        self.assertLess(pause.paused_hours, 3.1)
+        # The deadline moved out by the time the customer had the ball.
+        self.assertAlmostEqual(
+            complaint.resolution_deadline,
+            planned + timedelta(hours=pause.paused_hours),
+            delta=timedelta(seconds=1),
+        )
+        self.assertEqual(complaint.sla_status, "on_track")
 
     def test_tour_portal_complaint(self):
         portal_user = new_test_user(

@@ -7,7 +7,14 @@ the models.
 
 from .classification import is_value_set, missing_required_fields
 from .committee import committee_flags, primary_count
-from .complaint import escalation_due, plan_working_hours, sla_status
+from .complaint import (
+    SLA_PAUSED,
+    WorkingTime,
+    escalation_due,
+    exclude_periods,
+    plan_working_hours,
+    sla_status,
+)
 from .funnel import (
     FUNNEL_PHASES,
     LIFECYCLE_STAGES,
@@ -55,6 +62,9 @@ __all__ = [
     "plan_working_hours",
     "committee_flags",
     "escalation_due",
+    "exclude_periods",
+    "SLA_PAUSED",
+    "WorkingTime",
     "is_valid_uscc",
     "is_value_set",
     "missing_required_fields",

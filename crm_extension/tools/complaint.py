@@ -1,11 +1,14 @@
-"""Service-level arithmetic of complaints: working-hour deadlines and status."""
+"""Service-level arithmetic of complaints: working-hour deadlines, pauses and
+status."""
 
+from bisect import bisect_right
 from datetime import timedelta
 
 SLA_ON_TRACK = "on_track"
 SLA_AT_RISK = "at_risk"
 SLA_BREACHED = "breached"
 SLA_MET = "met"
+SLA_PAUSED = "paused"
 # What the escalation job acts on, once each.
 ESCALATION_LEVELS = {SLA_AT_RISK: 1, SLA_BREACHED: 2}
 
@@ -31,6 +34,71 @@ def plan_working_hours(intervals, start, hours):
     return None
 
 
+def exclude_periods(intervals, periods):
+    """The working ``intervals`` without the time of ``periods``.
+
+    Both are ``(begin, end)`` pairs of datetimes of one kind; ``intervals`` in
+    chronological order, ``periods`` in any order and possibly overlapping.
+    Planning over the result (:func:`plan_working_hours`) does not count the
+    working time spent in the periods: a pause of the service-level clock moves
+    a deadline out by the working hours it lasted before that deadline.
+    """
+    cuts = sorted((begin, end) for begin, end in periods if end > begin)
+    if not cuts:
+        return list(intervals)
+    result = []
+    first = 0  # cuts ending before an interval cannot touch the next ones
+    for begin, end in intervals:
+        while first < len(cuts) and cuts[first][1] <= begin:
+            first += 1
+        current = begin
+        for cut_begin, cut_end in cuts[first:]:
+            if cut_begin >= end:
+                break
+            if cut_begin > current:
+                result.append((current, cut_begin))
+            current = max(current, cut_end)
+            if current >= end:
+                break
+        if current < end:
+            result.append((current, end))
+    return result
+
+
+class WorkingTime:
+    """The working time of chronological intervals, summed in O(log n).
+
+    ``WorkingTime(intervals).hours(start, end)`` is the number of working hours
+    between two moments: what a pause of the service-level clock lasted, what
+    a complaint took to be resolved, counted in a calendar's working hours.
+    """
+
+    def __init__(self, intervals):
+        self.begins = []
+        self.ends = []
+        self.totals = [timedelta(0)]  # working time before each interval
+        for begin, end in intervals:
+            if end <= begin:
+                continue
+            self.begins.append(begin)
+            self.ends.append(end)
+            self.totals.append(self.totals[-1] + (end - begin))
+
+    def until(self, moment):
+        """Working time from the first interval to ``moment``."""
+        index = bisect_right(self.begins, moment)  # intervals begun by then
+        if not index:
+            return timedelta(0)
+        last = index - 1
+        return self.totals[last] + min(moment, self.ends[last]) - self.begins[last]
+
+    def hours(self, start, end):
+        """Working hours between ``start`` and ``end`` (0 when end <= start)."""
+        if end <= start:
+            return 0.0
+        return (self.until(end) - self.until(start)).total_seconds() / 3600.0
+
+
 def sla_status(
     now,
     received,
@@ -39,15 +107,36 @@ def sla_status(
     first_response=None,
     resolved=None,
     at_risk_ratio=75.0,
+    paused_since=None,
 ):
     """Service-level status of a complaint at ``now``.
 
     - ``met``: resolved in time (and answered in time);
     - ``breached``: resolved late, answered late, or a deadline passed;
+    - ``paused``: open, and its clock stopped at ``paused_since`` (the customer
+      has the ball) before it was breached; a breach is never paused away;
     - ``at_risk``: open and past ``at_risk_ratio`` % of the time to a deadline;
     - ``on_track``: otherwise. A complaint without deadlines is on track until
       resolved, then met.
+
+    The deadlines are those of the clock's working time so far: pauses that
+    ended move them out (:func:`exclude_periods`), the current one does not yet.
     """
+    if paused_since and not resolved:
+        # Its status when the clock stopped, with what was answered by then.
+        at_pause = sla_status(
+            paused_since,
+            received,
+            response_deadline,
+            resolution_deadline,
+            first_response=(
+                first_response
+                if first_response and first_response <= paused_since
+                else None
+            ),
+            at_risk_ratio=at_risk_ratio,
+        )
+        return SLA_BREACHED if at_pause == SLA_BREACHED else SLA_PAUSED
     answered = first_response or resolved
     if resolved:
         late = (resolution_deadline and resolved > resolution_deadline) or (

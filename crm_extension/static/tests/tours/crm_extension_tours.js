@@ -360,6 +360,63 @@ registry.category("web_tour.tours").add("crm_extension_complaint_credit_note_tou
     ],
 });
 
+registry.category("web_tour.tours").add("crm_extension_complaint_sla_pause_tour", {
+    steps: () => {
+        let plannedDeadline = "";
+        return [
+            {
+                content: "The complaint waits for the customer: its clock is paused",
+                trigger: ".o_form_view .ribbon:contains('Paused')",
+            },
+            {
+                content: "Open the service level",
+                trigger: ".o_notebook .nav-link:contains('Service Level')",
+                run: "click",
+            },
+            {
+                content: "The pause runs since the complaint went to Waiting for Customer",
+                trigger: ".o_field_widget[name=sla_pause_ids] .o_data_row:contains('Waiting for Customer')",
+            },
+            {
+                content: "Note the resolution deadline while paused",
+                trigger: ".o_field_widget[name=resolution_deadline]",
+                run() {
+                    plannedDeadline = this.anchor.textContent.trim();
+                },
+            },
+            {
+                content: "The customer sent the photos: back to In Progress",
+                trigger: ".o_statusbar_status button:contains('In Progress')",
+                run: "click",
+            },
+            {
+                content: "The clock stood still for three working hours",
+                trigger: ".o_field_widget[name=sla_paused_hours]:contains('03:0')",
+            },
+            {
+                content: "The resolution deadline moved out",
+                trigger: ".o_field_widget[name=resolution_deadline]",
+                run() {
+                    const deadline = this.anchor.textContent.trim();
+                    if (!plannedDeadline || deadline === plannedDeadline) {
+                        throw new Error(
+                            `The deadline did not move: ${plannedDeadline} -> ${deadline}`
+                        );
+                    }
+                },
+            },
+            {
+                content: "The clock runs again",
+                trigger: ".o_field_widget[name=sla_status]:contains('On Track')",
+            },
+            {
+                content: "No more pause ribbon",
+                trigger: ".o_form_view:not(:has(.ribbon:contains('Paused')))",
+            },
+        ];
+    },
+});
+
 registry.category("web_tour.tours").add("crm_extension_portal_complaint_tour", {
     steps: () => [
         {

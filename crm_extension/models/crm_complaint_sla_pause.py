@@ -1,0 +1,106 @@
+from collections import defaultdict
+
+import pytz
+
+from odoo import api, fields, models
+
+from ..tools import WorkingTime
+
+
+def utc_spans(intervals):
+    """Naive UTC ``(begin, end)`` pairs of a calendar's work intervals."""
+    return [
+        (
+            begin.astimezone(pytz.utc).replace(tzinfo=None),
+            end.astimezone(pytz.utc).replace(tzinfo=None),
+        )
+        for begin, end, _meta in intervals
+    ]
+
+
+class CrmComplaintSlaPause(models.Model):
+    """A period during which a complaint's service-level clock stood still.
+
+    Opened when the complaint enters a stage that pauses the service level
+    (*Waiting for Customer*), closed when it leaves it; written by the
+    complaint itself, with sudo (users read them, nobody writes them). The
+    working hours it lasted, in the calendar of the complaint's service level,
+    moved the complaint's deadlines out.
+    """
+
+    _name = "crm.complaint.sla.pause"
+    _description = "Complaint Service-Level Pause"
+    _order = "date_start desc, id desc"
+    _rec_name = "stage_id"
+
+    complaint_id = fields.Many2one(
+        "crm.complaint",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        related="complaint_id.company_id", store=True, index=True
+    )
+    stage_id = fields.Many2one(
+        "crm.complaint.stage",
+        required=True,
+        ondelete="restrict",
+        readonly=True,
+        help="The stage that paused the clock.",
+    )
+    date_start = fields.Datetime(string="Paused", required=True, readonly=True)
+    date_end = fields.Datetime(
+        string="Resumed",
+        readonly=True,
+        index="btree_not_null",
+        help="Empty while the clock stands still.",
+    )
+    paused_hours = fields.Float(
+        string="Paused (working hours)",
+        compute="_compute_paused_hours",
+        store=True,
+        help="Working hours of the service level's calendar (the company's "
+        "without a service level) between the pause and the resumption: the "
+        "deadlines moved out by as much. Counted once the clock resumes.",
+    )
+
+    _sql_constraints = [
+        (
+            "end_after_start",
+            "CHECK(date_end IS NULL OR date_end >= date_start)",
+            "A pause cannot end before it starts.",
+        ),
+    ]
+
+    @api.depends(
+        "date_start",
+        "date_end",
+        "complaint_id.sla_id.resource_calendar_id",
+        "complaint_id.company_id.resource_calendar_id",
+    )
+    def _compute_paused_hours(self):
+        """Working hours per calendar, its intervals fetched once per batch."""
+        closed = self.filtered("date_end")
+        (self - closed).paused_hours = 0.0
+        by_calendar = defaultdict(lambda: self.browse())
+        for pause in closed:
+            by_calendar[pause.complaint_id._sla_calendar()] |= pause
+        for calendar, pauses in by_calendar.items():
+            if not calendar:  # no calendar at all: every hour counts
+                for pause in pauses:
+                    pause.paused_hours = (
+                        pause.date_end - pause.date_start
+                    ).total_seconds() / 3600.0
+                continue
+            working = WorkingTime(
+                utc_spans(
+                    calendar._work_intervals_batch(
+                        pytz.utc.localize(min(pauses.mapped("date_start"))),
+                        pytz.utc.localize(max(pauses.mapped("date_end"))),
+                    )[False]
+                )
+            )
+            for pause in pauses:
+                pause.paused_hours = working.hours(pause.date_start, pause.date_end)
