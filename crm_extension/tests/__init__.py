@@ -12,5 +12,6 @@ from . import test_complaint
 from . import test_complaint_access
 from . import test_complaint_portal
 from . import test_customer_value
+from . import test_customer_value_scores
 from . import test_security
 from . import test_partner_checks
