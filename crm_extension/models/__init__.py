@@ -24,6 +24,7 @@ from . import crm_stage
 from . import crm_stage_gate
 from . import crm_lead_stage_history
 from . import res_company
+from . import res_company_value
 from . import res_users
 from . import sale_order
 from . import account_move

@@ -1,7 +1,6 @@
 import io
 import logging
 from datetime import timedelta
-from itertools import product
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,7 +12,8 @@ from ..tools import (
     ABC_SHARES,
     churn_assessment,
     class_rank,
-    rfm_segment,
+    customer_standing,
+    rfm_scores,
 )
 from ..tools.server_flags import CLASS_CHANGE_CAUSE
 from ..tools.settings import parse_int_setting
@@ -38,21 +38,6 @@ CHURN_SELECTION = [
     ("high", "High"),
 ]
 BATCH_SIZE = 20000
-
-
-def rfm_segment_sql(recency, frequency, monetary):
-    """SQL of :func:`tools.rfm_segment`, generated from the pure rule."""
-    cases = [
-        SQL("WHEN %s THEN %s", r * 100 + f * 10 + m, rfm_segment(r, f, m))
-        for r, f, m in product(range(1, 6), repeat=3)
-    ]
-    return SQL(
-        "(CASE (%s * 100 + %s * 10 + %s) %s END)",
-        recency,
-        frequency,
-        monetary,
-        SQL(" ").join(cases),
-    )
 
 
 def abc_class_sql(share_before):
@@ -141,6 +126,7 @@ class CrmCustomerValue(models.Model):
             "late": self.env._("no invoice for longer than usual"),
             "revenue_drop": self.env._("revenue halved"),
             "complaints": self.env._("repeated complaints"),
+            "recency": self.env._("low recency score"),
         }
         for value in self:
             codes = [
@@ -184,12 +170,15 @@ class CrmCustomerValue(models.Model):
     def _compute_all(self, companies=None, today=None, batch_size=BATCH_SIZE):
         """Recompute the value of every customer of ``companies``.
 
-        Per company: one set-based statement stages the figures, RFM scores,
-        segments and ABC classes of all its customers; then batches of
-        ``batch_size`` customers get their churn risk and only the rows that
-        changed are written (one upsert per batch), with a commit and progress
-        per batch when run by the scheduler. Then class upgrades and care
-        reminders for the customers whose figures changed.
+        Per company: one set-based statement stages the figures of all its
+        customers, where each figure ranks among the others' and the ABC
+        classes; then batches of ``batch_size`` customers get their RFM scores
+        (ranked, or from the company's thresholds below
+        ``res.company.crm_rfm_ranked_from`` customers), churn risk and segment
+        (:func:`tools.customer_standing`, which makes them agree), and only the
+        rows that changed are written (one upsert per batch), with a commit and
+        progress per batch when run by the scheduler. Then class upgrades and
+        care reminders for the customers whose figures changed.
         """
         companies = companies or self.env.company
         today = today or fields.Date.context_today(self)
@@ -283,14 +272,17 @@ class CrmCustomerValue(models.Model):
                         AS c(partner_id, n)
                 ),
                 scored AS (
+                    -- Per figure, the customers with a lower and with a higher
+                    -- one (RANK and COUNT of one window: one sort each), for
+                    -- tools.rank_score.
                     SELECT f.*,
                            COALESCE(cp.n, 0) AS complaint_count,
-                           NTILE(5) OVER (
-                               ORDER BY f.last_invoice_date, f.partner_id) AS r,
-                           NTILE(5) OVER (
-                               ORDER BY f.invoice_count, f.revenue, f.partner_id) AS f,
-                           NTILE(5) OVER (
-                               ORDER BY f.revenue, f.invoice_count, f.partner_id) AS m,
+                           RANK() OVER by_date - 1 AS r_below,
+                           COUNT(*) OVER () - COUNT(*) OVER by_date AS r_above,
+                           RANK() OVER by_count - 1 AS f_below,
+                           COUNT(*) OVER () - COUNT(*) OVER by_count AS f_above,
+                           RANK() OVER by_revenue - 1 AS m_below,
+                           COUNT(*) OVER () - COUNT(*) OVER by_revenue AS m_above,
                            CASE WHEN f.revenue > 0 THEN
                                100.0 * COALESCE(SUM(GREATEST(f.revenue, 0)) OVER (
                                    ORDER BY f.revenue DESC, f.partner_id
@@ -299,11 +291,14 @@ class CrmCustomerValue(models.Model):
                            END AS share_before
                       FROM figures f
                       LEFT JOIN complaints cp ON cp.partner_id = f.partner_id
+                    WINDOW by_date AS (ORDER BY f.last_invoice_date),
+                           by_count AS (ORDER BY f.invoice_count),
+                           by_revenue AS (ORDER BY f.revenue)
                 )
                 SELECT s.partner_id, s.last_invoice_date, s.revenue, s.invoice_count,
                        s.revenue_recent, s.revenue_previous, s.complaint_count,
-                       s.r, s.f, s.m,
-                       %(segment)s AS segment,
+                       s.r_below, s.r_above, s.f_below, s.f_above,
+                       s.m_below, s.m_above,
                        CASE WHEN s.share_before IS NULL THEN 'c'
                             ELSE %(abc)s END AS abc
                   FROM scored s
@@ -314,7 +309,6 @@ class CrmCustomerValue(models.Model):
                 half=half,
                 complainers=[partner.id for partner in complaint_counts],
                 complaints=list(complaint_counts.values()),
-                segment=rfm_segment_sql(SQL("s.r"), SQL("s.f"), SQL("s.m")),
                 abc=abc_class_sql(SQL("s.share_before")),
             )
         )
@@ -323,6 +317,7 @@ class CrmCustomerValue(models.Model):
         cr.execute("SELECT COUNT(*) FROM crm_value_stage")
         total = cr.fetchone()[0]
         stats = {"written": 0, "removed": 0, "classes": 0, "customers": total}
+        thresholds = company._crm_rfm_thresholds()
         cron = self.env["ir.cron"]
         now = fields.Datetime.now()
         newly_high = []
@@ -333,7 +328,8 @@ class CrmCustomerValue(models.Model):
                 """
                 SELECT s.partner_id, s.last_invoice_date, s.revenue, s.invoice_count,
                        s.revenue_recent, s.revenue_previous, s.complaint_count,
-                       s.r, s.f, s.m, s.segment, s.abc,
+                       s.r_below, s.r_above, s.f_below, s.f_above,
+                       s.m_below, s.m_above, s.abc,
                        v.id, v.revenue_12m, v.invoice_count_12m, v.last_invoice_date,
                        v.revenue_recent, v.revenue_previous, v.complaint_count_12m,
                        v.rfm_recency, v.rfm_frequency, v.rfm_monetary, v.rfm_segment,
@@ -353,44 +349,43 @@ class CrmCustomerValue(models.Model):
             last_id = rows[-1][0]
             changed = []
             for row in rows:
-                (
-                    partner_id,
-                    last_date,
+                partner_id, last_date, revenue, count, recent, previous = row[:6]
+                complaints, rb, ra, fb, fa, mb, ma, abc = row[6:14]
+                days = (today - last_date).days
+                revenue = round(float(revenue), 2)
+                recent = round(float(recent), 2)
+                previous = round(float(previous), 2)
+                scores = rfm_scores(
+                    (days, count, revenue),
+                    ((rb, ra), (fb, fa), (mb, ma)),
+                    total,
+                    thresholds,
+                )
+                segment, risk, reasons = customer_standing(
+                    scores,
+                    *churn_assessment(
+                        days,
+                        count,
+                        recent,
+                        previous,
+                        complaints,
+                        repeated_complaints=repeated,
+                    ),
+                )
+                new = (
                     revenue,
                     count,
+                    last_date,
                     recent,
                     previous,
                     complaints,
-                    r,
-                    f,
-                    m,
-                    segment,
-                    abc,
-                ) = row[:12]
-                risk, reasons = churn_assessment(
-                    (today - last_date).days if last_date else None,
-                    count,
-                    float(recent),
-                    float(previous),
-                    complaints,
-                    repeated_complaints=repeated,
-                )
-                new = (
-                    round(float(revenue), 2),
-                    count,
-                    last_date,
-                    round(float(recent), 2),
-                    round(float(previous), 2),
-                    complaints,
-                    r,
-                    f,
-                    m,
+                    *scores,
                     segment,
                     abc,
                     risk,
                     ",".join(reasons),
                 )
-                old = row[12:]
+                old = row[14:]
                 if (
                     old[0] is None
                     or (

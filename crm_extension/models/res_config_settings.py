@@ -20,6 +20,46 @@ class ResConfigSettings(models.TransientModel):
     crm_dormant_days = fields.Integer(
         related="company_id.crm_dormant_days", readonly=False
     )
+    # How the company scores its customers (res_company_value.py).
+    crm_rfm_ranked_from = fields.Integer(
+        related="company_id.crm_rfm_ranked_from", readonly=False
+    )
+    crm_rfm_recency_5_days = fields.Integer(
+        related="company_id.crm_rfm_recency_5_days", readonly=False
+    )
+    crm_rfm_recency_4_days = fields.Integer(
+        related="company_id.crm_rfm_recency_4_days", readonly=False
+    )
+    crm_rfm_recency_3_days = fields.Integer(
+        related="company_id.crm_rfm_recency_3_days", readonly=False
+    )
+    crm_rfm_recency_2_days = fields.Integer(
+        related="company_id.crm_rfm_recency_2_days", readonly=False
+    )
+    crm_rfm_frequency_2_invoices = fields.Integer(
+        related="company_id.crm_rfm_frequency_2_invoices", readonly=False
+    )
+    crm_rfm_frequency_3_invoices = fields.Integer(
+        related="company_id.crm_rfm_frequency_3_invoices", readonly=False
+    )
+    crm_rfm_frequency_4_invoices = fields.Integer(
+        related="company_id.crm_rfm_frequency_4_invoices", readonly=False
+    )
+    crm_rfm_frequency_5_invoices = fields.Integer(
+        related="company_id.crm_rfm_frequency_5_invoices", readonly=False
+    )
+    crm_rfm_monetary_2_revenue = fields.Monetary(
+        related="company_id.crm_rfm_monetary_2_revenue", readonly=False
+    )
+    crm_rfm_monetary_3_revenue = fields.Monetary(
+        related="company_id.crm_rfm_monetary_3_revenue", readonly=False
+    )
+    crm_rfm_monetary_4_revenue = fields.Monetary(
+        related="company_id.crm_rfm_monetary_4_revenue", readonly=False
+    )
+    crm_rfm_monetary_5_revenue = fields.Monetary(
+        related="company_id.crm_rfm_monetary_5_revenue", readonly=False
+    )
 
     @api.constrains("crm_protection_days")
     def _check_crm_protection_days(self):

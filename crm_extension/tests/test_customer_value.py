@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..tools import abc_class, rfm_segment
+from ..tools import CHURN_RISKS, SEGMENT_RISKS, abc_class
 from .common import CrmExtensionCase
 
 TODAY = date(2026, 6, 30)
@@ -169,9 +169,11 @@ class TestCustomerValue(CrmExtensionCase):
             )
             self.assertEqual(value.abc_class, expected, value.partner_id.name)
             running += max(value.revenue_12m, 0)
-            self.assertEqual(
-                value.rfm_segment,
-                rfm_segment(value.rfm_recency, value.rfm_frequency, value.rfm_monetary),
+            # Segment and churn risk agree (tools.SEGMENT_RISKS).
+            lowest, highest = SEGMENT_RISKS[value.rfm_segment]
+            self.assertIn(
+                value.churn_risk,
+                CHURN_RISKS[CHURN_RISKS.index(lowest) : CHURN_RISKS.index(highest) + 1],
             )
             self.assertTrue(1 <= value.rfm_recency <= 5)
         self.assertEqual(self._value(self.big).abc_class, "a")

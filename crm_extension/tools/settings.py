@@ -5,6 +5,8 @@ parameters) and for the code that reads it back, which never fails on a value
 saved before the check existed: it falls back on the default, within bounds.
 """
 
+from itertools import pairwise
+
 # key: (lowest, highest, default)
 INT_SETTINGS = {
     "crm_extension.protection_days": (0, 3650, 0),
@@ -14,6 +16,13 @@ INT_SETTINGS = {
 }
 # Days without a purchase before a customer is dormant (a company setting).
 DORMANT_DAYS_BOUNDS = (0, 3650)
+# How a company scores its customers (company settings, see
+# tools.value.RfmThresholds): customers from which scores rank, days since the
+# last invoice, invoices and revenue (no highest) of the thresholds.
+RFM_RANKED_FROM_BOUNDS = (1, 10_000_000)
+RFM_DAYS_BOUNDS = (0, 3650)
+RFM_INVOICES_BOUNDS = (1, 100_000)
+RFM_REVENUE_BOUNDS = (0, None)
 
 
 def parse_int_setting(key, raw):
@@ -39,3 +48,15 @@ def int_setting_error(key, raw):
     except ValueError:
         return low, high
     return None if low <= value <= high else (low, high)
+
+
+def thresholds_problem(values, bounds):
+    """``None`` when ``values`` (a ladder of thresholds) may be saved: each
+    within ``bounds`` (lowest, highest or ``None``) and greater than the one
+    before; else ``"bounds"`` or ``"order"``, what is wrong."""
+    low, high = bounds
+    if any(value < low or (high is not None and value > high) for value in values):
+        return "bounds"
+    if any(after <= before for before, after in pairwise(values)):
+        return "order"
+    return None

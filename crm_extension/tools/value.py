@@ -1,6 +1,8 @@
-"""Customer value rules: RFM segments, ABC classes, churn risk, class upgrades."""
+"""Customer value rules: RFM scores and segments, ABC classes, churn risk and
+how segment and churn risk agree, class upgrades."""
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 RFM_SEGMENTS = (
     "champions",
@@ -16,7 +18,88 @@ ABC_SHARES = (("a", 80.0), ("b", 95.0))  # cumulative revenue share: A 80 %, B 1
 CHURN_LATE = "late"
 CHURN_DROP = "revenue_drop"
 CHURN_COMPLAINTS = "complaints"
-CHURN_REASONS = (CHURN_LATE, CHURN_DROP, CHURN_COMPLAINTS)
+CHURN_RECENCY = "recency"
+CHURN_REASONS = (CHURN_LATE, CHURN_DROP, CHURN_COMPLAINTS, CHURN_RECENCY)
+CHURN_RISKS = ("none", "low", "medium", "high")
+
+# The churn risks a segment goes with: (lowest, highest). A segment of recent
+# customers (recency 3 or more) is never at high risk but "needs attention";
+# a segment of customers who bought long ago (recency 1 or 2) is never at no
+# or low risk; a lost customer is at high risk.
+SEGMENT_RISKS = {
+    "champions": ("none", "medium"),
+    "loyal": ("none", "medium"),
+    "potential": ("none", "medium"),
+    "new": ("none", "medium"),
+    "needs_attention": ("none", "high"),
+    "at_risk": ("medium", "high"),
+    "hibernating": ("medium", "high"),
+    "lost": ("high", "high"),
+}
+
+
+class RfmThresholds(NamedTuple):
+    """How a company scores its customers (ascending tuples of four)."""
+
+    # From this many customers on, scores rank the customers against each
+    # other (rank_score); below, the thresholds decide (threshold_scores).
+    ranked_from: int
+    # At most this many days since the last invoice: recency 5, 4, 3, 2 (else 1).
+    recency_days: tuple
+    # At least this many invoices in 12 months: frequency 2, 3, 4, 5 (else 1).
+    invoices: tuple
+    # At least this revenue in 12 months: monetary 2, 3, 4, 5 (else 1).
+    revenue: tuple
+
+
+RFM_DEFAULTS = RfmThresholds(
+    ranked_from=100,
+    recency_days=(30, 90, 180, 365),
+    invoices=(2, 4, 6, 12),
+    revenue=(1000.0, 5000.0, 20000.0, 50000.0),
+)
+
+
+def rank_score(below, above):
+    """Score 1–5 of a customer's figure against the other customers': ``below``
+    of them have a lower figure, ``above`` a higher one (those with the same
+    figure count in neither).
+
+    The share of the customers with another figure that have a lower one, in
+    fifths: below 20 % scores 1, from 80 % on 5. The lowest figure always
+    scores 1 and the highest 5, whatever the number of customers; with distinct
+    figures, five customers or more use every score and many customers score
+    in quintiles. Equal figures score the same; when every customer has the
+    same figure (or there is one customer), nothing ranks it: 3.
+    """
+    others = below + above
+    if not others:
+        return 3
+    return min(5, 1 + 5 * below // others)
+
+
+def threshold_scores(days_since_last, invoice_count, revenue, thresholds):
+    """RFM scores 1–5 from a company's absolute thresholds (see
+    :class:`RfmThresholds`)."""
+    recency = 5 - sum(days_since_last > days for days in thresholds.recency_days)
+    frequency = 1 + sum(invoice_count >= count for count in thresholds.invoices)
+    monetary = 1 + sum(revenue >= amount for amount in thresholds.revenue)
+    return recency, frequency, monetary
+
+
+def rfm_scores(figures, ranks, population, thresholds):
+    """Recency, frequency and monetary scores (1 worst … 5 best) of a customer.
+
+    ``figures``: days since its last invoice, invoices and revenue of 12
+    months; ``ranks``: ``(below, above)`` for the date of its last invoice, its
+    invoices and its revenue (see :func:`rank_score`); ``population``: the
+    company's customers. Ranked from ``thresholds.ranked_from`` customers on,
+    by the company's thresholds below: among a handful of customers, the last
+    one to buy may well have bought yesterday.
+    """
+    if population >= thresholds.ranked_from:
+        return tuple(rank_score(below, above) for below, above in ranks)
+    return threshold_scores(*figures, thresholds)
 
 
 def rfm_segment(recency, frequency, monetary):
@@ -36,6 +119,30 @@ def rfm_segment(recency, frequency, monetary):
     if value >= 3:
         return "at_risk"
     return "hibernating" if recency == 2 else "lost"
+
+
+def customer_standing(scores, risk, reasons):
+    """Segment, churn risk and reasons of a customer, which agree
+    (:data:`SEGMENT_RISKS`).
+
+    ``scores``: its RFM scores; ``risk`` and ``reasons``: its churn assessment
+    (:func:`churn_assessment`). The segment is the RFM grid's
+    (:func:`rfm_segment`), but a recent customer at high churn risk (revenue
+    halved and repeated complaints, say) is *at risk* when it is worth as
+    much as a loyal customer, else *needs attention*; a customer who bought
+    long ago is at least at the lowest risk of its segment, for its low
+    recency (reason ``recency``).
+    """
+    segment = rfm_segment(*scores)
+    lowest, highest = SEGMENT_RISKS[segment]
+    level = CHURN_RISKS.index(risk)
+    if level > CHURN_RISKS.index(highest):
+        value = (scores[1] + scores[2]) / 2.0
+        segment = "at_risk" if value >= 3 else "needs_attention"
+    elif level < CHURN_RISKS.index(lowest):
+        risk = lowest
+        reasons = (*reasons, CHURN_RECENCY)
+    return segment, risk, tuple(reasons)
 
 
 def abc_class(share_before):
