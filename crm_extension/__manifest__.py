@@ -38,7 +38,9 @@
         "views/crm_extension_menus.xml",
     ],
     "demo": [
+        "demo/crm_customer_class_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/crm_duplicate_exception_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/crm_complaint_demo.xml",
