@@ -44,6 +44,7 @@
         "demo/product_product_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/account_move_demo.xml",
         "demo/crm_lead_stage_history_demo.xml",
         "demo/crm_complaint_demo.xml",
         "demo/crm_customer_value_demo.xml",
