@@ -3,6 +3,7 @@ import logging
 from odoo.tools import SQL
 
 from .models.res_partner_duplicate import MATCH_KEY_FIELDS, fill_match_keys
+from .models.res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE
 
 _logger = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ def post_init_hook(env):
 
 
 def _init_lifecycle(env):
+    """The lifecycle the events would have given: a deal (a key customer's is
+    VIP), dormant when the last one is older than the company allows, an
+    intention for an open opportunity."""
     cr = env.cr
     env.flush_all()
     cr.execute(
@@ -100,14 +104,15 @@ def _init_lifecycle(env):
                lifecycle_stage = CASE
                    WHEN c.crm_dormant_days > 0
                         AND deals.day <= CURRENT_DATE - c.crm_dormant_days
-                   THEN 'dormant' ELSE 'deal' END
-          FROM deals, res_company c
+                   THEN 'dormant'
+                   WHEN cp.importance = %s THEN 'vip'
+                   ELSE 'deal' END
+          FROM deals
+          JOIN res_partner cp ON cp.id = deals.id, res_company c
          WHERE p.commercial_partner_id = deals.id
-           AND c.id = COALESCE(
-               (SELECT cp.company_id FROM res_partner cp WHERE cp.id = deals.id),
-               %s)
+           AND c.id = COALESCE(cp.company_id, %s)
         """,
-        [env.ref("base.main_company").id],
+        [KEY_CUSTOMER_IMPORTANCE, env.ref("base.main_company").id],
     )
     cr.execute(
         """

@@ -144,6 +144,13 @@ class TestCustomerValue(CrmExtensionCase):
         self.assertFalse(self._value(self.big, other_company))
 
     def test_rfm_abc_and_only_changed_rows(self):
+        # A company of its own, whose revenue these five customers make (the
+        # ABC classes and RFM scores are relative to the company's customers).
+        company = self.env["res.company"].create({"name": "Value Test Company"})
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=company, install_demo=False
+        )
+        self.env.user.company_ids |= company
         for partner, amount, day in (
             (self.big, 1000, "2026-06-20"),
             (self.middle, 500, "2026-05-01"),
@@ -151,9 +158,9 @@ class TestCustomerValue(CrmExtensionCase):
             (self.tiny, 100, "2025-12-01"),
             (self.gone, 50, "2025-08-01"),
         ):
-            self._invoice(partner, amount, day)
-        stats = self._compute()
-        values = self.Value.search([("company_id", "=", self.env.company.id)])
+            self._invoice(partner, amount, day, company=company)
+        stats = self.Value._compute_all(companies=company, today=TODAY)
+        values = self.Value.search([("company_id", "=", company.id)])
         ours = values.filtered(
             lambda v: (
                 v.partner_id
@@ -176,14 +183,17 @@ class TestCustomerValue(CrmExtensionCase):
                 CHURN_RISKS[CHURN_RISKS.index(lowest) : CHURN_RISKS.index(highest) + 1],
             )
             self.assertTrue(1 <= value.rfm_recency <= 5)
-        self.assertEqual(self._value(self.big).abc_class, "a")
-        self.assertEqual(self._value(self.gone).abc_class, "c")
+        self.assertEqual(self._value(self.big, company).abc_class, "a")
+        self.assertEqual(self._value(self.gone, company).abc_class, "c")
         self.assertGreater(
-            self._value(self.big).rfm_recency, self._value(self.gone).rfm_recency
+            self._value(self.big, company).rfm_recency,
+            self._value(self.gone, company).rfm_recency,
         )
         self.assertGreaterEqual(stats["written"], 5)
         # Nothing changed: nothing is written.
-        self.assertEqual(self._compute()["written"], 0)
+        self.assertEqual(
+            self.Value._compute_all(companies=company, today=TODAY)["written"], 0
+        )
 
     def test_churn_risk_and_care_call(self):
         self._invoice(self.gone, 500, "2025-01-15")

@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..hooks import _init_lifecycle
 from .test_funnel import FunnelCase
 
 
@@ -150,6 +151,20 @@ class TestSalesIntegration(FunnelCase):
         self.assertEqual(self.customer.lifecycle_stage, "deal")
         self.customer.with_user(self.salesman).importance = "a"
         self.assertEqual(self.customer.lifecycle_stage, "vip")
+
+    def test_installation_gives_the_lifecycle_of_the_events(self):
+        """Installing sets the lifecycle of existing customers as their orders
+        would have: a key customer with a deal is VIP, another one has a deal."""
+        key_customer = self.env["res.partner"].create(
+            {"name": "Hangzhou Key Account Ltd", "is_company": True, "importance": "a"}
+        )
+        self._quotation(key_customer).action_confirm()
+        self._quotation(self.prospect).action_confirm()
+        # As before the addon was installed.
+        (key_customer | self.prospect).write({"lifecycle_stage": "target"})
+        _init_lifecycle(self.env)
+        self.assertEqual(key_customer.lifecycle_stage, "vip")
+        self.assertEqual(self.prospect.lifecycle_stage, "deal")
 
     def test_dormant_after_the_company_threshold_and_back(self):
         self.company.crm_dormant_days = 90
