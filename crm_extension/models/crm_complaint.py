@@ -1,3 +1,4 @@
+import json
 from collections import defaultdict
 from datetime import timedelta
 
@@ -5,7 +6,8 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
+from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools import (
     SLA_PAUSED,
@@ -948,13 +950,17 @@ class CrmComplaint(models.Model):
 
         Paused complaints are left alone: their clock stands still, their status
         was set when it stopped (see :func:`tools.sla_status`), and they are
-        never escalated. One read of the other open complaints with deadlines;
-        then, through the ORM
-        and in batches, whatever the number of complaints: one write per new
-        status (noted in the chatter as Odoo tracks a change by hand, see
-        :meth:`_log_sla_status_changes`), one write per escalation level, and
-        the escalation activities created in one call of Odoo's API. Each level
-        (at risk, breached) is escalated once.
+        never escalated. Each level (at risk, breached) is escalated once.
+
+        Set-based, whatever the number of complaints (the job runs every 15
+        minutes over every open complaint, tens of thousands of them, and the
+        ORM writes, logs and creates record by record or a thousand at a
+        time): one read of the open complaints that are not paused, one UPDATE
+        of the statuses and levels that changed (:meth:`_write_sla_escalation`),
+        each change of status noted in the chatter as Odoo tracks a change by
+        hand (:meth:`_log_sla_status_changes`), and the escalation activities
+        created with what Odoo's API does besides (:meth:`_schedule_escalations`):
+        a number of queries that does not grow with the complaints.
         """
         self.env.flush_all()
         now = fields.Datetime.now()
@@ -970,7 +976,7 @@ class CrmComplaint(models.Model):
                AND c.sla_paused_since IS NULL
             """
         )
-        old_statuses, new_statuses, levels = {}, defaultdict(list), defaultdict(list)
+        old_statuses, new_statuses, levels = {}, {}, {}
         for row in self.env.cr.fetchall():
             (
                 complaint_id,
@@ -992,63 +998,200 @@ class CrmComplaint(models.Model):
             )
             if new_status != status:
                 old_statuses[complaint_id] = status
-                new_statuses[new_status].append(complaint_id)
+                new_statuses[complaint_id] = new_status
             due = escalation_due(new_status, level)
             if due:
-                levels[due].append(complaint_id)
-        # The clock is the system's (see _crm_guarded_fields): written as sudo.
-        Complaint = self.sudo().with_context(tracking_disable=True)
-        for status, ids in new_statuses.items():
-            Complaint.browse(ids).write({"sla_status": status})
-        Complaint.browse(list(old_statuses))._log_sla_status_changes(old_statuses)
-        for level, ids in levels.items():
-            Complaint.browse(ids).write({"escalation_level": level})
-        due = Complaint.browse([cid for ids in levels.values() for cid in ids])
-        escalated = due._schedule_escalations()
+                levels[complaint_id] = due
+        # The clock is the system's (see _crm_guarded_fields): done as sudo.
+        Complaint = self.sudo()
+        Complaint._write_sla_escalation(new_statuses, levels)
+        Complaint.browse(sorted(old_statuses))._log_sla_status_changes(
+            old_statuses, new_statuses
+        )
+        escalated = Complaint.browse(sorted(levels))._schedule_escalations()
         self.env["ir.cron"]._notify_progress(
-            done=len(old_statuses) + len(due), remaining=0
+            done=len(old_statuses) + len(levels), remaining=0
         )
         return {"status_changed": len(old_statuses), "escalated": escalated}
 
-    def _log_sla_status_changes(self, old_statuses):
+    @api.model
+    def _write_sla_escalation(self, statuses, levels):
+        """Store the new service-level statuses and escalation levels of the
+        job, in one UPDATE.
+
+        Not through the ORM: its write of thousands of complaints runs one
+        UPDATE per thousand of them (and its recomputations read them back), a
+        number of queries that grows with the complaints. The job writes what
+        only the system writes (see _crm_guarded_fields) on open complaints,
+        with the ORM's ``write_uid`` and ``write_date``, then drops the values
+        from the cache. The stored fields computed from the status
+        (``_compute_resolution_figures``) are not recomputed: they use it for
+        resolved complaints only, and the job changes open ones.
+
+        :param statuses: ``{complaint id: new status}``
+        :param levels: ``{complaint id: new escalation level}``
+        """
+        ids = sorted(set(statuses) | set(levels))
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_complaint c
+                   SET sla_status = COALESCE(v.status, c.sla_status),
+                       escalation_level = COALESCE(v.level, c.escalation_level),
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
+                  FROM unnest(%(ids)s::int[], %(statuses)s::varchar[],
+                              %(levels)s::int[]) AS v(id, status, level)
+                 WHERE c.id = v.id
+                """,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                ids=ids,
+                statuses=[statuses.get(cid) for cid in ids],
+                levels=[levels.get(cid) for cid in ids],
+            )
+        )
+        self.browse(ids).invalidate_recordset(
+            ["sla_status", "escalation_level", "write_uid", "write_date"]
+        )
+
+    def _log_sla_status_changes(self, old_statuses, new_statuses):
         """Note each change of the service-level status in the chatter as Odoo
-        tracks a field changed by hand (a tracking value of the field), in one
-        batch: the escalation job changes thousands of complaints at a time, and
-        Odoo's tracking would post one message after another.
+        tracks a field changed by hand: a log of the complaint (what
+        ``_message_log_batch`` makes: a notification, internal note, by the
+        author ``_message_compute_author`` gives) with the tracking value of the
+        field that ``mail.tracking.value._create_tracking_values`` builds.
+
+        Set-based (one INSERT of the messages and their tracking values): the
+        job changes thousands of complaints at a time, and Odoo's tracking
+        creates the messages and their values through the ORM, whose queries
+        grow with the complaints. The values are Odoo's: its helpers build the
+        message and, once per change seen (old and new status), the tracking
+        value.
 
         :param old_statuses: ``{complaint id: status before}``
+        :param new_statuses: ``{complaint id: status after}``
         """
         if not self:
             return
+        Tracking = self.env["mail.tracking.value"]
         field_info = self.fields_get(
             ["sla_status"], attributes=["string", "type", "selection"]
         )["sla_status"]
-        Tracking = self.env["mail.tracking.value"]
-        messages = self.sudo()._message_log_batch(bodies=dict.fromkeys(self.ids, ""))
-        Tracking.sudo().create(
-            [
-                {
-                    **Tracking._create_tracking_values(
-                        old_statuses[message.res_id],
-                        self.browse(message.res_id).sla_status,
-                        "sla_status",
-                        field_info,
-                        self.browse(message.res_id),
-                    ),
-                    "mail_message_id": message.id,
-                }
-                for message in messages
-            ]
+        changes, trackings = {}, []
+        for complaint in self:
+            change = (old_statuses[complaint.id], new_statuses[complaint.id])
+            if change not in changes:
+                changes[change] = len(trackings)
+                trackings.append(
+                    Tracking._create_tracking_values(
+                        *change, "sla_status", field_info, complaint
+                    )
+                )
+        # The columns of the tracking values, typed as the ORM stores them;
+        # each complaint's message gets the values of its change ("kind").
+        columns = sorted({fname for values in trackings for fname in values})
+        for number, values in enumerate(trackings):
+            values["kind"] = number
+        record_type = SQL(", ").join(
+            SQL(
+                "%s %s",
+                SQL.identifier(fname),
+                SQL(Tracking._fields[fname].column_type[1]),
+            )
+            for fname in columns
+        )
+        # What _message_log_batch logs (mail.message's defaults for the rest).
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        message = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": self._name,
+            "message_type": "notification",
+            "is_internal": True,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            "message_id": generate_tracking_message_id("message-notify"),
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
+                default=email_from
+            )[False],
+            "body": "",
+            "date": fields.Datetime.now(),
+        }
+        now, uid = self.env.cr.now(), self.env.uid
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH change AS (
+                    SELECT * FROM unnest(%(ids)s::int[], %(changes)s::int[])
+                        AS change(res_id, kind)
+                ), message AS (
+                    INSERT INTO mail_message (%(message_columns)s, res_id,
+                                              create_uid, create_date,
+                                              write_uid, write_date)
+                    SELECT %(message_values)s, res_id, %(uid)s, %(now)s,
+                           %(uid)s, %(now)s
+                      FROM change
+                     ORDER BY res_id
+                    RETURNING id, res_id
+                )
+                INSERT INTO mail_tracking_value (%(tracking_columns)s,
+                                                 mail_message_id,
+                                                 create_uid, create_date,
+                                                 write_uid, write_date)
+                SELECT %(tracking_values)s, message.id, %(uid)s, %(now)s,
+                       %(uid)s, %(now)s
+                  FROM message
+                  JOIN change ON change.res_id = message.res_id
+                  JOIN jsonb_to_recordset(%(trackings)s::jsonb)
+                       AS tracking(kind int, %(record_type)s)
+                    ON tracking.kind = change.kind
+                 ORDER BY message.id
+                """,
+                ids=self.ids,
+                changes=[
+                    changes[old_statuses[cid], new_statuses[cid]] for cid in self.ids
+                ],
+                message_columns=SQL(", ").join(map(SQL.identifier, message)),
+                message_values=SQL(", ").join(
+                    SQL("%s", value) for value in message.values()
+                ),
+                tracking_columns=SQL(", ").join(map(SQL.identifier, columns)),
+                tracking_values=SQL(", ").join(
+                    SQL.identifier("tracking", fname) for fname in columns
+                ),
+                trackings=json.dumps(trackings, default=str),
+                record_type=record_type,
+                uid=uid,
+                now=now,
+            )
+        )
+        # What mail.message's create invalidates on the documents.
+        self.invalidate_recordset(
+            ["message_ids", "message_needaction", "message_needaction_counter"]
         )
 
     def _schedule_escalations(self):
         """An activity for whoever each complaint escalates to: the service
         level's escalation contact, else the team leader, else the handler.
-        Created through Odoo's API in one call (its assignees follow the
-        complaints; no e-mail per activity: these are automated).
+
+        Set-based, with what ``mail.activity.create`` does besides (called with
+        ``mail_activity_quick_update``, as automated activities are: no e-mail
+        per activity): the assignees follow the complaints (Odoo's default
+        subscription, existing followers left as they are) and each assignee is
+        told once on the bus. Not through the ORM: the job escalates thousands
+        of complaints at a time, and ``mail.activity.create`` (its computed
+        fields, then a subscription per assignee) runs a number of queries that
+        grows with them: here one INSERT of the activities, one of the
+        followers.
 
         :return: the number of activities scheduled
         """
+        if not self:
+            return 0
+        self.env.flush_all()
         activity_type = self.env.ref(
             "mail.mail_activity_data_warning", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
@@ -1056,33 +1199,136 @@ class CrmComplaint(models.Model):
             "breached": self.env._("Complaint breached its service level"),
             "at_risk": self.env._("Complaint at risk of missing its service level"),
         }
-        model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        vals_list = []
-        for complaint in self:
-            target = (
-                complaint.sla_id.escalate_to_id
-                or complaint.team_id.user_id
-                or complaint.user_id
+        now, uid = self.env.cr.now(), self.env.uid
+        # The computed fields of mail.activity as its create computes them:
+        # res_model (of res_model_id), res_name (the complaint's display name:
+        # its reference), user_tz (the assignee's), date_done (none: active).
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_activity (
+                    res_model_id, res_model, res_id, res_name, activity_type_id,
+                    user_id, user_tz, summary, date_deadline, automated, active,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(model_id)s, %(model)s, c.id, c.name, %(type_id)s,
+                       target.user_id, p.tz,
+                       CASE WHEN c.sla_status = 'breached' THEN %(breached)s
+                            ELSE %(at_risk)s END,
+                       %(today)s, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM crm_complaint c
+                  LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
+                  LEFT JOIN crm_team t ON t.id = c.team_id
+                 CROSS JOIN LATERAL (
+                       SELECT COALESCE(s.escalate_to_id, t.user_id, c.user_id)
+                           AS user_id
+                       ) target
+                  JOIN res_users u ON u.id = target.user_id
+                  JOIN res_partner p ON p.id = u.partner_id
+                 WHERE c.id = ANY(%(ids)s)
+                 ORDER BY c.id
+                RETURNING res_id, user_id
+                """,
+                model_id=self.env["ir.model"]._get_id(self._name),
+                model=self._name,
+                type_id=activity_type.id,
+                breached=summaries["breached"],
+                at_risk=summaries["at_risk"],
+                today=today,
+                uid=uid,
+                now=now,
+                ids=self.ids,
             )
-            if target:
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": complaint.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": target.id,
-                        "date_deadline": today,
-                        "summary": summaries.get(
-                            complaint.sla_status, summaries["at_risk"]
-                        ),
-                        "automated": True,
-                    }
+        )
+        scheduled = self.env.cr.fetchall()
+        if not scheduled:
+            return 0
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .browse(sorted({user_id for _res_id, user_id in scheduled}))
+        )
+        partner_of = {user.id: user.partner_id.id for user in users}
+        self._subscribe_assignees(
+            [(res_id, partner_of[user_id]) for res_id, user_id in scheduled]
+        )
+        self.invalidate_recordset(["activity_ids"])
+        self.modified(["activity_ids"])
+        # Odoo tells the assignees of activities due today or before.
+        if today <= fields.Date.today():
+            users._bus_send("mail.activity/updated", {"activity_created": True})
+        return len(scheduled)
+
+    def _subscribe_assignees(self, subscriptions):
+        """Make partners follow complaints as ``message_subscribe`` does for the
+        assignees of new activities: active partners only, with Odoo's default
+        subscription (``mail.followers._add_default_followers``), existing
+        followers left as they are. Set-based, for the escalation job: one
+        INSERT of the followers and their subtypes.
+
+        :param subscriptions: ``[(complaint id, partner id)]``
+        """
+        Followers = self.env["mail.followers"].sudo()
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("id", "in", list({pid for _res_id, pid in subscriptions})),
+                    ("active", "=", True),
+                ]
+            )
+        )
+        if not partners:
+            return
+        # The subscription Odoo gives a new follower of any complaint.
+        new, _updates = Followers._add_default_followers(
+            self._name, [0], partners.ids, check_existing=False
+        )
+        subtypes = [
+            (values["partner_id"], subtype_id)
+            for values in new.get(0, [])
+            for _command, _id, subtype_ids in values["subtype_ids"]
+            for subtype_id in subtype_ids
+        ]
+        wanted = sorted(
+            {(res_id, pid) for res_id, pid in subscriptions if pid in partners.ids}
+        )
+        relation = Followers._fields["subtype_ids"]
+        # A partner follows a document once (the unique index on model,
+        # document and partner): those already following are skipped, and only
+        # the new followers get the subscription.
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH follower AS (
+                    INSERT INTO mail_followers (res_model, res_id, partner_id)
+                    SELECT %(model)s, res_id, partner_id
+                      FROM unnest(%(res_ids)s::int[], %(partner_ids)s::int[])
+                           AS wanted(res_id, partner_id)
+                        ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
+                    RETURNING id, partner_id
                 )
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(vals_list)
-        return len(vals_list)
+                INSERT INTO %(relation)s (%(column1)s, %(column2)s)
+                SELECT follower.id, subtype.subtype_id
+                  FROM follower
+                  JOIN unnest(%(subtype_partners)s::int[], %(subtype_ids)s::int[])
+                       AS subtype(partner_id, subtype_id)
+                    ON subtype.partner_id = follower.partner_id
+                """,
+                model=self._name,
+                res_ids=[res_id for res_id, _pid in wanted],
+                partner_ids=[pid for _res_id, pid in wanted],
+                relation=SQL.identifier(relation.relation),
+                column1=SQL.identifier(relation.column1),
+                column2=SQL.identifier(relation.column2),
+                subtype_partners=[pid for pid, _sid in subtypes],
+                subtype_ids=[sid for _pid, sid in subtypes],
+            )
+        )
+        followed = self.browse(sorted({res_id for res_id, _pid in wanted}))
+        followed.invalidate_recordset(["message_follower_ids"])
+        followed.modified(["message_follower_ids"])
 
     # ------------------------------------------------------------------
     # Portal

@@ -1,9 +1,12 @@
+import json
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
 
 from .common import CrmExtensionCase
@@ -176,6 +179,174 @@ class TestComplaintServiceLevel(ComplaintCase):
             .search([("activity_user_id", "=", self.complaint_manager.id)]),
             complaint,
         )
+
+    def test_escalation_as_odoo_would(self):
+        """The job's escalation leaves what Odoo's API leaves: the status change
+        tracked in the chatter like a change by hand, the activity as
+        mail.activity's create makes it, its assignee following the complaint
+        with Odoo's default subscription, told once on the bus."""
+        with freeze_time("2026-03-09 08:00:00"):
+            complaints = self._complaint(severity="3") | self._complaint(severity="3")
+            by_hand = self._complaint(severity="3")
+            for complaint in complaints | by_hand:
+                self._take_in_hand(complaint)
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+        manager = self.complaint_manager.partner_id
+        self.assertNotIn(manager, (complaints | by_hand).message_partner_ids)
+        summary = "Complaint at risk of missing its service level"
+        with freeze_time("2026-03-09 15:00:00"):
+            # Odoo's way, by the job's user: the status and level written by
+            # hand (tracked), the activity created through the API.
+            by_hand.with_env(self.env).sudo().write(
+                {"sla_status": "at_risk", "escalation_level": 1}
+            )
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("crm.complaint"),
+                    "res_id": by_hand.id,
+                    "activity_type_id": self.env.ref(
+                        "mail.mail_activity_data_warning"
+                    ).id,
+                    "user_id": self.complaint_manager.id,
+                    "date_deadline": datetime(2026, 3, 9).date(),
+                    "summary": summary,
+                    "automated": True,
+                }
+            )
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            result = self.env["crm.complaint"]._cron_escalate()
+            bus = self.env.cr.precommit.data.get("bus.bus.values", [])
+            self.env.flush_all()
+        self.assertGreaterEqual(result["escalated"], 2)
+        self.env.invalidate_all()
+
+        # One notification for the assignee of both activities.
+        notified = [
+            json.loads(values["channel"])
+            for values in bus
+            if json.loads(values["message"])["type"] == "mail.activity/updated"
+        ]
+        self.assertEqual(
+            notified.count([self.env.cr.dbname, "res.partner", manager.id]), 1
+        )
+
+        def activity(complaint):
+            return self.env["mail.activity"].search(
+                [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)]
+            )
+
+        def tracking(complaint):
+            return complaint.sudo().message_ids.tracking_value_ids.filtered(
+                lambda value: value.field_id.name == "sla_status"
+            )
+
+        def values(record, skip):
+            names = [
+                fname
+                for fname, field in record._fields.items()
+                if field.store and fname not in skip
+            ]
+            read = record.sudo().read(names, load=None)[0]
+            return {fname: read[fname] for fname in names}
+
+        expected_activity = activity(by_hand)
+        expected_tracking = tracking(by_hand)
+        expected_message = expected_tracking.mail_message_id
+        self.assertEqual(len(expected_tracking), 1)
+        follower = by_hand.message_follower_ids.filtered(
+            lambda follower: follower.partner_id == manager
+        )
+        self.assertTrue(follower.subtype_ids)
+        for complaint in complaints:
+            self.assertEqual(complaint.sla_status, "at_risk")
+            self.assertEqual(complaint.escalation_level, 1)
+            escalation = activity(complaint)
+            self.assertEqual(len(escalation), 1)
+            self.assertEqual(escalation.res_name, complaint.display_name)
+            skip = {"id", "res_id", "res_name", "create_date", "write_date"}
+            self.assertEqual(values(escalation, skip), values(expected_activity, skip))
+            tracked = tracking(complaint)
+            self.assertEqual(len(tracked), 1)
+            skip = {"id", "mail_message_id", "create_date", "write_date"}
+            self.assertEqual(values(tracked, skip), values(expected_tracking, skip))
+            skip = {
+                "id",
+                "res_id",
+                "message_id",
+                "tracking_value_ids",
+                "create_date",
+                "write_date",
+            }
+            self.assertEqual(
+                values(tracked.mail_message_id, skip),
+                values(expected_message, skip),
+            )
+            self.assertTrue(tracked.mail_message_id.message_id)
+            self.assertEqual(
+                complaint.message_follower_ids.filtered(
+                    lambda follower: follower.partner_id == manager
+                ).subtype_ids,
+                follower.subtype_ids,
+            )
+        # A second escalation leaves the follower as it is.
+        follower.sudo().subtype_ids = self.env.ref("mail.mt_note")
+        with freeze_time("2026-03-09 17:30:00"):
+            self.env["crm.complaint"]._cron_escalate()
+            self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(len(activity(by_hand)), 2)
+        self.assertEqual(
+            by_hand.message_follower_ids.filtered(
+                lambda follower: follower.partner_id == manager
+            ).subtype_ids,
+            self.env.ref("mail.mt_note"),
+        )
+
+    def test_escalation_queries_do_not_grow(self):
+        """A run of the job costs as many queries for 3 complaints due as for
+        30: it is set-based. The ORM's batches are made small for the test
+        (it writes and creates 100 records a query, reads and searches a
+        thousand ids): a job that went through it would grow already."""
+        Complaint = self.env["crm.complaint"]
+
+        def run(day, count):
+            """``count`` critical complaints received at 8:00 on ``day`` of
+            March 2026, unanswered at 10:00: breached and due."""
+            with freeze_time(datetime(2026, 3, day, 8)):
+                Complaint.with_user(self.complaint_officer).create(
+                    [
+                        {
+                            "subject": f"Broken parcel {number}",
+                            "partner_id": self.customer.id,
+                            "category_id": self.category.id,
+                            "severity": "3",
+                        }
+                        for number in range(count)
+                    ]
+                )
+                self.env.flush_all()
+                self.env.cr.precommit.run()
+            self.env.invalidate_all()
+            with (
+                freeze_time(datetime(2026, 3, day, 10)),
+                patch("odoo.models.INSERT_BATCH_SIZE", 5),
+                patch("odoo.models.UPDATE_BATCH_SIZE", 5),
+                patch.object(Cursor, "IN_MAX", 5),
+            ):
+                before = self.env.cr.sql_log_count
+                result = Complaint._cron_escalate()
+                self.env.flush_all()
+                queries = self.env.cr.sql_log_count - before
+            self.assertGreaterEqual(result["escalated"], count)
+            self.assertGreaterEqual(result["status_changed"], count)
+            return queries
+
+        run(9, 3)  # the caches of a first run
+        self.assertEqual(run(10, 30), run(11, 3))
 
     def test_resolved_in_time_is_met(self):
         with freeze_time("2026-03-09 08:00:00"):
