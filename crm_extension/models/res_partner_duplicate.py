@@ -4,7 +4,7 @@ name cores of the similarity rules."""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, format_datetime
+from odoo.tools import SQL, email_normalize, format_datetime, sql
 
 from odoo.addons.phone_validation.tools import phone_validation
 
@@ -19,7 +19,7 @@ from ..tools.normalize import (
 )
 from ..tools.server_flags import MERGING_PARTNERS
 from .crm_duplicate_exception import APPROVED_EXCEPTION
-from .crm_duplicate_rule import MATCH_FIELDS
+from .crm_duplicate_rule import KEY_COLUMNS, MATCH_FIELDS
 from .crm_guarded_field_mixin import INTERNAL
 
 SALES_ADMIN = ("sales_team.group_sale_manager",)
@@ -216,7 +216,7 @@ class ResPartner(models.Model):
     name_key = fields.Char(
         compute="_compute_match_keys",
         store=True,
-        index="btree_not_null",
+        index=False,  # with the company: see init()
         copy=False,
         groups=INTERNAL,
     )
@@ -235,7 +235,7 @@ class ResPartner(models.Model):
     vat_key = fields.Char(
         compute="_compute_match_keys",
         store=True,
-        index="btree_not_null",
+        index=False,  # with the company: see init()
         copy=False,
         groups=INTERNAL,
     )
@@ -243,7 +243,7 @@ class ResPartner(models.Model):
     email_key = fields.Char(
         compute="_compute_match_keys",
         store=True,
-        index="btree_not_null",
+        index=False,  # with the company: see init()
         copy=False,
         groups=INTERNAL,
     )
@@ -251,7 +251,7 @@ class ResPartner(models.Model):
     phone_key = fields.Char(
         compute="_compute_match_keys",
         store=True,
-        index="btree_not_null",
+        index=False,  # with the company: see init()
         copy=False,
         help="Mobile, else phone, in E.164 form with the partner's or company's "
         "country.",
@@ -690,6 +690,19 @@ class ResPartner(models.Model):
 
     def init(self):
         res = super().init()
+        # The exact keys' btree indexes hold the company after the key: the
+        # match queries look a key up (its first column) and the duplicate review
+        # counts the partners per key and company from the index alone. They
+        # replace the one-column indexes the key fields had before.
+        for column in KEY_COLUMNS.values():
+            sql.drop_index(self.env.cr, f"res_partner__{column}_index", self._table)
+            sql.create_index(
+                self.env.cr,
+                f"res_partner_{column}_company_index",
+                self._table,
+                [f'"{column}"', '"company_id"'],
+                where=f'"{column}" IS NOT NULL',
+            )
         # Similarity rules search the distinct name cores (crm.duplicate.name.core)
         # through a trigram index: the names need none.
         self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")

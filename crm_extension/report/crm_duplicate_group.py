@@ -67,9 +67,10 @@ class CrmDuplicateGroup(models.Model):
 
     def init(self):
         # Only keys, companies and counts: PostgreSQL answers from the key
-        # columns' partial btree indexes and the partners' company, without
-        # comparing partners. A group is one company's (or the shared
-        # partners'): a sales administrator sees the groups of their companies.
+        # columns' partial btree indexes on (key, company) alone (see
+        # res.partner's init), without comparing partners. A group is one
+        # company's (or the shared partners'): a sales administrator sees the
+        # groups of their companies.
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(

@@ -43,6 +43,30 @@ class TestDuplicateRules(CrmExtensionCase):
         contact = self.Partner.create({"name": "Zhou", "parent_id": self.huaxing.id})
         self.assertFalse(contact.name_key or contact.name_core_key or contact.vat_key)
 
+    def test_exact_keys_are_indexed_with_their_company(self):
+        """Every exact key has one partial btree index, the key first (the match
+        lookups) and the company second (the per-company review counts from the
+        index alone); the one-column indexes it replaces are gone."""
+        self.env.cr.execute(
+            """
+            SELECT indexname, indexdef FROM pg_indexes
+             WHERE tablename = 'res_partner'
+               AND indexdef ~ '(name_key|vat_key|email_key|phone_key)'
+            """
+        )
+        indexes = dict(self.env.cr.fetchall())
+        for column in ("name_key", "vat_key", "email_key", "phone_key"):
+            with self.subTest(column=column):
+                covering = [
+                    definition
+                    for definition in indexes.values()
+                    if f"({column}," in definition or f"({column})" in definition
+                ]
+                self.assertEqual(len(covering), 1, covering)
+                self.assertIn("USING btree", covering[0])
+                self.assertIn(f"({column}, company_id)", covering[0])
+                self.assertIn(f"WHERE ({column} IS NOT NULL)", covering[0])
+
     def test_block_same_company_name_names_the_owner(self):
         with self.assertRaises(ValidationError) as error:
             self.Partner.with_user(self.salesman_2).create(
