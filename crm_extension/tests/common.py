@@ -2,6 +2,29 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def around_the_clock_calendar(env, name):
+    """A working-time calendar of 24 hours a day, 7 days a week, in UTC: working
+    hours are then plain hours."""
+    return env["resource.calendar"].create(
+        {
+            "name": name,
+            "tz": "UTC",
+            "attendance_ids": [
+                Command.create(
+                    {
+                        "name": f"Day {day}",
+                        "dayofweek": str(day),
+                        "hour_from": 0,
+                        "hour_to": 24,
+                        "day_period": "morning",
+                    }
+                )
+                for day in range(7)
+            ],
+        }
+    )
+
+
 class CrmExtensionCase(TransactionCase):
     """Users of every role in the access matrix and a small classified customer base.
 

@@ -9,6 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from .common import around_the_clock_calendar
 from .test_complaint import ComplaintCase
 
 MONDAY = datetime(2026, 3, 9)
@@ -196,24 +197,7 @@ class TestComplaintSlaPause(PauseCase):
         self._at(at(0, 11), complaint, stage_id=self.stage_waiting.id)
         self._at(at(0, 15), complaint, stage_id=self.stage_progress.id)
         self.assertEqual(complaint.sla_paused_hours, 3)  # 11-12, 13-15
-        around_the_clock = self.env["resource.calendar"].create(
-            {
-                "name": "Around the clock (UTC)",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(7)
-                ],
-            }
-        )
+        around_the_clock = around_the_clock_calendar(self.env, "Around the clock (UTC)")
         self.sla_critical.resource_calendar_id = around_the_clock
         self.assertEqual(complaint.sla_paused_hours, 4)
         # 8 hours from 8:00 plus 4 paused.

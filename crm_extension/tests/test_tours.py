@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import around_the_clock_calendar
+
 
 @tagged("post_install", "-at_install")
 class TestTours(HttpCase):
@@ -214,24 +216,7 @@ class TestTours(HttpCase):
             name="Owen Officer",
             groups="crm_extension.group_complaint_user",
         )
-        around_the_clock = self.env["resource.calendar"].create(
-            {
-                "name": "Tour: around the clock",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(7)
-                ],
-            }
-        )
+        around_the_clock = around_the_clock_calendar(self.env, "Tour: around the clock")
         category = self.env["crm.complaint.category"].create(
             {"name": "Tour: scratched goods"}
         )

@@ -3,6 +3,46 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
+/**
+ * Steps adding a contact to the opportunity's buying committee as its decision
+ * maker, from the opportunity form.
+ *
+ * @param {string} search what is typed in the contact field
+ * @param {string} name the contact's name in the suggestions
+ */
+function addDecisionMaker(search, name) {
+    return [
+        {
+            content: "Open the buying committee tab",
+            trigger: ".o_notebook .nav-link:contains('Buying Committee')",
+            run: "click",
+        },
+        {
+            content: "Add a committee member",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "Choose the contact",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=partner_id] input",
+            run: `edit ${search}`,
+        },
+        {
+            trigger: `.o-autocomplete--dropdown-item a:contains('${name}')`,
+            run: "click",
+        },
+        {
+            content: "Give the contact the decision maker role",
+            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=role_id] input",
+            run: "edit Decision",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Decision maker')",
+            run: "click",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("crm_extension_classify_customer_tour", {
     steps: () => [
         {
@@ -54,34 +94,7 @@ registry.category("web_tour.tours").add("crm_extension_buying_committee_tour", {
             content: "The opportunity warns that no decision maker is known",
             trigger: ".alert-warning:contains('No decision maker')",
         },
-        {
-            content: "Open the buying committee tab",
-            trigger: ".o_notebook .nav-link:contains('Buying Committee')",
-            run: "click",
-        },
-        {
-            content: "Add a committee member",
-            trigger: ".o_field_widget[name=contact_role_ids] .o_field_x2many_list_row_add a",
-            run: "click",
-        },
-        {
-            content: "Choose the contact",
-            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=partner_id] input",
-            run: "edit Tour Decision",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item a:contains('Tour Decision Maker')",
-            run: "click",
-        },
-        {
-            content: "Give the contact the decision maker role",
-            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=role_id] input",
-            run: "edit Decision",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item a:contains('Decision maker')",
-            run: "click",
-        },
+        ...addDecisionMaker("Tour Decision", "Tour Decision Maker"),
         ...stepUtils.saveForm(),
         {
             content: "The warning is gone",
@@ -229,34 +242,7 @@ registry.category("web_tour.tours").add("crm_extension_funnel_tour", {
             trigger: ".o_kanban_group:has(.o_column_title:contains('Proposition')) .o_kanban_record:contains('Funnel Tour Deal')",
             run: "click",
         },
-        {
-            content: "Open the buying committee tab",
-            trigger: ".o_notebook .nav-link:contains('Buying Committee')",
-            run: "click",
-        },
-        {
-            content: "Add a committee member",
-            trigger: ".o_field_widget[name=contact_role_ids] .o_field_x2many_list_row_add a",
-            run: "click",
-        },
-        {
-            content: "Choose the contact",
-            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=partner_id] input",
-            run: "edit Funnel Tour Boss",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item a:contains('Funnel Tour Boss')",
-            run: "click",
-        },
-        {
-            content: "The contact decides",
-            trigger: ".o_field_widget[name=contact_role_ids] .o_data_row .o_field_widget[name=role_id] input",
-            run: "edit Decision",
-        },
-        {
-            trigger: ".o-autocomplete--dropdown-item a:contains('Decision maker')",
-            run: "click",
-        },
+        ...addDecisionMaker("Funnel Tour Boss", "Funnel Tour Boss"),
         ...stepUtils.saveForm(),
         {
             content: "Back to the pipeline",
