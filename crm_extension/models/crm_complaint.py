@@ -1177,15 +1177,16 @@ class CrmComplaint(models.Model):
         """An activity for whoever each complaint escalates to: the service
         level's escalation contact, else the team leader, else the handler.
 
-        Set-based, with what ``mail.activity.create`` does besides (called with
+        One query picks the assignees; the activities are created with what
+        ``mail.activity.create`` does besides (called with
         ``mail_activity_quick_update``, as automated activities are: no e-mail
-        per activity): the assignees follow the complaints (Odoo's default
-        subscription, existing followers left as they are) and each assignee is
-        told once on the bus. Not through the ORM: the job escalates thousands
-        of complaints at a time, and ``mail.activity.create`` (its computed
-        fields, then a subscription per assignee) runs a number of queries that
-        grows with them: here one INSERT of the activities, one of the
-        followers.
+        per activity) by :meth:`mail.activity._crm_create_automated`: the
+        assignees follow the complaints (Odoo's default subscription, existing
+        followers left as they are) and each assignee is told once on the bus.
+        Not through the ORM: the job escalates thousands of complaints at a
+        time, and ``mail.activity.create`` (its computed fields, then a
+        subscription per assignee) runs a number of queries that grows with
+        them; here they do not grow.
 
         :return: the number of activities scheduled
         """
@@ -1200,135 +1201,36 @@ class CrmComplaint(models.Model):
             "at_risk": self.env._("Complaint at risk of missing its service level"),
         }
         today = fields.Date.context_today(self)
-        now, uid = self.env.cr.now(), self.env.uid
-        # The computed fields of mail.activity as its create computes them:
-        # res_model (of res_model_id), res_name (the complaint's display name:
-        # its reference), user_tz (the assignee's), date_done (none: active).
+        # res_name is the complaint's display name: its reference.
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO mail_activity (
-                    res_model_id, res_model, res_id, res_name, activity_type_id,
-                    user_id, user_tz, summary, date_deadline, automated, active,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT %(model_id)s, %(model)s, c.id, c.name, %(type_id)s,
-                       target.user_id, p.tz,
-                       CASE WHEN c.sla_status = 'breached' THEN %(breached)s
-                            ELSE %(at_risk)s END,
-                       %(today)s, TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                SELECT c.id, c.name, c.sla_status,
+                       COALESCE(s.escalate_to_id, t.user_id, c.user_id)
                   FROM crm_complaint c
                   LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
                   LEFT JOIN crm_team t ON t.id = c.team_id
-                 CROSS JOIN LATERAL (
-                       SELECT COALESCE(s.escalate_to_id, t.user_id, c.user_id)
-                           AS user_id
-                       ) target
-                  JOIN res_users u ON u.id = target.user_id
-                  JOIN res_partner p ON p.id = u.partner_id
                  WHERE c.id = ANY(%(ids)s)
+                   AND COALESCE(s.escalate_to_id, t.user_id, c.user_id) IS NOT NULL
                  ORDER BY c.id
-                RETURNING res_id, user_id
                 """,
-                model_id=self.env["ir.model"]._get_id(self._name),
-                model=self._name,
-                type_id=activity_type.id,
-                breached=summaries["breached"],
-                at_risk=summaries["at_risk"],
-                today=today,
-                uid=uid,
-                now=now,
                 ids=self.ids,
             )
         )
-        scheduled = self.env.cr.fetchall()
-        if not scheduled:
-            return 0
-        users = (
-            self.env["res.users"]
-            .sudo()
-            .browse(sorted({user_id for _res_id, user_id in scheduled}))
-        )
-        partner_of = {user.id: user.partner_id.id for user in users}
-        self._subscribe_assignees(
-            [(res_id, partner_of[user_id]) for res_id, user_id in scheduled]
-        )
-        self.invalidate_recordset(["activity_ids"])
-        self.modified(["activity_ids"])
-        # Odoo tells the assignees of activities due today or before.
-        if today <= fields.Date.today():
-            users._bus_send("mail.activity/updated", {"activity_created": True})
-        return len(scheduled)
-
-    def _subscribe_assignees(self, subscriptions):
-        """Make partners follow complaints as ``message_subscribe`` does for the
-        assignees of new activities: active partners only, with Odoo's default
-        subscription (``mail.followers._add_default_followers``), existing
-        followers left as they are. Set-based, for the escalation job: one
-        INSERT of the followers and their subtypes.
-
-        :param subscriptions: ``[(complaint id, partner id)]``
-        """
-        Followers = self.env["mail.followers"].sudo()
-        partners = (
-            self.env["res.partner"]
-            .sudo()
-            .search(
-                [
-                    ("id", "in", list({pid for _res_id, pid in subscriptions})),
-                    ("active", "=", True),
-                ]
-            )
-        )
-        if not partners:
-            return
-        # The subscription Odoo gives a new follower of any complaint.
-        new, _updates = Followers._add_default_followers(
-            self._name, [0], partners.ids, check_existing=False
-        )
-        subtypes = [
-            (values["partner_id"], subtype_id)
-            for values in new.get(0, [])
-            for _command, _id, subtype_ids in values["subtype_ids"]
-            for subtype_id in subtype_ids
+        rows = [
+            {
+                "res_id": complaint_id,
+                "res_name": name,
+                "user_id": user_id,
+                "summary": summaries["breached" if status == "breached" else "at_risk"],
+                "date_deadline": today,
+            }
+            for complaint_id, name, status, user_id in self.env.cr.fetchall()
         ]
-        wanted = sorted(
-            {(res_id, pid) for res_id, pid in subscriptions if pid in partners.ids}
+        activities = self.env["mail.activity"]._crm_create_automated(
+            self._name, rows, activity_type=activity_type
         )
-        relation = Followers._fields["subtype_ids"]
-        # A partner follows a document once (the unique index on model,
-        # document and partner): those already following are skipped, and only
-        # the new followers get the subscription.
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH follower AS (
-                    INSERT INTO mail_followers (res_model, res_id, partner_id)
-                    SELECT %(model)s, res_id, partner_id
-                      FROM unnest(%(res_ids)s::int[], %(partner_ids)s::int[])
-                           AS wanted(res_id, partner_id)
-                        ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
-                    RETURNING id, partner_id
-                )
-                INSERT INTO %(relation)s (%(column1)s, %(column2)s)
-                SELECT follower.id, subtype.subtype_id
-                  FROM follower
-                  JOIN unnest(%(subtype_partners)s::int[], %(subtype_ids)s::int[])
-                       AS subtype(partner_id, subtype_id)
-                    ON subtype.partner_id = follower.partner_id
-                """,
-                model=self._name,
-                res_ids=[res_id for res_id, _pid in wanted],
-                partner_ids=[pid for _res_id, pid in wanted],
-                relation=SQL.identifier(relation.relation),
-                column1=SQL.identifier(relation.column1),
-                column2=SQL.identifier(relation.column2),
-                subtype_partners=[pid for pid, _sid in subtypes],
-                subtype_ids=[sid for _pid, sid in subtypes],
-            )
-        )
-        followed = self.browse(sorted({res_id for res_id, _pid in wanted}))
-        followed.invalidate_recordset(["message_follower_ids"])
-        followed.modified(["message_follower_ids"])
+        return len(activities)
 
     # ------------------------------------------------------------------
     # Portal

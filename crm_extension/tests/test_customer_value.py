@@ -1,9 +1,12 @@
-from datetime import date
+import json
+from datetime import date, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
+from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
 from ..tools import CHURN_RISKS, SEGMENT_RISKS, abc_class
@@ -214,6 +217,186 @@ class TestCustomerValue(CrmExtensionCase):
             ),
             1,
         )
+
+    def _stored_values(self, record, skip):
+        names = [
+            fname
+            for fname, field in record._fields.items()
+            if field.store and fname not in skip
+        ]
+        read = record.sudo().read(names, load=None)[0]
+        return {fname: read[fname] for fname in names}
+
+    def test_care_call_as_odoo_would(self):
+        """The job's care calls are what mail.activity's create makes of them
+        (the display name of the customer in the job's language included), the
+        salesperson follows the customer with Odoo's default subscription and
+        each salesperson is told once on the bus."""
+        lang = "zh_CN"
+        self.env["res.lang"]._activate_lang(lang)
+        # The label of invoice addresses in Chinese: a customer without a name
+        # is displayed with it.
+        self.env.ref(
+            "base.selection__res_partner__type__invoice"
+        ).update_field_translations("name", {lang: "发票地址"})
+        self.env.registry.clear_cache()
+        self.addCleanup(self.env.registry.clear_cache)
+        Partner = self.env["res.partner"]
+
+        def customer(salesperson, **values):
+            return Partner.create({"user_id": salesperson.id, **values})
+
+        company = {"is_company": True}
+        faded = customer(self.salesman, name="Faded Buyer Ltd", **company)
+        by_hand = customer(self.salesman, name="By Hand Buyer Ltd", **company)
+        # Invoice addresses without a name, invoiced as their own customers.
+        billing = customer(self.salesman_2, type="invoice", company_name="Lumière")
+        billing_by_hand = customer(
+            self.salesman_2, type="invoice", company_name="Lumière Bis"
+        )
+        at_risk = self.gone | faded | billing | self.small
+        for partner in at_risk:
+            self._invoice(partner, 500, "2025-03-15")
+        env = self.env(context=dict(self.env.context, lang=lang))
+        self.assertNotEqual(billing.with_env(env).display_name, billing.complete_name)
+        # Salespeople who do not follow their customers (any more): the care
+        # calls make them follow.
+        customers = at_risk | by_hand | billing_by_hand
+        customers.message_unsubscribe(customers.user_id.partner_id.ids)
+        self.assertFalse(customers.user_id.partner_id & customers.message_partner_ids)
+        summary = env._("Care call: this customer may stop buying")
+        deadline = TODAY + timedelta(days=1)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        # The evening of the 30th in America: the care calls are due today (UTC).
+        with freeze_time("2026-07-01 02:00:00"):
+            # Odoo's way, by the job's user.
+            env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                        "res_id": partner.id,
+                        "activity_type_id": self.env.ref(
+                            "mail.mail_activity_data_call"
+                        ).id,
+                        "user_id": partner.user_id.id,
+                        "date_deadline": deadline,
+                        "summary": summary,
+                        "automated": True,
+                    }
+                    for partner in by_hand | billing_by_hand
+                ]
+            )
+            # Stored as the job's environment computes them (the cron's flushes
+            # its own).
+            env.flush_all()
+            self.env.cr.precommit.run()
+            self.Value.with_env(env)._compute_all(
+                companies=self.env.company, today=TODAY
+            )
+            bus = self.env.cr.precommit.data.get("bus.bus.values", [])
+            self.env.flush_all()
+        self.env.invalidate_all()
+
+        def care(partner):
+            return self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]
+            )
+
+        def follower(partner):
+            return partner.message_follower_ids.filtered(
+                lambda follower: follower.partner_id == partner.user_id.partner_id
+            )
+
+        high = at_risk.filtered(lambda p: self._value(p).churn_risk == "high")
+        self.assertEqual(high, at_risk)
+        self.assertFalse(care(self.small))  # no salesperson, no care call
+        skip = {"id", "res_id", "res_name", "create_date", "write_date"}
+        for partner, reference in (
+            (self.gone, by_hand),
+            (faded, by_hand),
+            (billing, billing_by_hand),
+        ):
+            expected = care(reference)
+            self.assertEqual(expected.res_name, reference.with_env(env).display_name)
+            call = care(partner)
+            self.assertEqual(len(call), 1)
+            self.assertEqual(call.res_name, partner.with_env(env).display_name)
+            self.assertEqual(
+                self._stored_values(call, skip),
+                self._stored_values(expected, skip),
+            )
+            self.assertTrue(follower(reference).subtype_ids)
+            self.assertEqual(
+                follower(partner).subtype_ids, follower(reference).subtype_ids
+            )
+        # One notification per salesperson, however many care calls.
+        notified = [
+            json.loads(values["channel"])
+            for values in bus
+            if json.loads(values["message"])["type"] == "mail.activity/updated"
+        ]
+        for salesperson in self.salesman | self.salesman_2:
+            self.assertEqual(
+                notified.count(
+                    [self.env.cr.dbname, "res.partner", salesperson.partner_id.id]
+                ),
+                1,
+            )
+        # The salesperson finds the care calls of their customers.
+        self.assertEqual(
+            Partner.with_user(self.salesman).search(
+                [
+                    ("activity_user_id", "=", self.salesman.id),
+                    ("id", "in", at_risk.ids),
+                ]
+            ),
+            self.gone | faded,
+        )
+
+    def test_care_call_queries_do_not_grow(self):
+        """A run of the job costs as many queries for 3 customers that became
+        at high churn risk as for 30: the care calls are set-based. The ORM's
+        batches are made small for the test (it writes and creates 100 records
+        a query, reads and searches a thousand ids): a job that went through
+        it would grow already."""
+        Partner = self.env["res.partner"]
+
+        def run(prefix, count):
+            customers = Partner.create(
+                [
+                    {
+                        "name": f"{prefix} Buyer {number}",
+                        "is_company": True,
+                        "user_id": (self.salesman, self.salesman_2)[number % 2].id,
+                    }
+                    for number in range(count)
+                ]
+            )
+            for customer in customers:
+                self._invoice(customer, 500, "2025-03-15")
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            self.env.invalidate_all()
+            with (
+                patch("odoo.models.INSERT_BATCH_SIZE", 5),
+                patch("odoo.models.UPDATE_BATCH_SIZE", 5),
+                patch.object(Cursor, "IN_MAX", 5),
+            ):
+                before = self.env.cr.sql_log_count
+                stats = self._compute()
+                self.env.flush_all()
+                queries = self.env.cr.sql_log_count - before
+            calls = self.env["mail.activity"].search_count(
+                [("res_model", "=", "res.partner"), ("res_id", "in", customers.ids)]
+            )
+            self.assertEqual(calls, count)
+            return queries, stats["classes"]
+
+        run("First", 3)  # the caches (and the class moves) of a first run
+        self.assertEqual(run("Many", 30), run("Few", 3))
 
     def test_repeated_complaints_raise_churn_risk(self):
         self._invoice(self.big, 1000, "2026-06-01")
