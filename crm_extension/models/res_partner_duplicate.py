@@ -17,7 +17,7 @@ from ..tools.normalize import (
     normalize_vat,
     to_e164,
 )
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_flags import IMPORT_BLAME, IMPORT_REFUSALS, MERGING_PARTNERS
 from .crm_duplicate_exception import APPROVED_EXCEPTION
 from .crm_duplicate_rule import KEY_COLUMNS, MATCH_FIELDS
 from .crm_guarded_field_mixin import INTERNAL
@@ -532,10 +532,21 @@ class ResPartner(models.Model):
                 else:
                     to_flag.setdefault(partner, set()).add(match["id"])
         if blocked:
-            raise DuplicateBlocked(
-                self._duplicate_block_message(blocked),
-                self._exception_request(blocked),
-            )
+            refusals = IMPORT_REFUSALS.get(self.env.context)
+            if refusals is None:
+                raise DuplicateBlocked(
+                    self._duplicate_block_message(blocked),
+                    self._exception_request(blocked),
+                )
+            # An import: each refused row is reported (see _load_records).
+            refusals.update(self._refusals(blocked))
+        self._flag_suspects(to_flag)
+
+    def _flag_suspects(self, to_flag):
+        """Flag the partners a warn rule matched for review.
+
+        :param to_flag: ``{partner: ids of the partners it matched}``
+        """
         for partner, match_ids in to_flag.items():
             if partner.duplicate_state == "cleared":
                 continue
@@ -550,6 +561,73 @@ class ResPartner(models.Model):
                     ],
                 }
             )
+
+    def _refusals(self, blocked):
+        """The error of each refused partner, ``{partner id: message}``, for an
+        import that reports every refused row. Two rows of the file that match
+        each other are both refused by the rules: the later one is blamed."""
+        refused_ids = {partner.id for partner, _rule, _match in blocked}
+        by_partner = {}
+        for partner, rule, match in blocked:
+            if match["id"] in refused_ids and match["id"] > partner.id:
+                continue  # a later row of the file, blamed for it
+            by_partner.setdefault(partner, []).append((partner, rule, match))
+        return {
+            partner.id: self._duplicate_block_message(found)
+            for partner, found in by_partner.items()
+        }
+
+    @api.model
+    def load(self, fields, data):
+        """Odoo's import, reporting each row a block rule refuses, with what
+        it matched, and nothing else.
+
+        Odoo creates the rows in batches; when a batch fails, it names the
+        batch's first row with the error and tries again row by row: the first
+        row of a file was blamed for the duplicate on its second, and a file of
+        10,000 rows was checked 10,001 times. Here a batch is checked once, the
+        refused rows noted (``_load_records``), and the import rolled back when
+        any was, as Odoo rolls it back on any error (test runs and real ones)."""
+        if not self.env["crm.duplicate.rule"]._get_active_rules():
+            return super().load(fields, data)
+        blame = []
+        with self.env.cr.savepoint() as savepoint:
+            result = super(
+                ResPartner, self.with_context(**IMPORT_BLAME.context(blame))
+            ).load(fields, data)
+            if blame:
+                savepoint.rollback()
+                # (As Odoo's load does when it rolls back.)
+                self.pool.reset_changes()
+                messages = result["messages"] + blame
+                messages.sort(
+                    key=lambda message: message.get("rows", {}).get("from", -1)
+                )
+                result = dict(result, ids=False, messages=messages)
+        return result
+
+    def _load_records(self, data_list, update=False):
+        blame = IMPORT_BLAME.get(self.env.context)
+        if blame is None:
+            return super()._load_records(data_list, update=update)
+        refusals = {}
+        records = super(
+            ResPartner, self.with_context(**IMPORT_REFUSALS.context(refusals))
+        )._load_records(data_list, update=update)
+        if not refusals:
+            return records
+        row_of = {}
+        for data, record in zip(data_list, records, strict=True):
+            row_of[record.id] = data["info"]
+        for partner in self.browse(sorted(refusals)):
+            # A contact created with its row's company is that row's.
+            info = (
+                row_of.get(partner.id)
+                or row_of.get(partner.parent_id.id)
+                or data_list[0]["info"]
+            )
+            blame.append(dict(info, type="error", message=refusals[partner.id]))
+        return records
 
     def _without_approved_exceptions(self, matches):
         """The matches an approved exception does not allow: the customer

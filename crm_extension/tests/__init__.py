@@ -18,3 +18,4 @@ from . import test_security
 from . import test_partner_checks
 from . import test_chinese
 from . import test_duplicate_exception
+from . import test_import

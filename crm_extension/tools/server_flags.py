@@ -76,3 +76,11 @@ class _Carried:
 # Why customers change class: a class rule's cause, given by the nightly job.
 # Without it, a class change is a change by hand.
 CLASS_CHANGE_CAUSE = ServerValue("crm_extension_class_change_cause")
+
+# An import through res.partner.load: the rows a block rule refuses are reported
+# one by one (the list of load's messages it adds), and the import is rolled back.
+IMPORT_BLAME = ServerValue("crm_extension_import_blame")
+
+# One batch of such an import (res.partner._load_records): the partners a block
+# rule refuses, {partner id: the error}, noted instead of raised.
+IMPORT_REFUSALS = ServerValue("crm_extension_import_refusals")

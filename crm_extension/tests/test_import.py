@@ -1,0 +1,172 @@
+from unittest.mock import patch
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import CrmExtensionCase
+
+CSV_OPTIONS = {
+    "has_headers": True,
+    "separator": ",",
+    "quoting": '"',
+    "encoding": "utf-8",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestImportBlame(CrmExtensionCase):
+    """Odoo's import reports exactly the rows a block rule refuses, each with
+    what it matched, checks a file in one pass of the rules, and imports
+    nothing when a row is refused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"]
+        cls.existing = cls.Partner.with_user(cls.salesman_2).create(
+            {
+                "name": "Jinghua Import Export Co., Ltd.",
+                "is_company": True,
+                "user_id": cls.salesman_2.id,
+            }
+        )
+
+    def _load(self, names, user=None, **context):
+        Partner = self.Partner.with_user(user or self.salesman).with_context(**context)
+        return Partner.load(["name", "is_company"], [[name, "1"] for name in names])
+
+    def _imported(self, *names):
+        return self.Partner.search([("name", "in", list(names))])
+
+    def _errors(self, result):
+        return [message for message in result["messages"] if message["type"] == "error"]
+
+    def test_only_the_duplicate_row_is_blamed(self):
+        result = self._load(
+            [
+                "Aurora Lighting Ltd",
+                "JINGHUA import export company limited",
+                "Gamma Tools Ltd",
+            ]
+        )
+        self.assertIs(result["ids"], False)
+        errors = self._errors(result)
+        self.assertEqual(len(errors), 1, errors)
+        self.assertEqual(errors[0]["rows"], {"from": 1, "to": 1})
+        # It names the customer it matched and its salesperson.
+        self.assertIn("Jinghua Import Export Co., Ltd.", errors[0]["message"])
+        self.assertIn(self.salesman_2.name, errors[0]["message"])
+        self.assertNotIn("Aurora", errors[0]["message"])
+        # Nothing is imported, the innocent rows neither.
+        self.assertFalse(self._imported("Aurora Lighting Ltd", "Gamma Tools Ltd"))
+
+    def test_of_two_rows_of_the_file_the_later_is_blamed(self):
+        result = self._load(
+            ["Birch Paper Ltd", "Cobalt Mining Ltd", "BIRCH PAPER LIMITED"]
+        )
+        errors = self._errors(result)
+        self.assertEqual([error["rows"]["from"] for error in errors], [2])
+        self.assertIn("Birch Paper Ltd", errors[0]["message"])
+        self.assertFalse(self._imported("Birch Paper Ltd", "Cobalt Mining Ltd"))
+
+    def test_every_refused_row_is_reported_in_order(self):
+        result = self._load(
+            [
+                "Delta Foods Ltd",
+                "Jinghua Import Export Co Ltd",
+                "Echo Media Ltd",
+                "Delta Foods Limited",
+                "jinghua import & export",
+            ]
+        )
+        self.assertEqual(
+            [error["rows"]["from"] for error in self._errors(result)], [1, 3, 4]
+        )
+
+    def test_a_clean_file_is_imported(self):
+        result = self._load(["Fjord Shipping Ltd", "Granite Works Ltd"])
+        self.assertFalse(result["messages"])
+        imported = self.Partner.browse(result["ids"])
+        self.assertEqual(
+            imported.mapped("name"), ["Fjord Shipping Ltd", "Granite Works Ltd"]
+        )
+        self.assertEqual(imported.registered_by_id, self.salesman)
+
+    def test_a_file_is_checked_in_one_pass(self):
+        """The rules run once for the whole file, refused rows or not (Odoo
+        would try the rows again one by one after a failed batch)."""
+        Rule = type(self.env["crm.duplicate.rule"])
+        names = [f"Harbor Supply {number} Ltd" for number in range(40)]
+        names[7] = names[30] = "Jinghua Import Export Ltd"
+        with patch.object(
+            Rule, "_match_rows", autospec=True, side_effect=Rule._match_rows
+        ) as match_rows:
+            result = self._load(names)
+        self.assertEqual(match_rows.call_count, 1)
+        self.assertEqual(
+            [error["rows"]["from"] for error in self._errors(result)], [7, 30]
+        )
+
+    def test_the_import_screen_test_and_import(self):
+        """Odoo's import screen: its test and its import report the same row."""
+        wizard = (
+            self.env["base_import.import"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "file": b"name,is_company\n"
+                    b"Ivory Textiles Ltd,1\n"
+                    b"Jinghua Import Export Limited,1\n"
+                    b"Juniper Farms Ltd,1\n",
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        for dryrun in (True, False):
+            with self.subTest(dryrun=dryrun):
+                result = wizard.execute_import(
+                    ["name", "is_company"],
+                    ["name", "is_company"],
+                    dict(CSV_OPTIONS),
+                    dryrun=dryrun,
+                )
+                errors = self._errors(result)
+                self.assertEqual(len(errors), 1, errors)
+                # The second row of data (counted from 0, as the screen does).
+                self.assertEqual(errors[0]["rows"], {"from": 1, "to": 1})
+                self.assertIn("Jinghua Import Export Co., Ltd.", errors[0]["message"])
+                self.assertFalse(
+                    self._imported("Ivory Textiles Ltd", "Juniper Farms Ltd")
+                )
+
+    def test_warn_rules_flag_imported_rows(self):
+        self.Partner.with_user(self.salesman_2).create(
+            {
+                "name": "Lantern Studio",
+                "is_company": True,
+                "email": "hello@lantern.example",
+            }
+        )
+        result = self.Partner.with_user(self.salesman).load(
+            ["name", "is_company", "email"],
+            [["Lumen Design Ltd", "1", "Hello@Lantern.example"]],
+        )
+        self.assertFalse(self._errors(result))
+        imported = self.Partner.browse(result["ids"])
+        self.assertEqual(imported.duplicate_state, "suspect")
+
+    def test_no_client_context_lets_a_duplicate_through(self):
+        """The keys the import uses inside the server, sent by a client with any
+        value, neither switch the rule off nor stop the rollback."""
+        hostile = {
+            "crm_extension_import_blame": [],
+            "crm_extension_import_refusals": {},
+        }
+        with self.assertRaises(ValidationError):
+            self.Partner.with_user(self.salesman).with_context(**hostile).create(
+                {"name": "Jinghua Import Export Ltd", "is_company": True}
+            )
+        result = self._load(["Maple Leaf Ltd", "Jinghua Import Export Ltd"], **hostile)
+        self.assertEqual([error["rows"]["from"] for error in self._errors(result)], [1])
+        self.assertFalse(self._imported("Maple Leaf Ltd"))
