@@ -28,6 +28,7 @@
         "views/crm_contact_role_views.xml",
         "views/crm_duplicate_rule_views.xml",
         "views/crm_duplicate_exception_views.xml",
+        "views/crm_partner_merge_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_stage_views.xml",

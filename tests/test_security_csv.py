@@ -21,6 +21,14 @@ MANAGER_GROUPS = {
     "group_complaint_manager",
     "crm_extension.group_complaint_manager",
 }
+# Models only sales administrators use: merging customers and undoing merges.
+# Every other role is refused by having no access row at all.
+MANAGER_ONLY = {
+    "crm.partner.merge",
+    "crm.partner.merge.line",
+    "crm.partner.merge.wizard",
+    "crm.partner.merge.wizard.line",
+}
 # Base classes whose subclasses get a table and so need access rights.
 STORED_BASES = {"Model", "TransientModel"}
 
@@ -94,7 +102,10 @@ def access_problems(rows, models):
         groups = [row[3] for row in rows if len(row) > 3 and row[2] == model_ref(name)]
         if not any(group in MANAGER_GROUPS for group in groups):
             problems.append(f"{name}: no manager row")
-        if not any(group not in MANAGER_GROUPS for group in groups):
+        if name in MANAGER_ONLY:
+            if any(group not in MANAGER_GROUPS for group in groups):
+                problems.append(f"{name}: for sales administrators only")
+        elif not any(group not in MANAGER_GROUPS for group in groups):
             problems.append(f"{name}: no user row")
     return problems
 

@@ -6,6 +6,7 @@ from . import crm_duplicate_rule
 from . import crm_duplicate_key
 from . import crm_duplicate_name_core
 from . import crm_duplicate_exception
+from . import crm_partner_merge
 from . import res_partner_classification
 from . import res_partner_profile
 from . import res_partner_ownership

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.server_flags import CREATING_STAFF_PARTNERS
-from ..tools.settings import DORMANT_DAYS_BOUNDS
+from ..tools.settings import DORMANT_DAYS_BOUNDS, MERGE_UNDO_DAYS_BOUNDS
 
 
 class ResCompany(models.Model):
@@ -21,6 +21,13 @@ class ResCompany(models.Model):
         "becomes dormant. 0 never marks customers dormant.",
     )
 
+    crm_merge_undo_days = fields.Integer(
+        string="Undo Merges For (days)",
+        default=30,
+        help="A merge of customers can be undone for this many days; then its "
+        "trail is purged and the merged customers are deleted.",
+    )
+
     _sql_constraints = [
         (
             "crm_dormant_days_positive",
@@ -37,6 +44,19 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Dormant after (days) must be from %(low)s to %(high)s.",
+                        low=low,
+                        high=high,
+                    )
+                )
+
+    @api.constrains("crm_merge_undo_days")
+    def _check_crm_merge_undo_days(self):
+        low, high = MERGE_UNDO_DAYS_BOUNDS
+        for company in self:
+            if not low <= company.crm_merge_undo_days <= high:
+                raise ValidationError(
+                    self.env._(
+                        "Merges can be undone for %(low)s to %(high)s days.",
                         low=low,
                         high=high,
                     )

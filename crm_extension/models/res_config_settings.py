@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     crm_dormant_days = fields.Integer(
         related="company_id.crm_dormant_days", readonly=False
     )
+    crm_merge_undo_days = fields.Integer(
+        related="company_id.crm_merge_undo_days", readonly=False
+    )
     # How the company scores its customers (res_company_value.py).
     crm_rfm_ranked_from = fields.Integer(
         related="company_id.crm_rfm_ranked_from", readonly=False

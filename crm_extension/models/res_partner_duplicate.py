@@ -299,6 +299,16 @@ class ResPartner(models.Model):
         help="The suspected duplicates the current user may read.",
     )
 
+    crm_merged_into_id = fields.Many2one(
+        "res.partner",
+        string="Merged Into",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="This customer was merged into that one (and archived): it holds no "
+        "keys; undoing the merge brings it back.",
+        groups=INTERNAL,
+    )
     duplicate_match_ids = fields.Many2many(
         "res.partner",
         string="Possible Duplicates",
@@ -314,6 +324,7 @@ class ResPartner(models.Model):
             "duplicate_state": SALES_ADMIN,
             "duplicate_partner_ids": SALES_ADMIN,
             "duplicate_exception_id": (),
+            "crm_merged_into_id": (),
             **dict.fromkeys(MATCH_KEY_FIELDS, ()),
         }
 
@@ -321,6 +332,7 @@ class ResPartner(models.Model):
         "name",
         "parent_id",
         "is_company",
+        "crm_merged_into_id",
         "vat",
         "company_registry",
         "email",
@@ -331,6 +343,11 @@ class ResPartner(models.Model):
     )
     def _compute_match_keys(self):
         for partner in self:
+            if partner.crm_merged_into_id:
+                # Merged into another customer, which holds the keys now.
+                for fname in MATCH_KEY_FIELDS:
+                    partner[fname] = False
+                continue
             country = match_country(partner)
             keys = partner_match_keys(
                 partner.name,
@@ -425,6 +442,17 @@ class ResPartner(models.Model):
 
     def _crm_before_write(self, vals, checks):
         super()._crm_before_write(vals, checks)
+        if vals.get("active") and not MERGING_PARTNERS.is_raised(self.env.context):
+            merged = self.sudo().filtered("crm_merged_into_id")
+            if merged:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s was merged into %(survivor)s: undo the merge "
+                        "to bring it back.",
+                        partner=merged[0].display_name,
+                        survivor=merged[0].crm_merged_into_id.display_name,
+                    )
+                )
         if vals.keys() == {"active"} and not vals["active"]:
             return  # archiving alone cannot register anybody twice
         # (New partners are checked whatever their keys: no snapshot.)

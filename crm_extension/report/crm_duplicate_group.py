@@ -99,19 +99,18 @@ class CrmDuplicateGroup(models.Model):
         )
 
     def action_merge(self):
-        """Open Odoo's merge wizard with (up to three of) the group's customers."""
-        self.ensure_one()
-        partners = self.partner_ids.exists()[:3]
+        """Merge the selected groups (any number of customers each), with a
+        trail and an undo (crm.partner.merge)."""
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Merge Customers"),
-            "res_model": "base.partner.merge.automatic.wizard",
+            "res_model": "crm.partner.merge.wizard",
             "view_mode": "form",
             "target": "new",
             "context": {
-                "active_model": "res.partner",
-                "active_ids": partners.ids,
-                "active_id": partners[:1].id,
+                "active_model": self._name,
+                "active_ids": self.ids,
+                "active_id": self[:1].id,
             },
         }
 

@@ -19,3 +19,4 @@ from . import test_partner_checks
 from . import test_chinese
 from . import test_duplicate_exception
 from . import test_import
+from . import test_partner_merge

@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..tools.server_flags import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 
@@ -157,9 +158,43 @@ class TestReportAndReview(CrmExtensionCase):
         self.assertEqual(groups.partner_ids, first | second)
         with self.assertRaises(AccessError):
             self.env["crm.duplicate.group"].with_user(self.salesman).search([])
-        action = groups.action_merge()
+        # The review merges with a trail (see test_partner_merge).
+        action = groups.with_user(self.sales_manager).action_merge()
+        self.assertEqual(action["res_model"], "crm.partner.merge.wizard")
         wizard = (
-            self.env[action["res_model"]].with_context(**action["context"]).create({})
+            self.env[action["res_model"]]
+            .with_user(self.sales_manager)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(wizard.line_ids.partner_ids, first | second)
+        wizard.line_ids.dst_partner_id = first
+        wizard.action_merge()
+        self.assertFalse(second.active)
+        self.assertEqual(second.sudo().crm_merged_into_id, first)
+        self.assertEqual(first.email, "a@twin.example.com")
+        self.assertFalse(
+            self.env["crm.duplicate.group"].search([("key_value", "=", "twintrading")])
+        )
+
+    def test_odoos_merge_wizard_leaves_a_trace(self):
+        """Odoo's own merge wizard keeps working beside the addon's merges: the
+        rules let it give the survivor the keys, and the survivor notes it."""
+        Partner = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        first, second = Partner.create(
+            [
+                {"name": "Twin Trading Co., Ltd.", "is_company": True},
+                {
+                    "name": "TWIN TRADING LIMITED",
+                    "is_company": True,
+                    "email": "a@twin.example.com",
+                },
+            ]
+        ).with_env(self.env)
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_context(active_model="res.partner", active_ids=(first | second).ids)
+            .create({})
         )
         self.assertEqual(wizard.partner_ids, first | second)
         wizard.dst_partner_id = first
@@ -171,9 +206,6 @@ class TestReportAndReview(CrmExtensionCase):
         )
         self.assertTrue(trace)
         self.assertIn("TWIN TRADING LIMITED", trace[0].body)
-        self.assertFalse(
-            self.env["crm.duplicate.group"].search([("key_value", "=", "twintrading")])
-        )
 
 
 @tagged("post_install", "-at_install")

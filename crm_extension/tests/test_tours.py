@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..tools.server_flags import MERGING_PARTNERS
 from .common import around_the_clock_calendar
 
 
@@ -343,3 +344,37 @@ class TestTours(HttpCase):
             "crm_extension_customer_value_tour",
             login="tour_salesman",
         )
+
+    def test_tour_merge_a_group_of_four_and_undo(self):
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        group = legacy.create(
+            [
+                {"name": name, "is_company": True, "user_id": self.salesman.id}
+                for name in (
+                    "Peony Garden Trading Co., Ltd.",
+                    "PEONY GARDEN TRADING LTD",
+                    "Peony Garden Trading Company Limited",
+                    "peony garden trading",
+                )
+            ]
+        ).with_env(self.env)
+        lead = self.env["crm.lead"].create(
+            {"name": "Peony deal", "partner_id": group[2].id}
+        )
+        manager = new_test_user(
+            self.env,
+            login="tour_merge_manager",
+            name="Mona Merger",
+            groups="sales_team.group_sale_manager",
+        )
+        self.start_tour(
+            "/odoo/action-crm_extension.crm_duplicate_group_action",
+            "crm_extension_merge_undo_tour",
+            login=manager.login,
+        )
+        merge = self.env["crm.partner.merge"].search([("partner_id", "=", group[0].id)])
+        self.assertEqual(merge.state, "undone")
+        self.assertEqual(merge.user_id, manager)
+        self.assertEqual(merge.undone_by_id, manager)
+        self.assertEqual(group.mapped("active"), [True] * 4)
+        self.assertEqual(lead.partner_id, group[2])

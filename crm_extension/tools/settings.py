@@ -16,6 +16,8 @@ INT_SETTINGS = {
 }
 # Days without a purchase before a customer is dormant (a company setting).
 DORMANT_DAYS_BOUNDS = (0, 3650)
+# Days during which a merge of customers can be undone (a company setting).
+MERGE_UNDO_DAYS_BOUNDS = (1, 3650)
 # How a company scores its customers (company settings, see
 # tools.value.RfmThresholds): customers from which scores rank, days since the
 # last invoice, invoices and revenue (no highest) of the thresholds.

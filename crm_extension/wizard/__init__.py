@@ -2,3 +2,4 @@ from . import crm_customer_report
 from . import crm_customer_transfer
 from . import base_partner_merge_automatic_wizard
 from . import account_move_reversal
+from . import crm_partner_merge_wizard

@@ -474,3 +474,46 @@ registry.category("web_tour.tours").add("crm_extension_customer_value_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("crm_extension_merge_undo_tour", {
+    steps: () => [
+        {
+            content: "Merge the group of four from the duplicate review",
+            trigger: ".o_data_row:contains('peonygardentrading') button[name=action_merge]",
+            run: "click",
+        },
+        {
+            content: "The four customers, the oldest registration proposed",
+            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains('Peony Garden Trading Co., Ltd.')",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=group_count]:contains('1')",
+        },
+        {
+            content: "Merge them",
+            trigger: ".modal footer button[name=action_merge]",
+            run: "click",
+        },
+        {
+            content: "The merge and its trail",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Merged')",
+        },
+        {
+            trigger: ".o_field_widget[name=absorbed_partner_ids] .o_tag:contains('PEONY GARDEN TRADING LTD')",
+        },
+        {
+            content: "Undo it",
+            trigger: "button[name=action_undo]",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "Undone",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Undone')",
+        },
+    ],
+});

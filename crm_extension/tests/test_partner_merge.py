@@ -1,0 +1,311 @@
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from ..tools.server_flags import MERGING_PARTNERS
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerMerge(CrmExtensionCase):
+    """Legacy duplicates merged in bulk by a sales administrator, with a trail
+    of everything moved and an undo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"]
+        cls.tag = cls.env["res.partner.category"].create({"name": "Wholesale"})
+        # As an existing database holds them: four customers of one name.
+        legacy = cls.Partner.with_context(**MERGING_PARTNERS.context())
+        cls.first, cls.second, cls.third, cls.fourth = (
+            legacy.create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "user_id": cls.salesman.id,
+                    "category_id": [Command.set(cls.tag.ids)],
+                    **values,
+                }
+            ).with_env(cls.env)
+            for name, values in (
+                ("Nanjing Orchid Trading Co., Ltd.", {}),
+                ("NANJING ORCHID TRADING CO LTD", {"phone": "+86 25 8888 0002"}),
+                ("Nanjing Orchid Trading Company Limited", {"email": "o@orchid.cn"}),
+                ("nanjing orchid trading", {"city": "Nanjing"}),
+            )
+        )
+        cls.group = cls.first | cls.second | cls.third | cls.fourth
+        for number, partner in enumerate(cls.group):
+            partner.sudo().write(
+                {
+                    "registered_by_id": (cls.salesman_2 if number else cls.salesman).id,
+                    "registered_date": datetime(2020 + number, 1, 1),
+                }
+            )
+        cls.lead = cls.env["crm.lead"].create(
+            {"name": "Orchid order", "partner_id": cls.second.id}
+        )
+        cls.order = cls.env["sale.order"].create({"partner_id": cls.third.id})
+        cls.second.message_post(body="Visited the warehouse")
+        # The same follower on two of them: it cannot follow the survivor twice.
+        follower = cls.salesman_2.partner_id
+        (cls.first | cls.second).message_subscribe(follower.ids)
+        cls.env.flush_all()
+
+    def _review_group(self):
+        return self.env["crm.duplicate.group"].search(
+            [("key", "=", "name"), ("key_value", "=", self.first.name_key)]
+        )
+
+    def _wizard(self, user, groups=None, **values):
+        groups = groups or self._review_group()
+        form = Form(
+            self.env["crm.partner.merge.wizard"]
+            .with_user(user)
+            .with_context(active_model="crm.duplicate.group", active_ids=groups.ids)
+        )
+        for fname, value in values.items():
+            setattr(form, fname, value)
+        return form.save()
+
+    def _follower_rows(self, partner):
+        return self.env["mail.followers"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]
+        )
+
+    def test_merge_a_group_of_four_and_undo_it(self):
+        group = self._review_group()
+        self.assertEqual(group.partner_count, 4)
+        wizard = self._wizard(self.sales_manager)
+        self.assertEqual(len(wizard.line_ids), 1)
+        line = wizard.line_ids
+        self.assertEqual(line.partner_ids, self.group)
+        self.assertEqual(line.dst_partner_id, self.first)  # the oldest registration
+        followers_before = {
+            partner: self._follower_rows(partner).mapped("partner_id")
+            for partner in self.group
+        }
+        action = wizard.action_merge()
+        merge = self.env["crm.partner.merge"].browse(action["res_id"])
+        self.assertEqual(merge.state, "done")
+        self.assertEqual(merge.partner_id, self.first)
+        self.assertEqual(
+            merge.absorbed_partner_ids, self.second | self.third | self.fourth
+        )
+        self.assertEqual(merge.user_id, self.sales_manager)
+
+        # The survivor has everything; the others are archived, not deleted.
+        self.assertEqual(self.lead.partner_id, self.first)
+        self.assertEqual(self.order.partner_id, self.first)
+        self.assertIn(
+            "Visited the warehouse", "".join(self.first.message_ids.mapped("body"))
+        )
+        self.assertEqual(
+            self.first.phone, "+86 25 8888 0002"
+        )  # filled in from the second
+        self.assertEqual(self.first.registered_by_id, self.salesman)
+        absorbed = merge.absorbed_partner_ids.with_context(active_test=False)
+        self.assertEqual(absorbed.mapped("active"), [False] * 3)
+        self.assertEqual(absorbed.crm_merged_into_id, self.first)
+        self.assertFalse(any(absorbed.mapped("name_key")))
+        # The review no longer lists the group.
+        self.assertFalse(self._review_group())
+        # The trail: what moved, and what had to be dropped (never silently).
+        lines = merge.line_ids
+        moved = {(line.table_name, line.record_id) for line in lines}
+        self.assertIn(("crm_lead", self.lead.id), moved)
+        self.assertIn(("sale_order", self.order.id), moved)
+        dropped = lines.filtered(lambda line: line.action == "dropped")
+        self.assertIn("mail_followers", dropped.mapped("table_name"))
+        self.assertIn(
+            "res_partner_res_partner_category_rel", dropped.mapped("table_name")
+        )
+        # The survivor's chatter links to the merge.
+        self.assertTrue(
+            self.first.message_ids.filtered(
+                lambda message: (
+                    f'data-oe-id="{merge.id}"' in message.body
+                    or f"data-oe-id='{merge.id}'" in message.body
+                )
+            )
+        )
+
+        merge.with_user(self.sales_manager).action_undo()
+        self.assertEqual(merge.state, "undone")
+        self.assertEqual(merge.undone_by_id, self.sales_manager)
+        self.assertEqual(self.group.exists(), self.group)
+        self.assertEqual(self.group.mapped("active"), [True] * 4)
+        self.assertFalse(self.group.crm_merged_into_id)
+        self.assertEqual(self.lead.partner_id, self.second)
+        self.assertEqual(self.order.partner_id, self.third)
+        self.assertIn(
+            "Visited the warehouse", "".join(self.second.message_ids.mapped("body"))
+        )
+        self.assertFalse(self.first.phone)
+        self.assertEqual(self.second.phone, "+86 25 8888 0002")
+        for partner in self.group:
+            self.assertEqual(partner.category_id, self.tag)
+            self.assertEqual(
+                self._follower_rows(partner).mapped("partner_id"),
+                followers_before[partner],
+            )
+        self.assertEqual(self._review_group().partner_count, 4)
+
+    def test_survivor_rules(self):
+        Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
+        self.assertEqual(Merge._propose_survivor(self.group, "oldest"), self.first)
+        self.fourth.sudo().last_deal_date = "2026-01-05"
+        self.assertEqual(Merge._propose_survivor(self.group, "deals"), self.fourth)
+        self.third.sudo().write({"vat": "DE811223344", "street": "1 Orchid Road"})
+        self.assertEqual(Merge._propose_survivor(self.group, "complete"), self.third)
+        wizard = self._wizard(self.sales_manager, survivor_rule="complete")
+        self.assertEqual(wizard.line_ids.dst_partner_id, self.third)
+
+    def test_chosen_survivor_keeps_the_earliest_registration(self):
+        wizard = self._wizard(self.sales_manager)
+        wizard.line_ids.dst_partner_id = self.fourth
+        merge = self.env["crm.partner.merge"].browse(wizard.action_merge()["res_id"])
+        self.assertEqual(merge.survivor_rule, "chosen")
+        self.assertEqual(self.fourth.registered_by_id, self.salesman)
+        self.assertEqual(self.fourth.registered_date, datetime(2020, 1, 1))
+        merge.with_user(self.sales_manager).action_undo()
+        self.assertEqual(self.fourth.registered_by_id, self.salesman_2)
+        self.assertEqual(self.fourth.registered_date, datetime(2023, 1, 1))
+
+    def test_the_survivors_registration_when_asked(self):
+        wizard = self._wizard(self.sales_manager, keep_registration="survivor")
+        wizard.line_ids.dst_partner_id = self.fourth
+        wizard.action_merge()
+        self.assertEqual(self.fourth.registered_by_id, self.salesman_2)
+
+    def test_a_merged_customer_holds_no_key(self):
+        self._wizard(self.sales_manager).action_merge()
+        with self.assertRaises(ValidationError) as error:
+            self.Partner.with_user(self.salesman_2).create(
+                {"name": "Nanjing Orchid Trading Ltd", "is_company": True}
+            )
+        self.assertIn(self.first.name, str(error.exception))
+        self.assertNotIn(self.second.name, str(error.exception))
+
+    def test_a_merged_customer_comes_back_only_by_undo(self):
+        self._wizard(self.sales_manager).action_merge()
+        for user in (self.sales_manager, self.salesman):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                self.second.with_user(user).write({"active": True})
+        with self.assertRaises(UserError):
+            self.second.sudo().write({"active": True})
+        # Nobody hides a customer by marking it merged.
+        other = self.Partner.create({"name": "Peony Garden Ltd", "is_company": True})
+        for user in (self.sales_manager, self.salesman):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                other.with_user(user).write({"crm_merged_into_id": self.first.id})
+
+    def test_salespeople_cannot_merge_nor_undo(self):
+        with self.assertRaises(AccessError):
+            self._wizard(self.salesman)
+        with self.assertRaises(AccessError):
+            self.env["crm.partner.merge"].with_user(self.salesman)._plan(
+                [(self.group, None)], "oldest"
+            )
+        merge = self.env["crm.partner.merge"].browse(
+            self._wizard(self.sales_manager).action_merge()["res_id"]
+        )
+        with self.assertRaises(AccessError):
+            merge.with_user(self.salesman).action_undo()
+        with self.assertRaises(AccessError):
+            merge.with_user(self.salesman).read(["line_ids"])
+        with self.assertRaises(AccessError):
+            merge.with_user(self.sales_manager).write({"state": "done"})
+        with self.assertRaises(AccessError):
+            self.env["crm.partner.merge"].with_user(self.sales_manager).create(
+                {"partner_id": self.first.id}
+            )
+        self.assertEqual(merge.state, "done")
+
+    def test_no_merge_across_companies(self):
+        other = self.env["res.company"].create({"name": "Orchid Branch Co"})
+        self.sales_manager.company_ids |= other
+        self.fourth.with_context(**MERGING_PARTNERS.context()).sudo().company_id = other
+        wizard = Form(
+            self.env["crm.partner.merge.wizard"]
+            .with_user(self.sales_manager)
+            .with_context(active_model="res.partner", active_ids=self.group.ids)
+        ).save()
+        with self.assertRaises(UserError):
+            wizard.action_merge()
+        self.assertEqual(self.group.mapped("active"), [True] * 4)
+        self.assertFalse(self.env["crm.partner.merge"].search([]))
+
+    def test_another_companys_administrator_sees_no_merge(self):
+        merge = self.env["crm.partner.merge"].browse(
+            self._wizard(self.sales_manager).action_merge()["res_id"]
+        )
+        merge.sudo().company_id = self.company
+        other = self.env["res.company"].create({"name": "Other Orchid Co"})
+        manager = new_test_user(
+            self.env,
+            login="ext_other_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.assertFalse(
+            self.env["crm.partner.merge"]
+            .with_user(manager)
+            .search([("id", "=", merge.id)])
+        )
+
+    def test_many_groups_merge_in_the_background(self):
+        legacy = self.Partner.with_context(**MERGING_PARTNERS.context())
+        pairs = [
+            legacy.create(
+                [
+                    {"name": f"Twin Works {number} Ltd", "is_company": True},
+                    {"name": f"TWIN WORKS {number} LIMITED", "is_company": True},
+                ]
+            ).with_env(self.env)
+            for number in range(21)
+        ]
+        self.env.flush_all()
+        groups = self.env["crm.duplicate.group"].search(
+            [("key", "=", "name"), ("key_value", "like", "twinworks%")]
+        )
+        self.assertEqual(len(groups), 21)
+        wizard = self._wizard(self.sales_manager, groups=groups)
+        self.assertTrue(wizard.in_background)
+        action = wizard.action_merge()
+        self.assertEqual(action["tag"], "display_notification")
+        Merge = self.env["crm.partner.merge"]
+        queued = Merge.search([("state", "=", "queued")])
+        self.assertEqual(len(queued), 21)
+        self.assertTrue(all(pair.mapped("active") == [True, True] for pair in pairs))
+        Merge._cron_run_queued(batch_size=8)
+        self.assertEqual(set(queued.mapped("state")), {"done"})
+        self.assertTrue(all(len(pair.filtered("active")) == 1 for pair in pairs))
+
+    def test_undo_period_then_purge(self):
+        self.company.crm_merge_undo_days = 7
+        merge = self.env["crm.partner.merge"].browse(
+            self._wizard(self.sales_manager).action_merge()["res_id"]
+        )
+        absorbed = merge.absorbed_partner_ids
+        with freeze_time(datetime.now() + timedelta(days=8)):
+            merge.invalidate_recordset(["can_undo"])
+            self.assertFalse(merge.can_undo)
+            with self.assertRaises(UserError):
+                merge.with_user(self.sales_manager).action_undo()
+            self.env["crm.partner.merge"]._cron_purge()
+        self.assertEqual(merge.state, "purged")
+        self.assertFalse(merge.line_ids)
+        self.assertFalse(absorbed.exists())
+        self.assertTrue(self.first.active)
+
+    def test_undo_period_is_validated(self):
+        for days in (0, -1, 99999999):
+            with self.subTest(days=days), self.assertRaises(ValidationError):
+                self.company.crm_merge_undo_days = days
