@@ -144,20 +144,21 @@ class Server:
         if self.filestore(template).is_dir():
             shutil.copytree(self.filestore(template), self.filestore(dbname))
 
-    def install(self, dbname, modules, log):
-        """Install ``modules`` without demo data in ``dbname`` (created when
-        missing), as ``odoo-bin -i`` does; Odoo's output goes to ``log``."""
+    def install(self, dbname, modules, log, demo=False, log_level="warn"):
+        """Install ``modules`` without demo data (with ``demo``: with) in
+        ``dbname`` (created when missing), as ``odoo-bin -i`` does; Odoo's
+        output, at ``log_level``, goes to ``log``."""
         command = [
             *self.odoo,
             "-d",
             dbname,
             "-i",
             ",".join(modules),
-            "--without-demo=all",
+            *([] if demo else ["--without-demo=all"]),
             "--stop-after-init",
             "--max-cron-threads=0",
             f"--http-port={free_port()}",
-            "--log-level=warn",
+            f"--log-level={log_level}",
         ]
         with open(log, "a", encoding="utf-8") as out:
             done = subprocess.run(

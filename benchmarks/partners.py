@@ -10,9 +10,11 @@ up to a larger size continues the same data.
 
 The :class:`Loader` copies them into ``res_partner`` set-based (COPY, no ORM),
 each row with the match keys the addon's one definition gives it
-(``partner_match_keys``); :func:`check_keys` compares a sample with what the
-addon's set-based fill (``match_input_query``, with its country fallback)
-computes from the stored columns.
+(``partner_match_keys``), or without them into a database where the addon is
+not installed yet (``with_keys=False``, ``benchmarks.install``);
+:func:`check_keys` compares a sample with what the addon's set-based fill
+(``match_input_query``, with its country fallback) computes from the stored
+columns.
 """
 
 import io
@@ -674,16 +676,17 @@ def copy_value(value):
 
 
 class Loader:
-    """Tops res_partner up to a number of rows with generated partners."""
+    """Tops res_partner up to a number of rows with generated partners; with
+    ``with_keys=False``, without the addon's columns (not installed yet)."""
 
-    def __init__(self, env, generator, out):
+    def __init__(self, env, generator, out, with_keys=True):
         from odoo.tools import email_normalize
 
         from odoo.addons.crm_extension.models.res_partner_duplicate import (
             MATCH_KEY_FIELDS,
         )
 
-        self.key_fields = MATCH_KEY_FIELDS
+        self.key_fields = MATCH_KEY_FIELDS if with_keys else ()
         self.email_normalize = email_normalize
         self.env = env
         self.cr = env.cr
@@ -737,7 +740,8 @@ class Loader:
         company = self.templates[True]
         if "phone_sanitized" not in company:
             return None
-        if company["phone_sanitized"] == company["phone_key"]:
+        row = {**company, "country": "CN"}
+        if company["phone_sanitized"] == self.gen.match_keys(row)["phone_key"]:
             return "key"
         if company["phone_sanitized"] == company["phone"]:
             return "raw"
@@ -820,13 +824,14 @@ class Loader:
         cr.execute(
             "SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner))"
         )
-        # The similarity rules search the distinct name cores: list the new ones,
-        # as the addon does when it is installed.
-        self.env["crm.duplicate.name.core"]._add_all()
-        # And keeps them in order as the nightly job does once many are new.
-        timings["cores_reordered"] = self.env[
-            "crm.duplicate.name.core"
-        ]._cron_keep_in_order()
+        if self.key_fields:
+            # The similarity rules search the distinct name cores: list the new
+            # ones, as the addon does when it is installed.
+            self.env["crm.duplicate.name.core"]._add_all()
+            # And keeps them in order as the nightly job does once many are new.
+            timings["cores_reordered"] = self.env[
+                "crm.duplicate.name.core"
+            ]._cron_keep_in_order()
         timings["index_s"] = time.perf_counter() - started
         timings["indexes_rebuilt"] = len(indexes)
         return timings

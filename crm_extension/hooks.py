@@ -1,6 +1,6 @@
 import logging
 
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from .models.res_partner_duplicate import MATCH_KEY_FIELDS, fill_match_keys
 from .models.res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE
@@ -19,18 +19,34 @@ def pre_init_hook(env):
       updates, instead of by the ORM's per-record recomputation of new stored
       fields: installing on a million partners stays a matter of minutes.
     - pg_trgm is enabled when the database allows it (similarity rules).
+    - The new columns with a constant default (lifecycle stage, currency of the
+      registered capital) get it when added, without rewriting the table (the
+      ORM would update every partner, once per column), and the main class
+      related to the (new, empty) class is added empty instead of computed by
+      the ORM for every partner.
     """
     cr = env.cr
     cr.execute(
         SQL(
             "ALTER TABLE res_partner "
             "ADD COLUMN IF NOT EXISTS registered_by_id int4, "
-            "ADD COLUMN IF NOT EXISTS registered_date timestamp, %s",
+            "ADD COLUMN IF NOT EXISTS registered_date timestamp, %s"
+            "ADD COLUMN IF NOT EXISTS lifecycle_stage varchar DEFAULT 'target', "
+            "ADD COLUMN IF NOT EXISTS capital_currency_id int4 DEFAULT %s, %s",
+            SQL()
+            if sql.column_exists(cr, "res_partner", "customer_class_id")
+            else SQL("ADD COLUMN IF NOT EXISTS customer_main_class_id int4, "),
+            env.company.currency_id.id,
             SQL(", ").join(
                 SQL("ADD COLUMN IF NOT EXISTS %s varchar", SQL.identifier(fname))
                 for fname in MATCH_KEY_FIELDS
             ),
         )
+    )
+    # Odoo keeps defaults in Python: the columns keep no default of their own.
+    cr.execute(
+        "ALTER TABLE res_partner ALTER COLUMN lifecycle_stage DROP DEFAULT, "
+        "ALTER COLUMN capital_currency_id DROP DEFAULT"
     )
     cr.execute(
         """
