@@ -125,7 +125,8 @@ class CrmPartnerMerge(models.Model):
     undo_deadline = fields.Datetime(string="Undo Until", readonly=True)
     undone_by_id = fields.Many2one("res.users", readonly=True)
     undo_date = fields.Datetime(string="Undone On", readonly=True)
-    # The surviving customer's values the merge changed, as they were: {field: value}.
+    # The surviving customer's values the merge changed:
+    # {field: [value before, value after the merge]}.
     survivor_values = fields.Json(readonly=True)
     line_ids = fields.One2many(
         "crm.partner.merge.line", "merge_id", string="Re-pointed Records", readonly=True
@@ -354,7 +355,9 @@ class CrmPartnerMerge(models.Model):
         env.flush_all()
         after = survivor.read(fnames, load=None)[0]
         changed = {
-            fname: before[fname] for fname in fnames if before[fname] != after[fname]
+            fname: [before[fname], after[fname]]
+            for fname in fnames
+            if before[fname] != after[fname]
         }
         self.env["crm.partner.merge.line"].sudo().create(
             [dict(line, merge_id=merge.id) for line in lines]
@@ -687,13 +690,7 @@ class CrmPartnerMerge(models.Model):
         env.invalidate_all()
         absorbed.write({"active": True, "crm_merged_into_id": False})
         if merge.survivor_values:
-            survivor.write(
-                {
-                    fname: value
-                    for fname, value in merge.survivor_values.items()
-                    if fname in survivor._fields
-                }
-            )
+            survivor.write(merge._survivor_values_to_restore(survivor))
         merge.write(
             {
                 "state": "undone",
@@ -714,6 +711,23 @@ class CrmPartnerMerge(models.Model):
             )
         for record in [*(survivor | absorbed), merge]:
             record._message_log(body=message)
+
+    def _survivor_values_to_restore(self, survivor):
+        """The values the merge gave the survivor, as they were before it:
+        only those nobody changed since (a later edit stays)."""
+        values = {
+            fname: change
+            for fname, change in self.survivor_values.items()
+            if fname in survivor._fields
+        }
+        current = json.loads(
+            json.dumps(survivor.read(list(values), load=None)[0], default=str)
+        )
+        return {
+            fname: before
+            for fname, (before, after) in values.items()
+            if current[fname] == after
+        }
 
     # ------------------------------------------------------------------
     # Jobs

@@ -156,6 +156,29 @@ class TestPartnerMerge(CrmExtensionCase):
             )
         self.assertEqual(self._review_group().partner_count, 4)
 
+    def test_undo_keeps_what_was_changed_since(self):
+        merge = self.env["crm.partner.merge"].browse(
+            self._wizard(self.sales_manager).action_merge()["res_id"]
+        )
+        self.assertEqual(self.first.email, "o@orchid.cn")  # from the third
+        self.first.with_user(self.salesman).email = "sales@orchid.cn"
+        merge.with_user(self.sales_manager).action_undo()
+        self.assertEqual(self.first.email, "sales@orchid.cn")
+        self.assertFalse(self.first.phone)  # untouched since: as before
+        self.assertEqual(self.third.email, "o@orchid.cn")
+
+    def test_no_client_context_brings_a_merged_customer_back(self):
+        self._wizard(self.sales_manager).action_merge()
+        hostile = {"crm_extension_merging_partners": True, "active_test": False}
+        with self.assertRaises(UserError):
+            self.second.with_user(self.sales_manager).with_context(**hostile).write(
+                {"active": True}
+            )
+        with self.assertRaises(AccessError):
+            self.env["crm.partner.merge"].with_user(self.portal_user).search([])
+        with self.assertRaises(AccessError):
+            self.env["crm.partner.merge.wizard"].with_user(self.portal_user).create({})
+
     def test_survivor_rules(self):
         Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
         self.assertEqual(Merge._propose_survivor(self.group, "oldest"), self.first)
