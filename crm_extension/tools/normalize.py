@@ -27,6 +27,7 @@ the simple versions below.
   with the same filler would be the "duplicate" of the first.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -153,11 +154,18 @@ def _build_western_forms():
 _WESTERN_FORMS = _build_western_forms()
 
 
+_CJK_LOWEST = min(low for low, _high in _CJK_RANGES)
+
+
+@functools.cache
 def _is_cjk(char):
+    # (Cached per character: names are made of few distinct characters, and
+    # the keys of a whole database are computed at install.)
     code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return code >= _CJK_LOWEST and any(low <= code <= high for low, high in _CJK_RANGES)
 
 
+@functools.cache
 def _is_name_char(char):
     """Letters, combining marks and digits of every script."""
     return unicodedata.category(char)[0] in _NAME_KEPT_CATEGORIES
@@ -440,12 +448,20 @@ _LATIN_GENERIC_WORDS = frozenset(
 _MIN_CORE_WEIGHT = 3
 
 
+_CJK_PLACE_END = max(map(len, _CJK_PLACES)) + max(map(len, _CJK_PLACE_SUFFIXES))
+
+
 def _strip_places(run):
     """``run`` (Chinese characters) without its leading and trailing places."""
     changed = True
     while changed and run:
         changed = False
+        # (Only places at its start or within its end can match: the others
+        # are skipped with one substring test.)
+        end = run[-_CJK_PLACE_END:]
         for place in _CJK_PLACES:
+            if place not in end and not run.startswith(place):
+                continue
             if run.startswith(place):
                 run = run[len(place) :]
                 for suffix in _CJK_PLACE_SUFFIXES:
@@ -463,19 +479,14 @@ def _strip_places(run):
     return run
 
 
+# The generic words, the longest first: at each position the regular
+# expression tries them in this order, as a scan from left to right would.
+_CJK_GENERIC_RE = re.compile("|".join(map(re.escape, _CJK_GENERIC_WORDS)))
+
+
 def _strip_cjk_generic(run):
     """``run`` (Chinese characters) without its generic words, left to right."""
-    kept = []
-    position = 0
-    while position < len(run):
-        for word in _CJK_GENERIC_WORDS:
-            if run.startswith(word, position):
-                position += len(word)
-                break
-        else:
-            kept.append(run[position])
-            position += 1
-    return "".join(kept)
+    return _CJK_GENERIC_RE.sub("", run)
 
 
 def _strip_generic_words(words):
