@@ -99,6 +99,23 @@ class CrmDuplicateGroup(models.Model):
         )
 
     def action_merge(self):
+        """Open Odoo's merge wizard with (up to three of) the group's customers."""
+        self.ensure_one()
+        partners = self.partner_ids.exists()[:3]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Merge Customers"),
+            "res_model": "base.partner.merge.automatic.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_model": "res.partner",
+                "active_ids": partners.ids,
+                "active_id": partners[:1].id,
+            },
+        }
+
+    def action_merge_with_undo(self):
         """Merge the selected groups (any number of customers each), with a
         trail and an undo (crm.partner.merge)."""
         return {

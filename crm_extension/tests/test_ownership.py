@@ -158,8 +158,44 @@ class TestReportAndReview(CrmExtensionCase):
         self.assertEqual(groups.partner_ids, first | second)
         with self.assertRaises(AccessError):
             self.env["crm.duplicate.group"].with_user(self.salesman).search([])
-        # The review merges with a trail (see test_partner_merge).
-        action = groups.with_user(self.sales_manager).action_merge()
+        action = groups.action_merge()
+        wizard = (
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
+        )
+        self.assertEqual(wizard.partner_ids, first | second)
+        wizard.dst_partner_id = first
+        wizard.action_merge()
+        self.assertFalse(second.exists())
+        self.assertEqual(first.email, "a@twin.example.com")
+        trace = first.message_ids.filtered(
+            lambda m: "Merged into this customer" in m.body
+        )
+        self.assertTrue(trace)
+        self.assertIn("TWIN TRADING LIMITED", trace[0].body)
+        self.assertFalse(
+            self.env["crm.duplicate.group"].search([("key_value", "=", "twintrading")])
+        )
+
+    def test_review_merges_with_undo(self):
+        """The review also merges with a trail and an undo (see
+        test_partner_merge): any number of customers at once."""
+        Partner = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        first, second = Partner.create(
+            [
+                {"name": "Twin Trading Co., Ltd.", "is_company": True},
+                {
+                    "name": "TWIN TRADING LIMITED",
+                    "is_company": True,
+                    "email": "a@twin.example.com",
+                },
+            ]
+        ).with_env(self.env)
+        groups = (
+            self.env["crm.duplicate.group"]
+            .with_user(self.sales_manager)
+            .search([("key", "=", "name"), ("key_value", "=", "twintrading")])
+        )
+        action = groups.action_merge_with_undo()
         self.assertEqual(action["res_model"], "crm.partner.merge.wizard")
         wizard = (
             self.env[action["res_model"]]
@@ -176,36 +212,6 @@ class TestReportAndReview(CrmExtensionCase):
         self.assertFalse(
             self.env["crm.duplicate.group"].search([("key_value", "=", "twintrading")])
         )
-
-    def test_odoos_merge_wizard_leaves_a_trace(self):
-        """Odoo's own merge wizard keeps working beside the addon's merges: the
-        rules let it give the survivor the keys, and the survivor notes it."""
-        Partner = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
-        first, second = Partner.create(
-            [
-                {"name": "Twin Trading Co., Ltd.", "is_company": True},
-                {
-                    "name": "TWIN TRADING LIMITED",
-                    "is_company": True,
-                    "email": "a@twin.example.com",
-                },
-            ]
-        ).with_env(self.env)
-        wizard = (
-            self.env["base.partner.merge.automatic.wizard"]
-            .with_context(active_model="res.partner", active_ids=(first | second).ids)
-            .create({})
-        )
-        self.assertEqual(wizard.partner_ids, first | second)
-        wizard.dst_partner_id = first
-        wizard.action_merge()
-        self.assertFalse(second.exists())
-        self.assertEqual(first.email, "a@twin.example.com")
-        trace = first.message_ids.filtered(
-            lambda m: "Merged into this customer" in m.body
-        )
-        self.assertTrue(trace)
-        self.assertIn("TWIN TRADING LIMITED", trace[0].body)
 
 
 @tagged("post_install", "-at_install")

@@ -479,7 +479,7 @@ registry.category("web_tour.tours").add("crm_extension_merge_undo_tour", {
     steps: () => [
         {
             content: "Merge the group of four from the duplicate review",
-            trigger: ".o_data_row:contains('peonygardentrading') button[name=action_merge]",
+            trigger: ".o_data_row:contains('peonygardentrading') button[name=action_merge_with_undo]",
             run: "click",
         },
         {
