@@ -321,7 +321,9 @@ class CrmPartnerMerge(models.Model):
                 with self.env.cr.savepoint():
                     merge._merge()
                 done |= merge
-            except (UserError, AccessError, psycopg2.Error) as error:
+            except (UserError, AccessError, psycopg2.IntegrityError) as error:
+                # (Concurrency errors are not caught: Odoo retries the request
+                # or the job, which then finds the customers merged.)
                 self.env.invalidate_all()
                 merge.sudo().write({"state": "failed", "error": str(error)})
         return done

@@ -1,10 +1,12 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from psycopg2 import errors as pg_errors
 
-from odoo import Command
+from odoo import Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..tools.server_flags import MERGING_PARTNERS
 from .common import CrmExtensionCase
@@ -332,3 +334,67 @@ class TestPartnerMerge(CrmExtensionCase):
         for days in (0, -1, 99999999):
             with self.subTest(days=days), self.assertRaises(ValidationError):
                 self.company.crm_merge_undo_days = days
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerMergeRace(CrmExtensionCase):
+    """Two sales administrators merging the same customers at the same moment:
+    one merge holds, the other is refused, nothing is merged twice."""
+
+    NAMES = ("Race Merge Trading Ltd", "RACE MERGE TRADING LIMITED")
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT id FROM res_partner WHERE name = ANY(%s)", [list(self.NAMES)]
+            )
+            ids = [row[0] for row in cr.fetchall()]
+            cr.execute(
+                "DELETE FROM crm_partner_merge WHERE partner_id = ANY(%s)", [ids]
+            )
+            cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", [ids])
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_merge_one_group(self):
+        self.addCleanup(self._cleanup)
+        admin_id = self.env.ref("base.user_admin").id
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, admin_id, {})
+            twins = (
+                env["res.partner"]
+                .with_context(**MERGING_PARTNERS.context())
+                .create([{"name": name, "is_company": True} for name in self.NAMES])
+            )
+            ids = twins.ids
+            cr.commit()  # pylint: disable=invalid-commit
+
+        def merge(env):
+            Merge = env["crm.partner.merge"]
+            partners = env["res.partner"].browse(ids)
+            return Merge._plan([(partners, None)], "oldest")._run_queued()
+
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, admin_id, {})
+            env2 = api.Environment(cr2, admin_id, {})
+            cr2.execute("SELECT count(*) FROM res_partner")  # snapshot of T2
+            self.assertTrue(merge(env1))
+            env1.flush_all()
+            cr1.commit()  # pylint: disable=invalid-commit
+            # T2 saw both customers active: its merge cannot commit.
+            with self.assertRaises(pg_errors.SerializationFailure):
+                merge(env2)
+                env2.flush_all()
+            cr2.rollback()
+            env2.invalidate_all()
+            # Odoo retries the request: the customers are merged already.
+            with self.assertRaisesRegex(UserError, "already merged"):
+                merge(env2)
+            cr2.rollback()
+        with self.registry.cursor() as cr3:
+            env3 = api.Environment(cr3, admin_id, {})
+            merges = env3["crm.partner.merge"].search([("partner_id", "in", ids)])
+            self.assertEqual(len(merges), 1)
+            self.assertEqual(merges.state, "done")
+            partners = env3["res.partner"].with_context(active_test=False).browse(ids)
+            self.assertEqual(partners.mapped("active"), [True, False])
