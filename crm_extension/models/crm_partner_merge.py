@@ -78,7 +78,8 @@ class CrmPartnerMerge(models.Model):
         string="Surviving Customer",
         readonly=True,
         required=True,
-        ondelete="restrict",
+        # (Deleting the surviving customer deletes what its merges say of it.)
+        ondelete="cascade",
         index=True,
     )
     absorbed_partner_ids = fields.Many2many(

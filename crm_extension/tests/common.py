@@ -1,3 +1,5 @@
+import json
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -23,6 +25,56 @@ def around_the_clock_calendar(env, name):
             ],
         }
     )
+
+
+def automated_activities_as_odoo(
+    env, records, activity_xmlid, user_of, deadline, summary
+):
+    """Automated activities on ``records`` as Odoo's API makes them (what the
+    addon's set-based jobs are compared with): one ``mail.activity.create``
+    with ``mail_activity_quick_update``, by the environment's user.
+
+    :param user_of: ``record -> res.users`` the activity is for
+    """
+    return (
+        env["mail.activity"]
+        .sudo()
+        .with_context(mail_activity_quick_update=True)
+        .create(
+            [
+                {
+                    "res_model_id": env["ir.model"]._get_id(records._name),
+                    "res_id": record.id,
+                    "activity_type_id": env.ref(activity_xmlid).id,
+                    "user_id": user_of(record).id,
+                    "date_deadline": deadline,
+                    "summary": summary,
+                    "automated": True,
+                }
+                for record in records
+            ]
+        )
+    )
+
+
+def stored_values(record, skip):
+    """The stored fields of ``record`` but ``skip``, as read from the database."""
+    names = [
+        fname
+        for fname, field in record._fields.items()
+        if field.store and fname not in skip
+    ]
+    read = record.sudo().read(names, load=None)[0]
+    return {fname: read[fname] for fname in names}
+
+
+def activity_notifications(bus_values):
+    """The bus channels told of new activities, one entry per message."""
+    return [
+        json.loads(values["channel"])
+        for values in bus_values
+        if json.loads(values["message"])["type"] == "mail.activity/updated"
+    ]
 
 
 class CrmExtensionCase(TransactionCase):

@@ -1,4 +1,3 @@
-import json
 from datetime import datetime
 from unittest.mock import patch
 
@@ -9,7 +8,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
 
-from .common import CrmExtensionCase
+from .common import (
+    CrmExtensionCase,
+    activity_notifications,
+    automated_activities_as_odoo,
+    stored_values,
+)
 
 RAW_EMAIL = """Return-Path: <{email_from}>
 From: {email_from}
@@ -201,20 +205,13 @@ class TestComplaintServiceLevel(ComplaintCase):
             by_hand.with_env(self.env).sudo().write(
                 {"sla_status": "at_risk", "escalation_level": 1}
             )
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(
-                {
-                    "res_model_id": self.env["ir.model"]._get_id("crm.complaint"),
-                    "res_id": by_hand.id,
-                    "activity_type_id": self.env.ref(
-                        "mail.mail_activity_data_warning"
-                    ).id,
-                    "user_id": self.complaint_manager.id,
-                    "date_deadline": datetime(2026, 3, 9).date(),
-                    "summary": summary,
-                    "automated": True,
-                }
+            automated_activities_as_odoo(
+                self.env,
+                by_hand,
+                "mail.mail_activity_data_warning",
+                lambda _complaint: self.complaint_manager,
+                datetime(2026, 3, 9).date(),
+                summary,
             )
             self.env.flush_all()
             self.env.cr.precommit.run()
@@ -225,11 +222,7 @@ class TestComplaintServiceLevel(ComplaintCase):
         self.env.invalidate_all()
 
         # One notification for the assignee of both activities.
-        notified = [
-            json.loads(values["channel"])
-            for values in bus
-            if json.loads(values["message"])["type"] == "mail.activity/updated"
-        ]
+        notified = activity_notifications(bus)
         self.assertEqual(
             notified.count([self.env.cr.dbname, "res.partner", manager.id]), 1
         )
@@ -243,15 +236,6 @@ class TestComplaintServiceLevel(ComplaintCase):
             return complaint.sudo().message_ids.tracking_value_ids.filtered(
                 lambda value: value.field_id.name == "sla_status"
             )
-
-        def values(record, skip):
-            names = [
-                fname
-                for fname, field in record._fields.items()
-                if field.store and fname not in skip
-            ]
-            read = record.sudo().read(names, load=None)[0]
-            return {fname: read[fname] for fname in names}
 
         expected_activity = activity(by_hand)
         expected_tracking = tracking(by_hand)
@@ -268,11 +252,15 @@ class TestComplaintServiceLevel(ComplaintCase):
             self.assertEqual(len(escalation), 1)
             self.assertEqual(escalation.res_name, complaint.display_name)
             skip = {"id", "res_id", "res_name", "create_date", "write_date"}
-            self.assertEqual(values(escalation, skip), values(expected_activity, skip))
+            self.assertEqual(
+                stored_values(escalation, skip), stored_values(expected_activity, skip)
+            )
             tracked = tracking(complaint)
             self.assertEqual(len(tracked), 1)
             skip = {"id", "mail_message_id", "create_date", "write_date"}
-            self.assertEqual(values(tracked, skip), values(expected_tracking, skip))
+            self.assertEqual(
+                stored_values(tracked, skip), stored_values(expected_tracking, skip)
+            )
             skip = {
                 "id",
                 "res_id",
@@ -282,8 +270,8 @@ class TestComplaintServiceLevel(ComplaintCase):
                 "write_date",
             }
             self.assertEqual(
-                values(tracked.mail_message_id, skip),
-                values(expected_message, skip),
+                stored_values(tracked.mail_message_id, skip),
+                stored_values(expected_message, skip),
             )
             self.assertTrue(tracked.mail_message_id.message_id)
             self.assertEqual(

@@ -1,4 +1,3 @@
-import json
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -10,7 +9,12 @@ from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
 from ..tools import CHURN_RISKS, SEGMENT_RISKS, abc_class
-from .common import CrmExtensionCase
+from .common import (
+    CrmExtensionCase,
+    activity_notifications,
+    automated_activities_as_odoo,
+    stored_values,
+)
 
 TODAY = date(2026, 6, 30)
 
@@ -218,15 +222,6 @@ class TestCustomerValue(CrmExtensionCase):
             1,
         )
 
-    def _stored_values(self, record, skip):
-        names = [
-            fname
-            for fname, field in record._fields.items()
-            if field.store and fname not in skip
-        ]
-        read = record.sudo().read(names, load=None)[0]
-        return {fname: read[fname] for fname in names}
-
     def test_care_call_as_odoo_would(self):
         """The job's care calls are what mail.activity's create makes of them
         (the display name of the customer in the job's language included), the
@@ -271,23 +266,13 @@ class TestCustomerValue(CrmExtensionCase):
         # The evening of the 30th in America: the care calls are due today (UTC).
         with freeze_time("2026-07-01 02:00:00"):
             # Odoo's way, by the job's user.
-            env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(
-                [
-                    {
-                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                        "res_id": partner.id,
-                        "activity_type_id": self.env.ref(
-                            "mail.mail_activity_data_call"
-                        ).id,
-                        "user_id": partner.user_id.id,
-                        "date_deadline": deadline,
-                        "summary": summary,
-                        "automated": True,
-                    }
-                    for partner in by_hand | billing_by_hand
-                ]
+            automated_activities_as_odoo(
+                env,
+                by_hand | billing_by_hand,
+                "mail.mail_activity_data_call",
+                lambda partner: partner.user_id,
+                deadline,
+                summary,
             )
             # Stored as the job's environment computes them (the cron's flushes
             # its own).
@@ -325,19 +310,15 @@ class TestCustomerValue(CrmExtensionCase):
             self.assertEqual(len(call), 1)
             self.assertEqual(call.res_name, partner.with_env(env).display_name)
             self.assertEqual(
-                self._stored_values(call, skip),
-                self._stored_values(expected, skip),
+                stored_values(call, skip),
+                stored_values(expected, skip),
             )
             self.assertTrue(follower(reference).subtype_ids)
             self.assertEqual(
                 follower(partner).subtype_ids, follower(reference).subtype_ids
             )
         # One notification per salesperson, however many care calls.
-        notified = [
-            json.loads(values["channel"])
-            for values in bus
-            if json.loads(values["message"])["type"] == "mail.activity/updated"
-        ]
+        notified = activity_notifications(bus)
         for salesperson in self.salesman | self.salesman_2:
             self.assertEqual(
                 notified.count(
