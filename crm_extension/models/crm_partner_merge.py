@@ -582,15 +582,25 @@ class CrmPartnerMerge(models.Model):
         return lines
 
     @api.model
+    @tools.ormcache("table")
+    def _relation_tables_of(self, table):
+        """The relation tables (no ``id``) with a foreign key to ``table``,
+        ``((table, column), ...)``; cached with the registry, as
+        :meth:`_partner_references`."""
+        return tuple(
+            (rel_table, rel_column)
+            for rel_table, rel_column in sorted(
+                self.env["base.partner.merge.automatic.wizard"]._get_fk_on(table)
+            )
+            if "id" not in self._columns(rel_table)
+        )
+
+    @api.model
     def _dependent_rows(self, table, row_id):
         """The rows of relation tables that a deleted row takes with it
         (``ON DELETE CASCADE`` many2many rows, e.g. a follower's subtypes)."""
         dependents = []
-        for rel_table, rel_column in self.env[
-            "base.partner.merge.automatic.wizard"
-        ]._get_fk_on(table):
-            if "id" in self._columns(rel_table):
-                continue
+        for rel_table, rel_column in self._relation_tables_of(table):
             rows = self.env.execute_query(
                 SQL(
                     "SELECT to_jsonb(t) FROM %s t WHERE %s = %s",
