@@ -218,6 +218,15 @@ class CrmPartnerMerge(models.Model):
                     partners=", ".join(partners.mapped("display_name")),
                 )
             )
+        staff = partners - partners.sudo()._crm_customers()
+        if staff:
+            raise UserError(
+                self.env._(
+                    "Only customers are merged here; %(partners)s: the companies' "
+                    "own partners and internal users' are not customers.",
+                    partners=", ".join(staff.mapped("display_name")),
+                )
+            )
         gone = partners.sudo().filtered(
             lambda partner: not partner.active or partner.crm_merged_into_id
         )

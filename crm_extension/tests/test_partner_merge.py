@@ -330,6 +330,14 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertFalse(absorbed.exists())
         self.assertTrue(self.first.active)
 
+    def test_staff_partners_are_not_merged(self):
+        Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
+        for staff in (self.salesman_2.partner_id, self.env.company.partner_id):
+            with self.subTest(staff=staff.name), self.assertRaises(UserError):
+                Merge._plan([(self.first | staff, self.first)], "oldest")
+        self.assertTrue(self.salesman_2.partner_id.active)
+        self.assertFalse(Merge.sudo().search([]))
+
     def test_undo_period_is_validated(self):
         for days in (0, -1, 99999999):
             with self.subTest(days=days), self.assertRaises(ValidationError):
