@@ -46,11 +46,11 @@ import time
 
 from .generate import ensure_users, rnd, sql_array, vacuum_analyze
 from .harness import (
+    add_sizes_argument,
     describe,
     load_text,
     run,
     say,
-    size_list,
     superuser_env,
 )
 from .measure import QueryLog, explain, profiled, say_plan, sql_text
@@ -619,12 +619,7 @@ def measure(args, registry):
 
 
 def add_arguments(parser):
-    parser.add_argument(
-        "--sizes",
-        type=size_list,
-        default=DEFAULT_SIZES,
-        help="open complaints, e.g. 10000,100000 (the default)",
-    )
+    add_sizes_argument(parser, DEFAULT_SIZES, "open complaints (default 10k, 100k)")
     parser.add_argument(
         "--runs", type=int, default=3, help="timed job runs per size (median)"
     )

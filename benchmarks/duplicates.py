@@ -42,12 +42,12 @@ import time
 from .generate import vacuum_analyze
 from .harness import (
     ADDON,
+    add_sizes_argument,
     addon_depends,
     describe,
     relative,
     run,
     say,
-    size_list,
     superuser_env,
     user_env,
 )
@@ -995,11 +995,8 @@ def install(server, args, log):
 
 
 def add_arguments(parser):
-    parser.add_argument(
-        "--sizes",
-        type=size_list,
-        default=DEFAULT_SIZES,
-        help="partners in res_partner, e.g. 10000,100000 (default 10k, 100k, 1M)",
+    add_sizes_argument(
+        parser, DEFAULT_SIZES, "partners in res_partner (default 10k, 100k, 1M)"
     )
     parser.add_argument(
         "--rounds", type=int, default=10, help="rounds of single creates per rule mode"

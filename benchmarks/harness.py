@@ -253,6 +253,16 @@ class Benchmark:
         )
 
 
+def add_sizes_argument(parser, default, what):
+    """The ``--sizes`` option of a benchmark: ``what`` is measured at each size."""
+    parser.add_argument(
+        "--sizes",
+        type=size_list,
+        default=default,
+        help=f"{what}, numbers separated by commas, e.g. 10000,100000",
+    )
+
+
 def size_list(text):
     """The type of a ``--sizes`` option: numbers separated by commas, in
     increasing order ("10000,100_000")."""

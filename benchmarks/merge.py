@@ -57,7 +57,7 @@ from inspect import signature
 
 from . import duplicates
 from .generate import ensure_users, rnd, vacuum_analyze
-from .harness import describe, run, say, size_list, superuser_env, user_env
+from .harness import add_sizes_argument, describe, run, say, superuser_env, user_env
 from .measure import QueryLog, percentile, profiled, sql_text
 from .partners import ID_BASE, Generator
 from .report import Report
@@ -634,11 +634,8 @@ def measure(args, registry):
 
 
 def add_arguments(parser):
-    parser.add_argument(
-        "--sizes",
-        type=size_list,
-        default=DEFAULT_SIZES,
-        help="partners in res_partner, e.g. 10000,100000 (default 100k, 1M)",
+    add_sizes_argument(
+        parser, DEFAULT_SIZES, "partners in res_partner (default 100k, 1M)"
     )
     parser.add_argument(
         "--undo", type=int, default=20, help="merges undone one by one (default 20)"
