@@ -53,6 +53,7 @@
     "assets": {
         "web.assets_backend": [
             "crm_extension/static/src/duplicate_blocked_dialog.js",
+            "crm_extension/static/src/duplicate_exception_request.js",
         ],
         "web.assets_tests": [
             "crm_extension/static/tests/tours/*.js",

@@ -27,7 +27,7 @@ MANAGER_ONLY = {
     "crm.partner.merge",
     "crm.partner.merge.line",
     "crm.partner.merge.wizard",
-    "crm.partner.merge.wizard.line",
+    "crm.partner.merge.wizard.customer",
 }
 # Base classes whose subclasses get a table and so need access rights.
 STORED_BASES = {"Model", "TransientModel"}

@@ -11,6 +11,7 @@ from . import res_partner_classification
 from . import res_partner_profile
 from . import res_partner_ownership
 from . import res_partner_duplicate
+from . import res_partner_merge
 from . import res_partner_lifecycle
 from . import res_partner_value
 from . import res_partner_complaint

@@ -80,6 +80,12 @@ class CrmDuplicateException(models.Model):
         help="The customer registered with this exception.",
     )
 
+    can_decide = fields.Boolean(
+        compute="_compute_can_decide",
+        help="The current user may approve or refuse this request: a sales "
+        "administrator other than its requester.",
+    )
+
     # The decision and its trail are the sales administrators' (and the
     # system's): a requester only asks.
     _crm_guarded_fields = {
@@ -90,6 +96,17 @@ class CrmDuplicateException(models.Model):
         "partner_id": (),
         "decision_note": (SALES_ADMIN,),
     }
+
+    @api.depends("state", "requested_by_id")
+    @api.depends_context("uid")
+    def _compute_can_decide(self):
+        admin = self.env.user.has_group(SALES_ADMIN)
+        for exception in self:
+            exception.can_decide = (
+                admin
+                and exception.state == "requested"
+                and exception.requested_by_id != self.env.user
+            )
 
     @api.depends("name", "matched_partner_id")
     @api.depends_context("uid")
@@ -141,29 +158,86 @@ class CrmDuplicateException(models.Model):
             )
 
     def _ask_administrators(self):
-        """An activity for a sales administrator of the company: the requester's
-        team leader when there is one, else a sales administrator."""
-        group = self.env.ref(SALES_ADMIN)
+        """An activity for a sales administrator of the company other than the
+        requester (four eyes): the requester's team leader when there is one,
+        else a sales administrator of the company. When there is none, the
+        request says so."""
         for exception in self:
+            deciders = exception._deciders()
             leader = exception.requested_by_id.sale_team_id.user_id
-            if not leader or not leader.has_group(SALES_ADMIN):
-                leader = group.sudo().users.filtered(
-                    lambda user, company=exception.company_id: (
-                        not user._is_superuser() and company in user.company_ids
-                    )
-                )[:1]
-            if leader:
+            decider = leader if leader in deciders else deciders[:1]
+            if decider:
                 exception.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
-                    user_id=leader.id,
+                    user_id=decider.id,
                     summary=self.env._("Approve or refuse an exception to a block"),
                     note=exception.reason,
                 )
+            else:
+                exception.sudo()._message_log(
+                    body=self.env._(
+                        "No sales administrator other than %(requester)s can decide "
+                        "this request: ask your administrator to name one.",
+                        requester=exception.requested_by_id.name,
+                    )
+                )
+
+    def _deciders(self):
+        """The users who may decide this request: the active sales
+        administrators of its company, the requester excepted."""
+        self.ensure_one()
+        company = self.company_id
+        return (
+            self.env.ref(SALES_ADMIN)
+            .sudo()
+            .users.filtered(
+                lambda user: (
+                    user.active
+                    and not user._is_superuser()
+                    and user != self.requested_by_id
+                    and (not company or company in user.company_ids)
+                )
+            )
+        )
+
+    def action_send_request(self):
+        """Send the request (saved by the form): the requester is told who
+        decides, and the refused registration's form is discarded."""
+        self.ensure_one()
+        activity = self.sudo().activity_ids[:1]
+        if activity:
+            message = self.env._(
+                "Your request for %(name)s was sent to %(decider)s.",
+                name=self.name,
+                decider=activity.user_id.name,
+            )
+        else:
+            message = self.env._(
+                "Your request for %(name)s is saved, but no other sales "
+                "administrator can decide it: ask your administrator to name one.",
+                name=self.name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "crm_extension.exception_requested",
+            "params": {"message": message, "warning": not activity},
+        }
 
     def _check_administrator(self):
         if not self.env.user.has_group(SALES_ADMIN):
             raise AccessError(
                 self.env._("Only sales administrators decide on exceptions.")
+            )
+        own = self.filtered(
+            lambda exception: exception.requested_by_id == self.env.user
+        )
+        if own:
+            raise AccessError(
+                self.env._(
+                    "You asked for %(exceptions)s: another sales administrator "
+                    "decides on it (four eyes).",
+                    exceptions=", ".join(own.mapped("display_name")),
+                )
             )
         decided = self.filtered(lambda exception: exception.state != "requested")
         if decided:

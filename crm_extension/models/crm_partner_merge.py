@@ -1,63 +1,75 @@
 """Merges of duplicate customers with a trail and an undo.
 
-Odoo's merge wizard re-points the documents of the absorbed partners and deletes
-them for good; on a unique-constraint conflict it deletes the conflicting related
-records without a word. A merge here re-points the same references (Odoo's list of
-foreign keys to ``res_partner``, the documents' ``model``/``res_id`` references
-and the stored reference fields), writes down every record it re-pointed and every
-one it had to drop (with its values), keeps the absorbed partners archived, and
-can be undone within the company's undo period. After it a job purges the trail
-and deletes the absorbed partners.
+Odoo's merge wizard re-points every reference to the absorbed partners and
+deletes them for good; on a unique-constraint conflict it deletes the
+conflicting related records without a word. A merge here moves at least what
+Odoo's wizard moves (see :meth:`CrmPartnerMerge._references`): foreign keys,
+the documents that name a partner by model and id, stored Reference fields,
+company-dependent values and ``ir.default`` values that point to a partner, and
+bank accounts (duplicate accounts merged first), and fills in the surviving
+customer's values with Odoo's own step (``_update_values``). It writes down
+every record it moved; a record the survivor has already (the same follower,
+the same tag) is not deleted but stays with the merged customer. The merged
+customers are kept archived, without match keys, and the merge can be undone
+within the company's undo period. After it a job purges the trail and deletes
+the merged customers.
+
+Who may merge what, the survivor's registration and the clean-up after a merge
+are the partner's merge rules (``res_partner_merge.py``), which Odoo's wizard
+obeys too.
+
+The moves are set-based SQL (one statement per table, not a write per record):
+Odoo's wizard writes the same columns in SQL, and a merge of 50 customers with
+thousands of documents must not load them. What the ORM caches is invalidated
+after each merge and undo, and the stored fields Odoo recomputes after its own
+merge (``partner_share``) are recomputed here too.
 """
 
 import json
 import logging
 import threading
+from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger, sql
 
 from ..tools.server_flags import MERGING_PARTNERS
+from .res_partner_merge import SALES_ADMIN, SURVIVOR_RULES
 
 _logger = logging.getLogger(__name__)
 
-SALES_ADMIN = "sales_team.group_sale_manager"
-
-# Documents that name a record by model and id rather than by a foreign key:
-# (table, model column). Odoo's wizard moves these too (ir.model.data aside: the
-# absorbed partners keep their external ids, they are kept).
-REFERENCE_TABLES = (
-    ("mail_message", "model"),
-    ("mail_activity", "res_model"),
-    ("mail_followers", "res_model"),
-    ("ir_attachment", "res_model"),
-)
 # The merge's own tables and Odoo's wizard's are never re-pointed.
 SKIPPED_TABLE_PREFIXES = ("crm_partner_merge", "base_partner_merge_")
+# Documents that stay with their record: the files of its binary fields (its
+# picture), which Odoo's wizard does not move either (attachments are searched
+# without them).
+DOCUMENTS_LEFT = {"ir_attachment": SQL("res_field IS NULL")}
 
-SURVIVOR_RULES = [
-    ("oldest", "The oldest registration"),
-    ("deals", "The one with deals"),
-    ("complete", "The most complete"),
+# How a table refers to a record (a partner, or a bank account):
+FK = "fk"  # a many2one column of a table with an id
+PAIR = "pair"  # a column of a relation table (two columns, no id)
+DOCUMENT = "document"  # a document naming it by model and id (res_model, res_id)
+REFERENCE = "reference"  # a stored Reference field: 'res.partner,42'
+COMPANY_DEPENDENT = "company_dependent"  # {"company id": 42} (jsonb)
+DEFAULT = "default"  # ir.default of a company-dependent many2one: '42'
+KINDS = [
+    (FK, "Field"),
+    (PAIR, "Relation"),
+    (DOCUMENT, "Document"),
+    (REFERENCE, "Reference field"),
+    (COMPANY_DEPENDENT, "Value per company"),
+    (DEFAULT, "Default value"),
 ]
-# What "the most complete" counts.
-COMPLETENESS_FIELDS = (
-    "vat",
-    "company_registry",
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "city",
-    "zip",
-    "country_id",
-    "website",
-    "user_id",
+
+# table, column, and what the kind needs: the other column of a relation table
+# (``other``, and whether it refers to the same model: ``self_relation``), the
+# model column of a document (``model_column``).
+Reference = namedtuple(
+    "Reference", "kind table column other model_column self_relation"
 )
 
 
@@ -127,12 +139,13 @@ class CrmPartnerMerge(models.Model):
     undone_by_id = fields.Many2one("res.users", readonly=True)
     undo_date = fields.Datetime(string="Undone On", readonly=True)
     # The surviving customer's values the merge changed:
-    # {field: [value before, value after the merge]}.
+    # {field: [value before, value after the merge]}; a company-dependent
+    # field's values are those of every company ({company id: value}).
     survivor_values = fields.Json(readonly=True)
     line_ids = fields.One2many(
-        "crm.partner.merge.line", "merge_id", string="Re-pointed Records", readonly=True
+        "crm.partner.merge.line", "merge_id", string="Moved Records", readonly=True
     )
-    dropped_count = fields.Integer(compute="_compute_line_counts")
+    kept_count = fields.Integer(compute="_compute_line_counts")
     repointed_count = fields.Integer(compute="_compute_line_counts")
     can_undo = fields.Boolean(compute="_compute_can_undo")
 
@@ -156,7 +169,9 @@ class CrmPartnerMerge(models.Model):
         }
         for merge in self:
             merge.repointed_count = counts.get((merge.id, "repointed"), 0)
-            merge.dropped_count = counts.get((merge.id, "dropped"), 0)
+            merge.kept_count = counts.get((merge.id, "kept"), 0) + counts.get(
+                (merge.id, "dropped"), 0
+            )
 
     @api.depends("state", "undo_deadline")
     def _compute_can_undo(self):
@@ -178,100 +193,19 @@ class CrmPartnerMerge(models.Model):
             )
 
     @api.model
-    def _propose_survivor(self, partners, rule):
-        """The customer of ``partners`` that survives by ``rule`` (see
-        SURVIVOR_RULES); ties go to the oldest registration."""
-        partners = partners.sudo()
-
-        def oldest(partner):
-            return (partner.registered_date or partner.create_date, partner.id)
-
-        if rule == "deals":
-            with_deals = partners.filtered("last_deal_date")
-            if with_deals:
-                latest = max(with_deals.mapped("last_deal_date"))
-                partners = with_deals.filtered(
-                    lambda partner: partner.last_deal_date == latest
-                )
-        elif rule == "complete":
-
-            def filled(partner):
-                return sum(1 for fname in COMPLETENESS_FIELDS if partner[fname])
-
-            most = max(filled(partner) for partner in partners)
-            partners = partners.filtered(lambda partner: filled(partner) == most)
-        return min(partners, key=oldest).with_env(self.env)
-
-    @api.model
-    def _check_group(self, survivor, absorbed):
-        """Refuse what cannot be merged (nothing has moved yet)."""
-        partners = survivor | absorbed
-        if not absorbed or survivor in absorbed:
-            raise UserError(self.env._("A merge needs at least two customers."))
-        partners.check_access("write")
-        if len(partners.company_id) > 1 or (
-            partners.company_id and not all(partner.company_id for partner in partners)
-        ):
-            raise UserError(
-                self.env._(
-                    "Customers of different companies cannot be merged: %(partners)s.",
-                    partners=", ".join(partners.mapped("display_name")),
-                )
-            )
-        staff = partners - partners.sudo()._crm_customers()
-        if staff:
-            raise UserError(
-                self.env._(
-                    "Only customers are merged here; %(partners)s: the companies' "
-                    "own partners and internal users' are not customers.",
-                    partners=", ".join(staff.mapped("display_name")),
-                )
-            )
-        gone = partners.sudo().filtered(
-            lambda partner: not partner.active or partner.crm_merged_into_id
-        )
-        if gone:
-            raise UserError(
-                self.env._(
-                    "Archived or already merged customers cannot be merged: "
-                    "%(partners)s.",
-                    partners=", ".join(gone.mapped("display_name")),
-                )
-            )
-        Partner = self.env["res.partner"].sudo()
-        nested = partners.filtered(
-            lambda partner: (
-                (Partner.search([("id", "child_of", partner.id)]) - partner) & partners
-            )
-        )
-        if nested:
-            raise UserError(
-                self.env._(
-                    "A customer cannot be merged with its own contact: %(partners)s.",
-                    partners=", ".join(nested.mapped("display_name")),
-                )
-            )
-        if len(partners.sudo().with_context(active_test=False).user_ids) > 1:
-            raise UserError(
-                self.env._(
-                    "Customers that are users of more than one user account cannot "
-                    "be merged: %(partners)s.",
-                    partners=", ".join(partners.mapped("display_name")),
-                )
-            )
-
-    @api.model
     def _plan(self, groups, survivor_rule, keep_registration="earliest"):
-        """Queue one merge per group, checked now.
+        """Queue one merge per group, checked now by the merge rules.
 
         :param groups: ``[(partners, chosen survivor or None)]``
         :return: the queued merges
         """
         self._check_merge_rights()
+        if not groups:
+            raise UserError(self.env._("Select at least one group of customers."))
         seen = self.env["res.partner"]
         vals_list = []
         for partners, chosen in groups:
-            partners = partners.exists()
+            partners = partners.with_context(active_test=False)
             if seen & partners:
                 raise UserError(
                     self.env._(
@@ -281,21 +215,15 @@ class CrmPartnerMerge(models.Model):
                     )
                 )
             seen |= partners
-            proposed = self._propose_survivor(partners, survivor_rule)
-            if chosen and chosen not in partners:
-                raise UserError(
-                    self.env._(
-                        "%(partner)s is not one of the customers merged.",
-                        partner=chosen.display_name,
-                    )
-                )
+            proposed = partners.exists()._crm_propose_survivor(survivor_rule)
             survivor = chosen or proposed
-            absorbed = partners - survivor
-            self._check_group(survivor, absorbed)
+            partners._crm_check_merge(survivor)
             vals_list.append(
                 {
                     "partner_id": survivor.id,
-                    "absorbed_partner_ids": [fields.Command.set(absorbed.ids)],
+                    "absorbed_partner_ids": [
+                        fields.Command.set((partners - survivor).ids)
+                    ],
                     "company_id": survivor.company_id.id,
                     "survivor_rule": "chosen"
                     if survivor != proposed
@@ -317,6 +245,36 @@ class CrmPartnerMerge(models.Model):
         if len(self) == 1:
             return dict(action, res_id=self.id, view_mode="form")
         return dict(action, view_mode="list,form", domain=[("id", "in", self.ids)])
+
+    def _notify(self, message, kind="success"):
+        """A short notification, then the merges."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "message": message,
+                "next": self._action_open(),
+            },
+        }
+
+    def _done_message(self):
+        done = self.filtered(lambda merge: merge.state == "done")
+        failed = self - done
+        if len(done) == 1 and not failed:
+            return self.env._(
+                "%(count)s customers merged into %(survivor)s; undo it until "
+                "%(date)s from the merge or from a merged customer.",
+                count=len(done.absorbed_partner_ids),
+                survivor=done.partner_id.display_name,
+                date=fields.Datetime.to_string(done.undo_deadline),
+            )
+        message = self.env._("%(count)s merges done.", count=len(done))
+        if failed:
+            message += " " + self.env._(
+                "%(count)s failed: see why in Customer Merges.", count=len(failed)
+            )
+        return message
 
     # ------------------------------------------------------------------
     # Merging
@@ -346,24 +304,34 @@ class CrmPartnerMerge(models.Model):
         # Checked again as the user who asked for it: rights may have changed.
         asker = self.with_user(merge.user_id)
         asker._check_merge_rights()
-        asker._check_group(survivor.with_env(asker.env), absorbed.with_env(asker.env))
+        (survivor | absorbed).with_env(asker.env)._crm_check_merge(
+            survivor.with_env(asker.env)
+        )
         env = self.env(su=True)
         env.flush_all()
         src_ids, dst_id = absorbed.ids, survivor.id
         fnames = self._survivor_fields(survivor)
         before = survivor.read(fnames, load=None)[0]
-        registration = self._earliest_registration(survivor | absorbed)
-        lines = self._repoint(src_ids, dst_id)
+        before_per_company = self._company_dependent_values(dst_id)
+        registration = (
+            (survivor | absorbed)._crm_earliest_registration()
+            if merge.keep_registration == "earliest"
+            else None
+        )
+        lines = self._merge_bank_accounts(src_ids, dst_id)
+        lines += self._move_references("res.partner", src_ids, dst_id)
+        self._merge_company_dependent_values(src_ids, dst_id)
         env.invalidate_all()
         survivor = survivor.with_env(env).with_context(**MERGING_PARTNERS.context())
         absorbed = absorbed.with_env(env).with_context(**MERGING_PARTNERS.context())
+        # Their users moved: who is a portal partner, as Odoo's wizard recomputes.
+        (survivor | absorbed).modified(["user_ids"])
         wizard = env["base.partner.merge.automatic.wizard"].with_context(
             **MERGING_PARTNERS.context()
         )
         wizard._update_values(absorbed, survivor)
-        if merge.keep_registration == "earliest" and registration:
-            survivor.write(registration)
         absorbed.write({"active": False, "crm_merged_into_id": survivor.id})
+        survivor._crm_after_merge(absorbed, registration, merge)
         env.flush_all()
         after = survivor.read(fnames, load=None)[0]
         changed = {
@@ -371,6 +339,14 @@ class CrmPartnerMerge(models.Model):
             for fname in fnames
             if before[fname] != after[fname]
         }
+        after_per_company = self._company_dependent_values(dst_id)
+        changed.update(
+            {
+                fname: [before_per_company[fname], after_per_company[fname]]
+                for fname in after_per_company
+                if before_per_company[fname] != after_per_company[fname]
+            }
+        )
         self.env["crm.partner.merge.line"].sudo().create(
             [dict(line, merge_id=merge.id) for line in lines]
         )
@@ -385,284 +361,447 @@ class CrmPartnerMerge(models.Model):
                 "undo_deadline": deadline,
             }
         )
-        survivor._message_log(
-            body=Markup(
-                "%s <a href='#' data-oe-model='crm.partner.merge' "
-                "data-oe-id='%s'>%s</a>"
-            )
-            % (
-                self.env._(
-                    "%(count)s customers merged into this one by %(user)s:",
-                    count=len(src_ids),
-                    user=merge.user_id.name,
-                ),
-                merge.id,
-                ", ".join(absorbed.mapped("display_name")),
-            )
-        )
-        # The merged customers are no duplicates of the survivor any more.
-        remaining = survivor.duplicate_partner_ids - absorbed
-        survivor.write(
-            {
-                "duplicate_partner_ids": [fields.Command.set(remaining.ids)],
-                "duplicate_state": "suspect" if remaining else False,
-            }
-        )
 
     @api.model
     def _survivor_fields(self, survivor):
         """The fields of the surviving customer a merge may change: those Odoo's
         wizard fills in (stored, neither computed nor x2many), the registration
-        among them."""
+        among them; company-dependent ones are read per company
+        (:meth:`_company_dependent_values`)."""
         return [
             fname
             for fname, field in survivor._fields.items()
             if field.store
             and field.type not in ("many2many", "one2many")
             and field.compute is None
+            and not field.company_dependent
             and fname not in models.MAGIC_COLUMNS
             and fname != "id"
         ]
 
     @api.model
-    def _earliest_registration(self, partners):
-        registered = partners.sudo().filtered("registered_date")
-        if not registered:
-            return {}
-        first = min(
-            registered, key=lambda partner: (partner.registered_date, partner.id)
+    def _company_dependent_fields(self):
+        Partner = self.env["res.partner"]
+        return sorted(
+            fname
+            for fname, field in Partner._fields.items()
+            if field.company_dependent and field.store
         )
-        return {
-            "registered_by_id": first.registered_by_id.id,
-            "registered_date": first.registered_date,
-        }
 
     @api.model
-    @tools.ormcache()
-    def _partner_references(self):
-        """Where partners are referenced, for the merges: ``(table, column,
-        model column, other column)`` for every foreign key to ``res_partner``
-        in Odoo's list (the one its merge wizard uses; the merges' own tables
-        left out), then the documents that name a partner by model and id.
-        ``other column`` is set for the relation tables (no ``id``: a pair of
-        columns), ``model column`` for the documents.
+    def _company_dependent_values(self, partner_id):
+        """``{field: {company id: value}}`` of a partner's company-dependent
+        fields, as stored (one query)."""
+        fnames = self._company_dependent_fields()
+        if not fnames:
+            return {}
+        row = self.env.execute_query(
+            SQL(
+                "SELECT %s FROM res_partner WHERE id = %s",
+                SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+                partner_id,
+            )
+        )[0]
+        return dict(zip(fnames, row, strict=True))
+
+    @api.model
+    def _merge_company_dependent_values(self, src_ids, dst_id):
+        """The merged customers' values per company fill in the survivor's
+        where it has none (Odoo's wizard does the same after its moves); one
+        statement."""
+        fnames = self._company_dependent_fields()
+        if not fnames:
+            return
+        # A later merged customer's value wins, the survivor's own above all.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET %s WHERE id = %s",
+                SQL(", ").join(
+                    SQL(
+                        "%(column)s = COALESCE("
+                        "(SELECT jsonb_object_agg(e.key, e.value ORDER BY s.id) "
+                        "FROM res_partner s, jsonb_each(s.%(column)s) e "
+                        "WHERE s.id = ANY(%(src)s)) "
+                        "|| COALESCE(res_partner.%(column)s, '{}'::jsonb), "
+                        "res_partner.%(column)s)",
+                        column=SQL.identifier(fname),
+                        src=src_ids,
+                    )
+                    for fname in fnames
+                ),
+                dst_id,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # References
+    # ------------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _references(self, model_name):
+        """Where records of ``model_name`` are referenced: every place Odoo's
+        merge wizard moves, as :class:`Reference` tuples.
+
+        - foreign keys to its table (the wizard's own list, the merges' own
+          tables left out): a column of a table with an id, or of a relation
+          table;
+        - documents that name a record by model and id: every stored
+          many2one_reference field (the messages, activities, followers,
+          attachments and external ids Odoo's wizard lists among them);
+        - stored Reference fields;
+        - company-dependent many2one fields to it (values per company), and
+          their default values (``ir.default``).
 
         Cached with the registry: the schema changes only when modules are
         installed, which loads a new one."""
+        Model = self.env[model_name]
         Wizard = self.env["base.partner.merge.automatic.wizard"]
+        fk_columns = defaultdict(set)
+        found = sorted(Wizard._get_fk_on(Model._table))
+        for table, column in found:
+            fk_columns[table].add(column)
         references = []
-        for table, column in sorted(Wizard._get_fk_on("res_partner")):
+        for table, column in found:
             if table.startswith(SKIPPED_TABLE_PREFIXES):
                 continue
             columns = self._columns(table)
             if "id" in columns:
-                references.append((table, column, None, None))
+                references.append(Reference(FK, table, column, None, None, False))
             elif len(columns) == 2:
                 other = next(name for name in columns if name != column)
-                references.append((table, column, None, other))
-        for table, model_column in REFERENCE_TABLES:
-            if sql.table_exists(self.env.cr, table):
-                references.append((table, "res_id", model_column, None))
-        return tuple(references)
+                references.append(
+                    Reference(
+                        PAIR, table, column, other, None, other in fk_columns[table]
+                    )
+                )
+        for model in self.env.registry.values():
+            if model._abstract or not model._auto or model._table_query:
+                continue
+            for fname, field in model._fields.items():
+                if not field.store or field.compute is not None:
+                    continue
+                if field.type == "many2one_reference" and field.model_field:
+                    model_field = model._fields.get(field.model_field)
+                    if model_field and model_field.store:
+                        references.append(
+                            Reference(
+                                DOCUMENT,
+                                model._table,
+                                fname,
+                                None,
+                                field.model_field,
+                                False,
+                            )
+                        )
+                elif field.type == "reference":
+                    references.append(
+                        Reference(REFERENCE, model._table, fname, None, None, False)
+                    )
+        for field in self.env.registry.many2one_company_dependents[model_name]:
+            references.append(
+                Reference(
+                    COMPANY_DEPENDENT,
+                    self.env[field.model_name]._table,
+                    field.name,
+                    None,
+                    None,
+                    False,
+                )
+            )
+        references.append(
+            Reference(DEFAULT, "ir_default", "json_value", None, None, False)
+        )
+        return tuple(
+            reference
+            for reference in references
+            if sql.table_exists(self.env.cr, reference.table)
+        )
 
     @api.model
     def _columns(self, table):
-        self.env.cr.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = %s ORDER BY ordinal_position",
-            [table],
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    @api.model
-    def _find_references(self, src_ids):
-        """Every reference to the absorbed partners, in one query:
-        ``{reference: [(row id or other column's value, partner id)]}``."""
-        references = self._partner_references()
-        selects = []
-        for index, (table, column, model_column, other) in enumerate(references):
-            condition = SQL("%s = ANY(%s)", SQL.identifier(column), src_ids)
-            if model_column:
-                condition = SQL(
-                    "%s AND %s = 'res.partner'", condition, SQL.identifier(model_column)
-                )
-            if table == "res_partner":
-                # (The absorbed partners themselves stay as they are.)
-                condition = SQL("%s AND id != ALL(%s)", condition, src_ids)
-            selects.append(
+        return [
+            row[0]
+            for row in self.env.execute_query(
                 SQL(
-                    "SELECT %s AS reference, %s AS row_id, %s AS partner_id "
-                    "FROM %s WHERE %s",
-                    index,
-                    SQL.identifier(other or "id"),
-                    SQL.identifier(column),
-                    SQL.identifier(table),
-                    condition,
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = %s ORDER BY ordinal_position",
+                    table,
                 )
             )
+        ]
+
+    @api.model
+    def _find_references(self, model_name, src_ids):
+        """Every reference to the records ``src_ids`` of ``model_name``, in one
+        query: ``{reference: [(row id or other column's value, source id,
+        company key or None)]}``."""
+        references = self._references(model_name)
+        texts = [str(src_id) for src_id in src_ids]
+        table = self.env[model_name]._table
+        selects = []
+        for index, ref in enumerate(references):
+            column = SQL.identifier(ref.table, ref.column)
+            if ref.kind in (FK, PAIR):
+                condition = SQL("%s = ANY(%s)", column, src_ids)
+                if ref.table == table:
+                    # (The merged records themselves stay as they are.)
+                    condition = SQL(
+                        "%s AND %s != ALL(%s)",
+                        condition,
+                        SQL.identifier(ref.table, "id"),
+                        src_ids,
+                    )
+                row = SQL.identifier(ref.table, ref.other or "id")
+                selects.append(
+                    SQL(
+                        "SELECT %s, %s, %s, NULL::varchar FROM %s WHERE %s",
+                        index,
+                        row,
+                        column,
+                        SQL.identifier(ref.table),
+                        condition,
+                    )
+                )
+            elif ref.kind == DOCUMENT:
+                selects.append(
+                    SQL(
+                        "SELECT %s, id, %s, NULL::varchar FROM %s "
+                        "WHERE %s = ANY(%s) AND %s = %s AND %s",
+                        index,
+                        column,
+                        SQL.identifier(ref.table),
+                        column,
+                        src_ids,
+                        SQL.identifier(ref.table, ref.model_column),
+                        model_name,
+                        DOCUMENTS_LEFT.get(ref.table, SQL("TRUE")),
+                    )
+                )
+            elif ref.kind == REFERENCE:
+                selects.append(
+                    SQL(
+                        "SELECT %s, id, split_part(%s, ',', 2)::int, NULL::varchar "
+                        "FROM %s WHERE %s = ANY(%s)",
+                        index,
+                        column,
+                        SQL.identifier(ref.table),
+                        column,
+                        [f"{model_name},{src_id}" for src_id in src_ids],
+                    )
+                )
+            elif ref.kind == COMPANY_DEPENDENT:
+                selects.append(
+                    SQL(
+                        "SELECT %s, t.id, e.value::int, e.key::varchar "
+                        "FROM %s t, jsonb_each_text(t.%s) e "
+                        "WHERE t.%s IS NOT NULL AND e.value = ANY(%s)",
+                        index,
+                        SQL.identifier(ref.table),
+                        SQL.identifier(ref.column),
+                        SQL.identifier(ref.column),
+                        texts,
+                    )
+                )
+            elif ref.kind == DEFAULT:
+                selects.append(
+                    SQL(
+                        "SELECT %s, d.id, d.json_value::int, NULL::varchar "
+                        "FROM ir_default d JOIN ir_model_fields f ON f.id = d.field_id "
+                        "WHERE f.company_dependent AND f.ttype = 'many2one' "
+                        "AND f.relation = %s AND d.json_value = ANY(%s)",
+                        index,
+                        model_name,
+                        texts,
+                    )
+                )
         found = {}
         rows = self.env.execute_query(
-            SQL("%s ORDER BY 1, 2, 3", SQL(" UNION ALL ").join(selects))
+            SQL("%s ORDER BY 1, 2, 3, 4", SQL(" UNION ALL ").join(selects))
         )
-        for index, row_id, partner_id in rows:
-            found.setdefault(references[index], []).append((row_id, partner_id))
+        for index, row_id, source_id, company in rows:
+            found.setdefault(references[index], []).append((row_id, source_id, company))
         return found
 
     @api.model
-    def _repoint(self, src_ids, dst_id):
-        """Re-point every reference to the absorbed partners to the survivor;
-        return the lines of the trail."""
+    def _move_references(self, model_name, src_ids, dst_id):
+        """Move every reference to the records ``src_ids`` of ``model_name`` to
+        ``dst_id``; return the lines of the trail."""
         lines = []
-        for reference, rows in self._find_references(src_ids).items():
-            table, column, model_column, other = reference
-            if other:
-                lines += self._repoint_pairs(table, column, other, rows, dst_id)
+        for ref, rows in self._find_references(model_name, src_ids).items():
+
+            def line(row_id, source_id, action, company=None, ref=ref):
+                return {
+                    "kind": ref.kind,
+                    "table_name": ref.table,
+                    "column_name": ref.column,
+                    "model_column": ref.model_column,
+                    "other_column": ref.other,
+                    "referenced_model": model_name,
+                    "record_id": row_id,
+                    "absorbed_id": source_id,
+                    "target_id": dst_id,
+                    "company_key": company,
+                    "action": action,
+                }
+
+            if ref.kind == PAIR:
+                moved = self._move_pairs(ref, rows, dst_id)
+                lines += [
+                    line(
+                        value,
+                        source_id,
+                        "repointed" if (value, source_id) in moved else "kept",
+                    )
+                    for value, source_id, _company in rows
+                ]
+            elif ref.kind == COMPANY_DEPENDENT:
+                self._move_company_dependent(ref, rows, src_ids, dst_id)
+                lines += [
+                    line(row_id, source_id, "repointed", company)
+                    for row_id, source_id, company in rows
+                ]
             else:
-                lines += self._repoint_rows(table, column, model_column, rows, dst_id)
+                kept = self._move_rows(ref, rows, model_name, dst_id)
+                lines += [
+                    line(
+                        row_id,
+                        source_id,
+                        "kept" if row_id in kept else "repointed",
+                    )
+                    for row_id, source_id, _company in rows
+                ]
         return lines
 
     @api.model
-    def _repoint_rows(self, table, column, model_column, rows, dst_id):
-        """Re-point the ``rows`` (id, absorbed partner) of ``table`` (with an
-        ``id``) to the survivor: all at once, or, when a unique constraint
-        refuses that, one by one, dropping (and writing down) the rows that
-        cannot move."""
+    def _new_value(self, ref, model_name, record_id):
+        if ref.kind == REFERENCE:
+            return f"{model_name},{record_id}"
+        if ref.kind == DEFAULT:
+            return str(record_id)
+        return record_id
 
-        def line(row_id, partner_id, action, values=None):
-            return {
-                "table_name": table,
-                "column_name": column,
-                "model_column": model_column,
-                "record_id": row_id,
-                "absorbed_id": partner_id,
-                "action": action,
-                "values": values,
-            }
+    @api.model
+    def _move_rows(self, ref, rows, model_name, dst_id):
+        """Point the ``rows`` (id, source, _) of a table with an id to
+        ``dst_id``: all at once, or, when a unique constraint refuses that,
+        one by one. Return the ids of the rows that could not move (the
+        survivor has their like already): they stay where they are."""
+        value = self._new_value(ref, model_name, dst_id)
 
         def update(row_ids):
             self.env.cr.execute(
                 SQL(
                     "UPDATE %s SET %s = %s WHERE id = ANY(%s)",
-                    SQL.identifier(table),
-                    SQL.identifier(column),
-                    dst_id,
+                    SQL.identifier(ref.table),
+                    SQL.identifier(ref.column),
+                    value,
                     row_ids,
                 )
             )
 
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                update([row_id for row_id, _p in rows])
+                update([row_id for row_id, _s, _c in rows])
         except psycopg2.IntegrityError:
-            # A unique constraint refuses some: they move one by one.
-            return self._repoint_one_by_one(table, rows, update, line)
-        return [line(row_id, partner_id, "repointed") for row_id, partner_id in rows]
+            kept = set()
+            for row_id, _source, _company in rows:
+                try:
+                    with (
+                        mute_logger("odoo.sql_db"),
+                        self.env.cr.savepoint(flush=False),
+                    ):
+                        update([row_id])
+                except psycopg2.IntegrityError:
+                    kept.add(row_id)
+            return kept
+        return set()
 
     @api.model
-    def _repoint_one_by_one(self, table, rows, update, line):
-        lines = []
-        for row_id, partner_id in rows:
-            try:
-                with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                    update([row_id])
-                lines.append(line(row_id, partner_id, "repointed"))
-            except psycopg2.IntegrityError:
-                # Kept nowhere else (the survivor has the same already): dropped,
-                # with its values, for the undo.
-                values = self.env.execute_query(
-                    SQL(
-                        "SELECT to_jsonb(t) FROM %s t WHERE id = %s",
-                        SQL.identifier(table),
-                        row_id,
-                    )
-                )[0][0]
-                extra = self._dependent_rows(table, row_id)
-                self.env.cr.execute(
-                    SQL("DELETE FROM %s WHERE id = %s", SQL.identifier(table), row_id)
-                )
-                lines.append(
-                    line(
-                        row_id,
-                        partner_id,
-                        "dropped",
-                        {"row": values, "dependents": extra},
-                    )
-                )
-        return lines
-
-    @api.model
-    @tools.ormcache("table")
-    def _relation_tables_of(self, table):
-        """The relation tables (no ``id``) with a foreign key to ``table``,
-        ``((table, column), ...)``; cached with the registry, as
-        :meth:`_partner_references`."""
-        return tuple(
-            (rel_table, rel_column)
-            for rel_table, rel_column in sorted(
-                self.env["base.partner.merge.automatic.wizard"]._get_fk_on(table)
+    def _move_pairs(self, ref, rows, dst_id):
+        """Point the pairs of a relation table to ``dst_id``, in one statement:
+        a pair the survivor has already, or would have with itself, stays with
+        the merged record. Return the moved ``{(other value, source)}``."""
+        sources = sorted({source_id for _v, source_id, _c in rows})
+        moved = self.env.execute_query(
+            SQL(
+                """
+                UPDATE %(table)s t SET %(column)s = %(dst)s
+                  FROM (SELECT DISTINCT ON (s.%(other)s) s.%(column)s AS source,
+                               s.%(other)s AS value
+                          FROM %(table)s s
+                         WHERE s.%(column)s = ANY(%(sources)s)
+                           AND %(not_self)s
+                           AND NOT EXISTS (
+                               SELECT 1 FROM %(table)s d
+                                WHERE d.%(column)s = %(dst)s
+                                  AND d.%(other)s = s.%(other)s)
+                         ORDER BY s.%(other)s, s.%(column)s) pick
+                 WHERE t.%(column)s = pick.source AND t.%(other)s = pick.value
+             RETURNING pick.value, pick.source
+                """,
+                table=SQL.identifier(ref.table),
+                column=SQL.identifier(ref.column),
+                other=SQL.identifier(ref.other),
+                dst=dst_id,
+                sources=sources,
+                not_self=SQL("s.%s != %s", SQL.identifier(ref.other), dst_id)
+                if ref.self_relation
+                else SQL("TRUE"),
             )
-            if "id" not in self._columns(rel_table)
         )
+        return {tuple(row) for row in moved}
 
     @api.model
-    def _dependent_rows(self, table, row_id):
-        """The rows of relation tables that a deleted row takes with it
-        (``ON DELETE CASCADE`` many2many rows, e.g. a follower's subtypes)."""
-        dependents = []
-        for rel_table, rel_column in self._relation_tables_of(table):
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT to_jsonb(t) FROM %s t WHERE %s = %s",
-                    SQL.identifier(rel_table),
-                    SQL.identifier(rel_column),
-                    row_id,
-                )
-            )
-            dependents += [{"table": rel_table, "row": row[0]} for row in rows]
-        return dependents
-
-    @api.model
-    def _repoint_pairs(self, table, column, other, pairs, dst_id):
-        """Re-point the ``pairs`` (other column's value, absorbed partner) of a
-        relation table (no ``id``): the pairs the survivor has already are
-        dropped (and written down)."""
+    def _move_company_dependent(self, ref, rows, src_ids, dst_id):
+        """Point the values per company of a company-dependent field that name
+        a source to ``dst_id`` (as Odoo's wizard does, on the rows found)."""
         self.env.cr.execute(
             SQL(
-                "DELETE FROM %s WHERE %s = ANY(%s)",
-                SQL.identifier(table),
-                SQL.identifier(column),
-                sorted({partner_id for _value, partner_id in pairs}),
+                """
+                UPDATE %(table)s SET %(column)s = (
+                    SELECT jsonb_object_agg(e.key, CASE WHEN e.value = ANY(%(texts)s)
+                                                        THEN to_jsonb(%(dst)s)
+                                                        ELSE e.value END)
+                      FROM jsonb_each(%(column)s) e)
+                 WHERE id = ANY(%(ids)s)
+                """,
+                table=SQL.identifier(ref.table),
+                column=SQL.identifier(ref.column),
+                texts=[json.dumps(src_id) for src_id in src_ids],
+                dst=dst_id,
+                ids=sorted({row_id for row_id, _s, _c in rows}),
             )
         )
-        inserted = {
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    "INSERT INTO %(table)s (%(column)s, %(other)s) "
-                    "SELECT %(dst)s, value FROM unnest(%(values)s) AS value "
-                    "ON CONFLICT DO NOTHING RETURNING %(other)s",
-                    table=SQL.identifier(table),
-                    column=SQL.identifier(column),
-                    other=SQL.identifier(other),
-                    dst=dst_id,
-                    values=sorted({value for value, _p in pairs}),
-                )
-            )
+
+    @api.model
+    def _merge_bank_accounts(self, src_ids, dst_id):
+        """Bank accounts, before the partners' references (as Odoo's wizard
+        does): an account of a merged customer whose number the survivor (or
+        an earlier one of them) has already is merged into that account, its
+        references moved to it, and stays with the merged customer; the others
+        move to the survivor with its other references."""
+        accounts = (
+            self.env["res.partner.bank"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", [dst_id, *src_ids])], order="id")
+        )
+        if len(accounts) < 2:
+            return []
+        by_number = {
+            account.sanitized_acc_number: account
+            for account in accounts
+            if account.partner_id.id == dst_id
         }
+        merged_into = defaultdict(list)
+        for account in accounts.filtered(lambda a: a.partner_id.id != dst_id):
+            target = by_number.setdefault(account.sanitized_acc_number, account)
+            if target != account:
+                merged_into[target.id].append(account.id)
         lines = []
-        for value, partner_id in sorted(pairs, key=lambda pair: (pair[1], pair[0])):
-            action = "repointed" if value in inserted else "dropped"
-            inserted.discard(value)  # a second absorbed partner's pair: dropped
-            lines.append(
-                {
-                    "table_name": table,
-                    "column_name": column,
-                    "other_column": other,
-                    "record_id": value,
-                    "absorbed_id": partner_id,
-                    "action": action,
-                }
-            )
+        for target_id, account_ids in merged_into.items():
+            lines += self._move_references("res.partner.bank", account_ids, target_id)
         return lines
 
     # ------------------------------------------------------------------
@@ -693,7 +832,16 @@ class CrmPartnerMerge(models.Model):
                     )
                 )
             merge._undo()
-        return True
+        if len(self) == 1:
+            message = self.env._(
+                "Merge undone: %(partners)s are back, with their records.",
+                partners=", ".join(
+                    self.sudo().absorbed_partner_ids.mapped("display_name")
+                ),
+            )
+        else:
+            message = self.env._("%(count)s merges undone.", count=len(self))
+        return self._notify(message)
 
     def _undo(self):
         self.ensure_one()
@@ -702,17 +850,12 @@ class CrmPartnerMerge(models.Model):
         env.flush_all()
         survivor = merge.partner_id.with_context(**MERGING_PARTNERS.context())
         absorbed = merge.absorbed_partner_ids.with_context(**MERGING_PARTNERS.context())
-        failed = 0
-        for line in merge.line_ids.sorted("id", reverse=True):
-            try:
-                with mute_logger("odoo.sql_db"), env.cr.savepoint(flush=False):
-                    line._undo(survivor.id)
-            except psycopg2.Error:
-                failed += 1
+        failed = merge.line_ids._undo_all(survivor.id)
         env.invalidate_all()
+        (survivor | absorbed).modified(["user_ids"])
         absorbed.write({"active": True, "crm_merged_into_id": False})
         if merge.survivor_values:
-            survivor.write(merge._survivor_values_to_restore(survivor))
+            merge._restore_survivor_values(survivor)
         merge.write(
             {
                 "state": "undone",
@@ -734,22 +877,49 @@ class CrmPartnerMerge(models.Model):
         for record in [*(survivor | absorbed), merge]:
             record._message_log(body=message)
 
-    def _survivor_values_to_restore(self, survivor):
+    def _restore_survivor_values(self, survivor):
         """The values the merge gave the survivor, as they were before it:
         only those nobody changed since (a later edit stays)."""
+        per_company = self._company_dependent_fields()
         values = {
             fname: change
             for fname, change in self.survivor_values.items()
-            if fname in survivor._fields
+            if fname in survivor._fields and fname not in per_company
         }
         current = json.loads(
             json.dumps(survivor.read(list(values), load=None)[0], default=str)
         )
-        return {
+        survivor.write(
+            {
+                fname: before
+                for fname, (before, after) in values.items()
+                if current[fname] == after
+            }
+        )
+        stored = self._company_dependent_values(survivor.id)
+        restore = {
             fname: before
-            for fname, (before, after) in values.items()
-            if current[fname] == after
+            for fname, (before, after) in self.survivor_values.items()
+            if fname in per_company and stored.get(fname) == after
         }
+        if restore:
+            survivor.flush_recordset(list(restore))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET %s WHERE id = %s",
+                    SQL(", ").join(
+                        SQL(
+                            "%s = %s::jsonb",
+                            SQL.identifier(fname),
+                            json.dumps(before) if before is not None else None,
+                        )
+                        for fname, before in restore.items()
+                    ),
+                    survivor.id,
+                )
+            )
+            survivor.invalidate_recordset(list(restore))
+            survivor.modified(list(restore))
 
     # ------------------------------------------------------------------
     # Jobs
@@ -793,70 +963,275 @@ class CrmPartnerMerge(models.Model):
 
 class CrmPartnerMergeLine(models.Model):
     _name = "crm.partner.merge.line"
-    _description = "Record Re-pointed by a Customer Merge"
+    _description = "Record Moved by a Customer Merge"
     _order = "id"
 
     merge_id = fields.Many2one(
         "crm.partner.merge", required=True, ondelete="cascade", index=True
     )
+    kind = fields.Selection(KINDS, readonly=True)
     table_name = fields.Char(string="Table", readonly=True)
     column_name = fields.Char(string="Column", readonly=True)
-    # The column naming the model of the documents that name a partner by
-    # model and id.
+    # The column naming the model of a document (kind "document").
     model_column = fields.Char(readonly=True)
     # The other column of a relation table: record_id is then its value.
     other_column = fields.Char(readonly=True)
+    # The model of the records moved from and to: res.partner, or
+    # res.partner.bank for the references of a merged bank account.
+    referenced_model = fields.Char(readonly=True, default="res.partner")
     record_id = fields.Integer(readonly=True)
-    # Not a many2one: merges must not re-point their own trail.
-    absorbed_id = fields.Integer(string="Merged Customer", readonly=True)
+    # Not many2ones: merges must not re-point their own trail.
+    absorbed_id = fields.Integer(string="Merged Record", readonly=True)
+    target_id = fields.Integer(string="Moved To", readonly=True)
+    # The company of a value per company (kind "company_dependent").
+    company_key = fields.Char(readonly=True)
     action = fields.Selection(
-        [("repointed", "Re-pointed"), ("dropped", "Dropped (conflict)")],
+        [
+            ("repointed", "Moved"),
+            ("kept", "Stayed (the survivor has the same)"),
+            ("dropped", "Dropped (conflict)"),
+        ],
         readonly=True,
     )
+    # A row a merge of an earlier version dropped, with its values.
     values = fields.Json(readonly=True)
+    # What the line is about, as a user reads it.
+    document_model = fields.Char(string="Document Type", compute="_compute_document")
+    document_name = fields.Char(string="Document", compute="_compute_document")
+    field_label = fields.Char(string="Field", compute="_compute_document")
+    absorbed_name = fields.Char(string="From", compute="_compute_document")
 
-    def _undo(self, survivor_id):
-        """Put this record back on the merged customer (when it still points to
-        the survivor: records changed since stay where they are)."""
+    @api.depends(
+        "table_name", "column_name", "other_column", "record_id", "absorbed_id"
+    )
+    @api.depends_context("uid", "lang")
+    def _compute_document(self):
+        """The moved document by its name and its model's label, for the user
+        reading the trail: documents the user may not read are named by their
+        model and number only."""
+        tables = self._models_by_table()
+        relations = self._relations_by_table()
+        to_name = defaultdict(set)  # {model: {ids}}
+        described = {}
+        for line in self:
+            field = relations.get(line.table_name) if line._kind() == PAIR else None
+            if field:
+                model, target_model, label = (
+                    field.model_name,
+                    field.comodel_name,
+                    field.string,
+                )
+                # (A relation row: the record on its other side.)
+                record_model = (
+                    target_model if line.column_name == field.column1 else model
+                )
+            else:
+                model = record_model = tables.get(line.table_name)
+                field = model and self.env[model]._fields.get(line.column_name)
+                label = field.string if field else line.column_name
+                if line.kind == DEFAULT:
+                    record_model = "ir.default"
+            described[line] = (record_model, label)
+            if record_model:
+                to_name[record_model].add(line.record_id)
+            to_name[line.referenced_model or "res.partner"].add(line.absorbed_id)
+        names = {}
+        for model_name, ids in to_name.items():
+            if model_name not in self.env:
+                continue
+            records = self.env[model_name].browse(ids).exists()
+            readable = records._filtered_access("read")
+            for record in readable:
+                names[model_name, record.id] = record.display_name
+        for line in self:
+            record_model, label = described[line]
+            model_label = (
+                self.env["ir.model"]._get(record_model).name
+                if record_model in self.env
+                else line.table_name
+            )
+            line.document_model = model_label
+            line.field_label = label
+            line.document_name = names.get((record_model, line.record_id)) or (
+                self.env._("%(model)s #%(id)s", model=model_label, id=line.record_id)
+            )
+            line.absorbed_name = (
+                names.get((line.referenced_model or "res.partner", line.absorbed_id))
+                or f"#{line.absorbed_id}"
+            )
+
+    @api.model
+    def _models_by_table(self):
+        return {
+            model._table: name
+            for name, model in self.env.registry.items()
+            if not model._abstract and model._auto and not model._table_query
+        }
+
+    @api.model
+    def _relations_by_table(self):
+        return {
+            field.relation: field
+            for model in self.env.registry.values()
+            for field in model._fields.values()
+            if field.type == "many2many" and field.store and not model._abstract
+        }
+
+    def _undo_all(self, survivor_id):
+        """Put the moved records back, the last moved first; return how many
+        could not be (deleted or changed since: they stay)."""
+        failed = 0
+        groups = defaultdict(lambda: self.browse())
+        for line in self.sorted("id", reverse=True):
+            if line.action == "kept":
+                continue
+            if line.action == "dropped":
+                failed += line._undo_one(survivor_id)
+                continue
+            key = (
+                line._kind(),
+                line.table_name,
+                line.column_name,
+                line.other_column,
+                line.referenced_model or "res.partner",
+                line.target_id or survivor_id,
+            )
+            groups[key] |= line
+        # Bank accounts' references first (moved first, put back last), then
+        # the partners' in the reverse order of the merge.
+        for (kind, *_rest), lines in groups.items():
+            if kind != COMPANY_DEPENDENT:
+                try:
+                    with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                        lines._undo_rows(survivor_id)
+                    continue
+                except psycopg2.Error:
+                    pass
+            for line in lines:
+                failed += line._undo_one(survivor_id)
+        return failed
+
+    def _kind(self):
+        """The kind of a line (lines of an earlier version have none)."""
+        if self.kind:
+            return self.kind
+        if self.other_column:
+            return PAIR
+        return DOCUMENT if self.model_column else FK
+
+    def _undo_rows(self, survivor_id):
+        """Put back, in one statement, rows of one table moved from their
+        sources to one target (when they still point to it)."""
+        first = self[:1]
+        kind = first._kind()
+        model_name = first.referenced_model or "res.partner"
+        target = first.target_id or survivor_id
+        Merge = self.env["crm.partner.merge"]
+        ref = Reference(kind, first.table_name, first.column_name, None, None, False)
+        column = SQL.identifier(first.table_name, first.column_name)
+        if kind == PAIR:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s = v.source FROM unnest(%s::int[], %s::int[]) "
+                    "AS v(value, source) WHERE %s = v.value AND %s = %s",
+                    SQL.identifier(first.table_name),
+                    SQL.identifier(first.column_name),
+                    self.mapped("record_id"),
+                    self.mapped("absorbed_id"),
+                    SQL.identifier(first.table_name, first.other_column),
+                    column,
+                    target,
+                )
+            )
+            return
+        if kind in (FK, DOCUMENT):
+            source = SQL("v.source")
+        elif kind == REFERENCE:
+            source = SQL("%s || ',' || v.source", model_name)
+        else:
+            source = SQL("v.source::varchar")
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s = %s FROM unnest(%s::int[], %s::int[]) "
+                "AS v(id, source) WHERE %s = v.id AND %s = %s",
+                SQL.identifier(first.table_name),
+                SQL.identifier(first.column_name),
+                source,
+                self.mapped("record_id"),
+                self.mapped("absorbed_id"),
+                SQL.identifier(first.table_name, "id"),
+                column,
+                Merge._new_value(ref, model_name, target),
+            )
+        )
+
+    def _undo_one(self, survivor_id):
+        """Put this record back on the merged record, in its own savepoint;
+        1 when it could not be, else 0."""
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self._undo_line(survivor_id)
+        except psycopg2.Error:
+            return 1
+        return 0
+
+    def _undo_line(self, survivor_id):
+        """Put this record back on the merged record (when it still points to
+        the target: records changed since stay where they are)."""
+        kind = self._kind()
         table = SQL.identifier(self.table_name)
         column = SQL.identifier(self.column_name)
-        if self.other_column:
+        target = self.target_id or survivor_id
+        if kind == PAIR:
             other = SQL.identifier(self.other_column)
             if self.action == "repointed":
                 self.env.cr.execute(
                     SQL(
-                        "DELETE FROM %s WHERE %s = %s AND %s = %s",
+                        "UPDATE %s SET %s = %s WHERE %s = %s AND %s = %s",
                         table,
                         column,
-                        survivor_id,
+                        self.absorbed_id,
+                        column,
+                        target,
                         other,
                         self.record_id,
                     )
                 )
+            else:  # dropped by an earlier version
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO %s (%s, %s) VALUES (%s, %s) "
+                        "ON CONFLICT DO NOTHING",
+                        table,
+                        column,
+                        other,
+                        self.absorbed_id,
+                        self.record_id,
+                    )
+                )
+            return
+        if kind == COMPANY_DEPENDENT:
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO %s (%s, %s) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                    "UPDATE %s SET %s = jsonb_set(%s, ARRAY[%s], to_jsonb(%s)) "
+                    "WHERE id = %s AND %s ->> %s = %s",
                     table,
                     column,
-                    other,
+                    column,
+                    self.company_key,
                     self.absorbed_id,
                     self.record_id,
+                    column,
+                    self.company_key,
+                    str(target),
                 )
             )
             return
         if self.action == "repointed":
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE %s SET %s = %s WHERE id = %s AND %s = %s",
-                    table,
-                    column,
-                    self.absorbed_id,
-                    self.record_id,
-                    column,
-                    survivor_id,
-                )
-            )
+            self._undo_rows(survivor_id)
             return
+        # A row dropped by an earlier version: inserted again, with the rows of
+        # relation tables it took with it.
         for entry in [{"table": self.table_name, "row": self.values["row"]}] + (
             self.values.get("dependents") or []
         ):

@@ -377,7 +377,11 @@ class ResPartner(models.Model):
     def _compute_duplicate_match_ids(self):
         """The matches the current user may read (others are left out: the form
         would fail to show them)."""
-        matches = self.env["crm.duplicate.rule"]._find_matches(self._crm_customers())
+        customers = self._crm_customers()
+        # (An approved pair is no warning between the two.)
+        matches = customers._without_approved_exceptions(
+            self.env["crm.duplicate.rule"]._find_matches(customers)
+        )
         for partner in self:
             ids = {match["id"] for _rule, match in matches.get(partner, [])}
             partner.duplicate_match_ids = self.browse(sorted(ids))._filtered_access(
@@ -388,8 +392,11 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     def _compute_readable_duplicate_ids(self):
         for partner in self:
+            # (Customers merged into another are no suspects any more.)
             partner.readable_duplicate_ids = (
-                partner.sudo().duplicate_partner_ids.with_env(self.env)
+                partner.sudo()
+                .duplicate_partner_ids.filtered(lambda p: not p.crm_merged_into_id)
+                .with_env(self.env)
             )._filtered_access("read")
 
     @api.constrains("vat", "country_id", "parent_id", "is_company")
@@ -411,7 +418,9 @@ class ResPartner(models.Model):
     def _duplicate_row(self, partner):
         """The partner as the duplicate rules see it (keys and scope)."""
         return {
-            "id": partner.id if isinstance(partner.id, int) else False,
+            # (In a form, the partner being edited is a new record of its origin:
+            # never its own duplicate.)
+            "id": partner._origin.id or False,
             "name": partner.name,
             "name_key": partner.name_key,
             "name_core_key": partner.name_core_key,
@@ -663,20 +672,21 @@ class ResPartner(models.Model):
         other any more (the registration being approved included)."""
         if not matches:
             return matches
-        ids = {partner.id for partner in matches if isinstance(partner.id, int)}
+        # (In a form, the partner being edited is a new record of its origin.)
+        ids = {partner._origin.id for partner in matches if partner._origin.id}
         ids |= {match["id"] for found in matches.values() for _rule, match in found}
         Exception_ = self.env["crm.duplicate.exception"]
         allowed = Exception_._approved_pairs(ids)
         approving = APPROVED_EXCEPTION.get(self.env.context)
         if approving:
             matched = Exception_.sudo().browse(approving).matched_partner_id.id
-            allowed |= {(partner.id, matched) for partner in matches}
+            allowed |= {(partner._origin.id, matched) for partner in matches}
         result = {}
         for partner, found in matches.items():
             kept = [
                 (rule, match)
                 for rule, match in found
-                if (partner.id, match["id"]) not in allowed
+                if (partner._origin.id, match["id"]) not in allowed
             ]
             if kept:
                 result[partner] = kept

@@ -146,7 +146,18 @@ class ResPartner(models.Model):
         customers = self._crm_customers()
         refusals = {}
         for partner in self:
-            if partner not in customers:
+            if partner.crm_merged_into_id:
+                refusals[partner] = self.env._(
+                    "%(partner)s was merged into %(survivor)s: claim %(survivor)s.",
+                    partner=partner.display_name,
+                    survivor=partner.crm_merged_into_id.display_name,
+                )
+            elif not partner.active:
+                refusals[partner] = self.env._(
+                    "%(partner)s is archived: archived customers cannot be claimed.",
+                    partner=partner.display_name,
+                )
+            elif partner not in customers:
                 refusals[partner] = self.env._(
                     "%(partner)s is not a customer: the companies' own partners and "
                     "the users' partners cannot be claimed.",
@@ -187,7 +198,14 @@ class ResPartner(models.Model):
                 )
         return refusals
 
-    @api.depends("user_id", "in_pool", "parent_id", "protection_end_date")
+    @api.depends(
+        "user_id",
+        "in_pool",
+        "parent_id",
+        "protection_end_date",
+        "active",
+        "crm_merged_into_id",
+    )
     @api.depends_context("uid")
     def _compute_can_claim(self):
         refused = self._claim_refusals()

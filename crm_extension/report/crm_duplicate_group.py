@@ -1,4 +1,5 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..models.crm_duplicate_rule import KEY_COLUMNS
@@ -10,7 +11,11 @@ class CrmDuplicateGroup(models.Model):
     A SQL view over the indexed key columns of res_partner; listing every group
     is an aggregate over those btree indexes, not a comparison of partners.
     Archived customers are included: they still hold the key (the rules count
-    them by default) and the merge wizard merges them too.
+    them by default). A group whose customers were all registered beside each
+    other by approved exceptions (a franchisee beside its franchisor) is
+    "approved": it is listed apart, with who approved it and why, and is not
+    proposed for merging; a third customer sharing the key makes it a group to
+    review again.
     """
 
     _name = "crm.duplicate.group"
@@ -19,7 +24,10 @@ class CrmDuplicateGroup(models.Model):
     _order = "partner_count desc, key, key_value"
     _rec_name = "key_value"
     # Searching the view first writes the keys still pending in the ORM.
-    _depends = {"res.partner": [*KEY_COLUMNS.values(), "company_id"]}
+    _depends = {
+        "res.partner": [*KEY_COLUMNS.values(), "company_id"],
+        "crm.duplicate.exception": ["state", "partner_id", "matched_partner_id"],
+    }
 
     key = fields.Selection(
         [
@@ -33,6 +41,20 @@ class CrmDuplicateGroup(models.Model):
     key_value = fields.Char(string="Shared Value", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     partner_count = fields.Integer(string="Customers", readonly=True)
+    state = fields.Selection(
+        [("to_review", "To Review"), ("approved", "Approved as Different")],
+        string="Status",
+        readonly=True,
+    )
+    exception_ids = fields.Many2many(
+        "crm.duplicate.exception",
+        string="Approved Exceptions",
+        compute="_compute_exception_ids",
+    )
+    approval = fields.Char(
+        compute="_compute_exception_ids",
+        help="Who approved these customers as different ones, when and why.",
+    )
     partner_ids = fields.Many2many(
         "res.partner", string="Customers in Group", compute="_compute_partner_ids"
     )
@@ -65,6 +87,26 @@ class CrmDuplicateGroup(models.Model):
                 or []
             )._filtered_access("read")
 
+    @api.depends("partner_ids")
+    def _compute_exception_ids(self):
+        for group in self:
+            exceptions = (
+                group.partner_ids._crm_approved_pairs_within()
+                .with_env(self.env)
+                ._filtered_access("read")
+            )
+            group.exception_ids = exceptions
+            group.approval = "; ".join(
+                self.env._(
+                    "%(partner)s approved by %(approver)s on %(date)s: %(reason)s",
+                    partner=exception.partner_id.display_name,
+                    approver=exception.approved_by_id.name,
+                    date=fields.Date.to_string(exception.decision_date),
+                    reason=exception.reason,
+                )
+                for exception in exceptions
+            )
+
     def init(self):
         # Only keys, companies and counts: PostgreSQL answers from the key
         # columns' partial btree indexes on (key, company) alone (see
@@ -76,12 +118,41 @@ class CrmDuplicateGroup(models.Model):
             SQL(
                 """
                 CREATE OR REPLACE VIEW crm_duplicate_group AS (
+                    WITH approved AS (
+                        -- Per key, the customers registered by an approved
+                        -- exception beside a customer holding the same key
+                        -- (only as many rows as approved exceptions).
+                        SELECT k.key, k.value, p.company_id,
+                               count(DISTINCT p.id) AS excepted
+                          FROM crm_duplicate_exception e
+                          JOIN res_partner p ON p.id = e.partner_id
+                          JOIN res_partner m ON m.id = e.matched_partner_id
+                         CROSS JOIN LATERAL (VALUES %s) AS k(key, value, other)
+                         WHERE e.state = 'approved'
+                           AND k.value = k.other
+                           AND p.company_id IS NOT DISTINCT FROM m.company_id
+                         GROUP BY 1, 2, 3
+                    )
                     SELECT abs(hashtext(g.key || ':' || g.key_value || ':'
                                         || COALESCE(g.company_id, 0))) AS id,
-                           g.*
+                           g.*,
+                           CASE WHEN g.partner_count - COALESCE(a.excepted, 0) > 1
+                                THEN 'to_review' ELSE 'approved' END AS state
                       FROM (%s) g
+                      LEFT JOIN approved a
+                        ON a.key = g.key AND a.value = g.key_value
+                       AND a.company_id IS NOT DISTINCT FROM g.company_id
                 )
                 """,
+                SQL(", ").join(
+                    SQL(
+                        "(%s::varchar, p.%s, m.%s)",
+                        key,
+                        SQL.identifier(column),
+                        SQL.identifier(column),
+                    )
+                    for key, column in KEY_COLUMNS.items()
+                ),
                 SQL(" UNION ALL ").join(
                     SQL(
                         "SELECT %s::varchar AS key, %s AS key_value, "
@@ -101,7 +172,14 @@ class CrmDuplicateGroup(models.Model):
     def action_merge(self):
         """Open Odoo's merge wizard with (up to three of) the group's customers."""
         self.ensure_one()
-        partners = self.partner_ids.exists()[:3]
+        partners = self.partner_ids._crm_merge_candidates()[:3]
+        if len(partners) < 2:
+            raise UserError(
+                self.env._(
+                    "Nothing to merge here: no two customers of this group that you "
+                    "may see and that are not approved as different customers."
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Merge Customers"),

@@ -1,7 +1,8 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from ..models.res_partner_duplicate import DuplicateBlockedInForm
+from ..tools.server_flags import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 
@@ -110,3 +111,138 @@ class TestDuplicateException(CrmExtensionCase):
         self.assertFalse(request.sudo().activity_ids)
         with self.assertRaises(UserError):
             request.with_user(self.salesman_2).write({"reason": "Please!"})
+
+    def test_four_eyes(self):
+        # A sales administrator refused by a block rule asks like anyone else;
+        # another administrator decides.
+        request = self._request(user=self.sales_manager)
+        deciders = request.sudo().activity_ids.user_id
+        self.assertTrue(deciders)
+        self.assertNotIn(self.sales_manager, deciders)
+        self.assertFalse(request.with_user(self.sales_manager).can_decide)
+        for decide in ("action_approve", "action_refuse"):
+            with self.assertRaisesRegex(AccessError, "four eyes"):
+                getattr(request.with_user(self.sales_manager), decide)()
+        self.assertEqual(request.state, "requested")
+        other = new_test_user(
+            self.env, login="ext_other_admin", groups="sales_team.group_sale_manager"
+        )
+        self.assertTrue(request.with_user(other).can_decide)
+        request.with_user(other).action_approve()
+        self.assertEqual(request.approved_by_id, other)
+
+    def test_a_request_says_when_nobody_else_can_decide(self):
+        admins = self.env.ref("sales_team.group_sale_manager").sudo().users
+        others = admins.filtered(
+            lambda user: user != self.sales_manager and not user._is_superuser()
+        )
+        others.sudo().write({"active": False})
+        request = self._request(user=self.sales_manager)
+        self.assertFalse(request.sudo().activity_ids)
+        self.assertIn(
+            "No sales administrator other than", request.sudo().message_ids[0].body
+        )
+        action = request.with_user(self.sales_manager).action_send_request()
+        self.assertEqual(action["tag"], "crm_extension.exception_requested")
+        self.assertTrue(action["params"]["warning"])
+
+    def test_sending_the_request_says_who_decides(self):
+        request = self._request()
+        action = request.with_user(self.salesman_2).action_send_request()
+        decider = request.sudo().activity_ids.user_id
+        self.assertIn(decider.name, action["params"]["message"])
+        self.assertFalse(action["params"]["warning"])
+
+
+@tagged("post_install", "-at_install")
+class TestApprovedPairs(CrmExtensionCase):
+    """An approved pair reads as approved everywhere; a third customer sharing
+    the key is still flagged against both."""
+
+    NAME = "HANGZHOU WEST LAKE TRADING LTD"  # the name key of self.customer
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.request = (
+            cls.env["crm.duplicate.exception"]
+            .with_user(cls.salesman_2)
+            .create(
+                {
+                    "name": cls.NAME,
+                    "matched_partner_id": cls.customer.id,
+                    "rule_id": cls.env.ref(
+                        "crm_extension.duplicate_rule_company_name"
+                    ).id,
+                    "reason": "Franchisee in Ningbo, its own company",
+                }
+            )
+        )
+        cls.request.with_user(cls.sales_manager).action_approve()
+        cls.franchisee = cls.request.partner_id
+        cls.env.flush_all()
+
+    def _review(self, **domain):
+        return (
+            self.env["crm.duplicate.group"]
+            .with_user(self.sales_manager)
+            .search(
+                [
+                    ("key", "=", "name"),
+                    ("key_value", "=", self.customer.name_key),
+                    *[(k, "=", v) for k, v in domain.items()],
+                ]
+            )
+        )
+
+    def test_no_banner_between_the_two(self):
+        for partner, user in (
+            (self.customer, self.salesman),
+            (self.franchisee, self.salesman_2),
+        ):
+            with self.subTest(partner=partner.name):
+                self.assertFalse(partner.with_user(user).duplicate_match_ids)
+                # Nor while editing it in its form.
+                with Form(partner.with_user(user)) as form:
+                    form.email = "info@westlake.example.com"
+                    self.assertFalse(form.duplicate_match_ids)
+
+    def test_listed_with_the_approved_pairs_not_to_merge(self):
+        group = self._review()
+        self.assertEqual(group.partner_count, 2)
+        self.assertEqual(group.state, "approved")
+        self.assertIn("Mandy Manager", group.approval)
+        self.assertIn("Franchisee in Ningbo", group.approval)
+        self.assertFalse(self._review(state="to_review"))
+        with self.assertRaisesRegex(UserError, "Nothing to merge"):
+            Form(
+                self.env["crm.partner.merge.wizard"]
+                .with_user(self.sales_manager)
+                .with_context(active_model="crm.duplicate.group", active_ids=group.ids)
+            )
+        with self.assertRaisesRegex(UserError, "Nothing to merge"):
+            group.action_merge()
+
+    def test_a_third_customer_is_flagged_against_both(self):
+        third = (
+            self.env["res.partner"]
+            .with_context(**MERGING_PARTNERS.context())
+            .create({"name": "Hangzhou West Lake Trading Limited", "is_company": True})
+            .with_env(self.env)
+        )
+        third.with_user(self.sales_manager).email = "x@third.example.com"
+        self.assertEqual(
+            third.with_user(self.sales_manager).duplicate_match_ids,
+            self.customer | self.franchisee,
+        )
+        self.env.flush_all()
+        group = self._review()
+        self.assertEqual(group.partner_count, 3)
+        self.assertEqual(group.state, "to_review")
+        # The merge proposes the third with the original, never the pair.
+        wizard = Form(
+            self.env["crm.partner.merge.wizard"]
+            .with_user(self.sales_manager)
+            .with_context(active_model="crm.duplicate.group", active_ids=group.ids)
+        ).save()
+        self.assertEqual(wizard.customer_ids.partner_id, self.customer | third)

@@ -203,8 +203,9 @@ class TestReportAndReview(CrmExtensionCase):
             .with_context(**action["context"])
             .create({})
         )
-        self.assertEqual(wizard.line_ids.partner_ids, first | second)
-        wizard.line_ids.dst_partner_id = first
+        self.assertEqual(wizard.customer_ids.partner_id, first | second)
+        for row in wizard.customer_ids:
+            row.keep = row.partner_id == first
         wizard.action_merge()
         self.assertFalse(second.active)
         self.assertEqual(second.sudo().crm_merged_into_id, first)

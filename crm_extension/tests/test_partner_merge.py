@@ -75,6 +75,22 @@ class TestPartnerMerge(CrmExtensionCase):
             setattr(form, fname, value)
         return form.save()
 
+    @staticmethod
+    def _keep(wizard, partner):
+        """Keep ``partner`` in its group, as a click on its toggle would."""
+        row = wizard.customer_ids.filtered(lambda row: row.partner_id == partner)
+        for other in wizard.customer_ids.filtered(lambda r: r.group == row.group):
+            other.keep = other == row
+
+    def _merge_now(self, wizard):
+        """Merge, as the button does, and return the merges it reports."""
+        action = wizard.action_merge()
+        self.assertEqual(action["tag"], "display_notification")
+        following = action["params"]["next"]
+        return self.env["crm.partner.merge"].browse(
+            following.get("res_id") or following["domain"][0][2]
+        )
+
     def _follower_rows(self, partner):
         return self.env["mail.followers"].search(
             [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]
@@ -84,16 +100,18 @@ class TestPartnerMerge(CrmExtensionCase):
         group = self._review_group()
         self.assertEqual(group.partner_count, 4)
         wizard = self._wizard(self.sales_manager)
-        self.assertEqual(len(wizard.line_ids), 1)
-        line = wizard.line_ids
-        self.assertEqual(line.partner_ids, self.group)
-        self.assertEqual(line.dst_partner_id, self.first)  # the oldest registration
+        self.assertEqual(wizard.group_count, 1)
+        self.assertEqual(wizard.customer_ids.partner_id, self.group)
+        # the oldest registration
+        self.assertEqual(wizard.customer_ids.filtered("keep").partner_id, self.first)
         followers_before = {
             partner: self._follower_rows(partner).mapped("partner_id")
             for partner in self.group
         }
         action = wizard.action_merge()
-        merge = self.env["crm.partner.merge"].browse(action["res_id"])
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("3 customers merged into", action["params"]["message"])
+        merge = self.env["crm.partner.merge"].browse(action["params"]["next"]["res_id"])
         self.assertEqual(merge.state, "done")
         self.assertEqual(merge.partner_id, self.first)
         self.assertEqual(
@@ -117,15 +135,21 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertFalse(any(absorbed.mapped("name_key")))
         # The review no longer lists the group.
         self.assertFalse(self._review_group())
-        # The trail: what moved, and what had to be dropped (never silently).
-        lines = merge.line_ids
-        moved = {(line.table_name, line.record_id) for line in lines}
-        self.assertIn(("crm_lead", self.lead.id), moved)
-        self.assertIn(("sale_order", self.order.id), moved)
-        dropped = lines.filtered(lambda line: line.action == "dropped")
-        self.assertIn("mail_followers", dropped.mapped("table_name"))
-        self.assertIn(
-            "res_partner_res_partner_category_rel", dropped.mapped("table_name")
+        # The trail: what moved, by the documents' names and types, and what
+        # stayed with the merged customers (the survivor has the same already).
+        lines = merge.with_user(self.sales_manager).line_ids
+        moved = {(line.document_model, line.document_name) for line in lines}
+        self.assertIn(("Lead/Opportunity", "Orchid order"), moved)
+        self.assertIn(("Sales Order", self.order.name), moved)
+        kept = lines.filtered(lambda line: line.action == "kept")
+        self.assertIn("Document Followers", kept.mapped("document_model"))
+        self.assertEqual(
+            set(
+                kept.filtered(lambda line: line.document_name == "Wholesale").mapped(
+                    "absorbed_name"
+                )
+            ),
+            set((self.second | self.third | self.fourth).mapped("name")),
         )
         # The survivor's chatter links to the merge.
         self.assertTrue(
@@ -137,7 +161,8 @@ class TestPartnerMerge(CrmExtensionCase):
             )
         )
 
-        merge.with_user(self.sales_manager).action_undo()
+        action = merge.with_user(self.sales_manager).action_undo()
+        self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(merge.state, "undone")
         self.assertEqual(merge.undone_by_id, self.sales_manager)
         self.assertEqual(self.group.exists(), self.group)
@@ -159,9 +184,7 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertEqual(self._review_group().partner_count, 4)
 
     def test_undo_keeps_what_was_changed_since(self):
-        merge = self.env["crm.partner.merge"].browse(
-            self._wizard(self.sales_manager).action_merge()["res_id"]
-        )
+        merge = self._merge_now(self._wizard(self.sales_manager))
         self.assertEqual(self.first.email, "o@orchid.cn")  # from the third
         self.first.with_user(self.salesman).email = "sales@orchid.cn"
         merge.with_user(self.sales_manager).action_undo()
@@ -170,7 +193,7 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertEqual(self.third.email, "o@orchid.cn")
 
     def test_no_client_context_brings_a_merged_customer_back(self):
-        self._wizard(self.sales_manager).action_merge()
+        self._merge_now(self._wizard(self.sales_manager))
         hostile = {"crm_extension_merging_partners": True, "active_test": False}
         with self.assertRaises(UserError):
             self.second.with_user(self.sales_manager).with_context(**hostile).write(
@@ -182,19 +205,19 @@ class TestPartnerMerge(CrmExtensionCase):
             self.env["crm.partner.merge.wizard"].with_user(self.portal_user).create({})
 
     def test_survivor_rules(self):
-        Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
-        self.assertEqual(Merge._propose_survivor(self.group, "oldest"), self.first)
+        group = self.group.with_user(self.sales_manager)
+        self.assertEqual(group._crm_propose_survivor("oldest"), self.first)
         self.fourth.sudo().last_deal_date = "2026-01-05"
-        self.assertEqual(Merge._propose_survivor(self.group, "deals"), self.fourth)
+        self.assertEqual(group._crm_propose_survivor("deals"), self.fourth)
         self.third.sudo().write({"vat": "DE811223344", "street": "1 Orchid Road"})
-        self.assertEqual(Merge._propose_survivor(self.group, "complete"), self.third)
+        self.assertEqual(group._crm_propose_survivor("complete"), self.third)
         wizard = self._wizard(self.sales_manager, survivor_rule="complete")
-        self.assertEqual(wizard.line_ids.dst_partner_id, self.third)
+        self.assertEqual(wizard.customer_ids.filtered("keep").partner_id, self.third)
 
     def test_chosen_survivor_keeps_the_earliest_registration(self):
         wizard = self._wizard(self.sales_manager)
-        wizard.line_ids.dst_partner_id = self.fourth
-        merge = self.env["crm.partner.merge"].browse(wizard.action_merge()["res_id"])
+        self._keep(wizard, self.fourth)
+        merge = self._merge_now(wizard)
         self.assertEqual(merge.survivor_rule, "chosen")
         self.assertEqual(self.fourth.registered_by_id, self.salesman)
         self.assertEqual(self.fourth.registered_date, datetime(2020, 1, 1))
@@ -204,12 +227,12 @@ class TestPartnerMerge(CrmExtensionCase):
 
     def test_the_survivors_registration_when_asked(self):
         wizard = self._wizard(self.sales_manager, keep_registration="survivor")
-        wizard.line_ids.dst_partner_id = self.fourth
+        self._keep(wizard, self.fourth)
         wizard.action_merge()
         self.assertEqual(self.fourth.registered_by_id, self.salesman_2)
 
     def test_a_merged_customer_holds_no_key(self):
-        self._wizard(self.sales_manager).action_merge()
+        self._merge_now(self._wizard(self.sales_manager))
         with self.assertRaises(ValidationError) as error:
             self.Partner.with_user(self.salesman_2).create(
                 {"name": "Nanjing Orchid Trading Ltd", "is_company": True}
@@ -218,7 +241,7 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertNotIn(self.second.name, str(error.exception))
 
     def test_a_merged_customer_comes_back_only_by_undo(self):
-        self._wizard(self.sales_manager).action_merge()
+        self._merge_now(self._wizard(self.sales_manager))
         for user in (self.sales_manager, self.salesman):
             with self.subTest(user=user.login), self.assertRaises(UserError):
                 self.second.with_user(user).write({"active": True})
@@ -237,9 +260,7 @@ class TestPartnerMerge(CrmExtensionCase):
             self.env["crm.partner.merge"].with_user(self.salesman)._plan(
                 [(self.group, None)], "oldest"
             )
-        merge = self.env["crm.partner.merge"].browse(
-            self._wizard(self.sales_manager).action_merge()["res_id"]
-        )
+        merge = self._merge_now(self._wizard(self.sales_manager))
         with self.assertRaises(AccessError):
             merge.with_user(self.salesman).action_undo()
         with self.assertRaises(AccessError):
@@ -267,9 +288,7 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertFalse(self.env["crm.partner.merge"].search([]))
 
     def test_another_companys_administrator_sees_no_merge(self):
-        merge = self.env["crm.partner.merge"].browse(
-            self._wizard(self.sales_manager).action_merge()["res_id"]
-        )
+        merge = self._merge_now(self._wizard(self.sales_manager))
         merge.sudo().company_id = self.company
         other = self.env["res.company"].create({"name": "Other Orchid Co"})
         manager = new_test_user(
@@ -315,9 +334,7 @@ class TestPartnerMerge(CrmExtensionCase):
 
     def test_undo_period_then_purge(self):
         self.company.crm_merge_undo_days = 7
-        merge = self.env["crm.partner.merge"].browse(
-            self._wizard(self.sales_manager).action_merge()["res_id"]
-        )
+        merge = self._merge_now(self._wizard(self.sales_manager))
         absorbed = merge.absorbed_partner_ids
         with freeze_time(datetime.now() + timedelta(days=8)):
             merge.invalidate_recordset(["can_undo"])

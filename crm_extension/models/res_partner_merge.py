@@ -1,0 +1,359 @@
+"""Merging customers: the rules both doors obey.
+
+Two doors merge partners: *Merge with Undo* (``crm.partner.merge``: the merged
+customers are archived, everything moved is written down and can be put back)
+and Odoo's own merge wizard (``base.partner.merge.automatic.wizard``: the merged
+partners are deleted). Who may merge, what may be merged, which customer
+survives with which registration, and the clean-up after a merge are stated here
+once, and both doors call them. Partners none of which is a customer (vendors'
+contacts, the companies' own partners) are Odoo's wizard's business alone.
+"""
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.server_flags import MERGING_PARTNERS
+
+SALES_ADMIN = "sales_team.group_sale_manager"
+
+SURVIVOR_RULES = [
+    ("oldest", "The oldest registration"),
+    ("deals", "The one with deals"),
+    ("complete", "The most complete"),
+]
+# What "the most complete" counts.
+COMPLETENESS_FIELDS = (
+    "vat",
+    "company_registry",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "city",
+    "zip",
+    "country_id",
+    "website",
+    "user_id",
+)
+
+
+def _names(partners):
+    return ", ".join(partners.mapped("display_name"))
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    crm_merge_id = fields.Many2one(
+        "crm.partner.merge",
+        string="Merge",
+        compute="_compute_crm_merge_id",
+        groups=SALES_ADMIN,
+        help="The merge that archived this customer, while it can be undone.",
+    )
+
+    @api.depends("crm_merged_into_id")
+    def _compute_crm_merge_id(self):
+        merged = self.filtered("crm_merged_into_id")
+        merges = self.env["crm.partner.merge"]
+        if merged:
+            merges = merges.search(
+                [
+                    ("absorbed_partner_ids", "in", merged.ids),
+                    ("state", "=", "done"),
+                ]
+            )
+        for partner in self:
+            partner.crm_merge_id = merges.filtered(
+                lambda merge, partner=partner: partner in merge.absorbed_partner_ids
+            )[:1]
+
+    def action_crm_undo_merge(self):
+        """Undo, from a merged customer, the merge that archived it."""
+        self.ensure_one()
+        merge = self.crm_merge_id
+        if not merge:
+            raise UserError(
+                self.env._(
+                    "%(partner)s was not merged, or its merge can no longer be undone.",
+                    partner=self.display_name,
+                )
+            )
+        return merge.action_undo()
+
+    # ------------------------------------------------------------------
+    # What may be merged, by whom
+    # ------------------------------------------------------------------
+
+    def _crm_check_merge(self, survivor, deleting=False):
+        """Refuse a merge of the partners ``self`` into ``survivor`` (one of
+        them) that the rules do not allow, with a translated error naming the
+        partners; called before anything moves, by both doors.
+
+        - Who: the user may edit every partner (and delete them, when the merge
+          deletes); customers are merged by sales administrators only. (Code
+          running as superuser skips these two, not the rules below.)
+        - What: at least two partners, the survivor among them, none deleted
+          since the request; customers with customers only (never a company's
+          own partner or an internal user's); one company (a shared customer
+          and a company's customer belong to two); none archived or merged
+          already; none a contact of another; at most one user among them;
+          never two customers approved as different ones.
+        - ``deleting`` (Odoo's wizard): none of the merged customers keeps a
+          merge that can still be undone (it would be deleted under it).
+        """
+        partners = self.with_context(active_test=False)
+        if len(partners.exists()) < len(partners):
+            raise UserError(
+                self.env._(
+                    "Some of the customers to merge no longer exist: reload the "
+                    "page and select them again."
+                )
+            )
+        if len(partners) < 2:
+            raise UserError(self.env._("A merge needs at least two customers."))
+        if not survivor or survivor not in partners:
+            raise UserError(
+                self.env._(
+                    "The customer to keep must be one of the customers merged: "
+                    "%(partners)s.",
+                    partners=_names(partners),
+                )
+            )
+        customers = partners._crm_customers()
+        if deleting and not customers:
+            return  # no customer: Odoo's wizard's own business
+        if not self.env.su:
+            partners.check_access("write")
+            if deleting:
+                partners.check_access("unlink")
+            if not self.env.user.has_group(SALES_ADMIN):
+                raise AccessError(
+                    self.env._("Only sales administrators may merge customers.")
+                )
+        staff = partners - customers
+        if staff:
+            raise UserError(
+                self.env._(
+                    "Only customers are merged with customers; %(partners)s: the "
+                    "companies' own partners and internal users' are not customers.",
+                    partners=_names(staff),
+                )
+            )
+        partners = partners.sudo()
+        if len({partner.company_id for partner in partners}) > 1:
+            raise UserError(
+                self.env._(
+                    "Customers of different companies cannot be merged (a customer "
+                    "shared by all companies included): %(partners)s.",
+                    partners=_names(partners),
+                )
+            )
+        gone = partners.filtered(
+            lambda partner: not partner.active or partner.crm_merged_into_id
+        )
+        if gone:
+            raise UserError(
+                self.env._(
+                    "Archived or already merged customers cannot be merged: "
+                    "%(partners)s.",
+                    partners=_names(gone),
+                )
+            )
+        nested = partners.filtered(
+            lambda partner: partner.parent_id and partner._crm_ancestors() & partners
+        )
+        if nested:
+            raise UserError(
+                self.env._(
+                    "A customer cannot be merged with its own contact: %(partners)s.",
+                    partners=_names(nested),
+                )
+            )
+        if len(partners.user_ids) > 1:
+            raise UserError(
+                self.env._(
+                    "Customers that are users of more than one user account cannot "
+                    "be merged: %(partners)s.",
+                    partners=_names(partners),
+                )
+            )
+        approved = partners._crm_approved_pairs_within()
+        if approved:
+            exception = approved[0]
+            raise UserError(
+                self.env._(
+                    "%(partner)s and %(other)s are different customers: %(approver)s "
+                    "approved the registration of %(partner)s beside %(other)s "
+                    "(%(reason)s). They are not merged.",
+                    partner=exception.partner_id.display_name,
+                    other=exception.matched_partner_id.display_name,
+                    approver=exception.approved_by_id.name,
+                    reason=exception.reason,
+                )
+            )
+        if deleting:
+            undoable = (
+                self.env["crm.partner.merge"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "in", (partners - survivor).ids),
+                        ("state", "in", ("queued", "done")),
+                    ]
+                )
+            )
+            if undoable:
+                raise UserError(
+                    self.env._(
+                        "%(partners)s kept the customers of merges that can still "
+                        "be undone; Odoo's merge would delete it under them. Use "
+                        "Merge with Undo instead.",
+                        partners=_names(undoable.partner_id),
+                    )
+                )
+
+    def _crm_ancestors(self):
+        """The parents of this partner, up to its commercial entity."""
+        self.ensure_one()
+        ancestors = self.browse()
+        parent = self.parent_id
+        while parent and parent not in ancestors:
+            ancestors |= parent
+            parent = parent.parent_id
+        return ancestors
+
+    def _crm_merge_candidates(self):
+        """The partners of ``self`` a merge is proposed for: those the user
+        may read, neither archived nor merged, without the customer registered
+        by an approved exception beside another of them (the one it was
+        approved beside stays)."""
+        partners = self._filtered_access("read").filtered(
+            lambda partner: partner.active and not partner.crm_merged_into_id
+        )
+        for exception in partners._crm_approved_pairs_within():
+            partners -= exception.partner_id
+        return partners
+
+    def _crm_approved_pairs_within(self):
+        """The approved exceptions between two partners of ``self``."""
+        if len(self) < 2:
+            return self.env["crm.duplicate.exception"]
+        return (
+            self.env["crm.duplicate.exception"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "approved"),
+                    ("partner_id", "in", self.ids),
+                    ("matched_partner_id", "in", self.ids),
+                ]
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Who survives, with which registration
+    # ------------------------------------------------------------------
+
+    def _crm_propose_survivor(self, rule):
+        """The partner of ``self`` that survives by ``rule`` (see
+        SURVIVOR_RULES); ties go to the oldest registration. Empty for none."""
+        if not self:
+            return self
+        partners = self.sudo()
+
+        def oldest(partner):
+            return (partner.registered_date or partner.create_date, partner.id)
+
+        if rule == "deals":
+            with_deals = partners.filtered("last_deal_date")
+            if with_deals:
+                latest = max(with_deals.mapped("last_deal_date"))
+                partners = with_deals.filtered(
+                    lambda partner: partner.last_deal_date == latest
+                )
+        elif rule == "complete":
+
+            def filled(partner):
+                return sum(1 for fname in COMPLETENESS_FIELDS if partner[fname])
+
+            most = max(filled(partner) for partner in partners)
+            partners = partners.filtered(lambda partner: filled(partner) == most)
+        return min(partners, key=oldest).with_env(self.env)
+
+    def _crm_earliest_registration(self):
+        """Who registered the first of ``self``, and when: the values the
+        surviving customer takes (``{}`` when none was registered)."""
+        registered = self.sudo().filtered("registered_date")
+        if not registered:
+            return {}
+        first = min(
+            registered, key=lambda partner: (partner.registered_date, partner.id)
+        )
+        return {
+            "registered_by_id": first.registered_by_id.id,
+            "registered_date": first.registered_date,
+        }
+
+    # ------------------------------------------------------------------
+    # After a merge
+    # ------------------------------------------------------------------
+
+    def _crm_after_merge(self, absorbed, registration=None, merge=None):
+        """Clean up the surviving customer ``self`` after ``absorbed`` were
+        merged into it, by either door: it keeps ``registration`` (see
+        :meth:`_crm_earliest_registration`), the merged customers are no
+        suspected duplicates of it any more, and its chatter says who was
+        merged into it, with what an administrator would look for later.
+
+        :param merge: the ``crm.partner.merge`` that can undo it, if any
+        """
+        self.ensure_one()
+        survivor = self.sudo().with_context(**MERGING_PARTNERS.context())
+        duplicates = survivor.duplicate_partner_ids
+        values = dict(registration or {})
+        if survivor in duplicates:
+            # (Odoo's wizard re-points "A may duplicate S" to S itself.)
+            values["duplicate_partner_ids"] = [fields.Command.unlink(survivor.id)]
+        # Only the system's flag follows: a report or a clearance by a person
+        # stays. (The merged customers' own rows stay with them for an undo.)
+        still_suspected = duplicates - survivor - absorbed
+        if survivor.duplicate_state == "suspect" and not still_suspected:
+            values["duplicate_state"] = False
+        elif not survivor.duplicate_state and still_suspected:
+            values["duplicate_state"] = "suspect"
+        if values:
+            survivor.write(values)
+        survivor._message_log(body=self._crm_merge_log(absorbed, merge))
+
+    @api.model
+    def _crm_merge_log(self, absorbed, merge=None):
+        rows = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(name)s (#%(id)s) — VAT %(vat)s, email %(email)s, phone %(phone)s, "
+                "salesperson %(salesperson)s, registered by %(registrant)s on "
+                "%(date)s",
+                name=partner.display_name,
+                id=partner.id,
+                vat=partner.vat or "-",
+                email=partner.email or "-",
+                phone=partner.phone or partner.mobile or "-",
+                salesperson=partner.user_id.name or "-",
+                registrant=partner.registered_by_id.name or "-",
+                date=partner.registered_date or "-",
+            )
+            for partner in absorbed.sudo()
+        )
+        user = merge.user_id if merge else self.env.user
+        title = escape(
+            self.env._("Merged into this customer by %(user)s:", user=user.name)
+        )
+        if merge:
+            link = Markup(
+                "<a href='#' data-oe-model='crm.partner.merge' data-oe-id='%s'>%s</a>"
+            ) % (merge.id, self.env._("(see the merge, which can be undone)"))
+            title = Markup("%s %s") % (title, link)
+        return Markup("<p>%s</p><ul>%s</ul>") % (title, rows)

@@ -1,0 +1,283 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from ..tools.server_flags import MERGING_PARTNERS
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestMergeRulesBothDoors(CrmExtensionCase):
+    """One set of merge rules for *Merge with Undo* and Odoo's own merge wizard:
+    who may merge, what may be merged, the survivor's registration and the
+    clean-up after a merge."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A sales administrator who also has Odoo's "Contact Creation": Odoo's
+        # merge wizard is open to them.
+        cls.admin_contacts = new_test_user(
+            cls.env,
+            login="ext_merge_admin",
+            name="Max Merger",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+        )
+        legacy = cls.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        cls.twins = legacy.create(
+            [
+                {"name": name, "is_company": True, "user_id": cls.salesman.id}
+                for name in (
+                    "Suzhou Lotus Trading Co., Ltd.",
+                    "SUZHOU LOTUS TRADING LTD",
+                    "Suzhou Lotus Trading Company Limited",
+                )
+            ]
+        ).with_env(cls.env)
+        cls.env.flush_all()
+
+    def _odoo_merge(self, user, partners, survivor):
+        """Odoo's merge wizard, as its form does it."""
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(user)
+            .with_context(active_model="res.partner", active_ids=partners.ids)
+            .create({})
+        )
+        wizard.write(
+            {
+                "partner_ids": [Command.set(partners.ids)],
+                "dst_partner_id": survivor.id,
+            }
+        )
+        return wizard.action_merge()
+
+    def _merge_with_undo(self, user, partners, survivor):
+        Merge = self.env["crm.partner.merge"].with_user(user)
+        merges = Merge._plan([(partners, survivor)], "oldest")
+        merges._run_queued()
+        return merges
+
+    def test_odoo_wizard_refuses_a_customer_merge_with_undo_absorbed(self):
+        first, second, third = self.twins
+        merge = self._merge_with_undo(self.admin_contacts, first | second, first)
+        self.assertEqual(merge.state, "done")
+        with self.assertRaisesRegex(UserError, "Archived or already merged"):
+            self._odoo_merge(self.admin_contacts, first | second, first)
+        with self.assertRaisesRegex(UserError, "Archived or already merged"):
+            self._odoo_merge(self.admin_contacts, first | second, second)
+        # Nothing moved: the survivor holds its keys, the undo still works.
+        self.assertTrue(second.exists())
+        self.assertFalse(first.sudo().crm_merged_into_id)
+        self.assertTrue(first.sudo().name_key)
+        with self.assertRaises(UserError):
+            self.env["res.partner"].with_user(self.salesman_2).create(
+                {"name": "Suzhou Lotus Trading Ltd", "is_company": True}
+            )
+        merge.with_user(self.admin_contacts).action_undo()
+        self.assertEqual(merge.state, "undone")
+        self.assertTrue(second.active)
+
+    def test_odoo_wizard_does_not_delete_a_survivor_under_its_undo(self):
+        first, second, third = self.twins
+        self._merge_with_undo(self.admin_contacts, first | second, first)
+        with self.assertRaisesRegex(UserError, "can still be undone"):
+            self._odoo_merge(self.admin_contacts, first | third, third)
+        self.assertTrue(first.exists())
+        # Into it, Odoo's wizard may merge: nothing is deleted under a merge.
+        self._odoo_merge(self.admin_contacts, first | third, first)
+        self.assertFalse(third.exists())
+
+    def test_odoo_wizard_refuses_a_shared_and_a_company_customer(self):
+        first, second, _third = self.twins
+        second.with_context(
+            **MERGING_PARTNERS.context()
+        ).sudo().company_id = self.company
+        self.assertFalse(first.company_id)
+        for merge in (self._odoo_merge, self._merge_with_undo):
+            with (
+                self.subTest(door=merge.__name__),
+                self.assertRaisesRegex(UserError, "different companies"),
+            ):
+                merge(self.admin_contacts, first | second, first)
+        self.assertTrue(second.exists() and second.active)
+
+    def test_odoo_wizard_merges_customers_by_sales_administrators_only(self):
+        first, second, _third = self.twins
+        clerk = new_test_user(
+            self.env,
+            login="ext_contact_clerk",
+            groups="base.group_user,base.group_partner_manager",
+        )
+        with self.assertRaises(AccessError):
+            self._odoo_merge(clerk, first | second, first)
+        with self.assertRaises(AccessError):
+            self._odoo_merge(self.salesman, first | second, first)
+        self.assertTrue(second.exists())
+
+    def test_odoo_wizard_cleans_up_as_the_merge_with_undo(self):
+        first, second, _third = self.twins
+        first.sudo().write({"registered_by_id": self.salesman_2.id})
+        second.sudo().write(
+            {"registered_by_id": self.salesman.id, "registered_date": "2019-05-01"}
+        )
+        self._odoo_merge(self.admin_contacts, first | second, first)
+        self.assertFalse(second.exists())
+        # The survivor keeps the earliest registration and says who was merged.
+        self.assertEqual(first.registered_by_id, self.salesman)
+        self.assertEqual(str(first.registered_date.date()), "2019-05-01")
+        self.assertTrue(
+            first.message_ids.filtered(
+                lambda message: (
+                    "SUZHOU LOTUS TRADING LTD" in (message.body or "")
+                    and "Merged into this customer" in message.body
+                )
+            )
+        )
+
+    def test_odoo_wizard_still_merges_what_it_is_for(self):
+        # Two contacts of the company's own partner: no customers.
+        Partner = self.env["res.partner"]
+        home = self.env.company.partner_id
+        one, two = Partner.create(
+            [
+                {"name": "Reception", "parent_id": home.id, "email": "desk@home.com"},
+                {"name": "Front desk", "parent_id": home.id, "email": "desk@home.com"},
+            ]
+        )
+        self._odoo_merge(self.admin_contacts, one | two, one)
+        self.assertFalse(two.exists())
+
+    def test_both_doors_refuse_an_approved_pair(self):
+        first, second, _third = self.twins
+        self.env["crm.duplicate.exception"].sudo().create(
+            {
+                "name": second.name,
+                "matched_partner_id": first.id,
+                "partner_id": second.id,
+                "state": "approved",
+                "approved_by_id": self.sales_manager.id,
+                "reason": "Franchisee, its own company",
+            }
+        )
+        for merge in (self._odoo_merge, self._merge_with_undo):
+            with (
+                self.subTest(door=merge.__name__),
+                self.assertRaisesRegex(UserError, "different customers"),
+            ):
+                merge(self.admin_contacts, first | second, first)
+
+    def test_bad_merge_requests_get_a_clear_refusal(self):
+        first, second, third = self.twins
+        Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
+        with self.assertRaisesRegex(UserError, "at least two"):
+            Merge._plan([(first, None)], "oldest")
+        with self.assertRaisesRegex(UserError, "at least two"):
+            Merge._plan([(first.browse(), None)], "oldest")
+        with self.assertRaisesRegex(UserError, "Select at least one"):
+            Merge._plan([], "oldest")
+        with self.assertRaisesRegex(UserError, "must be one of"):
+            Merge._plan([(first | second, third)], "oldest")
+        stale = first.browse([first.id, 2147483000])
+        with self.assertRaisesRegex(UserError, "no longer exist"):
+            Merge._plan([(stale | second, None)], "oldest")
+        self.assertFalse(Merge.sudo().search([]))
+
+    def test_the_wizard_refuses_groups_it_cannot_show(self):
+        Wizard = self.env["crm.partner.merge.wizard"].with_user(self.sales_manager)
+        # A group of one customer only, or of customers the user cannot see.
+        with self.assertRaisesRegex(UserError, "Nothing to merge"):
+            Form(
+                Wizard.with_context(
+                    active_model="res.partner", active_ids=self.twins[:1].ids
+                )
+            )
+        with self.assertRaisesRegex(UserError, "Nothing to merge"):
+            Form(Wizard.with_context(active_model="res.partner", active_ids=[]))
+        other = self.env["res.company"].create({"name": "Lotus Branch Co"})
+        hidden = (
+            self.env["res.partner"]
+            .with_context(**MERGING_PARTNERS.context())
+            .create(
+                [
+                    {
+                        "name": "Hidden Lotus Ltd",
+                        "is_company": True,
+                        "company_id": other.id,
+                    },
+                    {
+                        "name": "HIDDEN LOTUS LIMITED",
+                        "is_company": True,
+                        "company_id": other.id,
+                    },
+                ]
+            )
+        )
+        self.env.flush_all()
+        groups = self.env["crm.duplicate.group"].search(
+            [("key", "=", "name"), ("key_value", "=", hidden[0].name_key)]
+        )
+        self.assertTrue(groups)
+        with self.assertRaises(AccessError):
+            Form(
+                Wizard.with_context(
+                    active_model="crm.duplicate.group", active_ids=groups.ids
+                )
+            )
+        with self.assertRaisesRegex(UserError, "Nothing to merge"):
+            Form(Wizard.with_context(active_model="res.partner", active_ids=hidden.ids))
+
+
+@tagged("post_install", "-at_install")
+class TestClaimsOfMergedCustomers(CrmExtensionCase):
+    def test_merged_or_archived_customers_cannot_be_claimed(self):
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        kept, merged, archived = legacy.create(
+            [
+                {"name": "Pool Pearl Ltd", "is_company": True, "in_pool": True},
+                {"name": "POOL PEARL LIMITED", "is_company": True, "in_pool": True},
+                {"name": "Old Archive Co", "is_company": True, "in_pool": True},
+            ]
+        ).with_env(self.env)
+        archived.sudo().active = False
+        merge = (
+            self.env["crm.partner.merge"]
+            .with_user(self.sales_manager)
+            ._plan([(kept | merged, kept)], "oldest")
+        )
+        merge._run_queued()
+        for partner in (merged, archived):
+            partner = partner.with_user(self.salesman).with_context(active_test=False)
+            with self.subTest(partner=partner.name):
+                self.assertFalse(partner.can_claim)
+                with self.assertRaises(UserError):
+                    partner.action_claim_customer()
+        merge.with_user(self.sales_manager).action_undo()
+        self.assertFalse(merged.user_id)
+        self.assertTrue(merged.in_pool)
+
+
+@tagged("post_install", "-at_install")
+class TestUndoFromTheMergedCustomer(CrmExtensionCase):
+    def test_undo_from_the_merged_customer(self):
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        kept, merged = legacy.create(
+            [
+                {"name": "Jade River Ltd", "is_company": True},
+                {"name": "JADE RIVER LIMITED", "is_company": True},
+            ]
+        ).with_env(self.env)
+        self.env["crm.partner.merge"].with_user(self.sales_manager)._plan(
+            [(kept | merged, kept)], "oldest"
+        )._run_queued()
+        as_admin = merged.with_user(self.sales_manager)
+        self.assertEqual(as_admin.crm_merge_id.partner_id, kept)
+        # Salespeople see that it was merged, not the merge, and cannot undo it.
+        with self.assertRaises(AccessError):
+            merged.with_user(self.salesman).action_crm_undo_merge()
+        action = as_admin.action_crm_undo_merge()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertTrue(merged.active)
+        self.assertFalse(as_admin.crm_merge_id)
+        with self.assertRaisesRegex(UserError, "can no longer be undone"):
+            as_admin.action_crm_undo_merge()
