@@ -318,18 +318,25 @@ class CrmPartnerMerge(models.Model):
             if merge.keep_registration == "earliest"
             else None
         )
-        lines = self._merge_bank_accounts(src_ids, dst_id)
-        lines += self._move_references("res.partner", src_ids, dst_id)
-        self._merge_company_dependent_values(src_ids, dst_id)
-        env.invalidate_all()
         survivor = survivor.with_env(env).with_context(**MERGING_PARTNERS.context())
         absorbed = absorbed.with_env(env).with_context(**MERGING_PARTNERS.context())
-        # Their users moved: who is a portal partner, as Odoo's wizard recomputes.
-        (survivor | absorbed).modified(["user_ids"])
+        # The survivor's values first, with Odoo's own step, then the moves:
+        # what Odoo computes from the customer of a document (an invoice's
+        # partner name) stays as it was on the moved documents, and an undo
+        # finds them as they were.
         wizard = env["base.partner.merge.automatic.wizard"].with_context(
             **MERGING_PARTNERS.context()
         )
         wizard._update_values(absorbed, survivor)
+        env.flush_all()
+        lines, merged_accounts = self._merge_bank_accounts(src_ids, dst_id)
+        lines += self._move_references(
+            "res.partner", src_ids, dst_id, stay={"res_partner_bank": merged_accounts}
+        )
+        self._merge_company_dependent_values(src_ids, dst_id)
+        env.invalidate_all()
+        # Their users moved: who is a portal partner, as Odoo's wizard recomputes.
+        (survivor | absorbed).modified(["user_ids"])
         absorbed.write({"active": False, "crm_merged_into_id": survivor.id})
         survivor._crm_after_merge(absorbed, registration, merge)
         env.flush_all()
@@ -624,9 +631,14 @@ class CrmPartnerMerge(models.Model):
         return found
 
     @api.model
-    def _move_references(self, model_name, src_ids, dst_id):
+    def _move_references(self, model_name, src_ids, dst_id, stay=None):
         """Move every reference to the records ``src_ids`` of ``model_name`` to
-        ``dst_id``; return the lines of the trail."""
+        ``dst_id``; return the lines of the trail.
+
+        :param stay: ``{table: row ids}`` that stay where they are (the bank
+            accounts merged into another one)
+        """
+        stay = stay or {}
         lines = []
         for ref, rows in self._find_references(model_name, src_ids).items():
 
@@ -662,7 +674,16 @@ class CrmPartnerMerge(models.Model):
                     for row_id, source_id, company in rows
                 ]
             else:
-                kept = self._move_rows(ref, rows, model_name, dst_id)
+                if ref.kind == DEFAULT:
+                    # (Odoo caches the defaults: read again after the move.)
+                    self.env.registry.clear_cache()
+                staying = stay.get(ref.table, set()) if ref.kind == FK else set()
+                kept = staying | self._move_rows(
+                    ref,
+                    [row for row in rows if row[0] not in staying],
+                    model_name,
+                    dst_id,
+                )
                 lines += [
                     line(
                         row_id,
@@ -687,6 +708,8 @@ class CrmPartnerMerge(models.Model):
         ``dst_id``: all at once, or, when a unique constraint refuses that,
         one by one. Return the ids of the rows that could not move (the
         survivor has their like already): they stay where they are."""
+        if not rows:
+            return set()
         value = self._new_value(ref, model_name, dst_id)
 
         def update(row_ids):
@@ -760,9 +783,10 @@ class CrmPartnerMerge(models.Model):
             SQL(
                 """
                 UPDATE %(table)s SET %(column)s = (
-                    SELECT jsonb_object_agg(e.key, CASE WHEN e.value = ANY(%(texts)s)
-                                                        THEN to_jsonb(%(dst)s)
-                                                        ELSE e.value END)
+                    SELECT jsonb_object_agg(
+                               e.key,
+                               CASE WHEN e.value::text = ANY(%(texts)s)
+                                    THEN to_jsonb(%(dst)s) ELSE e.value END)
                       FROM jsonb_each(%(column)s) e)
                  WHERE id = ANY(%(ids)s)
                 """,
@@ -776,33 +800,34 @@ class CrmPartnerMerge(models.Model):
 
     @api.model
     def _merge_bank_accounts(self, src_ids, dst_id):
-        """Bank accounts, before the partners' references (as Odoo's wizard
-        does): an account of a merged customer whose number the survivor (or
-        an earlier one of them) has already is merged into that account, its
-        references moved to it, and stays with the merged customer; the others
-        move to the survivor with its other references."""
-        accounts = (
-            self.env["res.partner.bank"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("partner_id", "in", [dst_id, *src_ids])], order="id")
-        )
+        """Bank accounts, before the partners' references, as Odoo's wizard
+        does: an account of a merged customer whose number the survivor has
+        already (or a merged customer before it, in the order of their ids) is
+        merged into that account: its references move to it, and it stays
+        with the merged customer. The other accounts move to the survivor with
+        its other references.
+
+        :return: the lines of the trail, and the ids of the merged accounts
+        """
+        Bank = self.env["res.partner.bank"].sudo().with_context(active_test=False)
+        accounts = Bank.search([("partner_id", "in", [dst_id, *src_ids])])
         if len(accounts) < 2:
-            return []
+            return [], set()
         by_number = {
             account.sanitized_acc_number: account
             for account in accounts
             if account.partner_id.id == dst_id
         }
         merged_into = defaultdict(list)
-        for account in accounts.filtered(lambda a: a.partner_id.id != dst_id):
-            target = by_number.setdefault(account.sanitized_acc_number, account)
-            if target != account:
-                merged_into[target.id].append(account.id)
+        for src_id in sorted(src_ids):
+            for account in accounts.filtered(lambda a, p=src_id: a.partner_id.id == p):
+                target = by_number.setdefault(account.sanitized_acc_number, account)
+                if target != account:
+                    merged_into[target.id].append(account.id)
         lines = []
         for target_id, account_ids in merged_into.items():
             lines += self._move_references("res.partner.bank", account_ids, target_id)
-        return lines
+        return lines, {account_id for ids in merged_into.values() for account_id in ids}
 
     # ------------------------------------------------------------------
     # Undo
@@ -1099,6 +1124,9 @@ class CrmPartnerMergeLine(models.Model):
             groups[key] |= line
         # Bank accounts' references first (moved first, put back last), then
         # the partners' in the reverse order of the merge.
+        if any(kind == DEFAULT for kind, *_rest in groups):
+            # (Odoo caches the defaults: read again after the undo.)
+            self.env.registry.clear_cache()
         for (kind, *_rest), lines in groups.items():
             if kind != COMPANY_DEPENDENT:
                 try:
