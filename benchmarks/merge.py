@@ -23,7 +23,7 @@ company in China, as ``scripts/bench`` does), it
    (each made once through the ORM and copied set-based for the other twins),
    a chatter message (the same) and a follower (one of the four users, the
    first of them also following the original in every fourth group: a merge
-   that must drop a follower); then ANALYZE;
+   whose follower stays with the twin); then ANALYZE;
 3. as the sales administrator, through ``crm.partner.merge``: one untimed
    merge first (Odoo's caches warm), then ``_plan`` of the 1,000 groups at once
    (as the wizard does for more than 20), then ``_run_queued`` in batches as
@@ -33,7 +33,8 @@ company in China, as ``scripts/bench`` does), it
    queries (``cr.sql_log_count``); the SQL queries of one batch grouped by
    text (where the time goes; ``--profile``: cProfile of that batch);
 4. checks, set-based on every group: every merge done, every document on the
-   survivor (a follower the survivor had already: dropped and written down),
+   survivor (a follower the survivor had already: left with the twin and
+   written down),
    every twin archived with ``crm_merged_into_id`` set to the survivor; then
    undoes ``--undo`` merges one by one (``action_undo``, timed, queries) and
    checks that their twins are back, active, with their documents;
@@ -257,7 +258,8 @@ def make_documents(env, groups, followers):
         for table, record in made.items()
     }
     # Followers: twin k of a group followed by follower k; the first also
-    # follows the original in every fourth group (a conflict the merge drops).
+    # follows the original in every fourth group (a conflict: the follower
+    # stays with the twin).
     pairs = [
         (twin, followers[position])
         for _original, group_twins in groups
@@ -363,8 +365,8 @@ def say_query_summary(log, count, title):
 
 def check_merged(env, groups, documents, merges):
     """Every twin archived into its original, every document on the survivor,
-    a follower dropped only where the survivor had it (every fourth group)
-    and then written down; the problems, documents moved, followers dropped."""
+    a follower left with the twin only where the survivor had it (every fourth
+    group) and written down; the problems, documents moved, followers left."""
     cr = env.cr
     problems = []
     survivor_of = {
@@ -386,12 +388,13 @@ def check_merged(env, groups, documents, merges):
         problems.append(f"{wrong} twins not archived into their survivor")
     cr.execute(
         "SELECT record_id FROM crm_partner_merge_line WHERE table_name = "
-        "'mail_followers' AND action = 'dropped' AND merge_id = ANY(%s)",
+        "'mail_followers' AND column_name = 'res_id' AND action = 'kept' "
+        "AND merge_id = ANY(%s)",
         [merges.ids],
     )
-    dropped = {row[0] for row in cr.fetchall()}
-    if len(dropped) != len(groups[::4]):
-        problems.append(f"{len(dropped)} followers dropped, {len(groups[::4])} due")
+    kept = {row[0] for row in cr.fetchall()}
+    if len(kept) != len(groups[::4]):
+        problems.append(f"{len(kept)} followers left, {len(groups[::4])} due")
     moved = 0
     for table, column in DOCUMENTS:
         rows = {
@@ -402,11 +405,13 @@ def check_merged(env, groups, documents, merges):
         cr.execute(f"SELECT id, {column} FROM {table} WHERE id = ANY(%s)", [list(rows)])
         found = dict(cr.fetchall())
         on_survivor = sum(found.get(r) == survivor_of[p] for r, p in rows.items())
-        gone = sum(row not in found and row in dropped for row in rows)
+        left = sum(
+            found.get(row) == partner and row in kept for row, partner in rows.items()
+        )
         moved += on_survivor
-        if misplaced := len(rows) - on_survivor - gone:
+        if misplaced := len(rows) - on_survivor - left:
             problems.append(f"{misplaced} of {len(rows)} {table} not moved")
-    return problems, moved, len(dropped)
+    return problems, moved, len(kept)
 
 
 def check_undone(env, groups, documents):
@@ -503,13 +508,13 @@ def measure_size(registry, args, admin, followers, size, report, reference):
             say(f"  failed: {merge.error}")
         say_query_summary(log, batch_size, f"queries of batch 2 ({batch_size} merges)")
 
-        problems, moved, dropped = check_merged(env, bulk, documents, merges)
+        problems, moved, kept = check_merged(env, bulk, documents, merges)
         if states["done"] != GROUPS:
             problems.insert(0, f"{GROUPS - states['done']} merges not done")
         say(
             f"checked all {GROUPS:,} groups: {moved:,} documents on the survivor, "
-            f"{dropped} followers the survivor had already dropped and written "
-            f"down: " + ("; ".join(problems) or "all right")
+            f"{kept} followers the survivor had already left with the twin and "
+            f"written down: " + ("; ".join(problems) or "all right")
         )
 
         step = max(1, GROUPS // args.undo)

@@ -242,9 +242,30 @@ class CrmPartnerMerge(models.Model):
             "res_model": "crm.partner.merge",
             "target": "current",
         }
+        # (Given with its views: a notification's next action is not
+        # completed by the server as a button's action is.)
         if len(self) == 1:
-            return dict(action, res_id=self.id, view_mode="form")
-        return dict(action, view_mode="list,form", domain=[("id", "in", self.ids)])
+            return dict(
+                action, res_id=self.id, view_mode="form", views=[(False, "form")]
+            )
+        return dict(
+            action,
+            view_mode="list,form",
+            views=[(False, "list"), (False, "form")],
+            domain=[("id", "in", self.ids)],
+        )
+
+    def action_open_absorbed(self):
+        """The merged customers (archived while the merge can be undone)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Merged Customers"),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.absorbed_partner_ids.ids)],
+            "context": {"active_test": False},
+        }
 
     def _notify(self, message, kind="success"):
         """A short notification, then the merges."""

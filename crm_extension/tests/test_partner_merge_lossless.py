@@ -606,9 +606,7 @@ class TestMergeLosesNothing(CrmExtensionCase):
                 # written, as the merge writes the survivor with Odoo's own
                 # step: brought up to date first, so that the comparison sees
                 # what the merge and its undo change.
-                group.modified(
-                    self.env["crm.partner.merge"]._survivor_fields(survivor)
-                )
+                group.modified(self.env["crm.partner.merge"]._survivor_fields(survivor))
                 self.env.flush_all()
                 before = self._rows(group.ids)
                 # What the merge and its undo write down: chatter messages and

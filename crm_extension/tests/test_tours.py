@@ -113,7 +113,7 @@ class TestTours(HttpCase):
             .create({"name": "Lotus Tea House Co., Ltd.", "is_company": True})
         )
         self.start_tour(
-            "/odoo/customers/new",
+            "/odoo/customers",
             "crm_extension_exception_request_tour",
             login="tour_salesman",
         )

@@ -149,6 +149,11 @@ registry.category("web_tour.tours").add("crm_extension_existing_customer_tour", 
 registry.category("web_tour.tours").add("crm_extension_exception_request_tour", {
     steps: () => [
         {
+            content: "Register a new customer",
+            trigger: ".o_control_panel button.o-kanban-button-new",
+            run: "click",
+        },
+        {
             content: "Register a company",
             trigger: ".o_field_widget[name=company_type] input[data-value=company]",
             run: "click",
@@ -184,17 +189,16 @@ registry.category("web_tour.tours").add("crm_extension_exception_request_tour", 
         },
         {
             content: "Send the request",
-            trigger: ".modal .o_form_button_save",
+            trigger: ".modal footer button[name=action_send_request]",
             run: "click",
         },
         {
-            content: "The request is sent",
-            trigger: "body:not(:has(.modal .o_field_widget[name=reason]))",
+            content: "A notification says who decides",
+            trigger: ".o_notification:contains('was sent to')",
         },
         {
-            content: "Discard the refused registration: the administrator registers it",
-            trigger: ".o_form_button_cancel",
-            run: "click",
+            content: "The refused registration is discarded: back to the customers",
+            trigger: "body:not(:has(.modal)):not(:has(.o_form_view)) .o_kanban_view",
         },
     ],
 });
@@ -483,8 +487,15 @@ registry.category("web_tour.tours").add("crm_extension_merge_undo_tour", {
             run: "click",
         },
         {
-            content: "The four customers, the oldest registration proposed",
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains('Peony Garden Trading Co., Ltd.')",
+            content: "The facts of each customer: the one with the deal...",
+            trigger: ".modal .o_field_widget[name=customer_ids] .o_data_row:contains('Peony Garden Trading Company Limited') td[name=opportunity_count]:contains('1')",
+        },
+        {
+            content: "... the oldest registration kept, the others archived with an undo",
+            trigger: ".modal .o_data_row:contains('Peony Garden Trading Co., Ltd.') td[name=outcome]:contains('Kept')",
+        },
+        {
+            trigger: ".modal .o_data_row:contains('PEONY GARDEN TRADING LTD') td[name=outcome]:contains('Archived; undo until')",
         },
         {
             trigger: ".modal .o_field_widget[name=group_count]:contains('1')",
@@ -495,21 +506,39 @@ registry.category("web_tour.tours").add("crm_extension_merge_undo_tour", {
             run: "click",
         },
         {
-            content: "The merge and its trail",
+            content: "A notification confirms it",
+            trigger: ".o_notification:contains('3 customers merged into')",
+        },
+        {
+            content: "The merge and its trail, by the documents' names",
             trigger: ".o_statusbar_status .o_arrow_button_current:contains('Merged')",
         },
         {
-            trigger: ".o_field_widget[name=absorbed_partner_ids] .o_tag:contains('PEONY GARDEN TRADING LTD')",
+            trigger: ".o_field_widget[name=line_ids] .o_data_row:contains('Peony deal')",
         },
         {
-            content: "Undo it",
-            trigger: "button[name=action_undo]",
+            content: "Open the merged customers",
+            trigger: "button[name=action_open_absorbed]",
+            run: "click",
+        },
+        {
+            content: "Open one of them",
+            trigger: ".o_data_row:contains('PEONY GARDEN TRADING LTD') td[name=complete_name]",
+            run: "click",
+        },
+        {
+            content: "It says it was merged, and offers to undo it",
+            trigger: ".o_crm_merged_banner button[name=action_crm_undo_merge]",
             run: "click",
         },
         {
             content: "Confirm",
             trigger: ".modal-footer button.btn-primary",
             run: "click",
+        },
+        {
+            content: "A notification confirms the undo",
+            trigger: ".o_notification:contains('Merge undone')",
         },
         {
             content: "Undone",
