@@ -1143,22 +1143,25 @@ class CrmPartnerMergeLine(models.Model):
                 line.target_id or survivor_id,
             )
             groups[key] |= line
-        # Bank accounts' references first (moved first, put back last), then
-        # the partners' in the reverse order of the merge.
+        # In the reverse order of the merge: the partners' references first,
+        # the merged bank accounts' (moved first) last. A table's rows at once,
+        # else one by one.
+        for (kind, *_rest), lines in groups.items():
+            if kind == COMPANY_DEPENDENT or not lines._undo_rows_at_once(survivor_id):
+                failed += sum(line._undo_one(survivor_id) for line in lines)
         if any(kind == DEFAULT for kind, *_rest in groups):
             # (Odoo caches the defaults: read again after the undo.)
             self.env.registry.clear_cache()
-        for (kind, *_rest), lines in groups.items():
-            if kind != COMPANY_DEPENDENT:
-                try:
-                    with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                        lines._undo_rows(survivor_id)
-                    continue
-                except psycopg2.Error:
-                    pass
-            for line in lines:
-                failed += line._undo_one(survivor_id)
         return failed
+
+    def _undo_rows_at_once(self, survivor_id):
+        """:meth:`_undo_rows` in a savepoint; whether it could be done."""
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self._undo_rows(survivor_id)
+        except psycopg2.Error:
+            return False
+        return True
 
     def _kind(self):
         """The kind of a line (lines of an earlier version have none)."""

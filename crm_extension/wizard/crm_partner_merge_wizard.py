@@ -48,6 +48,8 @@ class CrmPartnerMergeWizard(models.TransientModel):
         "are deleted.",
     )
 
+    summary = fields.Char(compute="_compute_undo_until")
+
     @api.depends("customer_ids.group")
     def _compute_group_count(self):
         for wizard in self:
@@ -59,6 +61,14 @@ class CrmPartnerMergeWizard(models.TransientModel):
         for wizard in self:
             wizard.undo_until = fields.Date.context_today(wizard) + timedelta(
                 days=self.env.company.crm_merge_undo_days
+            )
+            wizard.summary = self.env._(
+                "Each group keeps the customer marked Keep: the documents of the "
+                "others (orders, invoices, opportunities, complaints, messages...) "
+                "move to it, and they are archived without their keys. Until "
+                "%(date)s, undo the merge from Customer Merges or from a merged "
+                "customer; after that the merged customers are deleted.",
+                date=fields.Date.to_string(wizard.undo_until),
             )
 
     @api.model
