@@ -18,6 +18,13 @@ Who may merge what, the survivor's registration and the clean-up after a merge
 are the partner's merge rules (``res_partner_merge.py``), which Odoo's wizard
 obeys too.
 
+Odoo's own steps for the moves (``_update_foreign_keys``,
+``_update_reference_fields``, ``_merge_bank_accounts``) are not called: they
+delete what conflicts and do not say what they moved, and an undo needs both.
+Its list of foreign keys (``_get_fk_on``) and its step for the survivor's
+values (``_update_values``) are; a test checks on generated cases that this
+merge points at least every row Odoo's steps point to the survivor.
+
 The moves are set-based SQL (one statement per table, not a write per record):
 Odoo's wizard writes the same columns in SQL, and a merge of 50 customers with
 thousands of documents must not load them. What the ORM caches is invalidated
