@@ -154,7 +154,7 @@ class Server:
             dbname,
             "-i",
             ",".join(modules),
-            *([] if demo else ["--without-demo=all"]),
+            *(self.args.demo_options if demo else self.args.no_demo_options).split(),
             "--stop-after-init",
             "--max-cron-threads=0",
             f"--http-port={free_port()}",
@@ -300,6 +300,14 @@ def parse_args(bench, argv):
     odoo.add_argument("--db-host")
     odoo.add_argument("--db-port")
     odoo.add_argument("--db-user")
+    # Odoo 18.0 loads demo data unless told --without-demo, 19.0 when told
+    # --with-demo: the options for each, as scripts/lib.sh found them.
+    odoo.add_argument("--demo-options", default="", help="options: with demo data")
+    odoo.add_argument(
+        "--no-demo-options",
+        default="--without-demo=all",
+        help="options: without demo data",
+    )
     args = parser.parse_args(argv)
     if not re.fullmatch(r"[A-Za-z0-9_-]+", args.db):
         parser.error(f"invalid database name {args.db!r}")

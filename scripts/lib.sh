@@ -3,7 +3,7 @@
 # Shared by scripts/run, scripts/test, scripts/stop-db and the benchmark commands
 # scripts/bench* (source it, don't run it).
 #
-# Finds the user's Odoo 18.0 (never downloads or installs it), finds PostgreSQL's
+# Finds the user's Odoo 18.0 or 19.0 (never downloads or installs it), finds PostgreSQL's
 # binaries, and runs a private PostgreSQL cluster under .var/ (or uses a server
 # named by PGHOST/ODOO_DB_HOST).
 
@@ -19,10 +19,12 @@ PG_SUPERUSER="odoo"
 # refuses to run as root).
 PG_RUN_AS="${PG_RUN_AS:-nobody}"
 
-ODOO_NOT_FOUND_HELP="set ODOO_PATH to an Odoo 18.0 source tree, and ODOO_PYTHON to a Python that has Odoo's requirements"
+ODOO_NOT_FOUND_HELP="set ODOO_PATH to an Odoo 18.0 or 19.0 source tree, and ODOO_PYTHON to a Python that has Odoo's requirements"
 
-# Python modules Odoo 18.0 imports when it starts ("import name:PyPI name").
-ODOO_REQUIRED_MODULES="babel:Babel dateutil:python-dateutil decorator:decorator \
+# Python modules both Odoo 18.0 and 19.0 import when they start ("import
+# name:PyPI name"; 18.0 needs decorator too: without it, it does not start, and
+# find_odoo says so).
+ODOO_REQUIRED_MODULES="babel:Babel dateutil:python-dateutil \
 docutils:docutils idna:idna lxml:lxml markupsafe:MarkupSafe OpenSSL:pyOpenSSL \
 passlib:passlib PIL:Pillow polib:polib psutil:psutil psycopg2:psycopg2 pytz:pytz \
 reportlab:reportlab requests:requests rjsmin:rjsmin urllib3:urllib3 werkzeug:Werkzeug"
@@ -36,8 +38,11 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # ---------------------------------------------------------------------------
 
 # find_odoo [test]
-# Sets ODOO_PY, ODOO_CMD (array), ODOO_ADDONS_PATH, ODOO_VERSION, ODOO_WHERE.
-# Returns 0 when a usable Odoo 18.0 is found; 1 when none is found; 2 when one is
+# Sets ODOO_PY, ODOO_CMD (array), ODOO_ADDONS_PATH, ODOO_VERSION, ODOO_SERIES
+# (18.0 or 19.0), ODOO_WHERE, and ODOO_DEMO_ARGS / ODOO_NO_DEMO_ARGS (arrays: the
+# options that make a new database get, or not get, demo data: Odoo 18.0 loads
+# it unless told --without-demo, 19.0 only when told --with-demo).
+# Returns 0 when a usable Odoo 18.0 or 19.0 is found; 1 when none is found; 2 when one is
 # found but cannot run (ODOO_PROBLEM then says why and what to do).
 find_odoo() {
     local want_tests="${1:-}" home="" pkg_dir="" out
@@ -45,6 +50,9 @@ find_odoo() {
     ODOO_CMD=()
     ODOO_ADDONS_PATH=""
     ODOO_VERSION=""
+    ODOO_SERIES=""
+    ODOO_DEMO_ARGS=()
+    ODOO_NO_DEMO_ARGS=()
     ODOO_WHERE=""
     ODOO_PROBLEM=""
 
@@ -53,7 +61,7 @@ find_odoo() {
             ODOO_PROBLEM="ODOO_PYTHON=$ODOO_PY is not an executable Python ($ODOO_NOT_FOUND_HELP)"
             return 2
         fi
-        ODOO_PROBLEM="no Odoo 18.0 found ($ODOO_NOT_FOUND_HELP)"
+        ODOO_PROBLEM="no Odoo 18.0 or 19.0 found ($ODOO_NOT_FOUND_HELP)"
         return 1
     fi
 
@@ -69,7 +77,7 @@ find_odoo() {
 s = u.find_spec("odoo")
 print(list(s.submodule_search_locations)[0] if s and s.submodule_search_locations else "")' 2>/dev/null || true)"
         if [ -z "$pkg_dir" ] || [ ! -f "$pkg_dir/release.py" ]; then
-            ODOO_PROBLEM="no Odoo 18.0 found ($ODOO_NOT_FOUND_HELP)"
+            ODOO_PROBLEM="no Odoo 18.0 or 19.0 found ($ODOO_NOT_FOUND_HELP)"
             return 1
         fi
         pkg_dir="$(cd -P "$pkg_dir" && pwd)"
@@ -95,7 +103,7 @@ for spec in sys.argv[1:]:
         found = False
     if not found:
         missing.append(f"{module} ({dist})" if dist and dist != module else module)
-# Odoo 18 reads PDFs with PyPDF2 or its successor pypdf.
+# Odoo reads PDFs with PyPDF2 or its successor pypdf.
 if importlib.util.find_spec("PyPDF2") is None and importlib.util.find_spec("pypdf") is None:
     missing.append("PyPDF2 or pypdf")
 print(", ".join(missing))
@@ -122,9 +130,16 @@ PY
     fi
     ODOO_VERSION="$(printf '%s\n' "$out" | sed -n 's/^Odoo Server \([^ ]*\).*/\1/p' | head -n 1)"
     case "$ODOO_VERSION" in
-        18.0 | 18.0+e | 18.0+e* | 18.0[a-z]* | 18.0-*) ;;
+        18.0 | 18.0+e | 18.0+e* | 18.0[a-z]* | 18.0-*)
+            ODOO_SERIES=18.0
+            ODOO_NO_DEMO_ARGS=(--without-demo=all)
+            ;;
+        19.0 | 19.0+e | 19.0+e* | 19.0[a-z]* | 19.0-*)
+            ODOO_SERIES=19.0
+            ODOO_DEMO_ARGS=(--with-demo)
+            ;;
         *)
-            ODOO_PROBLEM="Odoo at $ODOO_WHERE is version ${ODOO_VERSION:-unknown}, not 18.0 ($ODOO_NOT_FOUND_HELP)"
+            ODOO_PROBLEM="Odoo at $ODOO_WHERE is version ${ODOO_VERSION:-unknown}, not 18.0 or 19.0 ($ODOO_NOT_FOUND_HELP)"
             return 2
             ;;
     esac
@@ -405,7 +420,7 @@ parse_odoo_test_log() {
     OT_FAILED=0
     OT_ERRORS=0
     OT_RUN=0
-    # Odoo 18 logs "F failed, E error(s) of N tests when loading database 'db'"
+    # Odoo logs "F failed, E error(s) of N tests when loading database 'db'"
     # (N counts skipped tests too).
     OT_RESULT="$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$log" | tail -n 1)"
     if [ -n "$OT_RESULT" ]; then
@@ -454,7 +469,7 @@ run_benchmark() {
     # shellcheck disable=SC2119  # find_odoo takes an optional "test", not our arguments
     if ! find_odoo; then
         echo "$me: cannot run the benchmark: $ODOO_PROBLEM.
-Example: ODOO_PATH=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/odoo-venv/bin/python $me" >&2
+Example: ODOO_PATH=/path/to/odoo-18.0-or-19.0 ODOO_PYTHON=/path/to/odoo-venv/bin/python $me" >&2
         return 1
     fi
     echo "Odoo: $ODOO_VERSION at $ODOO_WHERE, Python $ODOO_PY"
@@ -474,5 +489,6 @@ Example: ODOO_PATH=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/odoo-venv/bin/python 
     exec "$ODOO_PY" -m "benchmarks.$module" --odoo-conf="$ODOO_CONF" \
         --addons-path="$ODOO_ADDONS_PATH" --data-dir="$ODOO_DATA_DIR" \
         --db-host="$DB_HOST" --db-port="$DB_PORT" --db-user="$DB_USER" \
+        --demo-options="${ODOO_DEMO_ARGS[*]}" --no-demo-options="${ODOO_NO_DEMO_ARGS[*]}" \
         ${odoo_bin[@]+"${odoo_bin[@]}"} "$@"
 }

@@ -127,7 +127,18 @@ def wait_for_login(url, pid, timeout):
     raise SystemExit(f"no answer from {url}/web/login within {timeout}s")
 
 
+def user_group_fields(admin):
+    """res.users' field of a user's own groups and of all the groups they have:
+    ``groups_id`` for both on Odoo 18.0, ``group_ids`` and ``all_group_ids`` on
+    19.0."""
+    fields = admin("res.users", "fields_get", [], attributes=["type"])
+    if "group_ids" in fields:
+        return "group_ids", "all_group_ids"
+    return "groups_id", "groups_id"
+
+
 def make_salesperson(admin, token):
+    own_groups, all_groups = user_group_fields(admin)
     group = admin(
         "ir.model.data",
         "search_read",
@@ -143,7 +154,7 @@ def make_salesperson(admin, token):
             "name": f"Race Salesperson {token}",
             "login": login,
             "password": password,
-            "groups_id": [(6, 0, [group])],
+            own_groups: [(6, 0, [group])],
         },
     )
     managers = admin(
@@ -152,7 +163,7 @@ def make_salesperson(admin, token):
         [("module", "=", GROUP[0]), ("name", "=", "group_sale_manager")],
         fields=["res_id"],
     )[0]["res_id"]
-    groups = admin("res.users", "read", [uid], ["groups_id"])[0]["groups_id"]
+    groups = admin("res.users", "read", [uid], [all_groups])[0][all_groups]
     if managers in groups:
         raise SystemExit("the salesperson came out as a sales administrator")
     return login, password
