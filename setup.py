@@ -1,6 +1,6 @@
 """Install the addon as the Python package ``odoo.addons.crm_extension``.
 
-``pip install .`` into the Python that runs Odoo 18.0 makes the addon importable
+``pip install .`` into the Python that runs Odoo 18.0 or 19.0 makes the addon importable
 without touching Odoo's addons path. ``odoo`` and ``odoo.addons`` stay namespace
 packages: this distribution ships neither ``odoo/__init__.py`` nor
 ``odoo/addons/__init__.py``, so it never shadows the Odoo it is installed beside.
@@ -92,6 +92,7 @@ setup(
         "Programming Language :: Python",
         "Framework :: Odoo",
         "Framework :: Odoo :: 18.0",
+        "Framework :: Odoo :: 19.0",
     ],
     python_requires=">=3.10",
     packages=find_packages_in_addon(),

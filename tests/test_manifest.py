@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-VERSION_RE = re.compile(r"^18\.0\.\d+\.\d+\.\d+$")
+# x.y.z without the Odoo series: one manifest for 18.0 and 19.0, each of which
+# prefixes its own series (18.0.x.y.z, 19.0.x.y.z); 19.0 refuses "18.0.x.y.z".
+VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 
 
 def test_manifest_is_a_literal_dict(addon_dir):
@@ -21,18 +23,25 @@ def test_version(manifest):
     assert VERSION_RE.fullmatch(manifest["version"]), manifest["version"]
 
 
-@pytest.mark.parametrize(
-    "version", ["18.0.1.0.0", "18.0.12.3.45"], ids=["plain", "multi-digit"]
-)
+@pytest.mark.parametrize("version", ["1.4.0", "12.3.45"], ids=["plain", "multi-digit"])
 def test_version_pattern_accepts(version):
     assert VERSION_RE.fullmatch(version)
 
 
 @pytest.mark.parametrize(
-    "version", ["17.0.1.0.0", "18.0.1.0", "1.0.0", "18.0.1.0.0-beta", "18.0.1.0.0\n"]
+    "version", ["18.0.1.4.0", "19.0.1.4.0", "1.4", "1.4.0-beta", "1.4.0\n"]
 )
 def test_version_pattern_rejects(version):
     assert not VERSION_RE.fullmatch(version)
+
+
+def test_migrations_keep_their_series(addon_dir):
+    """Folders of migrations made before the series left the manifest keep it
+    (18.0.x.y.z): Odoo runs those on 18.0 only, and an 18.0 database upgraded on
+    19.0 has them behind it."""
+    folders = [p.name for p in (addon_dir / "migrations").iterdir() if p.is_dir()]
+    assert folders
+    assert all(re.fullmatch(r"(18\.0\.)?\d+\.\d+\.\d+", name) for name in folders)
 
 
 def test_license(manifest):

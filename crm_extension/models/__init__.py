@@ -28,6 +28,7 @@ from . import crm_lead_stage_history
 from . import res_company
 from . import res_company_value
 from . import res_users
+from . import res_groups
 from . import sale_order
 from . import account_move
 from . import crm_complaint_stage

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 from odoo.tools.mail import generate_tracking_message_id
 
+from .. import compat
 from ..tools import (
     SLA_PAUSED,
     WorkingTime,
@@ -318,13 +319,10 @@ class CrmComplaint(models.Model):
         groups=INTERNAL,
     )
 
-    _sql_constraints = [
-        (
-            "compensation_positive",
-            "CHECK(compensation_amount >= 0)",
-            "A compensation cannot be negative.",
-        ),
-    ]
+    _compensation_positive = compat.Constraint(
+        "CHECK(compensation_amount >= 0)",
+        "A compensation cannot be negative.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -807,17 +805,20 @@ class CrmComplaint(models.Model):
             values.setdefault("partner_id", partner.id)
         return super().message_new(msg_dict, custom_values=values)
 
-    def _message_get_suggested_recipients(self):
-        recipients = super()._message_get_suggested_recipients()
+    def _message_get_suggested_recipients(self, *args, **kwargs):
+        """The customer, else the address the complaint came from."""
+        recipients = super()._message_get_suggested_recipients(*args, **kwargs)
         for complaint in self:
             if complaint.partner_id:
-                complaint._message_add_suggested_recipient(
+                compat.add_suggested_recipient(
+                    complaint,
                     recipients,
                     partner=complaint.partner_id,
                     reason=self.env._("Customer"),
                 )
             elif complaint.email_from:
-                complaint._message_add_suggested_recipient(
+                compat.add_suggested_recipient(
+                    complaint,
                     recipients,
                     email=complaint.email_from,
                     reason=self.env._("Customer Email"),
@@ -1009,9 +1010,7 @@ class CrmComplaint(models.Model):
             old_statuses, new_statuses
         )
         escalated = Complaint.browse(sorted(levels))._schedule_escalations()
-        self.env["ir.cron"]._notify_progress(
-            done=len(old_statuses) + len(levels), remaining=0
-        )
+        compat.cron_progress(self.env, len(old_statuses) + len(levels), 0)
         return {"status_changed": len(old_statuses), "escalated": escalated}
 
     @api.model
@@ -1104,7 +1103,7 @@ class CrmComplaint(models.Model):
             for fname in columns
         )
         # What _message_log_batch logs (mail.message's defaults for the rest).
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        author_id, email_from = compat.message_author(self)
         message = {
             "author_id": author_id,
             "email_from": email_from,

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 SEVERITY_SELECTION = [
     ("0", "Low"),
     ("1", "Medium"),
@@ -58,18 +60,14 @@ class CrmComplaintSla(models.Model):
         "level (the handler's team leader when empty).",
     )
 
-    _sql_constraints = [
-        (
-            "hours_positive",
-            "CHECK(response_hours > 0 AND resolution_hours > 0)",
-            "Response and resolution times must be positive.",
-        ),
-        (
-            "at_risk_ratio_range",
-            "CHECK(at_risk_ratio > 0 AND at_risk_ratio < 100)",
-            "The at-risk share must be between 0 and 100 %.",
-        ),
-    ]
+    _hours_positive = compat.Constraint(
+        "CHECK(response_hours > 0 AND resolution_hours > 0)",
+        "Response and resolution times must be positive.",
+    )
+    _at_risk_ratio_range = compat.Constraint(
+        "CHECK(at_risk_ratio > 0 AND at_risk_ratio < 100)",
+        "The at-risk share must be between 0 and 100 %.",
+    )
 
     @api.constrains("response_hours", "resolution_hours")
     def _check_hours(self):

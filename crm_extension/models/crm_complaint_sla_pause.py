@@ -4,6 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 
+from .. import compat
 from ..tools import WorkingTime
 
 
@@ -66,13 +67,10 @@ class CrmComplaintSlaPause(models.Model):
         "deadlines moved out by as much. Counted once the clock resumes.",
     )
 
-    _sql_constraints = [
-        (
-            "end_after_start",
-            "CHECK(date_end IS NULL OR date_end >= date_start)",
-            "A pause cannot end before it starts.",
-        ),
-    ]
+    _end_after_start = compat.Constraint(
+        "CHECK(date_end IS NULL OR date_end >= date_start)",
+        "A pause cannot end before it starts.",
+    )
 
     @api.depends(
         "date_start",

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .. import compat
+
 
 class CrmContactRole(models.Model):
     """The part a contact person plays in a customer's buying decision."""
@@ -25,6 +27,7 @@ class CrmContactRole(models.Model):
         "one is flagged.",
     )
 
-    _sql_constraints = [
-        ("code_uniq", "unique(code)", "The code of a contact role must be unique."),
-    ]
+    _code_uniq = compat.Constraint(
+        "unique(code)",
+        "The code of a contact role must be unique.",
+    )

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .. import compat
 from ..tools import (
     ABC_SHARES,
     churn_assessment,
@@ -112,13 +113,10 @@ class CrmCustomerValue(models.Model):
     churn_reason = fields.Char(compute="_compute_churn_reason")
     date_computed = fields.Datetime(string="Computed On", readonly=True)
 
-    _sql_constraints = [
-        (
-            "partner_company_uniq",
-            "UNIQUE(partner_id, company_id)",
-            "A customer has one value per company.",
-        ),
-    ]
+    _partner_company_uniq = compat.Constraint(
+        "UNIQUE(partner_id, company_id)",
+        "A customer has one value per company.",
+    )
 
     @api.depends("churn_reason_codes")
     def _compute_churn_reason(self):
@@ -318,7 +316,6 @@ class CrmCustomerValue(models.Model):
         total = cr.fetchone()[0]
         stats = {"written": 0, "removed": 0, "classes": 0, "customers": total}
         thresholds = company._crm_rfm_thresholds()
-        cron = self.env["ir.cron"]
         now = fields.Datetime.now()
         newly_high = []
         last_id = 0
@@ -413,11 +410,11 @@ class CrmCustomerValue(models.Model):
             stats["written"] += len(changed)
             done += len(rows)
             if done < total:
-                cron._notify_progress(done=done, remaining=total - done)
+                compat.cron_progress(self.env, done, total - done)
                 if self._in_cron():
                     cr.commit()  # pylint: disable=invalid-commit
                     self._tune_bulk_transaction()  # SET LOCAL ends with a commit
-        cron._notify_progress(done=done, remaining=0)
+        compat.cron_progress(self.env, done, 0)
         # Customers without any posted invoice any more.
         cr.execute(
             """

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .. import compat
 from ..tools.server_flags import ServerValue
 
 SALES_ADMIN = "sales_team.group_sale_manager"
@@ -187,16 +188,12 @@ class CrmDuplicateException(models.Model):
         administrators of its company, the requester excepted."""
         self.ensure_one()
         company = self.company_id
-        return (
-            self.env.ref(SALES_ADMIN)
-            .sudo()
-            .users.filtered(
-                lambda user: (
-                    user.active
-                    and not user._is_superuser()
-                    and user != self.requested_by_id
-                    and (not company or company in user.company_ids)
-                )
+        return compat.group_users(self.env.ref(SALES_ADMIN).sudo()).filtered(
+            lambda user: (
+                user.active
+                and not user._is_superuser()
+                and user != self.requested_by_id
+                and (not company or company in user.company_ids)
             )
         )
 

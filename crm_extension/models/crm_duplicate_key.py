@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .. import compat
+
 
 class CrmDuplicateKey(models.Model):
     """Technical: one row per blocked key ever registered (a lock, not a record)."""
@@ -10,4 +12,7 @@ class CrmDuplicateKey(models.Model):
 
     key = fields.Char(required=True)
 
-    _sql_constraints = [("key_uniq", "unique(key)", "The key is already registered.")]
+    _key_uniq = compat.Constraint(
+        "unique(key)",
+        "The key is already registered.",
+    )

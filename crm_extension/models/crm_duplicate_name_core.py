@@ -5,6 +5,8 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, sql
 
+from .. import compat
+
 _logger = logging.getLogger(__name__)
 
 # The name cores are put back in order once this share of them was added since.
@@ -29,9 +31,10 @@ class CrmDuplicateNameCore(models.Model):
 
     core = fields.Char(string="Name Core", required=True)
 
-    _sql_constraints = [
-        ("core_uniq", "unique(core)", "The name core is already listed.")
-    ]
+    _core_uniq = compat.Constraint(
+        "unique(core)",
+        "The name core is already listed.",
+    )
 
     def init(self):
         res = super().init()

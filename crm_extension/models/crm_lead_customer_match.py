@@ -5,6 +5,7 @@ on the customer."""
 from odoo import api, fields, models
 from odoo.tools import format_datetime
 
+from .. import compat
 from .res_partner_duplicate import match_country, partner_match_keys
 
 
@@ -67,8 +68,7 @@ class CrmLead(models.Model):
         "partner_name",
         "contact_name",
         "email_from",
-        "phone",
-        "mobile",
+        *compat.PHONE_FIELDS,
         "country_id",
         "company_id",
     )
@@ -102,7 +102,7 @@ class CrmLead(models.Model):
             False,
             False,
             self.email_from,
-            self.mobile or self.phone,
+            compat.phone_of(self),
             country.code,
             country.phone_code,
         )

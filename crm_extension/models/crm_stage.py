@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 FUNNEL_PHASE_SELECTION = [
     ("potential", "Potential"),
     ("shortlisted", "Shortlisted"),
@@ -41,18 +43,14 @@ class CrmStage(models.Model):
         "its gates fail; the bypass is logged on the opportunity.",
     )
 
-    _sql_constraints = [
-        (
-            "default_probability_range",
-            "CHECK(default_probability >= 0 AND default_probability <= 100)",
-            "The default probability must be between 0 and 100.",
-        ),
-        (
-            "stall_days_positive",
-            "CHECK(stall_days >= 0)",
-            "The stall threshold cannot be negative.",
-        ),
-    ]
+    _default_probability_range = compat.Constraint(
+        "CHECK(default_probability >= 0 AND default_probability <= 100)",
+        "The default probability must be between 0 and 100.",
+    )
+    _stall_days_positive = compat.Constraint(
+        "CHECK(stall_days >= 0)",
+        "The stall threshold cannot be negative.",
+    )
 
     @api.depends("is_won")
     def _compute_funnel_phase(self):

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.osv import expression
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 
@@ -39,9 +38,9 @@ class CrmStageGate(models.Model):
         for gate in self:
             try:
                 domain = gate._get_domain()
-                self.env["crm.lead"].sudo().search_count(
-                    expression.AND([domain, [("id", "=", 0)]])
-                )
+                # Run on no record: a domain Odoo refuses fails here. (Two
+                # domains put one after the other are both required.)
+                self.env["crm.lead"].sudo().search_count([("id", "=", 0), *domain])
             except Exception as error:
                 raise ValidationError(
                     self.env._(

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .. import compat
+
 
 class IrCron(models.Model):
     _inherit = "ir.cron"
@@ -13,9 +15,9 @@ class IrCron(models.Model):
         keeps what it did, and the next run goes on from there.
         """
         if count < batch_size:
-            self._notify_progress(done=done, remaining=0)
+            compat.cron_progress(self.env, done, 0)
             return True
-        self._notify_progress(done=done, remaining=batch_size)
+        compat.cron_progress(self.env, done, batch_size)
         if self.env.context.get("ir_cron_progress_id"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return False

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
 from ..tools.server_flags import CREATING_STAFF_PARTNERS
 from ..tools.settings import DORMANT_DAYS_BOUNDS, MERGE_UNDO_DAYS_BOUNDS
 
@@ -28,13 +29,10 @@ class ResCompany(models.Model):
         "trail is purged and the merged customers are deleted.",
     )
 
-    _sql_constraints = [
-        (
-            "crm_dormant_days_positive",
-            "CHECK(crm_dormant_days >= 0)",
-            "The number of days before a customer is dormant cannot be negative.",
-        ),
-    ]
+    _crm_dormant_days_positive = compat.Constraint(
+        "CHECK(crm_dormant_days >= 0)",
+        "The number of days before a customer is dormant cannot be negative.",
+    )
 
     @api.constrains("crm_dormant_days")
     def _check_crm_dormant_days(self):

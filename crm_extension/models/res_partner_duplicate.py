@@ -8,6 +8,7 @@ from odoo.tools import SQL, email_normalize, format_datetime, sql
 
 from odoo.addons.phone_validation.tools import phone_validation
 
+from .. import compat
 from ..tools.normalize import (
     is_placeholder_email,
     is_valid_uscc,
@@ -108,7 +109,7 @@ def match_input_query(default_country, after_id, limit):
     return SQL(
         """
         SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
-               COALESCE(p.mobile, p.phone),
+               %(phone)s,
                COALESCE(c.code, cc.code, %(code)s),
                COALESCE(c.phone_code, cc.phone_code, %(phone_code)s),
                p.is_company
@@ -121,6 +122,7 @@ def match_input_query(default_country, after_id, limit):
          ORDER BY p.id
          LIMIT %(limit)s
         """,
+        phone=compat.phone_sql("p"),
         code=default_country.code or None,
         phone_code=default_country.phone_code or None,
         after=after_id,
@@ -193,8 +195,7 @@ DUPLICATE_TRIGGER_FIELDS = frozenset(
         "vat",
         "company_registry",
         "email",
-        "phone",
-        "mobile",
+        *compat.PHONE_FIELDS,
         "is_company",
         "company_type",
         "parent_id",
@@ -336,8 +337,7 @@ class ResPartner(models.Model):
         "vat",
         "company_registry",
         "email",
-        "phone",
-        "mobile",
+        *compat.PHONE_FIELDS,
         "country_id",
         "company_id",
     )
@@ -355,7 +355,7 @@ class ResPartner(models.Model):
                 partner.vat,
                 partner.company_registry,
                 partner.email,
-                partner.mobile or partner.phone,
+                compat.phone_of(partner),
                 country.code,
                 country.phone_code,
                 partner.is_company,
@@ -368,8 +368,7 @@ class ResPartner(models.Model):
         "vat",
         "company_registry",
         "email",
-        "phone",
-        "mobile",
+        *compat.PHONE_FIELDS,
         "is_company",
         "parent_id",
     )
@@ -708,7 +707,7 @@ class ResPartner(models.Model):
             "default_vat": partner.vat or False,
             "default_company_registry": partner.company_registry or False,
             "default_email": partner.email or False,
-            "default_phone": partner.phone or partner.mobile or False,
+            "default_phone": partner.phone or compat.phone_of(partner),
             "default_country_id": partner.country_id.id,
             "default_matched_partner_id": existing.id,
             "default_rule_id": rule["id"],

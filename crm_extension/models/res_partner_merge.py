@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import compat
 from ..tools.server_flags import MERGING_PARTNERS
 
 SALES_ADMIN = "sales_team.group_sale_manager"
@@ -28,8 +29,7 @@ COMPLETENESS_FIELDS = (
     "vat",
     "company_registry",
     "email",
-    "phone",
-    "mobile",
+    *compat.PHONE_FIELDS,
     "street",
     "city",
     "zip",
@@ -340,7 +340,7 @@ class ResPartner(models.Model):
                 id=partner.id,
                 vat=partner.vat or "-",
                 email=partner.email or "-",
-                phone=partner.phone or partner.mobile or "-",
+                phone=partner.phone or compat.phone_of(partner) or "-",
                 salesperson=partner.user_id.name or "-",
                 registrant=partner.registered_by_id.name or "-",
                 date=partner.registered_date or "-",

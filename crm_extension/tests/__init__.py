@@ -22,3 +22,4 @@ from . import test_import
 from . import test_partner_merge
 from . import test_partner_merge_rules
 from . import test_partner_merge_lossless
+from . import test_constraints

@@ -143,7 +143,7 @@ class CrmExtensionCase(TransactionCase):
         cls.class_counter = cls.env.ref("crm_extension.customer_class_partner_counter")
         cls.field = {
             name: cls.env["ir.model.fields"]._get("res.partner", name)
-            for name in ("phone", "email", "vat", "function", "mobile", "website")
+            for name in ("phone", "email", "vat", "function", "website")
         }
         # A class of our own, so the tests do not depend on the shipped templates.
         cls.class_key_account = cls.class_model.create(
@@ -154,7 +154,7 @@ class CrmExtensionCase(TransactionCase):
                 "required_field_ids": [
                     Command.set([cls.field["phone"].id, cls.field["email"].id])
                 ],
-                "contact_required_field_ids": [Command.set([cls.field["mobile"].id])],
+                "contact_required_field_ids": [Command.set([cls.field["function"].id])],
             }
         )
 

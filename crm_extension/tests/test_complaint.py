@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
 
+from .. import compat
 from .common import (
     CrmExtensionCase,
     activity_notifications,
@@ -321,8 +322,8 @@ class TestComplaintServiceLevel(ComplaintCase):
             self.env.invalidate_all()
             with (
                 freeze_time(datetime(2026, 3, day, 10)),
-                patch("odoo.models.INSERT_BATCH_SIZE", 5),
-                patch("odoo.models.UPDATE_BATCH_SIZE", 5),
+                patch.object(compat.orm_models_module(), "INSERT_BATCH_SIZE", 5),
+                patch.object(compat.orm_models_module(), "UPDATE_BATCH_SIZE", 5),
                 patch.object(Cursor, "IN_MAX", 5),
             ):
                 before = self.env.cr.sql_log_count
@@ -367,6 +368,28 @@ class TestComplaintHandling(ComplaintCase):
         self.category.user_id = self.complaint_officer
         complaint = self._complaint(user=self.salesman)
         self.assertEqual(complaint.user_id, self.complaint_officer)
+
+    def test_the_customer_is_suggested_as_recipient(self):
+        """Replying from the chatter reaches the customer (suggested, or
+        following already), else the address the complaint came from."""
+        complaint = self._complaint()
+        suggested = complaint._message_get_suggested_recipients()
+        self.assertIn(
+            self.customer.id,
+            [row.get("partner_id") for row in suggested]
+            + complaint.message_partner_ids.ids,
+        )
+        anonymous = self.env["crm.complaint"].create(
+            {
+                "subject": "Who answers here?",
+                "email_from": "stranger@nowhere.example.com",
+            }
+        )
+        suggested = anonymous._message_get_suggested_recipients()
+        self.assertIn(
+            "stranger@nowhere.example.com",
+            " ".join(row.get("email") or "" for row in suggested),
+        )
 
     def test_resolving_schedules_follow_up_and_asks_for_rating(self):
         complaint = self._complaint(user_id=self.complaint_officer.id)

@@ -8,6 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
+from .. import compat
 from ..tools import CHURN_RISKS, SEGMENT_RISKS, abc_class
 from .common import (
     CrmExtensionCase,
@@ -362,8 +363,8 @@ class TestCustomerValue(CrmExtensionCase):
             self.env.cr.precommit.run()
             self.env.invalidate_all()
             with (
-                patch("odoo.models.INSERT_BATCH_SIZE", 5),
-                patch("odoo.models.UPDATE_BATCH_SIZE", 5),
+                patch.object(compat.orm_models_module(), "INSERT_BATCH_SIZE", 5),
+                patch.object(compat.orm_models_module(), "UPDATE_BATCH_SIZE", 5),
                 patch.object(Cursor, "IN_MAX", 5),
             ):
                 before = self.env.cr.sql_log_count

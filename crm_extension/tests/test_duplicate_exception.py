@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from .. import compat
 from ..models.res_partner_duplicate import DuplicateBlockedInForm
 from ..tools.server_flags import MERGING_PARTNERS
 from .common import CrmExtensionCase
@@ -132,7 +133,9 @@ class TestDuplicateException(CrmExtensionCase):
         self.assertEqual(request.approved_by_id, other)
 
     def test_a_request_says_when_nobody_else_can_decide(self):
-        admins = self.env.ref("sales_team.group_sale_manager").sudo().users
+        admins = compat.group_users(
+            self.env.ref("sales_team.group_sale_manager").sudo()
+        )
         others = admins.filtered(
             lambda user: user != self.sales_manager and not user._is_superuser()
         )

@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from .. import compat
 from ..tools.server_flags import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
@@ -28,7 +29,7 @@ class TestOwnership(CrmExtensionCase):
             {
                 "name": "Colin Colleague",
                 "login": "ext_colleague",
-                "groups_id": [
+                compat.GROUPS_FIELD: [
                     (6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])
                 ],
             }

@@ -130,17 +130,19 @@ class TestRequiredFields(CrmExtensionCase):
             }
         )
         Partner = self.env["res.partner"].with_user(self.salesman)
-        with self.assertRaisesRegex(ValidationError, "Mobile"):
-            Partner.create({"name": "Contact Without Mobile", "parent_id": company.id})
+        with self.assertRaisesRegex(ValidationError, "Job Position"):
+            Partner.create(
+                {"name": "Contact Without Position", "parent_id": company.id}
+            )
         contact = Partner.create(
             {
-                "name": "Contact With Mobile",
+                "name": "Contact With Position",
                 "parent_id": company.id,
-                "mobile": "+86 139 0000 1111",
+                "function": "Purchasing Manager",
             }
         )
-        with self.assertRaisesRegex(ValidationError, "Mobile"):
-            contact.write({"mobile": False})
+        with self.assertRaisesRegex(ValidationError, "Job Position"):
+            contact.write({"function": False})
         # Addresses are not contact persons: the template does not apply.
         Partner.create(
             {"name": "Warehouse", "parent_id": company.id, "type": "delivery"}
@@ -150,7 +152,7 @@ class TestRequiredFields(CrmExtensionCase):
         with form.child_ids.new() as child:
             child.type = "contact"
             child.name = "Inline Contact"
-        with self.assertRaisesRegex(ValidationError, "Inline Contact.*Mobile"):
+        with self.assertRaisesRegex(ValidationError, "Inline Contact.*Job Position"):
             form.save()
 
     def test_unrelated_write_is_not_checked(self):

@@ -11,6 +11,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from .. import compat
 from ..models.crm_duplicate_rule import CUSTOMER_SQL
 from .common import CrmExtensionCase
 from .test_complaint import RAW_EMAIL, ComplaintCase
@@ -325,7 +326,7 @@ class TestInternalUsersOutsideSales(CrmExtensionCase):
             name="Oscar Officer",
             groups="crm_extension.group_complaint_user,base.group_partner_manager",
         )
-        cls.accountant.groups_id |= contact_creation
+        cls.accountant[compat.GROUPS_FIELD] |= contact_creation
         cls.settings_admin = new_test_user(
             cls.env,
             login="settings_admin_only",
@@ -600,7 +601,8 @@ class TestBadInput(CrmExtensionCase):
             {"name": "Thirty Days Ltd", "is_company": True}
         )
         self.assertEqual(
-            partner.protection_end_date, fields.Date.today() + timedelta(days=30)
+            partner.protection_end_date,
+            fields.Date.context_today(partner) + timedelta(days=30),
         )
 
     def test_a_value_saved_before_the_checks_cannot_break_registrations(self):
@@ -613,12 +615,13 @@ class TestBadInput(CrmExtensionCase):
                 "INSERT INTO ir_config_parameter (key, value) "
                 "VALUES ('crm_extension.protection_days', '99999999')"
             )
-        self.env.registry.clear_cache()
+        self.env.registry.clear_all_caches()
         partner = self.env["res.partner"].create(
             {"name": "Old Setting Ltd", "is_company": True}
         )
         self.assertEqual(
-            partner.protection_end_date, fields.Date.today() + timedelta(days=3650)
+            partner.protection_end_date,
+            fields.Date.context_today(partner) + timedelta(days=3650),
         )
 
 

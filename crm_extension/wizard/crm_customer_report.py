@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from .. import compat
+
 
 class CrmCustomerReport(models.TransientModel):
     """Any user flags a duplicate or a wrongly classified customer to the managers."""
@@ -44,7 +46,9 @@ class CrmCustomerReport(models.TransientModel):
         )
         if not leader:
             group = self.env.ref("sales_team.group_sale_manager")
-            leader = group.sudo().users.filtered(lambda u: not u._is_superuser())[:1]
+            leader = compat.group_users(group.sudo()).filtered(
+                lambda u: not u._is_superuser()
+            )[:1]
         return leader
 
     def action_report(self):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from ..models.res_partner_merge import SURVIVOR_RULES
 
 # Selections up to this many groups are merged at once; larger ones by a job.
@@ -224,7 +225,7 @@ class CrmPartnerMergeWizardCustomer(models.TransientModel):
         complaints = count("crm.complaint", [])
         for row in self:
             partner_id = row.partner_id._origin.id
-            row.phone = row.partner_id.phone or row.partner_id.mobile
+            row.phone = row.partner_id.phone or compat.phone_of(row.partner_id)
             row.sale_order_count = orders.get(partner_id, 0)
             row.invoice_count = invoices.get(partner_id, 0)
             row.opportunity_count = leads.get(partner_id, 0)

@@ -1,7 +1,36 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+/**
+ * What a step that loads another page adds: Odoo 19.0's tour engine must be told
+ * ({ expectUnloadPage: true }), 18.0's refuses the key. The engine is known by
+ * its module (see the table of differences in crm_extension/compat.py).
+ */
+function leavesPage() {
+    return odoo.loader.modules.has("@web_tour/js/tour_service")
+        ? { expectUnloadPage: true }
+        : {};
+}
+
+/**
+ * Steps saving the form, as Odoo's own saveForm step helper does (it moved
+ * between 18.0 and 19.0, from @web_tour/tour_service/tour_utils to
+ * @web_tour/tour_utils).
+ */
+function saveForm() {
+    return [
+        {
+            content: "Save the form",
+            trigger: ".o_form_button_save:enabled",
+            run: "click",
+        },
+        {
+            content: "Wait until it is saved",
+            trigger: ".o_form_readonly, .o_form_saved",
+        },
+    ];
+}
 
 /**
  * Steps adding a contact to the opportunity's buying committee as its decision
@@ -84,7 +113,7 @@ registry.category("web_tour.tours").add("crm_extension_classify_customer_tour", 
             trigger: ".o_field_widget[name=website] input",
             run: "edit tour.example.com",
         },
-        ...stepUtils.saveForm(),
+        ...saveForm(),
     ],
 });
 
@@ -95,7 +124,7 @@ registry.category("web_tour.tours").add("crm_extension_buying_committee_tour", {
             trigger: ".alert-warning:contains('No decision maker')",
         },
         ...addDecisionMaker("Tour Decision", "Tour Decision Maker"),
-        ...stepUtils.saveForm(),
+        ...saveForm(),
         {
             content: "The warning is gone",
             trigger: ".o_form_view:not(:has(.alert-warning))",
@@ -149,8 +178,10 @@ registry.category("web_tour.tours").add("crm_extension_existing_customer_tour", 
 registry.category("web_tour.tours").add("crm_extension_exception_request_tour", {
     steps: () => [
         {
+            // Customers open as cards on 18.0, as a list on 19.0.
             content: "Register a new customer",
-            trigger: ".o_control_panel button.o-kanban-button-new",
+            trigger:
+                ".o_control_panel button.o-kanban-button-new, .o_control_panel button.o_list_button_add",
             run: "click",
         },
         {
@@ -198,7 +229,9 @@ registry.category("web_tour.tours").add("crm_extension_exception_request_tour", 
         },
         {
             content: "The refused registration is discarded: back to the customers",
-            trigger: "body:not(:has(.modal)):not(:has(.o_form_view)) .o_kanban_view",
+            trigger: [".o_kanban_view", ".o_list_view"]
+                .map((view) => `body:not(:has(.modal)):not(:has(.o_form_view)) ${view}`)
+                .join(", "),
         },
     ],
 });
@@ -247,7 +280,7 @@ registry.category("web_tour.tours").add("crm_extension_funnel_tour", {
             run: "click",
         },
         ...addDecisionMaker("Funnel Tour Boss", "Funnel Tour Boss"),
-        ...stepUtils.saveForm(),
+        ...saveForm(),
         {
             content: "Back to the pipeline",
             trigger: ".o_breadcrumb .breadcrumb-item a",
@@ -305,7 +338,7 @@ registry.category("web_tour.tours").add("crm_extension_complaint_credit_note_tou
             trigger: ".o_field_widget[name=subject] input",
             run: "edit One cup of four arrived broken",
         },
-        ...stepUtils.saveForm(),
+        ...saveForm(),
         {
             content: "Issue a credit note from the complaint",
             trigger: ".o_form_view button[name=action_issue_credit_note]",
@@ -321,7 +354,31 @@ registry.category("web_tour.tours").add("crm_extension_complaint_credit_note_tou
             run: "click",
         },
         {
-            content: "Only one cup is credited: change the quantity",
+            // Odoo 19.0 hides the Quantity column of invoices by default when
+            // Sales Management is not installed: the user shows it.
+            content: "Only one cup is credited: the quantity column",
+            trigger: ".o_field_widget[name=invoice_line_ids] .o_list_table",
+            run() {
+                if (!this.anchor.querySelector("th[data-name=quantity]")) {
+                    this.anchor
+                        .closest(".o_field_widget")
+                        .querySelector(".o_optional_columns_dropdown button")
+                        .click();
+                }
+            },
+        },
+        {
+            content: "Show the quantity column if it is hidden",
+            trigger:
+                ".o_field_widget[name=invoice_line_ids] th[data-name=quantity], .o-dropdown--menu input[name=quantity]",
+            run() {
+                if (this.anchor.tagName === "INPUT") {
+                    this.anchor.click();
+                }
+            },
+        },
+        {
+            content: "Change the quantity",
             trigger: ".o_field_widget[name=invoice_line_ids] .o_data_row:first .o_data_cell[name=quantity]",
             run: "click",
         },
@@ -413,6 +470,7 @@ registry.category("web_tour.tours").add("crm_extension_portal_complaint_tour", {
             content: "Submit a complaint from the portal",
             trigger: "a.o_complaint_new",
             run: "click",
+            ...leavesPage(),
         },
         {
             content: "Say what is wrong",
@@ -433,6 +491,7 @@ registry.category("web_tour.tours").add("crm_extension_portal_complaint_tour", {
             content: "Submit",
             trigger: "form.o_complaint_form button.o_complaint_submit",
             run: "click",
+            ...leavesPage(),
         },
         {
             content: "The complaint is registered with a reference",

@@ -1,0 +1,238 @@
+"""Everything crm_extension does differently on Odoo 18.0 and 19.0, in one place.
+
+One tree serves both versions. This module is the only one of the addon that
+knows which Odoo runs (``odoo.release``); the rest uses the names and helpers
+below, and the XML uses only what both versions accept (tests/test_compat.py
+checks both). The differences, and where each is handled:
+
+====================  ===========================  ============================
+what                  Odoo 18.0                    Odoo 19.0
+====================  ===========================  ============================
+manifest version      ``1.4.0``: Odoo prefixes the running series (18.0.1.4.0,
+                      19.0.1.4.0); 19.0 refuses "18.0.x.y.z". The folders
+                      migrations/18.0.x.y.z keep their series: 18.0 runs them
+                      as before, an 18.0 database upgraded on 19.0 has them
+                      behind it.
+phone numbers         ``mobile`` and ``phone``     ``phone`` only (mobile
+                      on res.partner, crm.lead     folded in): PHONE_FIELDS,
+                                                   phone_of, phone_sql
+SQL constraints       ``_sql_constraints``         ``models.Constraint``
+                                                   (``_sql_constraints`` is
+                                                   ignored): Constraint
+a user's groups       ``res.users.groups_id``      ``group_ids`` (also on
+                      (ir.actions, ir.ui.menu)     ir.actions, ir.ui.menu):
+                                                   GROUPS_FIELD
+a group's users       ``res.groups.users``         ``user_ids`` (direct),
+                                                   ``all_user_ids``:
+                                                   group_users
+a group's place in    ``res.groups.category_id``   ``privilege_id``
+the user form         (ir.module.category)         (res.groups.privilege):
+                                                   apply_version_data
+message author        ``_message_compute_author``  no ``raise_on_email``:
+                      ``(raise_on_email=False)``   message_author
+suggested recipients  each model adds its own      Odoo suggests a record's
+                      (``_message_add_suggested_   ``partner_id`` and
+                      recipient``)                 ``email_from`` itself:
+                                                   add_suggested_recipient
+job progress          ``_notify_progress``         ``_commit_progress``:
+                                                   cron_progress
+ORM batch sizes       ``odoo.models``              ``odoo.orm.models``:
+(patched by tests)                                 orm_models_module
+demo data             loaded unless told           loaded when told
+                      ``--without-demo``           ``--with-demo``
+                                                   (scripts/lib.sh,
+                                                   benchmarks/harness.py)
+====================  ===========================  ============================
+
+XML that both versions accept, instead of a difference: search views group their
+filters in a plain ``<group>`` (19.0 refuses ``expand`` and ``string`` there); the
+partner kanban's badges go above its footer (18.0's anchor, the email, moved in
+19.0); the contact form of a company's contacts gets the profile fields before its
+``lang`` field (the rest of that form was redone in 19.0); groups of actions and
+of the complaint groups are written by apply_version_data.
+
+The browser tours (static/tests/tours) save forms with steps of their own
+(Odoo's helper moved), tell 19.0's tour engine which step loads another page
+(``leavesPage``: 18.0 refuses the key), find the customers as cards (18.0) or a
+list (19.0), and show the invoice lines' Quantity column when 19.0 hides it. The
+tests of merges create the records of models and fields 19.0 removed
+(partner_autocomplete's sync queue, reconciliation partner mappings, an
+activity's requesting partner) only where they exist.
+"""
+
+from odoo import Command, models, release
+from odoo.tools import SQL
+
+ODOO_VERSION = release.version_info[0]
+ODOO_19 = ODOO_VERSION >= 19
+
+# ---------------------------------------------------------------------------
+# Phone numbers: 19.0 folded res.partner.mobile and crm.lead.mobile into phone.
+# ---------------------------------------------------------------------------
+
+#: The phone fields of res.partner and crm.lead, the preferred one first (the
+#: match key is made of the mobile number when there is one).
+PHONE_FIELDS = ("phone",) if ODOO_19 else ("mobile", "phone")
+
+
+def phone_of(record):
+    """The number a record is reached at: its mobile (18.0) or phone."""
+    return next((record[fname] for fname in PHONE_FIELDS if record[fname]), False)
+
+
+def phone_sql(alias):
+    """SQL of :func:`phone_of` on the table aliased ``alias``."""
+    return SQL(
+        "COALESCE(%s)",
+        SQL(", ").join(SQL.identifier(alias, fname) for fname in PHONE_FIELDS),
+    )
+
+
+# ---------------------------------------------------------------------------
+# SQL constraints: 19.0 declares them as model attributes (models.Constraint)
+# and ignores _sql_constraints.
+# ---------------------------------------------------------------------------
+
+if ODOO_19:
+    Constraint = models.Constraint
+else:
+
+    class Constraint:
+        """19.0's ``models.Constraint`` on 18.0: declared the same way, as a
+        class attribute whose name (without its leading underscore) names the
+        constraint; it lands in the class's ``_sql_constraints``."""
+
+        def __init__(self, definition, message=""):
+            self.definition = definition
+            self.message = message
+
+        def __set_name__(self, owner, name):
+            assert name.startswith("_"), "constraint attributes start with '_'"
+            owner._sql_constraints = [
+                *owner.__dict__.get("_sql_constraints", []),
+                (name[1:], self.definition, self.message),
+            ]
+
+
+def orm_models_module():
+    """The module of Odoo's ORM that holds its batch sizes (``INSERT_BATCH_SIZE``,
+    ``UPDATE_BATCH_SIZE``): ``odoo.models`` on 18.0, ``odoo.orm.models`` on 19.0
+    (tests patch them)."""
+    if ODOO_19:
+        from odoo.orm import models as orm_models
+
+        return orm_models
+    return models
+
+
+# ---------------------------------------------------------------------------
+# Users and groups
+# ---------------------------------------------------------------------------
+
+#: The many2many of groups on res.users, ir.actions.* and ir.ui.menu.
+GROUPS_FIELD = "group_ids" if ODOO_19 else "groups_id"
+
+
+def group_users(group):
+    """Every user who has ``group``, directly or through an implying group."""
+    return group.all_user_ids if ODOO_19 else group.users
+
+
+# ---------------------------------------------------------------------------
+# Scheduled jobs
+# ---------------------------------------------------------------------------
+
+
+def cron_progress(env, done, remaining):
+    """Tell the scheduler how far a batched job is (nothing outside a job).
+
+    18.0: ``ir.cron._notify_progress``. 19.0 deprecates it for
+    ``_commit_progress``, which counts the records processed since the last
+    report and commits: the callers commit at that point anyway."""
+    if not ODOO_19:
+        env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return
+    progress_id = env.context.get("ir_cron_progress_id")
+    if progress_id:
+        progress = env["ir.cron.progress"].sudo().browse(progress_id)
+        env["ir.cron"]._commit_progress(
+            max(done - progress.done, 0), remaining=remaining
+        )
+
+
+# ---------------------------------------------------------------------------
+# Mail
+# ---------------------------------------------------------------------------
+
+
+def message_author(record):
+    """The author and sender ``_message_log_batch`` gives a log, without
+    refusing a user who has no email address."""
+    if ODOO_19:
+        return record._message_compute_author()
+    return record._message_compute_author(raise_on_email=False)
+
+
+def add_suggested_recipient(record, recipients, partner=None, email=None, reason=""):
+    """Suggest ``partner`` (else ``email``) as a recipient of ``record``.
+
+    18.0 lets each model add its own suggestions. 19.0 suggests the record's
+    customer (``partner_id``) and address (``email_from``) itself, and the
+    helper is gone: the suggestions of crm_extension's models are those two,
+    so there is nothing to add."""
+    if not ODOO_19:
+        record._message_add_suggested_recipient(
+            recipients, partner=partner, email=email, reason=reason
+        )
+    return recipients
+
+
+# ---------------------------------------------------------------------------
+# Data whose field names differ
+# ---------------------------------------------------------------------------
+
+
+def apply_version_data(env):
+    """Write the fields of crm_extension's data whose names differ between the
+    versions, as its XML would (on every install and update):
+
+    - the complaint groups' place in the user form: the category *Complaints*
+      under Sales on 18.0, the privilege *Complaints* of the Sales category on
+      19.0 (a record of this module: uninstalling removes it);
+    - Odoo's superuser and administrator are complaint managers;
+    - *Merge with Undo* (duplicate review and customer list) is offered to
+      sales administrators only.
+    """
+    groups = env.ref("crm_extension.group_complaint_user") | env.ref(
+        "crm_extension.group_complaint_manager"
+    )
+    if ODOO_19:
+        privilege = env["res.groups.privilege"]._load_records(
+            [
+                {
+                    "xml_id": "crm_extension.res_groups_privilege_complaint",
+                    "values": {
+                        "name": "Complaints",
+                        "sequence": 20,
+                        "category_id": env.ref("base.module_category_sales").id,
+                        "description": "Access to customer complaints.",
+                    },
+                }
+            ],
+            update=True,
+        )
+        groups.privilege_id = privilege
+    else:
+        groups.category_id = env.ref("crm_extension.module_category_complaint")
+    env.ref("crm_extension.group_complaint_manager")[
+        "user_ids" if ODOO_19 else "users"
+    ] = [
+        Command.link(env.ref("base.user_root").id),
+        Command.link(env.ref("base.user_admin").id),
+    ]
+    sales_admin = env.ref("sales_team.group_sale_manager")
+    for xmlid in (
+        "crm_extension.crm_duplicate_group_action_merge",
+        "crm_extension.crm_partner_merge_wizard_action_partners",
+    ):
+        env.ref(xmlid)[GROUPS_FIELD] = [Command.link(sales_admin.id)]
