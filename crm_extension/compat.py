@@ -36,6 +36,12 @@ suggested recipients  each model adds its own      Odoo suggests a record's
                                                    add_suggested_recipient
 job progress          ``_notify_progress``         ``_commit_progress``:
                                                    cron_progress
+stalled deals         crm_extension's: stage       Odoo's rotting: stage "Days
+                      ``stall_days``, the open     to rot" (``stall_days`` is
+                      stay's age, a "Stalled"      ``rotting_threshold_days``),
+                      badge on the kanban card     ``is_stalled`` is
+                                                   ``is_rotting``; Odoo shows
+                                                   it: STALL_VIEWS are off
 ORM batch sizes       ``odoo.models``              ``odoo.orm.models``:
 (patched by tests)                                 orm_models_module
 demo data             loaded unless told           loaded when told
@@ -60,7 +66,7 @@ tests of merges create the records of models and fields 19.0 removed
 activity's requesting partner) only where they exist.
 """
 
-from odoo import Command, models, release
+from odoo import Command, fields, models, release
 from odoo.tools import SQL
 
 ODOO_VERSION = release.version_info[0]
@@ -188,6 +194,46 @@ def add_suggested_recipient(record, recipients, partner=None, email=None, reason
 
 
 # ---------------------------------------------------------------------------
+# Stalled deals: 19.0 has per-stage rotting; crm_extension uses it there instead
+# of flagging the same deals a second time with a threshold of its own.
+# ---------------------------------------------------------------------------
+
+#: The column of crm_stage holding the stall threshold in days.
+STALL_DAYS_COLUMN = "rotting_threshold_days" if ODOO_19 else "stall_days"
+
+
+def stall_days_field(**kwargs):
+    """crm.stage.stall_days: crm_extension's own column on 18.0, Odoo's "Days to
+    rot" (``rotting_threshold_days``) on 19.0."""
+    if ODOO_19:
+        return fields.Integer(
+            related="rotting_threshold_days", readonly=False, **kwargs
+        )
+    return fields.Integer(**kwargs)
+
+
+def is_stalled_field(**kwargs):
+    """crm.lead.is_stalled: computed by crm_extension from the age of the open
+    stay on 18.0 (``_compute_is_stalled`` / ``_search_is_stalled``), Odoo's
+    ``is_rotting`` on 19.0."""
+    if ODOO_19:
+        return fields.Boolean(related="is_rotting", **kwargs)
+    return fields.Boolean(
+        compute="_compute_is_stalled", search="_search_is_stalled", **kwargs
+    )
+
+
+#: crm_extension's display of stalled deals, which 19.0 shows itself (the stage
+#: form's and list's "Days to rot", the rotting clock on the kanban card): off
+#: on 19.0.
+STALL_VIEWS = (
+    "crm_extension.crm_stage_form_inherit_crm_extension_stall",
+    "crm_extension.crm_stage_tree_inherit_crm_extension_stall",
+    "crm_extension.crm_case_kanban_view_leads_inherit_crm_extension",
+)
+
+
+# ---------------------------------------------------------------------------
 # Data whose field names differ
 # ---------------------------------------------------------------------------
 
@@ -201,7 +247,8 @@ def apply_version_data(env):
       19.0 (a record of this module: uninstalling removes it);
     - Odoo's superuser and administrator are complaint managers;
     - *Merge with Undo* (duplicate review and customer list) is offered to
-      sales administrators only.
+      sales administrators only;
+    - 19.0: crm_extension's stall display is off (:data:`STALL_VIEWS`).
     """
     groups = env.ref("crm_extension.group_complaint_user") | env.ref(
         "crm_extension.group_complaint_manager"
@@ -222,6 +269,8 @@ def apply_version_data(env):
             update=True,
         )
         groups.privilege_id = privilege
+        for xmlid in STALL_VIEWS:
+            env.ref(xmlid).active = False
     else:
         groups.category_id = env.ref("crm_extension.module_category_complaint")
     env.ref("crm_extension.group_complaint_manager")[

@@ -140,6 +140,7 @@ def test_compat_declares_the_differences(addon_dir):
         "SQL constraints",
         "a user's groups",
         "a group's users",
+        "stalled deals",
         "demo data",
     ):
         assert subject in doc, subject

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .. import compat
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -14,15 +16,15 @@ class CrmLead(models.Model):
 
     stage_history_ids = fields.One2many("crm.lead.stage.history", "lead_id")
 
-    is_stalled = fields.Boolean(
-        compute="_compute_is_stalled",
-        search="_search_is_stalled",
+    # Odoo's rotting on 19.0 (see compat): one flag, one threshold per stage.
+    is_stalled = compat.is_stalled_field(
         string="Stalled",
         help="The opportunity has stayed in its stage longer than the stage allows.",
     )
 
     def _stalled_query(self):
-        """Open stays that lasted longer than their stage allows (SQL)."""
+        """Open stays that lasted longer than their stage allows (SQL; 18.0, where
+        Odoo has no rotting)."""
         return SQL(
             """
             SELECT h.lead_id
@@ -122,6 +124,8 @@ class CrmLead(models.Model):
 
         One activity per stay: a stay that was reminded of is not reminded again,
         whatever the number of runs. Batched, with progress for the scheduler.
+        Stalled is ``is_stalled``: crm_extension's own rule on 18.0, Odoo's
+        rotting on 19.0.
         """
         cron = self.env["ir.cron"]
         activity_type = self.env.ref(
@@ -135,21 +139,21 @@ class CrmLead(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT h.id, h.lead_id, l.user_id, s.stall_days
+                            SELECT h.id, h.lead_id, l.user_id, s.%s
                       FROM crm_lead_stage_history h
                       JOIN crm_stage s ON s.id = h.stage_id
                       JOIN crm_lead l ON l.id = h.lead_id
                      WHERE h.date_left IS NULL
                        AND NOT h.stall_notified
                        AND h.funnel_phase NOT IN ('won', 'lost')
-                       AND s.stall_days > 0
-                       AND h.date_entered <= %s - make_interval(days => s.stall_days)
+                       AND h.lead_id IN %s
                        AND l.active AND l.type = 'opportunity'
                        AND l.user_id IS NOT NULL
                      ORDER BY h.id
                      LIMIT %s
                     """,
-                    fields.Datetime.now(),
+                    SQL.identifier(compat.STALL_DAYS_COLUMN),
+                    self._search([("is_stalled", "=", True)]).subselect(),
                     batch_size,
                 )
             )

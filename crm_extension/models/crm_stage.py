@@ -31,7 +31,8 @@ class CrmStage(models.Model):
         "changes an opportunity's own probability, which Odoo's predictive lead "
         "scoring keeps.",
     )
-    stall_days = fields.Integer(
+    # Odoo's "Days to rot" on 19.0 (see compat): one threshold per stage.
+    stall_days = compat.stall_days_field(
         string="Stalled After (days)",
         help="An opportunity staying longer than this in the stage is stalled: its "
         "salesperson gets a reminder. 0 never stalls.",
@@ -48,7 +49,7 @@ class CrmStage(models.Model):
         "The default probability must be between 0 and 100.",
     )
     _stall_days_positive = compat.Constraint(
-        "CHECK(stall_days >= 0)",
+        f"CHECK({compat.STALL_DAYS_COLUMN} >= 0)",
         "The stall threshold cannot be negative.",
     )
 
@@ -74,7 +75,8 @@ class CrmStage(models.Model):
 
     @api.model
     def _setup_default_funnel(self):
-        """Map Odoo's default pipeline onto the funnel (installation only)."""
+        """Map Odoo's default pipeline onto the funnel (installation only). A
+        stall threshold the stage already has (Odoo's days to rot, 19.0) stays."""
         for xmlid, phase, probability, stall_days in (
             ("crm.stage_lead1", "potential", 10, 14),
             ("crm.stage_lead2", "shortlisted", 30, 14),
@@ -86,6 +88,6 @@ class CrmStage(models.Model):
                     {
                         "funnel_phase": phase,
                         "default_probability": probability,
-                        "stall_days": stall_days,
+                        "stall_days": stage.stall_days or stall_days,
                     }
                 )

@@ -1,7 +1,22 @@
 import json
+from contextlib import contextmanager
+from unittest.mock import patch
 
-from odoo import Command
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
+
+
+@contextmanager
+def frozen_time(env, when):
+    """``freeze_time``, the transaction's clock included (``cr.now()``, which
+    Odoo's own dates of stage changes and rotting read)."""
+    moment = fields.Datetime.to_datetime(when)
+    with freeze_time(moment), patch.object(env.cr, "now", lambda: moment):
+        yield
+        # What happened then is stored as of then (stored computes included).
+        env.flush_all()
 
 
 def around_the_clock_calendar(env, name):

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import CrmExtensionCase
+from .common import CrmExtensionCase, frozen_time
 
 
 class FunnelCase(CrmExtensionCase):
@@ -322,15 +322,15 @@ class TestStageHistory(FunnelCase):
 @tagged("post_install", "-at_install")
 class TestStalledDeals(FunnelCase):
     def test_one_activity_per_stalled_stay(self):
-        with freeze_time("2026-05-01 10:00:00"):
+        with frozen_time(self.env, "2026-05-01 10:00:00"):
             stalled = self._new_opportunity("Stalled deal")
             fresh_stage = self._new_opportunity("Moving deal")
         self.assertEqual(self.stage_new.stall_days, 14)
-        with freeze_time("2026-05-10 10:00:00"):
+        with frozen_time(self.env, "2026-05-10 10:00:00"):
             fresh_stage.write({"stage_id": self.stage_qualified.id})
             self.assertFalse(stalled.is_stalled)
-        with freeze_time("2026-05-16 10:00:00"):
-            (stalled | fresh_stage).invalidate_recordset(["is_stalled"])
+        with frozen_time(self.env, "2026-05-16 10:00:00"):
+            (stalled | fresh_stage).invalidate_recordset()
             self.assertTrue(stalled.is_stalled)
             self.assertFalse(fresh_stage.is_stalled)
             self.assertIn(
@@ -350,9 +350,9 @@ class TestStalledDeals(FunnelCase):
         self.assertEqual(activities.user_id, self.salesman)
         self.assertIn("New", activities.summary)
         # A new stay that stalls again gets its own reminder.
-        with freeze_time("2026-05-17 10:00:00"):
+        with frozen_time(self.env, "2026-05-17 10:00:00"):
             stalled.write({"stage_id": self.stage_qualified.id})
-        with freeze_time("2026-06-10 10:00:00"):
+        with frozen_time(self.env, "2026-06-10 10:00:00"):
             self.env["crm.lead"]._cron_remind_stalled()
         self.assertEqual(
             self.env["mail.activity"].search_count(
