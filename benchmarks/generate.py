@@ -69,6 +69,8 @@ def vacuum_analyze(dbname, tables):
 def ensure_users(env, people, groups):
     """The users ``people`` (``{login: name}``) with the ``groups`` (xml ids),
     created when missing (no invitation e-mail); in the order given."""
+    from odoo.addons.crm_extension import compat
+
     Users = env["res.users"].with_context(no_reset_password=True)
     found = {user.login: user for user in Users.search([("login", "in", list(people))])}
     missing = [login for login in people if login not in found]
@@ -80,7 +82,7 @@ def ensure_users(env, people, groups):
                     "name": people[login],
                     "login": login,
                     "email": f"{login}@example.com",
-                    "groups_id": [(6, 0, group_ids)],
+                    compat.GROUPS_FIELD: [(6, 0, group_ids)],
                 }
                 for login in missing
             ]

@@ -170,6 +170,7 @@ def missing_keys(env):
     key)."""
     from odoo.tools import SQL
 
+    from odoo.addons.crm_extension import compat
     from odoo.addons.crm_extension.models.res_partner_duplicate import (
         MATCH_KEY_FIELDS,
         match_input_query,
@@ -188,9 +189,10 @@ def missing_keys(env):
                          OR (p.vat_key IS NULL
                              AND COALESCE(p.vat, p.company_registry) IS NOT NULL)))
                 OR (p.email_key IS NULL AND p.email IS NOT NULL)
-                OR (p.phone_key IS NULL AND COALESCE(p.mobile, p.phone) IS NOT NULL)
+                OR (p.phone_key IS NULL AND %s IS NOT NULL)
             """,
             match_input_query(env.company.country_id, 0, None),
+            compat.phone_sql("p"),
         )
     )
     missing = dict.fromkeys(MATCH_KEY_FIELDS, 0)

@@ -102,13 +102,17 @@ def ensure_people(env):
     Odoo's wizard), and the partners of four users who follow the customers."""
     from odoo import fields
 
+    from odoo.addons.crm_extension import compat
+
     admin = ensure_users(
         env,
         {f"{MARK}_admin": "Merge Bench Sales Administrator"},
         ["base.group_user", "sales_team.group_sale_manager"],
     )
     # Odoo's wizard deletes the absorbed partners: Contact Creation needed.
-    admin.groups_id = [fields.Command.link(env.ref("base.group_partner_manager").id)]
+    admin[compat.GROUPS_FIELD] = [
+        fields.Command.link(env.ref("base.group_partner_manager").id)
+    ]
     followers = ensure_users(
         env,
         {f"{MARK}_follower_{n}": f"Merge Bench Follower {n}" for n in range(1, 5)},

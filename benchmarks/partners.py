@@ -338,11 +338,13 @@ class Generator:
     (for the ORM). No match key: those are the addon's (see :class:`Loader`)."""
 
     def __init__(self, countries):
+        from odoo.addons.crm_extension import compat
         from odoo.addons.crm_extension.models.res_partner_duplicate import (
             partner_match_keys,
         )
 
         self.partner_match_keys = partner_match_keys
+        self.phone_fields = compat.PHONE_FIELDS
         self.countries = countries  # {"CN": (id, calling code), "DE": (...)}
         self.families = {
             "zh": NameFamily(
@@ -633,10 +635,21 @@ class Generator:
             "country_id": self.countries[row["country"]][0],
             "city": row["city"],
         }
-        for fname in ("email", "phone", "mobile", "vat", "function", "parent_id"):
+        for fname in ("email", "vat", "function", "parent_id"):
             if row[fname]:
                 vals[fname] = row[fname]
+        vals.update(
+            (fname, number) for fname, number in self.phones(row).items() if number
+        )
         return vals
+
+    def phones(self, row):
+        """A row's numbers in the partner's phone fields: its mobile and phone on
+        Odoo 18.0; on 19.0, which has no mobile field, its mobile number else its
+        phone (``compat.PHONE_FIELDS``)."""
+        if "mobile" in self.phone_fields:
+            return {"phone": row["phone"], "mobile": row["mobile"]}
+        return {"phone": row["mobile"] or row["phone"]}
 
     def match_keys(self, row):
         """The match keys of a generated row: the addon's one definition, with
@@ -717,7 +730,7 @@ class Loader:
                 "name": "模板",
                 "parent_id": company.id,
                 "email": "muban@bench-template.cn",
-                "mobile": "138 0013 8000",
+                **self.gen.phones({"phone": None, "mobile": "138 0013 8000"}),
             }
         )
         env.flush_all()
@@ -768,8 +781,7 @@ class Loader:
                 "company_registry": None,
                 "email": row["email"],
                 "email_normalized": self.email_normalize(row["email"] or "") or None,
-                "phone": row["phone"],
-                "mobile": row["mobile"],
+                **self.gen.phones(row),
                 "function": row["function"],
                 "create_date": created,
                 "write_date": created,
