@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .. import bulk
 from ..tools import (
     ABC_SHARES,
     churn_assessment,
@@ -15,8 +16,8 @@ from ..tools import (
     customer_standing,
     rfm_scores,
 )
-from ..tools.server_flags import CLASS_CHANGE_CAUSE
 from ..tools.settings import parse_int_setting
+from .crm_guarded_field_mixin import SALES_ADMIN
 
 _logger = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class CrmCustomerValue(models.Model):
     @api.model
     def action_recompute(self):
         """The *Recompute now* button: every company the user works in."""
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self.env.user.has_group(SALES_ADMIN):
             raise ValidationError(
                 self.env._("Only sales administrators may recompute customer values.")
             )
@@ -188,9 +189,6 @@ class CrmCustomerValue(models.Model):
             for key, count in company_stats.items():
                 stats[key] += count
         return stats
-
-    def _in_cron(self):
-        return bool(self.env.context.get("ir_cron_progress_id"))
 
     def _tune_bulk_transaction(self):
         """This transaction only: no JIT compilation (it costs seconds on the
@@ -414,8 +412,7 @@ class CrmCustomerValue(models.Model):
             done += len(rows)
             if done < total:
                 cron._notify_progress(done=done, remaining=total - done)
-                if self._in_cron():
-                    cr.commit()  # pylint: disable=invalid-commit
+                if cron._crm_commit_batch():
                     self._tune_bulk_transaction()  # SET LOCAL ends with a commit
         cron._notify_progress(done=done, remaining=0)
         # Customers without any posted invoice any more.
@@ -580,8 +577,8 @@ class CrmCustomerValue(models.Model):
             )
             # The one way classes change: tracked in the chatter with the rule's
             # cause, and written in the class history (res_partner_classification).
-            meeting.with_context(**CLASS_CHANGE_CAUSE.context(cause)).write(
-                {"customer_class_id": class_id}
+            meeting._crm_move_class(
+                self.env["crm.customer.class"].browse(class_id), cause
             )
             moved += len(meeting)
         return moved
@@ -593,7 +590,7 @@ class CrmCustomerValue(models.Model):
         Created as ``mail.activity.create`` makes automated activities, with
         what it does besides (the salespeople follow their customers, each is
         told once on the bus), by
-        :meth:`mail.activity._crm_create_automated`: the first run of the job
+        ``bulk.create_automated_activities``: the first run of the job
         makes thousands of care calls, whose queries through the ORM grow with
         them; here one query picks the customers, and the activities cost as
         many queries for few as for many.
@@ -633,7 +630,8 @@ class CrmCustomerValue(models.Model):
             )
         }
         deadline = today + timedelta(days=1)
-        activities = self.env["mail.activity"]._crm_create_automated(
+        activities = bulk.create_automated_activities(
+            self.env,
             "res.partner",
             [
                 {

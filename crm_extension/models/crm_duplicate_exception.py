@@ -1,15 +1,10 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.server_flags import ServerValue
-
-SALES_ADMIN = "sales_team.group_sale_manager"
-
-# The exception a sales administrator approved, given to the registration it
-# allows (never from a client's context: see tools/server_flags).
-APPROVED_EXCEPTION = ServerValue("crm_extension_approved_exception")
+from ..tools.server_context import PartnerOperation
+from .crm_guarded_field_mixin import SALES_ADMIN
 
 
 class CrmDuplicateException(models.Model):
@@ -193,7 +188,7 @@ class CrmDuplicateException(models.Model):
             .users.filtered(
                 lambda user: (
                     user.active
-                    and not user._is_superuser()
+                    and user.id != SUPERUSER_ID
                     and user != self.requested_by_id
                     and (not company or company in user.company_ids)
                 )
@@ -255,11 +250,14 @@ class CrmDuplicateException(models.Model):
         self._check_administrator()
         now = fields.Datetime.now()
         for exception in self:
+            # The registration this exception allows (an operation's
+            # parameter: no context a client sends can give it).
+            registration = PartnerOperation(approved_exception=exception.id)
             partner = (
                 self.env["res.partner"]
                 .with_user(exception.requested_by_id)
                 .with_company(exception.company_id)
-                .with_context(**APPROVED_EXCEPTION.context(exception.id))
+                .with_context(**registration.context())
                 .sudo()
                 .create(exception._partner_values())
             )

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .crm_guarded_field_mixin import SALES_ADMIN
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -71,7 +73,7 @@ class CrmLead(models.Model):
         failing = self.env["crm.stage.gate"]._failing_gates(self)
         if not failing:
             return
-        is_admin = self.env.user.has_group("sales_team.group_sale_manager")
+        is_admin = self.env.user.has_group(SALES_ADMIN)
         refused = []
         for lead, gates in failing.items():
             messages = [gate.message for gate in gates]

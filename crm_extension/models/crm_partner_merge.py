@@ -34,7 +34,6 @@ merge (``partner_share``) are recomputed here too.
 
 import json
 import logging
-import threading
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
@@ -44,8 +43,9 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger, sql
 
-from ..tools.server_flags import MERGING_PARTNERS
-from .res_partner_merge import SALES_ADMIN, SURVIVOR_RULES
+from ..tools.server_context import MERGING_PARTNERS
+from .crm_guarded_field_mixin import SALES_ADMIN
+from .res_partner_merge import SURVIVOR_RULES
 
 _logger = logging.getLogger(__name__)
 
@@ -78,10 +78,6 @@ KINDS = [
 Reference = namedtuple(
     "Reference", "kind table column other model_column self_relation"
 )
-
-
-def is_testing():
-    return getattr(threading.current_thread(), "testing", False)
 
 
 class CrmPartnerMerge(models.Model):
@@ -555,16 +551,8 @@ class CrmPartnerMerge(models.Model):
 
     @api.model
     def _columns(self, table):
-        return [
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_name = %s ORDER BY ordinal_position",
-                    table,
-                )
-            )
-        ]
+        """The columns of ``table`` (Odoo's reading of the schema)."""
+        return list(sql.table_columns(self.env.cr, table))
 
     @api.model
     def _find_references(self, model_name, src_ids):
@@ -990,11 +978,9 @@ class CrmPartnerMerge(models.Model):
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=len(queued) - done
             )
-            if not is_testing():
-                # A commit per batch: a large selection is merged in steps that
-                # hold, and a failure loses one batch at most (what the job is
-                # for; Odoo's own jobs with progress commit the same way).
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # A large selection is merged in steps that hold, and a failure
+            # loses one batch at most.
+            self.env["ir.cron"]._crm_commit_batch()
 
     @api.model
     def _cron_purge(self):

@@ -76,8 +76,9 @@ class ResPartner(models.Model):
                 key = tuple(sorted(vals.items()))
                 changes[key] = changes.get(key, self.browse()) | partner
         for key, partners in changes.items():
-            # The lifecycle is the system's to keep, whoever caused the event.
-            partners.sudo().write(dict(key))
+            # The lifecycle is the system's to keep, whoever caused the event
+            # (at the end of a partner operation when one is checked).
+            partners._crm_system_write(dict(key))
 
     @api.model
     def _cron_mark_dormant(self, batch_size=1000):
@@ -118,15 +119,19 @@ class ResPartner(models.Model):
                 break
         return marked
 
-    def write(self, vals):
-        res = super().write(vals)
-        if "importance" in vals:
-            # The lifecycle is the system's to keep, whoever sets the importance.
-            self.filtered(
-                lambda partner: partner == partner.commercial_partner_id
-            ).sudo()._lifecycle_event(
-                "key_customer"
-                if vals["importance"] == KEY_CUSTOMER_IMPORTANCE
-                else "not_key_customer"
+    def _crm_lifecycle_of_importance(self, operation):
+        """A step of the partner operation (res_partner_checks): a customer
+        given the key importance (or no longer) moves in its lifecycle. The
+        lifecycle is the system's to keep, whoever sets the importance."""
+        set_importance = self.filtered(
+            lambda partner: (
+                partner == partner.commercial_partner_id
+                and partner.id not in operation.created
+                and "importance" in operation.written.get(partner.id, ())
             )
-        return res
+        )
+        key = set_importance.filtered(
+            lambda partner: partner.importance == KEY_CUSTOMER_IMPORTANCE
+        )
+        key._lifecycle_event("key_customer")
+        (set_importance - key)._lifecycle_event("not_key_customer")

@@ -18,7 +18,7 @@ from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 CASES = int(os.environ.get("CRM_MERGE_CASES") or 12)

@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..models.crm_guarded_field_mixin import SALES_ADMIN
+
 
 class CrmCustomerReport(models.TransientModel):
     """Any user flags a duplicate or a wrongly classified customer to the managers."""
@@ -43,7 +45,7 @@ class CrmCustomerReport(models.TransientModel):
             partner.user_id.sale_team_id.user_id or self.env.user.sale_team_id.user_id
         )
         if not leader:
-            group = self.env.ref("sales_team.group_sale_manager")
+            group = self.env.ref(SALES_ADMIN)
             leader = group.sudo().users.filtered(lambda u: not u._is_superuser())[:1]
         return leader
 
