@@ -20,6 +20,7 @@ from ..tools import (
 from ..tools.settings import parse_int_setting
 from .crm_complaint_sla import SEVERITY_SELECTION
 from .crm_complaint_sla_pause import utc_spans
+from .ir_cron import exclusive_job
 
 SLA_STATUS_SELECTION = [
     ("on_track", "On Track"),
@@ -945,6 +946,7 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @exclusive_job
     def _cron_escalate(self):
         """Refresh the service-level status of open complaints and escalate.
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import (
@@ -17,6 +17,7 @@ from ..tools import (
 )
 from ..tools.server_flags import CLASS_CHANGE_CAUSE
 from ..tools.settings import parse_int_setting
+from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
@@ -153,9 +154,20 @@ class CrmCustomerValue(models.Model):
             )
         # One transaction, whatever the caller's context says (a scheduler's
         # progress key would commit each batch).
-        self.sudo().with_context(
-            allowed_company_ids=self.env.companies.ids, ir_cron_progress_id=False
-        )._compute_all(companies=self.env.companies)
+        stats = (
+            self.sudo()
+            .with_context(
+                allowed_company_ids=self.env.companies.ids, ir_cron_progress_id=False
+            )
+            ._compute_all(companies=self.env.companies)
+        )
+        if stats is None:
+            raise UserError(
+                self.env._(
+                    "The customer values are being computed right now (by the "
+                    "nightly job or another user): try again in a few minutes."
+                )
+            )
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # ------------------------------------------------------------------
@@ -167,6 +179,7 @@ class CrmCustomerValue(models.Model):
         return self._compute_all(companies=self.env["res.company"].search([]))
 
     @api.model
+    @exclusive_job
     def _compute_all(self, companies=None, today=None, batch_size=BATCH_SIZE):
         """Recompute the value of every customer of ``companies``.
 

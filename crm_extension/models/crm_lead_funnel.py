@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .ir_cron import exclusive_job
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -117,6 +119,7 @@ class CrmLead(models.Model):
         return res
 
     @api.model
+    @exclusive_job
     def _cron_remind_stalled(self, batch_size=1000):
         """Remind salespeople of their stalled opportunities.
 

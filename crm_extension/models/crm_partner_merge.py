@@ -23,6 +23,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger, sql
 
 from ..tools.server_flags import MERGING_PARTNERS
+from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
@@ -326,7 +327,7 @@ class CrmPartnerMerge(models.Model):
         """Merge the queued merges of ``self``, each in a savepoint: a merge
         that fails is marked so, with its error, and the others go on."""
         done = self.browse()
-        for merge in self.filtered(lambda merge: merge.state == "queued"):
+        for merge in self._claim_queued():
             try:
                 with self.env.cr.savepoint():
                     merge._merge()
@@ -337,6 +338,20 @@ class CrmPartnerMerge(models.Model):
                 self.env.invalidate_all()
                 merge.sudo().write({"state": "failed", "error": str(error)})
         return done
+
+    def _claim_queued(self):
+        """The merges of ``self`` still queued, each locked for this
+        transaction, in order: a merge another transaction is merging (a job
+        elsewhere, a queued job) is left to it, never merged twice."""
+        if not self:
+            return self
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM crm_partner_merge WHERE id = ANY(%s) AND state = 'queued' "
+            "ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
+            [self.ids],
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _merge(self):
         self.ensure_one()
@@ -756,6 +771,7 @@ class CrmPartnerMerge(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @exclusive_job
     def _cron_run_queued(self, batch_size=50):
         """Merge the queued merges, a batch at a time, committed after each
         batch, with the job's progress."""
@@ -774,6 +790,7 @@ class CrmPartnerMerge(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
+    @exclusive_job
     def _cron_purge(self):
         """After the undo period: the trail goes, and the merged customers with
         it (those that still cannot be deleted stay archived)."""

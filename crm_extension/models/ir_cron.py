@@ -1,4 +1,38 @@
+import functools
+import logging
+import zlib
+from contextlib import contextmanager
+
+import psycopg2
+
 from odoo import api, models
+
+_logger = logging.getLogger(__name__)
+
+# The first key of the addon's advisory locks on jobs ("crm" in ASCII); the
+# second is the job's name, hashed.
+JOB_LOCK_NAMESPACE = 0x63726D
+
+
+def exclusive_job(method):
+    """Run the decorated job method once at a time on the whole database,
+    whoever starts it on whichever host: the scheduler, *Run now*, a button,
+    a queued job (see :meth:`ir.cron._crm_job_lock`).
+
+    While it runs elsewhere, a second start does nothing and returns ``None``
+    (a caller that must tell the user checks for it).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        job = f"{self._name}.{method.__name__}"
+        with self.env["ir.cron"]._crm_job_lock(job) as locked:
+            if not locked:
+                _logger.info("%s runs elsewhere: this start does nothing", job)
+                return None
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class IrCron(models.Model):
@@ -19,3 +53,61 @@ class IrCron(models.Model):
         if self.env.context.get("ir_cron_progress_id"):
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return False
+
+    @api.model
+    @contextmanager
+    def _crm_job_lock(self, job):
+        """Hold ``job`` (a name) for the database while the ``with`` block runs;
+        yields whether it was obtained (``False``: it runs elsewhere now).
+
+        Odoo's scheduler runs a job once at a time through a lock on its
+        ``ir_cron`` row, held by the scheduler's own transaction. That lock is
+        not enough for the addon's jobs: *Run now* takes it in the request's
+        transaction, which the first progress commit of a batched job ends (a
+        scheduler on another host can then start the same job), and the same
+        work is started by buttons (*Recompute now*) and by queued jobs, which
+        take no such lock at all. A PostgreSQL advisory lock keyed by the job's
+        name holds across hosts:
+
+        - run with progress (``ir_cron_progress_id``: the scheduler or *Run
+          now*), where the job commits its batches, it is a session lock, held
+          across those commits until the block ends; the transaction is
+          committed right after taking it, so that the job reads what the last
+          holder committed (its snapshot could predate that commit);
+        - otherwise (a button, a queued job, code) it is a transaction lock,
+          released when the transaction ends: a snapshot predating the last
+          holder's commit then ends in a serialization failure on the rows both
+          write, which Odoo's retry of the request or job resolves.
+
+        Never waits: two starts at once, one runs and the other does nothing.
+        """
+        cr = self.env.cr
+        key = zlib.crc32(job.encode()) & 0x7FFFFFFF
+        across_commits = bool(self.env.context.get("ir_cron_progress_id"))
+        if across_commits:
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", [JOB_LOCK_NAMESPACE, key])
+        else:
+            cr.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [JOB_LOCK_NAMESPACE, key]
+            )
+        if not cr.fetchone()[0]:
+            yield False
+            return
+        if not across_commits:
+            yield True
+            return
+        try:
+            cr.commit()  # pylint: disable=invalid-commit
+            yield True
+        except Exception:
+            # The lock outlives the transaction: release it from a usable one.
+            cr.rollback()
+            raise
+        finally:
+            try:
+                cr.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [JOB_LOCK_NAMESPACE, key]
+                )
+            except psycopg2.Error:
+                # A lost connection took its session locks with it.
+                _logger.info("could not release the lock of %s", job, exc_info=True)

@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from ..tools.settings import parse_int_setting
 from .crm_duplicate_rule import CUSTOMER_SQL
 from .crm_guarded_field_mixin import INTERNAL
+from .ir_cron import exclusive_job
 
 SALES_ADMIN = ("sales_team.group_sale_manager",)
 
@@ -228,6 +229,7 @@ class ResPartner(models.Model):
         return True
 
     @api.model
+    @exclusive_job
     def _cron_release_to_pool(self, batch_size=1000):
         """Return customers whose protection lapsed without a deal to the pool.
 
