@@ -22,6 +22,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger, sql
 
+from ..tools.primary import require_primary
 from ..tools.server_flags import MERGING_PARTNERS
 from .ir_cron import exclusive_job
 
@@ -268,6 +269,7 @@ class CrmPartnerMerge(models.Model):
         :param groups: ``[(partners, chosen survivor or None)]``
         :return: the queued merges
         """
+        require_primary(self.env.cr, "a merge")
         self._check_merge_rights()
         seen = self.env["res.partner"]
         vals_list = []
@@ -326,6 +328,7 @@ class CrmPartnerMerge(models.Model):
     def _run_queued(self):
         """Merge the queued merges of ``self``, each in a savepoint: a merge
         that fails is marked so, with its error, and the others go on."""
+        require_primary(self.env.cr, "a merge")
         done = self.browse()
         for merge in self._claim_queued():
             try:
@@ -687,6 +690,7 @@ class CrmPartnerMerge(models.Model):
     def action_undo(self):
         """Bring the merged customers back with their values, and their
         records back to them."""
+        require_primary(self.env.cr, "an undo of a merge")
         self._check_merge_rights()
         self.check_access("read")
         for merge in self:

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.primary import require_primary
 from ..tools.settings import parse_int_setting
 from .crm_duplicate_rule import CUSTOMER_SQL
 from .crm_guarded_field_mixin import INTERNAL
@@ -203,6 +204,7 @@ class ResPartner(models.Model):
         """Take customers from the shared pool, or without a salesperson, as
         salesperson (salespeople only; never the companies' or users' partners).
         """
+        require_primary(self.env.cr, "a claim of a customer")
         self.check_access("read")
         refused = self._claim_refusals()
         if refused:

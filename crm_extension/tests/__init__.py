@@ -21,3 +21,4 @@ from . import test_duplicate_exception
 from . import test_import
 from . import test_partner_merge
 from . import test_jobs_once
+from . import test_replica
