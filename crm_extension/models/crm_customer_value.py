@@ -448,6 +448,10 @@ class CrmCustomerValue(models.Model):
             self._schedule_care(company, newly_high, today)
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
         cr.execute("DROP TABLE IF EXISTS crm_value_changed")
+        if self._in_cron():
+            # The company's last part holds too, whatever happens after it
+            # (Run now's own write of the job fails while a scheduler holds it).
+            cr.commit()  # pylint: disable=invalid-commit
         _logger.info("crm_extension: customer values of %s: %s", company.name, stats)
         return stats
 

@@ -71,9 +71,13 @@ class IrCron(models.Model):
 
         - run with progress (``ir_cron_progress_id``: the scheduler or *Run
           now*), where the job commits its batches, it is a session lock, held
-          across those commits until the block ends; the transaction is
-          committed right after taking it, so that the job reads what the last
-          holder committed (its snapshot could predate that commit);
+          across those commits until the block ends. Run by the scheduler (its
+          own transaction, ``cron_id``), the transaction is committed right
+          after taking it, so that the job reads what the last holder
+          committed (its snapshot could predate that commit); *Run now* keeps
+          Odoo's lock of its request until the job's first commit, and a
+          snapshot of it predating another holder's commit ends in a
+          serialization failure, on which Odoo runs the request again;
         - otherwise (a button, a queued job, code) it is a transaction lock,
           released when the transaction ends: a snapshot predating the last
           holder's commit then ends in a serialization failure on the rows both
@@ -97,7 +101,8 @@ class IrCron(models.Model):
             yield True
             return
         try:
-            cr.commit()  # pylint: disable=invalid-commit
+            if self.env.context.get("cron_id"):
+                cr.commit()  # pylint: disable=invalid-commit
             yield True
         except Exception:
             # The lock outlives the transaction: release it from a usable one.

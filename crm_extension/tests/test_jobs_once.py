@@ -31,7 +31,7 @@ class TestJobsOnce(ComplaintCase):
         admin_id = self.env.ref("base.user_admin").id
         with ExitStack() as stack:
             cr = stack.enter_context(self.registry.cursor())
-            context = {"ir_cron_progress_id": -1} if scheduler else {}
+            context = {"ir_cron_progress_id": -1, "cron_id": -1} if scheduler else {}
             env = api.Environment(cr, admin_id, context)
             locked = stack.enter_context(env["ir.cron"]._crm_job_lock(job))
             self.assertTrue(locked, f"{job} is held already")
