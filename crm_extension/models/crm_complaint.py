@@ -946,8 +946,14 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    @exclusive_job
     def _cron_escalate(self):
+        """The scheduled job: :meth:`_escalate_due` now, or as a queued job
+        where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(self, "_escalate_due")
+
+    @api.model
+    @exclusive_job
+    def _escalate_due(self):
         """Refresh the service-level status of open complaints and escalate.
 
         Paused complaints are left alone: their clock stands still, their status

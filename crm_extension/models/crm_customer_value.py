@@ -176,7 +176,11 @@ class CrmCustomerValue(models.Model):
 
     @api.model
     def _cron_compute(self):
-        return self._compute_all(companies=self.env["res.company"].search([]))
+        """The nightly job: :meth:`_compute_all` of every company now, or as a
+        queued job where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(
+            self, "_compute_all", companies=self.env["res.company"].search([])
+        )
 
     @api.model
     @exclusive_job

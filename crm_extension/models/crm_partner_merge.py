@@ -778,8 +778,15 @@ class CrmPartnerMerge(models.Model):
     @exclusive_job
     def _cron_run_queued(self, batch_size=50):
         """Merge the queued merges, a batch at a time, committed after each
-        batch, with the job's progress."""
+        batch, with the job's progress. Where OCA's queue_job is installed,
+        each queued merge becomes one of its jobs instead (claimed when it
+        runs: see :meth:`_claim_queued`)."""
         queued = self.search([("state", "=", "queued")], order="id")
+        Cron = self.env["ir.cron"]
+        if Cron._crm_queue_job_installed():
+            for merge in queued:
+                Cron._crm_queue_or_run(merge, "_run_queued")
+            return
         done = 0
         for start in range(0, len(queued), batch_size):
             queued[start : start + batch_size]._run_queued()
@@ -794,8 +801,14 @@ class CrmPartnerMerge(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    @exclusive_job
     def _cron_purge(self):
+        """The scheduled job: :meth:`_purge_expired` now, or as a queued job
+        where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(self, "_purge_expired")
+
+    @api.model
+    @exclusive_job
+    def _purge_expired(self):
         """After the undo period: the trail goes, and the merged customers with
         it (those that still cannot be deleted stay archived)."""
         expired = self.search(

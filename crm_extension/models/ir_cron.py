@@ -55,6 +55,31 @@ class IrCron(models.Model):
         return False
 
     @api.model
+    def _crm_queue_job_installed(self):
+        """Whether OCA's ``queue_job`` is installed in this database (the addon
+        does not depend on it: its models are there only when it is)."""
+        return "queue.job" in self.env and hasattr(self.env["base"], "with_delay")
+
+    @api.model
+    def _crm_queue_or_run(self, records, method, *args, **kwargs):
+        """Run ``records.<method>(*args, **kwargs)`` now, or, where OCA's
+        ``queue_job`` is installed, queue it as one of its jobs: its job
+        runner then runs it (on any host, in its channels, with its retries).
+        A job not yet run is not queued a second time (queue_job's identity
+        key: the method and the records). Either way the method's own job lock
+        keeps it from running twice at once.
+
+        :return: what the method returns, ``None`` when it was queued
+        """
+        if not self._crm_queue_job_installed():
+            return getattr(records, method)(*args, **kwargs)
+        identity = "crm_extension:{}.{}:{}".format(
+            records._name, method, ",".join(map(str, records.ids))
+        )
+        getattr(records.with_delay(identity_key=identity), method)(*args, **kwargs)
+        return None
+
+    @api.model
     @contextmanager
     def _crm_job_lock(self, job):
         """Hold ``job`` (a name) for the database while the ``with`` block runs;

@@ -7,6 +7,7 @@ transaction must leave the work to it.
 
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -16,7 +17,7 @@ from odoo.tests import tagged
 
 from .test_complaint import ComplaintCase
 
-ESCALATION_JOB = "crm.complaint._cron_escalate"
+ESCALATION_JOB = "crm.complaint._escalate_due"
 VALUE_JOB = "crm.customer.value._compute_all"
 MERGE_JOB = "crm.partner.merge._cron_run_queued"
 
@@ -37,6 +38,12 @@ class TestJobsOnce(ComplaintCase):
             self.assertTrue(locked, f"{job} is held already")
             yield cr
             cr.rollback()
+
+    def _without_queue_job(self):
+        """The jobs as they run without OCA's queue_job (installed or not)."""
+        return patch.object(
+            type(self.env["ir.cron"]), "_crm_queue_job_installed", return_value=False
+        )
 
     def _lock_taken(self, job):
         """Whether ``job`` runs somewhere now: could a third host start it?"""
@@ -71,14 +78,14 @@ class TestJobsOnce(ComplaintCase):
         before = escalations()
         with freeze_time("2026-03-09 18:00:00"):
             with self._elsewhere(ESCALATION_JOB):
-                self.assertIsNone(Complaint._cron_escalate())
+                self.assertIsNone(Complaint._escalate_due())
             self.assertEqual(escalations(), before)
             complaint.invalidate_recordset()
             self.assertEqual(complaint.escalation_level, 0)
             # The other host's run ended: the next run escalates, once.
-            result = Complaint._cron_escalate()
+            result = Complaint._escalate_due()
             self.assertEqual(result["escalated"], 1)
-            self.assertIsNotNone(Complaint._cron_escalate())
+            self.assertIsNotNone(Complaint._escalate_due())
         self.assertEqual(escalations(), before + 1)
 
     def test_recompute_while_the_value_job_runs(self):
@@ -95,11 +102,12 @@ class TestJobsOnce(ComplaintCase):
         ) | Partner.create({"name": "Twin Jobs Once Trading", "is_company": True})
         Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
         merge = Merge._plan([(twins.with_env(Merge.env), None)], "oldest")
-        with self._elsewhere(MERGE_JOB, scheduler=True):
+        with self._elsewhere(MERGE_JOB, scheduler=True), self._without_queue_job():
             self.assertIsNone(Merge._cron_run_queued())
         self.assertEqual(merge.state, "queued")
         self.assertEqual(twins.mapped("active"), [True, True])
-        Merge._cron_run_queued()
+        with self._without_queue_job():
+            Merge._cron_run_queued()
         self.assertEqual(merge.state, "done")
         self.assertEqual(len(twins.filtered("active")), 1)
         # A merge done is not claimed again.
@@ -112,7 +120,7 @@ class TestJobsOnce(ComplaintCase):
             "crm_extension.ir_cron_customer_value": VALUE_JOB,
             "crm_extension.ir_cron_run_partner_merges": MERGE_JOB,
             "crm_extension.ir_cron_purge_partner_merges": (
-                "crm.partner.merge._cron_purge"
+                "crm.partner.merge._purge_expired"
             ),
             "crm_extension.ir_cron_release_to_pool": (
                 "res.partner._cron_release_to_pool"
@@ -141,3 +149,43 @@ class TestJobsOnce(ComplaintCase):
                     # The scheduled action's code runs and does nothing.
                     cron.ir_actions_server_id.sudo().run()
                     self.assertTrue(self._lock_taken(job))
+
+    def test_long_jobs_are_queue_jobs_where_queue_job_is_installed(self):
+        """With OCA's queue_job, the scheduler queues the long jobs as its jobs
+        (each queued merge its own), once while one waits; without it they run
+        at once, as the other tests show."""
+        if not self.env["ir.cron"]._crm_queue_job_installed():
+            self.skipTest("OCA's queue_job is not installed in this database")
+        QueueJob = self.env["queue.job"].sudo()
+        existing = QueueJob.search([])
+        Partner = self.env["res.partner"]
+        twins = [
+            Partner.create({"name": f"Queued Twin {n} {side}", "is_company": True})
+            for n in range(2)
+            for side in ("North", "South")
+        ]
+        Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
+        merges = Merge._plan(
+            [
+                ((twins[0] | twins[1]).with_env(Merge.env), None),
+                ((twins[2] | twins[3]).with_env(Merge.env), None),
+            ],
+            "oldest",
+        )
+        for _twice in range(2):
+            self.assertIsNone(self.env["crm.complaint"]._cron_escalate())
+            self.assertIsNone(self.env["crm.customer.value"]._cron_compute())
+            self.assertIsNone(self.env["crm.partner.merge"]._cron_purge())
+            self.env["crm.partner.merge"]._cron_run_queued()
+        jobs = QueueJob.search([]) - existing
+        self.assertEqual(
+            sorted(jobs.mapped("method_name")),
+            sorted(["_escalate_due", "_compute_all", "_purge_expired"])
+            + ["_run_queued", "_run_queued"],
+        )
+        queued_merges = jobs.filtered(lambda job: job.method_name == "_run_queued")
+        self.assertEqual(
+            sorted(job.records.ids for job in queued_merges),
+            sorted([m.id] for m in merges),
+        )
+        self.assertEqual(set(merges.mapped("state")), {"queued"})
