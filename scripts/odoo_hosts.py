@@ -79,6 +79,13 @@ REQUEST_LINE = re.compile(
 )
 RECORD_LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (?P<level>[A-Z]+) ")
 ESCALATION_SUMMARY = "Complaint breached its service level"
+# What Odoo retries a request on (PostgreSQL's messages after a failed query).
+RETRIED_ERRORS = (
+    "could not serialize access",
+    "deadlock detected",
+    "could not obtain lock",
+    "canceling statement due to lock timeout",
+)
 # Odoo's scheduled actions that call services outside this machine (IAP,
 # odoo.com): held while the hosts run (this machine has no such network), put
 # back afterwards.
@@ -229,9 +236,14 @@ class Database:
         )[0][0]
 
     def wait_caught_up(self, timeout=120):
+        """Wait until the replica replayed what the primary wrote until now."""
+        (target,) = self.on_primary("SELECT pg_current_wal_lsn()::text")[0]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.lag_bytes() <= 0:
+            if self.on_replica(
+                "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s::pg_lsn) >= 0",
+                [target],
+            )[0][0]:
                 return True
             time.sleep(0.2)
         return False
@@ -657,11 +669,17 @@ class Tier:
                         problems.append(
                             f"{model}.{method} on host {'AB'[index]}: {error}"
                         )
-        time.sleep(2)  # request log lines and the standby's statistics come after
-        (xacts_after,) = self.db.on_replica(
-            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
-            "WHERE datname = current_database()"
-        )[0]
+        time.sleep(1)  # the request log lines are written after the answers
+        # A standby flushes its statistics within about ten seconds.
+        deadline = time.monotonic() + 15
+        while True:
+            (xacts_after,) = self.db.on_replica(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                "WHERE datname = current_database()"
+            )[0]
+            if xacts_after != xacts_before or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         sql = {}
         count = {}
         for host, offset in zip(self.hosts, offsets, strict=True):
@@ -680,7 +698,6 @@ class Tier:
         if share < 90:
             problems.append(f"replica share of report SQL time {share:.0f} % < 90 %")
         if xacts_after == xacts_before:
-            # (A standby's statistics are flushed about once a second.)
             problems.append("the replica ran no transaction for them")
         self.figures["replica_share"] = round(share, 1)
         self.record(
@@ -1017,12 +1034,8 @@ class Tier:
                     if "odoo.sql_db: bad query" in line:
                         # Odoo logs a failed query, then retries the request:
                         # only serialization failures and lock timeouts may.
-                        after = "\n".join(lines[number : number + 3])
-                        if (
-                            "could not serialize" in after
-                            or "deadlock" in after
-                            or ("lock" in after)
-                        ):
+                        after = "\n".join(lines[number + 1 : number + 3])
+                        if any(error in after for error in RETRIED_ERRORS):
                             continue
                     problems.append(f"host {host.name}: {line[:300]}")
                 elif level == "WARNING" and (
