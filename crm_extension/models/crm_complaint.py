@@ -16,6 +16,7 @@ from ..tools import (
 )
 from ..tools.settings import parse_int_setting
 from .crm_complaint_sla import SEVERITY_SELECTION
+from .ir_cron import exclusive_job
 
 SLA_STATUS_SELECTION = [
     ("on_track", "On Track"),
@@ -930,6 +931,13 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _cron_escalate(self):
+        """The scheduled job: :meth:`_escalate_due` now, or as a queued job
+        where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(self, "_escalate_due")
+
+    @api.model
+    @exclusive_job
+    def _escalate_due(self):
         """Refresh the service-level status of open complaints and escalate.
 
         Paused complaints are left alone: their clock stands still, their status

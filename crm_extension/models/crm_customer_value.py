@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import bulk
@@ -18,6 +18,7 @@ from ..tools import (
 )
 from ..tools.settings import parse_int_setting
 from .crm_guarded_field_mixin import SALES_ADMIN
+from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
@@ -154,9 +155,20 @@ class CrmCustomerValue(models.Model):
             )
         # One transaction, whatever the caller's context says (a scheduler's
         # progress key would commit each batch).
-        self.sudo().with_context(
-            allowed_company_ids=self.env.companies.ids, ir_cron_progress_id=False
-        )._compute_all(companies=self.env.companies)
+        stats = (
+            self.sudo()
+            .with_context(
+                allowed_company_ids=self.env.companies.ids, ir_cron_progress_id=False
+            )
+            ._compute_all(companies=self.env.companies)
+        )
+        if stats is None:
+            raise UserError(
+                self.env._(
+                    "The customer values are being computed right now (by the "
+                    "nightly job or another user): try again in a few minutes."
+                )
+            )
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # ------------------------------------------------------------------
@@ -165,9 +177,14 @@ class CrmCustomerValue(models.Model):
 
     @api.model
     def _cron_compute(self):
-        return self._compute_all(companies=self.env["res.company"].search([]))
+        """The nightly job: :meth:`_compute_all` of every company now, or as a
+        queued job where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(
+            self, "_compute_all", companies=self.env["res.company"].search([])
+        )
 
     @api.model
+    @exclusive_job
     def _compute_all(self, companies=None, today=None, batch_size=BATCH_SIZE):
         """Recompute the value of every customer of ``companies``.
 
@@ -432,6 +449,9 @@ class CrmCustomerValue(models.Model):
             self._schedule_care(company, newly_high, today)
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
         cr.execute("DROP TABLE IF EXISTS crm_value_changed")
+        # The company's last part holds too, whatever happens after it (Run
+        # now's own write of the job fails while a scheduler holds it).
+        self.env["ir.cron"]._crm_commit_batch()
         _logger.info("crm_extension: customer values of %s: %s", company.name, stats)
         return stats
 

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.primary import require_primary
 from ..tools.server_context import PartnerOperation
 from .crm_guarded_field_mixin import SALES_ADMIN
 
@@ -247,6 +248,7 @@ class CrmDuplicateException(models.Model):
         """Register the customers the requesters asked for, with this exception:
         the rule that refused them lets them pass against the matched customer
         only (any other duplicate still blocks)."""
+        require_primary(self.env.cr, "an exception's approval")
         self._check_administrator()
         now = fields.Datetime.now()
         for exception in self:
@@ -285,6 +287,7 @@ class CrmDuplicateException(models.Model):
         return True
 
     def action_refuse(self):
+        require_primary(self.env.cr, "an exception's refusal")
         self._check_administrator()
         self.sudo().write(
             {

@@ -5,6 +5,8 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, sql
 
+from .ir_cron import exclusive_job
+
 _logger = logging.getLogger(__name__)
 
 # The name cores are put back in order once this share of them was added since.
@@ -100,6 +102,7 @@ class CrmDuplicateNameCore(models.Model):
         )
 
     @api.model
+    @exclusive_job
     def _cron_keep_in_order(self, growth=REORDER_GROWTH):
         """Keep the cores stored in their alphabetical order.
 

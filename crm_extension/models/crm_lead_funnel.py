@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .crm_guarded_field_mixin import SALES_ADMIN
+from .ir_cron import exclusive_job
 
 
 class CrmLead(models.Model):
@@ -119,6 +120,7 @@ class CrmLead(models.Model):
         return res
 
     @api.model
+    @exclusive_job
     def _cron_remind_stalled(self, batch_size=1000):
         """Remind salespeople of their stalled opportunities.
 

@@ -43,8 +43,10 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger, sql
 
+from ..tools.primary import require_primary
 from ..tools.server_context import MERGING_PARTNERS
 from .crm_guarded_field_mixin import SALES_ADMIN
+from .ir_cron import exclusive_job
 from .res_partner_merge import SURVIVOR_RULES
 
 _logger = logging.getLogger(__name__)
@@ -202,6 +204,7 @@ class CrmPartnerMerge(models.Model):
         :param groups: ``[(partners, chosen survivor or None)]``
         :return: the queued merges
         """
+        require_primary(self.env.cr, "a merge")
         self._check_merge_rights()
         if not groups:
             raise UserError(self.env._("Select at least one group of customers."))
@@ -307,8 +310,9 @@ class CrmPartnerMerge(models.Model):
     def _run_queued(self):
         """Merge the queued merges of ``self``, each in a savepoint: a merge
         that fails is marked so, with its error, and the others go on."""
+        require_primary(self.env.cr, "a merge")
         done = self.browse()
-        for merge in self.filtered(lambda merge: merge.state == "queued"):
+        for merge in self._claim_queued():
             try:
                 with self.env.cr.savepoint():
                     merge._merge()
@@ -319,6 +323,20 @@ class CrmPartnerMerge(models.Model):
                 self.env.invalidate_all()
                 merge.sudo().write({"state": "failed", "error": str(error)})
         return done
+
+    def _claim_queued(self):
+        """The merges of ``self`` still queued, each locked for this
+        transaction, in order: a merge another transaction is merging (a job
+        elsewhere, a queued job) is left to it, never merged twice."""
+        if not self:
+            return self
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM crm_partner_merge WHERE id = ANY(%s) AND state = 'queued' "
+            "ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
+            [self.ids],
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _merge(self):
         self.ensure_one()
@@ -852,6 +870,7 @@ class CrmPartnerMerge(models.Model):
     def action_undo(self):
         """Bring the merged customers back with their values, and their
         records back to them."""
+        require_primary(self.env.cr, "an undo of a merge")
         self._check_merge_rights()
         self.check_access("read")
         for merge in self:
@@ -967,10 +986,18 @@ class CrmPartnerMerge(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @exclusive_job
     def _cron_run_queued(self, batch_size=50):
         """Merge the queued merges, a batch at a time, committed after each
-        batch, with the job's progress."""
+        batch, with the job's progress. Where OCA's queue_job is installed,
+        each queued merge becomes one of its jobs instead (claimed when it
+        runs: see :meth:`_claim_queued`)."""
         queued = self.search([("state", "=", "queued")], order="id")
+        Cron = self.env["ir.cron"]
+        if Cron._crm_queue_job_installed():
+            for merge in queued:
+                Cron._crm_queue_or_run(merge, "_run_queued")
+            return
         done = 0
         for start in range(0, len(queued), batch_size):
             queued[start : start + batch_size]._run_queued()
@@ -984,6 +1011,13 @@ class CrmPartnerMerge(models.Model):
 
     @api.model
     def _cron_purge(self):
+        """The scheduled job: :meth:`_purge_expired` now, or as a queued job
+        where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(self, "_purge_expired")
+
+    @api.model
+    @exclusive_job
+    def _purge_expired(self):
         """After the undo period: the trail goes, and the merged customers with
         it (those that still cannot be deleted stay archived)."""
         expired = self.search(

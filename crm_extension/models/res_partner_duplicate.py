@@ -18,6 +18,7 @@ from ..tools.normalize import (
     normalize_vat,
     to_e164,
 )
+from ..tools.primary import require_primary
 from ..tools.server_context import MERGING_PARTNERS, ImportBlame, PartnerOperation
 from .crm_duplicate_rule import KEY_COLUMNS, MATCH_FIELDS
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
@@ -496,6 +497,7 @@ class ResPartner(models.Model):
         :param operation: the partner operation checked (its approved
             exception, the refusals an import notes)
         """
+        require_primary(self.env.cr, "customer registration")
         Rule = self.env["crm.duplicate.rule"]
         if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
             return
@@ -700,6 +702,14 @@ class ResPartner(models.Model):
             "default_matched_partner_id": existing.id,
             "default_rule_id": rule["id"],
         }
+
+    @api.readonly
+    def onchange(self, values, field_names, fields_spec):
+        """The form's onchange reads and writes nothing (its records are new,
+        in memory): the duplicate hints shown while typing
+        (``duplicate_match_ids``) may be served by Odoo's read replica. The
+        registration itself is checked on the primary when it is saved."""
+        return super().onchange(values, field_names, fields_spec)
 
     def web_save(self, vals, specification, next_id=None):
         """In the form, a refused registration offers to ask for an exception."""

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 
 from ..tools import LIFECYCLE_STAGES, next_lifecycle_stage
 from .crm_guarded_field_mixin import INTERNAL
+from .ir_cron import exclusive_job
 
 KEY_CUSTOMER_IMPORTANCE = "a"
 LIFECYCLE_SELECTION = list(
@@ -81,6 +82,7 @@ class ResPartner(models.Model):
             partners._crm_system_write(dict(key))
 
     @api.model
+    @exclusive_job
     def _cron_mark_dormant(self, batch_size=1000):
         """Customers with a deal who stopped buying become dormant.
 

@@ -8,8 +8,10 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.primary import require_primary
 from ..tools.settings import parse_int_setting
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
+from .ir_cron import exclusive_job
 
 
 class ResPartner(models.Model):
@@ -216,6 +218,7 @@ class ResPartner(models.Model):
         """Take customers from the shared pool, or without a salesperson, as
         salesperson (salespeople only; never the companies' or users' partners).
         """
+        require_primary(self.env.cr, "a claim of a customer")
         self.check_access("read")
         refused = self._claim_refusals()
         if refused:
@@ -242,6 +245,7 @@ class ResPartner(models.Model):
         return True
 
     @api.model
+    @exclusive_job
     def _cron_release_to_pool(self, batch_size=1000):
         """Return customers whose protection lapsed without a deal to the pool.
 

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from ..tools import birthday_due
 from ..tools.settings import parse_int_setting
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
+from .ir_cron import exclusive_job
 
 
 class ResPartner(models.Model):
@@ -55,6 +56,7 @@ class ResPartner(models.Model):
         return {**super()._get_guarded_fields(), "birthday_reminded_year": ()}
 
     @api.model
+    @exclusive_job
     def _cron_birthday_reminders(self, days_ahead=None):
         """One activity per contact birthday and year, ``days_ahead`` days before,
         for the salesperson of the contact's company (or of the contact)."""

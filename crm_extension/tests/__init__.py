@@ -22,3 +22,5 @@ from . import test_import
 from . import test_partner_merge
 from . import test_partner_merge_rules
 from . import test_partner_merge_lossless
+from . import test_jobs_once
+from . import test_replica

@@ -341,7 +341,7 @@ class TestPartnerMerge(CrmExtensionCase):
             self.assertFalse(merge.can_undo)
             with self.assertRaises(UserError):
                 merge.with_user(self.sales_manager).action_undo()
-            self.env["crm.partner.merge"]._cron_purge()
+            self.env["crm.partner.merge"]._purge_expired()
         self.assertEqual(merge.state, "purged")
         self.assertFalse(merge.line_ids)
         self.assertFalse(absorbed.exists())
