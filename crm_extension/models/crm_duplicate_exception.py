@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.primary import require_primary
@@ -182,18 +182,9 @@ class CrmDuplicateException(models.Model):
         """The users who may decide this request: the active sales
         administrators of its company, the requester excepted."""
         self.ensure_one()
-        company = self.company_id
         return (
-            self.env.ref(SALES_ADMIN)
-            .sudo()
-            .users.filtered(
-                lambda user: (
-                    user.active
-                    and user.id != SUPERUSER_ID
-                    and user != self.requested_by_id
-                    and (not company or company in user.company_ids)
-                )
-            )
+            self.env["res.users"]._crm_sales_administrators(self.company_id)
+            - self.requested_by_id
         )
 
     def action_send_request(self):
