@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 from .. import bulk
 from ..tools import (
@@ -1064,30 +1064,34 @@ class CrmComplaint(models.Model):
             "at_risk": self.env._("Complaint at risk of missing its service level"),
         }
         today = fields.Date.context_today(self)
-        # Read through the ORM in a few queries (its prefetch), whatever the
-        # number of complaints; res_name is the complaint's display name: its
-        # reference.
-        rows = []
-        for complaint in self.sorted("id"):
-            user = (
-                complaint.sla_id.escalate_to_id
-                or complaint.team_id.user_id
-                or complaint.user_id
+        # One query picks the assignees, whatever the number of complaints
+        # (the ORM reads them by thousands: its queries would grow with the
+        # job); res_name is the complaint's display name: its reference.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id, c.name, c.sla_status,
+                       COALESCE(s.escalate_to_id, t.user_id, c.user_id)
+                  FROM crm_complaint c
+                  LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
+                  LEFT JOIN crm_team t ON t.id = c.team_id
+                 WHERE c.id = ANY(%(ids)s)
+                   AND COALESCE(s.escalate_to_id, t.user_id, c.user_id) IS NOT NULL
+                 ORDER BY c.id
+                """,
+                ids=self.ids,
             )
-            if user:
-                rows.append(
-                    {
-                        "res_id": complaint.id,
-                        "res_name": complaint.name,
-                        "user_id": user.id,
-                        "summary": summaries[
-                            "breached"
-                            if complaint.sla_status == "breached"
-                            else "at_risk"
-                        ],
-                        "date_deadline": today,
-                    }
-                )
+        )
+        rows = [
+            {
+                "res_id": complaint_id,
+                "res_name": name,
+                "user_id": user_id,
+                "summary": summaries["breached" if status == "breached" else "at_risk"],
+                "date_deadline": today,
+            }
+            for complaint_id, name, status, user_id in self.env.cr.fetchall()
+        ]
         activities = bulk.create_automated_activities(
             self.env, self._name, rows, activity_type=activity_type
         )
