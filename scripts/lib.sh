@@ -12,6 +12,7 @@ VAR_DIR="$REPO_ROOT/.var"
 PGDATA_DIR="$VAR_DIR/pgdata"         # the private cluster's data
 PGRUN_DIR="$VAR_DIR/pgrun"           # its socket and server log
 PGPORT_FILE="$VAR_DIR/pgport"        # the loopback port it listens on
+REPLICA_DIR="$VAR_DIR/pgreplica"     # a streaming replica of it (scripts/test)
 ODOO_DATA_DIR="$VAR_DIR/odoo-data"   # Odoo's filestore and sessions
 ODOO_CONF="$VAR_DIR/odoo.conf"       # keeps ~/.odoorc out of our runs
 PG_SUPERUSER="odoo"
@@ -296,6 +297,8 @@ pg_init() {
 local   all             all                                     trust
 host    all             all             127.0.0.1/32            trust
 host    all             all             ::1/128                 trust
+# A streaming replica on this machine (scripts/test's hosts tier).
+host    replication     all             127.0.0.1/32            trust
 EOF
     if is_root; then chown "$user" "$PGDATA_DIR/postgresql.conf" "$PGDATA_DIR/pg_hba.conf"; fi
     return 0
@@ -338,6 +341,66 @@ EOF
     printf '%s\n' "$port" >"$PGPORT_FILE"
     DB_PORT="$port"
     return 0
+}
+
+# pg_allow_replication: let a replica on loopback stream from the private
+# cluster (clusters made before pg_init wrote that line lack it).
+pg_allow_replication() {
+    if ! grep -qE '^host[[:space:]]+replication[[:space:]]' "$PGDATA_DIR/pg_hba.conf"; then
+        printf '%s\n' "host    replication     all             127.0.0.1/32            trust" \
+            >>"$PGDATA_DIR/pg_hba.conf"
+        as_cluster_user "$PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" reload >/dev/null
+        sleep 1
+    fi
+}
+
+# replica_start: a streaming replica of the running private cluster in
+# .var/pgreplica (pg_basebackup of the whole cluster, then a hot standby on a
+# port of its own, loopback only). Sets REPLICA_PORT; REPLICA_PROBLEM says why
+# when it fails. replica_stop stops it and deletes the copy.
+replica_start() {
+    local user port
+    REPLICA_PROBLEM=""
+    user="$(pg_cluster_user)"
+    replica_stop
+    pg_allow_replication
+    mkdir -p "$REPLICA_DIR"
+    chmod 0700 "$REPLICA_DIR"
+    if is_root; then chown "$user" "$REPLICA_DIR"; fi
+    if ! as_cluster_user "$PG_BINDIR/pg_basebackup" -h 127.0.0.1 -p "$DB_PORT" \
+        -U "$PG_SUPERUSER" -D "$REPLICA_DIR" -X stream -R -c fast \
+        >"$VAR_DIR/pg_basebackup.log" 2>&1; then
+        REPLICA_PROBLEM="pg_basebackup failed (see .var/pg_basebackup.log): $(tail -n 1 "$VAR_DIR/pg_basebackup.log")"
+        return 1
+    fi
+    port="$(free_port)"
+    # The copy has the primary's settings: its own instead (no socket; a
+    # standby that answers reads while it replays).
+    cat >"$REPLICA_DIR/crm_extension.conf" <<EOF
+# Written by scripts/lib.sh: a hot standby of the private cluster.
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = ''
+hot_standby = on
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+    if is_root; then chown "$user" "$REPLICA_DIR/crm_extension.conf"; fi
+    if ! as_cluster_user "$PG_BINDIR/pg_ctl" -D "$REPLICA_DIR" -l "$PGRUN_DIR/replica.log" \
+        -w -t 120 start >"$VAR_DIR/pg_ctl-replica.log" 2>&1; then
+        REPLICA_PROBLEM="the replica did not start (see .var/pgrun/replica.log): $(tail -n 1 "$PGRUN_DIR/replica.log" 2>/dev/null)"
+        return 1
+    fi
+    REPLICA_PORT="$port"
+}
+
+replica_stop() {
+    if [ -f "$REPLICA_DIR/PG_VERSION" ] && [ -n "${PG_BINDIR:-}" ] &&
+        as_cluster_user "$PG_BINDIR/pg_ctl" -D "$REPLICA_DIR" status >/dev/null 2>&1; then
+        as_cluster_user "$PG_BINDIR/pg_ctl" -D "$REPLICA_DIR" -m immediate -w stop >/dev/null 2>&1
+    fi
+    rm -rf "$REPLICA_DIR"
 }
 
 pg_stop() {

@@ -13,7 +13,9 @@ from lxml import etree
 # What only compat.py may name in Python: the version itself, and what exists on
 # one version only.
 PYTHON_ONLY_IN_COMPAT = {
-    "Odoo's version": re.compile(r"\brelease\b|version_info|major_version|\bserie\b"),
+    "Odoo's version": re.compile(
+        r"import .*\brelease\b|\brelease\.|version_info|major_version|\bserie\b"
+    ),
     "res.partner/crm.lead mobile (gone in 19.0)": re.compile(
         r"""["']mobile["']|\.mobile\b|\bp\.mobile\b"""
     ),

@@ -36,9 +36,9 @@ from . import crm_complaint_category
 from . import crm_complaint_sla
 from . import crm_complaint
 from . import crm_complaint_sla_pause
+from . import resource_calendar
 from . import crm_customer_class_history
 from . import crm_customer_value
-from . import mail_activity
 from . import ir_cron
 from . import ir_config_parameter
 

@@ -1,15 +1,11 @@
-import json
 from collections import defaultdict
 from datetime import timedelta
-
-import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize
-from odoo.tools.mail import generate_tracking_message_id
 
-from .. import compat
+from .. import bulk, compat
 from ..tools import (
     SLA_PAUSED,
     WorkingTime,
@@ -20,7 +16,7 @@ from ..tools import (
 )
 from ..tools.settings import parse_int_setting
 from .crm_complaint_sla import SEVERITY_SELECTION
-from .crm_complaint_sla_pause import utc_spans
+from .ir_cron import exclusive_job
 
 SLA_STATUS_SELECTION = [
     ("on_track", "On Track"),
@@ -404,11 +400,7 @@ class CrmComplaint(models.Model):
             }
             start = min(complaints.mapped("date_received"))
             end = max(resumed.values()) + PLANNING_WINDOW
-            spans = utc_spans(
-                calendar._work_intervals_batch(
-                    pytz.utc.localize(start), pytz.utc.localize(end)
-                )[False]
-            )
+            spans = calendar._crm_work_spans(start, end)
             for complaint in complaints:
                 sla = complaint.sla_id
                 running = exclude_periods(spans, pauses[complaint])
@@ -515,21 +507,13 @@ class CrmComplaint(models.Model):
             complaint.sla_met_rate = 100.0 if complaint.sla_status == "met" else 0.0
             by_calendar[complaint._sla_calendar()] |= complaint
         for calendar, complaints in by_calendar.items():
-            if calendar:
-                working = WorkingTime(
-                    utc_spans(
-                        calendar._work_intervals_batch(
-                            pytz.utc.localize(min(complaints.mapped("date_received"))),
-                            pytz.utc.localize(max(complaints.mapped("date_resolved"))),
-                        )[False]
-                    )
-                )
-            for complaint in complaints:
-                hours = (
-                    working.hours(complaint.date_received, complaint.date_resolved)
-                    if calendar
-                    else complaint.resolution_days * 24.0
-                )
+            hours_each = calendar._crm_working_hours(
+                [
+                    (complaint.date_received, complaint.date_resolved)
+                    for complaint in complaints
+                ]
+            )
+            for complaint, hours in zip(complaints, hours_each, strict=True):
                 complaint.hours_to_resolve = hours
                 complaint.hours_to_resolve_unpaused = max(
                     0.0, hours - complaint.sla_paused_hours
@@ -947,6 +931,13 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _cron_escalate(self):
+        """The scheduled job: :meth:`_escalate_due` now, or as a queued job
+        where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(self, "_escalate_due")
+
+    @api.model
+    @exclusive_job
+    def _escalate_due(self):
         """Refresh the service-level status of open complaints and escalate.
 
         Paused complaints are left alone: their clock stands still, their status
@@ -1016,161 +1007,32 @@ class CrmComplaint(models.Model):
     @api.model
     def _write_sla_escalation(self, statuses, levels):
         """Store the new service-level statuses and escalation levels of the
-        job, in one UPDATE.
+        job, in one UPDATE (``bulk.update_columns``).
 
         Not through the ORM: its write of thousands of complaints runs one
         UPDATE per thousand of them (and its recomputations read them back), a
         number of queries that grows with the complaints. The job writes what
-        only the system writes (see _crm_guarded_fields) on open complaints,
-        with the ORM's ``write_uid`` and ``write_date``, then drops the values
-        from the cache. The stored fields computed from the status
-        (``_compute_resolution_figures``) are not recomputed: they use it for
-        resolved complaints only, and the job changes open ones.
+        only the system writes (see _crm_guarded_fields) on open complaints.
+        The stored fields computed from the status
+        (``_compute_resolution_figures``) need no recomputation: they use it
+        for resolved complaints only, and the job changes open ones.
 
         :param statuses: ``{complaint id: new status}``
         :param levels: ``{complaint id: new escalation level}``
         """
-        ids = sorted(set(statuses) | set(levels))
-        if not ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE crm_complaint c
-                   SET sla_status = COALESCE(v.status, c.sla_status),
-                       escalation_level = COALESCE(v.level, c.escalation_level),
-                       write_uid = %(uid)s,
-                       write_date = %(now)s
-                  FROM unnest(%(ids)s::int[], %(statuses)s::varchar[],
-                              %(levels)s::int[]) AS v(id, status, level)
-                 WHERE c.id = v.id
-                """,
-                uid=self.env.uid,
-                now=self.env.cr.now(),
-                ids=ids,
-                statuses=[statuses.get(cid) for cid in ids],
-                levels=[levels.get(cid) for cid in ids],
-            )
-        )
-        self.browse(ids).invalidate_recordset(
-            ["sla_status", "escalation_level", "write_uid", "write_date"]
-        )
+        bulk.update_columns(self, {"sla_status": statuses, "escalation_level": levels})
 
     def _log_sla_status_changes(self, old_statuses, new_statuses):
         """Note each change of the service-level status in the chatter as Odoo
-        tracks a field changed by hand: a log of the complaint (what
-        ``_message_log_batch`` makes: a notification, internal note, by the
-        author ``_message_compute_author`` gives) with the tracking value of the
-        field that ``mail.tracking.value._create_tracking_values`` builds.
-
-        Set-based (one INSERT of the messages and their tracking values): the
-        job changes thousands of complaints at a time, and Odoo's tracking
-        creates the messages and their values through the ORM, whose queries
-        grow with the complaints. The values are Odoo's: its helpers build the
-        message and, once per change seen (old and new status), the tracking
-        value.
+        tracks a field changed by hand (``bulk.log_field_changes``): the job
+        changes thousands of complaints at a time, and Odoo's tracking creates
+        the messages and their values through the ORM, whose queries grow with
+        the complaints.
 
         :param old_statuses: ``{complaint id: status before}``
         :param new_statuses: ``{complaint id: status after}``
         """
-        if not self:
-            return
-        Tracking = self.env["mail.tracking.value"]
-        field_info = self.fields_get(
-            ["sla_status"], attributes=["string", "type", "selection"]
-        )["sla_status"]
-        changes, trackings = {}, []
-        for complaint in self:
-            change = (old_statuses[complaint.id], new_statuses[complaint.id])
-            if change not in changes:
-                changes[change] = len(trackings)
-                trackings.append(
-                    Tracking._create_tracking_values(
-                        *change, "sla_status", field_info, complaint
-                    )
-                )
-        # The columns of the tracking values, typed as the ORM stores them;
-        # each complaint's message gets the values of its change ("kind").
-        columns = sorted({fname for values in trackings for fname in values})
-        for number, values in enumerate(trackings):
-            values["kind"] = number
-        record_type = SQL(", ").join(
-            SQL(
-                "%s %s",
-                SQL.identifier(fname),
-                SQL(Tracking._fields[fname].column_type[1]),
-            )
-            for fname in columns
-        )
-        # What _message_log_batch logs (mail.message's defaults for the rest).
-        author_id, email_from = compat.message_author(self)
-        message = {
-            "author_id": author_id,
-            "email_from": email_from,
-            "model": self._name,
-            "message_type": "notification",
-            "is_internal": True,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "email_add_signature": False,
-            "message_id": generate_tracking_message_id("message-notify"),
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(
-                default=email_from
-            )[False],
-            "body": "",
-            "date": fields.Datetime.now(),
-        }
-        now, uid = self.env.cr.now(), self.env.uid
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH change AS (
-                    SELECT * FROM unnest(%(ids)s::int[], %(changes)s::int[])
-                        AS change(res_id, kind)
-                ), message AS (
-                    INSERT INTO mail_message (%(message_columns)s, res_id,
-                                              create_uid, create_date,
-                                              write_uid, write_date)
-                    SELECT %(message_values)s, res_id, %(uid)s, %(now)s,
-                           %(uid)s, %(now)s
-                      FROM change
-                     ORDER BY res_id
-                    RETURNING id, res_id
-                )
-                INSERT INTO mail_tracking_value (%(tracking_columns)s,
-                                                 mail_message_id,
-                                                 create_uid, create_date,
-                                                 write_uid, write_date)
-                SELECT %(tracking_values)s, message.id, %(uid)s, %(now)s,
-                       %(uid)s, %(now)s
-                  FROM message
-                  JOIN change ON change.res_id = message.res_id
-                  JOIN jsonb_to_recordset(%(trackings)s::jsonb)
-                       AS tracking(kind int, %(record_type)s)
-                    ON tracking.kind = change.kind
-                 ORDER BY message.id
-                """,
-                ids=self.ids,
-                changes=[
-                    changes[old_statuses[cid], new_statuses[cid]] for cid in self.ids
-                ],
-                message_columns=SQL(", ").join(map(SQL.identifier, message)),
-                message_values=SQL(", ").join(
-                    SQL("%s", value) for value in message.values()
-                ),
-                tracking_columns=SQL(", ").join(map(SQL.identifier, columns)),
-                tracking_values=SQL(", ").join(
-                    SQL.identifier("tracking", fname) for fname in columns
-                ),
-                trackings=json.dumps(trackings, default=str),
-                record_type=record_type,
-                uid=uid,
-                now=now,
-            )
-        )
-        # What mail.message's create invalidates on the documents.
-        self.invalidate_recordset(
-            ["message_ids", "message_needaction", "message_needaction_counter"]
-        )
+        bulk.log_field_changes(self, "sla_status", old_statuses, new_statuses)
 
     def _schedule_escalations(self):
         """An activity for whoever each complaint escalates to: the service
@@ -1179,7 +1041,7 @@ class CrmComplaint(models.Model):
         One query picks the assignees; the activities are created with what
         ``mail.activity.create`` does besides (called with
         ``mail_activity_quick_update``, as automated activities are: no e-mail
-        per activity) by :meth:`mail.activity._crm_create_automated`: the
+        per activity) by ``bulk.create_automated_activities``: the
         assignees follow the complaints (Odoo's default subscription, existing
         followers left as they are) and each assignee is told once on the bus.
         Not through the ORM: the job escalates thousands of complaints at a
@@ -1200,7 +1062,9 @@ class CrmComplaint(models.Model):
             "at_risk": self.env._("Complaint at risk of missing its service level"),
         }
         today = fields.Date.context_today(self)
-        # res_name is the complaint's display name: its reference.
+        # One query picks the assignees, whatever the number of complaints
+        # (the ORM reads them by thousands: its queries would grow with the
+        # job); res_name is the complaint's display name: its reference.
         self.env.cr.execute(
             SQL(
                 """
@@ -1226,8 +1090,8 @@ class CrmComplaint(models.Model):
             }
             for complaint_id, name, status, user_id in self.env.cr.fetchall()
         ]
-        activities = self.env["mail.activity"]._crm_create_automated(
-            self._name, rows, activity_type=activity_type
+        activities = bulk.create_automated_activities(
+            self.env, self._name, rows, activity_type=activity_type
         )
         return len(activities)
 

@@ -1,22 +1,8 @@
 from collections import defaultdict
 
-import pytz
-
 from odoo import api, fields, models
 
 from .. import compat
-from ..tools import WorkingTime
-
-
-def utc_spans(intervals):
-    """Naive UTC ``(begin, end)`` pairs of a calendar's work intervals."""
-    return [
-        (
-            begin.astimezone(pytz.utc).replace(tzinfo=None),
-            end.astimezone(pytz.utc).replace(tzinfo=None),
-        )
-        for begin, end, _meta in intervals
-    ]
 
 
 class CrmComplaintSlaPause(models.Model):
@@ -86,19 +72,8 @@ class CrmComplaintSlaPause(models.Model):
         for pause in closed:
             by_calendar[pause.complaint_id._sla_calendar()] |= pause
         for calendar, pauses in by_calendar.items():
-            if not calendar:  # no calendar at all: every hour counts
-                for pause in pauses:
-                    pause.paused_hours = (
-                        pause.date_end - pause.date_start
-                    ).total_seconds() / 3600.0
-                continue
-            working = WorkingTime(
-                utc_spans(
-                    calendar._work_intervals_batch(
-                        pytz.utc.localize(min(pauses.mapped("date_start"))),
-                        pytz.utc.localize(max(pauses.mapped("date_end"))),
-                    )[False]
-                )
+            hours = calendar._crm_working_hours(
+                [(pause.date_start, pause.date_end) for pause in pauses]
             )
-            for pause in pauses:
-                pause.paused_hours = working.hours(pause.date_start, pause.date_end)
+            for pause, paused in zip(pauses, hours, strict=True):
+                pause.paused_hours = paused

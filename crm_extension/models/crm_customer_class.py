@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from .crm_guarded_field_mixin import SALES_ADMIN
+
 # Field types a required-field template may not name: a boolean is never "missing".
 UNSUPPORTED_REQUIRED_TYPES = ("boolean",)
 
@@ -51,7 +53,7 @@ class CrmCustomerClass(models.Model):
         "class_id",
         "field_id",
         string="Required Customer Fields",
-        groups="sales_team.group_sale_manager",
+        groups=SALES_ADMIN,
         domain=[
             ("model", "=", "res.partner"),
             ("store", "=", True),
@@ -65,7 +67,7 @@ class CrmCustomerClass(models.Model):
         "class_id",
         "field_id",
         string="Required Contact Fields",
-        groups="sales_team.group_sale_manager",
+        groups=SALES_ADMIN,
         domain=[
             ("model", "=", "res.partner"),
             ("store", "=", True),

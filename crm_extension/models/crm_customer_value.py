@@ -5,10 +5,10 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .. import compat
+from .. import bulk, compat
 from ..tools import (
     ABC_SHARES,
     churn_assessment,
@@ -16,8 +16,9 @@ from ..tools import (
     customer_standing,
     rfm_scores,
 )
-from ..tools.server_flags import CLASS_CHANGE_CAUSE
 from ..tools.settings import parse_int_setting
+from .crm_guarded_field_mixin import SALES_ADMIN
+from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
@@ -145,15 +146,26 @@ class CrmCustomerValue(models.Model):
     @api.model
     def action_recompute(self):
         """The *Recompute now* button: every company the user works in."""
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self.env.user.has_group(SALES_ADMIN):
             raise ValidationError(
                 self.env._("Only sales administrators may recompute customer values.")
             )
         # One transaction, whatever the caller's context says (a scheduler's
         # progress key would commit each batch).
-        self.sudo().with_context(
-            allowed_company_ids=self.env.companies.ids, ir_cron_progress_id=False
-        )._compute_all(companies=self.env.companies)
+        stats = (
+            self.sudo()
+            .with_context(
+                allowed_company_ids=self.env.companies.ids, ir_cron_progress_id=False
+            )
+            ._compute_all(companies=self.env.companies)
+        )
+        if stats is None:
+            raise UserError(
+                self.env._(
+                    "The customer values are being computed right now (by the "
+                    "nightly job or another user): try again in a few minutes."
+                )
+            )
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # ------------------------------------------------------------------
@@ -162,9 +174,14 @@ class CrmCustomerValue(models.Model):
 
     @api.model
     def _cron_compute(self):
-        return self._compute_all(companies=self.env["res.company"].search([]))
+        """The nightly job: :meth:`_compute_all` of every company now, or as a
+        queued job where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(
+            self, "_compute_all", companies=self.env["res.company"].search([])
+        )
 
     @api.model
+    @exclusive_job
     def _compute_all(self, companies=None, today=None, batch_size=BATCH_SIZE):
         """Recompute the value of every customer of ``companies``.
 
@@ -186,9 +203,6 @@ class CrmCustomerValue(models.Model):
             for key, count in company_stats.items():
                 stats[key] += count
         return stats
-
-    def _in_cron(self):
-        return bool(self.env.context.get("ir_cron_progress_id"))
 
     def _tune_bulk_transaction(self):
         """This transaction only: no JIT compilation (it costs seconds on the
@@ -316,6 +330,7 @@ class CrmCustomerValue(models.Model):
         total = cr.fetchone()[0]
         stats = {"written": 0, "removed": 0, "classes": 0, "customers": total}
         thresholds = company._crm_rfm_thresholds()
+        cron = self.env["ir.cron"]
         now = fields.Datetime.now()
         newly_high = []
         last_id = 0
@@ -411,8 +426,7 @@ class CrmCustomerValue(models.Model):
             done += len(rows)
             if done < total:
                 compat.cron_progress(self.env, done, total - done)
-                if self._in_cron():
-                    cr.commit()  # pylint: disable=invalid-commit
+                if cron._crm_commit_batch():
                     self._tune_bulk_transaction()  # SET LOCAL ends with a commit
         compat.cron_progress(self.env, done, 0)
         # Customers without any posted invoice any more.
@@ -432,6 +446,9 @@ class CrmCustomerValue(models.Model):
             self._schedule_care(company, newly_high, today)
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
         cr.execute("DROP TABLE IF EXISTS crm_value_changed")
+        # The company's last part holds too, whatever happens after it (Run
+        # now's own write of the job fails while a scheduler holds it).
+        self.env["ir.cron"]._crm_commit_batch()
         _logger.info("crm_extension: customer values of %s: %s", company.name, stats)
         return stats
 
@@ -577,8 +594,8 @@ class CrmCustomerValue(models.Model):
             )
             # The one way classes change: tracked in the chatter with the rule's
             # cause, and written in the class history (res_partner_classification).
-            meeting.with_context(**CLASS_CHANGE_CAUSE.context(cause)).write(
-                {"customer_class_id": class_id}
+            meeting._crm_move_class(
+                self.env["crm.customer.class"].browse(class_id), cause
             )
             moved += len(meeting)
         return moved
@@ -590,7 +607,7 @@ class CrmCustomerValue(models.Model):
         Created as ``mail.activity.create`` makes automated activities, with
         what it does besides (the salespeople follow their customers, each is
         told once on the bus), by
-        :meth:`mail.activity._crm_create_automated`: the first run of the job
+        ``bulk.create_automated_activities``: the first run of the job
         makes thousands of care calls, whose queries through the ORM grow with
         them; here one query picks the customers, and the activities cost as
         many queries for few as for many.
@@ -630,7 +647,8 @@ class CrmCustomerValue(models.Model):
             )
         }
         deadline = today + timedelta(days=1)
-        activities = self.env["mail.activity"]._crm_create_automated(
+        activities = bulk.create_automated_activities(
+            self.env,
             "res.partner",
             [
                 {

@@ -3,14 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .. import compat
-from ..tools.server_flags import ServerValue
-
-SALES_ADMIN = "sales_team.group_sale_manager"
-
-# The exception a sales administrator approved, given to the registration it
-# allows (never from a client's context: see tools/server_flags).
-APPROVED_EXCEPTION = ServerValue("crm_extension_approved_exception")
+from ..tools.primary import require_primary
+from ..tools.server_context import PartnerOperation
+from .crm_guarded_field_mixin import SALES_ADMIN
 
 
 class CrmDuplicateException(models.Model):
@@ -187,14 +182,9 @@ class CrmDuplicateException(models.Model):
         """The users who may decide this request: the active sales
         administrators of its company, the requester excepted."""
         self.ensure_one()
-        company = self.company_id
-        return compat.group_users(self.env.ref(SALES_ADMIN).sudo()).filtered(
-            lambda user: (
-                user.active
-                and not user._is_superuser()
-                and user != self.requested_by_id
-                and (not company or company in user.company_ids)
-            )
+        return (
+            self.env["res.users"]._crm_sales_administrators(self.company_id)
+            - self.requested_by_id
         )
 
     def action_send_request(self):
@@ -249,14 +239,18 @@ class CrmDuplicateException(models.Model):
         """Register the customers the requesters asked for, with this exception:
         the rule that refused them lets them pass against the matched customer
         only (any other duplicate still blocks)."""
+        require_primary(self.env.cr, "an exception's approval")
         self._check_administrator()
         now = fields.Datetime.now()
         for exception in self:
+            # The registration this exception allows (an operation's
+            # parameter: no context a client sends can give it).
+            registration = PartnerOperation(approved_exception=exception.id)
             partner = (
                 self.env["res.partner"]
                 .with_user(exception.requested_by_id)
                 .with_company(exception.company_id)
-                .with_context(**APPROVED_EXCEPTION.context(exception.id))
+                .with_context(**registration.context())
                 .sudo()
                 .create(exception._partner_values())
             )
@@ -284,6 +278,7 @@ class CrmDuplicateException(models.Model):
         return True
 
     def action_refuse(self):
+        require_primary(self.env.cr, "an exception's refusal")
         self._check_administrator()
         self.sudo().write(
             {

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, sql
 
 from .. import compat
+from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class CrmDuplicateNameCore(models.Model):
         )
 
     @api.model
+    @exclusive_job
     def _cron_keep_in_order(self, growth=REORDER_GROWTH):
         """Keep the cores stored in their alphabetical order.
 

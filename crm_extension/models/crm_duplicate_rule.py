@@ -14,10 +14,15 @@ KEY_COLUMNS = {
     "phone": "phone_key",
 }
 
-# The partner fields the match queries read: flushed before the match queries,
-# through Odoo's public API (flush_model, or flush_recordset of the partners an
-# operation wrote: see res_partner_duplicate), the fields only: the new
-# partners, read from the cache, are written once, by Odoo's own flush.
+# The match row: what the duplicate rules know of a partner (or of a lead, as a
+# customer to be), the one statement of it. The match queries select these
+# columns (MATCH_COLUMNS, SIMILAR_QUERY), partners in memory give these fields
+# (res.partner._duplicate_row), and a lead gives the same keys
+# (crm.lead._customer_match_row; a test holds them equal). They are flushed
+# before the match queries, through Odoo's public API (flush_model, or
+# flush_recordset of the partners an operation wrote: see
+# res_partner_duplicate), the fields only: the new partners, read from the
+# cache, are written once, by Odoo's own flush.
 MATCH_FIELDS = [
     "name",
     "name_key",
@@ -58,11 +63,8 @@ SIMILAR_QUERY = f"""
                    LIMIT 10) c
            CROSS JOIN LATERAL (
                -- Per core (an index lookup, whatever the table's size).
-               SELECT p.id, p.name, p.name_key, p.name_core_key,
-                      p.vat_key, p.email_key, p.phone_key, p.is_company,
-                      p.active, p.company_id, p.commercial_partner_id,
-                      p.parent_id, p.user_id, p.registered_by_id,
-                      p.registered_date, TRUE AS is_customer
+               SELECT {", ".join(f"p.{fname}" for fname in ["id", *MATCH_FIELDS])},
+                      TRUE AS is_customer
                  FROM res_partner p
                 WHERE p.name_core_key = c.core
                   AND (p.parent_id IS NULL OR p.is_company)
@@ -76,10 +78,9 @@ SIMILAR_QUERY = f"""
       ) m
 """
 MATCH_COLUMNS = SQL(
-    "p.id, p.name, p.name_key, p.name_core_key, p.vat_key, p.email_key, p.phone_key, "
-    "p.is_company, p.active, p.company_id, p.commercial_partner_id, "
-    "p.parent_id, p.user_id, p.registered_by_id, p.registered_date, "
-    f"({CUSTOMER_SQL}) AS is_customer"
+    "%s, (%s) AS is_customer",
+    SQL(", ").join(SQL.identifier("p", fname) for fname in ["id", *MATCH_FIELDS]),
+    SQL(CUSTOMER_SQL),
 )
 
 

@@ -4,6 +4,10 @@ from odoo.exceptions import AccessError
 # The group of internal users: fields the company keeps to itself carry it, so
 # that portal users, who read their own partner and documents, read none of them.
 INTERNAL = "base.group_user"
+# The sales administrators (Odoo's Sales / Administrator): they configure the
+# addon, see and correct what salespeople may not, merge customers and decide
+# on exceptions. The one statement of the group for the addon's code.
+SALES_ADMIN = "sales_team.group_sale_manager"
 
 
 class CrmGuardedFieldMixin(models.AbstractModel):

@@ -122,6 +122,13 @@ class CrmLead(models.Model):
             "registered_date": False,
         }
 
+    @api.readonly
+    def onchange(self, values, field_names, fields_spec):
+        """The form's onchange reads only: whose customer a lead being typed
+        already is (``matched_partner_id``) may be served by Odoo's read
+        replica."""
+        return super().onchange(values, field_names, fields_spec)
+
     def action_use_matched_partner(self):
         """Link the lead to the existing customer it matches (one the user may
         read)."""

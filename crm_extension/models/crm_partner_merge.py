@@ -39,13 +39,16 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import api, fields, models, modules, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger, sql
 
 from .. import compat
-from ..tools.server_flags import MERGING_PARTNERS
-from .res_partner_merge import SALES_ADMIN, SURVIVOR_RULES
+from ..tools.primary import require_primary
+from ..tools.server_context import MERGING_PARTNERS
+from .crm_guarded_field_mixin import SALES_ADMIN
+from .ir_cron import exclusive_job
+from .res_partner_merge import SURVIVOR_RULES
 
 _logger = logging.getLogger(__name__)
 
@@ -78,12 +81,6 @@ KINDS = [
 Reference = namedtuple(
     "Reference", "kind table column other model_column self_relation"
 )
-
-
-def is_testing():
-    """Odoo runs tests (which may not commit): Odoo 18.0 and 19.0 both say so
-    in ``odoo.modules.module.current_test``."""
-    return modules.module.current_test
 
 
 class CrmPartnerMerge(models.Model):
@@ -208,6 +205,7 @@ class CrmPartnerMerge(models.Model):
         :param groups: ``[(partners, chosen survivor or None)]``
         :return: the queued merges
         """
+        require_primary(self.env.cr, "a merge")
         self._check_merge_rights()
         if not groups:
             raise UserError(self.env._("Select at least one group of customers."))
@@ -313,8 +311,9 @@ class CrmPartnerMerge(models.Model):
     def _run_queued(self):
         """Merge the queued merges of ``self``, each in a savepoint: a merge
         that fails is marked so, with its error, and the others go on."""
+        require_primary(self.env.cr, "a merge")
         done = self.browse()
-        for merge in self.filtered(lambda merge: merge.state == "queued"):
+        for merge in self._claim_queued():
             try:
                 with self.env.cr.savepoint():
                     merge._merge()
@@ -325,6 +324,20 @@ class CrmPartnerMerge(models.Model):
                 self.env.invalidate_all()
                 merge.sudo().write({"state": "failed", "error": str(error)})
         return done
+
+    def _claim_queued(self):
+        """The merges of ``self`` still queued, each locked for this
+        transaction, in order: a merge another transaction is merging (a job
+        elsewhere, a queued job) is left to it, never merged twice."""
+        if not self:
+            return self
+        self.flush_model(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM crm_partner_merge WHERE id = ANY(%s) AND state = 'queued' "
+            "ORDER BY id FOR NO KEY UPDATE SKIP LOCKED",
+            [self.ids],
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _merge(self):
         self.ensure_one()
@@ -557,16 +570,8 @@ class CrmPartnerMerge(models.Model):
 
     @api.model
     def _columns(self, table):
-        return [
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_name = %s ORDER BY ordinal_position",
-                    table,
-                )
-            )
-        ]
+        """The columns of ``table`` (Odoo's reading of the schema)."""
+        return list(sql.table_columns(self.env.cr, table))
 
     @api.model
     def _find_references(self, model_name, src_ids):
@@ -866,6 +871,7 @@ class CrmPartnerMerge(models.Model):
     def action_undo(self):
         """Bring the merged customers back with their values, and their
         records back to them."""
+        require_primary(self.env.cr, "an undo of a merge")
         self._check_merge_rights()
         self.check_access("read")
         for merge in self:
@@ -981,23 +987,36 @@ class CrmPartnerMerge(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @exclusive_job
     def _cron_run_queued(self, batch_size=50):
         """Merge the queued merges, a batch at a time, committed after each
-        batch, with the job's progress."""
+        batch, with the job's progress. Where OCA's queue_job is installed,
+        each queued merge becomes one of its jobs instead (claimed when it
+        runs: see :meth:`_claim_queued`)."""
         queued = self.search([("state", "=", "queued")], order="id")
+        Cron = self.env["ir.cron"]
+        if Cron._crm_queue_job_installed():
+            for merge in queued:
+                Cron._crm_queue_or_run(merge, "_run_queued")
+            return
         done = 0
         for start in range(0, len(queued), batch_size):
             queued[start : start + batch_size]._run_queued()
             done += len(queued[start : start + batch_size])
             compat.cron_progress(self.env, done, len(queued) - done)
-            if not is_testing():
-                # A commit per batch: a large selection is merged in steps that
-                # hold, and a failure loses one batch at most (what the job is
-                # for; Odoo's own jobs with progress commit the same way).
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # A large selection is merged in steps that hold, and a failure
+            # loses one batch at most.
+            self.env["ir.cron"]._crm_commit_batch()
 
     @api.model
     def _cron_purge(self):
+        """The scheduled job: :meth:`_purge_expired` now, or as a queued job
+        where OCA's queue_job is installed."""
+        return self.env["ir.cron"]._crm_queue_or_run(self, "_purge_expired")
+
+    @api.model
+    @exclusive_job
+    def _purge_expired(self):
         """After the undo period: the trail goes, and the merged customers with
         it (those that still cannot be deleted stay archived)."""
         expired = self.search(

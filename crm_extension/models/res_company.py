@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .. import compat
-from ..tools.server_flags import CREATING_STAFF_PARTNERS
 from ..tools.settings import DORMANT_DAYS_BOUNDS, MERGE_UNDO_DAYS_BOUNDS
 
 
@@ -62,12 +61,13 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # A company's own partner is no customer: the duplicate rules leave it
-        # alone (a customer may well bear the name of one of the companies).
-        companies = super(
-            ResCompany, self.with_context(**CREATING_STAFF_PARTNERS.context())
-        ).create(vals_list)
-        self.env.registry.clear_cache()  # res.partner._crm_company_partner_ids
+        # A company's own partner is no customer: created in one partner
+        # operation with the company (res_partner_checks), the rules run once
+        # the company exists, and leave it alone (a customer may well bear the
+        # name of one of the companies).
+        with self.env["res.partner"]._crm_operation(staff=True) as (partners, _op):
+            companies = super(ResCompany, self.with_env(partners.env)).create(vals_list)
+            self.env.registry.clear_cache()  # res.partner._crm_company_partner_ids
         return companies.with_env(self.env)
 
     def write(self, vals):

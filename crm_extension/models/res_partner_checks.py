@@ -1,19 +1,61 @@
-"""The checks of every partner create and write: guarded fields before, the
-concerns' rules once after, on the final state.
+"""The one door of res.partner: every create and write of partners, whoever
+makes it (a form, an import, RPC, code, Odoo's own wizards, the creation of a
+user or a company), is one operation, and the concerns' rules are its steps,
+in the order written here. No other file of the addon overrides ``create`` or
+``write`` of res.partner.
 
-Odoo's own create and write of res.partner write again on the way (the
-commercial fields and the address copied from the company, its contacts kept in
-sync): the rules would run on each of these nested writes, some before Odoo has
-filled in what they check. Here the outermost create or write collects every
-partner touched, with what was written, and each concern checks them once at
-the end (``_crm_check_final_state``). This class comes last among the addon's
-res.partner classes: it runs first.
+Odoo's own create and write write again on the way (the commercial fields and
+the address copied from the company, its contacts kept in sync, the language):
+those nested writes only note what they wrote; the rules run once, on the
+final state.
+
+1. Before Odoo writes, on the caller's values (:data:`CALLER_STEPS`): the
+   fields a role may not set (guarded fields), the return of a merged
+   customer, a protected customer's salesperson (ownership), the credit rating
+   an accountant gives.
+2. On every write, Odoo's nested ones included (:data:`BEFORE_WRITE_STEPS`):
+   what the final steps compare with, as it was before the operation (a
+   customer's class, its duplicate keys): noted, not checked.
+3. Once, on the final state (:data:`FINAL_STEPS`): what may refuse the
+   operation first (class templates, duplicate rules), then what it causes
+   (name cores for similar names, the class history, lifecycle events).
+4. What the steps write on partners (a suspect flag, a lifecycle stage) is
+   queued and written once at the end, inside the operation: it starts no
+   other.
+
+The operation (``tools/server_context.PartnerOperation``) travels in the
+context as an object no request can forge; explicit methods give it its
+parameters (:meth:`_crm_operation`).
 """
+
+from contextlib import contextmanager
 
 from odoo import api, models
 
-from ..tools.server_flags import MERGING_PARTNERS
-from .res_partner import PartnerChecks
+from ..tools.server_context import MERGING_PARTNERS, PartnerOperation
+
+# Before Odoo writes, on the caller's values: ``step(vals) -> records to write
+# with`` (a step may refuse, or give the rights the rule grants).
+CALLER_STEPS = (
+    "_crm_check_guarded_write",  # crm_guarded_field_mixin
+    "_crm_check_unarchive",  # res_partner_duplicate (merged customers)
+    "_crm_check_salesperson_change",  # res_partner_ownership
+    "_crm_credit_rating_writer",  # res_partner_classification
+)
+# On every write of the operation, what the final steps compare with, as it was
+# before the operation (values read from the cache): ``step(vals, operation)``.
+BEFORE_WRITE_STEPS = (
+    "_crm_note_duplicate_keys",  # res_partner_duplicate
+    "_crm_note_class",  # res_partner_classification
+)
+# Once, on the partners the operation touched: ``step(operation)``.
+FINAL_STEPS = (
+    "_crm_check_class_templates",  # res_partner_classification
+    "_crm_check_duplicate_rules",  # res_partner_duplicate
+    "_crm_list_name_cores",  # res_partner_duplicate
+    "_crm_log_class_moves",  # res_partner_classification
+    "_crm_lifecycle_of_importance",  # res_partner_lifecycle
+)
 
 
 class ResPartner(models.Model):
@@ -21,36 +63,100 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        operation = self._crm_current_operation()
+        if operation:  # inside another operation: checked at its end
+            partners = super().create(vals_list)
+            operation.created.update(partners.ids)
+            return partners
         self._check_guarded_values(vals_list, creating=True)
         model = self._without_guarded_defaults()
-        checks = PartnerChecks.current(self.env)
-        if checks:  # inside another operation: checked at its end
+        with model._crm_operation() as (model, operation):
             partners = super(ResPartner, model).create(vals_list)
-            checks.created.update(partners.ids)
-            return partners
-        checks = PartnerChecks()
-        model._crm_before_operation()
-        partners = super(ResPartner, model.with_context(**checks.context())).create(
-            vals_list
-        )
-        checks.created.update(partners.ids)
-        model.browse(checks.partner_ids())._crm_check_final_state(checks)
-        return partners.with_env(model.env)
+            operation.created.update(partners.ids)
+        return partners.with_env(self.env)
 
     def write(self, vals):
-        if not MERGING_PARTNERS.is_raised(self.env.context):
-            # (A merge copies the values of the absorbed customers: none typed.)
-            self._check_guarded_values([vals])
-        checks = PartnerChecks.current(self.env)
-        if checks:  # inside another operation: checked at its end
-            self._crm_before_write(vals, checks)
+        operation = self._crm_current_operation()
+        if operation:  # inside another operation: checked at its end
+            if not operation.finishing:
+                self._crm_before_write(vals, operation)
             res = super().write(vals)
-            checks.add_written(self, vals)
+            operation.add_written(self, vals)
             return res
-        checks = PartnerChecks()
-        self._crm_before_operation()
-        self._crm_before_write(vals, checks)
-        res = super(ResPartner, self.with_context(**checks.context())).write(vals)
-        checks.add_written(self, vals)
-        self.browse(checks.partner_ids())._crm_check_final_state(checks)
+        records = self
+        for step in CALLER_STEPS:
+            records = getattr(records, step)(vals)
+        with records._crm_operation() as (records, operation):
+            records._crm_before_write(vals, operation)
+            res = super(ResPartner, records).write(vals)
+            operation.add_written(records, vals)
         return res
+
+    # ------------------------------------------------------------------
+    # The operation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_current_operation(self):
+        """The operation this create or write is part of (``None`` when it
+        starts one)."""
+        operation = PartnerOperation.current(self.env)
+        if operation and operation.started and not operation.done:
+            return operation
+        return None
+
+    @contextmanager
+    def _crm_operation(self, **parameters):
+        """Run one partner operation: ``with partners._crm_operation() as
+        (partners, operation):`` gives the records in the operation's context;
+        its steps run when the block ends.
+
+        :param parameters: see ``PartnerOperation`` (an explicit method of the
+            addon gives them; a context's operation that has not started yet,
+            or has finished, gives its own to a new one)
+        """
+        given = PartnerOperation.current(self.env)
+        if given and not parameters:
+            parameters = given.parameters()
+        operation = PartnerOperation(**parameters)
+        operation.started = True
+        self._crm_flush_match_fields()
+        yield self.with_context(**operation.context()), operation
+        self.with_context(**operation.context())._crm_finish(operation)
+
+    def _crm_before_write(self, vals, operation):
+        for step in BEFORE_WRITE_STEPS:
+            getattr(self, step)(vals, operation)
+
+    def _crm_finish(self, operation):
+        """The final steps, once, on every partner the operation touched; then
+        what they wrote, once."""
+        operation.finishing = True
+        partners = self.browse(operation.partner_ids())
+        for step in FINAL_STEPS:
+            getattr(partners, step)(operation)
+        for partner_ids, vals in operation.pending:
+            # The system's values (a flag, a lifecycle stage), whoever writes.
+            self.browse(partner_ids).sudo().write(vals)
+        operation.pending = []
+        operation.done = True
+
+    def _crm_system_write(self, vals):
+        """Write ``vals`` as the system: queued to the end of the operation the
+        steps of which are running, else at once."""
+        operation = PartnerOperation.current(self.env)
+        if operation and operation.finishing and not operation.done:
+            operation.queue(self, vals)
+            return
+        self.sudo().write(vals)
+
+    # ------------------------------------------------------------------
+    # The caller's values
+    # ------------------------------------------------------------------
+
+    def _crm_check_guarded_write(self, vals):
+        """Refuse the guarded fields the user may not set (a merge copies the
+        values of the merged customers: none typed)."""
+        if not MERGING_PARTNERS.is_raised(self.env.context):
+            self._check_guarded_values([vals])
+        return self

@@ -7,12 +7,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import missing_required_fields
-from ..tools.server_flags import CLASS_CHANGE_CAUSE
-from .crm_guarded_field_mixin import INTERNAL
+from ..tools.server_context import PartnerOperation
+from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
-SALES_ADMIN = ("sales_team.group_sale_manager",)
-CREDIT_RATING_GROUPS = (*SALES_ADMIN, "account.group_account_invoice")
+CREDIT_RATING_GROUPS = (SALES_ADMIN, "account.group_account_invoice")
 # A change to one of these can make a partner fall under another template.
 CLASS_TRIGGER_FIELDS = frozenset(
     {"customer_class_id", "parent_id", "is_company", "company_type", "type"}
@@ -109,7 +108,7 @@ class ResPartner(models.Model):
         return {
             **super()._get_guarded_fields(),
             "credit_rating": CREDIT_RATING_GROUPS,
-            "customer_class_locked": SALES_ADMIN,
+            "customer_class_locked": (SALES_ADMIN,),
         }
 
     @api.depends_context("uid")
@@ -189,71 +188,87 @@ class ResPartner(models.Model):
                 )
             )
 
-    def _crm_check_final_state(self, checks):
-        res = super()._crm_check_final_state(checks)
+    # ------------------------------------------------------------------
+    # Steps of the partner operation (see res_partner_checks)
+    # ------------------------------------------------------------------
+
+    def _crm_check_class_templates(self, operation):
+        """The fields the class templates require, on the partners created or
+        given another class, kind or required field."""
         trigger = (
             CLASS_TRIGGER_FIELDS
             | self.env["crm.customer.class"]._get_required_field_names()
         )
         to_check = self.filtered(
             lambda partner: (
-                partner.id in checks.created
-                or trigger & checks.written.get(partner.id, set())
+                partner.id in operation.created
+                or trigger & operation.written.get(partner.id, set())
             )
         )
         # Odoo copies a new address to the contacts without a write of theirs
         # (update_address): they are checked with their company.
         address = set(self._address_fields())
         moved = self.filtered(
-            lambda partner: address & checks.written.get(partner.id, set())
+            lambda partner: address & operation.written.get(partner.id, set())
         )
         to_check |= moved.child_ids.filtered(lambda child: child.type == "contact")
         to_check._check_class_templates()
-        return res
+
+    def _crm_credit_rating_writer(self, vals):
+        """Accountants may set the credit rating of customers they can only
+        read: the rating is theirs to give (its guarded field was checked
+        first), the rest of the customer is not; other partners (the
+        companies', the users') follow the record rules. The records to write
+        with: as the system, once allowed."""
+        if not vals or not vals.keys() <= {"credit_rating"} or self.env.su:
+            return self
+        self.check_access("read")
+        others = self - self._crm_customers()
+        if others:
+            others.check_access("write")
+        return self.sudo()
+
+    def _crm_note_class(self, vals, operation):
+        if "customer_class_id" in vals:
+            operation.remember(self, ["customer_class_id"])
+
+    def _crm_log_class_moves(self, operation):
+        """The class history of the partners whose class the operation
+        changed, with its cause."""
+        before = operation.before["customer_class_id"]
+        changed = self.filtered(
+            lambda partner: (
+                partner.id in before and before[partner.id] != partner.customer_class_id
+            )
+        )
+        if changed:
+            changed._log_class_changes(before, operation.class_cause)
 
     # ------------------------------------------------------------------
     # Class changes: by hand or by a class rule, one way
     # ------------------------------------------------------------------
 
-    def write(self, vals):
-        if vals and vals.keys() <= {"credit_rating"} and not self.env.su:
-            # Accountants may set the credit rating of customers they can only
-            # read: the rating is theirs to give (checked before any write, see
-            # res_partner_checks), the rest of the customer is not; other
-            # partners (the companies', the users') follow the record rules.
-            self.check_access("read")
-            others = self - self._crm_customers()
-            if others:
-                others.check_access("write")
-            return super(ResPartner, self.sudo()).write(vals)
-        if "customer_class_id" not in vals:
-            return super().write(vals)
-        old_classes = {partner.id: partner.customer_class_id for partner in self}
-        partners = self
-        if CLASS_CHANGE_CAUSE.get(self.env.context):
-            # A class rule moves many customers at once: its note in the chatter
-            # is logged in one batch below, instead of a tracking message each.
-            partners = self.with_context(tracking_disable=True)
-        res = super(ResPartner, partners).write(vals)
-        self._log_class_changes(old_classes)
-        return res
+    def _crm_move_class(self, customer_class, cause):
+        """Move these customers to ``customer_class`` for ``cause`` (a class
+        rule's): written in the class history with it, and noted in the
+        chatter with the rule in one batch, instead of a tracking message
+        each."""
+        operation = PartnerOperation(class_cause=cause)
+        self.with_context(tracking_disable=True, **operation.context()).write(
+            {"customer_class_id": customer_class.id}
+        )
 
-    def _log_class_changes(self, old_classes):
+    def _log_class_changes(self, old_classes, cause=None):
         """Record each class change, whoever made it, in the class history with
         its cause: a class rule's (given by the addon's server code, see
-        crm.customer.value) or a change by hand; no context a client sends can
-        claim a rule's cause. Changes by hand are tracked in the chatter by
-        Odoo; a rule's are noted there with the rule, in one batch.
+        :meth:`_crm_move_class`) or a change by hand. Changes by hand are
+        tracked in the chatter by Odoo; a rule's are noted there with the rule,
+        in one batch.
 
         :param old_classes: ``{partner id: class before}``
         """
-        cause = CLASS_CHANGE_CAUSE.get(self.env.context)
-        changed = self.filtered(
-            lambda partner: old_classes[partner.id] != partner.customer_class_id
-        )
-        if not changed:
-            return
-        self.env["crm.customer.class.history"].sudo().create(
+        changed = self
+        changed.env["crm.customer.class.history"].sudo().create(
             [
                 {
                     "partner_id": partner.id,

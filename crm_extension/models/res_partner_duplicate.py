@@ -8,7 +8,7 @@ from odoo.tools import SQL, email_normalize, format_datetime, sql
 
 from odoo.addons.phone_validation.tools import phone_validation
 
-from .. import compat
+from .. import bulk, compat
 from ..tools.normalize import (
     is_placeholder_email,
     is_valid_uscc,
@@ -18,12 +18,10 @@ from ..tools.normalize import (
     normalize_vat,
     to_e164,
 )
-from ..tools.server_flags import IMPORT_BLAME, IMPORT_REFUSALS, MERGING_PARTNERS
-from .crm_duplicate_exception import APPROVED_EXCEPTION
+from ..tools.primary import require_primary
+from ..tools.server_context import MERGING_PARTNERS, ImportBlame, PartnerOperation
 from .crm_duplicate_rule import KEY_COLUMNS, MATCH_FIELDS
-from .crm_guarded_field_mixin import INTERNAL
-
-SALES_ADMIN = ("sales_team.group_sale_manager",)
+from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 
 
 def phone_match_key(number, country_code, calling_code):
@@ -147,21 +145,14 @@ def fill_match_keys(env, batch_size=20000, log=None):
             return
         last_id = rows[-1][0]
         keys = [partner_match_keys(*partner) for _partner_id, *partner in rows]
-        cr.execute(
-            SQL(
-                "UPDATE res_partner p SET %s FROM unnest(%s::int[], %s) AS v(id, %s) "
-                "WHERE p.id = v.id",
-                SQL(", ").join(
-                    SQL("%s = v.%s", SQL.identifier(fname), SQL.identifier(fname))
-                    for fname in MATCH_KEY_FIELDS
-                ),
-                [row[0] for row in rows],
-                SQL(", ").join(
-                    SQL("%s::varchar[]", [key[fname] or None for key in keys])
-                    for fname in MATCH_KEY_FIELDS
-                ),
-                SQL(", ").join(SQL.identifier(fname) for fname in MATCH_KEY_FIELDS),
-            )
+        bulk.fill_columns(
+            cr,
+            "res_partner",
+            dict.fromkeys(MATCH_KEY_FIELDS, "varchar"),
+            [
+                (row[0], *(key[fname] or None for fname in MATCH_KEY_FIELDS))
+                for row, key in zip(rows, keys, strict=True)
+            ],
         )
         if log:
             log(last_id)
@@ -189,21 +180,23 @@ class DuplicateBlockedInForm(UserError):
         Exception.__init__(self, message, action, button_text, additional_context)
 
 
-DUPLICATE_TRIGGER_FIELDS = frozenset(
-    {
-        "name",
-        "vat",
-        "company_registry",
-        "email",
-        *compat.PHONE_FIELDS,
-        "is_company",
-        "company_type",
-        "parent_id",
-        "active",
-        "company_id",
-        "country_id",
-    }
+# The partner fields the match keys are made of (see partner_match_keys and
+# match_country): the one statement of them, for the keys' compute, the form's
+# matches and the writes that may register someone twice.
+MATCH_KEY_INPUTS = (
+    "name",
+    "parent_id",
+    "is_company",
+    "vat",
+    "company_registry",
+    "email",
+    *compat.PHONE_FIELDS,
+    "country_id",
+    "company_id",
 )
+# And the fields that decide whether a rule applies: a write touching none of
+# them cannot create a duplicate.
+DUPLICATE_TRIGGER_FIELDS = frozenset({*MATCH_KEY_INPUTS, "company_type", "active"})
 MATCH_KEY_FIELDS = ("name_key", "name_core_key", "vat_key", "email_key", "phone_key")
 # Trigger fields only the keys of commercial entities are made of (see
 # partner_match_keys): writing them on a contact cannot change its keys, as
@@ -322,25 +315,14 @@ class ResPartner(models.Model):
     def _get_guarded_fields(self):
         return {
             **super()._get_guarded_fields(),
-            "duplicate_state": SALES_ADMIN,
-            "duplicate_partner_ids": SALES_ADMIN,
+            "duplicate_state": (SALES_ADMIN,),
+            "duplicate_partner_ids": (SALES_ADMIN,),
             "duplicate_exception_id": (),
             "crm_merged_into_id": (),
             **dict.fromkeys(MATCH_KEY_FIELDS, ()),
         }
 
-    @api.depends(
-        "name",
-        "parent_id",
-        "is_company",
-        "crm_merged_into_id",
-        "vat",
-        "company_registry",
-        "email",
-        *compat.PHONE_FIELDS,
-        "country_id",
-        "company_id",
-    )
+    @api.depends(*MATCH_KEY_INPUTS, "crm_merged_into_id")
     def _compute_match_keys(self):
         for partner in self:
             if partner.crm_merged_into_id:
@@ -363,15 +345,7 @@ class ResPartner(models.Model):
             for fname in MATCH_KEY_FIELDS:
                 partner[fname] = keys[fname] or False
 
-    @api.depends(
-        "name",
-        "vat",
-        "company_registry",
-        "email",
-        *compat.PHONE_FIELDS,
-        "is_company",
-        "parent_id",
-    )
+    @api.depends(*MATCH_KEY_INPUTS)
     @api.depends_context("uid")
     def _compute_duplicate_match_ids(self):
         """The matches the current user may read (others are left out: the form
@@ -415,41 +389,34 @@ class ResPartner(models.Model):
                 )
 
     def _duplicate_row(self, partner):
-        """The partner as the duplicate rules see it (keys and scope)."""
-        return {
-            # (In a form, the partner being edited is a new record of its origin:
-            # never its own duplicate.)
-            "id": partner._origin.id or False,
-            "name": partner.name,
-            "name_key": partner.name_key,
-            "name_core_key": partner.name_core_key,
-            "vat_key": partner.vat_key,
-            "email_key": partner.email_key,
-            "phone_key": partner.phone_key,
-            "is_company": partner.is_company,
-            "active": partner.active,
-            "company_id": partner.company_id.id,
-            "commercial_partner_id": partner.commercial_partner_id.id or False,
-            "parent_id": partner.parent_id.id,
-            "user_id": partner.user_id.id,
-            "registered_by_id": partner.registered_by_id.id,
-            "registered_date": partner.registered_date,
-            # Only customers are checked (see _crm_customers).
-            "is_customer": True,
+        """The partner as the duplicate rules see it: its match row
+        (``MATCH_FIELDS``: keys, scope and owner)."""
+        row = {
+            fname: (
+                partner[fname].id
+                if partner._fields[fname].type == "many2one"
+                else partner[fname]
+            )
+            for fname in MATCH_FIELDS
         }
+        # (In a form, the partner being edited is a new record of its origin:
+        # never its own duplicate.) Only customers are checked (_crm_customers).
+        return dict(row, id=partner._origin.id or False, is_customer=True)
+
+    # ------------------------------------------------------------------
+    # Steps of the partner operation (see res_partner_checks)
+    # ------------------------------------------------------------------
 
     @api.model
-    def _crm_before_operation(self):
-        res = super()._crm_before_operation()
+    def _crm_flush_match_fields(self):
+        """Before an operation: what earlier operations left pending is written
+        now, before Odoo creates or writes anything, so that the match queries
+        at its end flush only what the operation changed."""
         if self.env["crm.duplicate.rule"]._get_active_rules():
-            # What earlier operations left pending is written now, before Odoo
-            # creates or writes anything: the match queries at the end then
-            # flush only what this operation changed (_crm_check_final_state).
             self.flush_model(MATCH_FIELDS)
-        return res
 
-    def _crm_before_write(self, vals, checks):
-        super()._crm_before_write(vals, checks)
+    def _crm_check_unarchive(self, vals):
+        """A merged customer comes back only with the undo of its merge."""
         if vals.get("active") and not MERGING_PARTNERS.is_raised(self.env.context):
             merged = self.sudo().filtered("crm_merged_into_id")
             if merged:
@@ -461,10 +428,14 @@ class ResPartner(models.Model):
                         survivor=merged[0].crm_merged_into_id.display_name,
                     )
                 )
+        return self
+
+    def _crm_note_duplicate_keys(self, vals, operation):
+        """The match keys before the operation of the partners this write may
+        give other keys (new partners are checked whatever their keys)."""
         if vals.keys() == {"active"} and not vals["active"]:
             return  # archiving alone cannot register anybody twice
-        # (New partners are checked whatever their keys: no snapshot.)
-        written = self.filtered(lambda partner: partner.id not in checks.created)
+        written = self.filtered(lambda partner: partner.id not in operation.created)
         old_keys = written._duplicate_keys_snapshot(vals)
         if old_keys is None:
             return
@@ -472,40 +443,48 @@ class ResPartner(models.Model):
         for partner_id, keys in old_keys.items():
             if recheck:
                 # The same keys may now fall under other rules: check them.
-                checks.duplicate_keys[partner_id] = None
+                operation.duplicate_keys[partner_id] = None
             else:
                 # The keys before the operation, not before a nested write.
-                checks.duplicate_keys.setdefault(partner_id, keys)
+                operation.duplicate_keys.setdefault(partner_id, keys)
 
-    def _crm_check_final_state(self, checks):
-        res = super()._crm_check_final_state(checks)
+    def _crm_list_name_cores(self, operation):
+        """The name cores of new and renamed partners, for the rules matching
+        similar names."""
         self.filtered(
             lambda partner: (
-                partner.id in checks.created
-                or {"name", "parent_id"} & checks.written.get(partner.id, set())
+                partner.id in operation.created
+                or {"name", "parent_id"} & operation.written.get(partner.id, set())
             )
         )._list_name_cores()
+
+    def _crm_check_duplicate_rules(self, operation):
+        """The duplicate rules, on the partners created or given other keys."""
         to_check = self.filtered(
             lambda partner: (
-                partner.id in checks.created or partner.id in checks.duplicate_keys
+                partner.id in operation.created
+                or partner.id in operation.duplicate_keys
             )
         )
-        if to_check and self.env["crm.duplicate.rule"]._get_active_rules():
-            # The existing partners this operation changed (and the contacts
-            # Odoo moved with them) are written before the match queries read
-            # them; the new ones are read from the cache and written once,
-            # with all their fields, by Odoo's own flush.
-            # (The checked partners themselves are left out of the queries.)
-            existing = self.browse(set(checks.written) - checks.created)
-            ((existing - to_check) | existing.child_ids).flush_recordset(MATCH_FIELDS)
-            to_check._check_duplicates(
-                old_keys=checks.duplicate_keys,
-                new=checks.created.issuperset(self.ids),
-                flushed=True,
-            )
-        return res
+        if not to_check or not self.env["crm.duplicate.rule"]._get_active_rules():
+            return
+        # The existing partners this operation changed (and the contacts Odoo
+        # moved with them) are written before the match queries read them; the
+        # new ones are read from the cache and written once, with all their
+        # fields, by Odoo's own flush. (The checked partners themselves are left
+        # out of the queries.)
+        existing = self.browse(set(operation.written) - operation.created)
+        ((existing - to_check) | existing.child_ids).flush_recordset(MATCH_FIELDS)
+        to_check._check_duplicates(
+            old_keys=operation.duplicate_keys,
+            new=operation.created.issuperset(self.ids) and not operation.staff,
+            flushed=True,
+            operation=operation,
+        )
 
-    def _check_duplicates(self, old_keys=None, new=False, flushed=False):
+    def _check_duplicates(
+        self, old_keys=None, new=False, flushed=False, operation=None
+    ):
         """Apply the duplicate rules to ``self`` after a create or write.
 
         :param old_keys: ``{partner id: keys before}``; a partner whose keys did
@@ -515,7 +494,10 @@ class ResPartner(models.Model):
             missing from it, or ``None``, is checked by every rule.
         :param new: all of ``self`` was just created (see ``_crm_customers``)
         :param flushed: see ``crm.duplicate.rule._find_matches``
+        :param operation: the partner operation checked (its approved
+            exception, the refusals an import notes)
         """
+        require_primary(self.env.cr, "customer registration")
         Rule = self.env["crm.duplicate.rule"]
         if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
             return
@@ -556,7 +538,8 @@ class ResPartner(models.Model):
                     if partner[rule["column"]] and protects(rule, partner)
                 )
         matches = partners._without_approved_exceptions(
-            Rule._find_matches(partners, lock_keys=lock_values, flushed=flushed)
+            Rule._find_matches(partners, lock_keys=lock_values, flushed=flushed),
+            approving=operation and operation.approved_exception,
         )
         blocked = []
         to_flag = {}
@@ -568,7 +551,7 @@ class ResPartner(models.Model):
                 else:
                     to_flag.setdefault(partner, set()).add(match["id"])
         if blocked:
-            refusals = IMPORT_REFUSALS.get(self.env.context)
+            refusals = operation and operation.refusals
             if refusals is None:
                 raise DuplicateBlocked(
                     self._duplicate_block_message(blocked),
@@ -587,7 +570,7 @@ class ResPartner(models.Model):
             if partner.duplicate_state == "cleared":
                 continue
             # The review flag is the system's to set, whoever registers.
-            partner.sudo().write(
+            partner._crm_system_write(
                 {
                     "duplicate_state": "suspect",
                     "duplicate_partner_ids": [
@@ -626,16 +609,16 @@ class ResPartner(models.Model):
         any was, as Odoo rolls it back on any error (test runs and real ones)."""
         if not self.env["crm.duplicate.rule"]._get_active_rules():
             return super().load(fields, data)
-        blame = []
+        blame = ImportBlame()
         with self.env.cr.savepoint() as savepoint:
-            result = super(
-                ResPartner, self.with_context(**IMPORT_BLAME.context(blame))
-            ).load(fields, data)
-            if blame:
+            result = super(ResPartner, self.with_context(**blame.context())).load(
+                fields, data
+            )
+            if blame.messages:
                 savepoint.rollback()
                 # (As Odoo's load does when it rolls back.)
                 self.pool.reset_changes()
-                messages = result["messages"] + blame
+                messages = result["messages"] + blame.messages
                 messages.sort(
                     key=lambda message: message.get("rows", {}).get("from", -1)
                 )
@@ -643,13 +626,15 @@ class ResPartner(models.Model):
         return result
 
     def _load_records(self, data_list, update=False):
-        blame = IMPORT_BLAME.get(self.env.context)
+        blame = ImportBlame.current(self.env)
         if blame is None:
             return super()._load_records(data_list, update=update)
+        # The batch's operations note the partners a block rule refuses.
         refusals = {}
-        records = super(
-            ResPartner, self.with_context(**IMPORT_REFUSALS.context(refusals))
-        )._load_records(data_list, update=update)
+        batch = PartnerOperation(refusals=refusals)
+        records = super(ResPartner, self.with_context(**batch.context()))._load_records(
+            data_list, update=update
+        )
         if not refusals:
             return records
         row_of = {}
@@ -662,13 +647,19 @@ class ResPartner(models.Model):
                 or row_of.get(partner.parent_id.id)
                 or data_list[0]["info"]
             )
-            blame.append(dict(info, type="error", message=refusals[partner.id]))
+            blame.messages.append(
+                dict(info, type="error", message=refusals[partner.id])
+            )
         return records
 
-    def _without_approved_exceptions(self, matches):
+    def _without_approved_exceptions(self, matches, approving=None):
         """The matches an approved exception does not allow: the customer
         registered with it and the one it matched are not duplicates of each
-        other any more (the registration being approved included)."""
+        other any more.
+
+        :param approving: the id of the exception being approved, for the
+            registration it allows
+        """
         if not matches:
             return matches
         # (In a form, the partner being edited is a new record of its origin.)
@@ -676,7 +667,6 @@ class ResPartner(models.Model):
         ids |= {match["id"] for found in matches.values() for _rule, match in found}
         Exception_ = self.env["crm.duplicate.exception"]
         allowed = Exception_._approved_pairs(ids)
-        approving = APPROVED_EXCEPTION.get(self.env.context)
         if approving:
             matched = Exception_.sudo().browse(approving).matched_partner_id.id
             allowed |= {(partner._origin.id, matched) for partner in matches}
@@ -712,6 +702,14 @@ class ResPartner(models.Model):
             "default_matched_partner_id": existing.id,
             "default_rule_id": rule["id"],
         }
+
+    @api.readonly
+    def onchange(self, values, field_names, fields_spec):
+        """The form's onchange reads and writes nothing (its records are new,
+        in memory): the duplicate hints shown while typing
+        (``duplicate_match_ids``) may be served by Odoo's read replica. The
+        registration itself is checked on the primary when it is saved."""
+        return super().onchange(values, field_names, fields_spec)
 
     def web_save(self, vals, specification, next_id=None):
         """In the form, a refused registration offers to ask for an exception."""

@@ -1,10 +1,13 @@
 """Customer lifecycle (target → intention → deal → VIP, dormant), kept
 current by business events; contacts follow their company."""
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from ..tools import LIFECYCLE_STAGES, next_lifecycle_stage
 from .crm_guarded_field_mixin import INTERNAL
+from .ir_cron import exclusive_job
 
 KEY_CUSTOMER_IMPORTANCE = "a"
 LIFECYCLE_SELECTION = list(
@@ -76,10 +79,12 @@ class ResPartner(models.Model):
                 key = tuple(sorted(vals.items()))
                 changes[key] = changes.get(key, self.browse()) | partner
         for key, partners in changes.items():
-            # The lifecycle is the system's to keep, whoever caused the event.
-            partners.sudo().write(dict(key))
+            # The lifecycle is the system's to keep, whoever caused the event
+            # (at the end of a partner operation when one is checked).
+            partners._crm_system_write(dict(key))
 
     @api.model
+    @exclusive_job
     def _cron_mark_dormant(self, batch_size=1000):
         """Customers with a deal who stopped buying become dormant.
 
@@ -87,46 +92,55 @@ class ResPartner(models.Model):
         """
         cron = self.env["ir.cron"]
         main_company = self.env.ref("base.main_company", raise_if_not_found=False)
+        main_company = main_company or self.env.company
+        today = fields.Date.context_today(self)
+        companies = (
+            self.env["res.company"].sudo().search([("crm_dormant_days", ">", 0)])
+        )
         marked = 0
-        while True:
-            self.flush_model(["lifecycle_stage", "last_deal_date", "company_id"])
-            self.env["res.company"].flush_model(["crm_dormant_days"])
-            self.env.cr.execute(
-                """
-                SELECT p.id
-                  FROM res_partner p
-                  JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
-                 WHERE p.lifecycle_stage IN ('deal', 'vip')
-                   AND p.id = p.commercial_partner_id
-                   AND c.crm_dormant_days > 0
-                   AND p.last_deal_date <= %s::date - c.crm_dormant_days
-                 ORDER BY p.id
-                 LIMIT %s
-                """,
-                [
-                    main_company.id if main_company else self.env.company.id,
-                    fields.Date.context_today(self),
-                    batch_size,
-                ],
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            if not ids:
-                break
-            self.browse(ids)._lifecycle_event("dormant")
-            marked += len(ids)
-            if cron._crm_batch_done(marked, len(ids), batch_size):
-                break
+        for company in companies:
+            # The shared customers follow the main company's setting.
+            in_company = [("company_id", "=", company.id)]
+            if company == main_company:
+                in_company = ["|", ("company_id", "=", False), *in_company]
+            while True:
+                partners = self.search(
+                    [
+                        ("lifecycle_stage", "in", ("deal", "vip")),
+                        "|",
+                        ("is_company", "=", True),
+                        ("parent_id", "=", False),
+                        (
+                            "last_deal_date",
+                            "<=",
+                            today - timedelta(days=company.crm_dormant_days),
+                        ),
+                        *in_company,
+                    ],
+                    order="id",
+                    limit=batch_size,
+                )
+                if not partners:
+                    break
+                partners._lifecycle_event("dormant")
+                marked += len(partners)
+                if cron._crm_batch_done(marked, len(partners), batch_size):
+                    break
         return marked
 
-    def write(self, vals):
-        res = super().write(vals)
-        if "importance" in vals:
-            # The lifecycle is the system's to keep, whoever sets the importance.
-            self.filtered(
-                lambda partner: partner == partner.commercial_partner_id
-            ).sudo()._lifecycle_event(
-                "key_customer"
-                if vals["importance"] == KEY_CUSTOMER_IMPORTANCE
-                else "not_key_customer"
+    def _crm_lifecycle_of_importance(self, operation):
+        """A step of the partner operation (res_partner_checks): a customer
+        given the key importance (or no longer) moves in its lifecycle. The
+        lifecycle is the system's to keep, whoever sets the importance."""
+        set_importance = self.filtered(
+            lambda partner: (
+                partner == partner.commercial_partner_id
+                and partner.id not in operation.created
+                and "importance" in operation.written.get(partner.id, ())
             )
-        return res
+        )
+        key = set_importance.filtered(
+            lambda partner: partner.importance == KEY_CUSTOMER_IMPORTANCE
+        )
+        key._lifecycle_event("key_customer")
+        (set_importance - key)._lifecycle_event("not_key_customer")

@@ -15,9 +15,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .. import compat
-from ..tools.server_flags import MERGING_PARTNERS
-
-SALES_ADMIN = "sales_team.group_sale_manager"
+from ..tools.server_context import MERGING_PARTNERS
+from .crm_guarded_field_mixin import SALES_ADMIN
 
 SURVIVOR_RULES = [
     ("oldest", "The oldest registration"),

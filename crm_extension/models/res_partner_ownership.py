@@ -7,13 +7,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
+from ..tools.primary import require_primary
 from ..tools.settings import parse_int_setting
-from .crm_duplicate_rule import CUSTOMER_SQL
-from .crm_guarded_field_mixin import INTERNAL
-
-SALES_ADMIN = ("sales_team.group_sale_manager",)
+from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
+from .ir_cron import exclusive_job
 
 
 class ResPartner(models.Model):
@@ -69,10 +67,10 @@ class ResPartner(models.Model):
     def _get_guarded_fields(self):
         return {
             **super()._get_guarded_fields(),
-            "registered_by_id": SALES_ADMIN,
-            "registered_date": SALES_ADMIN,
-            "protection_end_date": SALES_ADMIN,
-            "in_pool": SALES_ADMIN,
+            "registered_by_id": (SALES_ADMIN,),
+            "registered_date": (SALES_ADMIN,),
+            "protection_end_date": (SALES_ADMIN,),
+            "in_pool": (SALES_ADMIN,),
         }
 
     @api.model
@@ -115,7 +113,7 @@ class ResPartner(models.Model):
 
     def _check_protection(self, new_user_id):
         """While a customer is protected, only its owner's team may take it."""
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+        if self.env.su or self.env.user.has_group(SALES_ADMIN):
             return
         new_user = self.env["res.users"].browse(new_user_id)
         for partner in self:
@@ -220,6 +218,7 @@ class ResPartner(models.Model):
         """Take customers from the shared pool, or without a salesperson, as
         salesperson (salespeople only; never the companies' or users' partners).
         """
+        require_primary(self.env.cr, "a claim of a customer")
         self.check_access("read")
         refused = self._claim_refusals()
         if refused:
@@ -246,46 +245,51 @@ class ResPartner(models.Model):
         return True
 
     @api.model
+    @exclusive_job
     def _cron_release_to_pool(self, batch_size=1000):
         """Return customers whose protection lapsed without a deal to the pool.
 
         A deal is a confirmed sales order or a posted customer invoice. Works in
-        batches: one query selects a batch, one write releases it, one insert
-        logs it; progress is committed per batch.
+        batches, through the ORM: one search selects a batch of candidates, one
+        grouped read finds those with a posted invoice, one write releases the
+        others, one batch of notes logs it; progress is committed per batch
+        (``ir.cron._crm_batch_done``).
         """
         cron = self.env["ir.cron"]
-        self.env.flush_all()  # the deal checks below read orders and invoices in SQL
-        released = 0
+        Partner = self.with_context(active_test=False)
+        Move = self.env["account.move"].sudo()
+        released = last_id = 0
         while True:
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT p.id
-                  FROM res_partner p
-                 WHERE p.protection_end_date < %s
-                   AND p.in_pool IS NOT TRUE
-                   AND p.parent_id IS NULL
-                   AND p.active
-                   AND %s
-                   AND NOT EXISTS (
-                       SELECT 1 FROM sale_order so
-                        WHERE so.partner_id = p.id AND so.state = 'sale')
-                   AND NOT EXISTS (
-                       SELECT 1 FROM account_move m
-                        WHERE m.commercial_partner_id = p.id
-                          AND m.move_type = 'out_invoice' AND m.state = 'posted')
-                 ORDER BY p.id
-                 LIMIT %s
-                """,
-                    fields.Date.context_today(self),
-                    SQL(CUSTOMER_SQL),
-                    batch_size,
-                )
+            candidates = Partner.search(
+                [
+                    ("id", ">", last_id),
+                    ("active", "=", True),
+                    ("protection_end_date", "<", fields.Date.context_today(self)),
+                    ("in_pool", "!=", True),
+                    ("parent_id", "=", False),
+                    ("sale_order_ids", "not any", [("state", "=", "sale")]),
+                    *self._crm_customer_domain(),
+                ],
+                order="id",
+                limit=batch_size,
             )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            if not ids:
+            if not candidates:
                 break
-            partners = self.browse(ids)
+            last_id = candidates[-1].id
+            invoiced = {
+                partner.id
+                for [partner] in Move._read_group(
+                    [
+                        ("commercial_partner_id", "in", candidates.ids),
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                    ],
+                    ["commercial_partner_id"],
+                )
+            }
+            partners = candidates.browse(
+                [pid for pid in candidates.ids if pid not in invoiced]
+            )
             owners = {partner.id: partner.user_id.name for partner in partners}
             partners.write({"in_pool": True, "user_id": False})
             partners._message_log_batch(
@@ -299,12 +303,14 @@ class ResPartner(models.Model):
                     for partner_id, owner in owners.items()
                 }
             )
-            released += len(ids)
-            if cron._crm_batch_done(released, len(ids), batch_size):
+            released += len(partners)
+            if cron._crm_batch_done(released, len(candidates), batch_size):
                 break
         return released
 
-    def write(self, vals):
+    def _crm_check_salesperson_change(self, vals):
+        """A step of the partner operation (res_partner_checks): the caller's
+        change of salesperson respects the protection period."""
         if "user_id" in vals:
             self._check_protection(vals["user_id"])
-        return super().write(vals)
+        return self

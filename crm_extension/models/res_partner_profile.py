@@ -7,7 +7,8 @@ from odoo import api, fields, models
 
 from ..tools import birthday_due
 from ..tools.settings import parse_int_setting
-from .crm_guarded_field_mixin import INTERNAL
+from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
+from .ir_cron import exclusive_job
 
 
 class ResPartner(models.Model):
@@ -38,7 +39,7 @@ class ResPartner(models.Model):
 
     id_number = fields.Char(
         string="ID Number",
-        groups="sales_team.group_sale_manager",
+        groups=SALES_ADMIN,
         copy=False,
         help="Identity card number, visible to sales administrators only.",
     )
@@ -55,6 +56,7 @@ class ResPartner(models.Model):
         return {**super()._get_guarded_fields(), "birthday_reminded_year": ()}
 
     @api.model
+    @exclusive_job
     def _cron_birthday_reminders(self, days_ahead=None):
         """One activity per contact birthday and year, ``days_ahead`` days before,
         for the salesperson of the contact's company (or of the contact)."""
@@ -110,13 +112,11 @@ class ResPartner(models.Model):
                 for partner_id, user_id, day, name in due
             ]
         )
-        self.env.cr.execute(
-            """
-            UPDATE res_partner p SET birthday_reminded_year = v.year
-              FROM unnest(%s::int[], %s::int[]) AS v(id, year)
-             WHERE p.id = v.id
-            """,
-            [[row[0] for row in due], [row[2].year for row in due]],
-        )
-        self.invalidate_model(["birthday_reminded_year"])
+        # Through the ORM, one write per year reminded (a handful for any
+        # number of contacts).
+        by_year = {}
+        for partner_id, _user_id, day, _name in due:
+            by_year.setdefault(day.year, []).append(partner_id)
+        for year, partner_ids in by_year.items():
+            self.browse(partner_ids)._crm_system_write({"birthday_reminded_year": year})
         return len(due)

@@ -1,6 +1,7 @@
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, models
 
-from ..tools.server_flags import CREATING_STAFF_PARTNERS
+from .. import compat
+from .crm_guarded_field_mixin import SALES_ADMIN
 
 
 class ResUsers(models.Model):
@@ -8,17 +9,36 @@ class ResUsers(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # The partner Odoo creates for a new user is no customer: the duplicate
-        # rules do not check it then. A portal user's partner is a customer, and
-        # is checked once the user exists.
-        users = super(
-            ResUsers, self.with_context(**CREATING_STAFF_PARTNERS.context())
-        ).create(vals_list)
-        users = users.with_env(self.env)
-        new_customers = self.env["res.partner"].browse(
-            user.partner_id.id
-            for user, vals in zip(users, vals_list, strict=True)
-            if user.share and not vals.get("partner_id")
+        """Users are created in one partner operation with their partners
+        (res_partner_checks): the partner values given are checked as the
+        caller's, and the rules run once the users exist, when an internal
+        user's partner is known to be no customer and a portal user's is
+        checked as one."""
+        Partner = self.env["res.partner"]
+        Partner._check_guarded_values(
+            [
+                {
+                    fname: value
+                    for fname, value in vals.items()
+                    if fname in self._fields and self._fields[fname].inherited
+                }
+                for vals in vals_list
+            ],
+            creating=True,
         )
-        new_customers._check_duplicates()
-        return users
+        with Partner._crm_operation(staff=True) as (partners, _operation):
+            users = super(ResUsers, self.with_env(partners.env)).create(vals_list)
+        return users.with_env(self.env)
+
+    @api.model
+    def _crm_sales_administrators(self, company=None):
+        """The active sales administrators (of ``company``, when given), the
+        superuser excepted: who decide on exception requests and hear of
+        reports when no team leader does."""
+        return compat.group_users(self.env.ref(SALES_ADMIN).sudo()).filtered(
+            lambda user: (
+                user.active
+                and user.id != SUPERUSER_ID
+                and (not company or company in user.company_ids)
+            )
+        )

@@ -22,4 +22,6 @@ from . import test_import
 from . import test_partner_merge
 from . import test_partner_merge_rules
 from . import test_partner_merge_lossless
+from . import test_jobs_once
+from . import test_replica
 from . import test_constraints

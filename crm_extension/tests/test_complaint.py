@@ -138,11 +138,11 @@ class TestComplaintServiceLevel(ComplaintCase):
             self.assertEqual(complaint.sla_status, "on_track")
         Complaint = self.env["crm.complaint"]
         with freeze_time("2026-03-09 15:00:00"):
-            Complaint._cron_escalate()
+            Complaint._escalate_due()
         complaint.invalidate_recordset()
         self.assertEqual(complaint.sla_status, "at_risk")
         with freeze_time("2026-03-09 17:30:00"):
-            Complaint._cron_escalate()
+            Complaint._escalate_due()
         complaint.invalidate_recordset()
         self.assertEqual(complaint.sla_status, "breached")
         # The job's changes are in the chatter as Odoo tracks a field.
@@ -170,13 +170,13 @@ class TestComplaintServiceLevel(ComplaintCase):
             )
 
         with freeze_time("2026-03-09 15:00:00"):
-            Complaint._cron_escalate()
-            Complaint._cron_escalate()
+            Complaint._escalate_due()
+            Complaint._escalate_due()
         self.assertEqual(len(escalations()), 1)
         self.assertIn("at risk", escalations().summary)
         with freeze_time("2026-03-09 18:00:00"):
-            Complaint._cron_escalate()
-            Complaint._cron_escalate()
+            Complaint._escalate_due()
+            Complaint._escalate_due()
         self.assertEqual(len(escalations()), 2)
         self.assertEqual(
             self.env["crm.complaint"]
@@ -216,7 +216,7 @@ class TestComplaintServiceLevel(ComplaintCase):
             )
             self.env.flush_all()
             self.env.cr.precommit.run()
-            result = self.env["crm.complaint"]._cron_escalate()
+            result = self.env["crm.complaint"]._escalate_due()
             bus = self.env.cr.precommit.data.get("bus.bus.values", [])
             self.env.flush_all()
         self.assertGreaterEqual(result["escalated"], 2)
@@ -284,7 +284,7 @@ class TestComplaintServiceLevel(ComplaintCase):
         # A second escalation leaves the follower as it is.
         follower.sudo().subtype_ids = self.env.ref("mail.mt_note")
         with freeze_time("2026-03-09 17:30:00"):
-            self.env["crm.complaint"]._cron_escalate()
+            self.env["crm.complaint"]._escalate_due()
             self.env.flush_all()
         self.env.invalidate_all()
         self.assertEqual(len(activity(by_hand)), 2)
@@ -327,7 +327,7 @@ class TestComplaintServiceLevel(ComplaintCase):
                 patch.object(Cursor, "IN_MAX", 5),
             ):
                 before = self.env.cr.sql_log_count
-                result = Complaint._cron_escalate()
+                result = Complaint._escalate_due()
                 self.env.flush_all()
                 queries = self.env.cr.sql_log_count - before
             self.assertGreaterEqual(result["escalated"], count)

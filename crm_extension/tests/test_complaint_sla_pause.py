@@ -57,7 +57,7 @@ class PauseCase(ComplaintCase):
 
     def _job(self, moment):
         with freeze_time(moment):
-            self.env["crm.complaint"]._cron_escalate()
+            self.env["crm.complaint"]._escalate_due()
             self.env.flush_all()
         self.env.invalidate_all()
 

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .. import compat
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 
@@ -277,6 +277,17 @@ class TestTransfer(CrmExtensionCase):
 
 @tagged("post_install", "-at_install")
 class TestLeadMatching(CrmExtensionCase):
+    def test_a_lead_is_matched_as_a_customer_is(self):
+        """One match row: a lead gives the duplicate rules what a customer
+        gives them, and nothing else (but that it names only customers visible
+        wherever the lead is)."""
+        lead = self.env["crm.lead"].create(
+            {"name": "Row", "partner_name": "Row Co", "email_from": "r@row.cn"}
+        )
+        partner_row = self.env["res.partner"]._duplicate_row(self.customer)
+        lead_row = lead._customer_match_row()
+        self.assertEqual(set(lead_row) - {"visible_matches_only"}, set(partner_row))
+
     def test_new_lead_matches_existing_customer(self):
         self.customer.write({"email": "buyer@westlake.example.cn"})
         lead = (

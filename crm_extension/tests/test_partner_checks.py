@@ -4,16 +4,19 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models.res_partner_checks import CALLER_STEPS, FINAL_STEPS
+from ..tools.server_context import PartnerOperation
 from .common import CrmExtensionCase
 
-RULES = ("_check_class_templates", "_check_duplicates", "_list_name_cores")
+STEPS = (*CALLER_STEPS, *FINAL_STEPS)
 
 
 @tagged("post_install", "-at_install")
 class TestRulesRunOnceOnTheFinalState(CrmExtensionCase):
     """Odoo's create and write of a partner write again on the way (commercial
-    fields and address copied from the company, contacts kept in sync): each rule
-    of the addon runs once per create or write, after all of that."""
+    fields and address copied from the company, contacts kept in sync): each
+    step of the addon's one operation runs once per create or write, the final
+    ones after all of that."""
 
     @classmethod
     def setUpClass(cls):
@@ -33,10 +36,10 @@ class TestRulesRunOnceOnTheFinalState(CrmExtensionCase):
             patch.object(
                 Partner, name, autospec=True, side_effect=getattr(Partner, name)
             )
-            for name in RULES
+            for name in STEPS
         ]
         mocks = {
-            name: patcher.start() for name, patcher in zip(RULES, patchers, strict=True)
+            name: patcher.start() for name, patcher in zip(STEPS, patchers, strict=True)
         }
         for patcher in patchers:
             self.addCleanup(patcher.stop)
@@ -78,10 +81,13 @@ class TestRulesRunOnceOnTheFinalState(CrmExtensionCase):
                 ],
             }
         )
-        for name, mock in mocks.items():
-            self.assertEqual(mock.call_count, 1, name)
+        for name in FINAL_STEPS:
+            self.assertEqual(mocks[name].call_count, 1, name)
         # ... on the company and its three contacts at once.
-        self.assertEqual(len(mocks["_check_class_templates"].call_args.args[0]), 4)
+        self.assertEqual(len(mocks["_crm_check_class_templates"].call_args.args[0]), 4)
+        # (A create's values are checked as it begins, not as writes.)
+        for name in CALLER_STEPS:
+            self.assertEqual(mocks[name].call_count, 0, name)
 
     def test_each_rule_runs_once_per_write(self):
         company = self.env["res.partner"].create(
@@ -105,6 +111,7 @@ class TestRulesRunOnceOnTheFinalState(CrmExtensionCase):
         for name, mock in mocks.items():
             self.assertEqual(mock.call_count, 1, name)
         self.assertEqual(company.child_ids.mapped("city"), ["Putian"] * 3)
+        self.assertEqual(len(mocks["_crm_check_class_templates"].call_args.args[0]), 4)
         # And a failing template still refuses the write, once, with everyone.
         with self.assertRaisesRegex(ValidationError, "Clerk 0"):
             company.with_user(self.salesman).write({"city": False})
@@ -180,3 +187,46 @@ class TestDuplicateRulesCostPerBatch(CrmExtensionCase):
             cost[count] = raw[count][0] - raw[count][1]
         self.assertGreater(cost[5], 0, raw)  # the rules do run
         self.assertLessEqual(abs(cost[60] - cost[5]), 3, cost)
+
+
+@tagged("post_install", "-at_install")
+class TestOneOperation(CrmExtensionCase):
+    """What the steps write (a suspect flag, a lifecycle stage) is written at
+    the end of the operation, inside it: it starts no other operation."""
+
+    def test_a_flag_starts_no_second_operation(self):
+        Partner = self.env["res.partner"]
+        Partner.create(
+            {"name": "Flagged Email Ltd", "is_company": True, "email": "f@flag.cn"}
+        )
+        finish = type(Partner)._crm_finish
+        with patch.object(
+            type(Partner), "_crm_finish", autospec=True, side_effect=finish
+        ) as finishes:
+            twin = Partner.with_user(self.salesman).create(
+                {"name": "Another Flag Co", "is_company": True, "email": "f@flag.cn"}
+            )
+        self.assertEqual(finishes.call_count, 1)
+        self.assertEqual(twin.duplicate_state, "suspect")
+
+    def test_a_client_cannot_send_an_operation(self):
+        """A context key sent by a client is not an operation: a class move
+        "by a rule", an approved exception or an import's refusals cannot be
+        claimed."""
+        hostile = {
+            PartnerOperation.KEY: {
+                "class_cause": "Rule",
+                "approved_exception": 1,
+                "started": True,
+            }
+        }
+        partner = self.customer.with_user(self.salesman).with_context(**hostile)
+        partner.customer_class_id = self.class_normal
+        history = self.env["crm.customer.class.history"].search(
+            [("partner_id", "=", self.customer.id)], order="id desc", limit=1
+        )
+        self.assertFalse(history.is_automatic)
+        with self.assertRaises(ValidationError):
+            self.env["res.partner"].with_user(self.salesman_2).with_context(
+                **hostile
+            ).create({"name": self.customer.name, "is_company": True})

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 
@@ -342,7 +342,7 @@ class TestPartnerMerge(CrmExtensionCase):
             self.assertFalse(merge.can_undo)
             with self.assertRaises(UserError):
                 merge.with_user(self.sales_manager).action_undo()
-            self.env["crm.partner.merge"]._cron_purge()
+            self.env["crm.partner.merge"]._purge_expired()
         self.assertEqual(merge.state, "purged")
         self.assertFalse(merge.line_ids)
         self.assertFalse(absorbed.exists())

@@ -19,7 +19,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .. import compat
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
 CASES = int(os.environ.get("CRM_MERGE_CASES") or 12)

@@ -554,6 +554,10 @@ class TestWhoIsACustomer(CrmExtensionCase):
         in_sql = Partner.browse(sorted(row[0] for row in self.env.cr.fetchall()))
         in_python = partners._crm_customers()
         self.assertEqual(in_python, in_sql)
+        in_domain = Partner.with_context(active_test=False).search(
+            [("id", "in", partners.ids), *Partner._crm_customer_domain()]
+        )
+        self.assertEqual(in_python, in_domain)
         self.assertEqual(
             in_python, self.customer | self.contact_boss | self.portal_user.partner_id
         )

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS
 from .common import around_the_clock_calendar
 
 

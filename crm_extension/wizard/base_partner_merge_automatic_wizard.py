@@ -1,6 +1,6 @@
 from odoo import models
 
-from ..tools.server_flags import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS
 
 
 class MergePartnerAutomatic(models.TransientModel):

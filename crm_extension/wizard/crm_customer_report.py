@@ -2,8 +2,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from .. import compat
-
 
 class CrmCustomerReport(models.TransientModel):
     """Any user flags a duplicate or a wrongly classified customer to the managers."""
@@ -45,10 +43,7 @@ class CrmCustomerReport(models.TransientModel):
             partner.user_id.sale_team_id.user_id or self.env.user.sale_team_id.user_id
         )
         if not leader:
-            group = self.env.ref("sales_team.group_sale_manager")
-            leader = compat.group_users(group.sudo()).filtered(
-                lambda u: not u._is_superuser()
-            )[:1]
+            leader = self.env["res.users"]._crm_sales_administrators()[:1]
         return leader
 
     def action_report(self):

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.crm_guarded_field_mixin import SALES_ADMIN
+
 
 class CrmCustomerTransfer(models.TransientModel):
     """Staff departure (人走资料留): hand a user's portfolio to colleagues."""
@@ -100,7 +102,7 @@ class CrmCustomerTransfer(models.TransientModel):
 
     def action_transfer(self):
         self.ensure_one()
-        if not self.env.user.has_group("sales_team.group_sale_manager"):
+        if not self.env.user.has_group(SALES_ADMIN):
             raise AccessError(
                 self.env._("Only sales administrators can transfer a portfolio.")
             )

@@ -1,0 +1,154 @@
+"""The addon's server-side context: what only its own code can put in a context.
+
+Odoo passes a request's context from the client to the models: anything a
+JSON-RPC or XML-RPC caller writes in it arrives in ``env.context``, decoded into
+strings, numbers, lists and mappings. A check that a context key could switch
+off would be switched off by anybody. So the few things the addon carries in a
+context are instances of the classes below: a value a client sends under the
+same key is not one of them, and is ignored.
+
+Only what has to cross Odoo's own code travels this way; everything else is a
+parameter or an explicit method:
+
+- :class:`PartnerOperation`: one create or write of partners, across the writes
+  Odoo makes on the way (commercial fields, addresses, contacts), with the
+  parameters an explicit method gives it (the cause of a class move, the
+  approved exception of a registration, the refusals noted by an import);
+  see ``models/res_partner_checks.py``;
+- :data:`MERGING_PARTNERS`: a merge of customers, across Odoo's merge wizard;
+- :class:`ImportBlame`: an import, from Odoo's ``load`` to its batches.
+"""
+
+from collections import defaultdict
+
+
+class ServerContext:
+    """A context entry that only server code can make."""
+
+    __slots__ = ()
+    KEY = None
+
+    def context(self):
+        """The context entries: ``records.with_context(**value.context())``."""
+        return {self.KEY: self}
+
+    @classmethod
+    def current(cls, context):
+        """The value of this kind in ``context`` (a mapping, or an
+        environment), ``None`` when there is none or a client sent the key."""
+        context = getattr(context, "context", context)
+        value = context.get(cls.KEY)
+        return value if type(value) is cls else None
+
+
+class MergingPartners(ServerContext):
+    """A merge of customers in progress: the surviving customer takes over the
+    keys of the absorbed ones while they still exist, and the values the merge
+    copies are nobody's typing (no guarded-field check)."""
+
+    __slots__ = ()
+    KEY = "crm_extension_merging_partners"
+
+    def is_raised(self, context):
+        return self.current(context) is self
+
+
+MERGING_PARTNERS = MergingPartners()
+
+
+class ImportBlame(ServerContext):
+    """An import through ``res.partner.load``: the rows a block rule refuses,
+    each with its error (a list of load's messages)."""
+
+    __slots__ = ("messages",)
+    KEY = "crm_extension_import_blame"
+
+    def __init__(self):
+        self.messages = []
+
+
+class PartnerOperation(ServerContext):
+    """One create or write of partners, with every partner Odoo's nested
+    writes touch on the way and what was written to each: the rules check
+    them once, on the final state (see ``res_partner_checks``).
+
+    Its parameters come from explicit methods of the addon, never from a
+    client:
+
+    :param class_cause: why customers change class (a class rule's cause);
+        without it a class change is a change by hand
+    :param approved_exception: the id of the approved exception a registration
+        is made with
+    :param refusals: where an import's batch notes the partners a block rule
+        refuses, ``{partner id: error}``, instead of raising
+    :param staff: the operation creates users or companies, with their
+        partners: whether these are customers is known at its end only
+    """
+
+    __slots__ = (
+        "class_cause",
+        "approved_exception",
+        "refusals",
+        "staff",
+        "started",
+        "finishing",
+        "done",
+        "created",
+        "written",
+        "before",
+        "duplicate_keys",
+        "pending",
+    )
+    KEY = "crm_extension_partner_operation"
+
+    def __init__(
+        self, class_cause=None, approved_exception=None, refusals=None, staff=False
+    ):
+        self.class_cause = class_cause
+        self.approved_exception = approved_exception
+        self.refusals = refusals
+        self.staff = staff
+        self.started = False
+        # Set while the steps run: what they write goes to ``pending``.
+        self.finishing = False
+        self.done = False
+        self.created = set()
+        self.written = defaultdict(set)
+        # {field: {partner id: value before the operation}} of the fields the
+        # steps compare (see res_partner_checks.WATCHED_FIELDS).
+        self.before = defaultdict(dict)
+        # The duplicate rules' state before the operation: {partner id: keys},
+        # None for partners to check whatever their keys.
+        self.duplicate_keys = {}
+        # What the system writes while checking, applied once at the end:
+        # [(partner ids, values)].
+        self.pending = []
+
+    def parameters(self):
+        """The parameters of this operation, for another one."""
+        return {
+            "class_cause": self.class_cause,
+            "approved_exception": self.approved_exception,
+            "refusals": self.refusals,
+            "staff": self.staff,
+        }
+
+    def add_written(self, partners, fnames):
+        for partner_id in partners.ids:
+            self.written[partner_id].update(fnames)
+
+    def remember(self, partners, fnames):
+        """Note the values of ``fnames`` of ``partners`` before their first
+        write in the operation (new partners have no value before)."""
+        for fname in fnames:
+            before = self.before[fname]
+            for partner in partners:
+                if partner.id not in before and partner.id not in self.created:
+                    before[partner.id] = partner[fname]
+
+    def partner_ids(self):
+        return sorted(self.created | self.written.keys())
+
+    def queue(self, partners, vals):
+        """Write ``vals`` on ``partners`` at the end of the operation."""
+        self.pending.append((partners.ids, vals))
