@@ -44,6 +44,11 @@ stalled deals         crm_extension's: stage       Odoo's rotting: stage "Days
                                                    it: STALL_VIEWS are off
 ORM batch sizes       ``odoo.models``              ``odoo.orm.models``:
 (patched by tests)                                 orm_models_module
+web_read_group        ``(domain, fields,           ``(domain, groupby,
+(tests)               groupby)``                   aggregates)``: web_read_group
+registry test mode    ``registry.enter_test_mode`` the test case's
+(tests)                                            ``registry_enter_test_mode``:
+                                                   registry_test_mode
 demo data             loaded unless told           loaded when told
                       ``--without-demo``           ``--with-demo``
                                                    (scripts/lib.sh,
@@ -129,6 +134,27 @@ def orm_models_module():
 
         return orm_models
     return models
+
+
+def web_read_group(model, domain, groupby):
+    """Group ``model`` as the web client's pivot and graph views do, counting
+    records (tests): 18.0 takes ``(domain, fields, groupby)``, 19.0
+    ``(domain, groupby, aggregates)``."""
+    if ODOO_19:
+        return model.web_read_group(domain, groupby, ["__count"])
+    return model.web_read_group(domain, ["__count"], groupby)
+
+
+def registry_test_mode(case):
+    """Put the registry in test mode for the rest of test ``case``: new cursors
+    (read-only ones too) wrap the test's cursor. 18.0:
+    ``registry.enter_test_mode``; 19.0: the test case's
+    ``registry_enter_test_mode``."""
+    if ODOO_19:
+        case.registry_enter_test_mode()
+    else:
+        case.registry.enter_test_mode(case.cr)
+        case.addCleanup(case.registry.leave_test_mode)
 
 
 # ---------------------------------------------------------------------------

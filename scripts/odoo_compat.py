@@ -149,6 +149,8 @@ def run(out_path, odoo_args):
 
     config.parse_config(odoo_args, setup_logging=True)
     dbname = config["db_name"]
+    if isinstance(dbname, (list, tuple)):  # Odoo 19.0 keeps a list of them
+        dbname = ",".join(dbname)
     if not dbname or "," in dbname:
         sys.exit("odoo_compat.py run: give one database with -d")
     # Test mode, but no test while the registry loads (loading an installed

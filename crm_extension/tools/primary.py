@@ -1,6 +1,6 @@
 """Decisions are taken on the primary database, never on a read replica.
 
-Odoo 18 sends the requests it may (read-only routes, methods marked
+Odoo (18.0 and 19.0) sends the requests it may (read-only routes, methods marked
 ``@api.readonly``) to a streaming replica when ``--db_replica_host`` is set,
 and runs them again on the primary when they try to write. A replica may lag
 behind the primary: a decision taken there (is this key registered? is this
