@@ -116,6 +116,7 @@ class WebSession:
         )
         self.uid = result["uid"]
         self.context = result.get("user_context") or {}
+        self.major = (result.get("server_version_info") or [18])[0]
 
     def post(self, path, params):
         body = json.dumps(
@@ -662,8 +663,14 @@ class Tier:
             for index in range(2):
                 web = self.web_admin[index]
                 for model, method, args, kwargs in self.REPORTS:
+                    args, kwargs = args(), dict(kwargs)
+                    if method == "web_read_group" and web.major >= 19:
+                        # 19.0: (domain, groupby, aggregates), and no lazy
+                        domain, aggregates, groupby = args
+                        args = [domain, groupby, aggregates]
+                        kwargs.pop("lazy", None)
                     try:
-                        web.call_kw(model, method, args(), kwargs)
+                        web.call_kw(model, method, args, kwargs)
                         calls += 1
                     except RpcError as error:
                         problems.append(

@@ -6,6 +6,9 @@ from odoo.tools import SQL
 from ..tools import FUNNEL_PHASES, LOST_PHASE, exit_type
 from .crm_stage import FUNNEL_PHASE_SELECTION
 
+# Leads whose type or won state changed in the transaction (precommit data).
+PENDING_LEAD_STATE = "crm_extension.stage_history.lead_state"
+
 HISTORY_PHASE_SELECTION = [*FUNNEL_PHASE_SELECTION, (LOST_PHASE, "Lost")]
 EXIT_TYPE_SELECTION = [
     ("forward", "Moved Forward"),
@@ -197,8 +200,36 @@ class CrmLeadStageHistory(models.Model):
 
     @api.model
     def _sync_lead_state(self, leads):
-        """Keep the lead's type and won state on its stays (one query)."""
-        leads.flush_recordset(["type", "active", "stage_id"])
+        """Keep the lead's type and won state on its stays.
+
+        Done once per transaction, for every lead it changed, when the stays are
+        next read or before it commits (as Odoo's tracking waits for the end of
+        the transaction): Odoo's lead assignment converts leads one write at a
+        time, and a query per write would grow with the leads.
+        """
+        if not leads.ids:
+            return
+        data = self.env.cr.precommit.data
+        pending = data.get(PENDING_LEAD_STATE)
+        if pending is None:
+            pending = data[PENDING_LEAD_STATE] = set()
+            self.env.cr.precommit.add(self.sudo()._flush_lead_state)
+        pending.update(leads.ids)
+        self.invalidate_model(["lead_type", "lead_won"], flush=False)
+
+    def flush_model(self, fnames=None):
+        if fnames is None or not {"lead_type", "lead_won"}.isdisjoint(fnames):
+            self._flush_lead_state()
+        return super().flush_model(fnames)
+
+    @api.model
+    def _flush_lead_state(self):
+        """Write the type and won state of the leads :meth:`_sync_lead_state`
+        was given on their stays (one query)."""
+        ids = self.env.cr.precommit.data.pop(PENDING_LEAD_STATE, None)
+        if not ids:
+            return
+        self.env["crm.lead"].flush_model(["type", "active", "stage_id"])
         self.env.cr.execute(
             SQL(
                 """
@@ -214,10 +245,10 @@ class CrmLeadStageHistory(models.Model):
                            (l.active AND COALESCE(s.is_won, false)))
                 """,
                 table=SQL.identifier(self._table),
-                ids=leads.ids,
+                ids=sorted(ids),
             )
         )
-        self.invalidate_model(["lead_type", "lead_won"])
+        self.invalidate_model(["lead_type", "lead_won"], flush=False)
 
     @api.model
     def _backfill_from_tracking(self):
