@@ -77,13 +77,19 @@ def partner_match_keys(
     customers of their own: only commercial entities (a company, or a partner
     without a parent: Odoo's ``commercial_partner_id``) carry name and VAT keys.
     Placeholders typed where a value is unknown ("N/A", "0", "-") are no keys.
+    Names are folded to one script (traditional and simplified Chinese are one
+    key) and VAT / registry numbers compacted with the partner's country (with
+    or without the country prefix: one key) by the rules of ``tools.normalize``.
     """
     commercial = bool(is_company or not parent_id)
     name_key, name_core_key = name_match_keys(name) if commercial else ("", "")
     return {
         "name_key": name_key,
         "name_core_key": name_core_key,
-        "vat_key": (normalize_vat(vat) or normalize_vat(company_registry))
+        "vat_key": (
+            normalize_vat(vat, country_code)
+            or normalize_vat(company_registry, country_code)
+        )
         if commercial
         else "",
         "email_key": email_match_key(email),
@@ -100,11 +106,15 @@ def match_country(record):
     return record.country_id or (record.company_id or record.env.company).country_id
 
 
-def match_input_query(default_country, after_id, limit):
+def match_input_query(default_country, after_id, limit, skip_merged=False):
     """The SQL of ``limit`` partners after ``after_id``, in id order, each a row
     of its id and the arguments of :func:`partner_match_keys`, with the country
     of :func:`match_country` (``default_country``: the current company's). The
-    set-based fills of the keys (install, upgrade, benchmarks) read it."""
+    set-based fills of the keys (install, upgrade, benchmarks) read it.
+
+    :param skip_merged: leave out the customers merged into another one (they
+        hold no keys: see ``crm_merged_into_id``)
+    """
     return SQL(
         """
         SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
@@ -117,13 +127,14 @@ def match_input_query(default_country, after_id, limit):
           LEFT JOIN res_company co ON co.id = p.company_id
           LEFT JOIN res_partner cp ON cp.id = co.partner_id
           LEFT JOIN res_country cc ON cc.id = cp.country_id
-         WHERE p.id > %(after)s
+         WHERE p.id > %(after)s %(merged)s
          ORDER BY p.id
          LIMIT %(limit)s
         """,
         code=default_country.code or None,
         phone_code=default_country.phone_code or None,
         after=after_id,
+        merged=SQL("AND p.crm_merged_into_id IS NULL") if skip_merged else SQL(),
         limit=limit,
     )
 
@@ -131,24 +142,32 @@ def match_input_query(default_country, after_id, limit):
 def fill_match_keys(env, batch_size=20000, log=None):
     """Compute the match keys of every partner set-based, a batch at a time,
     with :func:`partner_match_keys` (what the fields' compute method does for
-    one partner): one read and one update per batch. The install and upgrade
-    fill the keys this way, before the ORM would compute them one by one.
+    one partner): one read and one update per batch, which writes only the
+    partners whose keys change. The install fills the keys this way, before
+    the ORM would compute them one by one, and so does an upgrade that changes
+    the rules of the keys (customers merged into another keep no keys).
 
     :param log: called with the last partner id of each batch
+    :return: the number of partners whose keys changed
     """
     cr = env.cr
+    skip_merged = sql.column_exists(cr, "res_partner", "crm_merged_into_id")
     last_id = 0
+    changed = 0
     while True:
-        cr.execute(match_input_query(env.company.country_id, last_id, batch_size))
+        cr.execute(
+            match_input_query(env.company.country_id, last_id, batch_size, skip_merged)
+        )
         rows = cr.fetchall()
         if not rows:
-            return
+            return changed
         last_id = rows[-1][0]
         keys = [partner_match_keys(*partner) for _partner_id, *partner in rows]
+        columns = SQL(", ").join(SQL.identifier(fname) for fname in MATCH_KEY_FIELDS)
         cr.execute(
             SQL(
                 "UPDATE res_partner p SET %s FROM unnest(%s::int[], %s) AS v(id, %s) "
-                "WHERE p.id = v.id",
+                "WHERE p.id = v.id AND (%s) IS DISTINCT FROM (%s)",
                 SQL(", ").join(
                     SQL("%s = v.%s", SQL.identifier(fname), SQL.identifier(fname))
                     for fname in MATCH_KEY_FIELDS
@@ -158,9 +177,16 @@ def fill_match_keys(env, batch_size=20000, log=None):
                     SQL("%s::varchar[]", [key[fname] or None for key in keys])
                     for fname in MATCH_KEY_FIELDS
                 ),
-                SQL(", ").join(SQL.identifier(fname) for fname in MATCH_KEY_FIELDS),
+                columns,
+                SQL(", ").join(
+                    SQL("p.%s", SQL.identifier(fname)) for fname in MATCH_KEY_FIELDS
+                ),
+                SQL(", ").join(
+                    SQL("v.%s", SQL.identifier(fname)) for fname in MATCH_KEY_FIELDS
+                ),
             )
         )
+        changed += cr.rowcount
         if log:
             log(last_id)
 

@@ -20,3 +20,4 @@ from . import test_chinese
 from . import test_duplicate_exception
 from . import test_import
 from . import test_partner_merge
+from . import test_duplicates_script
