@@ -12,6 +12,8 @@ from stdnum.cn import uscc
 
 from crm_extension_tools import normalize
 from crm_extension_tools.normalize import (
+    ANAGRAM_MARK,
+    core_neighbours,
     fold_script,
     is_placeholder_code,
     is_placeholder_digits,
@@ -616,6 +618,63 @@ def test_name_core_ignores_separators_between_words(words, data):
 )
 def test_name_core_ignores_spaces_between_chinese_characters(words):
     assert normalize_name_core(" ".join(words)) == normalize_name_core("".join(words))
+
+
+@pytest.mark.parametrize(
+    ("core", "neighbours"),
+    [
+        ("", []),
+        ("abcd", ["abcd"]),
+        ("华星", ["华星"]),
+        (
+            "hengda",
+            ["#adeghn", "engda", "hegda", "henda", "henga", "hengd", "hengda", "hngda"],
+        ),
+        ("华星达", ["#华星达", "华星", "华星达", "华达", "星达"]),
+        ("aaaaa", ["#aaaaa", "aaaa", "aaaaa"]),
+    ],
+)
+def test_core_neighbours_examples(core, neighbours):
+    assert core_neighbours(core) == neighbours
+
+
+LATIN_CORES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=5, max_size=20)
+
+
+@given(LATIN_CORES, st.data())
+def test_core_neighbours_meet_one_edit_away(core, data):
+    """One character added, removed or replaced: a shared neighbour key."""
+    position = data.draw(st.integers(0, len(core) - 1))
+    char = data.draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+    for other in (
+        core[:position] + core[position + 1 :],
+        core[:position] + char + core[position:],
+        core[:position] + char + core[position + 1 :],
+    ):
+        if len(other) >= 5:
+            assert set(core_neighbours(core)) & set(core_neighbours(other))
+
+
+@given(st.lists(LATIN_CORES, min_size=2, max_size=4), st.randoms())
+def test_core_neighbours_meet_in_another_word_order(words, rng):
+    shuffled = list(words)
+    rng.shuffle(shuffled)
+    assert ANAGRAM_MARK + "".join(sorted("".join(words))) in core_neighbours(
+        "".join(shuffled)
+    )
+    assert set(core_neighbours("".join(words))) & set(
+        core_neighbours("".join(shuffled))
+    )
+
+
+@given(CORE_NAMES)
+def test_core_neighbours_of_a_core_hold_it(name):
+    core = normalize_name_core(name)
+    neighbours = core_neighbours(core)
+    assert neighbours == sorted(set(neighbours))
+    assert (core in neighbours) == bool(core)
+    assert all(ANAGRAM_MARK not in key[1:] for key in neighbours)
+    assert ANAGRAM_MARK not in core
 
 
 # --------------------------------------------------------------------------- USCC

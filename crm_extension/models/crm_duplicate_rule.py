@@ -4,6 +4,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.normalize import core_neighbours
+
 _logger = logging.getLogger(__name__)
 
 # Match key of each rule kind: the stored, indexed column of res.partner holding it.
@@ -43,37 +45,40 @@ CUSTOMER_SQL = (
     "AND NOT EXISTS (SELECT 1 FROM res_users staff "
     "WHERE staff.partner_id = p.id AND staff.share IS NOT TRUE)"
 )
-# The companies whose name core is similar to each of the given cores (see
-# CrmDuplicateRule._similar_query). A plain query: the trigram operator "%" cannot
-# be written in an SQL object.
+# The companies whose name core is near each of the given cores (see
+# CrmDuplicateRule._similar_query): the cores sharing a neighbour key (an index
+# probe per key), similar enough by trigram similarity (pg_trgm's similarity())
+# or made of the same words in another order (the anagram key), five companies
+# at most per core, the most similar first. A plain query: it has no "%" to escape
+# but its parameters.
 SIMILAR_QUERY = f"""
-    SELECT v.idx - 1 AS partner_index, m.*
-      FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(core, idx)
+    SELECT c.idx - 1 AS partner_index, c.similarity, m.*
+      FROM (
+          SELECT DISTINCT ON (v.idx, n.core) v.idx, n.core,
+                 CASE WHEN n.key LIKE '#%%' THEN 1.0
+                      ELSE similarity(n.core, v.core) END AS similarity
+            FROM unnest(%s::varchar[], %s::int[], %s::varchar[])
+                 AS v(key, idx, core)
+            JOIN crm_duplicate_name_neighbour n ON n.key = v.key
+           WHERE n.key LIKE '#%%' OR similarity(n.core, v.core) >= %s
+           ORDER BY v.idx, n.core, 3 DESC
+      ) c
       CROSS JOIN LATERAL (
-          SELECT p.*
-            FROM (SELECT c.core, c.core <-> v.core AS distance
-                    FROM crm_duplicate_name_core c
-                   WHERE c.core %% v.core
-                   ORDER BY distance
-                   LIMIT 10) c
-           CROSS JOIN LATERAL (
-               -- Per core (an index lookup, whatever the table's size).
-               SELECT p.id, p.name, p.name_key, p.name_core_key,
-                      p.vat_key, p.email_key, p.phone_key, p.is_company,
-                      p.active, p.company_id, p.commercial_partner_id,
-                      p.parent_id, p.user_id, p.registered_by_id,
-                      p.registered_date, TRUE AS is_customer
-                 FROM res_partner p
-                WHERE p.name_core_key = c.core
-                  AND (p.parent_id IS NULL OR p.is_company)
-                  AND p.id != ALL(%s)
-                  AND {CUSTOMER_SQL}
-                ORDER BY p.id
-                LIMIT 5
-           ) p
-           ORDER BY c.distance, p.id
+          -- Per core (an index lookup, whatever the table's size).
+          SELECT p.id, p.name, p.name_key, p.name_core_key,
+                 p.vat_key, p.email_key, p.phone_key, p.is_company,
+                 p.active, p.company_id, p.commercial_partner_id,
+                 p.parent_id, p.user_id, p.registered_by_id,
+                 p.registered_date, TRUE AS is_customer
+            FROM res_partner p
+           WHERE p.name_core_key = c.core
+             AND (p.parent_id IS NULL OR p.is_company)
+             AND p.id != ALL(%s)
+             AND {CUSTOMER_SQL}
+           ORDER BY p.id
            LIMIT 5
       ) m
+     ORDER BY c.idx, c.similarity DESC, m.id
 """
 MATCH_COLUMNS = SQL(
     "p.id, p.name, p.name_key, p.name_core_key, p.vat_key, p.email_key, p.phone_key, "
@@ -396,22 +401,37 @@ class CrmDuplicateRule(models.Model):
     @api.model
     def _similar_query(self, name_core_keys, exclude_ids, threshold):
         """``[(index in name_core_keys, match row)]`` of the companies whose name
-        core is at least ``threshold`` similar, five at most per core, best first.
+        core is near (at least ``threshold`` similar by trigrams, or the same
+        words in another order), five at most per core, the most similar first.
 
-        The trigram index of the distinct cores (``crm.duplicate.name.core``)
-        finds the similar cores, the btree index of ``name_core_key`` their
-        companies. (A length bound would not narrow the search: a similarity of
-        ``t`` only needs ``t * max(a, b) <= min(a, b)`` trigrams, which nearly all
-        names of one script meet, and PostgreSQL could only check it on the rows
-        the trigram index returns.)
+        The cores near a core share one of its neighbour keys
+        (``tools.normalize.core_neighbours``): the cores are found by probing
+        the btree index of those keys (``crm.duplicate.name.neighbour``), their
+        companies by the btree index of ``name_core_key``; trigram similarity
+        is computed for the few cores found only. One statement for all cores,
+        whatever the number of customers: no trigram index is searched.
         """
+        keys, indexes, cores = [], [], []
+        for index, core in enumerate(name_core_keys):
+            for key in core_neighbours(core):
+                keys.append(key)
+                indexes.append(index + 1)
+                cores.append(core)
+        if not keys:
+            return []
         self.env.cr.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(float(threshold))],
+            SIMILAR_QUERY, [keys, indexes, cores, float(threshold), exclude_ids]
         )
-        self.env.cr.execute(SIMILAR_QUERY, [name_core_keys, exclude_ids])
         rows = self.env.cr.dictfetchall()
-        return [(row.pop("partner_index"), row) for row in rows]
+        result = []
+        per_core = {}
+        for row in rows:
+            index = row.pop("partner_index")
+            row.pop("similarity")
+            if per_core.get(index, 0) < 5:
+                per_core[index] = per_core.get(index, 0) + 1
+                result.append((index, row))
+        return result
 
     @api.model
     def _lock_keys(self, values):

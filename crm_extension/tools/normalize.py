@@ -47,6 +47,7 @@ from stdnum.exceptions import ValidationError
 __all__ = [
     "PLACEHOLDER_EMAIL_LOCAL_PARTS",
     "PLACEHOLDER_NAME_KEYS",
+    "core_neighbours",
     "fold_script",
     "is_placeholder_code",
     "is_placeholder_digits",
@@ -640,8 +641,43 @@ def _core_once(name):
         if not words:
             break
     core = _fold("".join(words))
-    weight = sum(2 if _is_cjk(char) else 1 for char in core)
-    return core if weight >= _MIN_CORE_WEIGHT else normalize_name(name)
+    return core if _weight(core) >= _MIN_CORE_WEIGHT else normalize_name(name)
+
+
+def _weight(text):
+    """The length of ``text``, a Chinese character counting two."""
+    return sum(2 if _is_cjk(char) else 1 for char in text)
+
+
+# A core of this weight or more also has neighbours (see core_neighbours).
+_MIN_NEIGHBOUR_WEIGHT = 5
+# The neighbour key of a core's letters in any order (no core has a "#").
+ANAGRAM_MARK = "#"
+
+
+def core_neighbours(core):
+    """The keys that find the cores near ``core``, sorted, without repetition.
+
+    - the core itself;
+    - for a core of 5 letters or 3 Chinese characters or more: each way of
+      leaving one of its characters out ("hengda" -> "engda", "hngda", ...
+      "hengd"), and its characters in alphabetical order after
+      :data:`ANAGRAM_MARK` ("#adeghn").
+
+    Two cores sharing a key that leaves a character out are at most two edits
+    apart (one character added, removed or replaced, two neighbours swapped):
+    a "symmetric delete" neighbourhood. Two sharing the ordered characters
+    are the same words in another order ("müllerweber", "webermüller"). The
+    similar-name rules look the cores near a new one up by these keys, in an
+    index, then keep those similar enough by trigram similarity (or made of the
+    same words).
+    """
+    if not core:
+        return []
+    if _weight(core) < _MIN_NEIGHBOUR_WEIGHT:
+        return [core]
+    deletions = {core[:i] + core[i + 1 :] for i in range(len(core))}
+    return sorted({core, ANAGRAM_MARK + "".join(sorted(core))} | deletions)
 
 
 def normalize_name_core(name):
