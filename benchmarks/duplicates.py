@@ -52,9 +52,8 @@ from .harness import (
     user_env,
 )
 from .measure import QueryLog, explain, percentile, profiled, say_plan
+from .names import DE_LEGAL_FORMS, EN_LEGAL_FORMS
 from .partners import (
-    DE_LEGAL_FORMS,
-    EN_LEGAL_FORMS,
     EXTRA_WORDS_CJK,
     EXTRA_WORDS_LATIN,
     ID_BASE,

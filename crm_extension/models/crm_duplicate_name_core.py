@@ -84,29 +84,43 @@ class CrmDuplicateNameCore(models.Model):
         ones are inserted: two transactions listing a known core never wait for
         each other."""
         if cores:
-            keys, owners = neighbour_rows(sorted(cores))
             self.env.cr.execute(
-                SQL(
-                    """
-                    WITH new AS (
-                        INSERT INTO crm_duplicate_name_core (core)
-                        SELECT v.core FROM unnest(%s::varchar[]) AS v(core)
-                         WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
-                                            WHERE c.core = v.core)
-                        ON CONFLICT DO NOTHING
-                        RETURNING core
-                    )
+                SQL("WITH %s SELECT 1", SQL(", ").join(self._add_sql(cores)))
+            )
+
+    @api.model
+    def _add_sql(self, cores):
+        """The common table expressions of :meth:`_add` (the duplicate rules'
+        match statement writes them too)."""
+        keys, owners = neighbour_rows(sorted(cores))
+        return [
+            SQL(
+                """
+                listed_cores AS (
+                    INSERT INTO crm_duplicate_name_core (core)
+                    SELECT v.core FROM unnest(%s::varchar[]) AS v(core)
+                     WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
+                                        WHERE c.core = v.core)
+                    ON CONFLICT DO NOTHING
+                    RETURNING core
+                )
+                """,
+                sorted(cores),
+            ),
+            SQL(
+                """
+                listed_keys AS (
                     INSERT INTO crm_duplicate_name_neighbour (key, core)
                     SELECT n.key, n.core
                       FROM unnest(%s::varchar[], %s::varchar[]) AS n(key, core)
-                      JOIN new ON new.core = n.core
+                      JOIN listed_cores ON listed_cores.core = n.core
                     ON CONFLICT DO NOTHING
-                    """,
-                    sorted(cores),
-                    keys,
-                    owners,
                 )
-            )
+                """,
+                keys,
+                owners,
+            ),
+        ]
 
     @api.model
     def _add_all(self):

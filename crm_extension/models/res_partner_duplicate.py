@@ -497,18 +497,20 @@ class ResPartner(models.Model):
 
     def _crm_check_final_state(self, checks):
         res = super()._crm_check_final_state(checks)
-        self.filtered(
-            lambda partner: (
-                partner.id in checks.created
-                or {"name", "parent_id"} & checks.written.get(partner.id, set())
-            )
-        )._list_name_cores()
         to_check = self.filtered(
             lambda partner: (
                 partner.id in checks.created or partner.id in checks.duplicate_keys
             )
         )
-        if to_check and self.env["crm.duplicate.rule"]._get_active_rules():
+        matching = bool(to_check and self.env["crm.duplicate.rule"]._get_active_rules())
+        # (Listed by the statement that matches, when one does.)
+        cores = self.filtered(
+            lambda partner: (
+                partner.id in checks.created
+                or {"name", "parent_id"} & checks.written.get(partner.id, set())
+            )
+        )._list_name_cores(defer=matching)
+        if matching:
             # The existing partners this operation changed (and the contacts
             # Odoo moved with them) are written before the match queries read
             # them; the new ones are read from the cache and written once,
@@ -520,10 +522,13 @@ class ResPartner(models.Model):
                 old_keys=checks.duplicate_keys,
                 new=checks.created.issuperset(self.ids),
                 flushed=True,
+                list_cores=cores,
             )
         return res
 
-    def _check_duplicates(self, old_keys=None, new=False, flushed=False):
+    def _check_duplicates(
+        self, old_keys=None, new=False, flushed=False, list_cores=None
+    ):
         """Apply the duplicate rules to ``self`` after a create or write.
 
         :param old_keys: ``{partner id: keys before}``; a partner whose keys did
@@ -533,9 +538,12 @@ class ResPartner(models.Model):
             missing from it, or ``None``, is checked by every rule.
         :param new: all of ``self`` was just created (see ``_crm_customers``)
         :param flushed: see ``crm.duplicate.rule._find_matches``
+        :param list_cores: name cores to list (see ``_list_name_cores``), by
+            the statement that matches
         """
         Rule = self.env["crm.duplicate.rule"]
         if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
+            Rule._write_keys(None, list_cores)
             return
         old_keys = old_keys or {}
         changed = {}  # {partner: the key fields that changed, None for all}
@@ -556,6 +564,7 @@ class ResPartner(models.Model):
             new=new
         )
         if not partners:
+            Rule._write_keys(None, list_cores)
             return
 
         def protects(rule, partner):
@@ -574,7 +583,9 @@ class ResPartner(models.Model):
                     if partner[rule["column"]] and protects(rule, partner)
                 )
         matches = partners._without_approved_exceptions(
-            Rule._find_matches(partners, lock_keys=lock_values, flushed=flushed)
+            Rule._find_matches(
+                partners, lock_keys=lock_values, flushed=flushed, list_cores=list_cores
+            )
         )
         blocked = []
         to_flag = {}
@@ -795,13 +806,22 @@ class ResPartner(models.Model):
             details="\n".join(lines),
         )
 
-    def _list_name_cores(self):
-        """List the name cores of these partners for the similarity rules."""
+    def _list_name_cores(self, defer=False):
+        """List the name cores of these partners for the similarity rules
+        (none while no similarity rule is active).
+
+        :param defer: return them instead, for the statement of the duplicate
+            rules to list (``crm.duplicate.rule._match_rows``)
+        :return: the cores to list, when deferred
+        """
         rules = self.env["crm.duplicate.rule"]._get_active_rules()
+        cores = set()
         if any(rule["match"] == "similar" for rule in rules):
-            self.env["crm.duplicate.name.core"]._add(
-                {core for core in self.mapped("name_core_key") if core}
-            )
+            cores = {core for core in self.mapped("name_core_key") if core}
+        if defer:
+            return cores
+        self.env["crm.duplicate.rule"]._write_keys(None, cores)
+        return set()
 
     def _duplicate_keys_snapshot(self, vals):
         """The match keys before a write of the partners it may give other keys,

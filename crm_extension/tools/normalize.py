@@ -651,8 +651,11 @@ def _weight(text):
 
 # A core of this weight or more also has neighbours (see core_neighbours).
 _MIN_NEIGHBOUR_WEIGHT = 5
-# The neighbour key of a core's letters in any order (no core has a "#").
+# The neighbour key of a core's letters in any order (no core has a "#"), for
+# cores of 8 letters (4 Chinese characters) or more without digits: shorter
+# ones, and numbers ("batch23", "batch32"), are other companies.
 ANAGRAM_MARK = "#"
+_MIN_ANAGRAM_WEIGHT = 8
 
 
 def core_neighbours(core):
@@ -661,8 +664,10 @@ def core_neighbours(core):
     - the core itself;
     - for a core of 5 letters or 3 Chinese characters or more: each way of
       leaving one of its characters out ("hengda" -> "engda", "hngda", ...
-      "hengd"), and its characters in alphabetical order after
-      :data:`ANAGRAM_MARK` ("#adeghn").
+      "hengd");
+    - for a core of 8 letters or 4 Chinese characters or more without digits:
+      its characters in alphabetical order after :data:`ANAGRAM_MARK`
+      ("müllerweber" -> "#beeellmrrwü").
 
     Two cores sharing a key that leaves a character out are at most two edits
     apart (one character added, removed or replaced, two neighbours swapped):
@@ -674,10 +679,13 @@ def core_neighbours(core):
     """
     if not core:
         return []
-    if _weight(core) < _MIN_NEIGHBOUR_WEIGHT:
+    weight = _weight(core)
+    if weight < _MIN_NEIGHBOUR_WEIGHT:
         return [core]
-    deletions = {core[:i] + core[i + 1 :] for i in range(len(core))}
-    return sorted({core, ANAGRAM_MARK + "".join(sorted(core))} | deletions)
+    keys = {core} | {core[:i] + core[i + 1 :] for i in range(len(core))}
+    if weight >= _MIN_ANAGRAM_WEIGHT and not any(char.isdigit() for char in core):
+        keys.add(ANAGRAM_MARK + "".join(sorted(core)))
+    return sorted(keys)
 
 
 def normalize_name_core(name):
