@@ -610,21 +610,44 @@ class ResPartner(models.Model):
     def _flag_suspects(self, to_flag):
         """Flag the partners a warn rule matched for review.
 
+        The review flag is the system's to set, whoever registers: one tracked
+        write of the flag for all of them, one statement for the links to what
+        they matched (rows of the addon's own relation table
+        ``crm_partner_duplicate_rel``, as the many2many's write would insert
+        them; its cache is invalidated), whatever the number of partners.
+
         :param to_flag: ``{partner: ids of the partners it matched}``
         """
-        for partner, match_ids in to_flag.items():
-            if partner.duplicate_state == "cleared":
-                continue
-            # The review flag is the system's to set, whoever registers.
-            partner.sudo().write(
-                {
-                    "duplicate_state": "suspect",
-                    "duplicate_partner_ids": [
-                        fields.Command.link(match_id)
-                        for match_id in match_ids
-                        if isinstance(match_id, int)
-                    ],
-                }
+        flagged = {
+            partner: match_ids
+            for partner, match_ids in to_flag.items()
+            if partner.duplicate_state != "cleared"
+        }
+        if not flagged:
+            return
+        partners = self.browse([partner.id for partner in flagged])
+        partners.filtered(
+            lambda partner: partner.duplicate_state != "suspect"
+        ).sudo().write({"duplicate_state": "suspect"})
+        links = sorted(
+            {
+                (partner.id, match_id)
+                for partner, match_ids in flagged.items()
+                for match_id in match_ids
+                if isinstance(match_id, int) and match_id != partner.id
+            }
+        )
+        if links:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO crm_partner_duplicate_rel (partner_id, duplicate_id) "
+                    "SELECT * FROM unnest(%s::int[], %s::int[]) ON CONFLICT DO NOTHING",
+                    [partner_id for partner_id, _match in links],
+                    [match_id for _partner, match_id in links],
+                )
+            )
+            partners.invalidate_recordset(
+                ["duplicate_partner_ids", "readable_duplicate_ids"]
             )
 
     def _refusals(self, blocked):
