@@ -444,6 +444,8 @@ def en_variant(kind, name, rng):
         for joint in (" & ", " and "):
             if joint in base:
                 left, right = base.split(joint, 1)
+                if right.casefold().startswith("co"):
+                    return None  # "& Co." belongs to the legal form
                 return f"{right}{joint}{left} {form}".strip()
         if base.startswith("The "):
             return f"{base[4:]}, The {form}".strip()

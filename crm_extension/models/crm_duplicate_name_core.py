@@ -191,11 +191,10 @@ class CrmDuplicateNameCore(models.Model):
     def _cron_keep_in_order(self, growth=REORDER_GROWTH):
         """Keep the cores stored in their alphabetical order.
 
-        Cores that share trigrams then share table pages: a similarity search
-        walks shorter stretches of the trigram index and reads far fewer pages
-        (at a million customers it is about 1.5 times as fast). New cores are
-        stored at the end; once they are more than ``growth`` of the list, the
-        list is rewritten in order (CLUSTER). The rewrite locks the list for
+        Neighbouring cores (a core and the core with one more character, which
+        the similarity rules find together) then share table pages. New cores
+        are stored at the end; once they are more than ``growth`` of the list,
+        the list is rewritten in order (CLUSTER). The rewrite locks the list for
         seconds, so it gives up rather than wait for registrations in progress.
 
         :return: whether the list was rewritten

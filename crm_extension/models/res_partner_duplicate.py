@@ -878,8 +878,8 @@ class ResPartner(models.Model):
                 [f'"{column}"', '"company_id"'],
                 where=f'"{column}" IS NOT NULL',
             )
-        # Similarity rules search the distinct name cores (crm.duplicate.name.core)
-        # through a trigram index: the names need none.
+        # Similarity rules look the distinct name cores (crm.duplicate.name.core)
+        # up by their neighbour keys: the names need no trigram index.
         self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")
         self.env["crm.duplicate.name.core"]._fill_if_empty()
         return res

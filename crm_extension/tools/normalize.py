@@ -101,8 +101,21 @@ _WESTERN_LEGAL_FORMS = (
     "l.l.c.",
     "gmbh",
     "gmbh & co. kg",
+    "gmbh & co. kgaa",
+    "gesellschaft mit beschränkter haftung",
     "ag",
+    "ag & co. kg",
+    "ag & co. kgaa",
+    "aktiengesellschaft",
+    "se",
+    "se & co. kg",
+    "se & co. kgaa",
     "kg",
+    "kgaa",
+    "ug",
+    "ug (haftungsbeschränkt)",
+    "e.k.",
+    "p.l.c.",
     "s.a.",
     "s.a.s.",
     "sarl",
@@ -150,8 +163,9 @@ _MAX_PASSES = 16
 
 
 def _split_words(text):
-    """Words of a Western legal form as written: its runs of ASCII letters/digits."""
-    return tuple(re.findall(r"[0-9a-z]+", text.casefold()))
+    """Words of a Western legal form as written: its runs of letters and digits
+    ("UG (haftungsbeschränkt)" -> ("ug", "haftungsbeschränkt"))."""
+    return tuple(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text.casefold())))
 
 
 def _build_western_forms():
@@ -445,9 +459,10 @@ def normalize_name(name):
          株式会社, as trailing characters ("深圳市华星科技股份有限公司" ->
          "深圳市华星科技"). 集团 is kept: "group" is part of a company's identity.
        - Western: Co., Ltd. / Company Limited / Limited / Ltd / Inc / Incorporated /
-         Corp / Corporation / LLC / GmbH / GmbH & Co. KG / AG / KG / S.A. / S.A.S. /
-         SARL / S.R.L. / S.p.A. / B.V. / N.V. / PLC / Pty Ltd / Pte Ltd / Oy / AB /
-         AS / KK / Co, with or without dots, commas and spaces between their parts,
+         Corp / Corporation / LLC / GmbH / GmbH & Co. KG(aA) / AG /
+         Aktiengesellschaft / SE / SE & Co. KG(aA) / KG / KGaA / UG / e.K. / S.A. /
+         S.A.S. / SARL / S.R.L. / S.p.A. / B.V. / N.V. / PLC / Pty Ltd / Pte Ltd /
+         Oy / AB / AS / KK / Co, with or without dots, commas and spaces between their parts,
          only as whole trailing words: "Foo Inc" -> "foo" but "Alcorp" stays
          "alcorp" and "Musa" stays "musa". A change between Chinese (or Japanese,
          Korean) characters and Latin letters also ends a word, so
@@ -514,7 +529,9 @@ _LATIN_PLACES = frozenset(
     "berlin hamburg münchen munich köln cologne frankfurt stuttgart düsseldorf "
     "leipzig dortmund essen bremen dresden hannover nürnberg duisburg bochum "
     "wuppertal bielefeld bonn münster mannheim karlsruhe augsburg wiesbaden kiel "
-    "north south east west nord süd ost".split()
+    "north south east west nord süd ost "
+    "germany deutschland europe usa uk singapore japan korea france switzerland "
+    "netherlands".split()
 )
 
 # Generic business and industry words: shared by thousands of unrelated companies,
