@@ -462,7 +462,8 @@ def normalize_name(name):
          Corp / Corporation / LLC / GmbH / GmbH & Co. KG(aA) / AG /
          Aktiengesellschaft / SE / SE & Co. KG(aA) / KG / KGaA / UG / e.K. / S.A. /
          S.A.S. / SARL / S.R.L. / S.p.A. / B.V. / N.V. / PLC / Pty Ltd / Pte Ltd /
-         Oy / AB / AS / KK / Co, with or without dots, commas and spaces between their parts,
+         Oy / AB / AS / KK / Co, with or without dots, commas and spaces between
+         their parts,
          only as whole trailing words: "Foo Inc" -> "foo" but "Alcorp" stays
          "alcorp" and "Musa" stays "musa". A change between Chinese (or Japanese,
          Korean) characters and Latin letters also ends a word, so
