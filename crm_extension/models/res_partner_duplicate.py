@@ -605,18 +605,22 @@ class ResPartner(models.Model):
                 )
             # An import: each refused row is reported (see _load_records).
             refusals.update(self._refusals(blocked))
-        self._flag_suspects(to_flag)
+        self._flag_suspects(to_flag, new=new)
 
-    def _flag_suspects(self, to_flag):
+    def _flag_suspects(self, to_flag, new=False):
         """Flag the partners a warn rule matched for review.
 
-        The review flag is the system's to set, whoever registers: one tracked
-        write of the flag for all of them, one statement for the links to what
-        they matched (rows of the addon's own relation table
+        The review flag is the system's to set, whoever registers: one write of
+        the flag for all of them, one statement for the links to what they
+        matched (rows of the addon's own relation table
         ``crm_partner_duplicate_rel``, as the many2many's write would insert
-        them; its cache is invalidated), whatever the number of partners.
+        them; its cache is invalidated), whatever the number of partners. The
+        change is tracked in the chatter of existing customers; new ones are
+        registered with it, as with any value they are created with (Odoo
+        tracks no values at creation).
 
         :param to_flag: ``{partner: ids of the partners it matched}``
+        :param new: all of them were just created
         """
         flagged = {
             partner: match_ids
@@ -628,7 +632,7 @@ class ResPartner(models.Model):
         partners = self.browse([partner.id for partner in flagged])
         partners.filtered(
             lambda partner: partner.duplicate_state != "suspect"
-        ).sudo().write({"duplicate_state": "suspect"})
+        ).sudo().with_context(mail_notrack=new).write({"duplicate_state": "suspect"})
         links = sorted(
             {
                 (partner.id, match_id)
