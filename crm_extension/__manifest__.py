@@ -2,14 +2,16 @@
     "name": "CRM Extension: Customer Management",
     "summary": "Customer classes, buying committees, duplicate protection, "
     "a measurable sales funnel and customer lifecycle, with access rules per role",
-    "version": "1.4.0",
+    "version": "1.5.0",
     "category": "Sales/CRM",
     "author": "crm_extension developers",
     "website": "https://github.com/crm-extension/crm_extension",
     "license": "LGPL-3",
     "depends": ["sale_crm", "sms", "portal", "rating", "resource"],
-    # (Odoo requires it too: the unified social credit code is checked with it.)
-    "external_dependencies": {"python": ["python-stdnum"]},
+    # python-stdnum: Odoo requires it too (VAT numbers, the unified social credit
+    # code); opencc: the addon's own (traditional and simplified Chinese names are
+    # one key), OpenCC's binding (its pure-Python twin opencc-py works alike).
+    "external_dependencies": {"python": ["python-stdnum", "opencc"]},
     "data": [
         "security/crm_extension_security.xml",
         "security/ir.model.access.csv",

@@ -15,6 +15,7 @@ CONSTRAINTS = {
     ("crm_contact_role", "code_uniq"),
     ("crm_duplicate_key", "key_uniq"),
     ("crm_duplicate_name_core", "core_uniq"),
+    ("crm_duplicate_name_neighbour", "key_core_uniq"),
     ("crm_customer_value", "partner_company_uniq"),
     ("res_company", "crm_dormant_days_positive"),
     ("crm_complaint", "compensation_positive"),
@@ -100,6 +101,15 @@ class TestConstraints(CrmExtensionCase):
         self.assertRefused(
             "crm_duplicate_name_core_core_uniq",
             lambda: Core.create({"core": "constrainttestcore"}),
+        )
+
+    def test_name_neighbour_key_is_unique(self):
+        Neighbour = self.env["crm.duplicate.name.neighbour"]
+        values = {"key": "constrainttestkey", "core": "constrainttestcore"}
+        Neighbour.create(values)
+        self.assertRefused(
+            "crm_duplicate_name_neighbour_key_core_uniq",
+            lambda: Neighbour.create(values),
         )
 
     def test_one_customer_value_per_company(self):
