@@ -6,7 +6,8 @@ packages: this distribution ships neither ``odoo/__init__.py`` nor
 ``odoo/addons/__init__.py``, so it never shadows the Odoo it is installed beside.
 
 It declares no dependency on Odoo: Odoo is a prerequisite the user already has,
-and the addons it depends on (``sale_crm``, ``sms``) come with Odoo.
+and the addons it depends on (``sale_crm``, ``phone_validation`` ...) come with
+Odoo.
 """
 
 import ast

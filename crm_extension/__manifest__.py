@@ -7,7 +7,19 @@
     "author": "crm_extension developers",
     "website": "https://github.com/crm-extension/crm_extension",
     "license": "LGPL-3",
-    "depends": ["sale_crm", "sms", "portal", "rating", "resource"],
+    # What the addon uses itself: sale_crm (opportunities and quotations: crm and
+    # sale), account (invoices, credit notes), phone_validation (the E.164 phone
+    # key), portal and rating (complaints), resource (working-hour deadlines) and
+    # utm (customer sources).
+    "depends": [
+        "sale_crm",
+        "account",
+        "phone_validation",
+        "portal",
+        "rating",
+        "resource",
+        "utm",
+    ],
     # (Odoo requires it too: the unified social credit code is checked with it.)
     "external_dependencies": {"python": ["python-stdnum"]},
     "data": [
