@@ -2,7 +2,7 @@
     "name": "CRM Extension: Customer Management",
     "summary": "Customer classes, buying committees, duplicate protection, "
     "a measurable sales funnel and customer lifecycle, with access rules per role",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "crm_extension developers",
     "website": "https://github.com/crm-extension/crm_extension",
@@ -47,6 +47,7 @@
         "views/crm_complaint_views.xml",
         "views/crm_customer_value_views.xml",
         "views/crm_complaint_portal_templates.xml",
+        "views/utm_source_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_extension_menus.xml",
     ],
