@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import bulk
+from ..readers import by_reader_lang, user_langs
 from ..tools import (
     ABC_SHARES,
     churn_assessment,
@@ -588,18 +589,20 @@ class CrmCustomerValue(models.Model):
                 )
             if not meeting:
                 continue
-            cause = self.env._(
-                "Class rule of %(klass)s: revenue of 12 months at least %(revenue)s "
-                "and at least %(count)s invoices.",
-                klass=klass.display_name,
-                revenue=klass.min_revenue,
-                count=klass.min_invoice_count,
-            )
             # The one way classes change: tracked in the chatter with the rule's
-            # cause, and written in the class history (res_partner_classification).
-            meeting._crm_move_class(
-                self.env["crm.customer.class"].browse(class_id), cause
-            )
+            # cause, and written in the class history (res_partner_classification),
+            # in the language of each customer's salesperson.
+            salespeople = {partner.id: partner.user_id.id for partner in meeting}
+            for _lang, customers_in_lang in by_reader_lang(meeting, salespeople):
+                klass_in_lang = klass.with_env(customers_in_lang.env)
+                cause = customers_in_lang.env._(
+                    "Class rule of %(klass)s: revenue of 12 months at least "
+                    "%(revenue)s and at least %(count)s invoices.",
+                    klass=klass_in_lang.display_name,
+                    revenue=klass.min_revenue,
+                    count=klass.min_invoice_count,
+                )
+                customers_in_lang._crm_move_class(klass_in_lang, cause)
             moved += len(meeting)
         return moved
 
@@ -620,7 +623,6 @@ class CrmCustomerValue(models.Model):
         activity_type = self.env.ref(
             "mail.mail_activity_data_call", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
-        summary = self.env._("Care call: this customer may stop buying")
         Partner = self.env["res.partner"].sudo()
         Partner.flush_model(["user_id", "name", "complete_name"])
         # res_name is the customer's display name: its complete name, stored
@@ -650,6 +652,14 @@ class CrmCustomerValue(models.Model):
             )
         }
         deadline = today + timedelta(days=1)
+        # Each salesperson reads the summary in their language.
+        langs = user_langs(self.env, [user_id for _pid, user_id, *_rest in customers])
+        summaries = {
+            lang: self.with_context(lang=lang).env._(
+                "Care call: this customer may stop buying"
+            )
+            for lang in set(langs.values())
+        }
         activities = bulk.create_automated_activities(
             self.env,
             "res.partner",
@@ -658,7 +668,7 @@ class CrmCustomerValue(models.Model):
                     "res_id": partner_id,
                     "user_id": user_id,
                     "res_name": names.get(partner_id, complete_name),
-                    "summary": summary,
+                    "summary": summaries[langs[user_id]],
                     "date_deadline": deadline,
                 }
                 for partner_id, user_id, complete_name, _odd in customers
