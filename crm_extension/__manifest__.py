@@ -52,6 +52,7 @@
         "views/crm_extension_menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/crm_customer_class_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_duplicate_exception_demo.xml",
