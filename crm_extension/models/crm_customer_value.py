@@ -23,15 +23,17 @@ from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
+# (New and lost customers are named so: "New" and "Lost" are a complaint's
+# stage and a lost opportunity too, words translated otherwise.)
 RFM_SEGMENT_SELECTION = [
     ("champions", "Champions"),
     ("loyal", "Loyal"),
     ("potential", "Potential Loyalists"),
-    ("new", "New"),
+    ("new", "New Customers"),
     ("needs_attention", "Needs Attention"),
     ("at_risk", "At Risk"),
     ("hibernating", "Hibernating"),
-    ("lost", "Lost"),
+    ("lost", "Lost Customers"),
 ]
 ABC_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
 CHURN_SELECTION = [
