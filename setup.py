@@ -7,7 +7,10 @@ packages: this distribution ships neither ``odoo/__init__.py`` nor
 
 It declares no dependency on Odoo: Odoo is a prerequisite the user already has,
 and the addons it depends on (``sale_crm``, ``phone_validation`` ...) come with
-Odoo.
+Odoo. It declares only the addon's own requirement, OpenCC (``opencc``:
+traditional and simplified Chinese names are one key), which Odoo does not need;
+python-stdnum, the other external dependency of its manifest, is Odoo's own
+requirement.
 """
 
 import ast
@@ -19,6 +22,9 @@ ADDON = "crm_extension"
 PACKAGE = f"odoo.addons.{ADDON}"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADDON_DIR = os.path.join(HERE, ADDON)
+# The addon's own Python requirements (those of the manifest's external
+# dependencies that Odoo does not require itself).
+ADDON_REQUIREMENTS = ["opencc>=1.1"]
 
 # Files of the addon that are not Python modules but must be installed with it.
 DATA_EXTENSIONS = (
@@ -95,6 +101,7 @@ setup(
         "Framework :: Odoo :: 18.0",
     ],
     python_requires=">=3.10",
+    install_requires=ADDON_REQUIREMENTS,
     packages=find_packages_in_addon(),
     package_dir={PACKAGE: ADDON},
     package_data={PACKAGE: find_data_files_in_addon()},

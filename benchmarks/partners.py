@@ -1,12 +1,14 @@
 """Generated partners of the duplicates benchmark (``benchmarks.duplicates``).
 
 About 70 % companies (Chinese names such as 深圳华星科技有限公司, pinyin / English
-names such as "Huaxing Golden Electronics Co., Ltd.", German names such as
-"Müller & Weber Maschinenbau Hamburg GmbH"), 30 % contact persons of those
+names such as "Shenzhen Huaxing Electronics Co., Ltd.", German names such as
+"Müller & Weber Maschinenbau GmbH" or "Innotec Sensorik GmbH", drawn as
+registers hold them: see :mod:`benchmarks.names`), 30 % contact persons of those
 companies, e-mails, phones in local formats, unified social credit codes and
-German VAT numbers, and about 2 % deliberate duplicates (an earlier company's
-name, VAT or e-mail). Every partner is a function of its number, so that topping
-up to a larger size continues the same data.
+German VAT numbers (with and without their prefix), and about 2 % deliberate
+duplicates (an earlier company's name, VAT or e-mail). Every partner is a
+function of its number, so that topping up to a larger size continues the same
+data.
 
 The :class:`Loader` copies them into ``res_partner`` set-based (COPY, no ORM),
 each row with the match keys the addon's one definition gives it
@@ -25,8 +27,14 @@ import time
 from datetime import datetime, timedelta
 
 from stdnum.cn import uscc
+from stdnum.iso7064 import mod_11_10
 
 from .generate import bulk_settings
+from .names import (
+    ASCII_FOLD,
+    DE_SURNAMES,
+    company_name,
+)
 
 ID_BASE = 1000  # generated partner number g has the id ID_BASE + g
 BENCH_G = 5_000_000  # generator numbers of the partners the benchmark creates
@@ -72,108 +80,6 @@ CN_CITIES = (
     ("南昌", "nanchang", "360100", "791"),
     ("贵阳", "guiyang", "520100", "851"),
 )
-BRAND_CHARS = tuple(
-    zip(
-        "华星泰达盛鑫恒瑞信通宏金联创源嘉富康隆昌佳明光远海天新锦和安"
-        "永兴振广德亿丰腾飞龙凯博汇正诚卓越益万顺辉晨立美中科捷景东力",
-        "hua xing tai da sheng xin heng rui xin tong hong jin lian chuang yuan "
-        "jia fu kang long chang jia ming guang yuan hai tian xin jin he an "
-        "yong xing zhen guang de yi feng teng fei long kai bo hui zheng cheng "
-        "zhuo yue yi wan shun hui chen li mei zhong ke jie jing dong li".split(),
-        strict=True,
-    )
-)
-CN_INDUSTRIES = (
-    "科技 贸易 电子 机械 实业 物流 网络科技 软件 医药 食品 服饰 建材 化工 能源 "
-    "环保科技 汽车配件 家居 文化传媒 信息技术 电气 光电 精密制造 生物科技 农业发展 "
-    "进出口 供应链管理 智能装备 新材料 餐饮管理 教育咨询"
-).split()
-CN_LEGAL_FORMS = ("有限公司",) * 6 + ("股份有限公司",) * 2 + ("有限责任公司",) * 2
-CN_LEGAL_FORMS += ("公司",)
-
-PINYIN_WORDS = (
-    "Huaxing Jinda Hengtai Xinyuan Ruifeng Tongda Hongsheng Jiahe Kanglong "
-    "Mingguang Yuanhai Tianxin Jinhui Anyong Zhenxing Guangde Yifeng Tengfei "
-    "Longkai Bohui Zhengcheng Zhuoyue Wanshun Huichen Limei Zhongke Jiejing "
-    "Dongli Shengda Xinhe Ruitai Fuhua Changxin Jiaxin Mingyuan Haitian "
-    "Yongxin Dexin Fengyuan Feilong Kaiyuan Chenguang Huamei Jintai Lianchuang "
-    "Chuangxin Yuanda Jialong Fukang Longchang Jiaming Guangyuan Haixin Tianhe "
-    "Xinjin Heyuan Anxin Yongsheng Xingda Zhenhua"
-).split()
-ENGLISH_WORDS = (
-    "Golden Bright Star Ocean Pacific Orient Eastern Global United Prime Grand "
-    "Royal Smart Green Blue Silver Dragon Phoenix Sun Rainbow Harvest Pioneer "
-    "Summit Crown Jade Lotus Bamboo Panda Unicorn Vision Future Century Wisdom "
-    "Harmony Fortune Victory Infinite Apex Zenith Horizon Evergreen Crystal "
-    "Diamond Pearl Coral Falcon Eagle Tiger Maple Sunrise"
-).split()
-EN_INDUSTRIES = (
-    "Technology",
-    "Electronics",
-    "Industrial",
-    "Machinery",
-    "Logistics",
-    "Software",
-    "Pharmaceutical",
-    "Foods",
-    "Garments",
-    "Textiles",
-    "Chemicals",
-    "Energy",
-    "Environmental",
-    "Auto Parts",
-    "Furniture",
-    "Media",
-    "Information Technology",
-    "Electric",
-    "Optoelectronics",
-    "Precision",
-    "Biotech",
-    "Agriculture",
-    "Import & Export",
-    "Supply Chain",
-    "Intelligent Equipment",
-    "New Materials",
-    "Catering",
-    "Education",
-    "Packaging",
-    "Plastics",
-    "Hardware",
-    "Lighting",
-    "Medical Devices",
-    "Semiconductor",
-    "Ceramics",
-)
-EN_MODIFIERS = ("", "Trading", "International", "Group")
-EN_LEGAL_FORMS = (
-    "Co., Ltd.",
-    "Co., Ltd.",
-    "Co., Ltd.",
-    "Co.,Ltd",
-    "Ltd.",
-    "Limited",
-    "Company Limited",
-    "Inc.",
-    "Corp.",
-    "Corporation",
-    "LLC",
-)
-
-DE_SURNAMES = (
-    "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann "
-    "Schäfer Koch Bauer Richter Klein Wolf Schröder Neumann Schwarz Zimmermann "
-    "Braun Krüger Hofmann Hartmann Lange Schmitt Werner Schmitz Krause Meier "
-    "Lehmann Schmid Schulze Maier Köhler Herrmann König Walter Mayer Huber "
-    "Kaiser Fuchs Peters Lang Scholz Möller Weiß Jung Hahn Schubert Vogel "
-    "Friedrich Keller Günther Frank Berger Winkler Roth Beck Lorenz"
-).split()
-DE_BRANCHES = (
-    "Maschinenbau Logistik Elektrotechnik Handel Software Medizintechnik "
-    "Automotive Bau Verpackung Lebensmittel Metallbau Kunststofftechnik "
-    "Anlagenbau Werkzeugbau Industrietechnik Umwelttechnik Energietechnik "
-    "Feinmechanik Antriebstechnik Sensorik Optik Chemie Textil Möbel Druck "
-    "Spedition Consulting Systemtechnik Fahrzeugbau Solartechnik"
-).split()
 DE_CITIES = (
     ("Berlin", "30"),
     ("Hamburg", "40"),
@@ -201,9 +107,6 @@ DE_CITIES = (
     ("Wiesbaden", "611"),
     ("Kiel", "431"),
 )
-DE_REGIONS = ("", "Nord", "Süd", "Ost", "West")
-DE_LEGAL_FORMS = ("GmbH",) * 6 + ("AG", "KG", "GmbH & Co. KG", "GmbH & Co. KG")
-
 CN_SURNAMES = tuple(
     zip(
         "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗",
@@ -256,7 +159,6 @@ DE_FUNCTIONS = (
 EMAIL_LOCALS = ("info", "sales", "contact", "service", "office")
 CN_MOBILE_PREFIXES = ("13", "15", "17", "18", "19", "16", "14")
 DE_MOBILE_PREFIXES = ("151", "152", "157", "160", "162", "170", "171", "172", "176")
-ASCII_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 # The characters of a unified social credit code (GB 32100-2015).
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -316,23 +218,6 @@ def mixed_radix(value, radices):
     return digits
 
 
-class NameFamily:
-    """Company names of one style: a mixed-radix number over word lists."""
-
-    def __init__(self, lists, salt):
-        self.lists = lists
-        self.radices = [len(items) for items in lists]
-        self.perm = Permutation(math.prod(self.radices), salt)
-
-    def parts(self, index):
-        return [
-            items[digit]
-            for items, digit in zip(
-                self.lists, mixed_radix(self.perm(index), self.radices), strict=True
-            )
-        ]
-
-
 class Generator:
     """Generated partners as dicts of their values (for COPY) or create values
     (for the ORM). No match key: those are the addon's (see :class:`Loader`)."""
@@ -344,31 +229,17 @@ class Generator:
 
         self.partner_match_keys = partner_match_keys
         self.countries = countries  # {"CN": (id, calling code), "DE": (...)}
-        self.families = {
-            "zh": NameFamily(
-                [CN_CITIES, ("", "市"), BRAND_CHARS, BRAND_CHARS, CN_INDUSTRIES]
-                + [("", "集团")],
-                salt=11,
-            ),
-            "py": NameFamily(
-                [PINYIN_WORDS, ("",) + tuple(PINYIN_WORDS), ENGLISH_WORDS]
-                + [EN_INDUSTRIES, EN_MODIFIERS],
-                salt=12,
-            ),
-            "de": NameFamily(
-                [DE_SURNAMES, ("",) + tuple(DE_SURNAMES), DE_BRANCHES, DE_CITIES]
-                + [DE_REGIONS],
-                salt=13,
-            ),
-        }
         self.landline_perm = Permutation(8 * 10**7, 21)
         self.cn_mobile_perm = Permutation(10**9, 22)
         self.de_landline_perm = Permutation(9 * 10**6, 23)
         self.de_mobile_perm = Permutation(9 * 10**7, 24)
         self.uscc_perm = Permutation(31**8, 25)
-        self.de_vat_perm = Permutation(9 * 10**8, 26)
+        self.de_vat_perm = Permutation(9 * 10**7, 26)
         self.cache = {}
         self.bench_counter = 0
+        # Whether a name is taken (a callable, set by the benchmark): the
+        # fresh companies it creates get another name then.
+        self.taken = None
 
     # -- structure ---------------------------------------------------------
 
@@ -417,28 +288,17 @@ class Generator:
 
     # -- companies ---------------------------------------------------------
 
-    @staticmethod
-    def render_name(family, parts, rng):
-        """(name, e-mail slug, city, country code, area code)"""
-        if family == "zh":
-            city, shi, brand1, brand2, industry, group = parts
-            base = f"{city[0]}{shi}{brand1[0]}{brand2[0]}{industry}{group}"
-            name = base + rng.choice(CN_LEGAL_FORMS)
-            return name, brand1[1] + brand2[1], city[0], "CN", city[3]
-        if family == "py":
-            words = [word for word in parts if word]
-            name = " ".join(words) + " " + rng.choice(EN_LEGAL_FORMS)
-            if rng.random() < 0.05:
-                name = name.upper()
-            city = rng.choice(CN_CITIES)
-            slug = (parts[0] + parts[1]).lower()
-            return name, slug, city[1].capitalize(), "CN", city[3]
-        surname1, surname2, branch, city, region = parts
-        owners = f"{surname1} & {surname2}" if surname2 else surname1
-        place = f"{city[0]}-{region}" if region else city[0]
-        name = f"{owners} {branch} {place} {rng.choice(DE_LEGAL_FORMS)}"
-        slug = (surname1 + surname2 + branch[:4]).lower().translate(ASCII_FOLD)
-        return name, slug, city[0], "DE", city[1]
+    def render_name(self, family, index, attempt=0):
+        """(name, e-mail slug, city, country code, area code) of the company
+        of ``family`` number ``index`` (:mod:`benchmarks.names`)."""
+        name, slug, city = company_name(
+            family, mix(index, 15 + attempt), CN_CITIES, DE_CITIES
+        )
+        if family == "de":
+            return name, slug, city[0], "DE", city[1]
+        slug = slug or f"cn{b36(mix(index, 16) % 36**4)}"
+        shown = city[0] if family == "zh" else city[1].capitalize()
+        return name, slug, shown, "CN", city[3]
 
     def own_vat(self, g, country):
         """The company's VAT as written, or None."""
@@ -462,10 +322,13 @@ class Generator:
             return code
         if value >= 50:
             return None
-        digits = str(10**8 + self.de_vat_perm(index))
+        digits = str(10**7 + self.de_vat_perm(index))
+        number = digits + mod_11_10.calc_check_digit(digits)
         if value < 10:
-            return f"DE {digits[:3]} {digits[3:6]} {digits[6:]}"
-        return "DE" + digits
+            return f"DE {number[:3]} {number[3:6]} {number[6:]}"
+        if value < 20:
+            return number  # typed without the country prefix
+        return "DE" + number
 
     def company(self, g):
         """The company number g as a dict of res_partner values (cached)."""
@@ -476,8 +339,12 @@ class Generator:
             self.cache.clear()
         rng = random.Random(mix(g, 9))
         family, index = self.identity(g)
-        parts = self.families[family].parts(index)
-        name, slug, city, country, area = self.render_name(family, parts, rng)
+        name, slug, city, country, area = self.render_name(family, index)
+        attempt = 0
+        while g >= BENCH_G and self.taken and self.taken(name):
+            # A fresh company of the benchmark: no name a rule blocks.
+            attempt += 1
+            name, slug, city, country, area = self.render_name(family, index, attempt)
         row = {
             "name": name,
             "complete_name": name,

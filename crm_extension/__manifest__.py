@@ -20,8 +20,10 @@
         "resource",
         "utm",
     ],
-    # (Odoo requires it too: the unified social credit code is checked with it.)
-    "external_dependencies": {"python": ["python-stdnum"]},
+    # python-stdnum: Odoo requires it too (VAT numbers, the unified social credit
+    # code); opencc: the addon's own (traditional and simplified Chinese names are
+    # one key), OpenCC's binding (its pure-Python twin opencc-py works alike).
+    "external_dependencies": {"python": ["python-stdnum", "opencc"]},
     "data": [
         "security/crm_extension_security.xml",
         "security/ir.model.access.csv",

@@ -70,24 +70,35 @@ def update_columns(records, values, log_access=True):
     model.browse(ids).invalidate_recordset(written)
 
 
-def fill_columns(cr, table, column_types, rows):
+def fill_columns(cr, table, column_types, rows, only_changed=False):
     """Fill columns of ``table`` for many rows in one UPDATE, before the ORM
-    manages them (the install and upgrade fill the match keys of every
+    manages them (the install and an upgrade fill the match keys of every
     partner this way).
 
     Writes: the columns of ``column_types`` (``{column: SQL type}``) of the rows
-    ``[(id, value, value, ...)]`` (values in the order of ``column_types``).
+    ``[(id, value, value, ...)]`` (values in the order of ``column_types``);
+    with ``only_changed``, only the rows whose values differ.
     Odoo would: compute the stored fields one batch of records at a time when
     the module is installed, through the ORM.
-    Invalidates: nothing (the caller runs before the ORM reads these columns).
+    Invalidates: nothing (the caller runs before the ORM reads these columns,
+    or invalidates them).
+
+    :return: the number of rows written
     """
     if not rows:
-        return
+        return 0
     columns = list(column_types)
+    changed = SQL("TRUE")
+    if only_changed:
+        changed = SQL(
+            "(%s) IS DISTINCT FROM (%s)",
+            SQL(", ").join(SQL.identifier("p", column) for column in columns),
+            SQL(", ").join(SQL.identifier("v", column) for column in columns),
+        )
     cr.execute(
         SQL(
             "UPDATE %s p SET %s FROM unnest(%s::int[], %s) AS v(id, %s) "
-            "WHERE p.id = v.id",
+            "WHERE p.id = v.id AND %s",
             SQL.identifier(table),
             SQL(", ").join(
                 SQL("%s = v.%s", SQL.identifier(column), SQL.identifier(column))
@@ -103,8 +114,10 @@ def fill_columns(cr, table, column_types, rows):
                 for index, column in enumerate(columns)
             ),
             SQL(", ").join(SQL.identifier(column) for column in columns),
+            changed,
         )
     )
+    return cr.rowcount
 
 
 def log_field_changes(records, fname, old_values, new_values):

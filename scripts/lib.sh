@@ -133,6 +133,42 @@ PY
     return 0
 }
 
+# The addon's own Python requirements ("import name:pip requirement"), which Odoo
+# does not need: the manifest's external_dependencies and setup.py declare them.
+ADDON_REQUIREMENTS="opencc:opencc>=1.1"
+
+# ensure_addon_requirements: install what crm_extension needs beyond Odoo's own
+# requirements into ODOO_PY (found by find_odoo) when it lacks it, saying so.
+# Returns 1 (ADDON_PROBLEM says why and what to do) when it cannot.
+ensure_addon_requirements() {
+    local spec module requirement missing=() log="$VAR_DIR/pip-addon.log"
+    ADDON_PROBLEM=""
+    for spec in $ADDON_REQUIREMENTS; do
+        module="${spec%%:*}"
+        requirement="${spec#*:}"
+        if ! (cd / && "$ODOO_PY" -c "import $module" >/dev/null 2>&1); then
+            missing+=("$requirement")
+        fi
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    mkdir -p "$VAR_DIR"
+    echo "crm_extension needs ${missing[*]} (OpenCC: traditional and simplified Chinese names are one key), which $ODOO_PY lacks: installing it there (the addon's requirement, not Odoo's; log: .var/pip-addon.log)"
+    if ! (cd / && "$ODOO_PY" -m pip install --quiet --disable-pip-version-check \
+        "${missing[@]}") >"$log" 2>&1; then
+        grep -v "is ignored: it is neither a file nor a directory" "$log" | tail -n 5
+        ADDON_PROBLEM="could not install ${missing[*]} into $ODOO_PY (see .var/pip-addon.log): install it yourself, e.g. '$ODOO_PY -m pip install ${missing[*]}' (or the pure-Python opencc-py)"
+        return 1
+    fi
+    for spec in $ADDON_REQUIREMENTS; do
+        module="${spec%%:*}"
+        if ! (cd / && "$ODOO_PY" -c "import $module" >/dev/null 2>&1); then
+            ADDON_PROBLEM="$module is still not importable by $ODOO_PY after installing it (see .var/pip-addon.log)"
+            return 1
+        fi
+    done
+    return 0
+}
+
 write_odoo_conf() {
     mkdir -p "$VAR_DIR" "$ODOO_DATA_DIR"
     # An explicit (almost empty) configuration file, so that a ~/.odoorc does not
@@ -558,6 +594,10 @@ Example: ODOO_PATH=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/odoo-venv/bin/python 
         return 1
     fi
     echo "Odoo: $ODOO_VERSION at $ODOO_WHERE, Python $ODOO_PY"
+    if ! ensure_addon_requirements; then
+        echo "$me: cannot run the benchmark: $ADDON_PROBLEM" >&2
+        return 1
+    fi
     if ! setup_db_server; then
         echo "$me: cannot start the database server: $PG_PROBLEM" >&2
         return 1

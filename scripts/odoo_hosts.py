@@ -503,15 +503,13 @@ class Tier:
             [
                 {
                     "survivor_rule": "oldest",
-                    "line_ids": [
+                    "customer_ids": [
                         (
                             0,
                             0,
-                            {
-                                "partner_ids": [(6, 0, twins)],
-                                "dst_partner_id": twins[0],
-                            },
+                            {"group": 1, "partner_id": twin, "keep": twin == twins[0]},
                         )
+                        for twin in twins
                     ],
                 }
             ],
@@ -519,7 +517,8 @@ class Tier:
         action = self.web_admin[0].button(
             "crm.partner.merge.wizard", "action_merge", [wizard]
         )
-        merge_id = action.get("res_id")
+        # (A notification says it is done, then opens the merge.)
+        merge_id = action.get("params", {}).get("next", {}).get("res_id")
         merged = db.on_primary(
             "SELECT state FROM crm_partner_merge WHERE id = %s", [merge_id]
         )
@@ -795,16 +794,18 @@ class Tier:
                 [
                     {
                         "survivor_rule": "oldest",
-                        "line_ids": [
+                        "customer_ids": [
                             (
                                 0,
                                 0,
                                 {
-                                    "partner_ids": [(6, 0, pair)],
-                                    "dst_partner_id": pair[0],
+                                    "group": number_in_call,
+                                    "partner_id": partner_id,
+                                    "keep": partner_id == pair[0],
                                 },
                             )
-                            for pair in pairs
+                            for number_in_call, pair in enumerate(pairs, start=1)
+                            for partner_id in pair
                         ],
                     }
                 ],

@@ -136,9 +136,16 @@ def test_namespace_packages_not_shipped(wheel):
 
 
 def test_no_dependency_on_odoo(wheel, repo_root):
-    """Installing the addon must never pull Odoo or its requirements."""
+    """Installing the addon must never pull Odoo or its requirements: only the
+    addon's own requirement (OpenCC) is declared."""
     _name, _files, metadata = wheel
-    assert "Requires-Dist" not in metadata
+    requires = [
+        line.split(":", 1)[1].strip()
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    assert requires == ["opencc>=1.1"]
+    assert not any("odoo" in requirement.lower() for requirement in requires)
     tree = ast.parse((repo_root / "setup.py").read_text(encoding="utf-8"))
     keywords = {
         keyword.arg
@@ -146,4 +153,18 @@ def test_no_dependency_on_odoo(wheel, repo_root):
         if isinstance(node, ast.Call)
         for keyword in node.keywords
     }
-    assert not keywords & {"install_requires", "setup_requires", "extras_require"}
+    assert not keywords & {"setup_requires", "extras_require"}
+
+
+def test_addon_requirements_are_the_manifest_ones(wheel, manifest):
+    """Every external dependency of the manifest is Odoo's own (python-stdnum)
+    or declared for pip; and pip's is one of the manifest's."""
+    _name, _files, metadata = wheel
+    requires = {
+        line.split(":", 1)[1].strip().split(">")[0].split("=")[0]
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:")
+    }
+    python = set(manifest["external_dependencies"]["python"])
+    assert python - requires == {"python-stdnum"}
+    assert requires <= python

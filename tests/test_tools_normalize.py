@@ -12,6 +12,9 @@ from stdnum.cn import uscc
 
 from crm_extension_tools import normalize
 from crm_extension_tools.normalize import (
+    ANAGRAM_MARK,
+    core_neighbours,
+    fold_script,
     is_placeholder_code,
     is_placeholder_digits,
     is_placeholder_email,
@@ -46,7 +49,18 @@ WESTERN_FORMS = [
     "GmbH",
     "GmbH & Co. KG",
     "GmbH & Co KG",
+    "GmbH & Co. KGaA",
+    "Gesellschaft mit beschränkter Haftung",
     "AG",
+    "Aktiengesellschaft",
+    "AG & Co. KGaA",
+    "SE",
+    "SE & Co. KG",
+    "SE + Co. KG",
+    "KGaA",
+    "UG (haftungsbeschränkt)",
+    "e.K.",
+    "p.l.c.",
     "KG",
     "S.A.",
     "SA",
@@ -160,8 +174,9 @@ def fullwidth(text):
 # ------------------------------------------------------------------ module rules
 
 
-def test_module_imports_the_standard_library_and_stdnum_only():
-    # python-stdnum checks the unified social credit code; Odoo requires it.
+def test_module_imports_the_standard_library_stdnum_and_opencc_only():
+    # python-stdnum checks VAT numbers and the unified social credit code (Odoo
+    # requires it); OpenCC folds Chinese to one script (the addon requires it).
     tree = ast.parse(open(normalize.__file__, encoding="utf-8").read())
     imported = set()
     for node in ast.walk(tree):
@@ -170,7 +185,7 @@ def test_module_imports_the_standard_library_and_stdnum_only():
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, "no relative imports"
             imported.add(node.module.split(".")[0])
-    assert imported <= set(sys.stdlib_module_names) | {"stdnum"}
+    assert imported <= set(sys.stdlib_module_names) | {"stdnum", "opencc"}
     assert "odoo" not in sys.modules
 
 
@@ -247,7 +262,7 @@ def test_name_western_legal_form_stripped_as_trailing_words(form):
     # Alone, the form is the whole name and is kept.
     kept = normalize_name(form)
     assert kept
-    assert kept == re.sub(r"[^0-9a-z]", "", form.casefold())
+    assert kept == re.sub(r"[\W_]", "", form.casefold())
 
 
 @pytest.mark.parametrize(
@@ -331,6 +346,138 @@ def test_name_ignores_separators_between_words(words, data):
 def test_name_separators_example():
     assert normalize_name("Foo Bar") == normalize_name("Foo  Bar")
     assert normalize_name("Foo Bar") == normalize_name("Foo-Bar") == "foobar"
+
+
+# ------------------------------------------------------------------ one script
+
+# Chinese company names of real listed companies and words of company names, in
+# simplified characters; OpenCC writes them in traditional characters (standard,
+# Taiwan, Hong Kong) for the tests.
+SIMPLIFIED_PIECES = [
+    "深圳市华星科技有限公司",
+    "平安银行股份有限公司",
+    "万科企业股份有限公司",
+    "中国国际海运集装箱（集团）股份有限公司",
+    "台湾积体电路制造股份有限公司",
+    "汇丰银行（中国）有限公司",
+    "广州发展集团股份有限公司",
+    "内蒙古伊利实业集团股份有限公司",
+    "海尔智家股份有限公司",
+    "香港铁路有限公司",
+    "澳门",
+    "卫生",
+    "里程",
+    "线上",
+    "丰",
+    "发",
+    "后",
+    "干",
+    "面",
+    "钟表",
+    "制造",
+    "电子",
+    "证券",
+    "鑫",
+    "华",
+    " ",
+    "（",
+    "）",
+    "·",
+]
+SIMPLIFIED_NAMES = st.lists(st.sampled_from(SIMPLIFIED_PIECES), max_size=6).map("".join)
+
+
+def opencc_converter(config):
+    import opencc
+
+    return opencc.OpenCC(config).convert
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("深圳市華星科技有限公司", "深圳市华星科技有限公司"),
+        ("臺灣積體電路製造股份有限公司", "台湾积体电路制造股份有限公司"),
+        ("台灣積體電路製造", "台湾积体电路制造"),
+        ("滙豐銀行", "汇丰银行"),
+        ("匯豐銀行", "汇丰银行"),
+        ("衞生", "卫生"),
+        ("衛生", "卫生"),
+        ("裡程", "里程"),
+        ("裏程", "里程"),
+        ("峯華", "峰华"),
+        ("綫上", "线上"),
+        ("有限責任公司", "有限责任公司"),
+        ("株式會社", "株式会社"),
+        ("頭髮", "头发"),
+        ("乾燥", "干燥"),
+        ("乾隆", "乾隆"),
+        ("深圳市华星科技有限公司", "深圳市华星科技有限公司"),
+        ("Huaxing Co., Ltd.", "Huaxing Co., Ltd."),
+        ("", ""),
+    ],
+)
+def test_fold_script_examples(text, folded):
+    assert fold_script(text) == folded
+
+
+@given(SIMPLIFIED_NAMES, st.sampled_from(["s2t", "s2tw", "s2hk"]))
+def test_fold_script_traditional_twin_is_the_simplified_name(name, config):
+    traditional = opencc_converter(config)(name)
+    assert fold_script(traditional) == fold_script(name)
+    assert normalize_name(traditional) == normalize_name(name)
+    assert normalize_name_core(traditional) == normalize_name_core(name)
+
+
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF))
+    | st.text()
+    | SIMPLIFIED_NAMES
+)
+@example("乾 隆")
+@example("么麼")
+def test_fold_script_is_idempotent(text):
+    folded = fold_script(text)
+    assert fold_script(folded) == folded
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2E7F)))
+def test_fold_script_leaves_text_without_chinese_alone(text):
+    assert fold_script(text) == text
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"),
+    [
+        ("深圳市华星科技有限公司", "深圳市華星科技有限公司"),
+        ("深圳市华星科技股份有限公司", "深圳市華星科技股份有限公司"),
+        ("华星有限责任公司", "華星有限責任公司"),
+        ("台湾积体电路制造股份有限公司", "臺灣積體電路製造股份有限公司"),
+        ("汇丰银行（中国）有限公司", "滙豐銀行(中國)有限公司"),
+        ("香港铁路有限公司", "香港鐵路有限公司"),
+        ("澳门博彩控股有限公司", "澳門博彩控股有限公司"),
+        ("广东省华星电子有限公司", "廣東省華星電子有限公司"),
+        ("华星 科技", "華星科技"),
+    ],
+)
+def test_name_keys_one_script(simplified, traditional):
+    assert normalize_name(traditional) == normalize_name(simplified)
+    assert normalize_name_core(traditional) == normalize_name_core(simplified)
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("上海恒達科技有限公司", "恒达"),
+        ("恒達科技（上海）有限公司", "恒达"),
+        ("廣東省深圳市恆達電子有限公司", "恒达"),
+        ("臺北華星貿易有限公司", "华星"),
+        ("華星國際貿易（香港）有限公司", "华星"),
+        ("澳門華星實業有限公司", "华星"),
+    ],
+)
+def test_name_core_places_and_generic_words_in_traditional(name, core):
+    assert normalize_name_core(name) == core
 
 
 # ---------------------------------------------------------------------- name cores
@@ -484,6 +631,75 @@ def test_name_core_ignores_spaces_between_chinese_characters(words):
     assert normalize_name_core(" ".join(words)) == normalize_name_core("".join(words))
 
 
+@pytest.mark.parametrize(
+    ("core", "neighbours"),
+    [
+        ("", []),
+        ("abcd", ["abcd"]),
+        ("华星", ["华星"]),
+        ("hengda", ["engda", "hegda", "henda", "henga", "hengd", "hengda", "hngda"]),
+        ("华星达", ["华星", "华星达", "华达", "星达"]),
+        ("aaaaa", ["aaaa", "aaaaa"]),
+        ("华星达通", ["#华星达通", "华星达", "华星达通", "华星通", "华达通", "星达通"]),
+        (
+            "batch32",
+            ["atch32", "bach32", "batc32", "batch2", "batch3", "batch32", "bath32"]
+            + ["btch32"],
+        ),
+        (
+            "müllerweber",
+            ["#beeellmrrwü"]
+            + sorted(
+                {"müllerweber"}
+                | {"müllerweber"[:i] + "müllerweber"[i + 1 :] for i in range(11)}
+            ),
+        ),
+    ],
+)
+def test_core_neighbours_examples(core, neighbours):
+    assert core_neighbours(core) == neighbours
+
+
+LATIN_CORES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=5, max_size=20)
+WORD_CORES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12)
+
+
+@given(LATIN_CORES, st.data())
+def test_core_neighbours_meet_one_edit_away(core, data):
+    """One character added, removed or replaced: a shared neighbour key."""
+    position = data.draw(st.integers(0, len(core) - 1))
+    char = data.draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+    for other in (
+        core[:position] + core[position + 1 :],
+        core[:position] + char + core[position:],
+        core[:position] + char + core[position + 1 :],
+    ):
+        if len(other) >= 5:
+            assert set(core_neighbours(core)) & set(core_neighbours(other))
+
+
+@given(st.lists(WORD_CORES, min_size=2, max_size=4), st.randoms())
+def test_core_neighbours_meet_in_another_word_order(words, rng):
+    shuffled = list(words)
+    rng.shuffle(shuffled)
+    assert ANAGRAM_MARK + "".join(sorted("".join(words))) in core_neighbours(
+        "".join(shuffled)
+    )
+    assert set(core_neighbours("".join(words))) & set(
+        core_neighbours("".join(shuffled))
+    )
+
+
+@given(CORE_NAMES)
+def test_core_neighbours_of_a_core_hold_it(name):
+    core = normalize_name_core(name)
+    neighbours = core_neighbours(core)
+    assert neighbours == sorted(set(neighbours))
+    assert (core in neighbours) == bool(core)
+    assert all(ANAGRAM_MARK not in key[1:] for key in neighbours)
+    assert ANAGRAM_MARK not in core
+
+
 # --------------------------------------------------------------------------- USCC
 
 
@@ -594,6 +810,89 @@ def test_vat_key_is_idempotent(vat):
     key = normalize_vat(vat)
     assert re.fullmatch(r"[A-Z0-9]*", key)
     assert normalize_vat(key) == key
+
+
+def de_vat(digits8):
+    """A valid German VAT number (its 8 digits and check digit, ISO 7064)."""
+    from stdnum.iso7064 import mod_11_10
+
+    return digits8 + mod_11_10.calc_check_digit(digits8)
+
+
+DE_DIGITS = st.text(alphabet="0123456789", min_size=8, max_size=8).filter(
+    lambda digits: digits[0] != "0"
+)
+
+
+@pytest.mark.parametrize(
+    ("vat", "country", "key"),
+    [
+        ("91350100M000100Y43", "CN", "91350100M000100Y43"),
+        ("CN91350100M000100Y43", "CN", "91350100M000100Y43"),
+        ("CN 9135 0100 M000 100Y 43", None, "91350100M000100Y43"),
+        ("91350100M000100Y43", "DE", "91350100M000100Y43"),
+        ("136695976", "DE", "DE136695976"),
+        ("136 695 976", "DE", "DE136695976"),
+        ("DE 136 695 976", "DE", "DE136695976"),
+        ("de136695976", None, "DE136695976"),
+        ("DE136695976", "FR", "DE136695976"),
+        ("40303265045", "FR", "FR40303265045"),
+        ("FR 40 303 265 045", None, "FR40303265045"),
+        ("094259216", "GR", "EL094259216"),
+        ("GR094259216", None, "EL094259216"),
+        ("EL 094259216", "GR", "EL094259216"),
+        # Invalid numbers: the letters and digits as typed, as before.
+        ("136695977", "DE", "136695977"),
+        ("DE136695977", "DE", "DE136695977"),
+        ("CN91350100M000100Y44", "CN", "CN91350100M000100Y44"),
+        ("91350100M000100Y44", "CN", "91350100M000100Y44"),
+        ("136695976", None, "136695976"),
+        ("HRB 12345", "DE", "HRB12345"),
+        ("N/A", "DE", ""),
+        ("000000000", "DE", ""),
+    ],
+)
+def test_vat_country_examples(vat, country, key):
+    assert normalize_vat(vat, country) == key
+
+
+@given(DE_DIGITS, st.sampled_from(["", " ", ".", "-"]))
+def test_vat_valid_number_one_key_with_or_without_prefix(digits, separator):
+    number = de_vat(digits)
+    key = "DE" + number
+    spaced = separator.join([number[:3], number[3:6], number[6:]])
+    assert normalize_vat(number, "DE") == key
+    assert normalize_vat(spaced, "de") == key
+    assert normalize_vat("DE" + separator + spaced, "DE") == key
+    assert normalize_vat("de" + spaced) == key
+    assert normalize_vat(key, "CN") == key
+    assert normalize_vat(key) == key
+
+
+@given(DE_DIGITS, st.integers(1, 9))
+def test_vat_invalid_number_keeps_todays_key(digits, shift):
+    number = de_vat(digits)
+    wrong = number[:8] + str((int(number[8]) + shift) % 10)
+    assume(not is_placeholder_code(wrong))
+    assert normalize_vat(wrong, "DE") == wrong
+    assert normalize_vat("DE" + wrong, "DE") == "DE" + wrong
+    assert normalize_vat("DE " + wrong) == "DE" + wrong
+
+
+@given(USCC)
+def test_vat_uscc_one_key_with_or_without_cn(code):
+    assume(not is_placeholder_code(code))
+    for country in ("CN", None, "DE"):
+        assert normalize_vat(code, country) == code
+        assert normalize_vat("CN" + code, country) == code
+        assert normalize_vat("cn " + code.lower(), country) == code
+
+
+@given(VAT_TEXT, st.sampled_from(["CN", "DE", "GR", "FR", None]))
+def test_vat_country_key_is_idempotent(vat, country):
+    key = normalize_vat(vat, country)
+    assert re.fullmatch(r"[A-Z0-9]*", key)
+    assert normalize_vat(key, country) == key
 
 
 @given(USCC)

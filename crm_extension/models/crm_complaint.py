@@ -1069,7 +1069,9 @@ class CrmComplaint(models.Model):
             "mail.mail_activity_data_warning", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
-        # res_name is the complaint's display name: its reference.
+        # One query picks the assignees, whatever the number of complaints
+        # (the ORM reads them by thousands: its queries would grow with the
+        # job); res_name is the complaint's display name: its reference.
         self.env.cr.execute(
             SQL(
                 """

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..readers import user_langs
@@ -131,6 +131,7 @@ class CrmDuplicateException(models.Model):
             CrmDuplicateException, self._without_guarded_defaults()
         ).create(vals_list)
         exceptions._ask_administrators()
+        self.env.registry.clear_cache()  # _any_approved
         return exceptions
 
     def write(self, vals):
@@ -143,7 +144,15 @@ class CrmDuplicateException(models.Model):
             raise UserError(
                 self.env._("A decided exception cannot be changed any more.")
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.keys() & {"state", "partner_id", "matched_partner_id"}:
+            self.env.registry.clear_cache()  # _any_approved
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # _any_approved
+        return res
 
     def _check_reason(self, vals):
         if not (vals.get("reason") or "").strip():
@@ -188,18 +197,9 @@ class CrmDuplicateException(models.Model):
         """The users who may decide this request: the active sales
         administrators of its company, the requester excepted."""
         self.ensure_one()
-        company = self.company_id
         return (
-            self.env.ref(SALES_ADMIN)
-            .sudo()
-            .users.filtered(
-                lambda user: (
-                    user.active
-                    and user.id != SUPERUSER_ID
-                    and user != self.requested_by_id
-                    and (not company or company in user.company_ids)
-                )
-            )
+            self.env["res.users"]._crm_sales_administrators(self.company_id)
+            - self.requested_by_id
         )
 
     def action_send_request(self):
@@ -329,10 +329,18 @@ class CrmDuplicateException(models.Model):
         }
 
     @api.model
+    @tools.ormcache()
+    def _any_approved(self):
+        """Whether any exception was approved (cached: read on every
+        registration that resembles another customer; most databases have
+        none, and then ask nothing more)."""
+        return bool(self.sudo().search_count([("state", "=", "approved")], limit=1))
+
+    @api.model
     def _approved_pairs(self, partner_ids):
         """The pairs of customers an approved exception lets be alike:
         ``{(partner id, other id), ...}`` in both orders, for ``partner_ids``."""
-        if not partner_ids:
+        if not partner_ids or not self._any_approved():
             return set()
         rows = self.sudo().search_read(
             [

@@ -5,24 +5,39 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, sql
 
+from ..tools.normalize import core_neighbours
 from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
 # The name cores are put back in order once this share of them was added since.
 REORDER_GROWTH = 0.1
+# Cores whose neighbours are listed per statement (install, activation).
+NEIGHBOUR_BATCH = 20000
 REORDER_PARAM = "crm_extension.name_cores_ordered_up_to"
 
 
-class CrmDuplicateNameCore(models.Model):
-    """Technical: the distinct name cores of the customers, trigram-indexed.
+def neighbour_rows(cores):
+    """``(keys, cores)``: two parallel lists, every neighbour key of each core
+    (:func:`core_neighbours`) beside its core."""
+    keys, owners = [], []
+    for core in cores:
+        for key in core_neighbours(core):
+            keys.append(key)
+            owners.append(core)
+    return keys, owners
 
-    Similarity rules search this narrow table instead of res_partner: many
-    customers share one core, and checking a candidate reads a short row here
-    instead of a customer. Cores are only ever added (a core that nobody carries
-    any more finds no customer): by partners while a similarity rule is active,
-    and all at once when one is activated and when the module is installed or
-    updated.
+
+class CrmDuplicateNameCore(models.Model):
+    """Technical: the distinct name cores of the customers.
+
+    Many customers share one core; similarity rules look up the cores near a
+    new customer's one through their neighbour keys
+    (``crm.duplicate.name.neighbour``: one index probe per key) and then the
+    customers of those cores by the btree index of ``name_core_key``. Cores
+    are only ever added (a core that nobody carries any more finds no
+    customer): by partners while a similarity rule is active, and all at once
+    when one is activated and when the module is installed or updated.
     """
 
     _name = "crm.duplicate.name.core"
@@ -37,26 +52,20 @@ class CrmDuplicateNameCore(models.Model):
 
     def init(self):
         res = super().init()
+        # Replaced by the neighbour keys (an index probe, not a trigram search).
+        self.env.cr.execute("DROP INDEX IF EXISTS crm_duplicate_name_core_trgm_idx")
         self._fill_if_empty()
-        if self.env.registry.has_trigram:
-            # Built after the first fill, in one go. No fast update: new cores are
-            # few, and a pending list would be read by every similarity search
-            # until the next vacuum.
-            self.env.cr.execute(
-                "CREATE INDEX IF NOT EXISTS crm_duplicate_name_core_trgm_idx "
-                "ON crm_duplicate_name_core USING gin (core gin_trgm_ops) "
-                "WITH (fastupdate = off)"
-            )
         return res
 
     @api.model
     def _fill_if_empty(self):
         """List every core on install or on the update that adds the table (run
-        by the init() of this model and of res.partner: whichever comes second
-        finds both the table and the partners' column)."""
+        by the init() of this model, of its neighbours and of res.partner:
+        whichever comes last finds the tables and the partners' column)."""
         cr = self.env.cr
         if not (
             sql.table_exists(cr, self._table)
+            and sql.table_exists(cr, "crm_duplicate_name_neighbour")
             and sql.column_exists(cr, "res_partner", "name_core_key")
         ):
             return
@@ -67,29 +76,57 @@ class CrmDuplicateNameCore(models.Model):
             self.env["ir.config_parameter"].sudo().set_param(
                 REORDER_PARAM, cr.fetchone()[0] or 0
             )
+        else:
+            self._add_missing_neighbours()
 
     @api.model
     def _add(self, cores):
-        """List ``cores``. Only new ones are inserted: two transactions listing
-        a known core never wait for each other."""
+        """List ``cores`` and their neighbour keys, in one statement. Only new
+        ones are inserted: two transactions listing a known core never wait for
+        each other."""
         if cores:
             self.env.cr.execute(
-                SQL(
-                    """
+                SQL("WITH %s SELECT 1", SQL(", ").join(self._add_sql(cores)))
+            )
+
+    @api.model
+    def _add_sql(self, cores):
+        """The common table expressions of :meth:`_add` (the duplicate rules'
+        match statement writes them too)."""
+        keys, owners = neighbour_rows(sorted(cores))
+        return [
+            SQL(
+                """
+                listed_cores AS (
                     INSERT INTO crm_duplicate_name_core (core)
                     SELECT v.core FROM unnest(%s::varchar[]) AS v(core)
                      WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
                                         WHERE c.core = v.core)
                     ON CONFLICT DO NOTHING
-                    """,
-                    sorted(cores),
+                    RETURNING core
                 )
-            )
+                """,
+                sorted(cores),
+            ),
+            SQL(
+                """
+                listed_keys AS (
+                    INSERT INTO crm_duplicate_name_neighbour (key, core)
+                    SELECT n.key, n.core
+                      FROM unnest(%s::varchar[], %s::varchar[]) AS n(key, core)
+                      JOIN listed_cores ON listed_cores.core = n.core
+                    ON CONFLICT DO NOTHING
+                )
+                """,
+                keys,
+                owners,
+            ),
+        ]
 
     @api.model
     def _add_all(self):
         """List the cores of every partner, in the order of the cores (see
-        :meth:`_cron_keep_in_order`)."""
+        :meth:`_cron_keep_in_order`), and their neighbour keys."""
         self.env["res.partner"].flush_model(["name_core_key"])
         self.env.cr.execute(
             """
@@ -100,17 +137,66 @@ class CrmDuplicateNameCore(models.Model):
             ON CONFLICT DO NOTHING
             """
         )
+        self._add_missing_neighbours()
+
+    @api.model
+    def _add_missing_neighbours(self):
+        """The neighbour keys of the cores that have none yet (every core is
+        its own first key), a batch of cores per statement."""
+        cr = self.env.cr
+        last = ""
+        while True:
+            cr.execute(
+                """
+                SELECT c.core FROM crm_duplicate_name_core c
+                 WHERE c.core > %s
+                   AND NOT EXISTS (SELECT 1 FROM crm_duplicate_name_neighbour n
+                                    WHERE n.key = c.core AND n.core = c.core)
+                 ORDER BY c.core
+                 LIMIT %s
+                """,
+                [last, NEIGHBOUR_BATCH],
+            )
+            cores = [core for (core,) in cr.fetchall()]
+            if not cores:
+                return
+            last = cores[-1]
+            keys, owners = neighbour_rows(cores)
+            cr.execute(
+                """
+                INSERT INTO crm_duplicate_name_neighbour (key, core)
+                SELECT * FROM unnest(%s::varchar[], %s::varchar[])
+                ON CONFLICT DO NOTHING
+                """,
+                [keys, owners],
+            )
+
+    @api.model
+    def _drop_unused(self):
+        """Forget the cores (and their keys) nobody carries any more."""
+        self.env["res.partner"].flush_model(["name_core_key"])
+        self.env.cr.execute(
+            """
+            WITH unused AS (
+                DELETE FROM crm_duplicate_name_core c
+                 WHERE NOT EXISTS (SELECT 1 FROM res_partner p
+                                    WHERE p.name_core_key = c.core)
+                RETURNING core
+            )
+            DELETE FROM crm_duplicate_name_neighbour n USING unused
+             WHERE n.core = unused.core
+            """
+        )
 
     @api.model
     @exclusive_job
     def _cron_keep_in_order(self, growth=REORDER_GROWTH):
         """Keep the cores stored in their alphabetical order.
 
-        Cores that share trigrams then share table pages: a similarity search
-        walks shorter stretches of the trigram index and reads far fewer pages
-        (at a million customers it is about 1.5 times as fast). New cores are
-        stored at the end; once they are more than ``growth`` of the list, the
-        list is rewritten in order (CLUSTER). The rewrite locks the list for
+        Neighbouring cores (a core and the core with one more character, which
+        the similarity rules find together) then share table pages. New cores
+        are stored at the end; once they are more than ``growth`` of the list,
+        the list is rewritten in order (CLUSTER). The rewrite locks the list for
         seconds, so it gives up rather than wait for registrations in progress.
 
         :return: whether the list was rewritten
@@ -142,3 +228,28 @@ class CrmDuplicateNameCore(models.Model):
         self.env["ir.config_parameter"].sudo().set_param(REORDER_PARAM, last_id)
         _logger.info("crm_extension: %s name cores put in order", total)
         return True
+
+
+class CrmDuplicateNameNeighbour(models.Model):
+    """Technical: the neighbour keys of the name cores
+    (``tools.normalize.core_neighbours``): the core itself, the core without
+    one of its characters, its characters in order. A new core's keys probe
+    the index of ``key``: the cores sharing one are its neighbours."""
+
+    _name = "crm.duplicate.name.neighbour"
+    _description = "Neighbour Key of a Name Core"
+    _log_access = False
+
+    key = fields.Char(required=True)
+    core = fields.Char(string="Name Core", required=True)
+
+    # (The unique index on (key, core) is the one the lookups probe: the core
+    # is read from the index alone.)
+    _sql_constraints = [
+        ("key_core_uniq", "unique(key, core)", "The neighbour key is listed.")
+    ]
+
+    def init(self):
+        res = super().init()
+        self.env["crm.duplicate.name.core"]._fill_if_empty()
+        return res

@@ -4,6 +4,8 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.normalize import core_neighbours
+
 _logger = logging.getLogger(__name__)
 
 # Match key of each rule kind: the stored, indexed column of res.partner holding it.
@@ -16,7 +18,7 @@ KEY_COLUMNS = {
 
 # The match row: what the duplicate rules know of a partner (or of a lead, as a
 # customer to be), the one statement of it. The match queries select these
-# columns (MATCH_COLUMNS, SIMILAR_QUERY), partners in memory give these fields
+# columns (MATCH_COLUMNS, also in near_cores_sql), partners in memory give these
 # (res.partner._duplicate_row), and a lead gives the same keys
 # (crm.lead._customer_match_row; a test holds them equal). They are flushed
 # before the match queries, through Odoo's public API (flush_model, or
@@ -48,40 +50,70 @@ CUSTOMER_SQL = (
     "AND NOT EXISTS (SELECT 1 FROM res_users staff "
     "WHERE staff.partner_id = p.id AND staff.share IS NOT TRUE)"
 )
-# The companies whose name core is similar to each of the given cores (see
-# CrmDuplicateRule._similar_query). A plain query: the trigram operator "%" cannot
-# be written in an SQL object.
-SIMILAR_QUERY = f"""
-    SELECT v.idx - 1 AS partner_index, m.*
-      FROM unnest(%s::varchar[]) WITH ORDINALITY AS v(core, idx)
-      CROSS JOIN LATERAL (
-          SELECT p.*
-            FROM (SELECT c.core, c.core <-> v.core AS distance
-                    FROM crm_duplicate_name_core c
-                   WHERE c.core %% v.core
-                   ORDER BY distance
-                   LIMIT 10) c
-           CROSS JOIN LATERAL (
-               -- Per core (an index lookup, whatever the table's size).
-               SELECT {", ".join(f"p.{fname}" for fname in ["id", *MATCH_FIELDS])},
-                      TRUE AS is_customer
-                 FROM res_partner p
-                WHERE p.name_core_key = c.core
-                  AND (p.parent_id IS NULL OR p.is_company)
-                  AND p.id != ALL(%s)
-                  AND {CUSTOMER_SQL}
-                ORDER BY p.id
-                LIMIT 5
-           ) p
-           ORDER BY c.distance, p.id
-           LIMIT 5
-      ) m
-"""
 MATCH_COLUMNS = SQL(
     "%s, (%s) AS is_customer",
     SQL(", ").join(SQL.identifier("p", fname) for fname in ["id", *MATCH_FIELDS]),
     SQL(CUSTOMER_SQL),
 )
+# The columns of a match row that tell which near core found it.
+NEAR_COLUMNS = ("target_index", "similarity")
+
+
+def near_cores_sql(name_core_keys, exclude_ids, threshold):
+    """The companies whose name core is near each of ``name_core_keys``: the
+    cores sharing one of its neighbour keys (``core_neighbours``: one probe of
+    the btree index of the keys per key) that are at least ``threshold``
+    similar by trigrams (pg_trgm's similarity(), computed for the few cores
+    found) or the same words in another order (the anagram key), and then
+    five of their companies (the btree index of ``name_core_key``). Rows of
+    ``MATCH_COLUMNS`` and ``NEAR_COLUMNS`` (the index of the core in
+    ``name_core_keys`` and its similarity), or ``None`` without cores."""
+    keys, indexes, cores = [], [], []
+    for index, core in enumerate(name_core_keys):
+        for key in core_neighbours(core):
+            keys.append(key)
+            indexes.append(index)
+            cores.append(core)
+    if not keys:
+        return None
+    return SQL(
+        """
+        SELECT %(columns)s, c.idx AS target_index, c.similarity
+          FROM (
+              SELECT DISTINCT ON (v.idx, n.core) v.idx, n.core,
+                     CASE WHEN left(v.key, 1) = '#' THEN 1.0
+                          ELSE similarity(n.core, v.core) END AS similarity
+                FROM unnest(%(keys)s::varchar[], %(indexes)s::int[],
+                            %(cores)s::varchar[]) AS v(key, idx, core)
+               CROSS JOIN LATERAL (
+                   -- One probe of the index of the keys per key (a lateral
+                   -- join: never a scan, whatever the statistics say).
+                   SELECT n.core FROM crm_duplicate_name_neighbour n
+                    WHERE n.key = v.key
+               ) n
+               WHERE left(v.key, 1) = '#'
+                  OR similarity(n.core, v.core) >= %(threshold)s
+               ORDER BY v.idx, n.core, 3 DESC
+          ) c
+         CROSS JOIN LATERAL (
+             -- Five companies per core (an index lookup, whatever the size).
+             SELECT * FROM res_partner p
+              WHERE p.name_core_key = c.core
+                AND (p.parent_id IS NULL OR p.is_company)
+                AND p.id != ALL(%(exclude)s)
+                AND %(customer)s
+              ORDER BY p.id
+              LIMIT 5
+         ) p
+        """,
+        columns=MATCH_COLUMNS,
+        keys=keys,
+        indexes=indexes,
+        cores=cores,
+        threshold=float(threshold),
+        exclude=list(exclude_ids),
+        customer=SQL(CUSTOMER_SQL),
+    )
 
 
 class CrmDuplicateRule(models.Model):
@@ -234,13 +266,17 @@ class CrmDuplicateRule(models.Model):
         return True
 
     @api.model
-    def _find_matches(self, partners, rules=None, lock_keys=None, flushed=False):
+    def _find_matches(
+        self, partners, rules=None, lock_keys=None, flushed=False, list_cores=None
+    ):
         """Match ``partners`` against the other customers.
 
         :param partners: res.partner records (saved, or being edited in a form)
         :param rules: rule dicts (default: all active rules)
         :param lock_keys: keys to lock first (see :meth:`_lock_keys`), in the
             statement of the exact match query when there is one
+        :param list_cores: name cores to list (see ``crm.duplicate.name.core``),
+            by the same statement
         :param flushed: the caller wrote the pending values of ``MATCH_FIELDS``
             of every partner but ``partners`` (whose values come from the cache):
             the match queries need no flush of all partners
@@ -248,21 +284,30 @@ class CrmDuplicateRule(models.Model):
             of the matching partner's id, keys and owner; matches among
             ``partners`` themselves are included.
 
-        Exact rules cost one indexed query for all partners and rules; each
-        similarity rule one query for all partners (a lateral join on the trigram
-        index): never one query per partner.
+        One statement for all partners and rules, which probes btree indexes:
+        the exact keys' for the exact rules, the neighbour keys of the name
+        cores for the similarity rules; never one query per partner.
         """
         if not partners:
             return {}
         rows = {partner: partners._duplicate_row(partner) for partner in partners}
-        return self._match_rows(rows, rules, lock_keys, flushed)
+        return self._match_rows(rows, rules, lock_keys, flushed, list_cores)
 
     @api.model
-    def _match_rows(self, rows, rules=None, lock_keys=None, flushed=False):
-        """:meth:`_find_matches` for ``{anything: row dict}`` (leads use it too)."""
+    def _match_rows(
+        self, rows, rules=None, lock_keys=None, flushed=False, list_cores=None
+    ):
+        """:meth:`_find_matches` for ``{anything: row dict}`` (leads use it too).
+
+        One statement for all rows and rules: the exact keys looked up in their
+        btree indexes, the near name cores of the similarity rules by their
+        neighbour keys; the keys to lock (``lock_keys``) and the name cores to
+        list (``list_cores``, see ``crm.duplicate.name.core._add``) are written
+        by the same statement.
+        """
         rules = list(self._get_active_rules() if rules is None else rules)
         if not rules or not rows:
-            self._lock_keys(lock_keys)
+            self._write_keys(lock_keys, list_cores)
             return {}
         if not flushed:
             self.env["res.partner"].flush_model(MATCH_FIELDS)
@@ -271,8 +316,44 @@ class CrmDuplicateRule(models.Model):
             for partner, row in rows.items()
         }
         own_ids = [row["id"] for row in rows.values() if row["id"]]
-        candidates = self._exact_candidates(rows, applicable, own_ids, lock_keys)
-        candidates += self._similar_candidates(rows, applicable, own_ids)
+        exact_sql, wanted = self._exact_sql(rows, applicable, own_ids)
+        targets = self._similar_targets(rows, applicable)
+        near_sql = None
+        if targets:
+            near_sql = near_cores_sql(
+                [core for _partner, core, _rules in targets],
+                own_ids,
+                min(rule["threshold"] for _p, _c, rules in targets for rule in rules),
+            )
+        parts = [
+            SQL(
+                "SELECT %s, NULL::int AS target_index, NULL::real AS similarity %s",
+                MATCH_COLUMNS,
+                exact_sql,
+            )
+            if exact_sql
+            else None,
+            near_sql,
+        ]
+        parts = [part for part in parts if part]
+        if not parts:
+            self._write_keys(lock_keys, list_cores)
+            return {}
+        query = SQL(" UNION ALL ").join(SQL("(%s)", part) for part in parts)
+        writes = self._write_keys_sql(lock_keys, list_cores)
+        if writes:
+            query = SQL("WITH %s %s", writes, query)
+        matches = self.env.execute_query_dict(query)
+        exact = [match for match in matches if match["target_index"] is None]
+        candidates = self._exact_candidates(rows, applicable, wanted, exact)
+        for match in matches:
+            index = match["target_index"]
+            if index is None:
+                continue
+            partner, _core, similar_rules = targets[index]
+            for rule in similar_rules:
+                if match["similarity"] >= rule["threshold"] - 1e-6:
+                    candidates.append((partner, rule, match))
         result = {}
         for partner, rule, match in candidates:
             if self._is_duplicate(rows[partner], rule, match):
@@ -324,21 +405,33 @@ class CrmDuplicateRule(models.Model):
         return not company_id or not other_company_id or company_id == other_company_id
 
     @api.model
-    def _exact_candidates(self, rows, applicable, own_ids, lock_keys=None):
+    def _exact_sql(self, rows, applicable, own_ids):
+        """``(FROM clause or None, {column: values})``: the partners other than
+        ``own_ids`` holding one of the exact keys the rows' exact rules look
+        for (one btree index lookup per value)."""
         wanted = {}
         for partner, row in rows.items():
             for rule in applicable[partner]:
                 if rule["match"] == "exact" and row[rule["column"]]:
                     wanted.setdefault(rule["column"], set()).add(row[rule["column"]])
         if not wanted:
-            self._lock_keys(lock_keys)
-            return []
+            return None, wanted
         condition = SQL(" OR ").join(
             SQL("p.%s = ANY(%s)", SQL.identifier(column), sorted(values))
             for column, values in sorted(wanted.items())
         )
+        return (
+            SQL(
+                "FROM res_partner p WHERE (%s) AND p.id != ALL(%s)", condition, own_ids
+            ),
+            wanted,
+        )
+
+    @api.model
+    def _exact_candidates(self, rows, applicable, wanted, matches):
+        """``[(partner, rule, match)]`` of the exact rules, among ``matches``
+        and the rows themselves."""
         by_value = {}
-        matches = self._duplicate_query(condition, own_ids, lock_keys)
         for match in matches + list(rows.values()):
             for column in wanted:
                 if match[column]:
@@ -352,67 +445,59 @@ class CrmDuplicateRule(models.Model):
         ]
 
     @api.model
-    def _similar_candidates(self, rows, applicable, own_ids):
+    def _similar_targets(self, rows, applicable):
+        """``[(partner, name core, [similarity rules])]``: the cores the
+        similarity rules look near cores up for. Similar names are similar
+        cores: the names without their places and generic words, which
+        thousands of unrelated companies share."""
         if not self.env.registry.has_trigram:
             return []
-        candidates = []
-        similar_rules = {
-            rule["id"]: rule
-            for rules in applicable.values()
-            for rule in rules
-            if rule["match"] == "similar"
-        }
-        for rule in similar_rules.values():
-            # Similar names are similar cores: the names without their places and
-            # generic words, which thousands of unrelated companies share.
-            targets = [
-                (partner, row["name_core_key"])
-                for partner, row in rows.items()
-                if rule in applicable[partner]
-                and row["name_core_key"]
-                and len(row["name_key"] or "") >= 3
+        targets = []
+        for partner, row in rows.items():
+            similar = [
+                rule for rule in applicable[partner] if rule["match"] == "similar"
             ]
-            if not targets:
-                continue
-            for index, match in self._similar_query(
-                [core for _partner, core in targets], own_ids, rule["threshold"]
-            ):
-                candidates.append((targets[index][0], rule, match))
-        return candidates
-
-    @api.model
-    def _duplicate_query(self, condition, exclude_ids, lock_keys=None):
-        """The partners other than ``exclude_ids`` meeting ``condition``; the
-        ``lock_keys`` are locked by the same statement (one round trip)."""
-        query = SQL(
-            "SELECT %s FROM res_partner p WHERE (%s) AND p.id != ALL(%s)",
-            MATCH_COLUMNS,
-            condition,
-            exclude_ids,
-        )
-        if lock_keys:
-            query = SQL("WITH locked AS (%s) %s", self._lock_keys_sql(lock_keys), query)
-        return self.env.execute_query_dict(query)
+            if similar and row["name_core_key"] and len(row["name_key"] or "") >= 3:
+                targets.append((partner, row["name_core_key"], similar))
+        return targets
 
     @api.model
     def _similar_query(self, name_core_keys, exclude_ids, threshold):
         """``[(index in name_core_keys, match row)]`` of the companies whose name
-        core is at least ``threshold`` similar, five at most per core, best first.
+        core is near (see :func:`near_cores_sql`), five at most per core, the
+        most similar first: what a similarity rule finds, on its own."""
+        query = near_cores_sql(name_core_keys, exclude_ids, threshold)
+        if query is None:
+            return []
+        rows = self.env.execute_query_dict(query)
+        rows.sort(key=lambda row: (row["target_index"], -row["similarity"], row["id"]))
+        result, per_core = [], {}
+        for row in rows:
+            index = row.pop("target_index")
+            row.pop("similarity")
+            if per_core.get(index, 0) < 5:
+                per_core[index] = per_core.get(index, 0) + 1
+                result.append((index, row))
+        return result
 
-        The trigram index of the distinct cores (``crm.duplicate.name.core``)
-        finds the similar cores, the btree index of ``name_core_key`` their
-        companies. (A length bound would not narrow the search: a similarity of
-        ``t`` only needs ``t * max(a, b) <= min(a, b)`` trigrams, which nearly all
-        names of one script meet, and PostgreSQL could only check it on the rows
-        the trigram index returns.)
-        """
-        self.env.cr.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(float(threshold))],
-        )
-        self.env.cr.execute(SIMILAR_QUERY, [name_core_keys, exclude_ids])
-        rows = self.env.cr.dictfetchall()
-        return [(row.pop("partner_index"), row) for row in rows]
+    @api.model
+    def _write_keys(self, lock_keys, list_cores):
+        """Lock ``lock_keys`` and list ``list_cores`` when no match query
+        does (one statement)."""
+        writes = self._write_keys_sql(lock_keys, list_cores)
+        if writes:
+            self.env.cr.execute(SQL("WITH %s SELECT 1", writes))
+
+    @api.model
+    def _write_keys_sql(self, lock_keys, list_cores):
+        """The common table expressions that lock the keys (see
+        :meth:`_lock_keys`) and list the name cores, or ``None``."""
+        writes = []
+        if lock_keys:
+            writes.append(SQL("locked AS (%s)", self._lock_keys_sql(lock_keys)))
+        if list_cores:
+            writes.extend(self.env["crm.duplicate.name.core"]._add_sql(list_cores))
+        return SQL(", ").join(writes) if writes else None
 
     @api.model
     def _lock_keys(self, values):

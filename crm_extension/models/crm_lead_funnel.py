@@ -184,14 +184,10 @@ class CrmLead(models.Model):
                     for _history_id, lead_id, user_id, stall_days in rows
                 ]
             )
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE crm_lead_stage_history SET stall_notified = true "
-                    "WHERE id = ANY(%s)",
-                    [row[0] for row in rows],
-                )
+            # (One UPDATE through the ORM: every row takes the same value.)
+            History.sudo().browse([row[0] for row in rows]).write(
+                {"stall_notified": True}
             )
-            History.invalidate_model(["stall_notified"])
             reminded += len(rows)
             if cron._crm_batch_done(reminded, len(rows), batch_size):
                 break

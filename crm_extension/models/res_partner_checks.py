@@ -17,11 +17,12 @@ final state.
    what the final steps compare with, as it was before the operation (a
    customer's class, its duplicate keys): noted, not checked.
 3. Once, on the final state (:data:`FINAL_STEPS`): what may refuse the
-   operation first (class templates, duplicate rules), then what it causes
-   (name cores for similar names, the class history, lifecycle events).
+   operation first (class templates, duplicate rules, with the name cores of
+   the rules matching similar names), then what it causes (the class history,
+   lifecycle events).
 4. What the steps write on partners (a suspect flag, a lifecycle stage) is
-   queued and written once at the end, inside the operation: it starts no
-   other.
+   written inside the operation, once (lifecycle stages queued to its end,
+   the suspect flags of a batch in one write): it starts no other.
 
 The operation (``tools/server_context.PartnerOperation``) travels in the
 context as an object no request can forge; explicit methods give it its
@@ -51,8 +52,7 @@ BEFORE_WRITE_STEPS = (
 # Once, on the partners the operation touched: ``step(operation)``.
 FINAL_STEPS = (
     "_crm_check_class_templates",  # res_partner_classification
-    "_crm_check_duplicate_rules",  # res_partner_duplicate
-    "_crm_list_name_cores",  # res_partner_duplicate
+    "_crm_check_duplicate_rules",  # res_partner_duplicate (and name cores)
     "_crm_log_class_moves",  # res_partner_classification
     "_crm_lifecycle_of_importance",  # res_partner_lifecycle
 )

@@ -76,13 +76,19 @@ def partner_match_keys(
     customers of their own: only commercial entities (a company, or a partner
     without a parent: Odoo's ``commercial_partner_id``) carry name and VAT keys.
     Placeholders typed where a value is unknown ("N/A", "0", "-") are no keys.
+    Names are folded to one script (traditional and simplified Chinese are one
+    key) and VAT / registry numbers compacted with the partner's country (with
+    or without the country prefix: one key) by the rules of ``tools.normalize``.
     """
     commercial = bool(is_company or not parent_id)
     name_key, name_core_key = name_match_keys(name) if commercial else ("", "")
     return {
         "name_key": name_key,
         "name_core_key": name_core_key,
-        "vat_key": (normalize_vat(vat) or normalize_vat(company_registry))
+        "vat_key": (
+            normalize_vat(vat, country_code)
+            or normalize_vat(company_registry, country_code)
+        )
         if commercial
         else "",
         "email_key": email_match_key(email),
@@ -99,11 +105,15 @@ def match_country(record):
     return record.country_id or (record.company_id or record.env.company).country_id
 
 
-def match_input_query(default_country, after_id, limit):
+def match_input_query(default_country, after_id, limit, skip_merged=False):
     """The SQL of ``limit`` partners after ``after_id``, in id order, each a row
     of its id and the arguments of :func:`partner_match_keys`, with the country
     of :func:`match_country` (``default_country``: the current company's). The
-    set-based fills of the keys (install, upgrade, benchmarks) read it."""
+    set-based fills of the keys (install, upgrade, benchmarks) read it.
+
+    :param skip_merged: leave out the customers merged into another one (they
+        hold no keys: see ``crm_merged_into_id``)
+    """
     return SQL(
         """
         SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
@@ -116,13 +126,14 @@ def match_input_query(default_country, after_id, limit):
           LEFT JOIN res_company co ON co.id = p.company_id
           LEFT JOIN res_partner cp ON cp.id = co.partner_id
           LEFT JOIN res_country cc ON cc.id = cp.country_id
-         WHERE p.id > %(after)s
+         WHERE p.id > %(after)s %(merged)s
          ORDER BY p.id
          LIMIT %(limit)s
         """,
         code=default_country.code or None,
         phone_code=default_country.phone_code or None,
         after=after_id,
+        merged=SQL("AND p.crm_merged_into_id IS NULL") if skip_merged else SQL(),
         limit=limit,
     )
 
@@ -130,21 +141,28 @@ def match_input_query(default_country, after_id, limit):
 def fill_match_keys(env, batch_size=20000, log=None):
     """Compute the match keys of every partner set-based, a batch at a time,
     with :func:`partner_match_keys` (what the fields' compute method does for
-    one partner): one read and one update per batch. The install and upgrade
-    fill the keys this way, before the ORM would compute them one by one.
+    one partner): one read and one update per batch, which writes only the
+    partners whose keys change. The install fills the keys this way, before
+    the ORM would compute them one by one, and so does an upgrade that changes
+    the rules of the keys (customers merged into another keep no keys).
 
     :param log: called with the last partner id of each batch
+    :return: the number of partners whose keys changed
     """
     cr = env.cr
+    skip_merged = sql.column_exists(cr, "res_partner", "crm_merged_into_id")
     last_id = 0
+    changed = 0
     while True:
-        cr.execute(match_input_query(env.company.country_id, last_id, batch_size))
+        cr.execute(
+            match_input_query(env.company.country_id, last_id, batch_size, skip_merged)
+        )
         rows = cr.fetchall()
         if not rows:
-            return
+            return changed
         last_id = rows[-1][0]
         keys = [partner_match_keys(*partner) for _partner_id, *partner in rows]
-        bulk.fill_columns(
+        changed += bulk.fill_columns(
             cr,
             "res_partner",
             dict.fromkeys(MATCH_KEY_FIELDS, "varchar"),
@@ -152,6 +170,7 @@ def fill_match_keys(env, batch_size=20000, log=None):
                 (row[0], *(key[fname] or None for fname in MATCH_KEY_FIELDS))
                 for row, key in zip(rows, keys, strict=True)
             ],
+            only_changed=True,
         )
         if log:
             log(last_id)
@@ -448,25 +467,25 @@ class ResPartner(models.Model):
                 # The keys before the operation, not before a nested write.
                 operation.duplicate_keys.setdefault(partner_id, keys)
 
-    def _crm_list_name_cores(self, operation):
-        """The name cores of new and renamed partners, for the rules matching
-        similar names."""
-        self.filtered(
-            lambda partner: (
-                partner.id in operation.created
-                or {"name", "parent_id"} & operation.written.get(partner.id, set())
-            )
-        )._list_name_cores()
-
     def _crm_check_duplicate_rules(self, operation):
-        """The duplicate rules, on the partners created or given other keys."""
+        """The duplicate rules, on the partners created or given other keys;
+        the name cores of new and renamed partners listed for the rules
+        matching similar names (by the statement that matches, when one
+        does)."""
         to_check = self.filtered(
             lambda partner: (
                 partner.id in operation.created
                 or partner.id in operation.duplicate_keys
             )
         )
-        if not to_check or not self.env["crm.duplicate.rule"]._get_active_rules():
+        matching = bool(to_check and self.env["crm.duplicate.rule"]._get_active_rules())
+        cores = self.filtered(
+            lambda partner: (
+                partner.id in operation.created
+                or {"name", "parent_id"} & operation.written.get(partner.id, set())
+            )
+        )._list_name_cores(defer=matching)
+        if not matching:
             return
         # The existing partners this operation changed (and the contacts Odoo
         # moved with them) are written before the match queries read them; the
@@ -479,11 +498,12 @@ class ResPartner(models.Model):
             old_keys=operation.duplicate_keys,
             new=operation.created.issuperset(self.ids) and not operation.staff,
             flushed=True,
+            list_cores=cores,
             operation=operation,
         )
 
     def _check_duplicates(
-        self, old_keys=None, new=False, flushed=False, operation=None
+        self, old_keys=None, new=False, flushed=False, list_cores=None, operation=None
     ):
         """Apply the duplicate rules to ``self`` after a create or write.
 
@@ -494,12 +514,15 @@ class ResPartner(models.Model):
             missing from it, or ``None``, is checked by every rule.
         :param new: all of ``self`` was just created (see ``_crm_customers``)
         :param flushed: see ``crm.duplicate.rule._find_matches``
+        :param list_cores: name cores to list (see ``_list_name_cores``), by
+            the statement that matches
         :param operation: the partner operation checked (its approved
             exception, the refusals an import notes)
         """
         require_primary(self.env.cr, "customer registration")
         Rule = self.env["crm.duplicate.rule"]
         if MERGING_PARTNERS.is_raised(self.env.context) or not Rule._get_active_rules():
+            Rule._write_keys(None, list_cores)
             return
         old_keys = old_keys or {}
         changed = {}  # {partner: the key fields that changed, None for all}
@@ -520,6 +543,7 @@ class ResPartner(models.Model):
             new=new
         )
         if not partners:
+            Rule._write_keys(None, list_cores)
             return
 
         def protects(rule, partner):
@@ -538,7 +562,9 @@ class ResPartner(models.Model):
                     if partner[rule["column"]] and protects(rule, partner)
                 )
         matches = partners._without_approved_exceptions(
-            Rule._find_matches(partners, lock_keys=lock_values, flushed=flushed),
+            Rule._find_matches(
+                partners, lock_keys=lock_values, flushed=flushed, list_cores=list_cores
+            ),
             approving=operation and operation.approved_exception,
         )
         blocked = []
@@ -559,26 +585,53 @@ class ResPartner(models.Model):
                 )
             # An import: each refused row is reported (see _load_records).
             refusals.update(self._refusals(blocked))
-        self._flag_suspects(to_flag)
+        self._flag_suspects(to_flag, new=new)
 
-    def _flag_suspects(self, to_flag):
+    def _flag_suspects(self, to_flag, new=False):
         """Flag the partners a warn rule matched for review.
 
+        The review flag is the system's to set, whoever registers: one write of
+        the flag for all of them, one statement for the links to what they
+        matched (rows of the addon's own relation table
+        ``crm_partner_duplicate_rel``, as the many2many's write would insert
+        them; its cache is invalidated), whatever the number of partners. The
+        change is tracked in the chatter of existing customers; new ones are
+        registered with it, as with any value they are created with (Odoo
+        tracks no values at creation).
+
         :param to_flag: ``{partner: ids of the partners it matched}``
+        :param new: all of them were just created
         """
-        for partner, match_ids in to_flag.items():
-            if partner.duplicate_state == "cleared":
-                continue
-            # The review flag is the system's to set, whoever registers.
-            partner._crm_system_write(
-                {
-                    "duplicate_state": "suspect",
-                    "duplicate_partner_ids": [
-                        fields.Command.link(match_id)
-                        for match_id in match_ids
-                        if isinstance(match_id, int)
-                    ],
-                }
+        flagged = {
+            partner: match_ids
+            for partner, match_ids in to_flag.items()
+            if partner.duplicate_state != "cleared"
+        }
+        if not flagged:
+            return
+        partners = self.browse([partner.id for partner in flagged])
+        partners.filtered(
+            lambda partner: partner.duplicate_state != "suspect"
+        ).sudo().with_context(mail_notrack=new).write({"duplicate_state": "suspect"})
+        links = sorted(
+            {
+                (partner.id, match_id)
+                for partner, match_ids in flagged.items()
+                for match_id in match_ids
+                if isinstance(match_id, int) and match_id != partner.id
+            }
+        )
+        if links:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO crm_partner_duplicate_rel (partner_id, duplicate_id) "
+                    "SELECT * FROM unnest(%s::int[], %s::int[]) ON CONFLICT DO NOTHING",
+                    [partner_id for partner_id, _match in links],
+                    [match_id for _partner, match_id in links],
+                )
+            )
+            partners.invalidate_recordset(
+                ["duplicate_partner_ids", "readable_duplicate_ids"]
             )
 
     def _refusals(self, blocked):
@@ -776,13 +829,22 @@ class ResPartner(models.Model):
             details="\n".join(lines),
         )
 
-    def _list_name_cores(self):
-        """List the name cores of these partners for the similarity rules."""
+    def _list_name_cores(self, defer=False):
+        """List the name cores of these partners for the similarity rules
+        (none while no similarity rule is active).
+
+        :param defer: return them instead, for the statement of the duplicate
+            rules to list (``crm.duplicate.rule._match_rows``)
+        :return: the cores to list, when deferred
+        """
         rules = self.env["crm.duplicate.rule"]._get_active_rules()
+        cores = set()
         if any(rule["match"] == "similar" for rule in rules):
-            self.env["crm.duplicate.name.core"]._add(
-                {core for core in self.mapped("name_core_key") if core}
-            )
+            cores = {core for core in self.mapped("name_core_key") if core}
+        if defer:
+            return cores
+        self.env["crm.duplicate.rule"]._write_keys(None, cores)
+        return set()
 
     def _duplicate_keys_snapshot(self, vals):
         """The match keys before a write of the partners it may give other keys,
@@ -816,8 +878,8 @@ class ResPartner(models.Model):
                 [f'"{column}"', '"company_id"'],
                 where=f'"{column}" IS NOT NULL',
             )
-        # Similarity rules search the distinct name cores (crm.duplicate.name.core)
-        # through a trigram index: the names need none.
+        # Similarity rules look the distinct name cores (crm.duplicate.name.core)
+        # up by their neighbour keys: the names need no trigram index.
         self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")
         self.env["crm.duplicate.name.core"]._fill_if_empty()
         return res

@@ -1,6 +1,8 @@
 """Customer lifecycle (target → intention → deal → VIP, dormant), kept
 current by business events; contacts follow their company."""
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from ..tools import LIFECYCLE_STAGES, next_lifecycle_stage
@@ -90,35 +92,40 @@ class ResPartner(models.Model):
         """
         cron = self.env["ir.cron"]
         main_company = self.env.ref("base.main_company", raise_if_not_found=False)
+        main_company = main_company or self.env.company
+        today = fields.Date.context_today(self)
+        companies = (
+            self.env["res.company"].sudo().search([("crm_dormant_days", ">", 0)])
+        )
         marked = 0
-        while True:
-            self.flush_model(["lifecycle_stage", "last_deal_date", "company_id"])
-            self.env["res.company"].flush_model(["crm_dormant_days"])
-            self.env.cr.execute(
-                """
-                SELECT p.id
-                  FROM res_partner p
-                  JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
-                 WHERE p.lifecycle_stage IN ('deal', 'vip')
-                   AND p.id = p.commercial_partner_id
-                   AND c.crm_dormant_days > 0
-                   AND p.last_deal_date <= %s::date - c.crm_dormant_days
-                 ORDER BY p.id
-                 LIMIT %s
-                """,
-                [
-                    main_company.id if main_company else self.env.company.id,
-                    fields.Date.context_today(self),
-                    batch_size,
-                ],
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
-            if not ids:
-                break
-            self.browse(ids)._lifecycle_event("dormant")
-            marked += len(ids)
-            if cron._crm_batch_done(marked, len(ids), batch_size):
-                break
+        for company in companies:
+            # The shared customers follow the main company's setting.
+            in_company = [("company_id", "=", company.id)]
+            if company == main_company:
+                in_company = ["|", ("company_id", "=", False), *in_company]
+            while True:
+                partners = self.search(
+                    [
+                        ("lifecycle_stage", "in", ("deal", "vip")),
+                        "|",
+                        ("is_company", "=", True),
+                        ("parent_id", "=", False),
+                        (
+                            "last_deal_date",
+                            "<=",
+                            today - timedelta(days=company.crm_dormant_days),
+                        ),
+                        *in_company,
+                    ],
+                    order="id",
+                    limit=batch_size,
+                )
+                if not partners:
+                    break
+                partners._lifecycle_event("dormant")
+                marked += len(partners)
+                if cron._crm_batch_done(marked, len(partners), batch_size):
+                    break
         return marked
 
     def _crm_lifecycle_of_importance(self, operation):

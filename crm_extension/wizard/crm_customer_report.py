@@ -2,7 +2,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..models.crm_guarded_field_mixin import SALES_ADMIN
 from ..readers import user_langs
 
 
@@ -46,8 +45,7 @@ class CrmCustomerReport(models.TransientModel):
             partner.user_id.sale_team_id.user_id or self.env.user.sale_team_id.user_id
         )
         if not leader:
-            group = self.env.ref(SALES_ADMIN)
-            leader = group.sudo().users.filtered(lambda u: not u._is_superuser())[:1]
+            leader = self.env["res.users"]._crm_sales_administrators()[:1]
         return leader
 
     def action_report(self):

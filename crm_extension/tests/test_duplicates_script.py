@@ -1,0 +1,228 @@
+"""No customer twice, as a careful Chinese clerk sees it: a name written in
+traditional characters is the name written in simplified ones, and a VAT or
+registry number is one key with or without its country prefix, on every path
+(form, RPC, import, leads, the review)."""
+
+import importlib.util
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import file_path
+
+from .common import CrmExtensionCase
+
+
+@tagged("post_install", "-at_install")
+class TestOneScript(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"].with_user(cls.salesman)
+        cls.cn = cls.env.ref("base.cn")
+        cls.huaxing = cls.Partner.create(
+            {
+                "name": "深圳市华星科技有限公司",
+                "is_company": True,
+                "country_id": cls.cn.id,
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.hengda = cls.Partner.create(
+            {
+                "name": "上海恒达电子有限公司",
+                "is_company": True,
+                "country_id": cls.cn.id,
+            }
+        )
+        cls.env.flush_all()
+
+    def test_traditional_twin_is_refused(self):
+        """Another salesperson registers the customer again, in traditional
+        characters: the block rule names the existing customer."""
+        for name in (
+            "深圳市華星科技有限公司",
+            "深圳市華星科技股份有限公司",
+            "深圳市 華星 科技 有限責任公司",
+        ):
+            with (
+                self.subTest(name=name),
+                self.assertRaises(ValidationError) as error,
+                self.env.cr.savepoint(),
+            ):
+                self.Partner.with_user(self.salesman_2).create(
+                    {"name": name, "is_company": True, "country_id": self.cn.id}
+                )
+            self.assertIn("深圳市华星科技有限公司", str(error.exception))
+            self.assertIn("Sally Salesman", str(error.exception))
+        # Renaming another customer into the twin is refused as well.
+        other = self.Partner.with_user(self.salesman_2).create(
+            {"name": "廣州恆通貿易有限公司", "is_company": True}
+        )
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            other.with_user(self.salesman_2).write({"name": "深圳市華星科技有限公司"})
+        self.assertEqual(
+            self.Partner.search_count([("name_key", "=", self.huaxing.name_key)]), 1
+        )
+
+    def test_traditional_variant_is_flagged_by_the_similar_name_rule(self):
+        """Not the same name, but the same company in the other script, with its
+        place in brackets: flagged for review, shown in the form before saving."""
+        form = Form(self.Partner.with_user(self.salesman_2))
+        form.company_type = "company"
+        form.name = "恆達電子（上海）有限公司"
+        self.assertIn(self.hengda, form.duplicate_match_ids)
+        twin = self.Partner.with_user(self.salesman_2).create(
+            {"name": "恆達電子（上海）有限公司", "is_company": True}
+        )
+        self.assertEqual(twin.name_core_key, self.hengda.name_core_key)
+        self.assertEqual(twin.duplicate_state, "suspect")
+        self.assertIn(self.hengda, twin.duplicate_partner_ids)
+        # A traditional name of another company is nobody's twin.
+        other = self.Partner.with_user(self.salesman_2).create(
+            {"name": "臺北宏昌電子有限公司", "is_company": True}
+        )
+        self.assertFalse(other.duplicate_state)
+
+    def test_import_and_leads_fold_the_script(self):
+        result = self.Partner.with_user(self.salesman_2).load(
+            ["name", "is_company"],
+            [["廣州恆通貿易有限公司", "1"], ["深圳市華星科技有限公司", "1"]],
+        )
+        self.assertFalse(result["ids"])
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertEqual([m["rows"]["from"] for m in errors], [1], errors)
+        self.assertIn("深圳市华星科技有限公司", errors[0]["message"])
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": "詢價",
+                    "partner_name": "深圳市華星科技股份有限公司",
+                    "user_id": self.salesman_2.id,
+                }
+            )
+        )
+        self.assertEqual(lead.matched_partner_id, self.huaxing)
+        self.assertIn("Sally Salesman", lead.matched_customer_info)
+
+    def test_upgrade_rekeys_and_the_review_groups_the_two_scripts(self):
+        """A customer registered in traditional characters while the rules
+        were off, keyed as 18.0.1.3 keyed it: the upgrade's migration keys it
+        again, and the review lists the two registrations as one group."""
+        rules = self.env["crm.duplicate.rule"].search([])
+        rules.active = False
+        legacy = self.env["res.partner"].create(
+            {"name": "深圳市華星科技有限公司", "is_company": True}
+        )
+        rules.active = True
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s, name_core_key = %s WHERE id = %s",
+            ["深圳市華星科技", "華星", legacy.id],
+        )
+        self.env.invalidate_all()
+        path = file_path("crm_extension/migrations/18.0.1.4.0/post-migration.py")
+        spec = importlib.util.spec_from_file_location("crm_extension_1_4_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.3.0")
+        self.assertEqual(legacy.name_key, self.huaxing.name_key)
+        self.assertEqual(legacy.name_core_key, "华星")
+        self.env.cr.execute(
+            "SELECT count(*) FROM crm_duplicate_name_core WHERE core = '華星'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        group = (
+            self.env["crm.duplicate.group"]
+            .with_user(self.sales_manager)
+            .search([("key", "=", "name"), ("key_value", "=", legacy.name_key)])
+        )
+        self.assertEqual(group.partner_count, 2)
+        self.assertEqual(group.partner_ids, self.huaxing | legacy)
+
+
+@tagged("post_install", "-at_install")
+class TestVatCountryPrefix(CrmExtensionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Partner = cls.env["res.partner"].with_user(cls.salesman)
+        cls.cn = cls.env.ref("base.cn")
+        cls.de = cls.env.ref("base.de")
+        cls.huaxing = cls.Partner.create(
+            {
+                "name": "Huaxing Technology Co., Ltd.",
+                "is_company": True,
+                "vat": "CN91350100M000100Y43",
+                "country_id": cls.cn.id,
+            }
+        )
+        cls.weber = cls.Partner.create(
+            {
+                "name": "Weber Maschinenbau GmbH",
+                "is_company": True,
+                "vat": "136 695 976",
+                "country_id": cls.de.id,
+            }
+        )
+        cls.env.flush_all()
+
+    def test_one_key_with_or_without_the_country_prefix(self):
+        self.assertEqual(self.huaxing.sudo().vat_key, "91350100M000100Y43")
+        self.assertEqual(self.weber.sudo().vat_key, "DE136695976")
+        Partner = self.Partner.with_user(self.salesman_2)
+        for vals, existing in (
+            ({"vat": "91350100M000100Y43", "country_id": self.cn.id}, "Huaxing"),
+            ({"vat": "cn 9135 0100 M000 100Y 43"}, "Huaxing"),
+            ({"company_registry": "91350100M000100Y43"}, "Huaxing"),
+            ({"vat": "DE136695976"}, "Weber"),
+            ({"vat": "DE 136.695.976", "country_id": self.cn.id}, "Weber"),
+            ({"vat": "136695976", "country_id": self.de.id}, "Weber"),
+            ({"company_registry": "136-695-976", "country_id": self.de.id}, "Weber"),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, existing),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+
+    def test_invalid_numbers_keep_their_keys(self):
+        """An invalid number is compared as typed (its letters and digits),
+        prefix included, as before: no prefix is added or dropped."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        invalid = Partner.create(
+            {
+                "name": "Invalid Number GmbH",
+                "is_company": True,
+                "vat": "DE 136 695 977",
+                "country_id": self.de.id,
+            }
+        )
+        self.assertEqual(invalid.sudo().vat_key, "DE136695977")
+        # Without the prefix it is another key, and no duplicate.
+        other = Partner.create(
+            {
+                "name": "Other Invalid GmbH",
+                "is_company": True,
+                "vat": "136695977",
+                "country_id": self.de.id,
+            }
+        )
+        self.assertEqual(other.sudo().vat_key, "136695977")
+        # Typed the same way again: refused, as before.
+        with self.assertRaisesRegex(ValidationError, "Invalid Number"):
+            Partner.create(
+                {"name": "Third GmbH", "is_company": True, "vat": "de136695977"}
+            )
+        # A wrong unified social credit code is still refused as such.
+        with self.assertRaisesRegex(ValidationError, "统一社会信用代码"):
+            Partner.create(
+                {
+                    "name": "Wrong Code Ltd",
+                    "is_company": True,
+                    "vat": "91440300MA5G2KXN3U",
+                    "country_id": self.cn.id,
+                }
+            )
