@@ -13,38 +13,38 @@ class MailTrackingValue(models.Model):
     working in another language, would show in theirs. For the fields of the
     addon (and the pipeline's stage), the chatter shows the value in the
     reader's language instead: the record's name as it reads now, the
-    selection's label for its value.
+    selection's label for its value. (Odoo 18 and 19 format each value with
+    this method, whatever else they put around it.)
     """
 
     _inherit = "mail.tracking.value"
 
-    def _tracking_value_format_model(self, model):
-        formatted = super()._tracking_value_format_model(model)
+    def _format_display_value(self, field_type, new=True):
+        values = super()._format_display_value(field_type, new=new)
+        if field_type not in ("many2one", "selection"):
+            return values
+        return [
+            tracking._crm_in_readers_language(value, new)
+            for tracking, value in zip(self, values, strict=True)
+        ]
+
+    def _crm_in_readers_language(self, stored, new):
+        self.ensure_one()
+        model, name = self.field_id.model, self.field_id.name
         if not model or model not in self.env:
-            return formatted
-        Model = self.env[model]
-        trackings = {tracking.id: tracking for tracking in self}
-        for values in formatted:
-            field = Model._fields.get(values["fieldName"])
-            if not field or not (
-                field._module == "crm_extension"
-                or (model, field.name) in ALSO_IN_READERS_LANGUAGE
-            ):
-                continue
-            tracking = trackings[values["id"]]
-            if field.type == "many2one":
-                values["oldValue"]["value"] = self._crm_record_name(
-                    field, tracking.old_value_integer, values["oldValue"]["value"]
-                )
-                values["newValue"]["value"] = self._crm_record_name(
-                    field, tracking.new_value_integer, values["newValue"]["value"]
-                )
-            elif field.type == "selection":
-                labels = self._crm_selection_labels(field)
-                for side in ("oldValue", "newValue"):
-                    stored = values[side]["value"]
-                    values[side]["value"] = labels.get(stored, stored)
-        return formatted
+            return stored
+        field = self.env[model]._fields.get(name)
+        if not field or not (
+            field._module == "crm_extension"
+            or (model, name) in ALSO_IN_READERS_LANGUAGE
+        ):
+            return stored
+        if field.type == "many2one":
+            record_id = self.new_value_integer if new else self.old_value_integer
+            return self._crm_record_name(field, record_id, stored)
+        if field.type == "selection":
+            return self._crm_selection_labels(field).get(stored, stored)
+        return stored
 
     def _crm_record_name(self, field, record_id, stored):
         """The name of the tracked record in the reader's language, for records

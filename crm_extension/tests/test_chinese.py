@@ -138,10 +138,14 @@ class TestChineseNames(CrmExtensionCase):
         # ... reads in Chinese to a Chinese salesperson, in English to others.
         for lang in ("zh_CN", "en_US"):
             shown = tracking.with_user(self.salesman_2).with_context(lang=lang)
-            [value] = shown._tracking_value_format()
             self.assertEqual(
-                value["newValue"]["value"],
+                shown._format_display_value("many2one", new=True),
+                [self.class_counter.with_context(lang=lang).display_name],
+            )
+            [value] = shown._tracking_value_format()
+            self.assertIn(
                 self.class_counter.with_context(lang=lang).display_name,
+                str(value),
             )
         self.assertNotIn(
             "Store counter", self.class_counter.with_context(lang="zh_CN").display_name
