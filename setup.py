@@ -6,10 +6,11 @@ packages: this distribution ships neither ``odoo/__init__.py`` nor
 ``odoo/addons/__init__.py``, so it never shadows the Odoo it is installed beside.
 
 It declares no dependency on Odoo: Odoo is a prerequisite the user already has,
-and the addons it depends on (``sale_crm``, ``sms``) come with Odoo. It declares
-only the addon's own requirement, OpenCC (``opencc``: traditional and simplified
-Chinese names are one key), which Odoo does not need; python-stdnum, the other
-external dependency of its manifest, is Odoo's own requirement.
+and the addons it depends on (``sale_crm``, ``phone_validation`` ...) come with
+Odoo. It declares only the addon's own requirement, OpenCC (``opencc``:
+traditional and simplified Chinese names are one key), which Odoo does not need;
+python-stdnum, the other external dependency of its manifest, is Odoo's own
+requirement.
 """
 
 import ast

@@ -7,7 +7,19 @@
     "author": "crm_extension developers",
     "website": "https://github.com/crm-extension/crm_extension",
     "license": "LGPL-3",
-    "depends": ["sale_crm", "sms", "portal", "rating", "resource"],
+    # What the addon uses itself: sale_crm (opportunities and quotations: crm and
+    # sale), account (invoices, credit notes), phone_validation (the E.164 phone
+    # key), portal and rating (complaints), resource (working-hour deadlines) and
+    # utm (customer sources).
+    "depends": [
+        "sale_crm",
+        "account",
+        "phone_validation",
+        "portal",
+        "rating",
+        "resource",
+        "utm",
+    ],
     # python-stdnum: Odoo requires it too (VAT numbers, the unified social credit
     # code); opencc: the addon's own (traditional and simplified Chinese names are
     # one key), OpenCC's binding (its pure-Python twin opencc-py works alike).
@@ -37,10 +49,12 @@
         "views/crm_complaint_views.xml",
         "views/crm_customer_value_views.xml",
         "views/crm_complaint_portal_templates.xml",
+        "views/utm_source_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_extension_menus.xml",
     ],
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/crm_customer_class_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_duplicate_exception_demo.xml",

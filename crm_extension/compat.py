@@ -165,6 +165,11 @@ def registry_test_mode(case):
 GROUPS_FIELD = "group_ids" if ODOO_19 else "groups_id"
 
 
+def set_user_groups(users, group_ids):
+    """Give ``users`` exactly these groups (ids)."""
+    users.write({GROUPS_FIELD: [Command.set(group_ids)]})
+
+
 def group_users(group):
     """Every user who has ``group``, directly or through an implying group."""
     return group.all_user_ids if ODOO_19 else group.users

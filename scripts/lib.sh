@@ -544,6 +544,43 @@ find_chromium() {
 }
 
 # ---------------------------------------------------------------------------
+# Tools of the repository
+# ---------------------------------------------------------------------------
+
+# The pinned tools of requirements-dev.txt (tests, linters, the README
+# generator), in a venv of their own: scripts/test and scripts/gen-readme.
+TOOLS_VENV="$VAR_DIR/tools-venv"
+TOOLS_PY="$TOOLS_VENV/bin/python"
+
+# setup_tools: install requirements-dev.txt into .var/tools-venv, unless it is
+# there already (as pinned now).
+setup_tools() {
+    local stamp="$TOOLS_VENV/.requirements-dev.sha256" want
+    want="$(sha256sum "$REPO_ROOT/requirements-dev.txt" | cut -d' ' -f1)"
+    if [ -x "$TOOLS_PY" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        echo "tools: reusing $TOOLS_VENV"
+        return 0
+    fi
+    mkdir -p "$VAR_DIR"
+    if [ ! -x "$TOOLS_PY" ]; then
+        echo "tools: creating $TOOLS_VENV"
+        if ! "${TOOLS_PYTHON:-python3}" -m venv "$TOOLS_VENV" >"$VAR_DIR/venv.log" 2>&1; then
+            cat "$VAR_DIR/venv.log"
+            echo "tools: '${TOOLS_PYTHON:-python3} -m venv' failed (a Python 3.10+ with the venv module is needed; set TOOLS_PYTHON to choose one)"
+            return 1
+        fi
+    fi
+    echo "tools: installing requirements-dev.txt (log: .var/pip.log)"
+    if ! "$TOOLS_PY" -m pip install --quiet --disable-pip-version-check \
+        -r "$REPO_ROOT/requirements-dev.txt" >"$VAR_DIR/pip.log" 2>&1; then
+        grep -v "is ignored: it is neither a file nor a directory" "$VAR_DIR/pip.log" | tail -n 20
+        echo "tools: pip install -r requirements-dev.txt failed (see .var/pip.log)"
+        return 1
+    fi
+    printf '%s\n' "$want" >"$stamp"
+}
+
+# ---------------------------------------------------------------------------
 # Benchmarks
 # ---------------------------------------------------------------------------
 

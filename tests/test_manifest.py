@@ -50,7 +50,9 @@ def test_license(manifest):
 
 def test_depends(manifest):
     depends = manifest["depends"]
-    assert {"sale_crm", "sms"} <= set(depends)
+    assert {"sale_crm", "phone_validation"} <= set(depends)
+    # Nothing of the addon uses SMS: no dependency on it.
+    assert "sms" not in depends
     assert len(depends) == len(set(depends)), "a dependency is listed twice"
 
 

@@ -41,6 +41,8 @@ from . import crm_customer_class_history
 from . import crm_customer_value
 from . import ir_cron
 from . import ir_config_parameter
+from . import utm_source
+from . import mail_tracking_value
 
 # Last of the res.partner classes, so that its create and write run first.
 from . import res_partner_checks

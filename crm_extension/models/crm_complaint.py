@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize
 
 from .. import bulk, compat
+from ..readers import user_langs
 from ..tools import (
     SLA_PAUSED,
     WorkingTime,
@@ -822,13 +823,21 @@ class CrmComplaint(models.Model):
         template = self.env.ref(
             "crm_extension.mail_template_complaint_rating", raise_if_not_found=False
         )
+        handlers = {
+            complaint.id: complaint.user_id.id or self.env.uid for complaint in self
+        }
+        langs = user_langs(self.env, handlers.values())
         for complaint in self:
+            handler = handlers[complaint.id]
             complaint.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=fields.Date.context_today(complaint)
                 + timedelta(days=follow_up_days),
-                summary=self.env._("Follow up: is the customer satisfied?"),
-                user_id=complaint.user_id.id or self.env.uid,
+                # In the handler's language: the follow-up is theirs.
+                summary=self.with_context(lang=langs[handler]).env._(
+                    "Follow up: is the customer satisfied?"
+                ),
+                user_id=handler,
             )
             if template and complaint.partner_id:
                 complaint.rating_send_request(template, lang=complaint.partner_id.lang)
@@ -1057,10 +1066,6 @@ class CrmComplaint(models.Model):
         activity_type = self.env.ref(
             "mail.mail_activity_data_warning", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
-        summaries = {
-            "breached": self.env._("Complaint breached its service level"),
-            "at_risk": self.env._("Complaint at risk of missing its service level"),
-        }
         today = fields.Date.context_today(self)
         # One query picks the assignees, whatever the number of complaints
         # (the ORM reads them by thousands: its queries would grow with the
@@ -1080,15 +1085,27 @@ class CrmComplaint(models.Model):
                 ids=self.ids,
             )
         )
+        escalations = self.env.cr.fetchall()
+        # Each assignee reads the summary in their language.
+        langs = user_langs(self.env, [row[3] for row in escalations])
+        summaries = {}
+        for lang in set(langs.values()):
+            env = self.with_context(lang=lang).env
+            summaries[lang] = {
+                "breached": env._("Complaint breached its service level"),
+                "at_risk": env._("Complaint at risk of missing its service level"),
+            }
         rows = [
             {
                 "res_id": complaint_id,
                 "res_name": name,
                 "user_id": user_id,
-                "summary": summaries["breached" if status == "breached" else "at_risk"],
+                "summary": summaries[langs[user_id]][
+                    "breached" if status == "breached" else "at_risk"
+                ],
                 "date_deadline": today,
             }
-            for complaint_id, name, status, user_id in self.env.cr.fetchall()
+            for complaint_id, name, status, user_id in escalations
         ]
         activities = bulk.create_automated_activities(
             self.env, self._name, rows, activity_type=activity_type

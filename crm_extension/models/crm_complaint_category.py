@@ -7,13 +7,13 @@ class CrmComplaintCategory(models.Model):
     _description = "Complaint Category"
     _parent_name = "parent_id"
     _parent_store = True
-    _rec_name = "complete_name"
-    _order = "complete_name"
+    # Subcategories right after their category.
+    _order = "parent_path"
 
     name = fields.Char(required=True, translate=True)
-    complete_name = fields.Char(
-        compute="_compute_complete_name", store=True, recursive=True
-    )
+    # In the reader's language, as the names it is made of: computed when read
+    # (a stored value would hold the language of whoever saved the category).
+    complete_name = fields.Char(compute="_compute_complete_name", recursive=True)
     parent_id = fields.Many2one(
         "crm.complaint.category",
         string="Parent Category",
@@ -39,6 +39,7 @@ class CrmComplaintCategory(models.Model):
     active = fields.Boolean(default=True)
 
     @api.depends("name", "parent_id.complete_name")
+    @api.depends_context("lang")
     def _compute_complete_name(self):
         for category in self:
             category.complete_name = (
@@ -46,6 +47,11 @@ class CrmComplaintCategory(models.Model):
                 if category.parent_id
                 else category.name
             )
+
+    @api.depends("complete_name")
+    def _compute_display_name(self):
+        for category in self:
+            category.display_name = category.complete_name
 
     @api.constrains("parent_id")
     def _check_parent_id(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmCustomerClassHistory(models.Model):
@@ -22,4 +22,20 @@ class CrmCustomerClassHistory(models.Model):
         "res.users", string="Changed By", default=lambda self: self.env.user
     )
     is_automatic = fields.Boolean(string="By a Class Rule")
-    reason = fields.Char()
+    cause = fields.Char(
+        help="The class rule that moved the customer, in its salesperson's "
+        "language; empty for a change by hand."
+    )
+    # What the history shows: the rule's cause, or "Changed by hand" in the
+    # reader's language (stored, it would read in its writer's).
+    reason = fields.Char(compute="_compute_reason", inverse="_inverse_reason")
+
+    @api.depends("cause")
+    @api.depends_context("lang")
+    def _compute_reason(self):
+        for history in self:
+            history.reason = history.cause or self.env._("Changed by hand")
+
+    def _inverse_reason(self):
+        for history in self:
+            history.cause = history.reason

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import bulk, compat
+from ..readers import by_reader_lang, user_langs
 from ..tools import (
     ABC_SHARES,
     churn_assessment,
@@ -22,15 +23,17 @@ from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
+# (New and lost customers are named so: "New" and "Lost" are a complaint's
+# stage and a lost opportunity too, words translated otherwise.)
 RFM_SEGMENT_SELECTION = [
     ("champions", "Champions"),
     ("loyal", "Loyal"),
     ("potential", "Potential Loyalists"),
-    ("new", "New"),
+    ("new", "New Customers"),
     ("needs_attention", "Needs Attention"),
     ("at_risk", "At Risk"),
     ("hibernating", "Hibernating"),
-    ("lost", "Lost"),
+    ("lost", "Lost Customers"),
 ]
 ABC_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
 CHURN_SELECTION = [
@@ -585,18 +588,20 @@ class CrmCustomerValue(models.Model):
                 )
             if not meeting:
                 continue
-            cause = self.env._(
-                "Class rule of %(klass)s: revenue of 12 months at least %(revenue)s "
-                "and at least %(count)s invoices.",
-                klass=klass.display_name,
-                revenue=klass.min_revenue,
-                count=klass.min_invoice_count,
-            )
             # The one way classes change: tracked in the chatter with the rule's
-            # cause, and written in the class history (res_partner_classification).
-            meeting._crm_move_class(
-                self.env["crm.customer.class"].browse(class_id), cause
-            )
+            # cause, and written in the class history (res_partner_classification),
+            # in the language of each customer's salesperson.
+            salespeople = {partner.id: partner.user_id.id for partner in meeting}
+            for _lang, customers_in_lang in by_reader_lang(meeting, salespeople):
+                klass_in_lang = klass.with_env(customers_in_lang.env)
+                cause = customers_in_lang.env._(
+                    "Class rule of %(klass)s: revenue of 12 months at least "
+                    "%(revenue)s and at least %(count)s invoices.",
+                    klass=klass_in_lang.display_name,
+                    revenue=klass.min_revenue,
+                    count=klass.min_invoice_count,
+                )
+                customers_in_lang._crm_move_class(klass_in_lang, cause)
             moved += len(meeting)
         return moved
 
@@ -617,7 +622,6 @@ class CrmCustomerValue(models.Model):
         activity_type = self.env.ref(
             "mail.mail_activity_data_call", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
-        summary = self.env._("Care call: this customer may stop buying")
         Partner = self.env["res.partner"].sudo()
         Partner.flush_model(["user_id", "name", "complete_name"])
         # res_name is the customer's display name: its complete name, stored
@@ -647,6 +651,14 @@ class CrmCustomerValue(models.Model):
             )
         }
         deadline = today + timedelta(days=1)
+        # Each salesperson reads the summary in their language.
+        langs = user_langs(self.env, [user_id for _pid, user_id, *_rest in customers])
+        summaries = {
+            lang: self.with_context(lang=lang).env._(
+                "Care call: this customer may stop buying"
+            )
+            for lang in set(langs.values())
+        }
         activities = bulk.create_automated_activities(
             self.env,
             "res.partner",
@@ -655,7 +667,7 @@ class CrmCustomerValue(models.Model):
                     "res_id": partner_id,
                     "user_id": user_id,
                     "res_name": names.get(partner_id, complete_name),
-                    "summary": summary,
+                    "summary": summaries[langs[user_id]],
                     "date_deadline": deadline,
                 }
                 for partner_id, user_id, complete_name, _odd in customers

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..readers import user_langs
 from ..tools.primary import require_primary
 from ..tools.server_context import PartnerOperation
 from .crm_guarded_field_mixin import SALES_ADMIN
@@ -171,16 +172,21 @@ class CrmDuplicateException(models.Model):
             deciders = exception._deciders()
             leader = exception.requested_by_id.sale_team_id.user_id
             decider = leader if leader in deciders else deciders[:1]
+            # Written for its reader: the decider, else the requester.
+            reader = decider or exception.requested_by_id
+            env = self.with_context(
+                lang=user_langs(self.env, reader.ids)[reader.id]
+            ).env
             if decider:
                 exception.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=decider.id,
-                    summary=self.env._("Approve or refuse an exception to a block"),
+                    summary=env._("Approve or refuse an exception to a block"),
                     note=exception.reason,
                 )
             else:
                 exception.sudo()._message_log(
-                    body=self.env._(
+                    body=env._(
                         "No sales administrator other than %(requester)s can decide "
                         "this request: ask your administrator to name one.",
                         requester=exception.requested_by_id.name,

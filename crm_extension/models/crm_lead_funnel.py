@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .. import compat
+from ..readers import user_langs
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .ir_cron import exclusive_job
 
@@ -166,6 +167,9 @@ class CrmLead(models.Model):
             leads = self.browse([row[1] for row in rows])
             leads.fetch(["name", "stage_id"])
             today = fields.Date.context_today(self)
+            # Each salesperson reads the reminder, and the stage's name, in
+            # their language.
+            langs = user_langs(self.env, [row[2] for row in rows])
             self.env["mail.activity"].sudo().create(
                 [
                     {
@@ -176,10 +180,8 @@ class CrmLead(models.Model):
                         else False,
                         "user_id": user_id,
                         "date_deadline": today,
-                        "summary": self.env._(
-                            "Stalled: %(days)s days in %(stage)s",
-                            days=stall_days,
-                            stage=self.browse(lead_id).stage_id.name,
+                        "summary": self._stalled_summary(
+                            langs[user_id], stall_days, self.browse(lead_id).stage_id
                         ),
                     }
                     for _history_id, lead_id, user_id, stall_days in rows
@@ -193,3 +195,13 @@ class CrmLead(models.Model):
             if cron._crm_batch_done(reminded, len(rows), batch_size):
                 break
         return reminded
+
+    @api.model
+    def _stalled_summary(self, lang, days, stage):
+        """The summary of a stalled-deal reminder, in ``lang`` (its reader's)."""
+        env = self.with_context(lang=lang).env
+        return env._(
+            "Stalled: %(days)s days in %(stage)s",
+            days=days,
+            stage=stage.with_env(env).name,
+        )

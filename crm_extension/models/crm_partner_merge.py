@@ -316,7 +316,11 @@ class CrmPartnerMerge(models.Model):
         for merge in self._claim_queued():
             try:
                 with self.env.cr.savepoint():
-                    merge._merge()
+                    # As the user who asked for it, in their language (the
+                    # notes the merge writes are theirs).
+                    merge.with_context(
+                        lang=merge.sudo().user_id.lang or self.env.lang
+                    )._merge()
                 done |= merge
             except (UserError, AccessError, psycopg2.IntegrityError) as error:
                 # (Concurrency errors are not caught: Odoo retries the request

@@ -28,7 +28,8 @@ class CrmStageGate(models.Model):
     )
     active = fields.Boolean(default=True)
 
-    @api.depends("stage_id", "message")
+    @api.depends("stage_id.name", "message")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for gate in self:
             gate.display_name = f"{gate.stage_id.name}: {gate.message}"

@@ -275,7 +275,7 @@ class ResPartner(models.Model):
                     "old_class_id": old_classes[partner.id].id,
                     "new_class_id": partner.customer_class_id.id,
                     "is_automatic": bool(cause),
-                    "reason": cause or self.env._("Changed by hand"),
+                    "cause": cause or False,
                 }
                 for partner in changed
             ]

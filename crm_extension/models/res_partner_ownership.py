@@ -8,6 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..readers import by_reader_lang
 from ..tools.primary import require_primary
 from ..tools.settings import parse_int_setting
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
@@ -290,19 +291,26 @@ class ResPartner(models.Model):
             partners = candidates.browse(
                 [pid for pid in candidates.ids if pid not in invoiced]
             )
-            owners = {partner.id: partner.user_id.name for partner in partners}
+            owners = {partner.id: partner.user_id for partner in partners}
             partners.write({"in_pool": True, "user_id": False})
-            partners._message_log_batch(
-                bodies={
-                    partner_id: Markup("<p>%s</p>")
-                    % self.env._(
-                        "Protection period over without a deal: returned to the "
-                        "shared pool (salesperson was %(owner)s).",
-                        owner=owner or self.env._("none"),
-                    )
-                    for partner_id, owner in owners.items()
-                }
-            )
+            # Noted for the salesperson who had the customer, in their language.
+            bodies = {}
+            for _lang, released_in_lang in by_reader_lang(
+                partners, {pid: owner.id for pid, owner in owners.items()}
+            ):
+                env = released_in_lang.env
+                bodies.update(
+                    {
+                        partner_id: Markup("<p>%s</p>")
+                        % env._(
+                            "Protection period over without a deal: returned to "
+                            "the shared pool (salesperson was %(owner)s).",
+                            owner=owners[partner_id].name or env._("none"),
+                        )
+                        for partner_id in released_in_lang.ids
+                    }
+                )
+            partners._message_log_batch(bodies=bodies)
             released += len(partners)
             if cron._crm_batch_done(released, len(candidates), batch_size):
                 break

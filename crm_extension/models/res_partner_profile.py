@@ -4,7 +4,9 @@ messaging accounts, ID number (sales administrators) and birthday reminders."""
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
+from ..readers import user_langs
 from ..tools import birthday_due
 from ..tools.settings import parse_int_setting
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
@@ -70,7 +72,16 @@ class ResPartner(models.Model):
         month_days = sorted({day.month * 100 + day.day for day in days})
         if 228 in month_days:
             month_days.append(229)
-        self.flush_model(["birthday", "birthday_reminded_year", "user_id"])
+        self.flush_model(
+            [
+                "birthday",
+                "birthday_reminded_year",
+                "user_id",
+                "commercial_partner_id",
+                "active",
+                "name",
+            ]
+        )
         self.env.cr.execute(
             """
             SELECT p.id, p.birthday, p.birthday_reminded_year,
@@ -93,6 +104,8 @@ class ResPartner(models.Model):
             return 0
         model_id = self.env["ir.model"]._get_id("res.partner")
         activity_type = self.env.ref("mail.mail_activity_data_todo")
+        # Each salesperson reads the reminder in their language.
+        langs = user_langs(self.env, [user_id for _pid, user_id, _day, _name in due])
         self.env["mail.activity"].sudo().with_context(
             mail_activity_quick_update=True
         ).create(
@@ -103,11 +116,7 @@ class ResPartner(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": user_id,
                     "date_deadline": day,
-                    "summary": self.env._(
-                        "Birthday of %(name)s on %(date)s",
-                        name=name,
-                        date=fields.Date.to_string(day),
-                    ),
+                    "summary": self._birthday_summary(langs[user_id], name, day),
                 }
                 for partner_id, user_id, day, name in due
             ]
@@ -120,3 +129,13 @@ class ResPartner(models.Model):
         for year, partner_ids in by_year.items():
             self.browse(partner_ids)._crm_system_write({"birthday_reminded_year": year})
         return len(due)
+
+    @api.model
+    def _birthday_summary(self, lang, name, day):
+        """The summary of a birthday reminder, in ``lang`` (its reader's)."""
+        env = self.with_context(lang=lang).env
+        return env._(
+            "Birthday of %(name)s on %(date)s",
+            name=name,
+            date=format_date(env, day),
+        )

@@ -1,7 +1,13 @@
 """What Chinese users read: every message names the shipped records (rules,
 classes, stages ...) in the reader's language, whatever language filled a cache
-first."""
+first; what the addon writes for someone (activities, the notes of its jobs) is
+in that reader's language, and so are the values tracked in the chatter."""
 
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -50,7 +56,7 @@ class TestChineseMessages(CrmExtensionCase):
             pooled.with_user(self.complaint_officer).with_context(
                 lang="zh_CN"
             ).action_claim_customer()
-        self.assertEqual(str(caught.exception), "只有销售员可以认领客户。")
+        self.assertEqual(str(caught.exception), "只有销售员可以领取客户。")
 
     def test_stage_gate_names_the_stage_in_chinese(self):
         near_close = self.env.ref("crm_extension.crm_stage_near_close")
@@ -60,6 +66,252 @@ class TestChineseMessages(CrmExtensionCase):
             lead.stage_id = near_close
         self.assertIn("即将成交", str(caught.exception))
         self.assertNotIn("Near Close", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestChineseNames(CrmExtensionCase):
+    """The records the addon ships and the names made of them, in the
+    reader's language whoever saved them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        load_chinese(cls.env)
+        (cls.salesman_2 | cls.complaint_officer).lang = "zh_CN"
+
+    def test_complaint_category_in_chinese(self):
+        delivery = self.env.ref("crm_extension.complaint_category_delivery")
+        delivery_zh = delivery.with_context(lang="zh_CN").name
+        self.assertNotEqual(delivery_zh, "Delivery")
+        # Saved by an English complaint manager, then translated.
+        late = (
+            self.env["crm.complaint.category"]
+            .with_context(lang="en_US")
+            .create({"name": "Late", "parent_id": delivery.id})
+        )
+        late.update_field_translations("name", {"zh_CN": "迟到"})
+        officer = self.complaint_officer
+        self.assertEqual(
+            late.with_user(officer).with_context(lang="zh_CN").display_name,
+            f"{delivery_zh} / 迟到",
+        )
+        self.assertEqual(
+            late.with_context(lang="en_US").display_name, "Delivery / Late"
+        )
+        # The analysis groups complaints by it, in the reader's language.
+        complaint = self.env["crm.complaint"].create(
+            {"subject": "Late again", "partner_id": self.customer.id}
+        )
+        complaint.category_id = late
+        groups = (
+            self.env["crm.complaint"]
+            .with_user(officer)
+            .with_context(lang="zh_CN")
+            .web_read_group(
+                [("id", "=", complaint.id)], ["category_id"], ["category_id"]
+            )["groups"]
+        )
+        self.assertEqual(groups[0]["category_id"][1], f"{delivery_zh} / 迟到")
+
+    def test_sources_in_chinese(self):
+        referral = self.env.ref("crm_extension.utm_source_referral")
+        Source = self.env["utm.source"].with_user(self.salesman_2)
+        chinese = referral.with_env(Source.env).with_context(lang="zh_CN")
+        self.assertEqual(chinese.display_name, "转介绍")
+        self.assertEqual(referral.with_context(lang="en_US").display_name, "Referral")
+        # The identifier stays as it was, and both names find the source.
+        self.assertEqual(chinese.name, "Referral")
+        for typed in ("转介绍", "Referral"):
+            found = Source.with_context(lang="zh_CN").name_search(typed)
+            self.assertIn(referral.id, [source_id for source_id, _name in found])
+
+    def test_tracked_class_reads_in_chinese(self):
+        # A change made in English ...
+        english = self.other_customer.with_context(lang="en_US")
+        english.customer_class_id = self.class_counter
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # Odoo tracks the changes there
+        tracking = self.other_customer.message_ids.sudo().tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "customer_class_id"
+        )
+        self.assertIn("Store counter", tracking.new_value_char)
+        # ... reads in Chinese to a Chinese salesperson, in English to others.
+        for lang in ("zh_CN", "en_US"):
+            shown = tracking.with_user(self.salesman_2).with_context(lang=lang)
+            self.assertEqual(
+                shown._format_display_value("many2one", new=True),
+                [self.class_counter.with_context(lang=lang).display_name],
+            )
+            [value] = shown._tracking_value_format()
+            self.assertIn(
+                self.class_counter.with_context(lang=lang).display_name,
+                str(value),
+            )
+        self.assertNotIn(
+            "Store counter", self.class_counter.with_context(lang="zh_CN").display_name
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestChineseReaders(CrmExtensionCase):
+    """Activities and the notes of jobs, in the language of who reads them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        load_chinese(cls.env)
+        (cls.salesman_2 | cls.complaint_officer).lang = "zh_CN"
+        # The jobs run in English.
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
+
+    def _activities(self, records):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+        )
+
+    def test_escalation_in_the_assignees_language(self):
+        Complaint = self.env["crm.complaint"]
+        for_chinese = Complaint.create(
+            {"subject": "Screens flicker", "partner_id": self.customer.id}
+        )
+        for_english = Complaint.create(
+            {"subject": "Screens flicker too", "partner_id": self.customer.id}
+        )
+        for_chinese.user_id = self.complaint_officer
+        for_english.user_id = self.complaint_manager
+        (for_chinese | for_english)._schedule_escalations()
+        chinese = self._activities(for_chinese).summary
+        self.assertEqual(
+            chinese,
+            self.env(context={"lang": "zh_CN"})._(
+                "Complaint at risk of missing its service level"
+            ),
+        )
+        self.assertNotIn("service level", chinese)
+        self.assertEqual(
+            self._activities(for_english).summary,
+            "Complaint at risk of missing its service level",
+        )
+
+    def test_stalled_deal_in_the_salespersons_language(self):
+        new = self.env.ref("crm.stage_lead1")
+        new.stall_days = 14
+        with freeze_time("2026-05-01 10:00:00"):
+            deal = self.env["crm.lead"].create(
+                {
+                    "name": "Stalled for Sam",
+                    "type": "opportunity",
+                    "user_id": self.salesman_2.id,
+                    "stage_id": new.id,
+                }
+            )
+        with freeze_time("2026-05-20 10:00:00"):
+            self.env["crm.lead"]._cron_remind_stalled()
+        summary = self._activities(deal).summary
+        self.assertIn(new.with_context(lang="zh_CN").name, summary)
+        self.assertNotIn("Stalled", summary)
+
+    def test_birthday_in_the_salespersons_language(self):
+        buyer = self.env["res.partner"].create(
+            {
+                "name": "Zhou Min",
+                "parent_id": self.other_customer.id,
+                "birthday": date(1980, 7, 3),
+            }
+        )
+        with freeze_time("2026-06-30"):
+            self.env["res.partner"]._cron_birthday_reminders(days_ahead=7)
+        summary = self._activities(buyer).summary
+        self.assertIn("Zhou Min", summary)
+        self.assertNotIn("Birthday", summary)
+
+    def test_pool_note_in_the_former_salespersons_language(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm_extension.protection_days", "30"
+        )
+        with freeze_time("2026-01-01"):
+            lapsed = (
+                self.env["res.partner"]
+                .with_user(self.salesman_2)
+                .create(
+                    {
+                        "name": "Lapsed Tea Trading",
+                        "is_company": True,
+                        "user_id": self.salesman_2.id,
+                    }
+                )
+            )
+        with freeze_time("2026-02-15"):
+            self.env["res.partner"]._cron_release_to_pool()
+        self.assertTrue(lapsed.in_pool)
+        note = lapsed.message_ids[0].body
+        self.assertIn("Sam Salesman", note)
+        self.assertNotIn("shared pool", note)
+
+    def test_class_rule_note_in_the_salespersons_language(self):
+        Class = self.env["crm.customer.class"]
+        main = Class.create({"name": "Tea Shops", "code": "T_TEA"})
+        silver = Class.create(
+            {"name": "Silver", "code": "T_TEA_SILVER", "parent_id": main.id}
+        )
+        gold = Class.create(
+            {
+                "name": "Gold",
+                "code": "T_TEA_GOLD",
+                "parent_id": main.id,
+                "auto_assign": True,
+                "min_revenue": 100,
+            }
+        )
+        gold.update_field_translations("name", {"zh_CN": "金牌"})
+        shop = self.env["res.partner"].create(
+            {
+                "name": "Tea Shop of Sam",
+                "is_company": True,
+                "user_id": self.salesman_2.id,
+                "customer_class_id": silver.id,
+            }
+        )
+        self.env["crm.customer.value"].create(
+            {
+                "partner_id": shop.id,
+                "company_id": self.env.company.id,
+                "revenue_12m": 500,
+                "invoice_count_12m": 2,
+            }
+        )
+        self.env["crm.customer.value"]._apply_class_rules(self.env.company)
+        self.assertEqual(shop.customer_class_id, gold)
+        reason = shop.class_history_ids.filtered("is_automatic").reason
+        self.assertIn("金牌", reason)
+        self.assertNotIn("Class rule", reason)
+        self.assertIn("金牌", shop.message_ids[0].body)
+
+    def test_exception_request_in_the_deciders_language(self):
+        # The salesperson's team leader decides, and reads Chinese.
+        self.sales_manager.lang = "zh_CN"
+        self.env["crm.team"].create(
+            {
+                "name": "Hangzhou",
+                "user_id": self.sales_manager.id,
+                "crm_team_member_ids": [Command.create({"user_id": self.salesman.id})],
+            }
+        )
+        request = (
+            self.env["crm.duplicate.exception"]
+            .with_user(self.salesman)
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "name": "HANGZHOU WEST LAKE TRADING LTD",
+                    "matched_partner_id": self.customer.id,
+                    "reason": "Franchisee in Ningbo, its own company",
+                }
+            )
+        )
+        activity = self._activities(request)
+        self.assertEqual(activity.user_id, self.sales_manager)
+        self.assertNotIn("exception", activity.summary)
 
 
 @tagged("post_install", "-at_install")

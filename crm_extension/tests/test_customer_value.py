@@ -260,21 +260,27 @@ class TestCustomerValue(CrmExtensionCase):
         customers = at_risk | by_hand | billing_by_hand
         customers.message_unsubscribe(customers.user_id.partner_id.ids)
         self.assertFalse(customers.user_id.partner_id & customers.message_partner_ids)
-        summary = env._("Care call: this customer may stop buying")
+        # The second salesperson reads Chinese, the first English: each reads
+        # the summary of their care calls in their language.
+        self.salesman_2.lang = lang
         deadline = TODAY + timedelta(days=1)
         self.env.flush_all()
         self.env.cr.precommit.run()
         # The evening of the 30th in America: the care calls are due today (UTC).
         with freeze_time("2026-07-01 02:00:00"):
             # Odoo's way, by the job's user.
-            automated_activities_as_odoo(
-                env,
-                by_hand | billing_by_hand,
-                "mail.mail_activity_data_call",
-                lambda partner: partner.user_id,
-                deadline,
-                summary,
-            )
+            for references in (by_hand, billing_by_hand):
+                reader = self.env(
+                    context=dict(self.env.context, lang=references.user_id.lang)
+                )
+                automated_activities_as_odoo(
+                    env,
+                    references,
+                    "mail.mail_activity_data_call",
+                    lambda partner: partner.user_id,
+                    deadline,
+                    reader._("Care call: this customer may stop buying"),
+                )
             # Stored as the job's environment computes them (the cron's flushes
             # its own).
             env.flush_all()
@@ -318,6 +324,11 @@ class TestCustomerValue(CrmExtensionCase):
             self.assertEqual(
                 follower(partner).subtype_ids, follower(reference).subtype_ids
             )
+        # In each salesperson's language.
+        self.assertEqual(
+            care(self.gone).summary, "Care call: this customer may stop buying"
+        )
+        self.assertNotEqual(care(billing).summary, care(self.gone).summary)
         # One notification per salesperson, however many care calls.
         notified = activity_notifications(bus)
         for salesperson in self.salesman | self.salesman_2:

@@ -330,6 +330,9 @@ class TestMergeLosesNothing(CrmExtensionCase):
 
     @classmethod
     def _sms(cls, partner):
+        # sms is no dependency of the addon: its table, when Odoo installed it.
+        if "sms.sms" not in cls.env:
+            return
         cls.env["sms.sms"].create(
             {"number": "+8613800000000", "partner_id": partner.id, "body": "Hi"}
         )

@@ -1,10 +1,46 @@
+import json
+import re
 from datetime import timedelta
+from pathlib import Path
+
+import polib
 
 from odoo import Command, fields
+from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..tools.server_context import MERGING_PARTNERS
 from .common import around_the_clock_calendar
+from .test_chinese import load_chinese
+
+MSGID_RE = re.compile(r'^msgid "(.+)"$', re.MULTILINE)
+
+
+def shipped_english(env):
+    """The English texts the addon ships and translates into Chinese, as they
+    show on a screen (markup removed), but those Odoo's own installed modules
+    ship too: a text of Odoo's that Odoo leaves untranslated is not the
+    addon's."""
+    i18n = Path(get_module_path("crm_extension")) / "i18n"
+    terms = set()
+    for entry in polib.pofile(str(i18n / "zh_CN.po")):
+        if not entry.msgstr or entry.msgstr == entry.msgid:
+            continue
+        text = " ".join(re.sub(r"<[^>]*>", " ", entry.msgid).split())
+        if len(text) > 1 and "%" not in text and "{{" not in text:
+            terms.add(text)
+    odoo_terms = set()
+    modules = env["ir.module.module"].search(
+        [("state", "=", "installed"), ("name", "!=", "crm_extension")]
+    )
+    for module in modules.mapped("name"):
+        path = Path(get_module_path(module) or "") / "i18n" / f"{module}.pot"
+        if path.is_file():
+            odoo_terms.update(
+                msgid.replace('\\"', '"')
+                for msgid in MSGID_RE.findall(path.read_text(encoding="utf-8"))
+            )
+    return sorted(terms - odoo_terms)
 
 
 @tagged("post_install", "-at_install")
@@ -378,3 +414,99 @@ class TestTours(HttpCase):
         self.assertEqual(merge.undone_by_id, manager)
         self.assertEqual(group.mapped("active"), [True] * 4)
         self.assertEqual(lead.partner_id, group[2])
+
+    def test_tour_chinese_salesperson_reads_no_english(self):
+        """A Chinese salesperson walks through a customer, an opportunity and a
+        complaint: no English text of the addon shows, whatever was saved or
+        tracked in English."""
+        load_chinese(self.env)
+        salesperson = new_test_user(
+            self.env,
+            login="tour_zh_salesman",
+            name="李明",
+            groups="sales_team.group_sale_salesman",
+            lang="zh_CN",
+            tz="Asia/Shanghai",
+        )
+        # Saved and changed by an English-speaking colleague.
+        english = self.env(context=dict(self.env.context, lang="en_US"))
+        customer = english["res.partner"].create(
+            {
+                "name": "成都蓝海零售有限公司",
+                "is_company": True,
+                "user_id": salesperson.id,
+                "customer_class_id": self.env.ref(
+                    "crm_extension.customer_class_other_media"
+                ).id,
+                "importance": "a",
+                "source_id": self.env.ref("crm_extension.utm_source_referral").id,
+                "sales_mode": "chain_retail",
+            }
+        )
+        boss = english["res.partner"].create(
+            {
+                "name": "周杰",
+                "parent_id": customer.id,
+                "contact_role_id": self.env.ref(
+                    "crm_extension.contact_role_decision_maker"
+                ).id,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # created: what changes next is tracked
+        customer.customer_class_id = self.env.ref(
+            "crm_extension.customer_class_partner_counter"
+        )
+        deal = english["crm.lead"].create(
+            {
+                "name": "蓝海零售 收银系统升级",
+                "type": "opportunity",
+                "partner_id": customer.id,
+                "user_id": salesperson.id,
+                "expected_revenue": 50000,
+                "contact_role_ids": [
+                    Command.create(
+                        {
+                            "partner_id": boss.id,
+                            "role_id": self.env.ref(
+                                "crm_extension.contact_role_decision_maker"
+                            ).id,
+                            "stance": "support",
+                            "influence": "high",
+                        }
+                    )
+                ],
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        deal.stage_id = self.env.ref("crm_extension.crm_stage_near_close")
+        complaint = english["crm.complaint"].create(
+            {
+                "subject": "门店收银机频繁死机",
+                "partner_id": customer.id,
+                "category_id": self.env.ref(
+                    "crm_extension.complaint_category_product"
+                ).id,
+                "severity": "2",
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        complaint.stage_id = self.env.ref("crm_extension.complaint_stage_waiting")
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # the changes are tracked there
+
+        terms = shipped_english(self.env)
+        self.assertIn("Near Close", terms)
+        self.assertIn("Customer Profile", terms)
+        url = "/odoo/action-base.action_partner_form"
+        options = {"stepDelay": 0, "startUrl": url}
+        tour = "crm_extension_chinese_walk_tour"
+        self.start_tour(
+            url,
+            tour,
+            login=salesperson.login,
+            code=f"window.crmExtensionShippedEnglish = {json.dumps(terms)}; "
+            f"odoo.startTour({tour!r}, {json.dumps(options)})",
+        )

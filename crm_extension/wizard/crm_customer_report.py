@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from ..readers import user_langs
+
 
 class CrmCustomerReport(models.TransientModel):
     """Any user flags a duplicate or a wrongly classified customer to the managers."""
@@ -50,6 +52,34 @@ class CrmCustomerReport(models.TransientModel):
         self.ensure_one()
         partner = self.partner_id
         partner.check_access("read")
+        values = {}
+        if self.reason == "duplicate":
+            values["duplicate_state"] = "reported"
+            if self.duplicate_of_id:
+                values["duplicate_partner_ids"] = [
+                    fields.Command.link(self.duplicate_of_id.id)
+                ]
+        partner_su = partner.sudo()
+        if values:
+            partner_su.write(values)
+        # The note is the reporter's, in their language; the activity is the
+        # reviewer's, in theirs.
+        partner_su.message_post(body=Markup("<p>%s</p>") % self._summary())
+        reviewer = self._get_reviewer()
+        if reviewer:
+            report = self.with_context(
+                lang=user_langs(self.env, reviewer.ids)[reviewer.id]
+            )
+            partner_su.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=reviewer.id,
+                summary=report.env._("Check reported customer"),
+                note=report._summary(),
+            )
+        return {"type": "ir.actions.act_window_close"}
+
+    def _summary(self):
+        """What was reported, in the language of the environment."""
         reason = dict(self._fields["reason"]._description_selection(self.env))[
             self.reason
         ]
@@ -69,28 +99,8 @@ class CrmCustomerReport(models.TransientModel):
             )
         if self.note:
             details.append(self.note)
-        summary = self.env._(
+        return self.env._(
             "Reported by %(user)s: %(details)s",
             user=self.env.user.name,
             details="; ".join(details),
         )
-        values = {}
-        if self.reason == "duplicate":
-            values["duplicate_state"] = "reported"
-            if self.duplicate_of_id:
-                values["duplicate_partner_ids"] = [
-                    fields.Command.link(self.duplicate_of_id.id)
-                ]
-        partner_su = partner.sudo()
-        if values:
-            partner_su.write(values)
-        partner_su.message_post(body=Markup("<p>%s</p>") % summary)
-        reviewer = self._get_reviewer()
-        if reviewer:
-            partner_su.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=reviewer.id,
-                summary=self.env._("Check reported customer"),
-                note=summary,
-            )
-        return {"type": "ir.actions.act_window_close"}
