@@ -436,9 +436,14 @@ def make_rst(addon_name, manifest, fragments, image_dir):
 
 def make_html(rst):
     """index.html: the README rendered by docutils, as OCA renders it."""
-    return publish_string(
+    html = publish_string(
         rst, writer="html4css1", settings_overrides=RST2HTML_SETTINGS
     ).decode("utf-8")
+    # Without docutils' XML declaration: Odoo 19.0 parses the page as a
+    # decoded string, which lxml refuses with an encoding declaration (the
+    # install stops); the page is UTF-8 and says so in its <meta>.
+    declaration = '<?xml version="1.0" encoding="utf-8"?>\n'
+    return html.removeprefix(declaration)
 
 
 def generate(addon_dir=ADDON_DIR):

@@ -7,6 +7,7 @@ conversion of Markdown into reStructuredText must keep what a fragment says.
 
 import importlib.util
 
+import lxml.html
 import pytest
 
 
@@ -95,3 +96,11 @@ def test_page_images_lie_beside_it(gen, addon_dir):
     )
     assert 'src="customers_kanban.png"' in page
     assert "static/description/" not in page
+
+
+def test_page_parses_as_odoo_reads_it(gen, addon_dir):
+    """Odoo 19.0 decodes index.html and parses the string with lxml, which
+    refuses an XML encoding declaration: the install would stop."""
+    page = (addon_dir / "static" / "description" / "index.html").read_text("utf-8")
+    assert not page.startswith("<?xml")
+    assert lxml.html.document_fromstring(page).find(".//body") is not None
