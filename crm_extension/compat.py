@@ -53,6 +53,14 @@ demo data             loaded unless told           loaded when told
                       ``--without-demo``           ``--with-demo``
                                                    (scripts/lib.sh,
                                                    benchmarks/harness.py)
+the *Referral*        the addon's                  utm's own, labelled (not
+customer source                                    a second one named
+                                                   "Referral [2]"): utm.source.
+                                                   _crm_extension_referral_source
+a user's groups in    ``groups_id``                ``group_ids``: set_user_groups
+the demo data
+stages' sales team    ``team_id``                  ``team_ids``: left out of
+(a list column)                                    the funnel's stage list
 ====================  ===========================  ============================
 
 XML that both versions accept, instead of a difference: search views group their

@@ -23,3 +23,26 @@ class UtmSource(models.Model):
     def _compute_display_name(self):
         for source in self:
             source.display_name = source.label or source.name
+
+    @api.model
+    def _crm_extension_referral_source(self):
+        """The *Referral* source the addon ships (its data, at install), bound to
+        ``crm_extension.utm_source_referral``: utm's own where utm ships one
+        (Odoo 19.0), given the addon's label, else a source of the addon's. Two
+        sources read as "Referral" would make users pick one of two."""
+        if self.env.ref("crm_extension.utm_source_referral", raise_if_not_found=False):
+            return
+        source = self.env.ref("utm.utm_source_referral", raise_if_not_found=False)
+        if not source:
+            source = self.create({"name": "Referral", "label": "Referral"})
+        elif not source.label:
+            source.label = "Referral"
+        self.env["ir.model.data"].create(
+            {
+                "module": "crm_extension",
+                "name": "utm_source_referral",
+                "model": "utm.source",
+                "res_id": source.id,
+                "noupdate": True,
+            }
+        )
