@@ -522,7 +522,24 @@ class CrmCustomerValue(models.Model):
         """
         cr = self.env.cr
         Partner = self.env["res.partner"].sudo()
-        Partner.flush_model(["customer_class_id", "customer_class_locked"])
+        # What the query reads, as the ORM may still hold it.
+        Partner.flush_model(
+            ["customer_class_id", "customer_class_locked", "company_id"]
+        )
+        self.flush_model(
+            ["partner_id", "company_id", "revenue_12m", "invoice_count_12m"]
+        )
+        self.env["crm.customer.class"].flush_model(
+            [
+                "main_class_id",
+                "auto_assign",
+                "active",
+                "min_revenue",
+                "min_invoice_count",
+                "company_id",
+                "sequence",
+            ]
+        )
         cr.execute(
             """
             SELECT DISTINCT ON (p.id)

@@ -11,7 +11,8 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CrmExtensionCase
+from .. import compat
+from .common import CrmExtensionCase, frozen_time
 
 
 def load_chinese(env):
@@ -103,14 +104,11 @@ class TestChineseNames(CrmExtensionCase):
             {"subject": "Late again", "partner_id": self.customer.id}
         )
         complaint.category_id = late
-        groups = (
-            self.env["crm.complaint"]
-            .with_user(officer)
-            .with_context(lang="zh_CN")
-            .web_read_group(
-                [("id", "=", complaint.id)], ["category_id"], ["category_id"]
-            )["groups"]
-        )
+        groups = compat.web_read_group(
+            self.env["crm.complaint"].with_user(officer).with_context(lang="zh_CN"),
+            [("id", "=", complaint.id)],
+            ["category_id"],
+        )["groups"]
         self.assertEqual(groups[0]["category_id"][1], f"{delivery_zh} / 迟到")
 
     def test_sources_in_chinese(self):
@@ -196,7 +194,7 @@ class TestChineseReaders(CrmExtensionCase):
     def test_stalled_deal_in_the_salespersons_language(self):
         new = self.env.ref("crm.stage_lead1")
         new.stall_days = 14
-        with freeze_time("2026-05-01 10:00:00"):
+        with frozen_time(self.env, "2026-05-01 10:00:00"):
             deal = self.env["crm.lead"].create(
                 {
                     "name": "Stalled for Sam",
@@ -205,7 +203,7 @@ class TestChineseReaders(CrmExtensionCase):
                     "stage_id": new.id,
                 }
             )
-        with freeze_time("2026-05-20 10:00:00"):
+        with frozen_time(self.env, "2026-05-20 10:00:00"):
             self.env["crm.lead"]._cron_remind_stalled()
         summary = self._activities(deal).summary
         self.assertIn(new.with_context(lang="zh_CN").name, summary)
