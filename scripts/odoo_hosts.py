@@ -893,7 +893,16 @@ class Tier:
             if not error:
                 continue
             text = error.message
-            if "currently being executed" in text or "being computed right now" in text:
+            # Odoo's refusal of Run now while its scheduler runs the job (18.0:
+            # "currently being executed", 19.0: "already executing"), or ours.
+            if any(
+                refusal in text
+                for refusal in (
+                    "currently being executed",
+                    "already executing",
+                    "being computed right now",
+                )
+            ):
                 refused[kind] = refused.get(kind, 0) + 1
             else:
                 problems.append(f"{kind} {job}: {text[:200]}")
