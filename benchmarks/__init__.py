@@ -3,5 +3,5 @@
 ``harness`` runs them (command line, databases, Odoo's registry, the table of
 results), ``generate`` and ``measure`` hold what they share to make data and to
 time it; each of ``duplicates``, ``funnel``, ``complaints`` and ``value`` is one
-benchmark, run by its command in scripts/ (see README.md).
+benchmark, run by its command in scripts/ (see DEVELOPMENT.md).
 """
