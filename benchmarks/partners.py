@@ -527,7 +527,8 @@ class Generator:
             row["vat"],
             None,
             row["email"],
-            row["mobile"] or row["phone"],
+            # (A res_partner row of 19.0 has no mobile column.)
+            row.get("mobile") or row["phone"],
             row["country"],
             self.countries[row["country"]][1],
             is_company=row["is_company"],
