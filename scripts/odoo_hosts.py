@@ -757,6 +757,15 @@ class Tier:
             {"name": f"Complaining {secrets.token_hex(3)} Ltd", "is_company": True},
         )
         complaints, flips, groups, purged_expected = [], {}, [], []
+        # (The lists and the dict grow in place, round after round.)
+        work = {
+            "complaints": complaints,
+            "purged": purged_expected,
+            "vips": vips,
+            "vip": vip,
+            "flips": flips,
+            "groups": groups,
+        }
         refused = {}
         run_now_calls = 0
         for number in range(self.args.rounds):
@@ -830,31 +839,13 @@ class Tier:
             purged_expected += [row[0] for row in expired]
 
             run_now_calls += self._all_at_once(crons, problems, refused)
-            work = {
-                "complaints": complaints,
-                "purged": purged_expected,
-                "vips": vips,
-                "vip": vip,
-                "flips": flips,
-                "groups": groups,
-            }
             self._wait_done(number, crons, work, problems)
-        work = {
-            "complaints": complaints,
-            "purged": purged_expected,
-            "vips": vips,
-            "vip": vip,
-            "flips": flips,
-            "groups": groups,
-        }
         self._check_jobs(started, work, problems, run_now_calls, refused)
 
     def _all_at_once(self, crons, problems, refused):
         """Everything at once: the scheduler of both hosts, Run now of each
         job on both hosts, Recompute now on both. Returns the starts."""
         db = self.db
-        # Everything at once: the scheduler of both hosts, Run now of each
-        # job on both hosts, Recompute now on both.
         starts = []
         for index in range(2):
             for job in crons:
@@ -911,7 +902,6 @@ class Tier:
     def _wait_done(self, number, crons, work, problems):
         """Until the work is done (the schedulers may still be at it)."""
         db = self.db
-        # Until the work is done (the schedulers may still be at it).
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             left = db.on_primary(

@@ -129,6 +129,21 @@ class TestReportAndReview(CrmExtensionCase):
             "Same company, registered twice", self.customer.message_ids[0].body
         )
 
+    def test_report_refuses_a_duplicate_the_reporter_cannot_read(self):
+        company_b = self.env["res.company"].create({"name": "Report Company B"})
+        hidden = self.env["res.partner"].create(
+            {"name": "Hidden Twin Ltd", "is_company": True, "company_id": company_b.id}
+        )
+        wizard = (
+            self.env["crm.customer.report"]
+            .with_user(self.salesman_2)
+            .with_context(active_model="res.partner", active_id=self.customer.id)
+            .create({"reason": "duplicate", "duplicate_of_id": hidden.id})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_report()
+        self.assertNotIn(hidden, self.customer.duplicate_partner_ids)
+
     def test_review_groups_and_merge(self):
         Partner = self.env["res.partner"]
         rule = self.env.ref("crm_extension.duplicate_rule_company_name")

@@ -52,6 +52,9 @@ class CrmCustomerReport(models.TransientModel):
         self.ensure_one()
         partner = self.partner_id
         partner.check_access("read")
+        # The link is written as the system: only to a customer the reporter
+        # may read (an id typed over RPC names no other company's customer).
+        self.duplicate_of_id.check_access("read")
         values = {}
         if self.reason == "duplicate":
             values["duplicate_state"] = "reported"
