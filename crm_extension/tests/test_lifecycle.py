@@ -1,3 +1,5 @@
+import contextlib
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -76,6 +78,80 @@ class TestSalesIntegration(FunnelCase):
         self.assertEqual(self.prospect.lifecycle_stage, "target")
         lead.convert_opportunity(self.prospect)
         self.assertEqual(self.prospect.lifecycle_stage, "intention")
+
+    def _leads_of(self, customers, user=None, team=None):
+        return self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"{customer.name}: inquiry",
+                    "type": "lead",
+                    "partner_id": customer.id,
+                    "probability": 50,
+                    "user_id": user.id if user else False,
+                    "team_id": team.id if team else False,
+                }
+                for customer in customers
+            ]
+        )
+
+    def _lifecycle_tracking(self, partner):
+        self.env.flush_all()
+        self.env.cr.flush()  # Odoo's tracking writes at the end of the transaction
+        partner.invalidate_recordset(["message_ids"])
+        return partner.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "lifecycle_stage"
+        )
+
+    def test_lead_assignment_moves_each_customer_once(self):
+        """Odoo's lead assignment converts its leads one write at a time; each
+        customer moves, in one write at the end, with one line in its chatter."""
+        customers = self.env["res.partner"].create(
+            [{"name": f"Wuxi Customer {n}", "is_company": True} for n in range(4)]
+        )
+        # (Odoo tracks no change of a record created in the same transaction.)
+        self.env.cr.flush()
+        team = self.env["crm.team"].create(
+            {
+                "name": "Assigned by Odoo",
+                "crm_team_member_ids": [
+                    Command.create({"user_id": self.salesman.id, "assignment_max": 300})
+                ],
+            }
+        )
+        leads = self._leads_of(customers, team=team)
+        leads |= self._leads_of(customers[:1], team=team)
+        team.with_user(self.sales_manager)._action_assign_leads(force_quota=True)
+        opened = leads.filtered(lambda lead: lead.type == "opportunity")
+        self.assertEqual(opened.partner_id, customers)
+        self.assertEqual(set(customers.mapped("lifecycle_stage")), {"intention"})
+        for customer in customers:
+            self.assertEqual(len(self._lifecycle_tracking(customer)), 1)
+
+    def test_a_bulk_operation_left_by_an_error_moves_at_commit(self):
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        lead = self._leads_of(self.prospect, self.salesman).with_user(self.salesman)
+        # An error caught by the caller without a rollback (assertRaises would
+        # roll the conversion back): the conversion stands.
+        with contextlib.suppress(ValidationError), Lead._lifecycle_batch():
+            lead.convert_opportunity(self.prospect)
+            self.assertEqual(self.prospect.lifecycle_stage, "target")
+            raise ValidationError("stop")
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        # The customer moves before the transaction commits, once.
+        self.assertEqual(len(self._lifecycle_tracking(self.prospect)), 1)
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
+
+    def test_a_conversion_rolled_back_moves_nobody(self):
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        lead = self._leads_of(self.prospect, self.salesman).with_user(self.salesman)
+        with Lead._lifecycle_batch():
+            with contextlib.suppress(ValidationError), self.env.cr.savepoint():
+                lead.convert_opportunity(self.prospect)
+                raise ValidationError("stop")
+        self.assertEqual(lead.type, "lead")
+        self.assertFalse(self._lifecycle_tracking(self.prospect))
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
 
     def test_confirming_the_quotation_wins_the_opportunity(self):
         lead = self._new_opportunity("Quotation deal")
