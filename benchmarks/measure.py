@@ -94,6 +94,39 @@ def explain(cr, query, params=None):
     return [row[0] for row in cr.fetchall()]
 
 
+def explain_nested(cr, query, params=None):
+    """The plans, with ``ANALYZE`` and ``BUFFERS``, of the statements a
+    function called by ``query`` runs: PostgreSQL's auto_explain sends them
+    back as notices (it is loaded for this transaction; run, so the caller rolls
+    back what it writes). ``None`` when auto_explain cannot be loaded."""
+    if hasattr(query, "code"):
+        query, params = query.code, query.params
+    notices = cr._cnx.notices
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute("LOAD 'auto_explain'")
+    except Exception:  # noqa: BLE001 (not there, or not a superuser)
+        return None
+    cr.execute(
+        "SET LOCAL auto_explain.log_min_duration = 0; "
+        "SET LOCAL auto_explain.log_analyze = on; "
+        "SET LOCAL auto_explain.log_buffers = on; "
+        "SET LOCAL auto_explain.log_nested_statements = on; "
+        "SET LOCAL client_min_messages = log"
+    )
+    del notices[:]
+    try:
+        cr.execute(query, params)
+    finally:
+        cr.execute(
+            "SET LOCAL auto_explain.log_min_duration = -1; "
+            "SET LOCAL client_min_messages = notice"
+        )
+    lines = [line for notice in notices for line in notice.splitlines()]
+    del notices[:]
+    return lines
+
+
 def say_plan(title, lines, indent="    "):
     say(title)
     for line in lines:

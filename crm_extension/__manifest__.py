@@ -2,7 +2,7 @@
     "name": "CRM Extension: Customer Management",
     "summary": "Customer classes, buying committees, duplicate protection, "
     "a measurable sales funnel and customer lifecycle, with access rules per role",
-    "version": "1.5.0",
+    "version": "1.6.0",
     "category": "Sales/CRM",
     "author": "crm_extension developers",
     "website": "https://github.com/crm-extension/crm_extension",
@@ -77,4 +77,5 @@
     },
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

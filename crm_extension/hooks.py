@@ -2,6 +2,7 @@ import logging
 
 from odoo.tools import SQL, sql
 
+from .models.crm_duplicate_rule import MATCH_FUNCTION
 from .models.res_partner_duplicate import MATCH_KEY_FIELDS, fill_match_keys
 from .models.res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE
 
@@ -91,6 +92,12 @@ def post_init_hook(env):
     rows = env["crm.lead.stage.history"]._backfill_from_tracking()
     _logger.info("crm_extension: %s stage history rows built from the chatter", rows)
     _init_lifecycle(env)
+
+
+def uninstall_hook(env):
+    """The match statement of the duplicate rules, a function of the database
+    (``crm.duplicate.rule``), goes with the addon."""
+    env.cr.execute(SQL("DROP FUNCTION IF EXISTS %s", SQL.identifier(MATCH_FUNCTION)))
 
 
 def _init_lifecycle(env):

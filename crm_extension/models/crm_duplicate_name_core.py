@@ -82,50 +82,6 @@ class CrmDuplicateNameCore(models.Model):
             self._add_missing_neighbours()
 
     @api.model
-    def _add(self, cores):
-        """List ``cores`` and their neighbour keys, in one statement. Only new
-        ones are inserted: two transactions listing a known core never wait for
-        each other."""
-        if cores:
-            self.env.cr.execute(
-                SQL("WITH %s SELECT 1", SQL(", ").join(self._add_sql(cores)))
-            )
-
-    @api.model
-    def _add_sql(self, cores):
-        """The common table expressions of :meth:`_add` (the duplicate rules'
-        match statement writes them too)."""
-        keys, owners = neighbour_rows(sorted(cores))
-        return [
-            SQL(
-                """
-                listed_cores AS (
-                    INSERT INTO crm_duplicate_name_core (core)
-                    SELECT v.core FROM unnest(%s::varchar[]) AS v(core)
-                     WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
-                                        WHERE c.core = v.core)
-                    ON CONFLICT DO NOTHING
-                    RETURNING core
-                )
-                """,
-                sorted(cores),
-            ),
-            SQL(
-                """
-                listed_keys AS (
-                    INSERT INTO crm_duplicate_name_neighbour (key, core)
-                    SELECT n.key, n.core
-                      FROM unnest(%s::varchar[], %s::varchar[]) AS n(key, core)
-                      JOIN listed_cores ON listed_cores.core = n.core
-                    ON CONFLICT DO NOTHING
-                )
-                """,
-                keys,
-                owners,
-            ),
-        ]
-
-    @api.model
     def _add_all(self):
         """List the cores of every partner, in the order of the cores (see
         :meth:`_cron_keep_in_order`), and their neighbour keys."""

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.normalize import core_neighbours
+from .crm_duplicate_name_core import neighbour_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ KEY_COLUMNS = {
 
 # The match row: what the duplicate rules know of a partner (or of a lead, as a
 # customer to be), the one statement of it. The match queries select these
-# columns (MATCH_COLUMNS, also in near_cores_sql), partners in memory give these
+# columns (the match statement: match_function_sql), partners in memory give these
 # (res.partner._duplicate_row), and a lead gives the same keys
 # (crm.lead._customer_match_row; a test holds them equal). They are flushed
 # before the match queries, through Odoo's public API (flush_model, or
@@ -50,70 +51,162 @@ CUSTOMER_SQL = (
     "AND NOT EXISTS (SELECT 1 FROM res_users staff "
     "WHERE staff.partner_id = p.id AND staff.share IS NOT TRUE)"
 )
-MATCH_COLUMNS = SQL(
-    "%s, (%s) AS is_customer",
-    SQL(", ").join(SQL.identifier("p", fname) for fname in ["id", *MATCH_FIELDS]),
-    SQL(CUSTOMER_SQL),
-)
 # The columns of a match row that tell which near core found it.
 NEAR_COLUMNS = ("target_index", "similarity")
 
 
-def near_cores_sql(name_core_keys, exclude_ids, threshold):
-    """The companies whose name core is near each of ``name_core_keys``: the
-    cores sharing one of its neighbour keys (``core_neighbours``: one probe of
-    the btree index of the keys per key) that are at least ``threshold``
-    similar by trigrams (pg_trgm's similarity(), computed for the few cores
-    found) or the same words in another order (the anagram key), and then
-    five of their companies (the btree index of ``name_core_key``). Rows of
-    ``MATCH_COLUMNS`` and ``NEAR_COLUMNS`` (the index of the core in
-    ``name_core_keys`` and its similarity), or ``None`` without cores."""
+# The SQL type of each match column in the rows of the match statement.
+MATCH_TYPES = {
+    "id": "integer",
+    "name": "varchar",
+    "name_key": "varchar",
+    "name_core_key": "varchar",
+    "vat_key": "varchar",
+    "email_key": "varchar",
+    "phone_key": "varchar",
+    "is_company": "boolean",
+    "active": "boolean",
+    "company_id": "integer",
+    "commercial_partner_id": "integer",
+    "parent_id": "integer",
+    "user_id": "integer",
+    "registered_by_id": "integer",
+    "registered_date": "timestamp",
+}
+
+# The match statement is a function of the database, created by the rules'
+# init(): PostgreSQL prepares the plans of its statements once per connection,
+# where the text of one statement would be parsed and planned at every
+# registration, for most of its time. Its arguments (all arrays, empty when
+# unused): the keys to lock (see _lock_keys); the name cores to list with their
+# neighbour keys (crm.duplicate.name.core); the exact keys looked up per
+# column, the partners left out; the neighbour keys of the name cores looked
+# up for the similarity rules, with the index and the core of each, and the
+# lowest similarity wanted. It returns match rows (MATCH_FIELDS, is_customer)
+# and NEAR_COLUMNS: NULL for the exact keys, else the index of the core found
+# near and its similarity.
+MATCH_FUNCTION = "crm_extension_match"
+MATCH_ARGUMENTS = {
+    "lock_keys": "varchar[]",
+    "list_cores": "varchar[]",
+    "list_keys": "varchar[]",
+    "list_owners": "varchar[]",
+    **{f"exact_{column}": "varchar[]" for column in KEY_COLUMNS.values()},
+    "own_ids": "integer[]",
+    "near_keys": "varchar[]",
+    "near_indexes": "integer[]",
+    "near_cores": "varchar[]",
+    "threshold": "real",
+}
+
+
+def match_function_sql():
+    """``CREATE OR REPLACE FUNCTION`` of the match statement."""
+    columns = ", ".join(
+        f'p."{fname}"::{MATCH_TYPES[fname]}' for fname in ["id", *MATCH_FIELDS]
+    )
+    columns = f"{columns}, ({CUSTOMER_SQL})"
+    exact = " OR ".join(
+        f'p."{column}" = ANY(exact_{column})' for column in KEY_COLUMNS.values()
+    )
+    any_exact = " + ".join(
+        f"cardinality(exact_{column})" for column in KEY_COLUMNS.values()
+    )
+    arguments = ", ".join(
+        f"{name} {sql_type}" for name, sql_type in MATCH_ARGUMENTS.items()
+    )
+    returns = ", ".join(
+        f'"{fname}" {MATCH_TYPES[fname]}' for fname in ["id", *MATCH_FIELDS]
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION {MATCH_FUNCTION}({arguments})
+RETURNS TABLE ({returns}, is_customer boolean, target_index integer,
+               similarity real)
+LANGUAGE plpgsql VOLATILE
+-- Each statement planned once per connection: the plans, index probes and
+-- lateral joins, are the same whatever the keys.
+SET plan_cache_mode = force_generic_plan
+AS $function$
+#variable_conflict use_column
+BEGIN
+    IF cardinality(lock_keys) > 0 THEN
+        -- Serialises the registrations of a key (see _lock_keys). (Not ON
+        -- CONFLICT DO NOTHING: it takes no lock on a row already there.)
+        INSERT INTO crm_duplicate_key (key)
+        SELECT unnest(lock_keys)
+        ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key;
+    END IF;
+    IF cardinality(list_cores) > 0 THEN
+        -- Only new cores are inserted: two transactions listing a known core
+        -- never wait for each other.
+        WITH listed_cores AS (
+            INSERT INTO crm_duplicate_name_core (core)
+            SELECT v.core FROM unnest(list_cores) AS v(core)
+             WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
+                                WHERE c.core = v.core)
+            ON CONFLICT DO NOTHING
+            RETURNING core
+        )
+        INSERT INTO crm_duplicate_name_neighbour (key, core)
+        SELECT n.key, n.core
+          FROM unnest(list_keys, list_owners) AS n(key, core)
+          JOIN listed_cores ON listed_cores.core = n.core
+        ON CONFLICT DO NOTHING;
+    END IF;
+    IF {any_exact} > 0 THEN
+        -- One btree index lookup per key.
+        RETURN QUERY
+        SELECT {columns}, NULL::integer, NULL::real
+          FROM res_partner p
+         WHERE ({exact}) AND p.id != ALL(own_ids);
+    END IF;
+    IF cardinality(near_keys) > 0 THEN
+        -- The cores sharing a neighbour key with a core looked up (one probe
+        -- of the index of the keys per key: a lateral join, never a scan) that
+        -- are at least threshold similar by trigrams (pg_trgm) or the same
+        -- words in another order (the anagram key, '#'), then five of their
+        -- companies (the index of name_core_key).
+        RETURN QUERY
+        SELECT {columns}, c.idx, c.similarity
+          FROM (
+              SELECT DISTINCT ON (v.idx, n.core) v.idx, n.core,
+                     (CASE WHEN left(v.key, 1) = '#' THEN 1.0
+                           ELSE similarity(n.core, v.core) END)::real AS similarity
+                FROM unnest(near_keys, near_indexes, near_cores) AS v(key, idx, core)
+               CROSS JOIN LATERAL (
+                   SELECT n.core FROM crm_duplicate_name_neighbour n
+                    WHERE n.key = v.key
+               ) n
+               WHERE left(v.key, 1) = '#'
+                  OR similarity(n.core, v.core) >= threshold
+               ORDER BY v.idx, n.core, 3 DESC
+          ) c
+         CROSS JOIN LATERAL (
+             SELECT * FROM res_partner p
+              WHERE p.name_core_key = c.core
+                AND (p.parent_id IS NULL OR p.is_company)
+                AND p.id != ALL(own_ids)
+                AND {CUSTOMER_SQL}
+              ORDER BY p.id
+              LIMIT 5
+         ) p;
+    END IF;
+END
+$function$
+"""
+
+
+def near_arguments(name_core_keys):
+    """The arguments ``near_keys``, ``near_indexes`` and ``near_cores`` of the
+    match statement that look up the cores near each of ``name_core_keys``
+    (their neighbour keys: :func:`core_neighbours`)."""
     keys, indexes, cores = [], [], []
     for index, core in enumerate(name_core_keys):
         for key in core_neighbours(core):
             keys.append(key)
             indexes.append(index)
             cores.append(core)
-    if not keys:
-        return None
-    return SQL(
-        """
-        SELECT %(columns)s, c.idx AS target_index, c.similarity
-          FROM (
-              SELECT DISTINCT ON (v.idx, n.core) v.idx, n.core,
-                     CASE WHEN left(v.key, 1) = '#' THEN 1.0
-                          ELSE similarity(n.core, v.core) END AS similarity
-                FROM unnest(%(keys)s::varchar[], %(indexes)s::int[],
-                            %(cores)s::varchar[]) AS v(key, idx, core)
-               CROSS JOIN LATERAL (
-                   -- One probe of the index of the keys per key (a lateral
-                   -- join: never a scan, whatever the statistics say).
-                   SELECT n.core FROM crm_duplicate_name_neighbour n
-                    WHERE n.key = v.key
-               ) n
-               WHERE left(v.key, 1) = '#'
-                  OR similarity(n.core, v.core) >= %(threshold)s
-               ORDER BY v.idx, n.core, 3 DESC
-          ) c
-         CROSS JOIN LATERAL (
-             -- Five companies per core (an index lookup, whatever the size).
-             SELECT * FROM res_partner p
-              WHERE p.name_core_key = c.core
-                AND (p.parent_id IS NULL OR p.is_company)
-                AND p.id != ALL(%(exclude)s)
-                AND %(customer)s
-              ORDER BY p.id
-              LIMIT 5
-         ) p
-        """,
-        columns=MATCH_COLUMNS,
-        keys=keys,
-        indexes=indexes,
-        cores=cores,
-        threshold=float(threshold),
-        exclude=list(exclude_ids),
-        customer=SQL(CUSTOMER_SQL),
-    )
+    return {"near_keys": keys, "near_indexes": indexes, "near_cores": cores}
 
 
 class CrmDuplicateRule(models.Model):
@@ -122,6 +215,11 @@ class CrmDuplicateRule(models.Model):
     _name = "crm.duplicate.rule"
     _description = "Duplicate Rule"
     _order = "sequence, id"
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(match_function_sql())
+        return res
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
@@ -302,7 +400,7 @@ class CrmDuplicateRule(models.Model):
         One statement for all rows and rules: the exact keys looked up in their
         btree indexes, the near name cores of the similarity rules by their
         neighbour keys; the keys to lock (``lock_keys``) and the name cores to
-        list (``list_cores``, see ``crm.duplicate.name.core._add``) are written
+        list (``list_cores``, see :meth:`_key_arguments`) are written
         by the same statement.
         """
         rules = list(self._get_active_rules() if rules is None else rules)
@@ -316,34 +414,24 @@ class CrmDuplicateRule(models.Model):
             for partner, row in rows.items()
         }
         own_ids = [row["id"] for row in rows.values() if row["id"]]
-        exact_sql, wanted = self._exact_sql(rows, applicable, own_ids)
+        wanted = self._exact_keys(rows, applicable)
         targets = self._similar_targets(rows, applicable)
-        near_sql = None
+        arguments = {
+            f"exact_{column}": sorted(values) for column, values in wanted.items()
+        }
         if targets:
-            near_sql = near_cores_sql(
-                [core for _partner, core, _rules in targets],
-                own_ids,
-                min(rule["threshold"] for _p, _c, rules in targets for rule in rules),
+            arguments.update(
+                near_arguments([core for _partner, core, _rules in targets]),
+                threshold=min(
+                    rule["threshold"] for _p, _c, rules in targets for rule in rules
+                ),
             )
-        parts = [
-            SQL(
-                "SELECT %s, NULL::int AS target_index, NULL::real AS similarity %s",
-                MATCH_COLUMNS,
-                exact_sql,
-            )
-            if exact_sql
-            else None,
-            near_sql,
-        ]
-        parts = [part for part in parts if part]
-        if not parts:
+        if not wanted and not targets:
             self._write_keys(lock_keys, list_cores)
             return {}
-        query = SQL(" UNION ALL ").join(SQL("(%s)", part) for part in parts)
-        writes = self._write_keys_sql(lock_keys, list_cores)
-        if writes:
-            query = SQL("WITH %s %s", writes, query)
-        matches = self.env.execute_query_dict(query)
+        matches = self._match_statement(
+            own_ids=own_ids, **self._key_arguments(lock_keys, list_cores), **arguments
+        )
         exact = [match for match in matches if match["target_index"] is None]
         candidates = self._exact_candidates(rows, applicable, wanted, exact)
         for match in matches:
@@ -405,27 +493,15 @@ class CrmDuplicateRule(models.Model):
         return not company_id or not other_company_id or company_id == other_company_id
 
     @api.model
-    def _exact_sql(self, rows, applicable, own_ids):
-        """``(FROM clause or None, {column: values})``: the partners other than
-        ``own_ids`` holding one of the exact keys the rows' exact rules look
-        for (one btree index lookup per value)."""
+    def _exact_keys(self, rows, applicable):
+        """``{column: values}``: the exact keys the rows' exact rules look for
+        (the match statement looks each up in its btree index)."""
         wanted = {}
         for partner, row in rows.items():
             for rule in applicable[partner]:
                 if rule["match"] == "exact" and row[rule["column"]]:
                     wanted.setdefault(rule["column"], set()).add(row[rule["column"]])
-        if not wanted:
-            return None, wanted
-        condition = SQL(" OR ").join(
-            SQL("p.%s = ANY(%s)", SQL.identifier(column), sorted(values))
-            for column, values in sorted(wanted.items())
-        )
-        return (
-            SQL(
-                "FROM res_partner p WHERE (%s) AND p.id != ALL(%s)", condition, own_ids
-            ),
-            wanted,
-        )
+        return wanted
 
     @api.model
     def _exact_candidates(self, rows, applicable, wanted, matches):
@@ -464,12 +540,14 @@ class CrmDuplicateRule(models.Model):
     @api.model
     def _similar_query(self, name_core_keys, exclude_ids, threshold):
         """``[(index in name_core_keys, match row)]`` of the companies whose name
-        core is near (see :func:`near_cores_sql`), five at most per core, the
+        core is near (see ``match_function_sql``), five at most per core, the
         most similar first: what a similarity rule finds, on its own."""
-        query = near_cores_sql(name_core_keys, exclude_ids, threshold)
-        if query is None:
+        arguments = near_arguments(name_core_keys)
+        if not arguments["near_keys"]:
             return []
-        rows = self.env.execute_query_dict(query)
+        rows = self._match_statement(
+            own_ids=list(exclude_ids), threshold=threshold, **arguments
+        )
         rows.sort(key=lambda row: (row["target_index"], -row["similarity"], row["id"]))
         result, per_core = [], {}
         for row in rows:
@@ -481,23 +559,47 @@ class CrmDuplicateRule(models.Model):
         return result
 
     @api.model
+    def _match_statement(self, **arguments):
+        """Run the match statement (``match_function_sql``) with ``arguments``
+        (the others empty): its match rows, as dicts."""
+        values = [
+            arguments.get(name, 1.0 if sql_type == "real" else [])
+            for name, sql_type in MATCH_ARGUMENTS.items()
+        ]
+        return self.env.execute_query_dict(
+            SQL(
+                "SELECT * FROM %s(%s)",
+                SQL.identifier(MATCH_FUNCTION),
+                SQL(", ").join(
+                    SQL("%s::%s", value, SQL(sql_type))
+                    for value, sql_type in zip(
+                        values, MATCH_ARGUMENTS.values(), strict=True
+                    )
+                ),
+            )
+        )
+
+    @api.model
+    def _key_arguments(self, lock_keys, list_cores):
+        """The arguments of the match statement that lock ``lock_keys`` (see
+        :meth:`_lock_keys`) and list the name cores ``list_cores``."""
+        arguments = {}
+        if lock_keys:
+            arguments["lock_keys"] = sorted(lock_keys)
+        if list_cores:
+            keys, owners = neighbour_rows(sorted(list_cores))
+            arguments.update(
+                list_cores=sorted(list_cores), list_keys=keys, list_owners=owners
+            )
+        return arguments
+
+    @api.model
     def _write_keys(self, lock_keys, list_cores):
         """Lock ``lock_keys`` and list ``list_cores`` when no match query
         does (one statement)."""
-        writes = self._write_keys_sql(lock_keys, list_cores)
-        if writes:
-            self.env.cr.execute(SQL("WITH %s SELECT 1", writes))
-
-    @api.model
-    def _write_keys_sql(self, lock_keys, list_cores):
-        """The common table expressions that lock the keys (see
-        :meth:`_lock_keys`) and list the name cores, or ``None``."""
-        writes = []
-        if lock_keys:
-            writes.append(SQL("locked AS (%s)", self._lock_keys_sql(lock_keys)))
-        if list_cores:
-            writes.extend(self.env["crm.duplicate.name.core"]._add_sql(list_cores))
-        return SQL(", ").join(writes) if writes else None
+        arguments = self._key_arguments(lock_keys, list_cores)
+        if arguments:
+            self._match_statement(**arguments)
 
     @api.model
     def _lock_keys(self, values):
@@ -513,14 +615,4 @@ class CrmDuplicateRule(models.Model):
         retries the request, which then sees the first customer and blocks the
         second. One row per key ever registered: the table needs no cleaning.
         """
-        if values:
-            self.env.cr.execute(self._lock_keys_sql(values))
-
-    @api.model
-    def _lock_keys_sql(self, values):
-        # (Not ON CONFLICT DO NOTHING: it takes no lock on a row already there.)
-        return SQL(
-            "INSERT INTO crm_duplicate_key (key) SELECT unnest(%s::varchar[]) "
-            "ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key",
-            sorted(values),
-        )
+        self._write_keys(values, None)

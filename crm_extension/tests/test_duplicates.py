@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.crm_duplicate_rule import MATCH_FUNCTION
 from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
@@ -42,6 +43,17 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertEqual(self.huaxing.phone_key, "+8675588881234")
         contact = self.Partner.create({"name": "Zhou", "parent_id": self.huaxing.id})
         self.assertFalse(contact.name_key or contact.name_core_key or contact.vat_key)
+
+    def test_the_match_statement_is_planned_once_per_connection(self):
+        """The match statement is a function of the database whose statements
+        PostgreSQL plans once per connection (a registration's match costs an
+        index probe, not the planning of a long statement)."""
+        self.env.cr.execute(
+            "SELECT proconfig FROM pg_proc WHERE proname = %s", [MATCH_FUNCTION]
+        )
+        self.assertEqual(
+            self.env.cr.fetchall(), [(["plan_cache_mode=force_generic_plan"],)]
+        )
 
     def test_exact_keys_are_indexed_with_their_company(self):
         """Every exact key has one partial btree index, the key first (the match
