@@ -81,6 +81,8 @@ class CrmLead(models.Model):
         return res
 
     def convert_opportunity(self, partner, user_ids=False, team_id=False):
+        if len(self) < 2:
+            return super().convert_opportunity(partner, user_ids, team_id)
         # Odoo writes each lead on its own.
         with self._lifecycle_batch():
             return super().convert_opportunity(partner, user_ids, team_id)
