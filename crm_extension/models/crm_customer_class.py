@@ -1,5 +1,6 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from .crm_guarded_field_mixin import SALES_ADMIN
 
@@ -223,12 +224,28 @@ class CrmCustomerClass(models.Model):
         A partner write that touches none of these, nor the class or the parent,
         cannot break a template: the write path skips the check entirely.
         """
-        classes = self.sudo().with_context(active_test=False).search([])
-        return frozenset(
-            (classes.required_field_ids | classes.contact_required_field_ids).mapped(
-                "name"
+        # (One query: the fields of every class, archived ones included.)
+        required = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search_fetch(
+                [
+                    (
+                        "id",
+                        "in",
+                        SQL(
+                            "(SELECT field_id FROM %s UNION SELECT field_id FROM %s)",
+                            SQL.identifier(self._fields["required_field_ids"].relation),
+                            SQL.identifier(
+                                self._fields["contact_required_field_ids"].relation
+                            ),
+                        ),
+                    )
+                ],
+                ["name"],
             )
         )
+        return frozenset(required.mapped("name"))
 
     def action_view_partners(self):
         self.ensure_one()

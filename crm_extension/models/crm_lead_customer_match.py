@@ -94,7 +94,9 @@ class CrmLead(models.Model):
     def _customer_match_row(self):
         """The lead as the duplicate rules see a customer."""
         self.ensure_one()
-        country = match_country(self)
+        number = compat.phone_of(self)
+        # The country numbers a phone (a lead has no VAT nor registry number).
+        country = match_country(self) if number else self.env["res.country"]
         name = self.partner_name or self.contact_name
         keys = partner_match_keys(
             name,
@@ -102,7 +104,7 @@ class CrmLead(models.Model):
             False,
             False,
             self.email_from,
-            compat.phone_of(self),
+            number,
             country.code,
             country.phone_code,
         )
