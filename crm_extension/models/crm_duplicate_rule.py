@@ -55,25 +55,6 @@ CUSTOMER_SQL = (
 NEAR_COLUMNS = ("target_index", "similarity")
 
 
-# The SQL type of each match column in the rows of the match statement.
-MATCH_TYPES = {
-    "id": "integer",
-    "name": "varchar",
-    "name_key": "varchar",
-    "name_core_key": "varchar",
-    "vat_key": "varchar",
-    "email_key": "varchar",
-    "phone_key": "varchar",
-    "is_company": "boolean",
-    "active": "boolean",
-    "company_id": "integer",
-    "commercial_partner_id": "integer",
-    "parent_id": "integer",
-    "user_id": "integer",
-    "registered_by_id": "integer",
-    "registered_date": "timestamp",
-}
-
 # The match statement is a function of the database, created by the rules'
 # init(): PostgreSQL prepares the plans of its statements once per connection,
 # where the text of one statement would be parsed and planned at every
@@ -100,10 +81,14 @@ MATCH_ARGUMENTS = {
 }
 
 
-def match_function_sql():
-    """``CREATE OR REPLACE FUNCTION`` of the match statement."""
+def match_function_sql(column_types):
+    """``CREATE OR REPLACE FUNCTION`` of the match statement.
+
+    :param column_types: ``{field name: SQL type}`` of ``id`` and
+        ``MATCH_FIELDS`` (as res.partner's fields store them)
+    """
     columns = ", ".join(
-        f'p."{fname}"::{MATCH_TYPES[fname]}' for fname in ["id", *MATCH_FIELDS]
+        f'p."{fname}"::{column_types[fname]}' for fname in ["id", *MATCH_FIELDS]
     )
     columns = f"{columns}, ({CUSTOMER_SQL})"
     exact = " OR ".join(
@@ -116,7 +101,7 @@ def match_function_sql():
         f"{name} {sql_type}" for name, sql_type in MATCH_ARGUMENTS.items()
     )
     returns = ", ".join(
-        f'"{fname}" {MATCH_TYPES[fname]}' for fname in ["id", *MATCH_FIELDS]
+        f'"{fname}" {column_types[fname]}' for fname in ["id", *MATCH_FIELDS]
     )
     return f"""
 CREATE OR REPLACE FUNCTION {MATCH_FUNCTION}({arguments})
@@ -218,7 +203,15 @@ class CrmDuplicateRule(models.Model):
 
     def init(self):
         res = super().init()
-        self.env.cr.execute(match_function_sql())
+        partner_fields = self.env["res.partner"]._fields
+        self.env.cr.execute(
+            match_function_sql(
+                {
+                    fname: partner_fields[fname].column_type[1]
+                    for fname in ["id", *MATCH_FIELDS]
+                }
+            )
+        )
         return res
 
     name = fields.Char(required=True, translate=True)
