@@ -17,11 +17,13 @@ from . import res_partner_value
 from . import res_partner_complaint
 from . import res_config_settings
 from . import crm_lead_contact_role
+
+# Before crm_lead: the values it adds come after crm_lead's check of the caller's.
+from . import crm_lead_lifecycle
 from . import crm_lead
 from . import crm_lead_committee
 from . import crm_lead_customer_match
 from . import crm_lead_funnel
-from . import crm_lead_lifecycle
 from . import crm_stage
 from . import crm_stage_gate
 from . import crm_lead_stage_history

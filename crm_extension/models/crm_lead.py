@@ -17,6 +17,8 @@ class CrmLead(models.Model):
         "has_decision_maker": (),
         "has_opponent": (),
         "matched_partner_id": (),
+        # Marked by the lead assignment for the lifecycle job (crm_lead_lifecycle).
+        "crm_lifecycle_pending": (),
     }
 
     @api.model_create_multi

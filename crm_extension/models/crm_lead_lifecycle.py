@@ -1,10 +1,16 @@
 """Opportunities move their customer's lifecycle: opening one shows the
 customer's intention (see res_partner_lifecycle)."""
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.tools import sql
+
+from .ir_cron import exclusive_job
+
+_logger = logging.getLogger(__name__)
 
 # Leads a bulk operation opened or changed, whose customers move when it ends
 # (precommit data: a commit within the operation moves what came before it, a
@@ -13,10 +19,40 @@ LIFECYCLE_QUEUE = "crm_extension.lifecycle_queue"
 # How many bulk operations the running call is in (it lasts across the commits
 # Odoo's lead assignment makes between bundles; no client can set it).
 LIFECYCLE_BATCH = ContextVar("crm_extension_lifecycle_batch", default=0)
+# Whether the running call is Odoo's lead assignment, whose leads are marked for
+# the job that moves their customers once the assignment has committed.
+LIFECYCLE_DEFERRED = ContextVar("crm_extension_lifecycle_deferred", default=False)
+# Set in the transaction's postcommit data once the job's start is planned.
+LIFECYCLE_JOB_PLANNED = "crm_extension.lifecycle_job_planned"
+LIFECYCLE_JOB = "crm_extension.ir_cron_move_pending_lifecycles"
+# The fields whose change may open an opportunity for a customer.
+OPENING_FIELDS = frozenset({"partner_id", "type", "active"})
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
+
+    # Guarded in crm_lead (the system's alone), which checks the caller's
+    # values before these classes add their own.
+    crm_lifecycle_pending = fields.Boolean(
+        string="Customer's Lifecycle to Move",
+        readonly=True,
+        copy=False,
+        help="Set on the leads Odoo's lead assignment converts or merges: a job "
+        "moves their customers' lifecycle once the assignment has committed.",
+    )
+
+    def init(self):
+        res = super().init()
+        # The job reads the few marked leads; the index holds only them.
+        sql.create_index(
+            self.env.cr,
+            "crm_lead_crm_lifecycle_pending_index",
+            self._table,
+            ['"id"'],
+            where='"crm_lifecycle_pending"',
+        )
+        return res
 
     @contextmanager
     def _lifecycle_batch(self):
@@ -35,6 +71,74 @@ class CrmLead(models.Model):
             LIFECYCLE_BATCH.reset(token)
         if not LIFECYCLE_BATCH.get():
             self._flush_lifecycle_queue()
+
+    @contextmanager
+    def _lifecycle_deferred(self):
+        """Within the block, the leads whose customer may move are marked, in
+        the write that changes them, and the customers move in a job started
+        when the transaction commits (:meth:`_cron_move_pending_lifecycles`):
+        Odoo's lead assignment then writes no customer (and locks none that a
+        salesperson is editing), and costs no query more per lead."""
+        token = LIFECYCLE_DEFERRED.set(True)
+        try:
+            yield
+        finally:
+            LIFECYCLE_DEFERRED.reset(token)
+
+    def _lifecycle_mark_pending(self, vals):
+        """``vals`` with the mark of :meth:`_lifecycle_deferred`, and the job
+        planned for the commit of the transaction."""
+        postcommit = self.env.cr.postcommit
+        if not postcommit.data.get(LIFECYCLE_JOB_PLANNED):
+            postcommit.data[LIFECYCLE_JOB_PLANNED] = True
+            postcommit.add(self._lifecycle_job_starter())
+        return {**vals, "crm_lifecycle_pending": True}
+
+    def _lifecycle_job_starter(self):
+        registry = self.env.registry
+
+        def start_job():
+            # After the commit, in a transaction of its own; the job's own
+            # schedule catches up if this fails (the marks are committed).
+            try:
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    job = env.ref(LIFECYCLE_JOB, raise_if_not_found=False)
+                    if job:
+                        job._trigger()
+            except Exception:
+                _logger.exception("The lifecycle job could not be started")
+
+        return start_job
+
+    @api.model
+    @exclusive_job
+    def _cron_move_pending_lifecycles(self, batch_size=1000):
+        """Move the customers of the leads :meth:`_lifecycle_deferred` marked,
+        as the leads are now, and clear the marks: a partner write per batch."""
+        cron = self.env["ir.cron"]
+        moved = 0
+        while True:
+            leads = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search(
+                    [("crm_lifecycle_pending", "=", True)], order="id", limit=batch_size
+                )
+            )
+            if not leads:
+                break
+            leads._lifecycle_move_customers()
+            # Not a change of the leads (their date of last update stays).
+            self.env.cr.execute(
+                "UPDATE crm_lead SET crm_lifecycle_pending = NULL WHERE id = ANY(%s)",
+                [leads.ids],
+            )
+            leads.invalidate_recordset(["crm_lifecycle_pending"])
+            moved += len(leads)
+            if cron._crm_batch_done(moved, len(leads), batch_size):
+                break
+        return moved
 
     def _lifecycle_opportunity_event(self):
         """Opening an opportunity shows the customer's intention (within a
@@ -70,14 +174,19 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if LIFECYCLE_DEFERRED.get():
+            return super().create([self._lifecycle_mark_pending(v) for v in vals_list])
         leads = super().create(vals_list)
         leads._lifecycle_opportunity_event()
         return leads
 
     def write(self, vals):
+        if not OPENING_FIELDS & vals.keys():
+            return super().write(vals)
+        if LIFECYCLE_DEFERRED.get():
+            return super().write(self._lifecycle_mark_pending(vals))
         res = super().write(vals)
-        if {"partner_id", "type", "active"} & vals.keys():
-            self._lifecycle_opportunity_event()
+        self._lifecycle_opportunity_event()
         return res
 
     def convert_opportunity(self, partner, user_ids=False, team_id=False):
@@ -92,7 +201,8 @@ class CrmTeam(models.Model):
     _inherit = "crm.team"
 
     def _action_assign_leads(self, *args, **kwargs):
-        # The assignment converts its leads one at a time (and may commit
-        # between bundles: see _lifecycle_batch).
-        with self.env["crm.lead"]._lifecycle_batch():
+        # The assignment converts and merges its leads one at a time, for
+        # customers that salespeople may be editing, and commits between
+        # bundles outside tests: their customers move after it.
+        with self.env["crm.lead"]._lifecycle_deferred():
             return super()._action_assign_leads(*args, **kwargs)

@@ -3,9 +3,10 @@ import contextlib
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
+from .. import compat
 from ..hooks import _init_lifecycle
 from .test_funnel import FunnelCase
 
@@ -106,14 +107,9 @@ class TestSalesIntegration(FunnelCase):
             lambda value: value.field_id.name == "lifecycle_stage"
         )
 
-    def test_lead_assignment_moves_each_customer_once(self):
-        """Odoo's lead assignment converts its leads one write at a time; each
-        customer moves, in one write at the end, with one line in its chatter."""
-        customers = self.env["res.partner"].create(
-            [{"name": f"Wuxi Customer {n}", "is_company": True} for n in range(4)]
-        )
-        # (Odoo tracks no change of a record created in the same transaction.)
-        self.env.cr.flush()
+    def _assignment_of(self, customers):
+        """Odoo's lead assignment, as a sales manager, of a lead per customer
+        and a second one for the first customer; the opportunities opened."""
         team = self.env["crm.team"].create(
             {
                 "name": "Assigned by Odoo",
@@ -125,11 +121,62 @@ class TestSalesIntegration(FunnelCase):
         leads = self._leads_of(customers, team=team)
         leads |= self._leads_of(customers[:1], team=team)
         team.with_user(self.sales_manager)._action_assign_leads(force_quota=True)
-        opened = leads.filtered(lambda lead: lead.type == "opportunity")
+        return leads.exists().filtered(lambda lead: lead.type == "opportunity")
+
+    def _job_triggers(self):
+        job = self.env.ref("crm_extension.ir_cron_move_pending_lifecycles")
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", job.id)])
+
+    def test_lead_assignment_moves_each_customer_once_after_it(self):
+        """Odoo's lead assignment converts and merges its leads one write at a
+        time, for customers salespeople may be editing: it writes no customer,
+        and a job started when it commits moves each one once, with one line
+        in its chatter."""
+        customers = self.env["res.partner"].create(
+            [{"name": f"Wuxi Customer {n}", "is_company": True} for n in range(4)]
+        )
+        # (Odoo tracks no change of a record created in the same transaction.)
+        self.env.cr.flush()
+        opened = self._assignment_of(customers)
         self.assertEqual(opened.partner_id, customers)
+        self.assertEqual(set(customers.mapped("lifecycle_stage")), {"target"})
+        self.assertEqual(opened.mapped("crm_lifecycle_pending"), [True] * len(opened))
+        # The commit starts the job (new cursors wrap the test's here).
+        triggers = self._job_triggers()
+        compat.registry_test_mode(self)
+        self.env.cr.postcommit.run()
+        self.assertEqual(len(self._job_triggers() - triggers), 1)
+        self.assertEqual(
+            self.env["crm.lead"]._cron_move_pending_lifecycles(), len(opened)
+        )
         self.assertEqual(set(customers.mapped("lifecycle_stage")), {"intention"})
         for customer in customers:
             self.assertEqual(len(self._lifecycle_tracking(customer)), 1)
+        self.assertEqual(opened.mapped("crm_lifecycle_pending"), [False] * len(opened))
+        self.assertEqual(self.env["crm.lead"]._cron_move_pending_lifecycles(), 0)
+
+    def test_the_job_moves_the_customers_as_the_leads_are_when_it_runs(self):
+        customers = self.env["res.partner"].create(
+            [{"name": f"Changzhou Customer {n}", "is_company": True} for n in range(2)]
+        )
+        opened = self._assignment_of(customers)
+        # Lost before the job ran: its customer shows no intention.
+        lost = opened.filtered(lambda lead: lead.partner_id == customers[1])
+        lost.with_user(self.sales_manager).action_archive()
+        self.env["crm.lead"]._cron_move_pending_lifecycles()
+        self.assertEqual(customers.mapped("lifecycle_stage"), ["intention", "target"])
+        self.assertFalse(lost.crm_lifecycle_pending)
+
+    def test_nobody_marks_a_lead_for_the_job(self):
+        lead = self._leads_of(self.prospect, self.salesman).with_user(self.salesman)
+        for user in (self.salesman, self.sales_manager):
+            with self.assertRaises(AccessError):
+                lead.with_user(user).write({"crm_lifecycle_pending": True})
+            with self.assertRaises(AccessError):
+                self.env["crm.lead"].with_user(user).create(
+                    {"name": "Marked", "crm_lifecycle_pending": True}
+                )
+        self.assertFalse(lead.crm_lifecycle_pending)
 
     def test_a_bulk_operation_left_by_an_error_moves_at_commit(self):
         Lead = self.env["crm.lead"].with_user(self.salesman)
