@@ -130,6 +130,9 @@ class TestJobsOnce(ComplaintCase):
                 "res.partner._cron_birthday_reminders"
             ),
             "crm_extension.ir_cron_remind_stalled": "crm.lead._cron_remind_stalled",
+            "crm_extension.ir_cron_move_pending_lifecycles": (
+                "crm.lead._cron_move_pending_lifecycles"
+            ),
             "crm_extension.ir_cron_keep_name_cores_in_order": (
                 "crm.duplicate.name.core._cron_keep_in_order"
             ),
