@@ -72,6 +72,34 @@ def update_columns(records, values, log_access=True):
     model.browse(ids).invalidate_recordset(written)
 
 
+def claim_marked(model, fname, limit):
+    """Clear the boolean mark ``fname`` of up to ``limit`` records of ``model``
+    that have it, skipping those another transaction is writing, and return
+    their ids (the oldest first): a job's claim on the work they stand for.
+
+    Writes: the column ``fname`` (to NULL), without ``write_date``: the mark
+    is no change of the records. Odoo would: search the marked records and
+    write them, waiting for those another transaction holds (and touching
+    their date of last update). Invalidates: ``fname`` of the claimed records.
+    """
+    model.flush_model([fname])
+    column = SQL.identifier(fname)
+    model.env.cr.execute(
+        SQL(
+            "UPDATE %(table)s SET %(column)s = NULL WHERE id IN ("
+            " SELECT id FROM %(table)s WHERE %(column)s"
+            " ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED"
+            ") RETURNING id",
+            table=SQL.identifier(model._table),
+            column=column,
+            limit=limit,
+        )
+    )
+    ids = sorted(row[0] for row in model.env.cr.fetchall())
+    model.browse(ids).invalidate_recordset([fname])
+    return ids
+
+
 def fill_columns(cr, table, column_types, rows, only_changed=False):
     """Fill columns of ``table`` for many rows in one UPDATE, before the ORM
     manages them (the install and an upgrade fill the match keys of every

@@ -284,6 +284,8 @@ class RstRenderer:
                 inner = "".join(
                     escape_text(child.content)
                     if child.type == "text"
+                    else " "
+                    if child.type in ("softbreak", "hardbreak")
                     else child.content
                     for child in children[index + 1 : end]
                 )

@@ -6,8 +6,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import sql
 
+from .. import bulk
 from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
@@ -19,11 +21,9 @@ LIFECYCLE_QUEUE = "crm_extension.lifecycle_queue"
 # How many bulk operations the running call is in (it lasts across the commits
 # Odoo's lead assignment makes between bundles; no client can set it).
 LIFECYCLE_BATCH = ContextVar("crm_extension_lifecycle_batch", default=0)
-# Whether the running call is Odoo's lead assignment, whose leads are marked for
-# the job that moves their customers once the assignment has committed.
-LIFECYCLE_DEFERRED = ContextVar("crm_extension_lifecycle_deferred", default=False)
-# Set in the transaction's postcommit data once the job's start is planned.
-LIFECYCLE_JOB_PLANNED = "crm_extension.lifecycle_job_planned"
+# Within Odoo's lead assignment: whether it marked leads for the job that moves
+# their customers once it has ended and committed (None outside of it).
+LIFECYCLE_DEFERRED = ContextVar("crm_extension_lifecycle_deferred", default=None)
 LIFECYCLE_JOB = "crm_extension.ir_cron_move_pending_lifecycles"
 # The fields whose change may open an opportunity for a customer.
 OPENING_FIELDS = frozenset({"partner_id", "type", "active"})
@@ -75,39 +75,52 @@ class CrmLead(models.Model):
     @contextmanager
     def _lifecycle_deferred(self):
         """Within the block, the leads whose customer may move are marked, in
-        the write that changes them, and the customers move in a job started
-        when the transaction commits (:meth:`_cron_move_pending_lifecycles`):
-        Odoo's lead assignment then writes no customer (and locks none that a
-        salesperson is editing), and costs no query more per lead."""
-        token = LIFECYCLE_DEFERRED.set(True)
+        the write that changes them (no query more), and their customers move
+        in a job started when the transaction commits after the block
+        (:meth:`_cron_move_pending_lifecycles`): Odoo's lead assignment writes
+        no customer, and locks none that a salesperson is editing, while it
+        runs. It commits between bundles outside tests: the marks of a bundle
+        committed before an error are taken by the job's hourly run."""
+        if LIFECYCLE_DEFERRED.get() is not None:
+            yield
+            return
+        marked = {"leads": False}
+        token = LIFECYCLE_DEFERRED.set(marked)
         try:
             yield
         finally:
             LIFECYCLE_DEFERRED.reset(token)
+            if marked["leads"]:
+                self.env.cr.postcommit.add(self._lifecycle_job_starter())
 
     def _lifecycle_mark_pending(self, vals):
-        """``vals`` with the mark of :meth:`_lifecycle_deferred`, and the job
-        planned for the commit of the transaction."""
-        postcommit = self.env.cr.postcommit
-        if not postcommit.data.get(LIFECYCLE_JOB_PLANNED):
-            postcommit.data[LIFECYCLE_JOB_PLANNED] = True
-            postcommit.add(self._lifecycle_job_starter())
+        """``vals`` with the mark of :meth:`_lifecycle_deferred`."""
+        LIFECYCLE_DEFERRED.get()["leads"] = True
         return {**vals, "crm_lifecycle_pending": True}
 
     def _lifecycle_job_starter(self):
         registry = self.env.registry
 
         def start_job():
-            # After the commit, in a transaction of its own; the job's own
-            # schedule catches up if this fails (the marks are committed).
+            # After the commit, in a transaction of its own: the marks are
+            # committed, and the job's hourly run takes them should this fail.
             try:
                 with registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     job = env.ref(LIFECYCLE_JOB, raise_if_not_found=False)
-                    if job:
+                    if job and job.active:
                         job._trigger()
+                        return
+                    # Switched off or deleted by an administrator: the
+                    # customers move now, rather than never.
+                    _logger.warning(
+                        "The job %s is inactive or missing: the customers of "
+                        "the assigned leads are moved at once",
+                        LIFECYCLE_JOB,
+                    )
+                    env["crm.lead"]._cron_move_pending_lifecycles()
             except Exception:
-                _logger.exception("The lifecycle job could not be started")
+                _logger.exception("The customers of the assigned leads were not moved")
 
         return start_job
 
@@ -115,30 +128,42 @@ class CrmLead(models.Model):
     @exclusive_job
     def _cron_move_pending_lifecycles(self, batch_size=1000):
         """Move the customers of the leads :meth:`_lifecycle_deferred` marked,
-        as the leads are now, and clear the marks: a partner write per batch."""
+        as the leads are now: a partner write per batch. Each batch claims its
+        leads (leads being written elsewhere wait for the next run); a
+        customer whose move is refused is logged and does not hold the others
+        back."""
         cron = self.env["ir.cron"]
+        Lead = self.sudo().with_context(active_test=False)
         moved = 0
         while True:
-            leads = (
-                self.sudo()
-                .with_context(active_test=False)
-                .search(
-                    [("crm_lifecycle_pending", "=", True)], order="id", limit=batch_size
-                )
-            )
-            if not leads:
+            ids = bulk.claim_marked(Lead, "crm_lifecycle_pending", batch_size)
+            if not ids:
                 break
-            leads._lifecycle_move_customers()
-            # Not a change of the leads (their date of last update stays).
-            self.env.cr.execute(
-                "UPDATE crm_lead SET crm_lifecycle_pending = NULL WHERE id = ANY(%s)",
-                [leads.ids],
-            )
-            leads.invalidate_recordset(["crm_lifecycle_pending"])
-            moved += len(leads)
-            if cron._crm_batch_done(moved, len(leads), batch_size):
+            Lead.browse(ids)._lifecycle_move_customers_apart()
+            moved += len(ids)
+            if cron._crm_batch_done(moved, len(ids), batch_size):
                 break
         return moved
+
+    def _lifecycle_move_customers_apart(self):
+        """:meth:`_lifecycle_move_customers`, or, when a move is refused, each
+        lead's customer on its own, logging those refused."""
+        try:
+            with self.env.cr.savepoint():
+                self._lifecycle_move_customers()
+            return
+        except UserError as error:
+            _logger.info("Moving the customers lead by lead: %s", error)
+        for lead in self:
+            try:
+                with self.env.cr.savepoint():
+                    lead._lifecycle_move_customers()
+            except UserError as error:
+                _logger.warning(
+                    "The lifecycle of the customer of lead %s was not moved: %s",
+                    lead.id,
+                    error,
+                )
 
     def _lifecycle_opportunity_event(self):
         """Opening an opportunity shows the customer's intention (within a
@@ -174,7 +199,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if LIFECYCLE_DEFERRED.get():
+        if LIFECYCLE_DEFERRED.get() is not None:
             return super().create([self._lifecycle_mark_pending(v) for v in vals_list])
         leads = super().create(vals_list)
         leads._lifecycle_opportunity_event()
@@ -183,7 +208,7 @@ class CrmLead(models.Model):
     def write(self, vals):
         if not OPENING_FIELDS & vals.keys():
             return super().write(vals)
-        if LIFECYCLE_DEFERRED.get():
+        if LIFECYCLE_DEFERRED.get() is not None:
             return super().write(self._lifecycle_mark_pending(vals))
         res = super().write(vals)
         self._lifecycle_opportunity_event()

@@ -1,4 +1,5 @@
 import contextlib
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -13,6 +14,10 @@ from .test_funnel import FunnelCase
 
 class Interrupted(Exception):
     """An error the caller of a bulk operation catches."""
+
+
+class Refused(ValidationError):
+    """A customer's write a constraint refuses."""
 
 
 @tagged("post_install", "-at_install")
@@ -141,7 +146,7 @@ class TestSalesIntegration(FunnelCase):
         self.assertEqual(opened.partner_id, customers)
         self.assertEqual(set(customers.mapped("lifecycle_stage")), {"target"})
         self.assertEqual(opened.mapped("crm_lifecycle_pending"), [True] * len(opened))
-        # The commit starts the job (new cursors wrap the test's here).
+        # The commit starts the job, once (new cursors wrap the test's here).
         triggers = self._job_triggers()
         compat.registry_test_mode(self)
         self.env.cr.postcommit.run()
@@ -157,15 +162,57 @@ class TestSalesIntegration(FunnelCase):
 
     def test_the_job_moves_the_customers_as_the_leads_are_when_it_runs(self):
         customers = self.env["res.partner"].create(
-            [{"name": f"Changzhou Customer {n}", "is_company": True} for n in range(2)]
+            [{"name": f"Changzhou Customer {n}", "is_company": True} for n in range(3)]
         )
         opened = self._assignment_of(customers)
         # Lost before the job ran: its customer shows no intention.
         lost = opened.filtered(lambda lead: lead.partner_id == customers[1])
         lost.with_user(self.sales_manager).action_archive()
-        self.env["crm.lead"]._cron_move_pending_lifecycles()
-        self.assertEqual(customers.mapped("lifecycle_stage"), ["intention", "target"])
-        self.assertFalse(lost.crm_lifecycle_pending)
+        # Batch after batch, until none is left.
+        moved = self.env["crm.lead"]._cron_move_pending_lifecycles(batch_size=1)
+        self.assertEqual(moved, len(opened))
+        self.assertEqual(
+            customers.mapped("lifecycle_stage"), ["intention", "target", "intention"]
+        )
+        self.assertFalse(any(opened.mapped("crm_lifecycle_pending")))
+
+    def test_a_refused_move_holds_no_other_customer_back(self):
+        customers = self.env["res.partner"].create(
+            [{"name": f"Yangzhou Customer {n}", "is_company": True} for n in range(3)]
+        )
+        opened = self._assignment_of(customers)
+        Partner = type(self.env["res.partner"])
+        original = Partner._lifecycle_event
+
+        def refuse_the_second(partners, event, date=None):
+            if customers[1] in partners:
+                raise Refused("Refused for the test")
+            return original(partners, event, date)
+
+        with (
+            patch.object(Partner, "_lifecycle_event", refuse_the_second),
+            self.assertLogs(
+                "odoo.addons.crm_extension.models.crm_lead_lifecycle", "WARNING"
+            ) as logs,
+        ):
+            self.env["crm.lead"]._cron_move_pending_lifecycles()
+        self.assertEqual(
+            customers.mapped("lifecycle_stage"), ["intention", "target", "intention"]
+        )
+        self.assertIn("Refused for the test", logs.output[0])
+        self.assertFalse(any(opened.mapped("crm_lifecycle_pending")))
+
+    def test_with_the_job_switched_off_the_customers_move_at_commit(self):
+        self.env.ref("crm_extension.ir_cron_move_pending_lifecycles").active = False
+        self._assignment_of(self.prospect)
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        compat.registry_test_mode(self)
+        with self.assertLogs(
+            "odoo.addons.crm_extension.models.crm_lead_lifecycle", "WARNING"
+        ):
+            self.env.cr.postcommit.run()
+        self.prospect.invalidate_recordset(["lifecycle_stage"])
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
 
     def test_nobody_marks_a_lead_for_the_job(self):
         lead = self._leads_of(self.prospect, self.salesman).with_user(self.salesman)
@@ -176,6 +223,13 @@ class TestSalesIntegration(FunnelCase):
                 self.env["crm.lead"].with_user(user).create(
                     {"name": "Marked", "crm_lifecycle_pending": True}
                 )
+            created = (
+                self.env["crm.lead"]
+                .with_user(user)
+                .with_context(default_crm_lifecycle_pending=True)
+                .create({"name": "Marked by default"})
+            )
+            self.assertFalse(created.crm_lifecycle_pending)
         self.assertFalse(lead.crm_lifecycle_pending)
 
     def test_a_bulk_operation_left_by_an_error_moves_at_commit(self):
