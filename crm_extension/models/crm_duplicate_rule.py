@@ -149,8 +149,8 @@ BEGIN
         -- The cores sharing a neighbour key with a core looked up (one probe
         -- of the index of the keys per key: a lateral join, never a scan) that
         -- are at least threshold similar by trigrams (pg_trgm) or the same
-        -- words in another order (the anagram key, '#'), then five of their
-        -- companies (the index of name_core_key).
+        -- words in another order (the anagram key, '#'), then the first five
+        -- of their companies (the index of name_core_key and id, read in order).
         RETURN QUERY
         SELECT {columns}, c.idx, c.similarity
           FROM (

@@ -238,7 +238,7 @@ class ResPartner(models.Model):
         string="Name Core",
         compute="_compute_match_keys",
         store=True,
-        index="btree_not_null",
+        index=False,  # with the id: see init()
         copy=False,
         help="The name without places and generic business words (集团, 科技, "
         "Trading ...): rules matching similar names compare it.",
@@ -878,6 +878,17 @@ class ResPartner(models.Model):
                 [f'"{column}"', '"company_id"'],
                 where=f'"{column}" IS NOT NULL',
             )
+        # The similarity rules read the first companies of a core, in the order
+        # of their ids, along this index: a core that many companies share (a
+        # common surname at a million customers) is not read whole and sorted.
+        sql.drop_index(self.env.cr, "res_partner__name_core_key_index", self._table)
+        sql.create_index(
+            self.env.cr,
+            "res_partner_name_core_key_id_index",
+            self._table,
+            ['"name_core_key"', '"id"'],
+            where='"name_core_key" IS NOT NULL',
+        )
         # Similarity rules look the distinct name cores (crm.duplicate.name.core)
         # up by their neighbour keys: the names need no trigram index.
         self.env.cr.execute("DROP INDEX IF EXISTS res_partner_name_key_trgm_idx")

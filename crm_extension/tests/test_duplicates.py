@@ -79,6 +79,21 @@ class TestDuplicateRules(CrmExtensionCase):
                 self.assertIn(f"({column}, company_id)", covering[0])
                 self.assertIn(f"WHERE ({column} IS NOT NULL)", covering[0])
 
+    def test_name_cores_are_indexed_with_the_id(self):
+        """The similarity rules read the first five companies of a core in the
+        order of their ids along one partial index: a core a thousand companies
+        share (a common surname) is not read whole and sorted."""
+        self.env.cr.execute(
+            """
+            SELECT indexdef FROM pg_indexes
+             WHERE tablename = 'res_partner' AND indexdef ~ 'name_core_key'
+            """
+        )
+        definitions = [row[0] for row in self.env.cr.fetchall()]
+        self.assertEqual(len(definitions), 1, definitions)
+        self.assertIn("USING btree (name_core_key, id)", definitions[0])
+        self.assertIn("WHERE (name_core_key IS NOT NULL)", definitions[0])
+
     def test_block_same_company_name_names_the_owner(self):
         with self.assertRaises(ValidationError) as error:
             self.Partner.with_user(self.salesman_2).create(
