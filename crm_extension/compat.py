@@ -59,6 +59,13 @@ customer source                                    a second one named
                                                    _crm_extension_referral_source
 a user's groups in    ``groups_id``                ``group_ids``: set_user_groups
 the demo data
+the portal's address  *My Account* posts to        the address form posts to
+form                  ``/my/account``, which       ``/my/address/submit``
+                      writes and shows the form    (``_create_or_update_
+                      again (``details_form_       address``), answering in
+                      validate``)                  JSON: controllers/portal
+                                                   overrides both;
+                                                   portal_details_form (tests)
 stages' sales team    ``team_id``                  ``team_ids``: left out of
 (a list column)                                    the funnel's stage list
 ====================  ===========================  ============================
@@ -151,6 +158,24 @@ def web_read_group(model, domain, groupby):
     if ODOO_19:
         return model.web_read_group(domain, groupby, ["__count"])
     return model.web_read_group(domain, ["__count"], groupby)
+
+
+def portal_details_form(partner, values):
+    """``(url, form data)`` of the portal's *My Account* form of ``partner``
+    submitting ``values`` (name, email, phone, street, city, zip, country_id,
+    vat) (tests): 18.0 posts it to ``/my/account``, which shows the form again
+    when it refuses it (``zipcode``); 19.0 to ``/my/address/submit``, which
+    answers in JSON."""
+    data = dict(values)
+    if ODOO_19:
+        return "/my/address/submit", dict(
+            data,
+            partner_id=partner.id,
+            address_type="billing",
+            use_delivery_as_billing="true",
+        )
+    data["zipcode"] = data.pop("zip", "")
+    return "/my/account", data
 
 
 def registry_test_mode(case):

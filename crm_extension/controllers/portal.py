@@ -6,9 +6,22 @@ from odoo.tools import plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from .. import compat
+from ..models.res_partner_duplicate import DuplicateBlocked
+from ..tools.server_context import PortalRefusal
+
+# The fields of the portal's address form that hold each match key.
+PORTAL_KEY_FIELDS = {
+    "vat": ("vat",),
+    "name": ("name", "company_name"),
+    "email": ("email",),
+    "phone": compat.PHONE_FIELDS,
+}
+
 
 class ComplaintPortal(CustomerPortal):
-    """The customer's complaints on the portal: list, detail and submission."""
+    """The customer's complaints on the portal: list, detail and submission;
+    and the customer's own details refused by a duplicate rule."""
 
     def _complaint_domain(self):
         partner = request.env.user.partner_id
@@ -155,3 +168,67 @@ class ComplaintPortal(CustomerPortal):
             post=post,
         )
         return request.render("crm_extension.portal_complaint_new", values)
+
+    # ------------------------------------------------------------------
+    # The customer's own details (My Account, addresses)
+    # ------------------------------------------------------------------
+    # Odoo writes them as superuser: a block rule refusing them (another
+    # customer holds the VAT number, in any form) is shown on the form, in the
+    # customer's language, naming no other customer. 18.0 writes in the
+    # /my/account route and shows the form again; 19.0 posts the address form
+    # to /my/address/submit, which answers with the fields to mark.
+
+    def _crm_refusal(self, error, form_fields):
+        """``PortalRefusal`` of a block rule's ``error`` (``DuplicateBlocked``)
+        for a form holding ``form_fields``: the fields of the refused keys, or
+        the name (the form marks at least one: the shop's checkout takes a
+        refusal without one for a success)."""
+        env = request.env
+        names = env["crm.duplicate.rule"]._rule_names(error.rule_ids)
+        fields = [
+            fname
+            for key in error.keys
+            for fname in PORTAL_KEY_FIELDS.get(key, ())
+            if fname in form_fields
+        ] or [fname for fname in ("name",) if fname in form_fields]
+        message = env._(
+            "These details are already registered for another customer "
+            "(%(rules)s). Please contact us to change them.",
+            rules="; ".join(names[rule_id] for rule_id in error.rule_ids),
+        )
+        return PortalRefusal(fields, message)
+
+    @http.route()
+    def account(self, **kwargs):
+        try:
+            with request.env.cr.savepoint():
+                return super().account(**kwargs)
+        except DuplicateBlocked as error:
+            refusal = self._crm_refusal(error, kwargs)
+        # 18.0: the form again, with what was typed and the refusal
+        # (details_form_validate).
+        request.update_context(**refusal.context())
+        return super().account(**kwargs)
+
+    def details_form_validate(self, data, partner_creation=False):
+        # 18.0 (19.0 has no such step).
+        error, error_message = super().details_form_validate(
+            data, partner_creation=partner_creation
+        )
+        refusal = PortalRefusal.current(request.env.context)
+        if refusal:
+            error.update(dict.fromkeys(refusal.fields, "error"))
+            error_message.append(refusal.message)
+        return error, error_message
+
+    def _create_or_update_address(self, partner_sudo, *args, **kwargs):
+        # 19.0 (and the shop's checkout on 19.0; 18.0 has no such step).
+        try:
+            with request.env.cr.savepoint():
+                return super()._create_or_update_address(partner_sudo, *args, **kwargs)
+        except DuplicateBlocked as error:
+            refusal = self._crm_refusal(error, kwargs)
+            return partner_sudo, {
+                "invalid_fields": refusal.fields,
+                "messages": [refusal.message],
+            }

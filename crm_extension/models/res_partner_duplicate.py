@@ -180,11 +180,16 @@ def fill_match_keys(env, batch_size=20000, log=None):
 class DuplicateBlocked(ValidationError):
     """A registration refused by a block rule. ``request`` holds what a request
     for an exception would need: the default values of its form, or ``None``
-    when the user cannot ask for one (the existing customer is not readable)."""
+    when the user cannot ask for one (the existing customer is not readable).
+    ``keys`` are the keys of the rules that refused it (``vat``, ``name``,
+    ``email``, ``phone``) and ``rule_ids`` the rules: a form shows them on its
+    fields (the portal's address form)."""
 
-    def __init__(self, message, request=None):
+    def __init__(self, message, request=None, keys=(), rule_ids=()):
         super().__init__(message)
         self.request = request
+        self.keys = tuple(keys)
+        self.rule_ids = tuple(rule_ids)
 
 
 class DuplicateBlockedInForm(UserError):
@@ -582,6 +587,8 @@ class ResPartner(models.Model):
                 raise DuplicateBlocked(
                     self._duplicate_block_message(blocked),
                     self._exception_request(blocked),
+                    keys=sorted({rule["key"] for _p, rule, _m in blocked}),
+                    rule_ids=sorted({rule["id"] for _p, rule, _m in blocked}),
                 )
             # An import: each refused row is reported (see _load_records).
             refusals.update(self._refusals(blocked))
@@ -741,7 +748,7 @@ class ResPartner(models.Model):
         existing = self.browse(match["id"])
         if not (
             self.env.user.has_group("sales_team.group_sale_salesman")
-            and existing._filtered_access("read")
+            and existing._crm_readable_by_user()
         ):
             return None
         return {
@@ -781,14 +788,22 @@ class ResPartner(models.Model):
                 error.request,
             ) from error
 
+    def _crm_readable_by_user(self):
+        """The partners of ``self`` the user may read, by the user's own rights:
+        also when Odoo's code registers on the user's behalf as superuser (the
+        portal's address form writes the customer's own details with
+        ``sudo()``), what a refusal names is what the user may see."""
+        return self.with_env(self.env(su=False))._filtered_access("read")
+
     def _duplicate_block_message(self, blocked):
         """The error of a refused registration. It names the existing customer,
         its salesperson and registrant only when the user may read that customer
-        (the match itself is found whatever the user's rights); otherwise it says
-        that a customer the user cannot see holds the key."""
+        by the user's own rights (the match itself is found whatever the user's
+        rights, and whoever registers: see :meth:`_crm_readable_by_user`);
+        otherwise it says that a customer the user cannot see holds the key."""
         readable = set(
             self.browse({match["id"] for _p, _r, match in blocked})
-            ._filtered_access("read")
+            ._crm_readable_by_user()
             .ids
         )
         users = self.env["res.users"].sudo()

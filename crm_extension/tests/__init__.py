@@ -25,4 +25,5 @@ from . import test_partner_merge_lossless
 from . import test_jobs_once
 from . import test_replica
 from . import test_duplicates_script
+from . import test_duplicates_portal
 from . import test_constraints

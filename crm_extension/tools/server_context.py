@@ -16,7 +16,9 @@ parameter or an explicit method:
   approved exception of a registration, the refusals noted by an import);
   see ``models/res_partner_checks.py``;
 - :data:`MERGING_PARTNERS`: a merge of customers, across Odoo's merge wizard;
-- :class:`ImportBlame`: an import, from Odoo's ``load`` to its batches.
+- :class:`ImportBlame`: an import, from Odoo's ``load`` to its batches;
+- :class:`PortalRefusal`: a refused change of a customer's own details on the
+  portal, from the address form's write to the form shown again (18.0).
 """
 
 from collections import defaultdict
@@ -65,6 +67,18 @@ class ImportBlame(ServerContext):
 
     def __init__(self):
         self.messages = []
+
+
+class PortalRefusal(ServerContext):
+    """The portal's address form refused by a duplicate rule: the form's
+    fields to mark and the message to show (see ``controllers/portal``)."""
+
+    __slots__ = ("fields", "message")
+    KEY = "crm_extension_portal_refusal"
+
+    def __init__(self, fields, message):
+        self.fields = fields
+        self.message = message
 
 
 class PartnerOperation(ServerContext):
