@@ -1,3 +1,5 @@
+import logging
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
@@ -10,10 +12,12 @@ from .. import compat
 from ..models.res_partner_duplicate import DuplicateBlocked
 from ..tools.server_context import PortalRefusal
 
-# The fields of the portal's address form that hold each match key.
+_logger = logging.getLogger(__name__)
+
+# The fields of the portal's address form that hold each match key (a name:
+# see ComplaintPortal._crm_refusal).
 PORTAL_KEY_FIELDS = {
     "vat": ("vat",),
-    "name": ("name", "company_name"),
     "email": ("email",),
     "phone": compat.PHONE_FIELDS,
 }
@@ -178,34 +182,47 @@ class ComplaintPortal(CustomerPortal):
     # /my/account route and shows the form again; 19.0 posts the address form
     # to /my/address/submit, which answers with the fields to mark.
 
-    def _crm_refusal(self, error, form_fields):
+    def _crm_refusal(self, error, form_fields, partner):
         """``PortalRefusal`` of a block rule's ``error`` (``DuplicateBlocked``)
-        for a form holding ``form_fields``: the fields of the refused keys, or
-        the name (the form marks at least one: the shop's checkout takes a
-        refusal without one for a success)."""
+        for a form of ``partner`` holding ``form_fields``: the fields of the
+        refused keys (a refused name is the company's when the refused partner
+        is not ``partner``), or else the name (the form marks at least one:
+        the shop's checkout takes a refusal without one for a success)."""
         env = request.env
+        _logger.info(
+            "crm_extension: user %s's details refused on the portal by the "
+            "duplicate rules %s",
+            env.uid,
+            list(error.rule_ids),
+        )
         names = env["crm.duplicate.rule"]._rule_names(error.rule_ids)
-        fields = [
-            fname
-            for key in error.keys
-            for fname in PORTAL_KEY_FIELDS.get(key, ())
-            if fname in form_fields
-        ] or [fname for fname in ("name",) if fname in form_fields]
+        wanted = []
+        for key in error.keys:
+            if key == "name":
+                own = partner.id in error.partner_ids
+                wanted.append("name" if own else "company_name")
+            else:
+                wanted.extend(PORTAL_KEY_FIELDS.get(key, ()))
+        fields = [fname for fname in wanted if fname in form_fields] or [
+            fname for fname in ("name",) if fname in form_fields
+        ]
         message = env._(
             "These details are already registered for another customer "
             "(%(rules)s). Please contact us to change them.",
-            rules="; ".join(names[rule_id] for rule_id in error.rule_ids),
+            rules=env._("; ").join(names[rule_id] for rule_id in error.rule_ids),
         )
         return PortalRefusal(fields, message)
 
     @http.route()
     def account(self, **kwargs):
+        if compat.ODOO_19:  # the form posts to /my/address/submit
+            return super().account(**kwargs)
         try:
             with request.env.cr.savepoint():
                 return super().account(**kwargs)
         except DuplicateBlocked as error:
-            refusal = self._crm_refusal(error, kwargs)
-        # 18.0: the form again, with what was typed and the refusal
+            refusal = self._crm_refusal(error, kwargs, request.env.user.partner_id)
+        # The form again, with what was typed and the refusal
         # (details_form_validate).
         request.update_context(**refusal.context())
         return super().account(**kwargs)
@@ -227,7 +244,7 @@ class ComplaintPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 return super()._create_or_update_address(partner_sudo, *args, **kwargs)
         except DuplicateBlocked as error:
-            refusal = self._crm_refusal(error, kwargs)
+            refusal = self._crm_refusal(error, kwargs, partner_sudo)
             return partner_sudo, {
                 "invalid_fields": refusal.fields,
                 "messages": [refusal.message],

@@ -2,8 +2,9 @@
 check of the duplicate rules on every registration, the review flags and the
 name cores of the similarity rules."""
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
 from odoo.tools import SQL, email_normalize, format_datetime, sql
 
 from odoo.addons.phone_validation.tools import phone_validation
@@ -182,14 +183,16 @@ class DuplicateBlocked(ValidationError):
     for an exception would need: the default values of its form, or ``None``
     when the user cannot ask for one (the existing customer is not readable).
     ``keys`` are the keys of the rules that refused it (``vat``, ``name``,
-    ``email``, ``phone``) and ``rule_ids`` the rules: a form shows them on its
-    fields (the portal's address form)."""
+    ``email``, ``phone``), ``rule_ids`` the rules and ``partner_ids`` the
+    refused partners: a form shows them on its fields (the portal's address
+    form)."""
 
-    def __init__(self, message, request=None, keys=(), rule_ids=()):
+    def __init__(self, message, request=None, keys=(), rule_ids=(), partner_ids=()):
         super().__init__(message)
         self.request = request
         self.keys = tuple(keys)
         self.rule_ids = tuple(rule_ids)
+        self.partner_ids = tuple(partner_ids)
 
 
 class DuplicateBlockedInForm(UserError):
@@ -589,6 +592,7 @@ class ResPartner(models.Model):
                     self._exception_request(blocked),
                     keys=sorted({rule["key"] for _p, rule, _m in blocked}),
                     rule_ids=sorted({rule["id"] for _p, rule, _m in blocked}),
+                    partner_ids=sorted({partner.id for partner, _r, _m in blocked}),
                 )
             # An import: each refused row is reported (see _load_records).
             refusals.update(self._refusals(blocked))
@@ -789,11 +793,25 @@ class ResPartner(models.Model):
             ) from error
 
     def _crm_readable_by_user(self):
-        """The partners of ``self`` the user may read, by the user's own rights:
-        also when Odoo's code registers on the user's behalf as superuser (the
-        portal's address form writes the customer's own details with
-        ``sudo()``), what a refusal names is what the user may see."""
-        return self.with_env(self.env(su=False))._filtered_access("read")
+        """The partners of ``self`` that the reader of a refusal may read, by
+        the reader's own rights in the reader's own companies. The reader is the
+        user of the web request, whoever Odoo's code runs as on the way (the
+        portal writes a customer's own details with ``sudo()``, a website form
+        creates records as Odoo's superuser for an anonymous visitor, an
+        approval registers as the requester), else the user of the
+        environment."""
+        reader = (request.env.user if request and request.db else None) or (
+            self.env.user
+        )
+        if reader.id == SUPERUSER_ID:
+            return self
+        allowed = self.env.context.get("allowed_company_ids") or []
+        companies = [cid for cid in allowed if cid in reader._get_company_ids()]
+        return (
+            self.with_user(reader)
+            .with_context(allowed_company_ids=companies or reader.company_id.ids)
+            ._filtered_access("read")
+        )
 
     def _duplicate_block_message(self, blocked):
         """The error of a refused registration. It names the existing customer,

@@ -1,8 +1,13 @@
 import json
+import re
+from types import SimpleNamespace
+from unittest.mock import patch
 
+from odoo import SUPERUSER_ID
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .. import compat
+from ..models import res_partner_duplicate
 from ..models.res_partner_duplicate import DuplicateBlocked
 
 # A valid German VAT number: one key with or without its country prefix.
@@ -79,6 +84,38 @@ class TestDuplicatesPortal(HttpCase):
             )
         self.assertIn("Kessler Maschinenbau GmbH", refused.exception.args[0])
 
+    def test_other_companies_in_the_context_do_not_fail_the_refusal(self):
+        """The reader's rights are judged in the reader's own companies: a
+        context naming others (an approver's, a point of sale's) still gives
+        the refusal, not an access error."""
+        other_company = self.env["res.company"].create({"name": "Zweite GmbH"})
+        for companies in ([other_company.id], [self.env.company.id, other_company.id]):
+            with self.subTest(companies=companies):
+                with self.assertRaises(DuplicateBlocked) as refused:
+                    self.portal_partner.with_user(self.portal_user).with_context(
+                        allowed_company_ids=companies
+                    ).sudo().write({"vat": "136695976"})
+                self.assert_names_nobody(refused.exception.args[0])
+
+    def test_superuser_acting_for_a_web_visitor_names_nobody(self):
+        """Odoo's website forms create records as its superuser for an
+        anonymous visitor: the refusal is written for the visitor."""
+        values = {"name": "Besucher GmbH", "is_company": True, "vat": VAT}
+        Partner = self.env["res.partner"].with_user(SUPERUSER_ID)
+        visitor = self.env.ref("base.public_user")
+        web_request = SimpleNamespace(db=self.env.cr.dbname, env=self.env(user=visitor))
+        with (
+            patch.object(res_partner_duplicate, "request", web_request),
+            self.assertRaises(DuplicateBlocked) as refused,
+        ):
+            Partner.create(values)
+        self.assertIn("A customer you cannot see", refused.exception.args[0])
+        self.assert_names_nobody(refused.exception.args[0])
+        # Without a web request (a scheduled job), the superuser is told.
+        with self.assertRaises(DuplicateBlocked) as refused:
+            Partner.create(values)
+        self.assertIn("Kessler Maschinenbau GmbH", refused.exception.args[0])
+
     def test_my_account_shows_the_refusal_on_the_form(self):
         self.authenticate("portal_dup", "portal_dup_pw")
         page = self.url_open("/my/account")
@@ -110,8 +147,10 @@ class TestDuplicatesPortal(HttpCase):
             self.assertIn("Same VAT or company registry", feedback["messages"][0])
         else:
             self.assertIn(expected, response.text)
-            # What the customer typed is shown again.
-            self.assertIn('value="136695976"', response.text)
+            # What the customer typed is shown again, on the field marked.
+            vat_input = re.search(r'<input[^>]*name="vat"[^>]*>', response.text)
+            self.assertIn("is-invalid", vat_input.group(0))
+            self.assertIn('value="136695976"', vat_input.group(0))
         self.assert_names_nobody(response.text)
         self.portal_partner.invalidate_recordset()
         self.assertFalse(self.portal_partner.vat)
@@ -139,3 +178,37 @@ class TestDuplicatesPortal(HttpCase):
         self.assertEqual(response.status_code, 200)
         self.portal_partner.invalidate_recordset()
         self.assertEqual(self.portal_partner.street, "Friedrichstraße 5")
+
+    def test_company_name_in_the_other_script_is_refused_on_its_field(self):
+        """19.0's form renames the customer's company: a name another company
+        holds, typed in traditional characters, is refused on that field."""
+        if not compat.ODOO_19:
+            self.skipTest("18.0's form does not rename the customer's company")
+        Partner = self.env["res.partner"]
+        Partner.create({"name": "杭州远大机械有限公司", "is_company": True})
+        company = Partner.create({"name": "杭州远大贸易有限公司", "is_company": True})
+        self.portal_partner.parent_id = company
+        self.authenticate("portal_dup", "portal_dup_pw")
+        page = self.url_open("/my/account")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        url, data = compat.portal_details_form(
+            self.portal_partner,
+            {
+                "name": "Paula Portal",
+                "email": "paula.portal@example.com",
+                "phone": "+49 30 1234567",
+                "street": "Hauptstraße 1",
+                "city": "Berlin",
+                "zip": "10115",
+                "country_id": self.germany.id,
+                "company_name": "杭州遠大機械有限公司",
+                "csrf_token": token,
+            },
+        )
+        response = self.url_open(url, data=data)
+        self.assertEqual(response.status_code, 200)
+        feedback = json.loads(response.text)
+        self.assertEqual(feedback["invalid_fields"], ["company_name"])
+        self.assertIn("Same company name", feedback["messages"][0])
+        company.invalidate_recordset()
+        self.assertEqual(company.name, "杭州远大贸易有限公司")
