@@ -6,12 +6,56 @@ protection, pool), duplicate (match keys and rules), merge, lifecycle, value
 create and write of res.partner (res_partner_checks.py).
 """
 
-from odoo import api, models, tools
+from odoo import SUPERUSER_ID, api, models, tools
+from odoo.http import request
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "crm.guarded.field.mixin"]
+
+    # ------------------------------------------------------------------
+    # The reader of a refusal
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_reader_env(self):
+        """The environment of the reader of a refusal, by whose rights it
+        names records (a customer, a class), or ``None`` when the reader is
+        Odoo's superuser (a job, the shell).
+
+        The reader is the user of the web request, whoever Odoo's code runs
+        as on the way (the portal writes a customer's own details with
+        ``sudo()``, a website form creates records as Odoo's superuser for an
+        anonymous visitor, an approval registers as the requester), else the
+        user of the environment; in that user's own companies among those of
+        the context.
+        """
+        reader = (request.env.user if request and request.db else None) or (
+            self.env.user
+        )
+        if reader.id == SUPERUSER_ID:
+            return None
+        allowed = self.env.context.get("allowed_company_ids") or []
+        companies = [cid for cid in allowed if cid in reader._get_company_ids()]
+        return self.env(
+            user=reader.id,
+            su=False,
+            context=dict(
+                self.env.context,
+                allowed_company_ids=companies or reader.company_id.ids,
+            ),
+        )
+
+    def _crm_readable_by_reader(self, records):
+        """The records of ``records`` the reader of a refusal may read (see
+        :meth:`_crm_reader_env`), in their own environment."""
+        reader_env = self._crm_reader_env()
+        if reader_env is None:
+            return records
+        return (
+            records.with_env(reader_env)._filtered_access("read").with_env(records.env)
+        )
 
     # ------------------------------------------------------------------
     # Customers

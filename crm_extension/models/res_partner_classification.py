@@ -169,17 +169,29 @@ class ResPartner(models.Model):
 
     def _check_class_templates(self):
         """Raise one error naming, per partner, every field its class still needs."""
-        messages = [
-            self.env._(
-                "%(partner)s (%(classes)s) is missing: %(fields)s",
-                partner=partner.display_name or partner.name or "",
-                classes=", ".join(classes.with_env(self.env).mapped("display_name")),
-                fields=", ".join(
-                    self._fields[name]._description_string(self.env) for name in missing
-                ),
+        messages = []
+        for partner, (classes, missing) in self._class_template_gaps().items():
+            # The classes are named to a reader who may read them (a customer
+            # on the portal may not: a class is the company's own judgement).
+            shown = self._crm_readable_by_reader(classes.with_env(self.env))
+            fields = ", ".join(
+                self._fields[name]._description_string(self.env) for name in missing
             )
-            for partner, (classes, missing) in self._class_template_gaps().items()
-        ]
+            partner_name = partner.display_name or partner.name or ""
+            messages.append(
+                self.env._(
+                    "%(partner)s (%(classes)s) is missing: %(fields)s",
+                    partner=partner_name,
+                    classes=", ".join(shown.mapped("display_name")),
+                    fields=fields,
+                )
+                if shown
+                else self.env._(
+                    "%(partner)s is missing: %(fields)s",
+                    partner=partner_name,
+                    fields=fields,
+                )
+            )
         if messages:
             raise ValidationError(
                 self.env._(

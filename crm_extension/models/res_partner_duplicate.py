@@ -2,9 +2,8 @@
 check of the duplicate rules on every registration, the review flags and the
 name cores of the similarity rules."""
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.http import request
 from odoo.tools import SQL, email_normalize, format_datetime, sql
 
 from odoo.addons.phone_validation.tools import phone_validation
@@ -752,7 +751,7 @@ class ResPartner(models.Model):
         existing = self.browse(match["id"])
         if not (
             self.env.user.has_group("sales_team.group_sale_salesman")
-            and existing._crm_readable_by_user()
+            and self._crm_readable_by_reader(existing)
         ):
             return None
         return {
@@ -792,37 +791,16 @@ class ResPartner(models.Model):
                 error.request,
             ) from error
 
-    def _crm_readable_by_user(self):
-        """The partners of ``self`` that the reader of a refusal may read, by
-        the reader's own rights in the reader's own companies. The reader is the
-        user of the web request, whoever Odoo's code runs as on the way (the
-        portal writes a customer's own details with ``sudo()``, a website form
-        creates records as Odoo's superuser for an anonymous visitor, an
-        approval registers as the requester), else the user of the
-        environment."""
-        reader = (request.env.user if request and request.db else None) or (
-            self.env.user
-        )
-        if reader.id == SUPERUSER_ID:
-            return self
-        allowed = self.env.context.get("allowed_company_ids") or []
-        companies = [cid for cid in allowed if cid in reader._get_company_ids()]
-        return (
-            self.with_user(reader)
-            .with_context(allowed_company_ids=companies or reader.company_id.ids)
-            ._filtered_access("read")
-        )
-
     def _duplicate_block_message(self, blocked):
         """The error of a refused registration. It names the existing customer,
         its salesperson and registrant only when the user may read that customer
         by the user's own rights (the match itself is found whatever the user's
-        rights, and whoever registers: see :meth:`_crm_readable_by_user`);
+        rights, and whoever registers: see ``res.partner._crm_reader_env``);
         otherwise it says that a customer the user cannot see holds the key."""
         readable = set(
-            self.browse({match["id"] for _p, _r, match in blocked})
-            ._crm_readable_by_user()
-            .ids
+            self._crm_readable_by_reader(
+                self.browse({match["id"] for _p, _r, match in blocked})
+            ).ids
         )
         users = self.env["res.users"].sudo()
         rule_names = self.env["crm.duplicate.rule"]._rule_names(

@@ -3,11 +3,12 @@ import re
 from types import SimpleNamespace
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID
+from odoo import SUPERUSER_ID, Command
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .. import compat
-from ..models import res_partner_duplicate
+from ..models import res_partner
 from ..models.res_partner_duplicate import DuplicateBlocked
 
 # A valid German VAT number: one key with or without its country prefix.
@@ -58,6 +59,30 @@ class TestDuplicatesPortal(HttpCase):
             }
         )
 
+    def post_my_account(self, **changes):
+        """Submit the portal customer's *My Account* form, as the customer,
+        with ``changes`` to the details it shows; the response."""
+        self.authenticate("portal_dup", "portal_dup_pw")
+        page = self.url_open("/my/account")
+        self.assertEqual(page.status_code, 200)
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        details = {
+            "name": "Paula Portal",
+            "email": "paula.portal@example.com",
+            "phone": "+49 30 1234567",
+            "street": "Hauptstraße 1",
+            "city": "Berlin",
+            "zip": "10115",
+            "country_id": self.germany.id,
+            "vat": "",
+            "company_name": "",
+            "csrf_token": token,
+        }
+        url, data = compat.portal_details_form(
+            self.portal_partner, dict(details, **changes)
+        )
+        return self.url_open(url, data=data)
+
     def assert_names_nobody(self, text):
         for secret in ("Kessler", "Greta Vertrieb", "Maschinenbau"):
             self.assertNotIn(secret, text)
@@ -105,7 +130,7 @@ class TestDuplicatesPortal(HttpCase):
         visitor = self.env.ref("base.public_user")
         web_request = SimpleNamespace(db=self.env.cr.dbname, env=self.env(user=visitor))
         with (
-            patch.object(res_partner_duplicate, "request", web_request),
+            patch.object(res_partner, "request", web_request),
             self.assertRaises(DuplicateBlocked) as refused,
         ):
             Partner.create(values)
@@ -116,27 +141,34 @@ class TestDuplicatesPortal(HttpCase):
             Partner.create(values)
         self.assertIn("Kessler Maschinenbau GmbH", refused.exception.args[0])
 
-    def test_my_account_shows_the_refusal_on_the_form(self):
-        self.authenticate("portal_dup", "portal_dup_pw")
-        page = self.url_open("/my/account")
-        self.assertEqual(page.status_code, 200)
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        url, data = compat.portal_details_form(
-            self.portal_partner,
+    def test_class_refusal_names_no_class_to_the_customer(self):
+        """A customer's class is the company's own judgement: a customer whose
+        change its class refuses is told the missing field, not the class."""
+        vat_field = self.env["ir.model.fields"]._get("res.partner", "vat")
+        gold = self.env["crm.customer.class"].create(
             {
-                "name": "Paula Portal",
-                "email": "paula.portal@example.com",
-                "phone": "+49 30 1234567",
-                "street": "Hauptstraße 1",
-                "city": "Berlin",
-                "zip": "10115",
-                "country_id": self.germany.id,
-                "vat": "136695976",
-                "company_name": "",
-                "csrf_token": token,
-            },
+                "name": "Schlüsselkunde Gold",
+                "required_field_ids": [Command.set(vat_field.ids)],
+            }
         )
-        response = self.url_open(url, data=data)
+        self.portal_partner.write(
+            {
+                "vat": "DE811569869",
+                "customer_class_id": gold.id,
+                "user_id": self.salesperson.id,
+            }
+        )
+        with self.assertRaises(ValidationError) as refused:
+            self.portal_partner.with_user(self.portal_user).sudo().write({"vat": False})
+        self.assertIn("Paula Portal is missing", refused.exception.args[0])
+        self.assertNotIn("Schlüsselkunde", refused.exception.args[0])
+        # The salesperson, who reads the classes, is told which one.
+        with self.assertRaises(ValidationError) as refused:
+            self.portal_partner.with_user(self.salesperson).write({"vat": False})
+        self.assertIn("(Schlüsselkunde Gold) is missing", refused.exception.args[0])
+
+    def test_my_account_shows_the_refusal_on_the_form(self):
+        response = self.post_my_account(vat="136695976")
         self.assertEqual(response.status_code, 200)
         expected = "These details are already registered for another customer"
         if compat.ODOO_19:
@@ -156,25 +188,7 @@ class TestDuplicatesPortal(HttpCase):
         self.assertFalse(self.portal_partner.vat)
 
     def test_my_account_still_saves_other_details(self):
-        self.authenticate("portal_dup", "portal_dup_pw")
-        page = self.url_open("/my/account")
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        url, data = compat.portal_details_form(
-            self.portal_partner,
-            {
-                "name": "Paula Portal",
-                "email": "paula.portal@example.com",
-                "phone": "+49 30 1234567",
-                "street": "Friedrichstraße 5",
-                "city": "Berlin",
-                "zip": "10117",
-                "country_id": self.germany.id,
-                "vat": "",
-                "company_name": "",
-                "csrf_token": token,
-            },
-        )
-        response = self.url_open(url, data=data)
+        response = self.post_my_account(street="Friedrichstraße 5", zip="10117")
         self.assertEqual(response.status_code, 200)
         self.portal_partner.invalidate_recordset()
         self.assertEqual(self.portal_partner.street, "Friedrichstraße 5")
@@ -188,24 +202,7 @@ class TestDuplicatesPortal(HttpCase):
         Partner.create({"name": "杭州远大机械有限公司", "is_company": True})
         company = Partner.create({"name": "杭州远大贸易有限公司", "is_company": True})
         self.portal_partner.parent_id = company
-        self.authenticate("portal_dup", "portal_dup_pw")
-        page = self.url_open("/my/account")
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        url, data = compat.portal_details_form(
-            self.portal_partner,
-            {
-                "name": "Paula Portal",
-                "email": "paula.portal@example.com",
-                "phone": "+49 30 1234567",
-                "street": "Hauptstraße 1",
-                "city": "Berlin",
-                "zip": "10115",
-                "country_id": self.germany.id,
-                "company_name": "杭州遠大機械有限公司",
-                "csrf_token": token,
-            },
-        )
-        response = self.url_open(url, data=data)
+        response = self.post_my_account(company_name="杭州遠大機械有限公司")
         self.assertEqual(response.status_code, 200)
         feedback = json.loads(response.text)
         self.assertEqual(feedback["invalid_fields"], ["company_name"])
