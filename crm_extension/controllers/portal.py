@@ -203,9 +203,9 @@ class ComplaintPortal(CustomerPortal):
                 wanted.append("name" if own else "company_name")
             else:
                 wanted.extend(PORTAL_KEY_FIELDS.get(key, ()))
-        fields = [fname for fname in wanted if fname in form_fields] or [
-            fname for fname in ("name",) if fname in form_fields
-        ]
+        fields = [fname for fname in wanted if fname in form_fields]
+        if not fields and "name" in form_fields:
+            fields = ["name"]
         message = env._(
             "These details are already registered for another customer "
             "(%(rules)s). Please contact us to change them.",

@@ -169,11 +169,17 @@ class ResPartner(models.Model):
 
     def _check_class_templates(self):
         """Raise one error naming, per partner, every field its class still needs."""
+        gaps = self._class_template_gaps()
+        # The classes are named to a reader who may read them (a customer on
+        # the portal may not: a class is the company's own judgement), checked
+        # once for all of them.
+        all_classes = self.env["crm.customer.class"].union(
+            *(classes.with_env(self.env) for classes, _missing in gaps.values())
+        )
+        readable = self._crm_readable_by_reader(all_classes)
         messages = []
-        for partner, (classes, missing) in self._class_template_gaps().items():
-            # The classes are named to a reader who may read them (a customer
-            # on the portal may not: a class is the company's own judgement).
-            shown = self._crm_readable_by_reader(classes.with_env(self.env))
+        for partner, (classes, missing) in gaps.items():
+            shown = classes.with_env(self.env) & readable
             fields = ", ".join(
                 self._fields[name]._description_string(self.env) for name in missing
             )

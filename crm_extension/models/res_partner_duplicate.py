@@ -793,10 +793,10 @@ class ResPartner(models.Model):
 
     def _duplicate_block_message(self, blocked):
         """The error of a refused registration. It names the existing customer,
-        its salesperson and registrant only when the user may read that customer
-        by the user's own rights (the match itself is found whatever the user's
-        rights, and whoever registers: see ``res.partner._crm_reader_env``);
-        otherwise it says that a customer the user cannot see holds the key."""
+        its salesperson and registrant only when its reader may read that
+        customer by the reader's own rights (the match itself is found whatever
+        the rights, and whoever registers: see ``res.partner._crm_reader_env``);
+        otherwise it says that a customer the reader cannot see holds the key."""
         readable = set(
             self._crm_readable_by_reader(
                 self.browse({match["id"] for _p, _r, match in blocked})
