@@ -118,11 +118,15 @@ class ResPartner(models.Model):
         given = PartnerOperation.current(self.env)
         if given and not parameters:
             parameters = given.parameters()
-        operation = PartnerOperation(**parameters)
-        operation.started = True
-        self._crm_flush_match_fields()
-        yield self.with_context(**operation.context()), operation
-        self.with_context(**operation.context())._crm_finish(operation)
+        operation = PartnerOperation.start(self.env.cr, **parameters)
+        try:
+            self._crm_flush_match_fields()
+            yield self.with_context(**operation.context()), operation
+            self.with_context(**operation.context())._crm_finish(operation)
+        finally:
+            # Refused or failed, it is over all the same: a write made later
+            # with its records is an operation of its own.
+            operation.done = True
 
     def _crm_before_write(self, vals, operation):
         for step in BEFORE_WRITE_STEPS:

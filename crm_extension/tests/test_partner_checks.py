@@ -1,3 +1,5 @@
+import contextlib
+import gc
 from unittest.mock import patch
 
 from odoo import Command
@@ -208,6 +210,41 @@ class TestOneOperation(CrmExtensionCase):
             )
         self.assertEqual(finishes.call_count, 1)
         self.assertEqual(twin.duplicate_state, "suspect")
+
+    def test_partners_written_one_by_one_leave_no_environments_behind(self):
+        """A script or a job registering customers one by one in a
+        transaction, some of them refused: each operation's environments are
+        the cursor's same ones, not more with every partner (Odoo keeps those
+        of tracked records to the commit and looks every new environment up
+        among them: each create would get slower than the last)."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        existing = Partner.create(
+            {"name": "Registered Once GmbH", "is_company": True, "vat": "DE811907980"}
+        )
+
+        def register(start, count):
+            for number in range(start, start + count):
+                partner = Partner.create(
+                    {
+                        "name": f"One By One {number} Ltd",
+                        "is_company": True,
+                        "user_id": self.salesman.id,
+                    }
+                )
+                partner.write({"email": f"sales{number}@one-by-one.cn"})
+                # (As a job does: the refused one rolled back, the others kept.)
+                with (
+                    contextlib.suppress(ValidationError),
+                    self.env.cr.savepoint(flush=False),
+                ):
+                    Partner.create({"name": existing.name, "is_company": True})
+                    raise AssertionError("not refused")
+            gc.collect()
+            return len(self.env.transaction.envs)
+
+        after_few = register(0, 3)
+        after_many = register(3, 30)
+        self.assertLessEqual(after_many, after_few)
 
     def test_a_client_cannot_send_an_operation(self):
         """A context key sent by a client is not an operation: a class move

@@ -21,6 +21,7 @@ parameter or an explicit method:
   portal, from the address form's write to the form shown again (18.0).
 """
 
+import weakref
 from collections import defaultdict
 
 
@@ -114,6 +115,32 @@ class PartnerOperation(ServerContext):
         "pending",
     )
     KEY = "crm_extension_partner_operation"
+    # The plain operation (one without parameters) of each cursor, reused once
+    # done: see :meth:`start`.
+    _plain = weakref.WeakKeyDictionary()
+
+    @classmethod
+    def start(cls, cr, **parameters):
+        """A started operation with ``parameters`` on the cursor ``cr``.
+
+        A plain operation is the cursor's last one when that one is done,
+        started again. The environments of an operation carry it in their
+        context, and Odoo keeps some of them to the end of the transaction (the
+        records its mail tracking finalises on commit) and looks every new
+        environment up among those it keeps: with an operation object each,
+        partners written one by one in a transaction (a script, a job, an
+        import's rows) would each leave environments behind, and every
+        environment made after them would take longer to find.
+        """
+        operation = cls(**parameters)
+        if operation.parameters() == PLAIN_PARAMETERS:
+            last = cls._plain.get(cr)
+            if last is not None and last.done:
+                last.__init__()
+                operation = last
+            cls._plain[cr] = operation
+        operation.started = True
+        return operation
 
     def __init__(
         self, class_cause=None, approved_exception=None, refusals=None, staff=False
@@ -166,3 +193,6 @@ class PartnerOperation(ServerContext):
     def queue(self, partners, vals):
         """Write ``vals`` on ``partners`` at the end of the operation."""
         self.pending.append((partners.ids, vals))
+
+
+PLAIN_PARAMETERS = PartnerOperation().parameters()
