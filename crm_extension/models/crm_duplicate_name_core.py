@@ -19,14 +19,16 @@ REORDER_PARAM = "crm_extension.name_cores_ordered_up_to"
 
 
 def neighbour_rows(cores):
-    """``(keys, cores)``: two parallel lists, every neighbour key of each core
-    (:func:`core_neighbours`) beside its core."""
-    keys, owners = [], []
-    for core in cores:
+    """``(keys, cores, indexes)``: three parallel lists, every neighbour key
+    of each core (:func:`core_neighbours`) beside its core and the index of
+    that core in ``cores``."""
+    keys, owners, indexes = [], [], []
+    for index, core in enumerate(cores):
         for key in core_neighbours(core):
             keys.append(key)
             owners.append(core)
-    return keys, owners
+            indexes.append(index)
+    return keys, owners, indexes
 
 
 class CrmDuplicateNameCore(models.Model):
@@ -119,7 +121,7 @@ class CrmDuplicateNameCore(models.Model):
             if not cores:
                 return
             last = cores[-1]
-            keys, owners = neighbour_rows(cores)
+            keys, owners, _indexes = neighbour_rows(cores)
             cr.execute(
                 """
                 INSERT INTO crm_duplicate_name_neighbour (key, core)

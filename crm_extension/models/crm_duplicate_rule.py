@@ -4,7 +4,6 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.normalize import core_neighbours
 from .crm_duplicate_name_core import neighbour_rows
 
 _logger = logging.getLogger(__name__)
@@ -59,7 +58,7 @@ NEAR_COLUMNS = ("target_index", "similarity")
 # init(): PostgreSQL prepares the plans of its statements once per connection,
 # where the text of one statement would be parsed and planned at every
 # registration, for most of its time. Its arguments (all arrays, empty when
-# unused): the keys to lock (see _lock_keys); the name cores to list with their
+# unused): the keys to lock (see _write_keys); the name cores to list with their
 # neighbour keys (crm.duplicate.name.core); the exact keys looked up per
 # column, the partners left out; the neighbour keys of the name cores looked
 # up for the similarity rules, with the index and the core of each, and the
@@ -115,7 +114,7 @@ AS $function$
 #variable_conflict use_column
 BEGIN
     IF cardinality(lock_keys) > 0 THEN
-        -- Serialises the registrations of a key (see _lock_keys). (Not ON
+        -- Serialises the registrations of a key (see _write_keys). (Not ON
         -- CONFLICT DO NOTHING: it takes no lock on a row already there.)
         INSERT INTO crm_duplicate_key (key)
         SELECT unnest(lock_keys)
@@ -184,13 +183,8 @@ $function$
 def near_arguments(name_core_keys):
     """The arguments ``near_keys``, ``near_indexes`` and ``near_cores`` of the
     match statement that look up the cores near each of ``name_core_keys``
-    (their neighbour keys: :func:`core_neighbours`)."""
-    keys, indexes, cores = [], [], []
-    for index, core in enumerate(name_core_keys):
-        for key in core_neighbours(core):
-            keys.append(key)
-            indexes.append(index)
-            cores.append(core)
+    (their neighbour keys: ``tools.normalize.core_neighbours``)."""
+    keys, cores, indexes = neighbour_rows(name_core_keys)
     return {"near_keys": keys, "near_indexes": indexes, "near_cores": cores}
 
 
@@ -364,7 +358,7 @@ class CrmDuplicateRule(models.Model):
 
         :param partners: res.partner records (saved, or being edited in a form)
         :param rules: rule dicts (default: all active rules)
-        :param lock_keys: keys to lock first (see :meth:`_lock_keys`), in the
+        :param lock_keys: keys to lock first (see :meth:`_write_keys`), in the
             statement of the exact match query when there is one
         :param list_cores: name cores to list (see ``crm.duplicate.name.core``),
             by the same statement
@@ -575,12 +569,12 @@ class CrmDuplicateRule(models.Model):
     @api.model
     def _key_arguments(self, lock_keys, list_cores):
         """The arguments of the match statement that lock ``lock_keys`` (see
-        :meth:`_lock_keys`) and list the name cores ``list_cores``."""
+        :meth:`_write_keys`) and list the name cores ``list_cores``."""
         arguments = {}
         if lock_keys:
             arguments["lock_keys"] = sorted(lock_keys)
         if list_cores:
-            keys, owners = neighbour_rows(sorted(list_cores))
+            keys, owners, _indexes = neighbour_rows(sorted(list_cores))
             arguments.update(
                 list_cores=sorted(list_cores), list_keys=keys, list_owners=owners
             )
@@ -589,23 +583,19 @@ class CrmDuplicateRule(models.Model):
     @api.model
     def _write_keys(self, lock_keys, list_cores):
         """Lock ``lock_keys`` and list ``list_cores`` when no match query
-        does (one statement)."""
+        does (one statement).
+
+        The locks serialise concurrent registrations of the same blocked keys,
+        every time a key is registered: each registration writes the key's row
+        of ``crm_duplicate_key``. It inserts the row, or updates it when an
+        earlier registration left it there (whether that customer still holds
+        the key, was renamed or was deleted). Writing the row waits for any
+        other open transaction that wrote it; when that one commits,
+        PostgreSQL aborts this one with a serialization failure (the row
+        changed after this transaction's snapshot) and Odoo retries the
+        request, which then sees the first customer and blocks the second. One
+        row per key ever registered: the table needs no cleaning.
+        """
         arguments = self._key_arguments(lock_keys, list_cores)
         if arguments:
             self._match_statement(**arguments)
-
-    @api.model
-    def _lock_keys(self, values):
-        """Serialise concurrent registrations of the same blocked keys, every
-        time a key is registered.
-
-        Each registration writes the key's row of ``crm_duplicate_key``: it
-        inserts the row, or updates it when an earlier registration left it
-        there (whether that customer still holds the key, was renamed or was
-        deleted). Writing the row waits for any other open transaction that wrote
-        it; when that one commits, PostgreSQL aborts this one with a serialization
-        failure (the row changed after this transaction's snapshot) and Odoo
-        retries the request, which then sees the first customer and blocks the
-        second. One row per key ever registered: the table needs no cleaning.
-        """
-        self._write_keys(values, None)
