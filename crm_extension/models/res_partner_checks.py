@@ -118,7 +118,7 @@ class ResPartner(models.Model):
         given = PartnerOperation.current(self.env)
         if given and not parameters:
             parameters = given.parameters()
-        operation = PartnerOperation.start(self.env.cr, **parameters)
+        operation = PartnerOperation.start(self.env, **parameters)
         try:
             self._crm_flush_match_fields()
             yield self.with_context(**operation.context()), operation

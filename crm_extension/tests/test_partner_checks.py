@@ -3,7 +3,7 @@ import gc
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.res_partner_checks import CALLER_STEPS, FINAL_STEPS
@@ -245,6 +245,71 @@ class TestOneOperation(CrmExtensionCase):
         after_few = register(0, 3)
         after_many = register(3, 30)
         self.assertLessEqual(after_many, after_few)
+
+    def _kept_from_an_operation(self, user):
+        """A partner ``user`` registered, in the environment of its finished
+        operation (as Odoo's mail tracking keeps such records to the commit)."""
+        Partner = type(self.env["res.partner"])
+        kept = []
+        finish = Partner._crm_finish
+
+        def keep(records, operation):
+            kept.append(records)
+            return finish(records, operation)
+
+        with patch.object(Partner, "_crm_finish", autospec=True, side_effect=keep):
+            partner = (
+                self.env["res.partner"]
+                .with_user(user)
+                .create({"name": "Kept Records Ltd", "is_company": True})
+            )
+        return kept[0].browse(partner.id)
+
+    def _during_an_operation_of_another_user(self, step, write):
+        """Run ``write`` once while the administrator's operation on another
+        partner runs ``step`` (a step of the operation)."""
+        other = self.env["res.partner"].create(
+            {"name": "Administrator's Own Ltd", "is_company": True}
+        )
+        Partner = type(self.env["res.partner"])
+        original = getattr(Partner, step)
+        written = []
+
+        def hook(records, *args):
+            if not written:
+                written.append(True)
+                write()
+            return original(records, *args)
+
+        with patch.object(Partner, step, autospec=True, side_effect=hook):
+            other.write({"email": "admin@own.example.com"})
+        self.assertTrue(written)
+
+    def test_records_kept_from_an_operation_are_checked_in_another_one(self):
+        """A salesperson's records kept from a finished registration, written
+        by server code while the administrator's operation runs its final
+        steps, are a registration of their own: refused."""
+        existing = self.env["res.partner"].create(
+            {"name": "Registered Before Kept GmbH", "is_company": True}
+        )
+        kept = self._kept_from_an_operation(self.salesman)
+        with self.assertRaises(ValidationError):
+            self._during_an_operation_of_another_user(
+                "_crm_log_class_moves", lambda: kept.write({"name": existing.name})
+            )
+
+    def test_records_kept_from_an_operation_keep_their_user_rules(self):
+        """Written while the administrator's operation runs, a salesperson's
+        records kept from a finished one still may not set what the system
+        keeps."""
+        kept = self._kept_from_an_operation(self.salesman)
+        with self.assertRaises(UserError):
+            self._during_an_operation_of_another_user(
+                "_crm_flush_match_fields",
+                lambda: kept.write({"lifecycle_stage": "vip"}),
+            )
+        kept.invalidate_recordset()
+        self.assertNotEqual(kept.sudo().lifecycle_stage, "vip")
 
     def test_a_client_cannot_send_an_operation(self):
         """A context key sent by a client is not an operation: a class move

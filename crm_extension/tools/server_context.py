@@ -115,30 +115,37 @@ class PartnerOperation(ServerContext):
         "pending",
     )
     KEY = "crm_extension_partner_operation"
-    # The plain operation (one without parameters) of each cursor, reused once
-    # done: see :meth:`start`.
+    # The plain operation (one without parameters) of each environment that
+    # starts operations, reused once done: see :meth:`start`.
     _plain = weakref.WeakKeyDictionary()
 
     @classmethod
-    def start(cls, cr, **parameters):
-        """A started operation with ``parameters`` on the cursor ``cr``.
+    def start(cls, env, **parameters):
+        """A started operation with ``parameters``, for a create or write made
+        in the environment ``env``.
 
-        A plain operation is the cursor's last one when that one is done,
-        started again. The environments of an operation carry it in their
-        context, and Odoo keeps some of them to the end of the transaction (the
-        records its mail tracking finalises on commit) and looks every new
-        environment up among those it keeps: with an operation object each,
-        partners written one by one in a transaction (a script, a job, an
-        import's rows) would each leave environments behind, and every
+        A plain operation is the last one ``env`` started when that one is
+        done, started again. The environments of an operation carry it in
+        their context, and Odoo keeps some of them to the end of the
+        transaction (the records its mail tracking finalises on commit) and
+        looks every new environment up among those it keeps: with an operation
+        object each, partners written one by one in a transaction (a script, a
+        job, a connector) would each leave environments behind, and every
         environment made after them would take longer to find.
+
+        Per environment, not per cursor: records kept from an earlier
+        operation are then in the very environment of the operation running
+        (same user, same rights, same context), never in that of an operation
+        another user or another context started; written while it runs, they
+        are its own, as its records are.
         """
         operation = cls(**parameters)
         if operation.parameters() == PLAIN_PARAMETERS:
-            last = cls._plain.get(cr)
+            last = cls._plain.get(env)
             if last is not None and last.done:
                 last.__init__()
                 operation = last
-            cls._plain[cr] = operation
+            cls._plain[env] = operation
         operation.started = True
         return operation
 
