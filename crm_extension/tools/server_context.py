@@ -139,13 +139,14 @@ class PartnerOperation(ServerContext):
         another user or another context started; written while it runs, they
         are its own, as its records are.
         """
-        operation = cls(**parameters)
-        if operation.parameters() == PLAIN_PARAMETERS:
-            last = cls._plain.get(env)
-            if last is not None and last.done:
-                last.__init__()
-                operation = last
-            cls._plain[env] = operation
+        if {**PLAIN_PARAMETERS, **parameters} != PLAIN_PARAMETERS:
+            operation = cls(**parameters)
+        else:
+            operation = cls._plain.get(env)
+            if operation is not None and operation.done:
+                operation.__init__()
+            else:
+                operation = cls._plain[env] = cls()
         operation.started = True
         return operation
 
