@@ -66,6 +66,12 @@ form                  ``/my/account``, which       ``/my/address/submit``
                       validate``)                  JSON: controllers/portal
                                                    overrides both;
                                                    portal_details_form (tests)
+the shop's address    website_sale writes in its   ``_create_or_update_
+form (checkout)       route ``/shop/address/       address`` (as the portal's
+                      submit``: a refusal          form): controllers/portal
+                      escaping it is answered in
+                      the form's JSON by
+                      models/ir_http
 stages' sales team    ``team_id``                  ``team_ids``: left out of
 (a list column)                                    the funnel's stage list
 ====================  ===========================  ============================

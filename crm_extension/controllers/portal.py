@@ -1,5 +1,3 @@
-import logging
-
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
@@ -11,16 +9,6 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from .. import compat
 from ..models.res_partner_duplicate import DuplicateBlocked
 from ..tools.server_context import PortalRefusal
-
-_logger = logging.getLogger(__name__)
-
-# The fields of the portal's address form that hold each match key (a name:
-# see ComplaintPortal._crm_refusal).
-PORTAL_KEY_FIELDS = {
-    "vat": ("vat",),
-    "email": ("email",),
-    "phone": compat.PHONE_FIELDS,
-}
 
 
 class ComplaintPortal(CustomerPortal):
@@ -182,37 +170,6 @@ class ComplaintPortal(CustomerPortal):
     # /my/account route and shows the form again; 19.0 posts the address form
     # to /my/address/submit, which answers with the fields to mark.
 
-    def _crm_refusal(self, error, form_fields, partner):
-        """``PortalRefusal`` of a block rule's ``error`` (``DuplicateBlocked``)
-        for a form of ``partner`` holding ``form_fields``: the fields of the
-        refused keys (a refused name is the company's when the refused partner
-        is not ``partner``), or else the name (the form marks at least one:
-        the shop's checkout takes a refusal without one for a success)."""
-        env = request.env
-        _logger.info(
-            "crm_extension: user %s's details refused on the portal by the "
-            "duplicate rules %s",
-            env.uid,
-            list(error.rule_ids),
-        )
-        names = env["crm.duplicate.rule"]._rule_names(error.rule_ids)
-        wanted = []
-        for key in error.keys:
-            if key == "name":
-                own = partner.id in error.partner_ids
-                wanted.append("name" if own else "company_name")
-            else:
-                wanted.extend(PORTAL_KEY_FIELDS.get(key, ()))
-        fields = [fname for fname in wanted if fname in form_fields]
-        if not fields and "name" in form_fields:
-            fields = ["name"]
-        message = env._(
-            "These details are already registered for another customer "
-            "(%(rules)s). Please contact us to change them.",
-            rules=env._("; ").join(names[rule_id] for rule_id in error.rule_ids),
-        )
-        return PortalRefusal(fields, message)
-
     @http.route()
     def account(self, **kwargs):
         if compat.ODOO_19:  # the form posts to /my/address/submit
@@ -221,7 +178,7 @@ class ComplaintPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 return super().account(**kwargs)
         except DuplicateBlocked as error:
-            refusal = self._crm_refusal(error, kwargs, request.env.user.partner_id)
+            refusal = request.env.user.partner_id._crm_form_refusal(error, kwargs)
         # The form again, with what was typed and the refusal
         # (details_form_validate).
         request.update_context(**refusal.context())
@@ -244,7 +201,7 @@ class ComplaintPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 return super()._create_or_update_address(partner_sudo, *args, **kwargs)
         except DuplicateBlocked as error:
-            refusal = self._crm_refusal(error, kwargs, partner_sudo)
+            refusal = partner_sudo._crm_form_refusal(error, kwargs)
             return partner_sudo, {
                 "invalid_fields": refusal.fields,
                 "messages": [refusal.message],

@@ -43,6 +43,7 @@ from . import crm_customer_class_history
 from . import crm_customer_value
 from . import ir_cron
 from . import ir_config_parameter
+from . import ir_http
 from . import utm_source
 from . import mail_tracking_value
 

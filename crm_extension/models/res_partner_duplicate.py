@@ -2,6 +2,8 @@
 check of the duplicate rules on every registration, the review flags and the
 name cores of the similarity rules."""
 
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_datetime, sql
@@ -19,9 +21,24 @@ from ..tools.normalize import (
     to_e164,
 )
 from ..tools.primary import require_primary
-from ..tools.server_context import MERGING_PARTNERS, ImportBlame, PartnerOperation
+from ..tools.server_context import (
+    MERGING_PARTNERS,
+    ImportBlame,
+    PartnerOperation,
+    PortalRefusal,
+)
 from .crm_duplicate_rule import KEY_COLUMNS, MATCH_FIELDS
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
+
+_logger = logging.getLogger(__name__)
+
+# The fields of the website's and portal's address forms that hold each match
+# key (a name: see res.partner._crm_form_refusal).
+FORM_KEY_FIELDS = {
+    "vat": ("vat",),
+    "email": ("email",),
+    "phone": compat.PHONE_FIELDS,
+}
 
 
 def phone_match_key(number, country_code, calling_code):
@@ -796,7 +813,14 @@ class ResPartner(models.Model):
         its salesperson and registrant only when its reader may read that
         customer by the reader's own rights (the match itself is found whatever
         the rights, and whoever registers: see ``res.partner._crm_reader_env``);
-        otherwise it says that a customer the reader cannot see holds the key."""
+        otherwise it says that a customer the reader cannot see holds the key.
+        A customer (portal) or a web visitor is told in a customer's words
+        (:meth:`_crm_customer_refusal_message`)."""
+        reader_env = self._crm_reader_env()
+        if reader_env is not None and reader_env.user.share:
+            return self._crm_customer_refusal_message(
+                {rule["id"] for _p, rule, _m in blocked}
+            )
         readable = set(
             self._crm_readable_by_reader(
                 self.browse({match["id"] for _p, _r, match in blocked})
@@ -838,6 +862,45 @@ class ResPartner(models.Model):
         return self.env._(
             "This customer is already registered.\n%(details)s",
             details="\n".join(lines),
+        )
+
+    @api.model
+    def _crm_customer_refusal_message(self, rule_ids):
+        """A block rule's refusal as a customer or a web visitor reads it: the
+        rules that refused, no customer, no internal role."""
+        names = self.env["crm.duplicate.rule"]._rule_names(rule_ids)
+        return self.env._(
+            "These details are already registered for another customer "
+            "(%(rules)s). Please contact us to change them.",
+            rules=self.env._("; ").join(names[rule_id] for rule_id in sorted(rule_ids)),
+        )
+
+    def _crm_form_refusal(self, error, form_fields):
+        """The refusal ``error`` (``DuplicateBlocked``) of a website or portal
+        form of ``self`` (the customer whose details it shows) holding
+        ``form_fields``, as the form shows it (``PortalRefusal``): the fields
+        of the refused keys (a refused name is the company's when the refused
+        partner is not ``self``), or else the name (the form marks at least
+        one: the shop's checkout takes a refusal without one for a success),
+        and the customer's message."""
+        _logger.info(
+            "crm_extension: user %s's details refused on the website by the "
+            "duplicate rules %s",
+            (self._crm_reader_env() or self.env).uid,
+            list(error.rule_ids),
+        )
+        wanted = []
+        for key in error.keys:
+            if key == "name":
+                own = self.id in error.partner_ids
+                wanted.append("name" if own else "company_name")
+            else:
+                wanted.extend(FORM_KEY_FIELDS.get(key, ()))
+        fields = [fname for fname in wanted if fname in form_fields]
+        if not fields and "name" in form_fields:
+            fields = ["name"]
+        return PortalRefusal(
+            fields, self._crm_customer_refusal_message(set(error.rule_ids))
         )
 
     def _list_name_cores(self, defer=False):

@@ -26,4 +26,5 @@ from . import test_jobs_once
 from . import test_replica
 from . import test_duplicates_script
 from . import test_duplicates_portal
+from . import test_duplicates_shop
 from . import test_constraints

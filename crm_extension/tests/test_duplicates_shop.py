@@ -1,0 +1,132 @@
+import json
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+# A valid German VAT number, registered to another customer.
+VAT = "DE136695976"
+# Where the form goes next when the address is saved (18.0, 19.0).
+SUCCESS_KEYS = {"successUrl", "redirectUrl"}
+
+
+@tagged("post_install", "-at_install")
+class TestDuplicatesShop(HttpCase):
+    """The shop's checkout, where Odoo's website_sale is installed beside the
+    addon: a customer typing on the billing address a VAT number another
+    customer holds is refused on the form (the field marked, the refusal in a
+    customer's words, naming nobody), as on the portal's address form, and
+    nothing is written. On 18.0 website_sale writes inside its route (the
+    addon answers the escaping refusal: models/ir_http), on 19.0 in the
+    portal's step (controllers/portal)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # (Run by the website tier of scripts/test, which installs it.)
+        cls.shop = "website" in cls.env and "website_id" in cls.env["sale.order"]
+        if not cls.shop:
+            return
+        cls.germany = cls.env.ref("base.de")
+        salesperson = new_test_user(
+            cls.env,
+            login="shop_dup_sales",
+            name="Greta Vertrieb",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.env["res.partner"].create(
+            {
+                "name": "Kessler Maschinenbau GmbH",
+                "is_company": True,
+                "vat": VAT,
+                "country_id": cls.germany.id,
+                "user_id": salesperson.id,
+            }
+        )
+        cls.shopper = new_test_user(
+            cls.env,
+            login="shop_dup",
+            name="Paula Kundin",
+            groups="base.group_portal",
+            password="shop_dup_pw",
+            email="paula.kundin@example.com",
+        )
+        cls.partner = cls.shopper.partner_id
+        cls.partner.write(
+            {
+                "country_id": cls.germany.id,
+                "street": "Hauptstraße 1",
+                "city": "Berlin",
+                "zip": "10115",
+                "phone": "+49 30 1234567",
+            }
+        )
+        website = cls.env["website"].search([], limit=1)
+        product = cls.env["product.product"].create(
+            {"name": "Schraube M8", "list_price": 2.0, "sale_ok": True}
+        )
+        # The shopper's cart, found again when the shopper logs in.
+        cls.env["sale.order"].create(
+            {
+                "partner_id": cls.partner.id,
+                "website_id": website.id,
+                "order_line": [(0, 0, {"product_id": product.id})],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        if not self.shop:
+            self.skipTest("Odoo's website_sale is not installed")
+
+    def submit_billing_address(self, **changes):
+        self.authenticate("shop_dup", "shop_dup_pw")
+        page = self.url_open(
+            f"/shop/address?partner_id={self.partner.id}&address_type=billing"
+        )
+        self.assertEqual(page.status_code, 200)
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        values = {
+            "name": "Paula Kundin",
+            "email": "paula.kundin@example.com",
+            "phone": "+49 30 1234567",
+            "street": "Hauptstraße 1",
+            "city": "Berlin",
+            "zip": "10115",
+            "country_id": self.germany.id,
+            "company_name": "",
+            "vat": "",
+            "partner_id": self.partner.id,
+            "address_type": "billing",
+            "csrf_token": token,
+        }
+        values.update(changes)
+        return self.url_open("/shop/address/submit", data=values)
+
+    def test_a_registered_vat_number_is_refused_on_the_form(self):
+        for vat in ("136695976", VAT):
+            with self.subTest(vat=vat):
+                response = self.submit_billing_address(vat=vat)
+                self.assertEqual(response.status_code, 200)
+                feedback = json.loads(response.text)
+                self.assertFalse(SUCCESS_KEYS & feedback.keys())
+                self.assertEqual(feedback["invalid_fields"], ["vat"])
+                self.assertEqual(
+                    feedback["messages"],
+                    [
+                        "These details are already registered for another "
+                        "customer (Same VAT or company registry). Please "
+                        "contact us to change them."
+                    ],
+                )
+                for secret in ("Kessler", "Greta Vertrieb", "administrator"):
+                    self.assertNotIn(secret, response.text)
+                self.partner.invalidate_recordset()
+                self.assertFalse(self.partner.vat)
+
+    def test_other_details_are_saved(self):
+        response = self.submit_billing_address(street="Friedrichstraße 5")
+        self.assertEqual(response.status_code, 200)
+        feedback = json.loads(response.text)
+        self.assertTrue(SUCCESS_KEYS & feedback.keys(), feedback)
+        self.assertNotIn("invalid_fields", feedback)
+        self.partner.invalidate_recordset()
+        self.assertEqual(self.partner.street, "Friedrichstraße 5")
