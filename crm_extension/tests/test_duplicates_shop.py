@@ -1,5 +1,6 @@
 import json
 
+from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 # A valid German VAT number, registered to another customer.
@@ -59,16 +60,16 @@ class TestDuplicatesShop(HttpCase):
                 "phone": "+49 30 1234567",
             }
         )
-        website = cls.env["website"].search([], limit=1)
-        product = cls.env["product.product"].create(
+        cls.website = cls.env["website"].search([], limit=1)
+        cls.product = cls.env["product.product"].create(
             {"name": "Schraube M8", "list_price": 2.0, "sale_ok": True}
         )
         # The shopper's cart, found again when the shopper logs in.
         cls.env["sale.order"].create(
             {
                 "partner_id": cls.partner.id,
-                "website_id": website.id,
-                "order_line": [(0, 0, {"product_id": product.id})],
+                "website_id": cls.website.id,
+                "order_line": [(0, 0, {"product_id": cls.product.id})],
             }
         )
 
@@ -77,11 +78,26 @@ class TestDuplicatesShop(HttpCase):
         if not self.shop:
             self.skipTest("Odoo's website_sale is not installed")
 
-    def submit_billing_address(self, **changes):
-        self.authenticate("shop_dup", "shop_dup_pw")
-        page = self.url_open(
-            f"/shop/address?partner_id={self.partner.id}&address_type=billing"
-        )
+    def submit_billing_address(self, visitor=False, **changes):
+        """Submit the checkout's billing address form, as the shopper (or as
+        an anonymous ``visitor`` with a cart of its own, creating it)."""
+        if visitor:
+            self.authenticate(None, None)
+            cart = self.env["sale.order"].create(
+                {
+                    "partner_id": self.website.user_id.partner_id.id,
+                    "website_id": self.website.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id})],
+                }
+            )
+            self.session["sale_order_id"] = cart.id
+            http.root.session_store.save(self.session)
+            page = self.url_open("/shop/address?address_type=billing")
+        else:
+            self.authenticate("shop_dup", "shop_dup_pw")
+            page = self.url_open(
+                f"/shop/address?partner_id={self.partner.id}&address_type=billing"
+            )
         self.assertEqual(page.status_code, 200)
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
         values = {
@@ -94,7 +110,7 @@ class TestDuplicatesShop(HttpCase):
             "country_id": self.germany.id,
             "company_name": "",
             "vat": "",
-            "partner_id": self.partner.id,
+            "partner_id": "" if visitor else self.partner.id,
             "address_type": "billing",
             "csrf_token": token,
         }
@@ -121,6 +137,41 @@ class TestDuplicatesShop(HttpCase):
                     self.assertNotIn(secret, response.text)
                 self.partner.invalidate_recordset()
                 self.assertFalse(self.partner.vat)
+
+    def test_a_visitor_checking_out_is_refused_on_the_form(self):
+        """An anonymous shopper's new billing address (a company's buyer
+        typing its VAT number): refused on the form, no customer created."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        before = Partner.search_count([("email", "=", "max.besuch@example.com")])
+        response = self.submit_billing_address(
+            visitor=True,
+            name="Max Besuch",
+            email="max.besuch@example.com",
+            company_name="Besuch Handel GmbH",
+            vat="DE 136 695 976",
+        )
+        self.assertEqual(response.status_code, 200)
+        feedback = json.loads(response.text)
+        self.assertEqual(feedback["invalid_fields"], ["vat"])
+        self.assertIn("Same VAT or company registry", feedback["messages"][0])
+        for secret in ("Kessler", "Greta Vertrieb", "administrator"):
+            self.assertNotIn(secret, response.text)
+        self.assertEqual(
+            Partner.search_count([("email", "=", "max.besuch@example.com")]), before
+        )
+        # Without the number, the same visitor checks out.
+        response = self.submit_billing_address(
+            visitor=True,
+            name="Max Besuch",
+            email="max.besuch@example.com",
+            company_name="Besuch Handel GmbH",
+        )
+        feedback = json.loads(response.text)
+        self.assertTrue(SUCCESS_KEYS & feedback.keys(), feedback)
+        self.assertEqual(
+            Partner.search_count([("email", "=", "max.besuch@example.com")]),
+            before + 1,
+        )
 
     def test_other_details_are_saved(self):
         response = self.submit_billing_address(street="Friedrichstraße 5")
