@@ -16,6 +16,9 @@ REORDER_GROWTH = 0.1
 # Cores whose neighbours are listed per statement (install, activation).
 NEIGHBOUR_BATCH = 20000
 REORDER_PARAM = "crm_extension.name_cores_ordered_up_to"
+# The ids of the list are restarted once this many of them are spent (of
+# 2,147,483,647: see CrmDuplicateNameCore._restart_spent_ids).
+SPENT_IDS = 1_500_000_000
 
 
 def neighbour_rows(cores):
@@ -58,8 +61,35 @@ class CrmDuplicateNameCore(models.Model):
         res = super().init()
         # Replaced by the neighbour keys (an index probe, not a trigram search).
         self.env.cr.execute("DROP INDEX IF EXISTS crm_duplicate_name_core_trgm_idx")
+        self._restart_spent_ids()
         self._fill_if_empty()
         return res
+
+    @api.model
+    def _restart_spent_ids(self):
+        """Restart the ids after the highest one when most of them are spent.
+
+        Before 1.7.3, each activation of a similarity rule spent an id per
+        distinct core of the customers, listed or not (the ids of the rows an
+        ``INSERT ... ON CONFLICT DO NOTHING`` skips are spent all the same): a
+        few thousand activations at a million customers spent the 2,147,483,647
+        ids of the list, after which every registration of a new name failed
+        while a similarity rule was active. Run at each update; the listed
+        cores keep their ids.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT setval(seq, COALESCE((SELECT max(id) FROM %(table)s), 0) + 1,
+                              false)
+                  FROM pg_get_serial_sequence(%(name)s, 'id') AS seq
+                 WHERE pg_sequence_last_value(seq::regclass) > %(spent)s
+                """,
+                table=SQL.identifier(self._table),
+                name=self._table,
+                spent=SPENT_IDS,
+            )
+        )
 
     @api.model
     def _fill_if_empty(self):
@@ -91,9 +121,13 @@ class CrmDuplicateNameCore(models.Model):
         self.env.cr.execute(
             """
             INSERT INTO crm_duplicate_name_core (core)
-            SELECT DISTINCT name_core_key FROM res_partner
-             WHERE name_core_key IS NOT NULL
-             ORDER BY name_core_key
+            SELECT DISTINCT p.name_core_key FROM res_partner p
+             WHERE p.name_core_key IS NOT NULL
+               -- Only the cores not listed yet: each row inserted spends an
+               -- id, even one ON CONFLICT skips.
+               AND NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
+                                WHERE c.core = p.name_core_key)
+             ORDER BY p.name_core_key
             ON CONFLICT DO NOTHING
             """
         )

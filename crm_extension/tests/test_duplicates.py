@@ -278,6 +278,71 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertEqual(late.duplicate_state, "suspect")
         self.assertIn(early, late.duplicate_partner_ids)
 
+    def core_ids_spent(self):
+        """The last id the list of name cores gave (spent, saved or not)."""
+        self.env.cr.execute(
+            "SELECT pg_sequence_last_value("
+            "pg_get_serial_sequence('crm_duplicate_name_core', 'id')::regclass)"
+        )
+        return self.env.cr.fetchone()[0] or 0
+
+    def test_switching_the_similar_rule_spends_no_ids_on_listed_cores(self):
+        """Turned off and on again, the similar-name rule lists the cores of
+        the customers registered meanwhile, and spends no id on the others
+        (each activation spent one per core of every customer: at a million
+        customers, a few thousand switches spent them all)."""
+        rule = self.rule_similar.with_user(self.sales_manager)
+        for number in range(3):
+            rule.active = False
+            meanwhile = self.Partner.with_user(self.salesman).create(
+                {"name": f"Quokka Optics {'XYZ'[number]}", "is_company": True}
+            )
+            before = self.core_ids_spent()
+            rule.active = True
+            self.assertEqual(self.core_ids_spent() - before, 1)
+            self.env.cr.execute(
+                "SELECT count(*) FROM crm_duplicate_name_core WHERE core = %s",
+                [meanwhile.name_core_key],
+            )
+            self.assertEqual(self.env.cr.fetchone()[0], 1)
+
+    @mute_logger("odoo.sql_db")
+    def test_an_update_restarts_the_spent_ids_of_the_core_list(self):
+        """A database whose list of name cores spent its ids (before 1.7.3)
+        refused every registration of a new name; an update restarts them."""
+        Core = self.env["crm.duplicate.name.core"]
+        sequence = "pg_get_serial_sequence('crm_duplicate_name_core', 'id')"
+        self.env.cr.execute(f"SELECT setval({sequence}, 2147483647)")
+        try:
+            # (An SQL error rolls back to here: the sequence is set back below.)
+            with self.env.cr.savepoint():
+                with (
+                    self.assertRaises(pg_errors.SequenceGeneratorLimitExceeded),
+                    self.env.cr.savepoint(),
+                ):
+                    self.Partner.with_user(self.salesman).create(
+                        {"name": "Wombat Ceramics", "is_company": True}
+                    )
+                Core.init()  # as an update of the module runs it
+                partner = self.Partner.with_user(self.salesman).create(
+                    {"name": "Wombat Ceramics", "is_company": True}
+                )
+                self.env.cr.execute(
+                    "SELECT max(id) FROM crm_duplicate_name_core WHERE core = %s",
+                    [partner.name_core_key],
+                )
+                self.assertLess(self.env.cr.fetchone()[0], 2147483647)
+                # An update of a database whose ids are not spent restarts nothing.
+                spent = self.core_ids_spent()
+                Core.init()
+                self.assertEqual(self.core_ids_spent(), spent)
+        finally:
+            # (A sequence is not rolled back with the test.)
+            self.env.cr.execute(
+                f"SELECT setval({sequence}, "
+                "(SELECT COALESCE(max(id), 0) + 1 FROM crm_duplicate_name_core), false)"
+            )
+
     def test_name_cores_are_put_back_in_order(self):
         Core = self.env["crm.duplicate.name.core"]
 
