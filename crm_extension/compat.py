@@ -157,6 +157,16 @@ def orm_models_module():
     return models
 
 
+def domain_or(domains):
+    """The union of ``domains``: 19.0's ``Domain.OR`` (18.0's
+    ``expression.OR``, deprecated in 19.0)."""
+    if ODOO_19:
+        return fields.Domain.OR(domains)
+    from odoo.osv import expression
+
+    return expression.OR([list(domain) for domain in domains])
+
+
 def web_read_group(model, domain, groupby):
     """Group ``model`` as the web client's pivot and graph views do, counting
     records (tests): 18.0 takes ``(domain, fields, groupby)``, 19.0

@@ -24,6 +24,8 @@ from crm_extension_tools.normalize import (
     normalize_name_core,
     normalize_phone_digits,
     normalize_vat,
+    script_spellings,
+    vat_search_key,
 )
 
 # Published codes of real companies.
@@ -444,6 +446,53 @@ def test_fold_script_is_idempotent(text):
 @given(st.text(alphabet=st.characters(max_codepoint=0x2E7F)))
 def test_fold_script_leaves_text_without_chinese_alone(text):
     assert fold_script(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "spellings"),
+    [
+        ("華星", ("华星",)),
+        ("华星", ("華星",)),
+        ("台湾积体", ("臺灣積體", "台灣積體")),
+        ("臺灣積體", ("台湾积体", "台灣積體")),
+        ("汇丰", ("滙豐",)),
+        ("Huaxing", ()),
+        ("", ()),
+    ],
+)
+def test_script_spellings_examples(text, spellings):
+    assert script_spellings(text) == spellings
+
+
+@given(SIMPLIFIED_NAMES, st.sampled_from(["s2t", "s2tw", "s2hk"]))
+def test_script_spellings_find_every_script_of_a_name(name, config):
+    """Searched in either script, a name finds its other spellings: the one
+    a customer was registered with is among them (or is what was typed)."""
+    traditional = opencc_converter(config)(name)
+    assert traditional == name or traditional in script_spellings(name)
+    folded = fold_script(name)
+    assert folded == traditional or folded in script_spellings(traditional)
+    assert name not in script_spellings(name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("CN 9135 0100 M000 100Y 43", "91350100M000100Y43"),
+        ("91350100m000100y43", "91350100M000100Y43"),
+        ("de 136.695.976", "DE136695976"),
+        ("DE136695976", "DE136695976"),
+        # Without its prefix a German number is nobody's key; invalid ones,
+        # names and placeholders neither.
+        ("136695976", ""),
+        ("DE 136 695 977", ""),
+        ("Huaxing", ""),
+        ("000000000000000000", ""),
+        ("", ""),
+    ],
+)
+def test_vat_search_key_examples(typed, key):
+    assert vat_search_key(typed) == key
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,9 @@ from ..tools.normalize import (
     normalize_name_core,
     normalize_phone_digits,
     normalize_vat,
+    script_spellings,
     to_e164,
+    vat_search_key,
 )
 from ..tools.primary import require_primary
 from ..tools.server_context import (
@@ -192,6 +194,11 @@ def fill_match_keys(env, batch_size=20000, log=None):
         )
         if log:
             log(last_id)
+
+
+# The operators of a name search that look for what was typed (a name, a part
+# of it), which the search also looks for in the other spellings.
+SPELLING_OPERATORS = ("ilike", "like", "=ilike", "=like", "=")
 
 
 class DuplicateBlocked(ValidationError):
@@ -414,6 +421,29 @@ class ResPartner(models.Model):
                 .duplicate_partner_ids.filtered(lambda p: not p.crm_merged_into_id)
                 .with_env(self.env)
             )._filtered_access("read")
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Odoo's search of customers by name (the search box of the
+        customers, their many2one fields: quotations, invoices, leads), which
+        also finds a name written in the other script ("華星" finds
+        深圳市华星科技有限公司, "华星" a customer registered in traditional
+        characters) and, for internal users, a VAT or registry number typed
+        with its country prefix and separators ("CN 9144 0300 MA5F XT4K 6G"
+        finds the customer registered with 91440300MA5FXT4K6G): whoever looks
+        a customer up before registering it finds the one the duplicate rules
+        would refuse it for."""
+        domain = super()._search_display_name(operator, value)
+        if operator not in SPELLING_OPERATORS or not isinstance(value, str):
+            return domain
+        domains = [domain]
+        for spelling in script_spellings(value):
+            domains.append(super()._search_display_name(operator, spelling))
+        vat_key = vat_search_key(value)
+        if vat_key and self.env.user.has_group(INTERNAL):
+            # (The keys are internal users' fields.)
+            domains.append([("vat_key", "=", vat_key)])
+        return compat.domain_or(domains) if len(domains) > 1 else domain
 
     @api.constrains("vat", "country_id", "parent_id", "is_company")
     def _check_uscc(self):

@@ -83,6 +83,43 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertFalse(other.duplicate_state)
 
+    def test_search_finds_the_customer_in_the_other_script(self):
+        """Before registering a customer, a colleague looks it up as they write
+        it: in traditional characters, or in simplified ones for a customer
+        registered in traditional ones, in the customers' search box and in a
+        customer field (a quotation's, a lead's: Odoo's name search)."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        tsmc = Partner.create(
+            {"name": "臺灣積體電路製造股份有限公司", "is_company": True}
+        )
+        for typed, found in (
+            ("華星", self.huaxing),
+            ("深圳市華星科技", self.huaxing),
+            ("台湾积体电路", tsmc),
+            ("台灣積體", tsmc),
+            ("恆達電子", self.hengda),
+        ):
+            with self.subTest(typed=typed):
+                result = Partner.search([("display_name", "ilike", typed)])
+                self.assertIn(found, result)
+                for other in (self.hengda | self.huaxing | tsmc) - found:
+                    self.assertNotIn(other, result)
+                self.assertIn(
+                    found.id,
+                    [partner_id for partner_id, _name in Partner.name_search(typed)],
+                )
+        # The customers' search box searches the display name (the fields
+        # Odoo's own filter searched, and the other spellings).
+        arch = Partner.get_view(view_type="search")["arch"]
+        self.assertIn("[('display_name', 'ilike', self)]", arch)
+        self.assertEqual(
+            Partner.search([("display_name", "ilike", "深圳市華星科技有限")]),
+            self.huaxing,
+        )
+        # A portal user's search is not widened to what it may not read.
+        portal = self.env["res.partner"].with_user(self.portal_user)
+        self.assertFalse(portal.search([("display_name", "ilike", "華星")]))
+
     def test_import_and_leads_fold_the_script(self):
         result = self.Partner.with_user(self.salesman_2).load(
             ["name", "is_company"],
@@ -187,6 +224,32 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 self.env.cr.savepoint(),
             ):
                 Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+
+    def test_search_finds_the_number_as_typed(self):
+        """A colleague looks the customer up by its number, typed with or
+        without separators and the country prefix Odoo stored it without (or
+        with): Odoo's search compares the text only."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for typed, found in (
+            ("CN 9135 0100 M000 100Y 43", self.huaxing),
+            ("91350100M000100Y43", self.huaxing),
+            ("de 136.695.976", self.weber),
+            ("DE136695976", self.weber),
+        ):
+            with self.subTest(typed=typed):
+                self.assertEqual(
+                    Partner.search([("display_name", "ilike", typed)]), found
+                )
+                self.assertEqual(
+                    [partner_id for partner_id, _name in Partner.name_search(typed)],
+                    [found.id],
+                )
+        # An invalid or incomplete number is searched as typed only.
+        self.assertFalse(Partner.search([("display_name", "ilike", "DE 136 695 977")]))
+        # The keys are internal users' fields: a portal user's search by
+        # number is Odoo's, refused nothing and widened to nothing.
+        portal = self.env["res.partner"].with_user(self.portal_user)
+        self.assertFalse(portal.search([("display_name", "ilike", "de 136.695.976")]))
 
     def test_invalid_numbers_keep_their_keys(self):
         """An invalid number is compared as typed (its letters and digits),

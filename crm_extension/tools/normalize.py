@@ -264,6 +264,39 @@ def fold_script(text):
     return text
 
 
+# OpenCC's conversions from simplified characters to the traditional ones
+# of Taiwan, Hong Kong and the standard: the spellings a name may be stored
+# in (:func:`script_spellings`).
+_TRADITIONAL_CONVERSIONS = ("s2t.json", "s2tw.json", "s2hk.json")
+
+
+@functools.cache
+def _traditional_converters():
+    """OpenCC's converters of :data:`_TRADITIONAL_CONVERSIONS` (loaded once)."""
+    try:
+        import opencc  # pylint: disable=import-outside-toplevel
+    except ImportError as error:
+        raise ImportError(OPENCC_MISSING) from error
+    return tuple(opencc.OpenCC(config).convert for config in _TRADITIONAL_CONVERSIONS)
+
+
+@functools.lru_cache(maxsize=1024)
+def script_spellings(text):
+    """The other spellings of ``text`` in Chinese script, for searches: its
+    simplified fold (:func:`fold_script`) and that fold in standard, Taiwan's
+    and Hong Kong's traditional characters, without ``text`` itself and
+    without repetition (``"華星"`` -> ``("华星",)``, ``"华星"`` ->
+    ``("華星",)``, ``"台湾"`` -> ``("臺灣", "台灣")``). Text without Chinese
+    characters has none."""
+    if not text or not _HAS_CJK.search(text):
+        return ()
+    simplified = fold_script(text)
+    spellings = [simplified] + [
+        convert(simplified) for convert in _traditional_converters()
+    ]
+    return tuple(spelling for spelling in dict.fromkeys(spellings) if spelling != text)
+
+
 def _convert_all(converters, text):
     for convert in converters:
         text = convert(text)
@@ -818,6 +851,17 @@ def _valid_vat(code, country_code):
         # (stdnum takes Greece's ISO code too; its VAT numbers are "EL...".)
         return "EL" + number[2:] if number.startswith("GR") else number
     return ""
+
+
+@functools.lru_cache(maxsize=1024)
+def vat_search_key(text):
+    """The match key of a VAT or registry number typed into a search, when it
+    is a valid one with its country prefix or a unified social credit code
+    (``"CN 9144 0300 MA5F XT4K 6G"`` -> ``"91440300MA5FXT4K6G"``,
+    ``"de 136.695.976"`` -> ``"DE136695976"``); else ``''`` (a number without
+    its prefix is no key without its customer's country)."""
+    key = _valid_vat(_clean_code(text), None)
+    return "" if is_placeholder_code(key) else key
 
 
 def normalize_vat(vat, country_code=None):
