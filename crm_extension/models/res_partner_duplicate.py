@@ -436,9 +436,12 @@ class ResPartner(models.Model):
         domain = super()._search_display_name(operator, value)
         if operator not in SPELLING_OPERATORS or not isinstance(value, str):
             return domain
-        domains = [domain]
-        for spelling in script_spellings(value):
-            domains.append(super()._search_display_name(operator, spelling))
+        # The other spellings of a name: in the names only (e-mails,
+        # references and numbers are not written in Chinese).
+        domains = [domain] + [
+            [("complete_name", operator, spelling)]
+            for spelling in script_spellings(value)
+        ]
         vat_key = vat_search_key(value)
         if vat_key and self.env.user.has_group(INTERNAL):
             # (The keys are internal users' fields.)

@@ -218,8 +218,9 @@ OPENCC_MISSING = (
 
 
 @functools.cache
-def _script_converters():
-    """OpenCC's converters of :data:`_SCRIPT_CONVERSIONS` (loaded once).
+def _converters(configs=_SCRIPT_CONVERSIONS):
+    """OpenCC's converters of ``configs`` (loaded once), by default
+    :data:`_SCRIPT_CONVERSIONS`.
 
     The package ``opencc`` is either OpenCC's own Python binding (PyPI
     ``opencc``, compiled) or its pure-Python twin (PyPI ``opencc-py``, with
@@ -229,7 +230,7 @@ def _script_converters():
         import opencc  # pylint: disable=import-outside-toplevel
     except ImportError as error:
         raise ImportError(OPENCC_MISSING) from error
-    return tuple(opencc.OpenCC(config).convert for config in _SCRIPT_CONVERSIONS)
+    return tuple(opencc.OpenCC(config).convert for config in configs)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -247,7 +248,7 @@ def fold_script(text):
     """
     if not text or not _HAS_CJK.search(text):
         return text
-    converters = _script_converters()
+    converters = _converters()
     seen = {text}
     for _pass in range(_MAX_PASSES):
         folded = _convert_all(converters, text)
@@ -270,16 +271,6 @@ def fold_script(text):
 _TRADITIONAL_CONVERSIONS = ("s2t.json", "s2tw.json", "s2hk.json")
 
 
-@functools.cache
-def _traditional_converters():
-    """OpenCC's converters of :data:`_TRADITIONAL_CONVERSIONS` (loaded once)."""
-    try:
-        import opencc  # pylint: disable=import-outside-toplevel
-    except ImportError as error:
-        raise ImportError(OPENCC_MISSING) from error
-    return tuple(opencc.OpenCC(config).convert for config in _TRADITIONAL_CONVERSIONS)
-
-
 @functools.lru_cache(maxsize=1024)
 def script_spellings(text):
     """The other spellings of ``text`` in Chinese script, for searches: its
@@ -292,7 +283,7 @@ def script_spellings(text):
         return ()
     simplified = fold_script(text)
     spellings = [simplified] + [
-        convert(simplified) for convert in _traditional_converters()
+        convert(simplified) for convert in _converters(_TRADITIONAL_CONVERSIONS)
     ]
     return tuple(spelling for spelling in dict.fromkeys(spellings) if spelling != text)
 
