@@ -4,21 +4,28 @@
                          [--log ODOO.LOG] [--racers 16]
 
 Talks to a running Odoo (scripts/test starts it with --workers) through
-JSON-RPC only (``/jsonrpc``, services ``common`` and ``object``), standard
-library only. As admin (admin/admin, the demo database's login) it creates a
-salesperson (``sales_team.group_sale_salesman`` only); then, per scenario,
-RACERS threads, each with its own HTTP connection, send ``res.partner.create``
-as that salesperson at the same moment, all registering companies whose names
-differ only by case and legal suffix, which the shipped block rule "Same company
-name" treats as one. Scenarios:
+JSON-RPC only (``/jsonrpc``, services ``common`` and ``object``), with the
+standard library and python-stdnum (Odoo's requirement: a valid code). As
+admin (admin/admin, the demo database's login) it creates a salesperson
+(``sales_team.group_sale_salesman`` only); then, per scenario, RACERS
+threads, each with its own HTTP connection, send ``res.partner.create`` as
+that salesperson at the same moment, all registering companies whose names
+differ only by case, script and legal suffix, which the shipped block rule
+"Same company name" treats as one (or whose VAT numbers differ only as typed).
+Scenarios:
 
   a) a new name nobody holds;
   b) a name whose first holder was registered, then renamed (the name is free);
   c) a name whose first holder was registered, then deleted;
-  d) a new name again (the lock must hold every time).
+  d) a new name again (the lock must hold every time);
+  e) a new Chinese name, written in simplified and in traditional characters
+     (one key: the shipped rule folds the script);
+  f) one new unified social credit code (统一社会信用代码) under different
+     names, with and without its country prefix and separators (one VAT key:
+     the shipped rule "Same VAT number").
 
 Each scenario passes when exactly one racer's partner is committed, every racer
-that was told "created" has its partner in the database with the name's key,
+that was told "created" has its partner in the database with the key raced for,
 no refused racer's partner is there, and every refusal is a block message or a
 concurrency error. The last line is ``RESULT <passed> <failed>``.
 """
@@ -33,6 +40,8 @@ import time
 import urllib.error
 import urllib.request
 
+from stdnum.cn import uscc
+
 GROUP = ("sales_team", "group_sale_salesman")
 VARIANTS = [
     "Racing {T} Co., Ltd.",
@@ -44,6 +53,17 @@ VARIANTS = [
     "Racing {T} Inc.",
     "racing {t}",
 ]
+# The same Chinese company in simplified and traditional characters, with other
+# legal forms and spaces.
+SCRIPT_VARIANTS = [
+    "深圳市{T}华星科技有限公司",
+    "深圳市{T}華星科技有限公司",
+    "深圳市 {T} 華星 科技 有限責任公司",
+    "深圳市{T}华星科技股份有限公司",
+]
+# One unified social credit code ({code}) as typed: with and without the
+# country prefix, separators, lower case.
+VAT_VARIANTS = ["{code}", "CN{code}", "cn {spaced}", "CN-{code}"]
 
 
 class RpcError(Exception):
@@ -169,14 +189,15 @@ def make_salesperson(admin, token):
     return login, password
 
 
-def race(odoo, salesperson, names):
-    """All racers create at once; ``[(name, partner id or None, error)]``."""
-    barrier = threading.Barrier(len(names))
-    results = [None] * len(names)
+def race(odoo, salesperson, registrations):
+    """All racers create at once, each one of ``registrations`` (create
+    values); ``[(name, partner id or None, error)]``."""
+    barrier = threading.Barrier(len(registrations))
+    results = [None] * len(registrations)
 
-    def racer(index, name):
+    def racer(index, values):
         user = User(odoo, salesperson.uid, salesperson.password)
-        values = {"name": name, "is_company": True}
+        name = values["name"]
         barrier.wait()
         try:
             results[index] = (name, user("res.partner", "create", values), None)
@@ -186,8 +207,8 @@ def race(odoo, salesperson, names):
             results[index] = (name, None, RpcError({"message": repr(error)}))
 
     threads = [
-        threading.Thread(target=racer, args=(index, name))
-        for index, name in enumerate(names)
+        threading.Thread(target=racer, args=(index, values))
+        for index, values in enumerate(registrations)
     ]
     for thread in threads:
         thread.start()
@@ -198,7 +219,10 @@ def race(odoo, salesperson, names):
 
 def classify(error):
     text = f"{error.name} {error.message}".lower()
-    if "same company name" in text or "already registered" in text:
+    if any(
+        words in text
+        for words in ("same company name", "same vat", "already registered")
+    ):
         return "block message"
     if any(word in text for word in ("serializ", "concurren", "deadlock", "lock")):
         return "concurrency error"
@@ -212,16 +236,44 @@ def count_lines(path, needle):
         return sum(needle in line for line in log)
 
 
-def scenario(odoo, admin, salesperson, label, setup, racers, log):
-    token = secrets.token_hex(3)
-    names = [
-        VARIANTS[i % len(VARIANTS)].format(T=token.upper(), t=token)
+def registrations(kind, token, racers):
+    """``(create values of each racer, domain of the partners committed, key
+    field)`` of a scenario: names of one key (``kind`` "name" or "script"),
+    or one VAT number under different names ("vat")."""
+    if kind == "vat":
+        base = f"91350100{token.upper()}000"
+        code = base + uscc.calc_check_digit(base)
+        spaced = " ".join(code[i : i + 4] for i in range(0, len(code), 4)).lower()
+        values = [
+            {
+                "name": f"VAT Racer {i} {token}",
+                "is_company": True,
+                "vat": VAT_VARIANTS[i % len(VAT_VARIANTS)].format(
+                    code=code, spaced=spaced
+                ),
+            }
+            for i in range(racers)
+        ]
+        return values, [("vat_key", "=", code)], "vat_key"
+    variants = SCRIPT_VARIANTS if kind == "script" else VARIANTS
+    values = [
+        {
+            "name": variants[i % len(variants)].format(T=token.upper(), t=token),
+            "is_company": True,
+        }
         for i in range(racers)
     ]
+    return values, [("name", "ilike", token)], "name_key"
+
+
+def scenario(odoo, admin, salesperson, label, setup, racers, log, kind="name"):
+    token = secrets.token_hex(3)
+    values, domain, key_field = registrations(kind, token, racers)
+    names = [row["name"] for row in values]
     holder_note = setup(admin, salesperson, names[0])
     retries_before = count_lines(log, "tries left, try again")
     started = time.monotonic()
-    results = race(odoo, salesperson, names)
+    results = race(odoo, salesperson, values)
     seconds = time.monotonic() - started
     retries = count_lines(log, "tries left, try again") - retries_before
 
@@ -238,14 +290,14 @@ def scenario(odoo, admin, salesperson, label, setup, racers, log):
     found = admin(
         "res.partner",
         "search_read",
-        [("name", "ilike", token)],
-        fields=["name", "name_key"],
+        domain,
+        fields=["name", key_field],
         **ctx,
     )
-    keys = {row["name_key"] for row in found}
+    keys = {row[key_field] for row in found}
     problems = []
     if len(found) != 1:
-        problems.append(f"{len(found)} partners with this name committed")
+        problems.append(f"{len(found)} partners with this key committed")
     if created != {row["id"] for row in found}:
         problems.append(
             f"the racers were told {len(created)} created, the database has "
@@ -253,7 +305,7 @@ def scenario(odoo, admin, salesperson, label, setup, racers, log):
             f"{sorted(row['id'] for row in found)})"
         )
     if len(keys) > 1 or not all(keys):
-        problems.append(f"name keys {sorted(map(str, keys))}, expected one")
+        problems.append(f"keys {sorted(map(str, keys))}, expected one")
     if others:
         problems.append(f"{len(others)} unexpected errors")
 
@@ -272,7 +324,7 @@ def scenario(odoo, admin, salesperson, label, setup, racers, log):
     for line in others[:5]:
         print("    other error: " + line[:300])
     for row in found:
-        print(f"    committed: #{row['id']} {row['name']!r} (key {row['name_key']})")
+        print(f"    committed: #{row['id']} {row['name']!r} (key {row[key_field]})")
     return not problems
 
 
@@ -314,14 +366,18 @@ def main():
     print(f"salesperson {login} (uid {salesperson.uid}, {GROUP[0]}.{GROUP[1]})")
 
     passed = failed = 0
-    for label, setup in [
-        ("a", new_name),
-        ("b", hold_then_rename),
-        ("c", hold_then_delete),
-        ("d", new_name),
+    for label, setup, kind in [
+        ("a", new_name, "name"),
+        ("b", hold_then_rename, "name"),
+        ("c", hold_then_delete, "name"),
+        ("d", new_name, "name"),
+        ("e", new_name, "script"),
+        ("f", new_name, "vat"),
     ]:
         try:
-            ok = scenario(odoo, admin, salesperson, label, setup, args.racers, args.log)
+            ok = scenario(
+                odoo, admin, salesperson, label, setup, args.racers, args.log, kind
+            )
         except RpcError as error:
             print(f"({label}) FAILED: {error}")
             ok = False

@@ -111,6 +111,26 @@ def test_racers_register_one_name_for_the_block_rule(race, tools):
     assert keys == {"racing" + token}
 
 
+def test_racers_of_each_scenario_register_one_key(race, tools):
+    """The racers of the other-script and VAT scenarios register different
+    texts of one key: the shipped rules must see them as one."""
+    token = "a3f9c1"
+    names, _domain, field = race.registrations("script", token, 16)
+    assert field == "name_key"
+    assert len({row["name"] for row in names}) == len(race.SCRIPT_VARIANTS)
+    keys = {tools.normalize.normalize_name(row["name"]) for row in names}
+    assert keys == {"深圳市a3f9c1华星科技"}
+    vats, domain, field = race.registrations("vat", token, 16)
+    assert field == "vat_key"
+    typed = {row["vat"] for row in vats}
+    assert len(typed) == len(race.VAT_VARIANTS)
+    keys = {tools.normalize.normalize_vat(vat) for vat in typed}
+    assert keys == {domain[0][2]}
+    assert tools.normalize.is_valid_uscc(domain[0][2])
+    # Under different names: only the number is the same.
+    assert len({row["name"] for row in vats}) == 16
+
+
 @pytest.mark.parametrize(
     "name, message, kind",
     [
@@ -120,6 +140,11 @@ def test_racers_register_one_name_for_the_block_rule(race, tools):
             "block message",
         ),
         ("odoo.exceptions.ValidationError", "x: Same company name. y", "block message"),
+        (
+            "odoo.exceptions.ValidationError",
+            "x: Same VAT or company registry. y",
+            "block message",
+        ),
         (
             "psycopg2.errors.SerializationFailure",
             "could not serialize access due to concurrent update",
