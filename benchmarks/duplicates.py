@@ -1058,6 +1058,81 @@ class Bench:
             times.append(1000 * (time.perf_counter() - started))
         return statistics.median(times)
 
+    def search_terms(self):
+        """``[(label, typed)]``: what a colleague types into a customer field
+        (a quotation's): the trade name of a registered Chinese company in
+        its simplified and traditional spellings, a German one, and a
+        registered VAT number with its country prefix and separators."""
+        from odoo.addons.crm_extension.tools.normalize import script_spellings
+
+        # (A trade name written otherwise in traditional characters.)
+        self.cr.execute(
+            "SELECT name_core_key FROM res_partner WHERE is_company "
+            "AND name_core_key ~ '^[\u4e00-\u9fff]{2}$' ORDER BY id LIMIT 500"
+        )
+        core, traditional = next(
+            (core, spellings[-1])
+            for (core,) in self.cr.fetchall()
+            if (spellings := script_spellings(core))
+        )
+        self.cr.execute(
+            "SELECT name_core_key FROM res_partner WHERE is_company "
+            "AND name_core_key ~ '^[a-zäöü]{5,}$' "
+            "AND strpos(lower(name), name_core_key) > 0 ORDER BY id LIMIT 1"
+        )
+        western = self.cr.fetchone()[0]
+        self.cr.execute(
+            "SELECT vat_key FROM res_partner WHERE vat_key ~ '^9[0-9A-Z]{17}$' "
+            "ORDER BY id LIMIT 1"
+        )
+        vat = self.cr.fetchone()[0]
+        spaced = "CN " + " ".join(vat[i : i + 4] for i in range(0, len(vat), 4))
+        return [
+            ("Chinese trade name, simplified", core),
+            ("the same, traditional", traditional),
+            ("German name", western.capitalize()),
+            ("VAT number, prefix and spaces", spaced),
+        ]
+
+    def measure_search(self, size, report):
+        """Odoo's name search of customers (a customer field's dropdown: 8
+        names) with the addon, which also searches the other spellings of a
+        Chinese text and a typed VAT number by its key, against Odoo's own
+        domain (its ``_rec_names_search`` fields), alternating."""
+        Partner = self.env["res.partner"]
+        odoo_fields = Partner._rec_names_search
+        for label, typed in self.search_terms():
+            domains = {
+                "ours": [("display_name", "ilike", typed)],
+                "odoo": ["|"] * (len(odoo_fields) - 1)
+                + [(fname, "ilike", typed) for fname in odoo_fields],
+            }
+            times = {"ours": [], "odoo": []}
+            found = {}
+            for number in range(2 * self.args.listing_runs):
+                order = ("ours", "odoo") if number % 2 == 0 else ("odoo", "ours")
+                for which in order:
+                    started = time.perf_counter()
+                    Partner.search(domains[which], limit=8)
+                    times[which].append(1000 * (time.perf_counter() - started))
+                    found[which] = Partner.search_count(domains[which])
+            ours_ms = statistics.median(times["ours"])
+            odoo_ms = statistics.median(times["odoo"])
+            say(
+                f"  name search {typed!r} ({label}): {found['ours']:,} customers "
+                f"found, first 8 in {ours_ms:.1f} ms; Odoo's domain finds "
+                f"{found['odoo']:,} in {odoo_ms:.1f} ms"
+            )
+            report.add(
+                f"{size:,}",
+                f"name search, {label}: found / Odoo's; first 8 (median ms)",
+                f"{found['ours']:,}; {ours_ms:.1f}",
+                f"{found['odoo']:,}; {odoo_ms:.1f}",
+                f"{ours_ms / odoo_ms:.2f}",
+                "finds Odoo's and more",
+                ok=found["ours"] >= found["odoo"] and found["ours"] > 0,
+            )
+
     @staticmethod
     def add_listing(report, size, metric, ours, odoo, ours_best, odoo_best):
         speedup = odoo / ours
@@ -1149,6 +1224,8 @@ def measure_size(registry, generator, args, report, size, generated):
         # Read-only measurements first, on the freshly vacuumed table.
         if "listing" in args.only:
             bench.measure_listing(size, report)
+        if "search" in args.only:
+            bench.measure_search(size, report)
         if "similar" in args.only:
             set_rules(bench.env, "off")
             bench.measure_similar(size, report, rows)
@@ -1248,9 +1325,9 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--only",
-        default="listing,similar,labelled,creates,import",
+        default="listing,search,similar,labelled,creates,import",
         help="measurements to run (default: all of "
-        "listing,similar,labelled,creates,import)",
+        "listing,search,similar,labelled,creates,import)",
     )
     parser.add_argument(
         "--import-rows", type=int, default=10000, help="rows of the import measured"
