@@ -467,11 +467,14 @@ class ResPartner(models.Model):
     def _duplicate_row(self, partner):
         """The partner as the duplicate rules see it: its match row
         (``MATCH_FIELDS``: keys, scope and owner)."""
+        # (The keys are the system's, whoever registers: read without a check
+        # of each field's groups.)
+        record = partner.sudo()
         row = {
             fname: (
-                partner[fname].id
-                if partner._fields[fname].type == "many2one"
-                else partner[fname]
+                record[fname].id
+                if record._fields[fname].type == "many2one"
+                else record[fname]
             )
             for fname in MATCH_FIELDS
         }
@@ -583,9 +586,11 @@ class ResPartner(models.Model):
             return
         old_keys = old_keys or {}
         changed = {}  # {partner: the key fields that changed, None for all}
-        for partner in self:
+        # (The keys are the system's: read without a check of each field's
+        # groups.)
+        for partner, keys_of in zip(self, self.sudo(), strict=True):
             before = old_keys.get(partner.id)
-            after = tuple(partner[fname] for fname in MATCH_KEY_FIELDS)
+            after = tuple(keys_of[fname] for fname in MATCH_KEY_FIELDS)
             if before is None:
                 changed[partner] = None
             elif before != after:
@@ -609,18 +614,12 @@ class ResPartner(models.Model):
             column = "name_core_key" if rule["match"] == "similar" else rule["column"]
             return keys is None or column in keys
 
-        # Serialise concurrent registrations of the keys a block rule protects.
-        lock_values = set()
-        for rule in Rule._get_active_rules():
-            if rule["action"] == "block" and rule["match"] == "exact":
-                lock_values.update(
-                    f"{rule['key']}:{partner[rule['column']]}"
-                    for partner in partners
-                    if partner[rule["column"]] and protects(rule, partner)
-                )
         matches = partners._without_approved_exceptions(
             Rule._find_matches(
-                partners, lock_keys=lock_values, flushed=flushed, list_cores=list_cores
+                partners,
+                lock_keys=partners._block_lock_keys(protects),
+                flushed=flushed,
+                list_cores=list_cores,
             ),
             approving=operation and operation.approved_exception,
         )
@@ -646,6 +645,25 @@ class ResPartner(models.Model):
             # An import: each refused row is reported (see _load_records).
             refusals.update(self._refusals(blocked))
         self._flag_suspects(to_flag, new=new)
+
+    def _block_lock_keys(self, protects):
+        """The keys of these partners a block rule protects, to lock (see
+        ``crm.duplicate.rule._write_keys``): concurrent registrations of one
+        key are serialised.
+
+        :param protects: ``protects(rule, partner)``: whether ``rule`` may
+            block ``partner``
+        """
+        lock_keys = set()
+        for rule in self.env["crm.duplicate.rule"]._get_active_rules():
+            if rule["action"] == "block" and rule["match"] == "exact":
+                # (The keys are the system's: read without a check of each
+                # field's groups.)
+                for partner, keys_of in zip(self, self.sudo(), strict=True):
+                    value = keys_of[rule["column"]]
+                    if value and protects(rule, partner):
+                        lock_keys.add(f"{rule['key']}:{value}")
+        return lock_keys
 
     def _flag_suspects(self, to_flag, new=False):
         """Flag the partners a warn rule matched for review.

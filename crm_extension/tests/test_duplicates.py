@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from ..models.crm_duplicate_rule import MATCH_FUNCTION
+from ..models.crm_duplicate_rule import MATCH_FUNCTION, array_literal
 from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
 
@@ -54,6 +54,25 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertEqual(
             self.env.cr.fetchall(), [(["plan_cache_mode=force_generic_plan"],)]
         )
+
+    def test_the_match_statement_reads_every_key_as_given(self):
+        """The match statement's arrays travel in PostgreSQL's text form of an
+        array: a key holding its special characters arrives unchanged, and
+        finds the customer holding it."""
+        values = ['a"b', "c\\d", "e,f", "{g}", " h ", "NULL", "", "華星", "1"]
+        self.env.cr.execute("SELECT %s::varchar[]", [array_literal(values)])
+        self.assertEqual(self.env.cr.fetchone()[0], values)
+        self.env.cr.execute("SELECT %s::integer[]", [array_literal([3, 1, 2])])
+        self.assertEqual(self.env.cr.fetchone()[0], [3, 1, 2])
+        self.env.cr.execute(
+            "UPDATE res_partner SET email_key = %s WHERE id = %s",
+            ['x"y,{z}\\ NULL', self.huaxing.id],
+        )
+        rows = self.env["crm.duplicate.rule"]._match_statement(
+            exact_email_key=["other", 'x"y,{z}\\ NULL']
+        )
+        self.assertEqual([row["id"] for row in rows], [self.huaxing.id])
+        self.assertEqual(rows[0]["email_key"], 'x"y,{z}\\ NULL')
 
     def test_exact_keys_are_indexed_with_their_company(self):
         """Every exact key has one partial btree index, the key first (the match
