@@ -60,6 +60,7 @@ SCRIPT_VARIANTS = [
     "深圳市{T}華星科技有限公司",
     "深圳市 {T} 華星 科技 有限責任公司",
     "深圳市{T}华星科技股份有限公司",
+    "深圳{T}華星科技有限公司",
 ]
 # One unified social credit code ({code}) as typed: with and without the
 # country prefix, separators, lower case.

@@ -199,7 +199,16 @@ def test_module_imports_the_standard_library_stdnum_and_opencc_only():
     [
         ("Deutsche Bank AG", "deutschebank"),
         ("AT&T Inc.", "att"),
-        ("深圳市华星科技股份有限公司", "深圳市华星科技"),
+        ("深圳市华星科技股份有限公司", "深圳华星科技"),
+        ("深圳华星科技有限公司", "深圳华星科技"),
+        ("廣東省深圳市華星科技有限公司", "广东深圳华星科技"),
+        ("香港特別行政區華星有限公司", "香港华星"),
+        ("深圳市市场研究有限公司", "深圳场研究"),
+        ("深圳市场研究有限公司", "深圳场研究"),
+        ("中国深圳市华星", "中国深圳华星"),
+        ("华星科技（深圳市）有限公司", "华星科技深圳市"),
+        ("市华星科技", "市华星科技"),
+        ("深圳市", "深圳"),
         ("华星科技（深圳）有限公司", "华星科技深圳"),
         ("Huaxing Technology Co., Ltd", "huaxingtechnology"),
         ("Foo Co., Ltd.", "foo"),
@@ -1017,7 +1026,7 @@ def test_placeholder_names_are_no_keys(name):
 @pytest.mark.parametrize(
     ("name", "key"),
     [
-        ("深圳市华星科技有限公司", "深圳市华星科技"),
+        ("深圳市华星科技有限公司", "深圳华星科技"),
         ("华为", "华为"),
         ("Test Automation GmbH", "testautomation"),
         ("NA Trading Ltd", "natrading"),

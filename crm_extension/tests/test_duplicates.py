@@ -129,9 +129,9 @@ class TestDuplicateRules(CrmExtensionCase):
             self.Partner.search_count([("name_key", "=", "huaxingtechnology")]), 1
         )
         # Chinese legal forms too.
-        self.Partner.create({"name": "深圳市华星科技股份有限公司", "is_company": True})
+        self.Partner.create({"name": "珠海市华星科技股份有限公司", "is_company": True})
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
-            self.Partner.create({"name": "深圳市华星科技有限公司", "is_company": True})
+            self.Partner.create({"name": "珠海市华星科技有限公司", "is_company": True})
 
     def test_block_same_vat_on_every_path(self):
         vals = {

@@ -21,7 +21,7 @@ class TestOneScript(CrmExtensionCase):
         cls.cn = cls.env.ref("base.cn")
         cls.huaxing = cls.Partner.create(
             {
-                "name": "深圳市华星科技有限公司",
+                "name": "珠海市华星科技有限公司",
                 "is_company": True,
                 "country_id": cls.cn.id,
                 "user_id": cls.salesman.id,
@@ -38,11 +38,14 @@ class TestOneScript(CrmExtensionCase):
 
     def test_traditional_twin_is_refused(self):
         """Another salesperson registers the customer again, in traditional
-        characters: the block rule names the existing customer."""
+        characters, or with its city written without 市: the block rule names
+        the existing customer."""
         for name in (
-            "深圳市華星科技有限公司",
-            "深圳市華星科技股份有限公司",
-            "深圳市 華星 科技 有限責任公司",
+            "珠海市華星科技有限公司",
+            "珠海市華星科技股份有限公司",
+            "珠海市 華星 科技 有限責任公司",
+            "珠海華星科技有限公司",
+            "珠海华星科技有限公司",
         ):
             with (
                 self.subTest(name=name),
@@ -52,14 +55,14 @@ class TestOneScript(CrmExtensionCase):
                 self.Partner.with_user(self.salesman_2).create(
                     {"name": name, "is_company": True, "country_id": self.cn.id}
                 )
-            self.assertIn("深圳市华星科技有限公司", str(error.exception))
+            self.assertIn("珠海市华星科技有限公司", str(error.exception))
             self.assertIn("Sally Salesman", str(error.exception))
         # Renaming another customer into the twin is refused as well.
         other = self.Partner.with_user(self.salesman_2).create(
             {"name": "廣州恆通貿易有限公司", "is_company": True}
         )
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
-            other.with_user(self.salesman_2).write({"name": "深圳市華星科技有限公司"})
+            other.with_user(self.salesman_2).write({"name": "珠海市華星科技有限公司"})
         self.assertEqual(
             self.Partner.search_count([("name_key", "=", self.huaxing.name_key)]), 1
         )
@@ -94,7 +97,7 @@ class TestOneScript(CrmExtensionCase):
         )
         for typed, found in (
             ("華星", self.huaxing),
-            ("深圳市華星科技", self.huaxing),
+            ("珠海市華星科技", self.huaxing),
             ("台湾积体电路", tsmc),
             ("台灣積體", tsmc),
             ("恆達電子", self.hengda),
@@ -113,7 +116,7 @@ class TestOneScript(CrmExtensionCase):
         arch = Partner.get_view(view_type="search")["arch"]
         self.assertIn("[('display_name', 'ilike', self)]", arch)
         self.assertEqual(
-            Partner.search([("display_name", "ilike", "深圳市華星科技有限")]),
+            Partner.search([("display_name", "ilike", "珠海市華星科技有限")]),
             self.huaxing,
         )
         # A portal user's search is not widened to what it may not read.
@@ -123,19 +126,19 @@ class TestOneScript(CrmExtensionCase):
     def test_import_and_leads_fold_the_script(self):
         result = self.Partner.with_user(self.salesman_2).load(
             ["name", "is_company"],
-            [["廣州恆通貿易有限公司", "1"], ["深圳市華星科技有限公司", "1"]],
+            [["廣州恆通貿易有限公司", "1"], ["珠海市華星科技有限公司", "1"]],
         )
         self.assertFalse(result["ids"])
         errors = [m for m in result["messages"] if m["type"] == "error"]
         self.assertEqual([m["rows"]["from"] for m in errors], [1], errors)
-        self.assertIn("深圳市华星科技有限公司", errors[0]["message"])
+        self.assertIn("珠海市华星科技有限公司", errors[0]["message"])
         lead = (
             self.env["crm.lead"]
             .with_user(self.salesman_2)
             .create(
                 {
                     "name": "詢價",
-                    "partner_name": "深圳市華星科技股份有限公司",
+                    "partner_name": "珠海市華星科技股份有限公司",
                     "user_id": self.salesman_2.id,
                 }
             )
@@ -150,13 +153,13 @@ class TestOneScript(CrmExtensionCase):
         rules = self.env["crm.duplicate.rule"].search([])
         rules.active = False
         legacy = self.env["res.partner"].create(
-            {"name": "深圳市華星科技有限公司", "is_company": True}
+            {"name": "珠海市華星科技有限公司", "is_company": True}
         )
         rules.active = True
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE res_partner SET name_key = %s, name_core_key = %s WHERE id = %s",
-            ["深圳市華星科技", "華星", legacy.id],
+            ["珠海市華星科技", "華星", legacy.id],
         )
         self.env.invalidate_all()
         path = file_path("crm_extension/migrations/18.0.1.4.0/post-migration.py")
@@ -177,6 +180,41 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertEqual(group.partner_count, 2)
         self.assertEqual(group.partner_ids, self.huaxing | legacy)
+
+    def test_upgrade_rekeys_the_city_written_without_its_suffix(self):
+        """A customer registered as 珠海华星科技有限公司 while the rules were
+        off, keyed as 1.7.5 keyed it (珠海华星科技 and 珠海市华星科技 were two
+        names): the upgrade keys both alike, the review lists them as one
+        group, and registering it a third time is refused."""
+        rules = self.env["crm.duplicate.rule"].search([])
+        rules.active = False
+        legacy = self.env["res.partner"].create(
+            {"name": "珠海华星科技有限公司", "is_company": True}
+        )
+        rules.active = True
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id IN %s",
+            ["珠海市华星科技", tuple(self.huaxing.ids)],
+        )
+        self.env.invalidate_all()
+        path = file_path("crm_extension/migrations/1.7.6/post-migration.py")
+        spec = importlib.util.spec_from_file_location("crm_extension_1_7_6", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.7.5")
+        self.assertEqual(self.huaxing.name_key, "珠海华星科技")
+        self.assertEqual(legacy.name_key, "珠海华星科技")
+        group = (
+            self.env["crm.duplicate.group"]
+            .with_user(self.sales_manager)
+            .search([("key", "=", "name"), ("key_value", "=", "珠海华星科技")])
+        )
+        self.assertEqual(group.partner_ids, self.huaxing | legacy)
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.Partner.with_user(self.salesman_2).create(
+                {"name": "珠海市華星科技有限公司", "is_company": True}
+            )
 
 
 @tagged("post_install", "-at_install")

@@ -408,7 +408,26 @@ def _name_key_once(name):
         if stripped is None:
             break
         words = stripped
-    return _fold("".join(words))
+    return _drop_place_suffixes(_fold("".join(words)))
+
+
+def _drop_place_suffixes(key):
+    """``key`` without the administrative suffixes of the places it starts with
+    ("深圳市华星科技" -> "深圳华星科技", "广东省深圳市华星" -> "广东深圳华星"): a
+    Chinese company's name starts with the place it is registered in, written
+    with its suffix or without, one name either way."""
+    start = 0
+    while True:
+        place = next((p for p in _CJK_PLACES if key.startswith(p, start)), None)
+        if place is None:
+            return key
+        start += len(place)
+        end = start
+        while suffix := next(
+            (x for x in _CJK_PLACE_SUFFIXES if key.startswith(x, end)), None
+        ):
+            end += len(suffix)
+        key = key[:start] + key[end:]
 
 
 # Name keys that say "no name" rather than naming a customer.
@@ -496,6 +515,9 @@ def normalize_name(name):
     4. Punctuation, symbols, white space, control and format characters are
        removed; letters, digits and combining marks of every script are kept, text
        in brackets too ("华星科技（深圳）有限公司" -> "华星科技深圳").
+    5. The places the name starts with lose their administrative suffix (省,
+       市, 自治区, 特别行政区): "深圳市华星科技" and "深圳华星科技" are one name
+       ("广东省深圳市华星" -> "广东深圳华星").
 
     The steps are repeated on the result until it no longer changes (at most a
     few times), so the key of a key is the key itself: the separators removed in
