@@ -375,6 +375,14 @@ VARIANTS = (
     "word order",
     "place",
     "script + legal form",
+    "city suffix",
+)
+# Cities and provinces a Chinese name may start with, written with their
+# administrative suffix or without ("深圳市华星" / "深圳华星").
+CN_SUFFIXED_PLACES = (
+    *(f"{city}市" for city in ("深圳", "上海", "北京", "广州", "杭州", "佛山")),
+    *(f"{city}市" for city in ("无锡", "漳州", "重庆", "青岛", "苏州", "南京")),
+    *(f"{province}省" for province in ("广东", "江苏", "浙江", "福建", "山东")),
 )
 
 
@@ -425,6 +433,14 @@ def cn_variant(kind, name, rng, to_traditional):
     if kind == "script + legal form":
         other = rng.choice([f for f in CN_FORMS if f != form])
         return to_traditional(base + other)
+    if kind == "city suffix":
+        for place in CN_SUFFIXED_PLACES:
+            bare = place[:-1]
+            if base.startswith(place):
+                return bare + base[len(place) :] + form
+            if base.startswith(bare) and len(base) > len(bare) + 1:
+                return place + base[len(bare) :] + form
+        return None
     raise ValueError(kind)
 
 
@@ -454,6 +470,8 @@ def en_variant(kind, name, rng):
         return f"{base} ({rng.choice(EN_PLACES)}) {form}".strip()
     if kind == "script + legal form":
         return en_variant("legal form", name, rng).upper()
+    if kind == "city suffix":
+        return None  # a Chinese way of writing places
     raise ValueError(kind)
 
 
