@@ -419,15 +419,17 @@ class CrmPartnerMerge(models.Model):
     @api.model
     def _survivor_fields(self, survivor):
         """The fields of the surviving customer a merge may change: those Odoo's
-        wizard fills in (stored, neither computed nor x2many), the registration
-        among them; company-dependent ones are read per company
-        (:meth:`_company_dependent_values`)."""
+        wizard fills in (stored, neither computed nor x2many) and the computed
+        key fields it is given too (``res.partner._crm_merged_key_inputs``),
+        the registration among them; company-dependent ones are read per
+        company (:meth:`_company_dependent_values`)."""
+        key_inputs = set(survivor._crm_merged_key_inputs())
         return [
             fname
             for fname, field in survivor._fields.items()
             if field.store
             and field.type not in ("many2many", "one2many")
-            and field.compute is None
+            and (field.compute is None or fname in key_inputs)
             and not field.company_dependent
             and fname not in models.MAGIC_COLUMNS
             and fname != "id"

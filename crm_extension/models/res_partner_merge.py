@@ -17,6 +17,7 @@ from odoo.exceptions import AccessError, UserError
 from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
 from .crm_guarded_field_mixin import SALES_ADMIN
+from .res_partner_duplicate import MATCH_KEY_INPUTS
 
 SURVIVOR_RULES = [
     ("oldest", "The oldest registration"),
@@ -281,6 +282,24 @@ class ResPartner(models.Model):
             most = max(filled(partner) for partner in partners)
             partners = partners.filtered(lambda partner: filled(partner) == most)
         return min(partners, key=oldest).with_env(self.env)
+
+    @api.model
+    def _crm_merged_key_inputs(self):
+        """The fields of the duplicate keys that Odoo's merge leaves out because
+        Odoo computes them (the company registry: stored, computed from the
+        company, editable). Both doors give the survivor their values as Odoo
+        gives it the others: else the registry of a merged customer would leave
+        with it, and could be registered again."""
+        return [
+            fname
+            for fname in MATCH_KEY_INPUTS
+            if (field := self._fields.get(fname))
+            and field.store
+            and field.compute
+            and not field.readonly
+            and not field.relational
+            and not field.company_dependent
+        ]
 
     def _crm_earliest_registration(self):
         """Who registered the first of ``self``, and when: the values the

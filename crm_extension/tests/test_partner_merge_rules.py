@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..tools.server_context import MERGING_PARTNERS
@@ -134,6 +134,54 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                 )
             )
         )
+
+    def _registered_pair(self):
+        """A customer with its registry (a Chinese credit code, typed in the
+        company registry), and its twin without one."""
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        cn = self.env.ref("base.cn").id
+        return legacy.create(
+            [
+                {"name": "天津海河船舶贸易", "is_company": True, "country_id": cn},
+                {
+                    "name": "天津市海河船舶有限公司",
+                    "is_company": True,
+                    "country_id": cn,
+                    "company_registry": "91120116MA06T3R4YE",
+                },
+            ]
+        ).with_env(self.env)
+
+    def _register_the_code_again(self):
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["res.partner"].with_user(self.salesman_2).create(
+                {"name": "Haihe", "is_company": True, "vat": "CN 91120116MA06T3R4YE"}
+            )
+
+    def test_odoo_wizard_keeps_the_registry_of_the_merged_customer(self):
+        """Odoo's merge leaves out the fields it computes, the company registry
+        among them: the survivor takes the merged customer's, which nobody
+        registers again."""
+        kept, merged = self._registered_pair()
+        self._odoo_merge(self.admin_contacts, kept | merged, kept)
+        self.assertFalse(merged.exists())
+        self.assertEqual(kept.company_registry, "91120116MA06T3R4YE")
+        self.assertEqual(kept.vat_key, "91120116MA06T3R4YE")
+        self._register_the_code_again()
+
+    def test_merge_with_undo_keeps_the_registry_and_the_undo_gives_it_back(self):
+        kept, merged = self._registered_pair()
+        merge = self._merge_with_undo(self.admin_contacts, kept | merged, kept)
+        self.assertEqual(kept.company_registry, "91120116MA06T3R4YE")
+        self.assertEqual(kept.vat_key, "91120116MA06T3R4YE")
+        self.assertFalse(merged.vat_key)
+        self._register_the_code_again()
+        merge.with_user(self.admin_contacts).action_undo()
+        self.assertTrue(merged.active)
+        self.assertFalse(kept.company_registry)
+        self.assertFalse(kept.vat_key)
+        self.assertEqual(merged.vat_key, "91120116MA06T3R4YE")
+        self._register_the_code_again()
 
     def test_odoo_wizard_still_merges_what_it_is_for(self):
         # Two contacts of the company's own partner: no customers.

@@ -30,9 +30,20 @@ class MergePartnerAutomatic(models.TransientModel):
         )._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
 
     def _update_values(self, src_partners, dst_partner):
-        return super()._update_values(
-            src_partners, dst_partner.with_context(**MERGING_PARTNERS.context())
-        )
+        dst_partner = dst_partner.with_context(**MERGING_PARTNERS.context())
+        res = super()._update_values(src_partners, dst_partner)
+        # The key fields Odoo computes, which its loop leaves out, as it fills
+        # in the others: the survivor's own value, else the last merged one's.
+        values = {}
+        for fname in dst_partner._crm_merged_key_inputs():
+            if dst_partner[fname]:
+                continue
+            for partner in src_partners:
+                if partner[fname]:
+                    values[fname] = partner[fname]
+        if values:
+            dst_partner.write(values)
+        return res
 
     def _log_merge_operation(self, src_partners, dst_partner):
         res = super()._log_merge_operation(src_partners, dst_partner)
