@@ -24,6 +24,7 @@ from crm_extension_tools.normalize import (
     normalize_name_core,
     normalize_phone_digits,
     normalize_vat,
+    number_key,
     script_spellings,
     vat_search_key,
 )
@@ -204,6 +205,20 @@ def test_module_imports_the_standard_library_stdnum_and_opencc_only():
         ("廣東省深圳市華星科技有限公司", "广东深圳华星科技"),
         ("香港特別行政區華星有限公司", "香港华星"),
         ("深圳市市场研究有限公司", "深圳场研究"),
+        # Every prefecture- and county-level city, with 市 or without.
+        ("张家港市华星科技有限公司", "张家港华星科技"),
+        ("張家港華星科技有限公司", "张家港华星科技"),
+        ("东营市鸿达化工有限公司", "东营鸿达化工"),
+        ("江苏省张家港市华星", "江苏张家港华星"),
+        ("朝阳市华星", "朝阳华星"),
+        # The full names of the autonomous regions.
+        ("广西壮族自治区南宁市华星", "广西南宁华星"),
+        ("廣西南寧華星", "广西南宁华星"),
+        ("新疆维吾尔自治区乌鲁木齐市华星", "新疆乌鲁木齐华星"),
+        ("宁夏回族自治区华星", "宁夏华星"),
+        # A variation selector draws a character, it is no other one.
+        ("深圳市鴻\ufe00運達電子有限公司", "深圳鸿运达电子"),
+        ("华\U000e0100星科技", "华星科技"),
         ("深圳市场研究有限公司", "深圳场研究"),
         ("中国深圳市华星", "中国深圳华星"),
         ("华星科技（深圳市）有限公司", "华星科技深圳市"),
@@ -960,6 +975,49 @@ def test_vat_drops_cn_before_valid_uscc_only(code):
     assert normalize_vat(f"cn {code.lower()}") == code
     assert normalize_vat(f"DE{code}") == f"DE{code}"
     assert normalize_vat(f"CN{wrong}") == f"CN{wrong}"
+
+
+def test_city_words_stay_in_the_cores():
+    """Cities whose names are words of company names too keep them in the
+    core: only the name key drops their 市."""
+    assert normalize_name_core("东方电气有限公司") == normalize_name_core("东方电气")
+    assert normalize_name_core("东方航空") != normalize_name_core("深圳航空")
+    assert name_match_key("东方市场管理有限公司") == "东方场管理"
+
+
+@pytest.mark.parametrize(
+    "vat",
+    [
+        "91440300\u041cA5F1234XC",  # a Cyrillic М for the M
+        "9144\u30073\u3007\u3007MA5F1234XC",  # 〇 typed for the zeros
+    ],
+)
+def test_vat_look_alikes_are_kept_not_dropped(vat):
+    """A character that only looks like a letter or a digit of the code makes
+    another code, invalid, not a shorter one."""
+    key = normalize_vat(vat, "CN")
+    assert len(key) == 18
+    assert not is_valid_uscc(key)
+    assert key != normalize_vat("91440300MA5F1234XC", "CN")
+
+
+@given(USCC)
+def test_number_key_is_the_credit_code_of_either_field(code):
+    """A Chinese customer's VAT may hold its old tax number and its registry
+    the credit code, or the other way round: the credit code is the key."""
+    assume(not is_placeholder_code(code))
+    old_tax_number = "510104987654321"
+    assert number_key(old_tax_number, code, "CN") == code
+    assert number_key(f"CN {code}", old_tax_number, "CN") == code
+    assert number_key(f"CN {code}", "", "CN") == code
+    assert number_key("", code.lower(), None) == code
+    assert number_key(old_tax_number, "", "CN") == old_tax_number
+
+
+def test_number_key_prefers_the_vat_number_elsewhere():
+    assert number_key("DE 136 695 976", "HRB 12345", "DE") == "DE136695976"
+    assert number_key("", "HRB 12345", "DE") == "HRB12345"
+    assert number_key("", "", "DE") == ""
 
 
 # -------------------------------------------------------------------------- phone

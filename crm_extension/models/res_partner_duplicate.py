@@ -3,6 +3,7 @@ check of the duplicate rules on every registration, the review flags and the
 name cores of the similarity rules."""
 
 import logging
+import unicodedata
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -18,6 +19,7 @@ from ..tools.normalize import (
     normalize_name_core,
     normalize_phone_digits,
     normalize_vat,
+    number_key,
     script_spellings,
     to_e164,
     vat_search_key,
@@ -65,9 +67,10 @@ def phone_match_key(number, country_code, calling_code):
 
 
 def email_match_key(email):
-    """The e-mail match key: Odoo's ``email_normalize``, ``''`` for filler such
-    as "none@none.com"."""
-    key = email_normalize(email or "") or ""
+    """The e-mail match key: Odoo's ``email_normalize`` of the address in
+    half-width characters (as typed with a Chinese input method: ＠, ｓａｌｅｓ),
+    ``''`` for filler such as "none@none.com"."""
+    key = email_normalize(unicodedata.normalize("NFKC", email or "")) or ""
     return "" if is_placeholder_email(key) else key
 
 
@@ -104,10 +107,7 @@ def partner_match_keys(
     return {
         "name_key": name_key,
         "name_core_key": name_core_key,
-        "vat_key": (
-            normalize_vat(vat, country_code)
-            or normalize_vat(company_registry, country_code)
-        )
+        "vat_key": number_key(vat, company_registry, country_code)
         if commercial
         else "",
         "email_key": email_match_key(email),

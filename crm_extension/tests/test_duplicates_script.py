@@ -123,6 +123,44 @@ class TestOneScript(CrmExtensionCase):
         portal = self.env["res.partner"].with_user(self.portal_user)
         self.assertFalse(portal.search([("display_name", "ilike", "華星")]))
 
+    def test_every_city_and_region_with_or_without_its_suffix(self):
+        """A company registered in a county-level city, or in an autonomous
+        region under its full name, registered again without the suffix, in
+        the other script."""
+        self.Partner.create(
+            [
+                {"name": "张家港市华星科技有限公司", "is_company": True},
+                {"name": "广西壮族自治区南宁市恒通贸易有限公司", "is_company": True},
+            ]
+        )
+        for name, existing in (
+            ("張家港華星科技有限公司", "张家港市华星科技有限公司"),
+            ("张家港华星科技有限责任公司", "张家港市华星科技有限公司"),
+            ("廣西南寧恆通貿易有限公司", "广西壮族自治区南宁市恒通贸易有限公司"),
+        ):
+            with (
+                self.subTest(name=name),
+                self.assertRaisesRegex(ValidationError, existing),
+                self.env.cr.savepoint(),
+            ):
+                self.Partner.with_user(self.salesman_2).create(
+                    {"name": name, "is_company": True}
+                )
+
+    def test_an_address_typed_in_full_width_is_the_address(self):
+        """A Chinese input method types the address in full-width characters:
+        the same e-mail rule flags it."""
+        self.hengda.write({"email": "sales@hengda.cn"})
+        twin = self.Partner.with_user(self.salesman_2).create(
+            {
+                "name": "恒达销售部",
+                "is_company": True,
+                "email": "ＳＡＬＥＳ＠ｈｅｎｇｄａ．ｃｎ",
+            }
+        )
+        self.assertEqual(twin.duplicate_state, "suspect")
+        self.assertIn(self.hengda, twin.duplicate_partner_ids)
+
     def test_import_and_leads_fold_the_script(self):
         result = self.Partner.with_user(self.salesman_2).load(
             ["name", "is_company"],
@@ -198,8 +236,8 @@ class TestOneScript(CrmExtensionCase):
             ["珠海市华星科技", tuple(self.huaxing.ids)],
         )
         self.env.invalidate_all()
-        path = file_path("crm_extension/migrations/1.7.6/post-migration.py")
-        spec = importlib.util.spec_from_file_location("crm_extension_1_7_6", path)
+        path = file_path("crm_extension/migrations/1.7.7/post-migration.py")
+        spec = importlib.util.spec_from_file_location("crm_extension_1_7_7", path)
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
         migration.migrate(self.env.cr, "19.0.1.7.5")
@@ -327,3 +365,63 @@ class TestVatCountryPrefix(CrmExtensionCase):
                     "country_id": self.cn.id,
                 }
             )
+
+    def test_the_credit_code_is_the_key_beside_an_old_tax_number(self):
+        """A customer registered with its old tax number (税务登记证号) as VAT
+        and its credit code in the registry, or the other way round: the
+        credit code is its key, whichever field holds it."""
+        shujin = self.Partner.create(
+            {
+                "name": "成都市蜀锦丝绸有限公司",
+                "is_company": True,
+                "vat": "510104987654321",
+                "company_registry": "91510104MA6CXK2L3J",
+                "country_id": self.cn.id,
+            }
+        )
+        self.assertEqual(shujin.sudo().vat_key, "91510104MA6CXK2L3J")
+        Partner = self.Partner.with_user(self.salesman_2)
+        for vals, existing in (
+            ({"vat": "CN 91510104MA6CXK2L3J"}, "蜀锦"),
+            (
+                {
+                    "vat": "440101123456789",
+                    "company_registry": "91510104ma6cxk2l3j",
+                    "country_id": self.cn.id,
+                },
+                "蜀锦",
+            ),
+            (
+                {
+                    "vat": "350100123456789",
+                    "company_registry": "91350100M000100Y43",
+                    "country_id": self.cn.id,
+                },
+                "Huaxing",
+            ),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, existing),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+
+    def test_a_look_alike_character_makes_no_other_credit_code(self):
+        """A Cyrillic letter for a Latin one, 〇 for a zero: the code looks like
+        the registered one, and is refused as no valid code."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for vat in ("91350100\u041c000100Y43", "91350100M\u3007\u3007\u3007100Y43"):
+            with (
+                self.subTest(vat=vat),
+                self.assertRaisesRegex(ValidationError, "统一社会信用代码"),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create(
+                    {
+                        "name": "Look Alike Ltd",
+                        "is_company": True,
+                        "vat": vat,
+                        "country_id": self.cn.id,
+                    }
+                )

@@ -137,6 +137,14 @@ _WESTERN_LEGAL_FORMS = (
 )
 
 _NAME_KEPT_CATEGORIES = ("L", "M", "N")
+# Combining marks that are default-ignorable (Unicode): they change how a
+# character is drawn, if at all, not which character it is.
+_INVISIBLE_MARKS = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x180B, 0x180F),  # Mongolian free variation selectors
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xE0100, 0xE01EF),  # variation selectors supplement
+)
 
 # Scripts written without spaces between words: a name may glue a Western legal
 # form straight onto them ("华星科技Co.,Ltd."), so a change between these and any
@@ -194,8 +202,12 @@ def _is_cjk(char):
 
 @functools.cache
 def _is_name_char(char):
-    """Letters, combining marks and digits of every script."""
-    return unicodedata.category(char)[0] in _NAME_KEPT_CATEGORIES
+    """Letters, combining marks and digits of every script, but the marks that
+    show nothing (variation selectors, the combining grapheme joiner)."""
+    code = ord(char)
+    return unicodedata.category(char)[0] in _NAME_KEPT_CATEGORIES and not any(
+        low <= code <= high for low, high in _INVISIBLE_MARKS
+    )
 
 
 # ------------------------------------------------------------------ one script
@@ -413,12 +425,20 @@ def _name_key_once(name):
 
 def _drop_place_suffixes(key):
     """``key`` without the administrative suffixes of the places it starts with
-    ("深圳市华星科技" -> "深圳华星科技", "广东省深圳市华星" -> "广东深圳华星"): a
-    Chinese company's name starts with the place it is registered in, written
-    with its suffix or without, one name either way."""
+    ("深圳市华星科技" -> "深圳华星科技", "广东省深圳市华星" -> "广东深圳华星",
+    "张家港市华星" -> "张家港华星"): a Chinese company's name starts with the
+    place it is registered in, a province or a city (:data:`_CJK_CITIES`),
+    written with its suffix or without, one name either way."""
     start = 0
     while True:
-        place = next((p for p in _CJK_PLACES if key.startswith(p, start)), None)
+        place = next(
+            (
+                p
+                for p in _SUFFIXED_PLACES.get(key[start : start + 1], ())
+                if key.startswith(p, start)
+            ),
+            None,
+        )
         if place is None:
             return key
         start += len(place)
@@ -558,8 +578,80 @@ _CJK_PLACES = tuple(
         reverse=True,
     )
 )
-# An administrative suffix directly after a place ("深圳市", "广东省").
-_CJK_PLACE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
+# An administrative suffix directly after a place ("深圳市", "广东省",
+# "广西壮族自治区").
+_CJK_PLACE_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "省",
+    "市",
+)
+# The prefecture- and county-level cities of the People's Republic, without
+# their 市 (as the national codes of administrative divisions name them): a
+# registered name may start with any of them, written with 市 or without
+# (张家港市华星科技, 张家港华星科技). The name key drops their suffix only: many
+# of them are words of names too (东方, 朝阳, 永康), which the name cores keep
+# (they strip the places of _CJK_PLACES only).
+_CJK_CITIES = frozenset(
+    (
+        "七台河 万宁 万源 三亚 三明 三沙 三河 三门峡 上饶 东兴 东台 东宁 东方 东港 "
+        "东莞 东营 东阳 个旧 中卫 中山 丰城 丰镇 临夏 临安 临江 临汾 临沂 临沧 临海 "
+        "临清 临湘 丹东 丹江口 丹阳 丽水 丽江 义乌 义马 乌兰察布 乌兰浩特 乌海 乌苏 "
+        "乌鲁木齐 乐山 乐平 乐昌 乐清 乐陵 九江 乳山 二连浩特 云浮 五大连池 五家渠 "
+        "五常 五指山 井冈山 亳州 什邡 仁怀 介休 仙桃 仪征 任丘 伊宁 伊春 余姚 佛山 "
+        "佳木斯 侯马 保定 保山 信宜 信阳 偃师 儋州 克拉玛依 公主岭 六安 六盘水 兰州 "
+        "兰溪 共青城 兴义 兴化 兴城 兴宁 兴平 内江 冷水江 凌海 凌源 凤城 凭祥 凯里 "
+        "利川 包头 化州 北安 北流 北海 北票 北镇 十堰 华蓥 华阴 南京 南充 南宁 南安 "
+        "南宫 南平 南昌 南通 南阳 南雄 博乐 卫辉 即墨 原平 厦门 双辽 双鸭山 古交 "
+        "句容 台山 台州 合作 合山 合肥 吉安 吉林 吉首 同江 吐鲁番 吕梁 启东 吴川 "
+        "吴忠 周口 呼伦贝尔 呼和浩特 和田 和龙 咸宁 咸阳 哈密 哈尔滨 唐山 商丘 商洛 "
+        "喀什 嘉兴 嘉峪关 四会 四平 固原 图们 图木舒克 塔城 大冶 大同 大安 大庆 大理 "
+        "大石桥 大连 天水 天长 天门 太仓 太原 奉化 奎屯 如皋 威海 娄底 孝义 孝感 "
+        "孟州 宁国 宁安 宁德 宁波 安丘 安国 安宁 安庆 安康 安达 安阳 安陆 安顺 定州 "
+        "定西 宜兴 宜城 宜宾 宜州 宜昌 宜春 宜都 宝鸡 宣城 宣威 宿州 宿迁 密山 富锦 "
+        "寿光 尚志 山南 岑溪 岳阳 峨眉山 崇州 崇左 嵊州 巢湖 巩义 巴中 巴彦淖尔 常宁 "
+        "常州 常德 常熟 平凉 平度 平湖 平顶山 广元 广安 广州 广水 广汉 庄河 庆阳 "
+        "庐山 库尔勒 应城 康定 廉江 廊坊 延吉 延安 建德 建瓯 开原 开封 开平 开远 "
+        "张家口 张家港 张家界 张掖 弥勒 当阳 彭州 徐州 德令哈 德兴 德州 德惠 德阳 "
+        "忻州 怀化 恩平 恩施 惠州 慈溪 成都 扎兰屯 扬中 扬州 扶余 承德 抚州 抚远 "
+        "抚顺 拉萨 招远 揭阳 攀枝花 敦化 敦煌 文山 文昌 新乐 新乡 新余 新密 新民 "
+        "新沂 新泰 新郑 无锡 日喀则 日照 昆山 昆明 昌吉 昌邑 昌都 明光 昭通 晋中 "
+        "晋城 晋州 晋江 普宁 普洱 景德镇 景洪 曲阜 曲靖 朔州 朝阳 本溪 来宾 杭州 "
+        "松原 松滋 林州 林芝 枝江 枣庄 枣阳 柳州 栖霞 株洲 根河 格尔木 桂平 桂林 "
+        "桐乡 桐城 桦甸 梅州 梅河口 梧州 楚雄 榆林 榆树 樟树 武冈 武夷山 武威 武安 "
+        "武汉 武穴 毕节 永城 永安 永州 永康 永济 汉中 汉川 汕头 汕尾 汝州 江山 江油 "
+        "江门 江阴 池州 汨罗 汾阳 沁阳 沅江 沈阳 沙河 沧州 河池 河津 河源 河间 泉州 "
+        "泊头 泰兴 泰安 泰州 泸州 泸水 洛阳 津市 洪江 洪湖 洮南 济南 济宁 济源 浏阳 "
+        "海东 海伦 海口 海城 海宁 海林 海门 海阳 涟源 涿州 淄博 淮北 淮南 淮安 深圳 "
+        "深州 清远 清镇 温岭 温州 渭南 湖州 湘乡 湘潭 湛江 溧阳 滁州 滕州 满洲里 "
+        "滨州 漯河 漳州 漳平 潍坊 潜江 潞城 潮州 濮阳 灯塔 灵宝 灵武 烟台 焦作 "
+        "牙克石 牡丹江 玉林 玉树 玉溪 玉门 珠海 珲春 琼海 瑞丽 瑞安 瑞昌 瑞金 瓦房店 "
+        "界首 登封 白城 白山 白银 百色 益阳 盐城 盖州 盘锦 眉山 石嘴山 石家庄 石河子 "
+        "石狮 石首 磐石 福安 福州 福泉 福清 福鼎 禹城 禹州 秦皇岛 穆棱 章丘 简阳 "
+        "绍兴 绥化 绥芬河 绵竹 绵阳 罗定 老河口 耒阳 聊城 肇东 肇庆 肥城 胶州 腾冲 "
+        "自贡 舒兰 舞钢 舟山 芜湖 苏州 英德 茂名 荆州 荆门 荣成 荥阳 莆田 莱州 莱芜 "
+        "莱西 莱阳 菏泽 萍乡 营口 葫芦岛 蒙自 蓬莱 虎林 蚌埠 蛟河 衡水 衡阳 衢州 "
+        "襄阳 西宁 西安 西昌 讷河 许昌 诸城 诸暨 调兵山 贵港 贵溪 贵阳 贺州 资兴 "
+        "资阳 赣州 赤壁 赤峰 赤水 辉县 辛集 辽源 辽阳 达州 迁安 运城 连云港 连州 "
+        "通化 通辽 遂宁 遵义 遵化 邓州 邛崃 邢台 邯郸 邳州 邵武 邵阳 邹城 郑州 郴州 "
+        "都匀 都江堰 鄂尔多斯 鄂州 酒泉 醴陵 金华 金昌 钟祥 钦州 铁力 铁岭 铁门关 "
+        "铜仁 铜川 铜陵 银川 锡林浩特 锦州 镇江 长乐 长春 长沙 长治 长葛 阆中 阜康 "
+        "阜新 阜阳 防城港 阳春 阳江 阳泉 阿克苏 阿勒泰 阿图什 阿尔山 阿拉尔 阿拉山口 "
+        "陆丰 陇南 随州 雅安 集安 雷州 霍尔果斯 霍州 霍林郭勒 霸州 青岛 青州 青铜峡 "
+        "靖江 靖西 鞍山 韩城 韶关 韶山 项城 额尔古纳 香格里拉 马尔康 马鞍山 驻马店 "
+        "高安 高密 高州 高平 高碑店 高邮 鸡西 鹤壁 鹤山 鹤岗 鹰潭 麻城 黄冈 黄山 "
+        "黄石 黄骅 黑河 齐齐哈尔 龙井 龙口 龙岩 龙泉 龙海"
+    ).split()
+)
+# The places whose suffix a name key drops, by their first character, the
+# longest first (张家港 before 张家).
+_SUFFIXED_PLACES = {}
+for _place in sorted({*_CJK_PLACES, *_CJK_CITIES}, key=len, reverse=True):
+    _SUFFIXED_PLACES.setdefault(_place[0], []).append(_place)
+del _place
 _LATIN_PLACES = frozenset(
     "china beijing tianjin shanghai chongqing hebei shanxi liaoning jilin "
     "heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan "
@@ -791,14 +883,17 @@ def normalize_name_core(name):
 # ------------------------------------------------------------------ VAT and USCC
 
 _USCC_LENGTH = 18
-_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 
 
 def _clean_code(value):
-    """NFKC, upper case and only the ASCII letters and digits; ``''`` if empty."""
+    """NFKC, upper case and only the letters and digits; ``''`` if empty.
+
+    The letters and digits of other scripts stay: a look-alike letter (a
+    Cyrillic "М") or 〇 typed for a zero makes the number another one, invalid,
+    rather than a shorter one that no check sees."""
     if not value or not isinstance(value, str):
         return ""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", value).upper())
+    return "".join(filter(str.isalnum, unicodedata.normalize("NFKC", value).upper()))
 
 
 def is_valid_uscc(code):
@@ -830,7 +925,7 @@ def is_placeholder_digits(digits):
 
 
 def is_placeholder_code(code):
-    """Whether a cleaned VAT or registry number (``A-Z0-9`` only) is a
+    """Whether a cleaned VAT or registry number (letters and digits only) is a
     placeholder: shorter than 5 characters, fewer than 4 digits, or one digit
     repeated ("00000000"). (Counting digits are no sign here: "DE123456789" is
     a valid German VAT number.)"""
@@ -881,7 +976,7 @@ def normalize_vat(vat, country_code=None):
     """Return the match key of a VAT or company registry number (``''`` if empty
     or a placeholder, see :func:`is_placeholder_code`).
 
-    NFKC, upper case, then everything but ``A-Z`` and ``0-9`` removed
+    NFKC, upper case, then everything but letters and digits removed
     (``"de 136.695.976"`` -> ``"DE136695976"``). A number that is valid (for the
     country of its prefix, or else for ``country_code``, the customer's
     country, checked by python-stdnum) is one key with or without its country
@@ -901,6 +996,19 @@ def normalize_vat(vat, country_code=None):
         return ""
     key = _valid_vat(cleaned, country_code) or cleaned
     return "" if is_placeholder_code(key) else key
+
+
+def number_key(vat, registry, country_code=None):
+    """The one number key of a customer, from its VAT and its company registry
+    numbers (:func:`normalize_vat`): the unified social credit code if either
+    is one (the identity of a Chinese entity, which its VAT number is too: an
+    old tax number typed beside it is not the key), else the VAT number's key,
+    else the registry's."""
+    keys = [normalize_vat(vat, country_code), normalize_vat(registry, country_code)]
+    credit_code = next(
+        (key for key in keys if len(key) == _USCC_LENGTH and uscc.is_valid(key)), ""
+    )
+    return credit_code or keys[0] or keys[1]
 
 
 # ----------------------------------------------------------------- phone, e-mail

@@ -1,0 +1,43 @@
+"""Upgrade from 1.7.6 and before: the match keys of every customer computed
+again.
+
+1.7.6: a name key drops the administrative suffix of the places a name
+starts with ("深圳市华星科技" and "深圳华星科技" are one name). 1.7.7: of
+every prefecture- and county-level city too ("张家港市华星" and "张家港华星"),
+and of the full names of the autonomous regions ("广西壮族自治区"); a
+variation selector is no part of a name; the credit code is the number key of
+a customer whichever of its VAT and registry holds it; the letters and digits
+of other scripts in a number stay (a look-alike makes no shorter code); an
+address in full-width characters is the address. Nothing the ORM sees
+changed, so nothing would recompute them: they are computed here set-based,
+a batch at a time, writing only the customers whose keys change (most keep
+theirs). (One computation for both versions: a database at 1.7.5 runs this
+one only.) A name core that changed (a variation selector dropped) is listed
+for the similarity rules, as their activation lists every core.
+"""
+
+import logging
+
+from odoo import SUPERUSER_ID, api
+
+from odoo.addons.crm_extension.models.res_partner_duplicate import (
+    MATCH_KEY_FIELDS,
+    fill_match_keys,
+)
+
+_logger = logging.getLogger(__name__)
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    changed = fill_match_keys(
+        env,
+        log=lambda last_id: _logger.info(
+            "crm_extension: match keys computed again up to partner %s", last_id
+        ),
+    )
+    env["res.partner"].invalidate_model(list(MATCH_KEY_FIELDS))
+    env["crm.duplicate.rule"].search([("match", "=", "similar")])._complete_name_cores()
+    _logger.info("crm_extension: the match keys of %s partners changed", changed)
