@@ -20,6 +20,7 @@ from crm_extension_tools.normalize import (
     is_placeholder_email,
     is_valid_uscc,
     name_match_key,
+    names_a_company,
     normalize_name,
     normalize_name_core,
     normalize_phone_digits,
@@ -975,6 +976,31 @@ def test_vat_drops_cn_before_valid_uscc_only(code):
     assert normalize_vat(f"cn {code.lower()}") == code
     assert normalize_vat(f"DE{code}") == f"DE{code}"
     assert normalize_vat(f"CN{wrong}") == f"CN{wrong}"
+
+
+@pytest.mark.parametrize(
+    ("name", "company"),
+    [
+        ("深圳市华星科技有限公司", True),
+        ("深圳市華星科技有限責任公司", True),
+        ("华星公司", True),
+        ("ソニー株式会社", True),
+        ("Weber GmbH", True),
+        ("Huaxing Co., Ltd.", True),
+        ("ACME INC", True),
+        ("有限公司", False),
+        ("GmbH", False),
+        ("王磊", False),
+        ("John Smith", False),
+        ("Kim Min Se", False),
+        ("Siemens AG", False),
+        ("Smith & Co", False),
+        ("Alcorp", False),
+        ("", False),
+    ],
+)
+def test_names_a_company(name, company):
+    assert names_a_company(name) is company
 
 
 def test_city_words_stay_in_the_cores():

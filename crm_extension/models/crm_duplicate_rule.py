@@ -4,6 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.normalize import names_a_company
 from .crm_duplicate_name_core import neighbour_rows
 
 _logger = logging.getLogger(__name__)
@@ -266,6 +267,9 @@ class CrmDuplicateRule(models.Model):
         string="Applies To",
         required=True,
         default="both",
+        help="Companies also covers the people registered under a company's name, "
+        "ending in a legal form (有限公司, Ltd, GmbH ...): a customer typed into a "
+        "quotation's customer field is created as a person.",
     )
     action = fields.Selection(
         [("block", "Block"), ("warn", "Warn")],
@@ -362,7 +366,7 @@ class CrmDuplicateRule(models.Model):
     @api.model
     def _rule_applies(self, rule, partner_row):
         """Whether ``rule`` applies to a partner given as a row dict."""
-        if rule["scope"] == "company" and not partner_row["is_company"]:
+        if rule["scope"] == "company" and not self._counts_as_company(partner_row):
             return False
         if rule["scope"] == "individual" and partner_row["is_company"]:
             return False
@@ -490,11 +494,19 @@ class CrmDuplicateRule(models.Model):
         ):
             # A company and its own contacts often share a phone or a mailbox.
             return False
-        if rule["scope"] == "company" and not match["is_company"]:
+        if rule["scope"] == "company" and not self._counts_as_company(match):
             return False
         if rule["scope"] == "individual" and match["is_company"]:
             return False
         return rule["include_archived"] or match["active"]
+
+    @api.model
+    def _counts_as_company(self, row):
+        """Whether the rules of companies compare the partner of ``row``: a
+        company, or a person registered under a company's name (a customer's
+        name typed into a quotation's customer field is created as a person:
+        深圳市华星科技有限公司, "Weber GmbH"; see ``names_a_company``)."""
+        return bool(row["is_company"]) or names_a_company(row["name"])
 
     @api.model
     def _in_company_scope(self, company_id, other_company_id, rule):

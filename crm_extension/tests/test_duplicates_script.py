@@ -147,6 +147,37 @@ class TestOneScript(CrmExtensionCase):
                     {"name": name, "is_company": True}
                 )
 
+    def test_a_company_name_registered_as_a_person_is_the_company(self):
+        """A colleague types the customer's name into a quotation's customer
+        field (Odoo creates a person), Odoo's find_or_create makes it from an
+        address, or an import has no company column: the name is a company's,
+        and the company rules refuse it as the company's twin."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for create in (
+            lambda: Partner.name_create("珠海市華星科技有限公司"),
+            lambda: Partner.name_create("珠海市华星科技有限公司"),
+            lambda: Partner.find_or_create("珠海市華星科技有限公司 <info@hx.cn>"),
+            lambda: Partner.create({"name": "珠海華星科技股份有限公司"}),
+        ):
+            with (
+                self.assertRaisesRegex(ValidationError, "珠海市华星科技有限公司"),
+                self.env.cr.savepoint(),
+            ):
+                create()
+        result = Partner.load(["name"], [["珠海華星科技有限公司"]])
+        self.assertFalse(result["ids"])
+        self.assertIn("珠海市华星科技有限公司", result["messages"][0]["message"])
+        # Registered as a person first, the company is its twin all the same.
+        person = Partner.name_create("廣州恆通貿易有限公司")[0]
+        with self.assertRaisesRegex(ValidationError, "廣州恆通貿易有限公司"):
+            Partner.create({"name": "广州恒通贸易有限公司", "is_company": True})
+        # A person's name is a person's: the company rules do not compare it.
+        weber = Partner.create({"name": "Weber GmbH", "is_company": True})
+        herr_weber = Partner.create({"name": "Weber"})
+        self.assertFalse(herr_weber.duplicate_state)
+        self.assertNotEqual(herr_weber, weber)
+        self.assertTrue(self.env["res.partner"].browse(person).exists())
+
     def test_an_address_typed_in_full_width_is_the_address(self):
         """A Chinese input method types the address in full-width characters:
         the same e-mail rule flags it."""

@@ -413,6 +413,27 @@ def _strip_one_legal_form(words):
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def names_a_company(name):
+    """Whether ``name`` is a company's name, whoever registers it as a person:
+    it ends with a legal form after something else (深圳市华星科技有限公司,
+    "Huaxing Co., Ltd.", "Weber GmbH"). Western legal forms of two letters
+    ("AG", "SE", "Co") are parts of people's names too, and say nothing."""
+    if not name or not isinstance(name, str):
+        return False
+    words = _name_words(name)
+    joined = "".join(words)
+    form = next((form for form in _CJK_LEGAL_FORMS if joined.endswith(form)), None)
+    if form is not None:
+        return len(joined) > len(form)
+    return any(
+        len("".join(form)) > 2
+        and len(words) > len(form)
+        and tuple(words[-len(form) :]) == form
+        for form in _WESTERN_FORMS
+    )
+
+
 def _name_key_once(name):
     words = _name_words(name)
     while True:
