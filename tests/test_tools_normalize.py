@@ -220,6 +220,11 @@ def test_module_imports_the_standard_library_stdnum_and_opencc_only():
         # A variation selector draws a character, it is no other one.
         ("深圳市鴻\ufe00運達電子有限公司", "深圳鸿运达电子"),
         ("华\U000e0100星科技", "华星科技"),
+        # So do the other invisible characters (Hangul fillers, joiners).
+        ("深圳市鸿运达\u3164电子有限公司", "深圳鸿运达电子"),
+        ("深圳市鸿运达\u115f电子有限公司", "深圳鸿运达电子"),
+        ("深圳市鸿运达\u17b4电子有限公司", "深圳鸿运达电子"),
+        ("深圳市鸿运达\U00016fe4电子有限公司", "深圳鸿运达电子"),
         ("深圳市场研究有限公司", "深圳场研究"),
         ("中国深圳市华星", "中国深圳华星"),
         ("华星科技（深圳市）有限公司", "华星科技深圳市"),
@@ -996,6 +1001,14 @@ def test_vat_drops_cn_before_valid_uscc_only(code):
         ("Siemens AG", False),
         ("Smith & Co", False),
         ("Alcorp", False),
+        ("Peter Sas", False),
+        ("Dupont S.A.S.", True),
+        ("Dupont SARL", True),
+        ("Musa S.A.", True),
+        # Stripped in several passes, as the name key strips them.
+        ("深圳市华星科技有限公司 Co.", True),
+        ("深圳华星 L.T.D.", True),
+        ("Huaxing Co., Ltd. AG", True),
         ("", False),
     ],
 )

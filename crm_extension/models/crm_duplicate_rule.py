@@ -268,8 +268,9 @@ class CrmDuplicateRule(models.Model):
         required=True,
         default="both",
         help="Companies also covers the people registered under a company's name, "
-        "ending in a legal form (有限公司, Ltd, GmbH ...): a customer typed into a "
-        "quotation's customer field is created as a person.",
+        "ending in a legal form (有限公司, Ltd, GmbH ...), as Odoo creates a customer "
+        "typed into a quotation's customer field: a block rule flags such a person "
+        "and the company it matches for review, and refuses neither.",
     )
     action = fields.Selection(
         [("block", "Block"), ("warn", "Warn")],
@@ -463,8 +464,26 @@ class CrmDuplicateRule(models.Model):
         result = {}
         for partner, rule, match in candidates:
             if self._is_duplicate(rows[partner], rule, match):
-                result.setdefault(partner, []).append((rule, match))
+                result.setdefault(partner, []).append(
+                    (self._as_applied(rule, rows[partner], match), match)
+                )
         return result
+
+    @api.model
+    def _as_applied(self, rule, row, match):
+        """``rule`` as it applies to ``row`` and ``match``: a rule of companies
+        that compares a person only for a company's name in it (see
+        :meth:`_counts_as_company`) flags them for review rather than refusing
+        one: Odoo itself creates such persons (a recipient added from an
+        e-mail, a portal user), and the company registered after them is no
+        duplicate to refuse."""
+        if (
+            rule["action"] == "block"
+            and rule["scope"] == "company"
+            and not (row["is_company"] and match["is_company"])
+        ):
+            return dict(rule, action="warn")
+        return rule
 
     @api.model
     def _is_duplicate(self, row, rule, match):
@@ -506,7 +525,7 @@ class CrmDuplicateRule(models.Model):
         company, or a person registered under a company's name (a customer's
         name typed into a quotation's customer field is created as a person:
         深圳市华星科技有限公司, "Weber GmbH"; see ``names_a_company``)."""
-        return bool(row["is_company"]) or names_a_company(row["name"])
+        return bool(row["is_company"]) or names_a_company(row["name"] or "")
 
     @api.model
     def _in_company_scope(self, company_id, other_company_id, rule):

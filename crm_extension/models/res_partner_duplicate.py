@@ -68,9 +68,11 @@ def phone_match_key(number, country_code, calling_code):
 
 def email_match_key(email):
     """The e-mail match key: Odoo's ``email_normalize`` of the address in
-    half-width characters (as typed with a Chinese input method: ＠, ｓａｌｅｓ),
-    ``''`` for filler such as "none@none.com"."""
-    key = email_normalize(unicodedata.normalize("NFKC", email or "")) or ""
+    half-width characters (as typed with a Chinese input method: ＠, ｓａｌｅｓ,
+    。), ``''`` for filler such as "none@none.com"."""
+    # (NFKC makes ＠ and ． half-width; the ideographic full stop stays 。.)
+    address = unicodedata.normalize("NFKC", email or "").replace("\u3002", ".")
+    key = email_normalize(address) or ""
     return "" if is_placeholder_email(key) else key
 
 
@@ -448,21 +450,26 @@ class ResPartner(models.Model):
             domains.append([("vat_key", "=", vat_key)])
         return compat.domain_or(domains) if len(domains) > 1 else domain
 
-    @api.constrains("vat", "country_id", "parent_id", "is_company")
+    @api.constrains("vat", "company_registry", "country_id", "parent_id", "is_company")
     def _check_uscc(self):
-        for partner in self.filtered(
-            lambda p: p.vat and (p.is_company or not p.parent_id)
-        ):
-            country = match_country(partner)
-            code = normalize_vat(partner.vat)
-            if country.code == "CN" and len(code) == 18 and not is_valid_uscc(code):
-                raise ValidationError(
-                    self.env._(
-                        "%(code)s is not a valid unified social credit code "
-                        "(统一社会信用代码): check its characters and its last digit.",
-                        code=partner.vat,
+        """A Chinese customer's VAT or registry number of 18 characters (with
+        or without its country prefix) is a credit code: a valid one."""
+        for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
+            if match_country(partner).code != "CN":
+                continue
+            for number in (partner.vat, partner.company_registry):
+                code = normalize_vat(number)
+                if len(code) == 20 and code.startswith("CN"):
+                    code = code[2:]
+                if len(code) == 18 and not is_valid_uscc(code):
+                    raise ValidationError(
+                        self.env._(
+                            "%(code)s is not a valid unified social credit code "
+                            "(统一社会信用代码): check its characters and its last "
+                            "digit.",
+                            code=number,
+                        )
                     )
-                )
 
     def _duplicate_row(self, partner):
         """The partner as the duplicate rules see it: its match row

@@ -147,36 +147,41 @@ class TestOneScript(CrmExtensionCase):
                     {"name": name, "is_company": True}
                 )
 
-    def test_a_company_name_registered_as_a_person_is_the_company(self):
+    def test_a_company_name_registered_as_a_person_is_flagged(self):
         """A colleague types the customer's name into a quotation's customer
         field (Odoo creates a person), Odoo's find_or_create makes it from an
         address, or an import has no company column: the name is a company's,
-        and the company rules refuse it as the company's twin."""
+        and the company rules flag the person with the company for review.
+        They refuse neither: Odoo creates such persons itself (a recipient
+        added from an e-mail, a portal user), and the company registered after
+        one is no duplicate to refuse."""
         Partner = self.Partner.with_user(self.salesman_2)
-        for create in (
-            lambda: Partner.name_create("珠海市華星科技有限公司"),
-            lambda: Partner.name_create("珠海市华星科技有限公司"),
-            lambda: Partner.find_or_create("珠海市華星科技有限公司 <info@hx.cn>"),
-            lambda: Partner.create({"name": "珠海華星科技股份有限公司"}),
-        ):
-            with (
-                self.assertRaisesRegex(ValidationError, "珠海市华星科技有限公司"),
-                self.env.cr.savepoint(),
-            ):
-                create()
-        result = Partner.load(["name"], [["珠海華星科技有限公司"]])
-        self.assertFalse(result["ids"])
-        self.assertIn("珠海市华星科技有限公司", result["messages"][0]["message"])
-        # Registered as a person first, the company is its twin all the same.
-        person = Partner.name_create("廣州恆通貿易有限公司")[0]
-        with self.assertRaisesRegex(ValidationError, "廣州恆通貿易有限公司"):
-            Partner.create({"name": "广州恒通贸易有限公司", "is_company": True})
+        persons = Partner.browse(
+            [
+                Partner.name_create("珠海市華星科技有限公司")[0],
+                Partner.name_create("珠海市华星科技有限公司 Co.")[0],
+                Partner.find_or_create("珠海市華星科技有限公司 <info@hx.cn>").id,
+                Partner.create({"name": "珠海華星科技股份有限公司"}).id,
+                *Partner.load(["name"], [["珠海華星科技有限公司"]])["ids"],
+            ]
+        )
+        self.assertEqual(len(persons), 5)
+        for person in persons:
+            self.assertFalse(person.is_company)
+            self.assertEqual(person.duplicate_state, "suspect")
+            self.assertIn(self.huaxing, person.duplicate_partner_ids)
+        # Registered as a person first, the company is flagged with it.
+        person = Partner.browse(Partner.name_create("廣州恆通貿易有限公司")[0])
+        company = Partner.create({"name": "广州恒通贸易有限公司", "is_company": True})
+        self.assertEqual(company.duplicate_state, "suspect")
+        self.assertIn(person, company.duplicate_partner_ids)
+        # Two companies of one name are refused, as always.
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            Partner.create({"name": "廣州恆通貿易有限公司", "is_company": True})
         # A person's name is a person's: the company rules do not compare it.
-        weber = Partner.create({"name": "Weber GmbH", "is_company": True})
-        herr_weber = Partner.create({"name": "Weber"})
-        self.assertFalse(herr_weber.duplicate_state)
-        self.assertNotEqual(herr_weber, weber)
-        self.assertTrue(self.env["res.partner"].browse(person).exists())
+        Partner.create({"name": "Weber GmbH", "is_company": True})
+        for name in ("Weber", "Peter Sas", "Peter Sas"):
+            self.assertFalse(Partner.create({"name": name}).duplicate_state)
 
     def test_an_address_typed_in_full_width_is_the_address(self):
         """A Chinese input method types the address in full-width characters:
@@ -191,6 +196,11 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertEqual(twin.duplicate_state, "suspect")
         self.assertIn(self.hengda, twin.duplicate_partner_ids)
+        # The ideographic full stop too.
+        other = self.Partner.with_user(self.salesman_2).create(
+            {"name": "恒达二部", "is_company": True, "email": "sales@hengda。cn"}
+        )
+        self.assertIn(self.hengda, other.duplicate_partner_ids)
 
     def test_import_and_leads_fold_the_script(self):
         result = self.Partner.with_user(self.salesman_2).load(
@@ -442,9 +452,14 @@ class TestVatCountryPrefix(CrmExtensionCase):
         """A Cyrillic letter for a Latin one, 〇 for a zero: the code looks like
         the registered one, and is refused as no valid code."""
         Partner = self.Partner.with_user(self.salesman_2)
-        for vat in ("91350100\u041c000100Y43", "91350100M\u3007\u3007\u3007100Y43"):
+        for vals in (
+            {"vat": "91350100\u041c000100Y43"},
+            {"vat": "91350100M\u3007\u3007\u3007100Y43"},
+            {"vat": "CN91350100\u041c000100Y43"},
+            {"company_registry": "91350100\u041c000100Y43"},
+        ):
             with (
-                self.subTest(vat=vat),
+                self.subTest(vals=vals),
                 self.assertRaisesRegex(ValidationError, "统一社会信用代码"),
                 self.env.cr.savepoint(),
             ):
@@ -452,7 +467,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
                     {
                         "name": "Look Alike Ltd",
                         "is_company": True,
-                        "vat": vat,
                         "country_id": self.cn.id,
+                        **vals,
                     }
                 )

@@ -137,13 +137,29 @@ _WESTERN_LEGAL_FORMS = (
 )
 
 _NAME_KEPT_CATEGORIES = ("L", "M", "N")
-# Combining marks that are default-ignorable (Unicode): they change how a
-# character is drawn, if at all, not which character it is.
-_INVISIBLE_MARKS = (
-    (0x034F, 0x034F),  # combining grapheme joiner
-    (0x180B, 0x180F),  # Mongolian free variation selectors
-    (0xFE00, 0xFE0F),  # variation selectors
-    (0xE0100, 0xE01EF),  # variation selectors supplement
+# Unicode's default-ignorable code points (DerivedCoreProperties, with the
+# Khitan filler): invisible, they change how a character is drawn, if at all,
+# not which character it is. Among them letters (the Hangul fillers) and marks
+# (variation selectors) that a name would otherwise keep.
+_IGNORABLE = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x16FE4, 0x16FE4),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )
 
 # Scripts written without spaces between words: a name may glue a Western legal
@@ -202,11 +218,11 @@ def _is_cjk(char):
 
 @functools.cache
 def _is_name_char(char):
-    """Letters, combining marks and digits of every script, but the marks that
-    show nothing (variation selectors, the combining grapheme joiner)."""
+    """Letters, combining marks and digits of every script, but the invisible
+    ones (:data:`_IGNORABLE`: variation selectors, Hangul fillers)."""
     code = ord(char)
     return unicodedata.category(char)[0] in _NAME_KEPT_CATEGORIES and not any(
-        low <= code <= high for low, high in _INVISIBLE_MARKS
+        low <= code <= high for low, high in _IGNORABLE
     )
 
 
@@ -398,49 +414,71 @@ def _strip_one_legal_form(words):
 
     A legal form that is the whole name is not stripped: ``None`` as well.
     """
+    found = _legal_form_end(words)
+    return None if found is None else found[0]
+
+
+def _legal_form_end(words):
+    """``(words without it, legal form)`` for the longest legal form that ends
+    ``words`` (a Chinese one as its characters, a Western one as its words);
+    ``None`` if none does, or if it is the whole name."""
     joined = "".join(words)
     for form in _CJK_LEGAL_FORMS:
         if joined.endswith(form):
             if len(joined) == len(form):
                 return None
-            return _drop_last_chars(words, len(form))
+            return _drop_last_chars(words, len(form)), form
     for form in _WESTERN_FORMS:
         size = len(form)
         if tuple(words[-size:]) == form:
             if len(words) == size:
                 return None
-            return words[:-size]
+            return words[:-size], form
     return None
+
+
+# Western legal forms of one short word that are people's names too ("Peter
+# Sas", "Kim Min Se"): typed with their dots ("S.A.S.") they say "company".
+_COMPANY_SHORT_FORMS = frozenset({"ltd", "inc", "llc", "plc"})
+
+
+def _says_company(form):
+    """Whether a legal form stripped from a name says the name is a company's."""
+    if isinstance(form, str) or len(form) > 1:
+        return True  # a Chinese one, or one of several words or letters
+    return len(form[0]) > 3 or form[0] in _COMPANY_SHORT_FORMS
 
 
 @functools.lru_cache(maxsize=4096)
 def names_a_company(name):
     """Whether ``name`` is a company's name, whoever registers it as a person:
-    it ends with a legal form after something else (深圳市华星科技有限公司,
-    "Huaxing Co., Ltd.", "Weber GmbH"). Western legal forms of two letters
-    ("AG", "SE", "Co") are parts of people's names too, and say nothing."""
+    the name key strips a legal form from it (深圳市华星科技有限公司, "Huaxing
+    Co., Ltd.", "Weber GmbH", "深圳华星 L.T.D."). Western legal forms of one
+    short word that are people's names too ("AG", "SE", "Co", "Sas") say
+    nothing unless typed with their dots ("S.A.S.")."""
     if not name or not isinstance(name, str):
         return False
-    words = _name_words(name)
-    joined = "".join(words)
-    form = next((form for form in _CJK_LEGAL_FORMS if joined.endswith(form)), None)
-    if form is not None:
-        return len(joined) > len(form)
-    return any(
-        len("".join(form)) > 2
-        and len(words) > len(form)
-        and tuple(words[-len(form) :]) == form
-        for form in _WESTERN_FORMS
-    )
+    forms = []
+    key = _name_key_once(name, forms)
+    for _pass in range(_MAX_PASSES):
+        again = _name_key_once(key, forms)
+        if again == key:
+            break
+        key = again
+    return any(_says_company(form) for form in forms)
 
 
-def _name_key_once(name):
+def _name_key_once(name, forms=None):
+    """One pass of :func:`normalize_name`; the legal forms it strips are added
+    to ``forms`` when given."""
     words = _name_words(name)
     while True:
-        stripped = _strip_one_legal_form(words)
-        if stripped is None:
+        found = _legal_form_end(words)
+        if found is None:
             break
-        words = stripped
+        words, form = found
+        if forms is not None:
+            forms.append(form)
     return _drop_place_suffixes(_fold("".join(words)))
 
 
