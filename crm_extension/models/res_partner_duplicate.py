@@ -23,6 +23,7 @@ from ..tools.normalize import (
     script_spellings,
     to_e164,
     vat_search_key,
+    without_cn_prefix,
 )
 from ..tools.primary import require_primary
 from ..tools.server_context import (
@@ -458,9 +459,7 @@ class ResPartner(models.Model):
             if match_country(partner).code != "CN":
                 continue
             for number in (partner.vat, partner.company_registry):
-                code = normalize_vat(number)
-                if len(code) == 20 and code.startswith("CN"):
-                    code = code[2:]
+                code = without_cn_prefix(normalize_vat(number))
                 if len(code) == 18 and not is_valid_uscc(code):
                     raise ValidationError(
                         self.env._(

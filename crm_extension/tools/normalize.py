@@ -459,12 +459,7 @@ def names_a_company(name):
     if not name or not isinstance(name, str):
         return False
     forms = []
-    key = _name_key_once(name, forms)
-    for _pass in range(_MAX_PASSES):
-        again = _name_key_once(key, forms)
-        if again == key:
-            break
-        key = again
+    _name_key(name, forms)
     return any(_says_company(form) for form in forms)
 
 
@@ -606,9 +601,15 @@ def normalize_name(name):
         return ""
     if not isinstance(name, str):
         raise TypeError(f"normalize_name expects a string, not {type(name).__name__}")
-    key = _name_key_once(name)
+    return _name_key(name)
+
+
+def _name_key(name, forms=None):
+    """:func:`_name_key_once` repeated until the key no longer changes; the
+    legal forms stripped on the way are added to ``forms`` when given."""
+    key = _name_key_once(name, forms)
     for _pass in range(_MAX_PASSES):
-        again = _name_key_once(key)
+        again = _name_key_once(key, forms)
         if again == key:
             break
         key = again
@@ -996,14 +997,21 @@ def is_placeholder_code(code):
     )
 
 
+def without_cn_prefix(code):
+    """A cleaned number of a credit code's length after "CN" without it (the
+    prefix a VAT number is written with), else ``code``."""
+    if len(code) == _USCC_LENGTH + 2 and code.startswith("CN"):
+        return code[2:]
+    return code
+
+
 def _valid_vat(code, country_code):
     """The standard form of ``code`` (cleaned) when it is a valid number, else
     ``''``: a unified social credit code as its 18 characters, another VAT
     number with its country prefix (python-stdnum's ``vatin``: "DE136695976",
     Greece's "EL..."), the prefix taken from the number or else from
     ``country_code``."""
-    if len(code) == _USCC_LENGTH + 2 and code.startswith("CN"):
-        code = code[2:]
+    code = without_cn_prefix(code)
     if len(code) == _USCC_LENGTH and uscc.is_valid(code):
         return code
     prefixes = [""]
