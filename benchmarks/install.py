@@ -181,8 +181,7 @@ def missing_keys(env):
     cr.execute(
         SQL(
             """
-            SELECT m.*, p.name_key, p.name_core_key, p.vat_key, p.email_key,
-                   p.phone_key
+            SELECT m.*, %s
               FROM (%s) m JOIN res_partner p ON p.id = m.id
              WHERE ((p.is_company OR p.parent_id IS NULL)
                     AND ((p.name_key IS NULL AND p.name IS NOT NULL)
@@ -191,6 +190,9 @@ def missing_keys(env):
                 OR (p.email_key IS NULL AND p.email IS NOT NULL)
                 OR (p.phone_key IS NULL AND %s IS NOT NULL)
             """,
+            SQL(", ").join(
+                SQL.identifier("p", fname) for fname in MATCH_KEY_FIELDS
+            ),
             match_input_query(env.company.country_id, 0, None),
             compat.phone_sql("p"),
         )
@@ -209,17 +211,20 @@ def missing_keys(env):
 def group_counts(env):
     """Per key: the groups the review lists (the ORM's count on the view, as its
     list view asks) and those of a direct GROUP BY of the key column."""
+    from odoo.tools import SQL
+
     from odoo.addons.crm_extension.models.crm_duplicate_rule import KEY_COLUMNS
+    from odoo.addons.crm_extension.report.crm_duplicate_group import key_values_sql
 
     Group = env["crm.duplicate.group"]
     counts = {}
     for key, column in KEY_COLUMNS.items():
         env.cr.execute(
-            f"""
-            SELECT count(*) FROM (
-                SELECT 1 FROM res_partner WHERE {column} IS NOT NULL
-                 GROUP BY {column}, company_id HAVING count(*) > 1) g
-            """
+            SQL(
+                "SELECT count(*) FROM (SELECT 1 FROM (%s) v "
+                "GROUP BY value, company_id HAVING count(*) > 1) g",
+                key_values_sql(column),
+            )
         )
         direct = env.cr.fetchone()[0]
         counts[key] = (Group.search_count([("key", "=", key)]), direct)

@@ -26,6 +26,7 @@ from crm_extension_tools.normalize import (
     normalize_phone_digits,
     normalize_vat,
     number_key,
+    number_keys,
     script_spellings,
     vat_search_key,
 )
@@ -1057,6 +1058,30 @@ def test_number_key_prefers_the_vat_number_elsewhere():
     assert number_key("DE 136 695 976", "HRB 12345", "DE") == "DE136695976"
     assert number_key("", "HRB 12345", "DE") == "HRB12345"
     assert number_key("", "", "DE") == ""
+
+
+@given(USCC)
+def test_the_other_number_is_the_second_key(code):
+    """A customer holding two numbers has both as keys: the credit code first,
+    whichever field holds it, the other number second; one number, or the same
+    number twice, is one key."""
+    assume(not is_placeholder_code(code))
+    old_tax_number = "510104987654321"
+    assert number_keys(old_tax_number, code, "CN") == (code, old_tax_number)
+    assert number_keys(f"CN {code}", old_tax_number, "CN") == (code, old_tax_number)
+    assert number_keys(f"CN {code}", code.lower(), "CN") == (code, "")
+    assert number_keys("", code, "CN") == (code, "")
+    assert number_keys(code, "", "CN") == (code, "")
+
+
+def test_the_register_number_beside_a_vat_number_is_the_second_key():
+    assert number_keys("DE 136 695 976", "HRB 12345", "DE") == (
+        "DE136695976",
+        "HRB12345",
+    )
+    assert number_keys("136695976", "DE 136.695.976", "DE") == ("DE136695976", "")
+    assert number_keys("N/A", "HRB 12345", "DE") == ("HRB12345", "")
+    assert number_keys("", "", "DE") == ("", "")
 
 
 # -------------------------------------------------------------------------- phone

@@ -16,6 +16,22 @@ KEY_COLUMNS = {
     "email": "email_key",
     "phone": "phone_key",
 }
+# The second column of a key a partner may hold two values of: the number of
+# the other field of a customer whose VAT and registry hold different numbers
+# (see tools.normalize.number_keys). A rule of the key compares every value of
+# a partner with every value of the others.
+OTHER_COLUMNS = {"vat_key": "vat_other_key"}
+
+
+def key_columns(column):
+    """The columns holding the values of the key stored in ``column``."""
+    return (column, OTHER_COLUMNS[column]) if column in OTHER_COLUMNS else (column,)
+
+
+# Every stored, indexed column of the keys.
+ALL_KEY_COLUMNS = tuple(
+    other for column in KEY_COLUMNS.values() for other in key_columns(column)
+)
 
 # The match row: what the duplicate rules know of a partner (or of a lead, as a
 # customer to be), the one statement of it. The match queries select these
@@ -31,6 +47,7 @@ MATCH_FIELDS = [
     "name_key",
     "name_core_key",
     "vat_key",
+    "vat_other_key",
     "email_key",
     "phone_key",
     "is_company",
@@ -116,7 +133,9 @@ def match_function_sql(column_types):
     )
     columns = f"{columns}, ({CUSTOMER_SQL})"
     exact = " OR ".join(
-        f'p."{column}" = ANY(exact_{column})' for column in KEY_COLUMNS.values()
+        f'p."{other}" = ANY(exact_{column})'
+        for column in KEY_COLUMNS.values()
+        for other in key_columns(column)
     )
     any_exact = " + ".join(
         f"cardinality(exact_{column})" for column in KEY_COLUMNS.values()
@@ -223,6 +242,15 @@ class CrmDuplicateRule(models.Model):
     def init(self):
         res = super().init()
         partner_fields = self.env["res.partner"]._fields
+        # (Replaced, not only redefined: the columns of its match rows may have
+        # changed, which CREATE OR REPLACE cannot change.)
+        self.env.cr.execute(
+            SQL(
+                "DROP FUNCTION IF EXISTS %s(%s)",
+                SQL.identifier(MATCH_FUNCTION),
+                SQL(", ".join(MATCH_ARGUMENTS.values())),
+            )
+        )
         self.env.cr.execute(
             match_function_sql(
                 {
@@ -544,9 +572,17 @@ class CrmDuplicateRule(models.Model):
         wanted = {}
         for partner, row in rows.items():
             for rule in applicable[partner]:
-                if rule["match"] == "exact" and row[rule["column"]]:
-                    wanted.setdefault(rule["column"], set()).add(row[rule["column"]])
+                if rule["match"] == "exact":
+                    values = self._key_values(row, rule["column"])
+                    if values:
+                        wanted.setdefault(rule["column"], set()).update(values)
         return wanted
+
+    @api.model
+    def _key_values(self, row, column):
+        """The values of the key of ``column`` the partner of ``row`` holds
+        (two numbers: see ``OTHER_COLUMNS``)."""
+        return [row[other] for other in key_columns(column) if row.get(other)]
 
     @api.model
     def _exact_candidates(self, rows, applicable, wanted, matches):
@@ -555,15 +591,18 @@ class CrmDuplicateRule(models.Model):
         by_value = {}
         for match in matches + list(rows.values()):
             for column in wanted:
-                if match[column]:
-                    by_value.setdefault((column, match[column]), []).append(match)
-        return [
-            (partner, rule, match)
-            for partner, row in rows.items()
-            for rule in applicable[partner]
-            if rule["match"] == "exact" and row[rule["column"]]
-            for match in by_value.get((rule["column"], row[rule["column"]]), [])
-        ]
+                for value in self._key_values(match, column):
+                    by_value.setdefault((column, value), {})[id(match)] = match
+        candidates = []
+        for partner, row in rows.items():
+            for rule in applicable[partner]:
+                if rule["match"] != "exact":
+                    continue
+                found = {}
+                for value in self._key_values(row, rule["column"]):
+                    found.update(by_value.get((rule["column"], value), {}))
+                candidates.extend((partner, rule, match) for match in found.values())
+        return candidates
 
     @api.model
     def _similar_targets(self, rows, applicable):

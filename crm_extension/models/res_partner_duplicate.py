@@ -19,7 +19,7 @@ from ..tools.normalize import (
     normalize_name_core,
     normalize_phone_digits,
     normalize_vat,
-    number_key,
+    number_keys,
     script_spellings,
     to_e164,
     vat_search_key,
@@ -32,7 +32,7 @@ from ..tools.server_context import (
     PartnerOperation,
     PortalRefusal,
 )
-from .crm_duplicate_rule import KEY_COLUMNS, MATCH_FIELDS
+from .crm_duplicate_rule import ALL_KEY_COLUMNS, MATCH_FIELDS, key_columns
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 
 _logger = logging.getLogger(__name__)
@@ -107,12 +107,14 @@ def partner_match_keys(
     """
     commercial = bool(is_company or not parent_id)
     name_key, name_core_key = name_match_keys(name) if commercial else ("", "")
+    vat_key, vat_other_key = (
+        number_keys(vat, company_registry, country_code) if commercial else ("", "")
+    )
     return {
         "name_key": name_key,
         "name_core_key": name_core_key,
-        "vat_key": number_key(vat, company_registry, country_code)
-        if commercial
-        else "",
+        "vat_key": vat_key,
+        "vat_other_key": vat_other_key,
         "email_key": email_match_key(email),
         "phone_key": phone_match_key(number, country_code, calling_code),
     }
@@ -127,7 +129,9 @@ def match_country(record):
     return record.country_id or (record.company_id or record.env.company).country_id
 
 
-def match_input_query(default_country, after_id, limit, skip_merged=False):
+def match_input_query(
+    default_country, after_id, limit, skip_merged=False, condition=None
+):
     """The SQL of ``limit`` partners after ``after_id``, in id order, each a row
     of its id and the arguments of :func:`partner_match_keys`, with the country
     of :func:`match_country` (``default_country``: the current company's). The
@@ -135,6 +139,8 @@ def match_input_query(default_country, after_id, limit, skip_merged=False):
 
     :param skip_merged: leave out the customers merged into another one (they
         hold no keys: see ``crm_merged_into_id``)
+    :param condition: an ``SQL`` condition on the partner ``p`` the partners
+        read must meet
     """
     return SQL(
         """
@@ -148,7 +154,7 @@ def match_input_query(default_country, after_id, limit, skip_merged=False):
           LEFT JOIN res_company co ON co.id = p.company_id
           LEFT JOIN res_partner cp ON cp.id = co.partner_id
           LEFT JOIN res_country cc ON cc.id = cp.country_id
-         WHERE p.id > %(after)s %(merged)s
+         WHERE p.id > %(after)s %(merged)s %(condition)s
          ORDER BY p.id
          LIMIT %(limit)s
         """,
@@ -157,11 +163,12 @@ def match_input_query(default_country, after_id, limit, skip_merged=False):
         phone_code=default_country.phone_code or None,
         after=after_id,
         merged=SQL("AND p.crm_merged_into_id IS NULL") if skip_merged else SQL(),
+        condition=SQL("AND %s", condition) if condition else SQL(),
         limit=limit,
     )
 
 
-def fill_match_keys(env, batch_size=20000, log=None):
+def fill_match_keys(env, batch_size=20000, log=None, condition=None):
     """Compute the match keys of every partner set-based, a batch at a time,
     with :func:`partner_match_keys` (what the fields' compute method does for
     one partner): one read and one update per batch, which writes only the
@@ -170,6 +177,8 @@ def fill_match_keys(env, batch_size=20000, log=None):
     the rules of the keys (customers merged into another keep no keys).
 
     :param log: called with the last partner id of each batch
+    :param condition: an ``SQL`` condition on the partner ``p``: only the
+        partners meeting it are computed (``match_input_query``)
     :return: the number of partners whose keys changed
     """
     cr = env.cr
@@ -178,7 +187,9 @@ def fill_match_keys(env, batch_size=20000, log=None):
     changed = 0
     while True:
         cr.execute(
-            match_input_query(env.company.country_id, last_id, batch_size, skip_merged)
+            match_input_query(
+                env.company.country_id, last_id, batch_size, skip_merged, condition
+            )
         )
         rows = cr.fetchall()
         if not rows:
@@ -250,7 +261,14 @@ MATCH_KEY_INPUTS = (
 # And the fields that decide whether a rule applies: a write touching none of
 # them cannot create a duplicate.
 DUPLICATE_TRIGGER_FIELDS = frozenset({*MATCH_KEY_INPUTS, "company_type", "active"})
-MATCH_KEY_FIELDS = ("name_key", "name_core_key", "vat_key", "email_key", "phone_key")
+MATCH_KEY_FIELDS = (
+    "name_key",
+    "name_core_key",
+    "vat_key",
+    "vat_other_key",
+    "email_key",
+    "phone_key",
+)
 # Trigger fields only the keys of commercial entities are made of (see
 # partner_match_keys): writing them on a contact cannot change its keys, as
 # when Odoo copies its company's VAT to every new contact.
@@ -284,6 +302,18 @@ class ResPartner(models.Model):
         store=True,
         index=False,  # with the company: see init()
         copy=False,
+        groups=INTERNAL,
+    )
+
+    vat_other_key = fields.Char(
+        string="Other Number Key",
+        compute="_compute_match_keys",
+        store=True,
+        index=False,  # with the company: see init()
+        copy=False,
+        help="The key of the second number of a customer holding two different "
+        "ones in its VAT and company registry fields: rules of VAT and registry "
+        "numbers compare both.",
         groups=INTERNAL,
     )
 
@@ -448,7 +478,9 @@ class ResPartner(models.Model):
         vat_key = vat_search_key(value)
         if vat_key and self.env.user.has_group(INTERNAL):
             # (The keys are internal users' fields.)
-            domains.append([("vat_key", "=", vat_key)])
+            domains.extend(
+                [(column, "=", vat_key)] for column in key_columns("vat_key")
+            )
         return compat.domain_or(domains) if len(domains) > 1 else domain
 
     @api.constrains("vat", "company_registry", "country_id", "parent_id", "is_company")
@@ -617,8 +649,11 @@ class ResPartner(models.Model):
         def protects(rule, partner):
             """Whether ``rule`` may block ``partner``: its key changed."""
             keys = changed[partner]
-            column = "name_core_key" if rule["match"] == "similar" else rule["column"]
-            return keys is None or column in keys
+            if keys is None:
+                return True
+            if rule["match"] == "similar":
+                return "name_core_key" in keys
+            return bool(keys.intersection(key_columns(rule["column"])))
 
         matches = partners._without_approved_exceptions(
             Rule._find_matches(
@@ -666,9 +701,12 @@ class ResPartner(models.Model):
                 # (The keys are the system's: read without a check of each
                 # field's groups.)
                 for partner, keys_of in zip(self, self.sudo(), strict=True):
-                    value = keys_of[rule["column"]]
-                    if value and protects(rule, partner):
-                        lock_keys.add(f"{rule['key']}:{value}")
+                    if protects(rule, partner):
+                        lock_keys.update(
+                            f"{rule['key']}:{keys_of[column]}"
+                            for column in key_columns(rule["column"])
+                            if keys_of[column]
+                        )
         return lock_keys
 
     def _flag_suspects(self, to_flag, new=False):
@@ -1000,7 +1038,7 @@ class ResPartner(models.Model):
         # match queries look a key up (its first column) and the duplicate review
         # counts the partners per key and company from the index alone. They
         # replace the one-column indexes the key fields had before.
-        for column in KEY_COLUMNS.values():
+        for column in ALL_KEY_COLUMNS:
             sql.drop_index(self.env.cr, f"res_partner__{column}_index", self._table)
             sql.create_index(
                 self.env.cr,

@@ -2,7 +2,29 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..models.crm_duplicate_rule import KEY_COLUMNS
+from ..models.crm_duplicate_rule import ALL_KEY_COLUMNS, KEY_COLUMNS, key_columns
+
+
+def key_values_sql(column, values=None):
+    """The partners holding a value of the key of ``column``, in each of its
+    columns (``key_columns``): rows ``(id, value, company_id)`` of those
+    holding one of ``values``, or, without ``values``, rows ``(value,
+    company_id)`` of all (read from the key's indexes alone)."""
+    return SQL(" UNION ALL ").join(
+        SQL(
+            "SELECT id, %s AS value, company_id FROM res_partner WHERE %s = ANY(%s)",
+            SQL.identifier(other),
+            SQL.identifier(other),
+            values,
+        )
+        if values is not None
+        else SQL(
+            "SELECT %s AS value, company_id FROM res_partner WHERE %s IS NOT NULL",
+            SQL.identifier(other),
+            SQL.identifier(other),
+        )
+        for other in key_columns(column)
+    )
 
 
 class CrmDuplicateGroup(models.Model):
@@ -25,7 +47,7 @@ class CrmDuplicateGroup(models.Model):
     _rec_name = "key_value"
     # Searching the view first writes the keys still pending in the ORM.
     _depends = {
-        "res.partner": [*KEY_COLUMNS.values(), "company_id"],
+        "res.partner": [*ALL_KEY_COLUMNS, "company_id"],
         "crm.duplicate.exception": ["state", "partner_id", "matched_partner_id"],
     }
 
@@ -67,16 +89,13 @@ class CrmDuplicateGroup(models.Model):
         for group in self:
             by_key.setdefault(group.key, set()).add(group.key_value)
         members = {}
-        Partner.flush_model([*KEY_COLUMNS.values(), "company_id"])
+        Partner.flush_model([*ALL_KEY_COLUMNS, "company_id"])
         for key, values in by_key.items():
-            column = KEY_COLUMNS[key]
             rows = self.env.execute_query(
                 SQL(
-                    "SELECT %s, company_id, array_agg(id ORDER BY id) "
-                    "FROM res_partner WHERE %s = ANY(%s) GROUP BY 1, 2",
-                    SQL.identifier(column),
-                    SQL.identifier(column),
-                    sorted(values),
+                    "SELECT value, company_id, array_agg(id ORDER BY id) "
+                    "FROM (%s) v GROUP BY 1, 2",
+                    key_values_sql(KEY_COLUMNS[key], sorted(values)),
                 )
             )
             for value, company_id, ids in rows:
@@ -148,21 +167,20 @@ class CrmDuplicateGroup(models.Model):
                     SQL(
                         "(%s::varchar, p.%s, m.%s)",
                         key,
-                        SQL.identifier(column),
-                        SQL.identifier(column),
+                        SQL.identifier(own),
+                        SQL.identifier(other),
                     )
                     for key, column in KEY_COLUMNS.items()
+                    for own in key_columns(column)
+                    for other in key_columns(column)
                 ),
                 SQL(" UNION ALL ").join(
                     SQL(
-                        "SELECT %s::varchar AS key, %s AS key_value, "
+                        "SELECT %s::varchar AS key, value AS key_value, "
                         "company_id, count(*) AS partner_count "
-                        "FROM res_partner WHERE %s IS NOT NULL "
-                        "GROUP BY %s, company_id HAVING count(*) > 1",
+                        "FROM (%s) v GROUP BY value, company_id HAVING count(*) > 1",
                         key,
-                        SQL.identifier(column),
-                        SQL.identifier(column),
-                        SQL.identifier(column),
+                        key_values_sql(column),
                     )
                     for key, column in KEY_COLUMNS.items()
                 ),

@@ -155,6 +155,7 @@ class TestComplaintPortal(HttpCase):
             "registered_by_id",
             "protection_end_date",
             "vat_key",
+            "vat_other_key",
             "churn_risk",
             "contact_role_id",
         ):

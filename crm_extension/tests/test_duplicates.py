@@ -82,11 +82,17 @@ class TestDuplicateRules(CrmExtensionCase):
             """
             SELECT indexname, indexdef FROM pg_indexes
              WHERE tablename = 'res_partner'
-               AND indexdef ~ '(name_key|vat_key|email_key|phone_key)'
+               AND indexdef ~ '(name_key|vat_key|vat_other_key|email_key|phone_key)'
             """
         )
         indexes = dict(self.env.cr.fetchall())
-        for column in ("name_key", "vat_key", "email_key", "phone_key"):
+        for column in (
+            "name_key",
+            "vat_key",
+            "vat_other_key",
+            "email_key",
+            "phone_key",
+        ):
             with self.subTest(column=column):
                 covering = [
                     definition

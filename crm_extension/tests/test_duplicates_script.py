@@ -448,6 +448,124 @@ class TestVatCountryPrefix(CrmExtensionCase):
             ):
                 Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
 
+    def test_either_number_of_a_customer_is_its_key(self):
+        """A customer holding two numbers (a VAT number and its commercial
+        register number; its credit code and its old tax number) is registered
+        again under neither: each number of the new customer is compared with
+        each of the registered ones'; both are locked."""
+        schulz = self.Partner.create(
+            {
+                "name": "Schulz Antriebstechnik GmbH",
+                "is_company": True,
+                "vat": "DE 811 569 869",
+                "company_registry": "HRB 4711",
+                "country_id": self.de.id,
+            }
+        )
+        shujin = self.Partner.create(
+            {
+                "name": "成都市蜀锦丝绸有限公司",
+                "is_company": True,
+                "vat": "510104987654321",
+                "company_registry": "91510104MA6CXK2L3J",
+                "country_id": self.cn.id,
+            }
+        )
+        self.env.flush_all()
+        self.assertEqual(
+            (schulz.sudo().vat_key, schulz.sudo().vat_other_key),
+            ("DE811569869", "HRB4711"),
+        )
+        self.assertEqual(
+            (shujin.sudo().vat_key, shujin.sudo().vat_other_key),
+            ("91510104MA6CXK2L3J", "510104987654321"),
+        )
+        self.env.cr.execute(
+            "SELECT key FROM crm_duplicate_key WHERE key = ANY(%s) ORDER BY key",
+            [["vat:DE811569869", "vat:HRB4711", "vat:510104987654321"]],
+        )
+        self.assertEqual(
+            [key for (key,) in self.env.cr.fetchall()],
+            ["vat:510104987654321", "vat:DE811569869", "vat:HRB4711"],
+        )
+        Partner = self.Partner.with_user(self.salesman_2)
+        for vals, existing in (
+            ({"company_registry": "HRB 4711", "country_id": self.de.id}, "Schulz"),
+            ({"vat": "DE 136 695 977", "company_registry": "hrb4711"}, "Schulz"),
+            ({"vat": "510104987654321", "country_id": self.cn.id}, "蜀锦"),
+            ({"company_registry": "510104987654321"}, "蜀锦"),
+            # The new customer's second number is a registered one's key.
+            (
+                {"vat": "510104111111111", "company_registry": "CN91350100M000100Y43"},
+                "Huaxing",
+            ),
+            ({"vat": "HRB 999", "company_registry": "DE136695976"}, "Weber"),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, existing),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+        # Giving a registered customer another's number is refused too.
+        with self.assertRaisesRegex(ValidationError, "Schulz"):
+            self.weber.write({"company_registry": "HRB 4711"})
+        # Another register number is another customer.
+        self.assertTrue(
+            Partner.create(
+                {
+                    "name": "Schulz Getriebe GmbH",
+                    "is_company": True,
+                    "company_registry": "HRB 4712",
+                    "country_id": self.de.id,
+                }
+            )
+        )
+
+    def test_the_review_groups_a_customer_under_both_numbers(self):
+        """Registered while the rules were off, a customer sharing the other
+        number of a registered one is in one group with it; the upgrade
+        computes the second key of the customers holding two numbers."""
+        schulz = self.Partner.create(
+            {
+                "name": "Schulz Antriebstechnik GmbH",
+                "is_company": True,
+                "vat": "DE 811 569 869",
+                "company_registry": "HRB 4711",
+                "country_id": self.de.id,
+            }
+        )
+        rules = self.env["crm.duplicate.rule"].search([])
+        rules.active = False
+        legacy = self.env["res.partner"].create(
+            {
+                "name": "Antriebe Schulz",
+                "is_company": True,
+                "company_registry": "HRB 4711",
+            }
+        )
+        rules.active = True
+        self.env.flush_all()
+        # As 1.7.7 left them: one number key per customer.
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_other_key = NULL WHERE id = %s", [schulz.id]
+        )
+        self.env.invalidate_all()
+        path = file_path("crm_extension/migrations/1.7.8/post-migration.py")
+        spec = importlib.util.spec_from_file_location("crm_extension_1_7_8", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "1.7.7")
+        self.assertEqual(schulz.sudo().vat_other_key, "HRB4711")
+        group = (
+            self.env["crm.duplicate.group"]
+            .with_user(self.sales_manager)
+            .search([("key", "=", "vat"), ("key_value", "=", "HRB4711")])
+        )
+        self.assertEqual(group.partner_count, 2)
+        self.assertEqual(group.state, "to_review")
+        self.assertEqual(group.partner_ids, schulz | legacy)
+
     def test_a_look_alike_character_makes_no_other_credit_code(self):
         """A Cyrillic letter for a Latin one, 〇 for a zero: the code looks like
         the registered one, and is refused as no valid code."""

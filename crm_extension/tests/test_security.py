@@ -188,6 +188,7 @@ class TestGuardedFields(CrmExtensionCase):
             {"birthday_reminded_year": 2099},
             {"name_key": "forged"},
             {"vat_key": "FORGED123"},
+            {"vat_other_key": "FORGED456"},
         ):
             self._refused(self.customer, self.salesman, vals)
             self._refused(self.customer, self.salesman_all, vals)

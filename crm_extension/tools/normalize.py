@@ -1065,17 +1065,30 @@ def normalize_vat(vat, country_code=None):
     return "" if is_placeholder_code(key) else key
 
 
-def number_key(vat, registry, country_code=None):
-    """The one number key of a customer, from its VAT and its company registry
-    numbers (:func:`normalize_vat`): the unified social credit code if either
-    is one (the identity of a Chinese entity, which its VAT number is too: an
-    old tax number typed beside it is not the key), else the VAT number's key,
-    else the registry's."""
+def number_keys(vat, registry, country_code=None):
+    """The number keys of a customer, ``(key, other key)``, from its VAT and
+    its company registry numbers (:func:`normalize_vat`).
+
+    The key is the unified social credit code if either is one (the identity
+    of a Chinese entity, which its VAT number is too), else the VAT number's
+    key, else the registry's. The other key is the other field's number when
+    it is another one: an old tax number (税务登记证号) beside the credit
+    code, a commercial register number (HRB ...) beside a VAT number. Both
+    identify the customer: a block rule of numbers compares each of a new
+    customer's numbers with each of the registered ones'.
+    """
     keys = [normalize_vat(vat, country_code), normalize_vat(registry, country_code)]
     credit_code = next(
         (key for key in keys if len(key) == _USCC_LENGTH and uscc.is_valid(key)), ""
     )
-    return credit_code or keys[0] or keys[1]
+    key = credit_code or keys[0] or keys[1]
+    other = next((number for number in keys if number and number != key), "")
+    return key, other
+
+
+def number_key(vat, registry, country_code=None):
+    """The number key of a customer (the first of :func:`number_keys`)."""
+    return number_keys(vat, registry, country_code)[0]
 
 
 # ----------------------------------------------------------------- phone, e-mail
