@@ -190,9 +190,7 @@ def missing_keys(env):
                 OR (p.email_key IS NULL AND p.email IS NOT NULL)
                 OR (p.phone_key IS NULL AND %s IS NOT NULL)
             """,
-            SQL(", ").join(
-                SQL.identifier("p", fname) for fname in MATCH_KEY_FIELDS
-            ),
+            SQL(", ").join(SQL.identifier("p", fname) for fname in MATCH_KEY_FIELDS),
             match_input_query(env.company.country_id, 0, None),
             compat.phone_sql("p"),
         )

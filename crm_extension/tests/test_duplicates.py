@@ -262,7 +262,7 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertFalse(hengda.duplicate_state)
         self.assertEqual(hengda.name_core_key, "恒达")
         twin = self.Partner.with_user(self.salesman_2).create(
-            {"name": "恒达科技(上海)有限公司", "is_company": True}
+            {"name": "恒达科技(苏州)有限公司", "is_company": True}
         )
         self.assertEqual(twin.duplicate_state, "suspect")
         self.assertIn(hengda, twin.duplicate_partner_ids)

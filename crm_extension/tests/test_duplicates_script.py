@@ -38,14 +38,21 @@ class TestOneScript(CrmExtensionCase):
 
     def test_traditional_twin_is_refused(self):
         """Another salesperson registers the customer again, in traditional
-        characters, or with its city written without 市: the block rule names
-        the existing customer."""
+        characters, with its city written without 市, in brackets after the
+        trade name or after its province: the block rule names the existing
+        customer."""
         for name in (
             "珠海市華星科技有限公司",
             "珠海市華星科技股份有限公司",
             "珠海市 華星 科技 有限責任公司",
             "珠海華星科技有限公司",
             "珠海华星科技有限公司",
+            # Where a registered name may also say its place: in brackets
+            # after the trade name; and the province before the city.
+            "華星科技（珠海）有限公司",
+            "华星科技(珠海市)有限公司",
+            "廣東省珠海市華星科技有限公司",
+            "广东珠海市华星科技有限公司",
         ):
             with (
                 self.subTest(name=name),
@@ -68,14 +75,15 @@ class TestOneScript(CrmExtensionCase):
         )
 
     def test_traditional_variant_is_flagged_by_the_similar_name_rule(self):
-        """Not the same name, but the same company in the other script, with its
-        place in brackets: flagged for review, shown in the form before saving."""
+        """Not the same name (another city, in brackets), maybe the same company,
+        in the other script: flagged for review, shown in the form before
+        saving."""
         form = Form(self.Partner.with_user(self.salesman_2))
         form.company_type = "company"
-        form.name = "恆達電子（上海）有限公司"
+        form.name = "恆達電子（蘇州）有限公司"
         self.assertIn(self.hengda, form.duplicate_match_ids)
         twin = self.Partner.with_user(self.salesman_2).create(
-            {"name": "恆達電子（上海）有限公司", "is_company": True}
+            {"name": "恆達電子（蘇州）有限公司", "is_company": True}
         )
         self.assertEqual(twin.name_core_key, self.hengda.name_core_key)
         self.assertEqual(twin.duplicate_state, "suspect")
@@ -261,14 +269,18 @@ class TestOneScript(CrmExtensionCase):
         self.assertEqual(group.partner_ids, self.huaxing | legacy)
 
     def test_upgrade_rekeys_the_city_written_without_its_suffix(self):
-        """A customer registered as 珠海华星科技有限公司 while the rules were
-        off, keyed as 1.7.5 keyed it (珠海华星科技 and 珠海市华星科技 were two
-        names): the upgrade keys both alike, the review lists them as one
-        group, and registering it a third time is refused."""
+        """Customers registered as 珠海华星科技有限公司 and 华星科技（珠海）有限公司
+        while the rules were off, keyed as 1.7.5 keyed them (珠海华星科技,
+        珠海市华星科技 and 华星科技珠海 were three names): the upgrade keys them
+        alike, the review lists them as one group, and registering it again is
+        refused."""
         rules = self.env["crm.duplicate.rule"].search([])
         rules.active = False
         legacy = self.env["res.partner"].create(
             {"name": "珠海华星科技有限公司", "is_company": True}
+        )
+        bracketed = self.env["res.partner"].create(
+            {"name": "华星科技（珠海）有限公司", "is_company": True}
         )
         rules.active = True
         self.env.flush_all()
@@ -276,24 +288,34 @@ class TestOneScript(CrmExtensionCase):
             "UPDATE res_partner SET name_key = %s WHERE id IN %s",
             ["珠海市华星科技", tuple(self.huaxing.ids)],
         )
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id = %s",
+            ["华星科技珠海", bracketed.id],
+        )
         self.env.invalidate_all()
-        path = file_path("crm_extension/migrations/1.7.7/post-migration.py")
-        spec = importlib.util.spec_from_file_location("crm_extension_1_7_7", path)
+        path = file_path("crm_extension/migrations/1.7.8/post-migration.py")
+        spec = importlib.util.spec_from_file_location("crm_extension_1_7_8", path)
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
         migration.migrate(self.env.cr, "19.0.1.7.5")
         self.assertEqual(self.huaxing.name_key, "珠海华星科技")
         self.assertEqual(legacy.name_key, "珠海华星科技")
+        self.assertEqual(bracketed.name_key, "珠海华星科技")
         group = (
             self.env["crm.duplicate.group"]
             .with_user(self.sales_manager)
             .search([("key", "=", "name"), ("key_value", "=", "珠海华星科技")])
         )
-        self.assertEqual(group.partner_ids, self.huaxing | legacy)
-        with self.assertRaises(ValidationError), self.env.cr.savepoint():
-            self.Partner.with_user(self.salesman_2).create(
-                {"name": "珠海市華星科技有限公司", "is_company": True}
-            )
+        self.assertEqual(group.partner_ids, self.huaxing | legacy | bracketed)
+        for name in ("珠海市華星科技有限公司", "廣東省珠海市華星科技有限公司"):
+            with (
+                self.subTest(name=name),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                self.Partner.with_user(self.salesman_2).create(
+                    {"name": name, "is_company": True}
+                )
 
 
 @tagged("post_install", "-at_install")

@@ -474,34 +474,107 @@ def _name_key_once(name, forms=None):
         words, form = found
         if forms is not None:
             forms.append(form)
-    return _drop_place_suffixes(_fold("".join(words)))
+    return _drop_place_suffixes(_fold("".join(_trailing_place_first(words))))
+
+
+def _trailing_place_first(words):
+    """The words of a name (its legal forms stripped) with the place they end
+    with moved before them, when no place starts them ("华星科技深圳" ->
+    "深圳华星科技", "Huaxing Technology Shenzhen" -> "Shenzhen Huaxing
+    Technology"): a Chinese company's registered name says where it is
+    registered before its trade name or, in brackets, after it
+    (华星科技（深圳）有限公司); one name either way. The place is a main one
+    (:data:`_CJK_PLACES`, :data:`_LATIN_PLACES` but the points of the
+    compass), or a city written with its suffix (张家港市)."""
+    if not words:
+        return words
+    last = words[-1]
+    if _is_cjk(last[0]):
+        rest, places = last, []
+        while place := _trailing_cjk_place(rest):
+            places.insert(0, place)
+            rest = rest[: -len(place)]
+        if not places or _leading_place(rest) is not None:
+            return words
+        head = words[:-1]
+        if head and _is_cjk(head[0][0]):
+            return words
+        return [*head, "".join(places) + rest]
+    if (
+        len(words) > 1
+        and last in _LATIN_MOVABLE_PLACES
+        and words[0] not in _LATIN_PLACES
+        and not _is_cjk(words[0][0])
+    ):
+        return [last, *words[:-1]]
+    return words
+
+
+def _trailing_cjk_place(run):
+    """The place ``run`` (Chinese) ends with, as written (with its suffixes),
+    when something is left before it: a main place (:data:`_CJK_PLACES`), or
+    any city or province written with its suffix; ``None`` if none."""
+    body = run
+    while suffix := next(
+        (x for x in _CJK_PLACE_SUFFIXES if body.endswith(x) and body != x), None
+    ):
+        body = body[: -len(suffix)]
+    places = _CJK_PLACE_SET if body == run else _CJK_ANY_PLACE_SET
+    size = next(
+        (
+            size
+            for size in range(min(_CJK_PLACE_LONGEST, len(body) - 1), 1, -1)
+            if body[-size:] in places
+        ),
+        None,
+    )
+    return None if size is None else run[len(body) - size :]
+
+
+def _leading_place(key, start=0):
+    """The Chinese place (:data:`_SUFFIXED_PLACES`) ``key`` starts with at
+    ``start``, the longest; ``None`` if none."""
+    return next(
+        (
+            place
+            for place in _SUFFIXED_PLACES.get(key[start : start + 1], ())
+            if key.startswith(place, start)
+        ),
+        None,
+    )
 
 
 def _drop_place_suffixes(key):
     """``key`` without the administrative suffixes of the places it starts with
-    ("深圳市华星科技" -> "深圳华星科技", "广东省深圳市华星" -> "广东深圳华星",
-    "张家港市华星" -> "张家港华星"): a Chinese company's name starts with the
-    place it is registered in, a province or a city (:data:`_CJK_CITIES`),
-    written with its suffix or without, one name either way."""
+    ("深圳市华星科技" -> "深圳华星科技", "张家港市华星" -> "张家港华星"): a
+    Chinese company's name starts with the place it is registered in, a
+    province or a city (:data:`_CJK_CITIES`), written with its suffix or
+    without, one name either way. A province before a city of it is no part of
+    the name ("广东省深圳市华星" -> "深圳华星"): when the city is written with
+    its suffix, or is one of the main ones (:data:`_CJK_PLACES`), which are no
+    words of names."""
     start = 0
+    places = []  # (place, written with its suffix)
     while True:
-        place = next(
-            (
-                p
-                for p in _SUFFIXED_PLACES.get(key[start : start + 1], ())
-                if key.startswith(p, start)
-            ),
-            None,
-        )
+        place = _leading_place(key, start)
         if place is None:
-            return key
+            break
         start += len(place)
         end = start
         while suffix := next(
             (x for x in _CJK_PLACE_SUFFIXES if key.startswith(x, end)), None
         ):
             end += len(suffix)
+        places.append((place, end > start))
         key = key[:start] + key[end:]
+    if (
+        len(places) > 1
+        and places[0][0] in _CJK_PROVINCES
+        and places[1][0] not in _CJK_PROVINCES
+        and (places[1][1] or places[1][0] in _CJK_PLACES)
+    ):
+        key = key[len(places[0][0]) :]
+    return key
 
 
 # Name keys that say "no name" rather than naming a customer.
@@ -586,12 +659,16 @@ def normalize_name(name):
          Korean) characters and Latin letters also ends a word, so
          "华星科技Co.,Ltd." loses its "Co.,Ltd.".
 
-    4. Punctuation, symbols, white space, control and format characters are
-       removed; letters, digits and combining marks of every script are kept, text
-       in brackets too ("华星科技（深圳）有限公司" -> "华星科技深圳").
+    4. A place named in brackets after the trade name goes before it, where a
+       Chinese registered name may also put it ("华星科技（深圳）有限公司" and
+       "深圳华星科技有限公司" are one name). Punctuation, symbols, white
+       space, control and format characters are removed; letters, digits and
+       combining marks of every script are kept, other text in brackets too
+       ("华星科技（集团）有限公司" -> "华星科技集团").
     5. The places the name starts with lose their administrative suffix (省,
-       市, 自治区, 特别行政区): "深圳市华星科技" and "深圳华星科技" are one name
-       ("广东省深圳市华星" -> "广东深圳华星").
+       市, 自治区, 特别行政区): "深圳市华星科技" and "深圳华星科技" are one name;
+       a province before one of its cities is dropped ("广东省深圳市华星" ->
+       "深圳华星").
 
     The steps are repeated on the result until it no longer changes (at most a
     few times), so the key of a key is the key itself: the separators removed in
@@ -637,6 +714,12 @@ _CJK_PLACES = tuple(
         key=len,
         reverse=True,
     )
+)
+# The provinces and autonomous regions, without their suffix: a name starting
+# with one before a city drops it (see _drop_place_suffixes).
+_CJK_PROVINCES = frozenset(
+    "河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
+    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆".split()
 )
 # An administrative suffix directly after a place ("深圳市", "广东省",
 # "广西壮族自治区").
@@ -731,6 +814,13 @@ _LATIN_PLACES = frozenset(
     "north south east west nord süd ost "
     "germany deutschland europe usa uk singapore japan korea france switzerland "
     "netherlands".split()
+)
+# The places a name ends with that go before it (see _trailing_place_first).
+_CJK_PLACE_SET = frozenset(_CJK_PLACES)
+_CJK_ANY_PLACE_SET = frozenset({*_CJK_PLACES, *_CJK_CITIES})
+_CJK_PLACE_LONGEST = max(map(len, _CJK_ANY_PLACE_SET))
+_LATIN_MOVABLE_PLACES = _LATIN_PLACES - frozenset(
+    "north south east west nord süd ost".split()
 )
 
 # Generic business and industry words: shared by thousands of unrelated companies,

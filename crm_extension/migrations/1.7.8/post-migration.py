@@ -1,13 +1,29 @@
-"""Upgrade from 1.7.7 and before: the second number key of the customers
-whose VAT and company registry hold two numbers (an old tax number beside the
-credit code, a commercial register number beside a VAT number), computed
-set-based, a batch at a time, for them only: a rule of numbers compares both
-numbers of a customer (``tools.normalize.number_keys``)."""
+"""Upgrade from 1.7.7 and before: the match keys of every customer computed
+again.
+
+1.7.6: a name key drops the administrative suffix of the places a name
+starts with ("深圳市华星科技" and "深圳华星科技" are one name). 1.7.7: of
+every prefecture- and county-level city too ("张家港市华星" and "张家港华星"),
+and of the full names of the autonomous regions ("广西壮族自治区"); a
+variation selector is no part of a name; the credit code is the number key of
+a customer whichever of its VAT and registry holds it; the letters and digits
+of other scripts in a number stay; an address in full-width characters is the
+address. 1.7.8: a customer holding two numbers in its VAT and registry fields
+(an old tax number beside the credit code, a commercial register number
+beside a VAT number) has both as keys (``vat_other_key``, its column added
+empty by the pre-migration); a name's key puts the place named after the
+trade name (华星科技（深圳）有限公司) before it, and drops a province before
+one of its cities (广东省深圳市华星). Nothing the ORM sees changed, so nothing
+would recompute them: they are computed here set-based, a batch at a time,
+writing only the customers whose keys change (most keep theirs). (One
+computation for all three: a database at 1.7.5 runs this one only.) A name
+core that changed is listed for the similarity rules, as their activation
+lists every core.
+"""
 
 import logging
 
 from odoo import SUPERUSER_ID, api
-from odoo.tools import SQL
 
 from odoo.addons.crm_extension.models.res_partner_duplicate import (
     MATCH_KEY_FIELDS,
@@ -23,9 +39,10 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     changed = fill_match_keys(
         env,
-        condition=SQL(
-            "COALESCE(p.vat, '') != '' AND COALESCE(p.company_registry, '') != ''"
+        log=lambda last_id: _logger.info(
+            "crm_extension: match keys computed again up to partner %s", last_id
         ),
     )
     env["res.partner"].invalidate_model(list(MATCH_KEY_FIELDS))
-    _logger.info("crm_extension: %s customers hold a second number key", changed)
+    env["crm.duplicate.rule"].search([("match", "=", "similar")])._complete_name_cores()
+    _logger.info("crm_extension: the match keys of %s partners changed", changed)
