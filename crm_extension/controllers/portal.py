@@ -7,7 +7,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from .. import compat
-from ..models.res_partner_duplicate import DuplicateBlocked
+from ..models.res_partner_duplicate import DuplicateBlocked, InvalidCreditCode
 from ..tools.server_context import PortalRefusal
 
 
@@ -166,7 +166,8 @@ class ComplaintPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Odoo writes them as superuser: a block rule refusing them (another
     # customer holds the VAT number, in any form) is shown on the form, in the
-    # customer's language, naming no other customer. 18.0 writes in the
+    # customer's language, naming no other customer; so is a mistyped credit
+    # code (统一社会信用代码). 18.0 writes in the
     # /my/account route and shows the form again; 19.0 posts the address form
     # to /my/address/submit, which answers with the fields to mark.
 
@@ -177,7 +178,7 @@ class ComplaintPortal(CustomerPortal):
         try:
             with request.env.cr.savepoint():
                 return super().account(**kwargs)
-        except DuplicateBlocked as error:
+        except (DuplicateBlocked, InvalidCreditCode) as error:
             refusal = request.env.user.partner_id._crm_form_refusal(error, kwargs)
         # The form again, with what was typed and the refusal
         # (details_form_validate).
@@ -200,7 +201,7 @@ class ComplaintPortal(CustomerPortal):
         try:
             with request.env.cr.savepoint():
                 return super()._create_or_update_address(partner_sudo, *args, **kwargs)
-        except DuplicateBlocked as error:
+        except (DuplicateBlocked, InvalidCreditCode) as error:
             refusal = partner_sudo._crm_form_refusal(error, kwargs)
             return partner_sudo, {
                 "invalid_fields": refusal.fields,

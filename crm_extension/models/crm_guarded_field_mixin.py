@@ -76,13 +76,16 @@ class CrmGuardedFieldMixin(models.AbstractModel):
         )
         guarded = self._get_guarded_fields()
         groups = {group for fname in refused for group in guarded[fname]}
+        # The model's name in the reader's language, as Odoo's own access errors
+        # name it.
+        model = self.env["ir.model"]._get(self._name).name or self._description
         if not groups:
             raise AccessError(
                 self.env._(
                     "%(fields)s of %(model)s are kept by the system: they cannot be "
                     "set by hand.",
                     fields=labels,
-                    model=self._description,
+                    model=model,
                 )
             )
         raise AccessError(
@@ -92,7 +95,7 @@ class CrmGuardedFieldMixin(models.AbstractModel):
                     sorted(self.env.ref(group).sudo().full_name for group in groups)
                 ),
                 fields=labels,
-                model=self._description,
+                model=model,
             )
         )
 

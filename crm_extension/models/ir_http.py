@@ -1,4 +1,5 @@
-"""The shop's address form of Odoo 18.0, refused by a block rule.
+"""The shop's address form of Odoo 18.0, refused by a block rule (or for a
+mistyped credit code).
 
 website_sale 18.0 creates or writes the address inside its route
 ``/shop/address/submit`` (no step of it to extend, and website_sale is no
@@ -13,7 +14,7 @@ request's transaction back before it hands the error here.
 from odoo import models
 from odoo.http import request
 
-from .res_partner_duplicate import DuplicateBlocked
+from .res_partner_duplicate import DuplicateBlocked, InvalidCreditCode
 
 SHOP_ADDRESS_SUBMIT = "/shop/address/submit"
 
@@ -24,7 +25,7 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _handle_error(cls, exception):
         if not (
-            isinstance(exception, DuplicateBlocked)
+            isinstance(exception, (DuplicateBlocked, InvalidCreditCode))
             and request
             and request.httprequest.path.endswith(SHOP_ADDRESS_SUBMIT)
         ):

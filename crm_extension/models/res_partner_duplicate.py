@@ -215,6 +215,16 @@ def fill_match_keys(env, batch_size=20000, log=None, condition=None):
 SPELLING_OPERATORS = ("ilike", "like", "=ilike", "=like", "=")
 
 
+class InvalidCreditCode(ValidationError):
+    """A Chinese customer's VAT or registry number of 18 characters that is no
+    valid unified social credit code; ``fields`` the partner's fields holding
+    it (a form marks them: the portal's address form)."""
+
+    def __init__(self, message, fields=()):
+        super().__init__(message)
+        self.fields = tuple(fields)
+
+
 class DuplicateBlocked(ValidationError):
     """A registration refused by a block rule. ``request`` holds what a request
     for an exception would need: the default values of its form, or ``None``
@@ -490,16 +500,18 @@ class ResPartner(models.Model):
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
             if match_country(partner).code != "CN":
                 continue
-            for number in (partner.vat, partner.company_registry):
+            for fname in ("vat", "company_registry"):
+                number = partner[fname]
                 code = without_cn_prefix(normalize_vat(number))
                 if len(code) == 18 and not is_valid_uscc(code):
-                    raise ValidationError(
+                    raise InvalidCreditCode(
                         self.env._(
                             "%(code)s is not a valid unified social credit code "
                             "(统一社会信用代码): check its characters and its last "
                             "digit.",
                             code=number,
-                        )
+                        ),
+                        fields=[fname],
                     )
 
     def _duplicate_row(self, partner):
@@ -944,7 +956,12 @@ class ResPartner(models.Model):
                     "%(date)s).",
                     partner=partner.display_name or partner.name,
                     rule=rule_names[rule["id"]],
-                    existing=self.browse(match["id"]).display_name,
+                    existing=self.browse(match["id"]).display_name
+                    if match["active"]
+                    else self.env._(
+                        "%(name)s (archived)",
+                        name=self.browse(match["id"]).display_name,
+                    ),
                     salesperson=users.browse(match["user_id"]).name
                     or self.env._("none"),
                     registrant=users.browse(match["registered_by_id"]).name
@@ -977,7 +994,14 @@ class ResPartner(models.Model):
         of the refused keys (a refused name is the company's when the refused
         partner is not ``self``), or else the name (the form marks at least
         one: the shop's checkout takes a refusal without one for a success),
-        and the customer's message."""
+        and the customer's message. A mistyped credit code
+        (``InvalidCreditCode``): its field (else the VAT's), and its message,
+        which names only the code typed."""
+        if isinstance(error, InvalidCreditCode):
+            fields = [fname for fname in error.fields if fname in form_fields]
+            if not fields and "vat" in form_fields:
+                fields = ["vat"]
+            return PortalRefusal(fields, error.args[0])
         _logger.info(
             "crm_extension: user %s's details refused on the website by the "
             "duplicate rules %s",

@@ -8,7 +8,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .. import compat
@@ -58,6 +58,22 @@ class TestChineseMessages(CrmExtensionCase):
                 lang="zh_CN"
             ).action_claim_customer()
         self.assertEqual(str(caught.exception), "只有销售员可以领取客户。")
+
+    def test_a_guarded_field_names_the_model_in_chinese(self):
+        """A field only the system or an administrator sets: the refusal names
+        the model as Odoo's own access errors do, in the reader's language."""
+        with self.assertRaises(AccessError) as caught:
+            self.env["crm.duplicate.exception"].with_user(self.salesman_2).with_context(
+                lang="zh_CN"
+            ).create(
+                {
+                    "name": "杭州西湖茶业有限公司",
+                    "reason": "分公司",
+                    "state": "approved",
+                }
+            )
+        self.assertIn("查重规则的例外", str(caught.exception))
+        self.assertNotIn("Exception to a Duplicate Rule", str(caught.exception))
 
     def test_stage_gate_names_the_stage_in_chinese(self):
         near_close = self.env.ref("crm_extension.crm_stage_near_close")

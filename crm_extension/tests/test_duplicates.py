@@ -456,8 +456,13 @@ class TestDuplicateRules(CrmExtensionCase):
 
     def test_archived_customers_count_when_configured(self):
         self.huaxing.active = False
-        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+        with self.assertRaises(ValidationError) as error, self.env.cr.savepoint():
             self.Partner.create({"name": "Huaxing Technology", "is_company": True})
+        # The clerk is told where to look: among the archived customers.
+        self.assertIn(
+            f"{self.huaxing.display_name} (archived) is already registered",
+            str(error.exception),
+        )
         self.rule_name.include_archived = False
         self.assertTrue(
             self.Partner.create({"name": "Huaxing Technology", "is_company": True})

@@ -196,6 +196,29 @@ class TestDuplicatesPortal(HttpCase):
         self.portal_partner.invalidate_recordset()
         self.assertFalse(self.portal_partner.vat)
 
+    def test_a_mistyped_credit_code_is_shown_on_the_form(self):
+        """A Chinese customer's credit code with a wrong character: the form
+        again, the VAT field marked, the message naming only the code typed;
+        nothing written."""
+        self.portal_partner.country_id = self.env.ref("base.cn")
+        response = self.post_my_account(
+            vat="CN 91440300MA5G2KXN38", country_id=self.env.ref("base.cn").id
+        )
+        self.assertEqual(response.status_code, 200)
+        expected = "is not a valid unified social credit code"
+        if compat.ODOO_19:
+            feedback = json.loads(response.text)
+            self.assertEqual(feedback["invalid_fields"], ["vat"])
+            self.assertIn(expected, feedback["messages"][0])
+        else:
+            self.assertIn(expected, response.text)
+            vat_input = re.search(r'<input[^>]*name="vat"[^>]*>', response.text)
+            self.assertIn("is-invalid", vat_input.group(0))
+            self.assertIn("91440300MA5G2KXN38", vat_input.group(0))
+        self.assertNotIn("Traceback", response.text)
+        self.portal_partner.invalidate_recordset()
+        self.assertFalse(self.portal_partner.vat)
+
     def test_my_account_still_saves_other_details(self):
         response = self.post_my_account(street="Friedrichstraße 5", zip="10117")
         self.assertEqual(response.status_code, 200)
