@@ -199,8 +199,8 @@ def missing_keys(env):
     candidates = 0
     for row in cr.fetchall():
         candidates += 1
-        keys = partner_match_keys(*row[1:10])
-        for fname, stored in zip(MATCH_KEY_FIELDS, row[10:], strict=True):
+        keys = partner_match_keys(*row[1:11])
+        for fname, stored in zip(MATCH_KEY_FIELDS, row[11:], strict=True):
             if keys[fname] and not stored:
                 missing[fname] += 1
     return candidates, missing

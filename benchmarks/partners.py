@@ -532,6 +532,9 @@ class Generator:
             row["country"],
             self.countries[row["country"]][1],
             is_company=row["is_company"],
+            other_number=row["phone"]
+            if row.get("mobile") and "mobile" in self.phone_fields
+            else None,
         )
 
 

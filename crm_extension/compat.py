@@ -15,7 +15,9 @@ manifest version      ``1.4.0``: Odoo prefixes the running series (18.0.1.4.0,
                       behind it.
 phone numbers         ``mobile`` and ``phone``     ``phone`` only (mobile
                       on res.partner, crm.lead     folded in): PHONE_FIELDS,
-                                                   phone_of, phone_sql
+                                                   phone_of, phone_sql,
+                                                   other_phone_of,
+                                                   other_phone_sql
 SQL constraints       ``_sql_constraints``         ``models.Constraint``
                                                    (``_sql_constraints`` is
                                                    ignored): Constraint
@@ -117,6 +119,23 @@ def phone_sql(alias):
     return SQL(
         "COALESCE(%s)",
         SQL(", ").join(SQL.identifier(alias, fname) for fname in PHONE_FIELDS),
+    )
+
+
+def other_phone_of(record):
+    """The record's other number: its phone beside its mobile (18.0); none
+    on 19.0."""
+    numbers = [record[fname] for fname in PHONE_FIELDS if record[fname]]
+    return numbers[1] if len(numbers) > 1 else False
+
+
+def other_phone_sql(alias):
+    """SQL of :func:`other_phone_of` on the table aliased ``alias``."""
+    if len(PHONE_FIELDS) == 1:
+        return SQL("NULL::varchar")
+    first, second = (SQL.identifier(alias, fname) for fname in PHONE_FIELDS)
+    return SQL(
+        "CASE WHEN COALESCE(%s, '') != '' THEN NULLIF(%s, '') END", first, second
     )
 
 

@@ -18,9 +18,9 @@ KEY_COLUMNS = {
 }
 # The second column of a key a partner may hold two values of: the number of
 # the other field of a customer whose VAT and registry hold different numbers
-# (see tools.normalize.number_keys). A rule of the key compares every value of
-# a partner with every value of the others.
-OTHER_COLUMNS = {"vat_key": "vat_other_key"}
+# (see tools.normalize.number_keys), the phone beside the mobile (18.0). A rule
+# of the key compares every value of a partner with every value of the others.
+OTHER_COLUMNS = {"vat_key": "vat_other_key", "phone_key": "phone_other_key"}
 
 
 def key_columns(column):
@@ -50,6 +50,7 @@ MATCH_FIELDS = [
     "vat_other_key",
     "email_key",
     "phone_key",
+    "phone_other_key",
     "is_company",
     "active",
     "company_id",

@@ -107,6 +107,7 @@ class CrmLead(models.Model):
             number,
             country.code,
             country.phone_code,
+            other_number=compat.other_phone_of(self),
         )
         return {
             "id": False,

@@ -93,6 +93,7 @@ def partner_match_keys(
     country_code,
     calling_code,
     is_company=False,
+    other_number=None,
 ):
     """The duplicate match keys of a partner, ``{field name: key or ''}``.
 
@@ -101,6 +102,9 @@ def partner_match_keys(
     customers of their own: only commercial entities (a company, or a partner
     without a parent: Odoo's ``commercial_partner_id``) carry name and VAT keys.
     Placeholders typed where a value is unknown ("N/A", "0", "-") are no keys.
+    A partner reached at two numbers (``number``, its mobile, and
+    ``other_number``, its phone: 18.0) has both as keys, as one holding two
+    numbers in its VAT and registry fields.
     Names are folded to one script (traditional and simplified Chinese are one
     key) and VAT / registry numbers compacted with the partner's country (with
     or without the country prefix: one key) by the rules of ``tools.normalize``.
@@ -110,13 +114,18 @@ def partner_match_keys(
     vat_key, vat_other_key = (
         number_keys(vat, company_registry, country_code) if commercial else ("", "")
     )
+    phone_key = phone_match_key(number, country_code, calling_code)
+    phone_other_key = phone_match_key(other_number, country_code, calling_code)
     return {
         "name_key": name_key,
         "name_core_key": name_core_key,
         "vat_key": vat_key,
         "vat_other_key": vat_other_key,
         "email_key": email_match_key(email),
-        "phone_key": phone_match_key(number, country_code, calling_code),
+        "phone_key": phone_key or phone_other_key,
+        "phone_other_key": phone_other_key
+        if phone_key and phone_other_key != phone_key
+        else "",
     }
 
 
@@ -148,7 +157,7 @@ def match_input_query(
                %(phone)s,
                COALESCE(c.code, cc.code, %(code)s),
                COALESCE(c.phone_code, cc.phone_code, %(phone_code)s),
-               p.is_company
+               p.is_company, %(other_phone)s
           FROM res_partner p
           LEFT JOIN res_country c ON c.id = p.country_id
           LEFT JOIN res_company co ON co.id = p.company_id
@@ -159,6 +168,7 @@ def match_input_query(
          LIMIT %(limit)s
         """,
         phone=compat.phone_sql("p"),
+        other_phone=compat.other_phone_sql("p"),
         code=default_country.code or None,
         phone_code=default_country.phone_code or None,
         after=after_id,
@@ -278,6 +288,7 @@ MATCH_KEY_FIELDS = (
     "vat_other_key",
     "email_key",
     "phone_key",
+    "phone_other_key",
 )
 # Trigger fields only the keys of commercial entities are made of (see
 # partner_match_keys): writing them on a contact cannot change its keys, as
@@ -312,6 +323,17 @@ class ResPartner(models.Model):
         store=True,
         index=False,  # with the company: see init()
         copy=False,
+        groups=INTERNAL,
+    )
+
+    phone_other_key = fields.Char(
+        string="Other Phone Key",
+        compute="_compute_match_keys",
+        store=True,
+        index=False,  # with the company: see init()
+        copy=False,
+        help="The key of the phone number of a customer reached at a mobile "
+        "number too: rules of phone numbers compare both.",
         groups=INTERNAL,
     )
 
@@ -434,6 +456,7 @@ class ResPartner(models.Model):
                 country.code,
                 country.phone_code,
                 partner.is_company,
+                compat.other_phone_of(partner),
             )
             for fname in MATCH_KEY_FIELDS:
                 partner[fname] = keys[fname] or False

@@ -156,6 +156,7 @@ class TestComplaintPortal(HttpCase):
             "protection_end_date",
             "vat_key",
             "vat_other_key",
+            "phone_other_key",
             "churn_risk",
             "contact_role_id",
         ):

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from .. import compat
 from ..models.crm_duplicate_rule import MATCH_FUNCTION, array_literal
 from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
@@ -82,7 +83,7 @@ class TestDuplicateRules(CrmExtensionCase):
             """
             SELECT indexname, indexdef FROM pg_indexes
              WHERE tablename = 'res_partner'
-               AND indexdef ~ '(name_key|vat_key|vat_other_key|email_key|phone_key)'
+               AND indexdef ~ '(name|vat|vat_other|email|phone|phone_other)_key'
             """
         )
         indexes = dict(self.env.cr.fetchall())
@@ -92,6 +93,7 @@ class TestDuplicateRules(CrmExtensionCase):
             "vat_other_key",
             "email_key",
             "phone_key",
+            "phone_other_key",
         ):
             with self.subTest(column=column):
                 covering = [
@@ -232,6 +234,53 @@ class TestDuplicateRules(CrmExtensionCase):
             partner.with_user(self.salesman_2).write({"duplicate_state": "cleared"})
         partner.with_user(self.sales_manager).write({"duplicate_state": "cleared"})
         self.assertEqual(partner.duplicate_state, "cleared")
+
+    def test_both_numbers_of_a_customer_are_compared(self):
+        """18.0: a customer reached at a mobile and a landline; another one
+        registered with that landline, or a lead giving it, matches it (the
+        mobile alone was its phone key)."""
+        if len(compat.PHONE_FIELDS) < 2:
+            self.skipTest("19.0 has one phone field")
+        mobile, phone = compat.PHONE_FIELDS
+        cn = self.env.ref("base.cn").id
+        alpha = self.Partner.create(
+            {
+                "name": "Alpha Trading",
+                "is_company": True,
+                "country_id": cn,
+                mobile: "139 7616 5678",
+                phone: "0755-8761 6123",
+            }
+        )
+        self.assertEqual(
+            (alpha.phone_key, alpha.phone_other_key),
+            ("+8613976165678", "+8675587616123"),
+        )
+        for vals in (
+            {phone: "+86 755 87616123"},
+            {mobile: "+86 755 87616123"},
+            {mobile: "13800000001", phone: "0755 87616123"},
+        ):
+            with self.subTest(vals=vals), self.env.cr.savepoint() as savepoint:
+                other = self.Partner.with_user(self.salesman_2).create(
+                    {"name": "Zulu Foods", "is_company": True, "country_id": cn, **vals}
+                )
+                self.assertEqual(other.duplicate_state, "suspect")
+                self.assertEqual(other.duplicate_partner_ids, alpha)
+                savepoint.rollback()
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": "Tea for the office",
+                    "partner_name": "Zulu Foods",
+                    "phone": "0755-87616123",
+                    "country_id": cn,
+                }
+            )
+        )
+        self.assertEqual(lead.matched_partner_id, alpha)
 
     def test_form_shows_matches_before_saving(self):
         form = Form(self.Partner.with_user(self.salesman_2))

@@ -189,6 +189,7 @@ class TestGuardedFields(CrmExtensionCase):
             {"name_key": "forged"},
             {"vat_key": "FORGED123"},
             {"vat_other_key": "FORGED456"},
+            {"phone_other_key": "+8613800000000"},
         ):
             self._refused(self.customer, self.salesman, vals)
             self._refused(self.customer, self.salesman_all, vals)
