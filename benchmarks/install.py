@@ -211,17 +211,27 @@ def group_counts(env):
     list view asks) and those of a direct GROUP BY of the key column."""
     from odoo.tools import SQL
 
-    from odoo.addons.crm_extension.models.crm_duplicate_rule import KEY_COLUMNS
-    from odoo.addons.crm_extension.report.crm_duplicate_group import key_values_sql
+    from odoo.addons.crm_extension.models.crm_duplicate_rule import (
+        KEY_COLUMNS,
+        key_columns,
+    )
 
     Group = env["crm.duplicate.group"]
     counts = {}
     for key, column in KEY_COLUMNS.items():
+        values = SQL(" UNION ALL ").join(
+            SQL(
+                "SELECT %s AS value, company_id FROM res_partner WHERE %s IS NOT NULL",
+                SQL.identifier(other),
+                SQL.identifier(other),
+            )
+            for other in key_columns(column)
+        )
         env.cr.execute(
             SQL(
                 "SELECT count(*) FROM (SELECT 1 FROM (%s) v "
                 "GROUP BY value, company_id HAVING count(*) > 1) g",
-                key_values_sql(column),
+                values,
             )
         )
         direct = env.cr.fetchone()[0]

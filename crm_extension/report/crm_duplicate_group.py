@@ -2,28 +2,72 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..models.crm_duplicate_rule import ALL_KEY_COLUMNS, KEY_COLUMNS, key_columns
+from ..models.crm_duplicate_rule import (
+    ALL_KEY_COLUMNS,
+    KEY_COLUMNS,
+    OTHER_COLUMNS,
+    key_columns,
+)
+
+# See CrmDuplicateGroup.init.
+SERIAL_FUNCTION = "crm_extension_serial"
 
 
-def key_values_sql(column, values=None):
-    """The partners holding a value of the key of ``column``, in each of its
-    columns (``key_columns``): rows ``(id, value, company_id)`` of those
-    holding one of ``values``, or, without ``values``, rows ``(value,
-    company_id)`` of all (read from the key's indexes alone)."""
+def key_values_sql(column, values):
+    """The rows ``(id, value, company_id)`` of the partners holding one of
+    ``values`` (a list, or the ``SQL`` of one value) as a value of the key of
+    ``column``, in each of its columns (``key_columns``)."""
     return SQL(" UNION ALL ").join(
         SQL(
-            "SELECT id, %s AS value, company_id FROM res_partner WHERE %s = ANY(%s)",
+            "SELECT id, %s AS value, company_id FROM res_partner WHERE %s = %s",
             SQL.identifier(other),
             SQL.identifier(other),
-            values,
-        )
-        if values is not None
-        else SQL(
-            "SELECT %s AS value, company_id FROM res_partner WHERE %s IS NOT NULL",
-            SQL.identifier(other),
-            SQL.identifier(other),
+            values if isinstance(values, SQL) else SQL("ANY(%s)", values),
         )
         for other in key_columns(column)
+    )
+
+
+def group_counts_sql(key, column):
+    """The rows ``(key, key_value, company_id, partner_count)`` of the groups
+    of the key of ``column``: the values two customers or more of a company
+    (or two shared ones) hold, from the index of the column alone, in its
+    order. A key customers may hold two values of (``OTHER_COLUMNS``): the
+    values a customer holds as its second one (few) are counted apart, each
+    by a probe of the indexes of both columns."""
+    other = OTHER_COLUMNS.get(column)
+    groups = SQL(
+        "SELECT %s::varchar AS key, %s AS key_value, company_id, "
+        "count(*) AS partner_count FROM res_partner WHERE %s IS NOT NULL "
+        "GROUP BY %s, company_id HAVING count(*) > 1",
+        key,
+        SQL.identifier(column),
+        SQL.identifier(column),
+        SQL.identifier(column),
+    )
+    if not other:
+        return groups
+    # (NOT IN a hashed set of the few second values, never NULL.)
+    return SQL(
+        """
+        %(groups)s
+           AND %(column)s NOT IN (
+               SELECT %(other)s FROM res_partner WHERE %(other)s IS NOT NULL)
+        UNION ALL
+        SELECT %(key)s::varchar, m.value, m.company_id, m.partner_count
+          FROM (SELECT DISTINCT %(other)s AS value FROM res_partner
+                 WHERE %(other)s IS NOT NULL) s
+         CROSS JOIN LATERAL (
+             SELECT value, company_id, count(*) AS partner_count
+               FROM (%(probe)s) p
+              GROUP BY value, company_id HAVING count(*) > 1
+         ) m
+        """,
+        groups=groups,
+        key=key,
+        column=SQL.identifier(column),
+        other=SQL.identifier(other),
+        probe=key_values_sql(column, SQL("s.value")),
     )
 
 
@@ -133,6 +177,18 @@ class CrmDuplicateGroup(models.Model):
         # company's (or the shared partners'): a sales administrator sees the
         # groups of their companies.
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # Read by one process: a query of a key's groups leaves the other keys'
+        # passes out by a filter PostgreSQL evaluates only when they run, after
+        # it has started the parallel workers of each (tens of milliseconds,
+        # for nothing). A function declared PARALLEL UNSAFE (and IMMUTABLE, so
+        # that it is folded away) keeps every query of the view serial.
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE FUNCTION %s() RETURNS boolean LANGUAGE sql "
+                "IMMUTABLE PARALLEL UNSAFE AS 'SELECT true'",
+                SQL.identifier(SERIAL_FUNCTION),
+            )
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -161,6 +217,7 @@ class CrmDuplicateGroup(models.Model):
                       LEFT JOIN approved a
                         ON a.key = g.key AND a.value = g.key_value
                        AND a.company_id IS NOT DISTINCT FROM g.company_id
+                     WHERE %s()
                 )
                 """,
                 SQL(", ").join(
@@ -175,15 +232,9 @@ class CrmDuplicateGroup(models.Model):
                     for other in key_columns(column)
                 ),
                 SQL(" UNION ALL ").join(
-                    SQL(
-                        "SELECT %s::varchar AS key, value AS key_value, "
-                        "company_id, count(*) AS partner_count "
-                        "FROM (%s) v GROUP BY value, company_id HAVING count(*) > 1",
-                        key,
-                        key_values_sql(column),
-                    )
-                    for key, column in KEY_COLUMNS.items()
+                    group_counts_sql(key, column) for key, column in KEY_COLUMNS.items()
                 ),
+                SQL.identifier(SERIAL_FUNCTION),
             )
         )
 
