@@ -204,19 +204,19 @@ def test_module_imports_the_standard_library_stdnum_and_opencc_only():
         ("AT&T Inc.", "att"),
         ("深圳市华星科技股份有限公司", "深圳华星科技"),
         ("深圳华星科技有限公司", "深圳华星科技"),
-        ("廣東省深圳市華星科技有限公司", "深圳华星科技"),
+        ("廣東省深圳市華星科技有限公司", "广东深圳华星科技"),
         ("香港特別行政區華星有限公司", "香港华星"),
-        ("深圳市市场研究有限公司", "深圳场研究"),
+        ("深圳市市场研究有限公司", "深圳市场研究"),
         # Every prefecture- and county-level city, with 市 or without.
         ("张家港市华星科技有限公司", "张家港华星科技"),
         ("張家港華星科技有限公司", "张家港华星科技"),
         ("东营市鸿达化工有限公司", "东营鸿达化工"),
-        ("江苏省张家港市华星", "张家港华星"),
+        ("江苏省张家港市华星", "江苏张家港华星"),
         ("朝阳市华星", "朝阳华星"),
         # The full names of the autonomous regions.
-        ("广西壮族自治区南宁市华星", "南宁华星"),
-        ("廣西南寧華星", "南宁华星"),
-        ("新疆维吾尔自治区乌鲁木齐市华星", "乌鲁木齐华星"),
+        ("广西壮族自治区南宁市华星", "广西南宁华星"),
+        ("廣西南寧華星", "广西南宁华星"),
+        ("新疆维吾尔自治区乌鲁木齐市华星", "新疆乌鲁木齐华星"),
         ("宁夏回族自治区华星", "宁夏华星"),
         # A variation selector draws a character, it is no other one.
         ("深圳市鴻\ufe00運達電子有限公司", "深圳鸿运达电子"),
@@ -226,25 +226,37 @@ def test_module_imports_the_standard_library_stdnum_and_opencc_only():
         ("深圳市鸿运达\u115f电子有限公司", "深圳鸿运达电子"),
         ("深圳市鸿运达\u17b4电子有限公司", "深圳鸿运达电子"),
         ("深圳市鸿运达\U00016fe4电子有限公司", "深圳鸿运达电子"),
-        ("深圳市场研究有限公司", "深圳场研究"),
+        ("深圳市场研究有限公司", "深圳市场研究"),
         ("中国深圳市华星", "中国深圳华星"),
         ("华星科技（深圳市）有限公司", "深圳华星科技"),
         ("市华星科技", "市华星科技"),
         ("深圳市", "深圳"),
         ("华星科技（深圳）有限公司", "深圳华星科技"),
-        # The place after the trade name (in brackets, as registered names
-        # write it) goes before it; a province before one of its cities goes.
+        # The place after the trade name, in brackets as registered names
+        # write it, goes before it.
         ("華星科技（深圳）有限公司", "深圳华星科技"),
         ("京华百货（北京）股份有限公司", "北京京华百货"),
-        ("华星科技（广东省深圳市）有限公司", "深圳华星科技"),
+        ("华星科技（广东省深圳市）有限公司", "广东深圳华星科技"),
         ("华星科技（张家港市）有限公司", "张家港华星科技"),
-        ("广东深圳华星科技有限公司", "深圳华星科技"),
-        ("华星（中国）有限公司", "中国华星"),
-        ("Huaxing Technology (Shenzhen) Co., Ltd.", "shenzhenhuaxingtechnology"),
+        ("广东省深圳市华星科技有限公司", "广东深圳华星科技"),
+        # Not China, Hong Kong, Macao or Taiwan: a group's company there.
+        ("华星（中国）有限公司", "华星中国"),
+        ("华星（香港）有限公司", "华星香港"),
+        ("广东深圳华星科技有限公司", "广东深圳华星科技"),
+        ("广东深圳市华星科技有限公司", "广东深圳华星科技"),
+        ("江苏中山建设有限公司", "江苏中山建设"),
+        ("广东省东方市场有限公司", "广东东方市场"),
+        ("Huaxing Technology (Shenzhen) Co., Ltd.", "huaxingtechnologyshenzhen"),
         ("Shenzhen Huaxing Technology Co., Ltd.", "shenzhenhuaxingtechnology"),
-        # Not a place, or a place that may be a word of the name: kept.
+        ("华星（张家港）", "张家港华星"),
+        # Not a place, or one typed without brackets (a word of the name):
+        # kept.
         ("华星科技（集团）有限公司", "华星科技集团"),
-        ("华星（张家港）", "华星张家港"),
+        ("华星科技深圳有限公司", "华星科技深圳"),
+        ("新華香港有限公司", "新华香港"),
+        ("平安中國有限公司", "平安中国"),
+        ("Air France SA", "airfrance"),
+        ("France Air SAS", "franceair"),
         ("广东东方明珠有限公司", "广东东方明珠"),
         ("吉林华星", "吉林华星"),
         ("北京上海", "北京上海"),
@@ -1041,7 +1053,8 @@ def test_city_words_stay_in_the_cores():
     core: only the name key drops their 市."""
     assert normalize_name_core("东方电气有限公司") == normalize_name_core("东方电气")
     assert normalize_name_core("东方航空") != normalize_name_core("深圳航空")
-    assert name_match_key("东方市场管理有限公司") == "东方场管理"
+    # (The 市 of 市场, a market, is no suffix.)
+    assert name_match_key("东方市场管理有限公司") == "东方市场管理"
 
 
 @pytest.mark.parametrize(

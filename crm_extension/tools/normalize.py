@@ -466,7 +466,7 @@ def names_a_company(name):
 def _name_key_once(name, forms=None):
     """One pass of :func:`normalize_name`; the legal forms it strips are added
     to ``forms`` when given."""
-    words = _name_words(name)
+    words = _fold_script_runs(_words(_bracketed_place_first(_fold(name))))
     while True:
         found = _legal_form_end(words)
         if found is None:
@@ -474,61 +474,47 @@ def _name_key_once(name, forms=None):
         words, form = found
         if forms is not None:
             forms.append(form)
-    return _drop_place_suffixes(_fold("".join(_trailing_place_first(words))))
+    return _drop_place_suffixes(_fold("".join(words)))
 
 
-def _trailing_place_first(words):
-    """The words of a name (its legal forms stripped) with the place they end
-    with moved before them, when no place starts them ("华星科技深圳" ->
-    "深圳华星科技", "Huaxing Technology Shenzhen" -> "Shenzhen Huaxing
-    Technology"): a Chinese company's registered name says where it is
-    registered before its trade name or, in brackets, after it
-    (华星科技（深圳）有限公司); one name either way. The place is a main one
-    (:data:`_CJK_PLACES`, :data:`_LATIN_PLACES` but the points of the
-    compass), or a city written with its suffix (张家港市)."""
-    if not words:
-        return words
-    last = words[-1]
-    if _is_cjk(last[0]):
-        rest, places = last, []
-        while place := _trailing_cjk_place(rest):
-            places.insert(0, place)
-            rest = rest[: -len(place)]
-        if not places or _leading_place(rest) is not None:
-            return words
-        head = words[:-1]
-        if head and _is_cjk(head[0][0]):
-            return words
-        return [*head, "".join(places) + rest]
-    if (
-        len(words) > 1
-        and last in _LATIN_MOVABLE_PLACES
-        and words[0] not in _LATIN_PLACES
-        and not _is_cjk(words[0][0])
-    ):
-        return [last, *words[:-1]]
-    return words
+_BRACKETED = re.compile(r"\(([^()]*)\)")
 
 
-def _trailing_cjk_place(run):
-    """The place ``run`` (Chinese) ends with, as written (with its suffixes),
-    when something is left before it: a main place (:data:`_CJK_PLACES`), or
-    any city or province written with its suffix; ``None`` if none."""
-    body = run
-    while suffix := next(
-        (x for x in _CJK_PLACE_SUFFIXES if body.endswith(x) and body != x), None
-    ):
-        body = body[: -len(suffix)]
-    places = _CJK_PLACE_SET if body == run else _CJK_ANY_PLACE_SET
-    size = next(
-        (
-            size
-            for size in range(min(_CJK_PLACE_LONGEST, len(body) - 1), 1, -1)
-            if body[-size:] in places
-        ),
-        None,
-    )
-    return None if size is None else run[len(body) - size :]
+def _bracketed_place_first(text):
+    """``text`` (folded: :func:`_fold`) with the Chinese place it names in
+    brackets after its trade name moved before it, where no place starts it
+    ("华星科技(深圳)有限公司" -> "深圳 华星科技有限公司"): a Chinese company's
+    registered name says where it is registered before its trade name or, in
+    brackets, after it; one name either way. Not a place typed without
+    brackets (新华香港, 平安中国: words of a name), nor 中国, 香港, 澳门 or
+    台湾 in brackets (a group's company there, another one), nor a Latin
+    place ("Air France", "France Air")."""
+    for match in _BRACKETED.finditer(text):
+        inner = "".join(_fold_script_runs(_words(match.group(1))))
+        if not inner or not _is_cjk(inner[0]) or not _is_cjk_place(inner):
+            continue
+        before = "".join(_fold_script_runs(_words(text[: match.start()])))
+        if not before or _leading_place(before) is not None:
+            return text
+        return f"{match.group(1)} {text[: match.start()]} {text[match.end() :]}"
+    return text
+
+
+def _is_cjk_place(run):
+    """Whether ``run`` (Chinese, one script) is one place or several, each
+    with or without its suffix ("深圳", "深圳市", "广东省深圳市"), none of them
+    :data:`_UNMOVED_PLACES`."""
+    start = 0
+    while start < len(run):
+        place = _leading_place(run, start)
+        if place is None or place in _UNMOVED_PLACES:
+            return False
+        start += len(place)
+        while suffix := next(
+            (x for x in _CJK_PLACE_SUFFIXES if run.startswith(x, start)), None
+        ):
+            start += len(suffix)
+    return True
 
 
 def _leading_place(key, start=0):
@@ -546,35 +532,28 @@ def _leading_place(key, start=0):
 
 def _drop_place_suffixes(key):
     """``key`` without the administrative suffixes of the places it starts with
-    ("深圳市华星科技" -> "深圳华星科技", "张家港市华星" -> "张家港华星"): a
-    Chinese company's name starts with the place it is registered in, a
-    province or a city (:data:`_CJK_CITIES`), written with its suffix or
-    without, one name either way. A province before a city of it is no part of
-    the name ("广东省深圳市华星" -> "深圳华星"): when the city is written with
-    its suffix, or is one of the main ones (:data:`_CJK_PLACES`), which are no
-    words of names."""
+    ("深圳市华星科技" -> "深圳华星科技", "张家港市华星" -> "张家港华星"; not
+    the 市 of 市场, a market: "东方市场"): a Chinese company's name starts
+    with the place it is registered in, a province or a city
+    (:data:`_CJK_CITIES`), written with its suffix or without, one name
+    either way ("广东省深圳市华星" -> "广东深圳华星")."""
     start = 0
-    places = []  # (place, written with its suffix)
     while True:
         place = _leading_place(key, start)
         if place is None:
-            break
+            return key
         start += len(place)
         end = start
         while suffix := next(
-            (x for x in _CJK_PLACE_SUFFIXES if key.startswith(x, end)), None
+            (
+                x
+                for x in _CJK_PLACE_SUFFIXES
+                if key.startswith(x, end) and not key.startswith(x + "场", end)
+            ),
+            None,
         ):
             end += len(suffix)
-        places.append((place, end > start))
         key = key[:start] + key[end:]
-    if (
-        len(places) > 1
-        and places[0][0] in _CJK_PROVINCES
-        and places[1][0] not in _CJK_PROVINCES
-        and (places[1][1] or places[1][0] in _CJK_PLACES)
-    ):
-        key = key[len(places[0][0]) :]
-    return key
 
 
 # Name keys that say "no name" rather than naming a customer.
@@ -659,16 +638,15 @@ def normalize_name(name):
          Korean) characters and Latin letters also ends a word, so
          "华星科技Co.,Ltd." loses its "Co.,Ltd.".
 
-    4. A place named in brackets after the trade name goes before it, where a
-       Chinese registered name may also put it ("华星科技（深圳）有限公司" and
-       "深圳华星科技有限公司" are one name). Punctuation, symbols, white
-       space, control and format characters are removed; letters, digits and
-       combining marks of every script are kept, other text in brackets too
-       ("华星科技（集团）有限公司" -> "华星科技集团").
+    4. A Chinese place named in brackets after the trade name goes before it,
+       where a registered name may also put it ("华星科技（深圳）有限公司" and
+       "深圳华星科技有限公司" are one name; not 中国, 香港, 澳门, 台湾).
+       Punctuation, symbols, white space, control and format characters are
+       removed; letters, digits and combining marks of every script are kept,
+       other text in brackets too ("华星科技（集团）有限公司" -> "华星科技集团").
     5. The places the name starts with lose their administrative suffix (省,
-       市, 自治区, 特别行政区): "深圳市华星科技" and "深圳华星科技" are one name;
-       a province before one of its cities is dropped ("广东省深圳市华星" ->
-       "深圳华星").
+       市, 自治区, 特别行政区): "深圳市华星科技" and "深圳华星科技" are one name
+       ("广东省深圳市华星" -> "广东深圳华星"; the 市 of 市场, a market, stays).
 
     The steps are repeated on the result until it no longer changes (at most a
     few times), so the key of a key is the key itself: the separators removed in
@@ -714,12 +692,6 @@ _CJK_PLACES = tuple(
         key=len,
         reverse=True,
     )
-)
-# The provinces and autonomous regions, without their suffix: a name starting
-# with one before a city drops it (see _drop_place_suffixes).
-_CJK_PROVINCES = frozenset(
-    "河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
-    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆".split()
 )
 # An administrative suffix directly after a place ("深圳市", "广东省",
 # "广西壮族自治区").
@@ -815,13 +787,9 @@ _LATIN_PLACES = frozenset(
     "germany deutschland europe usa uk singapore japan korea france switzerland "
     "netherlands".split()
 )
-# The places a name ends with that go before it (see _trailing_place_first).
-_CJK_PLACE_SET = frozenset(_CJK_PLACES)
-_CJK_ANY_PLACE_SET = frozenset({*_CJK_PLACES, *_CJK_CITIES})
-_CJK_PLACE_LONGEST = max(map(len, _CJK_ANY_PLACE_SET))
-_LATIN_MOVABLE_PLACES = _LATIN_PLACES - frozenset(
-    "north south east west nord süd ost".split()
-)
+# Places a name keeps where it writes them (see _bracketed_place_first): a
+# group's company in China, Hong Kong, Macao or Taiwan is another company.
+_UNMOVED_PLACES = frozenset("中国 香港 澳门 台湾".split())
 
 # Generic business and industry words: shared by thousands of unrelated companies,
 # they say what a company does, not which one it is. Chinese words are removed

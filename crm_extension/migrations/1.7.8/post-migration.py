@@ -11,9 +11,10 @@ of other scripts in a number stay; an address in full-width characters is the
 address. 1.7.8: a customer holding two numbers in its VAT and registry fields
 (an old tax number beside the credit code, a commercial register number
 beside a VAT number) has both as keys (``vat_other_key``, its column added
-empty by the pre-migration); a name's key puts the place named after the
-trade name (华星科技（深圳）有限公司) before it, and drops a province before
-one of its cities (广东省深圳市华星). Nothing the ORM sees changed, so nothing
+empty by the pre-migration), and so has one reached at a mobile and a
+landline on 18.0 (``phone_other_key``); a name's key puts the place named in
+brackets after the trade name (华星科技（深圳）有限公司) before it, and keeps
+the 市 of 市场. Nothing the ORM sees changed, so nothing
 would recompute them: they are computed here set-based, a batch at a time,
 writing only the customers whose keys change (most keep theirs). (One
 computation for all three: a database at 1.7.5 runs this one only.) A name
