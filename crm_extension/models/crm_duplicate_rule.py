@@ -42,8 +42,9 @@ ALL_KEY_COLUMNS = tuple(
 # flush_recordset of the partners an operation wrote: see
 # res_partner_duplicate), the fields only: the new partners, read from the
 # cache, are written once, by Odoo's own flush.
-MATCH_FIELDS = [
-    "name",
+# The stored match keys of res.partner (computed by its _compute_match_keys
+# with tools' partner_match_keys).
+MATCH_KEY_FIELDS = (
     "name_key",
     "name_core_key",
     "vat_key",
@@ -51,6 +52,10 @@ MATCH_FIELDS = [
     "email_key",
     "phone_key",
     "phone_other_key",
+)
+MATCH_FIELDS = [
+    "name",
+    *MATCH_KEY_FIELDS,
     "is_company",
     "active",
     "company_id",

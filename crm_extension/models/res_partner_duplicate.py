@@ -32,7 +32,12 @@ from ..tools.server_context import (
     PartnerOperation,
     PortalRefusal,
 )
-from .crm_duplicate_rule import ALL_KEY_COLUMNS, MATCH_FIELDS, key_columns
+from .crm_duplicate_rule import (
+    ALL_KEY_COLUMNS,
+    MATCH_FIELDS,
+    MATCH_KEY_FIELDS,
+    key_columns,
+)
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 
 _logger = logging.getLogger(__name__)
@@ -281,15 +286,6 @@ MATCH_KEY_INPUTS = (
 # And the fields that decide whether a rule applies: a write touching none of
 # them cannot create a duplicate.
 DUPLICATE_TRIGGER_FIELDS = frozenset({*MATCH_KEY_INPUTS, "company_type", "active"})
-MATCH_KEY_FIELDS = (
-    "name_key",
-    "name_core_key",
-    "vat_key",
-    "vat_other_key",
-    "email_key",
-    "phone_key",
-    "phone_other_key",
-)
 # Trigger fields only the keys of commercial entities are made of (see
 # partner_match_keys): writing them on a contact cannot change its keys, as
 # when Odoo copies its company's VAT to every new contact.
