@@ -12,9 +12,14 @@ from stdnum.cn import uscc
 
 from crm_extension_tools import normalize
 from crm_extension_tools.normalize import (
+    _CJK_GENERIC_WORDS,
+    _LATIN_GENERIC_WORDS,
     ANAGRAM_MARK,
+    CLASS_MARK,
+    INDUSTRY_CLASSES,
     core_neighbours,
     fold_script,
+    industry_classes,
     is_placeholder_code,
     is_placeholder_digits,
     is_placeholder_email,
@@ -28,6 +33,7 @@ from crm_extension_tools.normalize import (
     number_key,
     number_keys,
     script_spellings,
+    split_core,
     vat_search_key,
 )
 
@@ -579,11 +585,11 @@ def test_name_keys_one_script(simplified, traditional):
 @pytest.mark.parametrize(
     ("name", "core"),
     [
-        ("上海恒達科技有限公司", "恒达"),
-        ("恒達科技（上海）有限公司", "恒达"),
-        ("廣東省深圳市恆達電子有限公司", "恒达"),
-        ("臺北華星貿易有限公司", "华星"),
-        ("華星國際貿易（香港）有限公司", "华星"),
+        ("上海恒達科技有限公司", "恒达|tech"),
+        ("恒達科技（上海）有限公司", "恒达|tech"),
+        ("廣東省深圳市恆達電子有限公司", "恒达|tech"),
+        ("臺北華星貿易有限公司", "华星|trade"),
+        ("華星國際貿易（香港）有限公司", "华星|trade"),
         ("澳門華星實業有限公司", "华星"),
     ],
 )
@@ -647,21 +653,36 @@ CORE_WORDS = st.one_of(
 @pytest.mark.parametrize(
     ("name", "core"),
     [
-        ("上海恒达科技有限公司", "恒达"),
-        ("恒达科技（上海）有限公司", "恒达"),
-        ("恒达科技(上海)有限公司", "恒达"),
-        ("广东省深圳市恒达电子有限公司", "恒达"),
-        ("深圳市华星科技集团股份有限公司", "华星"),
-        ("华星国际贸易（深圳）有限公司", "华星"),
-        ("上海 恒达 科技", "恒达"),
-        ("Hengda Trading Co., Ltd.", "hengda"),
-        ("Hengda International Trading Ltd", "hengda"),
-        ("HENGDA INTERNATIONAL TRADING LIMITED", "hengda"),
-        ("Shenzhen Huaxing Golden Technology Group Co., Ltd.", "huaxinggolden"),
-        ("Huaxing Technologies", "huaxing"),
-        ("Müller & Weber Maschinenbau Hamburg-Nord GmbH", "müllerweber"),
+        ("上海恒达科技有限公司", "恒达|tech"),
+        ("恒达科技（上海）有限公司", "恒达|tech"),
+        ("恒达科技(上海)有限公司", "恒达|tech"),
+        ("广东省深圳市恒达电子有限公司", "恒达|tech"),
+        ("深圳市华星科技集团股份有限公司", "华星|tech"),
+        ("华星国际贸易（深圳）有限公司", "华星|trade"),
+        ("上海 恒达 科技", "恒达|tech"),
+        ("Hengda Trading Co., Ltd.", "hengda|trade"),
+        ("Hengda International Trading Ltd", "hengda|trade"),
+        ("HENGDA INTERNATIONAL TRADING LIMITED", "hengda|trade"),
+        ("Shenzhen Huaxing Golden Technology Group Co., Ltd.", "huaxinggolden|tech"),
+        ("Huaxing Technologies", "huaxing|tech"),
+        ("Müller & Weber Maschinenbau Hamburg-Nord GmbH", "müllerweber|machinery"),
         ("Acme Robotics GmbH", "acmerobotics"),
-        ("恒达Trading Co., Ltd.", "恒达"),
+        ("恒达Trading Co., Ltd.", "恒达|trade"),
+        # The classes of trade the generic words say, sorted.
+        ("北京恒达食品贸易有限公司", "恒达|food,trade"),
+        ("Schmitt Bau GmbH", "schmitt|build"),
+        ("Fuchs & Stark Verpackung Köln GmbH", "fuchsstark|materials,print"),
+        # A word of several trades, in each.
+        ("恒达供应链管理有限公司", "恒达|logistics,trade"),
+        # Chinese generic words are read from the end of the name: none is
+        # taken from across the trade name.
+        ("民生物流有限公司", "民生|logistics"),
+        ("阳光电子有限公司", "阳光|tech"),
+        ("华智能源有限公司", "华智|energy"),
+        ("恒达园林绿化工程有限公司", "恒达|build"),
+        ("华星实业发展集团", "华星"),
+        # A core given again keeps its classes.
+        ("恒达|tech", "恒达|tech"),
         # Nothing distinctive left: the whole name key.
         ("上海科技有限公司", "上海科技"),
         ("国际贸易有限公司", "国际贸易"),
@@ -686,6 +707,99 @@ def test_name_core_tells_companies_apart():
     )
 
 
+def test_name_core_tells_trades_apart():
+    """One trade name in trades sharing no class: other cores, one trade name."""
+    shenzhen = normalize_name_core("深圳市华星科技有限公司")
+    beijing = normalize_name_core("北京华星贸易有限公司")
+    assert shenzhen != beijing
+    assert split_core(shenzhen)[0] == split_core(beijing)[0] == "华星"
+    # Another word of the same trade: one core.
+    assert normalize_name_core("华星电子科技有限公司") == shenzhen
+    assert normalize_name_core("Hengda Technologies") == normalize_name_core(
+        "Hengda Tech Ltd"
+    )
+
+
+def _near(first, second):
+    """Whether the similar-name rules find the cores of two names near each
+    other by their trade names and classes (the same trade name here)."""
+    (trade, classes), (other_trade, other_classes) = (
+        split_core(normalize_name_core(first)),
+        split_core(normalize_name_core(second)),
+    )
+    return trade == other_trade and (
+        not classes
+        or not other_classes
+        or bool(set(classes.split(",")) & set(other_classes.split(",")))
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # One company written with two industry words of its trade.
+        ("苏州恒达自动化设备有限公司", "苏州恒达自动化科技有限公司"),
+        ("恒达消防工程有限公司", "恒达消防科技有限公司"),
+        ("恒达机械有限公司", "恒达智能科技有限公司"),
+        ("恒达设备有限公司", "恒达科技有限公司"),
+        ("恒达供应链管理有限公司", "恒达进出口有限公司"),
+        ("恒达电子商务有限公司", "恒达商贸有限公司"),
+        ("恒达酒店管理有限公司", "恒达餐饮管理有限公司"),
+        ("恒达照明有限公司", "恒达光电科技有限公司"),
+        ("恒达园林绿化工程有限公司", "恒达建筑工程有限公司"),
+        ("民生物流有限公司", "民生运输有限公司"),
+        ("华智能源有限公司", "华智新能源有限公司"),
+        ("Schmitt Technik GmbH", "Schmitt Maschinenbau GmbH"),
+        # A name that says no trade: near every trade of its trade name.
+        ("恒达集团", "恒达食品有限公司"),
+        ("Waldform GmbH", "Waldform Logistik GmbH"),
+    ],
+)
+def test_names_of_one_trade_are_near(first, second):
+    assert _near(first, second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("深圳市华星科技有限公司", "北京华星贸易有限公司"),
+        ("苏州弘丰农业发展有限责任公司", "上海市弘丰仪器仪表有限公司"),
+        ("Schmitt Bau GmbH", "Schmitt Solartechnik GmbH"),
+        ("Tiegu Auto Parts Group Inc.", "Tiegu Biotech Ltd."),
+    ],
+)
+def test_one_trade_name_in_other_trades_is_apart(first, second):
+    assert not _near(first, second)
+
+
+def test_every_class_word_is_a_generic_word():
+    """A word of a class is stripped from the trade name like any generic word;
+    the generic words without a class (集团, Group ...) say no trade."""
+    generic = set(_CJK_GENERIC_WORDS) | set(_LATIN_GENERIC_WORDS)
+    words = [word for text in INDUSTRY_CLASSES.values() for word in text.split()]
+    assert set(words) <= generic
+    assert all(CLASS_MARK not in name and "," not in name for name in INDUSTRY_CLASSES)
+
+
+@pytest.mark.parametrize(
+    ("core", "parts"),
+    [
+        ("恒达|tech,trade", ("恒达", "tech,trade")),
+        ("恒达", ("恒达", "")),
+        ("", ("", "")),
+        ("foo|bar", ("foo|bar", "")),
+    ],
+)
+def test_split_core(core, parts):
+    assert split_core(core) == parts
+
+
+@given(CORE_NAMES)
+def test_core_neighbours_are_the_trade_names(name):
+    core = normalize_name_core(name)
+    assert core_neighbours(core) == core_neighbours(split_core(core)[0])
+
+
 def test_name_core_rejects_non_strings():
     with pytest.raises(TypeError):
         normalize_name_core(42)
@@ -703,8 +817,10 @@ def test_name_core_is_idempotent(name):
 @given(CORE_NAMES)
 def test_name_core_is_folded_and_empty_only_with_the_key(name):
     core = normalize_name_core(name)
-    assert all(unicodedata.category(c)[0] in "LMN" for c in core)
-    assert unicodedata.normalize("NFKC", core.casefold()) == core
+    trade, classes = split_core(core)
+    assert all(unicodedata.category(c)[0] in "LMN" for c in trade)
+    assert unicodedata.normalize("NFKC", trade.casefold()) == trade
+    assert classes == ",".join(sorted(industry_classes(name))) or not classes
     assert bool(core) == bool(normalize_name(name))
 
 
@@ -806,7 +922,7 @@ def test_core_neighbours_of_a_core_hold_it(name):
     core = normalize_name_core(name)
     neighbours = core_neighbours(core)
     assert neighbours == sorted(set(neighbours))
-    assert (core in neighbours) == bool(core)
+    assert (split_core(core)[0] in neighbours) == bool(core)
     assert all(ANAGRAM_MARK not in key[1:] for key in neighbours)
     assert ANAGRAM_MARK not in core
 

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, sql
 
 from .. import compat
-from ..tools.normalize import core_neighbours
+from ..tools.normalize import CLASS_MARK, core_neighbours
 from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
@@ -32,6 +32,18 @@ def neighbour_rows(cores):
             owners.append(core)
             indexes.append(index)
     return keys, owners, indexes
+
+
+def core_trade_sql(core):
+    """SQL: the trade name of the name core ``core`` (an SQL expression),
+    without its classes (``tools.normalize.split_core``)."""
+    return f"split_part({core}, '{CLASS_MARK}', 1)"
+
+
+def core_classes_sql(core):
+    """SQL: the classes of the name core ``core``, comma-separated, ``''``
+    for none."""
+    return f"split_part({core}, '{CLASS_MARK}', 2)"
 
 
 class CrmDuplicateNameCore(models.Model):
@@ -135,21 +147,26 @@ class CrmDuplicateNameCore(models.Model):
 
     @api.model
     def _add_missing_neighbours(self):
-        """The neighbour keys of the cores that have none yet (every core is
-        its own first key), a batch of cores per statement."""
+        """The neighbour keys of the cores that have none yet (the trade name
+        of every core is one of its keys), a batch of cores per statement."""
         cr = self.env.cr
         last = ""
         while True:
             cr.execute(
-                """
-                SELECT c.core FROM crm_duplicate_name_core c
-                 WHERE c.core > %s
-                   AND NOT EXISTS (SELECT 1 FROM crm_duplicate_name_neighbour n
-                                    WHERE n.key = c.core AND n.core = c.core)
-                 ORDER BY c.core
-                 LIMIT %s
-                """,
-                [last, NEIGHBOUR_BATCH],
+                SQL(
+                    """
+                    SELECT c.core FROM crm_duplicate_name_core c
+                     WHERE c.core > %(last)s
+                       AND NOT EXISTS (
+                           SELECT 1 FROM crm_duplicate_name_neighbour n
+                            WHERE n.key = %(trade)s AND n.core = c.core)
+                     ORDER BY c.core
+                     LIMIT %(batch)s
+                    """,
+                    last=last,
+                    trade=SQL(core_trade_sql("c.core")),
+                    batch=NEIGHBOUR_BATCH,
+                )
             )
             cores = [core for (core,) in cr.fetchall()]
             if not cores:

@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.normalize import names_a_company
-from .crm_duplicate_name_core import neighbour_rows
+from .crm_duplicate_name_core import core_classes_sql, core_trade_sql, neighbour_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -128,6 +128,12 @@ def array_literal(values):
     )
 
 
+# The near cores a similarity rule reads the companies of, per name looked
+# up: a trade name that names nothing else (an abbreviation, 恒达) is near
+# every trade it is carried in.
+NEAR_CORES = 5
+
+
 def match_function_sql(column_types):
     """``CREATE OR REPLACE FUNCTION`` of the match statement.
 
@@ -152,6 +158,8 @@ def match_function_sql(column_types):
     returns = ", ".join(
         f'"{fname}" {column_types[fname]}' for fname in ["id", *MATCH_FIELDS]
     )
+    n_trade, v_trade = core_trade_sql("n.core"), core_trade_sql("v.core")
+    n_classes, v_classes = core_classes_sql("n.core"), core_classes_sql("v.core")
     return f"""
 CREATE OR REPLACE FUNCTION {MATCH_FUNCTION}({arguments})
 RETURNS TABLE ({returns}, is_customer boolean, target_index integer,
@@ -196,24 +204,41 @@ BEGIN
     END IF;
     IF cardinality(near_keys) > 0 THEN
         -- The cores sharing a neighbour key with a core looked up (one probe
-        -- of the index of the keys per key: a lateral join, never a scan) that
-        -- are at least threshold similar by trigrams (pg_trgm) or the same
-        -- words in another order (the anagram key, '#'), then the first five
-        -- of their companies (the index of name_core_key and id, read in order).
+        -- of the index of the keys per key: a lateral join, never a scan)
+        -- whose trade names are at least threshold similar by trigrams
+        -- (pg_trgm) or the same words in another order (the anagram key, '#'),
+        -- in trades that share a class (or one of them says none); the
+        -- {NEAR_CORES} nearest cores of each (its own core first, then the most
+        -- similar), then the first five of their companies (the index of
+        -- name_core_key and id, read in order).
         RETURN QUERY
         SELECT {columns}, c.idx, c.similarity
           FROM (
-              SELECT DISTINCT ON (v.idx, n.core) v.idx, n.core,
-                     (CASE WHEN left(v.key, 1) = '#' THEN 1.0
-                           ELSE similarity(n.core, v.core) END)::real AS similarity
-                FROM unnest(near_keys, near_indexes, near_cores) AS v(key, idx, core)
-               CROSS JOIN LATERAL (
-                   SELECT n.core FROM crm_duplicate_name_neighbour n
-                    WHERE n.key = v.key
-               ) n
-               WHERE left(v.key, 1) = '#'
-                  OR similarity(n.core, v.core) >= threshold
-               ORDER BY v.idx, n.core, 3 DESC
+              SELECT near.*, row_number() OVER (
+                         PARTITION BY near.idx
+                         ORDER BY near.core = near.target DESC, near.similarity DESC,
+                                  near.core
+                     ) AS rank
+                FROM (
+                    SELECT DISTINCT ON (v.idx, n.core) v.idx, n.core,
+                           v.core AS target,
+                           (CASE WHEN left(v.key, 1) = '#' THEN 1.0
+                                 ELSE similarity({n_trade}, {v_trade})
+                            END)::real AS similarity
+                      FROM unnest(near_keys, near_indexes, near_cores)
+                           AS v(key, idx, core)
+                     CROSS JOIN LATERAL (
+                         SELECT n.core FROM crm_duplicate_name_neighbour n
+                          WHERE n.key = v.key
+                     ) n
+                     WHERE (left(v.key, 1) = '#'
+                            OR similarity({n_trade}, {v_trade})
+                               >= threshold)
+                       AND ({n_classes} = '' OR {v_classes} = ''
+                            OR string_to_array({n_classes}, ',')
+                               && string_to_array({v_classes}, ','))
+                     ORDER BY v.idx, n.core, 4 DESC
+                ) near
           ) c
          CROSS JOIN LATERAL (
              SELECT * FROM res_partner p
@@ -223,7 +248,8 @@ BEGIN
                 AND {CUSTOMER_SQL}
               ORDER BY p.id
               LIMIT 5
-         ) p;
+         ) p
+         WHERE c.rank <= {NEAR_CORES};
     END IF;
 END
 $function$

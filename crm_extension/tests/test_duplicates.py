@@ -38,7 +38,7 @@ class TestDuplicateRules(CrmExtensionCase):
 
     def test_keys(self):
         self.assertEqual(self.huaxing.name_key, "huaxingtechnology")
-        self.assertEqual(self.huaxing.name_core_key, "huaxing")
+        self.assertEqual(self.huaxing.name_core_key, "huaxing|tech")
         self.assertEqual(self.huaxing.vat_key, "91350100M000100Y43")
         self.assertEqual(self.huaxing.email_key, "info@huaxing.example.cn")
         self.assertEqual(self.huaxing.phone_key, "+8675588881234")
@@ -309,7 +309,7 @@ class TestDuplicateRules(CrmExtensionCase):
             {"name": "上海恒达科技有限公司", "is_company": True}
         )
         self.assertFalse(hengda.duplicate_state)
-        self.assertEqual(hengda.name_core_key, "恒达")
+        self.assertEqual(hengda.name_core_key, "恒达|tech")
         twin = self.Partner.with_user(self.salesman_2).create(
             {"name": "恒达科技(苏州)有限公司", "is_company": True}
         )
@@ -334,11 +334,40 @@ class TestDuplicateRules(CrmExtensionCase):
             }
         )
         self.assertFalse(other.duplicate_state)
-        # The form shows the match while the name is typed.
+        # The form shows the match while the name is typed: the same trade
+        # name in the same trade, or a name that says no trade.
         form = Form(self.Partner.with_user(self.salesman_2))
         form.company_type = "company"
+        for name in ("深圳市恒达电子有限公司", "恒达集团"):
+            form.name = name
+            self.assertIn(hengda, form.duplicate_match_ids, name)
+        # The same trade name in another trade: another company.
         form.name = "深圳市恒达国际贸易有限公司"
-        self.assertIn(hengda, form.duplicate_match_ids)
+        self.assertNotIn(hengda, form.duplicate_match_ids)
+        food = self.Partner.create({"name": "北京恒达食品有限公司", "is_company": True})
+        self.assertFalse(food.duplicate_state)
+        abbreviation = self.Partner.with_user(self.salesman_2).create(
+            {"name": "恒达集团", "is_company": True}
+        )
+        self.assertEqual(abbreviation.duplicate_state, "suspect")
+        self.assertIn(hengda, abbreviation.duplicate_partner_ids)
+        self.assertIn(food, abbreviation.duplicate_partner_ids)
+
+    def test_a_names_own_core_is_read_first(self):
+        """Among the cores of one trade name, a registration's own comes first:
+        five other trades of the name do not hide its twin."""
+        for trade in ("能源", "食品", "医药", "机械", "文化"):
+            name = f"恒达{trade}科技有限公司"
+            self.Partner.create({"name": name, "is_company": True})
+        registered = self.Partner.create(
+            {"name": "上海恒达科技有限公司", "is_company": True}
+        )
+        twin = self.Partner.with_user(self.salesman_2).create(
+            {"name": "深圳恒达信息科技有限公司", "is_company": True}
+        )
+        self.assertEqual(twin.name_core_key, registered.name_core_key)
+        self.assertEqual(twin.duplicate_state, "suspect")
+        self.assertIn(registered, twin.duplicate_partner_ids)
 
     def test_similar_rule_sees_customers_registered_while_it_was_off(self):
         self.rule_similar.active = False

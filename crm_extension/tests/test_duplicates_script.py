@@ -252,7 +252,7 @@ class TestOneScript(CrmExtensionCase):
         spec.loader.exec_module(migration)
         migration.migrate(self.env.cr, "18.0.1.3.0")
         self.assertEqual(legacy.name_key, self.huaxing.name_key)
-        self.assertEqual(legacy.name_core_key, "华星")
+        self.assertEqual(legacy.name_core_key, "华星|tech")
         self.env.cr.execute(
             "SELECT count(*) FROM crm_duplicate_name_core WHERE core = '華星'"
         )

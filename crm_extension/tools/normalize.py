@@ -804,7 +804,8 @@ _CJK_GENERIC_WORDS = tuple(
             "塑胶 塑料 包装 印刷 农业 教育 餐饮 材料 新材料 电子商务 电商 商务 "
             "企业 产业 工业 百货 数码 通讯 照明 仪器 仪表 金属 钢铁 家具 酒店 旅游 "
             "房地产 地产 置业 物业 资产 金融 营销 策划 设计 装饰 安装 租赁 运输 "
-            "货运 航运 开发 研发 中心 有限".split()
+            "货运 航运 开发 研发 中心 有限 自动化 智能化 消防 安防 检测 电力 光伏 "
+            "节能 储能 太阳能 净化 绿化 亮化 园林 医疗 器械 药业 制药 通信 传播".split()
         ),
         key=len,
         reverse=True,
@@ -831,6 +832,55 @@ _LATIN_GENERIC_WORDS = frozenset(
     "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
     "beratung immobilien".split()
 )
+
+# What the generic words say a company does: one class per trade, its
+# Chinese and its English and German words. The similar-name rules keep them
+# beside the core (``恒达|tech``): two companies of one trade name in trades
+# that share no class (恒达科技 and 恒达贸易, "Schmitt Bau" and "Schmitt
+# Solartechnik") are other companies, while a name that says no trade (an
+# abbreviation: 恒达) is near all of them. The other generic words (集团,
+# 国际, 发展, Group, International ...) say nothing of the trade.
+INDUSTRY_CLASSES = {
+    "auto": "汽车 auto automotive fahrzeugbau",
+    "build": "工程 建设 建材 建筑 装饰 安装 房地产 地产 置业 物业 家居 消防 安防 "
+    "净化 绿化 亮化 园林 bau immobilien",
+    "consult": "咨询 营销 策划 检测 consulting beratung",
+    "energy": "能源 新能源 环保 电力 光伏 节能 储能 太阳能 energy environmental "
+    "umwelttechnik energietechnik solartechnik",
+    "finance": "金融 资产 租赁",
+    "food": "食品 餐饮 农业 foods food catering agriculture agricultural lebensmittel",
+    "health": "医药 生物 医疗 器械 药业 制药 pharmaceutical pharmaceuticals pharma "
+    "medical biotech biotechnology medizintechnik",
+    "home": "家居 家具 照明 furniture lighting möbel",
+    "hotel": "酒店 旅游 餐饮",
+    "logistics": "物流 供应链 运输 货运 航运 logistics logistik supply chain spedition",
+    "machinery": "机械 机电 设备 装备 精密 制造 五金 仪器 仪表 金属 钢铁 电气 "
+    "智能 自动化 智能化 machinery equipment engineering precision manufacturing "
+    "hardware maschinenbau anlagenbau werkzeugbau metallbau industrietechnik "
+    "antriebstechnik feinmechanik technik",
+    "materials": "化工 塑胶 塑料 材料 新材料 金属 钢铁 包装 chemicals chemical "
+    "materials plastics ceramics kunststofftechnik chemie packaging verpackung",
+    "media": "文化 传媒 广告 教育 印刷 传播 营销 策划 media culture education druck",
+    "print": "印刷 包装 packaging druck verpackung",
+    "tech": "科技 技术 信息 网络 电子 电气 电器 智能 智能化 自动化 软件 光电 数码 "
+    "通讯 通信 电子商务 电商 机电 仪器 仪表 设备 制造 照明 检测 technology "
+    "technologies tech technical technik technologie science sciences software "
+    "systems system network networks information electronics electronic electric "
+    "electrical optoelectronics semiconductor semiconductors intelligent devices "
+    "elektrotechnik systemtechnik sensorik equipment engineering lighting",
+    "textile": "服饰 服装 纺织 garments garment textiles textile textil",
+    "trade": "贸易 商贸 工贸 经贸 进出口 百货 供应链 电子商务 电商 trading trade "
+    "traders import export imp exp handel handels vertrieb commercial supply chain",
+}
+# Each word's classes: a word of several trades (智能, 供应链) is in each, so
+# that the names of one company written with either word share a class.
+_WORD_CLASSES = {}
+for _class, _class_words in INDUSTRY_CLASSES.items():
+    for _class_word in _class_words.split():
+        _WORD_CLASSES.setdefault(_class_word, set()).add(_class)
+# The classes a core keeps are written after it, after this mark (which no
+# name key holds), comma-separated and sorted.
+CLASS_MARK = "|"
 
 # A core shorter than this (a Chinese character counts two) names nobody: the
 # whole name key is kept instead.
@@ -868,14 +918,25 @@ def _strip_places(run):
     return run
 
 
-# The generic words, the longest first: at each position the regular
-# expression tries them in this order, as a scan from left to right would.
-_CJK_GENERIC_RE = re.compile("|".join(map(re.escape, _CJK_GENERIC_WORDS)))
+# The generic words written backwards, the longest first (at each position
+# the regular expression tries them in this order): a Chinese name is read
+# from its end, where its generic words stand (恒达园林绿化工程, 民生物流), so
+# that none is taken from across the trade name (民生物流 is 民生 + 物流, not
+# 民 + 生物 + 流; 阳光电子 is 阳光 + 电子, not 阳 + 光电 + 子).
+_CJK_GENERIC_REVERSED_RE = re.compile(
+    "|".join(re.escape(word[::-1]) for word in _CJK_GENERIC_WORDS)
+)
+
+
+def _cjk_generic_words(run):
+    """The generic words of ``run`` (Chinese characters), from its end."""
+    return [word[::-1] for word in _CJK_GENERIC_REVERSED_RE.findall(run[::-1])]
 
 
 def _strip_cjk_generic(run):
-    """``run`` (Chinese characters) without its generic words, left to right."""
-    return _CJK_GENERIC_RE.sub("", run)
+    """``run`` (Chinese characters) without its generic words, read from its
+    end (:func:`_cjk_generic_words`)."""
+    return _CJK_GENERIC_REVERSED_RE.sub("", run[::-1])[::-1]
 
 
 def _strip_generic_words(words):
@@ -904,6 +965,9 @@ def _strip_generic_words(words):
 
 
 def _core_once(name):
+    """``(core, distinctive)``: one pass of :func:`normalize_name_core`
+    without the classes; ``distinctive`` is false when too little remained
+    and the core is the whole name key."""
     words = _name_words(name)
     while True:
         stripped = _strip_one_legal_form(words)
@@ -915,7 +979,35 @@ def _core_once(name):
         if not words:
             break
     core = _fold("".join(words))
-    return core if _weight(core) >= _MIN_CORE_WEIGHT else normalize_name(name)
+    if _weight(core) >= _MIN_CORE_WEIGHT:
+        return core, True
+    return normalize_name(name), False
+
+
+def industry_classes(name):
+    """The classes of trade (:data:`INDUSTRY_CLASSES`) the words of ``name``
+    say, a set: Chinese words wherever they stand, the others as words
+    ("深圳市恒达电子科技有限公司" -> ``{"tech"}``, "恒达供应链管理" ->
+    ``{"logistics", "trade"}``, "Fuchs & Stark Verpackung" -> ``{"materials",
+    "print"}``)."""
+    classes = set()
+    for word in _name_words(name):
+        if _is_cjk(word[0]):
+            for found in _cjk_generic_words(word):
+                classes.update(_WORD_CLASSES.get(found, ()))
+        else:
+            classes.update(_WORD_CLASSES.get(word, ()))
+    return classes
+
+
+def split_core(core):
+    """``(trade name, classes)`` of a name core (:func:`normalize_name_core`):
+    ``"恒达|tech,trade"`` -> ``("恒达", "tech,trade")``, ``"恒达"`` ->
+    ``("恒达", "")``."""
+    head, mark, tail = core.rpartition(CLASS_MARK)
+    if mark and tail and all(part in INDUSTRY_CLASSES for part in tail.split(",")):
+        return head, tail
+    return core, ""
 
 
 def _weight(text):
@@ -933,9 +1025,11 @@ _MIN_ANAGRAM_WEIGHT = 8
 
 
 def core_neighbours(core):
-    """The keys that find the cores near ``core``, sorted, without repetition.
+    """The keys that find the cores near ``core``, sorted, without repetition:
+    those of its trade name (:func:`split_core`; the match statement compares
+    the classes of the cores it finds):
 
-    - the core itself;
+    - the trade name itself;
     - for a core of 5 letters or 3 Chinese characters or more: each way of
       leaving one of its characters out ("hengda" -> "engda", "hngda", ...
       "hengd");
@@ -953,12 +1047,13 @@ def core_neighbours(core):
     """
     if not core:
         return []
-    weight = _weight(core)
+    trade, _classes = split_core(core)
+    weight = _weight(trade)
     if weight < _MIN_NEIGHBOUR_WEIGHT:
-        return [core]
-    keys = {core} | {core[:i] + core[i + 1 :] for i in range(len(core))}
-    if weight >= _MIN_ANAGRAM_WEIGHT and not any(char.isdigit() for char in core):
-        keys.add(ANAGRAM_MARK + "".join(sorted(core)))
+        return [trade]
+    keys = {trade} | {trade[:i] + trade[i + 1 :] for i in range(len(trade))}
+    if weight >= _MIN_ANAGRAM_WEIGHT and not any(char.isdigit() for char in trade):
+        keys.add(ANAGRAM_MARK + "".join(sorted(trade)))
     return sorted(keys)
 
 
@@ -973,13 +1068,19 @@ def normalize_name_core(name):
     Group, International, Trading, Technology, Handel ... as whole words), so
     that names sharing only such words do not look alike:
 
-    - "上海恒达科技有限公司", "恒达科技（上海）有限公司" -> ``"恒达"``;
+    - "上海恒达科技有限公司", "恒达科技（上海）有限公司" -> ``"恒达|tech"``;
     - "Hengda Trading Co., Ltd.", "Hengda International Trading Ltd" ->
-      ``"hengda"``;
-    - "深圳市华星科技集团" -> ``"华星"``, "北京华星贸易" -> ``"华星"`` too.
+      ``"hengda|trade"``;
+    - "深圳市华星科技集团" -> ``"华星|tech"``, "北京华星贸易" -> ``"华星|trade"``:
+      one trade name (the similar-name rules find them near each other) in
+      trades that share no class (they tell them apart);
+    - "华星" (an abbreviation, no trade said) -> ``"华星"``, near both.
 
-    When less than three letters (or two Chinese characters) would remain, the
-    whole name key is the core ("上海科技有限公司" -> ``"上海科技"``). Like the
+    After the trade name and :data:`CLASS_MARK` come the classes of trade
+    (:data:`INDUSTRY_CLASSES`) its generic words say, sorted
+    (:func:`industry_classes`, :func:`split_core`). When less than three
+    letters (or two Chinese characters) would remain, the whole name key is
+    the core, without classes ("上海科技有限公司" -> ``"上海科技"``). Like the
     name key it ignores case, width, punctuation and spacing (spaces between
     Chinese characters included), and the core of a core is itself.
     """
@@ -989,13 +1090,20 @@ def normalize_name_core(name):
         raise TypeError(
             f"normalize_name_core expects a string, not {type(name).__name__}"
         )
-    core = _core_once(name)
+    name, classes = split_core(name)
+    classes = set(filter(None, classes.split(",")))
+    # (Whether the name is distinctive is the first pass's finding: a whole
+    # name key made of generic words is one word, which a second pass keeps.)
+    core, distinctive = _core_once(name)
     for _pass in range(_MAX_PASSES):
-        again = _core_once(core)
+        again, _distinctive = _core_once(core)
         if again == core:
             break
         core = again
-    return core
+    if not distinctive:
+        return core
+    classes |= industry_classes(name)
+    return CLASS_MARK.join([core, ",".join(sorted(classes))]) if classes else core
 
 
 # ------------------------------------------------------------------ VAT and USCC
