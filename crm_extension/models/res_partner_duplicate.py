@@ -225,6 +225,24 @@ def fill_match_keys(env, batch_size=20000, log=None, condition=None):
             log(last_id)
 
 
+def recompute_match_keys(env, logger):
+    """An upgrade that changes the rules of the keys: every partner's match keys
+    computed again set-based (:func:`fill_match_keys`), its progress logged to
+    ``logger``, the cache of the key fields invalidated.
+
+    :return: the number of partners whose keys changed
+    """
+    changed = fill_match_keys(
+        env,
+        log=lambda last_id: logger.info(
+            "crm_extension: match keys computed again up to partner %s", last_id
+        ),
+    )
+    env["res.partner"].invalidate_model(list(MATCH_KEY_FIELDS))
+    logger.info("crm_extension: the match keys of %s partners changed", changed)
+    return changed
+
+
 # The operators of a name search that look for what was typed (a name, a part
 # of it), which the search also looks for in the other spellings.
 SPELLING_OPERATORS = ("ilike", "like", "=ilike", "=like", "=")

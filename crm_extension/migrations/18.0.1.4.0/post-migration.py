@@ -16,8 +16,7 @@ import logging
 from odoo import SUPERUSER_ID, api
 
 from odoo.addons.crm_extension.models.res_partner_duplicate import (
-    MATCH_KEY_FIELDS,
-    fill_match_keys,
+    recompute_match_keys,
 )
 
 _logger = logging.getLogger(__name__)
@@ -27,14 +26,7 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    changed = fill_match_keys(
-        env,
-        log=lambda last_id: _logger.info(
-            "crm_extension: match keys computed again up to partner %s", last_id
-        ),
-    )
-    env["res.partner"].invalidate_model(list(MATCH_KEY_FIELDS))
+    recompute_match_keys(env, _logger)
     Core = env["crm.duplicate.name.core"]
     Core._drop_unused()
     Core._add_all()
-    _logger.info("crm_extension: the match keys of %s partners changed", changed)
