@@ -3,9 +3,17 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.server_context import SETTLING_COMPLAINT
+
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "crm.guarded.field.mixin"]
+
+    # A credit note settles a complaint when it is issued from the complaint
+    # (Odoo's reversal wizard, see wizard/account_move_reversal.py): the link
+    # is the system's, on every path.
+    _crm_guarded_fields = {"complaint_id": ()}
 
     complaint_id = fields.Many2one(
         "crm.complaint",
@@ -25,26 +33,47 @@ class AccountMove(models.Model):
         compute="_compute_complaint_count", groups="base.group_user"
     )
 
-    @api.constrains("complaint_id", "reversed_entry_id", "move_type")
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_guarded_values(vals_list, creating=True)
+        return super(AccountMove, self._without_guarded_defaults()).create(vals_list)
+
+    def write(self, vals):
+        self._check_guarded_values([vals])
+        return super().write(vals)
+
+    @api.model
+    def _guarded_fields_denied(self):
+        denied = super()._guarded_fields_denied()
+        if SETTLING_COMPLAINT.is_raised(self.env.context):
+            denied.discard("complaint_id")
+        return denied
+
+    @api.constrains("complaint_id", "reversed_entry_id", "move_type", "partner_id")
     def _check_complaint_credit_note(self):
         """A credit note settles a complaint only by reversing the complaint's
-        invoice: no credit note can be linked to another complaint, on any path."""
+        invoice, to the complaint's customer: no credit note can be linked to
+        another complaint, or given to another customer, on any path."""
         for move in self.sudo().filtered("complaint_id"):
+            complaint = move.complaint_id
             if (
                 move.move_type != "out_refund"
-                or not move.complaint_id.invoice_id
-                or move.reversed_entry_id != move.complaint_id.invoice_id
+                or not complaint.invoice_id
+                or move.reversed_entry_id != complaint.invoice_id
+                or move.commercial_partner_id != complaint.commercial_partner_id
             ):
                 raise ValidationError(
                     self.env._(
                         "%(move)s cannot settle the complaint %(complaint)s: only a "
-                        "credit note of the complaint's invoice can.",
+                        "credit note of the complaint's invoice, to its customer, "
+                        "can.",
                         move=move.display_name,
-                        complaint=move.complaint_id.name,
+                        complaint=complaint.name,
                     )
                 )
 
     @api.depends("complaint_ids")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_complaint_count(self):
         counts = self.env["crm.complaint"]._count_by(
             "invoice_id", [("invoice_id", "in", self.ids)]

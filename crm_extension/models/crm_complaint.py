@@ -54,7 +54,9 @@ class CrmComplaint(models.Model):
         "rating.mixin",
         "crm.guarded.field.mixin",
     ]
-    _order = "severity desc, date_received desc, id desc"
+    # (The lists and kanban show the most severe first: their default_order;
+    # severity is the company's to read, not the portal's.)
+    _order = "date_received desc, id desc"
     _primary_email = "email_from"
     _mail_post_access = "read"
     _check_company_auto = True
@@ -111,7 +113,9 @@ class CrmComplaint(models.Model):
         help="The customer's address, or the sender's for a complaint received "
         "from an unknown address.",
     )
-    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="phone")
+    channel = fields.Selection(
+        CHANNEL_SELECTION, required=True, default="phone", groups=INTERNAL
+    )
     category_id = fields.Many2one(
         "crm.complaint.category",
         index=True,
@@ -120,7 +124,7 @@ class CrmComplaint(models.Model):
         groups=INTERNAL,
     )
     severity = fields.Selection(
-        SEVERITY_SELECTION, required=True, default="1", tracking=True
+        SEVERITY_SELECTION, required=True, default="1", tracking=True, groups=INTERNAL
     )
     stage_id = fields.Many2one(
         "crm.complaint.stage",
@@ -200,13 +204,14 @@ class CrmComplaint(models.Model):
         "before. It stops the first-response clock.",
     )
     date_resolved = fields.Datetime(string="Resolved", copy=False)
-    date_closed = fields.Datetime(string="Closed", copy=False)
+    date_closed = fields.Datetime(string="Closed", copy=False, groups=INTERNAL)
     sla_id = fields.Many2one(
         "crm.complaint.sla",
         string="Service Level",
         compute="_compute_sla_id",
         store=True,
         readonly=False,
+        copy=False,
         ondelete="set null",
         groups=INTERNAL,
     )
@@ -231,6 +236,7 @@ class CrmComplaint(models.Model):
         copy=False,
         index=True,
         tracking=True,
+        groups=INTERNAL,
     )
     escalation_level = fields.Integer(
         copy=False,
@@ -538,9 +544,10 @@ class CrmComplaint(models.Model):
             )
 
     @api.depends("commercial_partner_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_customer_complaint_count(self):
-        # Whoever reads the complaint: how many the customer has in all.
-        counts = self.sudo()._count_by(
+        # The customer's complaints the reader may read.
+        counts = self._count_by(
             "commercial_partner_id",
             [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
         )
@@ -596,13 +603,24 @@ class CrmComplaint(models.Model):
                     not customer
                     or document.sudo().partner_id.commercial_partner_id != customer
                 ):
+                    customer_name = customer.display_name or self.env._(
+                        "the complaint's customer"
+                    )
+                    if not document.has_access("read"):
+                        # Named only to whoever may read it.
+                        raise UserError(
+                            self.env._(
+                                "This %(document)s is not one of %(customer)s's.",
+                                document=label,
+                                customer=customer_name,
+                            )
+                        )
                     raise UserError(
                         self.env._(
                             "The %(document)s %(name)s is not one of %(customer)s's.",
                             document=label,
-                            name=document.sudo().display_name,
-                            customer=customer.display_name
-                            or self.env._("the complaint's customer"),
+                            name=document.display_name,
+                            customer=customer_name,
                         )
                     )
             if (
@@ -612,6 +630,45 @@ class CrmComplaint(models.Model):
                 raise UserError(
                     self.env._("A complaint can only refer to a customer invoice.")
                 )
+
+    @api.constrains("invoice_id", "partner_id")
+    def _check_credit_notes_kept(self):
+        """The credit notes that settle a complaint reverse its invoice, to its
+        customer: once one is issued, neither changes."""
+        credit_notes = (
+            self.env["account.move"].sudo().search([("complaint_id", "in", self.ids)])
+        )
+        for complaint in self:
+            if any(
+                credit_note.reversed_entry_id != complaint.invoice_id
+                or credit_note.commercial_partner_id != complaint.commercial_partner_id
+                for credit_note in credit_notes
+                if credit_note.complaint_id == complaint
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(complaint)s is settled by credit notes of its invoice: its "
+                        "invoice and customer can no longer change.",
+                        complaint=complaint.display_name,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_settled(self):
+        """A complaint settled by credit notes stays: they name it."""
+        settled = (
+            self.env["account.move"]
+            .sudo()
+            .search([("complaint_id", "in", self.ids)], limit=1)
+            .complaint_id
+        )
+        if settled:
+            raise UserError(
+                self.env._(
+                    "%(complaint)s is settled by credit notes: it cannot be deleted.",
+                    complaint=settled.with_env(self.env).display_name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -631,23 +688,65 @@ class CrmComplaint(models.Model):
         complaints = super(CrmComplaint, self._without_guarded_defaults()).create(
             vals_list
         )
+        # Registered in a resolved or closed stage (its kanban column, an
+        # import): the stage is entered as by a move there.
+        entered = complaints.filtered(
+            lambda complaint: (
+                complaint.stage_id.is_resolved or complaint.stage_id.is_closed
+            )
+        )
+        now = fields.Datetime.now()
+        for stage in entered.stage_id:
+            in_stage = entered.filtered(
+                lambda complaint, stage=stage: complaint.stage_id == stage
+            )
+            for fname, value in self._stage_dates(stage, now).items():
+                # (Dates the system gave, as the demo's history, are kept.)
+                missing = in_stage.filtered(
+                    lambda complaint, fname=fname: not complaint[fname]
+                )
+                if value and missing:
+                    # The dates are the system's (see _crm_guarded_fields).
+                    missing.sudo().write({fname: value})
         complaints._apply_stage_dates()
         complaints.filtered("stage_id.pauses_sla")._sync_sla_pauses()
         for complaint in complaints.filtered("partner_id"):
             if complaint.partner_id not in complaint.message_partner_ids:
                 complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
+        entered.filtered("is_resolved")._on_resolved()
         return complaints
+
+    @api.model
+    def name_create(self, name):
+        """A complaint quickly registered (a kanban column's quick create): the
+        name typed is its subject; its reference comes from the sequence."""
+        complaint = self.create({"subject": name})
+        return complaint.id, complaint.display_name
+
+    @api.model
+    def _stage_dates(self, stage, now):
+        """The dates a complaint entering ``stage`` gets: resolved or closed
+        now, or reopened (no date). The system's: see _crm_guarded_fields."""
+        dates = {"date_closed": now if stage.is_closed else False}
+        if stage.is_resolved:
+            dates["date_resolved"] = now
+        elif not stage.is_closed:
+            dates["date_resolved"] = False
+        return dates
 
     def write(self, vals):
         self._check_guarded_values([vals])
         if "stage_id" in vals:
             stage = self.env["crm.complaint.stage"].browse(vals["stage_id"])
-            now = fields.Datetime.now()
-            if stage.is_resolved:
-                vals.setdefault("date_resolved", now)
-            elif not stage.is_closed:
-                vals.setdefault("date_resolved", False)
-            vals.setdefault("date_closed", now if stage.is_closed else False)
+            dates = self._stage_dates(stage, fields.Datetime.now())
+            if self.env.su:
+                # The system may give the dates of a history (the demo's).
+                for fname, value in dates.items():
+                    vals.setdefault(fname, value)
+            else:
+                # The guard let values equal to the current ones pass: the
+                # stage's dates are the system's, whatever the client sent.
+                vals.update(dates)
             newly_resolved = self.filtered(
                 lambda complaint: stage.is_resolved and not complaint.is_resolved
             )

@@ -1,6 +1,6 @@
 """Customer service history: the complaints of a customer and its contacts."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .crm_guarded_field_mixin import INTERNAL
 
@@ -16,16 +16,13 @@ class ResPartner(models.Model):
         compute="_compute_complaint_count", groups=INTERNAL
     )
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_complaint_count(self):
-        # The complaints of the customer and of its contacts, whoever may read
-        # them: the figure of the customer's service history.
-        counts = (
-            self.env["crm.complaint"]
-            .sudo()
-            ._count_by(
-                "commercial_partner_id",
-                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
-            )
+        # The complaints of the customer and of its contacts the reader may
+        # read (the list the button opens).
+        counts = self.env["crm.complaint"]._count_by(
+            "commercial_partner_id",
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
         )
         for partner in self:
             partner.complaint_count = counts.get(partner.commercial_partner_id, 0)

@@ -17,6 +17,7 @@ class SaleOrder(models.Model):
     )
 
     @api.depends("complaint_ids")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_complaint_count(self):
         counts = self.env["crm.complaint"]._count_by(
             "sale_order_id", [("sale_order_id", "in", self.ids)]

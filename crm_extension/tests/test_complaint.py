@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
 
@@ -413,6 +413,68 @@ class TestComplaintHandling(ComplaintCase):
         self.assertEqual(complaint.rating_last_value, 5)
         self.assertEqual(complaint.rating_ids.feedback, "Quick!")
 
+    def test_registered_in_a_resolved_or_closed_column(self):
+        # The kanban's column (its quick create), an import: the stage is
+        # entered as by a move there.
+        Complaint = self.env["crm.complaint"].with_user(self.salesman)
+        resolved = Complaint.with_context(
+            default_stage_id=self.stage_resolved.id
+        ).create(
+            {
+                "subject": "Solved on the phone",
+                "partner_id": self.customer.id,
+                "category_id": self.category.id,
+            }
+        )
+        self.assertTrue(resolved.date_resolved)
+        self.assertEqual(resolved.sla_status, "met")
+        self.assertTrue(
+            resolved.activity_ids.filtered(
+                lambda activity: "satisfied" in (activity.summary or "")
+            )
+        )
+        self.assertTrue(resolved.rating_ids)
+        closed = Complaint.create(
+            {
+                "subject": "Withdrawn at once",
+                "partner_id": self.customer.id,
+                "stage_id": self.stage_closed.id,
+            }
+        )
+        self.assertTrue(closed.date_closed)
+        # The quick create of a column: the text typed is the subject.
+        complaint_id, display_name = Complaint.with_context(
+            default_stage_id=self.stage_progress.id
+        ).name_create("Lid cracked")
+        quick = Complaint.browse(complaint_id)
+        self.assertEqual(quick.subject, "Lid cracked")
+        self.assertEqual(quick.stage_id, self.stage_progress)
+        self.assertRegex(display_name, r"^CMP/\d{4}/\d{5}$")
+
+    def test_stage_dates_cannot_be_sent_along(self):
+        complaint = self._complaint(user=self.salesman)
+        as_salesman = complaint.with_user(self.salesman)
+        # Resolved without a date of resolution (the client sends the current,
+        # empty one along).
+        as_salesman.write({"stage_id": self.stage_resolved.id, "date_resolved": False})
+        resolved_on = complaint.date_resolved
+        self.assertTrue(resolved_on)
+        # Reopened with the date of resolution kept.
+        as_salesman.write(
+            {"stage_id": self.stage_progress.id, "date_resolved": resolved_on}
+        )
+        self.assertFalse(complaint.date_resolved)
+        self.assertNotEqual(complaint.sla_status, "met")
+        as_salesman.write({"stage_id": self.stage_closed.id, "date_closed": False})
+        self.assertTrue(complaint.date_closed)
+
+    def test_salesperson_duplicates_a_complaint(self):
+        complaint = self._complaint(user=self.salesman, severity="3")
+        copy = complaint.with_user(self.salesman).copy()
+        self.assertEqual(copy.subject, complaint.subject)
+        self.assertEqual(copy.sla_id, self.sla_critical)
+        self.assertNotEqual(copy.name, complaint.name)
+
     def test_documents_must_be_the_customers(self):
         order = self.env["sale.order"].create({"partner_id": self.other_customer.id})
         with self.assertRaises(UserError):
@@ -542,6 +604,76 @@ class TestComplaintCreditNote(ComplaintCase):
         credit_note.with_user(self.accountant).action_post()
         self.assertEqual(credit_note.amount_untaxed, 500)
         self.assertEqual(credit_note.reversed_entry_id, self.invoice)
+
+    def _issue_credit_note(self, complaint, modify=False):
+        """Issue a credit note of the complaint's invoice as the accountant."""
+        action = complaint.with_user(self.accountant).action_issue_credit_note()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+            .create({"journal_id": self.invoice.journal_id.id})
+        )
+        if modify:
+            wizard.modify_moves()
+        else:
+            wizard.refund_moves()
+        return complaint.sudo().credit_note_ids.with_user(self.accountant)
+
+    def test_full_refund_and_new_draft_settles_and_says_so(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        credit_note = self._issue_credit_note(complaint, modify=True)
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.state, "posted")
+        self.assertIn(
+            credit_note.name,
+            "".join(complaint.message_ids.mapped("body")),
+            "the complaint's chatter names the credit note issued",
+        )
+
+    def test_credit_note_stays_the_complaints_customers(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        credit_note = self._issue_credit_note(complaint)
+        # Given to another customer, it would settle this complaint for them.
+        with self.assertRaises(ValidationError):
+            credit_note.write({"partner_id": self.other_customer.id})
+        # Its complaint is the system's: neither unlinked nor set by hand.
+        with self.assertRaises(AccessError):
+            credit_note.write({"complaint_id": False})
+        Move = self.env["account.move"].with_user(self.accountant)
+        refund_values = {
+            "move_type": "out_refund",
+            "partner_id": self.customer.id,
+            "reversed_entry_id": self.invoice.id,
+            "invoice_line_ids": [
+                Command.create({"product_id": self.product.id, "price_unit": 10})
+            ],
+        }
+        with self.assertRaises(AccessError):
+            Move.create(dict(refund_values, complaint_id=complaint.id))
+        # Nor through a default of the caller's context.
+        refund = Move.with_context(default_complaint_id=complaint.id).create(
+            refund_values
+        )
+        self.assertFalse(refund.sudo().complaint_id)
+        self.assertEqual(complaint.sudo().credit_note_ids, credit_note)
+
+    def test_settled_complaint_keeps_its_invoice_customer_and_record(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        self._issue_credit_note(complaint)
+        officer = complaint.with_user(self.complaint_officer)
+        for values in (
+            {"invoice_id": False},
+            {"partner_id": self.other_customer.id, "invoice_id": False},
+        ):
+            with self.assertRaises(UserError):
+                officer.write(values)
+        with self.assertRaises(UserError):
+            complaint.with_user(self.complaint_manager).unlink()
+        # Without credit notes, a mistaken invoice can still be corrected.
+        unsettled = self._complaint(invoice_id=self.invoice.id)
+        unsettled.with_user(self.complaint_officer).write({"invoice_id": False})
+        self.assertFalse(unsettled.invoice_id)
 
     def test_only_accountants_issue_credit_notes(self):
         complaint = self._complaint(invoice_id=self.invoice.id)

@@ -88,6 +88,23 @@ class TestComplaintAccess(ComplaintCase):
         with self.assertRaises(AccessError):
             self.of_my_customer.with_user(self.salesman).unlink()
 
+    def test_counters_count_what_the_reader_may_read(self):
+        # Another salesperson's customer: Sally reads the one complaint
+        # assigned to her, not the two others.
+        readable = self._visible(self.salesman).filtered(
+            lambda complaint: complaint.partner_id == self.other_customer
+        )
+        self.assertEqual(readable, self.assigned_to_me)
+        self.assertEqual(
+            self.other_customer.with_user(self.salesman).complaint_count, 1
+        )
+        self.assertEqual(
+            self.assigned_to_me.with_user(self.salesman).customer_complaint_count, 1
+        )
+        self.assertEqual(
+            self.other_customer.with_user(self.sales_manager).complaint_count, 3
+        )
+
     def test_salesperson_all_documents_reads_all(self):
         self.assertEqual(self._visible(self.salesman_all), self.all_complaints)
         with self.assertRaises(AccessError):

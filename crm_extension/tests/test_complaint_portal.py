@@ -136,8 +136,15 @@ class TestComplaintPortal(HttpCase):
             "resolution",
             "resolution_deadline",
             "similar_complaint_ids",
+            "severity",
+            "channel",
+            "sla_status",
+            "date_closed",
         ):
             self._refused("crm.complaint", "read", [self.mine.id], [fname])
+        # Their complaints listed in the model's own order.
+        listed = self._call("crm.complaint", "search_read", [], ["subject"])
+        self.assertEqual([row["subject"] for row in listed], ["Leaking box"])
         self._refused(
             "crm.complaint", "search_read", [("root_cause", "ilike", "shelf")], ["name"]
         )

@@ -690,8 +690,12 @@ class TestCreditNoteLinks(ComplaintCase):
         result = wizard.refund_moves()
         credit_note = self.env["account.move"].browse(result["res_id"])
         self.assertFalse(credit_note.complaint_id)
-        with self.assertRaises(ValidationError):
+        # Nor linked by hand: the link is the system's.
+        with self.assertRaises(AccessError):
             credit_note.with_user(self.accountant).complaint_id = complaint
+        # Nor by the system to another invoice's credit note.
+        with self.assertRaises(ValidationError):
+            credit_note.sudo().complaint_id = complaint
 
 
 @tagged("post_install", "-at_install")

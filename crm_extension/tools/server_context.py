@@ -17,6 +17,8 @@ parameter or an explicit method:
   see ``models/res_partner_checks.py``;
 - :data:`MERGING_PARTNERS`: a merge of customers, across Odoo's merge wizard;
 - :class:`ImportBlame`: an import, from Odoo's ``load`` to its batches;
+- :data:`SETTLING_COMPLAINT`: credit notes issued from a complaint, across
+  Odoo's reversal wizard;
 - :class:`PortalRefusal`: a refused change of a customer's own details on the
   portal, from the address form's write to the form shown again (18.0).
 """
@@ -57,6 +59,20 @@ class MergingPartners(ServerContext):
 
 
 MERGING_PARTNERS = MergingPartners()
+
+
+class SettlingComplaint(ServerContext):
+    """Credit notes issued from a complaint through Odoo's reversal wizard:
+    the one way a credit note is linked to the complaint it settles."""
+
+    __slots__ = ()
+    KEY = "crm_extension_settling_complaint"
+
+    def is_raised(self, context):
+        return self.current(context) is self
+
+
+SETTLING_COMPLAINT = SettlingComplaint()
 
 
 class ImportBlame(ServerContext):

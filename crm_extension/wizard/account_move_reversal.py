@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.server_context import SETTLING_COMPLAINT
+
 
 class AccountMoveReversal(models.TransientModel):
     _inherit = "account.move.reversal"
@@ -22,14 +24,24 @@ class AccountMoveReversal(models.TransientModel):
         return values
 
     def reverse_moves(self, is_modify=False):
-        action = super().reverse_moves(is_modify=is_modify)
-        if self.crm_complaint_id:
-            refunds = self.new_move_ids.filtered(lambda move: move.complaint_id)
-            if refunds:
-                self.crm_complaint_id.message_post(
-                    body=self.env._(
-                        "Credit note %(credit_notes)s issued.",
-                        credit_notes=", ".join(refunds.mapped("display_name")),
-                    )
+        complaint = self.crm_complaint_id
+        if not complaint:
+            return super().reverse_moves(is_modify=is_modify)
+        Move = self.env["account.move"]
+        before = Move.search([("complaint_id", "=", complaint.id)])
+        # The one path that links credit notes to a complaint (see
+        # account.move's guarded complaint_id).
+        action = super(
+            AccountMoveReversal, self.with_context(**SETTLING_COMPLAINT.context())
+        ).reverse_moves(is_modify=is_modify)
+        # (Not new_move_ids: with "full refund and new draft invoice" they are
+        # the new invoices, the credit notes posted and reconciled.)
+        refunds = Move.search([("complaint_id", "=", complaint.id)]) - before
+        if refunds:
+            complaint.message_post(
+                body=self.env._(
+                    "Credit note %(credit_notes)s issued.",
+                    credit_notes=", ".join(refunds.mapped("display_name")),
                 )
+            )
         return action
