@@ -6,6 +6,9 @@ from .crm_guarded_field_mixin import SALES_ADMIN
 
 # Field types a required-field template may not name: a boolean is never "missing".
 UNSUPPORTED_REQUIRED_TYPES = ("boolean",)
+# The groups of a field every salesperson is in ("" for a field of no group):
+# a class may require such fields only.
+EVERY_SALESPERSON = {"", "base.group_user", "sales_team.group_sale_salesman"}
 
 
 class CrmCustomerClass(models.Model):
@@ -198,6 +201,24 @@ class CrmCustomerClass(models.Model):
                         fields=", ".join(wrong.mapped("field_description")),
                     )
                 )
+            kept = fields_.filtered(lambda f: not self._readable_by_salespeople(f))
+            if kept:
+                raise ValidationError(
+                    self.env._(
+                        "These fields are kept to some users: the salespeople who "
+                        "register customers could neither see nor fill them in, a "
+                        "customer class cannot require them: %(fields)s.",
+                        fields=", ".join(kept.mapped("field_description")),
+                    )
+                )
+
+    @api.model
+    def _readable_by_salespeople(self, field):
+        """Whether every salesperson reads and fills the partner field ``field``
+        (an ``ir.model.fields``)."""
+        partner_field = self.env["res.partner"]._fields.get(field.name)
+        groups = (partner_field.groups or "") if partner_field else ""
+        return set(groups.split(",")) <= EVERY_SALESPERSON
 
     @api.model_create_multi
     def create(self, vals_list):

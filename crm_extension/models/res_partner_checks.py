@@ -19,7 +19,7 @@ final state.
 3. Once, on the final state (:data:`FINAL_STEPS`): what may refuse the
    operation first (class templates, duplicate rules, with the name cores of
    the rules matching similar names), then what it causes (the class history,
-   lifecycle events).
+   lifecycle events, a customer of the pool given a salesperson leaving it).
 4. What the steps write on partners (a suspect flag, a lifecycle stage) is
    written inside the operation, once (lifecycle stages queued to its end,
    the suspect flags of a batch in one write): it starts no other.
@@ -55,6 +55,7 @@ FINAL_STEPS = (
     "_crm_check_duplicate_rules",  # res_partner_duplicate (and name cores)
     "_crm_log_class_moves",  # res_partner_classification
     "_crm_lifecycle_of_importance",  # res_partner_lifecycle
+    "_crm_leave_pool",  # res_partner_ownership
 )
 
 

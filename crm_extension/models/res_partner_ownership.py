@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 from ..readers import by_reader_lang
@@ -102,6 +102,26 @@ class ResPartner(models.Model):
         for partner in self:
             partner.can_edit_ownership = can_own
 
+    def _protecting_owner(self):
+        """Whom the running protection keeps this customer for: its
+        salesperson, else whoever registered it when a salesperson registered
+        it (nobody for a customer the system, the website or a colleague
+        outside sales registered: any salesperson may take it)."""
+        self.ensure_one()
+        if not self.is_protected:
+            return self.env["res.users"]
+        if self.user_id:
+            return self.user_id
+        registrant = self.registered_by_id
+        if (
+            registrant.active
+            and not registrant.share
+            and registrant.id != SUPERUSER_ID
+            and registrant.has_group("sales_team.group_sale_salesman")
+        ):
+            return registrant
+        return self.env["res.users"]
+
     def _owner_team_users(self):
         """Users of the team that owns this customer: the team of its salesperson
         (or, while it has none, of whoever registered it)."""
@@ -113,24 +133,51 @@ class ResPartner(models.Model):
         return teams.member_ids | teams.user_id | owner
 
     def _check_protection(self, new_user_id):
-        """While a customer is protected, only its owner's team may take it."""
+        """A change of salesperson follows the rules of a claim, for all but
+        sales administrators: a customer of another salesperson is theirs (a
+        sales administrator transfers it), one of the pool is taken by whoever
+        takes it for themselves, and while a customer is protected only its
+        owner's team may take it (its salesperson's, else its registrant's)."""
         if self.env.su or self.env.user.has_group(SALES_ADMIN):
             return
+        # Who may not edit the customers at all is told so first.
+        self.check_access("write")
         new_user = self.env["res.users"].browse(new_user_id)
+        user = self.env.user
         for partner in self:
-            if (
-                partner.is_protected
-                and partner.user_id
-                and new_user != partner.user_id
-                and new_user not in partner.sudo()._owner_team_users()
-            ):
+            # (Ownership is read whatever the reader may see of it.)
+            owned = partner.sudo()
+            if new_user == owned.user_id:
+                continue
+            if owned.in_pool:
+                if new_user == user:
+                    continue
+                raise UserError(
+                    self.env._(
+                        "%(partner)s is in the shared pool: a salesperson claims it "
+                        "for themselves.",
+                        partner=partner.display_name,
+                    )
+                )
+            if owned.user_id and owned.user_id != user:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s belongs to %(owner)s. Only customers in the "
+                        "shared pool or without a salesperson can be claimed; ask a "
+                        "sales administrator to transfer it.",
+                        partner=partner.display_name,
+                        owner=owned.user_id.name,
+                    )
+                )
+            owner = owned._protecting_owner()
+            if owner and new_user and new_user not in owned._owner_team_users():
                 raise UserError(
                     self.env._(
                         "%(partner)s is protected until %(date)s: only the team of "
                         "%(owner)s may take it.",
                         partner=partner.display_name,
-                        date=fields.Date.to_string(partner.protection_end_date),
-                        owner=partner.user_id.name,
+                        date=fields.Date.to_string(owned.protection_end_date),
+                        owner=owner.name,
                     )
                 )
 
@@ -186,7 +233,8 @@ class ResPartner(models.Model):
                     owner=partner.user_id.name,
                 )
             elif (
-                partner.is_protected and user not in partner.sudo()._owner_team_users()
+                partner.sudo()._protecting_owner()
+                and user not in partner.sudo()._owner_team_users()
             ):
                 refusals[partner] = self.env._(
                     "%(partner)s is protected until %(date)s for the team of "
@@ -229,6 +277,7 @@ class ResPartner(models.Model):
         if not partners:
             return True
         # Who owns a customer is not the salesperson's to write: the claim is.
+        before = {partner.id: partner.user_id for partner in partners.sudo()}
         partners.sudo().write(
             {
                 "user_id": user.id,
@@ -236,6 +285,7 @@ class ResPartner(models.Model):
                 "protection_end_date": self._default_protection_end_date(),
             }
         )
+        partners._crm_contacts_follow(before)
         partners.sudo()._message_log_batch(
             bodies={
                 partner.id: Markup("<p>%s</p>")
@@ -259,6 +309,7 @@ class ResPartner(models.Model):
         cron = self.env["ir.cron"]
         Partner = self.with_context(active_test=False)
         Move = self.env["account.move"].sudo()
+        Order = self.env["sale.order"].sudo()
         released = last_id = 0
         while True:
             candidates = Partner.search(
@@ -288,11 +339,27 @@ class ResPartner(models.Model):
                     ["commercial_partner_id"],
                 )
             }
+            # Orders made out to a contact person are the customer's deals too.
+            ordered = {
+                contact.commercial_partner_id.id
+                for [contact] in Order._read_group(
+                    [
+                        ("partner_id", "child_of", candidates.ids),
+                        ("state", "=", "sale"),
+                    ],
+                    ["partner_id"],
+                )
+            }
             partners = candidates.browse(
-                [pid for pid in candidates.ids if pid not in invoiced]
+                [
+                    pid
+                    for pid in candidates.ids
+                    if pid not in invoiced and pid not in ordered
+                ]
             )
             owners = {partner.id: partner.user_id for partner in partners}
             partners.write({"in_pool": True, "user_id": False})
+            partners._crm_contacts_follow(owners)
             # Noted for the salesperson who had the customer, in their language.
             bodies = {}
             for _lang, released_in_lang in by_reader_lang(
@@ -315,6 +382,56 @@ class ResPartner(models.Model):
             if cron._crm_batch_done(released, len(candidates), batch_size):
                 break
         return released
+
+    def _crm_contacts_follow(self, before):
+        """The contact persons of these customers follow their new salesperson
+        when they had the old one or none (Odoo gives a new contact its
+        company's salesperson, and an order its contact's): after a claim, a
+        release to the pool or a transfer, the old salesperson keeps none of
+        them, the new one may sell to all of them. Written as the system: the
+        change of the customers was decided.
+
+        :param before: ``{customer id: its salesperson before}``
+        """
+        contacts = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("commercial_partner_id", "in", list(before)),
+                    ("id", "not in", list(before)),
+                ]
+            )
+        )
+        moving = {}
+        for contact in contacts:
+            customer = contact.commercial_partner_id
+            if contact.user_id == customer.user_id:
+                continue
+            if not contact.user_id or contact.user_id == before[customer.id]:
+                moving.setdefault(customer.user_id.id, []).append(contact.id)
+        for user_id, contact_ids in moving.items():
+            contacts.browse(contact_ids)._crm_system_write({"user_id": user_id})
+
+    def _crm_leave_pool(self, operation):
+        """A step of the partner operation (res_partner_checks): a customer of
+        the pool given a salesperson (a claim, a sales administrator's or a
+        salesperson's write) leaves the pool, protected anew."""
+        taken = self.sudo().filtered(
+            lambda partner: (
+                partner.in_pool
+                and partner.user_id
+                and "user_id" in operation.written.get(partner.id, ())
+                and "in_pool" not in operation.written.get(partner.id, ())
+            )
+        )
+        if taken:
+            taken._crm_system_write(
+                {
+                    "in_pool": False,
+                    "protection_end_date": self._default_protection_end_date(),
+                }
+            )
 
     def _crm_check_salesperson_change(self, vals):
         """A step of the partner operation (res_partner_checks): the caller's

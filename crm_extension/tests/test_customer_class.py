@@ -66,6 +66,22 @@ class TestCustomerClass(CrmExtensionCase):
                 self.class_vip.with_user(self.sales_manager).write(
                     {"required_field_ids": [(4, wrong.id)]}
                 )
+        # A field salespeople neither read nor write (the ID number): nobody
+        # could register a customer of the class.
+        id_number = self.env["ir.model.fields"]._get("res.partner", "id_number")
+        for fname in ("required_field_ids", "contact_required_field_ids"):
+            with (
+                self.assertRaisesRegex(ValidationError, "kept to some users"),
+                self.env.cr.savepoint(),
+            ):
+                self.class_vip.with_user(self.sales_manager).write(
+                    {fname: [(4, id_number.id)]}
+                )
+        # One every internal user reads is fine.
+        birthday = self.env["ir.model.fields"]._get("res.partner", "birthday")
+        self.class_vip.with_user(self.sales_manager).write(
+            {"contact_required_field_ids": [(4, birthday.id)]}
+        )
 
     def test_only_sales_administrators_configure_classes(self):
         for user in (

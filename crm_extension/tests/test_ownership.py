@@ -49,7 +49,7 @@ class TestOwnership(CrmExtensionCase):
         self.assertEqual(partner.protection_end_date, today + timedelta(days=30))
         self.assertTrue(partner.is_protected)
         # Another team cannot take it, the owner's team can.
-        with self.assertRaisesRegex(UserError, "protected"):
+        with self.assertRaisesRegex(UserError, "belongs to Sally"):
             partner.with_user(self.salesman_all).write({"user_id": self.salesman_2.id})
         with self.assertRaisesRegex(UserError, "protected"), self.env.cr.savepoint():
             partner.with_user(self.salesman_2).action_claim_customer()
@@ -84,6 +84,80 @@ class TestOwnership(CrmExtensionCase):
             self.assertEqual(
                 self.env["res.partner"]._cron_release_to_pool(batch_size=1), 0
             )
+
+    def test_a_change_of_salesperson_is_a_claim(self):
+        # Registered by Sally without a salesperson: protected for her team.
+        unassigned = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Unassigned Trading Ltd", "is_company": True})
+        )
+        with self.assertRaisesRegex(UserError, "protected"):
+            unassigned.with_user(self.salesman_all).write(
+                {"user_id": self.salesman_all.id}
+            )
+        # Sam's customer, its protection over: Sally registered it, it is
+        # Sam's all the same (a sales administrator transfers it).
+        given = self._register(self.salesman, "Given Away Ltd")
+        given.with_user(self.sales_manager).write(
+            {
+                "user_id": self.salesman_2.id,
+                "protection_end_date": fields.Date.today() - timedelta(days=1),
+            }
+        )
+        for user in (self.salesman, self.salesman_all):
+            with self.assertRaisesRegex(UserError, "belongs to"):
+                given.with_user(user).write({"user_id": user.id})
+        self.assertEqual(given.user_id, self.salesman_2)
+
+    def test_a_customer_of_the_pool_taken_leaves_it(self):
+        pooled = self._register(self.salesman, "Pooled Trading Ltd")
+        pooled.with_user(self.sales_manager).write({"in_pool": True, "user_id": False})
+        with self.assertRaisesRegex(UserError, "shared pool"):
+            pooled.with_user(self.salesman_all).write({"user_id": self.salesman_2.id})
+        pooled.with_user(self.salesman_all).write({"user_id": self.salesman_all.id})
+        self.assertFalse(pooled.in_pool)
+        self.assertTrue(pooled.is_protected)
+        with self.assertRaises(UserError):
+            pooled.with_user(self.salesman_2).action_claim_customer()
+        self.assertEqual(pooled.user_id, self.salesman_all)
+
+    def test_release_and_claim_take_the_contacts_along(self):
+        company = self._register(self.salesman, "Family Trading Ltd")
+        contact = self.env["res.partner"].create(
+            {"name": "Fay Family", "parent_id": company.id, "user_id": self.salesman.id}
+        )
+        ordering = self._register(self.salesman, "Ordering Through Its Buyer Ltd")
+        buyer = self.env["res.partner"].create(
+            {"name": "Bo Buyer", "parent_id": ordering.id}
+        )
+        self.env["sale.order"].create({"partner_id": buyer.id}).action_confirm()
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            self.env["res.partner"]._cron_release_to_pool()
+            # An order made out to its buyer is the customer's deal.
+            self.assertFalse(ordering.in_pool)
+            self.assertEqual(ordering.user_id, self.salesman)
+            self.assertTrue(company.in_pool)
+            self.assertFalse(contact.user_id)
+            company.with_user(self.salesman_2).action_claim_customer()
+            self.assertEqual(contact.user_id, self.salesman_2)
+            # Sam quotes to the contact person.
+            order = (
+                self.env["sale.order"]
+                .with_user(self.salesman_2)
+                .create({"partner_id": contact.id})
+            )
+            self.assertEqual(order.user_id, self.salesman_2)
+
+    def test_customers_the_system_registered_are_anybodys(self):
+        # Registered by the mail gateway or a job (the superuser): protected
+        # for nobody's team.
+        registered = self.env["res.partner"].create(
+            {"name": "Gateway Trading Ltd", "is_company": True}
+        )
+        self.assertTrue(registered.is_protected)
+        registered.with_user(self.salesman_2).action_claim_customer()
+        self.assertEqual(registered.user_id, self.salesman_2)
 
     def test_ownership_is_for_administrators(self):
         partner = self._register(self.salesman, "Own Trading Ltd")
@@ -255,8 +329,12 @@ class TestTransfer(CrmExtensionCase):
         wizard = Transfer.with_user(self.sales_manager).create(
             {"from_user_id": leaver.id, "to_user_id": self.salesman_2.id}
         )
+        self.contact_boss.user_id = leaver
         wizard.action_transfer()
         self.assertEqual(self.customer.user_id, self.salesman_2)
+        # Its contact persons follow: the new salesperson sells to them.
+        self.assertEqual(self.contact_boss.user_id, self.salesman_2)
+        self.assertEqual(self.contact_it.user_id, self.salesman_2)
         self.assertEqual(self.opportunity.user_id, self.salesman_2)
         self.assertEqual(won.user_id, leaver)  # closed deals keep their history
         self.assertEqual(self.opportunity.activity_ids.user_id, self.salesman_2)

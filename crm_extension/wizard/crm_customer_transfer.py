@@ -85,7 +85,13 @@ class CrmCustomerTransfer(models.TransientModel):
     def _new_owners(self):
         self.ensure_one()
         if self.target == "user":
-            if not self.to_user_id or self.to_user_id == self.from_user_id:
+            if (
+                not self.to_user_id
+                or self.to_user_id == self.from_user_id
+                or self.to_user_id.share
+            ):
+                # (An internal user: the domain of the field, which a client
+                # may leave out.)
                 raise UserError(self.env._("Choose another user to transfer to."))
             return [self.to_user_id]
         members = (self.to_team_id.member_ids | self.to_team_id.user_id) - (
@@ -119,6 +125,8 @@ class CrmCustomerTransfer(models.TransientModel):
                     mail_auto_subscribe_no_notify=True
                 )
                 batch.write({field_name: owner.id})
+                if batch._name == "res.partner":
+                    batch._crm_contacts_follow(dict.fromkeys(ids, self.from_user_id))
                 if (
                     hasattr(batch, "_message_log_batch")
                     and batch._name != "mail.activity"
