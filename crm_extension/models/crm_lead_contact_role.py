@@ -111,6 +111,13 @@ class CrmLeadContactRole(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("lead_id") and any(
+            line.lead_id.id != vals["lead_id"] for line in self
+        ):
+            # Odoo checks the rules on the members as they were: the
+            # opportunity a member moves to is checked too (a member of one's
+            # own deal moved onto another salesperson's would pass its gates).
+            self.env["crm.lead"].browse(vals["lead_id"]).check_access("write")
         if vals.get("is_primary"):
             leads = self.env["crm.lead"].browse(vals.get("lead_id")) or self.lead_id
             self._unset_primaries(leads, keep=self)

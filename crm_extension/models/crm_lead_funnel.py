@@ -100,6 +100,30 @@ class CrmLead(models.Model):
         if refused:
             raise ValidationError("\n\n".join(refused))
 
+    def _crm_not_won_on_confirm(self, refusal):
+        """An order of this opportunity was confirmed, but the gates of the won
+        stage refused to win it (``refusal``): noted on it, and its salesperson
+        asked to win it, in their language."""
+        self.ensure_one()
+        langs = user_langs(self.env, self.user_id.ids)
+        lead = self.with_context(lang=langs.get(self.user_id.id, self.env.lang))
+        lead.message_post(
+            body=lead.env._(
+                "An order of this opportunity was confirmed, but the opportunity "
+                "was not won: %(reason)s",
+                reason=refusal.args[0],
+            ),
+            subtype_xmlid="mail.mt_note",
+            # The system's note, whoever confirmed (a customer on the portal).
+            author_id=self.env.ref("base.partner_root").id,
+        )
+        if self.user_id:
+            lead.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=lead.env._("Win the opportunity: its order is confirmed"),
+                user_id=self.user_id.id,
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)

@@ -78,9 +78,14 @@ class CrmStageGate(models.Model):
         by_stage = leads.grouped("stage_id")
         for stage, stage_leads in by_stage.items():
             for gate in stage.gate_ids:  # only active gates (active_test)
-                passing = stage_leads.with_context(active_test=False).filtered_domain(
-                    gate._get_domain()
-                )
+                # The condition is the administrator's: its fields are read
+                # whatever the mover may read of them (uid and user in it are
+                # the mover's).
+                passing = (
+                    stage_leads.sudo()
+                    .with_context(active_test=False)
+                    .filtered_domain(gate._get_domain())
+                ).with_env(stage_leads.env)
                 for lead in stage_leads - passing:
                     failing.setdefault(lead, []).append(gate)
         return failing

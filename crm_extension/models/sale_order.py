@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -67,7 +68,14 @@ class SaleOrder(models.Model):
                 )
             )
         ).opportunity_id
-        if to_win:
-            # Whoever may confirm the order wins its opportunity: the stage gates
-            # of the won stage still apply.
-            to_win.sudo().action_set_won()
+        # Whoever may confirm the order wins its opportunity, as the system:
+        # the stage gates of the won stage still apply. An opportunity they
+        # refuse stays open, and the order is confirmed all the same (a
+        # customer confirms it on the portal, who is told nothing of the
+        # company's opportunities): its salesperson is asked to win it.
+        for lead in to_win.sudo():
+            try:
+                with self.env.cr.savepoint():
+                    lead.action_set_won()
+            except UserError as refusal:
+                lead._crm_not_won_on_confirm(refusal)

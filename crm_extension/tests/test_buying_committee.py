@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import CrmExtensionCase
@@ -62,6 +62,23 @@ class TestBuyingCommittee(CrmExtensionCase):
             )
         )
         self.assertEqual(line.role_id, self.role_dm)
+
+    def test_a_member_is_not_moved_onto_another_salespersons_deal(self):
+        line = (
+            self.env["crm.lead.contact.role"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": self.contact_boss.id,
+                    "role_id": self.role_dm.id,
+                }
+            )
+        )
+        with self.assertRaises(AccessError):
+            line.write({"lead_id": self.other_opportunity.id})
+        self.assertEqual(line.lead_id, self.opportunity)
+        self.assertFalse(self.other_opportunity.has_decision_maker)
 
     def test_one_primary_per_lead(self):
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman)

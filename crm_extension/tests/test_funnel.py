@@ -161,6 +161,20 @@ class TestStageGates(FunnelCase):
             )
         )
 
+    def test_gate_conditions_read_what_the_mover_may_not(self):
+        # A condition on a field salespeople do not read (the contact's ID
+        # number): the gate's message, not an access error.
+        self.env["crm.stage.gate"].create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "The customer's contact needs an ID number.",
+                "domain": "[('partner_id.id_number', '!=', False)]",
+            }
+        )
+        lead = self._new_opportunity()
+        with self.assertRaisesRegex(ValidationError, "needs an ID number"):
+            lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+
     def test_invalid_gate_condition(self):
         with self.assertRaises(ValidationError), mute_logger("odoo.sql_db"):
             self.env["crm.stage.gate"].create(
@@ -423,6 +437,27 @@ class TestFunnelReport(FunnelCase):
         # Six entered New (one came back: seven stays), four moved on.
         self.assertEqual(by_stage[self.stage_new][1:3], (7, 4))
         self.assertEqual(by_stage[self.stage_won][1:4], (1, 0, 1))
+
+    def test_figures_follow_the_opportunity_to_its_new_salesperson(self):
+        deal = self._new_opportunity("Handed over")
+        deal.write({"stage_id": self.stage_qualified.id})
+        deal.write({"user_id": self.salesman_2.id})
+        # Its stays, begun under the first salesperson, are the new one's.
+        for user, seen in ((self.salesman, False), (self.salesman_2, True)):
+            for model in ("crm.funnel.report", "crm.lead.stage.history"):
+                found = (
+                    self.env[model].with_user(user).search([("lead_id", "=", deal.id)])
+                )
+                self.assertEqual(bool(found), seen, (user.name, model))
+        # A lead given a company later: its stays are that company's.
+        shared = self._new_opportunity("Shared at first", company_id=False)
+        other_company = self.env["res.company"].create({"name": "Other Branch"})
+        shared.write({"company_id": other_company.id, "user_id": False})
+        self.assertFalse(
+            self.env["crm.funnel.report"]
+            .with_user(self.salesman_all)
+            .search([("lead_id", "=", shared.id)])
+        )
 
     def test_salesperson_sees_own_figures(self):
         mine = self._new_opportunity()

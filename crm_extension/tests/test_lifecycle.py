@@ -295,10 +295,22 @@ class TestSalesIntegration(FunnelCase):
             }
         )
         lead = self._new_opportunity("Gated deal")
+        stage = lead.stage_id
         order = self._quotation(self.customer, lead)
-        with self.assertRaises(ValidationError) as caught:
-            order.action_confirm()
-        self.assertIn("committee", str(caught.exception))
+        # The order is confirmed all the same (a customer may confirm it on the
+        # portal); the opportunity stays open, its salesperson asked to win it.
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(lead.stage_id, stage)
+        self.assertIn("committee", lead.message_ids[0].body)
+        self.assertTrue(lead.message_ids[0].subtype_id.internal)
+        self.assertEqual(
+            lead.activity_ids.filtered(
+                lambda activity: "Win the opportunity" in (activity.summary or "")
+            ).user_id,
+            self.salesman,
+        )
+        self.assertEqual(self.customer.lifecycle_stage, "deal")
 
     def test_posted_invoice_is_a_deal(self):
         journal = self.env["account.journal"].search(
