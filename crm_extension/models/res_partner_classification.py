@@ -230,6 +230,15 @@ class ResPartner(models.Model):
             lambda partner: address & operation.written.get(partner.id, set())
         )
         to_check |= moved.child_ids.filtered(lambda child: child.type == "contact")
+        if not self.env.su:
+            # A class is given by whoever may read it (Odoo does not check the
+            # record a many2one is given): not another company's.
+            self.filtered(
+                lambda partner: (
+                    partner.id in operation.created
+                    or "customer_class_id" in operation.written.get(partner.id, ())
+                )
+            ).customer_class_id.check_access("read")
         to_check._check_class_templates()
 
     def _crm_credit_rating_writer(self, vals):

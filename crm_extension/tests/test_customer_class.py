@@ -122,6 +122,15 @@ class TestCustomerClass(CrmExtensionCase):
         visible = self.class_model.with_user(self.salesman).search([])
         self.assertNotIn(class_b, visible)
         self.assertIn(self.class_vip, visible)
+        # Nor given to a customer, by a write or at registration.
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.customer.with_user(self.salesman).write(
+                {"customer_class_id": class_b.id}
+            )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            Partner.create({"name": "Class B Shop", "customer_class_id": class_b.id})
+        self.assertNotEqual(self.customer.customer_class_id, class_b)
         self.salesman.write({"company_ids": [(4, company_b.id)]})
         visible = (
             self.class_model.with_user(self.salesman)
