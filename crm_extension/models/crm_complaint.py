@@ -958,6 +958,14 @@ class CrmComplaint(models.Model):
             raise UserError(
                 self.env._("Link a posted customer invoice to the complaint first.")
             )
+        if self.is_closed:
+            # (The form hides the button: the same answer to any client.)
+            raise UserError(
+                self.env._(
+                    "%(complaint)s is closed: reopen it to issue a credit note.",
+                    complaint=self.display_name,
+                )
+            )
         return {
             "name": self.env._("Credit Note for %(complaint)s", complaint=self.name),
             "type": "ir.actions.act_window",

@@ -679,6 +679,10 @@ class TestComplaintCreditNote(ComplaintCase):
         complaint = self._complaint(invoice_id=self.invoice.id)
         with self.assertRaises(AccessError):
             complaint.with_user(self.complaint_officer).action_issue_credit_note()
+        # Not on a closed complaint either (its form hides the button).
+        complaint.write({"stage_id": self.stage_closed.id})
+        with self.assertRaisesRegex(UserError, "closed"):
+            complaint.with_user(self.accountant).action_issue_credit_note()
 
     def test_register_from_invoice(self):
         action = self.invoice.with_user(self.salesman).action_register_complaint()
