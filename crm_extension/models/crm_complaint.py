@@ -636,7 +636,9 @@ class CrmComplaint(models.Model):
         """The credit notes that settle a complaint reverse its invoice, to its
         customer: once one is issued, neither changes."""
         credit_notes = (
-            self.env["account.move"].sudo().search([("complaint_id", "in", self.ids)])
+            self.env["account.move"]
+            .sudo()
+            .search([("complaint_id", "in", self.ids), ("state", "!=", "cancel")])
         )
         for complaint in self:
             if any(
@@ -659,7 +661,9 @@ class CrmComplaint(models.Model):
         settled = (
             self.env["account.move"]
             .sudo()
-            .search([("complaint_id", "in", self.ids)], limit=1)
+            .search(
+                [("complaint_id", "in", self.ids), ("state", "!=", "cancel")], limit=1
+            )
             .complaint_id
         )
         if settled:
@@ -737,6 +741,17 @@ class CrmComplaint(models.Model):
     def write(self, vals):
         self._check_guarded_values([vals])
         if "stage_id" in vals:
+            staying = self.filtered(
+                lambda complaint: complaint.stage_id.id == vals["stage_id"]
+            )
+            if staying and staying != self:
+                # Those already in the stage keep their dates (an exported
+                # file imported back): written apart from those entering it.
+                (self - staying).write(dict(vals))
+                return staying.write(dict(vals))
+        if "stage_id" in vals and not all(
+            complaint.stage_id.id == vals["stage_id"] for complaint in self
+        ):
             stage = self.env["crm.complaint.stage"].browse(vals["stage_id"])
             dates = self._stage_dates(stage, fields.Datetime.now())
             if self.env.su:

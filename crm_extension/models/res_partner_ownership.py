@@ -105,8 +105,9 @@ class ResPartner(models.Model):
     def _protecting_owner(self):
         """Whom the running protection keeps this customer for: its
         salesperson, else whoever registered it when a salesperson registered
-        it (nobody for a customer the system, the website or a colleague
-        outside sales registered: any salesperson may take it)."""
+        it (nobody for a customer the system, the website, a colleague outside
+        sales or a sales administrator registered: any salesperson may take
+        it)."""
         self.ensure_one()
         if not self.is_protected:
             return self.env["res.users"]
@@ -118,6 +119,9 @@ class ResPartner(models.Model):
             and not registrant.share
             and registrant.id != SUPERUSER_ID
             and registrant.has_group("sales_team.group_sale_salesman")
+            # (Sales administrators hand customers out: an import of theirs
+            # keeps nobody's customers for their team.)
+            and not registrant.has_group(SALES_ADMIN)
         ):
             return registrant
         return self.env["res.users"]
@@ -132,21 +136,49 @@ class ResPartner(models.Model):
         )
         return teams.member_ids | teams.user_id | owner
 
-    def _check_protection(self, new_user_id):
+    def _check_protection(self, new_user_id, new_parent_id=None):
         """A change of salesperson follows the rules of a claim, for all but
         sales administrators: a customer of another salesperson is theirs (a
         sales administrator transfers it), one of the pool is taken by whoever
         takes it for themselves, and while a customer is protected only its
-        owner's team may take it (its salesperson's, else its registrant's)."""
+        owner's team may take it (its salesperson's, else its registrant's).
+
+        A contact person is its company's: it takes the company's salesperson
+        (or none), and the company's salesperson gives it any.
+
+        :param new_parent_id: the company the write gives the partners (False:
+            none), ``None`` when it gives none
+        """
         if self.env.su or self.env.user.has_group(SALES_ADMIN):
             return
         # Who may not edit the customers at all is told so first.
         self.check_access("write")
         new_user = self.env["res.users"].browse(new_user_id)
         user = self.env.user
+        new_parent = (
+            None if new_parent_id is None else self.browse(new_parent_id or []).sudo()
+        )
         for partner in self:
             # (Ownership is read whatever the reader may see of it.)
             owned = partner.sudo()
+            company = (
+                new_parent if new_parent is not None else owned.parent_id
+            ).commercial_partner_id
+            if company:
+                if (
+                    not new_user
+                    or new_user == company.user_id
+                    or user == company.user_id
+                ):
+                    continue
+                raise UserError(
+                    self.env._(
+                        "%(partner)s is a contact person of %(company)s: it takes "
+                        "the salesperson of its company.",
+                        partner=partner.display_name,
+                        company=company.display_name,
+                    )
+                )
             if new_user == owned.user_id:
                 continue
             if owned.in_pool:
@@ -437,5 +469,7 @@ class ResPartner(models.Model):
         """A step of the partner operation (res_partner_checks): the caller's
         change of salesperson respects the protection period."""
         if "user_id" in vals:
-            self._check_protection(vals["user_id"])
+            self._check_protection(
+                vals["user_id"], vals["parent_id"] if "parent_id" in vals else None
+            )
         return self

@@ -1,9 +1,9 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
@@ -467,6 +467,25 @@ class TestComplaintHandling(ComplaintCase):
         self.assertNotEqual(complaint.sla_status, "met")
         as_salesman.write({"stage_id": self.stage_closed.id, "date_closed": False})
         self.assertTrue(complaint.date_closed)
+
+    def test_a_stage_written_again_keeps_its_dates(self):
+        # An exported file imported back: the stage and its date, unchanged.
+        complaint = self._complaint(user=self.salesman)
+        complaint.with_user(self.salesman).write({"stage_id": self.stage_resolved.id})
+        resolved_on = complaint.date_resolved
+        other = self._complaint(user=self.salesman)
+        with freeze_time(resolved_on + timedelta(days=3)):
+            complaint.with_user(self.salesman).write(
+                {"stage_id": self.stage_resolved.id, "date_resolved": resolved_on}
+            )
+            self.assertEqual(complaint.date_resolved, resolved_on)
+            # A list's mass edit of the stage: the one entering it gets its
+            # own date, the other keeps its.
+            (complaint | other).with_user(self.salesman).write(
+                {"stage_id": self.stage_resolved.id}
+            )
+            self.assertEqual(complaint.date_resolved, resolved_on)
+            self.assertEqual(other.date_resolved, fields.Datetime.now())
 
     def test_salesperson_duplicates_a_complaint(self):
         complaint = self._complaint(user=self.salesman, severity="3")

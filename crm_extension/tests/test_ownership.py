@@ -110,6 +110,33 @@ class TestOwnership(CrmExtensionCase):
                 given.with_user(user).write({"user_id": user.id})
         self.assertEqual(given.user_id, self.salesman_2)
 
+    def test_a_contact_person_takes_its_companys_salesperson(self):
+        # Sally registered a person, protected for her team; it joins Sam's
+        # customer, and the form sends Sam as its salesperson (Odoo's).
+        person = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Pat Person"})
+        )
+        person.with_user(self.salesman).write(
+            {"parent_id": self.other_customer.id, "user_id": self.salesman_2.id}
+        )
+        self.assertEqual(person.user_id, self.salesman_2)
+        # Sam corrects the salesperson of a contact of his customer.
+        left_over = self.env["res.partner"].create(
+            {
+                "name": "Lee Leftover",
+                "parent_id": self.other_customer.id,
+                "user_id": self.colleague.id,
+            }
+        )
+        for value in (self.salesman_2.id, False):
+            left_over.with_user(self.salesman_2).write({"user_id": value})
+            self.assertEqual(left_over.user_id.id, value)
+        # Nobody else takes a contact of Sam's customer.
+        with self.assertRaisesRegex(UserError, "contact person"):
+            person.with_user(self.salesman_all).write({"user_id": self.salesman_all.id})
+
     def test_a_customer_of_the_pool_taken_leaves_it(self):
         pooled = self._register(self.salesman, "Pooled Trading Ltd")
         pooled.with_user(self.sales_manager).write({"in_pool": True, "user_id": False})
