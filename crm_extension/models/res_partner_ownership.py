@@ -449,13 +449,18 @@ class ResPartner(models.Model):
         """A step of the partner operation (res_partner_checks): a customer of
         the pool given a salesperson (a claim, a sales administrator's or a
         salesperson's write) leaves the pool, protected anew."""
-        taken = self.sudo().filtered(
-            lambda partner: (
-                partner.in_pool
-                and partner.user_id
-                and "user_id" in operation.written.get(partner.id, ())
-                and "in_pool" not in operation.written.get(partner.id, ())
-            )
+        # (The written fields first: most operations give no salesperson, and
+        # read nothing here.)
+        assigned = self.browse(
+            [
+                partner_id
+                for partner_id in self.ids
+                if "user_id" in operation.written.get(partner_id, ())
+                and "in_pool" not in operation.written.get(partner_id, ())
+            ]
+        )
+        taken = assigned.sudo().filtered(
+            lambda partner: partner.in_pool and partner.user_id
         )
         if taken:
             taken._crm_system_write(
