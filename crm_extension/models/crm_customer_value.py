@@ -515,7 +515,8 @@ class CrmCustomerValue(models.Model):
 
         Within their main class only, never when their class is locked by hand;
         down only from a class that allows it, and only into a class whose
-        customer template (required fields) the customer meets. One query
+        customer template (required fields) the customer meets. A customer
+        the companies share is classed by the figures of all of them. One query
         finds the customers to move; then one write per target class moves
         them the way every class change is made (tracked in the chatter with
         the rule as cause, written in the class history).
@@ -540,12 +541,18 @@ class CrmCustomerValue(models.Model):
                 "sequence",
             ]
         )
+        # A customer the companies share has one class for all of them: the
+        # highest one the figures of any of its companies qualify it for (each
+        # company's job finds the same, rather than each taking it to its own).
         cr.execute(
             """
             SELECT DISTINCT ON (p.id)
                    p.id, p.customer_class_id, best.id
-              FROM crm_customer_value v
-              JOIN res_partner p ON p.id = v.partner_id
+              FROM crm_customer_value mine
+              JOIN res_partner p ON p.id = mine.partner_id
+              JOIN crm_customer_value v
+                ON v.partner_id = p.id
+               AND (v.company_id = mine.company_id OR p.company_id IS NULL)
               JOIN crm_customer_class cur ON cur.id = p.customer_class_id
               JOIN crm_customer_class best
                 ON best.main_class_id = cur.main_class_id
@@ -553,7 +560,7 @@ class CrmCustomerValue(models.Model):
                AND COALESCE(best.min_revenue, 0) <= v.revenue_12m
                AND COALESCE(best.min_invoice_count, 0) <= v.invoice_count_12m
                AND (best.company_id IS NULL OR best.company_id = v.company_id)
-             WHERE v.company_id = %s
+             WHERE mine.company_id = %s
                AND NOT COALESCE(p.customer_class_locked, false)
                AND COALESCE(p.company_id, %s) = %s
              ORDER BY p.id, COALESCE(best.min_revenue, 0) DESC,

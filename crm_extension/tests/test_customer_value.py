@@ -475,9 +475,10 @@ class TestClassRules(CrmExtensionCase):
             {"name": name, "is_company": True, "customer_class_id": klass.id, **values}
         )
 
-    def _invoice(self, partner, amount, count=1):
+    def _invoice(self, partner, amount, count=1, company=None):
         for _index in range(count):
-            move = self.env["account.move"].create(
+            move = self.env["account.move"].with_company(company or self.env.company)
+            move = move.create(
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
@@ -518,6 +519,36 @@ class TestClassRules(CrmExtensionCase):
                 for body in customer.message_ids.mapped("body")
             )
         )
+
+    def test_shared_customer_takes_one_class_from_all_its_companies(self):
+        """A customer the companies share (no company of its own) has one class
+        for all of them: each company's job moves it to the highest class the
+        figures of any of its companies qualify it for, and the company where
+        it buys little does not take it down again every night."""
+        other = self.env["res.company"].create({"name": "Class Rules Other Company"})
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=other, install_demo=False
+        )
+        self.env.user.company_ids |= other
+        self.gold.allow_downgrade = True
+        self.silver.allow_downgrade = True
+        customer = self._customer("Shared Wholesale", self.bronze)
+        self.assertFalse(customer.company_id)
+        self._invoice(customer, 3000)
+        self._invoice(customer, 100, company=other)
+        both = self.env.company | other
+        for _night in range(2):
+            for companies in (both, other | self.env.company):
+                self.env["crm.customer.value"]._compute_all(
+                    companies=companies, today=TODAY
+                )
+                self.assertEqual(customer.customer_class_id, self.gold)
+        self.assertEqual(len(customer.class_history_ids), 1)
+        # A customer of one company is classed by that company's figures.
+        own = self._customer("Own Wholesale", self.gold, company_id=other.id)
+        self._invoice(own, 100, company=other)
+        self.env["crm.customer.value"]._compute_all(companies=both, today=TODAY)
+        self.assertEqual(own.customer_class_id, self.bronze)
 
     def test_never_across_main_classes(self):
         agent = self._customer("Big Agent", self.agent_top)
