@@ -198,7 +198,7 @@ class CrmCustomerClass(models.Model):
                         "These fields cannot be required by a customer class: "
                         "%(fields)s. Choose stored contact fields that are not "
                         "checkboxes.",
-                        fields=", ".join(wrong.mapped("field_description")),
+                        fields=self.env._(", ").join(wrong.mapped("field_description")),
                     )
                 )
             kept = fields_.filtered(lambda f: not self._readable_by_salespeople(f))
@@ -208,7 +208,7 @@ class CrmCustomerClass(models.Model):
                         "These fields are kept to some users: the salespeople who "
                         "register customers could neither see nor fill them in, a "
                         "customer class cannot require them: %(fields)s.",
-                        fields=", ".join(kept.mapped("field_description")),
+                        fields=self.env._(", ").join(kept.mapped("field_description")),
                     )
                 )
 

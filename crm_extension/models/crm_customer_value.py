@@ -134,7 +134,9 @@ class CrmCustomerValue(models.Model):
             codes = [
                 code for code in (value.churn_reason_codes or "").split(",") if code
             ]
-            value.churn_reason = ", ".join(labels.get(code, code) for code in codes)
+            value.churn_reason = self.env._(", ").join(
+                labels.get(code, code) for code in codes
+            )
 
     def action_open_partner(self):
         self.ensure_one()

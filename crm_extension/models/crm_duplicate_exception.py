@@ -238,7 +238,7 @@ class CrmDuplicateException(models.Model):
                 self.env._(
                     "You asked for %(exceptions)s: another sales administrator "
                     "decides on it (four eyes).",
-                    exceptions=", ".join(own.mapped("display_name")),
+                    exceptions=self.env._(", ").join(own.mapped("display_name")),
                 )
             )
         decided = self.filtered(lambda exception: exception.state != "requested")
@@ -246,7 +246,7 @@ class CrmDuplicateException(models.Model):
             raise UserError(
                 self.env._(
                     "%(exceptions)s was already decided.",
-                    exceptions=", ".join(decided.mapped("display_name")),
+                    exceptions=self.env._(", ").join(decided.mapped("display_name")),
                 )
             )
 

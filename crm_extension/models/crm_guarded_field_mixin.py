@@ -69,7 +69,7 @@ class CrmGuardedFieldMixin(models.AbstractModel):
         }
         if not refused:
             return
-        labels = ", ".join(
+        labels = self.env._(", ").join(
             sorted(
                 self._fields[fname]._description_string(self.env) for fname in refused
             )
@@ -91,7 +91,7 @@ class CrmGuardedFieldMixin(models.AbstractModel):
         raise AccessError(
             self.env._(
                 "Only %(groups)s may change %(fields)s of %(model)s.",
-                groups=", ".join(
+                groups=self.env._(", ").join(
                     sorted(self.env.ref(group).sudo().full_name for group in groups)
                 ),
                 fields=labels,

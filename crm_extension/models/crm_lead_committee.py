@@ -69,7 +69,7 @@ class CrmLead(models.Model):
                 is_open and not lead.has_decision_maker
             )
             lead.opponent_names = (
-                ", ".join(
+                self.env._(", ").join(
                     lead.contact_role_ids.filtered("is_opponent").partner_id.mapped(
                         "name"
                     )

@@ -85,7 +85,7 @@ class CrmLead(models.Model):
                     body=self.env._(
                         "Moved to %(stage)s although its gates failed: %(gates)s",
                         stage=lead.stage_id.name,
-                        gates="; ".join(messages),
+                        gates=self.env._("; ").join(messages),
                     )
                 )
                 continue

@@ -218,7 +218,9 @@ class CrmPartnerMerge(models.Model):
                     self.env._(
                         "A customer cannot be merged in two groups at once: "
                         "%(partners)s.",
-                        partners=", ".join((seen & partners).mapped("display_name")),
+                        partners=self.env._(", ").join(
+                            (seen & partners).mapped("display_name")
+                        ),
                     )
                 )
             seen |= partners
@@ -902,7 +904,7 @@ class CrmPartnerMerge(models.Model):
         if len(self) == 1:
             message = self.env._(
                 "Merge undone: %(partners)s are back, with their records.",
-                partners=", ".join(
+                partners=self.env._(", ").join(
                     self.sudo().absorbed_partner_ids.mapped("display_name")
                 ),
             )
@@ -932,7 +934,7 @@ class CrmPartnerMerge(models.Model):
         )
         message = self.env._(
             "The merge of %(partners)s into %(survivor)s was undone by %(user)s.",
-            partners=", ".join(absorbed.mapped("display_name")),
+            partners=self.env._(", ").join(absorbed.mapped("display_name")),
             survivor=survivor.display_name,
             user=self.env.user.name,
         )

@@ -180,7 +180,7 @@ class ResPartner(models.Model):
         messages = []
         for partner, (classes, missing) in gaps.items():
             shown = classes.with_env(self.env) & readable
-            fields = ", ".join(
+            fields = self.env._(", ").join(
                 self._fields[name]._description_string(self.env) for name in missing
             )
             partner_name = partner.display_name or partner.name or ""
@@ -188,7 +188,7 @@ class ResPartner(models.Model):
                 self.env._(
                     "%(partner)s (%(classes)s) is missing: %(fields)s",
                     partner=partner_name,
-                    classes=", ".join(shown.mapped("display_name")),
+                    classes=self.env._(", ").join(shown.mapped("display_name")),
                     fields=fields,
                 )
                 if shown

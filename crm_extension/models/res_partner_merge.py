@@ -40,7 +40,7 @@ COMPLETENESS_FIELDS = (
 
 
 def _names(partners):
-    return ", ".join(partners.mapped("display_name"))
+    return partners.env._(", ").join(partners.mapped("display_name"))
 
 
 class ResPartner(models.Model):

@@ -159,7 +159,7 @@ class CrmDuplicateGroup(models.Model):
                 ._filtered_access("read")
             )
             group.exception_ids = exceptions
-            group.approval = "; ".join(
+            group.approval = self.env._("; ").join(
                 self.env._(
                     "%(partner)s approved by %(approver)s on %(date)s: %(reason)s",
                     partner=exception.partner_id.display_name,

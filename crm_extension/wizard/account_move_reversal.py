@@ -41,7 +41,7 @@ class AccountMoveReversal(models.TransientModel):
             complaint.message_post(
                 body=self.env._(
                     "Credit note %(credit_notes)s issued.",
-                    credit_notes=", ".join(refunds.mapped("display_name")),
+                    credit_notes=self.env._(", ").join(refunds.mapped("display_name")),
                 )
             )
         return action

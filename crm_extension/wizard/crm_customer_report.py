@@ -105,5 +105,5 @@ class CrmCustomerReport(models.TransientModel):
         return self.env._(
             "Reported by %(user)s: %(details)s",
             user=self.env.user.name,
-            details="; ".join(details),
+            details=self.env._("; ").join(details),
         )

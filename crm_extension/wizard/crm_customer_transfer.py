@@ -145,7 +145,7 @@ class CrmCustomerTransfer(models.TransientModel):
                     )
             counts.append(f"{len(records)} {label}")
         self.summary = (
-            self.env._("Transferred: %(counts)s.", counts=", ".join(counts))
+            self.env._("Transferred: %(counts)s.", counts=self.env._(", ").join(counts))
             if counts
             else self.env._("Nothing to transfer.")
         )

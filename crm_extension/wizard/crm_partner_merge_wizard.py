@@ -149,7 +149,9 @@ class CrmPartnerMergeWizard(models.TransientModel):
                         "Choose one customer to keep in group %(group)s "
                         "(%(partners)s).",
                         group=number,
-                        partners=", ".join(rows.partner_id.mapped("display_name")),
+                        partners=self.env._(", ").join(
+                            rows.partner_id.mapped("display_name")
+                        ),
                     )
                 )
             groups.append((rows.partner_id, kept.partner_id))
