@@ -31,7 +31,7 @@ parameters (:meth:`_crm_operation`).
 
 from contextlib import contextmanager
 
-from odoo import api, models
+from odoo import Command, api, models
 
 from ..tools.server_context import MERGING_PARTNERS, PartnerOperation
 
@@ -70,6 +70,7 @@ class ResPartner(models.Model):
             operation.created.update(partners.ids)
             return partners
         self._check_guarded_values(vals_list, creating=True)
+        self._crm_check_nested_partners(vals_list)
         model = self._without_guarded_defaults()
         with model._crm_operation() as (model, operation):
             partners = super(ResPartner, model).create(vals_list)
@@ -84,6 +85,7 @@ class ResPartner(models.Model):
             res = super().write(vals)
             operation.add_written(self, vals)
             return res
+        self._crm_check_nested_partners([vals])
         records = self
         for step in CALLER_STEPS:
             records = getattr(records, step)(vals)
@@ -158,6 +160,43 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # The caller's values
     # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_check_nested_partners(self, vals_list):
+        """The caller's values for other partners, given as commands of a
+        field of partners (a company's contacts, ``child_ids``), are the
+        caller's too: Odoo creates and writes them inside this operation,
+        where writes are trusted as its own. Each is checked here as the
+        caller's create or write of those partners (whatever partner an
+        update command names: Odoo writes it, a contact of the record or not).
+        """
+        merging = MERGING_PARTNERS.is_raised(self.env.context)
+        for vals in vals_list:
+            for fname, commands in vals.items():
+                field = self._fields.get(fname)
+                if (
+                    not field
+                    or field.type not in ("one2many", "many2many")
+                    or field.comodel_name != self._name
+                    or not isinstance(commands, (list, tuple))
+                ):
+                    continue
+                for command in commands:
+                    if (
+                        not isinstance(command, (list, tuple))
+                        or len(command) < 3
+                        or not isinstance(command[2], dict)
+                    ):
+                        continue
+                    if command[0] == Command.CREATE:
+                        if not merging:
+                            self._check_guarded_values([command[2]], creating=True)
+                        self._crm_check_nested_partners([command[2]])
+                    elif command[0] == Command.UPDATE and isinstance(command[1], int):
+                        partners = self.browse(command[1])
+                        for step in CALLER_STEPS:
+                            getattr(partners, step)(command[2])
+                        partners._crm_check_nested_partners([command[2]])
 
     def _crm_check_guarded_write(self, vals):
         """Refuse the guarded fields the user may not set (a merge copies the

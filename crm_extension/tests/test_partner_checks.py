@@ -3,7 +3,7 @@ import gc
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.res_partner_checks import CALLER_STEPS, FINAL_STEPS
@@ -332,3 +332,98 @@ class TestOneOperation(CrmExtensionCase):
             self.env["res.partner"].with_user(self.salesman_2).with_context(
                 **hostile
             ).create({"name": self.customer.name, "is_company": True})
+
+
+@tagged("post_install", "-at_install")
+class TestNestedPartnersAreTheCallers(CrmExtensionCase):
+    """Contacts created or written through a company's ``child_ids`` commands
+    carry the caller's values, whatever partner an update command names: they
+    are checked as the caller's own create or write, not trusted as Odoo's."""
+
+    def _own_company(self, name="Nested Commands Trading"):
+        return (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": name, "is_company": True, "user_id": self.salesman.id})
+        )
+
+    def test_guarded_values_of_nested_partners_are_refused(self):
+        company = self._own_company()
+        target = self.other_customer
+        guarded = {
+            "customer_class_locked": True,
+            "registered_date": "2001-01-01 00:00:00",
+            "protection_end_date": "2099-12-31",
+            "duplicate_state": "cleared",
+            "crm_merged_into_id": company.id,
+        }
+        for fname, value in guarded.items():
+            with self.subTest(fname), self.assertRaises(AccessError):
+                company.write(
+                    {"child_ids": [Command.update(target.id, {fname: value})]}
+                )
+            with (
+                self.subTest(f"{fname} on a new contact"),
+                self.assertRaises(AccessError),
+            ):
+                company.write(
+                    {"child_ids": [Command.create({"name": "Probe", fname: value})]}
+                )
+            with (
+                self.subTest(f"{fname} in a new company's contact"),
+                self.assertRaises(AccessError),
+            ):
+                self.env["res.partner"].with_user(self.salesman).create(
+                    {
+                        "name": "Nested Parent Co",
+                        "is_company": True,
+                        "child_ids": [Command.create({"name": "Probe", fname: value})],
+                    }
+                )
+        target.invalidate_recordset()
+        self.assertFalse(target.crm_merged_into_id)
+        self.assertFalse(target.duplicate_state)
+
+    def test_ownership_rules_hold_for_nested_partners(self):
+        company = self._own_company()
+        # Registered by the salesperson, given to another one since: the
+        # salesperson still edits it, but it is the other one's.
+        given = self._own_company("Given Away Trading")
+        given.sudo().user_id = self.salesman_2
+        with self.assertRaisesRegex(UserError, "belongs to Sam Salesman"):
+            company.write(
+                {"child_ids": [Command.update(given.id, {"user_id": self.salesman.id})]}
+            )
+        self.assertEqual(given.user_id, self.salesman_2)
+        # Nor is a merged customer brought back.
+        merged = self.env["res.partner"].create(
+            {"name": "Merged Away Trading", "is_company": True}
+        )
+        merged.write({"active": False})
+        merged.sudo().with_context(active_test=False).flush_recordset()
+        self.env.cr.execute(
+            "UPDATE res_partner SET crm_merged_into_id = %s WHERE id = %s",
+            [self.customer.id, merged.id],
+        )
+        merged.invalidate_recordset()
+        with self.assertRaisesRegex(UserError, "was merged into"):
+            self.customer.with_user(self.salesman).write(
+                {"child_ids": [Command.update(merged.id, {"active": True})]}
+            )
+        self.assertFalse(merged.active)
+
+    def test_nested_contacts_of_ones_own_company_are_written(self):
+        company = self._own_company()
+        company.write(
+            {
+                "child_ids": [
+                    Command.create({"name": "Nested Buyer", "function": "Buyer"})
+                ]
+            }
+        )
+        contact = company.child_ids
+        company.write(
+            {"child_ids": [Command.update(contact.id, {"function": "Head Buyer"})]}
+        )
+        self.assertEqual(contact.function, "Head Buyer")
+        self.assertEqual(contact.user_id, company.user_id)
