@@ -66,6 +66,11 @@ class CrmComplaint(models.Model):
     # typed. Complaint managers correct the reference, the service level and when
     # a complaint was received (anybody gives the latter when registering one).
     _crm_guarded_fields = {
+        # The stage's and the customer's, as Odoo relates them: the portal's
+        # access rule reads the customer, the jobs the stage's kind.
+        "commercial_partner_id": (),
+        "is_resolved": (),
+        "is_closed": (),
         "name": MANAGERS,
         "sla_id": MANAGERS,
         "date_received": MANAGERS,
@@ -603,11 +608,13 @@ class CrmComplaint(models.Model):
                     not customer
                     or document.sudo().partner_id.commercial_partner_id != customer
                 ):
-                    customer_name = customer.display_name or self.env._(
-                        "the complaint's customer"
-                    )
-                    if not document.has_access("read"):
-                        # Named only to whoever may read it.
+                    customer_name = (
+                        customer.sudo(False).has_access("read")
+                        and customer.display_name
+                    ) or self.env._("the complaint's customer")
+                    # Named only to whoever may read it (constraints run as
+                    # the superuser on Odoo 19: the user's own rights).
+                    if not document.sudo(False).has_access("read"):
                         raise UserError(
                             self.env._(
                                 "This %(document)s is not one of %(customer)s's.",

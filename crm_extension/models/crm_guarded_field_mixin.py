@@ -120,6 +120,15 @@ class CrmGuardedFieldMixin(models.AbstractModel):
             for record in self
         )
 
+    def _crm_name_for_user(self):
+        """The record's name for a message to the current user, or words that
+        name nothing when the user may not read it (constraints run as the
+        superuser on Odoo 19: the user's own rights are asked)."""
+        self.ensure_one()
+        if self.sudo(False).has_access("read"):
+            return self.display_name
+        return self.env._("a record you cannot see")
+
     @api.model
     def _without_guarded_defaults(self):
         """This model without the ``default_<field>`` context keys of guarded

@@ -8,10 +8,13 @@ class CrmLeadContactRole(models.Model):
     """A member of an opportunity's buying committee."""
 
     _name = "crm.lead.contact.role"
+    _inherit = ["crm.guarded.field.mixin"]
     _description = "Buying Committee Member"
     _order = "lead_id, is_primary desc, sequence, id"
     _rec_name = "partner_id"
     _check_company_auto = True
+    # The opportunity's, as Odoo relates it: the multi-company rule reads it.
+    _crm_guarded_fields = {"company_id": ()}
 
     lead_id = fields.Many2one(
         "crm.lead",
@@ -83,7 +86,7 @@ class CrmLeadContactRole(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The opportunity %(lead)s can have only one primary contact.",
-                        lead=lead.display_name,
+                        lead=lead._crm_name_for_user(),
                     )
                 )
 
@@ -96,7 +99,7 @@ class CrmLeadContactRole(models.Model):
                     self.env._(
                         "A contact can be in the buying committee of %(lead)s only "
                         "once.",
-                        lead=lead.display_name,
+                        lead=lead._crm_name_for_user(),
                     )
                 )
 
@@ -107,10 +110,14 @@ class CrmLeadContactRole(models.Model):
             for vals in vals_list
             if vals.get("is_primary") and vals.get("lead_id")
         ]
+        self._check_guarded_values(vals_list, creating=True)
         self._unset_primaries(self.env["crm.lead"].browse(lead_ids))
-        return super().create(vals_list)
+        return super(CrmLeadContactRole, self._without_guarded_defaults()).create(
+            vals_list
+        )
 
     def write(self, vals):
+        self._check_guarded_values([vals])
         if vals.get("lead_id") and any(
             line.lead_id.id != vals["lead_id"] for line in self
         ):

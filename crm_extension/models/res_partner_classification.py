@@ -109,6 +109,8 @@ class ResPartner(models.Model):
             **super()._get_guarded_fields(),
             "credit_rating": CREDIT_RATING_GROUPS,
             "customer_class_locked": (SALES_ADMIN,),
+            # The class's, as Odoo relates it (the class rules read it).
+            "customer_main_class_id": (),
         }
 
     @api.depends_context("uid")

@@ -312,6 +312,41 @@ class TestGuardedComplaintFields(ComplaintCase):
         with self.assertRaises(UserError):
             self._complaint(user_id=self.portal_user.id)
 
+    def test_related_customer_and_stage_kind_are_odoos(self):
+        """Odoo stores what a complaint relates (its customer company, its
+        stage's kind) and lets a write set it: the portal's rule reads the
+        customer, the jobs and the credit note the stage's kind."""
+        complaint = self._complaint()
+        for user in (self.salesman, self.complaint_officer, self.complaint_manager):
+            for vals in (
+                {"commercial_partner_id": self.other_customer.id},
+                {"is_closed": True},
+                {"is_resolved": True},
+            ):
+                with self.assertRaises(AccessError), self.env.cr.savepoint():
+                    complaint.with_user(user).write(vals)
+        complaint.invalidate_recordset()
+        self.assertEqual(complaint.commercial_partner_id, self.customer)
+        self.assertFalse(complaint.is_closed or complaint.is_resolved)
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self._complaint(
+                user=self.salesman, commercial_partner_id=self.other_customer.id
+            )
+
+    def test_refusal_names_no_order_the_user_cannot_read(self):
+        order = (
+            self.env["sale.order"]
+            .sudo()
+            .create(
+                {"partner_id": self.other_customer.id, "user_id": self.salesman_2.id}
+            )
+        )
+        self.assertFalse(order.with_user(self.salesman).has_access("read"))
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            self._complaint(user=self.salesman, sale_order_id=order.id)
+        self.assertNotIn(order.name, str(caught.exception))
+        self.assertIn("This order is not one of", str(caught.exception))
+
 
 @tagged("post_install", "-at_install")
 class TestInternalUsersOutsideSales(CrmExtensionCase):
@@ -844,3 +879,63 @@ class TestSecondAudit(ComplaintCase):
         )
         self.assertEqual(lead.email_from, "new.buyer@example.com")
         self.assertNotEqual(self.other_customer.email, "new.buyer@example.com")
+
+
+@tagged("post_install", "-at_install")
+class TestRelatedFieldsAreOdoos(CrmExtensionCase):
+    """What Odoo stores from a relation is not set by a client's write: the
+    company of a committee member (the multi-company rule reads it) and a
+    customer's main class (the class rules read it)."""
+
+    def test_committee_member_keeps_its_opportunitys_company(self):
+        other_company = self.env["res.company"].create({"name": "Committee Co 2"})
+        line = (
+            self.env["crm.lead.contact.role"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": self.contact_boss.id,
+                    "role_id": self.role_dm.id,
+                }
+            )
+        )
+        for user in (self.salesman, self.sales_manager):
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                line.with_user(user).write({"company_id": other_company.id})
+        line.invalidate_recordset()
+        self.assertEqual(line.company_id, self.opportunity.company_id)
+
+    def test_main_class_follows_the_class(self):
+        customer = self.customer.with_user(self.salesman)
+        customer.customer_class_id = self.class_normal
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            customer.write({"customer_main_class_id": self.class_partner.id})
+        customer.invalidate_recordset()
+        self.assertEqual(customer.customer_main_class_id, self.class_retail)
+
+    def test_committee_refusal_names_no_opportunity_the_user_cannot_read(self):
+        Line = self.env["crm.lead.contact.role"]
+        Line.create(
+            {
+                "lead_id": self.other_opportunity.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_dm.id,
+            }
+        )
+        self.assertFalse(
+            self.other_opportunity.with_user(self.salesman).has_access("read")
+        )
+        try:
+            with self.env.cr.savepoint():
+                Line.with_user(self.salesman).create(
+                    {
+                        "lead_id": self.other_opportunity.id,
+                        "partner_id": self.contact_boss.id,
+                        "role_id": self.role_dm.id,
+                    }
+                )
+        except (AccessError, ValidationError) as error:
+            self.assertNotIn(self.other_opportunity.name, str(error))
+        else:
+            self.fail("a member added twice to another salesperson's opportunity")
