@@ -972,22 +972,7 @@ class CrmComplaint(models.Model):
     def action_issue_credit_note(self):
         """Open Odoo's reversal wizard on the complaint's invoice."""
         self.ensure_one()
-        if not self.env.user.has_group("account.group_account_invoice"):
-            raise AccessError(
-                self.env._("Only accountants may issue credit notes from complaints.")
-            )
-        if not self.invoice_id or self.invoice_id.state != "posted":
-            raise UserError(
-                self.env._("Link a posted customer invoice to the complaint first.")
-            )
-        if self.is_closed:
-            # (The form hides the button: the same answer to any client.)
-            raise UserError(
-                self.env._(
-                    "%(complaint)s is closed: reopen it to issue a credit note.",
-                    complaint=self.display_name,
-                )
-            )
+        self._check_credit_note_allowed()
         return {
             "name": self.env._("Credit Note for %(complaint)s", complaint=self.name),
             "type": "ir.actions.act_window",
@@ -1005,6 +990,29 @@ class CrmComplaint(models.Model):
                 ),
             },
         }
+
+    def _check_credit_note_allowed(self):
+        """Whether the current user may issue a credit note settling this
+        complaint: asked when the wizard opens and again when it reverses
+        (a client may create the wizard itself)."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(
+                self.env._("Only accountants may issue credit notes from complaints.")
+            )
+        if not self.invoice_id or self.invoice_id.state != "posted":
+            raise UserError(
+                self.env._("Link a posted customer invoice to the complaint first.")
+            )
+        if self.is_closed:
+            # (The form hides the button: the same answer to any client.)
+            raise UserError(
+                self.env._(
+                    "%(complaint)s is closed: reopen it to issue a credit note.",
+                    complaint=self.display_name,
+                )
+            )
 
     def action_view_credit_notes(self):
         self.ensure_one()

@@ -702,6 +702,22 @@ class TestComplaintCreditNote(ComplaintCase):
         complaint.write({"stage_id": self.stage_closed.id})
         with self.assertRaisesRegex(UserError, "closed"):
             complaint.with_user(self.accountant).action_issue_credit_note()
+        # Nor through Odoo's reversal wizard created by the client itself.
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=self.invoice.ids)
+            .create(
+                {
+                    "crm_complaint_id": complaint.id,
+                    "journal_id": self.invoice.journal_id.id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "closed"):
+            wizard.refund_moves()
+        self.assertFalse(complaint.sudo().credit_note_ids)
+        self.assertFalse(self.invoice.sudo().reversal_move_ids)
 
     def test_register_from_invoice(self):
         action = self.invoice.with_user(self.salesman).action_register_complaint()

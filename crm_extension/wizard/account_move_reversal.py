@@ -27,6 +27,7 @@ class AccountMoveReversal(models.TransientModel):
         complaint = self.crm_complaint_id
         if not complaint:
             return super().reverse_moves(is_modify=is_modify)
+        complaint._check_credit_note_allowed()
         Move = self.env["account.move"]
         before = Move.search([("complaint_id", "=", complaint.id)])
         # The one path that links credit notes to a complaint (see
