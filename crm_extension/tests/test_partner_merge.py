@@ -288,6 +288,33 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertEqual(self.group.mapped("active"), [True] * 4)
         self.assertFalse(self.env["crm.partner.merge"].search([]))
 
+    def test_wizard_rows_show_no_customer_the_user_cannot_read(self):
+        other = self.env["res.company"].create({"name": "Hidden Orchid Co"})
+        self.fourth.with_context(**MERGING_PARTNERS.context()).sudo().company_id = other
+        self.assertFalse(self.fourth.with_user(self.sales_manager).has_access("read"))
+        Wizard = self.env["crm.partner.merge.wizard"].with_user(self.sales_manager)
+        with self.assertRaises(AccessError):
+            Wizard.create(
+                {
+                    "customer_ids": [
+                        Command.create(
+                            {"group": 1, "partner_id": self.fourth.id, "keep": True}
+                        ),
+                        Command.create({"group": 1, "partner_id": self.first.id}),
+                    ]
+                }
+            )
+        wizard = Wizard.create(
+            {
+                "customer_ids": [
+                    Command.create({"group": 1, "partner_id": self.first.id}),
+                    Command.create({"group": 1, "partner_id": self.second.id}),
+                ]
+            }
+        )
+        with self.assertRaises(AccessError):
+            wizard.customer_ids[0].write({"partner_id": self.fourth.id})
+
     def test_another_companys_administrator_sees_no_merge(self):
         merge = self._merge_now(self._wizard(self.sales_manager))
         merge.sudo().company_id = self.company

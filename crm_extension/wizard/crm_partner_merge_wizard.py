@@ -197,6 +197,25 @@ class CrmPartnerMergeWizardCustomer(models.TransientModel):
     complaint_count = fields.Integer(string="Complaints", compute="_compute_facts")
     outcome = fields.Char(string="After the Merge", compute="_compute_outcome")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_partners_readable(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_partners_readable([vals])
+        return super().write(vals)
+
+    @api.model
+    def _check_partners_readable(self, vals_list):
+        """A row shows its customer's details (read as the system): only a
+        customer the user may read is put in a row, whoever fills it in."""
+        partner_ids = {
+            vals["partner_id"] for vals in vals_list if vals.get("partner_id")
+        }
+        if partner_ids:
+            self.env["res.partner"].browse(partner_ids).check_access("read")
+
     @api.depends("partner_id")
     def _compute_facts(self):
         """The documents of each customer (and its contacts), counted with one
