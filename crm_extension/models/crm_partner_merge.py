@@ -380,7 +380,15 @@ class CrmPartnerMerge(models.Model):
         env.flush_all()
         lines, merged_accounts = self._merge_bank_accounts(src_ids, dst_id)
         lines += self._move_references(
-            "res.partner", src_ids, dst_id, stay={"res_partner_bank": merged_accounts}
+            "res.partner",
+            src_ids,
+            dst_id,
+            stay={
+                "res_partner_bank": merged_accounts,
+                "crm_lead_contact_role": self._staying_committee_members(
+                    src_ids, dst_id
+                ),
+            },
         )
         self._merge_company_dependent_values(src_ids, dst_id)
         env.invalidate_all()
@@ -672,6 +680,35 @@ class CrmPartnerMerge(models.Model):
         for index, row_id, source_id, company in rows:
             found.setdefault(references[index], []).append((row_id, source_id, company))
         return found
+
+    @api.model
+    def _staying_committee_members(self, src_ids, dst_id):
+        """The buying committee members of the merged contacts that stay with
+        them: a contact is in a committee once, so a member moves only to an
+        opportunity where the survivor is not a member yet (one per
+        opportunity: the primary one, else the first)."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM (
+                    SELECT r.id,
+                           row_number() OVER (
+                               PARTITION BY r.lead_id
+                               ORDER BY r.is_primary DESC NULLS LAST, r.id
+                           ) AS number,
+                           EXISTS (SELECT 1 FROM crm_lead_contact_role d
+                                    WHERE d.lead_id = r.lead_id
+                                      AND d.partner_id = %s) AS taken
+                      FROM crm_lead_contact_role r
+                     WHERE r.partner_id = ANY(%s)
+                ) members
+                 WHERE taken OR number > 1
+                """,
+                dst_id,
+                list(src_ids),
+            )
+        )
+        return {row[0] for row in rows}
 
     @api.model
     def _move_references(self, model_name, src_ids, dst_id, stay=None):

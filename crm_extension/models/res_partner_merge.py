@@ -342,9 +342,49 @@ class ResPartner(models.Model):
             values["duplicate_state"] = False
         elif not survivor.duplicate_state and still_suspected:
             values["duplicate_state"] = "suspect"
+        if survivor.in_pool and survivor.user_id:
+            # Odoo fills in the survivor's empty values from the merged ones:
+            # a pool's flag would put a customer with a salesperson back in it.
+            values["in_pool"] = False
         if values:
             survivor.write(values)
+        if not merge:
+            # Odoo's wizard deletes the merged customers: what they held is the
+            # survivor's now. (Merge with Undo keeps them, and its undo puts
+            # every row back: their committee seats stay with them, and the
+            # lifecycle, which Odoo copies onto every contact moved, is left.)
+            survivor._crm_merge_lifecycle(absorbed)
+            survivor._crm_merge_committees()
         survivor._message_log(body=self._crm_merge_log(absorbed, merge))
+
+    def _crm_merge_lifecycle(self, absorbed):
+        """The survivor's lifecycle takes the merged customers' business: their
+        deals (the last one's date) or their opportunities."""
+        absorbed = absorbed.sudo()
+        deal_dates = [date for date in absorbed.mapped("last_deal_date") if date]
+        if deal_dates:
+            self._lifecycle_event("deal", date=max(deal_dates))
+        elif any(stage != "target" for stage in absorbed.mapped("lifecycle_stage")):
+            self._lifecycle_event("opportunity")
+
+    def _crm_merge_committees(self):
+        """A contact is in a buying committee once: after Odoo's merge wizard
+        moved the merged contacts' members to the survivor, one member per
+        opportunity stays (the primary one, else the first). (*Merge with
+        Undo* leaves them with the merged contacts: see
+        ``crm.partner.merge._staying_committee_members``.)"""
+        members = (
+            self.env["crm.lead.contact.role"]
+            .sudo()
+            .search([("partner_id", "=", self.id)], order="is_primary desc, id")
+        )
+        seen = set()
+        extra = members.browse()
+        for member in members:
+            if member.lead_id in seen:
+                extra |= member
+            seen.add(member.lead_id)
+        extra.unlink()
 
     @api.model
     def _crm_merge_log(self, absorbed, merge=None):

@@ -275,6 +275,99 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
         with self.assertRaisesRegex(UserError, "Nothing to merge"):
             Form(Wizard.with_context(active_model="res.partner", active_ids=hidden.ids))
 
+    def _pooled_twin_with_a_deal(self, first, second):
+        """``first`` stays with its salesperson, never sold to; ``second`` was
+        released to the pool after a deal, with a buying committee seat of
+        the contact it shares with ``first``."""
+        second.sudo().with_context(**MERGING_PARTNERS.context()).write(
+            {
+                "user_id": False,
+                "in_pool": True,
+                "lifecycle_stage": "deal",
+                "last_deal_date": "2026-06-01",
+            }
+        )
+        self.assertEqual(first.lifecycle_stage, "target")
+
+    def _committee_of_twins(self):
+        """Two contacts of one customer, registered twice, both members of the
+        same opportunity's buying committee."""
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        li, li_again = legacy.create(
+            [
+                {"name": "Li Si", "parent_id": self.customer.id},
+                {"name": "LI SI", "parent_id": self.customer.id},
+            ]
+        ).with_env(self.env)
+        self.opportunity.sudo().contact_role_ids.filtered(
+            lambda member: (
+                member.partner_id.name in ("Li Si", "LI SI")
+                or member.partner_id == self.contact_it
+            )
+        ).unlink()
+        Member = self.env["crm.lead.contact.role"]
+        Member.create(
+            [
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": li.id,
+                    "role_id": self.role_dm.id,
+                    "is_primary": True,
+                },
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": li_again.id,
+                    "role_id": self.role_opponent.id,
+                    "stance": "oppose",
+                },
+            ]
+        )
+        return li, li_again
+
+    def test_both_doors_keep_ownership_lifecycle_and_committees(self):
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        for door in (self._odoo_merge, self._merge_with_undo):
+            with self.subTest(door.__name__):
+                first, second = legacy.create(
+                    [
+                        {
+                            "name": f"Wuxi Peony Trading ({door.__name__})",
+                            "is_company": True,
+                            "user_id": self.salesman.id,
+                        }
+                    ]
+                    * 2
+                ).with_env(self.env)
+                self._pooled_twin_with_a_deal(first, second)
+                door(self.admin_contacts, first | second, first)
+                first.invalidate_recordset()
+                # The salesperson keeps the customer: the pool's flag of the
+                # merged one does not follow.
+                self.assertEqual(first.user_id, self.salesman)
+                self.assertFalse(first.in_pool)
+                self.assertIn(first, first.with_user(self.salesman_2)._claim_refusals())
+                # The merged customer's deal is the survivor's business (Odoo's
+                # wizard deletes the merged customer).
+                if door == self._odoo_merge:
+                    self.assertEqual(first.lifecycle_stage, "deal")
+                    self.assertEqual(str(first.last_deal_date), "2026-06-01")
+                # A contact registered twice sits once in a buying committee.
+                li, li_again = self._committee_of_twins()
+                door(self.admin_contacts, li | li_again, li)
+                members = self.opportunity.sudo().contact_role_ids.filtered(
+                    lambda member, li=li: member.partner_id == li
+                )
+                self.assertEqual(len(members), 1)
+                self.assertTrue(members.is_primary)
+                # Another member can still be added.
+                self.env["crm.lead.contact.role"].with_user(self.salesman).create(
+                    {
+                        "lead_id": self.opportunity.id,
+                        "partner_id": self.contact_it.id,
+                        "role_id": self.role_insider.id,
+                    }
+                )
+
 
 @tagged("post_install", "-at_install")
 class TestClaimsOfMergedCustomers(CrmExtensionCase):
