@@ -904,6 +904,9 @@ class CrmComplaint(models.Model):
         values.setdefault(
             "subject", msg_dict.get("subject") or self.env._("No subject")
         )
+        # The reference comes from the sequence (Odoo would name the record
+        # after the e-mail's subject, whatever the sender wrote there).
+        values["name"] = self.env._("New")
         values.setdefault("channel", "email")
         values.setdefault("description", msg_dict.get("body"))
         values.setdefault("email_from", msg_dict.get("email_from"))

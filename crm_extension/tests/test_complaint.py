@@ -509,7 +509,20 @@ class TestComplaintHandling(ComplaintCase):
         complaint = self.env["crm.complaint"].browse(complaint_id)
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.subject, "Broken parcel again")
+        self.assertRegex(complaint.name, r"^CMP/\d{4}/\d{5}$")
         self.assertEqual(complaint.channel, "email")
+        # Whatever the sender writes as the subject, even another complaint's
+        # reference, the reference comes from the sequence.
+        raw = RAW_EMAIL.format(
+            email_from="Purchasing <purchasing@westlake.example.com>",
+            subject=complaint.name,
+            message_id="known-2",
+        )
+        again = self.env["crm.complaint"].browse(
+            self.env["mail.thread"].message_process("crm.complaint", raw)
+        )
+        self.assertNotEqual(again.name, complaint.name)
+        self.assertEqual(again.subject, complaint.name)
         self.assertIn("arrived broken", complaint.description)
 
     def test_email_from_an_unknown_address(self):
