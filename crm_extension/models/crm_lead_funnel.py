@@ -135,6 +135,7 @@ class CrmLead(models.Model):
         follow = {"stage_id", "active", "team_id", "type"} & vals.keys()
         before = self._funnel_state() if follow else {}
         res = super().write(vals)
+        changed = self.browse()
         if follow:
             after = self._funnel_state()
             changed = self.filtered(lambda lead: before[lead.id] != after[lead.id])
@@ -143,6 +144,10 @@ class CrmLead(models.Model):
                 self.env["crm.lead.stage.history"]._record_stays(changed)
             if "type" in vals:
                 self.env["crm.lead.stage.history"]._sync_lead_state(self - changed)
+        if {"user_id", "team_id"} & vals.keys():
+            # The open stay is the new salesperson's (Odoo's lead assignment
+            # gives leads their salesperson after they are created).
+            self.env["crm.lead.stage.history"]._follow_owner(self - changed)
         return res
 
     @api.model

@@ -199,6 +199,33 @@ class CrmLeadStageHistory(models.Model):
         leads.invalidate_recordset(["stage_history_ids"])
 
     @api.model
+    def _follow_owner(self, leads):
+        """The open stay of ``leads`` is their current salesperson's and
+        team's (a lead assigned after it was created, a handover); the stays
+        they left keep whose they were. One query for any number of leads."""
+        leads = leads.filtered("id")
+        if not leads:
+            return
+        leads.flush_recordset(["user_id", "team_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s h
+                   SET user_id = l.user_id, team_id = l.team_id
+                  FROM crm_lead l
+                 WHERE h.lead_id = l.id
+                   AND h.date_left IS NULL
+                   AND l.id = ANY(%(ids)s)
+                   AND (h.user_id IS DISTINCT FROM l.user_id
+                        OR h.team_id IS DISTINCT FROM l.team_id)
+                """,
+                table=SQL.identifier(self._table),
+                ids=leads.ids,
+            )
+        )
+        self.invalidate_model(["user_id", "team_id"])
+
+    @api.model
     def _sync_lead_state(self, leads):
         """Keep the lead's type and won state on its stays.
 

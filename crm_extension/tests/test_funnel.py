@@ -459,6 +459,24 @@ class TestFunnelReport(FunnelCase):
             .search([("lead_id", "=", shared.id)])
         )
 
+    def test_open_stay_is_its_current_salespersons(self):
+        """A lead assigned after it was created (Odoo's lead assignment, a
+        handover) counts for its salesperson and team in its current stay;
+        the stays it left keep whose they were."""
+        team = self.env["crm.team"].create({"name": "Funnel Handover Team"})
+        deal = self._new_opportunity("Assigned later", user_id=False)
+        self.assertFalse(self._history(deal).user_id)
+        deal.write({"user_id": self.salesman.id})
+        self.assertEqual(self._history(deal).user_id, self.salesman)
+        deal.write({"stage_id": self.stage_qualified.id})
+        deal.write({"user_id": self.salesman_2.id, "team_id": team.id})
+        left, current = self._history(deal)
+        self.assertEqual(left.user_id, self.salesman)
+        self.assertEqual((current.user_id, current.team_id), (self.salesman_2, team))
+        report = self.env["crm.funnel.report"].with_user(self.salesman_2)
+        rows = report.search([("lead_id", "=", deal.id), ("date_left", "=", False)])
+        self.assertEqual(rows.user_id, self.salesman_2)
+
     def test_salesperson_sees_own_figures(self):
         mine = self._new_opportunity()
         theirs = self._new_opportunity(user=self.salesman_2)
