@@ -142,6 +142,11 @@ class TestAccessMatrix(CrmExtensionCase):
             )
             with self.assertRaises(AccessError):
                 self.env["crm.lead"].with_user(user).create({"name": "New"})
+            # The opportunity's form opens: every field of its view is read.
+            lead = self.other_opportunity.with_user(user)
+            described = lead.get_views([(False, "form")])["models"]["crm.lead"]
+            fnames = described.get("fields", described)  # (19.0, 18.0)
+            lead.web_read({fname: {} for fname in fnames})
 
     def test_portal_user_sees_no_crm_data(self):
         for model in (
