@@ -4,6 +4,7 @@ name cores of the similarity rules."""
 
 import logging
 import unicodedata
+from collections.abc import Collection
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -514,6 +515,16 @@ class ResPartner(models.Model):
         a customer up before registering it finds the one the duplicate rules
         would refuse it for."""
         domain = super()._search_display_name(operator, value)
+        if (
+            operator == "in"
+            and isinstance(value, Collection)
+            and not isinstance(value, str)
+        ):
+            # Odoo 19 looks an exact name up as "in" one name (an import's
+            # many2one column): the other script's spelling is that name too.
+            names = list(value)
+            if len(names) == 1 and isinstance(names[0], str):
+                operator, value = "=", names[0]
         if operator not in SPELLING_OPERATORS or not isinstance(value, str):
             return domain
         # The other spellings of a name: in the names only (e-mails,

@@ -124,6 +124,19 @@ class TestOneScript(CrmExtensionCase):
             Partner.search([("display_name", "ilike", "珠海市華星科技有限")]),
             self.huaxing,
         )
+        # An import's customer column names it exactly, in the other script
+        # (Odoo 19 looks it up as "in" one name).
+        exact = self.huaxing.name.replace("华", "華")
+        self.assertNotEqual(exact, self.huaxing.name)
+        for operator, value in (("=", exact), ("in", [exact])):
+            with self.subTest(operator=operator):
+                self.assertEqual(
+                    Partner.search([("display_name", operator, value)]), self.huaxing
+                )
+        self.assertEqual(
+            [partner_id for partner_id, _name in Partner.name_search(exact, [], "=")],
+            self.huaxing.ids,
+        )
         # A portal user's search is not widened to what it may not read.
         portal = self.env["res.partner"].with_user(self.portal_user)
         self.assertFalse(portal.search([("display_name", "ilike", "華星")]))
