@@ -939,3 +939,21 @@ class TestRelatedFieldsAreOdoos(CrmExtensionCase):
             self.assertNotIn(self.other_opportunity.name, str(error))
         else:
             self.fail("a member added twice to another salesperson's opportunity")
+
+
+@tagged("post_install", "-at_install")
+class TestMalformedRequests(CrmExtensionCase):
+    """Ids a client sends that are no ids get a refusal, not a traceback."""
+
+    def test_wizards_take_only_record_ids_from_the_context(self):
+        Report = self.env["crm.customer.report"].with_user(self.salesman)
+        defaults = Report.with_context(
+            active_model="res.partner", active_id="abc"
+        ).default_get(["partner_id"])
+        self.assertFalse(defaults.get("partner_id"))
+        Merge = self.env["crm.partner.merge.wizard"].with_user(self.sales_manager)
+        for model in ("res.partner", "crm.duplicate.group"):
+            with self.subTest(model), self.assertRaisesRegex(UserError, "Nothing"):
+                Merge.with_context(
+                    active_model=model, active_ids=["a", "b"]
+                ).default_get(["customer_ids"])

@@ -34,7 +34,10 @@ class CrmCustomerReport(models.TransientModel):
         if self.env.context.get("active_model") == "res.partner" and not values.get(
             "partner_id"
         ):
-            values["partner_id"] = self.env.context.get("active_id")
+            active_id = self.env.context.get("active_id")
+            # (A client may send anything: only a record id is one.)
+            if isinstance(active_id, int):
+                values["partner_id"] = active_id
         return values
 
     def _get_reviewer(self):

@@ -99,6 +99,12 @@ class CrmPartnerMergeWizard(models.TransientModel):
         fewer than two customers are not proposed."""
         context = self.env.context
         ids = context.get("active_ids") or []
+        # (A client may send anything: only record ids are ones.)
+        ids = (
+            [record_id for record_id in ids if isinstance(record_id, int)]
+            if isinstance(ids, (list, tuple))
+            else []
+        )
         if context.get("active_model") == "crm.duplicate.group":
             review = self.env["crm.duplicate.group"].browse(ids)
             review.check_access("read")
