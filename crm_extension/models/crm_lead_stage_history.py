@@ -8,6 +8,8 @@ from .crm_stage import FUNNEL_PHASE_SELECTION
 
 # Leads whose type or won state changed in the transaction (precommit data).
 PENDING_LEAD_STATE = "crm_extension.stage_history.lead_state"
+# What a stay keeps of its lead while the transaction changes it.
+LEAD_STATE_FIELDS = frozenset({"lead_type", "lead_won", "user_id", "team_id"})
 
 HISTORY_PHASE_SELECTION = [*FUNNEL_PHASE_SELECTION, (LOST_PHASE, "Lost")]
 EXIT_TYPE_SELECTION = [
@@ -199,35 +201,11 @@ class CrmLeadStageHistory(models.Model):
         leads.invalidate_recordset(["stage_history_ids"])
 
     @api.model
-    def _follow_owner(self, leads):
-        """The open stay of ``leads`` is their current salesperson's and
-        team's (a lead assigned after it was created, a handover); the stays
-        they left keep whose they were. One query for any number of leads."""
-        leads = leads.filtered("id")
-        if not leads:
-            return
-        leads.flush_recordset(["user_id", "team_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE %(table)s h
-                   SET user_id = l.user_id, team_id = l.team_id
-                  FROM crm_lead l
-                 WHERE h.lead_id = l.id
-                   AND h.date_left IS NULL
-                   AND l.id = ANY(%(ids)s)
-                   AND (h.user_id IS DISTINCT FROM l.user_id
-                        OR h.team_id IS DISTINCT FROM l.team_id)
-                """,
-                table=SQL.identifier(self._table),
-                ids=leads.ids,
-            )
-        )
-        self.invalidate_model(["user_id", "team_id"])
-
-    @api.model
     def _sync_lead_state(self, leads):
-        """Keep the lead's type and won state on its stays.
+        """Keep the lead's type and won state on its stays, and its current
+        salesperson and team on its open stay (a lead Odoo's assignment gives
+        a salesperson after its creation, a handover); the stays it left keep
+        whose they were.
 
         Done once per transaction, for every lead it changed, when the stays are
         next read or before it commits (as Odoo's tracking waits for the end of
@@ -242,12 +220,18 @@ class CrmLeadStageHistory(models.Model):
             pending = data[PENDING_LEAD_STATE] = set()
             self.env.cr.precommit.add(self.sudo()._flush_lead_state)
         pending.update(leads.ids)
-        self.invalidate_model(["lead_type", "lead_won"], flush=False)
+        self.invalidate_model(LEAD_STATE_FIELDS, flush=False)
 
     def flush_model(self, fnames=None):
-        if fnames is None or not {"lead_type", "lead_won"}.isdisjoint(fnames):
+        if fnames is None or not LEAD_STATE_FIELDS.isdisjoint(fnames):
             self._flush_lead_state()
         return super().flush_model(fnames)
+
+    def fetch(self, field_names=None):
+        # (Odoo reads records without a flush: the pending lead state first.)
+        if field_names is None or not LEAD_STATE_FIELDS.isdisjoint(field_names):
+            self._flush_lead_state()
+        return super().fetch(field_names)
 
     @api.model
     def _flush_lead_state(self):
@@ -256,26 +240,35 @@ class CrmLeadStageHistory(models.Model):
         ids = self.env.cr.precommit.data.pop(PENDING_LEAD_STATE, None)
         if not ids:
             return
-        self.env["crm.lead"].flush_model(["type", "active", "stage_id"])
+        self.env["crm.lead"].flush_model(
+            ["type", "active", "stage_id", "user_id", "team_id"]
+        )
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE %(table)s h
                    SET lead_type = l.type,
-                       lead_won = l.active AND COALESCE(s.is_won, false)
+                       lead_won = l.active AND COALESCE(s.is_won, false),
+                       user_id = CASE WHEN h.date_left IS NULL THEN l.user_id
+                                      ELSE h.user_id END,
+                       team_id = CASE WHEN h.date_left IS NULL THEN l.team_id
+                                      ELSE h.team_id END
                   FROM crm_lead l
                   LEFT JOIN crm_stage s ON s.id = l.stage_id
                  WHERE h.lead_id = l.id
                    AND l.id = ANY(%(ids)s)
                    AND (h.lead_type IS DISTINCT FROM l.type
                         OR h.lead_won IS DISTINCT FROM
-                           (l.active AND COALESCE(s.is_won, false)))
+                           (l.active AND COALESCE(s.is_won, false))
+                        OR (h.date_left IS NULL
+                            AND (h.user_id IS DISTINCT FROM l.user_id
+                                 OR h.team_id IS DISTINCT FROM l.team_id)))
                 """,
                 table=SQL.identifier(self._table),
                 ids=sorted(ids),
             )
         )
-        self.invalidate_model(["lead_type", "lead_won"], flush=False)
+        self.invalidate_model(LEAD_STATE_FIELDS, flush=False)
 
     @api.model
     def _backfill_from_tracking(self):

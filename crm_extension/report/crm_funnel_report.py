@@ -19,6 +19,11 @@ class CrmFunnelReport(models.Model):
     _auto = False
     _order = "date_entered desc"
     _rec_name = "stage_id"
+    # What a transaction changed in the stays is written before the view is
+    # read (the lead state a stay keeps is written once per transaction).
+    _depends = {
+        "crm.lead.stage.history": ["lead_type", "lead_won", "user_id", "team_id"],
+    }
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     stage_id = fields.Many2one("crm.stage", readonly=True)
