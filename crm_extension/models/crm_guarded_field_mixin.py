@@ -66,6 +66,7 @@ class CrmGuardedFieldMixin(models.AbstractModel):
             for vals in vals_list
             for fname in denied & vals.keys()
             if not self._is_guarded_value_unchanged(fname, vals[fname], creating)
+            and not self._crm_follows_relation(fname, vals)
         }
         if not refused:
             return
@@ -119,6 +120,39 @@ class CrmGuardedFieldMixin(models.AbstractModel):
             == new
             for record in self
         )
+
+    def _crm_follows_relation(self, fname, vals):
+        """Whether ``vals`` give the guarded field ``fname`` the value Odoo
+        relates it to (an exported file imported as new records, or with
+        the relation it follows changed): no value of the caller's own."""
+        expected = self._crm_related_value(fname, vals)
+        if expected is None:
+            return False
+        field = self._fields[fname]
+        return field.convert_to_cache(vals[fname], self) == field.convert_to_cache(
+            expected, self
+        )
+
+    def _crm_related_value(self, fname, vals):
+        """The value Odoo gives the related field ``fname`` of the records
+        ``self`` (none when creating) after ``vals``, read as the system;
+        ``None`` when it does not follow from a many2one of the record."""
+        field = self._fields[fname]
+        if not isinstance(field.related, str) or len(self) > 1:
+            return None
+        first, *path = field.related.split(".")
+        relation = self._fields[first]
+        if relation.type != "many2one":
+            return None
+        if first in vals:
+            value = self.env[relation.comodel_name].browse(vals[first] or ()).sudo()
+        elif self:
+            value = self.sudo()[first]
+        else:
+            return None
+        for name in path:
+            value = value[name]
+        return value
 
     def _crm_name_for_user(self):
         """The record's name for a message to the current user, or words that

@@ -18,6 +18,7 @@ from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .res_partner_duplicate import MATCH_KEY_INPUTS
+from .res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE
 
 SURVIVOR_RULES = [
     ("oldest", "The oldest registration"),
@@ -358,14 +359,30 @@ class ResPartner(models.Model):
         survivor._message_log(body=self._crm_merge_log(absorbed, merge))
 
     def _crm_merge_lifecycle(self, absorbed):
-        """The survivor's lifecycle takes the merged customers' business: their
-        deals (the last one's date) or their opportunities."""
-        absorbed = absorbed.sudo()
-        deal_dates = [date for date in absorbed.mapped("last_deal_date") if date]
-        if deal_dates:
-            self._lifecycle_event("deal", date=max(deal_dates))
-        elif any(stage != "target" for stage in absorbed.mapped("lifecycle_stage")):
-            self._lifecycle_event("opportunity")
+        """The survivor's customer takes the merged customers' business when
+        it is further along: a target takes their opportunity, their deal
+        (with its date) or their dormancy; a dormant customer their deal;
+        never the other way (a merge is no new deal)."""
+        customer = self.commercial_partner_id
+        # (Their own stages: Odoo's wizard already pointed their references,
+        # their commercial partner among them, to the survivor. A contact
+        # holds its company's.)
+        merged = absorbed.sudo() - customer
+        if not merged:
+            return
+        rank = {"target": 0, "intention": 1, "dormant": 2, "deal": 3, "vip": 3}
+        best = max(merged, key=lambda partner: rank[partner.lifecycle_stage])
+        values = {}
+        if rank[best.lifecycle_stage] > rank[customer.lifecycle_stage]:
+            stage = best.lifecycle_stage
+            if stage == "vip" and customer.importance != KEY_CUSTOMER_IMPORTANCE:
+                stage = "deal"
+            values["lifecycle_stage"] = stage
+        dates = [date for date in (customer | merged).mapped("last_deal_date") if date]
+        if dates and max(dates) != customer.last_deal_date:
+            values["last_deal_date"] = max(dates)
+        if values:
+            customer._crm_system_write(values)
 
     def _crm_merge_committees(self):
         """A contact is in a buying committee once: after Odoo's merge wizard

@@ -72,7 +72,21 @@ class ResPartner(models.Model):
             "registered_date": (SALES_ADMIN,),
             "protection_end_date": (SALES_ADMIN,),
             "in_pool": (SALES_ADMIN,),
+            # Odoo's, from the parent (record rules of the addon read the
+            # commercial partner: a complaint's portal access among them).
+            "commercial_partner_id": (),
         }
+
+    def _crm_related_value(self, fname, vals):
+        if fname != "commercial_partner_id":
+            return super()._crm_related_value(fname, vals)
+        if len(self) > 1:
+            return None
+        parent_id = vals["parent_id"] if "parent_id" in vals else self.parent_id.id
+        is_company = vals["is_company"] if "is_company" in vals else self.is_company
+        if parent_id and not is_company:
+            return self.browse(parent_id).sudo().commercial_partner_id
+        return self if self else None
 
     @api.model
     def _get_protection_days(self):

@@ -275,6 +275,34 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
         with self.assertRaisesRegex(UserError, "Nothing to merge"):
             Form(Wizard.with_context(active_model="res.partner", active_ids=hidden.ids))
 
+    def test_odoo_wizard_merge_is_no_new_deal(self):
+        """A merge gives the survivor the merged customers' business when it
+        is further along, never a deal it did not have again."""
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        dormant, target = legacy.create(
+            [
+                {"name": name, "is_company": True, "user_id": self.salesman.id}
+                for name in ("Ningbo Dormant Trading", "Ningbo Target Trading")
+            ]
+        ).with_env(self.env)
+        dormant.sudo().with_context(**MERGING_PARTNERS.context()).write(
+            {"lifecycle_stage": "dormant", "last_deal_date": "2023-03-01"}
+        )
+        # The dormant customer's contact registered twice: merged, it stays
+        # dormant.
+        contact, twin = legacy.create(
+            [
+                {"name": "Wang Wu", "parent_id": dormant.id},
+                {"name": "WANG WU", "parent_id": dormant.id},
+            ]
+        ).with_env(self.env)
+        self._odoo_merge(self.admin_contacts, contact | twin, contact)
+        self.assertEqual(dormant.lifecycle_stage, "dormant")
+        # A target merged with it takes its dormancy and the date of its deal.
+        self._odoo_merge(self.admin_contacts, target | dormant, target)
+        self.assertEqual(target.lifecycle_stage, "dormant")
+        self.assertEqual(str(target.last_deal_date), "2023-03-01")
+
     def _pooled_twin_with_a_deal(self, first, second):
         """``first`` stays with its salesperson, never sold to; ``second`` was
         released to the pool after a deal, with a buying committee seat of

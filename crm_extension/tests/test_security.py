@@ -332,6 +332,12 @@ class TestGuardedComplaintFields(ComplaintCase):
             self._complaint(
                 user=self.salesman, commercial_partner_id=self.other_customer.id
             )
+        # An exported complaint imported as a new one gives the customer
+        # company Odoo relates it to: no value of the caller's own.
+        imported = self._complaint(
+            user=self.salesman, commercial_partner_id=self.customer.id
+        )
+        self.assertEqual(imported.commercial_partner_id, self.customer)
 
     def test_refusal_names_no_order_the_user_cannot_read(self):
         order = (
@@ -905,6 +911,42 @@ class TestRelatedFieldsAreOdoos(CrmExtensionCase):
                 line.with_user(user).write({"company_id": other_company.id})
         line.invalidate_recordset()
         self.assertEqual(line.company_id, self.opportunity.company_id)
+        # An exported member imported as a new one: its opportunity's company.
+        imported = (
+            self.env["crm.lead.contact.role"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": self.contact_it.id,
+                    "role_id": self.role_insider.id,
+                    "company_id": self.opportunity.company_id.id,
+                }
+            )
+        )
+        self.assertEqual(imported.company_id, self.opportunity.company_id)
+
+    def test_commercial_partner_follows_the_company(self):
+        """The portal's access to a complaint reads the customer company Odoo
+        computes for its contact: a salesperson does not write it."""
+        contact = self.contact_buyer.with_user(self.salesman)
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            contact.write({"commercial_partner_id": self.other_customer.id})
+        contact.invalidate_recordset()
+        self.assertEqual(contact.commercial_partner_id, self.customer)
+        # As an exported contact imported as a new one gives it: its company's.
+        new = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Imported Buyer",
+                    "parent_id": self.customer.id,
+                    "commercial_partner_id": self.customer.id,
+                }
+            )
+        )
+        self.assertEqual(new.commercial_partner_id, self.customer)
 
     def test_main_class_follows_the_class(self):
         customer = self.customer.with_user(self.salesman)
