@@ -79,9 +79,16 @@ NEAR_COLUMNS = ("target_index", "similarity")
 
 
 # The match statement is a function of the database, created by the rules'
-# init(): PostgreSQL prepares the plans of its statements once per connection,
-# where the text of one statement would be parsed and planned at every
-# registration, for most of its time. Its arguments (all arrays, empty when
+# init(): PostgreSQL plans each of its statements when it first runs one in a
+# session and keeps the plan, where the text of one statement would be parsed
+# and planned at every call. Odoo's connection pool starts a new session each
+# time it lends a connection (psycopg2's reset: DISCARD ALL, which drops every
+# kept plan), so a statement is planned once per request (or job) that runs
+# it, and its plan is reused for the rest of it: the batches of an import, the
+# partners of one create, the leads of one request. Planning the statements
+# that read res_partner (and its many indexes) is most of what one
+# registration's match costs on a server: each clause and column they carry
+# costs at every request. Its arguments (all arrays, empty when
 # unused): the keys to lock (see _write_keys); the name cores to list with their
 # neighbour keys (crm.duplicate.name.core); the exact keys looked up per
 # column, the partners left out; the neighbour keys of the name cores looked
@@ -140,10 +147,15 @@ def match_function_sql(column_types):
     :param column_types: ``{field name: SQL type}`` of ``id`` and
         ``MATCH_FIELDS`` (as res.partner's fields store them)
     """
-    columns = ", ".join(
+    row = ", ".join(
         f'p."{fname}"::{column_types[fname]}' for fname in ["id", *MATCH_FIELDS]
     )
-    columns = f"{columns}, ({CUSTOMER_SQL})"
+    columns = f"{row}, ({CUSTOMER_SQL})"
+    # The near cores' companies are customers already (their lookup keeps
+    # customers only), read by their match row's columns alone: every clause
+    # and column less is less to plan, at every registration (see above).
+    near_columns = f"{row}, TRUE"
+    near_read = ", ".join(f'p."{fname}"' for fname in ["id", *MATCH_FIELDS])
     exact = " OR ".join(
         f'p."{other}" = ANY(exact_{column})'
         for column in KEY_COLUMNS.values()
@@ -165,8 +177,8 @@ CREATE OR REPLACE FUNCTION {MATCH_FUNCTION}({arguments})
 RETURNS TABLE ({returns}, is_customer boolean, target_index integer,
                similarity real)
 LANGUAGE plpgsql VOLATILE
--- Each statement planned once per connection: the plans, index probes and
--- lateral joins, are the same whatever the keys.
+-- Each statement planned once per session (an Odoo request): the plans,
+-- index probes and lateral joins, are the same whatever the keys.
 SET plan_cache_mode = force_generic_plan
 AS $function$
 #variable_conflict use_column
@@ -212,7 +224,7 @@ BEGIN
         -- similar), then the first five of their companies (the index of
         -- name_core_key and id, read in order).
         RETURN QUERY
-        SELECT {columns}, c.idx, c.similarity
+        SELECT {near_columns}, c.idx, c.similarity
           FROM (
               SELECT near.*, row_number() OVER (
                          PARTITION BY near.idx
@@ -241,7 +253,7 @@ BEGIN
                 ) near
           ) c
          CROSS JOIN LATERAL (
-             SELECT * FROM res_partner p
+             SELECT {near_read} FROM res_partner p
               WHERE p.name_core_key = c.core
                 AND (p.parent_id IS NULL OR p.is_company)
                 AND p.id != ALL(own_ids)

@@ -45,10 +45,10 @@ class TestDuplicateRules(CrmExtensionCase):
         contact = self.Partner.create({"name": "Zhou", "parent_id": self.huaxing.id})
         self.assertFalse(contact.name_key or contact.name_core_key or contact.vat_key)
 
-    def test_the_match_statement_is_planned_once_per_connection(self):
+    def test_the_match_statement_is_planned_once_per_session(self):
         """The match statement is a function of the database whose statements
-        PostgreSQL plans once per connection (a registration's match costs an
-        index probe, not the planning of a long statement)."""
+        PostgreSQL plans once per session, an Odoo request (the partners of an
+        import's batches reuse one plan; see ``MATCH_FUNCTION``)."""
         self.env.cr.execute(
             "SELECT proconfig FROM pg_proc WHERE proname = %s", [MATCH_FUNCTION]
         )
