@@ -20,6 +20,11 @@ company was placed in China, as most generated customers are), for each size N
      up again. The ratio of the mean times, which the machine's speed changes
      hit alike; also in blocks of 50 (alternating rounds, medians), with the
      SQL queries per create (``cr.sql_log_count``);
+   - the same single creates as requests run them, each in a cursor of its
+     own (Odoo's pool resets the connection's session when it lends it:
+     ``DISCARD ALL`` drops the match statement's plans, planned again at every
+     request), rolled back, the rules switched by committed writes
+     (:func:`measure_requests`);
    - creates in batches of 1,000, with and without rules in alternating rounds
      (medians of the per-round ratios);
    - the exact-key match query the addon runs at each create (its time inside
@@ -1194,6 +1199,86 @@ def top_up(registry, generator, size):
     return timings, generated
 
 
+def measure_requests(registry, generator, args, report, size, generated):
+    """Single creates as requests run them, with and without the rules,
+    alternating one by one (ABBA) like the interleaved creates, but each in a
+    cursor of its own. Odoo's pool resets the session of the connection it
+    lends to a cursor (psycopg2's reset: ``DISCARD ALL``), which drops the plans
+    the match function's statements kept: a request plans the statements it
+    runs, which the creates in one transaction never show. Each create is
+    rolled back (a request would commit: the database stays as it was). The
+    shipped rules are switched by a write committed in a cursor of its own, as
+    an administrator does, one untimed create after each switch; the rules are
+    put back as they were at the end."""
+    pairs = args.request_pairs
+    xmlids = (*EXACT_RULES, SIMILAR_RULE)
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        admin = env.ref("base.user_admin")
+        rule_ids = [env.ref(xmlid).id for xmlid in xmlids]
+        Rule = env["crm.duplicate.rule"].with_context(active_test=False)
+        was_active = Rule.browse(rule_ids).filtered("active").ids
+
+    def switch(active_ids):
+        with registry.cursor() as cr:
+            rules = (
+                superuser_env(cr)["crm.duplicate.rule"]
+                .with_context(active_test=False)
+                .browse(rule_ids)
+            )
+            rules.filtered(lambda rule: rule.id not in active_ids).write(
+                {"active": False}
+            )
+            rules.filtered(lambda rule: rule.id in active_ids).write({"active": True})
+
+    def create(vals):
+        with registry.cursor() as cr:
+            env = user_env(cr, admin, tz="Asia/Shanghai")
+            started = time.perf_counter()
+            env["res.partner"].create(vals)
+            env.flush_all()
+            elapsed = time.perf_counter() - started
+            cr.rollback()
+        return elapsed
+
+    times = {"all": [], "off": []}
+    with registry.cursor() as reader:
+        bench = Bench(user_env(reader, admin), generator, args)
+        bench.sample_existing(generated)
+        try:
+            mode = None
+            for number in range(pairs):
+                order = ("all", "off") if number % 2 == 0 else ("off", "all")
+                for wanted in order:
+                    if wanted != mode:
+                        switch(rule_ids if wanted == "all" else [])
+                        mode = wanted
+                        create(bench.fresh_vals(1)[0])
+                    times[wanted].append(create(bench.fresh_vals(1)[0]))
+        finally:
+            switch(was_active)
+    with_ms = 1000 * statistics.fmean(times["all"])
+    without_ms = 1000 * statistics.fmean(times["off"])
+    ratio = with_ms / without_ms
+    say(
+        f"  single create as a request (own cursor), all shipped rules, {pairs} "
+        f"interleaved pairs: mean {with_ms:.2f} / {without_ms:.2f} ms, ratio "
+        f"{ratio:.3f} (of the medians "
+        f"{statistics.median(times['all']) / statistics.median(times['off']):.3f})"
+    )
+    target = TARGETS["single"]
+    report.add(
+        f"{size:,}",
+        "single create as a request, all shipped rules (ms/partner; own cursor, "
+        "plans dropped as Odoo's pool does; interleaved)",
+        f"{with_ms:.3f}",
+        f"{without_ms:.3f}",
+        f"{ratio:.3f}",
+        f"<= {target:.2f}",
+        ok=ratio <= target,
+    )
+
+
 def measure_size(registry, generator, args, report, size, generated):
     with registry.cursor() as cr:
         env = superuser_env(cr)
@@ -1237,6 +1322,8 @@ def measure_size(registry, generator, args, report, size, generated):
             bench.measure_import(size, report, rows)
         cr.rollback()
     registry.clear_cache()
+    if "requests" in args.only:
+        measure_requests(registry, generator, args, report, size, generated)
 
 
 def measure(args, registry):
@@ -1244,8 +1331,10 @@ def measure(args, registry):
         "size | metric | with rules | without rules / Odoo | ratio | target | ok",
         notes="Single creates: one by one, alternating with and without rules "
         "(archived through the ORM, one untimed create after each switch), ratio "
-        "of the mean times; blocks and batches: alternating rounds, each rolled "
-        "back, ratio = median of the per-round ratios with / without rules. "
+        "of the mean times; as requests: the same, each in a cursor of its own "
+        "(its session reset by Odoo's pool: plans dropped); blocks and batches: "
+        "alternating rounds, each rolled back, ratio = median of the per-round "
+        "ratios with / without rules. "
         "Listing: Odoo's merge-wizard query time / ours. (ok) / (missed) in "
         "brackets: target promised at 1,000,000 partners only.",
     )
@@ -1325,9 +1414,15 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--only",
-        default="listing,search,similar,labelled,creates,import",
+        default="listing,search,similar,labelled,creates,requests,import",
         help="measurements to run (default: all of "
-        "listing,search,similar,labelled,creates,import)",
+        "listing,search,similar,labelled,creates,requests,import)",
+    )
+    parser.add_argument(
+        "--request-pairs",
+        type=int,
+        default=300,
+        help="single creates as requests (own cursor), with and without rules",
     )
     parser.add_argument(
         "--import-rows", type=int, default=10000, help="rows of the import measured"
