@@ -88,9 +88,12 @@ NEAR_COLUMNS = ("target_index", "similarity")
 # partners of one create, the leads of one request. Planning the statements
 # that read res_partner (and its many indexes) is most of what one
 # registration's match costs on a server: each clause and column they carry
-# costs at every request. Its arguments (all arrays, empty when
-# unused): the keys to lock (see _write_keys); the name cores to list with their
-# neighbour keys (crm.duplicate.name.core); the exact keys looked up per
+# costs at every request, and the rows of the partners found are read by
+# statements of their own, which run (and are planned) only when the keys or
+# a near core found some: a registration of a new name plans neither. Its
+# arguments (all arrays, empty when unused): the keys to lock (see
+# _write_keys); the name cores to list with their neighbour keys
+# (crm.duplicate.name.core); the exact keys looked up per
 # column, the partners left out; the neighbour keys of the name cores looked
 # up for the similarity rules, with the index and the core of each, and the
 # lowest similarity wanted. It returns match rows (MATCH_FIELDS, is_customer)
@@ -182,6 +185,13 @@ LANGUAGE plpgsql VOLATILE
 SET plan_cache_mode = force_generic_plan
 AS $function$
 #variable_conflict use_column
+DECLARE
+    -- The cores this call listed: no customer holds them yet.
+    new_cores varchar[] := '{{}}';
+    exact_ids integer[];
+    found_indexes integer[];
+    found_cores varchar[];
+    found_similarities real[];
 BEGIN
     IF cardinality(lock_keys) > 0 THEN
         -- Serialises the registrations of a key (see _write_keys). (Not ON
@@ -200,19 +210,28 @@ BEGIN
                                 WHERE c.core = v.core)
             ON CONFLICT DO NOTHING
             RETURNING core
+        ), listed_keys AS (
+            INSERT INTO crm_duplicate_name_neighbour (key, core)
+            SELECT n.key, n.core
+              FROM unnest(list_keys, list_owners) AS n(key, core)
+              JOIN listed_cores ON listed_cores.core = n.core
+            ON CONFLICT DO NOTHING
         )
-        INSERT INTO crm_duplicate_name_neighbour (key, core)
-        SELECT n.key, n.core
-          FROM unnest(list_keys, list_owners) AS n(key, core)
-          JOIN listed_cores ON listed_cores.core = n.core
-        ON CONFLICT DO NOTHING;
+        SELECT coalesce(array_agg(core), new_cores) INTO new_cores
+          FROM listed_cores;
     END IF;
     IF {any_exact} > 0 THEN
-        -- One btree index lookup per key.
-        RETURN QUERY
-        SELECT {columns}, NULL::integer, NULL::real
+        -- One btree index lookup per key; the rows of the partners found
+        -- read by a second statement, planned only when there are some.
+        SELECT array_agg(p.id) INTO exact_ids
           FROM res_partner p
          WHERE ({exact}) AND p.id != ALL(own_ids);
+        IF cardinality(exact_ids) > 0 THEN
+            RETURN QUERY
+            SELECT {columns}, NULL::integer, NULL::real
+              FROM res_partner p
+             WHERE p.id = ANY(exact_ids);
+        END IF;
     END IF;
     IF cardinality(near_keys) > 0 THEN
         -- The cores sharing a neighbour key with a core looked up (one probe
@@ -222,9 +241,12 @@ BEGIN
         -- in trades that share a class (or one of them says none); the
         -- {NEAR_CORES} nearest cores of each (its own core first, then the most
         -- similar), then the first five of their companies (the index of
-        -- name_core_key and id, read in order).
-        RETURN QUERY
-        SELECT {near_columns}, c.idx, c.similarity
+        -- name_core_key and id, read in order) by a second statement, planned
+        -- only when a core other than those this call listed is near: no
+        -- customer carries a core before it is listed (see
+        -- crm.duplicate.name.core), and a new name's core is near itself.
+        SELECT array_agg(c.idx), array_agg(c.core), array_agg(c.similarity)
+          INTO found_indexes, found_cores, found_similarities
           FROM (
               SELECT near.*, row_number() OVER (
                          PARTITION BY near.idx
@@ -252,16 +274,22 @@ BEGIN
                      ORDER BY v.idx, n.core, 4 DESC
                 ) near
           ) c
-         CROSS JOIN LATERAL (
-             SELECT {near_read} FROM res_partner p
-              WHERE p.name_core_key = c.core
-                AND (p.parent_id IS NULL OR p.is_company)
-                AND p.id != ALL(own_ids)
-                AND {CUSTOMER_SQL}
-              ORDER BY p.id
-              LIMIT 5
-         ) p
-         WHERE c.rank <= {NEAR_CORES};
+         WHERE c.rank <= {NEAR_CORES} AND c.core != ALL(new_cores);
+        IF cardinality(found_cores) > 0 THEN
+            RETURN QUERY
+            SELECT {near_columns}, c.idx, c.similarity
+              FROM unnest(found_indexes, found_cores, found_similarities)
+                   AS c(idx, core, similarity)
+             CROSS JOIN LATERAL (
+                 SELECT {near_read} FROM res_partner p
+                  WHERE p.name_core_key = c.core
+                    AND (p.parent_id IS NULL OR p.is_company)
+                    AND p.id != ALL(own_ids)
+                    AND {CUSTOMER_SQL}
+                  ORDER BY p.id
+                  LIMIT 5
+             ) p;
+        END IF;
     END IF;
 END
 $function$
