@@ -54,8 +54,12 @@ class CrmDuplicateNameCore(models.Model):
     (``crm.duplicate.name.neighbour``: one index probe per key) and then the
     customers of those cores by the btree index of ``name_core_key``. Cores
     are only ever added (a core that nobody carries any more finds no
-    customer): by partners while a similarity rule is active, and all at once
-    when one is activated and when the module is installed or updated.
+    customer): by partners while a similarity rule is active, all at once
+    when one is activated and when the module is installed or updated, and by
+    the job that keeps them in order (those of registrations committed while
+    a rule was activated). Those aside, no customer carries a core before it
+    is listed: the match statement reads no customer of a core it has just
+    listed.
     """
 
     _name = "crm.duplicate.name.core"
@@ -129,21 +133,60 @@ class CrmDuplicateNameCore(models.Model):
     def _add_all(self):
         """List the cores of every partner, in the order of the cores (see
         :meth:`_cron_keep_in_order`), and their neighbour keys."""
+        self._insert_missing_cores()
+        self._add_missing_neighbours()
+
+    @api.model
+    def _add_missing(self):
+        """List the cores of the partners whose core is not listed, and their
+        neighbour keys (those of the cores listed here only).
+
+        Partners list their cores while a similarity rule is active, and the
+        activation of one lists every core; a registration that began before
+        the activation was committed lists nothing and may be committed after
+        the activation read the partners. The job that keeps the cores in
+        order lists such cores (daily, and soon after each activation).
+
+        :return: the number of cores listed
+        """
+        cores = self._insert_missing_cores(returning=True)
+        for start in range(0, len(cores), NEIGHBOUR_BATCH):
+            keys, owners, _indexes = neighbour_rows(
+                cores[start : start + NEIGHBOUR_BATCH]
+            )
+            self.env.cr.execute(
+                """
+                INSERT INTO crm_duplicate_name_neighbour (key, core)
+                SELECT * FROM unnest(%s::varchar[], %s::varchar[])
+                ON CONFLICT DO NOTHING
+                """,
+                [keys, owners],
+            )
+        return len(cores)
+
+    @api.model
+    def _insert_missing_cores(self, returning=False):
+        """Insert the cores of the partners that are not listed, in their
+        order; with ``returning``, return them."""
         self.env["res.partner"].flush_model(["name_core_key"])
         self.env.cr.execute(
-            """
-            INSERT INTO crm_duplicate_name_core (core)
-            SELECT DISTINCT p.name_core_key FROM res_partner p
-             WHERE p.name_core_key IS NOT NULL
-               -- Only the cores not listed yet: each row inserted spends an
-               -- id, even one ON CONFLICT skips.
-               AND NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
-                                WHERE c.core = p.name_core_key)
-             ORDER BY p.name_core_key
-            ON CONFLICT DO NOTHING
-            """
+            SQL(
+                """
+                INSERT INTO crm_duplicate_name_core (core)
+                SELECT DISTINCT p.name_core_key FROM res_partner p
+                 WHERE p.name_core_key IS NOT NULL
+                   -- Only the cores not listed yet: each row inserted spends an
+                   -- id, even one ON CONFLICT skips.
+                   AND NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
+                                    WHERE c.core = p.name_core_key)
+                 ORDER BY p.name_core_key
+                ON CONFLICT DO NOTHING
+                %s
+                """,
+                SQL("RETURNING core") if returning else SQL(),
+            )
         )
-        self._add_missing_neighbours()
+        return sorted(core for (core,) in self.env.cr.fetchall()) if returning else []
 
     @api.model
     def _add_missing_neighbours(self):
@@ -210,9 +253,17 @@ class CrmDuplicateNameCore(models.Model):
         the list is rewritten in order (CLUSTER). The rewrite locks the list for
         seconds, so it gives up rather than wait for registrations in progress.
 
+        First the cores of partners that are not listed are (see
+        :meth:`_add_missing`), while a similarity rule is active.
+
         :return: whether the list was rewritten
         """
         cr = self.env.cr
+        rules = self.env["crm.duplicate.rule"]._get_active_rules()
+        if any(rule["match"] == "similar" for rule in rules):
+            listed = self._add_missing()
+            if listed:
+                _logger.info("crm_extension: %s name cores were not listed", listed)
         ordered_up_to = int(
             self.env["ir.config_parameter"].sudo().get_param(REORDER_PARAM, 0)
         )

@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
@@ -137,6 +138,11 @@ def array_literal(values):
         + "}"
     )
 
+
+# The job listing the cores of registrations committed while a similarity rule
+# was activated, and how soon after the activation it runs.
+NAME_CORE_JOB = "crm_extension.ir_cron_keep_name_cores_in_order"
+LIST_AGAIN_AFTER = timedelta(minutes=10)
 
 # The near cores a similarity rule reads the companies of, per name looked
 # up: a trade name that names nothing else (an abbreviation, 恒达) is near
@@ -423,9 +429,16 @@ class CrmDuplicateRule(models.Model):
 
     def _complete_name_cores(self):
         """Partners only list their name cores while a similarity rule is active:
-        activating one first lists every core."""
+        activating one first lists every core, and the job that keeps them in
+        order lists, soon after, the cores of the registrations committed
+        meanwhile (see ``crm.duplicate.name.core._add_missing``)."""
         if any(rule.active and rule.match == "similar" for rule in self):
             self.env["crm.duplicate.name.core"]._add_all()
+            job = self.env.ref(NAME_CORE_JOB, raise_if_not_found=False)
+            if job:
+                # (The system's job, scheduled whoever activates the rule: it
+                # lists cores and grants nothing.)
+                job.sudo()._trigger(fields.Datetime.now() + LIST_AGAIN_AFTER)
 
     # ------------------------------------------------------------------
     # Matching

@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -376,6 +376,43 @@ class TestDuplicateRules(CrmExtensionCase):
         )
         self.rule_similar.active = True
         late = self.Partner.create(
+            {"name": "Zhongxin International Logistics Ltd", "is_company": True}
+        )
+        self.assertEqual(late.duplicate_state, "suspect")
+        self.assertIn(early, late.duplicate_partner_ids)
+
+    def test_cores_registered_during_an_activation_are_listed_by_the_job(self):
+        """A registration begun before a similarity rule's activation was
+        committed lists no core, and may be committed after the activation
+        listed every core: the job of the name cores lists it soon after the
+        activation (and daily), and the customer is found again."""
+        job = self.env.ref("crm_extension.ir_cron_keep_name_cores_in_order")
+        Trigger = self.env["ir.cron.trigger"]
+        self.rule_similar.active = False
+        before = Trigger.search([("cron_id", "=", job.id)])
+        # (A sales manager, who may not read the jobs, activates it.)
+        self.rule_similar.with_user(self.sales_manager).active = True
+        scheduled = Trigger.search([("cron_id", "=", job.id)]) - before
+        self.assertEqual(len(scheduled), 1)
+        self.assertGreater(scheduled.call_at, fields.Datetime.now())
+        # As such a registration leaves it: a customer whose core is not listed.
+        early = self.Partner.create(
+            {"name": "Zhongxin Logistics Co., Ltd.", "is_company": True}
+        )
+        self.env.flush_all()
+        core = early.name_core_key
+        self.env.cr.execute(
+            "DELETE FROM crm_duplicate_name_neighbour WHERE core = %s", [core]
+        )
+        self.env.cr.execute(
+            "DELETE FROM crm_duplicate_name_core WHERE core = %s", [core]
+        )
+        self.env["crm.duplicate.name.core"]._cron_keep_in_order(growth=1)
+        self.env.cr.execute(
+            "SELECT 1 FROM crm_duplicate_name_core WHERE core = %s", [core]
+        )
+        self.assertEqual(self.env.cr.rowcount, 1)
+        late = self.Partner.with_user(self.salesman_2).create(
             {"name": "Zhongxin International Logistics Ltd", "is_company": True}
         )
         self.assertEqual(late.duplicate_state, "suspect")
