@@ -151,17 +151,7 @@ class CrmDuplicateNameCore(models.Model):
         """
         cores = self._insert_missing_cores(returning=True)
         for start in range(0, len(cores), NEIGHBOUR_BATCH):
-            keys, owners, _indexes = neighbour_rows(
-                cores[start : start + NEIGHBOUR_BATCH]
-            )
-            self.env.cr.execute(
-                """
-                INSERT INTO crm_duplicate_name_neighbour (key, core)
-                SELECT * FROM unnest(%s::varchar[], %s::varchar[])
-                ON CONFLICT DO NOTHING
-                """,
-                [keys, owners],
-            )
+            self._insert_neighbours(cores[start : start + NEIGHBOUR_BATCH])
         return len(cores)
 
     @api.model
@@ -215,15 +205,20 @@ class CrmDuplicateNameCore(models.Model):
             if not cores:
                 return
             last = cores[-1]
-            keys, owners, _indexes = neighbour_rows(cores)
-            cr.execute(
-                """
-                INSERT INTO crm_duplicate_name_neighbour (key, core)
-                SELECT * FROM unnest(%s::varchar[], %s::varchar[])
-                ON CONFLICT DO NOTHING
-                """,
-                [keys, owners],
-            )
+            self._insert_neighbours(cores)
+
+    @api.model
+    def _insert_neighbours(self, cores):
+        """Insert the neighbour keys of ``cores`` (one statement)."""
+        keys, owners, _indexes = neighbour_rows(cores)
+        self.env.cr.execute(
+            """
+            INSERT INTO crm_duplicate_name_neighbour (key, core)
+            SELECT * FROM unnest(%s::varchar[], %s::varchar[])
+            ON CONFLICT DO NOTHING
+            """,
+            [keys, owners],
+        )
 
     @api.model
     def _drop_unused(self):
@@ -253,8 +248,8 @@ class CrmDuplicateNameCore(models.Model):
         the list is rewritten in order (CLUSTER). The rewrite locks the list for
         seconds, so it gives up rather than wait for registrations in progress.
 
-        First the cores of partners that are not listed are (see
-        :meth:`_add_missing`), while a similarity rule is active.
+        First, while a similarity rule is active, it lists the cores of the
+        partners whose core is not listed (see :meth:`_add_missing`).
 
         :return: whether the list was rewritten
         """
