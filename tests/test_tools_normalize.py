@@ -324,6 +324,49 @@ def test_name_rejects_non_strings():
         normalize_name(42)
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "深圳华星科技有限公司 Shenzhen Huaxing Technology Co., Ltd.",
+        "Shenzhen Huaxing Technology Co., Ltd. 深圳华星科技有限公司",
+        "深圳華星科技有限公司 Shenzhen Huaxing Technology Co., Ltd.",
+        "深圳华星科技有限公司（总部）",
+        "深圳华星科技有限公司 (HK)",
+        "深圳市华星科技有限公司（集团）",
+        "深圳华星科技有限公司 HQ",
+        "深圳华星科技有限公司2",
+        "华星科技（深圳）有限公司 Huaxing Technology",
+    ],
+)
+def test_name_of_a_chinese_registered_name_with_a_translation_or_remark(name):
+    """A Chinese registered name ends with its legal form: its translation, a
+    remark in brackets or Latin text after it, and its Western name (ending
+    with a legal form) before it, name no other company."""
+    assert normalize_name(name) == "深圳华星科技"
+    assert normalize_name_core(name) == normalize_name_core("深圳华星科技有限公司")
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        # A branch is another registrant, in English too.
+        ("深圳华星科技有限公司北京分公司", "深圳华星科技有限公司北京分"),
+        ("深圳华星科技有限公司北京分公司 Beijing Branch", "深圳华星科技有限公司北京分"),
+        # Latin words of the name itself, not a Western name before it.
+        ("TCL科技集团股份有限公司", "tcl科技集团"),
+        ("TCL科技集团股份有限公司 TCL Technology Group Corp.", "tcl科技集团"),
+        ("Siemens Ltd., China 西门子（中国）有限公司", "siemensltdchina西门子中国"),
+        # No trade named in Chinese: the whole name.
+        ("IBM（中国）有限公司 IBM China Co., Ltd.", "ibm中国"),
+        ("深圳有限公司 ACME", "深圳有限公司acme"),
+        ("Foo公司Ltd", "foo"),
+        ("0公司有限0上海科技", "0公司有限0上海科技"),
+    ],
+)
+def test_name_of_a_chinese_registered_name_keeps_what_names_another(name, key):
+    assert normalize_name(name) == key
+
+
 @pytest.mark.parametrize("form", WESTERN_FORMS)
 def test_name_western_legal_form_stripped_as_trailing_words(form):
     assert normalize_name(f"Huaxing Technology {form}") == "huaxingtechnology"
@@ -809,6 +852,7 @@ def test_name_core_rejects_non_strings():
 @example("ab trading 科技")
 @example("华星 L.T D")
 @example("上海市")
+@example("0公司有限0上海科技")
 def test_name_core_is_idempotent(name):
     core = normalize_name_core(name)
     assert normalize_name_core(core) == core
@@ -1127,8 +1171,33 @@ def test_vat_drops_cn_before_valid_uscc_only(code):
     wrong = code[:17] + next(c for c in USCC_CHARSET if c != code[17])
     assume(not is_placeholder_code(code) and not is_placeholder_code(wrong))
     assert normalize_vat(f"cn {code.lower()}") == code
-    assert normalize_vat(f"DE{code}") == f"DE{code}"
     assert normalize_vat(f"CN{wrong}") == f"CN{wrong}"
+
+
+@given(
+    USCC,
+    st.sampled_from(["A", "/1", "-00", "总部", " (HQ)", " / 91110000600037341L"]),
+)
+def test_vat_credit_code_with_more_beside_it_is_the_code(code, more):
+    """What is typed beside a valid credit code (a letter, a branch number, a
+    remark, a second number, a label before it, another country's prefix)
+    makes it no other company's number."""
+    assume(not is_placeholder_code(code))
+    assume(not re.sub(r"\W", "", code + more).isdigit())  # (see below)
+    for country in ("CN", None, "DE"):
+        assert normalize_vat(code + more, country) == code
+        assert normalize_vat(f"统一社会信用代码：{code}", country) == code
+        assert normalize_vat(f"DE{code}", country) == code
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["91440300MA5G2KXN3X1", "44030019790101123400", "HRB 123456 Amtsgericht München"],
+)
+def test_vat_without_a_valid_credit_code_within_keeps_todays_key(number):
+    """An invalid code with more beside it, and an old tax number of 20 digits
+    (whose digits may hold a valid code by chance), are kept as typed."""
+    assert normalize_vat(number, "CN") == re.sub(r"\W", "", number).upper()
 
 
 @pytest.mark.parametrize(

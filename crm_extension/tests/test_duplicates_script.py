@@ -71,6 +71,65 @@ class TestOneScript(CrmExtensionCase):
             self.Partner.search_count([("name_key", "=", self.huaxing.name_key)]), 1
         )
 
+    def test_the_registered_name_with_its_translation_or_a_remark_is_refused(self):
+        """Another salesperson registers the customer again with its English
+        name after (or before) the Chinese one, or a remark after its legal
+        form: the same company, refused; a branch (another registrant) is
+        registered. The upgrade keys the customers registered so before."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name in (
+            "珠海市华星科技有限公司 Zhuhai Huaxing Technology Co., Ltd.",
+            "Zhuhai Huaxing Technology Co., Ltd. 珠海市華星科技有限公司",
+            "珠海市華星科技有限公司（总部）",
+            "珠海市华星科技有限公司 HQ",
+        ):
+            with (
+                self.subTest(name=name),
+                self.assertRaises(ValidationError) as error,
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": name, "is_company": True})
+            self.assertIn("珠海市华星科技有限公司", str(error.exception))
+        branch = Partner.create(
+            {"name": "珠海市华星科技有限公司广州分公司", "is_company": True}
+        )
+        self.assertNotEqual(branch.sudo().name_key, self.huaxing.name_key)
+        # A lead naming it so names the customer.
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": "Displays",
+                    "partner_name": "珠海市华星科技有限公司 Zhuhai Huaxing "
+                    "Technology Co., Ltd.",
+                }
+            )
+        )
+        self.assertEqual(lead.sudo().matched_partner_id, self.huaxing)
+        # Registered so before 1.7.15 (while the rules were off): keyed again.
+        rules = self.env["crm.duplicate.rule"].search([])
+        rules.active = False
+        legacy = self.env["res.partner"].create(
+            {
+                "name": "珠海市华星科技有限公司 Zhuhai Huaxing Co., Ltd.",
+                "is_company": True,
+            }
+        )
+        rules.active = True
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id = %s",
+            ["珠海华星科技有限公司zhuhaihuaxing", legacy.id],
+        )
+        self.env.invalidate_all()
+        path = file_path("crm_extension/migrations/1.7.15/post-migration.py")
+        spec = importlib.util.spec_from_file_location("crm_extension_1_7_15", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "1.7.14")
+        self.assertEqual(legacy.name_key, self.huaxing.name_key)
+
     def test_traditional_variant_is_flagged_by_the_similar_name_rule(self):
         """Not the same name (another city, in brackets), maybe the same company,
         in the other script: flagged for review, shown in the form before
@@ -373,6 +432,30 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 self.env.cr.savepoint(),
             ):
                 Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+
+    def test_more_typed_beside_the_credit_code_is_the_code(self):
+        """A letter, a branch number, a remark or a label typed with the credit
+        code makes it no other company's number: refused."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for vat in (
+            "91350100M000100Y43A",
+            "91350100M000100Y43/1",
+            "91350100M000100Y43 总部",
+            "统一社会信用代码：91350100M000100Y43",
+        ):
+            with (
+                self.subTest(vat=vat),
+                self.assertRaisesRegex(ValidationError, "Huaxing"),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create(
+                    {
+                        "name": "Someone New Ltd",
+                        "is_company": True,
+                        "vat": vat,
+                        "country_id": self.cn.id,
+                    }
+                )
 
     def test_search_finds_the_number_as_typed(self):
         """A colleague looks the customer up by its number, typed with or

@@ -394,7 +394,7 @@ def _fold_script_runs(words):
 def _name_words(name):
     """The words of a name: folded (:func:`_fold`), split (:func:`_words`) and
     its Chinese in one script (:func:`_fold_script_runs`)."""
-    return _fold_script_runs(_words(_fold(name)))
+    return _fold_script_runs(_words(_chinese_registered_name(_fold(name))))
 
 
 def _drop_last_chars(words, count):
@@ -466,7 +466,8 @@ def names_a_company(name):
 def _name_key_once(name, forms=None):
     """One pass of :func:`normalize_name`; the legal forms it strips are added
     to ``forms`` when given."""
-    words = _fold_script_runs(_words(_bracketed_place_first(_fold(name))))
+    text = _chinese_registered_name(_bracketed_place_first(_fold(name)))
+    words = _fold_script_runs(_words(text))
     while True:
         found = _legal_form_end(words)
         if found is None:
@@ -498,6 +499,54 @@ def _bracketed_place_first(text):
             return text
         return f"{match.group(1)} {text[: match.start()]} {text[match.end() :]}"
     return text
+
+
+# A Chinese legal form anywhere in text (one script), the longest at each place.
+_CJK_LEGAL_FORM_IN_TEXT = re.compile("|".join(map(re.escape, _CJK_LEGAL_FORMS)))
+# A bracketed remark: what the brackets hold, whatever it is.
+_BRACKETED_REMARK = re.compile(r"\([^()]*\)")
+
+
+def _chinese_registered_name(text):
+    """The Chinese registered name ``text`` (folded: :func:`_fold`) holds,
+    without what is written beside it: a Chinese name ends with its legal
+    form, and a name often carries, after it, its translation or a remark
+    ("深圳华星科技有限公司 Shenzhen Huaxing Technology Co., Ltd.",
+    "深圳华星科技有限公司（总部）", "… HQ") or, before it, its Western name
+    ending with a Western legal form ("Shenzhen Huaxing Technology Co., Ltd.
+    深圳华星科技有限公司"): one company, whichever way it is written.
+
+    After the last Chinese legal form, text in brackets and text without
+    Chinese characters is dropped; Chinese text outside brackets is kept ("…
+    有限公司北京分公司", a branch, is another registrant), and so is the whole
+    name. Before the Chinese name, Latin text is dropped only when it ends
+    with a Western legal form ("TCL科技集团股份有限公司" keeps its TCL). The
+    Chinese name must name a trade, not only places and a legal form
+    ("IBM（中国）有限公司" stays whole). ``text`` is returned as it is when
+    nothing is dropped (its Chinese in one script otherwise)."""
+    if not _HAS_CJK.search(text):
+        return text
+    folded = fold_script(text)
+    forms = list(_CJK_LEGAL_FORM_IN_TEXT.finditer(folded))
+    if not forms:
+        return text
+    last = forms[-1]
+    name, tail = folded[: last.end()], folded[last.end() :]
+    if any(_is_cjk(char) for char in _BRACKETED_REMARK.sub(" ", tail)):
+        return text  # a branch, or Chinese words after the name: all of it
+    start = next(index for index, char in enumerate(name) if _is_cjk(char))
+    if _legal_form_end(_words(name[:start])) is not None:
+        name = name[start:]  # its Western name
+    if name == folded:
+        return text
+    key = _name_key_once(name)
+    if (
+        not any(_is_cjk(char) for char in key)
+        or key in _CJK_LEGAL_FORMS
+        or _is_cjk_place(key)
+    ):
+        return text  # no trade named in Chinese
+    return name
 
 
 def _is_cjk_place(run):
@@ -1194,6 +1243,30 @@ def _valid_vat(code, country_code):
     return ""
 
 
+# Where a unified social credit code may start in a cleaned number: eight
+# digits, then ten characters of its alphabet (as python-stdnum checks it).
+_USCC_START = re.compile(r"(?=([0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}))")
+
+
+def _credit_code_within(code):
+    """The first valid unified social credit code inside ``code`` (cleaned),
+    written with more than it ("91440300MA5G2KXN37A",
+    "91440300MA5G2KXN37总部", "统一社会信用代码91440300MA5G2KXN37", two
+    numbers in one field), else ``''``: one company's number, whatever is
+    typed beside it. Not in a number of digits only, an old tax number of
+    20 (税务登记证号), whose digits may hold a valid code by chance."""
+    if len(code) <= _USCC_LENGTH or code.isdigit():
+        return ""
+    return next(
+        (
+            found.group(1)
+            for found in _USCC_START.finditer(code)
+            if uscc.is_valid(found.group(1))
+        ),
+        "",
+    )
+
+
 @functools.lru_cache(maxsize=1024)
 def vat_search_key(text):
     """The match key of a VAT or registry number typed into a search, when it
@@ -1221,13 +1294,15 @@ def normalize_vat(vat, country_code=None):
     - another VAT number is written with its country prefix, as the EU writes
       it (``"136695976"`` of a German customer -> ``"DE136695976"``).
 
-    An invalid number keeps the letters and digits as typed, its prefix
-    included, so that numbers of different countries do not collide.
+    An invalid number that holds a valid credit code with more beside it is
+    that code (:func:`_credit_code_within`). Another invalid number keeps the
+    letters and digits as typed, its prefix included, so that numbers of
+    different countries do not collide.
     """
     cleaned = _clean_code(vat)
     if not cleaned:
         return ""
-    key = _valid_vat(cleaned, country_code) or cleaned
+    key = _valid_vat(cleaned, country_code) or _credit_code_within(cleaned) or cleaned
     return "" if is_placeholder_code(key) else key
 
 
