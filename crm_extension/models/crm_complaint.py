@@ -151,6 +151,7 @@ class CrmComplaint(models.Model):
         precompute=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
     team_id = fields.Many2one(
@@ -685,9 +686,29 @@ class CrmComplaint(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model
+    def _check_own_company(self, vals_list):
+        """A complaint is registered in, or moved to, one of its user's
+        companies only: Odoo's record rules check a record before a write, and
+        a complaint moved to another company would leave its own (its internal
+        notes read by the other company's staff)."""
+        if self.env.su:
+            return
+        allowed = self.env.user.company_ids.ids
+        for vals in vals_list:
+            company_id = vals.get("company_id")
+            if isinstance(company_id, int) and company_id not in allowed:
+                raise AccessError(
+                    self.env._(
+                        "A complaint can only be registered in, or moved to, one "
+                        "of your companies."
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         self._check_guarded_values(vals_list, creating=True)
+        self._check_own_company(vals_list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = self.env["res.company"].browse(
@@ -747,6 +768,7 @@ class CrmComplaint(models.Model):
 
     def write(self, vals):
         self._check_guarded_values([vals])
+        self._check_own_company([vals])
         if "stage_id" in vals:
             staying = self.filtered(
                 lambda complaint: complaint.stage_id.id == vals["stage_id"]

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .test_complaint import ComplaintCase
@@ -168,3 +168,36 @@ class TestComplaintAccess(ComplaintCase):
         self.env["crm.complaint.sla"].with_user(self.sales_manager).create(
             {"name": "Silver", "response_hours": 2, "resolution_hours": 8}
         )
+
+    def test_a_complaint_stays_in_its_users_companies(self):
+        """A salesperson (or complaint officer) of one company may not move a
+        complaint to a company they do not belong to (its internal notes would
+        be read there, and left by theirs), nor register one there; a user of
+        both companies moves it, its handler with it."""
+        other_company = self.env["res.company"].create({"name": "Complaints Two Ltd"})
+        complaint = self.assigned_to_me.with_user(self.salesman)
+        for user, record in (
+            (self.salesman, complaint),
+            (self.complaint_officer, self.unrelated),
+        ):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaises(AccessError),
+                self.env.cr.savepoint(),
+            ):
+                record.with_user(user).write({"company_id": other_company.id})
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                self.env["crm.complaint"].with_user(user).create(
+                    {"subject": "Elsewhere", "company_id": other_company.id}
+                )
+        self.assertEqual(complaint.company_id, self.env.company)
+        # Its handler must belong to the company it goes to.
+        self.complaint_officer.company_ids |= other_company
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.assigned_to_me.with_user(self.complaint_officer).write(
+                {"company_id": other_company.id}
+            )
+        self.assigned_to_me.with_user(self.complaint_officer).write(
+            {"company_id": other_company.id, "user_id": self.complaint_officer.id}
+        )
+        self.assertEqual(self.assigned_to_me.company_id, other_company)
