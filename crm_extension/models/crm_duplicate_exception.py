@@ -83,9 +83,23 @@ class CrmDuplicateException(models.Model):
         "administrator other than its requester.",
     )
 
-    # The decision and its trail are the sales administrators' (and the
-    # system's): a requester only asks.
+    # What was asked is what the refused registration gave (the form shows it
+    # read-only): given when the request is made, never changed afterwards, by
+    # the requester or the one deciding. The decision and its trail are the
+    # sales administrators' (and the system's): a requester only asks.
+    _crm_free_on_create = (
+        "name",
+        "is_company",
+        "vat",
+        "company_registry",
+        "email",
+        "phone",
+        "country_id",
+        "matched_partner_id",
+        "rule_id",
+    )
     _crm_guarded_fields = {
+        **dict.fromkeys(_crm_free_on_create, ()),
         "state": (),
         "requested_by_id": (),
         "approved_by_id": (),

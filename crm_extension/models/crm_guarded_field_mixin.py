@@ -167,8 +167,9 @@ class CrmGuardedFieldMixin(models.AbstractModel):
     def _without_guarded_defaults(self):
         """This model without the ``default_<field>`` context keys of guarded
         fields the user may not write: a default from the caller's context would
-        set them behind the check of :meth:`_check_guarded_values`."""
-        denied = self._guarded_fields_denied()
+        set them behind the check of :meth:`_check_guarded_values`. (Those of
+        ``_crm_free_on_create`` anybody gives on create: kept.)"""
+        denied = self._guarded_fields_denied() - set(self._crm_free_on_create)
         keys = {f"default_{fname}" for fname in denied} & self.env.context.keys()
         if not keys:
             return self

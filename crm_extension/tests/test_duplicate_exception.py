@@ -79,6 +79,36 @@ class TestDuplicateException(CrmExtensionCase):
             self.env["res.partner"].search_count([("name", "=", self.NAME)])
         )
 
+    def test_what_was_asked_is_not_changed_afterwards(self):
+        """The form shows what the refused registration gave read-only: the
+        requester may not change it once asked (the decision registers what
+        is asked), nor may the one deciding; the reason stays the
+        requester's to explain."""
+        request = self._request()
+        other = self.env["res.partner"].create(
+            {"name": "Another Customer Ltd", "is_company": True}
+        )
+        for user in (self.salesman_2, self.sales_manager):
+            for vals in (
+                {"name": "SOMETHING ELSE LTD"},
+                {"vat": "CN91350100M000100Y43"},
+                {"email": "someone@else.example"},
+                {"matched_partner_id": other.id},
+                {"is_company": False},
+            ):
+                with (
+                    self.subTest(user=user.login, vals=vals),
+                    self.assertRaises(AccessError),
+                    self.env.cr.savepoint(),
+                ):
+                    request.with_user(user).write(vals)
+        # Sent again unchanged (a form's read-only fields): no change.
+        request.with_user(self.salesman_2).write(
+            {"name": self.NAME, "reason": "Franchisee in Ningbo, registered apart"}
+        )
+        self.assertEqual(request.matched_partner_id, self.customer)
+        self.assertEqual(request.name, self.NAME)
+
     def test_approval_registers_with_its_trail_and_the_rule_holds_for_others(self):
         request = self._request()
         request.with_user(self.sales_manager).action_approve()
