@@ -69,8 +69,9 @@ class CrmLeadContactRole(models.Model):
     @api.depends("partner_id")
     def _compute_role_id(self):
         for line in self:
-            if line.partner_id.contact_role_id and not line.role_id:
-                line.role_id = line.partner_id.contact_role_id
+            role = line.partner_id.contact_role_id
+            if role.active and not line.role_id:
+                line.role_id = role
 
     @api.depends("role_id.is_opponent", "stance")
     def _compute_is_opponent(self):
@@ -111,6 +112,7 @@ class CrmLeadContactRole(models.Model):
             if vals.get("is_primary") and vals.get("lead_id")
         ]
         self._check_guarded_values(vals_list, creating=True)
+        self._check_active_roles(vals_list)
         self._unset_primaries(self.env["crm.lead"].browse(lead_ids))
         return super(CrmLeadContactRole, self._without_guarded_defaults()).create(
             vals_list
@@ -118,6 +120,7 @@ class CrmLeadContactRole(models.Model):
 
     def write(self, vals):
         self._check_guarded_values([vals])
+        self._check_active_roles([vals])
         if vals.get("lead_id") and any(
             line.lead_id.id != vals["lead_id"] for line in self
         ):
@@ -129,6 +132,25 @@ class CrmLeadContactRole(models.Model):
             leads = self.env["crm.lead"].browse(vals.get("lead_id")) or self.lead_id
             self._unset_primaries(leads, keep=self)
         return super().write(vals)
+
+    @api.model
+    def _check_active_roles(self, vals_list):
+        """A member is given a role in use: an archived one is no longer
+        offered (a member keeps the role it had when it was archived)."""
+        role_ids = {vals["role_id"] for vals in vals_list if vals.get("role_id")}
+        archived = (
+            self.env["crm.contact.role"]
+            .browse([role_id for role_id in role_ids if isinstance(role_id, int)])
+            .exists()
+            .filtered(lambda role: not role.active)
+        )
+        if archived:
+            raise ValidationError(
+                self.env._(
+                    "The role %(role)s is archived: give the member a role in use.",
+                    role=archived[0].display_name,
+                )
+            )
 
     def _unset_primaries(self, leads, keep=None):
         """Making a member primary takes the mark from the lead's previous one."""

@@ -63,6 +63,37 @@ class TestBuyingCommittee(CrmExtensionCase):
         )
         self.assertEqual(line.role_id, self.role_dm)
 
+    def test_an_archived_role_is_given_to_nobody(self):
+        """A role archived by the sales administrators is no longer given: a
+        salesperson choosing it (through RPC) is refused, a contact's archived
+        default is not taken, and the opportunity counts no decision maker
+        from it; members who had it keep it."""
+        Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
+        kept = Line.create(
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": self.contact_it.id,
+                "role_id": self.role_dm.id,
+            }
+        )
+        self.role_dm.sudo().active = False
+        self.assertEqual(kept.role_id, self.role_dm)
+        with self.assertRaisesRegex(ValidationError, "archived"):
+            Line.create(
+                {
+                    "lead_id": self.opportunity.id,
+                    "partner_id": self.contact_boss.id,
+                    "role_id": self.role_dm.id,
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "archived"):
+            kept.write({"role_id": self.role_dm.id, "stance": "support"})
+        self.contact_boss.contact_role_id = self.role_dm
+        line = Line.new(
+            {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id}
+        )
+        self.assertFalse(line.role_id)
+
     def test_a_member_is_not_moved_onto_another_salespersons_deal(self):
         line = (
             self.env["crm.lead.contact.role"]
