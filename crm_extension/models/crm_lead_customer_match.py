@@ -140,6 +140,35 @@ class CrmLead(models.Model):
             lead.partner_id = lead.matched_partner_id
         return True
 
+    def _find_matching_partner(self, *args, **kwargs):
+        """Odoo's match of the lead's customer (its customer, else by e-mail;
+        18.0 by name too), else the registered customer a block rule says it
+        is: creating it would be refused, so converting the lead proposes it
+        (and Odoo's mass conversion "use existing partner or create" uses it)
+        rather than failing on the refusal. (Odoo's arguments, 18.0's
+        ``email_only``, keep Odoo's own match as it is.)"""
+        partner = super()._find_matching_partner(*args, **kwargs)
+        return partner or self._registered_customer()
+
+    def _registered_customer(self):
+        """The registered customer whose registration a block rule would refuse
+        the lead's customer for (its company's name, its number), when the user
+        may read it; else no partner."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        Rule = self.env["crm.duplicate.rule"]
+        rules = [rule for rule in Rule._get_active_rules() if rule["action"] == "block"]
+        if self.partner_id or not rules:
+            return Partner
+        found = Rule._match_rows({self: self._customer_match_row()}, rules=rules)
+        # (A rule of companies only warns about a person: see _as_applied.)
+        ids = [
+            match["id"]
+            for rule, match in found.get(self, ())
+            if rule["action"] == "block"
+        ]
+        return Partner.browse(ids)._filtered_access("read")[:1]
+
     def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
         values = super()._prepare_customer_values(
             partner_name, is_company=is_company, parent_id=parent_id

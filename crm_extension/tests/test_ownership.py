@@ -441,3 +441,67 @@ class TestLeadMatching(CrmExtensionCase):
         lead.with_user(self.salesman_2).action_use_matched_partner()
         self.assertEqual(lead.partner_id, self.customer)
         self.assertFalse(lead.matched_partner_id)
+
+    def test_converting_a_lead_proposes_the_registered_customer(self):
+        """A lead naming a registered customer (written otherwise, without its
+        legal form) is converted onto that customer: Odoo's conversion
+        wizard proposes it, its mass conversion "use existing partner or
+        create" uses it; nothing is created twice, nothing refused. A match a
+        block rule would not refuse (a phone) is not taken."""
+        Lead = self.env["crm.lead"].with_user(self.salesman_2)
+        lead = Lead.create(
+            {
+                "name": "Inbound request",
+                "partner_name": "Hangzhou West Lake Trading",
+                "contact_name": "Li Wei",
+                "user_id": self.salesman_2.id,
+            }
+        )
+        wizard = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman_2)
+            .with_context(
+                active_model="crm.lead", active_id=lead.id, active_ids=lead.ids
+            )
+            .create({})
+        )
+        self.assertEqual(wizard.action, "exist")
+        self.assertEqual(wizard.partner_id, self.customer)
+        wizard.action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(lead.partner_id, self.customer)
+        self.assertEqual(
+            self.env["res.partner"].search_count(
+                [("name_key", "=", self.customer.name_key)]
+            ),
+            1,
+        )
+        # Odoo's mass conversion, for each lead: the existing customer, else a
+        # new one.
+        leads = Lead.create(
+            [
+                {"name": "Second", "partner_name": "HANGZHOU WEST LAKE TRADING LTD"},
+                {"name": "Third", "partner_name": "Brand New Trading Ltd"},
+            ]
+        )
+        mass = (
+            self.env["crm.lead2opportunity.partner.mass"]
+            .with_user(self.sales_manager)
+            .with_context(active_model="crm.lead", active_ids=leads.ids)
+            .create({"action": "each_exist_or_create", "user_id": self.salesman_2.id})
+        )
+        mass.action_mass_convert()
+        self.assertEqual(leads[0].partner_id, self.customer)
+        self.assertTrue(leads[1].partner_id)
+        self.assertNotEqual(leads[1].partner_id, self.customer)
+        # A phone shared with a customer is no registration refused: no match.
+        self.customer.phone = "+86 571 8888 1234"
+        by_phone = Lead.create(
+            {
+                "name": "Phone",
+                "partner_name": "Another One Ltd",
+                "phone": "+86 571 8888 1234",
+            }
+        )
+        self.assertEqual(by_phone.matched_partner_id, self.customer)
+        self.assertFalse(by_phone._find_matching_partner())
