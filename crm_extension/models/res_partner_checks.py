@@ -70,6 +70,7 @@ class ResPartner(models.Model):
             operation.created.update(partners.ids)
             return partners
         self._check_guarded_values(vals_list, creating=True)
+        self._crm_check_new_contacts(vals_list)  # res_partner_ownership
         self._crm_check_nested_partners(vals_list)
         model = self._without_guarded_defaults()
         with model._crm_operation() as (model, operation):

@@ -486,9 +486,42 @@ class ResPartner(models.Model):
 
     def _crm_check_salesperson_change(self, vals):
         """A step of the partner operation (res_partner_checks): the caller's
-        change of salesperson respects the protection period."""
+        change of salesperson respects the protection period; a contact moved
+        under a company keeps a salesperson the company's rules allow."""
         if "user_id" in vals:
             self._check_protection(
                 vals["user_id"], vals["parent_id"] if "parent_id" in vals else None
             )
+        elif vals.get("parent_id"):
+            for user in self.user_id:
+                self.filtered(
+                    lambda partner, user=user: partner.user_id == user
+                )._check_protection(user.id, vals["parent_id"])
         return self
+
+    @api.model
+    def _crm_check_new_contacts(self, vals_list):
+        """A contact person created under another salesperson's customer takes
+        that customer's salesperson (or none), as a write of a contact's
+        salesperson does: one with another salesperson would sell to the
+        customer in that salesperson's name."""
+        if self.env.su or self.env.user.has_group(SALES_ADMIN):
+            return
+        for vals in vals_list:
+            user_id, parent_id = vals.get("user_id"), vals.get("parent_id")
+            if not (isinstance(user_id, int) and isinstance(parent_id, int)):
+                continue
+            company = self.browse(parent_id).exists().sudo().commercial_partner_id
+            owner = company.user_id
+            if user_id and owner and user_id != owner.id and self.env.user != owner:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s is a contact person of %(company)s: it takes "
+                        "the salesperson of its company.",
+                        partner=vals.get("name") or "-",
+                        company=company.with_env(self.env)
+                        ._filtered_access("read")
+                        .display_name
+                        or self.env._("a customer you cannot see"),
+                    )
+                )

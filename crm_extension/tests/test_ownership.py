@@ -136,6 +136,31 @@ class TestOwnership(CrmExtensionCase):
         # Nobody else takes a contact of Sam's customer.
         with self.assertRaisesRegex(UserError, "contact person"):
             person.with_user(self.salesman_all).write({"user_id": self.salesman_all.id})
+        # Nor creates one in their own name (and sells to Sam's customer so),
+        # nor moves one of their own under it; with Sam (or none) as its
+        # salesperson, they do.
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "contact person"):
+            Partner.create(
+                {
+                    "name": "Sneaky Buyer",
+                    "parent_id": self.other_customer.id,
+                    "user_id": self.salesman.id,
+                }
+            )
+        own = Partner.create({"name": "Own Person", "user_id": self.salesman.id})
+        with self.assertRaisesRegex(UserError, "contact person"):
+            own.write({"parent_id": self.other_customer.id})
+        self.assertFalse(own.parent_id)
+        for user in (self.salesman_2, self.env["res.users"]):
+            contact = Partner.create(
+                {
+                    "name": "Welcome Contact",
+                    "parent_id": self.other_customer.id,
+                    "user_id": user.id,
+                }
+            )
+            self.assertEqual(contact.user_id, user)
 
     def test_a_customer_of_the_pool_taken_leaves_it(self):
         pooled = self._register(self.salesman, "Pooled Trading Ltd")
