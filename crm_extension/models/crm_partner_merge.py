@@ -141,6 +141,9 @@ class CrmPartnerMerge(models.Model):
     error = fields.Text(readonly=True)
     user_id = fields.Many2one("res.users", string="Merged By", readonly=True)
     merge_date = fields.Datetime(string="Merged On", readonly=True)
+    # Technical: the highest partner id when the merge was done; customers
+    # registered since have higher ones (see _flag_registered_meanwhile).
+    last_partner_id = fields.Integer(string="Last Partner at Merge", readonly=True)
     undo_deadline = fields.Datetime(string="Undo Until", readonly=True)
     undone_by_id = fields.Many2one("res.users", readonly=True)
     undo_date = fields.Datetime(string="Undone On", readonly=True)
@@ -422,6 +425,9 @@ class CrmPartnerMerge(models.Model):
                 "state": "done",
                 "survivor_values": json.loads(json.dumps(changed, default=str)),
                 "merge_date": fields.Datetime.now(),
+                "last_partner_id": self.env.execute_query(
+                    SQL("SELECT max(id) FROM res_partner")
+                )[0][0],
                 "undo_deadline": deadline,
             }
         )
@@ -962,6 +968,7 @@ class CrmPartnerMerge(models.Model):
         absorbed.write({"active": True, "crm_merged_into_id": False})
         if merge.survivor_values:
             merge._restore_survivor_values(survivor)
+        merge._flag_registered_meanwhile()
         merge.write(
             {
                 "state": "undone",
@@ -982,6 +989,26 @@ class CrmPartnerMerge(models.Model):
             )
         for record in [*(survivor | absorbed), merge]:
             record._message_log(body=message)
+
+    def _flag_registered_meanwhile(self):
+        """The customers an undo brings back held no keys while merged: one
+        registered meanwhile with a key they hold passed the rules. The
+        duplicate rules check them against the customers registered since the
+        merge, and flag them for review with what they match, whatever the
+        rule's action (an undo refuses nothing; what was there before the
+        merge is left as it was)."""
+        self.ensure_one()
+        if not self.last_partner_id:
+            return  # (merged before 1.7.15)
+        matches = self.env["crm.duplicate.rule"]._find_matches(
+            self.absorbed_partner_ids
+        )
+        to_flag = {}
+        for partner, found in matches.items():
+            for _rule, match in found:
+                if match["id"] > self.last_partner_id:
+                    to_flag.setdefault(partner, set()).add(match["id"])
+        self.absorbed_partner_ids._flag_suspects(to_flag)
 
     def _restore_survivor_values(self, survivor):
         """The values the merge gave the survivor, as they were before it:

@@ -193,6 +193,35 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertFalse(self.first.phone)  # untouched since: as before
         self.assertEqual(self.third.email, "o@orchid.cn")
 
+    def test_undo_flags_a_customer_registered_meanwhile(self):
+        """Two customers of one VAT number, merged: the merged one's name is
+        free while it is merged, and another salesperson registers it. The
+        undo brings the merged customer back flagged for review with that
+        registration (an undo refuses nothing); the two it separates are not
+        flagged against each other."""
+        legacy = self.Partner.with_context(**MERGING_PARTNERS.context())
+        absorbed, survivor = (
+            legacy.create(
+                {"name": name, "is_company": True, "vat": "DE136695976"}
+            ).with_env(self.env)
+            for name in ("Jiayi Trading GmbH", "Dingwu Handel GmbH")
+        )
+        self.env.flush_all()
+        groups = self.env["crm.duplicate.group"].search(
+            [("key", "=", "vat"), ("key_value", "=", "DE136695976")]
+        )
+        wizard = self._wizard(self.sales_manager, groups=groups)
+        self._keep(wizard, survivor)
+        merge = self._merge_now(wizard)
+        newcomer = self.Partner.with_user(self.salesman_2).create(
+            {"name": "Jiayi Trading AG", "is_company": True}
+        )
+        merge.with_user(self.sales_manager).action_undo()
+        self.assertTrue(absorbed.active)
+        self.assertEqual(absorbed.duplicate_state, "suspect")
+        self.assertEqual(absorbed.duplicate_partner_ids, newcomer)
+        self.assertFalse(survivor.duplicate_state)
+
     def test_no_client_context_brings_a_merged_customer_back(self):
         self._merge_now(self._wizard(self.sales_manager))
         hostile = {"crm_extension_merging_partners": True, "active_test": False}
