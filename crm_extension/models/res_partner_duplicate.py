@@ -138,14 +138,25 @@ def partner_match_keys(
 # Fields the match keys of the duplicate rules are made of, and fields that decide
 # whether a rule applies: a write touching none of them cannot create a duplicate.
 def match_country(record):
-    """The country whose numbering gives a phone its E.164 key: the record's
-    own, else its company's, else the current company's. Partners and leads
-    alike; the install hook's SQL reads it the same way (``MATCH_INPUT_SQL``)."""
-    return record.country_id or (record.company_id or record.env.company).country_id
+    """The country whose numbering gives a phone (and a VAT number without its
+    prefix) its key: the record's own, else its company's, else, for a
+    partner the companies share, the company of whoever registered it (one
+    key whoever saves the partner, and whoever computes the keys again at an
+    upgrade), else the current company's. Partners and leads alike; the
+    set-based fill's SQL reads it the same way (:func:`match_input_query`)."""
+    company = record.company_id
+    if not company and "registered_by_id" in record._fields:
+        company = record.sudo().registered_by_id.company_id
+    return record.country_id or (company or record.env.company).country_id
 
 
 def match_input_query(
-    default_country, after_id, limit, skip_merged=False, condition=None
+    default_country,
+    after_id,
+    limit,
+    skip_merged=False,
+    condition=None,
+    registrant=True,
 ):
     """The SQL of ``limit`` partners after ``after_id``, in id order, each a row
     of its id and the arguments of :func:`partner_match_keys`, with the country
@@ -156,19 +167,25 @@ def match_input_query(
         hold no keys: see ``crm_merged_into_id``)
     :param condition: an ``SQL`` condition on the partner ``p`` the partners
         read must meet
+    :param registrant: the column ``registered_by_id`` exists (not before
+        the addon's tables are made, at its install)
     """
     return SQL(
         """
         SELECT p.id, p.name, p.parent_id, p.vat, p.company_registry, p.email,
                %(phone)s,
-               COALESCE(c.code, cc.code, %(code)s),
-               COALESCE(c.phone_code, cc.phone_code, %(phone_code)s),
+               COALESCE(c.code, cc.code, rc.code, %(code)s),
+               COALESCE(c.phone_code, cc.phone_code, rc.phone_code, %(phone_code)s),
                p.is_company, %(other_phone)s
           FROM res_partner p
           LEFT JOIN res_country c ON c.id = p.country_id
           LEFT JOIN res_company co ON co.id = p.company_id
           LEFT JOIN res_partner cp ON cp.id = co.partner_id
           LEFT JOIN res_country cc ON cc.id = cp.country_id
+          LEFT JOIN res_users ru ON p.company_id IS NULL AND ru.id = %(registrant)s
+          LEFT JOIN res_company rco ON rco.id = ru.company_id
+          LEFT JOIN res_partner rcp ON rcp.id = rco.partner_id
+          LEFT JOIN res_country rc ON rc.id = rcp.country_id
          WHERE p.id > %(after)s %(merged)s %(condition)s
          ORDER BY p.id
          LIMIT %(limit)s
@@ -178,6 +195,7 @@ def match_input_query(
         code=default_country.code or None,
         phone_code=default_country.phone_code or None,
         after=after_id,
+        registrant=SQL("p.registered_by_id") if registrant else SQL("NULL"),
         merged=SQL("AND p.crm_merged_into_id IS NULL") if skip_merged else SQL(),
         condition=SQL("AND %s", condition) if condition else SQL(),
         limit=limit,
@@ -199,12 +217,18 @@ def fill_match_keys(env, batch_size=20000, log=None, condition=None):
     """
     cr = env.cr
     skip_merged = sql.column_exists(cr, "res_partner", "crm_merged_into_id")
+    registrant = sql.column_exists(cr, "res_partner", "registered_by_id")
     last_id = 0
     changed = 0
     while True:
         cr.execute(
             match_input_query(
-                env.company.country_id, last_id, batch_size, skip_merged, condition
+                env.company.country_id,
+                last_id,
+                batch_size,
+                skip_merged,
+                condition,
+                registrant,
             )
         )
         rows = cr.fetchall()
@@ -452,7 +476,7 @@ class ResPartner(models.Model):
             **dict.fromkeys(MATCH_KEY_FIELDS, ()),
         }
 
-    @api.depends(*MATCH_KEY_INPUTS, "crm_merged_into_id")
+    @api.depends(*MATCH_KEY_INPUTS, "crm_merged_into_id", "registered_by_id")
     def _compute_match_keys(self):
         for partner in self:
             if partner.crm_merged_into_id:

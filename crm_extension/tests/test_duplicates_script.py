@@ -4,11 +4,13 @@ registry number is one key with or without its country prefix, on every path
 (form, RPC, import, leads, the review)."""
 
 import importlib.util
+import logging
 
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import file_path
 
+from ..models.res_partner_duplicate import recompute_match_keys
 from .common import CrmExtensionCase
 
 
@@ -456,6 +458,55 @@ class TestVatCountryPrefix(CrmExtensionCase):
                         "country_id": self.cn.id,
                     }
                 )
+
+    def test_a_shared_customer_has_one_key_whoever_saves_it(self):
+        """A customer the companies share, without a country: its phone and
+        number are read with the country of the company of whoever registered
+        it, not of whoever saves it next or computes the keys again at an
+        upgrade."""
+        berlin = self.env["res.company"].create(
+            {"name": "Weber Vertrieb GmbH", "country_id": self.de.id}
+        )
+        self.env.company.country_id = self.cn
+        clerk = new_test_user(
+            self.env,
+            login="berlin_clerk",
+            groups="sales_team.group_sale_salesman",
+            company_id=berlin.id,
+            company_ids=[berlin.id, self.env.company.id],
+        )
+        shared = (
+            self.env["res.partner"]
+            .with_user(clerk)
+            .with_company(berlin)
+            .create(
+                {
+                    "name": "Müller Kontor",
+                    "is_company": True,
+                    "company_id": False,
+                    "phone": "030 1234567",
+                    "vat": "812345673",
+                }
+            )
+        )
+        keys = (shared.sudo().phone_key, shared.sudo().vat_key)
+        self.assertEqual(keys, ("+49301234567", "DE812345673"))
+        # Saved by a user of the other company, computed again at an upgrade.
+        self.env["res.partner"].with_user(self.sales_manager).browse(shared.id).write(
+            {"email": "info@mueller.example"}
+        )
+        self.assertEqual((shared.sudo().phone_key, shared.sudo().vat_key), keys)
+        recompute_match_keys(self.env, logging.getLogger(__name__))
+        self.assertEqual((shared.sudo().phone_key, shared.sudo().vat_key), keys)
+        # The same number registered again from the other company: refused.
+        with self.assertRaisesRegex(ValidationError, "Müller Kontor"):
+            self.Partner.create(
+                {
+                    "name": "Mueller Kontor Neu",
+                    "is_company": True,
+                    "vat": "DE 812345673",
+                }
+            )
 
     def test_search_finds_the_number_as_typed(self):
         """A colleague looks the customer up by its number, typed with or
