@@ -384,3 +384,12 @@ def apply_version_data(env):
         "crm_extension.crm_partner_merge_wizard_action_partners",
     ):
         env.ref(xmlid)[GROUPS_FIELD] = [Command.link(sales_admin.id)]
+
+
+def lead_partner_by_email(lead):
+    """Odoo's match of a lead's customer by e-mail alone (its own customer
+    first): 18.0 asks ``_find_matching_partner`` for the e-mail only, 19.0
+    matches by e-mail only."""
+    if ODOO_19:
+        return lead._find_matching_partner()
+    return lead._find_matching_partner(email_only=True)

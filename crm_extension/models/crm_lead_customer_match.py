@@ -140,20 +140,10 @@ class CrmLead(models.Model):
             lead.partner_id = lead.matched_partner_id
         return True
 
-    def _find_matching_partner(self, *args, **kwargs):
-        """Odoo's match of the lead's customer (its customer, else by e-mail;
-        18.0 by name too), else the registered customer a block rule says it
-        is: creating it would be refused, so converting the lead proposes it
-        (and Odoo's mass conversion "use existing partner or create" uses it)
-        rather than failing on the refusal. (Odoo's arguments, 18.0's
-        ``email_only``, keep Odoo's own match as it is.)"""
-        partner = super()._find_matching_partner(*args, **kwargs)
-        return partner or self._registered_customer()
-
     def _registered_customer(self):
         """The registered customer whose registration a block rule would refuse
         the lead's customer for (its company's name, its number), when the user
-        may read it; else no partner."""
+        may read it; else no partner (see the mass conversion's wizard)."""
         self.ensure_one()
         Partner = self.env["res.partner"]
         Rule = self.env["crm.duplicate.rule"]

@@ -467,46 +467,27 @@ class TestLeadMatching(CrmExtensionCase):
         self.assertEqual(lead.partner_id, self.customer)
         self.assertFalse(lead.matched_partner_id)
 
-    def test_converting_a_lead_proposes_the_registered_customer(self):
-        """A lead naming a registered customer (written otherwise, without its
-        legal form) is converted onto that customer: Odoo's conversion
-        wizard proposes it, its mass conversion "use existing partner or
-        create" uses it; nothing is created twice, nothing refused. A match a
-        block rule would not refuse (a phone) is not taken."""
+    def test_mass_conversion_uses_the_registered_customer(self):
+        """Odoo's mass conversion "use existing partner or create", for a lead
+        naming a registered customer (written otherwise, without its legal
+        form): the existing customer, where Odoo (matching by e-mail) would
+        create it again and the block rule refuse the whole conversion; a
+        lead of a new company gets a new customer, one matched by e-mail the
+        one Odoo finds. A phone shared with a customer (a warning) matches
+        nobody."""
         Lead = self.env["crm.lead"].with_user(self.salesman_2)
-        lead = Lead.create(
-            {
-                "name": "Inbound request",
-                "partner_name": "Hangzhou West Lake Trading",
-                "contact_name": "Li Wei",
-                "user_id": self.salesman_2.id,
-            }
+        by_mail = self.env["res.partner"].create(
+            {"name": "Mailbox Owner Ltd", "is_company": True, "email": "o@box.example"}
         )
-        wizard = (
-            self.env["crm.lead2opportunity.partner"]
-            .with_user(self.salesman_2)
-            .with_context(
-                active_model="crm.lead", active_id=lead.id, active_ids=lead.ids
-            )
-            .create({})
-        )
-        self.assertEqual(wizard.action, "exist")
-        self.assertEqual(wizard.partner_id, self.customer)
-        wizard.action_apply()
-        self.assertEqual(lead.type, "opportunity")
-        self.assertEqual(lead.partner_id, self.customer)
-        self.assertEqual(
-            self.env["res.partner"].search_count(
-                [("name_key", "=", self.customer.name_key)]
-            ),
-            1,
-        )
-        # Odoo's mass conversion, for each lead: the existing customer, else a
-        # new one.
         leads = Lead.create(
             [
-                {"name": "Second", "partner_name": "HANGZHOU WEST LAKE TRADING LTD"},
-                {"name": "Third", "partner_name": "Brand New Trading Ltd"},
+                {"name": "First", "partner_name": "Hangzhou West Lake Trading"},
+                {"name": "Second", "partner_name": "Brand New Trading Ltd"},
+                {
+                    "name": "Third",
+                    "partner_name": "HANGZHOU WEST LAKE TRADING LTD",
+                    "email_from": "o@box.example",
+                },
             ]
         )
         mass = (
@@ -516,10 +497,17 @@ class TestLeadMatching(CrmExtensionCase):
             .create({"action": "each_exist_or_create", "user_id": self.salesman_2.id})
         )
         mass.action_mass_convert()
+        self.assertEqual(leads.mapped("type"), ["opportunity"] * 3)
         self.assertEqual(leads[0].partner_id, self.customer)
         self.assertTrue(leads[1].partner_id)
         self.assertNotEqual(leads[1].partner_id, self.customer)
-        # A phone shared with a customer is no registration refused: no match.
+        self.assertEqual(leads[2].partner_id, by_mail)
+        self.assertEqual(
+            self.env["res.partner"].search_count(
+                [("name_key", "=", self.customer.name_key)]
+            ),
+            1,
+        )
         self.customer.phone = "+86 571 8888 1234"
         by_phone = Lead.create(
             {
@@ -529,4 +517,4 @@ class TestLeadMatching(CrmExtensionCase):
             }
         )
         self.assertEqual(by_phone.matched_partner_id, self.customer)
-        self.assertFalse(by_phone._find_matching_partner())
+        self.assertFalse(by_phone._registered_customer())

@@ -1,0 +1,19 @@
+from odoo import models
+
+from .. import compat
+
+
+class Lead2OpportunityMassConvert(models.TransientModel):
+    _inherit = "crm.lead2opportunity.partner.mass"
+
+    def _convert_handle_partner(self, lead, action, partner_id):
+        """Odoo's "use existing partner or create" finds a lead's customer by
+        e-mail, else creates one: a lead naming a registered customer (its
+        company's name, written otherwise) made the block rule refuse the
+        whole conversion. When Odoo finds none, the registered customer a
+        block rule names (one the user may read) is the existing partner."""
+        if self.action == "each_exist_or_create" and not lead.partner_id:
+            registered = lead._registered_customer()
+            if registered and not compat.lead_partner_by_email(lead):
+                lead.partner_id = registered
+        return super()._convert_handle_partner(lead, action, partner_id)
