@@ -331,7 +331,6 @@ def test_name_rejects_non_strings():
         "Shenzhen Huaxing Technology Co., Ltd. 深圳华星科技有限公司",
         "深圳華星科技有限公司 Shenzhen Huaxing Technology Co., Ltd.",
         "深圳华星科技有限公司（总部）",
-        "深圳华星科技有限公司 (HK)",
         "深圳市华星科技有限公司（集团）",
         "深圳华星科技有限公司 HQ",
         "深圳华星科技有限公司2",
@@ -351,7 +350,18 @@ def test_name_of_a_chinese_registered_name_with_a_translation_or_remark(name):
     [
         # A branch is another registrant, in English too.
         ("深圳华星科技有限公司北京分公司", "深圳华星科技有限公司北京分"),
-        ("深圳华星科技有限公司北京分公司 Beijing Branch", "深圳华星科技有限公司北京分"),
+        (
+            "深圳华星科技有限公司北京分公司 Beijing Branch",
+            "深圳华星科技有限公司北京分公司beijingbranch",
+        ),
+        # A place or a branch written after it in Latin: its office there.
+        ("华星科技有限公司 (Beijing)", "华星科技有限公司beijing"),
+        ("华星科技有限公司 (Shenzhen)", "华星科技有限公司shenzhen"),
+        ("深圳华星科技有限公司 (HK)", "深圳华星科技有限公司hk"),
+        ("深圳华星科技有限公司 Beijing Office", "深圳华星科技有限公司beijingoffice"),
+        ("深圳市华星科技有限公司（北京）", "深圳华星科技有限公司北京"),
+        # 公司 alone ends no registered name: cores keep it inside.
+        ("华星公司 ABC 科技", "华星公司abc科技"),
         # Latin words of the name itself, not a Western name before it.
         ("TCL科技集团股份有限公司", "tcl科技集团"),
         ("TCL科技集团股份有限公司 TCL Technology Group Corp.", "tcl科技集团"),
@@ -853,6 +863,10 @@ def test_name_core_rejects_non_strings():
 @example("华星 L.T D")
 @example("上海市")
 @example("0公司有限0上海科技")
+@example("北京分公司2科技")
+@example("上海分公司 ABC 科技")
+@example("市有限公司abc上海Technology")
+@example("深圳华星科技有限公司 Beijing Office")
 def test_name_core_is_idempotent(name):
     core = normalize_name_core(name)
     assert normalize_name_core(core) == core
@@ -1192,11 +1206,18 @@ def test_vat_credit_code_with_more_beside_it_is_the_code(code, more):
 
 @pytest.mark.parametrize(
     "number",
-    ["91440300MA5G2KXN3X1", "44030019790101123400", "HRB 123456 Amtsgericht München"],
+    [
+        "91440300MA5G2KXN3X1",
+        "44030019790101123400",
+        "44030019790101203X00",
+        "44030019790101203X01",
+        "HRB 123456 Amtsgericht München",
+    ],
 )
 def test_vat_without_a_valid_credit_code_within_keeps_todays_key(number):
-    """An invalid code with more beside it, and an old tax number of 20 digits
-    (whose digits may hold a valid code by chance), are kept as typed."""
+    """An invalid code with more beside it, and an old tax number of 20
+    characters (digits, or an identity number ending in X and a suffix, whose
+    characters may hold a valid code by chance), are kept as typed."""
     assert normalize_vat(number, "CN") == re.sub(r"\W", "", number).upper()
 
 

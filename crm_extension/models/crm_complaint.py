@@ -343,11 +343,17 @@ class CrmComplaint(models.Model):
             if complaint.partner_id.email:
                 complaint.email_from = complaint.partner_id.email
 
-    @api.depends("category_id")
+    @api.depends("category_id", "company_id")
     def _compute_user_id(self):
         for complaint in self:
             handler = complaint.category_id.user_id
-            if handler and not complaint.user_id:
+            # (A category the companies share may name a handler of another
+            # company: not this complaint's.)
+            if (
+                handler
+                and not complaint.user_id
+                and complaint.company_id in handler.company_ids
+            ):
                 complaint.user_id = handler
 
     @api.depends("user_id")
@@ -697,7 +703,11 @@ class CrmComplaint(models.Model):
         allowed = self.env.user.company_ids.ids
         for vals in vals_list:
             company_id = vals.get("company_id")
-            if isinstance(company_id, int) and company_id not in allowed:
+            if (
+                isinstance(company_id, int)
+                and not isinstance(company_id, bool)
+                and company_id not in allowed
+            ):
                 raise AccessError(
                     self.env._(
                         "A complaint can only be registered in, or moved to, one "

@@ -97,6 +97,7 @@ class CrmDuplicateException(models.Model):
         "country_id",
         "matched_partner_id",
         "rule_id",
+        "company_id",
     )
     _crm_guarded_fields = {
         **dict.fromkeys(_crm_free_on_create, ()),

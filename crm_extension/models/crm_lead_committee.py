@@ -4,10 +4,19 @@ warnings: no decision maker, an opponent."""
 from odoo import api, fields, models
 
 from ..tools import committee_flags
+from ..tools.server_context import COPYING_COMMITTEE
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
+
+    def copy(self, default=None):
+        # The copy's committee keeps its members' roles, archived ones too.
+        return (
+            super(CrmLead, self.with_context(**COPYING_COMMITTEE.context()))
+            .copy(default)
+            .with_env(self.env)
+        )
 
     contact_role_ids = fields.One2many(
         "crm.lead.contact.role",

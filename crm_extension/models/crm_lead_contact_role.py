@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import primary_count
+from ..tools.server_context import COPYING_COMMITTEE
 
 
 class CrmLeadContactRole(models.Model):
@@ -136,8 +137,16 @@ class CrmLeadContactRole(models.Model):
     @api.model
     def _check_active_roles(self, vals_list):
         """A member is given a role in use: an archived one is no longer
-        offered (a member keeps the role it had when it was archived)."""
-        role_ids = {vals["role_id"] for vals in vals_list if vals.get("role_id")}
+        offered (a member keeps the role it had when it was archived, and in
+        a copy of its opportunity)."""
+        if self.env.su or COPYING_COMMITTEE.is_raised(self.env.context):
+            return
+        role_ids = {
+            vals["role_id"]
+            for vals in vals_list
+            if vals.get("role_id")
+            and not (self and all(line.role_id.id == vals["role_id"] for line in self))
+        }
         archived = (
             self.env["crm.contact.role"]
             .browse([role_id for role_id in role_ids if isinstance(role_id, int)])

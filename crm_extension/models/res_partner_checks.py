@@ -56,6 +56,7 @@ FINAL_STEPS = (
     "_crm_log_class_moves",  # res_partner_classification
     "_crm_lifecycle_of_importance",  # res_partner_lifecycle
     "_crm_leave_pool",  # res_partner_ownership
+    "_crm_new_contacts_take_the_salesperson",  # res_partner_ownership
 )
 
 
@@ -70,7 +71,6 @@ class ResPartner(models.Model):
             operation.created.update(partners.ids)
             return partners
         self._check_guarded_values(vals_list, creating=True)
-        self._crm_check_new_contacts(vals_list)  # res_partner_ownership
         self._crm_check_nested_partners(vals_list)
         model = self._without_guarded_defaults()
         with model._crm_operation() as (model, operation):

@@ -142,12 +142,13 @@ def match_country(record):
     prefix) its key: the record's own, else its company's, else, for a
     partner the companies share, the company of whoever registered it (one
     key whoever saves the partner, and whoever computes the keys again at an
-    upgrade), else the current company's. Partners and leads alike; the
-    set-based fill's SQL reads it the same way (:func:`match_input_query`)."""
+    upgrade), else (that company without one) the current company's. Partners
+    and leads alike; the set-based fill's SQL reads it the same way
+    (:func:`match_input_query`)."""
     company = record.company_id
     if not company and "registered_by_id" in record._fields:
         company = record.sudo().registered_by_id.company_id
-    return record.country_id or (company or record.env.company).country_id
+    return record.country_id or company.country_id or record.env.company.country_id
 
 
 def match_input_query(

@@ -493,35 +493,38 @@ class ResPartner(models.Model):
                 vals["user_id"], vals["parent_id"] if "parent_id" in vals else None
             )
         elif vals.get("parent_id"):
-            for user in self.user_id:
-                self.filtered(
+            # (A company under another is a customer of its own.)
+            contacts = self.filtered(lambda partner: not partner.is_company)
+            for user in contacts.user_id:
+                contacts.filtered(
                     lambda partner, user=user: partner.user_id == user
                 )._check_protection(user.id, vals["parent_id"])
         return self
 
-    @api.model
-    def _crm_check_new_contacts(self, vals_list):
-        """A contact person created under another salesperson's customer takes
-        that customer's salesperson (or none), as a write of a contact's
-        salesperson does: one with another salesperson would sell to the
-        customer in that salesperson's name."""
+    def _crm_new_contacts_take_the_salesperson(self, operation):
+        """A step of the partner operation (res_partner_checks), on the final
+        state: a contact person created under another salesperson's customer
+        takes that customer's salesperson, whatever gave it another one (the
+        caller's values or context defaults, a company's new contacts, Odoo's
+        lead conversion): one with another salesperson would sell to the
+        customer in that salesperson's name. The customer's salesperson and
+        sales administrators give a contact any. (Its company's own contacts
+        only: a company under another is a customer of its own.)"""
         if self.env.su or self.env.user.has_group(SALES_ADMIN):
             return
-        for vals in vals_list:
-            user_id, parent_id = vals.get("user_id"), vals.get("parent_id")
-            if not (isinstance(user_id, int) and isinstance(parent_id, int)):
-                continue
-            company = self.browse(parent_id).exists().sudo().commercial_partner_id
-            owner = company.user_id
-            if user_id and owner and user_id != owner.id and self.env.user != owner:
-                raise UserError(
-                    self.env._(
-                        "%(partner)s is a contact person of %(company)s: it takes "
-                        "the salesperson of its company.",
-                        partner=vals.get("name") or "-",
-                        company=company.with_env(self.env)
-                        ._filtered_access("read")
-                        .display_name
-                        or self.env._("a customer you cannot see"),
-                    )
-                )
+        by_owner = {}
+        # (Ownership is read whatever the reader may see of it.)
+        for contact in self.filtered(
+            lambda partner: partner.id in operation.created
+        ).sudo():
+            owner = contact.parent_id.commercial_partner_id.user_id
+            if (
+                not contact.is_company
+                and contact.user_id
+                and owner
+                and contact.user_id != owner
+                and owner != self.env.user
+            ):
+                by_owner.setdefault(owner, []).append(contact.id)
+        for owner, contact_ids in by_owner.items():
+            self.browse(contact_ids)._crm_system_write({"user_id": owner.id})

@@ -86,8 +86,10 @@ class TestBuyingCommittee(CrmExtensionCase):
                     "role_id": self.role_dm.id,
                 }
             )
-        with self.assertRaisesRegex(ValidationError, "archived"):
-            kept.write({"role_id": self.role_dm.id, "stance": "support"})
+        # The member keeps it: sent again unchanged, and in a copy of the deal.
+        kept.write({"role_id": self.role_dm.id, "stance": "support"})
+        copy = self.opportunity.with_user(self.salesman).copy()
+        self.assertEqual(copy.contact_role_ids.role_id, self.role_dm)
         self.contact_boss.contact_role_id = self.role_dm
         line = Line.new(
             {"lead_id": self.opportunity.id, "partner_id": self.contact_boss.id}

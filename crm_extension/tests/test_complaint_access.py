@@ -193,11 +193,30 @@ class TestComplaintAccess(ComplaintCase):
         self.assertEqual(complaint.company_id, self.env.company)
         # Its handler must belong to the company it goes to.
         self.complaint_officer.company_ids |= other_company
-        with self.assertRaises(UserError), self.env.cr.savepoint():
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
             self.assigned_to_me.with_user(self.complaint_officer).write(
                 {"company_id": other_company.id}
             )
+        self.assertNotIsInstance(caught.exception, AccessError)
         self.assigned_to_me.with_user(self.complaint_officer).write(
             {"company_id": other_company.id, "user_id": self.complaint_officer.id}
         )
         self.assertEqual(self.assigned_to_me.company_id, other_company)
+        # A category the companies share names a handler of one of them: a
+        # complaint of the other is registered without that handler.
+        category = self.env["crm.complaint.category"].create(
+            {"name": "Shared Category", "user_id": self.salesman.id}
+        )
+        elsewhere = (
+            self.env["crm.complaint"]
+            .with_user(self.complaint_officer)
+            .with_company(other_company)
+            .create(
+                {
+                    "subject": "Elsewhere",
+                    "company_id": other_company.id,
+                    "category_id": category.id,
+                }
+            )
+        )
+        self.assertFalse(elsewhere.user_id)

@@ -88,6 +88,7 @@ class TestDuplicateException(CrmExtensionCase):
         other = self.env["res.partner"].create(
             {"name": "Another Customer Ltd", "is_company": True}
         )
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere Ltd"})
         for user in (self.salesman_2, self.sales_manager):
             for vals in (
                 {"name": "SOMETHING ELSE LTD"},
@@ -95,6 +96,7 @@ class TestDuplicateException(CrmExtensionCase):
                 {"email": "someone@else.example"},
                 {"matched_partner_id": other.id},
                 {"is_company": False},
+                {"company_id": elsewhere.id},
             ):
                 with (
                     self.subTest(user=user.login, vals=vals),

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -136,18 +136,38 @@ class TestOwnership(CrmExtensionCase):
         # Nobody else takes a contact of Sam's customer.
         with self.assertRaisesRegex(UserError, "contact person"):
             person.with_user(self.salesman_all).write({"user_id": self.salesman_all.id})
-        # Nor creates one in their own name (and sells to Sam's customer so),
-        # nor moves one of their own under it; with Sam (or none) as its
-        # salesperson, they do.
+        # A contact created under Sam's customer in another salesperson's
+        # name (by values, context defaults, a company's new contacts) takes
+        # Sam: nobody sells to Sam's customer in their own name so.
         Partner = self.env["res.partner"].with_user(self.salesman)
-        with self.assertRaisesRegex(UserError, "contact person"):
-            Partner.create(
-                {
-                    "name": "Sneaky Buyer",
-                    "parent_id": self.other_customer.id,
-                    "user_id": self.salesman.id,
-                }
-            )
+        sneaky = Partner.create(
+            {
+                "name": "Sneaky Buyer",
+                "parent_id": self.other_customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        by_default = Partner.with_context(
+            default_parent_id=self.other_customer.id, default_user_id=self.salesman.id
+        ).create({"name": "Default Buyer"})
+        self.other_customer.with_user(self.salesman_all).write(
+            {
+                "child_ids": [
+                    Command.create(
+                        {"name": "Nested Buyer", "user_id": self.salesman_all.id}
+                    )
+                ]
+            }
+        )
+        nested = self.other_customer.child_ids.filtered(
+            lambda contact: contact.name == "Nested Buyer"
+        )
+        for contact in sneaky | by_default | nested:
+            with self.subTest(contact=contact.name):
+                self.assertEqual(contact.parent_id, self.other_customer)
+                self.assertEqual(contact.user_id, self.salesman_2)
+        # Nor moves one of their own under it; with Sam (or none) as its
+        # salesperson, they do.
         own = Partner.create({"name": "Own Person", "user_id": self.salesman.id})
         with self.assertRaisesRegex(UserError, "contact person"):
             own.write({"parent_id": self.other_customer.id})

@@ -394,7 +394,7 @@ def _fold_script_runs(words):
 def _name_words(name):
     """The words of a name: folded (:func:`_fold`), split (:func:`_words`) and
     its Chinese in one script (:func:`_fold_script_runs`)."""
-    return _fold_script_runs(_words(_chinese_registered_name(_fold(name))))
+    return _fold_script_runs(_words(_fold(name)))
 
 
 def _drop_last_chars(words, count):
@@ -501,10 +501,37 @@ def _bracketed_place_first(text):
     return text
 
 
-# A Chinese legal form anywhere in text (one script), the longest at each place.
-_CJK_LEGAL_FORM_IN_TEXT = re.compile("|".join(map(re.escape, _CJK_LEGAL_FORMS)))
+# A Chinese legal form that ends a registered name, anywhere in text (one
+# script), the longest at each place: not 公司 alone, which a name's core
+# keeps inside it ("华星公司abc": a core is no registered name).
+_CJK_LEGAL_FORM_IN_TEXT = re.compile(
+    "|".join(map(re.escape, (form for form in _CJK_LEGAL_FORMS if form != "公司")))
+)
 # A bracketed remark: what the brackets hold, whatever it is.
 _BRACKETED_REMARK = re.compile(r"\([^()]*\)")
+
+
+# Words saying a branch, an office of a company elsewhere: another registrant.
+_BRANCH_WORDS = frozenset(
+    {"branch", "filiale", "niederlassung", "zweigniederlassung", "subsidiary"}
+)
+
+
+def _names_a_place_or_branch(words):
+    """Whether Latin ``words`` written after a Chinese name say a place or a
+    branch (:data:`_LATIN_PLACES`, :data:`_BRANCH_WORDS`), also glued
+    together, as a name key writes them ("beijingbranch"): the places of four
+    letters or more (and hk, usa) found anywhere in them."""
+    joined = "".join(words)
+    return any(marker in joined for marker in _TAIL_MARKERS) or bool(
+        _LATIN_PLACES.intersection(words)
+    )
+
+
+def _ends_with_western_form(words):
+    """Whether ``words`` end with a Western legal form (a translation of a
+    name ends so: "… Technology Co., Ltd.")."""
+    return any(tuple(words[-len(form) :]) == form for form in _WESTERN_FORMS)
 
 
 def _chinese_registered_name(text):
@@ -534,6 +561,15 @@ def _chinese_registered_name(text):
     name, tail = folded[: last.end()], folded[last.end() :]
     if any(_is_cjk(char) for char in _BRACKETED_REMARK.sub(" ", tail)):
         return text  # a branch, or Chinese words after the name: all of it
+    remarks = [
+        "".join(_fold_script_runs(_words(remark)))
+        for remark in _BRACKETED_REMARK.findall(tail)
+    ]
+    if any(remark and _is_cjk_place(remark) for remark in remarks):
+        return text  # a place after the name (its office there?): all of it
+    words = _words(tail)
+    if not _ends_with_western_form(words) and _names_a_place_or_branch(words):
+        return text  # "(Beijing)", "Beijing Branch": no translation
     start = next(index for index, char in enumerate(name) if _is_cjk(char))
     if _legal_form_end(_words(name[:start])) is not None:
         name = name[start:]  # its Western name
@@ -836,6 +872,12 @@ _LATIN_PLACES = frozenset(
     "germany deutschland europe usa uk singapore japan korea france switzerland "
     "netherlands".split()
 )
+# What says a place or a branch in Latin words glued together (see
+# _names_a_place_or_branch).
+_TAIL_MARKERS = (
+    frozenset({place for place in _LATIN_PLACES if len(place) >= 4} | {"hk", "usa"})
+    | _BRANCH_WORDS
+)
 # Places a name keeps where it writes them (see _bracketed_place_first): a
 # group's company in China, Hong Kong, Macao or Taiwan is another company.
 _UNMOVED_PLACES = frozenset("中国 香港 澳门 台湾".split())
@@ -1016,8 +1058,15 @@ def _strip_generic_words(words):
 def _core_once(name):
     """``(core, distinctive)``: one pass of :func:`normalize_name_core`
     without the classes; ``distinctive`` is false when too little remained
-    and the core is the whole name key."""
-    words = _name_words(name)
+    and the core is the whole name key. (A Chinese legal form inside the name
+    goes wherever it stands: "…有限公司北京分公司", a branch, is near its
+    company; and a core is no registered name, see
+    :func:`_chinese_registered_name`.)"""
+    words = [
+        _CJK_LEGAL_FORM_IN_TEXT.sub("", word) if _is_cjk(word[0]) else word
+        for word in _name_words(name)
+    ]
+    words = [word for word in words if word]
     while True:
         stripped = _strip_one_legal_form(words)
         if stripped is None:
@@ -1141,6 +1190,9 @@ def normalize_name_core(name):
         )
     name, classes = split_core(name)
     classes = set(filter(None, classes.split(",")))
+    # (The registered name once, from the whole name: a core's remains, once
+    # its generic words are gone, are no registered name.)
+    name = _chinese_registered_name(_fold(name))
     # (Whether the name is distinctive is the first pass's finding: a whole
     # name key made of generic words is one word, which a second pass keeps.)
     core, distinctive = _core_once(name)
@@ -1248,14 +1300,20 @@ def _valid_vat(code, country_code):
 _USCC_START = re.compile(r"(?=([0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}))")
 
 
+# An old tax number made of a citizen's identity number (its check character
+# may be X) and a suffix: not a credit code and more.
+_ID_TAX_NUMBER = re.compile(r"[0-9]{17}[0-9X][0-9]{1,3}")
+
+
 def _credit_code_within(code):
     """The first valid unified social credit code inside ``code`` (cleaned),
     written with more than it ("91440300MA5G2KXN37A",
     "91440300MA5G2KXN37总部", "统一社会信用代码91440300MA5G2KXN37", two
     numbers in one field), else ``''``: one company's number, whatever is
-    typed beside it. Not in a number of digits only, an old tax number of
-    20 (税务登记证号), whose digits may hold a valid code by chance."""
-    if len(code) <= _USCC_LENGTH or code.isdigit():
+    typed beside it. Not in a number of digits only nor in an identity
+    number with a suffix, old tax numbers (税务登记证号) whose characters may
+    hold a valid code by chance."""
+    if len(code) <= _USCC_LENGTH or code.isdigit() or _ID_TAX_NUMBER.fullmatch(code):
         return ""
     return next(
         (

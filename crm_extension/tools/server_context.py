@@ -20,7 +20,9 @@ parameter or an explicit method:
 - :data:`SETTLING_COMPLAINT`: credit notes issued from a complaint, across
   Odoo's reversal wizard;
 - :class:`PortalRefusal`: a refused change of a customer's own details on the
-  portal, from the address form's write to the form shown again (18.0).
+  portal, from the address form's write to the form shown again (18.0);
+- :data:`COPYING_COMMITTEE`: an opportunity's copy, whose committee keeps the
+  roles it had (archived ones too), across Odoo's copy.
 """
 
 import weakref
@@ -220,3 +222,17 @@ class PartnerOperation(ServerContext):
 
 
 PLAIN_PARAMETERS = PartnerOperation().parameters()
+
+
+class CopyingCommittee(ServerContext):
+    """An opportunity copied with its buying committee: the members keep the
+    roles they had, archived ones too (a new member gets a role in use)."""
+
+    __slots__ = ()
+    KEY = "crm_extension_copying_committee"
+
+    def is_raised(self, context):
+        return self.current(context) is self
+
+
+COPYING_COMMITTEE = CopyingCommittee()
