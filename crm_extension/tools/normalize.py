@@ -1190,12 +1190,12 @@ def normalize_name_core(name):
         )
     name, classes = split_core(name)
     classes = set(filter(None, classes.split(",")))
-    # (The registered name once, from the whole name: a core's remains, once
-    # its generic words are gone, are no registered name.)
-    name = _chinese_registered_name(_fold(name))
+    # (The registered name once, from the whole name; the classes its words
+    # say, a translation's included.)
+    registered = _chinese_registered_name(_fold(name))
     # (Whether the name is distinctive is the first pass's finding: a whole
     # name key made of generic words is one word, which a second pass keeps.)
-    core, distinctive = _core_once(name)
+    core, distinctive = _core_once(registered)
     for _pass in range(_MAX_PASSES):
         again, _distinctive = _core_once(core)
         if again == core:
