@@ -269,6 +269,20 @@ def recompute_match_keys(env, logger):
     return changed
 
 
+def rekey_partners(env, logger):
+    """An upgrade that changes the rules of the names' keys or cores: every
+    partner's keys computed again (:func:`recompute_match_keys`), the cores
+    nobody carries any more forgotten and the new ones listed, as the
+    activation of a similarity rule lists them.
+
+    :return: the number of partners whose keys changed
+    """
+    changed = recompute_match_keys(env, logger)
+    env["crm.duplicate.name.core"]._drop_unused()
+    env["crm.duplicate.rule"].search([("match", "=", "similar")])._complete_name_cores()
+    return changed
+
+
 # The operators of a name search that look for what was typed (a name, a part
 # of it), which the search also looks for in the other spellings.
 SPELLING_OPERATORS = ("ilike", "like", "=ilike", "=like", "=")

@@ -16,9 +16,7 @@ import logging
 
 from odoo import SUPERUSER_ID, api
 
-from odoo.addons.crm_extension.models.res_partner_duplicate import (
-    recompute_match_keys,
-)
+from odoo.addons.crm_extension.models.res_partner_duplicate import rekey_partners
 
 _logger = logging.getLogger(__name__)
 
@@ -27,6 +25,4 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    recompute_match_keys(env, _logger)
-    env["crm.duplicate.name.core"]._drop_unused()
-    env["crm.duplicate.rule"].search([("match", "=", "similar")])._complete_name_cores()
+    rekey_partners(env, _logger)
