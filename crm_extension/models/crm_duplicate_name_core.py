@@ -58,8 +58,8 @@ class CrmDuplicateNameCore(models.Model):
     when one is activated and when the module is installed or updated, and by
     the job that keeps them in order (those of registrations committed while
     a rule was activated). Those aside, no customer carries a core before it
-    is listed: the match statement reads no customer of a core it has just
-    listed.
+    is listed: the match statement lists the cores of the names it looks
+    up after it looked up their near cores.
     """
 
     _name = "crm.duplicate.name.core"

@@ -192,8 +192,6 @@ SET plan_cache_mode = force_generic_plan
 AS $function$
 #variable_conflict use_column
 DECLARE
-    -- The cores this call listed: no customer holds them yet.
-    new_cores varchar[] := '{{}}';
     exact_ids integer[];
     found_indexes integer[];
     found_cores varchar[];
@@ -205,26 +203,6 @@ BEGIN
         INSERT INTO crm_duplicate_key (key)
         SELECT unnest(lock_keys)
         ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key;
-    END IF;
-    IF cardinality(list_cores) > 0 THEN
-        -- Only new cores are inserted: two transactions listing a known core
-        -- never wait for each other.
-        WITH listed_cores AS (
-            INSERT INTO crm_duplicate_name_core (core)
-            SELECT v.core FROM unnest(list_cores) AS v(core)
-             WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
-                                WHERE c.core = v.core)
-            ON CONFLICT DO NOTHING
-            RETURNING core
-        ), listed_keys AS (
-            INSERT INTO crm_duplicate_name_neighbour (key, core)
-            SELECT n.key, n.core
-              FROM unnest(list_keys, list_owners) AS n(key, core)
-              JOIN listed_cores ON listed_cores.core = n.core
-            ON CONFLICT DO NOTHING
-        )
-        SELECT coalesce(array_agg(core), new_cores) INTO new_cores
-          FROM listed_cores;
     END IF;
     IF {any_exact} > 0 THEN
         -- One btree index lookup per key; the rows of the partners found
@@ -248,39 +226,41 @@ BEGIN
         -- {NEAR_CORES} nearest cores of each (its own core first, then the most
         -- similar), then the first five of their companies (the index of
         -- name_core_key and id, read in order) by a second statement, planned
-        -- only when a core other than those this call listed is near: no
-        -- customer carries a core before it is listed (see
-        -- crm.duplicate.name.core), and a new name's core is near itself.
+        -- only when a core is near: the cores this call lists are listed
+        -- after (no customer carries a core before it is listed: see
+        -- crm.duplicate.name.core), and a new name finds no core of its own.
         SELECT array_agg(c.idx), array_agg(c.core), array_agg(c.similarity)
           INTO found_indexes, found_cores, found_similarities
           FROM (
               SELECT near.*, row_number() OVER (
                          PARTITION BY near.idx
-                         ORDER BY near.core = near.target DESC, near.similarity DESC,
-                                  near.core
+                         ORDER BY near.own DESC, near.similarity DESC, near.core
                      ) AS rank
                 FROM (
+                    -- Each core found once, by its most similar key (the
+                    -- anagram key's similarity is 1); filtered after (a
+                    -- pair's classes and trigram similarity are the same
+                    -- whatever its key): each clause the planner estimates
+                    -- costs at every request.
                     SELECT DISTINCT ON (v.idx, n.core) v.idx, n.core,
-                           v.core AS target,
+                           n.core = v.core AS own,
                            (CASE WHEN left(v.key, 1) = '#' THEN 1.0
                                  ELSE similarity({n_trade}, {v_trade})
-                            END)::real AS similarity
+                            END)::real AS similarity,
+                           ({n_classes} = '' OR {v_classes} = ''
+                            OR string_to_array({n_classes}, ',')
+                               && string_to_array({v_classes}, ',')) AS fits
                       FROM unnest(near_keys, near_indexes, near_cores)
                            AS v(key, idx, core)
                      CROSS JOIN LATERAL (
                          SELECT n.core FROM crm_duplicate_name_neighbour n
                           WHERE n.key = v.key
                      ) n
-                     WHERE (left(v.key, 1) = '#'
-                            OR similarity({n_trade}, {v_trade})
-                               >= threshold)
-                       AND ({n_classes} = '' OR {v_classes} = ''
-                            OR string_to_array({n_classes}, ',')
-                               && string_to_array({v_classes}, ','))
                      ORDER BY v.idx, n.core, 4 DESC
                 ) near
+               WHERE near.fits AND near.similarity >= threshold
           ) c
-         WHERE c.rank <= {NEAR_CORES} AND c.core != ALL(new_cores);
+         WHERE c.rank <= {NEAR_CORES};
         IF cardinality(found_cores) > 0 THEN
             RETURN QUERY
             SELECT {near_columns}, c.idx, c.similarity
@@ -296,6 +276,26 @@ BEGIN
                   LIMIT 5
              ) p;
         END IF;
+    END IF;
+    IF cardinality(list_cores) > 0 THEN
+        -- After the near cores are looked up: a core listed here is no
+        -- customer's yet, and the lookup need not find the keys of the cores
+        -- it looks up, as it would once they are listed. Only new cores are
+        -- inserted (two transactions listing a known core never wait for each
+        -- other), with their keys: no key of a core is listed before its core
+        -- (nor left when it is dropped: see crm.duplicate.name.core).
+        WITH listed_cores AS (
+            INSERT INTO crm_duplicate_name_core (core)
+            SELECT v.core FROM unnest(list_cores) AS v(core)
+             WHERE NOT EXISTS (SELECT 1 FROM crm_duplicate_name_core c
+                                WHERE c.core = v.core)
+            ON CONFLICT DO NOTHING
+            RETURNING core
+        )
+        INSERT INTO crm_duplicate_name_neighbour (key, core)
+        SELECT n.key, n.core
+          FROM unnest(list_keys, list_owners) AS n(key, core)
+          JOIN listed_cores ON listed_cores.core = n.core;
     END IF;
 END
 $function$
