@@ -335,6 +335,25 @@ def test_name_rejects_non_strings():
         "深圳华星科技有限公司 HQ",
         "深圳华星科技有限公司2",
         "华星科技（深圳）有限公司 Huaxing Technology",
+        # Remarks in brackets of any kind, or after a separator, one not closed.
+        "深圳华星科技有限公司【总部】",
+        "深圳华星科技有限公司[总部]",
+        "深圳华星科技有限公司〔总部〕",
+        "深圳华星科技有限公司〈总部〉",
+        "深圳华星科技有限公司「总部」",
+        "深圳华星科技有限公司(总部",
+        "深圳华星科技有限公司 总部",
+        "深圳华星科技有限公司-总部",
+        "深圳华星科技有限公司/总部",
+        "深圳华星科技有限公司，总部",
+        "深圳华星科技有限公司总部",
+        "深圳华星科技有限公司 [HQ]",
+        "深圳华星科技有限公司 Head Office",
+        # Its former name.
+        "深圳华星科技有限公司（原深圳华星电子有限公司）",
+        "深圳华星科技有限公司 (formerly Shenzhen Huaxing Electronics Co., Ltd.)",
+        # A translation naming its place first, without a legal form.
+        "深圳华星科技有限公司 Shenzhen Huaxing Tech",
     ],
 )
 def test_name_of_a_chinese_registered_name_with_a_translation_or_remark(name):
@@ -360,6 +379,10 @@ def test_name_of_a_chinese_registered_name_with_a_translation_or_remark(name):
         ("深圳华星科技有限公司 (HK)", "深圳华星科技有限公司hk"),
         ("深圳华星科技有限公司 Beijing Office", "深圳华星科技有限公司beijingoffice"),
         ("深圳市华星科技有限公司（北京）", "深圳华星科技有限公司北京"),
+        ("深圳华星科技有限公司【北京】", "深圳华星科技有限公司北京"),
+        ("深圳华星科技有限公司（北京）总部", "深圳华星科技有限公司北京总部"),
+        ("深圳华星科技有限公司 Huaxing Tech (HK)", "深圳华星科技有限公司huaxingtechhk"),
+        ("深圳华星科技有限公司 (Beijing) HQ", "深圳华星科技有限公司beijinghq"),
         # 公司 alone ends no registered name: cores keep it inside.
         ("华星公司 ABC 科技", "华星公司abc科技"),
         # Latin words of the name itself, not a Western name before it.

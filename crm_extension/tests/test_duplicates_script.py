@@ -84,6 +84,13 @@ class TestOneScript(CrmExtensionCase):
             "Zhuhai Huaxing Technology Co., Ltd. 珠海市華星科技有限公司",
             "珠海市華星科技有限公司（总部）",
             "珠海市华星科技有限公司 HQ",
+            # A remark in other brackets, or after a separator; its former
+            # name; a translation naming its place, without a legal form.
+            "珠海市華星科技有限公司【总部】",
+            "珠海市华星科技有限公司 总部",
+            "珠海市华星科技有限公司-总部",
+            "珠海市华星科技有限公司（原珠海市华星电子有限公司）",
+            "珠海市华星科技有限公司 Zhuhai Huaxing Tech",
         ):
             with (
                 self.subTest(name=name),
@@ -96,6 +103,11 @@ class TestOneScript(CrmExtensionCase):
             {"name": "珠海市华星科技有限公司广州分公司", "is_company": True}
         )
         self.assertNotEqual(branch.sudo().name_key, self.huaxing.name_key)
+        # Its office in another place, in brackets of any kind: another one.
+        office = Partner.create(
+            {"name": "珠海市华星科技有限公司【广州】", "is_company": True}
+        )
+        self.assertNotEqual(office.sudo().name_key, self.huaxing.name_key)
         # A lead naming it so names the customer.
         lead = (
             self.env["crm.lead"]

@@ -466,7 +466,9 @@ def names_a_company(name):
 def _name_key_once(name, forms=None):
     """One pass of :func:`normalize_name`; the legal forms it strips are added
     to ``forms`` when given."""
-    text = _chinese_registered_name(_bracketed_place_first(_fold(name)))
+    text = _chinese_registered_name(
+        _bracketed_place_first(_fold(name).translate(_UNIFY_BRACKETS))
+    )
     words = _fold_script_runs(_words(text))
     while True:
         found = _legal_form_end(words)
@@ -507,25 +509,80 @@ def _bracketed_place_first(text):
 _CJK_LEGAL_FORM_IN_TEXT = re.compile(
     "|".join(map(re.escape, (form for form in _CJK_LEGAL_FORMS if form != "公司")))
 )
-# A bracketed remark: what the brackets hold, whatever it is.
-_BRACKETED_REMARK = re.compile(r"\([^()]*\)")
+# Brackets of every kind a remark is written in (after NFKC), as round ones:
+# 【总部】, [HQ], 〔原名〕 are remarks as (总部) is.
+_UNIFY_BRACKETS = str.maketrans(
+    dict.fromkeys("[{<【〔〈《「『〖〘〚⦅", "(")
+    | dict.fromkeys("]}>】〕〉》」』〗〙〛⦆", ")")
+)
+# A bracketed remark: what the brackets hold, whatever it is, to the end of
+# the text when they are not closed.
+_BRACKETED_REMARK = re.compile(r"\([^()]*(?:\)|$)")
+# A bracketed remark giving the former name of the company ("（原…有限公司）").
+_FORMER_NAME_MARKERS = ("原名", "曾用名", "旧名", "原", "formerly", "former")
+# What says, after a Chinese registered name, its head office: the same
+# registrant ("…有限公司 总部", "… Head Office"); Latin as words glued together.
+_CJK_HEAD_OFFICE_WORDS = ("集团总部", "总公司", "总部", "本部", "总店", "总厂", "总行")
+_LATIN_HEAD_OFFICE_WORDS = (
+    "headquarters",
+    "headquarter",
+    "headoffice",
+    "mainoffice",
+    "hq",
+)
 
 
 # Words saying a branch, an office of a company elsewhere: another registrant.
 _BRANCH_WORDS = frozenset(
-    {"branch", "filiale", "niederlassung", "zweigniederlassung", "subsidiary"}
+    {"branch", "office", "filiale", "niederlassung", "zweigniederlassung", "subsidiary"}
 )
 
 
-def _names_a_place_or_branch(words):
-    """Whether Latin ``words`` written after a Chinese name say a place or a
-    branch (:data:`_LATIN_PLACES`, :data:`_BRANCH_WORDS`), also glued
-    together, as a name key writes them ("beijingbranch"): the places of four
-    letters or more (and hk, usa) found anywhere in them."""
-    joined = "".join(words)
-    return any(marker in joined for marker in _TAIL_MARKERS) or bool(
-        _LATIN_PLACES.intersection(words)
-    )
+def _without_head_office(joined, words):
+    """``joined`` (words glued together) without the ``words`` saying a head
+    office that end it."""
+    while stripped := next((word for word in words if joined.endswith(word)), None):
+        joined = joined[: -len(stripped)]
+    return joined
+
+
+def _ends_with_place(joined):
+    """Whether ``joined``, Latin words glued together, ends with a place
+    (:data:`_LATIN_PLACES`): "shenzhen", "hk", "techhk"."""
+    return any(joined.endswith(place) for place in _LATIN_PLACES)
+
+
+def _names_another_registrant(tail):
+    """Whether ``tail``, what is written after a Chinese registered name
+    (folded, brackets unified), names another registrant than the name: a
+    branch or an office ("北京分公司", "Beijing Branch", "Beijing Office"), a
+    place ("（北京）", "(Shenzhen)", "(HK)", " Shenzhen"), other Chinese words
+    outside brackets. Not a remark: in brackets, or saying the head office
+    ("总部", "HQ", "Head Office"), or a former name ("（原…有限公司）"); nor a
+    translation: Latin words not ending with a place, or ending with a
+    Western legal form. Decided as name keys write them too (glued, without
+    brackets): the key of a key is itself."""
+    remarks = []
+
+    def remark(match):
+        joined = "".join(_fold_script_runs(_words(match.group())))
+        if joined.startswith(_FORMER_NAME_MARKERS):
+            return " "  # a former name: no word of it counts
+        remarks.append(joined)
+        return f" {match.group()} "
+
+    tail = _BRACKETED_REMARK.sub(remark, tail)
+    if any(_is_cjk_place(joined) for joined in remarks):
+        return True
+    outside = _fold_script_runs(_words(_BRACKETED_REMARK.sub(" ", tail)))
+    chinese = "".join(word for word in outside if _is_cjk(word[0]))
+    if _without_head_office(chinese, _CJK_HEAD_OFFICE_WORDS):
+        return True  # a branch, or Chinese words after the name
+    latin = [word for word in _words(tail) if not _is_cjk(word[0])]
+    if not latin or _ends_with_western_form(latin):
+        return False
+    joined = _without_head_office("".join(latin), _LATIN_HEAD_OFFICE_WORDS)
+    return any(word in joined for word in _BRANCH_WORDS) or _ends_with_place(joined)
 
 
 def _ends_with_western_form(words):
@@ -534,42 +591,49 @@ def _ends_with_western_form(words):
     return any(tuple(words[-len(form) :]) == form for form in _WESTERN_FORMS)
 
 
+def _in_brackets(text, position):
+    """Whether ``position`` of ``text`` (brackets unified) is in brackets."""
+    depth = 0
+    for char in text[:position]:
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+    return depth > 0
+
+
 def _chinese_registered_name(text):
     """The Chinese registered name ``text`` (folded: :func:`_fold`) holds,
     without what is written beside it: a Chinese name ends with its legal
     form, and a name often carries, after it, its translation or a remark
     ("深圳华星科技有限公司 Shenzhen Huaxing Technology Co., Ltd.",
-    "深圳华星科技有限公司（总部）", "… HQ") or, before it, its Western name
-    ending with a Western legal form ("Shenzhen Huaxing Technology Co., Ltd.
-    深圳华星科技有限公司"): one company, whichever way it is written.
+    "深圳华星科技有限公司（总部）", "…【总部】", "… 总部", "… HQ", "…（原深圳华星
+    电子有限公司）") or, before it, its Western name ending with a Western
+    legal form ("Shenzhen Huaxing Technology Co., Ltd. 深圳华星科技有限公司"):
+    one company, whichever way it is written.
 
-    After the last Chinese legal form, text in brackets and text without
-    Chinese characters is dropped; Chinese text outside brackets is kept ("…
-    有限公司北京分公司", a branch, is another registrant), and so is the whole
-    name. Before the Chinese name, Latin text is dropped only when it ends
+    What follows the last Chinese legal form outside brackets is dropped
+    unless it names another registrant (:func:`_names_another_registrant`:
+    "…有限公司北京分公司", a branch, "…（北京）", a place), when the whole name
+    is kept. Before the Chinese name, Latin text is dropped only when it ends
     with a Western legal form ("TCL科技集团股份有限公司" keeps its TCL). The
     Chinese name must name a trade, not only places and a legal form
     ("IBM（中国）有限公司" stays whole). ``text`` is returned as it is when
     nothing is dropped (its Chinese in one script otherwise)."""
     if not _HAS_CJK.search(text):
         return text
-    folded = fold_script(text)
-    forms = list(_CJK_LEGAL_FORM_IN_TEXT.finditer(folded))
+    folded = fold_script(text).translate(_UNIFY_BRACKETS)
+    forms = [
+        form
+        for form in _CJK_LEGAL_FORM_IN_TEXT.finditer(folded)
+        if not _in_brackets(folded, form.start())
+    ]
     if not forms:
         return text
     last = forms[-1]
     name, tail = folded[: last.end()], folded[last.end() :]
-    if any(_is_cjk(char) for char in _BRACKETED_REMARK.sub(" ", tail)):
-        return text  # a branch, or Chinese words after the name: all of it
-    remarks = [
-        "".join(_fold_script_runs(_words(remark)))
-        for remark in _BRACKETED_REMARK.findall(tail)
-    ]
-    if any(remark and _is_cjk_place(remark) for remark in remarks):
-        return text  # a place after the name (its office there?): all of it
-    words = _words(tail)
-    if not _ends_with_western_form(words) and _names_a_place_or_branch(words):
-        return text  # "(Beijing)", "Beijing Branch": no translation
+    if _names_another_registrant(tail):
+        return text
     start = next(index for index, char in enumerate(name) if _is_cjk(char))
     if _legal_form_end(_words(name[:start])) is not None:
         name = name[start:]  # its Western name
@@ -871,12 +935,6 @@ _LATIN_PLACES = frozenset(
     "north south east west nord süd ost "
     "germany deutschland europe usa uk singapore japan korea france switzerland "
     "netherlands".split()
-)
-# What says a place or a branch in Latin words glued together (see
-# _names_a_place_or_branch).
-_TAIL_MARKERS = (
-    frozenset({place for place in _LATIN_PLACES if len(place) >= 4} | {"hk", "usa"})
-    | _BRANCH_WORDS
 )
 # Places a name keeps where it writes them (see _bracketed_place_first): a
 # group's company in China, Hong Kong, Macao or Taiwan is another company.
