@@ -3,9 +3,11 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .. import bulk
 from ..readers import user_langs
 from ..tools.primary import require_primary
 from ..tools.server_context import PartnerOperation
+from .crm_duplicate_rule import KEY_COLUMNS, key_columns
 from .crm_guarded_field_mixin import SALES_ADMIN
 
 
@@ -17,7 +19,10 @@ class CrmDuplicateException(models.Model):
     an exception with a reason; a sales administrator approves or refuses it.
     Approving registers the customer, with who approved it, when and why; the
     new customer and the one it matched are not flagged again against each
-    other. The rule holds for every other registration.
+    other, and may share what they shared when it was approved
+    (``approved_keys``): a block rule still refuses one of them taking
+    another key of the other (its VAT, after an exception for its name). The
+    rule holds for every other registration.
     """
 
     _name = "crm.duplicate.exception"
@@ -76,6 +81,12 @@ class CrmDuplicateException(models.Model):
         index="btree_not_null",
         help="The customer registered with this exception.",
     )
+    approved_keys = fields.Char(
+        readonly=True,
+        help="Technical: the kinds of keys (vat, name, email, phone) the two "
+        "customers shared when the exception was approved, which the block "
+        "rules let them share.",
+    )
 
     can_decide = fields.Boolean(
         compute="_compute_can_decide",
@@ -106,6 +117,7 @@ class CrmDuplicateException(models.Model):
         "approved_by_id": (),
         "decision_date": (),
         "partner_id": (),
+        "approved_keys": (),
         "decision_note": (SALES_ADMIN,),
     }
 
@@ -292,6 +304,7 @@ class CrmDuplicateException(models.Model):
                     "partner_id": partner.id,
                 }
             )
+            exception._note_approved_keys()
             partner.sudo()._message_log(
                 body=Markup("<p>%s</p>")
                 % self.env._(
@@ -343,6 +356,23 @@ class CrmDuplicateException(models.Model):
             "duplicate_exception_id": self.id,
         }
 
+    def _note_approved_keys(self):
+        """Note the kinds of keys the customers of these approved exceptions
+        share (``approved_keys``): the one of the rule that refused the
+        registration, and any other their keys have in common now."""
+        noted = {}
+        for exception in self.sudo():
+            kinds = {exception.rule_id.key} if exception.rule_id else set()
+            new, old = exception.partner_id, exception.matched_partner_id
+            for kind, column in KEY_COLUMNS.items():
+                values = {new[other] for other in key_columns(column)}
+                if values & {old[other] for other in key_columns(column)} - {False}:
+                    kinds.add(kind)
+            noted[exception.id] = ",".join(sorted(kinds))
+        # (The system's note on a decided exception, which nobody writes:
+        # nothing is computed from it.)
+        bulk.update_columns(self, {"approved_keys": noted}, log_access=False)
+
     @api.model
     @tools.ormcache()
     def _any_approved(self):
@@ -353,10 +383,12 @@ class CrmDuplicateException(models.Model):
 
     @api.model
     def _approved_pairs(self, partner_ids):
-        """The pairs of customers an approved exception lets be alike:
-        ``{(partner id, other id), ...}`` in both orders, for ``partner_ids``."""
+        """The pairs of customers an approved exception lets be alike, for
+        ``partner_ids``: ``{(partner id, other id): kinds of keys}`` in both
+        orders, the kinds of keys they may share under a block rule (see
+        ``approved_keys``)."""
         if not partner_ids or not self._any_approved():
-            return set()
+            return {}
         rows = self.sudo().search_read(
             [
                 ("state", "=", "approved"),
@@ -364,10 +396,12 @@ class CrmDuplicateException(models.Model):
                 ("partner_id", "in", list(partner_ids)),
                 ("matched_partner_id", "in", list(partner_ids)),
             ],
-            ["partner_id", "matched_partner_id"],
+            ["partner_id", "matched_partner_id", "approved_keys"],
         )
-        pairs = set()
+        pairs = {}
         for row in rows:
             new, old = row["partner_id"][0], row["matched_partner_id"][0]
-            pairs |= {(new, old), (old, new)}
+            kinds = set(filter(None, (row["approved_keys"] or "").split(",")))
+            for pair in ((new, old), (old, new)):
+                pairs[pair] = pairs.get(pair, set()) | kinds
         return pairs

@@ -929,10 +929,12 @@ class ResPartner(models.Model):
     def _without_approved_exceptions(self, matches, approving=None):
         """The matches an approved exception does not allow: the customer
         registered with it and the one it matched are not duplicates of each
-        other any more.
+        other any more (no warning between them), and share the keys they
+        shared when it was approved; a block rule refuses one of them taking
+        another key of the other.
 
         :param approving: the id of the exception being approved, for the
-            registration it allows
+            registration it allows (all of it)
         """
         if not matches:
             return matches
@@ -941,15 +943,25 @@ class ResPartner(models.Model):
         ids |= {match["id"] for found in matches.values() for _rule, match in found}
         Exception_ = self.env["crm.duplicate.exception"]
         allowed = Exception_._approved_pairs(ids)
+        approved = set()
         if approving:
             matched = Exception_.sudo().browse(approving).matched_partner_id.id
-            allowed |= {(partner._origin.id, matched) for partner in matches}
+            approved = {(partner._origin.id, matched) for partner in matches}
+
+        def allows(pair, rule):
+            if pair in approved:
+                return True
+            kinds = allowed.get(pair)
+            return kinds is not None and (
+                rule["action"] != "block" or rule["key"] in kinds
+            )
+
         result = {}
         for partner, found in matches.items():
             kept = [
                 (rule, match)
                 for rule, match in found
-                if (partner._origin.id, match["id"]) not in allowed
+                if not allows((partner._origin.id, match["id"]), rule)
             ]
             if kept:
                 result[partner] = kept

@@ -133,6 +133,18 @@ class TestDuplicateException(CrmExtensionCase):
             self.env["res.partner"].with_user(self.salesman_2).create(
                 {"name": self.NAME, "is_company": True}
             )
+        # And for what the two shared: their name, not the number of the
+        # other one, which its salesperson gives it afterwards.
+        self.assertEqual(request.approved_keys, "name")
+        self.customer.with_user(self.salesman).vat = "91330100MA2B3C4D5N"
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            customer.with_user(self.salesman_2).vat = "CN 91330100MA2B3C4D5N"
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            customer.with_user(self.salesman_2).company_registry = "91330100MA2B3C4D5N"
+        # Nobody notes other keys for it.
+        for user in (self.salesman_2, self.sales_manager):
+            with self.assertRaises(UserError), self.env.cr.savepoint():
+                request.with_user(user).approved_keys = "name,vat"
         with self.assertRaises(UserError):
             request.with_user(self.sales_manager).action_refuse()
 

@@ -7,6 +7,11 @@ form ("… Shenzhen Huaxing Tech").
 Customers registered so had keys of their own: the same company registered
 again passed the block rules. The keys are computed again set-based (see
 rekey_partners), writing only the customers whose keys change.
+
+An approved exception let its two customers share every key afterwards:
+after an exception for their name, one of them took the VAT number of the
+other unrefused. Each notes now the kinds of keys they share (its rule's, and
+any other they have in common), which alone the block rules let them share.
 """
 
 import logging
@@ -23,3 +28,8 @@ def migrate(cr, version):
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
     rekey_partners(env, _logger)
+    approved = env["crm.duplicate.exception"].search(
+        [("state", "=", "approved"), ("partner_id", "!=", False)]
+    )
+    approved._note_approved_keys()
+    _logger.info("crm_extension: keys noted of %s approved exceptions", len(approved))
