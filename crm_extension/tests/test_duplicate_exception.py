@@ -1,5 +1,8 @@
+import importlib.util
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import file_path
 
 from .. import compat
 from ..models.res_partner_duplicate import DuplicateBlockedInForm
@@ -243,6 +246,27 @@ class TestApprovedPairs(CrmExtensionCase):
                 ]
             )
         )
+
+    def test_the_upgrade_notes_what_the_pair_shares(self):
+        """Approved before 1.7.16 (nothing noted): the upgrade notes the keys
+        the two share, and the block rules hold for the others."""
+        self.env.cr.execute(
+            "UPDATE crm_duplicate_exception SET approved_keys = NULL WHERE id = %s",
+            [self.request.id],
+        )
+        self.env.invalidate_all()
+        path = file_path("crm_extension/migrations/1.7.16/post-migration.py")
+        spec = importlib.util.spec_from_file_location("crm_extension_1_7_16", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "1.7.15")
+        self.assertEqual(self.request.approved_keys, "name")
+        self.customer.with_user(self.salesman).email = "buyer@westlake.example.com"
+        self.franchisee.with_user(self.salesman_2).email = "buyer@westlake.example.com"
+        self.assertFalse(self.franchisee.duplicate_state)
+        self.customer.with_user(self.salesman).vat = "91440300MA5H7QW201"
+        with self.assertRaises(ValidationError):
+            self.franchisee.with_user(self.salesman_2).vat = "91440300MA5H7QW201"
 
     def test_no_banner_between_the_two(self):
         for partner, user in (
