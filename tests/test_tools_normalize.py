@@ -58,6 +58,7 @@ WESTERN_FORMS = [
     "LLC",
     "L.L.C.",
     "GmbH",
+    "G.m.b.H.",
     "GmbH & Co. KG",
     "GmbH & Co KG",
     "GmbH & Co. KGaA",
@@ -398,6 +399,33 @@ def test_name_of_a_chinese_registered_name_with_a_translation_or_remark(name):
 )
 def test_name_of_a_chinese_registered_name_keeps_what_names_another(name, key):
     assert normalize_name(name) == key
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Rvtest Precision Technology Company Ltd.",
+        "Rvtest Precision Technology Company",
+        "Rvtest Precision Technology Co. Limited",
+        "Rvtest Precision Technology Co., Ltd. - Head Office",
+        "Rvtest Precision Technology Co., Ltd. [HQ]",
+        "Rvtest Precision Technology Ltd (Headquarters)",
+        "Rvtest Precision Technology Co., Ltd. Main Office",
+    ],
+)
+def test_name_western_legal_form_written_otherwise_or_with_its_head_office(name):
+    """ "Company Ltd." is "Co., Ltd.", and a head office remark after the legal
+    form names the same company: one key, one core."""
+    reference = "Rvtest Precision Technology Co., Ltd."
+    assert normalize_name(name) == normalize_name(reference)
+    assert normalize_name_core(name) == normalize_name_core(reference)
+
+
+def test_name_head_office_without_a_legal_form_is_part_of_the_name():
+    assert normalize_name("Rvtest Head Office") == "rvtestheadoffice"
+    assert normalize_name("Rvtest Precision Ltd Beijing Office") != normalize_name(
+        "Rvtest Precision Ltd"
+    )
 
 
 @pytest.mark.parametrize("form", WESTERN_FORMS)

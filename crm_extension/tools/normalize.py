@@ -91,6 +91,7 @@ _CJK_LEGAL_FORMS = tuple(
 _WESTERN_LEGAL_FORMS = (
     "co., ltd.",
     "company limited",
+    "company",
     "limited",
     "ltd",
     "inc",
@@ -100,6 +101,7 @@ _WESTERN_LEGAL_FORMS = (
     "llc",
     "l.l.c.",
     "gmbh",
+    "g.m.b.h.",
     "gmbh & co. kg",
     "gmbh & co. kgaa",
     "gesellschaft mit beschränkter haftung",
@@ -463,13 +465,35 @@ def names_a_company(name):
     return any(_says_company(form) for form in forms)
 
 
+# What says the head office after a Western legal form ("… Co., Ltd. - Head
+# Office", "… GmbH (HQ)"): a remark, the same company.
+_HEAD_OFFICE_REMARKS = (
+    ("head", "office"),
+    ("main", "office"),
+    ("headquarters",),
+    ("headquarter",),
+    ("hq",),
+)
+
+
+def _without_head_office_remark(words):
+    """``words`` without a head office remark (:data:`_HEAD_OFFICE_REMARKS`)
+    ending them after a legal form."""
+    for remark in _HEAD_OFFICE_REMARKS:
+        if len(words) > len(remark) and tuple(words[-len(remark) :]) == remark:
+            before = words[: -len(remark)]
+            if _legal_form_end(before) is not None:
+                return before
+    return words
+
+
 def _name_key_once(name, forms=None):
     """One pass of :func:`normalize_name`; the legal forms it strips are added
     to ``forms`` when given."""
     text = _chinese_registered_name(
         _bracketed_place_first(_fold(name).translate(_UNIFY_BRACKETS))
     )
-    words = _fold_script_runs(_words(text))
+    words = _without_head_office_remark(_fold_script_runs(_words(text)))
     while True:
         found = _legal_form_end(words)
         if found is None:
@@ -1124,7 +1148,7 @@ def _core_once(name):
         _CJK_LEGAL_FORM_IN_TEXT.sub("", word) if _is_cjk(word[0]) else word
         for word in _name_words(name)
     ]
-    words = [word for word in words if word]
+    words = _without_head_office_remark([word for word in words if word])
     while True:
         stripped = _strip_one_legal_form(words)
         if stripped is None:
