@@ -1264,6 +1264,24 @@ def test_vat_credit_code_with_more_beside_it_is_the_code(code, more):
 
 
 @pytest.mark.parametrize(
+    ("typed", "country"),
+    [
+        ("USt-IdNr.: DE 136 695 976", None),
+        ("USt-IdNr.: 136 695 976", "DE"),
+        ("VAT No: DE136695976", "CN"),
+        ("Steuernummer/VAT：DE136.695.976", None),
+    ],
+)
+def test_vat_typed_after_a_label_is_the_number(typed, country):
+    """A valid number typed after its label and a colon is that number."""
+    assert normalize_vat(typed, country) == "DE136695976"
+
+
+def test_vat_after_a_label_invalid_is_kept_as_typed():
+    assert normalize_vat("USt-IdNr.: DE 136 695 977", "DE") == "USTIDNRDE136695977"
+
+
+@pytest.mark.parametrize(
     "number",
     [
         "91440300MA5G2KXN3X1",

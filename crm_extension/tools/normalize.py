@@ -1434,16 +1434,33 @@ def normalize_vat(vat, country_code=None):
     - another VAT number is written with its country prefix, as the EU writes
       it (``"136695976"`` of a German customer -> ``"DE136695976"``).
 
-    An invalid number that holds a valid credit code with more beside it is
-    that code (:func:`_credit_code_within`). Another invalid number keeps the
+    A valid number typed after a label and a colon is that number
+    (:func:`_labelled_number`); an invalid number that holds a valid credit
+    code with more beside it is that code (:func:`_credit_code_within`).
+    Another invalid number keeps the
     letters and digits as typed, its prefix included, so that numbers of
     different countries do not collide.
     """
     cleaned = _clean_code(vat)
     if not cleaned:
         return ""
-    key = _valid_vat(cleaned, country_code) or _credit_code_within(cleaned) or cleaned
+    key = (
+        _valid_vat(cleaned, country_code)
+        or _labelled_number(vat, country_code)
+        or _credit_code_within(cleaned)
+        or cleaned
+    )
     return "" if is_placeholder_code(key) else key
+
+
+def _labelled_number(vat, country_code):
+    """The valid number typed after a label and a colon ("USt-IdNr.: DE 136
+    695 976", "VAT No: …", "税号：…"): its standard form (:func:`_valid_vat`),
+    else ``''``."""
+    text = unicodedata.normalize("NFKC", vat)
+    if ":" not in text:
+        return ""
+    return _valid_vat(_clean_code(text.rpartition(":")[2]), country_code)
 
 
 def number_keys(vat, registry, country_code=None):
