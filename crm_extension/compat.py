@@ -95,7 +95,7 @@ activity's requesting partner) only where they exist.
 """
 
 from odoo import Command, fields, models, release
-from odoo.tools import SQL, parse_contact_from_email
+from odoo.tools import SQL
 
 ODOO_VERSION = release.version_info[0]
 ODOO_19 = ODOO_VERSION >= 19
@@ -384,27 +384,6 @@ def apply_version_data(env):
         "crm_extension.crm_partner_merge_wizard_action_partners",
     ):
         env.ref(xmlid)[GROUPS_FIELD] = [Command.link(sales_admin.id)]
-
-
-def lead_customer_under(lead, company):
-    """The customer Odoo creates for ``lead`` under ``company`` (a customer
-    already registered): the lead's contact person, named as Odoo names it
-    (its contact name, else the name of its e-mail address), else ``company``
-    itself. 19.0's ``_create_customer`` takes the parent; 18.0's creates the
-    lead's company first, so the contact is created here with 18.0's values
-    of a lead's customer (``_prepare_customer_values``)."""
-    if ODOO_19:
-        return lead._create_customer(with_parent=company)
-    contact_name = lead.contact_name or (
-        parse_contact_from_email(lead.email_from)[0] if lead.email_from else False
-    )
-    if not contact_name:
-        return company
-    return lead.env["res.partner"].create(
-        lead._prepare_customer_values(
-            contact_name, is_company=False, parent_id=company.id
-        )
-    )
 
 
 def lead_partner_by_email(lead):

@@ -528,37 +528,6 @@ class TestLeadMatching(CrmExtensionCase):
             ),
             1,
         )
-        # A lead naming a contact person at the registered customer: the person
-        # is created under it (Odoo would create them under the company it
-        # created), with what the lead says of them, and is the lead's customer.
-        person = Lead.create(
-            {
-                "name": "Fourth",
-                "partner_name": "Hangzhou West Lake Trading Co., Ltd.",
-                "contact_name": "Wang Wei",
-                "email_from": "wang.wei@westlake.example.cn",
-                "function": "Buyer",
-            }
-        )
-        self.env["crm.lead2opportunity.partner.mass"].with_user(
-            self.salesman_2
-        ).with_context(active_model="crm.lead", active_ids=person.ids).create(
-            {"action": "each_exist_or_create", "user_id": self.salesman_2.id}
-        ).action_mass_convert()
-        self.assertEqual(person.type, "opportunity")
-        self.assertEqual(person.partner_id.name, "Wang Wei")
-        self.assertEqual(person.partner_id.parent_id, self.customer)
-        self.assertEqual(person.partner_id.function, "Buyer")
-        self.assertEqual(person.partner_id.email, "wang.wei@westlake.example.cn")
-        self.assertEqual(person.email_from, "wang.wei@westlake.example.cn")
-        # (The customer's salesperson, as for any contact created under it.)
-        self.assertEqual(person.partner_id.user_id, self.salesman)
-        self.assertEqual(
-            self.env["res.partner"].search_count(
-                [("name_key", "=", self.customer.name_key)]
-            ),
-            1,
-        )
         self.customer.phone = "+86 571 8888 1234"
         by_phone = Lead.create(
             {
