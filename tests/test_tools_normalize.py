@@ -381,6 +381,15 @@ def test_name_of_a_chinese_registered_name_with_a_translation_or_remark(name):
         ("深圳华星科技有限公司 Beijing Office", "深圳华星科技有限公司beijingoffice"),
         ("深圳市华星科技有限公司（北京）", "深圳华星科技有限公司北京"),
         ("深圳华星科技有限公司【北京】", "深圳华星科技有限公司北京"),
+        # A branch in brackets; a place starting with 原 (原平), no former name.
+        ("深圳华星科技有限公司[北京分公司]", "深圳华星科技有限公司北京分"),
+        ("中国银行股份有限公司【北京分行】", "中国银行股份有限公司北京分行"),
+        ("深圳华星科技有限公司（北京办事处）", "深圳华星科技有限公司北京办事处"),
+        ("深圳华星科技有限公司（原平）", "深圳华星科技有限公司原平"),
+        (
+            "深圳华星科技有限公司 Guangzhou Factory",
+            "深圳华星科技有限公司guangzhoufactory",
+        ),
         ("深圳华星科技有限公司（北京）总部", "深圳华星科技有限公司北京总部"),
         ("深圳华星科技有限公司 Huaxing Tech (HK)", "深圳华星科技有限公司huaxingtechhk"),
         ("深圳华星科技有限公司 (Beijing) HQ", "深圳华星科技有限公司beijinghq"),

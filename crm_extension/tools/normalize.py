@@ -558,7 +558,33 @@ _LATIN_HEAD_OFFICE_WORDS = (
 
 # Words saying a branch, an office of a company elsewhere: another registrant.
 _BRANCH_WORDS = frozenset(
-    {"branch", "office", "filiale", "niederlassung", "zweigniederlassung", "subsidiary"}
+    {
+        "branch",
+        "office",
+        "factory",
+        "plant",
+        "werk",
+        "filiale",
+        "niederlassung",
+        "zweigniederlassung",
+        "subsidiary",
+    }
+)
+_CJK_BRANCH_WORDS = (
+    "分公司",
+    "分行",
+    "支行",
+    "分店",
+    "分厂",
+    "办事处",
+    "代表处",
+    "营业部",
+    "经营部",
+    "门市部",
+    "分部",
+    "分支机构",
+    "分所",
+    "分院",
 )
 
 
@@ -579,9 +605,9 @@ def _ends_with_place(joined):
 def _names_another_registrant(tail):
     """Whether ``tail``, what is written after a Chinese registered name
     (folded, brackets unified), names another registrant than the name: a
-    branch or an office ("北京分公司", "Beijing Branch", "Beijing Office"), a
-    place ("（北京）", "(Shenzhen)", "(HK)", " Shenzhen"), other Chinese words
-    outside brackets. Not a remark: in brackets, or saying the head office
+    branch or an office ("北京分公司", "【北京分行】", "Beijing Branch", "Beijing
+    Office"), a place ("（北京）", "(Shenzhen)", "(HK)", " Shenzhen"), other
+    Chinese words outside brackets. Not a remark: in brackets, or saying the head office
     ("总部", "HQ", "Head Office"), or a former name ("（原…有限公司）"); nor a
     translation: Latin words not ending with a place, or ending with a
     Western legal form. Decided as name keys write them too (glued, without
@@ -590,13 +616,17 @@ def _names_another_registrant(tail):
 
     def remark(match):
         joined = "".join(_fold_script_runs(_words(match.group())))
-        if joined.startswith(_FORMER_NAME_MARKERS):
+        if _is_cjk_place(joined) or (
+            any(word in joined for word in _CJK_BRANCH_WORDS)
+            and not joined.startswith(_FORMER_NAME_MARKERS)
+        ):
+            remarks.append(joined)  # a place, a branch ("（原平）", "【北京分行】")
+        elif joined.startswith(_FORMER_NAME_MARKERS):
             return " "  # a former name: no word of it counts
-        remarks.append(joined)
         return f" {match.group()} "
 
     tail = _BRACKETED_REMARK.sub(remark, tail)
-    if any(_is_cjk_place(joined) for joined in remarks):
+    if remarks:
         return True
     outside = _fold_script_runs(_words(_BRACKETED_REMARK.sub(" ", tail)))
     chinese = "".join(word for word in outside if _is_cjk(word[0]))
@@ -1148,10 +1178,12 @@ def _core_once(name):
         _CJK_LEGAL_FORM_IN_TEXT.sub("", word) if _is_cjk(word[0]) else word
         for word in _name_words(name)
     ]
-    words = _without_head_office_remark([word for word in words if word])
+    words = [word for word in words if word]
     while True:
         stripped = _strip_one_legal_form(words)
         if stripped is None:
+            stripped = _without_head_office_remark(words)
+        if stripped == words:
             stripped = _strip_generic_words(words)
             if stripped == words:
                 break
