@@ -9,6 +9,7 @@ from ..tools.primary import require_primary
 from ..tools.server_context import PartnerOperation
 from .crm_duplicate_rule import KEY_COLUMNS, key_columns
 from .crm_guarded_field_mixin import SALES_ADMIN
+from .res_partner_duplicate import match_country, partner_match_keys
 
 
 class CrmDuplicateException(models.Model):
@@ -358,15 +359,34 @@ class CrmDuplicateException(models.Model):
 
     def _note_approved_keys(self):
         """Note the kinds of keys the customers of these approved exceptions
-        share (``approved_keys``): the one of the rule that refused the
-        registration, and any other their keys have in common now."""
+        may share (``approved_keys``): the one of the rule that refused the
+        registration, and any other that what was asked (the exception's
+        values, which the approver saw) has in common with the matched
+        customer. (Not what the two share now: an upgrade would approve what
+        one of them took from the other since.)"""
         noted = {}
         for exception in self.sudo():
             kinds = {exception.rule_id.key} if exception.rule_id else set()
-            new, old = exception.partner_id, exception.matched_partner_id
+            country = (
+                match_country(exception.partner_id)
+                if exception.partner_id
+                else exception.country_id
+            )
+            asked = partner_match_keys(
+                exception.name,
+                False,
+                exception.vat,
+                exception.company_registry,
+                exception.email,
+                exception.phone,
+                country.code,
+                country.phone_code,
+                exception.is_company,
+            )
+            matched = exception.matched_partner_id
             for kind, column in KEY_COLUMNS.items():
-                values = {new[other] for other in key_columns(column)}
-                if values & {old[other] for other in key_columns(column)} - {False}:
+                values = {asked[other] for other in key_columns(column)} - {""}
+                if values & {matched[other] for other in key_columns(column)}:
                     kinds.add(kind)
             noted[exception.id] = ",".join(sorted(kinds))
         # (The system's note on a decided exception, which nobody writes:
