@@ -84,9 +84,9 @@ class CrmDuplicateException(models.Model):
     )
     approved_keys = fields.Char(
         readonly=True,
-        help="Technical: the kinds of keys (vat, name, email, phone) the two "
-        "customers shared when the exception was approved, which the block "
-        "rules let them share.",
+        help="Technical: the kinds of keys (vat, name, email, phone) the "
+        "registration asked for had in common with the existing customer, "
+        "which the block rules let the two share.",
     )
 
     can_decide = fields.Boolean(
