@@ -1,3 +1,4 @@
+import importlib.util
 import json
 from contextlib import contextmanager
 from unittest.mock import patch
@@ -6,6 +7,19 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import file_path
+
+
+def run_migration(cr, folder, from_version):
+    """Run the addon's post-migration script of ``folder`` (its migrations
+    directory's), as an upgrade from ``from_version`` runs it."""
+    path = file_path(f"crm_extension/migrations/{folder}/post-migration.py")
+    spec = importlib.util.spec_from_file_location(
+        "crm_extension_migration_" + folder.replace(".", "_"), path
+    )
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    migration.migrate(cr, from_version)
 
 
 @contextmanager

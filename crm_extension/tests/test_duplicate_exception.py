@@ -1,13 +1,10 @@
-import importlib.util
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import file_path
 
 from .. import compat
 from ..models.res_partner_duplicate import DuplicateBlockedInForm
 from ..tools.server_context import MERGING_PARTNERS
-from .common import CrmExtensionCase
+from .common import CrmExtensionCase, run_migration
 
 
 @tagged("post_install", "-at_install")
@@ -260,11 +257,7 @@ class TestApprovedPairs(CrmExtensionCase):
             [self.request.id],
         )
         self.env.invalidate_all()
-        path = file_path("crm_extension/migrations/1.7.16/post-migration.py")
-        spec = importlib.util.spec_from_file_location("crm_extension_1_7_16", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "1.7.15")
+        run_migration(self.env.cr, "1.7.16", "1.7.15")
         self.assertEqual(self.request.approved_keys, "name")
         self.customer.with_user(self.salesman).email = "buyer@westlake.example.com"
         self.franchisee.with_user(self.salesman_2).email = "buyer@westlake.example.com"

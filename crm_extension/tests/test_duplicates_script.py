@@ -3,15 +3,13 @@ traditional characters is the name written in simplified ones, and a VAT or
 registry number is one key with or without its country prefix, on every path
 (form, RPC, import, leads, the review)."""
 
-import importlib.util
 import logging
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import file_path
 
 from ..models.res_partner_duplicate import recompute_match_keys
-from .common import CrmExtensionCase
+from .common import CrmExtensionCase, run_migration
 
 
 @tagged("post_install", "-at_install")
@@ -137,11 +135,7 @@ class TestOneScript(CrmExtensionCase):
             ["珠海华星科技有限公司zhuhaihuaxing", legacy.id],
         )
         self.env.invalidate_all()
-        path = file_path("crm_extension/migrations/1.7.15/post-migration.py")
-        spec = importlib.util.spec_from_file_location("crm_extension_1_7_15", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "1.7.14")
+        run_migration(self.env.cr, "1.7.15", "1.7.14")
         self.assertEqual(legacy.name_key, self.huaxing.name_key)
 
     def test_traditional_variant_is_flagged_by_the_similar_name_rule(self):
@@ -332,11 +326,7 @@ class TestOneScript(CrmExtensionCase):
             ["珠海市華星科技", "華星", legacy.id],
         )
         self.env.invalidate_all()
-        path = file_path("crm_extension/migrations/18.0.1.4.0/post-migration.py")
-        spec = importlib.util.spec_from_file_location("crm_extension_1_4_0", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "18.0.1.3.0")
+        run_migration(self.env.cr, "18.0.1.4.0", "18.0.1.3.0")
         self.assertEqual(legacy.name_key, self.huaxing.name_key)
         self.assertEqual(legacy.name_core_key, "华星|tech")
         self.env.cr.execute(
@@ -376,11 +366,7 @@ class TestOneScript(CrmExtensionCase):
             ["华星科技珠海", bracketed.id],
         )
         self.env.invalidate_all()
-        path = file_path("crm_extension/migrations/1.7.8/post-migration.py")
-        spec = importlib.util.spec_from_file_location("crm_extension_1_7_8", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "19.0.1.7.5")
+        run_migration(self.env.cr, "1.7.8", "19.0.1.7.5")
         self.assertEqual(self.huaxing.name_key, "珠海华星科技")
         self.assertEqual(legacy.name_key, "珠海华星科技")
         self.assertEqual(bracketed.name_key, "珠海华星科技")
@@ -729,11 +715,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
             "UPDATE res_partner SET vat_other_key = NULL WHERE id = %s", [schulz.id]
         )
         self.env.invalidate_all()
-        path = file_path("crm_extension/migrations/1.7.8/post-migration.py")
-        spec = importlib.util.spec_from_file_location("crm_extension_1_7_8", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "1.7.7")
+        run_migration(self.env.cr, "1.7.8", "1.7.7")
         self.assertEqual(schulz.sudo().vat_other_key, "HRB4711")
         group = (
             self.env["crm.duplicate.group"]
