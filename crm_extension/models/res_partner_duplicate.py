@@ -251,15 +251,19 @@ def fill_match_keys(env, batch_size=20000, log=None, condition=None):
             log(last_id)
 
 
-def recompute_match_keys(env, logger):
+def recompute_match_keys(env, logger, condition=None):
     """An upgrade that changes the rules of the keys: every partner's match keys
     computed again set-based (:func:`fill_match_keys`), its progress logged to
     ``logger``, the cache of the key fields invalidated.
 
+    :param condition: an ``SQL`` condition on the partner ``p``: only the
+        partners meeting it (those the change may give other keys) are
+        computed again
     :return: the number of partners whose keys changed
     """
     changed = fill_match_keys(
         env,
+        condition=condition,
         log=lambda last_id: logger.info(
             "crm_extension: match keys computed again up to partner %s", last_id
         ),
@@ -269,15 +273,16 @@ def recompute_match_keys(env, logger):
     return changed
 
 
-def rekey_partners(env, logger):
+def rekey_partners(env, logger, condition=None):
     """An upgrade that changes the rules of the names' keys or cores: every
-    partner's keys computed again (:func:`recompute_match_keys`), the cores
-    nobody carries any more forgotten and the new ones listed, as the
-    activation of a similarity rule lists them.
+    partner's keys computed again (:func:`recompute_match_keys`; ``condition``:
+    only those of the partners meeting it), the cores nobody carries any more
+    forgotten and the new ones listed, as the activation of a similarity rule
+    lists them.
 
     :return: the number of partners whose keys changed
     """
-    changed = recompute_match_keys(env, logger)
+    changed = recompute_match_keys(env, logger, condition)
     env["crm.duplicate.name.core"]._drop_unused()
     env["crm.duplicate.rule"].search([("match", "=", "similar")])._complete_name_cores()
     return changed

@@ -36,6 +36,49 @@ class TestOneScript(CrmExtensionCase):
         )
         cls.env.flush_all()
 
+    def test_umlauts_written_out_are_one_name(self):
+        """A German customer typed again without its umlauts, as a keyboard
+        without them writes it ("Mueller" for "Müller"): refused, naming the
+        customer; an upgrade gives a customer keyed before 1.7.17 the same
+        key."""
+        de = self.env.ref("base.de")
+        mueller = self.Partner.create(
+            {
+                "name": "Müller & Söhne Maschinenbau GmbH",
+                "is_company": True,
+                "country_id": de.id,
+            }
+        )
+        self.assertEqual(mueller.sudo().name_key, "muellersoehnemaschinenbau")
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name in (
+            "Mueller & Soehne Maschinenbau GmbH",
+            "MUELLER & SOEHNE MASCHINENBAU GMBH",
+            "MÜLLER & SÖHNE MASCHINENBAU G.m.b.H.",
+            # The letter and a combining diaeresis.
+            "Mu\u0308ller & So\u0308hne Maschinenbau GmbH",
+        ):
+            with (
+                self.subTest(name=name),
+                self.assertRaisesRegex(ValidationError, "Müller & Söhne"),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": name, "is_company": True})
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = 'müllersöhnemaschinenbau', "
+            "name_core_key = 'müllersöhne|machinery' WHERE id = %s",
+            [mueller.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.17", "1.7.16")
+        self.assertEqual(mueller.sudo().name_key, "muellersoehnemaschinenbau")
+        self.assertEqual(mueller.sudo().name_core_key, "muellersoehne|machinery")
+        self.assertEqual(self.huaxing.sudo().name_key, "珠海华星科技")
+        with self.assertRaisesRegex(ValidationError, "Müller & Söhne"):
+            Partner.create(
+                {"name": "Mueller & Soehne Maschinenbau", "is_company": True}
+            )
+
     def test_traditional_twin_is_refused(self):
         """Another salesperson registers the customer again, in traditional
         characters, with its city written without 市 or in brackets after the

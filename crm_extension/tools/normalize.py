@@ -188,10 +188,33 @@ _CJK_RANGES = (
 _MAX_PASSES = 16
 
 
+# German umlauts as German writes them without: "Müller" and "Mueller" are
+# one name (ß is "ss" by case folding).
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+def _fold(text):
+    """NFKC and case folding, and the umlauts written out (:data:`_UMLAUTS`),
+    repeated until stable.
+
+    Case folding may leave a string that is not in NFKC any more (and the other way
+    round), so both are applied until nothing changes: the key of a key is itself.
+    """
+    for _pass in range(_MAX_PASSES):
+        folded = unicodedata.normalize(
+            "NFKC", unicodedata.normalize("NFKC", text).casefold()
+        ).translate(_UMLAUTS)
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
 def _split_words(text):
-    """Words of a Western legal form as written: its runs of letters and digits
-    ("UG (haftungsbeschränkt)" -> ("ug", "haftungsbeschränkt"))."""
-    return tuple(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text.casefold())))
+    """Words of a Western legal form as written, folded as names are
+    (:func:`_fold`): its runs of letters and digits ("UG
+    (haftungsbeschränkt)" -> ("ug", "haftungsbeschraenkt"))."""
+    return tuple(re.findall(r"[^\W_]+", _fold(text)))
 
 
 def _build_western_forms():
@@ -321,22 +344,6 @@ def script_spellings(text):
 def _convert_all(converters, text):
     for convert in converters:
         text = convert(text)
-    return text
-
-
-def _fold(text):
-    """NFKC and case folding, repeated until stable.
-
-    Case folding may leave a string that is not in NFKC any more (and the other way
-    round), so both are applied until nothing changes: the key of a key is itself.
-    """
-    for _pass in range(_MAX_PASSES):
-        folded = unicodedata.normalize(
-            "NFKC", unicodedata.normalize("NFKC", text).casefold()
-        )
-        if folded == text:
-            break
-        text = folded
     return text
 
 
@@ -971,24 +978,26 @@ for _place in sorted({*_CJK_PLACES, *_CJK_CITIES}, key=len, reverse=True):
     _SUFFIXED_PLACES.setdefault(_place[0], []).append(_place)
 del _place
 _LATIN_PLACES = frozenset(
-    "china beijing tianjin shanghai chongqing hebei shanxi liaoning jilin "
-    "heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan "
-    "guangdong hainan sichuan guizhou yunnan shaanxi gansu qinghai taiwan "
-    "neimenggu guangxi xizang ningxia xinjiang hongkong hk macau macao shenzhen "
-    "guangzhou hangzhou suzhou chengdu wuhan nanjing xian qingdao xiamen ningbo "
-    "dongguan foshan changsha zhengzhou hefei wuxi jinan dalian fuzhou kunming "
-    "shenyang haerbin harbin shijiazhuang nanchang guiyang changchun taiyuan "
-    "nanning lanzhou haikou zhuhai zhongshan huizhou wenzhou shaoxing jiaxing "
-    "jinhua taizhou changzhou nantong xuzhou yangzhou yantai weifang tangshan "
-    "baoding luoyang quanzhou zhangzhou shantou jiangmen zhanjiang guilin sanya "
-    "wuhu kunshan yiwu taipei taichung tainan kaohsiung hsinchu taoyuan keelung "
-    "kowloon "
-    "berlin hamburg münchen munich köln cologne frankfurt stuttgart düsseldorf "
-    "leipzig dortmund essen bremen dresden hannover nürnberg duisburg bochum "
-    "wuppertal bielefeld bonn münster mannheim karlsruhe augsburg wiesbaden kiel "
-    "north south east west nord süd ost "
-    "germany deutschland europe usa uk singapore japan korea france switzerland "
-    "netherlands".split()
+    _fold(
+        "china beijing tianjin shanghai chongqing hebei shanxi liaoning jilin "
+        "heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan "
+        "guangdong hainan sichuan guizhou yunnan shaanxi gansu qinghai taiwan "
+        "neimenggu guangxi xizang ningxia xinjiang hongkong hk macau macao shenzhen "
+        "guangzhou hangzhou suzhou chengdu wuhan nanjing xian qingdao xiamen ningbo "
+        "dongguan foshan changsha zhengzhou hefei wuxi jinan dalian fuzhou kunming "
+        "shenyang haerbin harbin shijiazhuang nanchang guiyang changchun taiyuan "
+        "nanning lanzhou haikou zhuhai zhongshan huizhou wenzhou shaoxing jiaxing "
+        "jinhua taizhou changzhou nantong xuzhou yangzhou yantai weifang tangshan "
+        "baoding luoyang quanzhou zhangzhou shantou jiangmen zhanjiang guilin sanya "
+        "wuhu kunshan yiwu taipei taichung tainan kaohsiung hsinchu taoyuan keelung "
+        "kowloon "
+        "berlin hamburg münchen munich köln cologne frankfurt stuttgart düsseldorf "
+        "leipzig dortmund essen bremen dresden hannover nürnberg duisburg bochum "
+        "wuppertal bielefeld bonn münster mannheim karlsruhe augsburg wiesbaden kiel "
+        "north south east west nord süd ost "
+        "germany deutschland europe usa uk singapore japan korea france switzerland "
+        "netherlands"
+    ).split()
 )
 # Places a name keeps where it writes them (see _bracketed_place_first): a
 # group's company in China, Hong Kong, Macao or Taiwan is another company.
@@ -1015,25 +1024,27 @@ _CJK_GENERIC_WORDS = tuple(
     )
 )
 _LATIN_GENERIC_WORDS = frozenset(
-    "the of and und group groups gruppe holding holdings international intl "
-    "global worldwide trading trade traders import export imp exp industrial "
-    "industries industry industrie enterprise enterprises development investment "
-    "investments technology technologies tech technical technik technologie "
-    "science sciences electronics electronic electric electrical machinery "
-    "equipment engineering logistics logistik supply chain software systems "
-    "system solutions services service consulting management information "
-    "network networks media culture pharmaceutical pharmaceuticals pharma "
-    "medical foods food garments garment textiles textile chemicals chemical "
-    "energy environmental auto parts furniture optoelectronics precision "
-    "biotech biotechnology agriculture agricultural intelligent materials "
-    "catering education packaging plastics hardware lighting devices "
-    "semiconductor semiconductors ceramics manufacturing products commercial "
-    "business handel handels maschinenbau elektrotechnik medizintechnik "
-    "automotive bau verpackung lebensmittel metallbau kunststofftechnik "
-    "anlagenbau werkzeugbau industrietechnik umwelttechnik energietechnik "
-    "feinmechanik antriebstechnik sensorik optik chemie textil möbel druck "
-    "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
-    "beratung immobilien".split()
+    _fold(
+        "the of and und group groups gruppe holding holdings international intl "
+        "global worldwide trading trade traders import export imp exp industrial "
+        "industries industry industrie enterprise enterprises development investment "
+        "investments technology technologies tech technical technik technologie "
+        "science sciences electronics electronic electric electrical machinery "
+        "equipment engineering logistics logistik supply chain software systems "
+        "system solutions services service consulting management information "
+        "network networks media culture pharmaceutical pharmaceuticals pharma "
+        "medical foods food garments garment textiles textile chemicals chemical "
+        "energy environmental auto parts furniture optoelectronics precision "
+        "biotech biotechnology agriculture agricultural intelligent materials "
+        "catering education packaging plastics hardware lighting devices "
+        "semiconductor semiconductors ceramics manufacturing products commercial "
+        "business handel handels maschinenbau elektrotechnik medizintechnik "
+        "automotive bau verpackung lebensmittel metallbau kunststofftechnik "
+        "anlagenbau werkzeugbau industrietechnik umwelttechnik energietechnik "
+        "feinmechanik antriebstechnik sensorik optik chemie textil möbel druck "
+        "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
+        "beratung immobilien"
+    ).split()
 )
 
 # What the generic words say a company does: one class per trade, its
@@ -1079,7 +1090,7 @@ INDUSTRY_CLASSES = {
 # that the names of one company written with either word share a class.
 _WORD_CLASSES = {}
 for _class, _class_words in INDUSTRY_CLASSES.items():
-    for _class_word in _class_words.split():
+    for _class_word in _fold(_class_words).split():
         _WORD_CLASSES.setdefault(_class_word, set()).add(_class)
 # The classes a core keeps are written after it, after this mark (which no
 # name key holds), comma-separated and sorted.
@@ -1247,12 +1258,12 @@ def core_neighbours(core):
       "hengd");
     - for a core of 8 letters or 4 Chinese characters or more without digits:
       its characters in alphabetical order after :data:`ANAGRAM_MARK`
-      ("müllerweber" -> "#beeellmrrwü").
+      ("muellerweber" -> "#beeeellmrruw").
 
     Two cores sharing a key that leaves a character out are at most two edits
     apart (one character added, removed or replaced, two neighbours swapped):
     a "symmetric delete" neighbourhood. Two sharing the ordered characters
-    are the same words in another order ("müllerweber", "webermüller"). The
+    are the same words in another order ("muellerweber", "webermueller"). The
     similar-name rules look the cores near a new one up by these keys, in an
     index, then keep those similar enough by trigram similarity (or made of the
     same words).
