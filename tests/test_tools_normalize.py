@@ -645,6 +645,31 @@ def test_umlauts_written_out_are_one_name(typed, written_out):
     assert normalize_name_core(typed) == normalize_name_core(written_out)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u041duaxing Technology Co., Ltd.",  # Cyrillic capital En
+        "Hu\u0430xing T\u0435chnology Co., Ltd.",  # Cyrillic a and ie
+        "\u0397UAXING TECHNOLOGY CO., LTD.",  # Greek capital Eta
+        "Hua\u0445ing Technology Co., Ltd.",  # Cyrillic ha
+    ],
+)
+def test_cyrillic_or_greek_lookalikes_in_a_latin_name(typed):
+    """A Cyrillic or Greek letter drawn as a Latin one, typed into a Latin
+    name: the name it looks like."""
+    assert normalize_name(typed) == "huaxingtechnology"
+    assert normalize_name_core(typed) == normalize_name_core("Huaxing Technology")
+
+
+def test_a_cyrillic_or_greek_name_keeps_its_letters():
+    assert normalize_name("\u041c\u043e\u0441\u043a\u0432\u0430") == (
+        "\u043c\u043e\u0441\u043a\u0432\u0430"
+    )
+    assert normalize_name("\u0391\u03b8\u03b7\u03bd\u03b1") == (
+        "\u03b1\u03b8\u03b7\u03bd\u03b1"
+    )
+
+
 def test_umlaut_without_its_e_is_another_name():
     """ "Muller" is a name of its own (French, English), not "Müller"."""
     assert normalize_name("Müller GmbH") != normalize_name("Muller GmbH")

@@ -40,7 +40,7 @@ class TestOneScript(CrmExtensionCase):
         """A German customer typed again without its umlauts, as a keyboard
         without them writes it ("Mueller" for "Müller"): refused, naming the
         customer; an upgrade gives a customer keyed before 1.7.17 the same
-        key."""
+        key (and to one with a Cyrillic letter in its Latin name)."""
         de = self.env.ref("base.de")
         mueller = self.Partner.create(
             {
@@ -64,20 +64,45 @@ class TestOneScript(CrmExtensionCase):
                 self.env.cr.savepoint(),
             ):
                 Partner.create({"name": name, "is_company": True})
+        kontor = self.Partner.create(
+            {"name": "W\u0435ber Kontor GmbH", "is_company": True}
+        )
         self.env.cr.execute(
             "UPDATE res_partner SET name_key = 'müllersöhnemaschinenbau', "
             "name_core_key = 'müllersöhne|machinery' WHERE id = %s",
             [mueller.id],
         )
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = 'w\u0435berkontor' WHERE id = %s",
+            [kontor.id],
+        )
         self.env.invalidate_all()
         run_migration(self.env.cr, "1.7.17", "1.7.16")
         self.assertEqual(mueller.sudo().name_key, "muellersoehnemaschinenbau")
+        self.assertEqual(kontor.sudo().name_key, "weberkontor")
         self.assertEqual(mueller.sudo().name_core_key, "muellersoehne|machinery")
         self.assertEqual(self.huaxing.sudo().name_key, "珠海华星科技")
         with self.assertRaisesRegex(ValidationError, "Müller & Söhne"):
             Partner.create(
                 {"name": "Mueller & Soehne Maschinenbau", "is_company": True}
             )
+
+    def test_a_cyrillic_letter_in_a_latin_name_is_the_latin_one(self):
+        """A salesperson types a Cyrillic or Greek letter drawn as a Latin one
+        into the name of a registered customer: refused, naming it."""
+        self.Partner.create({"name": "Weber Maschinenbau GmbH", "is_company": True})
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name in (
+            "W\u0435ber Maschinenbau GmbH",  # Cyrillic ie
+            "WEBER MASCHINENBAU G\u041c\u0392H",  # Cyrillic Em, Greek Beta
+            "W\u0435b\u0435r M\u0430schinenbau GmbH",
+        ):
+            with (
+                self.subTest(name=name),
+                self.assertRaisesRegex(ValidationError, "Weber Maschinenbau GmbH"),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": name, "is_company": True})
 
     def test_traditional_twin_is_refused(self):
         """Another salesperson registers the customer again, in traditional

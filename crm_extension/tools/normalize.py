@@ -193,17 +193,35 @@ _MAX_PASSES = 16
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
+# Cyrillic and Greek letters drawn as Latin ones (Unicode's confusables, TR39),
+# upper and lower case apart (Greek Ν is N, ν is v): typed into a Latin name
+# ("Нuaxing" with a Cyrillic Н), they are the Latin letters they look like.
+_LATIN_LOOKALIKES = str.maketrans(
+    dict(
+        zip(
+            "АВСЕНІЈКМОРЅТХУҮԚԜӀасеіјорѕхуԁһԛԝӏүΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαινρυ",
+            "ABCEHIJKMOPSTXYYQWIaceijopsxydhqwlyABEZHIKMNOPTYXoaivpu",
+            strict=True,
+        )
+    )
+)
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
 def _fold(text):
-    """NFKC and case folding, and the umlauts written out (:data:`_UMLAUTS`),
-    repeated until stable.
+    """NFKC and case folding, the umlauts written out (:data:`_UMLAUTS`) and,
+    in a text with Latin letters, the Cyrillic and Greek letters drawn as
+    Latin ones taken for them (:data:`_LATIN_LOOKALIKES`: a name written in
+    Cyrillic or Greek keeps its letters), repeated until stable.
 
     Case folding may leave a string that is not in NFKC any more (and the other way
     round), so both are applied until nothing changes: the key of a key is itself.
     """
     for _pass in range(_MAX_PASSES):
-        folded = unicodedata.normalize(
-            "NFKC", unicodedata.normalize("NFKC", text).casefold()
-        ).translate(_UMLAUTS)
+        folded = unicodedata.normalize("NFKC", text)
+        if _LATIN_LETTER.search(folded):
+            folded = folded.translate(_LATIN_LOOKALIKES)
+        folded = unicodedata.normalize("NFKC", folded.casefold()).translate(_UMLAUTS)
         if folded == text:
             break
         text = folded

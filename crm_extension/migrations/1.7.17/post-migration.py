@@ -1,11 +1,14 @@
 """Upgrade from 1.7.16 and before: a name's umlauts are written out in its
-keys (ä, ö, ü as ae, oe, ue, as German writes them without): "Müller GmbH"
-and "Mueller GmbH" are one name.
+keys (ä, ö, ü as ae, oe, ue, as German writes them without: "Müller GmbH"
+and "Mueller GmbH" are one name), and a Cyrillic or Greek letter drawn as a
+Latin one, in a name with Latin letters, is the Latin letter ("Wеber" with a
+Cyrillic е is "Weber").
 
-Customers registered with umlauts had keys of their own: the same company
-typed without them passed the block rules. The keys of the customers whose
-name holds an umlaut are computed again set-based (see rekey_partners),
-writing only those whose keys change; their cores are listed again.
+Customers registered so had keys of their own: the same company typed
+otherwise passed the block rules. The keys of the customers whose name holds
+an umlaut, a Cyrillic or a Greek letter are computed again set-based (see
+rekey_partners), writing only those whose keys change; their cores are
+listed again.
 """
 
 import logging
@@ -17,12 +20,13 @@ from odoo.addons.crm_extension.models.res_partner_duplicate import rekey_partner
 
 _logger = logging.getLogger(__name__)
 
-# An umlaut, in capitals, or as a letter and a combining diaeresis (U+0308).
-UMLAUT = "[äöüÄÖÜ\u0308]"
+# An umlaut (or a letter and a combining diaeresis, U+0308), a Greek or a
+# Cyrillic letter.
+FOLDED = "[äöüÄÖÜ\u0308\u0370-\u03ff\u0400-\u052f]"
 
 
 def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    rekey_partners(env, _logger, SQL("p.name ~ %s", UMLAUT))
+    rekey_partners(env, _logger, SQL("p.name ~ %s", FOLDED))
