@@ -788,7 +788,7 @@ class ResPartner(models.Model):
                     partner_ids=sorted({partner.id for partner, _r, _m in blocked}),
                 )
             # An import: each refused row is reported (see _load_records).
-            refusals.update(self._refusals(blocked))
+            refusals.update(self._refusals(blocked, operation.created))
         self._flag_suspects(to_flag, new=new)
 
     def _block_lock_keys(self, protects):
@@ -860,10 +860,17 @@ class ResPartner(models.Model):
                 ["duplicate_partner_ids", "readable_duplicate_ids"]
             )
 
-    def _refusals(self, blocked):
+    def _refusals(self, blocked, batch_ids):
         """The error of each refused partner, ``{partner id: message}``, for an
         import that reports every refused row. Two rows of the file that match
-        each other are both refused by the rules: the later one is blamed."""
+        each other are both refused by the rules: the later one is blamed, as
+        the same customer as another row of the file (not as one registered
+        before: the import is rolled back).
+
+        :param batch_ids: the partners the import's batch created
+        """
+        blame = ImportBlame.current(self.env)
+        in_file = set(batch_ids) | (blame.created if blame else set())
         refused_ids = {partner.id for partner, _rule, _match in blocked}
         by_partner = {}
         for partner, rule, match in blocked:
@@ -871,7 +878,7 @@ class ResPartner(models.Model):
                 continue  # a later row of the file, blamed for it
             by_partner.setdefault(partner, []).append((partner, rule, match))
         return {
-            partner.id: self._duplicate_block_message(found)
+            partner.id: self._duplicate_block_message(found, in_file)
             for partner, found in by_partner.items()
         }
 
@@ -914,6 +921,7 @@ class ResPartner(models.Model):
         records = super(ResPartner, self.with_context(**batch.context()))._load_records(
             data_list, update=update
         )
+        blame.created.update(records.ids)
         if not refusals:
             return records
         row_of = {}
@@ -1019,14 +1027,18 @@ class ResPartner(models.Model):
                 error.request,
             ) from error
 
-    def _duplicate_block_message(self, blocked):
+    def _duplicate_block_message(self, blocked, in_file=frozenset()):
         """The error of a refused registration. It names the existing customer,
         its salesperson and registrant only when its reader may read that
         customer by the reader's own rights (the match itself is found whatever
         the rights, and whoever registers: see ``res.partner._crm_reader_env``);
         otherwise it says that a customer the reader cannot see holds the key.
         A customer (portal) or a web visitor is told in a customer's words
-        (:meth:`_crm_customer_refusal_message`)."""
+        (:meth:`_crm_customer_refusal_message`).
+
+        :param in_file: the partners an import created from its file: one of
+            them matched is another row of the file
+        """
         reader_env = self._crm_reader_env()
         if reader_env is not None and reader_env.user.share:
             return self._crm_customer_refusal_message(
@@ -1043,6 +1055,17 @@ class ResPartner(models.Model):
         )
         lines = []
         for partner, rule, match in blocked[:5]:
+            if match["id"] in in_file:
+                lines.append(
+                    self.env._(
+                        "%(partner)s: %(rule)s. %(existing)s is on another row of "
+                        "the file: import each customer once.",
+                        partner=partner.display_name or partner.name,
+                        rule=rule_names[rule["id"]],
+                        existing=match["name"],  # (as the file writes it)
+                    )
+                )
+                continue
             if match["id"] not in readable:
                 lines.append(
                     self.env._(
@@ -1074,6 +1097,11 @@ class ResPartner(models.Model):
                     if match["registered_date"]
                     else self.env._("unknown date"),
                 )
+            )
+        if all(match["id"] in in_file for _p, _r, match in blocked):
+            return self.env._(
+                "This customer is on more than one row of the file.\n%(details)s",
+                details="\n".join(lines),
             )
         return self.env._(
             "This customer is already registered.\n%(details)s",

@@ -49,6 +49,19 @@ class TestChineseMessages(CrmExtensionCase):
         self.assertNotIn("Same company name", message)
         self.assertNotIn("already registered", message)
 
+    def test_an_import_of_a_customer_twice_is_told_in_chinese(self):
+        """A Chinese salesperson imports a file holding one customer twice: the
+        later row is told, in Chinese, to be the file's own twin."""
+        result = self._as(self.salesman_2).load(
+            ["name", "is_company"],
+            [["宁波海天贸易有限公司", "1"], ["宁波海天贸易有限責任公司", "1"]],
+        )
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertEqual(len(errors), 1, errors)
+        self.assertIn("该客户在文件中出现了多次", errors[0]["message"])
+        self.assertIn("也在文件的另一行中", errors[0]["message"])
+        self.assertNotIn("another row", errors[0]["message"])
+
     def test_complaint_officer_reads_chinese(self):
         pooled = self.env["res.partner"].create(
             {"name": "Pooled Tea House", "is_company": True, "in_pool": True}

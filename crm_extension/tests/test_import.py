@@ -67,6 +67,10 @@ class TestImportBlame(CrmExtensionCase):
         errors = self._errors(result)
         self.assertEqual([error["rows"]["from"] for error in errors], [2])
         self.assertIn("Birch Paper Ltd", errors[0]["message"])
+        # Told as the file's own twin, not as a customer registered before
+        # (nothing of the file is imported).
+        self.assertIn("on another row of the file", errors[0]["message"])
+        self.assertNotIn("already registered", errors[0]["message"])
         self.assertFalse(self._imported("Birch Paper Ltd", "Cobalt Mining Ltd"))
 
     def test_every_refused_row_is_reported_in_order(self):

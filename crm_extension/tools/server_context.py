@@ -79,13 +79,15 @@ SETTLING_COMPLAINT = SettlingComplaint()
 
 class ImportBlame(ServerContext):
     """An import through ``res.partner.load``: the rows a block rule refuses,
-    each with its error (a list of load's messages)."""
+    each with its error (a list of load's messages), and the partners its
+    batches created (a row matching one of them is another row's twin)."""
 
-    __slots__ = ("messages",)
+    __slots__ = ("created", "messages")
     KEY = "crm_extension_import_blame"
 
     def __init__(self):
         self.messages = []
+        self.created = set()
 
 
 class PortalRefusal(ServerContext):
