@@ -188,40 +188,73 @@ _CJK_RANGES = (
 _MAX_PASSES = 16
 
 
-# German umlauts as German writes them without: "Müller" and "Mueller" are
-# one name (ß is "ss" by case folding).
+# German umlauts as German writes them without ("Müller" and "Mueller"): one
+# name core (see normalize_name_core), and the words of the lists below
+# (places, generic words, legal forms) are known in both spellings. Not one
+# name key: a name's spelling is its own ("Schröder" and "Schroeder" may be
+# two firms), the similar-name rules warn of them.
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
+def _both_spellings(words):
+    """``words`` and their spellings with the umlauts written out."""
+    return {*words, *(word.translate(_UMLAUTS) for word in words)}
+
+
 # Cyrillic and Greek letters drawn as Latin ones (Unicode's confusables, TR39),
-# upper and lower case apart (Greek Ν is N, ν is v): typed into a Latin name
-# ("Нuaxing" with a Cyrillic Н), they are the Latin letters they look like.
+# after case folding: typed into a Latin or Chinese name ("Нuaxing" with a
+# Cyrillic Н, "АВВ（中国）"), they are the Latin letters they look like; a
+# text with any other Cyrillic or Greek letter is written in that script and
+# keeps its letters ("ООО Ромашка LLC", "ΑΘΗΝΑ S.A.").
 _LATIN_LOOKALIKES = str.maketrans(
     dict(
         zip(
-            "АВСЕНІЈКМОРЅТХУҮԚԜӀасеіјорѕхуԁһԛԝӏүΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαινρυ",
-            "ABCEHIJKMOPSTXYYQWIaceijopsxydhqwlyABEZHIKMNOPTYXoaivpu",
+            "авсеніјкморѕтхуүԛԝӏԁһαβεζηικμνορτυχ",
+            "abcehijkmopstxyyqwldhabezhikmnoptyx",
             strict=True,
         )
     )
 )
-_LATIN_LETTER = re.compile("[A-Za-z]")
+_CYRILLIC_GREEK = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\ua640-\ua69f]"
+)
+# A Latin letter (ü, é ... too) or a Chinese character: the script a lookalike
+# is taken in.
+_LOOKALIKE_CONTEXT = re.compile(
+    "[a-z\u00c0-\u024f\u1e00-\u1eff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+# Latin letters of other alphabets typed for the common ones (the pinyin
+# input's ɑ and ɡ, Turkish dotless ı), and the dot İ leaves after case folding.
+_LATIN_VARIANTS = str.maketrans({"ɑ": "a", "ɡ": "g", "ı": "i"})
+
+
+def _only_lookalikes(text):
+    """Whether ``text`` holds Cyrillic or Greek letters, all drawn as Latin
+    ones, beside Latin letters or Chinese characters."""
+    letters = _CYRILLIC_GREEK.findall(text)
+    return bool(
+        letters
+        and all(ord(letter) in _LATIN_LOOKALIKES for letter in letters)
+        and _LOOKALIKE_CONTEXT.search(text)
+    )
 
 
 def _fold(text):
-    """NFKC and case folding, the umlauts written out (:data:`_UMLAUTS`) and,
-    in a text with Latin letters, the Cyrillic and Greek letters drawn as
-    Latin ones taken for them (:data:`_LATIN_LOOKALIKES`: a name written in
-    Cyrillic or Greek keeps its letters), repeated until stable.
+    """NFKC and case folding, the Latin variants (:data:`_LATIN_VARIANTS`)
+    and, in a Latin or Chinese text, the Cyrillic and Greek letters drawn as
+    Latin ones (:data:`_LATIN_LOOKALIKES`) taken for those, repeated until
+    stable.
 
     Case folding may leave a string that is not in NFKC any more (and the other way
     round), so both are applied until nothing changes: the key of a key is itself.
     """
     for _pass in range(_MAX_PASSES):
-        folded = unicodedata.normalize("NFKC", text)
-        if _LATIN_LETTER.search(folded):
+        folded = unicodedata.normalize(
+            "NFKC", unicodedata.normalize("NFKC", text).casefold()
+        )
+        folded = folded.translate(_LATIN_VARIANTS).replace("i\u0307", "i")
+        if _only_lookalikes(folded):
             folded = folded.translate(_LATIN_LOOKALIKES)
-        folded = unicodedata.normalize("NFKC", folded.casefold()).translate(_UMLAUTS)
         if folded == text:
             break
         text = folded
@@ -231,16 +264,17 @@ def _fold(text):
 def _split_words(text):
     """Words of a Western legal form as written, folded as names are
     (:func:`_fold`): its runs of letters and digits ("UG
-    (haftungsbeschränkt)" -> ("ug", "haftungsbeschraenkt"))."""
+    (haftungsbeschränkt)" -> ("ug", "haftungsbeschränkt"))."""
     return tuple(re.findall(r"[^\W_]+", _fold(text)))
 
 
 def _build_western_forms():
     forms = set()
     for form in _WESTERN_LEGAL_FORMS:
-        words = _split_words(form)
-        forms.add(words)
-        forms.add(("".join(words),))
+        for spelling in _both_spellings([form]):
+            words = _split_words(spelling)
+            forms.add(words)
+            forms.add(("".join(words),))
     # Longest first (in words, then in letters): "gmbh & co. kg" before "kg".
     return tuple(sorted(forms, key=lambda w: (-len(w), -len("".join(w)), w)))
 
@@ -996,7 +1030,7 @@ for _place in sorted({*_CJK_PLACES, *_CJK_CITIES}, key=len, reverse=True):
     _SUFFIXED_PLACES.setdefault(_place[0], []).append(_place)
 del _place
 _LATIN_PLACES = frozenset(
-    _fold(
+    _both_spellings(
         "china beijing tianjin shanghai chongqing hebei shanxi liaoning jilin "
         "heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan "
         "guangdong hainan sichuan guizhou yunnan shaanxi gansu qinghai taiwan "
@@ -1014,8 +1048,8 @@ _LATIN_PLACES = frozenset(
         "wuppertal bielefeld bonn münster mannheim karlsruhe augsburg wiesbaden kiel "
         "north south east west nord süd ost "
         "germany deutschland europe usa uk singapore japan korea france switzerland "
-        "netherlands"
-    ).split()
+        "netherlands".split()
+    )
 )
 # Places a name keeps where it writes them (see _bracketed_place_first): a
 # group's company in China, Hong Kong, Macao or Taiwan is another company.
@@ -1042,7 +1076,7 @@ _CJK_GENERIC_WORDS = tuple(
     )
 )
 _LATIN_GENERIC_WORDS = frozenset(
-    _fold(
+    _both_spellings(
         "the of and und group groups gruppe holding holdings international intl "
         "global worldwide trading trade traders import export imp exp industrial "
         "industries industry industrie enterprise enterprises development investment "
@@ -1061,8 +1095,8 @@ _LATIN_GENERIC_WORDS = frozenset(
         "anlagenbau werkzeugbau industrietechnik umwelttechnik energietechnik "
         "feinmechanik antriebstechnik sensorik optik chemie textil möbel druck "
         "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
-        "beratung immobilien"
-    ).split()
+        "beratung immobilien".split()
+    )
 )
 
 # What the generic words say a company does: one class per trade, its
@@ -1108,7 +1142,7 @@ INDUSTRY_CLASSES = {
 # that the names of one company written with either word share a class.
 _WORD_CLASSES = {}
 for _class, _class_words in INDUSTRY_CLASSES.items():
-    for _class_word in _fold(_class_words).split():
+    for _class_word in _both_spellings(_fold(_class_words).split()):
         _WORD_CLASSES.setdefault(_class_word, set()).add(_class)
 # The classes a core keeps are written after it, after this mark (which no
 # name key holds), comma-separated and sorted.
@@ -1219,10 +1253,16 @@ def _core_once(name):
         words = stripped
         if not words:
             break
-    core = _fold("".join(words))
+    core = _umlauts_written_out(_fold("".join(words)))
     if _weight(core) >= _MIN_CORE_WEIGHT:
         return core, True
-    return normalize_name(name), False
+    return _umlauts_written_out(normalize_name(name)), False
+
+
+def _umlauts_written_out(text):
+    """``text`` (folded) with its umlauts written out: "Müller" and "Mueller"
+    are one core (an accent after one is then the e's: "Ä´" -> "aé")."""
+    return unicodedata.normalize("NFKC", text.translate(_UMLAUTS))
 
 
 def industry_classes(name):

@@ -1,14 +1,14 @@
 """Upgrade from 1.7.16 and before: a name's umlauts are written out in its
-keys (ä, ö, ü as ae, oe, ue, as German writes them without: "Müller GmbH"
-and "Mueller GmbH" are one name), and a Cyrillic or Greek letter drawn as a
-Latin one, in a name with Latin letters, is the Latin letter ("Wеber" with a
-Cyrillic е is "Weber").
+core (ä, ö, ü as ae, oe, ue, as German writes them without: "Müller GmbH" and
+"Mueller GmbH" are one core, which the similar-name rules warn of), and a
+Cyrillic or Greek letter drawn as a Latin one, in a Latin or Chinese name, is
+the Latin letter in its keys ("Wеber" with a Cyrillic е is "Weber"), as are
+the pinyin input's ɑ and ɡ and Turkish ı.
 
 Customers registered so had keys of their own: the same company typed
-otherwise passed the block rules. The keys of the customers whose name holds
-an umlaut, a Cyrillic or a Greek letter are computed again set-based (see
-rekey_partners), writing only those whose keys change; their cores are
-listed again.
+otherwise passed the rules. The keys of the customers whose name holds such
+a letter are computed again set-based (see rekey_partners), writing only
+those whose keys change; their cores are listed again.
 """
 
 import logging
@@ -21,8 +21,8 @@ from odoo.addons.crm_extension.models.res_partner_duplicate import rekey_partner
 _logger = logging.getLogger(__name__)
 
 # An umlaut (or a letter and a combining diaeresis, U+0308), a Greek or a
-# Cyrillic letter.
-FOLDED = "[äöüÄÖÜ\u0308\u0370-\u03ff\u0400-\u052f]"
+# Cyrillic letter, ɑ, ɡ, ı or İ.
+FOLDED = "[äöüÄÖÜ\u0308\u0370-\u03ff\u0400-\u052f\u0251\u0261\u0131\u0130]"
 
 
 def migrate(cr, version):
