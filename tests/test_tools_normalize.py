@@ -721,11 +721,52 @@ def test_a_cyrillic_or_greek_name_with_a_latin_legal_form(name, key):
 
 
 def test_a_cyrillic_or_greek_name_keeps_its_letters():
-    assert normalize_name("\u041c\u043e\u0441\u043a\u0432\u0430") == (
-        "\u043c\u043e\u0441\u043a\u0432\u0430"
+    """A name with a Cyrillic or Greek letter no Latin one looks like is
+    written in that script: its letters kept (ш, θ)."""
+    assert normalize_name("\u0420\u043e\u043c\u0430\u0448\u043a\u0430") == (
+        "\u0440\u043e\u043c\u0430\u0448\u043a\u0430"
     )
     assert normalize_name("\u0391\u03b8\u03b7\u03bd\u03b1") == (
         "\u03b1\u03b8\u03b7\u03bd\u03b1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        # A Russian acronym of lookalikes, with or without its legal form.
+        (
+            (
+                "\u041c\u0422\u0421",
+                "\u041c\u0422\u0421 LLC",
+                "\u041c\u0422\u0421\u6709\u9650\u516c\u53f8",
+                "MTC LLC",
+            ),
+            "mtc",
+        ),
+        # A lookalike a capital has none of (г), in a generic word.
+        (
+            ("Hengda T\u0433ading Co., Ltd.", "Hengda Trading Co., Ltd."),
+            "hengdatrading",
+        ),
+        (
+            ("Hengda Net\u03c9ork Co., Ltd.", "Hengda Network Co., Ltd."),
+            "hengdanetwork",
+        ),
+        # Accented: decomposed, the letter taken for its Latin twin.
+        (("Citro\u0451n", "Citro\u00ebn"), "citro\u00ebn"),
+    ],
+)
+def test_lookalikes_whatever_else_the_name_holds(names, key):
+    for name in names:
+        assert normalize_name(name) == key, name
+    assert len({normalize_name_core(name) for name in names}) == 1
+
+
+def test_a_place_spelled_without_its_umlaut_ends_no_glued_word():
+    """ "sued" (Süd) is no place at the end of "issued"."""
+    assert normalize_name("深圳华星科技有限公司 Licence issued") == normalize_name(
+        "深圳华星科技有限公司 Licence issue"
     )
 
 

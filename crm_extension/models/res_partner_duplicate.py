@@ -674,6 +674,12 @@ class ResPartner(models.Model):
         the name cores of new and renamed partners listed for the rules
         matching similar names (by the statement that matches, when one
         does)."""
+        if operation.refusals is not None:
+            # A batch of an import: the partners it creates are rows of the
+            # file (see _refusals), not those it updates.
+            blame = ImportBlame.current(self.env)
+            if blame is not None:
+                blame.created.update(operation.created)
         to_check = self.filtered(
             lambda partner: (
                 partner.id in operation.created
@@ -870,7 +876,7 @@ class ResPartner(models.Model):
         :param batch_ids: the partners the import's batch created
         """
         blame = ImportBlame.current(self.env)
-        in_file = set(batch_ids) | (blame.created if blame else set())
+        in_file = set(batch_ids) | (blame.created if blame is not None else set())
         refused_ids = {partner.id for partner, _rule, _match in blocked}
         by_partner = {}
         for partner, rule, match in blocked:
@@ -921,7 +927,6 @@ class ResPartner(models.Model):
         records = super(ResPartner, self.with_context(**batch.context()))._load_records(
             data_list, update=update
         )
-        blame.created.update(records.ids)
         if not refusals:
             return records
         row_of = {}

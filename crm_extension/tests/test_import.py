@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CrmExtensionCase
 
@@ -72,6 +72,46 @@ class TestImportBlame(CrmExtensionCase):
         self.assertIn("on another row of the file", errors[0]["message"])
         self.assertNotIn("already registered", errors[0]["message"])
         self.assertFalse(self._imported("Birch Paper Ltd", "Cobalt Mining Ltd"))
+
+    def test_the_files_twin_across_the_import_batches(self):
+        """Odoo imports a file in batches (a row naming another row's company
+        has it write the rows before): a row matching a partner an earlier
+        batch created is the file's twin; one matching a customer the file
+        updated (by its external id) is already registered. (A salesperson
+        who also invoices: Odoo's own import of a contact reads its company's
+        accounting fields.)"""
+        clerk = new_test_user(
+            self.env,
+            login="invoicing_salesperson",
+            groups="sales_team.group_sale_salesman,account.group_account_invoice",
+        )
+        lotus = self.Partner.with_user(clerk).create(
+            {"name": "Lotus Paper Co., Ltd.", "is_company": True}
+        )
+        self.env["ir.model.data"].create(
+            {
+                "module": "__import__",
+                "name": "lotus",
+                "model": "res.partner",
+                "res_id": lotus.id,
+            }
+        )
+        result = self.Partner.with_user(clerk).load(
+            ["id", "name", "is_company", "parent_id"],
+            [
+                ["__import__.lotus", "Lotus Paper Co., Ltd.", "1", ""],
+                ["", "Kestrel Optics Ltd", "1", ""],
+                ["", "Li Wei", "0", "Kestrel Optics Ltd"],
+                ["", "KESTREL OPTICS LIMITED", "1", ""],
+                ["", "Lotus Paper Ltd", "1", ""],
+            ],
+        )
+        errors = self._errors(result)
+        self.assertEqual([error["rows"]["from"] for error in errors], [3, 4], errors)
+        self.assertIn("on another row of the file", errors[0]["message"])
+        self.assertIn("Kestrel Optics Ltd", errors[0]["message"])
+        self.assertIn("already registered", errors[1]["message"])
+        self.assertNotIn("another row", errors[1]["message"])
 
     def test_every_refused_row_is_reported_in_order(self):
         result = self._load(

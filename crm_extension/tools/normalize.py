@@ -202,15 +202,17 @@ def _both_spellings(words):
 
 
 # Cyrillic and Greek letters drawn as Latin ones (Unicode's confusables, TR39),
-# after case folding: typed into a Latin or Chinese name ("Нuaxing" with a
-# Cyrillic Н, "АВВ（中国）"), they are the Latin letters they look like; a
-# text with any other Cyrillic or Greek letter is written in that script and
-# keeps its letters ("ООО Ромашка LLC", "ΑΘΗΝΑ S.A.").
+# after case folding (a letter whose capital and small letter look like two
+# Latin ones is taken for its capital's: Η, Ν, Υ): typed into a name
+# ("Нuaxing" with a Cyrillic Н, "АВВ（中国）"), they are the Latin letters they
+# look like, whatever else the name holds, accented too ("Citroёn"). A text
+# with any other Cyrillic or Greek letter is written in that script and keeps
+# its letters ("ООО Ромашка LLC", "ΑΘΗΝΑ S.A.").
 _LATIN_LOOKALIKES = str.maketrans(
     dict(
         zip(
-            "авсеніјкморѕтхуүԛԝӏԁһαβεζηικμνορτυχ",
-            "abcehijkmopstxyyqwldhabezhikmnoptyx",
+            "авсеніјкморѕтхуүԛԝӏԁһгпьαβεζηικμνορτυχωγ",
+            "abcehijkmopstxyyqwldhrnbabezhikmnoptyxwy",
             strict=True,
         )
     )
@@ -218,32 +220,23 @@ _LATIN_LOOKALIKES = str.maketrans(
 _CYRILLIC_GREEK = re.compile(
     "[\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\ua640-\ua69f]"
 )
-# A Latin letter (ü, é ... too) or a Chinese character: the script a lookalike
-# is taken in.
-_LOOKALIKE_CONTEXT = re.compile(
-    "[a-z\u00c0-\u024f\u1e00-\u1eff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-)
 # Latin letters of other alphabets typed for the common ones (the pinyin
 # input's ɑ and ɡ, Turkish dotless ı), and the dot İ leaves after case folding.
 _LATIN_VARIANTS = str.maketrans({"ɑ": "a", "ɡ": "g", "ı": "i"})
 
 
 def _only_lookalikes(text):
-    """Whether ``text`` holds Cyrillic or Greek letters, all drawn as Latin
-    ones, beside Latin letters or Chinese characters."""
+    """Whether ``text`` (decomposed: NFD) holds Cyrillic or Greek letters, all
+    drawn as Latin ones."""
     letters = _CYRILLIC_GREEK.findall(text)
-    return bool(
-        letters
-        and all(ord(letter) in _LATIN_LOOKALIKES for letter in letters)
-        and _LOOKALIKE_CONTEXT.search(text)
-    )
+    return bool(letters) and all(ord(letter) in _LATIN_LOOKALIKES for letter in letters)
 
 
 def _fold(text):
     """NFKC and case folding, the Latin variants (:data:`_LATIN_VARIANTS`)
-    and, in a Latin or Chinese text, the Cyrillic and Greek letters drawn as
-    Latin ones (:data:`_LATIN_LOOKALIKES`) taken for those, repeated until
-    stable.
+    and the Cyrillic and Greek letters of a text holding only such as are
+    drawn as Latin ones (:data:`_LATIN_LOOKALIKES`) taken for those, repeated
+    until stable.
 
     Case folding may leave a string that is not in NFKC any more (and the other way
     round), so both are applied until nothing changes: the key of a key is itself.
@@ -253,8 +246,12 @@ def _fold(text):
             "NFKC", unicodedata.normalize("NFKC", text).casefold()
         )
         folded = folded.translate(_LATIN_VARIANTS).replace("i\u0307", "i")
-        if _only_lookalikes(folded):
-            folded = folded.translate(_LATIN_LOOKALIKES)
+        if _CYRILLIC_GREEK.search(folded):
+            decomposed = unicodedata.normalize("NFD", folded)
+            if _only_lookalikes(decomposed):
+                folded = unicodedata.normalize(
+                    "NFKC", decomposed.translate(_LATIN_LOOKALIKES)
+                )
         if folded == text:
             break
         text = folded
@@ -657,8 +654,9 @@ def _without_head_office(joined, words):
 
 def _ends_with_place(joined):
     """Whether ``joined``, Latin words glued together, ends with a place
-    (:data:`_LATIN_PLACES`): "shenzhen", "hk", "techhk"."""
-    return any(joined.endswith(place) for place in _LATIN_PLACES)
+    (:data:`_LATIN_PLACES_AS_WRITTEN`, not spelled without umlauts: "sued"
+    would end "issued"): "shenzhen", "hk", "techhk"."""
+    return any(joined.endswith(place) for place in _LATIN_PLACES_AS_WRITTEN)
 
 
 def _names_another_registrant(tail):
@@ -1029,8 +1027,8 @@ _SUFFIXED_PLACES = {}
 for _place in sorted({*_CJK_PLACES, *_CJK_CITIES}, key=len, reverse=True):
     _SUFFIXED_PLACES.setdefault(_place[0], []).append(_place)
 del _place
-_LATIN_PLACES = frozenset(
-    _both_spellings(
+_LATIN_PLACES_AS_WRITTEN = frozenset(
+    _fold(
         "china beijing tianjin shanghai chongqing hebei shanxi liaoning jilin "
         "heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong henan hubei hunan "
         "guangdong hainan sichuan guizhou yunnan shaanxi gansu qinghai taiwan "
@@ -1048,9 +1046,12 @@ _LATIN_PLACES = frozenset(
         "wuppertal bielefeld bonn münster mannheim karlsruhe augsburg wiesbaden kiel "
         "north south east west nord süd ost "
         "germany deutschland europe usa uk singapore japan korea france switzerland "
-        "netherlands".split()
-    )
+        "netherlands"
+    ).split()
 )
+# (Spelled without their umlauts too: "muenchen", "sued"; not at the end of
+# glued words, see _ends_with_place.)
+_LATIN_PLACES = frozenset(_both_spellings(_LATIN_PLACES_AS_WRITTEN))
 # Places a name keeps where it writes them (see _bracketed_place_first): a
 # group's company in China, Hong Kong, Macao or Taiwan is another company.
 _UNMOVED_PLACES = frozenset("中国 香港 澳门 台湾".split())

@@ -1,9 +1,9 @@
 """Upgrade from 1.7.16 and before: a name's umlauts are written out in its
 core (ä, ö, ü as ae, oe, ue, as German writes them without: "Müller GmbH" and
 "Mueller GmbH" are one core, which the similar-name rules warn of), and a
-Cyrillic or Greek letter drawn as a Latin one, in a Latin or Chinese name, is
-the Latin letter in its keys ("Wеber" with a Cyrillic е is "Weber"), as are
-the pinyin input's ɑ and ɡ and Turkish ı.
+Cyrillic or Greek letter drawn as a Latin one, in a name holding no other
+Cyrillic or Greek letter, is the Latin letter in its keys ("Wеber" with a
+Cyrillic е is "Weber"), as are the pinyin input's ɑ and ɡ and Turkish ı.
 
 Customers registered so had keys of their own: the same company typed
 otherwise passed the rules. The keys of the customers whose name holds such
