@@ -794,7 +794,7 @@ class ResPartner(models.Model):
                     partner_ids=sorted({partner.id for partner, _r, _m in blocked}),
                 )
             # An import: each refused row is reported (see _load_records).
-            refusals.update(self._refusals(blocked, operation.created))
+            refusals.update(self._refusals(blocked))
         self._flag_suspects(to_flag, new=new)
 
     def _block_lock_keys(self, protects):
@@ -866,17 +866,15 @@ class ResPartner(models.Model):
                 ["duplicate_partner_ids", "readable_duplicate_ids"]
             )
 
-    def _refusals(self, blocked, batch_ids):
+    def _refusals(self, blocked):
         """The error of each refused partner, ``{partner id: message}``, for an
         import that reports every refused row. Two rows of the file that match
         each other are both refused by the rules: the later one is blamed, as
         the same customer as another row of the file (not as one registered
-        before: the import is rolled back).
-
-        :param batch_ids: the partners the import's batch created
-        """
+        before: the import is rolled back): the partners its batches created,
+        this one's included, are noted (see _crm_check_duplicate_rules)."""
         blame = ImportBlame.current(self.env)
-        in_file = set(batch_ids) | (blame.created if blame is not None else set())
+        in_file = blame.created if blame is not None else set()
         refused_ids = {partner.id for partner, _rule, _match in blocked}
         by_partner = {}
         for partner, rule, match in blocked:
