@@ -734,11 +734,11 @@ class ResPartner(models.Model):
             return
         old_keys = old_keys or {}
         changed = {}  # {partner: the key fields that changed, None for all}
-        # (The keys are the system's: read without a check of each field's
-        # groups.)
-        for partner, keys_of in zip(self, self.sudo(), strict=True):
+        rows = {}  # {partner: its match row}, read once
+        for partner in self:
+            row = rows[partner] = self._duplicate_row(partner)
             before = old_keys.get(partner.id)
-            after = tuple(keys_of[fname] for fname in MATCH_KEY_FIELDS)
+            after = tuple(row[fname] for fname in MATCH_KEY_FIELDS)
             if before is None:
                 changed[partner] = None
             elif before != after:
@@ -766,9 +766,9 @@ class ResPartner(models.Model):
             return bool(keys.intersection(key_columns(rule["column"])))
 
         matches = partners._without_approved_exceptions(
-            Rule._find_matches(
-                partners,
-                lock_keys=partners._block_lock_keys(protects),
+            Rule._match_rows(
+                {partner: rows[partner] for partner in partners},
+                lock_keys=partners._block_lock_keys(protects, rows),
                 flushed=flushed,
                 list_cores=list_cores,
             ),
@@ -797,25 +797,25 @@ class ResPartner(models.Model):
             refusals.update(self._refusals(blocked))
         self._flag_suspects(to_flag, new=new)
 
-    def _block_lock_keys(self, protects):
+    def _block_lock_keys(self, protects, rows):
         """The keys of these partners a block rule protects, to lock (see
         ``crm.duplicate.rule._write_keys``): concurrent registrations of one
         key are serialised.
 
         :param protects: ``protects(rule, partner)``: whether ``rule`` may
             block ``partner``
+        :param rows: ``{partner: match row}`` (``_duplicate_row``)
         """
         lock_keys = set()
         for rule in self.env["crm.duplicate.rule"]._get_active_rules():
             if rule["action"] == "block" and rule["match"] == "exact":
-                # (The keys are the system's: read without a check of each
-                # field's groups.)
-                for partner, keys_of in zip(self, self.sudo(), strict=True):
+                for partner in self:
                     if protects(rule, partner):
+                        row = rows[partner]
                         lock_keys.update(
-                            f"{rule['key']}:{keys_of[column]}"
+                            f"{rule['key']}:{row[column]}"
                             for column in key_columns(rule["column"])
-                            if keys_of[column]
+                            if row[column]
                         )
         return lock_keys
 

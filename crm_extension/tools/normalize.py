@@ -1327,16 +1327,20 @@ def core_neighbours(core):
     index, then keep those similar enough by trigram similarity (or made of the
     same words).
     """
-    if not core:
-        return []
-    trade, _classes = split_core(core)
+    return list(_trade_neighbours(split_core(core)[0])) if core else []
+
+
+@functools.lru_cache(maxsize=4096)
+def _trade_neighbours(trade):
+    """:func:`core_neighbours` of a trade name, as a tuple (a batch looks the
+    cores it lists up too)."""
     weight = _weight(trade)
     if weight < _MIN_NEIGHBOUR_WEIGHT:
-        return [trade]
+        return (trade,)
     keys = {trade} | {trade[:i] + trade[i + 1 :] for i in range(len(trade))}
     if weight >= _MIN_ANAGRAM_WEIGHT and not any(char.isdigit() for char in trade):
         keys.add(ANAGRAM_MARK + "".join(sorted(trade)))
-    return sorted(keys)
+    return tuple(sorted(keys))
 
 
 def normalize_name_core(name):
