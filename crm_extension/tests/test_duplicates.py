@@ -303,6 +303,28 @@ class TestDuplicateRules(CrmExtensionCase):
         )
         self.assertFalse(unrelated.duplicate_state)
 
+    def test_similar_names_in_another_word_order(self):
+        """The same words in another order are flagged for review, alone or in
+        a batch: their trigrams are not similar enough ("brandtkessler",
+        "kesslerbrandt": 0.47), their letters are the same."""
+        registered = self.Partner.create(
+            {"name": "Brandt Kessler GmbH", "is_company": True}
+        )
+        twin = self.Partner.with_user(self.salesman_2).create(
+            {"name": "Kessler & Brandt AG", "is_company": True}
+        )
+        self.assertEqual(twin.duplicate_state, "suspect")
+        self.assertIn(registered, twin.duplicate_partner_ids)
+        batch = self.Partner.with_user(self.salesman_2).create(
+            [
+                {"name": "Acme Robotics GmbH", "is_company": True},
+                {"name": "Kessler Brandt Maschinenbau GmbH", "is_company": True},
+            ]
+        )
+        self.assertFalse(batch[0].duplicate_state)
+        self.assertEqual(batch[1].duplicate_state, "suspect")
+        self.assertIn(registered, batch[1].duplicate_partner_ids)
+
     def test_similar_names_compare_the_distinctive_part(self):
         """Places and generic words (科技, 集团, Trading ...) make no duplicate."""
         hengda = self.Partner.create(
