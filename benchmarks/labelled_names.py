@@ -2,7 +2,8 @@
 (``scripts/bench``): real, public names of listed companies (mainland China,
 Hong Kong and Taiwan in Chinese; the English names of Chinese companies;
 Western companies), each registered once, and then registered again the ways
-people do it: in the other script, with another legal form, other brackets,
+people do it: in the other script (a Western name in capitals, or without
+its accents), with another legal form, other brackets,
 the words in another order, a place added or dropped, the VAT number with or
 without its country prefix, the phone number written another way. Each
 registration says which original it repeats, or none.
@@ -14,6 +15,7 @@ company's number.
 """
 
 import random
+import unicodedata
 
 from stdnum.cn import uscc
 from stdnum.iso7064 import mod_11_10
@@ -447,7 +449,12 @@ def cn_variant(kind, name, rng, to_traditional):
 def en_variant(kind, name, rng):
     base, form = _split_en(name)
     if kind == "script":
-        return name.upper() if rng.random() < 0.5 else name.lower()
+        upper = rng.random() < 0.5
+        if not name.isascii():
+            # Typed on a keyboard without its letters: umlauts written out as
+            # German does ("Wuerth"), the other accents dropped ("Nestle").
+            return _without_accents(name)
+        return name.upper() if upper else name.lower()
     if kind == "legal form":
         if not form:
             return f"{base} Ltd."
@@ -473,6 +480,16 @@ def en_variant(kind, name, rng):
     if kind == "city suffix":
         return None  # a Chinese way of writing places
     raise ValueError(kind)
+
+
+def _without_accents(name):
+    for umlaut, out in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
+        name = name.replace(umlaut, out).replace(umlaut.upper(), out.capitalize())
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFD", name)
+        if not unicodedata.combining(char)
+    )
 
 
 def _uscc(number):

@@ -770,6 +770,54 @@ def test_a_place_spelled_without_its_umlaut_ends_no_glued_word():
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "unaccented"),
+    [
+        ("Société Générale S.A.", "Societe Generale SA"),
+        ("SOCIÉTÉ GÉNÉRALE", "Societe Generale"),
+        ("Nestlé S.A.", "Nestle SA"),
+        ("L'Oréal", "L'Oreal"),
+        ("Citroën", "Citroen"),
+        ("Škoda Auto a.s.", "Skoda Auto a.s."),
+        ("Peña Hermanos S.L.", "Pena Hermanos S.L."),
+        ("Công ty Cổ phần Tập đoàn Hòa Phát", "Cong ty Co phan Tap doan Hoa Phat"),
+        ("Møller Mærsk A/S", "Moller Maersk A/S"),
+        ("Łódź Fabryka", "Lodz Fabryka"),
+        ("Soc\u0301iete\u0301 Ge\u0301ne\u0301rale", "Societe Generale"),
+        ("Αθήνα Α.Ε.", "ΑΘΗΝΑ Α.Ε."),
+    ],
+)
+def test_accents_dropped_are_one_core(typed, unaccented):
+    """A name typed again without its accents, as a keyboard or a system
+    without them drops them: one core (the similar-name rules warn of the
+    two), not one key (the block rule compares names as written)."""
+    assert normalize_name_core(typed) == normalize_name_core(unaccented)
+    assert normalize_name(typed) != normalize_name(unaccented)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Müller GmbH", "Muller GmbH"),  # an umlaut is written out
+        ("Йошкар", "Иошкар"),  # Cyrillic letters keep their marks
+        ("Ёлка", "Елка"),
+        ("ガス株式会社", "カス株式会社"),  # and kana their dakuten
+    ],
+)
+def test_letters_that_keep_their_marks_in_the_core(one, other):
+    assert normalize_name_core(one) != normalize_name_core(other)
+
+
+@given(st.text(alphabet="aeiouncszAEIOU éèêëàâçñšžåøÉÈÇŠ-'", max_size=30))
+def test_accents_dropped_in_any_latin_text(text):
+    unaccented = "".join(
+        char
+        for char in unicodedata.normalize("NFD", text.replace("ø", "o"))
+        if not unicodedata.combining(char)
+    )
+    assert normalize_name_core(text) == normalize_name_core(unaccented)
+
+
 def test_umlaut_without_its_e_is_another_name():
     """ "Muller" is a name of its own (French, English), not "Müller"."""
     assert normalize_name_core("Müller GmbH") != normalize_name_core("Muller GmbH")

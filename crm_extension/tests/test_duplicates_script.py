@@ -96,6 +96,40 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertEqual(twin.sudo().duplicate_partner_ids, mueller)
 
+    def test_accents_dropped_are_warned_of(self):
+        """A customer typed again without its accents, as a keyboard or a
+        system without them drops them ("Societe Generale" for "Société
+        Générale"): one name core, so the similar-name rule flags it for
+        review beside the customer (its trigrams were too far apart); not one
+        name key, the block rule compares names as written. An upgrade gives a
+        customer keyed before 1.7.18 its core."""
+        fr = self.env.ref("base.fr")
+        generale = self.Partner.create(
+            {"name": "Société Générale S.A.", "is_company": True, "country_id": fr.id}
+        )
+        self.assertEqual(generale.sudo().name_core_key, "societegenerale")
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name in ("Societe Generale SA", "SOCIETE GENERALE"):
+            with self.subTest(name=name), self.env.cr.savepoint() as savepoint:
+                twin = Partner.create({"name": name, "is_company": True})
+                self.assertEqual(twin.duplicate_state, "suspect")
+                self.assertEqual(twin.sudo().duplicate_partner_ids, generale)
+                savepoint.rollback()
+        # Another name that shares its letters, without the accents' words,
+        # is none of its twins.
+        other = Partner.create({"name": "Société Lyonnaise S.A.", "is_company": True})
+        self.assertFalse(other.duplicate_state)
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_core_key = 'sociétégénérale' WHERE id = %s",
+            [generale.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.18", "1.7.17")
+        self.assertEqual(generale.sudo().name_core_key, "societegenerale")
+        self.assertEqual(generale.sudo().name_key, "sociétégénérale")
+        twin = Partner.create({"name": "Societe Generale", "is_company": True})
+        self.assertEqual(twin.sudo().duplicate_partner_ids, generale)
+
     def test_a_cyrillic_letter_in_a_latin_name_is_the_latin_one(self):
         """A salesperson types a Cyrillic or Greek letter drawn as a Latin one
         into the name of a registered customer: refused, naming it."""

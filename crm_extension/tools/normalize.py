@@ -194,6 +194,18 @@ _MAX_PASSES = 16
 # name key: a name's spelling is its own ("Schröder" and "Schroeder" may be
 # two firms), the similar-name rules warn of them.
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+# The other accents of Latin and Greek letters are dropped in the name core,
+# as a keyboard or a system without them drops them ("Societe Generale" for
+# "Société Générale", "Nestle" for "Nestlé"): the accents a letter decomposes
+# into (NFD), and the letters of Latin alphabets that do not decompose, as
+# they are written without their stroke or ligature.
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "ħ": "h"}
+)
+# The letters that may be accented or be one of those, and the accents: Latin-1
+# Supplement to Latin Extended-B, the combining accents, Greek, Latin Extended
+# Additional and Greek Extended.
+_ACCENTABLE = re.compile("[\u00c0-\u024f\u0300-\u036f\u0370-\u03ff\u1e00-\u1fff]")
 
 
 def _both_spellings(words):
@@ -1254,16 +1266,39 @@ def _core_once(name):
         words = stripped
         if not words:
             break
-    core = _umlauts_written_out(_fold("".join(words)))
+    core = _core_spelling(_fold("".join(words)))
     if _weight(core) >= _MIN_CORE_WEIGHT:
         return core, True
-    return _umlauts_written_out(normalize_name(name)), False
+    return _core_spelling(normalize_name(name)), False
 
 
-def _umlauts_written_out(text):
-    """``text`` (folded) with its umlauts written out: "Müller" and "Mueller"
-    are one core (an accent after one is then the e's: "Ä´" -> "aé")."""
-    return unicodedata.normalize("NFKC", text.translate(_UMLAUTS))
+def _core_spelling(text):
+    """``text`` (folded) as name cores spell it: its umlauts written out
+    ("Müller" and "Mueller" are one core; an accent after one is then the
+    e's), the other accents of its Latin and Greek letters dropped ("Société
+    Générale" and "Societe Generale", "Αθήνα" and "ΑΘΗΝΑ" are one core).
+    "Muller" stays another name than "Müller"."""
+    if not _ACCENTABLE.search(text):
+        return text
+    text = text.translate(_UMLAUTS)
+    kept = []
+    accented = False
+    for char in unicodedata.normalize("NFD", text.translate(_UNDECOMPOSED)):
+        if unicodedata.category(char) == "Mn":
+            if accented:
+                continue
+        else:
+            accented = _takes_accents(char)
+        kept.append(char)
+    return unicodedata.normalize("NFKC", "".join(kept))
+
+
+@functools.cache
+def _takes_accents(char):
+    """Whether the accents after ``char`` are dropped in a core: a Latin or
+    Greek letter (Cyrillic ones keep theirs: й is no и; nor do kana lose
+    their dakuten)."""
+    return unicodedata.name(char, "").startswith(("LATIN ", "GREEK "))
 
 
 def industry_classes(name):
@@ -1380,7 +1415,10 @@ def normalize_name_core(name):
     classes = set(filter(None, classes.split(",")))
     # (The registered name once, from the whole name; the classes its words
     # say, a translation's included.)
-    registered = _chinese_registered_name(_fold(name))
+    # (Spelled as cores are, before its words are told apart: a word of the
+    # lists typed without its accents is still that word.)
+    spelled = _core_spelling(_fold(name))
+    registered = _chinese_registered_name(spelled)
     # (Whether the name is distinctive is the first pass's finding: a whole
     # name key made of generic words is one word, which a second pass keeps.)
     core, distinctive = _core_once(registered)
@@ -1391,7 +1429,7 @@ def normalize_name_core(name):
         core = again
     if not distinctive:
         return core
-    classes |= industry_classes(name)
+    classes |= industry_classes(spelled)
     return CLASS_MARK.join([core, ",".join(sorted(classes))]) if classes else core
 
 
