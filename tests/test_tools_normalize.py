@@ -818,6 +818,21 @@ def test_accents_dropped_in_any_latin_text(text):
     assert normalize_name_core(text) == normalize_name_core(unaccented)
 
 
+@pytest.mark.parametrize(
+    ("name", "with_place"),
+    [
+        ("Caterpillar Inc.", "Caterpillar (Hong Kong) Inc."),
+        ("Henkel AG & Co. KGaA", "Henkel AG & Co. KGaA (Hong Kong)"),
+        ("Lenovo Group Limited", "Lenovo Group (HONG KONG) Limited"),
+        ("Foxconn Technology", "Foxconn Technology New Taipei"),
+    ],
+)
+def test_a_place_written_in_two_words_is_a_place_of_the_core(name, with_place):
+    """ "Hong Kong" is "Hongkong", "HK" and 香港: the place of a name, which
+    its core leaves out."""
+    assert normalize_name_core(with_place) == normalize_name_core(name)
+
+
 def test_umlaut_without_its_e_is_another_name():
     """ "Muller" is a name of its own (French, English), not "Müller"."""
     assert normalize_name_core("Müller GmbH") != normalize_name_core("Muller GmbH")

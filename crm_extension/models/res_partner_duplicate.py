@@ -198,7 +198,7 @@ def match_input_query(
         after=after_id,
         registrant=SQL("p.registered_by_id") if registrant else SQL("NULL"),
         merged=SQL("AND p.crm_merged_into_id IS NULL") if skip_merged else SQL(),
-        condition=SQL("AND %s", condition) if condition else SQL(),
+        condition=SQL("AND (%s)", condition) if condition else SQL(),
         limit=limit,
     )
 

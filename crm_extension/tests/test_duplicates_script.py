@@ -130,6 +130,29 @@ class TestOneScript(CrmExtensionCase):
         twin = Partner.create({"name": "Societe Generale", "is_company": True})
         self.assertEqual(twin.sudo().duplicate_partner_ids, generale)
 
+    def test_hong_kong_in_two_words_is_a_place(self):
+        """A company registered again with "(Hong Kong)" after its name, as
+        its English name writes it: the place is left out of its core, as
+        "HK" and 香港 are, so the similar-name rule flags it for review; an
+        upgrade gives a customer keyed before 1.7.18 its core."""
+        caterpillar = self.Partner.create(
+            {"name": "Caterpillar (Hong Kong) Limited", "is_company": True}
+        )
+        self.assertEqual(caterpillar.sudo().name_core_key, "caterpillar")
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_core_key = 'caterpillarhongkong' "
+            "WHERE id = %s",
+            [caterpillar.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.18", "1.7.17")
+        self.assertEqual(caterpillar.sudo().name_core_key, "caterpillar")
+        twin = self.Partner.with_user(self.salesman_2).create(
+            {"name": "Caterpillar Inc.", "is_company": True}
+        )
+        self.assertEqual(twin.duplicate_state, "suspect")
+        self.assertEqual(twin.sudo().duplicate_partner_ids, caterpillar)
+
     def test_a_cyrillic_letter_in_a_latin_name_is_the_latin_one(self):
         """A salesperson types a Cyrillic or Greek letter drawn as a Latin one
         into the name of a registered customer: refused, naming it."""

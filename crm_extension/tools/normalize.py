@@ -1063,7 +1063,17 @@ _LATIN_PLACES_AS_WRITTEN = frozenset(
 )
 # (Spelled without their umlauts too: "muenchen", "sued"; not at the end of
 # glued words, see _ends_with_place.)
-_LATIN_PLACES = frozenset(_both_spellings(_LATIN_PLACES_AS_WRITTEN))
+# Places written in two words, as name cores read them: in one ("Hong Kong" as
+# "hongkong").
+_LATIN_TWO_WORD_PLACES = frozenset(
+    {("hong", "kong"), ("new", "taipei"), ("inner", "mongolia")}
+)
+_LATIN_PLACES = frozenset(
+    {
+        *_both_spellings(_LATIN_PLACES_AS_WRITTEN),
+        *("".join(words) for words in _LATIN_TWO_WORD_PLACES),
+    }
+)
 # Places a name keeps where it writes them (see _bracketed_place_first): a
 # group's company in China, Hong Kong, Macao or Taiwan is another company.
 _UNMOVED_PLACES = frozenset("中国 香港 澳门 台湾".split())
@@ -1230,6 +1240,7 @@ def _strip_generic_words(words):
                 result.append(text)
             run.clear()
 
+    words = iter(_places_in_one_word(words))
     for word in words:
         if _is_cjk(word[0]):
             # Words of Chinese characters are one run: spaces between them
@@ -1240,6 +1251,18 @@ def _strip_generic_words(words):
         if word not in _LATIN_GENERIC_WORDS and word not in _LATIN_PLACES:
             result.append(word)
     close_run()
+    return result
+
+
+def _places_in_one_word(words):
+    """``words`` with the places written in two words in one ("Hong Kong"
+    as "hongkong", which :data:`_LATIN_PLACES` knows)."""
+    result = []
+    for word in words:
+        if result and (result[-1], word) in _LATIN_TWO_WORD_PLACES:
+            result[-1] += word
+        else:
+            result.append(word)
     return result
 
 
