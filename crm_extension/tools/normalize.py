@@ -1240,8 +1240,7 @@ def _strip_generic_words(words):
                 result.append(text)
             run.clear()
 
-    words = iter(_places_in_one_word(words))
-    for word in words:
+    for word in _places_in_one_word(words):
         if _is_cjk(word[0]):
             # Words of Chinese characters are one run: spaces between them
             # are no word boundaries in Chinese.
