@@ -532,6 +532,42 @@ def test_name_separators_example():
     assert normalize_name("Foo Bar") == normalize_name("Foo-Bar") == "foobar"
 
 
+@pytest.mark.parametrize(
+    "name, other",
+    [
+        ("Procter & Gamble", "Procter and Gamble"),
+        ("The Procter and Gamble Company", "Procter & Gamble Co."),
+        ("The Coca-Cola Company", "COCA-COLA COMPANY"),
+        ("Müller und Söhne GmbH", "Müller & Söhne GmbH"),
+        # "und" no longer hides the legal form "GmbH & Co. KG".
+        ("Müller GmbH und Co. KG", "Müller GmbH & Co. KG"),
+        ("Foo and Co.", "Foo & Co."),
+        ("Research AND Development Ltd", "Research & Development Limited"),
+    ],
+)
+def test_name_joining_words_and_article_dropped(name, other):
+    """ "&" is punctuation: the word typed for it ("and", "und") and a
+    leading "The" are no part of the name either."""
+    assert normalize_name(name) == normalize_name(other)
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        # Not joining two words, or all there is: kept.
+        ("AND Technologies", "andtechnologies"),
+        ("Bread And", "breadand"),
+        ("The", "the"),
+        ("And", "and"),
+        # Only the whole words.
+        ("Theodor Brandt und Sandmann", "theodorbrandtsandmann"),
+        ("Anderson Thermo", "andersonthermo"),
+    ],
+)
+def test_name_joining_words_kept_otherwise(name, key):
+    assert normalize_name(name) == key
+
+
 # ------------------------------------------------------------------ one script
 
 # Chinese company names of real listed companies and words of company names, in

@@ -170,6 +170,43 @@ class TestOneScript(CrmExtensionCase):
             ):
                 Partner.create({"name": name, "is_company": True})
 
+    def test_and_for_ampersand_is_refused(self):
+        """Another salesperson registers "Procter & Gamble" again as "The
+        Procter and Gamble Company", in a form or in an import: one name,
+        refused, naming the customer; an upgrade gives a customer keyed before
+        1.7.19 the key without its "and"."""
+        pg = self.Partner.create({"name": "Procter & Gamble", "is_company": True})
+        pg_and = self.Partner.create(
+            {"name": "Procter and Gamble Trading", "is_company": True}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = 'procterandgambletrading' WHERE id = %s",
+            [pg_and.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.19", "1.7.18")
+        self.assertEqual(pg_and.sudo().name_key, "proctergambletrading")
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name in ("The Procter and Gamble Company", "Procter & Gamble Trading"):
+            with (
+                self.subTest(name=name),
+                self.assertRaises(ValidationError) as error,
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": name, "is_company": True})
+            self.assertIn("Procter", str(error.exception))
+            self.assertIn("already registered", str(error.exception))
+        result = Partner.load(["name", "is_company"], [["Müller und Söhne GmbH", "1"]])
+        self.assertTrue(result["ids"])
+        result = Partner.load(["name", "is_company"], [["Müller & Söhne GmbH", "1"]])
+        self.assertFalse(result["ids"])
+        self.assertIn(
+            "Müller und Söhne GmbH",
+            " ".join(message["message"] for message in result["messages"]),
+        )
+        self.assertTrue(pg.exists())
+
     def test_traditional_twin_is_refused(self):
         """Another salesperson registers the customer again, in traditional
         characters, with its city written without 市 or in brackets after the

@@ -561,7 +561,9 @@ def _name_key_once(name, forms=None):
     text = _chinese_registered_name(
         _bracketed_place_first(_fold(name).translate(_UNIFY_BRACKETS))
     )
-    words = _without_head_office_remark(_fold_script_runs(_words(text)))
+    words = _without_joining_words(
+        _without_head_office_remark(_fold_script_runs(_words(text)))
+    )
     while True:
         found = _legal_form_end(words)
         if found is None:
@@ -570,6 +572,26 @@ def _name_key_once(name, forms=None):
         if forms is not None:
             forms.append(form)
     return _drop_place_suffixes(_fold("".join(words)))
+
+
+# The words that join the names of a firm, as "&" (punctuation) does: "Procter
+# and Gamble" is "Procter & Gamble", "Müller und Söhne" "Müller & Söhne".
+_JOINING_WORDS = frozenset({"and", "und"})
+
+
+def _without_joining_words(words):
+    """``words`` (folded) without the words joining two others ("and", "und")
+    and without a leading article ("The Coca-Cola Company" is "Coca-Cola
+    Company"), as long as something else remains: "&" is punctuation, and a
+    name typed with "and" for it, or without its article, is the same name."""
+    kept = [
+        word
+        for index, word in enumerate(words)
+        if word not in _JOINING_WORDS or index in (0, len(words) - 1)
+    ]
+    if len(kept) > 1 and kept[0] == "the":
+        del kept[0]
+    return kept
 
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
@@ -916,7 +938,10 @@ def normalize_name(name):
        Punctuation, symbols, white space, control and format characters are
        removed; letters, digits and combining marks of every script are kept,
        other text in brackets too ("华星科技（集团）有限公司" -> "华星科技集团").
-    5. The places the name starts with lose their administrative suffix (省,
+    5. "and" and "und" between two words are dropped, as "&" is, and so is
+       a leading "The": "The Procter and Gamble Company" and "Procter & Gamble
+       Co." are one name.
+    6. The places the name starts with lose their administrative suffix (省,
        市, 自治区, 特别行政区): "深圳市华星科技" and "深圳华星科技" are one name
        ("广东省深圳市华星" -> "广东深圳华星"; the 市 of 市场, a market, stays).
 
