@@ -649,6 +649,23 @@ def test_fold_script_traditional_twin_is_the_simplified_name(name, config):
     assert normalize_name_core(traditional) == normalize_name_core(name)
 
 
+@pytest.mark.parametrize(
+    "name, regional",
+    [
+        ("阿里巴巴（中国）网络技术有限公司", "阿里巴巴(中國)網路技術有限公司"),
+        ("深圳市华星软件有限公司", "深圳市華星軟體有限公司"),
+        ("精诚信息科技有限公司", "精誠資訊股份有限公司"),
+        ("上海恒达数码科技有限公司", "上海恆達數位科技有限公司"),
+        ("华星通信有限公司", "華星電訊有限公司"),
+    ],
+)
+def test_core_drops_the_generic_words_of_taiwan_and_hong_kong(name, regional):
+    """A Taiwan or Hong Kong colleague writes the trade in its own words:
+    one core (the similar-name rule warns), though two names."""
+    assert normalize_name_core(regional) == normalize_name_core(name)
+    assert normalize_name(regional) != normalize_name(name)
+
+
 @given(
     st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF))
     | st.text()

@@ -207,6 +207,32 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertTrue(pg.exists())
 
+    def test_taiwan_words_are_warned_of(self):
+        """A Taiwan colleague registers the customer again in its own words
+        for the trade (網路 for 网络): another name, one core, so the
+        similar-name rule flags it beside the customer; an upgrade gives a
+        customer keyed before 1.7.19 its core."""
+        alibaba = self.Partner.create(
+            {
+                "name": "阿里巴巴（中国）网络技术有限公司",
+                "is_company": True,
+                "country_id": self.cn.id,
+            }
+        )
+        taiwan = self.Partner.with_user(self.salesman_2).create(
+            {"name": "阿里巴巴(中國)網路技術有限公司", "is_company": True}
+        )
+        self.assertEqual(taiwan.duplicate_state, "suspect")
+        self.assertEqual(taiwan.sudo().duplicate_partner_ids, alibaba)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_core_key = '阿里巴巴网路|tech' WHERE id = %s",
+            [taiwan.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.19", "1.7.18")
+        self.assertEqual(taiwan.sudo().name_core_key, alibaba.sudo().name_core_key)
+
     def test_traditional_twin_is_refused(self):
         """Another salesperson registers the customer again, in traditional
         characters, with its city written without 市 or in brackets after the

@@ -1117,7 +1117,11 @@ _CJK_GENERIC_WORDS = tuple(
             "企业 产业 工业 百货 数码 通讯 照明 仪器 仪表 金属 钢铁 家具 酒店 旅游 "
             "房地产 地产 置业 物业 资产 金融 营销 策划 设计 装饰 安装 租赁 运输 "
             "货运 航运 开发 研发 中心 有限 自动化 智能化 消防 安防 检测 电力 光伏 "
-            "节能 储能 太阳能 净化 绿化 亮化 园林 医疗 器械 药业 制药 通信 传播".split()
+            "节能 储能 太阳能 净化 绿化 亮化 园林 医疗 器械 药业 制药 通信 传播 "
+            # The words of Taiwan and Hong Kong for some of them, folded to
+            # simplified characters (網路 is 网络, 軟體 软件, 資訊 信息, 數位 数码,
+            # 電訊 通信).
+            "网路 软体 资讯 数位 电讯".split()
         ),
         key=len,
         reverse=True,
@@ -1177,7 +1181,8 @@ INDUSTRY_CLASSES = {
     "media": "文化 传媒 广告 教育 印刷 传播 营销 策划 media culture education druck",
     "print": "印刷 包装 packaging druck verpackung",
     "tech": "科技 技术 信息 网络 电子 电气 电器 智能 智能化 自动化 软件 光电 数码 "
-    "通讯 通信 电子商务 电商 机电 仪器 仪表 设备 制造 照明 检测 technology "
+    "通讯 通信 电子商务 电商 机电 仪器 仪表 设备 制造 照明 检测 网路 软体 资讯 "
+    "数位 电讯 technology "
     "technologies tech technical technik technologie science sciences software "
     "systems system network networks information electronics electronic electric "
     "electrical optoelectronics semiconductor semiconductors intelligent devices "
