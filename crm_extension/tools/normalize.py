@@ -940,7 +940,8 @@ def normalize_name(name):
        other text in brackets too ("华星科技（集团）有限公司" -> "华星科技集团").
     5. "and" and "und" between two words are dropped, as "&" is, and so is
        a leading "The": "The Procter and Gamble Company" and "Procter & Gamble
-       Co." are one name.
+       Co." are one name. (This happens before the legal forms of step 3 are
+       read: "Müller GmbH und Co. KG" loses its "GmbH & Co. KG".)
     6. The places the name starts with lose their administrative suffix (省,
        市, 自治区, 特别行政区): "深圳市华星科技" and "深圳华星科技" are one name
        ("广东省深圳市华星" -> "广东深圳华星"; the 市 of 市场, a market, stays).
