@@ -292,6 +292,7 @@ class Bench:
             ("exact", "off"), args.rounds, args.single_count, True, None, explain_last
         )
         self.measure_interleaved(size, report, args.interleaved_pairs)
+        self.measure_statement_floor(size, report, args.interleaved_pairs // 2)
         batch = self.rounds(("all", "off"), args.batch_rounds, 1000, False)
         self.report_ratio(
             report,
@@ -550,6 +551,52 @@ class Bench:
             f"{last:.3f}",
             f"{first:.3f}",
             f"{last / first:.3f}",
+            "info",
+        )
+
+    def measure_statement_floor(self, size, report, pairs):
+        """What one statement more per create costs on this machine, whatever
+        it does: single creates without rules, alternating one by one (ABBA)
+        with the same creates followed by ``SELECT 1``. The rules check a
+        registration by one statement (it also takes the lock that serialises
+        concurrent registrations of a key: no registration can do without
+        it); its round trip to the server, after the Python of the create, is
+        part of the single-create ratio whatever the statement does."""
+        env, cr = self.env, self.cr
+        Partner = env["res.partner"]
+        set_rules(env, "off")
+        times = {"plain": [], "statement": []}
+        savepoint = cr.savepoint()
+        try:
+            Partner.create(self.fresh_vals(2))
+            env.flush_all()
+            gc.collect()
+            gc.disable()
+            try:
+                for number in range(pairs):
+                    order = ("plain", "statement")
+                    for mode in order if number % 2 == 0 else order[::-1]:
+                        vals = self.gen.bench_vals(self.company_ids)
+                        started = time.perf_counter()
+                        Partner.create(vals)
+                        if mode == "statement":
+                            cr.execute("SELECT 1")
+                        env.flush_all()
+                        times[mode].append(time.perf_counter() - started)
+            finally:
+                gc.enable()
+        finally:
+            savepoint.close(rollback=True)
+            set_rules(env, "all")
+        with_ms = 1000 * statistics.fmean(times["statement"])
+        without_ms = 1000 * statistics.fmean(times["plain"])
+        report.add(
+            f"{size:,}",
+            "  single create without rules, plus one statement (SELECT 1): the "
+            "floor of a check in the database (ms/partner; interleaved)",
+            f"{with_ms:.3f}",
+            f"{without_ms:.3f}",
+            f"{with_ms / without_ms:.3f}",
             "info",
         )
 
