@@ -99,8 +99,92 @@ WESTERN_FORMS = [
     "KK",
     "Co",
     "Co.",
+    # India and South Asia; partnerships.
+    "Pvt Ltd",
+    "Pvt. Ltd.",
+    "Private Limited",
+    "LLP",
+    "L.L.P.",
+    "L.P.",
+    # Spain, Portugal and Latin America.
+    "S.L.",
+    "SL",
+    "S.L.U.",
+    "S.A.U.",
+    "S.A. de C.V.",
+    "SA de CV",
+    "S. de R.L.",
+    "S. de R.L. de C.V.",
+    "S.A.C.",
+    "E.I.R.L.",
+    "Ltda",
+    "Ltda.",
+    "Cía. Ltda.",
+    "Cia. Ltda.",
+    "Lda.",
+    "EIRELI",
+    # France, Benelux, Switzerland, Italy.
+    "SASU",
+    "EURL",
+    "S.N.C.",
+    "BVBA",
+    "SPRL",
+    "V.O.F.",
+    "C.V.",
+    "S.à r.l.",
+    "Sàrl",
+    "Sagl",
+    "S.r.l.s.",
+    # Germany.
+    "mbH",
+    "OHG",
+    "GbR",
+    # Central and Eastern Europe, the Nordic countries, Turkey.
+    "Sp. z o.o.",
+    "sp. z o. o.",
+    "Spółka z ograniczoną odpowiedzialnością",
+    "s.r.o.",
+    "spol. s r.o.",
+    "Kft.",
+    "Zrt.",
+    "Nyrt.",
+    "Oyj",
+    "ASA",
+    "ApS",
+    "ehf.",
+    "A.Ş.",
+    "Ltd. Şti.",
+    "Ltd. Sti.",
+    # South-East Asia, the Gulf, Canada.
+    "Sdn. Bhd.",
+    "Sdn Bhd",
+    "Bhd",
+    "Berhad",
+    "Sendirian Berhad",
+    "Tbk",
+    "Public Company Limited",
+    "PCL",
+    "JSC",
+    "FZE",
+    "FZCO",
+    "FZ-LLC",
+    "Ltée",
+    "Ltee",
 ]
-CJK_FORMS = ["股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "株式会社"]
+CJK_FORMS = [
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "股份公司",
+    "公司",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "주식회사",
+    "유한회사",
+]
+# The legal forms of Japan and Korea, which may also start a name.
+LEADING_CJK_FORMS = ["株式会社", "有限会社", "合同会社", "주식회사", "유한회사"]
 
 # Pieces that make the legal-form rules, case folding and NFKC interact.
 NAME_PIECES = st.sampled_from(
@@ -157,6 +241,18 @@ NAME_PIECES = st.sampled_from(
         "①",
         "7",
         "\u200b",
+        "PT",
+        "P.T.",
+        "cv",
+        "(株)",
+        "\u3231",
+        "株式会社",
+        "주식회사",
+        "(주)",
+        "sa de cv",
+        "sp. z o.o.",
+        "Ltée",
+        "Sàrl",
     ]
 )
 NAMES = st.one_of(st.text(), st.lists(NAME_PIECES, max_size=12).map("".join))
@@ -464,8 +560,70 @@ def test_name_cjk_legal_form_stripped_as_trailing_characters(form):
     assert normalize_name(f"Huaxing {form}") == "huaxing"
     assert normalize_name(f"Huaxing{form}") == "huaxing"
     assert normalize_name(form) == form
-    # Not at the end: kept.
-    assert normalize_name(f"{form}华星") == f"{form}华星"
+    # Not at the end: kept (a name starts with Japan's and Korea's only).
+    if form in LEADING_CJK_FORMS:
+        assert normalize_name(f"{form}华星") == "华星"
+    else:
+        assert normalize_name(f"{form}华星") == f"{form}华星"
+
+
+@pytest.mark.parametrize(
+    ("name", "same_as"),
+    [
+        # Indonesia writes its legal forms before the name (and "Tbk" after it).
+        ("PT Bank Central Asia Tbk", "Bank Central Asia"),
+        ("P.T. Bank Central Asia", "Bank Central Asia"),
+        ("CV Maju Jaya", "Maju Jaya"),
+        # Japan and Korea write theirs before or after it, or in brackets.
+        ("株式会社トヨタ", "トヨタ"),
+        ("トヨタ株式会社", "トヨタ"),
+        ("(株)トヨタ", "トヨタ"),
+        ("\u3231トヨタ", "トヨタ"),  # ㈱, one character
+        ("トヨタ（株）", "トヨタ"),
+        ("有限会社 山田商店", "山田商店"),
+        ("合同会社サンプル", "サンプル"),
+        ("주식회사 삼성전자", "삼성전자"),
+        ("삼성전자 주식회사", "삼성전자"),
+        ("(주)삼성전자", "삼성전자"),
+        ("\u321c삼성전자", "삼성전자"),  # ㈜, one character
+        ("유한회사 한빛", "한빛"),
+    ],
+)
+def test_name_leading_legal_forms_stripped(name, same_as):
+    assert normalize_name(name) == normalize_name(same_as)
+    assert normalize_name_core(name) == normalize_name_core(same_as)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        # Alone, or glued to the name, a leading form is the name.
+        ("PT", "pt"),
+        ("株式会社", "株式会社"),
+        ("Ptolemy Foods", "ptolemyfoods"),
+        ("CVS Health", "cvshealth"),
+        # After the name, PT is no legal form.
+        ("Foo PT", "foopt"),
+    ],
+)
+def test_name_leading_legal_forms_kept(name, key):
+    assert normalize_name(name) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "same_core_as"),
+    [
+        ("Acme Hldgs", "Acme Holdings"),
+        ("Acme Grp", "Acme Group"),
+        ("Acme Mfg Co", "Acme Manufacturing Co"),
+        ("Acme Engg Pvt Ltd", "Acme Engineering Private Limited"),
+        ("Acme Mgmt Svcs", "Acme Management Services"),
+    ],
+)
+def test_core_register_abbreviations_are_generic_words(name, same_core_as):
+    assert normalize_name_core(name) == normalize_name_core(same_core_as)
+    # The name keys stay apart: the abbreviation is the name as written.
+    assert normalize_name(name) != normalize_name(same_core_as)
 
 
 @given(NAMES)

@@ -10,16 +10,22 @@ from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import file_path
 
 
-def run_migration(cr, folder, from_version):
-    """Run the addon's post-migration script of ``folder`` (its migrations
-    directory's), as an upgrade from ``from_version`` runs it."""
+def load_migration(folder):
+    """The addon's post-migration script of ``folder`` (its migrations
+    directory's), as a module."""
     path = file_path(f"crm_extension/migrations/{folder}/post-migration.py")
     spec = importlib.util.spec_from_file_location(
         "crm_extension_migration_" + folder.replace(".", "_"), path
     )
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    migration.migrate(cr, from_version)
+    return migration
+
+
+def run_migration(cr, folder, from_version):
+    """Run the addon's post-migration script of ``folder``, as an upgrade
+    from ``from_version`` runs it."""
+    load_migration(folder).migrate(cr, from_version)
 
 
 @contextmanager

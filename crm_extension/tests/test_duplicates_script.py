@@ -9,7 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from ..models.res_partner_duplicate import recompute_match_keys
-from .common import CrmExtensionCase, run_migration
+from .common import CrmExtensionCase, load_migration, run_migration
 
 
 @tagged("post_install", "-at_install")
@@ -232,6 +232,74 @@ class TestOneScript(CrmExtensionCase):
         self.env.invalidate_all()
         run_migration(self.env.cr, "1.7.19", "1.7.18")
         self.assertEqual(taiwan.sudo().name_core_key, alibaba.sudo().name_core_key)
+
+    def test_legal_forms_of_more_countries_are_refused(self):
+        """Another salesperson registers a customer again with its legal form
+        written as another country writes it, or where it writes it (before
+        the name, in brackets): one name, refused, naming the customer; an
+        upgrade gives a customer keyed before 1.7.20 the key without it."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name, again in (
+            ("Infosys Private Limited", ("Infosys Pvt. Ltd.", "INFOSYS PVT LTD")),
+            ("Grupo Bimbo, S.A. de C.V.", ("Grupo Bimbo SA de CV",)),
+            (
+                "Kowalski Sp. z o.o.",
+                ("Kowalski spółka z ograniczoną odpowiedzialnością",),
+            ),
+            (
+                "PT Bank Central Asia Tbk",
+                ("Bank Central Asia", "P.T. Bank Central Asia"),
+            ),
+            ("株式会社トヨタ", ("トヨタ株式会社", "(株)トヨタ", "\u3231トヨタ")),
+            ("주식회사 한빛", ("한빛 주식회사", "\u321c한빛")),
+        ):
+            customer = self.Partner.create({"name": name, "is_company": True})
+            for other in again:
+                with (
+                    self.subTest(name=other),
+                    self.assertRaises(ValidationError) as error,
+                    self.env.cr.savepoint(),
+                ):
+                    Partner.create({"name": other, "is_company": True})
+                self.assertIn(name, str(error.exception))
+                self.assertIn("already registered", str(error.exception))
+            self.assertTrue(customer.exists())
+
+    def test_upgrade_rekeys_the_legal_forms_of_more_countries(self):
+        """An upgrade from 1.7.19 computes again the keys of every customer
+        whose name holds one of the legal forms or generic words 1.7.20
+        added, wherever they stand, and of no other."""
+        migration = load_migration("1.7.20")
+        names = [
+            f"Rekey{index} {word.title()}"
+            for index, word in enumerate(migration.ADDED_WORDS)
+        ]
+        names += ["株式会社ミライ", "\u3232ミライ商店", "주식회사 미래"]
+        names.append("\u321c미래산업")
+        partners = self.env["res.partner"].create(
+            [{"name": name, "is_company": True} for name in names]
+        )
+        other = self.env["res.partner"].create(
+            {"name": "Rekey Untouched Trading", "is_company": True}
+        )
+        self.env.flush_all()
+        keys = {
+            partner.id: (partner.name_key, partner.name_core_key)
+            for partner in (partners | other).sudo()
+        }
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = 'stale', name_core_key = 'stale' "
+            "WHERE id IN %s",
+            [tuple(keys)],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.20", "1.7.19")
+        for partner in partners.sudo():
+            with self.subTest(name=partner.name):
+                self.assertEqual(
+                    (partner.name_key, partner.name_core_key), keys[partner.id]
+                )
+        self.assertEqual(other.sudo().name_key, "stale")
 
     def test_traditional_twin_is_refused(self):
         """Another salesperson registers the customer again, in traditional

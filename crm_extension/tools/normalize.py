@@ -76,7 +76,12 @@ _CJK_LEGAL_FORMS = tuple(
             "有限公司",
             "股份公司",
             "公司",
+            # Japan's and Korea's, which a name may also start with.
             "株式会社",
+            "有限会社",
+            "合同会社",
+            "주식회사",
+            "유한회사",
         },
         key=len,
         reverse=True,
@@ -136,7 +141,92 @@ _WESTERN_LEGAL_FORMS = (
     "a/s",
     "k.k.",
     "co",
+    # India and South Asia; limited liability and limited partnerships.
+    "pvt ltd",
+    "pvt limited",
+    "private limited",
+    "llp",
+    "l.l.p.",
+    "l.p.",
+    # Spain, Portugal and Latin America.
+    "s.l.",
+    "s.l.u.",
+    "s.a.u.",
+    "s.a. de c.v.",
+    "sa de cv",
+    "s. de r.l.",
+    "s de rl",
+    "s. de r.l. de c.v.",
+    "s de rl de cv",
+    "s.a.c.",
+    "e.i.r.l.",
+    "ltda",
+    "cía. ltda.",
+    "lda",
+    "eireli",
+    # France, Belgium, the Netherlands, Luxembourg, Switzerland, Italy.
+    "sasu",
+    "eurl",
+    "s.n.c.",
+    "bvba",
+    "sprl",
+    "v.o.f.",
+    "c.v.",
+    "s.à r.l.",
+    "sàrl",
+    "sagl",
+    "s.r.l.s.",
+    # Germany and Austria.
+    "mbh",
+    "ohg",
+    "gbr",
+    # Central and Eastern Europe.
+    "sp. z o.o.",
+    "spółka z ograniczoną odpowiedzialnością",
+    "s.r.o.",
+    "spol. s r.o.",
+    "kft",
+    "zrt",
+    "nyrt",
+    # The Nordic countries.
+    "oyj",
+    "asa",
+    "aps",
+    "ehf",
+    # Turkey.
+    "a.ş.",
+    "ltd. şti.",
+    # South-East Asia and the Gulf.
+    "sdn bhd",
+    "sendirian berhad",
+    "bhd",
+    "berhad",
+    "tbk",
+    "public company limited",
+    "pcl",
+    "jsc",
+    "fze",
+    "fzco",
+    "fz-llc",
+    # Canada.
+    "ltée",
 )
+
+# Legal forms that start a name ("PT Bank Central Asia Tbk", "株式会社トヨタ",
+# "(株)トヨタ" written for it): stripped as leading words (Western) or
+# characters (Japanese, Korean), as long as something else remains.
+_WESTERN_LEADING_FORMS = ("p.t.", "c.v.")
+_CJK_LEADING_FORMS = ("株式会社", "有限会社", "合同会社", "주식회사", "유한회사")
+# What Japan and Korea write in brackets for their legal forms (after NFKC:
+# ㈱ is "(株)"), anywhere in a name.
+_ABBREVIATED_FORMS = {
+    "(株)": "株式会社",
+    "(有)": "有限会社",
+    "(合)": "合同会社",
+    "(주)": "주식회사",
+    "(유)": "유한회사",
+}
+_ABBREVIATED_FORM = re.compile("|".join(map(re.escape, _ABBREVIATED_FORMS)))
 
 _NAME_KEPT_CATEGORIES = ("L", "M", "N")
 # Unicode's default-ignorable code points (DerivedCoreProperties, with the
@@ -277,10 +367,20 @@ def _split_words(text):
     return tuple(re.findall(r"[^\W_]+", _fold(text)))
 
 
+def _without_accents(text):
+    """``text`` without the accents of its letters ("ltée" -> "ltee", "spółka"
+    -> "spolka"): a legal form typed without them, or as a name core spells
+    it, is that form."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_UNDECOMPOSED))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    )
+
+
 def _build_western_forms():
     forms = set()
     for form in _WESTERN_LEGAL_FORMS:
-        for spelling in _both_spellings([form]):
+        for spelling in _both_spellings([form, _without_accents(form)]):
             words = _split_words(spelling)
             forms.add(words)
             forms.add(("".join(words),))
@@ -289,6 +389,16 @@ def _build_western_forms():
 
 
 _WESTERN_FORMS = _build_western_forms()
+_LEADING_FORMS = tuple(
+    sorted(
+        {
+            words
+            for form in _WESTERN_LEADING_FORMS
+            for words in (_split_words(form), ("".join(_split_words(form)),))
+        },
+        key=lambda w: (-len(w), w),
+    )
+)
 
 
 _CJK_LOWEST = min(low for low, _high in _CJK_RANGES)
@@ -464,7 +574,16 @@ def _fold_script_runs(words):
 def _name_words(name):
     """The words of a name: folded (:func:`_fold`), split (:func:`_words`) and
     its Chinese in one script (:func:`_fold_script_runs`)."""
-    return _fold_script_runs(_words(_fold(name)))
+    return _fold_script_runs(_words(_expand_abbreviated_forms(_fold(name))))
+
+
+def _expand_abbreviated_forms(text):
+    """``text`` (folded) with the legal forms Japan and Korea abbreviate in
+    brackets written out (:data:`_ABBREVIATED_FORMS`: "(株)トヨタ" is
+    "株式会社トヨタ")."""
+    if "(" not in text:
+        return text
+    return _ABBREVIATED_FORM.sub(lambda match: _ABBREVIATED_FORMS[match[0]], text)
 
 
 def _drop_last_chars(words, count):
@@ -480,12 +599,32 @@ def _drop_last_chars(words, count):
 
 
 def _strip_one_legal_form(words):
-    """Strip the longest legal form that ends ``words``; ``None`` if none does.
+    """Strip the longest legal form that ends ``words``, else the one that
+    starts them (:func:`_legal_form_start`); ``None`` if none does.
 
     A legal form that is the whole name is not stripped: ``None`` as well.
     """
-    found = _legal_form_end(words)
+    found = _legal_form_end(words) or _legal_form_start(words)
     return None if found is None else found[0]
+
+
+def _legal_form_start(words):
+    """``(words without it, legal form)`` for the legal form that starts
+    ``words`` (:data:`_CJK_LEADING_FORMS` as characters,
+    :data:`_WESTERN_LEADING_FORMS` as words); ``None`` if none does, or if it
+    is the whole name."""
+    if not words:
+        return None
+    first = words[0]
+    for form in _CJK_LEADING_FORMS:
+        if first.startswith(form):
+            rest = [first[len(form) :], *words[1:]] if first != form else words[1:]
+            return (rest, form) if rest else None
+    for form in _LEADING_FORMS:
+        size = len(form)
+        if tuple(words[:size]) == form:
+            return (words[size:], form) if len(words) > size else None
+    return None
 
 
 def _legal_form_end(words):
@@ -559,13 +698,15 @@ def _name_key_once(name, forms=None):
     """One pass of :func:`normalize_name`; the legal forms it strips are added
     to ``forms`` when given."""
     text = _chinese_registered_name(
-        _bracketed_place_first(_fold(name).translate(_UNIFY_BRACKETS))
+        _bracketed_place_first(
+            _expand_abbreviated_forms(_fold(name).translate(_UNIFY_BRACKETS))
+        )
     )
     words = _without_joining_words(
         _without_head_office_remark(_fold_script_runs(_words(text)))
     )
     while True:
-        found = _legal_form_end(words)
+        found = _legal_form_end(words) or _legal_form_start(words)
         if found is None:
             break
         words, form = found
@@ -918,19 +1059,28 @@ def normalize_name(name):
        first, as long as something else remains (a name that *is* a legal form,
        "Limited" or "有限公司", is kept whole):
 
-       - Chinese / Japanese: 股份有限公司, 有限责任公司, 有限公司, 股份公司, 公司,
-         株式会社, as trailing characters ("深圳市华星科技股份有限公司" ->
-         "深圳市华星科技"). 集团 is kept: "group" is part of a company's identity.
+       - Chinese / Japanese / Korean: 股份有限公司, 有限责任公司, 有限公司,
+         股份公司, 公司, 株式会社, 有限会社, 合同会社, 주식회사, 유한회사, as
+         trailing characters ("深圳市华星科技股份有限公司" -> "深圳市华星科技").
+         集团 is kept: "group" is part of a company's identity. Japan's and
+         Korea's also as leading characters ("株式会社トヨタ"), and written in
+         brackets ("(株)トヨタ", "㈜삼성전자").
        - Western: Co., Ltd. / Company Limited / Limited / Ltd / Inc / Incorporated /
          Corp / Corporation / LLC / GmbH / GmbH & Co. KG(aA) / AG /
          Aktiengesellschaft / SE / SE & Co. KG(aA) / KG / KGaA / UG / e.K. / S.A. /
          S.A.S. / SARL / S.R.L. / S.p.A. / B.V. / N.V. / PLC / Pty Ltd / Pte Ltd /
-         Oy / AB / AS / KK / Co, with or without dots, commas and spaces between
-         their parts,
+         Oy / AB / AS / KK / Co, and the forms of India (Pvt Ltd, Private
+         Limited, LLP), Spain, Portugal and Latin America (S.L., S.A. de C.V.,
+         Ltda), France and Benelux (SASU, EURL, BVBA, SPRL), Central and
+         Eastern Europe (Sp. z o.o., s.r.o., Kft.), the Nordic countries,
+         Turkey (A.Ş.), South-East Asia (Sdn Bhd, Tbk) and the Gulf (FZE,
+         FZ-LLC) (:data:`_WESTERN_LEGAL_FORMS`), with or without dots, commas,
+         spaces and accents between and in their parts,
          only as whole trailing words: "Foo Inc" -> "foo" but "Alcorp" stays
          "alcorp" and "Musa" stays "musa". A change between Chinese (or Japanese,
          Korean) characters and Latin letters also ends a word, so
-         "华星科技Co.,Ltd." loses its "Co.,Ltd.".
+         "华星科技Co.,Ltd." loses its "Co.,Ltd.". Indonesia's PT and CV also as
+         leading words ("PT Bank Central Asia Tbk" -> "bankcentralasia").
 
     4. A Chinese place named in brackets after the trade name goes before it,
        where a registered name may also put it ("华星科技（深圳）有限公司" and
@@ -1148,7 +1298,7 @@ _LATIN_GENERIC_WORDS = frozenset(
         "anlagenbau werkzeugbau industrietechnik umwelttechnik energietechnik "
         "feinmechanik antriebstechnik sensorik optik chemie textil möbel druck "
         "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
-        "beratung immobilien".split()
+        "beratung immobilien grp hldg hldgs mfg mfrs svcs mgmt engg".split()
     )
 )
 
@@ -1174,7 +1324,8 @@ INDUSTRY_CLASSES = {
     "hotel": "酒店 旅游 餐饮",
     "logistics": "物流 供应链 运输 货运 航运 logistics logistik supply chain spedition",
     "machinery": "机械 机电 设备 装备 精密 制造 五金 仪器 仪表 金属 钢铁 电气 "
-    "智能 自动化 智能化 machinery equipment engineering precision manufacturing "
+    "智能 自动化 智能化 machinery equipment engineering engg precision manufacturing "
+    "mfg mfrs "
     "hardware maschinenbau anlagenbau werkzeugbau metallbau industrietechnik "
     "antriebstechnik feinmechanik technik",
     "materials": "化工 塑胶 塑料 材料 新材料 金属 钢铁 包装 chemicals chemical "
@@ -1187,7 +1338,7 @@ INDUSTRY_CLASSES = {
     "technologies tech technical technik technologie science sciences software "
     "systems system network networks information electronics electronic electric "
     "electrical optoelectronics semiconductor semiconductors intelligent devices "
-    "elektrotechnik systemtechnik sensorik equipment engineering lighting",
+    "elektrotechnik systemtechnik sensorik equipment engineering engg lighting",
     "textile": "服饰 服装 纺织 garments garment textiles textile textil",
     "trade": "贸易 商贸 工贸 经贸 进出口 百货 供应链 电子商务 电商 trading trade "
     "traders import export imp exp handel handels vertrieb commercial supply chain",
