@@ -199,7 +199,9 @@ TCL科技集团股份有限公司
 信和置业有限公司
 """.split()
 
-# Registered names of Western companies and the English names of Asian ones.
+# Registered names of Western companies, the English names of Asian ones, and
+# companies of India, Mexico, Poland, Turkey, Indonesia, Malaysia and the
+# Nordic countries with their own legal forms.
 WESTERN = """
 Siemens AG
 BASF SE
@@ -341,6 +343,19 @@ CLP Holdings Limited
 MTR Corporation Limited
 Hang Seng Bank Limited
 Swire Pacific Limited
+Wipro Limited
+Zoho Corporation Private Limited
+Cemex, S.A.B. de C.V.
+Grupo Bimbo, S.A.B. de C.V.
+CD Projekt S.A.
+Koç Holding A.Ş.
+Arçelik A.Ş.
+PT Bank Central Asia Tbk
+PT Astra International Tbk
+Malayan Banking Berhad
+Top Glove Corporation Bhd
+Nokia Oyj
+Equinor ASA
 """.strip().split("\n")
 
 # Chinese places a registration adds before a name, or drops.
@@ -361,6 +376,14 @@ EN_FORMS = {
     "s.a.": ("SA", "S.A.S.", ""),
     "n.v.": ("NV", "B.V.", ""),
     "company": ("Co.", "Corp.", ""),
+    "private limited": ("Pvt. Ltd.", "Pvt Ltd", ""),
+    "s.a.b. de c.v.": ("SAB de CV", "S.A. de C.V.", ""),
+    "a.ş.": ("A.S.", "AS", ""),
+    "tbk": ("",),
+    "berhad": ("Bhd", "Bhd.", ""),
+    "bhd": ("Berhad", ""),
+    "oyj": ("Oy", ""),
+    "asa": ("AS", ""),
 }
 CN_FORM_ENDINGS = (
     "集团股份有限公司",

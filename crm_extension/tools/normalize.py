@@ -154,6 +154,9 @@ _WESTERN_LEGAL_FORMS = (
     "s.a.u.",
     "s.a. de c.v.",
     "sa de cv",
+    "s.a.b. de c.v.",
+    "sab de cv",
+    "s.a.p.i. de c.v.",
     "s. de r.l.",
     "s de rl",
     "s. de r.l. de c.v.",
@@ -183,6 +186,7 @@ _WESTERN_LEGAL_FORMS = (
     # Central and Eastern Europe.
     "sp. z o.o.",
     "spółka z ograniczoną odpowiedzialnością",
+    "spółka akcyjna",
     "s.r.o.",
     "spol. s r.o.",
     "kft",

@@ -45,6 +45,8 @@ ADDED_WORDS = (
     "s.l.u.",
     "s.a.u.",
     "s.a. de c.v.",
+    "s.a.b. de c.v.",
+    "s.a.p.i. de c.v.",
     "s. de r.l.",
     "s.a.c.",
     "e.i.r.l.",
