@@ -393,6 +393,11 @@ def _build_western_forms():
 
 
 _WESTERN_FORMS = _build_western_forms()
+# The forms by their last word, in the same order: the only ones that may end
+# a name ending with that word.
+_WESTERN_FORMS_BY_LAST = {}
+for _form in _WESTERN_FORMS:
+    _WESTERN_FORMS_BY_LAST.setdefault(_form[-1], []).append(_form)
 _LEADING_FORMS = tuple(
     sorted(
         {
@@ -641,7 +646,7 @@ def _legal_form_end(words):
             if len(joined) == len(form):
                 return None
             return _drop_last_chars(words, len(form)), form
-    for form in _WESTERN_FORMS:
+    for form in _WESTERN_FORMS_BY_LAST.get(words[-1] if words else None, ()):
         size = len(form)
         if tuple(words[-size:]) == form:
             if len(words) == size:
@@ -878,7 +883,10 @@ def _names_another_registrant(tail):
 def _ends_with_western_form(words):
     """Whether ``words`` end with a Western legal form (a translation of a
     name ends so: "… Technology Co., Ltd.")."""
-    return any(tuple(words[-len(form) :]) == form for form in _WESTERN_FORMS)
+    return any(
+        tuple(words[-len(form) :]) == form
+        for form in _WESTERN_FORMS_BY_LAST.get(words[-1] if words else None, ())
+    )
 
 
 def _in_brackets(text, position):
