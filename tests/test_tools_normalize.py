@@ -599,6 +599,25 @@ def test_name_leading_legal_forms_stripped(name, same_as):
 
 
 @pytest.mark.parametrize(
+    ("name", "same_as"),
+    [
+        # Greek letters of which some do not look Latin: the name keeps them.
+        ("Μυτιληναίος Α.Ε.", "Μυτιληναίος"),
+        ("ΜΥΤΙΛΗΝΑΙΟΣ ΑΝΩΝΥΜΗ ΕΤΑΙΡΕΙΑ", "ΜΥΤΙΛΗΝΑΙΟΣ"),
+        ("Μυτιληναίος Ανώνυμη Εταιρία", "Μυτιληναίος"),
+        ("Παπαδόπουλος Ε.Π.Ε.", "Παπαδόπουλος"),
+        ("Παπαδόπουλος Ι.Κ.Ε.", "Παπαδόπουλος"),
+        # All looking Latin: read in Latin letters, the form too.
+        ("ΟΤΕ Α.Ε.", "OTE"),
+        ("OTE A.E.", "OTE"),
+    ],
+)
+def test_name_greek_legal_forms_stripped(name, same_as):
+    assert normalize_name(name) == normalize_name(same_as)
+    assert names_a_company(name)
+
+
+@pytest.mark.parametrize(
     ("name", "key"),
     [
         # Alone, or glued to the name, a leading form is the name.

@@ -214,6 +214,13 @@ _WESTERN_LEGAL_FORMS = (
     "fz-llc",
     # Canada.
     "ltée",
+    # Greece (a name of Greek letters keeps them; a name whose Greek letters
+    # all look Latin is read in Latin letters, and so are these: "A.E.").
+    "α.ε.",
+    "ε.π.ε.",
+    "ι.κ.ε.",
+    "ανώνυμη εταιρεία",
+    "ανώνυμη εταιρία",
 )
 
 # Legal forms that start a name ("PT Bank Central Asia Tbk", "株式会社トヨタ",
@@ -364,10 +371,14 @@ def _fold(text):
     return text
 
 
-def _split_words(text):
+def _split_words(text, fold=True):
     """Words of a Western legal form as written, folded as names are
-    (:func:`_fold`): its runs of letters and digits ("UG
-    (haftungsbeschränkt)" -> ("ug", "haftungsbeschränkt"))."""
+    (:func:`_fold`; else only NFKC and case folding, as in a name whose
+    Cyrillic or Greek letters do not all look Latin): its runs of letters and
+    digits ("UG (haftungsbeschränkt)" -> ("ug", "haftungsbeschränkt"))."""
+    if not fold:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        return tuple(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text)))
     return tuple(re.findall(r"[^\W_]+", _fold(text)))
 
 
@@ -385,9 +396,10 @@ def _build_western_forms():
     forms = set()
     for form in _WESTERN_LEGAL_FORMS:
         for spelling in _both_spellings([form, _without_accents(form)]):
-            words = _split_words(spelling)
-            forms.add(words)
-            forms.add(("".join(words),))
+            # As folded alone, and as written in a name of its own script.
+            for words in (_split_words(spelling), _split_words(spelling, fold=False)):
+                forms.add(words)
+                forms.add(("".join(words),))
     # Longest first (in words, then in letters): "gmbh & co. kg" before "kg".
     return tuple(sorted(forms, key=lambda w: (-len(w), -len("".join(w)), w)))
 
@@ -1085,7 +1097,8 @@ def normalize_name(name):
          Limited, LLP), Spain, Portugal and Latin America (S.L., S.A. de C.V.,
          Ltda), France and Benelux (SASU, EURL, BVBA, SPRL), Central and
          Eastern Europe (Sp. z o.o., s.r.o., Kft.), the Nordic countries,
-         Turkey (A.Ş.), South-East Asia (Sdn Bhd, Tbk) and the Gulf (FZE,
+         Turkey (A.Ş.), Greece (Α.Ε., Ε.Π.Ε.), South-East Asia (Sdn Bhd, Tbk)
+         and the Gulf (FZE,
          FZ-LLC) (:data:`_WESTERN_LEGAL_FORMS`), with or without dots, commas,
          spaces and accents between and in their parts,
          only as whole trailing words: "Foo Inc" -> "foo" but "Alcorp" stays

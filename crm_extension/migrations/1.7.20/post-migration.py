@@ -5,9 +5,9 @@ more countries, and where they are written.
   Portugal and Latin America (S.L., S.A. de C.V., Ltda), France, Benelux,
   Switzerland and Italy (SASU, EURL, BVBA, SPRL, Sàrl), Germany's mbH, OHG
   and GbR, Central and Eastern Europe's (Sp. z o.o., s.r.o., Kft.), the
-  Nordic countries' (Oyj, ASA, ApS), Turkey's (A.Ş.), South-East Asia's
-  (Sdn Bhd, Tbk) and the Gulf's (FZE, FZ-LLC); typed with or without their
-  accents.
+  Nordic countries' (Oyj, ASA, ApS), Turkey's (A.Ş.), Greece's (Α.Ε.,
+  Ε.Π.Ε., Ι.Κ.Ε.), South-East Asia's (Sdn Bhd, Tbk) and the Gulf's (FZE,
+  FZ-LLC); typed with or without their accents.
 - Before the name: Indonesia's PT and CV; Japan's and Korea's (株式会社,
   有限会社, 合同会社, 주식회사, 유한회사), which are also written after it, and
   in brackets ("(株)トヨタ", "㈜삼성전자").
@@ -90,6 +90,12 @@ ADDED_WORDS = (
     "fzco",
     "fz-llc",
     "ltée",
+    "α.ε.",
+    "ε.π.ε.",
+    "ι.κ.ε.",
+    "ανώνυμη",
+    "a.e.",
+    "i.k.e.",
     "p.t.",
     "grp",
     "hldg",
