@@ -248,8 +248,9 @@ class TestOneScript(CrmExtensionCase):
             ),
             (
                 "PT Bank Central Asia Tbk",
-                ("Bank Central Asia", "P.T. Bank Central Asia"),
+                ("PT Bank Central Asia", "PT BANK CENTRAL ASIA TBK."),
             ),
+            ("Cemex, S.A.B. de C.V.", ("Cemex SAB de CV", "CEMEX S.A.B. DE CV")),
             ("株式会社トヨタ", ("トヨタ株式会社", "(株)トヨタ", "\u3231トヨタ")),
             ("주식회사 한빛", ("한빛 주식회사", "\u321c한빛")),
         ):
@@ -275,7 +276,10 @@ class TestOneScript(CrmExtensionCase):
             for index, word in enumerate(migration.ADDED_WORDS)
         ]
         names += ["株式会社ミライ", "\u3232ミライ商店", "주식회사 미래"]
-        names.append("\u321c미래산업")
+        names += ["\u321c미래산업", "(주)미래건설"]
+        names += ["（株）ミライ工業", "ミライ物産(同)"]
+        # Turkish capitals, a form glued to Chinese letters.
+        names += ["MIRAI TEKSTIL LTD. ŞTİ.", "未来Kft"]
         partners = self.env["res.partner"].create(
             [{"name": name, "is_company": True} for name in names]
         )

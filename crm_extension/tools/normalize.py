@@ -143,8 +143,12 @@ _WESTERN_LEGAL_FORMS = (
     "co",
     # India and South Asia; limited liability and limited partnerships.
     "pvt ltd",
-    "pvt limited",
+    "pvt. limited",
     "private limited",
+    "private ltd",
+    "(p) ltd",
+    "(opc) private limited",
+    "(opc) pvt. ltd.",
     "llp",
     "l.l.p.",
     "l.p.",
@@ -153,38 +157,40 @@ _WESTERN_LEGAL_FORMS = (
     "s.l.u.",
     "s.a.u.",
     "s.a. de c.v.",
-    "sa de cv",
     "s.a.b. de c.v.",
-    "sab de cv",
     "s.a.p.i. de c.v.",
+    "s.a.s. de c.v.",
+    "s.r.l. de c.v.",
     "s. de r.l.",
-    "s de rl",
     "s. de r.l. de c.v.",
-    "s de rl de cv",
-    "s.a.c.",
     "e.i.r.l.",
     "ltda",
     "cía. ltda.",
     "lda",
+    "unipessoal lda",
     "eireli",
     # France, Belgium, the Netherlands, Luxembourg, Switzerland, Italy.
-    "sasu",
-    "eurl",
+    "s.a.s.u.",
+    "e.u.r.l.",
     "s.n.c.",
-    "bvba",
-    "sprl",
+    "b.v.b.a.",
+    "s.p.r.l.",
     "v.o.f.",
-    "c.v.",
     "s.à r.l.",
     "sàrl",
     "sagl",
     "s.r.l.s.",
     # Germany and Austria.
     "mbh",
+    "m.b.h.",
+    "ges.m.b.h.",
+    "ges.mbh",
+    "gesellschaft m.b.h.",
     "ohg",
     "gbr",
     # Central and Eastern Europe.
     "sp. z o.o.",
+    "spółka z o.o.",
     "spółka z ograniczoną odpowiedzialnością",
     "spółka akcyjna",
     "s.r.o.",
@@ -201,39 +207,50 @@ _WESTERN_LEGAL_FORMS = (
     "a.ş.",
     "ltd. şti.",
     # South-East Asia and the Gulf.
-    "sdn bhd",
+    "sdn. bhd.",
+    "(m) sdn. bhd.",
     "sendirian berhad",
-    "bhd",
+    "bhd.",
+    "(m) bhd.",
     "berhad",
-    "tbk",
+    "(m) berhad",
+    "tbk.",
+    "(persero) tbk.",
     "public company limited",
+    "public company ltd.",
+    "public co., ltd.",
     "pcl",
-    "jsc",
-    "fze",
+    "j.s.c.",
+    "pjsc",
+    "ojsc",
+    "f.z.e.",
     "fzco",
-    "fz-llc",
+    "fz-l.l.c.",
+    "fz l.l.c.",
     # Canada.
     "ltée",
-    # Greece (a name of Greek letters keeps them; a name whose Greek letters
-    # all look Latin is read in Latin letters, and so are these: "A.E.").
+    "limitée",
+    # Greece: in Greek letters only (a name of Greek letters keeps them;
+    # read in Latin letters, "AE" and "IKE" are words and names).
     "α.ε.",
     "ε.π.ε.",
     "ι.κ.ε.",
+    "μ.ι.κ.ε.",
     "ανώνυμη εταιρεία",
     "ανώνυμη εταιρία",
 )
 
-# Legal forms that start a name ("PT Bank Central Asia Tbk", "株式会社トヨタ",
-# "(株)トヨタ" written for it): stripped as leading words (Western) or
-# characters (Japanese, Korean), as long as something else remains.
-_WESTERN_LEADING_FORMS = ("p.t.", "c.v.")
+# Legal forms that start a name ("株式会社トヨタ", "(株)トヨタ" written for it):
+# Japan's and Korea's, stripped as leading characters as long as something
+# else remains. (Not Indonesia's PT and CV, which are also initials, "P.T.
+# Usha", and words, "CV Partners".)
 _CJK_LEADING_FORMS = ("株式会社", "有限会社", "合同会社", "주식회사", "유한회사")
 # What Japan and Korea write in brackets for their legal forms (after NFKC:
 # ㈱ is "(株)"), anywhere in a name.
 _ABBREVIATED_FORMS = {
     "(株)": "株式会社",
     "(有)": "有限会社",
-    "(合)": "合同会社",
+    "(同)": "合同会社",
     "(주)": "주식회사",
     "(유)": "유한회사",
 }
@@ -392,14 +409,31 @@ def _without_accents(text):
     )
 
 
+def _form_spellings(form):
+    """The words of ``form`` (folded as names are, :func:`_split_words`) as it
+    may be written: each of its parts written with spaces ("s.a. de c.v.":
+    "s.a.", "de", "c.v.") with or without its dots ("S.A. de CV", "SA de
+    C.V."), the whole glued too ("SAdeCV"). A form in Cyrillic or Greek
+    letters is split as a name in its own script keeps it (not folded to the
+    Latin letters it may look like)."""
+    native = bool(_CYRILLIC_GREEK.search(form))
+    parts = [_split_words(part, fold=not native) for part in form.split()]
+    parts = [part for part in parts if part]
+    spellings = {()}
+    for part in parts:
+        spellings = {
+            spelling + choice
+            for spelling in spellings
+            for choice in {part, ("".join(part),)}
+        }
+    return spellings | {("".join(word for part in parts for word in part),)}
+
+
 def _build_western_forms():
     forms = set()
     for form in _WESTERN_LEGAL_FORMS:
         for spelling in _both_spellings([form, _without_accents(form)]):
-            # As folded alone, and as written in a name of its own script.
-            for words in (_split_words(spelling), _split_words(spelling, fold=False)):
-                forms.add(words)
-                forms.add(("".join(words),))
+            forms.update(_form_spellings(spelling))
     # Longest first (in words, then in letters): "gmbh & co. kg" before "kg".
     return tuple(sorted(forms, key=lambda w: (-len(w), -len("".join(w)), w)))
 
@@ -410,17 +444,6 @@ _WESTERN_FORMS = _build_western_forms()
 _WESTERN_FORMS_BY_LAST = {}
 for _form in _WESTERN_FORMS:
     _WESTERN_FORMS_BY_LAST.setdefault(_form[-1], []).append(_form)
-_LEADING_FORMS = tuple(
-    sorted(
-        {
-            words
-            for form in _WESTERN_LEADING_FORMS
-            for words in (_split_words(form), ("".join(_split_words(form)),))
-        },
-        key=lambda w: (-len(w), w),
-    )
-)
-
 
 _CJK_LOWEST = min(low for low, _high in _CJK_RANGES)
 
@@ -631,9 +654,8 @@ def _strip_one_legal_form(words):
 
 def _legal_form_start(words):
     """``(words without it, legal form)`` for the legal form that starts
-    ``words`` (:data:`_CJK_LEADING_FORMS` as characters,
-    :data:`_WESTERN_LEADING_FORMS` as words); ``None`` if none does, or if it
-    is the whole name."""
+    ``words`` (:data:`_CJK_LEADING_FORMS`, as characters); ``None`` if none
+    does, or if it is the whole name."""
     if not words:
         return None
     first = words[0]
@@ -641,10 +663,6 @@ def _legal_form_start(words):
         if first.startswith(form):
             rest = [first[len(form) :], *words[1:]] if first != form else words[1:]
             return (rest, form) if rest else None
-    for form in _LEADING_FORMS:
-        size = len(form)
-        if tuple(words[:size]) == form:
-            return (words[size:], form) if len(words) > size else None
     return None
 
 
@@ -1097,15 +1115,18 @@ def normalize_name(name):
          Limited, LLP), Spain, Portugal and Latin America (S.L., S.A. de C.V.,
          Ltda), France and Benelux (SASU, EURL, BVBA, SPRL), Central and
          Eastern Europe (Sp. z o.o., s.r.o., Kft.), the Nordic countries,
-         Turkey (A.Ş.), Greece (Α.Ε., Ε.Π.Ε.), South-East Asia (Sdn Bhd, Tbk)
+         Turkey (A.Ş.), Greece (Α.Ε., Ε.Π.Ε., in Greek letters), South-East
+         Asia (Sdn Bhd, Tbk)
          and the Gulf (FZE,
          FZ-LLC) (:data:`_WESTERN_LEGAL_FORMS`), with or without dots, commas,
          spaces and accents between and in their parts,
          only as whole trailing words: "Foo Inc" -> "foo" but "Alcorp" stays
          "alcorp" and "Musa" stays "musa". A change between Chinese (or Japanese,
          Korean) characters and Latin letters also ends a word, so
-         "华星科技Co.,Ltd." loses its "Co.,Ltd.". Indonesia's PT and CV also as
-         leading words ("PT Bank Central Asia Tbk" -> "bankcentralasia").
+         "华星科技Co.,Ltd." loses its "Co.,Ltd.". Each part of a form is
+         known with or without its dots ("S.A. de CV", "SA de C.V."). Not
+         Indonesia's PT and CV before a name: they are initials and words
+         too ("P.T. Usha", "CV Partners").
 
     4. A Chinese place named in brackets after the trade name goes before it,
        where a registered name may also put it ("华星科技（深圳）有限公司" and
@@ -1323,7 +1344,8 @@ _LATIN_GENERIC_WORDS = frozenset(
         "anlagenbau werkzeugbau industrietechnik umwelttechnik energietechnik "
         "feinmechanik antriebstechnik sensorik optik chemie textil möbel druck "
         "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
-        "beratung immobilien grp hldg hldgs mfg mfrs svcs mgmt engg".split()
+        "beratung immobilien manufacturers grp hldg hldgs mfg mfrs svcs mgmt "
+        "engg".split()
     )
 )
 
@@ -1350,7 +1372,7 @@ INDUSTRY_CLASSES = {
     "logistics": "物流 供应链 运输 货运 航运 logistics logistik supply chain spedition",
     "machinery": "机械 机电 设备 装备 精密 制造 五金 仪器 仪表 金属 钢铁 电气 "
     "智能 自动化 智能化 machinery equipment engineering engg precision manufacturing "
-    "mfg mfrs "
+    "manufacturers mfg mfrs "
     "hardware maschinenbau anlagenbau werkzeugbau metallbau industrietechnik "
     "antriebstechnik feinmechanik technik",
     "materials": "化工 塑胶 塑料 材料 新材料 金属 钢铁 包装 chemicals chemical "
