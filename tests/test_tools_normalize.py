@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
+from stdnum.fr import siren
 
 from crm_extension_tools import normalize
 from crm_extension_tools.normalize import (
@@ -1891,6 +1892,58 @@ def test_the_register_number_beside_a_vat_number_is_the_second_key():
     assert number_keys("136695976", "DE 136.695.976", "DE") == ("DE136695976", "")
     assert number_keys("N/A", "HRB 12345", "DE") == ("HRB12345", "")
     assert number_keys("", "", "DE") == ("", "")
+
+
+SIREN = st.text(alphabet="0123456789", min_size=8, max_size=8).map(
+    lambda digits: digits + luhn_check_digit(digits)
+)
+
+
+def luhn_check_digit(digits):
+    from stdnum import luhn
+
+    return luhn.calc_check_digit(digits)
+
+
+@given(SIREN, st.text(alphabet="0123456789", min_size=4, max_size=4))
+def test_a_french_company_number_is_its_vat_number(number, establishment):
+    """A French customer's SIREN, or the SIRET of one of its establishments,
+    typed as its registry number (or its VAT number): the company's VAT
+    number, one key with it."""
+    assume(not is_placeholder_code(number))
+    vat = "FR" + siren.to_tva(number)
+    siret = number + establishment + luhn_check_digit(number + establishment)
+    spaced = " ".join([number[:3], number[3:6], number[6:]])
+    assert normalize_vat(vat) == vat
+    assert normalize_vat(number, "FR") == vat
+    assert normalize_vat(spaced, "fr") == vat
+    assert normalize_vat(siret, "FR") == vat
+    assert number_keys(vat, siret, "FR") == (vat, "")
+    assert number_keys("", spaced, "FR") == (vat, "")
+    # Nine digits say no country: without a French customer's, no SIREN.
+    assert normalize_vat(number) == number
+    assert normalize_vat(siret) == siret
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "CHE-116.281.710 MWST",
+        "CHE-116.281.710 TVA",
+        "CHE 116 281 710 IVA",
+        "che116281710mwst",
+        "CHE-116.281.710",
+        "CHE116281710",
+    ],
+)
+def test_a_swiss_vat_number_is_the_company_uid(typed):
+    """A Swiss VAT number is the company's UID and the tax's name in one of
+    the country's languages: one key, the UID, whatever the language, and the
+    UID typed as the registry number."""
+    assert normalize_vat(typed) == "CHE116281710"
+    assert normalize_vat(typed, "CH") == "CHE116281710"
+    assert number_keys(typed, "CHE-116.281.710", "CH") == ("CHE116281710", "")
+    assert vat_search_key(typed) == "CHE116281710"
 
 
 # -------------------------------------------------------------------------- phone

@@ -702,6 +702,112 @@ class TestVatCountryPrefix(CrmExtensionCase):
             ):
                 Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
 
+    def test_a_company_number_is_its_vat_number(self):
+        """A French customer's SIREN or SIRET, typed as its registry number, is
+        its VAT number registered again; a Swiss VAT number is the company's
+        UID, whatever language names the tax: refused."""
+        fr, ch = self.env.ref("base.fr"), self.env.ref("base.ch")
+        Partner = self.Partner.with_user(self.salesman_2)
+        rivage = self.Partner.create(
+            {
+                "name": "Compagnie Generale Rivage",
+                "is_company": True,
+                "vat": "FR 40 303 265 045",
+                "country_id": fr.id,
+            }
+        )
+        zurich = self.Partner.create(
+            {
+                "name": "Alpen Feinmechanik AG",
+                "is_company": True,
+                "vat": "CHE-116.281.710 MWST",
+                "country_id": ch.id,
+            }
+        )
+        self.assertEqual(zurich.sudo().vat_key, "CHE116281710")
+        for vals, existing in (
+            ({"company_registry": "303 265 045", "country_id": fr.id}, rivage),
+            ({"company_registry": "303 265 045 00011", "country_id": fr.id}, rivage),
+            ({"vat": "303265045", "country_id": fr.id}, rivage),
+            ({"vat": "CHE-116.281.710 TVA", "country_id": ch.id}, zurich),
+            ({"vat": "CHE 116 281 710 IVA"}, zurich),
+            ({"company_registry": "CHE-116.281.710", "country_id": ch.id}, zurich),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, existing.name),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New SA", "is_company": True, **vals})
+        # Nine digits of a customer of another country are no SIREN.
+        other = Partner.create(
+            {
+                "name": "Nine Digits Trading",
+                "is_company": True,
+                "company_registry": "303 265 045",
+            }
+        )
+        self.assertNotEqual(other.sudo().vat_key, rivage.sudo().vat_key)
+
+    def test_upgrade_rekeys_the_company_numbers(self):
+        """An upgrade from 1.7.20 gives the customers holding a SIREN, a SIRET
+        or a Swiss VAT number the keys 1.7.21 gives them, and leaves the other
+        numbers' keys alone."""
+        fr, ch = self.env.ref("base.fr"), self.env.ref("base.ch")
+        partners = self.Partner.create(
+            [
+                {
+                    "name": "Rekey Siren SARL",
+                    "is_company": True,
+                    "company_registry": "303265045",
+                    "country_id": fr.id,
+                },
+                {
+                    "name": "Rekey Siret SARL",
+                    "is_company": True,
+                    "vat": "FR44732829320",
+                    "company_registry": "73282932000017",
+                    "country_id": fr.id,
+                },
+                {
+                    "name": "Rekey Swiss AG",
+                    "is_company": True,
+                    "vat": "CHE-116.281.710 TVA",
+                    "company_registry": "CHE-116.281.710",
+                    "country_id": ch.id,
+                },
+            ]
+        )
+        self.env.flush_all()
+        keys = {
+            partner.id: (partner.vat_key, partner.vat_other_key)
+            for partner in partners.sudo()
+        }
+        self.assertEqual(
+            [key for key, other in keys.values() if not other],
+            ["FR40303265045", "FR44732829320", "CHE116281710"],
+        )
+        # As 1.7.20 keyed them; the German number is keyed as 1.7.21 does.
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = CASE id WHEN %s THEN '303265045' "
+            "WHEN %s THEN 'FR44732829320' ELSE 'CHE116281710TVA' END, "
+            "vat_other_key = CASE id WHEN %s THEN '73282932000017' "
+            "WHEN %s THEN 'CHE116281710' END WHERE id IN %s",
+            [*partners[:2].ids, *partners[1:].ids, tuple(partners.ids)],
+        )
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_other_key = 'stale' WHERE id = %s",
+            [self.weber.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.21", "1.7.20")
+        for partner in partners.sudo():
+            with self.subTest(name=partner.name):
+                self.assertEqual(
+                    (partner.vat_key, partner.vat_other_key), keys[partner.id]
+                )
+        self.assertEqual(self.weber.sudo().vat_other_key, "stale")
+
     def test_more_typed_beside_the_credit_code_is_the_code(self):
         """A letter, a branch number, a remark or a label typed with the credit
         code makes it no other company's number: refused."""

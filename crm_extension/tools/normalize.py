@@ -41,8 +41,10 @@ import re
 import unicodedata
 
 from stdnum import vatin
+from stdnum.ch import uid as ch_uid
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
+from stdnum.fr import siren, siret
 
 __all__ = [
     "PLACEHOLDER_EMAIL_LOCAL_PARTS",
@@ -1749,12 +1751,19 @@ def without_cn_prefix(code):
     return code
 
 
+# The name of the tax a Swiss VAT number ends with, in one of the country's
+# languages: the number itself is the company's UID ("CHE-116.281.710 MWST",
+# "... TVA", "... IVA").
+_CH_VAT_TAX = re.compile("(MWST|TVA|IVA|TPV)$")
+
+
 def _valid_vat(code, country_code):
     """The standard form of ``code`` (cleaned) when it is a valid number, else
     ``''``: a unified social credit code as its 18 characters, another VAT
     number with its country prefix (python-stdnum's ``vatin``: "DE136695976",
     Greece's "EL..."), the prefix taken from the number or else from
-    ``country_code``."""
+    ``country_code``. The national company numbers a VAT number is made of
+    are that number (:func:`_company_number`)."""
     code = without_cn_prefix(code)
     if len(code) == _USCC_LENGTH and uscc.is_valid(code):
         return code
@@ -1767,8 +1776,29 @@ def _valid_vat(code, country_code):
             number = vatin.validate(prefix + code)
         except ValidationError:
             continue
+        if number.startswith("CHE"):
+            return _CH_VAT_TAX.sub("", number)
         # (stdnum takes Greece's ISO code too; its VAT numbers are "EL...".)
         return "EL" + number[2:] if number.startswith("GR") else number
+    return _company_number(code, country)
+
+
+def _company_number(code, country):
+    """The key of a national company number (cleaned) that a VAT number is
+    made of, else ``''``: a Swiss company's UID ("CHE-116.281.710") is its
+    VAT number without the tax's name (``"CHE116281710"``); a French
+    customer's SIREN ("303 265 045") or SIRET (its SIREN and an
+    establishment's number, 14 digits) is the company's VAT number
+    (``"FR40303265045"``), as its VAT number is the SIREN and a key computed
+    from it. A SIREN without the customer's country is no key: nine digits
+    say no country."""
+    if code.startswith("CHE") and ch_uid.is_valid(code):
+        return ch_uid.compact(code)
+    if country == "FR" and code.isdigit():
+        if len(code) == 14 and siret.is_valid(code):
+            code = siret.to_siren(code)
+        if len(code) == 9 and siren.is_valid(code):
+            return "FR" + siren.to_tva(code)
     return ""
 
 
