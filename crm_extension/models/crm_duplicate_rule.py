@@ -38,10 +38,11 @@ ALL_KEY_COLUMNS = tuple(
 # customer to be), the one statement of it. The match queries select these
 # columns (the match statement: match_function_sql), partners in memory give these
 # (res.partner._duplicate_row), and a lead gives the same keys
-# (crm.lead._customer_match_row; a test holds them equal). What is pending of
-# res.partner is flushed right before the match statement, through Odoo's
-# public API (flush_model: see _match_statement), the new partners with the
-# rest: they are written once, by Odoo's own flush.
+# (crm.lead._customer_match_row; a test holds them equal). They are flushed
+# before the match queries, through Odoo's public API (flush_model, or
+# flush_recordset of the partners an operation wrote: see
+# res_partner_duplicate), the fields only: the new partners, read from the
+# cache, are written once, by Odoo's own flush.
 # The stored match keys of res.partner (computed by its _compute_match_keys
 # with tools' partner_match_keys).
 MATCH_KEY_FIELDS = (
@@ -498,7 +499,9 @@ class CrmDuplicateRule(models.Model):
         return True
 
     @api.model
-    def _find_matches(self, partners, rules=None, lock_keys=None, list_cores=None):
+    def _find_matches(
+        self, partners, rules=None, lock_keys=None, flushed=False, list_cores=None
+    ):
         """Match ``partners`` against the other customers.
 
         :param partners: res.partner records (saved, or being edited in a form)
@@ -507,6 +510,9 @@ class CrmDuplicateRule(models.Model):
             statement of the exact match query when there is one
         :param list_cores: name cores to list (see ``crm.duplicate.name.core``),
             by the same statement
+        :param flushed: the caller wrote the pending values of ``MATCH_FIELDS``
+            of every partner but ``partners`` (whose values come from the cache):
+            the match queries need no flush of all partners
         :return: ``{partner: [(rule, match_row), ...]}`` where ``match_row`` is a dict
             of the matching partner's id, keys and owner; matches among
             ``partners`` themselves are included.
@@ -521,10 +527,12 @@ class CrmDuplicateRule(models.Model):
             partner: partners._duplicate_row(keys_of)
             for partner, keys_of in zip(partners, partners.sudo(), strict=True)
         }
-        return self._match_rows(rows, rules, lock_keys, list_cores)
+        return self._match_rows(rows, rules, lock_keys, flushed, list_cores)
 
     @api.model
-    def _match_rows(self, rows, rules=None, lock_keys=None, list_cores=None):
+    def _match_rows(
+        self, rows, rules=None, lock_keys=None, flushed=False, list_cores=None
+    ):
         """:meth:`_find_matches` for ``{anything: row dict}`` (leads use it too).
 
         One statement for all rows and rules: the exact keys looked up in their
@@ -537,6 +545,8 @@ class CrmDuplicateRule(models.Model):
         if not rules or not rows:
             self._write_keys(lock_keys, list_cores)
             return {}
+        if not flushed:
+            self.env["res.partner"].flush_model(MATCH_FIELDS)
         applicable = {
             partner: [rule for rule in rules if self._rule_applies(rule, row)]
             for partner, row in rows.items()
@@ -726,29 +736,18 @@ class CrmDuplicateRule(models.Model):
     @api.model
     def _match_statement(self, **arguments):
         """Run the match statement (``match_function_sql``) with ``arguments``
-        (the others empty): its match rows, as dicts.
-
-        What is pending of res.partner (the partners of the operation, new
-        ones included, whose match rows come from the cache and whom the
-        statement leaves out) is written by Odoo's flush right before it, its
-        arguments ready: the statement follows the flush's own at once. A
-        statement sent after the Python of an operation finds the server
-        process asleep and its caches cold (on a virtual machine, a round
-        trip then takes ten times as long, and the statement runs two to
-        three times slower): written later, at the end of the request, the
-        partners would be the statement paying it, and the match too.
-        """
-        query = SQL(
-            MATCH_CALL,
-            *(
-                array_literal(arguments.get(name, ()))
-                if sql_type.endswith("[]")
-                else arguments.get(name, 1.0)
-                for name, sql_type in MATCH_ARGUMENTS.items()
-            ),
+        (the others empty): its match rows, as dicts."""
+        return self.env.execute_query_dict(
+            SQL(
+                MATCH_CALL,
+                *(
+                    array_literal(arguments.get(name, ()))
+                    if sql_type.endswith("[]")
+                    else arguments.get(name, 1.0)
+                    for name, sql_type in MATCH_ARGUMENTS.items()
+                ),
+            )
         )
-        self.env["res.partner"].flush_model()
-        return self.env.execute_query_dict(query)
 
     @api.model
     def _key_arguments(self, lock_keys, list_cores):

@@ -124,6 +124,7 @@ class ResPartner(models.Model):
             parameters = given.parameters()
         operation = PartnerOperation.start(self.env, **parameters)
         try:
+            self._crm_flush_match_fields()
             yield self.with_context(**operation.context()), operation
             self.with_context(**operation.context())._crm_finish(operation)
         finally:

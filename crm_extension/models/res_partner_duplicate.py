@@ -628,6 +628,14 @@ class ResPartner(models.Model):
     # Steps of the partner operation (see res_partner_checks)
     # ------------------------------------------------------------------
 
+    @api.model
+    def _crm_flush_match_fields(self):
+        """Before an operation: what earlier operations left pending is written
+        now, before Odoo creates or writes anything, so that the match queries
+        at its end flush only what the operation changed."""
+        if self.env["crm.duplicate.rule"]._get_active_rules():
+            self.flush_model(MATCH_FIELDS)
+
     def _crm_check_unarchive(self, vals):
         """A merged customer comes back only with the undo of its merge."""
         if vals.get("active") and not MERGING_PARTNERS.is_raised(self.env.context):
@@ -687,18 +695,23 @@ class ResPartner(models.Model):
         )._list_name_cores(defer=matching)
         if not matching:
             return
-        # (What the operation wrote, on these partners and on others, is
-        # written right before the match statement reads the partners: see
-        # crm.duplicate.rule._match_statement.)
+        # The existing partners this operation changed (and the contacts Odoo
+        # moved with them) are written before the match queries read them; the
+        # new ones are read from the cache and written once, with all their
+        # fields, by Odoo's own flush. (The checked partners themselves are left
+        # out of the queries.)
+        existing = self.browse(set(operation.written) - operation.created)
+        ((existing - to_check) | existing.child_ids).flush_recordset(MATCH_FIELDS)
         to_check._check_duplicates(
             old_keys=operation.duplicate_keys,
             new=operation.created.issuperset(self.ids) and not operation.staff,
+            flushed=True,
             list_cores=cores,
             operation=operation,
         )
 
     def _check_duplicates(
-        self, old_keys=None, new=False, list_cores=None, operation=None
+        self, old_keys=None, new=False, flushed=False, list_cores=None, operation=None
     ):
         """Apply the duplicate rules to ``self`` after a create or write.
 
@@ -708,6 +721,7 @@ class ResPartner(models.Model):
             the addon (or by an approved exception) stay editable. A partner
             missing from it, or ``None``, is checked by every rule.
         :param new: all of ``self`` was just created (see ``_crm_customers``)
+        :param flushed: see ``crm.duplicate.rule._find_matches``
         :param list_cores: name cores to list (see ``_list_name_cores``), by
             the statement that matches
         :param operation: the partner operation checked (its approved
@@ -755,6 +769,7 @@ class ResPartner(models.Model):
             Rule._match_rows(
                 {partner: rows[partner] for partner in partners},
                 lock_keys=partners._block_lock_keys(protects, rows),
+                flushed=flushed,
                 list_cores=list_cores,
             ),
             approving=operation and operation.approved_exception,

@@ -305,7 +305,7 @@ class TestOneOperation(CrmExtensionCase):
         kept = self._kept_from_an_operation(self.salesman)
         with self.assertRaises(UserError):
             self._during_an_operation_of_another_user(
-                "_crm_before_write",
+                "_crm_flush_match_fields",
                 lambda: kept.write({"lifecycle_stage": "vip"}),
             )
         kept.invalidate_recordset()
