@@ -560,9 +560,9 @@ class Bench:
         the same creates and a ``SELECT 1`` sent either after the Python of
         the create, before Odoo's flush (where the server process has been
         waiting for some milliseconds: asleep, its caches cold), or right
-        after the flush (as the match statement is sent: see
-        crm.duplicate.rule._match_statement). The rules check a registration
-        by one statement (it also takes the lock that serialises concurrent
+        after the flush (to a server process that has just worked). The
+        rules check a registration by one statement, sent after the Python
+        of the create (it also takes the lock that serialises concurrent
         registrations of a key: no registration can do without it); its round
         trip is part of the single-create ratio whatever the statement does."""
         env, cr = self.env, self.cr
@@ -597,7 +597,7 @@ class Bench:
         without_ms = 1000 * statistics.fmean(times["plain"])
         for mode, label in (
             ("cold", "sent after the Python of the create"),
-            ("hot", "sent right after Odoo's flush, as the match statement is"),
+            ("hot", "sent right after Odoo's flush"),
         ):
             with_ms = 1000 * statistics.fmean(times[mode])
             report.add(
