@@ -46,6 +46,27 @@ def core_classes_sql(core):
     return f"split_part({core}, '{CLASS_MARK}', 2)"
 
 
+def classes_fit_sql(core, other):
+    """SQL: whether the trades of the name cores ``core`` and ``other`` (SQL
+    expressions) fit: they share a class, or one of them says none."""
+    one, two = core_classes_sql(core), core_classes_sql(other)
+    return (
+        f"({one} = '' OR {two} = '' "
+        f"OR string_to_array({one}, ',') && string_to_array({two}, ','))"
+    )
+
+
+def near_similarity_sql(core, other, anagram):
+    """SQL: how similar the similarity rules find the name cores ``core`` and
+    ``other`` (SQL expressions): 1 when ``anagram`` (an SQL boolean: they were
+    found by the key of their letters in order), else the trigram similarity
+    (pg_trgm) of their trade names."""
+    return (
+        f"(CASE WHEN {anagram} THEN 1.0 ELSE similarity("
+        f"{core_trade_sql(core)}, {core_trade_sql(other)}) END)::real"
+    )
+
+
 class CrmDuplicateNameCore(models.Model):
     """Technical: the distinct name cores of the customers.
 

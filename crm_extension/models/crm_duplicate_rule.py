@@ -1,3 +1,4 @@
+import itertools
 import logging
 from datetime import timedelta
 
@@ -5,8 +6,12 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.normalize import names_a_company
-from .crm_duplicate_name_core import core_classes_sql, core_trade_sql, neighbour_rows
+from ..tools.normalize import ANAGRAM_MARK, core_neighbours, names_a_company
+from .crm_duplicate_name_core import (
+    classes_fit_sql,
+    near_similarity_sql,
+    neighbour_rows,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -176,10 +181,11 @@ def match_function_sql(column_types):
     arguments = ", ".join(
         f"{name} {sql_type}" for name, sql_type in MATCH_ARGUMENTS.items()
     )
+    similarity = near_similarity_sql("f.core", "f.own_core", "f.anagram")
+    classes_fit = classes_fit_sql("n.core", "v.core")
     returns = ", ".join(
         f'"{fname}" {column_types[fname]}' for fname in ["id", *MATCH_FIELDS]
     )
-    n_classes, v_classes = core_classes_sql("n.core"), core_classes_sql("v.core")
     return f"""
 CREATE OR REPLACE FUNCTION {MATCH_FUNCTION}({arguments})
 RETURNS TABLE ({returns}, is_customer boolean, target_index integer,
@@ -242,10 +248,7 @@ BEGIN
                     -- the classes comes first (a core of a batch of 1,000
                     -- names meets some 40 others, of which a third fit).
                     SELECT f.idx, f.core, f.core = f.own_core AS own,
-                           (CASE WHEN f.anagram THEN 1.0
-                                 ELSE similarity({core_trade_sql("f.core")},
-                                                 {core_trade_sql("f.own_core")})
-                            END)::real AS similarity
+                           {similarity} AS similarity
                       FROM (
                           -- Each core found once, by the anagram key ('#':
                           -- similarity 1) when that key found it.
@@ -258,9 +261,7 @@ BEGIN
                                SELECT n.core FROM crm_duplicate_name_neighbour n
                                 WHERE n.key = v.key
                            ) n
-                           WHERE {n_classes} = '' OR {v_classes} = ''
-                              OR string_to_array({n_classes}, ',')
-                                 && string_to_array({v_classes}, ',')
+                           WHERE {classes_fit}
                            ORDER BY v.idx, n.core, 4 DESC
                       ) f
                 ) near
@@ -314,6 +315,19 @@ def near_arguments(name_core_keys):
     (their neighbour keys: ``tools.normalize.core_neighbours``)."""
     keys, cores, indexes = neighbour_rows(name_core_keys)
     return {"near_keys": keys, "near_indexes": indexes, "near_cores": cores}
+
+
+# How similar the similarity rules find pairs of name cores (the names of one
+# batch near each other: see CrmDuplicateRule._near_among_targets), by the match
+# statement's own expressions: the pairs whose trades fit, with their
+# similarity.
+NEAR_PAIRS_QUERY = (
+    "SELECT t.core, t.other, {similarity} FROM unnest(%s::varchar[], "
+    "%s::varchar[], %s::boolean[]) AS t(core, other, anagram) WHERE {fit}"
+).format(
+    similarity=near_similarity_sql("t.core", "t.other", "t.anagram"),
+    fit=classes_fit_sql("t.core", "t.other"),
+)
 
 
 class CrmDuplicateRule(models.Model):
@@ -580,6 +594,15 @@ class CrmDuplicateRule(models.Model):
             for rule in similar_rules:
                 if match["similarity"] >= rule["threshold"] - 1e-6:
                     candidates.append((partner, rule, match))
+        for index, near in self._near_among_targets(
+            rows, targets, arguments.get("threshold", 1.0)
+        ).items():
+            partner, _core, similar_rules = targets[index]
+            for other, similarity in near:
+                match = rows[targets[other][0]]
+                for rule in similar_rules:
+                    if similarity >= rule["threshold"] - 1e-6:
+                        candidates.append((partner, rule, match))
         result = {}
         for partner, rule, match in candidates:
             if self._is_duplicate(rows[partner], rule, match):
@@ -711,6 +734,67 @@ class CrmDuplicateRule(models.Model):
             if similar and row["name_core_key"] and len(row["name_key"] or "") >= 3:
                 targets.append((partner, row["name_core_key"], similar))
         return targets
+
+    @api.model
+    def _near_among_targets(self, rows, targets, threshold):
+        """``{target index: [(index of a target near it, similarity)]}``: the
+        names of one registration (a batch, an import) near each other, which
+        the match statement cannot find (it lists their cores after looking
+        cores up, and the new partners' keys are in the cache).
+
+        As the statement finds the registered ones: the cores sharing a
+        neighbour key (the same core included), compared by the statement's
+        own expressions (the classes of their trades, their similarity) in one
+        query, run only when two of them share a key; of each core the
+        ``NEAR_CORES`` nearest (its own first, then the most similar), and of
+        each of those the first five partners but the target's own.
+
+        :param rows: ``{partner: match row}`` (a row without id, a lead's, is
+            nobody's duplicate)
+        :param targets: see :meth:`_similar_targets`
+        :param threshold: the lowest similarity wanted
+        """
+        indexes_of = {}
+        for index, (partner, core, _rules) in enumerate(targets):
+            if rows[partner]["id"]:
+                indexes_of.setdefault(core, []).append(index)
+        if sum(len(indexes) for indexes in indexes_of.values()) < 2:
+            return {}
+        pairs = {
+            (core, core): False for core, indexes in indexes_of.items() if indexes[1:]
+        }
+        cores_of = {}
+        for core in indexes_of:
+            for key in core_neighbours(core):
+                cores_of.setdefault(key, []).append(core)
+        for key, cores in cores_of.items():
+            anagram = key.startswith(ANAGRAM_MARK)
+            for core, other in itertools.permutations(cores, 2):
+                pairs[core, other] = pairs.get((core, other), False) or anagram
+        if not pairs:
+            return {}
+        near = {}
+        for core, other, similarity in self.env.execute_query(
+            SQL(
+                NEAR_PAIRS_QUERY,
+                [core for core, _other in pairs],
+                [other for _core, other in pairs],
+                list(pairs.values()),
+            )
+        ):
+            if similarity >= threshold - 1e-6:
+                near.setdefault(core, []).append((other != core, -similarity, other))
+        found = {}
+        for core, others in near.items():
+            for _own, similarity, other in sorted(others)[:NEAR_CORES]:
+                for index in indexes_of[core]:
+                    found.setdefault(index, []).extend(
+                        (other_index, -similarity)
+                        for other_index in [
+                            each for each in indexes_of[other] if each != index
+                        ][:5]
+                    )
+        return found
 
     @api.model
     def _similar_query(self, name_core_keys, exclude_ids, threshold):

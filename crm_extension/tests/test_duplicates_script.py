@@ -427,6 +427,54 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertFalse(other.duplicate_state)
 
+    def test_similar_names_of_one_batch_or_import_are_flagged(self):
+        """Two new names near each other in one registration (a batch, an
+        import) are flagged for review as when one follows the other; names of
+        one trade name in trades that share no class, or unrelated, are
+        not."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        batch = Partner.create(
+            [
+                {"name": "深圳市银河信息科技有限公司", "is_company": True},
+                {"name": "Zorblatt Quixotic Robotics GmbH", "is_company": True},
+                {"name": "深圳市銀河資訊科技有限公司", "is_company": True},
+                {"name": "北京银河国际贸易有限公司", "is_company": True},
+            ]
+        )
+        simplified, unrelated, traditional, trading = batch
+        self.assertEqual(simplified.duplicate_state, "suspect")
+        self.assertEqual(simplified.duplicate_partner_ids, traditional)
+        self.assertEqual(traditional.duplicate_state, "suspect")
+        self.assertEqual(traditional.duplicate_partner_ids, simplified)
+        self.assertFalse(unrelated.duplicate_state)
+        self.assertFalse(trading.duplicate_state)
+        # An import: the rows of the file are one registration.
+        result = Partner.load(
+            ["name", "is_company"],
+            [
+                ["Kessler Brandt Zylinderbau GmbH", "1"],
+                ["Wumpelmeyer Quastenflosser KG", "1"],
+                ["Brandt & Kessler Zylinderbau AG", "1"],
+            ],
+        )
+        self.assertFalse(
+            [m for m in result["messages"] if m["type"] == "error"], result
+        )
+        first, other, reordered = Partner.browse(result["ids"])
+        self.assertEqual(first.duplicate_state, "suspect")
+        self.assertEqual(first.duplicate_partner_ids, reordered)
+        self.assertEqual(reordered.duplicate_partner_ids, first)
+        self.assertFalse(other.duplicate_state)
+        # Without the rule, nobody is flagged.
+        self.env.ref("crm_extension.duplicate_rule_similar_name").active = False
+        again = Partner.create(
+            [
+                {"name": "深圳市金星信息科技有限公司", "is_company": True},
+                {"name": "深圳市金星資訊科技有限公司", "is_company": True},
+            ]
+        )
+        self.assertFalse(any(again.mapped("duplicate_state")))
+
     def test_search_finds_the_customer_in_the_other_script(self):
         """Before registering a customer, a colleague looks it up as they write
         it: in traditional characters, or in simplified ones for a customer
