@@ -6,7 +6,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.normalize import ANAGRAM_MARK, core_neighbours, names_a_company
+from ..tools.normalize import ANAGRAM_MARK, names_a_company
 from .crm_duplicate_name_core import (
     classes_fit_sql,
     near_similarity_sql,
@@ -764,9 +764,9 @@ class CrmDuplicateRule(models.Model):
             (core, core): False for core, indexes in indexes_of.items() if indexes[1:]
         }
         cores_of = {}
-        for core in indexes_of:
-            for key in core_neighbours(core):
-                cores_of.setdefault(key, []).append(core)
+        keys, owners, _indexes = neighbour_rows(list(indexes_of))
+        for key, core in zip(keys, owners, strict=True):
+            cores_of.setdefault(key, []).append(core)
         for key, cores in cores_of.items():
             anagram = key.startswith(ANAGRAM_MARK)
             for core, other in itertools.permutations(cores, 2):
