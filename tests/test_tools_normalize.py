@@ -21,6 +21,7 @@ from crm_extension_tools.normalize import (
     _fold,
     core_neighbours,
     fold_script,
+    fold_wording,
     industry_classes,
     is_placeholder_code,
     is_placeholder_digits,
@@ -792,6 +793,11 @@ def test_name_joining_words_kept_otherwise(name, key):
 # Taiwan, Hong Kong) for the tests.
 SIMPLIFIED_PIECES = [
     "深圳市华星科技有限公司",
+    # (Words Taiwan writes otherwise: 線上, 網路, 印表機, 資料, 裝置.)
+    "百度在线网络技术（北京）有限公司",
+    "中山市打印机耗材有限公司",
+    "成都数据服务有限公司",
+    "广州市白云电器设备股份有限公司",
     "平安银行股份有限公司",
     "万科企业股份有限公司",
     "中国国际海运集装箱（集团）股份有限公司",
@@ -881,6 +887,63 @@ def test_core_drops_the_generic_words_of_taiwan_and_hong_kong(name, regional):
     one core (the similar-name rule warns), though two names."""
     assert normalize_name_core(regional) == normalize_name_core(name)
     assert normalize_name(regional) != normalize_name(name)
+
+
+@pytest.mark.parametrize(
+    "name, taiwan",
+    [
+        # As OpenCC's s2twp writes them, Taiwan's words for things included.
+        ("广州市白云电器设备股份有限公司", "廣州市白雲電器裝置股份有限公司"),
+        ("百度在线网络技术（北京）有限公司", "百度線上網路技術(北京)有限公司"),
+        ("成都数据服务有限公司", "成都資料服務有限公司"),
+        ("中山市打印机耗材有限公司", "中山市印表機耗材有限公司"),
+        ("上海恒达数字科技有限公司", "上海恆達數位科技有限公司"),
+    ],
+)
+def test_core_folds_the_wording_of_taiwan(name, taiwan):
+    """A Taiwan colleague writes the name in Taiwan's words (裝置 for 设备,
+    線上 for 在线, 資料 for 数据, 印表機 for 打印机): one core, which the
+    similar-name rule warns of; the name keys stay two (the mainland has both
+    资料 and 数据: the block rule refuses no company for a word)."""
+    assert normalize_name_core(taiwan) == normalize_name_core(name)
+    assert normalize_name(taiwan) != normalize_name(name)
+
+
+@given(SIMPLIFIED_NAMES, st.sampled_from(["s2t", "s2tw", "s2hk", "s2twp"]))
+def test_fold_wording_of_a_twin_is_the_simplified_name(name, config):
+    twin = opencc_converter(config)(name)
+    assert fold_wording(twin) == fold_wording(name)
+    assert normalize_name_core(twin) == normalize_name_core(name)
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("百度線上網路技術", "百度在线网络技术"),
+        ("中山市印表機耗材", "中山市打印机耗材"),
+        ("華星軟體", "华星软件"),
+        ("深圳市华星科技", "深圳市华星科技"),
+        ("Huaxing Software", "Huaxing Software"),
+        ("", ""),
+        # (OpenCC stops at a NUL: the text after it is kept all the same.)
+        ("華星\x00軟體", "华星\x00软件"),
+    ],
+)
+def test_fold_wording_examples(text, folded):
+    assert fold_wording(text) == folded
+
+
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF))
+    | st.text()
+    | SIMPLIFIED_NAMES
+)
+@example("乾 隆")
+@example("百度線上")
+def test_fold_wording_is_idempotent(text):
+    folded = fold_wording(text)
+    assert fold_wording(folded) == folded
+    assert fold_script(folded) == folded
 
 
 @given(

@@ -233,6 +233,51 @@ class TestOneScript(CrmExtensionCase):
         run_migration(self.env.cr, "1.7.19", "1.7.18")
         self.assertEqual(taiwan.sudo().name_core_key, alibaba.sudo().name_core_key)
 
+    def test_taiwan_wording_is_warned_of(self):
+        """A Taiwan colleague registers customers again in Taiwan's words for
+        things (裝置 for 设备, 線上 for 在线, 資料 for 数据, 印表機 for 打印机),
+        through the form and RPC alike: each is flagged for review beside the
+        customer it names, not refused (the mainland has both 资料 and 数据: a
+        word is no proof of one company). An upgrade gives the customers keyed
+        before 1.7.23 their core."""
+        pairs = (
+            ("广州市白云电器设备股份有限公司", "廣州市白雲電器裝置股份有限公司"),
+            ("百度在线网络技术（北京）有限公司", "百度線上網路技術(北京)有限公司"),
+            ("成都数据服务有限公司", "成都資料服務有限公司"),
+            ("中山市打印机耗材有限公司", "中山市印表機耗材有限公司"),
+        )
+        registered = self.Partner.create(
+            [
+                {"name": name, "is_company": True, "country_id": self.cn.id}
+                for name, _taiwan in pairs
+            ]
+        )
+        self.env.flush_all()
+        Partner = self.Partner.with_user(self.salesman_2)
+        again = Partner.browse()
+        for (_name, taiwan), customer in zip(pairs, registered, strict=True):
+            with self.subTest(name=taiwan):
+                partner = Partner.create({"name": taiwan, "is_company": True})
+                self.assertEqual(partner.duplicate_state, "suspect")
+                self.assertEqual(partner.sudo().duplicate_partner_ids, customer)
+                self.assertNotEqual(partner.sudo().name_key, customer.sudo().name_key)
+                # The form shows the customer while the name is typed.
+                form = Form(Partner)
+                form.company_type = "company"
+                form.name = taiwan
+                self.assertIn(customer, form.duplicate_match_ids)
+                again |= partner
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_core_key = '白云装置|tech' WHERE id = %s",
+            [again[0].id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.23", "1.7.22")
+        self.assertEqual(
+            again[0].sudo().name_core_key, registered[0].sudo().name_core_key
+        )
+
     def test_legal_forms_of_more_countries_are_refused(self):
         """Another salesperson registers a customer again with its legal form
         written as another country writes it, or where it writes it (before

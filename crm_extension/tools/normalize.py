@@ -13,6 +13,9 @@ the simple versions below.
   the variants of Taiwan and Hong Kong) become simplified ones, by OpenCC's
   dictionaries ("深圳市華星科技有限公司" -> "深圳市华星科技有限公司"). Every name
   key and name core is computed from the folded name.
+- :func:`fold_wording`: besides, the words Taiwan writes for a trade or a thing
+  become the mainland's ("網路" -> "网络", "印表機" -> "打印机"): name cores
+  are computed from it, name keys are not.
 - :func:`normalize_name`: company or person name without case, width, script,
   punctuation, spaces or trailing legal form ("Huaxing Technology Co., Ltd." and
   "ＨＵＡＸＩＮＧ TECHNOLOGY COMPANY LIMITED" both give ``"huaxingtechnology"``,
@@ -51,6 +54,7 @@ __all__ = [
     "PLACEHOLDER_NAME_KEYS",
     "core_neighbours",
     "fold_script",
+    "fold_wording",
     "is_placeholder_code",
     "is_placeholder_digits",
     "is_placeholder_email",
@@ -480,6 +484,7 @@ def _is_name_char(char):
 _SCRIPT_CONVERSIONS = ("s2t.json", "tw2s.json", "hk2s.json")
 # OpenCC converts Chinese characters only: text without any is left alone.
 _HAS_CJK = re.compile("[\u2e80-\U0003ffff]")
+_CJK_RUN = re.compile("[\u2e80-\U0003ffff]+")
 OPENCC_MISSING = (
     "crm_extension needs the Python package opencc (OpenCC, which brings "
     "traditional and simplified Chinese names to one script): install it into "
@@ -518,16 +523,49 @@ def fold_script(text):
     """
     if not text or not _HAS_CJK.search(text):
         return text
-    converters = _converters()
+    return _until_stable(functools.partial(_convert_runs, _converters()), text)
+
+
+# OpenCC's conversions through Taiwan's words: into Taiwan's characters and
+# words (軟體 for 软件, 網路 for 网络, 資料 for 数据, 印表機 for 打印机, 線上 for
+# 在线), then back into simplified characters and the mainland's words.
+_WORDING_CONVERSIONS = ("s2twp.json", "tw2sp.json")
+
+
+@functools.lru_cache(maxsize=65536)
+def fold_wording(text):
+    """Return ``text`` in one script (:func:`fold_script`) and in one wording:
+    the words Taiwan writes for a trade or a thing become the mainland's, by
+    OpenCC's phrase dictionaries (``"百度線上網路技術"`` -> ``"百度在线网络技术"``,
+    ``"中山市印表機耗材"`` -> ``"中山市打印机耗材"``), and so do the mainland's
+    words that Taiwan writes alike (资料 and 数据 are both 資料 there: both
+    become 数据). Name cores are computed from it, so that the similar-name
+    rules find a customer typed in either wording; name keys are not (资料
+    and 数据 are two words on the mainland, and two companies may differ by
+    one). The fold of a fold is itself. Text without Chinese characters is
+    returned unchanged.
+    """
+    if not text or not _HAS_CJK.search(text):
+        return text
+    converters = _converters(_WORDING_CONVERSIONS)
+    return _until_stable(
+        lambda folded: fold_script(_convert_runs(converters, folded)),
+        fold_script(text),
+    )
+
+
+def _until_stable(step, text):
+    """``step`` applied to ``text`` until nothing changes (at most
+    :data:`_MAX_PASSES` times); in a cycle (none is known), its smallest
+    member, wherever it starts."""
     seen = {text}
     for _pass in range(_MAX_PASSES):
-        folded = _convert_all(converters, text)
+        folded = step(text)
         if folded == text:
             break
         if folded in seen:
-            # A cycle (none is known): its smallest member, wherever it starts.
             cycle = [folded]
-            while (folded := _convert_all(converters, folded)) != cycle[0]:
+            while (folded := step(folded)) != cycle[0]:
                 cycle.append(folded)
             return min(cycle)
         seen.add(folded)
@@ -553,7 +591,8 @@ def script_spellings(text):
         return ()
     simplified = fold_script(text)
     spellings = [simplified] + [
-        convert(simplified) for convert in _converters(_TRADITIONAL_CONVERSIONS)
+        _convert_runs((convert,), simplified)
+        for convert in _converters(_TRADITIONAL_CONVERSIONS)
     ]
     return tuple(spelling for spelling in dict.fromkeys(spellings) if spelling != text)
 
@@ -562,6 +601,12 @@ def _convert_all(converters, text):
     for convert in converters:
         text = convert(text)
     return text
+
+
+def _convert_runs(converters, text):
+    """:func:`_convert_all` on each run of Chinese text in ``text`` (OpenCC
+    reads a string up to its first NUL: the rest would be lost)."""
+    return _CJK_RUN.sub(lambda run: _convert_all(converters, run.group()), text)
 
 
 def _words(text):
@@ -1316,7 +1361,7 @@ _CJK_GENERIC_WORDS = tuple(
             "企业 产业 工业 百货 数码 通讯 照明 仪器 仪表 金属 钢铁 家具 酒店 旅游 "
             "房地产 地产 置业 物业 资产 金融 营销 策划 设计 装饰 安装 租赁 运输 "
             "货运 航运 开发 研发 中心 有限 自动化 智能化 消防 安防 检测 电力 光伏 "
-            "节能 储能 太阳能 净化 绿化 亮化 园林 医疗 器械 药业 制药 通信 传播 "
+            "数字 节能 储能 太阳能 净化 绿化 亮化 园林 医疗 器械 药业 制药 通信 传播 "
             # The words of Taiwan and Hong Kong for some of them, folded to
             # simplified characters (網路 is 网络, 軟體 软件, 資訊 信息, 數位 数码,
             # 電訊 通信).
@@ -1381,7 +1426,7 @@ INDUSTRY_CLASSES = {
     "materials plastics ceramics kunststofftechnik chemie packaging verpackung",
     "media": "文化 传媒 广告 教育 印刷 传播 营销 策划 media culture education druck",
     "print": "印刷 包装 packaging druck verpackung",
-    "tech": "科技 技术 信息 网络 电子 电气 电器 智能 智能化 自动化 软件 光电 数码 "
+    "tech": "科技 技术 信息 网络 电子 电气 电器 智能 智能化 自动化 软件 光电 数码 数字 "
     "通讯 通信 电子商务 电商 机电 仪器 仪表 设备 制造 照明 检测 网路 软体 资讯 "
     "数位 电讯 technology "
     "technologies tech technical technik technologie science sciences software "
@@ -1519,10 +1564,10 @@ def _core_once(name):
         words = stripped
         if not words:
             break
-    core = _core_spelling(_fold("".join(words)))
+    core = _core_spelling(fold_wording(_fold("".join(words))))
     if _weight(core) >= _MIN_CORE_WEIGHT:
         return core, True
-    return _core_spelling(normalize_name(name)), False
+    return _core_spelling(fold_wording(normalize_name(name))), False
 
 
 def _core_spelling(text):
@@ -1655,8 +1700,11 @@ def normalize_name_core(name):
     (:func:`industry_classes`, :func:`split_core`). When less than three
     letters (or two Chinese characters) would remain, the whole name key is
     the core, without classes ("上海科技有限公司" -> ``"上海科技"``). Like the
-    name key it ignores case, width, punctuation and spacing (spaces between
-    Chinese characters included), and the core of a core is itself.
+    name key it ignores case, width, punctuation, spacing (spaces between
+    Chinese characters included) and script, and beyond it the wording of
+    Taiwan (:func:`fold_wording`: "百度線上網路技術(北京)有限公司" and
+    "百度在线网络技术（北京）有限公司" have one core); the core of a core is
+    itself.
     """
     if name is None or name is False or name == "":
         return ""
@@ -1670,7 +1718,7 @@ def normalize_name_core(name):
     # say, a translation's included.)
     # (Spelled as cores are, before its words are told apart: a word of the
     # lists typed without its accents is still that word.)
-    spelled = _core_spelling(_fold(name))
+    spelled = _core_spelling(fold_wording(_fold(name)))
     registered = _chinese_registered_name(spelled)
     # (Whether the name is distinctive is the first pass's finding: a whole
     # name key made of generic words is one word, which a second pass keeps.)
