@@ -401,6 +401,7 @@ VARIANTS = (
     "place",
     "script + legal form",
     "city suffix",
+    "Taiwan wording",
 )
 # Cities and provinces a Chinese name may start with, written with their
 # administrative suffix or without ("深圳市华星" / "深圳华星").
@@ -429,7 +430,8 @@ def _split_en(name):
 
 
 def cn_variant(kind, name, rng, to_traditional):
-    """The name registered again the ``kind`` way, or None (nothing to vary)."""
+    """The name registered again the ``kind`` way, or None (nothing to vary;
+    the kind "Taiwan wording" is :func:`labelled_set`'s)."""
     base, form = _split_cn(name)
     if kind == "script":
         return to_traditional(name)
@@ -500,8 +502,8 @@ def en_variant(kind, name, rng):
         return f"{base} ({rng.choice(EN_PLACES)}) {form}".strip()
     if kind == "script + legal form":
         return en_variant("legal form", name, rng).upper()
-    if kind == "city suffix":
-        return None  # a Chinese way of writing places
+    if kind in ("city suffix", "Taiwan wording"):
+        return None  # Chinese ways of writing places and words
     raise ValueError(kind)
 
 
@@ -530,7 +532,7 @@ def _de_vat(number):
     return digits + mod_11_10.calc_check_digit(digits)
 
 
-def labelled_set(to_traditional, seed=20250601):
+def labelled_set(to_traditional, to_taiwan_words=None, seed=20250601):
     """``(originals, probes)``: the originals as create values (each with
     ``"ref"`` = its number), and the registrations to check, each a dict
     ``{"vals": create values, "of": number of the original it repeats or None,
@@ -543,6 +545,9 @@ def labelled_set(to_traditional, seed=20250601):
 
     :param to_traditional: a callable writing Chinese in traditional
         characters (OpenCC's s2t, s2tw or s2hk)
+    :param to_taiwan_words: a callable writing Chinese in Taiwan's characters
+        and words (OpenCC's s2twp), None when that changes no word (the kind
+        "Taiwan wording")
     """
     rng = random.Random(seed)
     originals = []
@@ -571,7 +576,10 @@ def labelled_set(to_traditional, seed=20250601):
         chinese = number < len(CHINESE)
         for kind in VARIANTS:
             if chinese:
-                name = cn_variant(kind, original["name"], rng, to_traditional)
+                if kind == "Taiwan wording":
+                    name = to_taiwan_words and to_taiwan_words(original["name"])
+                else:
+                    name = cn_variant(kind, original["name"], rng, to_traditional)
             else:
                 name = en_variant(kind, original["name"], rng)
             if not name or name == original["name"]:
