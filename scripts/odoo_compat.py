@@ -2,8 +2,8 @@
 
 Used by the compatibility tier of scripts/test:
 
-    python odoo_compat.py run OUT.json -- ODOO-OPTIONS...
-    python odoo_compat.py compare WITH.json WITHOUT.json
+    python odoo_compat.py run OUT.json [--tests TEST-ID,...] -- ODOO-OPTIONS...
+    python odoo_compat.py compare WITH.json WITHOUT.json [AGAIN-WITH AGAIN-WITHOUT]...
 
 ``run`` (with Odoo's Python, ``odoo`` importable) loads the registry of the
 database named by ``-d`` with every installed module, starts Odoo's HTTP server
@@ -13,10 +13,19 @@ tests normally run while the modules load, before the modules depending on
 ``crm`` are in the registry; here they run with all of them loaded. It writes
 each test's outcome (passed, failed, error, skipped, not run) to OUT.json.
 
+``--tests`` runs only those tests (their ids, as OUT.json names them): the
+regressions of a first comparison, run again.
+
 ``compare`` lists the tests that pass without crm_extension and fail, error or
-do not run with it (the regressions), and ends with the line
+do not run with it (the regressions), names those that failed to run again
+(``RUN AGAIN <test ids, comma-separated>``) and ends with the line
 ``COUNTS <passed with> <passed without> <regressions> <failing both> <skipped
-with> <tests with> <tests without>`` for scripts/test.
+with> <tests with> <tests without> <intermittent>`` for scripts/test. The
+outcomes of the regressions run again (alternately with and without
+crm_extension, on the same two databases) follow the two first files: a
+regression that fails without crm_extension too in one of those runs is no
+regression but an intermittent test of Odoo's (counted apart, with how often it
+failed on each side); one that never does stays a regression.
 """
 
 import json
@@ -138,7 +147,15 @@ def run_position(loader, result_class, position, registry, odoo):
     return outcomes
 
 
-def run(out_path, odoo_args):
+def test_tag(test_id):
+    """The test tag selecting one test: ``odoo.addons.crm.tests.test_crm_ui.
+    TestUi.test_03`` -> ``/crm:TestUi.test_03``."""
+    parts = test_id.split(".")
+    module = parts[parts.index("addons") + 1]
+    return f"/{module}:{parts[-2]}.{parts[-1]}"
+
+
+def run(out_path, odoo_args, test_ids=()):
     # As odoo-bin does before anything reads the time.
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -166,7 +183,9 @@ def run(out_path, odoo_args):
     try:
         threading.current_thread().dbname = dbname
         registry = Registry.new(dbname)
-        config["test_tags"] = TEST_TAGS
+        config["test_tags"] = (
+            ",".join(map(test_tag, test_ids)) if test_ids else TEST_TAGS
+        )
         from odoo.tests import case, loader
         from odoo.tests.result import OdooTestResult
 
@@ -235,11 +254,18 @@ def grouped(test_ids, with_, detail_of):
     return lines
 
 
-def compare(with_path, without_path):
-    with open(with_path, encoding="utf-8") as f:
-        with_ = json.load(f)["outcomes"]
-    with open(without_path, encoding="utf-8") as f:
-        without = json.load(f)["outcomes"]
+def load_outcomes(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)["outcomes"]
+
+
+def compare(with_path, without_path, *again_paths):
+    with_ = load_outcomes(with_path)
+    without = load_outcomes(without_path)
+    # The regressions run again, alternately with and without crm_extension.
+    again = {"with": [], "without": []}
+    for index, path in enumerate(again_paths):
+        again["with" if index % 2 == 0 else "without"].append(load_outcomes(path))
     print(describe("with crm_extension", with_))
     print(describe("without crm_extension", without))
 
@@ -258,6 +284,25 @@ def compare(with_path, without_path):
         if outcome["status"] in bad and with_[test_id]["status"] in bad
     )
 
+    def failures(test_id, side, first):
+        """(failed, runs) of ``test_id`` on ``side``, its first run included."""
+        runs = [first] + [
+            outcomes[test_id]["status"]
+            for outcomes in again[side]
+            if test_id in outcomes
+        ]
+        return sum(status in bad for status in runs), len(runs)
+
+    intermittent = {}
+    for test_id in list(regressions):
+        failed_without = failures(test_id, "without", "passed")
+        if failed_without[0]:
+            regressions.remove(test_id)
+            intermittent[test_id] = (
+                failures(test_id, "with", with_[test_id]["status"]),
+                failed_without,
+            )
+
     if regressions:
         print(
             f"REGRESSIONS: {len(regressions)} tests pass without crm_extension "
@@ -265,10 +310,24 @@ def compare(with_path, without_path):
         )
         for line in grouped(regressions, with_, lambda t: with_[t]["detail"]):
             print("REGRESSION" + line[1:])
+    if intermittent:
+        print(
+            f"INTERMITTENT: {len(intermittent)} tests of Odoo's fail now and then "
+            "without crm_extension too, run again on both databases (not counted):"
+        )
+        for test_id, ((k, n), (j, m)) in sorted(intermittent.items()):
+            print(
+                f"INTERMITTENT {short_id(test_id)}: failed {k} of {n} runs with "
+                f"crm_extension, {j} of {m} without — {with_[test_id]['detail']}"
+            )
     if failing_both:
         print(f"failing without crm_extension too (not counted): {len(failing_both)}")
         for line in grouped(failing_both, with_, lambda t: without[t]["detail"]):
             print(line)
+    # The regressions that failed (not those that did not run) to run again.
+    rerun = [t for t in regressions if with_[t]["status"] in ("failed", "error")]
+    if rerun and not again_paths:
+        print("RUN AGAIN", ",".join(rerun))
     found_with = counts(with_)
     print(
         "COUNTS",
@@ -279,14 +338,20 @@ def compare(with_path, without_path):
         found_with["skipped"],
         len(with_),
         len(without),
+        len(intermittent),
     )
 
 
 def main(argv):
-    if len(argv) >= 3 and argv[0] == "run" and argv[2] == "--":
-        run(argv[1], argv[3:])
-    elif len(argv) == 3 and argv[0] == "compare":
-        compare(argv[1], argv[2])
+    if len(argv) >= 3 and argv[0] == "run" and "--" in argv:
+        split = argv.index("--")
+        options = argv[2:split]
+        if options and (len(options) != 2 or options[0] != "--tests"):
+            sys.exit(__doc__)
+        test_ids = [t for t in options[1].split(",") if t] if options else []
+        run(argv[1], argv[split + 1 :], test_ids)
+    elif len(argv) >= 3 and argv[0] == "compare" and len(argv) % 2 == 1:
+        compare(*argv[1:])
     else:
         sys.exit(__doc__)
 
