@@ -85,8 +85,8 @@ def test_compare_counts_only_what_passes_without_the_addon(repo_root, tmp_path):
     # Those that failed are run again (not one that did not run).
     assert f"RUN AGAIN {T}test_broken,{T}test_erroring" in lines
     # passed with, passed without, regressions, failing both, skipped with,
-    # tests with, tests without, intermittent
-    assert lines[-1] == "COUNTS 2 4 3 1 1 7 7 0"
+    # tests with, tests without, intermittent, not reproduced
+    assert lines[-1] == "COUNTS 2 4 3 1 1 7 7 0 0"
 
 
 def test_compare_groups_a_class_whose_setup_failed(repo_root, tmp_path):
@@ -99,34 +99,38 @@ def test_compare_groups_a_class_whose_setup_failed(repo_root, tmp_path):
         "REGRESSION crm.tests.test_x.TestX: 3 tests error — "
         f"{SETUP} (test_a, test_b, test_c)"
     ]
-    assert lines[-1] == "COUNTS 0 3 3 0 0 3 3 0"
+    assert lines[-1] == "COUNTS 0 3 3 0 0 3 3 0 0"
 
 
 def test_compare_without_regressions(repo_root, tmp_path):
     same = {T + "test_ok": outcome("passed")}
     lines = compare(repo_root, tmp_path, same, same)
     assert not [line for line in lines if line.startswith(("REGRESSION", "RUN"))]
-    assert lines[-1] == "COUNTS 1 1 0 0 0 1 1 0"
+    assert lines[-1] == "COUNTS 1 1 0 0 0 1 1 0 0"
 
 
 def test_a_regression_failing_again_without_the_addon_is_intermittent(
     repo_root, tmp_path
 ):
-    """A tour of Odoo's that failed with the addon, run again: one that fails
+    """Tests of Odoo's that failed with the addon, run again: one that fails
     without the addon too in a run is Odoo's intermittent test, counted apart
-    with how often it failed on each side; one that never does stays a
-    regression, however often it passed again with the addon."""
-    flaky, broken = T + "test_tour", T + "test_broken"
-    without = {flaky: outcome("passed"), broken: outcome("passed")}
+    with how often it failed on each side; one that passes in every run again
+    with the addon was not reproduced, counted apart with its error; one that
+    fails again with the addon and never without stays a regression, however
+    often it passed again."""
+    flaky, broken, once = T + "test_tour", T + "test_broken", T + "test_once"
+    without = {test: outcome("passed") for test in (flaky, broken, once)}
     with_ = {
         flaky: outcome("failed", "TIMEOUT step"),
         broken: outcome("failed", "AssertionError"),
+        once: outcome("failed", "SystemError: AST constructor"),
     }
+    passed = outcome("passed")
     again = [
-        {flaky: outcome("passed"), broken: outcome("failed", "AssertionError")},
-        {flaky: outcome("passed"), broken: outcome("passed")},
-        {flaky: outcome("failed", "TIMEOUT"), broken: outcome("passed")},
-        {flaky: outcome("failed", "TIMEOUT"), broken: outcome("passed")},
+        {flaky: passed, broken: outcome("failed", "AssertionError"), once: passed},
+        {flaky: passed, broken: passed, once: passed},
+        {flaky: outcome("failed", "TIMEOUT"), broken: passed, once: passed},
+        {flaky: outcome("failed", "TIMEOUT"), broken: passed, once: passed},
     ]
     lines = compare(repo_root, tmp_path, with_, without, *again)
     assert [line for line in lines if line.startswith("REGRESSION ")] == [
@@ -136,8 +140,12 @@ def test_a_regression_failing_again_without_the_addon_is_intermittent(
         "INTERMITTENT crm.tests.test_x.TestX.test_tour: failed 2 of 3 runs with "
         "crm_extension, 1 of 3 without — TIMEOUT step"
     ) in lines
+    assert (
+        "NOT REPRODUCED crm.tests.test_x.TestX.test_once: passed 2 runs again "
+        "with crm_extension — SystemError: AST constructor"
+    ) in lines
     assert not [line for line in lines if line.startswith("RUN AGAIN")]
-    assert lines[-1] == "COUNTS 0 2 1 0 0 2 2 1"
+    assert lines[-1] == "COUNTS 0 3 1 0 0 3 3 1 1"
 
 
 def test_the_test_tag_of_a_test_id(repo_root):
