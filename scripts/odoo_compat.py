@@ -186,6 +186,12 @@ def run(out_path, odoo_args, test_ids=()):
     try:
         threading.current_thread().dbname = dbname
         registry = Registry.new(dbname)
+        # Odoo 18.0 reads every addon's manifest when a request first asks for
+        # a static file, in whichever request threads come first; two of them
+        # parsing at once can hit Python 3.11.7's "AST constructor recursion
+        # depth mismatch" (a tour then gets an error page): read them here,
+        # once, as a server that has served a page has.
+        getattr(odoo.http.root, "statics", None)
         config["test_tags"] = (
             ",".join(map(test_tag, test_ids)) if test_ids else TEST_TAGS
         )
