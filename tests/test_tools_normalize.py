@@ -345,19 +345,19 @@ def test_module_imports_the_standard_library_stdnum_and_opencc_only():
         ("AT&T Inc.", "att"),
         ("深圳市华星科技股份有限公司", "深圳华星科技"),
         ("深圳华星科技有限公司", "深圳华星科技"),
-        ("廣東省深圳市華星科技有限公司", "广东深圳华星科技"),
+        ("廣東省深圳市華星科技有限公司", "深圳华星科技"),
         ("香港特別行政區華星有限公司", "香港华星"),
         ("深圳市市场研究有限公司", "深圳市场研究"),
         # Every prefecture- and county-level city, with 市 or without.
         ("张家港市华星科技有限公司", "张家港华星科技"),
         ("張家港華星科技有限公司", "张家港华星科技"),
         ("东营市鸿达化工有限公司", "东营鸿达化工"),
-        ("江苏省张家港市华星", "江苏张家港华星"),
+        ("江苏省张家港市华星", "张家港华星"),
         ("朝阳市华星", "朝阳华星"),
         # The full names of the autonomous regions.
-        ("广西壮族自治区南宁市华星", "广西南宁华星"),
-        ("廣西南寧華星", "广西南宁华星"),
-        ("新疆维吾尔自治区乌鲁木齐市华星", "新疆乌鲁木齐华星"),
+        ("广西壮族自治区南宁市华星", "南宁华星"),
+        ("廣西南寧華星", "南宁华星"),
+        ("新疆维吾尔自治区乌鲁木齐市华星", "乌鲁木齐华星"),
         ("宁夏回族自治区华星", "宁夏华星"),
         # A variation selector draws a character, it is no other one.
         ("深圳市鴻\ufe00運達電子有限公司", "深圳鸿运达电子"),
@@ -377,16 +377,29 @@ def test_module_imports_the_standard_library_stdnum_and_opencc_only():
         # write it, goes before it.
         ("華星科技（深圳）有限公司", "深圳华星科技"),
         ("京华百货（北京）股份有限公司", "北京京华百货"),
-        ("华星科技（广东省深圳市）有限公司", "广东深圳华星科技"),
+        ("华星科技（广东省深圳市）有限公司", "深圳华星科技"),
         ("华星科技（张家港市）有限公司", "张家港华星科技"),
-        ("广东省深圳市华星科技有限公司", "广东深圳华星科技"),
+        # A province before one of its cities: the city says where.
+        ("广东省深圳市华星科技有限公司", "深圳华星科技"),
+        ("江苏省张家港市华星科技有限公司", "张家港华星科技"),
+        ("广西壮族自治区桂林市华星有限公司", "桂林华星"),
+        ("吉林省吉林市华星有限公司", "吉林华星"),
+        ("海南省东方市华星有限公司", "东方华星"),
         # Not China, Hong Kong, Macao or Taiwan: a group's company there.
         ("华星（中国）有限公司", "华星中国"),
         ("华星（香港）有限公司", "华星香港"),
-        ("广东深圳华星科技有限公司", "广东深圳华星科技"),
-        ("广东深圳市华星科技有限公司", "广东深圳华星科技"),
+        ("广东深圳华星科技有限公司", "深圳华星科技"),
+        ("广东深圳市华星科技有限公司", "深圳华星科技"),
+        # Not a city of the province (中山 is in Guangdong, 东方 and its
+        # market in Hainan, 永安 in Fujian), nor a city without its 市 that
+        # is a word of names too (永安): a trade name.
         ("江苏中山建设有限公司", "江苏中山建设"),
         ("广东省东方市场有限公司", "广东东方市场"),
+        ("海南省东方市场有限公司", "海南东方市场"),
+        ("广东永安贸易有限公司", "广东永安贸易"),
+        ("福建永安贸易有限公司", "福建永安贸易"),
+        ("福建省永安市贸易有限公司", "永安贸易"),
+        ("广东省华星科技有限公司", "广东华星科技"),
         ("Huaxing Technology (Shenzhen) Co., Ltd.", "huaxingtechnologyshenzhen"),
         ("Shenzhen Huaxing Technology Co., Ltd.", "shenzhenhuaxingtechnology"),
         ("华星（张家港）", "张家港华星"),
@@ -978,6 +991,43 @@ def test_umlauts_written_out_are_one_core(typed, written_out):
     own: "Schröder" and "Schroeder" may be two firms)."""
     assert normalize_name_core(typed) == normalize_name_core(written_out)
     assert normalize_name(typed) != normalize_name(written_out)
+
+
+# A province's suffix as its name is written out (广东省, 广西壮族自治区).
+PROVINCE_SUFFIXES = {
+    "内蒙古": "自治区",
+    "广西": "壮族自治区",
+    "西藏": "自治区",
+    "宁夏": "回族自治区",
+    "新疆": "维吾尔自治区",
+}
+
+
+def test_every_city_is_in_one_province_the_names_know():
+    cities = [
+        city
+        for cities in normalize._PROVINCE_CITIES.values()
+        for city in cities.split()
+    ]
+    assert len(cities) == len(set(cities)) > 650
+    assert set(normalize._PROVINCE_CITIES) <= set(normalize._CJK_PLACES)
+    assert normalize._CJK_CITIES == {fold_script(city) for city in cities}
+
+
+@pytest.mark.parametrize("province", sorted(normalize._PROVINCE_CITIES))
+def test_a_province_before_its_city_is_the_city_alone(province):
+    written = province + PROVINCE_SUFFIXES.get(province, "省")
+    others = sorted(set(normalize._PROVINCE_CITIES) - {province})
+    for index, city in enumerate(normalize._PROVINCE_CITIES[province].split()):
+        registered = normalize_name(f"{city}市恒达科技有限公司")
+        assert registered == fold_script(f"{city}恒达科技")
+        for typed in (written, province):
+            assert normalize_name(f"{typed}{city}市恒达科技有限公司") == registered
+        # Another province's city is no place of this one: a trade name.
+        other = others[index % len(others)]
+        assert normalize_name(f"{other}{city}市恒达科技有限公司") == fold_script(
+            f"{other}{city}恒达科技"
+        )
 
 
 def test_legal_forms_and_places_known_in_both_spellings():

@@ -594,6 +594,72 @@ class TestOneScript(CrmExtensionCase):
                     {"name": name, "is_company": True}
                 )
 
+    def test_a_province_before_the_city_is_refused(self):
+        """Another salesperson registers the customer again with its province
+        before its city (珠海 is in Guangdong), in either script, by RPC or
+        through a lead: refused, naming the customer. A company of the
+        province with no city, or with a city of another province as its
+        trade name, is another company. An upgrade keys the customers
+        registered so before 1.7.24 as the customer."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name in (
+            "广东省珠海市华星科技有限公司",
+            "廣東省珠海市華星科技有限公司",
+            "广东珠海市华星科技有限公司",
+            "广东珠海华星科技有限公司",
+            "华星科技（广东省珠海市）有限公司",
+        ):
+            with (
+                self.subTest(name=name),
+                self.assertRaises(ValidationError) as error,
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": name, "is_company": True})
+            self.assertIn("珠海市华星科技有限公司", str(error.exception))
+            self.assertIn("Sally Salesman", str(error.exception))
+        # A lead typed with the province names the customer.
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": "詢價",
+                    "partner_name": "廣東省珠海市華星科技有限公司",
+                    "user_id": self.salesman_2.id,
+                }
+            )
+        )
+        self.assertEqual(lead.matched_partner_id, self.huaxing)
+        province = Partner.create(
+            {"name": "广东省华星科技有限公司", "is_company": True}
+        )
+        other = Partner.create({"name": "福建珠海华星科技有限公司", "is_company": True})
+        self.assertNotEqual(province.sudo().name_key, self.huaxing.name_key)
+        self.assertNotEqual(other.sudo().name_key, self.huaxing.name_key)
+        # Registered while the rules were off, keyed as 1.7.23 keyed it (the
+        # province kept): the upgrade keys it as the customer, and the
+        # review lists the two as one group.
+        rules = self.env["crm.duplicate.rule"].search([])
+        rules.active = False
+        legacy = self.env["res.partner"].create(
+            {"name": "广东省珠海市华星科技有限公司", "is_company": True}
+        )
+        rules.active = True
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id = %s",
+            ["广东珠海华星科技", legacy.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.24", "1.7.23")
+        self.assertEqual(legacy.name_key, self.huaxing.name_key)
+        group = (
+            self.env["crm.duplicate.group"]
+            .with_user(self.sales_manager)
+            .search([("key", "=", "name"), ("key_value", "=", legacy.name_key)])
+        )
+        self.assertEqual(group.partner_ids, self.huaxing | legacy)
+
     def test_a_company_name_registered_as_a_person_is_flagged(self):
         """A colleague types the customer's name into a quotation's customer
         field (Odoo creates a person), Odoo's find_or_create makes it from an

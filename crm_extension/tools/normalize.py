@@ -1060,24 +1060,43 @@ def _drop_place_suffixes(key):
     the 市 of 市场, a market: "东方市场"): a Chinese company's name starts
     with the place it is registered in, a province or a city
     (:data:`_CJK_CITIES`), written with its suffix or without, one name
-    either way ("广东省深圳市华星" -> "广东深圳华星")."""
+    either way.
+
+    A province followed by one of its cities (:data:`_PROVINCE_CITIES`) is
+    dropped: the city says where the company is, and its name is the city's
+    ("广东省深圳市华星" -> "深圳华星"), when the city is written with its 市
+    or is a main city (:data:`_CJK_PLACES`: "广东深圳华星"). Not a city of
+    another province ("广东永安贸易": a trade name 永安, the city being in
+    Fujian), nor a city written without its 市 whose name is a word of names
+    too ("福建永安贸易" stays, "福建省永安市贸易" is "永安贸易")."""
     start = 0
+    province = None  # the province the place at ``start`` follows, if any
     while True:
         place = _leading_place(key, start)
         if place is None:
             return key
-        start += len(place)
-        end = start
+        end = start + len(place)
+        suffixed = end
         while suffix := next(
             (
                 x
                 for x in _CJK_PLACE_SUFFIXES
-                if key.startswith(x, end) and not key.startswith(x + "场", end)
+                if key.startswith(x, suffixed)
+                and not key.startswith(x + "场", suffixed)
             ),
             None,
         ):
-            end += len(suffix)
-        key = key[:start] + key[end:]
+            suffixed += len(suffix)
+        key = key[:end] + key[suffixed:]
+        if (
+            province is not None
+            and _CITY_PROVINCE.get(place) == province
+            and (suffixed > end or place in _CJK_PLACES)
+        ):
+            key = key[: start - len(province)] + key[start:]
+            end -= len(province)
+        province = place if place in _PROVINCE_CITIES else None
+        start = end
 
 
 # Name keys that say "no name" rather than naming a customer.
@@ -1246,62 +1265,132 @@ _CJK_PLACE_SUFFIXES = (
     "市",
 )
 # The prefecture- and county-level cities of the People's Republic, without
-# their 市 (as the national codes of administrative divisions name them): a
-# registered name may start with any of them, written with 市 or without
-# (张家港市华星科技, 张家港华星科技). The name key drops their suffix only: many
+# their 市, by province (as the national codes of administrative divisions
+# name and place them, 2022; and the county-level cities since made districts
+# of a city, which names registered before still start with): a registered
+# name may start with any of them, written with 市 or without (张家港市华星科技,
+# 张家港华星科技), after its province or not (江苏省张家港市华星科技). The name
+# key drops their suffix only, and a province before one of its cities: many
 # of them are words of names too (东方, 朝阳, 永康), which the name cores keep
 # (they strip the places of _CJK_PLACES only).
-_CJK_CITIES = frozenset(
-    (
-        "七台河 万宁 万源 三亚 三明 三沙 三河 三门峡 上饶 东兴 东台 东宁 东方 东港 "
-        "东莞 东营 东阳 个旧 中卫 中山 丰城 丰镇 临夏 临安 临江 临汾 临沂 临沧 临海 "
-        "临清 临湘 丹东 丹江口 丹阳 丽水 丽江 义乌 义马 乌兰察布 乌兰浩特 乌海 乌苏 "
-        "乌鲁木齐 乐山 乐平 乐昌 乐清 乐陵 九江 乳山 二连浩特 云浮 五大连池 五家渠 "
-        "五常 五指山 井冈山 亳州 什邡 仁怀 介休 仙桃 仪征 任丘 伊宁 伊春 余姚 佛山 "
-        "佳木斯 侯马 保定 保山 信宜 信阳 偃师 儋州 克拉玛依 公主岭 六安 六盘水 兰州 "
-        "兰溪 共青城 兴义 兴化 兴城 兴宁 兴平 内江 冷水江 凌海 凌源 凤城 凭祥 凯里 "
-        "利川 包头 化州 北安 北流 北海 北票 北镇 十堰 华蓥 华阴 南京 南充 南宁 南安 "
-        "南宫 南平 南昌 南通 南阳 南雄 博乐 卫辉 即墨 原平 厦门 双辽 双鸭山 古交 "
-        "句容 台山 台州 合作 合山 合肥 吉安 吉林 吉首 同江 吐鲁番 吕梁 启东 吴川 "
-        "吴忠 周口 呼伦贝尔 呼和浩特 和田 和龙 咸宁 咸阳 哈密 哈尔滨 唐山 商丘 商洛 "
-        "喀什 嘉兴 嘉峪关 四会 四平 固原 图们 图木舒克 塔城 大冶 大同 大安 大庆 大理 "
-        "大石桥 大连 天水 天长 天门 太仓 太原 奉化 奎屯 如皋 威海 娄底 孝义 孝感 "
-        "孟州 宁国 宁安 宁德 宁波 安丘 安国 安宁 安庆 安康 安达 安阳 安陆 安顺 定州 "
-        "定西 宜兴 宜城 宜宾 宜州 宜昌 宜春 宜都 宝鸡 宣城 宣威 宿州 宿迁 密山 富锦 "
-        "寿光 尚志 山南 岑溪 岳阳 峨眉山 崇州 崇左 嵊州 巢湖 巩义 巴中 巴彦淖尔 常宁 "
-        "常州 常德 常熟 平凉 平度 平湖 平顶山 广元 广安 广州 广水 广汉 庄河 庆阳 "
-        "庐山 库尔勒 应城 康定 廉江 廊坊 延吉 延安 建德 建瓯 开原 开封 开平 开远 "
-        "张家口 张家港 张家界 张掖 弥勒 当阳 彭州 徐州 德令哈 德兴 德州 德惠 德阳 "
-        "忻州 怀化 恩平 恩施 惠州 慈溪 成都 扎兰屯 扬中 扬州 扶余 承德 抚州 抚远 "
-        "抚顺 拉萨 招远 揭阳 攀枝花 敦化 敦煌 文山 文昌 新乐 新乡 新余 新密 新民 "
-        "新沂 新泰 新郑 无锡 日喀则 日照 昆山 昆明 昌吉 昌邑 昌都 明光 昭通 晋中 "
-        "晋城 晋州 晋江 普宁 普洱 景德镇 景洪 曲阜 曲靖 朔州 朝阳 本溪 来宾 杭州 "
-        "松原 松滋 林州 林芝 枝江 枣庄 枣阳 柳州 栖霞 株洲 根河 格尔木 桂平 桂林 "
-        "桐乡 桐城 桦甸 梅州 梅河口 梧州 楚雄 榆林 榆树 樟树 武冈 武夷山 武威 武安 "
-        "武汉 武穴 毕节 永城 永安 永州 永康 永济 汉中 汉川 汕头 汕尾 汝州 江山 江油 "
-        "江门 江阴 池州 汨罗 汾阳 沁阳 沅江 沈阳 沙河 沧州 河池 河津 河源 河间 泉州 "
-        "泊头 泰兴 泰安 泰州 泸州 泸水 洛阳 津市 洪江 洪湖 洮南 济南 济宁 济源 浏阳 "
-        "海东 海伦 海口 海城 海宁 海林 海门 海阳 涟源 涿州 淄博 淮北 淮南 淮安 深圳 "
-        "深州 清远 清镇 温岭 温州 渭南 湖州 湘乡 湘潭 湛江 溧阳 滁州 滕州 满洲里 "
-        "滨州 漯河 漳州 漳平 潍坊 潜江 潞城 潮州 濮阳 灯塔 灵宝 灵武 烟台 焦作 "
-        "牙克石 牡丹江 玉林 玉树 玉溪 玉门 珠海 珲春 琼海 瑞丽 瑞安 瑞昌 瑞金 瓦房店 "
-        "界首 登封 白城 白山 白银 百色 益阳 盐城 盖州 盘锦 眉山 石嘴山 石家庄 石河子 "
-        "石狮 石首 磐石 福安 福州 福泉 福清 福鼎 禹城 禹州 秦皇岛 穆棱 章丘 简阳 "
-        "绍兴 绥化 绥芬河 绵竹 绵阳 罗定 老河口 耒阳 聊城 肇东 肇庆 肥城 胶州 腾冲 "
-        "自贡 舒兰 舞钢 舟山 芜湖 苏州 英德 茂名 荆州 荆门 荣成 荥阳 莆田 莱州 莱芜 "
-        "莱西 莱阳 菏泽 萍乡 营口 葫芦岛 蒙自 蓬莱 虎林 蚌埠 蛟河 衡水 衡阳 衢州 "
-        "襄阳 西宁 西安 西昌 讷河 许昌 诸城 诸暨 调兵山 贵港 贵溪 贵阳 贺州 资兴 "
-        "资阳 赣州 赤壁 赤峰 赤水 辉县 辛集 辽源 辽阳 达州 迁安 运城 连云港 连州 "
-        "通化 通辽 遂宁 遵义 遵化 邓州 邛崃 邢台 邯郸 邳州 邵武 邵阳 邹城 郑州 郴州 "
-        "都匀 都江堰 鄂尔多斯 鄂州 酒泉 醴陵 金华 金昌 钟祥 钦州 铁力 铁岭 铁门关 "
-        "铜仁 铜川 铜陵 银川 锡林浩特 锦州 镇江 长乐 长春 长沙 长治 长葛 阆中 阜康 "
-        "阜新 阜阳 防城港 阳春 阳江 阳泉 阿克苏 阿勒泰 阿图什 阿尔山 阿拉尔 阿拉山口 "
-        "陆丰 陇南 随州 雅安 集安 雷州 霍尔果斯 霍州 霍林郭勒 霸州 青岛 青州 青铜峡 "
-        "靖江 靖西 鞍山 韩城 韶关 韶山 项城 额尔古纳 香格里拉 马尔康 马鞍山 驻马店 "
-        "高安 高密 高州 高平 高碑店 高邮 鸡西 鹤壁 鹤山 鹤岗 鹰潭 麻城 黄冈 黄山 "
-        "黄石 黄骅 黑河 齐齐哈尔 龙井 龙口 龙岩 龙泉 龙海"
-    ).split()
-)
+_PROVINCE_CITIES = {
+    "河北": (
+        "三河 任丘 保定 南宫 唐山 安国 定州 平泉 廊坊 张家口 承德 新乐 晋州 武安 沙河 "
+        "沧州 河间 泊头 涿州 深州 滦州 石家庄 秦皇岛 衡水 辛集 迁安 遵化 邢台 邯郸 "
+        "霸州 高碑店 黄骅"
+    ),
+    "山西": (
+        "临汾 介休 侯马 原平 古交 吕梁 大同 太原 孝义 忻州 怀仁 晋中 晋城 朔州 永济 "
+        "汾阳 河津 潞城 运城 长治 阳泉 霍州 高平"
+    ),
+    "辽宁": (
+        "东港 丹东 兴城 凌海 凌源 凤城 北票 北镇 大石桥 大连 庄河 开原 抚顺 新民 朝阳 "
+        "本溪 沈阳 海城 灯塔 瓦房店 盖州 盘锦 营口 葫芦岛 调兵山 辽阳 铁岭 锦州 阜新 "
+        "鞍山"
+    ),
+    "吉林": (
+        "临江 公主岭 双辽 吉林 和龙 四平 图们 大安 延吉 德惠 扶余 敦化 松原 桦甸 "
+        "梅河口 榆树 洮南 珲春 白城 白山 磐石 舒兰 蛟河 辽源 通化 长春 集安 龙井"
+    ),
+    "黑龙江": (
+        "七台河 东宁 五大连池 五常 伊春 佳木斯 北安 双鸭山 同江 哈尔滨 大庆 嫩江 宁安 "
+        "安达 密山 富锦 尚志 抚远 海伦 海林 漠河 牡丹江 穆棱 绥化 绥芬河 肇东 虎林 "
+        "讷河 铁力 鸡西 鹤岗 黑河 齐齐哈尔"
+    ),
+    "江苏": (
+        "东台 丹阳 仪征 兴化 南京 南通 句容 启东 太仓 如皋 宜兴 宿迁 常州 常熟 张家港 "
+        "徐州 扬中 扬州 新沂 无锡 昆山 江阴 泰兴 泰州 海安 海门 淮安 溧阳 盐城 苏州 "
+        "连云港 邳州 镇江 靖江 高邮"
+    ),
+    "浙江": (
+        "东阳 临安 临海 丽水 义乌 乐清 余姚 兰溪 台州 嘉兴 奉化 宁波 嵊州 平湖 建德 "
+        "慈溪 杭州 桐乡 永康 江山 海宁 温岭 温州 湖州 玉环 瑞安 绍兴 舟山 衢州 诸暨 "
+        "金华 龙泉 龙港"
+    ),
+    "安徽": (
+        "亳州 六安 合肥 天长 宁国 安庆 宣城 宿州 巢湖 广德 无为 明光 桐城 池州 淮北 "
+        "淮南 滁州 潜山 界首 芜湖 蚌埠 铜陵 阜阳 马鞍山 黄山"
+    ),
+    "福建": (
+        "三明 南安 南平 厦门 宁德 建瓯 晋江 武夷山 永安 泉州 漳州 漳平 石狮 福安 福州 "
+        "福清 福鼎 莆田 邵武 长乐 龙岩 龙海"
+    ),
+    "江西": (
+        "上饶 丰城 乐平 九江 井冈山 共青城 南昌 吉安 宜春 庐山 德兴 抚州 新余 景德镇 "
+        "樟树 瑞昌 瑞金 萍乡 贵溪 赣州 高安 鹰潭 龙南"
+    ),
+    "山东": (
+        "东营 临沂 临清 乐陵 乳山 即墨 威海 安丘 寿光 平度 德州 招远 新泰 日照 昌邑 "
+        "曲阜 枣庄 栖霞 泰安 济南 济宁 海阳 淄博 滕州 滨州 潍坊 烟台 禹城 章丘 聊城 "
+        "肥城 胶州 荣成 莱州 莱芜 莱西 莱阳 菏泽 蓬莱 诸城 邹城 邹平 青岛 青州 高密 "
+        "龙口"
+    ),
+    "河南": (
+        "三门峡 义马 信阳 偃师 南阳 卫辉 周口 商丘 孟州 安阳 巩义 平顶山 开封 新乡 "
+        "新密 新郑 林州 永城 汝州 沁阳 洛阳 济源 漯河 濮阳 灵宝 焦作 登封 禹州 舞钢 "
+        "荥阳 许昌 辉县 邓州 郑州 长垣 长葛 项城 驻马店 鹤壁"
+    ),
+    "湖北": (
+        "丹江口 京山 仙桃 利川 十堰 咸宁 大冶 天门 孝感 安陆 宜城 宜昌 宜都 广水 应城 "
+        "当阳 恩施 松滋 枝江 枣阳 武汉 武穴 汉川 洪湖 潜江 监利 石首 老河口 荆州 荆门 "
+        "襄阳 赤壁 鄂州 钟祥 随州 麻城 黄冈 黄石"
+    ),
+    "湖南": (
+        "临湘 冷水江 吉首 娄底 宁乡 岳阳 常宁 常德 张家界 怀化 株洲 武冈 永州 汨罗 "
+        "沅江 津市 洪江 浏阳 涟源 湘乡 湘潭 益阳 祁阳 耒阳 衡阳 资兴 邵东 邵阳 郴州 "
+        "醴陵 长沙 韶山"
+    ),
+    "广东": (
+        "东莞 中山 乐昌 云浮 佛山 信宜 兴宁 化州 南雄 台山 吴川 四会 广州 廉江 开平 "
+        "恩平 惠州 揭阳 普宁 梅州 汕头 汕尾 江门 河源 深圳 清远 湛江 潮州 珠海 罗定 "
+        "肇庆 英德 茂名 连州 阳春 阳江 陆丰 雷州 韶关 高州 鹤山"
+    ),
+    "海南": "万宁 三亚 三沙 东方 五指山 儋州 文昌 海口 琼海",
+    "四川": (
+        "万源 乐山 什邡 会理 内江 华蓥 南充 宜宾 射洪 峨眉山 崇州 巴中 广元 广安 广汉 "
+        "康定 彭州 德阳 成都 攀枝花 江油 泸州 眉山 简阳 绵竹 绵阳 自贡 西昌 资阳 达州 "
+        "遂宁 邛崃 都江堰 阆中 隆昌 雅安 马尔康"
+    ),
+    "贵州": (
+        "仁怀 六盘水 兴义 兴仁 凯里 安顺 毕节 清镇 盘州 福泉 贵阳 赤水 遵义 都匀 铜仁 "
+        "黔西"
+    ),
+    "云南": (
+        "个旧 临沧 丽江 保山 大理 安宁 宣威 开远 弥勒 文山 昆明 昭通 普洱 景洪 曲靖 "
+        "楚雄 水富 泸水 澄江 玉溪 瑞丽 禄丰 腾冲 蒙自 香格里拉"
+    ),
+    "陕西": (
+        "兴平 华阴 咸阳 商洛 子长 安康 宝鸡 延安 彬州 旬阳 榆林 汉中 渭南 神木 西安 "
+        "铜川 韩城"
+    ),
+    "甘肃": (
+        "临夏 兰州 华亭 合作 嘉峪关 天水 定西 平凉 庆阳 张掖 敦煌 武威 玉门 白银 酒泉 "
+        "金昌 陇南"
+    ),
+    "青海": "同仁 德令哈 格尔木 海东 玉树 茫崖 西宁",
+    "内蒙古": (
+        "丰镇 乌兰察布 乌兰浩特 乌海 二连浩特 包头 呼伦贝尔 呼和浩特 巴彦淖尔 扎兰屯 "
+        "根河 满洲里 牙克石 赤峰 通辽 鄂尔多斯 锡林浩特 阿尔山 霍林郭勒 额尔古纳"
+    ),
+    "广西": (
+        "东兴 凭祥 北流 北海 南宁 合山 宜州 岑溪 崇左 平果 来宾 柳州 桂平 桂林 梧州 "
+        "横州 河池 玉林 百色 荔浦 贵港 贺州 钦州 防城港 靖西"
+    ),
+    "西藏": "山南 拉萨 日喀则 昌都 林芝 米林 那曲 错那",
+    "宁夏": "中卫 吴忠 固原 灵武 石嘴山 银川 青铜峡",
+    "新疆": (
+        "乌苏 乌鲁木齐 五家渠 伊宁 克拉玛依 北屯 博乐 双河 可克达拉 吐鲁番 和田 哈密 "
+        "喀什 图木舒克 塔城 奎屯 库尔勒 库车 新星 昆玉 昌吉 沙湾 白杨 石河子 胡杨河 "
+        "铁门关 阜康 阿克苏 阿勒泰 阿图什 阿拉尔 阿拉山口 霍尔果斯"
+    ),
+}
+# (In one script, as the keys are: OpenCC folds 澄江 into 澂江.)
+_CITY_PROVINCE = {
+    fold_script(city): province
+    for province, cities in _PROVINCE_CITIES.items()
+    for city in cities.split()
+}
+_CJK_CITIES = frozenset(_CITY_PROVINCE)
 # The places whose suffix a name key drops, by their first character, the
 # longest first (张家港 before 张家).
 _SUFFIXED_PLACES = {}
