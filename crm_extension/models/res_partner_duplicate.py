@@ -291,6 +291,9 @@ def rekey_partners(env, logger, condition=None):
 # The operators of a name search that look for what was typed (a name, a part
 # of it), which the search also looks for in the other spellings.
 SPELLING_OPERATORS = ("ilike", "like", "=ilike", "=like", "=")
+# The operators of a name search that look for a name as it is typed, which
+# the search also looks for by its name key.
+NAME_KEY_OPERATORS = ("ilike", "like")
 
 
 class InvalidCreditCode(ValidationError):
@@ -557,7 +560,8 @@ class ResPartner(models.Model):
         with its country prefix and separators ("CN 9144 0300 MA5F XT4K 6G"
         finds the customer registered with 91440300MA5FXT4K6G): whoever looks
         a customer up before registering it finds the one the duplicate rules
-        would refuse it for."""
+        would refuse it for, also when typed as they would refuse it
+        (another legal form, a place with its suffix or without)."""
         domain = super()._search_display_name(operator, value)
         if (
             operator == "in"
@@ -577,12 +581,19 @@ class ResPartner(models.Model):
             [("complete_name", operator, spelling)]
             for spelling in script_spellings(value)
         ]
+        internal = self.env.user.has_group(INTERNAL)  # (the keys are theirs)
         vat_key = vat_search_key(value)
-        if vat_key and self.env.user.has_group(INTERNAL):
-            # (The keys are internal users' fields.)
+        if vat_key and internal:
             domains.extend(
                 [(column, "=", vat_key)] for column in key_columns("vat_key")
             )
+        name_key = name_match_key(value) if operator in NAME_KEY_OPERATORS else ""
+        if name_key and internal:
+            # The registered name written another way, as the block rule of
+            # names reads it ("珠海华星科技" or "广东省珠海市华星科技有限公司" for
+            # 珠海市华星科技有限公司): one probe of the key's index. Not for an
+            # exact name ("=", an import's column): that one is the name.
+            domains.append([("name_key", "=", name_key)])
         return compat.domain_or(domains) if len(domains) > 1 else domain
 
     @api.constrains("vat", "company_registry", "country_id", "parent_id", "is_company")

@@ -566,9 +566,25 @@ class TestOneScript(CrmExtensionCase):
             [partner_id for partner_id, _name in Partner.name_search(exact, [], "=")],
             self.huaxing.ids,
         )
+        # Typed as the block rule of names would refuse it: its key.
+        for typed in (
+            "珠海华星科技",
+            "珠海華星科技股份有限公司",
+            "广东省珠海市华星科技有限公司",
+        ):
+            with self.subTest(typed=typed):
+                self.assertIn(
+                    self.huaxing.id,
+                    [partner_id for partner_id, _name in Partner.name_search(typed)],
+                )
+                self.assertEqual(
+                    Partner.search([("display_name", "ilike", typed)]), self.huaxing
+                )
+        self.assertFalse(Partner.search([("display_name", "=", "珠海华星科技")]))
         # A portal user's search is not widened to what it may not read.
         portal = self.env["res.partner"].with_user(self.portal_user)
         self.assertFalse(portal.search([("display_name", "ilike", "華星")]))
+        self.assertFalse(portal.search([("display_name", "ilike", "珠海华星科技")]))
 
     def test_every_city_and_region_with_or_without_its_suffix(self):
         """A company registered in a county-level city, or in an autonomous
