@@ -273,6 +273,12 @@ def recompute_match_keys(env, logger, condition=None):
     return changed
 
 
+# An upgrade's condition on the partner ``p``: its name holds a Chinese
+# character (tools.normalize._HAS_CJK), one the script and place folds of the
+# name keys may change.
+CHINESE_NAME = SQL("p.name ~ %s", "[\u2e80-\U0003ffff]")
+
+
 def rekey_partners(env, logger, condition=None):
     """An upgrade that changes the rules of the names' keys or cores: every
     partner's keys computed again (:func:`recompute_match_keys`; ``condition``:

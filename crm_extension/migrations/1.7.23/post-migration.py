@@ -16,18 +16,17 @@ their cores are listed again.
 import logging
 
 from odoo import SUPERUSER_ID, api
-from odoo.tools import SQL
 
-from odoo.addons.crm_extension.models.res_partner_duplicate import rekey_partners
+from odoo.addons.crm_extension.models.res_partner_duplicate import (
+    CHINESE_NAME,
+    rekey_partners,
+)
 
 _logger = logging.getLogger(__name__)
-
-# A Chinese character (tools.normalize._HAS_CJK).
-CHINESE = "[\u2e80-\U0003ffff]"
 
 
 def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    rekey_partners(env, _logger, SQL("p.name ~ %s", CHINESE))
+    rekey_partners(env, _logger, CHINESE_NAME)
