@@ -2154,3 +2154,58 @@ def test_filler_digits_are_no_vat_key(digit, count):
     digits = digit * count
     assert normalize_vat(digits) == ""
     assert normalize_vat("CN" + digits) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "compared"),
+    [
+        ("美的股份有限公司", True),  # a trade name of two characters alone
+        ("美的集团股份有限公司", True),
+        ("Acme Ltd.", True),
+        ("3M Company", False),  # two letters name too many others
+        ("BP p.l.c.", False),
+        ("乐有限公司", False),
+        ("", False),
+    ],
+)
+def test_names_enough_to_compare(name, compared):
+    key = normalize.name_match_key(name)
+    assert normalize.names_enough_to_compare(key) is compared
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        ("上海汽车集团股份有限公司", "上海汽车"),
+        ("上海汽車集團股份有限公司", "上海汽车"),
+        ("上海汽车有限责任公司", "上海汽车"),
+        ("中国建筑集团有限公司", "中国建筑"),
+        ("北京集团有限公司", "北京集团"),  # a place and "group" alone: kept
+        ("美的集团股份有限公司", "美的"),
+    ],
+)
+def test_a_place_and_its_trade_keep_no_group_in_their_core(name, core):
+    assert normalize.normalize_name_core(name) == core
+    # The name key keeps it: a group and its company are two registrants.
+    if "集" in name and core != "北京集团":
+        assert normalize.name_match_key(name) != core
+
+
+@pytest.mark.parametrize(
+    ("name", "core"),
+    [
+        # Too short a trade name to be a core alone: the places go, the
+        # generic words stay.
+        ("LG Electronics (Hong Kong) Inc.", "lgelectronics"),
+        ("LG Electronics Inc.", "lgelectronics"),
+        ("SF Holding (Hong Kong) Co., Ltd.", "sfholding"),
+        ("香港九龙仓集团有限公司", "仓集团"),
+        ("北京华科技有限公司", "华科技"),
+        # Nothing of its own: the whole name key.
+        ("Shanghai Trading Co., Ltd.", "shanghaitrading"),
+        ("上海科技有限公司", "上海科技"),
+        ("AB Berlin GmbH", "abberlin"),  # two letters left: no core alone
+    ],
+)
+def test_a_short_trade_name_keeps_its_generic_words_not_its_places(name, core):
+    assert normalize.normalize_name_core(name) == core

@@ -6,7 +6,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.normalize import ANAGRAM_MARK, names_a_company
+from ..tools.normalize import ANAGRAM_MARK, names_a_company, names_enough_to_compare
 from .crm_duplicate_name_core import (
     classes_fit_sql,
     near_similarity_sql,
@@ -731,7 +731,11 @@ class CrmDuplicateRule(models.Model):
             similar = [
                 rule for rule in applicable[partner] if rule["match"] == "similar"
             ]
-            if similar and row["name_core_key"] and len(row["name_key"] or "") >= 3:
+            if (
+                similar
+                and row["name_core_key"]
+                and names_enough_to_compare(row["name_key"])
+            ):
                 targets.append((partner, row["name_core_key"], similar))
         return targets
 

@@ -472,6 +472,62 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertFalse(other.duplicate_state)
 
+    def test_a_name_without_its_group_is_near_it_either_way(self):
+        """A clerk drops the group (集团) from a customer's name, or adds it,
+        in either script: flagged for review whichever was registered first,
+        also where the name is a trade name of two characters alone (美的) or
+        a place and its trade (上海汽车). A name whose own words are too
+        short to be a core alone drops its places, as the other cores do
+        ("LG Electronics (Hong Kong) Inc." is near "LG Electronics Inc."). An
+        upgrade gives the customers registered before 1.7.26 those cores."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for first, second in (
+            ("美的集团股份有限公司", "美的股份有限公司"),
+            ("格力有限公司", "格力集团有限公司"),
+            ("上海汽车集团股份有限公司", "上海汽車有限責任公司"),
+            ("上海医药股份有限公司", "上海醫藥集團股份有限公司"),
+            ("SF Holding Co., Ltd.", "SF Holding (Hong Kong) Limited"),
+            ("九龙仓集团有限公司", "香港九龍倉集團有限公司"),
+        ):
+            registered = self.Partner.create({"name": first, "is_company": True})
+            twin = Partner.create({"name": second, "is_company": True})
+            self.assertEqual(twin.duplicate_state, "suspect", second)
+            self.assertIn(registered, twin.duplicate_partner_ids, second)
+            # Not the same name (a group and its company are two
+            # registrants): not refused.
+            self.assertNotEqual(twin.sudo().name_key, registered.name_key)
+        # Two letters alone name too many others to compare; a place and
+        # "group" alone is no trade.
+        for first, second in (("BP Group plc", "BP Ltd"), ("北京集团", "北京有限公司")):
+            self.Partner.create({"name": first, "is_company": True})
+            other = Partner.create({"name": second, "is_company": True})
+            self.assertFalse(other.duplicate_state, second)
+        # Registered before 1.7.26, with the group or the place in the core.
+        registered = {
+            "广州汽车集团股份有限公司": ("广州汽车集团", "廣州汽車有限公司"),
+            "LG Electronics (Hong Kong) Inc.": (
+                "lgelectronicshongkong",
+                "LG Electronics Inc.",
+            ),
+        }
+        for name, (old_core, twin_name) in registered.items():
+            partner = self.Partner.create({"name": name, "is_company": True})
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE res_partner SET name_core_key = %s WHERE id = %s",
+                [old_core, partner.id],
+            )
+            registered[name] = (partner, twin_name)
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.26", "1.7.25")
+        for partner, twin_name in registered.values():
+            self.assertNotIn(
+                partner.name_core_key, ("广州汽车集团", "lgelectronicshongkong")
+            )
+            twin = Partner.create({"name": twin_name, "is_company": True})
+            self.assertEqual(twin.duplicate_state, "suspect", twin_name)
+            self.assertIn(partner, twin.duplicate_partner_ids, twin_name)
+
     def test_similar_names_of_one_batch_or_import_are_flagged(self):
         """Two new names near each other in one registration (a batch, an
         import) are flagged for review as when one follows the other; names of

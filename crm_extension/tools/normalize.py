@@ -1593,14 +1593,16 @@ def _strip_cjk_generic(run):
     return _CJK_GENERIC_REVERSED_RE.sub("", run[::-1])[::-1]
 
 
-def _strip_generic_words(words):
-    """One pass over the words of a name: generic words and places removed."""
+def _strip_generic_words(words, generic=True):
+    """One pass over the words of a name: generic words and places removed
+    (only the places, when not ``generic``)."""
     result = []
     run = []
 
     def close_run():
         if run:
-            text = _strip_places(_strip_cjk_generic("".join(run)))
+            text = "".join(run)
+            text = _strip_places(_strip_cjk_generic(text) if generic else text)
             if text:
                 result.append(text)
             run.clear()
@@ -1612,7 +1614,7 @@ def _strip_generic_words(words):
             run.append(word)
             continue
         close_run()
-        if word not in _LATIN_GENERIC_WORDS and word not in _LATIN_PLACES:
+        if word not in _LATIN_PLACES and not (generic and word in _LATIN_GENERIC_WORDS):
             result.append(word)
     close_run()
     return result
@@ -1633,30 +1635,65 @@ def _places_in_one_word(words):
 def _core_once(name):
     """``(core, distinctive)``: one pass of :func:`normalize_name_core`
     without the classes; ``distinctive`` is false when too little remained
-    and the core is the whole name key. (A Chinese legal form inside the name
-    goes wherever it stands: "…有限公司北京分公司", a branch, is near its
-    company; and a core is no registered name, see
-    :func:`_chinese_registered_name`.)"""
+    and the core is the whole name key, or, when a trade name too short to
+    be a core alone is left ("LG Electronics (Hong Kong) Inc.": LG), the name
+    without its places and legal forms ("lgelectronics"): places tell no
+    cores apart. (A Chinese legal form inside the name goes wherever it
+    stands: "…有限公司北京分公司", a branch, is near its company; and a core
+    is no registered name, see :func:`_chinese_registered_name`.)"""
     words = [
         _CJK_LEGAL_FORM_IN_TEXT.sub("", word) if _is_cjk(word[0]) else word
         for word in _name_words(name)
     ]
     words = [word for word in words if word]
+    core = _core_text(_stripped_words(words, generic=True))
+    if _weight(core) >= _MIN_CORE_WEIGHT:
+        return core, True
+    if core:
+        placeless = _core_text(_stripped_words(words, generic=False))
+        if _weight(placeless) >= _MIN_CORE_WEIGHT:
+            return _without_group(placeless), False
+    return _without_group(_core_spelling(fold_wording(normalize_name(name)))), False
+
+
+def _stripped_words(words, generic):
+    """``words`` without their legal forms, a head office remark and their
+    places, and their generic words when ``generic``, pass after pass."""
     while True:
         stripped = _strip_one_legal_form(words)
         if stripped is None:
             stripped = _without_head_office_remark(words)
         if stripped == words:
-            stripped = _strip_generic_words(words)
+            stripped = _strip_generic_words(words, generic)
             if stripped == words:
                 break
         words = stripped
         if not words:
             break
-    core = _core_spelling(fold_wording(_fold("".join(words))))
-    if _weight(core) >= _MIN_CORE_WEIGHT:
-        return core, True
-    return _core_spelling(fold_wording(normalize_name(name))), False
+    return words
+
+
+def _core_text(words):
+    """The words of a core as one text, spelled as cores are."""
+    return _core_spelling(fold_wording(_fold("".join(words))))
+
+
+# The group a Chinese name made of a place and its trade says it is, which a
+# name key keeps (a group and its company are two registrants), while the
+# core of such a name leaves it out: "上海汽车集团股份有限公司" and
+# "上海汽车有限责任公司" are near each other, as "美的集团" and "美的" are.
+_CJK_GROUP = "集团"
+# What must be left of the name without it: three Chinese characters.
+_MIN_GROUP_LESS_WEIGHT = 6
+
+
+def _without_group(key):
+    """A whole name key as the core of a name: without :data:`_CJK_GROUP`
+    when enough is left ("上海汽车集团" -> "上海汽车"; "北京集团" stays)."""
+    if _CJK_GROUP not in key:
+        return key
+    rest = key.replace(_CJK_GROUP, "")
+    return rest if _weight(rest) >= _MIN_GROUP_LESS_WEIGHT else key
 
 
 def _core_spelling(text):
@@ -1717,6 +1754,14 @@ def split_core(core):
 def _weight(text):
     """The length of ``text``, a Chinese character counting two."""
     return sum(2 if _is_cjk(char) else 1 for char in text)
+
+
+def names_enough_to_compare(name_key):
+    """Whether the similarity rules look the cores near a name of this key up:
+    a name of three letters or more, or of two Chinese characters (a trade
+    name alone, 美的: "美的股份有限公司" is near 美的集团, as 美的集团 is near
+    it). Two letters ("3M", "BP") name too many others."""
+    return _weight(name_key or "") >= _MIN_CORE_WEIGHT
 
 
 # A core of this weight or more also has neighbours (see core_neighbours).
@@ -1788,12 +1833,13 @@ def normalize_name_core(name):
     (:data:`INDUSTRY_CLASSES`) its generic words say, sorted
     (:func:`industry_classes`, :func:`split_core`). When less than three
     letters (or two Chinese characters) would remain, the whole name key is
-    the core, without classes ("上海科技有限公司" -> ``"上海科技"``). Like the
-    name key it ignores case, width, punctuation, spacing (spaces between
-    Chinese characters included) and script, and beyond it the wording of
-    Taiwan (:func:`fold_wording`: "百度線上網路技術(北京)有限公司" and
-    "百度在线网络技术（北京）有限公司" have one core); the core of a core is
-    itself.
+    the core, without classes ("上海科技有限公司" -> ``"上海科技"``) and
+    without its group ("上海汽车集团股份有限公司" -> ``"上海汽车"``, see
+    :func:`_without_group`). Like the name key it ignores case, width,
+    punctuation, spacing (spaces between Chinese characters included) and
+    script, and beyond it the wording of Taiwan (:func:`fold_wording`:
+    "百度線上網路技術(北京)有限公司" and "百度在线网络技术（北京）有限公司"
+    have one core); the core of a core is itself.
     """
     if name is None or name is False or name == "":
         return ""
