@@ -36,6 +36,19 @@ class TestOneScript(CrmExtensionCase):
         )
         cls.env.flush_all()
 
+    def assertRefused(self, Partner, names, *said, **vals):
+        """Each of ``names`` registered as a company (with ``vals``) by
+        ``Partner`` is refused, the refusal saying each of ``said``."""
+        for name in names:
+            with (
+                self.subTest(name=name),
+                self.assertRaises(ValidationError) as error,
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": name, "is_company": True, **vals})
+            for text in said:
+                self.assertIn(text, str(error.exception))
+
     def test_umlauts_written_out_are_warned_of(self):
         """A German customer typed again without its umlauts, as a keyboard
         without them writes it ("Mueller" for "Müller"): one name core, so the
@@ -188,15 +201,12 @@ class TestOneScript(CrmExtensionCase):
         run_migration(self.env.cr, "1.7.19", "1.7.18")
         self.assertEqual(pg_and.sudo().name_key, "proctergambletrading")
         Partner = self.Partner.with_user(self.salesman_2)
-        for name in ("The Procter and Gamble Company", "Procter & Gamble Trading"):
-            with (
-                self.subTest(name=name),
-                self.assertRaises(ValidationError) as error,
-                self.env.cr.savepoint(),
-            ):
-                Partner.create({"name": name, "is_company": True})
-            self.assertIn("Procter", str(error.exception))
-            self.assertIn("already registered", str(error.exception))
+        self.assertRefused(
+            Partner,
+            ("The Procter and Gamble Company", "Procter & Gamble Trading"),
+            "Procter",
+            "already registered",
+        )
         result = Partner.load(["name", "is_company"], [["Müller und Söhne GmbH", "1"]])
         self.assertTrue(result["ids"])
         result = Partner.load(["name", "is_company"], [["Müller & Söhne GmbH", "1"]])
@@ -300,15 +310,7 @@ class TestOneScript(CrmExtensionCase):
             ("주식회사 한빛", ("한빛 주식회사", "\u321c한빛")),
         ):
             customer = self.Partner.create({"name": name, "is_company": True})
-            for other in again:
-                with (
-                    self.subTest(name=other),
-                    self.assertRaises(ValidationError) as error,
-                    self.env.cr.savepoint(),
-                ):
-                    Partner.create({"name": other, "is_company": True})
-                self.assertIn(name, str(error.exception))
-                self.assertIn("already registered", str(error.exception))
+            self.assertRefused(Partner, again, name, "already registered")
             self.assertTrue(customer.exists())
 
     def test_upgrade_rekeys_the_legal_forms_of_more_countries(self):
@@ -354,27 +356,23 @@ class TestOneScript(CrmExtensionCase):
         """Another salesperson registers the customer again, in traditional
         characters, with its city written without 市 or in brackets after the
         trade name: the block rule names the existing customer."""
-        for name in (
-            "珠海市華星科技有限公司",
-            "珠海市華星科技股份有限公司",
-            "珠海市 華星 科技 有限責任公司",
-            "珠海華星科技有限公司",
-            "珠海华星科技有限公司",
-            # Where a registered name may also say its place: in brackets
-            # after the trade name.
-            "華星科技（珠海）有限公司",
-            "华星科技(珠海市)有限公司",
-        ):
-            with (
-                self.subTest(name=name),
-                self.assertRaises(ValidationError) as error,
-                self.env.cr.savepoint(),
-            ):
-                self.Partner.with_user(self.salesman_2).create(
-                    {"name": name, "is_company": True, "country_id": self.cn.id}
-                )
-            self.assertIn("珠海市华星科技有限公司", str(error.exception))
-            self.assertIn("Sally Salesman", str(error.exception))
+        self.assertRefused(
+            self.Partner.with_user(self.salesman_2),
+            (
+                "珠海市華星科技有限公司",
+                "珠海市華星科技股份有限公司",
+                "珠海市 華星 科技 有限責任公司",
+                "珠海華星科技有限公司",
+                "珠海华星科技有限公司",
+                # Where a registered name may also say its place: in brackets
+                # after the trade name.
+                "華星科技（珠海）有限公司",
+                "华星科技(珠海市)有限公司",
+            ),
+            "珠海市华星科技有限公司",
+            "Sally Salesman",
+            country_id=self.cn.id,
+        )
         # Renaming another customer into the twin is refused as well.
         other = self.Partner.with_user(self.salesman_2).create(
             {"name": "廣州恆通貿易有限公司", "is_company": True}
@@ -391,26 +389,23 @@ class TestOneScript(CrmExtensionCase):
         form: the same company, refused; a branch (another registrant) is
         registered. The upgrade keys the customers registered so before."""
         Partner = self.Partner.with_user(self.salesman_2)
-        for name in (
-            "珠海市华星科技有限公司 Zhuhai Huaxing Technology Co., Ltd.",
-            "Zhuhai Huaxing Technology Co., Ltd. 珠海市華星科技有限公司",
-            "珠海市華星科技有限公司（总部）",
-            "珠海市华星科技有限公司 HQ",
-            # A remark in other brackets, or after a separator; its former
-            # name; a translation naming its place, without a legal form.
-            "珠海市華星科技有限公司【总部】",
-            "珠海市华星科技有限公司 总部",
-            "珠海市华星科技有限公司-总部",
-            "珠海市华星科技有限公司（原珠海市华星电子有限公司）",
-            "珠海市华星科技有限公司 Zhuhai Huaxing Tech",
-        ):
-            with (
-                self.subTest(name=name),
-                self.assertRaises(ValidationError) as error,
-                self.env.cr.savepoint(),
-            ):
-                Partner.create({"name": name, "is_company": True})
-            self.assertIn("珠海市华星科技有限公司", str(error.exception))
+        self.assertRefused(
+            Partner,
+            (
+                "珠海市华星科技有限公司 Zhuhai Huaxing Technology Co., Ltd.",
+                "Zhuhai Huaxing Technology Co., Ltd. 珠海市華星科技有限公司",
+                "珠海市華星科技有限公司（总部）",
+                "珠海市华星科技有限公司 HQ",
+                # A remark in other brackets, or after a separator; its former
+                # name; a translation naming its place, without a legal form.
+                "珠海市華星科技有限公司【总部】",
+                "珠海市华星科技有限公司 总部",
+                "珠海市华星科技有限公司-总部",
+                "珠海市华星科技有限公司（原珠海市华星电子有限公司）",
+                "珠海市华星科技有限公司 Zhuhai Huaxing Tech",
+            ),
+            "珠海市华星科技有限公司",
+        )
         branch = Partner.create(
             {"name": "珠海市华星科技有限公司广州分公司", "is_company": True}
         )
@@ -674,21 +669,18 @@ class TestOneScript(CrmExtensionCase):
         trade name, is another company. An upgrade keys the customers
         registered so before 1.7.24 as the customer."""
         Partner = self.Partner.with_user(self.salesman_2)
-        for name in (
-            "广东省珠海市华星科技有限公司",
-            "廣東省珠海市華星科技有限公司",
-            "广东珠海市华星科技有限公司",
-            "广东珠海华星科技有限公司",
-            "华星科技（广东省珠海市）有限公司",
-        ):
-            with (
-                self.subTest(name=name),
-                self.assertRaises(ValidationError) as error,
-                self.env.cr.savepoint(),
-            ):
-                Partner.create({"name": name, "is_company": True})
-            self.assertIn("珠海市华星科技有限公司", str(error.exception))
-            self.assertIn("Sally Salesman", str(error.exception))
+        self.assertRefused(
+            Partner,
+            (
+                "广东省珠海市华星科技有限公司",
+                "廣東省珠海市華星科技有限公司",
+                "广东珠海市华星科技有限公司",
+                "广东珠海华星科技有限公司",
+                "华星科技（广东省珠海市）有限公司",
+            ),
+            "珠海市华星科技有限公司",
+            "Sally Salesman",
+        )
         # A lead typed with the province names the customer.
         lead = (
             self.env["crm.lead"]
