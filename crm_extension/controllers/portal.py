@@ -7,6 +7,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from .. import compat
+from ..models.res_partner_classification import ClassTemplateGaps
 from ..models.res_partner_duplicate import DuplicateBlocked, InvalidCreditCode
 from ..tools.server_context import PortalRefusal
 
@@ -180,6 +181,8 @@ class ComplaintPortal(CustomerPortal):
                 return super().account(**kwargs)
         except (DuplicateBlocked, InvalidCreditCode) as error:
             refusal = request.env.user.partner_id._crm_form_refusal(error, kwargs)
+        except ClassTemplateGaps as error:
+            refusal = request.env.user.partner_id._crm_class_form_refusal(error, kwargs)
         # The form again, with what was typed and the refusal
         # (details_form_validate).
         request.update_context(**refusal.context())
@@ -201,8 +204,11 @@ class ComplaintPortal(CustomerPortal):
         try:
             with request.env.cr.savepoint():
                 return super()._create_or_update_address(partner_sudo, *args, **kwargs)
-        except (DuplicateBlocked, InvalidCreditCode) as error:
-            refusal = partner_sudo._crm_form_refusal(error, kwargs)
+        except (DuplicateBlocked, InvalidCreditCode, ClassTemplateGaps) as error:
+            if isinstance(error, ClassTemplateGaps):
+                refusal = partner_sudo._crm_class_form_refusal(error, kwargs)
+            else:
+                refusal = partner_sudo._crm_form_refusal(error, kwargs)
             return partner_sudo, {
                 "invalid_fields": refusal.fields,
                 "messages": [refusal.message],

@@ -70,35 +70,52 @@ class CrmGuardedFieldMixin(models.AbstractModel):
         }
         if not refused:
             return
-        labels = self.env._(", ").join(
-            sorted(
-                self._fields[fname]._description_string(self.env) for fname in refused
-            )
-        )
         guarded = self._get_guarded_fields()
-        groups = {group for fname in refused for group in guarded[fname]}
         # The model's name in the reader's language, as Odoo's own access errors
         # name it.
         model = self.env["ir.model"]._get(self._name).name or self._description
-        if not groups:
-            raise AccessError(
+        # One sentence per set of groups that may write the fields refused:
+        # each field with the groups that may write it, not with another's.
+        by_groups = {}
+        for fname in refused:
+            by_groups.setdefault(frozenset(guarded[fname]), []).append(fname)
+        sentences = []
+        for groups, fnames in sorted(
+            by_groups.items(), key=lambda item: (bool(item[0]), sorted(item[1]))
+        ):
+            labels = self.env._(", ").join(
+                sorted(
+                    self._fields[fname]._description_string(self.env)
+                    for fname in fnames
+                )
+            )
+            if not groups:
+                sentences.append(
+                    self.env._(
+                        "These fields of %(model)s are kept by the system and "
+                        "cannot be set by hand: %(fields)s.",
+                        fields=labels,
+                        model=model,
+                    )
+                )
+                continue
+            names = sorted(
+                f"\u201c{group_name}\u201d"
+                for group_name in self.env["res.groups"]
+                .sudo()
+                .browse([self.env.ref(group).id for group in groups])
+                .mapped("full_name")
+            )
+            sentences.append(
                 self.env._(
-                    "%(fields)s of %(model)s are kept by the system: they cannot be "
-                    "set by hand.",
+                    "Only members of %(groups)s may change these fields of "
+                    "%(model)s: %(fields)s.",
+                    groups=self.env._(" or ").join(names),
                     fields=labels,
                     model=model,
                 )
             )
-        raise AccessError(
-            self.env._(
-                "Only %(groups)s may change %(fields)s of %(model)s.",
-                groups=self.env._(", ").join(
-                    sorted(self.env.ref(group).sudo().full_name for group in groups)
-                ),
-                fields=labels,
-                model=model,
-            )
-        )
+        raise AccessError("\n".join(sentences))
 
     def _is_guarded_value_unchanged(self, fname, value, creating):
         field = self._fields[fname]

@@ -41,6 +41,8 @@ CALLER_STEPS = (
     "_crm_check_guarded_write",  # crm_guarded_field_mixin
     "_crm_check_unarchive",  # res_partner_duplicate (merged customers)
     "_crm_check_salesperson_change",  # res_partner_ownership
+    "_crm_check_archiving",  # res_partner_ownership
+    "_crm_keep_tracking",  # res_partner_classification
     "_crm_credit_rating_writer",  # res_partner_classification
 )
 # On every write of the operation, what the final steps compare with, as it was
@@ -48,6 +50,7 @@ CALLER_STEPS = (
 BEFORE_WRITE_STEPS = (
     "_crm_note_duplicate_keys",  # res_partner_duplicate
     "_crm_note_class",  # res_partner_classification
+    "_crm_note_salesperson",  # res_partner_ownership
 )
 # Once, on the partners the operation touched: ``step(operation)``.
 FINAL_STEPS = (
@@ -56,6 +59,7 @@ FINAL_STEPS = (
     "_crm_log_class_moves",  # res_partner_classification
     "_crm_lifecycle_of_importance",  # res_partner_lifecycle
     "_crm_leave_pool",  # res_partner_ownership
+    "_crm_contacts_follow_salesperson",  # res_partner_ownership
     "_crm_new_contacts_take_the_salesperson",  # res_partner_ownership
 )
 

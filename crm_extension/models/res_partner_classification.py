@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import missing_required_fields
-from ..tools.server_context import PartnerOperation
+from ..tools.server_context import PartnerOperation, PortalRefusal
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -15,6 +15,21 @@ CREDIT_RATING_GROUPS = (SALES_ADMIN, "account.group_account_invoice")
 # A change to one of these can make a partner fall under another template.
 CLASS_TRIGGER_FIELDS = frozenset(
     {"customer_class_id", "parent_id", "is_company", "company_type", "type"}
+)
+
+
+class ClassTemplateGaps(ValidationError):
+    """Partners miss fields their customer class requires; ``fields``: the
+    names of the fields missing (a form marks them)."""
+
+    def __init__(self, message, fields=()):
+        super().__init__(message)
+        self.fields = set(fields)
+
+
+# The customer's standing, tracked in the chatter on every change by hand.
+TRACKED_CLASS_FIELDS = frozenset(
+    {"customer_class_id", "importance", "credit_rating", "customer_class_locked"}
 )
 
 
@@ -201,12 +216,29 @@ class ResPartner(models.Model):
                 )
             )
         if messages:
-            raise ValidationError(
+            raise ClassTemplateGaps(
                 self.env._(
                     "The customer class requires more information.\n%(details)s",
                     details="\n".join(messages),
-                )
+                ),
+                fields={name for _gap, missing in gaps.values() for name in missing},
             )
+
+    def _crm_class_form_refusal(self, error, form_fields):
+        """The refusal ``error`` (``ClassTemplateGaps``) of a website or
+        portal form of ``self`` holding ``form_fields``, as the form shows it
+        (``PortalRefusal``): the fields missing that the form holds (else the
+        name: the form marks at least one), and what they are, without the
+        class (the company's own judgement of the customer)."""
+        fields = sorted(fname for fname in error.fields if fname in form_fields)
+        labels = self.env._(", ").join(
+            self._fields[fname]._description_string(self.env)
+            for fname in sorted(error.fields)
+        )
+        return PortalRefusal(
+            fields or ["name"],
+            self.env._("Please fill in: %(fields)s.", fields=labels),
+        )
 
     # ------------------------------------------------------------------
     # Steps of the partner operation (see res_partner_checks)
@@ -256,6 +288,23 @@ class ResPartner(models.Model):
         if others:
             others.check_access("write")
         return self.sudo()
+
+    def _crm_keep_tracking(self, vals):
+        """A step of the partner operation (res_partner_checks): a change of
+        class, importance, credit rating or class lock is tracked in the
+        chatter whatever context the caller sends (``tracking_disable``,
+        ``mail_notrack``); the addon's class rules note theirs themselves
+        (:meth:`_crm_move_class`)."""
+        context = self.env.context
+        given = PartnerOperation.current(self.env)
+        if (
+            self.env.su
+            or (given and given.class_cause)
+            or not TRACKED_CLASS_FIELDS & vals.keys()
+            or not (context.get("tracking_disable") or context.get("mail_notrack"))
+        ):
+            return self
+        return self.with_context(tracking_disable=False, mail_notrack=False)
 
     def _crm_note_class(self, vals, operation):
         if "customer_class_id" in vals:

@@ -145,7 +145,10 @@ def match_country(record):
     upgrade), else (that company without one) the current company's. Partners
     and leads alike; the set-based fill's SQL reads it the same way
     (:func:`match_input_query`)."""
-    company = record.company_id
+    # (The company's country is read whatever the user may read of the
+    # company: a key, shown to nobody; Odoo refuses a company the user may not
+    # use with its own error.)
+    company = record.company_id.sudo()
     if not company and "registered_by_id" in record._fields:
         company = record.sudo().registered_by_id.company_id
     return record.country_id or company.country_id or record.env.company.country_id

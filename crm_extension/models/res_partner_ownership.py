@@ -6,7 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..readers import by_reader_lang
 from ..tools.primary import require_primary
@@ -323,7 +323,7 @@ class ResPartner(models.Model):
         if not partners:
             return True
         # Who owns a customer is not the salesperson's to write: the claim is.
-        before = {partner.id: partner.user_id for partner in partners.sudo()}
+        # (Its contact persons follow: _crm_contacts_follow_salesperson.)
         partners.sudo().write(
             {
                 "user_id": user.id,
@@ -331,7 +331,6 @@ class ResPartner(models.Model):
                 "protection_end_date": self._default_protection_end_date(),
             }
         )
-        partners._crm_contacts_follow(before)
         partners.sudo()._message_log_batch(
             bodies={
                 partner.id: Markup("<p>%s</p>")
@@ -405,7 +404,6 @@ class ResPartner(models.Model):
             )
             owners = {partner.id: partner.user_id for partner in partners}
             partners.write({"in_pool": True, "user_id": False})
-            partners._crm_contacts_follow(owners)
             # Noted for the salesperson who had the customer, in their language.
             bodies = {}
             for _lang, released_in_lang in by_reader_lang(
@@ -500,6 +498,63 @@ class ResPartner(models.Model):
                     lambda partner, user=user: partner.user_id == user
                 )._check_protection(user.id, vals["parent_id"])
         return self
+
+    def _crm_check_archiving(self, vals):
+        """A step of the partner operation (res_partner_checks): a salesperson
+        with own documents archives or restores only customers they own, or
+        registered while nobody owns them (as they delete them: see the
+        record rules), not a customer a sales administrator gave another
+        salesperson, whom its registrant may still edit."""
+        if (
+            "active" not in vals
+            or self.env.su
+            or self.env.user.has_group("sales_team.group_sale_salesman_all_leads")
+        ):
+            return self
+        user = self.env.user
+        # (Ownership is read whatever the reader may see of it.)
+        others = self.sudo().filtered(
+            lambda partner: (
+                partner.active != bool(vals["active"])
+                and partner.commercial_partner_id.user_id
+                and partner.commercial_partner_id.user_id != user
+                and partner != user.partner_id
+            )
+        )
+        if others:
+            owner = others[0].commercial_partner_id
+            raise AccessError(
+                self.env._(
+                    "%(partner)s is a customer of %(salesperson)s: only its "
+                    "salesperson or a sales administrator may archive or restore "
+                    "it.",
+                    partner=others[0].with_env(self.env).display_name,
+                    salesperson=owner.user_id.name,
+                )
+            )
+        return self
+
+    def _crm_note_salesperson(self, vals, operation):
+        if "user_id" in vals:
+            operation.remember(self, ["user_id"])
+
+    def _crm_contacts_follow_salesperson(self, operation):
+        """A step of the partner operation (res_partner_checks): the contact
+        persons of the customers given another salesperson follow them
+        (:meth:`_crm_contacts_follow`), whoever changed it: a sales
+        administrator's form, a claim, a release to the pool, a transfer."""
+        before = operation.before["user_id"]
+        customers = self.filtered(
+            lambda partner: (
+                partner.id in before
+                and before[partner.id] != partner.user_id
+                and partner.commercial_partner_id == partner
+            )
+        )
+        if customers:
+            customers._crm_contacts_follow(
+                {partner.id: before[partner.id] for partner in customers}
+            )
 
     def _crm_new_contacts_take_the_salesperson(self, operation):
         """A step of the partner operation (res_partner_checks), on the final

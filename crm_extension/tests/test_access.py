@@ -1,6 +1,8 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from .. import compat
 from .common import CrmExtensionCase
 
 
@@ -68,6 +70,52 @@ class TestAccessMatrix(CrmExtensionCase):
             self.other_customer.with_user(self.salesman).unlink()
         # Creating customers stays open to every salesperson.
         self.assertTrue(Partner.create({"name": "New Prospect"}))
+
+    def test_registrant_edits_but_does_not_remove_a_customer_given_away(self):
+        """Sally registered the customer; a sales administrator gave it to
+        Sam: she may still edit it, not archive or delete it (nor its
+        contacts). Her own unowned registrations she deletes. (Deleting
+        contacts takes Odoo's Contact Creation, which internal users get by
+        default.)"""
+        contact_creation = self.env.ref("base.group_partner_manager")
+        for user in (self.salesman, self.salesman_2):
+            user.sudo().write(
+                {compat.GROUPS_FIELD: [Command.link(contact_creation.id)]}
+            )
+        contact = self.env["res.partner"].create(
+            {"name": "Sam's contact", "parent_id": self.registered_by_sally.id}
+        )
+        for record in (self.registered_by_sally, contact):
+            with self.subTest(record=record.name):
+                with self.assertRaises(AccessError), self.env.cr.savepoint():
+                    record.with_user(self.salesman).unlink()
+                with self.assertRaises(AccessError) as refused:
+                    record.with_user(self.salesman).action_archive()
+                self.assertIn("Sam Salesman", str(refused.exception))
+                self.assertTrue(record.exists().active)
+        # Restoring it once Sam archived it is his too.
+        self.registered_by_sally.with_user(self.salesman_2).action_archive()
+        with self.assertRaises(AccessError):
+            self.registered_by_sally.with_user(self.salesman).action_unarchive()
+        self.registered_by_sally.with_user(self.salesman_2).action_unarchive()
+        # Not even with a context a client could send.
+        with self.assertRaises(AccessError):
+            self.registered_by_sally.with_user(self.salesman).with_context(
+                active_test=False, tracking_disable=True
+            ).write({"active": False})
+        # Unowned, registered by her: hers to archive and delete.
+        prospect = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Sally's Unowned Prospect", "is_company": True})
+        )
+        self.assertFalse(prospect.user_id)
+        prospect.action_archive()
+        prospect.action_unarchive()
+        prospect.unlink()
+        self.assertFalse(prospect.exists())
+        # Sam, who owns his customer, removes it.
+        self.registered_by_sally.with_user(self.salesman_2).unlink()
 
     def test_salesman_all_documents_edit_all(self):
         self.assertTrue(

@@ -176,6 +176,32 @@ class TestDuplicatesPortal(HttpCase):
             self.portal_partner.with_user(self.salesperson).write({"vat": False})
         self.assertIn("(Schlüsselkunde Gold) is missing", refused.exception.args[0])
 
+    def test_my_account_shows_what_the_class_requires_on_the_form(self):
+        """A field the customer's class requires, emptied on *My Account*:
+        the form again, the field marked and named, no class, no error
+        page; nothing written."""
+        vat_field = self.env["ir.model.fields"]._get("res.partner", "vat")
+        gold = self.env["crm.customer.class"].create(
+            {
+                "name": "Schlüsselkunde Gold",
+                "required_field_ids": [Command.set(vat_field.ids)],
+            }
+        )
+        self.portal_partner.write({"vat": "DE811569869", "customer_class_id": gold.id})
+        response = self.post_my_account(vat="")
+        self.assertEqual(response.status_code, 200)
+        if compat.ODOO_19:
+            feedback = json.loads(response.text)
+            self.assertEqual(feedback["invalid_fields"], ["vat"])
+            self.assertEqual(feedback["messages"], ["Please fill in: Tax ID."])
+        else:
+            self.assertIn("Please fill in: Tax ID.", response.text)
+            vat_input = re.search(r'<input[^>]*name="vat"[^>]*>', response.text)
+            self.assertIn("is-invalid", vat_input.group(0))
+        self.assertNotIn("Schlüsselkunde", response.text)
+        self.portal_partner.invalidate_recordset()
+        self.assertEqual(self.portal_partner.vat, "DE811569869")
+
     def test_my_account_shows_the_refusal_on_the_form(self):
         response = self.post_my_account(vat="136695976")
         self.assertEqual(response.status_code, 200)

@@ -221,6 +221,36 @@ class TestOwnership(CrmExtensionCase):
             )
             self.assertEqual(order.user_id, self.salesman_2)
 
+    def test_contacts_follow_a_salesperson_an_administrator_gives(self):
+        """A sales administrator gives Sally's customer to Sam on its form:
+        its contact persons (Sally's, or nobody's) are Sam's; Sally keeps
+        none of them. A contact given a salesperson of its own keeps it."""
+        company = self._register(self.salesman, "Handover Trading Ltd")
+        sallys = self.env["res.partner"].create(
+            {"name": "Hu Handover", "parent_id": company.id}
+        )
+        nobodys = self.env["res.partner"].create(
+            {"name": "Nie Nobody", "parent_id": company.id}
+        )
+        nobodys.sudo().user_id = False
+        own = self.env["res.partner"].create(
+            {
+                "name": "Olga Own",
+                "parent_id": company.id,
+                "user_id": self.salesman_all.id,
+            }
+        )
+        self.assertEqual(sallys.user_id, self.salesman)
+        with Form(company.with_user(self.sales_manager)) as form:
+            form.user_id = self.salesman_2
+        self.assertEqual(sallys.user_id, self.salesman_2)
+        self.assertEqual(nobodys.user_id, self.salesman_2)
+        self.assertEqual(own.user_id, self.salesman_all)
+        # Sally, who registered the company, edits it still; it is not hers
+        # to remove.
+        with self.assertRaises(AccessError):
+            sallys.with_user(self.salesman).unlink()
+
     def test_customers_the_system_registered_are_anybodys(self):
         # Registered by the mail gateway or a job (the superuser): protected
         # for nobody's team.
@@ -414,7 +444,9 @@ class TestTransfer(CrmExtensionCase):
             "Transferred from Sally Salesman to Sam Salesman",
             self.customer.message_ids[0].body,
         )
-        self.assertIn("customers", wizard.summary)
+        self.assertRegex(
+            wizard.summary, r"^Transferred\. Customers: \d+, Opportunities: \d+"
+        )
 
     def test_spread_over_team(self):
         leaver = self.salesman

@@ -26,6 +26,35 @@ class TestPartnerProfile(CrmExtensionCase):
         tracked = self._tracked_fields(partner)
         self.assertTrue({"customer_class_id", "importance", "credit_rating"} <= tracked)
 
+    def test_no_context_hides_a_change_of_standing_from_the_chatter(self):
+        """A client sending tracking_disable or mail_notrack still leaves the
+        change of class, importance, credit rating or class lock in the
+        chatter, whoever makes it."""
+        cases = (
+            (self.salesman, {"importance": "a"}),
+            (self.salesman, {"customer_class_id": self.class_counter.id}),
+            (self.accountant, {"credit_rating": "b"}),
+            (self.sales_manager, {"customer_class_locked": True}),
+        )
+        for key in ("tracking_disable", "mail_notrack"):
+            for user, vals in cases:
+                with self.subTest(key=key, fields=list(vals)):
+                    before = self.customer.sudo().message_ids
+                    self.customer.with_user(user).with_context(**{key: True}).write(
+                        vals
+                    )
+                    self.env.flush_all()
+                    self.env.cr.flush()
+                    self.customer.invalidate_recordset(["message_ids"])
+                    new = self.customer.sudo().message_ids - before
+                    self.assertEqual(
+                        set(new.tracking_value_ids.field_id.mapped("name")),
+                        set(vals),
+                    )
+                    self.customer.sudo().write({fname: False for fname in vals})
+                    self.env.flush_all()
+                    self.env.cr.flush()
+
     def test_credit_rating_is_restricted(self):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.salesman).write({"credit_rating": "a"})

@@ -194,6 +194,34 @@ class TestGuardedFields(CrmExtensionCase):
             self._refused(self.customer, self.salesman, vals)
             self._refused(self.customer, self.salesman_all, vals)
 
+    def test_refusal_names_the_groups_of_each_field(self):
+        """Fields refused together: each with the groups that may write it,
+        the ones the system keeps apart, in the reader's language."""
+        with self.assertRaises(AccessError) as refused, self.env.cr.savepoint():
+            self.customer.with_user(self.salesman).write(
+                {
+                    "credit_rating": "a",
+                    "registered_by_id": self.salesman_2.id,
+                    "lifecycle_stage": "vip",
+                }
+            )
+        sentences = str(refused.exception).split("\n")
+        self.assertEqual(len(sentences), 3, sentences)
+        system, *others = sentences
+        self.assertRegex(system, r"are kept by the system.*: Lifecycle Stage\.$")
+        rating = next(text for text in others if "Credit Rating" in text)
+        registrant = next(text for text in others if "Registered By" in text)
+        self.assertIn("Invoicing", rating)
+        self.assertNotIn("Registered By", rating)
+        self.assertNotIn("Invoicing", registrant)
+        self.assertIn("\u201cSales / Administrator\u201d", registrant)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        with self.assertRaises(AccessError) as refused, self.env.cr.savepoint():
+            self.customer.with_user(self.salesman).with_context(lang="zh_CN").write(
+                {"lifecycle_stage": "vip"}
+            )
+        self.assertIn("由系统维护", str(refused.exception))
+
     def test_administrators_write_ownership_but_not_the_lifecycle(self):
         tomorrow = fields.Date.today() + timedelta(days=1)
         self.customer.with_user(self.sales_manager).write(
@@ -446,6 +474,16 @@ class TestOtherCompanies(CrmExtensionCase):
                 }
             )
         )
+
+    def test_a_customer_in_a_company_not_ones_own_gets_odoos_refusal(self):
+        """Bella of company B registers a customer in our company: Odoo's own
+        refusal of a company she may not use, not an error about reading it."""
+        with self.assertRaises(AccessError) as refused:
+            self.env["res.partner"].with_user(self.salesman_b).create(
+                {"name": "MMX Ltd", "is_company": True, "company_id": self.company.id}
+            )
+        self.assertIn("res.partner", str(refused.exception))
+        self.assertNotIn("res.company", str(refused.exception))
 
     def test_another_companys_customer_does_not_block_ours(self):
         ours = (

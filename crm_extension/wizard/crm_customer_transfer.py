@@ -50,7 +50,7 @@ class CrmCustomerTransfer(models.TransientModel):
         if self.include_customers:
             targets.append(
                 (
-                    self.env._("customers"),
+                    self.env._("Customers"),
                     self.env["res.partner"].search(
                         [("user_id", "=", user.id), ("parent_id", "=", False)]
                     ),
@@ -60,7 +60,7 @@ class CrmCustomerTransfer(models.TransientModel):
         if self.include_opportunities:
             targets.append(
                 (
-                    self.env._("opportunities"),
+                    self.env._("Opportunities"),
                     self.env["crm.lead"].search(
                         [("user_id", "=", user.id), ("stage_id.is_won", "=", False)]
                     ),
@@ -71,11 +71,11 @@ class CrmCustomerTransfer(models.TransientModel):
             complaints = self.env["crm.complaint"].search(
                 [("user_id", "=", user.id), ("stage_id.is_closed", "=", False)]
             )
-            targets.append((self.env._("complaints"), complaints, "user_id"))
+            targets.append((self.env._("Complaints"), complaints, "user_id"))
         if self.include_activities:
             targets.append(
                 (
-                    self.env._("activities"),
+                    self.env._("Activities"),
                     self.env["mail.activity"].search([("user_id", "=", user.id)]),
                     "user_id",
                 )
@@ -124,9 +124,9 @@ class CrmCustomerTransfer(models.TransientModel):
                 batch = records.browse(ids).with_context(
                     mail_auto_subscribe_no_notify=True
                 )
+                # (Customers' contact persons follow them: see
+                # res.partner._crm_contacts_follow_salesperson.)
                 batch.write({field_name: owner.id})
-                if batch._name == "res.partner":
-                    batch._crm_contacts_follow(dict.fromkeys(ids, self.from_user_id))
                 if (
                     hasattr(batch, "_message_log_batch")
                     and batch._name != "mail.activity"
@@ -143,9 +143,11 @@ class CrmCustomerTransfer(models.TransientModel):
                             for record_id in ids
                         }
                     )
-            counts.append(f"{len(records)} {label}")
+            counts.append(
+                self.env._("%(kind)s: %(count)s", kind=label, count=len(records))
+            )
         self.summary = (
-            self.env._("Transferred: %(counts)s.", counts=self.env._(", ").join(counts))
+            self.env._("Transferred. %(counts)s.", counts=self.env._(", ").join(counts))
             if counts
             else self.env._("Nothing to transfer.")
         )
