@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
 from .. import bulk
 from ..readers import user_langs
@@ -314,7 +315,7 @@ class CrmDuplicateException(models.Model):
                     rule=exception.rule_id.name or "",
                     existing=exception.matched_partner_id.sudo().display_name,
                     approver=self.env.user.name,
-                    date=fields.Datetime.to_string(now),
+                    date=format_datetime(self.env, now),
                     reason=exception.reason,
                 )
             )

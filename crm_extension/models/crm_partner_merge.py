@@ -41,7 +41,7 @@ import psycopg2
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, mute_logger, sql
+from odoo.tools import SQL, format_datetime, mute_logger, sql
 
 from .. import compat
 from ..tools.primary import require_primary
@@ -296,11 +296,13 @@ class CrmPartnerMerge(models.Model):
         failed = self - done
         if len(done) == 1 and not failed:
             return self.env._(
-                "%(count)s customers merged into %(survivor)s; undo it until "
-                "%(date)s from the merge or from a merged customer.",
-                count=len(done.absorbed_partner_ids),
+                "Merged into %(survivor)s: %(partners)s. Undo it until %(date)s "
+                "from the merge or from a merged customer.",
+                partners=self.env._(", ").join(
+                    done.absorbed_partner_ids.mapped("display_name")
+                ),
                 survivor=done.partner_id.display_name,
-                date=fields.Datetime.to_string(done.undo_deadline),
+                date=format_datetime(self.env, done.undo_deadline),
             )
         message = self.env._("%(count)s merges done.", count=len(done))
         if failed:
@@ -436,10 +438,11 @@ class CrmPartnerMerge(models.Model):
     def _survivor_fields(self, survivor):
         """The fields of the surviving customer a merge may change: those Odoo's
         wizard fills in (stored, neither computed nor x2many) and the computed
-        key fields it is given too (``res.partner._crm_merged_key_inputs``),
+        fields it is given too (``res.partner._crm_merged_computed_fields``:
+        the salesperson, a key field),
         the registration among them; company-dependent ones are read per
         company (:meth:`_company_dependent_values`)."""
-        key_inputs = set(survivor._crm_merged_key_inputs())
+        key_inputs = set(survivor._crm_merged_computed_fields())
         return [
             fname
             for fname, field in survivor._fields.items()
@@ -932,7 +935,7 @@ class CrmPartnerMerge(models.Model):
                 raise UserError(
                     self.env._(
                         "The undo period of this merge ended on %(date)s.",
-                        date=merge.undo_deadline,
+                        date=format_datetime(self.env, merge.undo_deadline),
                     )
                 )
             survivor = merge.sudo().partner_id
@@ -946,7 +949,7 @@ class CrmPartnerMerge(models.Model):
             merge._undo()
         if len(self) == 1:
             message = self.env._(
-                "Merge undone: %(partners)s are back, with their records.",
+                "Merge undone, back with their records: %(partners)s.",
                 partners=self.env._(", ").join(
                     self.sudo().absorbed_partner_ids.mapped("display_name")
                 ),

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_datetime
 
 from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
@@ -127,13 +128,15 @@ class ResPartner(models.Model):
         if deleting and not customers:
             return  # no customer: Odoo's wizard's own business
         if not self.env.su:
-            partners.check_access("write")
-            if deleting:
-                partners.check_access("unlink")
+            # (The role first: a salesperson is told who merges customers, not
+            # which of them they may not edit.)
             if not self.env.user.has_group(SALES_ADMIN):
                 raise AccessError(
                     self.env._("Only sales administrators may merge customers.")
                 )
+            partners.check_access("write")
+            if deleting:
+                partners.check_access("unlink")
         staff = partners - customers
         if staff:
             raise UserError(
@@ -149,7 +152,15 @@ class ResPartner(models.Model):
                 self.env._(
                     "Customers of different companies cannot be merged (a customer "
                     "shared by all companies included): %(partners)s.",
-                    partners=_names(partners),
+                    partners=self.env._(", ").join(
+                        self.env._(
+                            "%(partner)s (%(company)s)",
+                            partner=partner.display_name,
+                            company=partner.company_id.name
+                            or self.env._("shared by all companies"),
+                        )
+                        for partner in partners
+                    ),
                 )
             )
         gone = partners.filtered(
@@ -285,21 +296,24 @@ class ResPartner(models.Model):
         return min(partners, key=oldest).with_env(self.env)
 
     @api.model
-    def _crm_merged_key_inputs(self):
-        """The fields of the duplicate keys that Odoo's merge leaves out because
-        Odoo computes them (the company registry: stored, computed from the
-        company, editable). Both doors give the survivor their values as Odoo
-        gives it the others: else the registry of a merged customer would leave
-        with it, and could be registered again."""
+    def _crm_merged_computed_fields(self):
+        """The fields Odoo's merge leaves out because Odoo computes them
+        (stored, computed, editable): the salesperson (computed from the
+        company for a new contact) and the company registry (a duplicate key,
+        computed from the company). Both doors give the survivor their values
+        as Odoo gives it the others (its own, else a merged customer's): else
+        a merged customer's salesperson would be lost, and the survivor
+        claimable by anybody, and its registry would leave with it, and could
+        be registered again."""
         return [
             fname
-            for fname in MATCH_KEY_INPUTS
+            for fname in (*MATCH_KEY_INPUTS, "user_id")
             if (field := self._fields.get(fname))
             and field.store
             and field.compute
             and not field.readonly
-            and not field.relational
             and not field.company_dependent
+            and (not field.relational or fname == "user_id")
         ]
 
     def _crm_earliest_registration(self):
@@ -418,7 +432,9 @@ class ResPartner(models.Model):
                 phone=partner.phone or compat.phone_of(partner) or "-",
                 salesperson=partner.user_id.name or "-",
                 registrant=partner.registered_by_id.name or "-",
-                date=partner.registered_date or "-",
+                date=format_datetime(self.env, partner.registered_date)
+                if partner.registered_date
+                else "-",
             )
             for partner in absorbed.sudo()
         )

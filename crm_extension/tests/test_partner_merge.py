@@ -110,7 +110,7 @@ class TestPartnerMerge(CrmExtensionCase):
         }
         action = wizard.action_merge()
         self.assertEqual(action["tag"], "display_notification")
-        self.assertIn("3 customers merged into", action["params"]["message"])
+        self.assertIn("Merged into Nanjing Orchid", action["params"]["message"])
         merge = self.env["crm.partner.merge"].browse(action["params"]["next"]["res_id"])
         self.assertEqual(merge.state, "done")
         self.assertEqual(merge.partner_id, self.first)

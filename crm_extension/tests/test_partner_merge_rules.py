@@ -115,6 +115,54 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
             self._odoo_merge(self.salesman, first | second, first)
         self.assertTrue(second.exists())
 
+    def test_both_doors_keep_the_salesperson_of_a_merged_customer(self):
+        """Odoo's merge leaves out the salesperson (Odoo computes it): a
+        survivor without one takes the merged customer's, and nobody else
+        may claim it; an undo gives the survivor back none."""
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        for door in (self._odoo_merge, self._merge_with_undo):
+            with self.subTest(door.__name__):
+                owned, unowned = legacy.create(
+                    [
+                        {
+                            "name": f"Ningbo Harbour Foods ({door.__name__})",
+                            "is_company": True,
+                            "user_id": self.salesman.id,
+                        },
+                        {
+                            "name": f"NINGBO HARBOUR FOODS ({door.__name__})",
+                            "is_company": True,
+                            "user_id": False,
+                        },
+                    ]
+                ).with_env(self.env)
+                result = door(self.admin_contacts, owned | unowned, unowned)
+                unowned.invalidate_recordset()
+                self.assertEqual(unowned.user_id, self.salesman)
+                self.assertFalse(unowned.with_user(self.salesman_2).can_claim)
+                with self.assertRaises(UserError):
+                    unowned.with_user(self.salesman_2).action_claim_customer()
+                if door == self._merge_with_undo:
+                    result.with_user(self.admin_contacts).action_undo()
+                    unowned.invalidate_recordset()
+                    self.assertFalse(unowned.user_id)
+                    self.assertEqual(owned.user_id, self.salesman)
+
+    def test_a_salesperson_is_told_who_merges_customers(self):
+        """A salesperson with Odoo's Contact Creation opens Odoo's wizard on
+        other salespeople's customers: told that sales administrators merge
+        customers, not which record they may not edit."""
+        clerk = new_test_user(
+            self.env,
+            login="ext_merging_salesman",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+        )
+        first, second, _third = self.twins
+        with self.assertRaisesRegex(
+            AccessError, "Only sales administrators may merge customers"
+        ):
+            self._odoo_merge(clerk, first | second, first)
+
     def test_odoo_wizard_cleans_up_as_the_merge_with_undo(self):
         first, second, _third = self.twins
         first.sudo().write({"registered_by_id": self.salesman_2.id})

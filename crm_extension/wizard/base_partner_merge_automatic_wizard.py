@@ -32,15 +32,18 @@ class MergePartnerAutomatic(models.TransientModel):
     def _update_values(self, src_partners, dst_partner):
         dst_partner = dst_partner.with_context(**MERGING_PARTNERS.context())
         res = super()._update_values(src_partners, dst_partner)
-        # The key fields Odoo computes, which its loop leaves out, as it fills
-        # in the others: the survivor's own value, else the last merged one's.
+        # The fields Odoo computes, which its loop leaves out (the salesperson,
+        # a key field), as it fills in the others: the survivor's own value,
+        # else the last merged one's.
         values = {}
-        for fname in dst_partner._crm_merged_key_inputs():
+        for fname in dst_partner._crm_merged_computed_fields():
             if dst_partner[fname]:
                 continue
             for partner in src_partners:
                 if partner[fname]:
-                    values[fname] = partner[fname]
+                    values[fname] = partner._fields[fname].convert_to_write(
+                        partner[fname], partner
+                    )
         if values:
             dst_partner.write(values)
         return res

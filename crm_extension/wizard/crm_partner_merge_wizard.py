@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from .. import compat
 from ..models.res_partner_merge import SURVIVOR_RULES
@@ -69,7 +70,7 @@ class CrmPartnerMergeWizard(models.TransientModel):
                 "move to it, and they are archived without their keys. Until "
                 "%(date)s, undo the merge from Customer Merges or from a merged "
                 "customer; after that the merged customers are deleted.",
-                date=fields.Date.to_string(wizard.undo_until),
+                date=format_date(self.env, wizard.undo_until),
             )
 
     @api.model
@@ -266,5 +267,5 @@ class CrmPartnerMergeWizardCustomer(models.TransientModel):
             else:
                 row.outcome = self.env._(
                     "Archived; undo until %(date)s, then deleted",
-                    date=fields.Date.to_string(row.wizard_id.undo_until),
+                    date=format_date(self.env, row.wizard_id.undo_until),
                 )
