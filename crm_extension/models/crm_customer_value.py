@@ -5,8 +5,8 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_amount
 
 from .. import bulk, compat
 from ..readers import by_reader_lang, user_langs
@@ -152,7 +152,7 @@ class CrmCustomerValue(models.Model):
     def action_recompute(self):
         """The *Recompute now* button: every company the user works in."""
         if not self.env.user.has_group(SALES_ADMIN):
-            raise ValidationError(
+            raise AccessError(
                 self.env._("Only sales administrators may recompute customer values.")
             )
         # One transaction, whatever the caller's context says (a scheduler's
@@ -624,7 +624,9 @@ class CrmCustomerValue(models.Model):
                     "Class rule of %(klass)s: revenue of 12 months at least "
                     "%(revenue)s and at least %(count)s invoices.",
                     klass=klass_in_lang.display_name,
-                    revenue=klass.min_revenue,
+                    revenue=format_amount(
+                        customers_in_lang.env, klass.min_revenue, company.currency_id
+                    ),
                     count=klass.min_invoice_count,
                 )
                 customers_in_lang._crm_move_class(klass_in_lang, cause)

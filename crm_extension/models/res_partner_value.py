@@ -20,6 +20,7 @@ class ResPartner(models.Model):
     revenue_12m = fields.Monetary(
         string="Revenue (12 months)",
         compute="_compute_customer_value",
+        search="_search_revenue_12m",
         currency_field="value_currency_id",
         groups=INTERNAL,
     )
@@ -33,15 +34,21 @@ class ResPartner(models.Model):
     invoice_count_12m = fields.Integer(
         string="Invoices (12 months)",
         compute="_compute_customer_value",
+        search="_search_invoice_count_12m",
         groups=INTERNAL,
     )
 
-    last_invoice_date = fields.Date(compute="_compute_customer_value", groups=INTERNAL)
+    last_invoice_date = fields.Date(
+        compute="_compute_customer_value",
+        search="_search_last_invoice_date",
+        groups=INTERNAL,
+    )
 
     rfm_segment = fields.Selection(
         RFM_SEGMENT_SELECTION,
         string="RFM Segment",
         compute="_compute_customer_value",
+        search="_search_rfm_segment",
         groups=INTERNAL,
     )
 
@@ -49,11 +56,15 @@ class ResPartner(models.Model):
         ABC_SELECTION,
         string="ABC Class",
         compute="_compute_customer_value",
+        search="_search_abc_class",
         groups=INTERNAL,
     )
 
     churn_risk = fields.Selection(
-        CHURN_SELECTION, compute="_compute_customer_value", groups=INTERNAL
+        CHURN_SELECTION,
+        compute="_compute_customer_value",
+        search="_search_churn_risk",
+        groups=INTERNAL,
     )
 
     churn_reason = fields.Char(compute="_compute_customer_value", groups=INTERNAL)
@@ -92,3 +103,40 @@ class ResPartner(models.Model):
             partner.abc_class = value.abc_class
             partner.churn_risk = value.churn_risk
             partner.churn_reason = value.churn_reason
+
+    def _search_customer_value(self, fname, operator, value):
+        """Customers whose figures of the current company meet ``fname
+        operator value``, among the figures the user may read (the record
+        rules of crm.customer.value hold in the subquery); a customer without
+        figures in the company reads empty ones (revenue 0, no class), and
+        meets a condition empty figures meet."""
+        company = [("company_id", "=", self.env.company.id)]
+        condition = [(fname, operator, value)]
+        matching = [
+            ("commercial_partner_id.customer_value_ids", "any", company + condition)
+        ]
+        if self.env["crm.customer.value"].new({}).filtered_domain(condition):
+            return [
+                "|",
+                *matching,
+                ("commercial_partner_id.customer_value_ids", "not any", company),
+            ]
+        return matching
+
+    def _search_revenue_12m(self, operator, value):
+        return self._search_customer_value("revenue_12m", operator, value)
+
+    def _search_invoice_count_12m(self, operator, value):
+        return self._search_customer_value("invoice_count_12m", operator, value)
+
+    def _search_last_invoice_date(self, operator, value):
+        return self._search_customer_value("last_invoice_date", operator, value)
+
+    def _search_rfm_segment(self, operator, value):
+        return self._search_customer_value("rfm_segment", operator, value)
+
+    def _search_abc_class(self, operator, value):
+        return self._search_customer_value("abc_class", operator, value)
+
+    def _search_churn_risk(self, operator, value):
+        return self._search_customer_value("churn_risk", operator, value)

@@ -4,9 +4,10 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .. import compat
 from ..tools import CHURN_RISKS, SEGMENT_RISKS, abc_class
@@ -391,6 +392,37 @@ class TestCustomerValue(CrmExtensionCase):
         run("First", 3)  # the caches (and the class moves) of a first run
         self.assertEqual(run("Many", 30), run("Few", 3))
 
+    def test_customers_are_searched_by_the_figures_one_may_read(self):
+        """A salesperson searches customers by their figures (RPC, a saved
+        filter): among the figures they may read; a customer without figures
+        has empty ones."""
+        self._invoice(self.big, 800, "2026-06-01")
+        self._invoice(self.middle, 900, "2026-06-01")
+        self._compute()
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        rich = Partner.search([("revenue_12m", ">", 500)])
+        self.assertIn(self.big, rich)
+        # Sam's customer's figures are not Sally's to read, nor to search by.
+        self.assertNotIn(self.middle, rich)
+        self.assertIn(
+            self.middle,
+            self.env["res.partner"]
+            .with_user(self.salesman_2)
+            .search([("revenue_12m", ">", 500)]),
+        )
+        unclassified = Partner.search([("abc_class", "=", False)])
+        self.assertIn(self.small, unclassified)
+        self.assertNotIn(self.big, unclassified)
+        self.assertEqual(
+            Partner.search([("abc_class", "!=", False), ("id", "=", self.big.id)]),
+            self.big,
+        )
+        for fname in ("invoice_count_12m", "last_invoice_date", "rfm_segment"):
+            with self.subTest(fname=fname):
+                self.assertIn(self.big, Partner.search([(fname, "!=", False)]))
+        risk = self._value(self.big).churn_risk
+        self.assertIn(self.big, Partner.search([("churn_risk", "=", risk)]))
+
     def test_repeated_complaints_raise_churn_risk(self):
         self._invoice(self.big, 1000, "2026-06-01")
         for index in range(3):
@@ -417,7 +449,7 @@ class TestCustomerValue(CrmExtensionCase):
         self.assertIn(
             self.middle, self.Value.with_user(self.salesman_all).search([]).partner_id
         )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(AccessError, "Only sales administrators"):
             self.Value.with_user(self.salesman).action_recompute()
         self.Value.with_user(self.sales_manager).action_recompute()
 
@@ -511,6 +543,10 @@ class TestClassRules(CrmExtensionCase):
         self.assertEqual(history.new_class_id, self.silver)
         self.assertTrue(history.is_automatic)
         self.assertIn("Silver", history.reason)
+        # The threshold as an amount of the company's currency, not a float.
+        threshold = format_amount(self.env, 500, self.env.company.currency_id)
+        self.assertIn(threshold, history.reason)
+        self.assertNotIn("500.0 ", history.reason)
         # The chatter says which rule moved the customer.
         self.env.flush_all()
         self.assertTrue(

@@ -566,7 +566,7 @@ registry.category("web_tour.tours").add("crm_extension_merge_undo_tour", {
         },
         {
             content: "A notification confirms it",
-            trigger: ".o_notification:contains('3 customers merged into')",
+            trigger: ".o_notification:contains('Merged into')",
         },
         {
             content: "The merge and its trail, by the documents' names",
