@@ -558,6 +558,24 @@ def test_name_of_a_chinese_registered_name_keeps_what_names_another(name, key):
 
 
 @pytest.mark.parametrize(
+    ("branch", "company"),
+    [
+        ("深圳华星科技有限公司北京分公司", "深圳华星科技有限公司"),
+        ("深圳华星科技有限公司第一分公司", "深圳华星科技有限公司"),
+        ("深圳市華星科技有限公司廣州分公司", "深圳华星科技有限公司"),
+        ("深圳华星科技有限公司（北京办事处）", "深圳华星科技有限公司"),
+        ("招商银行股份有限公司深圳分行", "招商银行股份有限公司"),
+        ("华星科技北京分店", "华星科技有限公司"),
+    ],
+)
+def test_a_branch_has_its_companys_core_not_its_key(branch, company):
+    """A branch registers on its own (a block rule keeps its name key apart)
+    and is near its company (the similarity rule flags it for review)."""
+    assert normalize_name_core(branch) == normalize_name_core(company)
+    assert normalize_name(branch) != normalize_name(company)
+
+
+@pytest.mark.parametrize(
     "name",
     [
         "Rvtest Precision Technology Company Ltd.",

@@ -10,22 +10,26 @@ from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import file_path
 
 
-def load_migration(folder):
-    """The addon's post-migration script of ``folder`` (its migrations
+def load_migration(folder, script="post-migration"):
+    """The addon's migration ``script`` of ``folder`` (its migrations
     directory's), as a module."""
-    path = file_path(f"crm_extension/migrations/{folder}/post-migration.py")
+    path = file_path(f"crm_extension/migrations/{folder}/{script}.py")
     spec = importlib.util.spec_from_file_location(
-        "crm_extension_migration_" + folder.replace(".", "_"), path
+        "crm_extension_migration_"
+        + folder.replace(".", "_")
+        + "_"
+        + script.replace("-", "_"),
+        path,
     )
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     return migration
 
 
-def run_migration(cr, folder, from_version):
-    """Run the addon's post-migration script of ``folder``, as an upgrade
+def run_migration(cr, folder, from_version, script="post-migration"):
+    """Run the addon's migration ``script`` of ``folder``, as an upgrade
     from ``from_version`` runs it."""
-    load_migration(folder).migrate(cr, from_version)
+    load_migration(folder, script).migrate(cr, from_version)
 
 
 @contextmanager

@@ -523,6 +523,37 @@ class TestOneScript(CrmExtensionCase):
             self.assertEqual(twin.duplicate_state, "suspect", twin_name)
             self.assertIn(partner, twin.duplicate_partner_ids, twin_name)
 
+    def test_a_branch_is_flagged_beside_its_company_not_refused(self):
+        """Another salesperson registers a branch of a customer (北京分公司,
+        第一分公司, in the other script): a registrant of its own, not
+        refused, but flagged for review beside the company. An upgrade gives
+        the branches registered before 1.7.27 their company's core."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        company = self.Partner.create(
+            {"name": "深圳华星光电有限公司", "is_company": True}
+        )
+        for name in (
+            "深圳华星光电有限公司北京分公司",
+            "深圳市華星光電有限公司第一分公司",
+        ):
+            branch = Partner.create({"name": name, "is_company": True})
+            self.assertEqual(branch.duplicate_state, "suspect", name)
+            self.assertIn(company, branch.duplicate_partner_ids, name)
+        # Registered before 1.7.27, with the branch in its core.
+        old = self.Partner.create(
+            {"name": "深圳华星光电有限公司广州分公司", "is_company": True}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_core_key = %s WHERE id = %s",
+            ["华星光电广州分", old.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.27", "1.7.26", script="post-migrate-branch-cores"
+        )
+        self.assertEqual(old.name_core_key, company.name_core_key)
+
     def test_similar_names_of_one_batch_or_import_are_flagged(self):
         """Two new names near each other in one registration (a batch, an
         import) are flagged for review as when one follows the other; names of

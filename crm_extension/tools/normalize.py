@@ -905,6 +905,16 @@ _CJK_BRANCH_WORDS = (
 )
 
 
+# A branch's designation ending a Chinese name, with its ordinal
+# ("北京分公司" after the place, "第一分公司"): the core of a branch is its
+# company's, a block rule's name key keeps it (a branch registers on its own).
+_CJK_BRANCH_AT_END = re.compile(
+    "(?:第[一二三四五六七八九十百0-9]+)?(?:"
+    + "|".join(map(re.escape, _CJK_BRANCH_WORDS))
+    + ")$"
+)
+
+
 def _without_head_office(joined, words):
     """``joined`` (words glued together) without the ``words`` saying a head
     office that end it."""
@@ -1639,10 +1649,13 @@ def _core_once(name):
     be a core alone is left ("LG Electronics (Hong Kong) Inc.": LG), the name
     without its places and legal forms ("lgelectronics"): places tell no
     cores apart. (A Chinese legal form inside the name goes wherever it
-    stands: "…有限公司北京分公司", a branch, is near its company; and a core
-    is no registered name, see :func:`_chinese_registered_name`.)"""
+    stands, and a branch's designation at its end: "…有限公司北京分公司", a
+    branch, has its company's core; a core is no registered name, see
+    :func:`_chinese_registered_name`.)"""
     words = [
-        _CJK_LEGAL_FORM_IN_TEXT.sub("", word) if _is_cjk(word[0]) else word
+        _CJK_LEGAL_FORM_IN_TEXT.sub("", _CJK_BRANCH_AT_END.sub("", word))
+        if _is_cjk(word[0])
+        else word
         for word in _name_words(name)
     ]
     words = [word for word in words if word]
