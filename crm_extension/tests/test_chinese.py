@@ -85,7 +85,7 @@ class TestChineseMessages(CrmExtensionCase):
                     "state": "approved",
                 }
             )
-        self.assertIn("查重规则的例外", str(caught.exception))
+        self.assertIn("查重例外的以下字段", str(caught.exception))
         self.assertNotIn("Exception to a Duplicate Rule", str(caught.exception))
 
     def test_stage_gate_names_the_stage_in_chinese(self):
