@@ -9,6 +9,7 @@ from crm_extension_tools import (
     LIFECYCLE_STAGES,
     LOST_PHASE,
     exit_type,
+    moved_on,
     next_lifecycle_stage,
     phase_rank,
 )
@@ -65,6 +66,32 @@ def test_moving_forward_and_back_are_opposites(before, after):
     assert (exit_type(before, after) == "forward") == (
         exit_type(after, before) == "backward"
     )
+
+
+@pytest.mark.parametrize(
+    ("phase", "following", "expected"),
+    [
+        ("tracking", ["near_close"], True),
+        ("tracking", ["won"], True),
+        # Lost, reopened, then won: moved on once.
+        ("near_close", [LOST_PHASE, "near_close", "won"], True),
+        ("tracking", [LOST_PHASE, "tracking"], False),
+        # Back, then forward again past the phase.
+        ("tracking", ["shortlisted", "tracking", "near_close"], True),
+        ("tracking", ["shortlisted", "tracking"], False),
+        ("won", ["won", "near_close"], False),
+        ("potential", [], False),
+    ],
+)
+def test_moved_on(phase, following, expected):
+    assert moved_on(phase, following) is expected
+
+
+@given(ANY_PHASE, ANY_PHASE)
+def test_a_converting_exit_moves_on(before, after):
+    # A stay ending forward or won has moved on, whatever follows.
+    if exit_type(before, after) in CONVERTING_EXITS:
+        assert moved_on(before, [after, LOST_PHASE])
 
 
 @pytest.mark.parametrize(

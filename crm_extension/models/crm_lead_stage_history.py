@@ -3,7 +3,7 @@ from itertools import product
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import FUNNEL_PHASES, LOST_PHASE, exit_type
+from ..tools import FUNNEL_PHASES, LOST_PHASE, exit_type, phase_rank
 from .crm_stage import FUNNEL_PHASE_SELECTION
 
 # Leads whose type or won state changed in the transaction (precommit data).
@@ -39,6 +39,16 @@ def exit_type_sql(from_phase, to_phase):
         to_phase,
         SQL(" ").join(cases),
     )
+
+
+def phase_rank_sql(phase):
+    """SQL expression of :func:`tools.phase_rank` for a phase expression
+    (generated from the pure rule, as :func:`exit_type_sql`)."""
+    cases = [
+        SQL("WHEN %s THEN %s", name, phase_rank(name))
+        for name in (*FUNNEL_PHASES, LOST_PHASE)
+    ]
+    return SQL("(CASE %s %s ELSE -1 END)", phase, SQL(" ").join(cases))
 
 
 class CrmLeadStageHistory(models.Model):

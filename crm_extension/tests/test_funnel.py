@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..tools import moved_on
 from .common import CrmExtensionCase, frozen_time
 
 
@@ -378,7 +379,106 @@ class TestStalledDeals(FunnelCase):
 
 @tagged("post_install", "-at_install")
 class TestFunnelReport(FunnelCase):
-    def test_figures_equal_counting_history_rows(self):
+    MEASURES = [
+        "entered_count:count_distinct",
+        "next_count:count_distinct",
+        "won_count:count_distinct",
+        "next_rate:avg",
+        "won_rate:avg",
+        "days_in_stage:avg",
+        "expected_revenue:sum",
+    ]
+
+    def _pivot(self, user, leads, groupby):
+        """The funnel analysis as the pivot view shows it to ``user``: per
+        group, its figures by name."""
+        report = self.env["crm.funnel.report"].with_user(user)
+        measures = [
+            f"{name}:{report._fields[name].aggregator}"
+            for name in (
+                "entered_count",
+                "next_count",
+                "won_count",
+                "next_rate",
+                "won_rate",
+                "days_in_stage",
+                "expected_revenue",
+            )
+        ]
+        self.assertEqual(measures, self.MEASURES)
+        return {
+            key: dict(
+                zip(
+                    ("entered", "next", "won", "next_rate", "won_rate", "days", "rev"),
+                    figures,
+                    strict=True,
+                )
+            )
+            for key, *figures in report._read_group(
+                [("lead_id", "in", leads.ids)], [groupby], measures
+            )
+        }
+
+    def _expected(self, leads, key):
+        """The figures counted from the stage history, by opportunity: per
+        ``key`` of a stay (its stage or phase), who entered, who moved on to a
+        later phase after a stay (tools.moved_on), who is won, and the first
+        stays in each stage (for the rates and revenues)."""
+        now = fields.Datetime.now()
+        expected = {}
+        for lead in leads:
+            stays = self.History.search(
+                [("lead_id", "=", lead.id)], order="date_entered, id"
+            )
+            won = lead.active and lead.stage_id.is_won
+            seen_stages = set()
+            for index, stay in enumerate(stays):
+                if stay.funnel_phase == "lost":
+                    continue
+                figures = expected.setdefault(
+                    key(stay),
+                    {"entered": set(), "next": set(), "won": set(), "days": []},
+                )
+                figures.setdefault("firsts", [])
+                figures["entered"].add(lead.id)
+                following = stays[index + 1 :].mapped("funnel_phase")
+                moved = moved_on(stay.funnel_phase, following)
+                if moved:
+                    figures["next"].add(lead.id)
+                if won:
+                    figures["won"].add(lead.id)
+                figures["days"].append(
+                    stay.duration_days
+                    if stay.date_left
+                    else (now - stay.date_entered).total_seconds() / 86400
+                )
+                if stay.stage_id not in seen_stages:
+                    seen_stages.add(stay.stage_id)
+                    figures["firsts"].append((moved, won, stay.expected_revenue))
+        return expected
+
+    def _assert_figures(self, shown, expected):
+        self.assertEqual(set(shown), set(expected))
+        for key, figures in expected.items():
+            row = shown[key]
+            firsts = figures["firsts"]
+            self.assertEqual(row["entered"], len(figures["entered"]), key)
+            self.assertEqual(row["next"], len(figures["next"]), key)
+            self.assertEqual(row["won"], len(figures["won"]), key)
+            self.assertAlmostEqual(
+                row["next_rate"], 100.0 * sum(f[0] for f in firsts) / len(firsts)
+            )
+            self.assertAlmostEqual(
+                row["won_rate"], 100.0 * sum(f[1] for f in firsts) / len(firsts)
+            )
+            self.assertAlmostEqual(
+                row["days"], sum(figures["days"]) / len(figures["days"]), places=2
+            )
+            self.assertAlmostEqual(row["rev"], sum(f[2] for f in firsts))
+
+    def test_figures_count_opportunities(self):
+        """A salesperson's funnel, by stage and by phase: each opportunity
+        counted once where it entered, moved on, is won."""
         leads = self.env["crm.lead"]
         with freeze_time("2026-02-01 10:00:00"):
             for index in range(6):
@@ -393,50 +493,99 @@ class TestFunnelReport(FunnelCase):
             leads[5].action_set_lost()
         self.env.flush_all()
 
-        rows = self.History.search(
-            [("lead_id", "in", leads.ids), ("funnel_phase", "!=", "lost")]
-        )
-        now = fields.Datetime.now()
-        expected = {}
-        for row in rows:
-            figures = expected.setdefault(
-                row.stage_id.id, {"entered": 0, "next": 0, "won": 0, "days": 0.0}
-            )
-            figures["entered"] += 1
-            figures["next"] += row.exit_type in ("forward", "won")
-            figures["won"] += row.lead_id.active and row.lead_id.stage_id.is_won
-            figures["days"] += (
-                row.duration_days
-                if row.date_left
-                else (now - row.date_entered).total_seconds() / 86400
-            )
+        for groupby, key in (
+            ("stage_id", lambda stay: stay.stage_id),
+            ("funnel_phase", lambda stay: stay.funnel_phase),
+        ):
+            with self.subTest(groupby=groupby):
+                shown = self._pivot(self.salesman, leads, groupby)
+                self._assert_figures(shown, self._expected(leads, key))
+        by_stage = self._pivot(self.salesman, leads, "stage_id")
+        # Six entered New (one came back: seven stays, six opportunities),
+        # four moved on (the one that came back too), one is won.
+        new = by_stage[self.stage_new]
+        self.assertEqual((new["entered"], new["next"], new["won"]), (6, 4, 1))
+        self.assertAlmostEqual(new["next_rate"], 100.0 * 4 / 6)
+        self.assertAlmostEqual(new["rev"], 60000)
+        won = by_stage[self.stage_won]
+        self.assertEqual((won["entered"], won["next"], won["won"]), (1, 0, 1))
 
-        report = self.env["crm.funnel.report"].with_user(self.salesman)
-        groups = report._read_group(
-            [("lead_id", "in", leads.ids)],
-            ["stage_id"],
+    def test_an_opportunity_entering_a_phase_twice_counts_once(self):
+        """Lost in Near Close, restored, won: one opportunity entered each
+        phase and moved on from each, 100 %; a phase of two stages too."""
+        demo_done = self.env["crm.stage"].create(
+            {
+                "name": "Demo Done",
+                "funnel_phase": "tracking",
+                "sequence": self.stage_proposition.sequence,
+                "default_probability": 60,
+            }
+        )
+        deal = self._new_opportunity("Twice near close")
+        self._add_decision_maker(deal)
+        deal = deal.with_user(self.salesman)
+        for stage in (
+            self.stage_qualified,
+            self.stage_proposition,
+            demo_done,
+            self.stage_near_close,
+        ):
+            deal.write({"stage_id": stage.id})
+        deal.action_set_lost()
+        deal.toggle_active()
+        self.assertEqual(deal.stage_id, self.stage_near_close)
+        deal.action_set_won()
+        self.assertEqual(
+            self._history(deal).mapped("funnel_phase"),
             [
-                "entered_count:sum",
-                "next_count:sum",
-                "won_count:sum",
-                "next_rate:avg",
-                "won_rate:avg",
-                "days_in_stage:avg",
+                "potential",
+                "shortlisted",
+                "tracking",
+                "tracking",
+                "near_close",
+                "lost",
+                "near_close",
+                "won",
             ],
         )
-        self.assertEqual(len(groups), len(expected))
-        for stage, entered, nexts, won, next_rate, won_rate, days in groups:
-            figures = expected[stage.id]
-            self.assertEqual(entered, figures["entered"], stage.name)
-            self.assertEqual(nexts, figures["next"], stage.name)
-            self.assertEqual(won, figures["won"], stage.name)
-            self.assertAlmostEqual(next_rate, 100.0 * figures["next"] / entered)
-            self.assertAlmostEqual(won_rate, 100.0 * figures["won"] / entered)
-            self.assertAlmostEqual(days, figures["days"] / entered, places=2)
-        by_stage = {group[0]: group for group in groups}
-        # Six entered New (one came back: seven stays), four moved on.
-        self.assertEqual(by_stage[self.stage_new][1:3], (7, 4))
-        self.assertEqual(by_stage[self.stage_won][1:4], (1, 0, 1))
+        by_phase = self._pivot(self.salesman, deal, "funnel_phase")
+        self.assertEqual(
+            set(by_phase), {"potential", "shortlisted", "tracking", "near_close", "won"}
+        )
+        for phase in ("potential", "shortlisted", "tracking", "near_close"):
+            row = by_phase[phase]
+            self.assertEqual(
+                (row["entered"], row["next"], row["won"]), (1, 1, 1), phase
+            )
+            self.assertEqual((row["next_rate"], row["won_rate"]), (100, 100), phase)
+        # Revenue on entry once per stage: twice in tracking (two stages), once
+        # in Near Close although it entered it twice.
+        self.assertEqual(by_phase["tracking"]["rev"], 20000)
+        self.assertEqual(by_phase["near_close"]["rev"], 10000)
+        by_stage = self._pivot(self.salesman, deal, "stage_id")
+        near_close = by_stage[self.stage_near_close]
+        self.assertEqual((near_close["entered"], near_close["next"]), (1, 1))
+        self.assertEqual(near_close["next_rate"], 100)
+        self.assertEqual(by_stage[demo_done]["entered"], 1)
+        # Days in stage stay per stay: the two stays in Near Close are rows.
+        self.assertEqual(
+            self.env["crm.funnel.report"]
+            .with_user(self.salesman)
+            .search_count(
+                [("lead_id", "=", deal.id), ("stage_id", "=", self.stage_near_close.id)]
+            ),
+            2,
+        )
+
+    def test_a_salesperson_sees_only_their_opportunities_counted(self):
+        mine = self._new_opportunity("Mine")
+        theirs = self._new_opportunity("Theirs", user=self.salesman_2)
+        (mine | theirs).write({"stage_id": self.stage_qualified.id})
+        shown = self._pivot(self.salesman, mine | theirs, "funnel_phase")
+        self.assertEqual(shown["potential"]["entered"], 1)
+        self.assertEqual(shown["potential"]["next"], 1)
+        everyone = self._pivot(self.salesman_all, mine | theirs, "funnel_phase")
+        self.assertEqual(everyone["potential"]["entered"], 2)
 
     def test_figures_follow_the_opportunity_to_its_new_salesperson(self):
         deal = self._new_opportunity("Handed over")

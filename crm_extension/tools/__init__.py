@@ -20,6 +20,7 @@ from .funnel import (
     LIFECYCLE_STAGES,
     LOST_PHASE,
     exit_type,
+    moved_on,
     next_lifecycle_stage,
     phase_rank,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "LIFECYCLE_STAGES",
     "LOST_PHASE",
     "exit_type",
+    "moved_on",
     "next_lifecycle_stage",
     "phase_rank",
     "plan_working_hours",

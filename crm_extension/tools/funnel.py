@@ -1,9 +1,10 @@
 """Arithmetic of the sales funnel and of the customer lifecycle.
 
 The funnel has five phases, in order. A stay in a stage ends in one of a few ways
-(``exit_type``); the funnel report counts a stay as converted to the next phase
-when it ends by moving forward or by winning. The customer lifecycle moves only on
-business events; :func:`next_lifecycle_stage` says where an event takes it.
+(``exit_type``); the funnel report counts an opportunity as moved on from a phase
+when, after a stay in it, it reached a later phase (:func:`moved_on`). The customer
+lifecycle moves only on business events; :func:`next_lifecycle_stage` says where an
+event takes it.
 """
 
 FUNNEL_PHASES = ("potential", "shortlisted", "tracking", "near_close", "won")
@@ -24,7 +25,7 @@ EXIT_TYPES = (
     EXIT_LOST,
     EXIT_REOPENED,
 )
-# The stays that count as a conversion to a later phase.
+# The exits that go straight to a later phase.
 CONVERTING_EXITS = (EXIT_FORWARD, EXIT_WON)
 
 LIFECYCLE_STAGES = ("target", "intention", "deal", "vip", "dormant")
@@ -66,6 +67,17 @@ def exit_type(from_phase, to_phase):
     if after < before:
         return EXIT_BACKWARD
     return EXIT_SAME_PHASE
+
+
+def moved_on(phase, following_phases):
+    """Whether an opportunity moved on from a stay in ``phase``: one of the
+    phases of its following stays (``following_phases``, in any order) is later
+    in the funnel. Winning is the last phase; the lost state is none (a lost
+    opportunity reopened and moved on later still counts)."""
+    rank = phase_rank(phase)
+    return any(
+        phase_rank(after) > rank for after in following_phases if after != LOST_PHASE
+    )
 
 
 def next_lifecycle_stage(current, event):
