@@ -142,9 +142,10 @@ class CrmLead(models.Model):
             if changed:
                 changed.filtered("active")._check_stage_gates()
                 self.env["crm.lead.stage.history"]._record_stays(changed)
-        if {"type", "user_id", "team_id"} & vals.keys():
+        if {"type", "user_id", "team_id", "company_id"} & vals.keys():
             # (The open stay is the new salesperson's: Odoo's lead assignment
-            # gives leads their salesperson after they are created.)
+            # gives leads their salesperson after they are created; the stays
+            # are the lead's company's.)
             self.env["crm.lead.stage.history"]._sync_lead_state(self - changed)
         return res
 

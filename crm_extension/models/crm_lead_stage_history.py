@@ -9,7 +9,9 @@ from .crm_stage import FUNNEL_PHASE_SELECTION
 # Leads whose type or won state changed in the transaction (precommit data).
 PENDING_LEAD_STATE = "crm_extension.stage_history.lead_state"
 # What a stay keeps of its lead while the transaction changes it.
-LEAD_STATE_FIELDS = frozenset({"lead_type", "lead_won", "user_id", "team_id"})
+LEAD_STATE_FIELDS = frozenset(
+    {"lead_type", "lead_won", "user_id", "team_id", "company_id"}
+)
 
 HISTORY_PHASE_SELECTION = [*FUNNEL_PHASE_SELECTION, (LOST_PHASE, "Lost")]
 EXIT_TYPE_SELECTION = [
@@ -212,10 +214,12 @@ class CrmLeadStageHistory(models.Model):
 
     @api.model
     def _sync_lead_state(self, leads):
-        """Keep the lead's type and won state on its stays, and its current
-        salesperson and team on its open stay (a lead Odoo's assignment gives
-        a salesperson after its creation, a handover); the stays it left keep
-        whose they were.
+        """Keep the lead's type, won state and company on its stays, and its
+        current salesperson and team on its open stay (a lead Odoo's assignment
+        gives a salesperson after its creation, a handover); the stays it left
+        keep whose they were. (A lead moved to another company takes its whole
+        history along: the company's funnel is the opportunities it has, as its
+        record rules read them; the currency of the stays is their company's.)
 
         Done once per transaction, for every lead it changed, when the stays are
         next read or before it commits (as Odoo's tracking waits for the end of
@@ -245,13 +249,13 @@ class CrmLeadStageHistory(models.Model):
 
     @api.model
     def _flush_lead_state(self):
-        """Write the type and won state of the leads :meth:`_sync_lead_state`
-        was given on their stays (one query)."""
+        """Write the type, won state and company of the leads
+        :meth:`_sync_lead_state` was given on their stays (one query)."""
         ids = self.env.cr.precommit.data.pop(PENDING_LEAD_STATE, None)
         if not ids:
             return
         self.env["crm.lead"].flush_model(
-            ["type", "active", "stage_id", "user_id", "team_id"]
+            ["type", "active", "stage_id", "user_id", "team_id", "company_id"]
         )
         self.env.cr.execute(
             SQL(
@@ -259,6 +263,7 @@ class CrmLeadStageHistory(models.Model):
                 UPDATE %(table)s h
                    SET lead_type = l.type,
                        lead_won = l.active AND COALESCE(s.is_won, false),
+                       company_id = l.company_id,
                        user_id = CASE WHEN h.date_left IS NULL THEN l.user_id
                                       ELSE h.user_id END,
                        team_id = CASE WHEN h.date_left IS NULL THEN l.team_id
@@ -270,6 +275,7 @@ class CrmLeadStageHistory(models.Model):
                    AND (h.lead_type IS DISTINCT FROM l.type
                         OR h.lead_won IS DISTINCT FROM
                            (l.active AND COALESCE(s.is_won, false))
+                        OR h.company_id IS DISTINCT FROM l.company_id
                         OR (h.date_left IS NULL
                             AND (h.user_id IS DISTINCT FROM l.user_id
                                  OR h.team_id IS DISTINCT FROM l.team_id)))

@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..tools import moved_on
-from .common import CrmExtensionCase, frozen_time
+from .common import CrmExtensionCase, frozen_time, load_migration
 
 
 class FunnelCase(CrmExtensionCase):
@@ -607,6 +607,54 @@ class TestFunnelReport(FunnelCase):
             .with_user(self.salesman_all)
             .search([("lead_id", "=", shared.id)])
         )
+
+    def test_stays_follow_the_opportunity_to_its_new_company(self):
+        """An opportunity moved to another company: its whole history is that
+        company's, in the history and in the analysis grouped by company."""
+        branch = self.env["res.company"].create({"name": "Suzhou Branch"})
+        self.sales_manager.company_ids |= branch
+        deal = self._new_opportunity("Moves company")
+        deal.write({"stage_id": self.stage_qualified.id})
+        self.assertEqual(self._history(deal).company_id, self.company)
+        companies = {"allowed_company_ids": [self.company.id, branch.id]}
+        deal.with_user(self.sales_manager).with_context(**companies).write(
+            {"company_id": branch.id, "user_id": self.sales_manager.id}
+        )
+        stays = (
+            self.History.with_user(self.sales_manager)
+            .with_context(**companies)
+            .search([("lead_id", "=", deal.id)])
+        )
+        self.assertEqual(len(stays), 2)
+        self.assertEqual(stays.company_id, branch)
+        self.assertEqual(stays.currency_id, branch.currency_id)
+        groups = (
+            self.env["crm.funnel.report"]
+            .with_user(self.sales_manager)
+            .with_context(**companies)
+            ._read_group(
+                [("lead_id", "=", deal.id)],
+                ["company_id"],
+                ["entered_count:count_distinct"],
+            )
+        )
+        self.assertEqual(groups, [(branch, 1)])
+
+    def test_upgrade_moves_stays_to_their_opportunitys_company(self):
+        branch = self.env["res.company"].create({"name": "Ningbo Branch"})
+        deal = self._new_opportunity("Moved before the upgrade")
+        deal.write({"stage_id": self.stage_qualified.id})
+        deal.write({"company_id": branch.id, "user_id": False})
+        self.env.flush_all()
+        # As 1.7.26 left them: the company the stays began in.
+        self.env.cr.execute(
+            "UPDATE crm_lead_stage_history SET company_id = %s WHERE lead_id = %s",
+            [self.company.id, deal.id],
+        )
+        self.History.invalidate_model()
+        load_migration("1.7.27", "post-migrate-funnel").migrate(self.env.cr, "1.7.26")
+        self.History.invalidate_model()
+        self.assertEqual(self._history(deal).company_id, branch)
 
     def test_open_stay_is_its_current_salespersons(self):
         """A lead assigned after it was created (Odoo's lead assignment, a
