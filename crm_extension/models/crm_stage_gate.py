@@ -1,6 +1,9 @@
+from types import SimpleNamespace
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import dateutil as safe_dateutil
 from odoo.tools.safe_eval import safe_eval
 
 
@@ -54,18 +57,33 @@ class CrmStageGate(models.Model):
 
     def _get_domain(self):
         self.ensure_one()
-        domain = safe_eval(
-            self.domain or "[]",
-            {
-                "uid": self.env.uid,
-                "user": self.env.user,
-                "datetime": safe_datetime,
-                "context_today": safe_datetime.datetime.now,
-            },
-        )
+        domain = safe_eval(self.domain or "[]", self._eval_context())
         if not isinstance(domain, list | tuple):
             raise ValueError(self.env._("a condition must be a list"))
         return list(domain)
+
+    def _eval_context(self):
+        """What a condition may use, as in Odoo's filters and domain editor:
+        ``context_today()`` (the user's date, in their time zone), ``today``,
+        ``relativedelta``, ``datetime``, ``time`` (``time.strftime`` formats
+        the user's local time, as the web client's does), ``uid``, ``user``,
+        ``company_id`` and ``company_ids``. The user is whoever saves the gate
+        or moves the opportunity."""
+        env = self.env
+        today = fields.Date.context_today(self)
+        local_now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        return {
+            "uid": env.uid,
+            "user": env.user,
+            "context_today": lambda: today,
+            "today": fields.Date.to_string(today),
+            "current_date": fields.Date.to_string(today),
+            "relativedelta": safe_dateutil.relativedelta.relativedelta,
+            "datetime": safe_datetime,
+            "time": SimpleNamespace(strftime=local_now.strftime),
+            "company_id": env.company.id,
+            "company_ids": env.companies.ids,
+        }
 
     @api.model
     def _failing_gates(self, leads):

@@ -176,6 +176,46 @@ class TestStageGates(FunnelCase):
         with self.assertRaisesRegex(ValidationError, "needs an ID number"):
             lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
 
+    def test_gate_condition_with_dates(self):
+        """A condition on dates as Odoo's filters write them: the user's
+        today (in their time zone), relativedelta, time.strftime."""
+        self.salesman.tz = "Asia/Shanghai"
+        self.env["crm.stage.gate"].with_user(self.sales_manager).create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "Only deals closing within 30 days.",
+                "domain": "[('date_deadline', '<=', (context_today() + "
+                "relativedelta(days=30)).strftime('%Y-%m-%d'))]",
+            }
+        )
+        self.env["crm.stage.gate"].with_user(self.sales_manager).create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "No deal closing in the past.",
+                "domain": "['|', ('date_deadline', '=', False), "
+                "('date_deadline', '>=', time.strftime('%Y-%m-%d'))]",
+            }
+        )
+        # 20:00 in UTC is the next morning in Shanghai: the salesperson's
+        # today is 2 March, 30 days later is 1 April.
+        with freeze_time("2026-03-01 20:00:00"):
+            soon = self._new_opportunity("Soon", date_deadline="2026-04-01")
+            late = self._new_opportunity("Late", date_deadline="2026-04-02")
+            past = self._new_opportunity("Past", date_deadline="2026-03-01")
+            soon.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+            self.assertEqual(soon.stage_id, self.stage_qualified)
+            with self.assertRaises(ValidationError) as caught:
+                late.with_user(self.salesman).write(
+                    {"stage_id": self.stage_qualified.id}
+                )
+            self.assertIn("within 30 days", str(caught.exception))
+            self.assertNotIn("in the past", str(caught.exception))
+            with self.assertRaises(ValidationError) as caught:
+                past.with_user(self.salesman).write(
+                    {"stage_id": self.stage_qualified.id}
+                )
+            self.assertIn("in the past", str(caught.exception))
+
     def test_invalid_gate_condition(self):
         with self.assertRaises(ValidationError), mute_logger("odoo.sql_db"):
             self.env["crm.stage.gate"].create(
