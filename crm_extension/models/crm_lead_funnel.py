@@ -1,6 +1,8 @@
 """The sales funnel (销售漏斗) of opportunities: the phase of their stage, the
 stage gates, the history of their stays in stages and stalled deals."""
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -9,6 +11,10 @@ from .. import compat
 from ..readers import user_langs
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .ir_cron import exclusive_job
+
+# On a stage gates' refusal: ``{lead id: (stage id, [gate id, ...])}``, what it
+# refused, to say again in another language than the mover's.
+GATE_REFUSALS = "crm_gate_refusals"
 
 
 class CrmLead(models.Model):
@@ -72,6 +78,8 @@ class CrmLead(models.Model):
 
         One error lists every failing gate of every refused lead. Sales
         administrators pass when the stage allows a bypass; the bypass is logged.
+        The error keeps what it refused (:data:`GATE_REFUSALS`) for whoever must
+        say it again to somebody else, in their language.
         """
         failing = self.env["crm.stage.gate"]._failing_gates(self)
         if not failing:
@@ -89,30 +97,64 @@ class CrmLead(models.Model):
                     )
                 )
                 continue
-            refused.append(
-                self.env._(
-                    "“%(lead)s” cannot enter the stage %(stage)s:\n%(gates)s",
-                    lead=lead.name,
-                    stage=lead.stage_id.name,
-                    gates="\n".join(f"- {message}" for message in messages),
+            refused.append((lead, gates))
+        if refused:
+            error = ValidationError(
+                "\n\n".join(
+                    self.env._(
+                        "“%(lead)s” cannot enter the stage %(stage)s:\n%(gates)s",
+                        lead=lead.name,
+                        stage=lead.stage_id.name,
+                        gates="\n".join(f"- {gate.message}" for gate in gates),
+                    )
+                    for lead, gates in refused
                 )
             )
-        if refused:
-            raise ValidationError("\n\n".join(refused))
+            setattr(
+                error,
+                GATE_REFUSALS,
+                {
+                    lead.id: (lead.stage_id.id, [gate.id for gate in gates])
+                    for lead, gates in refused
+                },
+            )
+            raise error
 
     def _crm_not_won_on_confirm(self, refusal):
         """An order of this opportunity was confirmed, but the gates of the won
         stage refused to win it (``refusal``): noted on it, and its salesperson
-        asked to win it, in their language."""
+        asked to win it, in their language (the gates' messages too, whoever
+        confirmed: an English administrator, a customer on the portal)."""
         self.ensure_one()
         langs = user_langs(self.env, self.user_id.ids)
         lead = self.with_context(lang=langs.get(self.user_id.id, self.env.lang))
-        lead.message_post(
-            body=lead.env._(
+        env = lead.env
+        stage_id, gate_ids = getattr(refusal, GATE_REFUSALS, {}).get(
+            self.id, (None, None)
+        )
+        if gate_ids:
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                env._(
+                    "An order of this opportunity was confirmed, but the "
+                    "opportunity was not won: it does not pass these gates of the "
+                    "stage %(stage)s:",
+                    stage=env["crm.stage"].browse(stage_id).name,
+                ),
+                Markup().join(
+                    Markup("<li>%s</li>") % gate.message
+                    for gate in env["crm.stage.gate"].browse(gate_ids)
+                ),
+            )
+        else:
+            # Another refusal (another addon's): as it was said, line by line.
+            reason = env._(
                 "An order of this opportunity was confirmed, but the opportunity "
                 "was not won: %(reason)s",
                 reason=refusal.args[0],
-            ),
+            )
+            body = Markup("<p>%s</p>") % Markup("<br/>").join(reason.split("\n"))
+        lead.message_post(
+            body=body,
             subtype_xmlid="mail.mt_note",
             # The system's note, whoever confirmed (a customer on the portal).
             author_id=self.env.ref("base.partner_root").id,

@@ -97,6 +97,53 @@ class TestChineseMessages(CrmExtensionCase):
         self.assertIn("即将成交", str(caught.exception))
         self.assertNotIn("Near Close", str(caught.exception))
 
+    def test_an_order_not_winning_is_noted_in_the_salespersons_language(self):
+        """An English colleague confirms the order of a Chinese salesperson's
+        opportunity that the won stage's gates refuse: the note is Chinese
+        throughout, the gates one per line."""
+        won = self.env.ref("crm.stage_lead4")
+        gate = self.env["crm.stage.gate"].create(
+            {
+                "stage_id": won.id,
+                "message": "A won deal needs a <signed> contract note.",
+                "domain": "[('description', '!=', False)]",
+            }
+        )
+        gate.update_field_translations(
+            "message", {"zh_CN": "赢单需要<已签署>合同的备注。"}
+        )
+        product = self.env["product.product"].create(
+            {"name": "Tea set", "list_price": 100}
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "天府商贸 春熙路新店专柜",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman_2.id,
+            }
+        )
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman_all)
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "opportunity_id": lead.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+            )
+        )
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(lead.stage_id.is_won)
+        body = lead.message_ids[0].body
+        self.assertIn("此商机的订单已确认，但商机未能赢单", body)
+        self.assertIn("<li>赢单需要&lt;已签署&gt;合同的备注。</li>", body)
+        self.assertNotIn("signed", body)
+        self.assertNotIn("cannot enter", body)
+
 
 @tagged("post_install", "-at_install")
 class TestChineseNames(CrmExtensionCase):
