@@ -213,9 +213,10 @@ class CrmLead(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT h.id, h.lead_id, l.user_id, s.%s
+                    SELECT h.id, h.lead_id, l.user_id,
+                           FLOOR(EXTRACT(EPOCH FROM (%s - h.date_entered))
+                                 / 86400)::int
                       FROM crm_lead_stage_history h
-                      JOIN crm_stage s ON s.id = h.stage_id
                       JOIN crm_lead l ON l.id = h.lead_id
                      WHERE h.date_left IS NULL
                        AND NOT h.stall_notified
@@ -226,7 +227,7 @@ class CrmLead(models.Model):
                      ORDER BY h.id
                      LIMIT %s
                     """,
-                    SQL.identifier(compat.STALL_DAYS_COLUMN),
+                    fields.Datetime.now(),
                     self._search([("is_stalled", "=", True)]).subselect(),
                     batch_size,
                 )
@@ -251,10 +252,10 @@ class CrmLead(models.Model):
                         "user_id": user_id,
                         "date_deadline": today,
                         "summary": self._stalled_summary(
-                            langs[user_id], stall_days, self.browse(lead_id).stage_id
+                            langs[user_id], days, self.browse(lead_id).stage_id
                         ),
                     }
-                    for _history_id, lead_id, user_id, stall_days in rows
+                    for _history_id, lead_id, user_id, days in rows
                 ]
             )
             # (One UPDATE through the ORM: every row takes the same value.)
@@ -268,7 +269,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _stalled_summary(self, lang, days, stage):
-        """The summary of a stalled-deal reminder, in ``lang`` (its reader's)."""
+        """The summary of a stalled-deal reminder, in ``lang`` (its reader's):
+        the whole days the opportunity has spent in ``stage`` so far."""
         env = self.with_context(lang=lang).env
         return env._(
             "Stalled: %(days)s days in %(stage)s",

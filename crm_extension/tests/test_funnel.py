@@ -403,7 +403,8 @@ class TestStalledDeals(FunnelCase):
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.res_id, stalled.id)
         self.assertEqual(activities.user_id, self.salesman)
-        self.assertIn("New", activities.summary)
+        # The days it has actually spent there (the stage allows 14).
+        self.assertEqual(activities.summary, "Stalled: 15 days in New")
         # A new stay that stalls again gets its own reminder.
         with frozen_time(self.env, "2026-05-17 10:00:00"):
             stalled.write({"stage_id": self.stage_qualified.id})
