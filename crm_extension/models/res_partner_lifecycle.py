@@ -13,7 +13,9 @@ KEY_CUSTOMER_IMPORTANCE = "a"
 LIFECYCLE_SELECTION = list(
     zip(
         LIFECYCLE_STAGES,
-        ["Target", "Intention", "Deal", "VIP", "Dormant"],
+        # (Labels of their own: "Target" and "VIP" name other things too, a
+        # transfer's target and a customer class.)
+        ["Target Customer", "Intention", "Deal", "VIP Customer", "Dormant"],
         strict=True,
     )
 )
@@ -32,10 +34,10 @@ class ResPartner(models.Model):
         index=True,
         copy=False,
         tracking=True,
-        help="Target: no opportunity yet. Intention: an opportunity was opened. "
-        "Deal: an order was confirmed or an invoice posted. VIP: a key customer "
-        "(importance A) with a deal. Dormant: a customer with a deal who stopped "
-        "buying.",
+        help="Target customer: no opportunity yet. Intention: an opportunity was "
+        "opened. Deal: an order was confirmed or an invoice posted. VIP customer: "
+        "a key customer (importance A) with a deal. Dormant: a customer with a "
+        "deal who stopped buying.",
         groups=INTERNAL,
     )
 
