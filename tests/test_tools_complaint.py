@@ -9,6 +9,7 @@ from crm_extension_tools import (
     WorkingTime,
     escalation_due,
     exclude_periods,
+    first_readers,
     plan_working_hours,
     sla_status,
 )
@@ -295,3 +296,42 @@ def test_a_paused_complaint_stays_as_it_was_when_paused(pause_minutes, later):
         paused_since=paused_since,
     )
     assert during == ("breached" if before == "breached" else "paused")
+
+
+def test_first_readers_skip_who_may_not_read():
+    """Each document goes to its first candidate who may read it; each user is
+    asked once, only when they come first for a document."""
+    may_read = {"lead": {1}, "handler": {1, 2}, "creator": {2, 3}, "nobody": set()}
+    asked = []
+
+    def readable(user, documents):
+        asked.append((user, frozenset(documents)))
+        return may_read[user] & documents
+
+    chosen = first_readers(
+        {
+            1: ["lead", "handler"],
+            2: ["lead", "handler", "handler", "creator"],
+            3: [None, "nobody", "creator"],
+            4: ["nobody"],
+            5: [],
+        },
+        readable,
+    )
+    assert chosen == {1: "lead", 2: "handler", 3: "creator"}
+    users = [user for user, _documents in asked]
+    assert (
+        sorted(users) == sorted(set(users)) == ["creator", "handler", "lead", "nobody"]
+    )
+    assert dict(asked)["handler"] == {1, 2}
+
+
+def test_first_readers_ask_nobody_not_needed():
+    asked = []
+
+    def readable(user, documents):
+        asked.append(user)
+        return documents
+
+    assert first_readers({1: ["a", "b"], 2: ["a", "c"]}, readable) == {1: "a", 2: "a"}
+    assert asked == ["a"]

@@ -8,10 +8,12 @@ from odoo.tools import SQL, email_normalize
 from .. import bulk, compat
 from ..readers import user_langs
 from ..tools import (
+    SLA_BREACHED,
     SLA_PAUSED,
     WorkingTime,
     escalation_due,
     exclude_periods,
+    first_readers,
     plan_working_hours,
     sla_status,
 )
@@ -40,6 +42,17 @@ MANAGERS = ("crm_extension.group_complaint_manager",)
 INTERNAL = "base.group_user"
 # Working intervals fetched ahead of the latest complaint to plan its deadlines.
 PLANNING_WINDOW = timedelta(weeks=12)
+# What a complaint's service-level clock reads from the complaint itself: a
+# change of one may move its deadlines (see _keep_breached_sla).
+CLOCK_INPUTS = frozenset(
+    {"company_id", "severity", "category_id", "sla_id", "date_received", "stage_id"}
+)
+# What the service level of a complaint sets, kept once it is finished or
+# breached (see sla_kept), in the order they are computed.
+SLA_OUTCOME = ("sla_id", "response_deadline", "resolution_deadline", "sla_status")
+# Corrections of a complaint manager (or the system): they compute the
+# service level again, kept or not.
+SLA_CORRECTIONS = ("sla_id", "date_received")
 
 
 class CrmComplaint(models.Model):
@@ -64,7 +77,8 @@ class CrmComplaint(models.Model):
     # The service-level clock is the system's: status, deadlines and the dates
     # that stop it are set by the stages, the first answer and the job, never
     # typed. Complaint managers correct the reference, the service level and when
-    # a complaint was received (anybody gives the latter when registering one).
+    # a complaint was received (anybody gives the latter when registering one):
+    # a correction computes the service level again, even a kept one.
     _crm_guarded_fields = {
         # The stage's and the customer's, as Odoo relates them: the portal's
         # access rule reads the customer, the jobs the stage's kind.
@@ -81,6 +95,7 @@ class CrmComplaint(models.Model):
         "date_resolved": (),
         "date_closed": (),
         "escalation_level": (),
+        "sla_kept": (),
         "sla_met_rate": (),
         "resolution_days": (),
         "sla_pause_ids": (),
@@ -219,6 +234,7 @@ class CrmComplaint(models.Model):
         readonly=False,
         copy=False,
         ondelete="set null",
+        tracking=True,
         groups=INTERNAL,
     )
     response_deadline = fields.Datetime(
@@ -249,6 +265,16 @@ class CrmComplaint(models.Model):
         readonly=True,
         help="1: escalated when at risk, 2: escalated when breached.",
         groups=INTERNAL,
+    )
+    sla_kept = fields.Boolean(
+        string="Service Level Kept",
+        copy=False,
+        readonly=True,
+        groups=INTERNAL,
+        help="The complaint was resolved or closed, or it breached its service "
+        "level: its service level, deadlines and status no longer move (a "
+        "breach stays; reopening a complaint that did not breach computes them "
+        "again).",
     )
     sla_met_rate = fields.Float(
         string="SLA Met (%)",
@@ -374,13 +400,28 @@ class CrmComplaint(models.Model):
         for complaint in self:
             complaint.credit_note_count = counts.get(complaint, 0)
 
-    @api.depends("company_id", "severity", "category_id")
+    @api.depends("company_id", "severity", "category_id", "sla_kept")
     def _compute_sla_id(self):
         Sla = self.env["crm.complaint.sla"]
-        for complaint in self:
+        for complaint in self._keep_sla_outcome(["sla_id"]):
             complaint.sla_id = Sla._find_for(
                 complaint.company_id, complaint.severity, complaint.category_id
             )
+
+    def _keep_sla_outcome(self, fnames):
+        """In a compute method of the fields ``fnames`` of :data:`SLA_OUTCOME`:
+        give the complaints whose service level is kept (``sla_kept``) the
+        values they have, and return the others, to compute.
+
+        Odoo reads a stored field's value as it was before the change inside
+        the method computing it (it marks the computation done first); a
+        complaint edited in a form (a new record) reads its saved values.
+        """
+        kept = self.filtered("sla_kept")
+        for complaint in kept:
+            for fname in fnames:
+                complaint[fname] = complaint._origin[fname]
+        return self - kept
 
     @api.depends(
         "sla_id.response_hours",
@@ -389,6 +430,7 @@ class CrmComplaint(models.Model):
         "date_received",
         "sla_pause_ids.date_start",
         "sla_pause_ids.date_end",
+        "sla_kept",
     )
     def _compute_deadlines(self):
         """Deadlines in working hours of the service level's calendar, the
@@ -396,13 +438,17 @@ class CrmComplaint(models.Model):
 
         The working intervals are fetched once per calendar for the whole batch,
         then each complaint is planned in Python. A pause still running moves
-        nothing yet: the deadlines move when the clock resumes.
+        nothing yet: the deadlines move when the clock resumes. The deadlines
+        of a complaint whose service level is kept do not move.
         """
-        with_sla = self.filtered(
+        complaints = self._keep_sla_outcome(
+            ["response_deadline", "resolution_deadline"]
+        )
+        with_sla = complaints.filtered(
             lambda complaint: complaint.sla_id and complaint.date_received
         )
-        (self - with_sla).response_deadline = False
-        (self - with_sla).resolution_deadline = False
+        (complaints - with_sla).response_deadline = False
+        (complaints - with_sla).resolution_deadline = False
         by_calendar = defaultdict(lambda: self.browse())
         for complaint in with_sla:
             by_calendar[complaint.sla_id.resource_calendar_id] |= complaint
@@ -479,10 +525,14 @@ class CrmComplaint(models.Model):
         "date_resolved",
         "sla_id.at_risk_ratio",
         "sla_paused_since",
+        "sla_kept",
     )
     def _compute_sla_status(self):
+        """The status now; the outcome of a complaint whose service level is
+        kept stays (met or breached when it finished, breached once it
+        breached)."""
         now = fields.Datetime.now()
-        for complaint in self:
+        for complaint in self._keep_sla_outcome(["sla_status"]):
             complaint.sla_status = complaint._sla_status_at(now)
 
     def _sla_status_at(self, now):
@@ -752,6 +802,7 @@ class CrmComplaint(models.Model):
                     missing.sudo().write({fname: value})
         complaints._apply_stage_dates()
         complaints.filtered("stage_id.pauses_sla")._sync_sla_pauses()
+        entered._sync_sla_kept()
         for complaint in complaints.filtered("partner_id"):
             if complaint.partner_id not in complaint.message_partner_ids:
                 complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
@@ -788,6 +839,20 @@ class CrmComplaint(models.Model):
                 # file imported back): written apart from those entering it.
                 (self - staying).write(dict(vals))
                 return staying.write(dict(vals))
+        corrected = self.browse()
+        if CLOCK_INPUTS & vals.keys():
+            corrected = self._sla_corrected(vals)
+            # A breach is kept before anything moves the deadlines it missed
+            # (judged when the system's history says the change happened, as
+            # the demo's resolutions); a correction of what the clock counts
+            # from computes them again.
+            moment = self.env.su and (
+                vals.get("date_resolved") or vals.get("date_closed")
+            )
+            (self - corrected)._keep_breached_sla(
+                fields.Datetime.to_datetime(moment) if moment else None
+            )
+            corrected._release_sla()
         if "stage_id" in vals and not all(
             complaint.stage_id.id == vals["stage_id"] for complaint in self
         ):
@@ -814,9 +879,83 @@ class CrmComplaint(models.Model):
         if "stage_id" in vals:
             self._apply_stage_dates()
             pausing._sync_sla_pauses()
+            self._sync_sla_kept()
+        elif corrected:
+            corrected._sync_sla_kept()
         if newly_resolved:
             newly_resolved._on_resolved()
         return res
+
+    def _sla_corrected(self, vals):
+        """The complaints of ``self`` whose service level or reception
+        ``vals`` change (:data:`SLA_CORRECTIONS`): a complaint manager's
+        correction, or the system's. The guard lets anybody write the values a
+        complaint has: they change nothing."""
+        fnames = [fname for fname in SLA_CORRECTIONS if fname in vals]
+        if not fnames:
+            return self.browse()
+        return self.filtered(
+            lambda complaint: any(
+                complaint._fields[fname].convert_to_cache(vals[fname], complaint)
+                != complaint._fields[fname].convert_to_cache(
+                    complaint[fname], complaint
+                )
+                for fname in fnames
+            )
+        )
+
+    def _keep_breached_sla(self, moment=None):
+        """Keep the service level of the complaints of ``self`` that breached
+        it by ``moment`` (now): their status is written Breached (tracked),
+        and their service level, deadlines and status are kept
+        (``sla_kept``).
+
+        Asked before a change that would move their deadlines (of the
+        severity, the category, the stage; of a service level or a stage
+        that pauses): a breach is never undone by lowering the severity, and
+        the status the job has not refreshed yet counts as it is now.
+        """
+        moment = moment or fields.Datetime.now()
+        # The clock is the system's (see _crm_guarded_fields): as sudo.
+        breached = self.sudo().filtered(
+            lambda complaint: (
+                complaint.id
+                and not complaint.sla_kept
+                and complaint._sla_status_at(moment) == SLA_BREACHED
+            )
+        )
+        breached.write({"sla_status": SLA_BREACHED, "sla_kept": True})
+
+    def _release_sla(self):
+        """Let the service level of the complaints of ``self`` be computed
+        again, before a correction of their service level or reception: each
+        keeps its service level unless the correction changes it."""
+        kept = self.sudo().filtered("sla_kept")
+        for sla, complaints in kept.grouped("sla_id").items():
+            # (Written with the flag, the service level is not computed again.)
+            complaints.write({"sla_kept": False, "sla_id": sla.id})
+
+    def _sync_sla_kept(self):
+        """Keep the service level, deadlines and status of the complaints of
+        ``self`` that are resolved or closed, as they are computed for the
+        resolution or the closing (its answer, the pause it ended counted);
+        compute those of the complaints reopened again, unless they breached.
+        """
+        # The clock is the system's (see _crm_guarded_fields): as sudo.
+        complaints = self.sudo()
+        finished = complaints.filtered(
+            lambda complaint: complaint.is_resolved or complaint.is_closed
+        )
+        keeping = finished.filtered(lambda complaint: not complaint.sla_kept)
+        if keeping:
+            keeping._recompute_recordset(list(SLA_OUTCOME))
+            keeping.write({"sla_kept": True})
+        reopened = (complaints - finished).filtered(
+            lambda complaint: (
+                complaint.sla_kept and complaint.sla_status != SLA_BREACHED
+            )
+        )
+        reopened.write({"sla_kept": False})
 
     def _apply_stage_dates(self):
         """Reaching a resolved stage answers the customer, if nobody did
@@ -1123,17 +1262,22 @@ class CrmComplaint(models.Model):
 
         Paused complaints are left alone: their clock stands still, their status
         was set when it stopped (see :func:`tools.sla_status`), and they are
-        never escalated. Each level (at risk, breached) is escalated once.
+        never escalated. A complaint that breached keeps its status (and its
+        service level and deadlines: ``sla_kept``). Each level (at risk,
+        breached) is escalated once: a level is recorded when its activity is
+        scheduled, so a complaint with nobody to escalate to is tried again at
+        the next run.
 
         Set-based, whatever the number of complaints (the job runs every 15
         minutes over every open complaint, tens of thousands of them, and the
         ORM writes, logs and creates record by record or a thousand at a
         time): one read of the open complaints that are not paused, one UPDATE
-        of the statuses and levels that changed (:meth:`_write_sla_escalation`),
-        each change of status noted in the chatter as Odoo tracks a change by
-        hand (:meth:`_log_sla_status_changes`), and the escalation activities
-        created with what Odoo's API does besides (:meth:`_schedule_escalations`):
-        a number of queries that does not grow with the complaints.
+        of the statuses that changed (:meth:`_write_sla_escalation`), each
+        change of status noted in the chatter as Odoo tracks a change by hand
+        (:meth:`_log_sla_status_changes`), the escalation activities created
+        with what Odoo's API does besides (:meth:`_schedule_escalations`), and
+        one UPDATE of the levels escalated: a number of queries that does not
+        grow with the complaints.
         """
         self.env.flush_all()
         now = fields.Datetime.now()
@@ -1141,7 +1285,7 @@ class CrmComplaint(models.Model):
             """
             SELECT c.id, c.date_received, c.response_deadline, c.resolution_deadline,
                    c.date_first_response, c.sla_status, c.escalation_level,
-                   COALESCE(s.at_risk_ratio, 75)
+                   COALESCE(s.at_risk_ratio, 75), c.sla_kept
               FROM crm_complaint c
               LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
              WHERE NOT c.is_closed AND NOT c.is_resolved
@@ -1149,7 +1293,7 @@ class CrmComplaint(models.Model):
                AND c.sla_paused_since IS NULL
             """
         )
-        old_statuses, new_statuses, levels = {}, {}, {}
+        old_statuses, new_statuses, levels, breaches = {}, {}, {}, {}
         for row in self.env.cr.fetchall():
             (
                 complaint_id,
@@ -1160,35 +1304,49 @@ class CrmComplaint(models.Model):
                 status,
                 level,
                 ratio,
+                kept,
             ) = row
-            new_status = sla_status(
-                now,
-                received,
-                response_deadline,
-                resolution_deadline,
-                first_response=first_response,
-                at_risk_ratio=ratio,
+            new_status = (
+                status
+                if kept
+                else sla_status(
+                    now,
+                    received,
+                    response_deadline,
+                    resolution_deadline,
+                    first_response=first_response,
+                    at_risk_ratio=ratio,
+                )
             )
             if new_status != status:
                 old_statuses[complaint_id] = status
                 new_statuses[complaint_id] = new_status
+            if new_status == SLA_BREACHED and not kept:
+                breaches[complaint_id] = True
             due = escalation_due(new_status, level)
             if due:
                 levels[complaint_id] = due
         # The clock is the system's (see _crm_guarded_fields): done as sudo.
         Complaint = self.sudo()
-        Complaint._write_sla_escalation(new_statuses, levels)
+        Complaint._write_sla_escalation(new_statuses, {}, breaches)
         Complaint.browse(sorted(old_statuses))._log_sla_status_changes(
             old_statuses, new_statuses
         )
         escalated = Complaint.browse(sorted(levels))._schedule_escalations()
+        Complaint._write_sla_escalation(
+            {},
+            {complaint_id: levels[complaint_id] for complaint_id in escalated.ids},
+            {},
+        )
         compat.cron_progress(self.env, len(old_statuses) + len(levels), 0)
-        return {"status_changed": len(old_statuses), "escalated": escalated}
+        return {"status_changed": len(old_statuses), "escalated": len(escalated)}
 
     @api.model
-    def _write_sla_escalation(self, statuses, levels):
-        """Store the new service-level statuses and escalation levels of the
-        job, in one UPDATE (``bulk.update_columns``).
+    def _write_sla_escalation(self, statuses, levels, kept):
+        """Store the new service-level statuses, escalation levels and the
+        service levels kept (a complaint that breached keeps its service
+        level from then on: ``sla_kept``) of the job, in one UPDATE
+        (``bulk.update_columns``).
 
         Not through the ORM: its write of thousands of complaints runs one
         UPDATE per thousand of them (and its recomputations read them back), a
@@ -1196,12 +1354,17 @@ class CrmComplaint(models.Model):
         only the system writes (see _crm_guarded_fields) on open complaints.
         The stored fields computed from the status
         (``_compute_resolution_figures``) need no recomputation: they use it
-        for resolved complaints only, and the job changes open ones.
+        for resolved complaints only, and the job changes open ones; those
+        computed from ``sla_kept`` keep their values when it is set.
 
         :param statuses: ``{complaint id: new status}``
         :param levels: ``{complaint id: new escalation level}``
+        :param kept: ``{complaint id: True}`` of the complaints that breached
         """
-        bulk.update_columns(self, {"sla_status": statuses, "escalation_level": levels})
+        bulk.update_columns(
+            self,
+            {"sla_status": statuses, "escalation_level": levels, "sla_kept": kept},
+        )
 
     def _log_sla_status_changes(self, old_statuses, new_statuses):
         """Note each change of the service-level status in the chatter as Odoo
@@ -1216,10 +1379,16 @@ class CrmComplaint(models.Model):
         bulk.log_field_changes(self, "sla_status", old_statuses, new_statuses)
 
     def _schedule_escalations(self):
-        """An activity for whoever each complaint escalates to: the service
-        level's escalation contact, else the team leader, else the handler.
+        """An activity for whoever each complaint escalates to: the first of
+        the service level's escalation contact, the team leader, the handler
+        and the user who registered the complaint who is an active internal
+        user of the complaint's company and may read it (a complaint with
+        none of them is not escalated).
 
-        One query picks the assignees; the activities are created with what
+        One query lists the candidates who are active internal users of the
+        company; whether they may read the complaints is asked as each of them,
+        once, and only of those who come first for a complaint
+        (:func:`tools.first_readers`); the activities are created with what
         ``mail.activity.create`` does besides (called with
         ``mail_activity_quick_update``, as automated activities are: no e-mail
         per activity) by ``bulk.create_automated_activities``: the
@@ -1228,38 +1397,57 @@ class CrmComplaint(models.Model):
         Not through the ORM: the job escalates thousands of complaints at a
         time, and ``mail.activity.create`` (its computed fields, then a
         subscription per assignee) runs a number of queries that grows with
-        them; here they do not grow.
+        them; here they grow with the assignees only.
 
-        :return: the number of activities scheduled
+        :return: the complaints escalated
         """
         if not self:
-            return 0
+            return self.browse()
         self.env.flush_all()
         activity_type = self.env.ref(
             "mail.mail_activity_data_warning", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
-        # One query picks the assignees, whatever the number of complaints
-        # (the ORM reads them by thousands: its queries would grow with the
-        # job); res_name is the complaint's display name: its reference.
+        # One query lists the candidates, in order, whatever the number of
+        # complaints (the ORM reads them by thousands: its queries would grow
+        # with the job); res_name is the complaint's display name: its
+        # reference.
         self.env.cr.execute(
             SQL(
                 """
                 SELECT c.id, c.name, c.sla_status,
-                       COALESCE(s.escalate_to_id, t.user_id, c.user_id)
+                       ARRAY(
+                           SELECT candidate.user_id
+                             FROM unnest(ARRAY[s.escalate_to_id, t.user_id,
+                                               c.user_id, c.create_uid])
+                                  WITH ORDINALITY AS candidate(user_id, rank)
+                             JOIN res_users u ON u.id = candidate.user_id
+                                             AND u.active AND NOT u.share
+                             JOIN res_company_users_rel r ON r.user_id = u.id
+                                                         AND r.cid = c.company_id
+                            ORDER BY candidate.rank)
                   FROM crm_complaint c
                   LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
                   LEFT JOIN crm_team t ON t.id = c.team_id
                  WHERE c.id = ANY(%(ids)s)
-                   AND COALESCE(s.escalate_to_id, t.user_id, c.user_id) IS NOT NULL
                  ORDER BY c.id
                 """,
                 ids=self.ids,
             )
         )
-        escalations = self.env.cr.fetchall()
+        complaints = {
+            complaint_id: (name, status, candidates)
+            for complaint_id, name, status, candidates in self.env.cr.fetchall()
+        }
+        assignees = first_readers(
+            {
+                complaint_id: candidates
+                for complaint_id, (_name, _status, candidates) in complaints.items()
+            },
+            self._readable_by,
+        )
         # Each assignee reads the summary in their language.
-        langs = user_langs(self.env, [row[3] for row in escalations])
+        langs = user_langs(self.env, set(assignees.values()))
         summaries = {}
         for lang in set(langs.values()):
             env = self.with_context(lang=lang).env
@@ -1267,22 +1455,36 @@ class CrmComplaint(models.Model):
                 "breached": env._("Complaint breached its service level"),
                 "at_risk": env._("Complaint at risk of missing its service level"),
             }
-        rows = [
-            {
-                "res_id": complaint_id,
-                "res_name": name,
-                "user_id": user_id,
-                "summary": summaries[langs[user_id]][
-                    "breached" if status == "breached" else "at_risk"
-                ],
-                "date_deadline": today,
-            }
-            for complaint_id, name, status, user_id in escalations
-        ]
-        activities = bulk.create_automated_activities(
+        rows = []
+        for complaint_id, user_id in sorted(assignees.items()):
+            name, status, _candidates = complaints[complaint_id]
+            rows.append(
+                {
+                    "res_id": complaint_id,
+                    "res_name": name,
+                    "user_id": user_id,
+                    "summary": summaries[langs[user_id]][
+                        "breached" if status == SLA_BREACHED else "at_risk"
+                    ],
+                    "date_deadline": today,
+                }
+            )
+        bulk.create_automated_activities(
             self.env, self._name, rows, activity_type=activity_type
         )
-        return len(activities)
+        return self.browse(sorted(assignees))
+
+    def _readable_by(self, user_id, complaint_ids):
+        """The complaints of ``complaint_ids`` the user may read, as the user
+        (in all their companies), in one query."""
+        context = dict(self.env.context)
+        context.pop("allowed_company_ids", None)
+        Complaint = self.env(user=user_id, su=False, context=context)[self._name]
+        if not Complaint.has_access("read"):
+            return set()
+        return set(
+            Complaint.search([("id", "in", sorted(complaint_ids))], order="id").ids
+        )
 
     # ------------------------------------------------------------------
     # Portal

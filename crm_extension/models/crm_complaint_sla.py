@@ -3,6 +3,11 @@ from odoo.exceptions import ValidationError
 
 from .. import compat
 
+# What a complaint's deadlines and status read from its service level.
+CLOCK_SETTINGS = frozenset(
+    {"response_hours", "resolution_hours", "resource_calendar_id", "at_risk_ratio"}
+)
+
 SEVERITY_SELECTION = [
     ("0", "Low"),
     ("1", "Medium"),
@@ -57,7 +62,8 @@ class CrmComplaintSla(models.Model):
         "res.users",
         domain="[('share', '=', False)]",
         help="Who is alerted when a complaint is at risk or breaches the service "
-        "level (the handler's team leader when empty).",
+        "level; when empty, the team leader, else the handler, else whoever "
+        "registered the complaint.",
     )
 
     _hours_positive = compat.Constraint(
@@ -80,6 +86,20 @@ class CrmComplaintSla(models.Model):
                         name=sla.name,
                     )
                 )
+
+    def write(self, vals):
+        if CLOCK_SETTINGS & vals.keys():
+            # The complaints that breached it keep their deadlines and status:
+            # a breach is never undone by a longer service level.
+            self.env["crm.complaint"].sudo().search(
+                [
+                    ("sla_id", "in", self.ids),
+                    ("sla_kept", "=", False),
+                    ("is_resolved", "=", False),
+                    ("is_closed", "=", False),
+                ]
+            )._keep_breached_sla()
+        return super().write(vals)
 
     def _applies_to(self, severity, category):
         self.ensure_one()

@@ -48,8 +48,13 @@ class CrmComplaintStage(models.Model):
         )
         res = super().write(vals)
         if toggled:
-            # The complaints already in the stage stop or restart their clock now.
-            self.env["crm.complaint"].sudo().search(
-                [("stage_id", "in", toggled.ids)]
-            )._sync_sla_pauses()
+            # The complaints already in the stage stop or restart their clock
+            # now (those that breached keep their deadlines).
+            complaints = (
+                self.env["crm.complaint"]
+                .sudo()
+                .search([("stage_id", "in", toggled.ids)])
+            )
+            complaints._keep_breached_sla()
+            complaints._sync_sla_pauses()
         return res

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import Cursor
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .. import compat
 from .common import (
@@ -116,7 +116,11 @@ class TestComplaintServiceLevel(ComplaintCase):
     def test_changing_severity_recomputes_deadlines(self):
         friday = datetime(2026, 3, 6, 17, 0)
         complaint = self._complaint(severity="3", date_received=friday)
-        with Form(complaint.with_user(self.complaint_officer)) as form:
+        # Before its first deadline (Monday 9:00): it has not breached.
+        with (
+            freeze_time("2026-03-09 08:00:00"),
+            Form(complaint.with_user(self.complaint_officer)) as form,
+        ):
             form.severity = "1"
         self.assertEqual(complaint.sla_id, self.sla_standard)
         # 40 working hours: the whole next week.
@@ -184,6 +188,102 @@ class TestComplaintServiceLevel(ComplaintCase):
             .search([("activity_user_id", "=", self.complaint_manager.id)]),
             complaint,
         )
+
+    def test_escalation_goes_to_whoever_may_read_it(self):
+        """A complaint escalates to the first of the service level's contact,
+        the team leader, the handler and who registered it who is an active
+        internal user of its company and may read it; with nobody, no level
+        is recorded: the next run tries again."""
+        (self.sla_critical | self.sla_standard).escalate_to_id = False
+        Complaint = self.env["crm.complaint"]
+        values = {
+            "subject": "Heard at a fair",
+            "partner_id": self.other_customer.id,
+            "date_received": "2026-02-02 08:00:00",
+        }
+        with freeze_time("2026-03-02 08:00:00"):
+            # No category: no handler, no team.
+            by_salesman = Complaint.with_user(self.salesman).create(dict(values))
+            # Registered on the portal: by the customer.
+            from_portal = (
+                Complaint.with_user(self.portal_user).sudo().create(dict(values))
+            )
+        self.assertFalse(by_salesman.user_id or by_salesman.team_id)
+
+        def escalations(complaint):
+            return self.env["mail.activity"].search(
+                [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)]
+            )
+
+        with freeze_time("2026-03-02 09:00:00"):
+            Complaint._escalate_due()
+        self.assertEqual(escalations(by_salesman).user_id, self.salesman)
+        self.assertEqual(by_salesman.escalation_level, 2)
+        self.assertFalse(escalations(from_portal))
+        self.assertEqual(from_portal.sla_status, "breached")
+        self.assertEqual(from_portal.escalation_level, 0)
+        # A handler takes it: the next run escalates it to them, once.
+        from_portal.with_user(self.complaint_officer).user_id = self.complaint_officer
+        with freeze_time("2026-03-02 09:15:00"):
+            Complaint._escalate_due()
+            Complaint._escalate_due()
+        self.assertEqual(len(escalations(from_portal)), 1)
+        self.assertEqual(escalations(from_portal).user_id, self.complaint_officer)
+        self.assertEqual(from_portal.escalation_level, 2)
+        self.assertEqual(len(escalations(by_salesman)), 1)
+
+    def test_escalation_skips_who_may_not_read_it(self):
+        """An escalation contact who may not read complaints, or has left,
+        is passed over for the team leader, else the handler."""
+        employee = new_test_user(self.env, login="ext_employee", name="Emma Employee")
+        team = self.env["crm.team"].create(
+            {"name": "Escalation Team", "user_id": self.salesman_2.id}
+        )
+        Complaint = self.env["crm.complaint"]
+        with freeze_time("2026-03-09 08:00:00"):
+            complaints = Complaint.with_user(self.complaint_officer).create(
+                [
+                    {
+                        "subject": f"Broken parcel {number}",
+                        "partner_id": self.customer.id,
+                        "severity": "3",
+                        "user_id": self.complaint_officer.id,
+                        "team_id": team.id,
+                    }
+                    for number in range(2)
+                ]
+            )
+        self.sla_critical.escalate_to_id = employee
+        # The team leader, a salesperson of other customers, may not read the
+        # first complaint: it goes to its handler.
+        complaints[1].partner_id = self.other_customer
+        with freeze_time("2026-03-09 10:00:00"):
+            Complaint._escalate_due()
+        assignees = [
+            self.env["mail.activity"]
+            .search(
+                [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)]
+            )
+            .user_id
+            for complaint in complaints
+        ]
+        self.assertEqual(assignees, [self.complaint_officer, self.salesman_2])
+        # The contact left the company: the same.
+        employee.active = False
+        self.sla_critical.escalate_to_id = self.complaint_manager
+        self.complaint_manager.active = False
+        with freeze_time("2026-03-09 10:00:00"):
+            third = Complaint.with_user(self.complaint_officer).create(
+                {
+                    "subject": "Lid cracked",
+                    "partner_id": self.other_customer.id,
+                    "severity": "3",
+                    "team_id": team.id,
+                }
+            )
+        with freeze_time("2026-03-09 12:00:00"):
+            Complaint._escalate_due()
+        self.assertEqual(third.activity_ids.user_id, self.salesman_2)
 
     def test_escalation_as_odoo_would(self):
         """The job's escalation leaves what Odoo's API leaves: the status change

@@ -198,7 +198,9 @@ class TestComplaintSlaPause(PauseCase):
         self._at(at(0, 15), complaint, stage_id=self.stage_progress.id)
         self.assertEqual(complaint.sla_paused_hours, 3)  # 11-12, 13-15
         around_the_clock = around_the_clock_calendar(self.env, "Around the clock (UTC)")
-        self.sla_critical.resource_calendar_id = around_the_clock
+        # Before its deadline: it has not breached.
+        with freeze_time(at(0, 16)):
+            self.sla_critical.resource_calendar_id = around_the_clock
         self.assertEqual(complaint.sla_paused_hours, 4)
         # 8 hours from 8:00 plus 4 paused.
         self.assertEqual(complaint.resolution_deadline, at(0, 20))

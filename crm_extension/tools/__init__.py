@@ -8,10 +8,12 @@ the models.
 from .classification import is_value_set, missing_required_fields
 from .committee import committee_flags, primary_count
 from .complaint import (
+    SLA_BREACHED,
     SLA_PAUSED,
     WorkingTime,
     escalation_due,
     exclude_periods,
+    first_readers,
     plan_working_hours,
     sla_status,
 )
@@ -81,6 +83,8 @@ __all__ = [
     "committee_flags",
     "escalation_due",
     "exclude_periods",
+    "first_readers",
+    "SLA_BREACHED",
     "SLA_PAUSED",
     "WorkingTime",
     "is_valid_uscc",

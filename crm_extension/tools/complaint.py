@@ -156,6 +156,43 @@ def sla_status(
     return SLA_ON_TRACK
 
 
+def first_readers(candidates, readable):
+    """The first candidate of each document who may read it.
+
+    :param candidates: ``{document: [user, ...]}``, the users in order of
+        preference (a user listed twice counts once)
+    :param readable: ``readable(user, documents)``, the set of ``documents``
+        the user may read. It is asked once per user at most, about every
+        document the user is a candidate for, and only about users who come
+        first among the candidates left for a document: the users before them
+        may not read it.
+    :return: ``{document: user}``, for the documents one of whose candidates
+        may read them
+    """
+    pending = {
+        document: list(dict.fromkeys(user for user in users if user))
+        for document, users in candidates.items()
+    }
+    pending = {document: users for document, users in pending.items() if users}
+    documents_of = {}
+    for document, users in pending.items():
+        for user in users:
+            documents_of.setdefault(user, set()).add(document)
+    readers = {}
+    chosen = {}
+    while pending:
+        for user in sorted({users[0] for users in pending.values()} - readers.keys()):
+            readers[user] = set(readable(user, documents_of[user]))
+        left = {}
+        for document, users in pending.items():
+            if document in readers[users[0]]:
+                chosen[document] = users[0]
+            elif len(users) > 1:
+                left[document] = users[1:]
+        pending = left
+    return chosen
+
+
 def escalation_due(status, escalated_level):
     """The escalation level to act on now, or 0 when nothing is due.
 
