@@ -235,6 +235,7 @@ class CrmComplaint(models.Model):
         copy=False,
         ondelete="set null",
         tracking=True,
+        check_company=True,
         groups=INTERNAL,
     )
     response_deadline = fields.Datetime(
@@ -374,9 +375,11 @@ class CrmComplaint(models.Model):
         for complaint in self:
             handler = complaint.category_id.user_id
             # (A category the companies share may name a handler of another
-            # company: not this complaint's.)
+            # company: not this complaint's. A category saved before handlers
+            # had to be internal users may name a portal user: nobody's.)
             if (
                 handler
+                and not handler.share
                 and not complaint.user_id
                 and complaint.company_id in handler.company_ids
             ):
@@ -628,16 +631,91 @@ class CrmComplaint(models.Model):
     # Constraints
     # ------------------------------------------------------------------
 
+    @api.constrains("name", "company_id")
+    def _check_reference(self):
+        """A reference names one complaint of its company, and names it: the
+        sequence gives each its own, a complaint manager's correction may not
+        give one twice nor leave it blank. (The other complaint may be one the
+        manager cannot read: the message names only the reference typed.)"""
+        for complaint in self:
+            if not (complaint.name or "").strip():
+                raise ValidationError(self.env._("A complaint needs a reference."))
+        used = self.sudo()._read_group(
+            [
+                ("name", "in", self.mapped("name")),
+                ("company_id", "in", self.company_id.ids),
+            ],
+            ["name", "company_id"],
+            having=[("__count", ">", 1)],
+        )
+        keys = {(complaint.name, complaint.company_id.id) for complaint in self}
+        for name, company in used:
+            if (name, company.id) in keys:
+                raise ValidationError(
+                    self.env._(
+                        "The reference %(reference)s is already used by another "
+                        "complaint.",
+                        reference=name,
+                    )
+                )
+
+    @api.model
+    def _latest_reception(self):
+        """The latest moment a complaint may be received: now, give or take
+        the five minutes a user's clock may run ahead."""
+        return fields.Datetime.now() + timedelta(minutes=5)
+
     @api.constrains("date_received")
     def _check_date_received(self):
         """A complaint is received when it is registered or before (a phone call
-        of yesterday), never later: a date ahead would stop its clock."""
-        latest = fields.Datetime.now() + timedelta(minutes=5)
+        of yesterday), never later: a date ahead would stop its clock. (New
+        complaints are checked before they take a reference: see
+        :meth:`_check_new_receptions`.)"""
+        latest = self._latest_reception()
         for complaint in self:
             if complaint.date_received and complaint.date_received > latest:
                 raise ValidationError(
                     self.env._(
                         "%(complaint)s cannot be received in the future.",
+                        complaint=complaint.display_name,
+                    )
+                )
+
+    @api.model
+    def _check_new_receptions(self, vals_list):
+        """:meth:`_check_date_received` on the values of new complaints, before
+        they take a reference from the sequence: the refusal names no
+        reference that would never be saved, and takes no number."""
+        latest = self._latest_reception()
+        for vals in vals_list:
+            received = fields.Datetime.to_datetime(vals.get("date_received"))
+            if received and received > latest:
+                raise ValidationError(
+                    self.env._("A complaint cannot be received in the future.")
+                )
+
+    @api.constrains("date_received", "date_first_response", "date_resolved")
+    def _check_received_first(self):
+        """A complaint is answered and resolved after it is received: a
+        reception corrected to a later date would make its time to resolve
+        negative and its service level met whatever happened."""
+        for complaint in self:
+            received = complaint.date_received
+            if not received:
+                continue
+            if complaint.date_first_response and received > (
+                complaint.date_first_response
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(complaint)s cannot be received after its first response.",
+                        complaint=complaint.display_name,
+                    )
+                )
+            if complaint.date_resolved and received > complaint.date_resolved:
+                raise ValidationError(
+                    self.env._(
+                        "%(complaint)s cannot be received after its resolution.",
                         complaint=complaint.display_name,
                     )
                 )
@@ -767,8 +845,14 @@ class CrmComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # What refuses a registration is asked before the complaints take
+        # their references from the sequence (a refusal does not name one,
+        # nor take a number): Odoo checks the rights after, and would refuse
+        # a portal user's registration with an error about sequences.
+        self.browse().check_access("create")
         self._check_guarded_values(vals_list, creating=True)
         self._check_own_company(vals_list)
+        self._check_new_receptions(vals_list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = self.env["res.company"].browse(

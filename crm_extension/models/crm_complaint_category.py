@@ -56,6 +56,49 @@ class CrmComplaintCategory(models.Model):
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():
-            raise ValidationError(
-                self.env._("A complaint category cannot be its own parent.")
-            )
+            raise ValidationError(self._cycle_message())
+
+    def _cycle_message(self):
+        return self.env._("A complaint category cannot be its own parent.")
+
+    @api.constrains("user_id", "company_id")
+    def _check_handler(self):
+        """The default handler handles the complaints of the category: an
+        internal user (see crm.complaint's check of handlers), of the
+        category's company when it has one. Said when the category is saved,
+        not to whoever registers a complaint of it."""
+        for category in self:
+            user = category.user_id.sudo()
+            if not user:
+                continue
+            if user.share:
+                raise ValidationError(
+                    self.env._(
+                        "Category %(name)s: %(user)s is not an internal user and "
+                        "cannot handle complaints.",
+                        name=category.display_name,
+                        user=user.name,
+                    )
+                )
+            if category.company_id and category.company_id not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Category %(name)s: %(user)s does not work for %(company)s "
+                        "and cannot handle its complaints.",
+                        name=category.display_name,
+                        user=user.name,
+                        company=category.company_id.sudo().name,
+                    )
+                )
+
+    def write(self, vals):
+        # Odoo's parent store refuses a cycle before the constraint runs, with
+        # its own words ("Recursion Detected.", untranslated): said first here.
+        parent = self.browse(vals.get(self._parent_name) or ())
+        if parent and set(self.ids) & {
+            int(label)
+            for label in (parent.sudo().parent_path or "").split("/")
+            if label
+        }:
+            raise ValidationError(self._cycle_message())
+        return super().write(vals)

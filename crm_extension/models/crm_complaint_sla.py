@@ -60,7 +60,7 @@ class CrmComplaintSla(models.Model):
     )
     escalate_to_id = fields.Many2one(
         "res.users",
-        domain="[('share', '=', False)]",
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
         help="Who is alerted when a complaint is at risk or breaches the service "
         "level; when empty, the team leader, else the handler, else whoever "
         "registered the complaint.",
@@ -84,6 +84,35 @@ class CrmComplaintSla(models.Model):
                         "Service level %(name)s: the first response cannot be due "
                         "after the resolution.",
                         name=sla.name,
+                    )
+                )
+
+    @api.constrains("escalate_to_id", "company_id")
+    def _check_escalate_to(self):
+        """Escalations are activities on complaints, and their assignees follow
+        the complaints: an internal user of the service level's company only
+        (a portal user would read another customer's complaint)."""
+        for sla in self:
+            user = sla.escalate_to_id.sudo()
+            if not user:
+                continue
+            if user.share:
+                raise ValidationError(
+                    self.env._(
+                        "Service level %(name)s: %(user)s is not an internal user "
+                        "and cannot receive escalations.",
+                        name=sla.name,
+                        user=user.name,
+                    )
+                )
+            if sla.company_id not in user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Service level %(name)s: %(user)s does not work for "
+                        "%(company)s and cannot receive its escalations.",
+                        name=sla.name,
+                        user=user.name,
+                        company=sla.company_id.sudo().name,
                     )
                 )
 

@@ -513,6 +513,49 @@ class TestComplaintHandling(ComplaintCase):
         self.assertEqual(complaint.rating_last_value, 5)
         self.assertEqual(complaint.rating_ids.feedback, "Quick!")
 
+    def test_references_stay_unique_and_given(self):
+        """A complaint manager corrects a reference, not into another
+        complaint's nor into nothing."""
+        first, second = self._complaint(), self._complaint()
+        manager = second.with_user(self.complaint_manager)
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            manager.name = first.name
+        self.assertEqual(
+            str(caught.exception),
+            f"The reference {first.name} is already used by another complaint.",
+        )
+        for blank in ("", "   "):
+            with (
+                self.subTest(name=blank),
+                self.assertRaisesRegex(ValidationError, "needs a reference"),
+                self.env.cr.savepoint(),
+            ):
+                manager.name = blank
+        manager.name = "CMP/2026/FIXED"
+        self.assertEqual(second.display_name, "CMP/2026/FIXED")
+        # Another company numbers its own complaints.
+        company_b = self.env["res.company"].create({"name": "Complaints B Ltd"})
+        self.complaint_manager.company_ids |= company_b
+        elsewhere = (
+            self.env["crm.complaint"]
+            .with_user(self.complaint_manager)
+            .with_company(company_b)
+            .create({"subject": "Elsewhere", "company_id": company_b.id})
+        )
+        elsewhere.name = first.name
+        self.assertEqual(elsewhere.name, first.name)
+
+    def test_reception_before_the_answer_and_the_resolution(self):
+        complaint = self._complaint()
+        complaint.with_user(self.complaint_officer).stage_id = self.stage_resolved
+        resolved_on = complaint.date_resolved
+        manager = complaint.with_user(self.complaint_manager)
+        with self.assertRaisesRegex(
+            ValidationError,
+            f"{complaint.name} cannot be received after its first response",
+        ):
+            manager.date_received = resolved_on + timedelta(minutes=1)
+
     def test_registered_in_a_resolved_or_closed_column(self):
         # The kanban's column (its quick create), an import: the stage is
         # entered as by a move there.
@@ -687,6 +730,102 @@ class TestComplaintHandling(ComplaintCase):
         wizard.action_transfer()
         self.assertEqual(open_complaint.user_id, self.salesman_2)
         self.assertEqual(closed.user_id, self.salesman)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintConfiguration(ComplaintCase):
+    """What a complaint manager configures is checked when it is saved."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Complaints B Ltd"})
+        cls.user_b = new_test_user(
+            cls.env,
+            login="ext_officer_b",
+            name="Bo Officer",
+            groups="crm_extension.group_complaint_user",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+
+    def test_escalations_go_to_internal_users_of_the_company(self):
+        sla = self.sla_standard.with_user(self.complaint_manager)
+        with self.assertRaises(ValidationError) as caught:
+            sla.escalate_to_id = self.portal_user
+        self.assertEqual(
+            str(caught.exception),
+            "Service level Standard: Pete Portal is not an internal user and "
+            "cannot receive escalations.",
+        )
+        with self.assertRaisesRegex(
+            ValidationError, "Bo Officer does not work for .* cannot receive"
+        ):
+            sla.escalate_to_id = self.user_b
+        sla.escalate_to_id = self.complaint_officer
+        self.assertEqual(self.sla_standard.escalate_to_id, self.complaint_officer)
+
+    def test_default_handlers_are_internal_users_of_the_company(self):
+        category = self.category.with_user(self.complaint_manager)
+        with self.assertRaises(ValidationError) as caught:
+            category.user_id = self.portal_user
+        self.assertEqual(
+            str(caught.exception),
+            "Category Delivery: Pete Portal is not an internal user and cannot "
+            "handle complaints.",
+        )
+        category.company_id = self.env.company
+        with self.assertRaisesRegex(ValidationError, "Bo Officer does not work for"):
+            category.user_id = self.user_b
+        # A category of every company: an internal user of any of them.
+        category.company_id = False
+        category.user_id = self.user_b
+        self.assertEqual(self.category.user_id, self.user_b)
+
+    def test_a_portal_handler_saved_before_is_nobodys(self):
+        """A category saved with a portal user as its handler (before the
+        check): its complaints are registered without handler, not refused
+        in the name of someone the user never chose."""
+        self.env.cr.execute(
+            "UPDATE crm_complaint_category SET user_id = %s WHERE id = %s",
+            [self.portal_user.id, self.category.id],
+        )
+        self.category.invalidate_recordset()
+        complaint = self._complaint(user=self.salesman)
+        self.assertFalse(complaint.user_id)
+
+    def test_a_category_cannot_be_its_own_ancestor(self):
+        Category = self.env["crm.complaint.category"].with_user(self.complaint_manager)
+        parent = Category.create({"name": "Logistics"})
+        child = Category.create({"name": "Late truck", "parent_id": parent.id})
+        for category, new_parent in ((parent, child), (parent, parent)):
+            with (
+                self.subTest(category=category.name, parent=new_parent.name),
+                self.assertRaises(ValidationError) as caught,
+                self.env.cr.savepoint(),
+            ):
+                category.parent_id = new_parent
+            self.assertEqual(
+                str(caught.exception), "A complaint category cannot be its own parent."
+            )
+
+    def test_a_service_level_of_the_complaints_company(self):
+        sla_b = (
+            self.env["crm.complaint.sla"]
+            .with_company(self.company_b)
+            .create(
+                {
+                    "name": "Company B",
+                    "company_id": self.company_b.id,
+                    "response_hours": 1,
+                    "resolution_hours": 2,
+                }
+            )
+        )
+        complaint = self._complaint()
+        with self.assertRaises(UserError):
+            complaint.with_user(self.complaint_manager).sla_id = sla_b
+        self.assertEqual(complaint.sla_id, self.sla_standard)
 
 
 @tagged("post_install", "-at_install")

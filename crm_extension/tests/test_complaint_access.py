@@ -1,5 +1,7 @@
-from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .test_complaint import ComplaintCase
@@ -159,6 +161,33 @@ class TestComplaintAccess(ComplaintCase):
             self.env["crm.complaint"].with_user(self.portal_user).create(
                 {"subject": "x", "partner_id": portal_partner.id}
             )
+
+    def test_a_refused_registration_takes_no_reference(self):
+        """A registration refused (a portal user's through RPC, a reception
+        in the future) is told about complaints, names no reference, and
+        takes no number from the sequence."""
+        sequence = self.env["ir.sequence"].search([("code", "=", "crm.complaint")])
+
+        def next_number():
+            sequence.invalidate_recordset()
+            return sequence.number_next_actual
+
+        before = next_number()
+        with self.assertRaises(AccessError) as caught:
+            self.env["crm.complaint"].with_user(self.portal_user).create(
+                {"subject": "Through RPC"}
+            )
+        self.assertIn("crm.complaint", str(caught.exception))
+        self.assertNotIn("Sequence", str(caught.exception))
+        tomorrow = fields.Datetime.now() + timedelta(days=1)
+        with self.assertRaises(ValidationError) as caught:
+            self.env["crm.complaint"].with_user(self.salesman).create(
+                {"subject": "Tomorrow's call", "date_received": tomorrow}
+            )
+        self.assertEqual(
+            str(caught.exception), "A complaint cannot be received in the future."
+        )
+        self.assertEqual(next_number(), before)
 
     def test_salespeople_do_not_configure(self):
         for user in (self.salesman, self.salesman_all):

@@ -5,6 +5,7 @@ critical: answer in 1 working hour, resolve in 8; standard: 8 and 40."""
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import around_the_clock_calendar
@@ -182,3 +183,9 @@ class TestComplaintSlaKept(PauseCase):
             self._service_level(complaint),
             (self.sla_critical, at(7, 9), at(7, 17), "on_track"),
         )
+        # Not after its first answer.
+        self._answer(at(7, 8, 20), complaint)
+        with self.assertRaisesRegex(
+            ValidationError, "cannot be received after its first response"
+        ):
+            complaint.with_user(self.complaint_manager).date_received = at(7, 8, 30)
