@@ -42,6 +42,8 @@ MANAGERS = ("crm_extension.group_complaint_manager",)
 INTERNAL = "base.group_user"
 # Working intervals fetched ahead of the latest complaint to plan its deadlines.
 PLANNING_WINDOW = timedelta(weeks=12)
+# The activity type of the follow-up of a resolved complaint.
+FOLLOW_UP_TYPE = "mail.mail_activity_data_todo"
 # What a complaint's service-level clock reads from the complaint itself: a
 # change of one may move its deadlines (see _keep_breached_sla).
 CLOCK_INPUTS = frozenset(
@@ -1194,7 +1196,11 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def _on_resolved(self):
-        """Schedule the follow-up and ask the customer to rate the handling."""
+        """Schedule the follow-up and ask the customer to rate the handling.
+
+        A complaint resolved again (reopened, then resolved) whose follow-up
+        is still open gets no second one (the customer is asked again: the
+        rating is of the last resolution)."""
         key = "crm_extension.complaint_follow_up_days"
         follow_up_days = parse_int_setting(
             key, self.env["ir.config_parameter"].sudo().get_param(key)
@@ -1206,20 +1212,39 @@ class CrmComplaint(models.Model):
             complaint.id: complaint.user_id.id or self.env.uid for complaint in self
         }
         langs = user_langs(self.env, handlers.values())
+        following = self._open_follow_ups().mapped("res_id")
         for complaint in self:
             handler = handlers[complaint.id]
-            complaint.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=fields.Date.context_today(complaint)
-                + timedelta(days=follow_up_days),
-                # In the handler's language: the follow-up is theirs.
-                summary=self.with_context(lang=langs[handler]).env._(
-                    "Follow up: is the customer satisfied?"
-                ),
-                user_id=handler,
-            )
+            if complaint.id not in following:
+                complaint.activity_schedule(
+                    FOLLOW_UP_TYPE,
+                    date_deadline=fields.Date.context_today(complaint)
+                    + timedelta(days=follow_up_days),
+                    # In the handler's language: the follow-up is theirs.
+                    summary=self.with_context(lang=langs[handler]).env._(
+                        "Follow up: is the customer satisfied?"
+                    ),
+                    user_id=handler,
+                )
             if template and complaint.partner_id:
                 complaint.rating_send_request(template, lang=complaint.partner_id.lang)
+
+    def _open_follow_ups(self):
+        """The open follow-up activities of the complaints: the automated
+        to-dos :meth:`_on_resolved` schedules (escalations are warnings),
+        whoever they were moved to since."""
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", self.env.ref(FOLLOW_UP_TYPE).id),
+                    ("automated", "=", True),
+                ]
+            )
+        )
 
     def _rating_get_partner(self):
         return self.partner_id

@@ -513,6 +513,24 @@ class TestComplaintHandling(ComplaintCase):
         self.assertEqual(complaint.rating_last_value, 5)
         self.assertEqual(complaint.rating_ids.feedback, "Quick!")
 
+    def test_resolved_again_keeps_one_follow_up(self):
+        complaint = self._complaint(user_id=self.complaint_officer.id)
+        officer = complaint.with_user(self.complaint_officer)
+
+        def follow_ups():
+            return officer.activity_ids.filtered(
+                lambda activity: "satisfied" in (activity.summary or "")
+            )
+
+        for stage in (self.stage_resolved, self.stage_progress, self.stage_resolved):
+            officer.write({"stage_id": stage.id})
+        self.assertEqual(len(follow_ups()), 1)
+        # Once it is done, a later resolution asks for a new one.
+        follow_ups().action_feedback(feedback="The customer is happy.")
+        for stage in (self.stage_progress, self.stage_resolved):
+            officer.write({"stage_id": stage.id})
+        self.assertEqual(len(follow_ups()), 1)
+
     def test_references_stay_unique_and_given(self):
         """A complaint manager corrects a reference, not into another
         complaint's nor into nothing."""

@@ -189,6 +189,21 @@ class TestComplaintAccess(ComplaintCase):
         )
         self.assertEqual(next_number(), before)
 
+    def test_register_button_on_orders_for_who_registers(self):
+        """The button on confirmed orders shows to whoever may register a
+        complaint, as the one on invoices: not to an accountant."""
+        for user, shown in ((self.salesman, True), (self.accountant, False)):
+            with self.subTest(user=user.login):
+                for model in ("sale.order", "account.move"):
+                    arch = (
+                        self.env[model]
+                        .with_user(user)
+                        .get_views([(False, "form")])["views"]["form"]["arch"]
+                    )
+                    self.assertEqual(
+                        'name="action_register_complaint"' in arch, shown, model
+                    )
+
     def test_salespeople_do_not_configure(self):
         for user in (self.salesman, self.salesman_all):
             with self.assertRaises(AccessError):
