@@ -99,23 +99,30 @@ class CrmGuardedFieldMixin(models.AbstractModel):
                     )
                 )
                 continue
-            names = sorted(
-                f"\u201c{group_name}\u201d"
-                for group_name in self.env["res.groups"]
-                .sudo()
-                .browse([self.env.ref(group).id for group in groups])
-                .mapped("full_name")
-            )
             sentences.append(
                 self.env._(
-                    "Only members of %(groups)s may change these fields of "
-                    "%(model)s: %(fields)s.",
-                    groups=self.env._(" or ").join(names),
+                    "Only %(groups)s may change these fields of %(model)s: "
+                    "%(fields)s.",
+                    groups=self.env._(" or ").join(
+                        sorted(self._crm_role_name(group) for group in groups)
+                    ),
                     fields=labels,
                     model=model,
                 )
             )
         raise AccessError("\n".join(sentences))
+
+    @api.model
+    def _crm_role_name(self, group):
+        """The users of the group ``group`` (an XML id), as a message names
+        them: their role (the group's full name is a path of the settings,
+        "Complaints / Manager")."""
+        roles = {
+            "crm_extension.group_complaint_manager": self.env._("complaint managers"),
+            SALES_ADMIN: self.env._("sales administrators"),
+            "account.group_account_invoice": self.env._("accountants"),
+        }
+        return roles.get(group) or self.env.ref(group).sudo().full_name
 
     def _is_guarded_value_unchanged(self, fname, value, creating):
         field = self._fields[fname]

@@ -72,6 +72,36 @@ class TestChineseMessages(CrmExtensionCase):
             ).action_claim_customer()
         self.assertEqual(str(caught.exception), "只有销售员可以领取客户。")
 
+    def test_complaint_refusals_in_chinese(self):
+        """A category made its own ancestor, a reference corrected by an
+        officer, a portal user as handler: told in Chinese, in the addon's
+        words (not Odoo's generic "Recursion Detected."), naming the role."""
+        Category = (
+            self.env["crm.complaint.category"]
+            .with_user(self.complaint_manager)
+            .with_context(lang="zh_CN")
+        )
+        parent = Category.create({"name": "物流"})
+        child = Category.create({"name": "送货延迟", "parent_id": parent.id})
+        with self.assertRaises(ValidationError) as caught:
+            parent.parent_id = child
+        self.assertEqual(str(caught.exception), "投诉类别不能以自身为上级类别。")
+        Complaint = (
+            self.env["crm.complaint"]
+            .with_user(self.complaint_officer)
+            .with_context(lang="zh_CN")
+        )
+        complaint = Complaint.create({"subject": "茶壶盖破损"})
+        with self.assertRaises(AccessError) as caught:
+            complaint.name = "CMP/2026/99999"
+        self.assertEqual(str(caught.exception), "只有投诉经理可以修改客户投诉的以下字段：编号。")
+        with self.assertRaises(UserError) as caught:
+            Complaint.create({"subject": "茶杯破损", "user_id": self.portal_user.id})
+        self.assertEqual(
+            str(caught.exception),
+            "只有内部用户才能处理投诉，Pete Portal 不是内部用户。",
+        )
+
     def test_a_guarded_field_names_the_model_in_chinese(self):
         """A field only the system or an administrator sets: the refusal names
         the model as Odoo's own access errors do, in the reader's language."""
