@@ -101,8 +101,7 @@ class CrmGuardedFieldMixin(models.AbstractModel):
                 continue
             sentences.append(
                 self.env._(
-                    "Only %(groups)s may change these fields of %(model)s: "
-                    "%(fields)s.",
+                    "Only %(groups)s may change these fields of %(model)s: %(fields)s.",
                     groups=self.env._(" or ").join(
                         sorted(self._crm_role_name(group) for group in groups)
                     ),

@@ -94,7 +94,9 @@ class TestChineseMessages(CrmExtensionCase):
         complaint = Complaint.create({"subject": "茶壶盖破损"})
         with self.assertRaises(AccessError) as caught:
             complaint.name = "CMP/2026/99999"
-        self.assertEqual(str(caught.exception), "只有投诉经理可以修改客户投诉的以下字段：编号。")
+        self.assertEqual(
+            str(caught.exception), "只有投诉经理可以修改客户投诉的以下字段：编号。"
+        )
         with self.assertRaises(UserError) as caught:
             Complaint.create({"subject": "茶杯破损", "user_id": self.portal_user.id})
         self.assertEqual(
