@@ -134,7 +134,11 @@ class CrmComplaint(models.Model):
         readonly=False,
         help="The customer's address, or the sender's for a complaint received "
         "from an unknown address.",
+        groups=INTERNAL,
     )
+    # (Odoo's carbon copies of the mail thread: the company's, as the address
+    # it answers at, never on the portal's pages.)
+    email_cc = fields.Char(groups=INTERNAL)
     channel = fields.Selection(
         CHANNEL_SELECTION, required=True, default="phone", groups=INTERNAL
     )
@@ -199,7 +203,9 @@ class CrmComplaint(models.Model):
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
         " ('partner_id', 'child_of', commercial_partner_id)]",
     )
-    product_id = fields.Many2one("product.product", index="btree_not_null")
+    product_id = fields.Many2one(
+        "product.product", index="btree_not_null", groups=INTERNAL
+    )
     description = fields.Html()
     resolution = fields.Html(groups=INTERNAL)
     root_cause = fields.Text(groups=INTERNAL)

@@ -140,6 +140,9 @@ class TestComplaintPortal(HttpCase):
             "channel",
             "sla_status",
             "date_closed",
+            "product_id",
+            "email_from",
+            "email_cc",
         ):
             self._refused("crm.complaint", "read", [self.mine.id], [fname])
         # Their complaints listed in the model's own order.
