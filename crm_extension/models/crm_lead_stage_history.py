@@ -53,6 +53,44 @@ def phase_rank_sql(phase):
     return SQL("(CASE %s %s ELSE -1 END)", phase, SQL(" ").join(cases))
 
 
+def stay_flags_sql(lead, stage, phase, order):
+    """SQL expressions of a stay's ``first_in_stage`` and ``moved_on`` among
+    the stays of its opportunity, as window functions: ``lead``, ``stage`` and
+    ``phase`` are the stay's columns, ``order`` the columns that put the
+    stays in order (SQL, each ascending).
+
+    For the install-time backfill and the upgrade, which flag many stays at
+    once; a move flags its stays one step at a time in the same terms
+    (:meth:`CrmLeadStageHistory._record_stays`). The lost state is no stay in
+    a stage and no phase: never first, never moved on, and it moves nothing
+    on (its rank is below the funnel's); winning is the last phase
+    (:func:`tools.moved_on`).
+    """
+    lost = SQL("(%s = %s)", phase, LOST_PHASE)
+    rank = phase_rank_sql(phase)
+    first = SQL(
+        "(NOT %(lost)s AND ROW_NUMBER() OVER ("
+        "PARTITION BY %(lead)s, %(stage)s, %(lost)s ORDER BY %(order)s) = 1)",
+        lost=lost,
+        lead=lead,
+        stage=stage,
+        order=SQL(", ").join(order),
+    )
+    # The furthest phase of the stays that follow: the stays from the last
+    # one back, so that the maximum grows row by row (a frame ending at the
+    # partition's end would compute it again for every row).
+    moved = SQL(
+        "(NOT %(lost)s AND COALESCE(MAX(%(rank)s) OVER ("
+        "PARTITION BY %(lead)s ORDER BY %(order)s "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), -1) > %(rank)s)",
+        lost=lost,
+        rank=rank,
+        lead=lead,
+        order=SQL(", ").join(SQL("%s DESC", column) for column in order),
+    )
+    return first, moved
+
+
 class CrmLeadStageHistory(models.Model):
     """One stay of an opportunity in a stage of the pipeline.
 
@@ -114,6 +152,18 @@ class CrmLeadStageHistory(models.Model):
         help="The opportunity is won now (kept in step with the lead for the "
         "analysis).",
     )
+    first_in_stage = fields.Boolean(
+        string="First in Stage",
+        readonly=True,
+        help="The opportunity's first stay in this stage (the lost state left "
+        "out): the funnel analysis counts it as entered here.",
+    )
+    moved_on = fields.Boolean(
+        string="Moved On",
+        readonly=True,
+        help="After this stay the opportunity reached a later phase of the "
+        "funnel (winning included, losing not).",
+    )
     stall_notified = fields.Boolean(
         readonly=True,
         help="The salesperson was reminded that the opportunity stalled here.",
@@ -134,8 +184,11 @@ class CrmLeadStageHistory(models.Model):
     def _record_stays(self, leads, now=None, close=True):
         """Close the open stay of ``leads`` and open their new one.
 
-        Two queries for any number of leads. The new stay is in the lead's
-        current stage, or in the lost state when the lead is archived.
+        Three queries for any number of leads. The new stay is in the lead's
+        current stage, or in the lost state when the lead is archived. What the
+        funnel analysis counts is kept on the stays as the lead moves: the new
+        stay is the first in its stage unless the lead was there before, and
+        the stays of an earlier phase than the new one's have moved on.
         """
         leads = leads.filtered("id")
         if not leads:
@@ -181,17 +234,46 @@ class CrmLeadStageHistory(models.Model):
                     ids=leads.ids,
                 )
             )
+            # The stays of an earlier phase than the new stay's have moved on
+            # (the lost state is no phase: it moves nothing on, and is never
+            # moved on from). A new lead has no stay before its first.
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE %(table)s h
+                       SET moved_on = true
+                      FROM crm_lead l
+                      JOIN crm_stage s ON s.id = l.stage_id
+                     WHERE h.lead_id = l.id
+                       AND l.id = ANY(%(ids)s)
+                       AND h.moved_on IS NOT TRUE
+                       AND h.funnel_phase != %(lost)s
+                       AND %(rank)s < %(new_rank)s
+                    """,
+                    table=SQL.identifier(self._table),
+                    lost=LOST_PHASE,
+                    rank=phase_rank_sql(SQL("h.funnel_phase")),
+                    new_rank=phase_rank_sql(new_phase),
+                    ids=leads.ids,
+                )
+            )
         cr.execute(
             SQL(
                 """
                 INSERT INTO %(table)s (
                     lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
                     date_entered, period, expected_revenue, stall_notified,
-                    lead_type, lead_won, create_uid, create_date, write_uid, write_date)
+                    lead_type, lead_won, first_in_stage, moved_on,
+                    create_uid, create_date, write_uid, write_date)
                 SELECT l.id, l.stage_id, %(phase)s, l.user_id, l.team_id,
                        l.company_id, %(now)s, date_trunc('month', %(now)s)::date,
                        l.expected_revenue, false, l.type,
                        l.active AND COALESCE(s.is_won, false),
+                       l.active AND NOT EXISTS (
+                           SELECT 1 FROM %(table)s h
+                            WHERE h.lead_id = l.id AND h.stage_id = l.stage_id
+                              AND h.funnel_phase != %(lost)s),
+                       false,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM crm_lead l
                   JOIN crm_stage s ON s.id = l.stage_id
@@ -202,6 +284,7 @@ class CrmLeadStageHistory(models.Model):
                 """,
                 table=SQL.identifier(self._table),
                 phase=new_phase,
+                lost=LOST_PHASE,
                 now=now,
                 uid=self.env.uid,
                 ids=leads.ids,
@@ -287,18 +370,61 @@ class CrmLeadStageHistory(models.Model):
         self.invalidate_model(LEAD_STATE_FIELDS, flush=False)
 
     @api.model
+    def _fill_stay_flags(self):
+        """Flag every stay as the moves would have (first in its stage, moved
+        on), in the order the stays began: one statement, writing only the
+        stays whose flags change (the upgrade to them). Returns the number of
+        stays written."""
+        self.flush_model()
+        first, moved = stay_flags_sql(
+            SQL("lead_id"),
+            SQL("stage_id"),
+            SQL("funnel_phase"),
+            [SQL("date_entered"), SQL("id")],
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s h
+                   SET first_in_stage = f.first_in_stage, moved_on = f.moved_on
+                  FROM (SELECT id, %(first)s AS first_in_stage,
+                               %(moved)s AS moved_on
+                          FROM %(table)s) f
+                 WHERE h.id = f.id
+                   AND (h.first_in_stage IS DISTINCT FROM f.first_in_stage
+                        OR h.moved_on IS DISTINCT FROM f.moved_on)
+                """,
+                table=SQL.identifier(self._table),
+                first=first,
+                moved=moved,
+            )
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model(["first_in_stage", "moved_on"])
+        return count
+
+    @api.model
     def _backfill_from_tracking(self):
         """Build the history of opportunities that have none (installation).
 
         Each stage change tracked in the chatter ends one stay and starts the
         next; the first stay starts when the opportunity was created. A lost
         (archived) opportunity's last stay ends when it was closed, followed by
-        an open stay in the lost state. Set-based SQL: one statement whatever
-        the number of opportunities. Returns the number of rows written.
+        an open stay in the lost state. The stays are flagged as the moves
+        would have (first in their stage, moved on). Set-based SQL: one
+        statement whatever the number of opportunities. Returns the number of
+        rows written.
         """
         self.env.flush_all()
         field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
         phase = SQL("COALESCE(s.funnel_phase, 'potential')")
+        # In the order of the chatter (the lost state last).
+        first, moved = stay_flags_sql(
+            SQL("r.lead_id"),
+            SQL("r.stage_id"),
+            SQL("r.phase"),
+            [SQL("r.entered"), SQL("r.n")],
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -362,22 +488,27 @@ class CrmLeadStageHistory(models.Model):
                     WINDOW w AS (PARTITION BY p.lead_id ORDER BY p.entered, p.n)
                 ),
                 rows AS (
-                    SELECT lead_id, stage_id, phase, entered, left_at,
+                    SELECT lead_id, stage_id, phase, entered, n, left_at,
                            CASE WHEN left_at IS NULL THEN NULL
                                 ELSE %(exit)s END AS exit_type
                       FROM sequenced
                     UNION ALL
                     -- the lost state of archived opportunities, still open
                     SELECT tg.id, tg.stage_id, %(lost)s,
-                           GREATEST(tg.lost_date, sq.entered), NULL, NULL
+                           GREATEST(tg.lost_date, sq.entered), sq.n + 1, NULL, NULL
                       FROM sequenced sq
                       JOIN targets tg ON tg.id = sq.lead_id
                      WHERE sq.is_last AND NOT sq.active
+                ),
+                flagged AS (
+                    SELECT r.*, %(first)s AS first_in_stage, %(moved)s AS moved_on
+                      FROM rows r
                 )
                 INSERT INTO %(table)s (
                     lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
                     date_entered, period, date_left, duration_days, exit_type,
                     expected_revenue, stall_notified, lead_type, lead_won,
+                    first_in_stage, moved_on,
                     create_uid, create_date, write_uid, write_date)
                 SELECT r.lead_id, r.stage_id, r.phase, tg.user_id, tg.team_id,
                        tg.company_id, r.entered, date_trunc('month', r.entered)::date,
@@ -386,14 +517,19 @@ class CrmLeadStageHistory(models.Model):
                             ELSE GREATEST(EXTRACT(EPOCH FROM (r.left_at - r.entered))
                                           / 86400.0, 0) END,
                        r.exit_type, tg.expected_revenue, false, tg.type, tg.won,
+                       r.first_in_stage, r.moved_on,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM rows r JOIN targets tg ON tg.id = r.lead_id
+                  FROM flagged r JOIN targets tg ON tg.id = r.lead_id
+                 -- (ids in the order of the stays, as the moves give them)
+                 ORDER BY r.lead_id, r.entered, r.n
                 """,
                 table=SQL.identifier(self._table),
                 field=field.id,
                 phase=phase,
                 lost=LOST_PHASE,
                 exit=exit_type_sql(SQL("phase"), SQL("next_phase")),
+                first=first,
+                moved=moved,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
             )

@@ -1,27 +1,25 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.crm_lead_stage_history import HISTORY_PHASE_SELECTION, phase_rank_sql
+from ..models.crm_lead_stage_history import HISTORY_PHASE_SELECTION
 from ..tools import LOST_PHASE
-
-# The opportunities a figure counts are counted once in any grouping, whatever
-# the number of their stays in it (lost and reopened, moved back and forward
-# again): the row holds the opportunity, the figure counts them distinct.
-OPPORTUNITY_COUNT = "count_distinct"
 
 
 class CrmFunnelReport(models.Model):
     """Funnel analysis: one row per stay of an opportunity in a stage, its
     figures counting opportunities.
 
-    A stage or phase an opportunity entered several times (lost and reopened,
-    moved back and forward again) counts it once: the count columns hold the
-    opportunity on the rows it counts on, and count them distinct in any
-    grouping. The rates are on the opportunity's first stay in each stage
-    only, so that their average is the share of the opportunities that
-    entered the stage; so are the revenues on entry. Lost states are not
-    stages and are left out. A SQL view over the stage history (no per-record
-    computation).
+    The counts, the rates and the revenues on entry are on the opportunity's
+    first stay in each stage: a stage it entered several times (lost and
+    reopened, moved back and forward again) counts it once, exactly, in any
+    grouping by stage; over several stages (a phase, a salesperson's total)
+    it counts once per stage it entered. Whether the stay is the first in its
+    stage, whether the opportunity moved on to a later phase afterwards and
+    whether it is won now are kept on the stays as the history is written:
+    the figures are sums and averages over one scan of the history, with no
+    window and no distinct count at every read. Days in stage are per stay.
+    Lost states are not stages and are left out. A SQL view over the stage
+    history (no per-record computation).
     """
 
     _name = "crm.funnel.report"
@@ -38,6 +36,8 @@ class CrmFunnelReport(models.Model):
             "user_id",
             "team_id",
             "company_id",
+            "first_in_stage",
+            "moved_on",
         ],
     }
 
@@ -59,39 +59,38 @@ class CrmFunnelReport(models.Model):
     entered_count = fields.Integer(
         string="Opportunities Entered",
         readonly=True,
-        aggregator=OPPORTUNITY_COUNT,
-        help="Opportunities that entered the stage or phase, each counted once "
-        "however often it entered.",
+        help="Opportunities that entered the stage, each counted once however "
+        "often it entered; over several stages (a phase, a total), once per "
+        "stage it entered.",
     )
     next_count = fields.Integer(
         string="Moved to a Later Phase",
         readonly=True,
-        aggregator=OPPORTUNITY_COUNT,
-        help="Opportunities that reached a later phase of the funnel after their "
-        "stay (winning included, losing not), each counted once.",
+        help="Opportunities that entered the stage and reached a later phase of "
+        "the funnel afterwards (winning included, losing not); over several "
+        "stages, once per stage.",
     )
     won_count = fields.Integer(
         string="Won Opportunities",
         readonly=True,
-        aggregator=OPPORTUNITY_COUNT,
-        help="Opportunities that entered the stage or phase and are won now, each "
-        "counted once.",
+        help="Opportunities that entered the stage and are won now; over several "
+        "stages, once per stage.",
     )
     next_rate = fields.Float(
         string="Conversion to Next Phase (%)",
         readonly=True,
         aggregator="avg",
         help="Share of the opportunities that entered the stage which reached a "
-        "later phase. For a phase of several stages, the average of its stages' "
-        "rates, each weighing as many opportunities as entered it.",
+        "later phase; over several stages (a phase, a total), an opportunity "
+        "counts once per stage it entered.",
     )
     won_rate = fields.Float(
         string="Conversion to Won (%)",
         readonly=True,
         aggregator="avg",
-        help="Share of the opportunities that entered the stage which are won now. "
-        "For a phase of several stages, the average of its stages' rates, each "
-        "weighing as many opportunities as entered it.",
+        help="Share of the opportunities that entered the stage which are won "
+        "now; over several stages (a phase, a total), an opportunity counts once "
+        "per stage it entered.",
     )
     days_in_stage = fields.Float(
         string="Average Days in Stage",
@@ -115,22 +114,19 @@ class CrmFunnelReport(models.Model):
     @property
     def _table_query(self):
         # The history rows carry all the analysis needs (the lead's type and won
-        # state are kept on them): one scan, the stays of each opportunity in
-        # order (what it reached after each stay; its first stay in each
-        # stage), and the stages' weights (a handful of rows, hashed).
+        # state, the stay's first in its stage and moved on are kept on them):
+        # one scan, and the stages' weights (a handful of rows, hashed).
         return SQL(
             """
             SELECT h.id, h.lead_id, h.stage_id, h.funnel_phase, h.user_id,
                    h.team_id, h.company_id, h.lead_type,
                    h.date_entered, h.period, h.date_left,
                    h.date_left IS NULL AS is_current,
-                   h.lead_id AS entered_count,
-                   CASE WHEN h.later_rank > h.phase_rank THEN h.lead_id END
-                       AS next_count,
-                   CASE WHEN h.lead_won THEN h.lead_id END AS won_count,
+                   h.first_in_stage::int AS entered_count,
+                   (h.first_in_stage AND h.moved_on)::int AS next_count,
+                   (h.first_in_stage AND h.lead_won)::int AS won_count,
                    CASE WHEN h.first_in_stage
-                        THEN CASE WHEN h.later_rank > h.phase_rank THEN 100.0
-                                  ELSE 0 END
+                        THEN CASE WHEN h.moved_on THEN 100.0 ELSE 0 END
                    END AS next_rate,
                    CASE WHEN h.first_in_stage
                         THEN CASE WHEN h.lead_won THEN 100.0 ELSE 0 END
@@ -145,27 +141,9 @@ class CrmFunnelReport(models.Model):
                         THEN h.expected_revenue
                              * COALESCE(s.default_probability, 0) / 100.0
                    END AS weighted_revenue
-              FROM (
-                  SELECT stay.*, %(rank)s AS phase_rank,
-                         -- the furthest phase the opportunity reached after
-                         -- this stay (lost states left out): its stays from
-                         -- the last one back, so that the maximum grows row
-                         -- by row (a frame ending at the partition's end
-                         -- would compute it again for every row)
-                         MAX(%(rank)s) OVER (
-                             PARTITION BY stay.lead_id
-                             ORDER BY stay.date_entered DESC, stay.id DESC
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                         ) AS later_rank,
-                         ROW_NUMBER() OVER (
-                             PARTITION BY stay.lead_id, stay.stage_id
-                             ORDER BY stay.date_entered, stay.id
-                         ) = 1 AS first_in_stage
-                    FROM crm_lead_stage_history stay
-                   WHERE stay.funnel_phase != %(lost)s
-              ) h
+              FROM crm_lead_stage_history h
               LEFT JOIN crm_stage s ON s.id = h.stage_id
+             WHERE h.funnel_phase != %s
             """,
-            rank=phase_rank_sql(SQL("stay.funnel_phase")),
-            lost=LOST_PHASE,
+            LOST_PHASE,
         )

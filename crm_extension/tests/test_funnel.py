@@ -48,6 +48,16 @@ class FunnelCase(CrmExtensionCase):
     def _history(self, lead):
         return self.History.search([("lead_id", "=", lead.id)], order="id")
 
+    def _flags(self, lead, user):
+        """Each stay of ``lead`` as ``user`` reads it in its stage history:
+        (phase, first in its stage, moved on), in the order they began."""
+        return [
+            (stay.funnel_phase, stay.first_in_stage, stay.moved_on)
+            for stay in self.History.with_user(user).search(
+                [("lead_id", "=", lead.id)], order="date_entered, id"
+            )
+        ]
+
 
 @tagged("post_install", "-at_install")
 class TestStageGates(FunnelCase):
@@ -361,6 +371,19 @@ class TestStageHistory(FunnelCase):
             [(row.funnel_phase, row.exit_type) for row in self._history(lost)],
             [("potential", "lost"), ("lost", False)],
         )
+        # Flagged as the moves would have: first in their stage, moved on.
+        self.assertEqual(
+            self._flags(lead, self.salesman),
+            [
+                ("potential", True, True),
+                ("shortlisted", True, True),
+                ("tracking", True, False),
+            ],
+        )
+        self.assertEqual(
+            self._flags(lost, self.salesman),
+            [("potential", True, False), ("lost", False, False)],
+        )
         # Run again: opportunities with a history are left alone.
         self.assertEqual(self.History._backfill_from_tracking(), 0)
 
@@ -421,9 +444,9 @@ class TestStalledDeals(FunnelCase):
 @tagged("post_install", "-at_install")
 class TestFunnelReport(FunnelCase):
     MEASURES = [
-        "entered_count:count_distinct",
-        "next_count:count_distinct",
-        "won_count:count_distinct",
+        "entered_count:sum",
+        "next_count:sum",
+        "won_count:sum",
         "next_rate:avg",
         "won_rate:avg",
         "days_in_stage:avg",
@@ -461,10 +484,11 @@ class TestFunnelReport(FunnelCase):
         }
 
     def _expected(self, leads, key):
-        """The figures counted from the stage history, by opportunity: per
-        ``key`` of a stay (its stage or phase), who entered, who moved on to a
-        later phase after a stay (tools.moved_on), who is won, and the first
-        stays in each stage (for the rates and revenues)."""
+        """The figures counted from the stage history, by opportunity and
+        stage: per ``key`` of a stay (its stage or phase), the opportunity's
+        first stay in each stage it entered, whether it moved on to a later
+        phase afterwards (tools.moved_on) and is won, and the days of every
+        stay."""
         now = fields.Datetime.now()
         expected = {}
         for lead in leads:
@@ -476,18 +500,7 @@ class TestFunnelReport(FunnelCase):
             for index, stay in enumerate(stays):
                 if stay.funnel_phase == "lost":
                     continue
-                figures = expected.setdefault(
-                    key(stay),
-                    {"entered": set(), "next": set(), "won": set(), "days": []},
-                )
-                figures.setdefault("firsts", [])
-                figures["entered"].add(lead.id)
-                following = stays[index + 1 :].mapped("funnel_phase")
-                moved = moved_on(stay.funnel_phase, following)
-                if moved:
-                    figures["next"].add(lead.id)
-                if won:
-                    figures["won"].add(lead.id)
+                figures = expected.setdefault(key(stay), {"firsts": [], "days": []})
                 figures["days"].append(
                     stay.duration_days
                     if stay.date_left
@@ -495,7 +508,14 @@ class TestFunnelReport(FunnelCase):
                 )
                 if stay.stage_id not in seen_stages:
                     seen_stages.add(stay.stage_id)
-                    figures["firsts"].append((moved, won, stay.expected_revenue))
+                    following = stays[index + 1 :].mapped("funnel_phase")
+                    figures["firsts"].append(
+                        (
+                            moved_on(stay.funnel_phase, following),
+                            won,
+                            stay.expected_revenue,
+                        )
+                    )
         return expected
 
     def _assert_figures(self, shown, expected):
@@ -503,9 +523,9 @@ class TestFunnelReport(FunnelCase):
         for key, figures in expected.items():
             row = shown[key]
             firsts = figures["firsts"]
-            self.assertEqual(row["entered"], len(figures["entered"]), key)
-            self.assertEqual(row["next"], len(figures["next"]), key)
-            self.assertEqual(row["won"], len(figures["won"]), key)
+            self.assertEqual(row["entered"], len(firsts), key)
+            self.assertEqual(row["next"], sum(f[0] for f in firsts), key)
+            self.assertEqual(row["won"], sum(f[1] for f in firsts), key)
             self.assertAlmostEqual(
                 row["next_rate"], 100.0 * sum(f[0] for f in firsts) / len(firsts)
             )
@@ -551,9 +571,10 @@ class TestFunnelReport(FunnelCase):
         won = by_stage[self.stage_won]
         self.assertEqual((won["entered"], won["next"], won["won"]), (1, 0, 1))
 
-    def test_an_opportunity_entering_a_phase_twice_counts_once(self):
+    def test_an_opportunity_entering_a_stage_twice_counts_once(self):
         """Lost in Near Close, restored, won: one opportunity entered each
-        phase and moved on from each, 100 %; a phase of two stages too."""
+        stage and moved on from each, 100 %; grouped by phase, a phase of two
+        stages counts it once per stage."""
         demo_done = self.env["crm.stage"].create(
             {
                 "name": "Demo Done",
@@ -589,25 +610,48 @@ class TestFunnelReport(FunnelCase):
                 "won",
             ],
         )
-        by_phase = self._pivot(self.salesman, deal, "funnel_phase")
-        self.assertEqual(
-            set(by_phase), {"potential", "shortlisted", "tracking", "near_close", "won"}
-        )
-        for phase in ("potential", "shortlisted", "tracking", "near_close"):
-            row = by_phase[phase]
-            self.assertEqual(
-                (row["entered"], row["next"], row["won"]), (1, 1, 1), phase
-            )
-            self.assertEqual((row["next_rate"], row["won_rate"]), (100, 100), phase)
-        # Revenue on entry once per stage: twice in tracking (two stages), once
-        # in Near Close although it entered it twice.
-        self.assertEqual(by_phase["tracking"]["rev"], 20000)
-        self.assertEqual(by_phase["near_close"]["rev"], 10000)
         by_stage = self._pivot(self.salesman, deal, "stage_id")
-        near_close = by_stage[self.stage_near_close]
+        self.assertEqual(
+            set(by_stage),
+            {
+                self.stage_new,
+                self.stage_qualified,
+                self.stage_proposition,
+                demo_done,
+                self.stage_near_close,
+                self.stage_won,
+            },
+        )
+        for stage in (
+            self.stage_new,
+            self.stage_qualified,
+            self.stage_proposition,
+            demo_done,
+            self.stage_near_close,
+        ):
+            row = by_stage[stage]
+            self.assertEqual(
+                (row["entered"], row["next"], row["won"]), (1, 1, 1), stage.name
+            )
+            self.assertEqual(
+                (row["next_rate"], row["won_rate"]), (100, 100), stage.name
+            )
+            # Revenue on entry once per stage, Near Close's although it
+            # entered it twice.
+            self.assertEqual(row["rev"], 10000, stage.name)
+        won = by_stage[self.stage_won]
+        self.assertEqual((won["entered"], won["next"], won["won"]), (1, 0, 1))
+        # By phase: once per stage of the phase it entered, tracking twice.
+        by_phase = self._pivot(self.salesman, deal, "funnel_phase")
+        tracking = by_phase["tracking"]
+        self.assertEqual(
+            (tracking["entered"], tracking["next"], tracking["won"]), (2, 2, 2)
+        )
+        self.assertEqual((tracking["next_rate"], tracking["won_rate"]), (100, 100))
+        self.assertEqual(tracking["rev"], 20000)
+        near_close = by_phase["near_close"]
         self.assertEqual((near_close["entered"], near_close["next"]), (1, 1))
-        self.assertEqual(near_close["next_rate"], 100)
-        self.assertEqual(by_stage[demo_done]["entered"], 1)
+        self.assertEqual((near_close["next_rate"], near_close["rev"]), (100, 10000))
         # Days in stage stay per stay: the two stays in Near Close are rows.
         self.assertEqual(
             self.env["crm.funnel.report"]
@@ -617,6 +661,118 @@ class TestFunnelReport(FunnelCase):
             ),
             2,
         )
+
+    def test_stays_are_flagged_as_the_opportunity_moves_on(self):
+        """Moved back, it has not moved on from the stage it left until it
+        goes past it again; lost and restored, its stay back in the stage is
+        not a new entry. The figures a salesperson sees follow each move."""
+        deal = self._new_opportunity("Back and forth")
+        self._add_decision_maker(deal)
+        deal = deal.with_user(self.salesman)
+        deal.write({"stage_id": self.stage_proposition.id})
+        deal.write({"stage_id": self.stage_qualified.id})
+        self.assertEqual(
+            self._flags(deal, self.salesman),
+            [
+                ("potential", True, True),
+                ("tracking", True, False),
+                ("shortlisted", True, False),
+            ],
+        )
+        proposition = self._pivot(self.salesman, deal, "stage_id")[
+            self.stage_proposition
+        ]
+        self.assertEqual((proposition["entered"], proposition["next"]), (1, 0))
+        self.assertEqual(proposition["next_rate"], 0)
+        deal.action_set_lost()
+        deal.toggle_active()
+        deal.write({"stage_id": self.stage_near_close.id})
+        self.assertEqual(
+            self._flags(deal, self.salesman),
+            [
+                ("potential", True, True),
+                ("tracking", True, True),
+                ("shortlisted", True, True),
+                ("lost", False, False),
+                ("shortlisted", False, True),
+                ("near_close", True, False),
+            ],
+        )
+        by_stage = self._pivot(self.salesman, deal, "stage_id")
+        proposition = by_stage[self.stage_proposition]
+        self.assertEqual((proposition["entered"], proposition["next"]), (1, 1))
+        self.assertEqual(proposition["next_rate"], 100)
+        qualified = by_stage[self.stage_qualified]
+        self.assertEqual((qualified["entered"], qualified["next"]), (1, 1))
+        self.assertEqual(by_stage[self.stage_near_close]["next"], 0)
+        deal.action_set_won()
+        self.assertEqual(
+            self._flags(deal, self.salesman)[-2:],
+            [("near_close", True, True), ("won", True, False)],
+        )
+        self.assertEqual(
+            self._pivot(self.salesman, deal, "stage_id")[self.stage_near_close][
+                "next_rate"
+            ],
+            100,
+        )
+        # Only the system writes them: not the salesperson, not a sales
+        # administrator.
+        for user in (self.salesman, self.sales_manager):
+            with self.assertRaises(AccessError):
+                self._history(deal).with_user(user).write({"moved_on": False})
+            with self.assertRaises(AccessError):
+                self._history(deal).with_user(user).write({"first_in_stage": True})
+
+    def test_upgrade_flags_the_existing_stays(self):
+        """1.7.26 kept no flags on the stays: the upgrade gives them as the
+        moves would have, and the figures are the same."""
+        deal = self._new_opportunity("Before the upgrade")
+        self._add_decision_maker(deal)
+        deal = deal.with_user(self.salesman)
+        for stage in (
+            self.stage_qualified,
+            self.stage_new,
+            self.stage_qualified,
+            self.stage_near_close,
+        ):
+            deal.write({"stage_id": stage.id})
+        deal.action_set_lost()
+        deal.toggle_active()
+        other = self._new_opportunity("Another one")
+        other.with_user(self.salesman).action_set_won()
+        leads = deal | other
+        moved = self._flags(deal, self.salesman)
+        self.assertEqual(
+            moved,
+            [
+                ("potential", True, True),
+                ("shortlisted", True, True),
+                ("potential", False, True),
+                ("shortlisted", False, True),
+                ("near_close", True, False),
+                ("lost", False, False),
+                ("near_close", False, False),
+            ],
+        )
+        shown = self._pivot(self.salesman, leads, "stage_id")
+        self.env.flush_all()
+        # As 1.7.26 left them: the new columns empty.
+        self.env.cr.execute(
+            "UPDATE crm_lead_stage_history SET first_in_stage = NULL, "
+            "moved_on = NULL WHERE lead_id = ANY(%s)",
+            [leads.ids],
+        )
+        self.History.invalidate_model()
+        self.assertFalse(
+            self._pivot(self.salesman, leads, "stage_id")[self.stage_new]["entered"]
+        )
+        load_migration("1.7.27", "post-migrate-funnel-flags").migrate(
+            self.env.cr, "1.7.26"
+        )
+        self.History.invalidate_model()
+        self.assertEqual(self._flags(deal, self.salesman), moved)
+        self.assertEqual(self._pivot(self.salesman, leads, "stage_id"), shown)
 
     def test_a_salesperson_sees_only_their_opportunities_counted(self):
         mine = self._new_opportunity("Mine")
@@ -676,10 +832,11 @@ class TestFunnelReport(FunnelCase):
             ._read_group(
                 [("lead_id", "=", deal.id)],
                 ["company_id"],
-                ["entered_count:count_distinct"],
+                ["entered_count:sum"],
             )
         )
-        self.assertEqual(groups, [(branch, 1)])
+        # (It entered two stages: once each.)
+        self.assertEqual(groups, [(branch, 2)])
 
     def test_upgrade_moves_stays_to_their_opportunitys_company(self):
         branch = self.env["res.company"].create({"name": "Ningbo Branch"})
