@@ -10,7 +10,8 @@ addon). It
    over two years, 20 salespeople in 4 teams), and in NAME their stage history
    (1M rows by default, about 10 stays per lead through the five stages of the
    shipped funnel, the exit type of each stay as the addon classifies it, one
-   open stay per lead), then VACUUM ANALYZE;
+   open stay per lead, each stay flagged first in its stage and moved on as
+   the addon's upgrade flags it), then VACUUM ANALYZE;
 2. stage changes: creates 1,000 opportunities through the ORM in each database
    and times ``leads.write({'stage_id': ...})`` of the whole batch (including
    the flush and the chatter tracking that a commit runs), New -> Qualified ->
@@ -174,6 +175,11 @@ def generate(env, args, users, team_of, stages, with_addon):
         history = cr.fetchone()[0]
     if have == args.leads and (not with_addon or history == args.history):
         say(f"{cr.dbname}: {have:,} generated leads present (reused)")
+        started = time.perf_counter()
+        if with_addon and flag_stays(env):
+            cr.commit()
+            # (Stays written again: VACUUM ANALYZE them, as generated ones.)
+            return time.perf_counter() - started
         return 0.0
     started = time.perf_counter()
     cr.execute("DELETE FROM crm_lead WHERE referred = %s", [MARK])
@@ -297,10 +303,31 @@ def generate_history(env, stage_ids):
          WHERE h.lead_id = l.id
         """
     )
+    flag_stays(env)
     say(
         f"{cr.dbname}: {inserted:,} stage history rows inserted in "
         f"{time.perf_counter() - started:.1f} s"
     )
+
+
+def flag_stays(env):
+    """What the funnel analysis counts on each stay (first in its stage, moved
+    on), as the addon's upgrade gives it: on generated stays, and on reused
+    ones an upgrade of the same version left without it."""
+    cr = env.cr
+    cr.execute(
+        "SELECT 1 FROM crm_lead_stage_history WHERE first_in_stage IS NULL "
+        "OR moved_on IS NULL LIMIT 1"
+    )
+    if not cr.fetchone():
+        return 0
+    started = time.perf_counter()
+    flagged = env["crm.lead.stage.history"]._fill_stay_flags()
+    say(
+        f"{cr.dbname}: {flagged:,} stays flagged (first in stage, moved on) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return flagged
 
 
 # --------------------------------------------------------------------------
