@@ -159,7 +159,6 @@ class CrmLeadStageHistory(models.Model):
         "out): the funnel analysis counts it as entered here.",
     )
     moved_on = fields.Boolean(
-        string="Moved On",
         readonly=True,
         help="After this stay the opportunity reached a later phase of the "
         "funnel (winning included, losing not).",
