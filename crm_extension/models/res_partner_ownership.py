@@ -543,7 +543,9 @@ class ResPartner(models.Model):
         persons of the customers given another salesperson follow them
         (:meth:`_crm_contacts_follow`), whoever changed it: a sales
         administrator's form, a claim, a release to the pool, a transfer."""
-        before = operation.before["user_id"]
+        before = operation.before.get("user_id")
+        if not before:  # (most operations give no salesperson)
+            return
         customers = self.filtered(
             lambda partner: (
                 partner.id in before
