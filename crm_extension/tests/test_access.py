@@ -5,6 +5,8 @@ from odoo.tests import tagged
 from .. import compat
 from .common import CrmExtensionCase
 
+OFFICER = "crm_extension.group_complaint_user"
+
 
 @tagged("post_install", "-at_install")
 class TestAccessMatrix(CrmExtensionCase):
@@ -117,6 +119,27 @@ class TestAccessMatrix(CrmExtensionCase):
         # Sam, who owns his customer, removes it.
         self.registered_by_sally.with_user(self.salesman_2).unlink()
 
+    def test_salesperson_notes_calls_on_customers_of_others(self):
+        # Posting and planning on a customer is not editing it: a salesperson
+        # notes a call and schedules the next one on another's customer, as
+        # in Odoo, and still cannot change the customer.
+        customer = self.other_customer.with_user(self.salesman)
+        note = customer.message_post(
+            body="Called: wants a quote", subtype_xmlid="mail.mt_note"
+        )
+        self.assertEqual(note.author_id, self.salesman.partner_id)
+        activity = customer.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.salesman.id
+        )
+        self.assertEqual(activity.res_id, self.other_customer.id)
+        self.assertFalse(self._can_write(customer, self.salesman, {"comment": "x"}))
+        # Users without Odoo's contact rights post as Odoo lets them: not at all.
+        for user in (self.complaint_officer, self.accountant):
+            with self.assertRaises(AccessError):
+                self.other_customer.with_user(user).message_post(
+                    body="Note", subtype_xmlid="mail.mt_note"
+                )
+
     def test_salesman_all_documents_edit_all(self):
         self.assertTrue(
             self._can_write(
@@ -196,6 +219,24 @@ class TestAccessMatrix(CrmExtensionCase):
             fnames = described.get("fields", described)  # (19.0, 18.0)
             lead.web_read({fname: {} for fname in fnames})
 
+    def test_a_salesperson_who_handles_complaints_reads_every_funnel_history(self):
+        # Salesperson (own documents) and complaint officer: the officer's
+        # right to read every opportunity holds for its funnel history too,
+        # not only the salesperson's own.
+        user = self.salesman
+        user.write({compat.GROUPS_FIELD: [Command.link(self.env.ref(OFFICER).id)]})
+        stays = self.env["crm.lead.stage.history"].search(
+            [("lead_id", "=", self.other_opportunity.id)]
+        )
+        self.assertTrue(stays)
+        self.assertNotEqual(self.other_opportunity.user_id, user)
+        History = self.env["crm.lead.stage.history"].with_user(user)
+        self.assertEqual(
+            History.search([("lead_id", "=", self.other_opportunity.id)]), stays
+        )
+        with self.assertRaises(AccessError):
+            stays.with_user(user).write({"expected_revenue": 1})
+
     def test_portal_user_sees_no_crm_data(self):
         for model in (
             "crm.customer.class",
@@ -215,6 +256,26 @@ class TestAccessMatrix(CrmExtensionCase):
             self.complaint_officer.has_group("crm_extension.group_complaint_manager")
         )
         self.assertTrue(self.complaint_officer.has_group("base.group_user"))
+
+    def test_an_update_gives_no_complaint_rights_back(self):
+        # The administrator made complaint manager at install keeps it so once
+        # an administrator took those rights away: an update of the module
+        # writes the version's data again, not the users' groups.
+        admin = self.env.ref("base.user_admin")
+        manager = self.env.ref("crm_extension.group_complaint_manager")
+        officer = self.env.ref(OFFICER)
+        admin.write(
+            {
+                compat.GROUPS_FIELD: [
+                    Command.unlink(manager.id),
+                    Command.unlink(officer.id),
+                ]
+            }
+        )
+        self.assertFalse(admin.has_group("crm_extension.group_complaint_user"))
+        self.env["res.groups"]._crm_extension_apply_version_data()
+        self.env.invalidate_all()
+        self.assertFalse(admin.has_group("crm_extension.group_complaint_user"))
 
     def test_multi_company_committee(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
