@@ -344,7 +344,9 @@ def apply_version_data(env):
     - the complaint groups' place in the user form: the category *Complaints*
       under Sales on 18.0, the privilege *Complaints* of the Sales category on
       19.0 (a record of this module: uninstalling removes it);
-    - Odoo's superuser and administrator are complaint managers;
+    - Odoo's superuser and administrator are made complaint managers when
+      the module is installed (as Odoo's own data gives the administrator its
+      groups once: an administrator who takes them away keeps it so);
     - *Merge with Undo* (duplicate review and customer list) is offered to
       sales administrators only;
     - 19.0: crm_extension's stall display is off (:data:`STALL_VIEWS`).
@@ -372,12 +374,14 @@ def apply_version_data(env):
             env.ref(xmlid).active = False
     else:
         groups.category_id = env.ref("crm_extension.module_category_complaint")
-    env.ref("crm_extension.group_complaint_manager")[
-        "user_ids" if ODOO_19 else "users"
-    ] = [
-        Command.link(env.ref("base.user_root").id),
-        Command.link(env.ref("base.user_admin").id),
-    ]
+    module = env["ir.module.module"].search([("name", "=", "crm_extension")])
+    if module.state == "to install":
+        env.ref("crm_extension.group_complaint_manager")[
+            "user_ids" if ODOO_19 else "users"
+        ] = [
+            Command.link(env.ref("base.user_root").id),
+            Command.link(env.ref("base.user_admin").id),
+        ]
     sales_admin = env.ref("sales_team.group_sale_manager")
     for xmlid in (
         "crm_extension.crm_duplicate_group_action_merge",
