@@ -18,6 +18,19 @@ from .ir_cron import exclusive_job
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    @property
+    def _mail_post_access(self):
+        """The access a user needs on a customer to post on it (a note, a
+        message, an activity): Odoo asks for write access, and the addon's
+        record rules narrow who writes a customer to its owner, not who notes
+        a call on it. Whoever may write contacts at all (Odoo's access rights,
+        as without the addon) posts on the customers they read; others
+        (portal, internal users without contact rights) as in Odoo. (The
+        user's own rights, also when Odoo's mail asks through ``sudo()``.)"""
+        if self.sudo(False).browse().has_access("write"):
+            return "read"
+        return "write"
+
     can_edit_ownership = fields.Boolean(
         compute="_compute_can_edit_ownership", groups=INTERNAL
     )
