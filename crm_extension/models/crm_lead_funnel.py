@@ -176,13 +176,19 @@ class CrmLead(models.Model):
     def write(self, vals):
         follow = {"stage_id", "active", "team_id", "type"} & vals.keys()
         before = self._funnel_state() if follow else {}
+        stages = {lead.id: lead.stage_id for lead in self} if follow else {}
         res = super().write(vals)
         changed = self.browse()
         if follow:
             after = self._funnel_state()
             changed = self.filtered(lambda lead: before[lead.id] != after[lead.id])
             if changed:
-                changed.filtered("active")._check_stage_gates()
+                # Gates guard the way into a stage: a lost opportunity
+                # restored where it was lost enters no stage (as in Odoo, it
+                # comes back as it was), though its stay there begins again.
+                changed.filtered(
+                    lambda lead: lead.active and lead.stage_id != stages[lead.id]
+                )._check_stage_gates()
                 self.env["crm.lead.stage.history"]._record_stays(changed)
         if {"type", "user_id", "team_id", "company_id"} & vals.keys():
             # (The open stay is the new salesperson's: Odoo's lead assignment

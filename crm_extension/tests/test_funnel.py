@@ -84,6 +84,24 @@ class TestStageGates(FunnelCase):
         lead.invalidate_recordset()
         self.assertEqual(lead.stage_id, self.stage_proposition)
 
+    def test_a_lost_deal_is_restored_where_it_was_lost(self):
+        # Lost in Near Close, its decision maker gone since: restoring it
+        # moves it into no stage, so no gate stops it (as in Odoo); moving it
+        # on (or back in) does.
+        lead = self._new_opportunity()
+        self._add_decision_maker(lead)
+        lead = lead.with_user(self.salesman)
+        lead.write({"stage_id": self.stage_near_close.id})
+        lead.action_set_lost()
+        lead.contact_role_ids.unlink()
+        lead.toggle_active()
+        self.assertTrue(lead.active)
+        self.assertEqual(lead.stage_id, self.stage_near_close)
+        self.assertEqual(self._history(lead)[-1].stage_id, self.stage_near_close)
+        lead.write({"stage_id": self.stage_proposition.id})
+        with self.assertRaises(ValidationError):
+            lead.write({"stage_id": self.stage_near_close.id})
+
     def test_all_failing_gates_in_one_error(self):
         lead = self._new_opportunity(expected_revenue=0).with_user(self.salesman)
         with self.assertRaises(ValidationError) as caught:
