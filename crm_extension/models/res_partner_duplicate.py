@@ -483,6 +483,7 @@ class ResPartner(models.Model):
         "res.partner",
         string="Merged Into",
         readonly=True,
+        copy=False,
         index="btree_not_null",
         ondelete="set null",
         help="This customer was merged into that one (and archived): it holds no "

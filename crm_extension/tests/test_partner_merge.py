@@ -283,6 +283,16 @@ class TestPartnerMerge(CrmExtensionCase):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 other.with_user(user).write({"crm_merged_into_id": self.first.id})
 
+    def test_a_copy_of_a_merged_customer_is_merged_into_nothing(self):
+        # Odoo's Duplicate of the archived merged customer: a customer of its
+        # own, which nothing marks as merged (no refusal of a field "kept by
+        # the system" the user never typed).
+        self._merge_now(self._wizard(self.sales_manager))
+        self.assertEqual(self.second.crm_merged_into_id, self.first)
+        copied = self.second.with_user(self.sales_manager).copy()
+        self.assertFalse(copied.crm_merged_into_id)
+        self.assertEqual(self.second.crm_merged_into_id, self.first)
+
     def test_salespeople_cannot_merge_nor_undo(self):
         with self.assertRaises(AccessError):
             self._wizard(self.salesman)
