@@ -43,6 +43,21 @@ class AccountMove(models.Model):
         return super().write(vals)
 
     @api.model
+    def _without_guarded_defaults(self):
+        """Without a ``default_complaint_id`` of the context, whoever creates:
+        the reversal wizard gives the credit note of the complaint's invoice
+        its complaint explicitly (see wizard/account_move_reversal.py), while
+        a default would link every move the call creates, the credit notes of
+        other invoices and the new draft invoices among them, to whichever
+        complaint the client names."""
+        moves = super()._without_guarded_defaults()
+        if "default_complaint_id" not in moves.env.context:
+            return moves
+        context = dict(moves.env.context)
+        del context["default_complaint_id"]
+        return moves.with_env(moves.env(context=context))
+
+    @api.model
     def _guarded_fields_denied(self):
         denied = super()._guarded_fields_denied()
         if SETTLING_COMPLAINT.is_raised(self.env.context):

@@ -1002,3 +1002,50 @@ class TestComplaintCreditNote(ComplaintCase):
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.product_id, self.product)
         self.assertEqual(self.invoice.complaint_count, 1)
+
+    def _reversal(self, invoices, **context):
+        """Odoo's reversal wizard of ``invoices``, created by the accountant's
+        client itself, with the context it sends."""
+        return (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(
+                active_model="account.move", active_ids=invoices.ids, **context
+            )
+            .create(
+                {
+                    "journal_id": self.invoice.journal_id.id,
+                    "move_ids": [Command.set(invoices.ids)],
+                }
+            )
+        )
+
+    def _posted_invoice(self):
+        invoice = self.invoice.copy({"invoice_date": "2026-03-02"})
+        invoice.action_post()
+        return invoice
+
+    def test_the_callers_context_links_no_other_complaint(self):
+        """The wizard links a credit note to the complaint it was checked
+        for, and only the credit note of that complaint's invoice: a closed
+        complaint named in the context the client sends gets none."""
+        closed = self._complaint(invoice_id=self.invoice.id)
+        closed.write({"stage_id": self.stage_closed.id})
+        other_invoice = self._posted_invoice()
+        complaint = self._complaint(invoice_id=other_invoice.id)
+        closed_notes = closed.message_ids
+        self._reversal(
+            self.invoice | other_invoice,
+            default_crm_complaint_id=complaint.id,
+            default_complaint_id=closed.id,
+        ).refund_moves()
+        credit_notes = (self.invoice | other_invoice).sudo().reversal_move_ids
+        self.assertEqual(len(credit_notes), 2)
+        linked = credit_notes.filtered("complaint_id")
+        self.assertEqual(linked.reversed_entry_id, other_invoice)
+        self.assertEqual(complaint.sudo().credit_note_ids, linked)
+        self.assertFalse(closed.sudo().credit_note_ids)
+        self.assertEqual(closed.message_ids, closed_notes)
+        # Nor the complaint of another invoice through Odoo's own reversal.
+        self._reversal(self.invoice, default_complaint_id=complaint.id).refund_moves()
+        self.assertEqual(len(complaint.sudo().credit_note_ids), 1)
