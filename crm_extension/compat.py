@@ -76,6 +76,9 @@ form (checkout)       route ``/shop/address/       address`` (as the portal's
                       models/ir_http
 stages' sales team    ``team_id``                  ``team_ids``: left out of
 (a list column)                                    the funnel's stage list
+a credit note's        the user's language          the customer's (the
+reference (Odoo's                                  invoice partner's):
+reversal wizard)                                   reversal_lang
 ====================  ===========================  ============================
 
 XML that both versions accept, instead of a difference: search views group their
@@ -290,6 +293,21 @@ def add_suggested_recipient(record, recipients, partner=None, email=None, reason
             recipients, partner=partner, email=email, reason=reason
         )
     return recipients
+
+
+# ---------------------------------------------------------------------------
+# Credit notes
+# ---------------------------------------------------------------------------
+
+
+def reversal_lang(invoice):
+    """The language Odoo's reversal wizard writes the reference of a credit
+    note of ``invoice`` in ("Reversal of: INV/..., <reason>"): the reason
+    given to the wizard reads in the same one. 19.0 writes it in the
+    customer's language, 18.0 in the user's."""
+    if ODOO_19:
+        return invoice.partner_id.lang or invoice.env.lang
+    return invoice.env.lang
 
 
 # ---------------------------------------------------------------------------

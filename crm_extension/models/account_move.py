@@ -1,7 +1,8 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 from ..tools.server_context import SETTLING_COMPLAINT
 
@@ -121,7 +122,84 @@ class AccountMove(models.Model):
             {"default_invoice_id": self.id, "default_partner_id": self.partner_id.id},
         )
 
+    def _crm_credited(self):
+        """What the posted credit notes reversing these customer invoices
+        credit, whatever their origin (a complaint, Odoo's reversal from the
+        invoice, a credit note typed by hand), each in its invoice's
+        currency: ``{invoice: amount}``. Draft and cancelled credit notes
+        credit nothing."""
+        credited = dict.fromkeys(self, 0.0)
+        refunds = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "=", "out_refund"),
+                    ("state", "=", "posted"),
+                    ("reversed_entry_id", "in", self.ids),
+                ]
+            )
+        )
+        for refund in refunds:
+            invoice = refund.reversed_entry_id
+            credited[invoice] += refund._crm_amount_in(invoice)
+        return credited
+
+    def _crm_amount_in(self, invoice):
+        """The total of this credit note in the currency of ``invoice``."""
+        self.ensure_one()
+        return self.currency_id._convert(
+            self.amount_total,
+            invoice.currency_id,
+            invoice.company_id,
+            self.invoice_date or self.date or fields.Date.context_today(self),
+        )
+
+    def _crm_check_credit_left(self):
+        """Credit notes settling a complaint never credit more than their
+        invoice: with the posted credit notes of the invoice (see
+        :meth:`_crm_credited`), those of ``self`` about to be posted stay
+        within its total. Credit notes linked to no complaint are Odoo's
+        reversals, posted as Odoo posts them."""
+        refunds = self.sudo().filtered(
+            lambda move: (
+                move.complaint_id
+                and move.move_type == "out_refund"
+                and move.state != "posted"
+            )
+        )
+        if not refunds:
+            return
+        invoices = refunds.reversed_entry_id
+        credited = invoices._crm_credited()
+        for invoice in invoices:
+            posting = refunds.filtered(
+                lambda refund, invoice=invoice: refund.reversed_entry_id == invoice
+            )
+            currency = invoice.currency_id
+            amount = sum(refund._crm_amount_in(invoice) for refund in posting)
+            left = max(invoice.amount_total - credited[invoice], 0.0)
+            if currency.compare_amounts(amount, left) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(credit_notes)s would credit %(amount)s, more than the "
+                        "%(left)s left to credit on %(invoice)s (%(credited)s of "
+                        "its %(total)s credited already).",
+                        credit_notes=self.env._(", ").join(
+                            posting.with_env(self.env).mapped(
+                                lambda refund: refund._get_move_display_name()
+                            )
+                        ),
+                        amount=format_amount(self.env, amount, currency),
+                        left=format_amount(self.env, left, currency),
+                        invoice=invoice.name,
+                        credited=format_amount(self.env, credited[invoice], currency),
+                        total=format_amount(self.env, invoice.amount_total, currency),
+                    )
+                )
+
     def _post(self, soft=True):
+        self._crm_check_credit_left()
         posted = super()._post(soft=soft)
         customers_by_date = defaultdict(lambda: self.env["res.partner"])
         for move in posted.filtered(lambda move: move.move_type == "out_invoice"):

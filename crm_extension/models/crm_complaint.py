@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL, email_normalize, format_amount
 
 from .. import bulk, compat
 from ..readers import user_langs
@@ -1272,7 +1272,10 @@ class CrmComplaint(models.Model):
                 "active_model": "account.move",
                 "active_ids": self.invoice_id.ids,
                 "default_crm_complaint_id": self.id,
-                "default_reason": self.env._(
+                # In the language of the reference Odoo writes it into.
+                "default_reason": self.with_context(
+                    lang=compat.reversal_lang(self.invoice_id)
+                ).env._(
                     "Complaint %(complaint)s: %(subject)s",
                     complaint=self.name,
                     subject=self.subject,
@@ -1300,6 +1303,20 @@ class CrmComplaint(models.Model):
                 self.env._(
                     "%(complaint)s is closed: reopen it to issue a credit note.",
                     complaint=self.display_name,
+                )
+            )
+        invoice = self.invoice_id
+        credited = invoice._crm_credited()[invoice]
+        if invoice.currency_id.compare_amounts(credited, invoice.amount_total) >= 0:
+            raise UserError(
+                self.env._(
+                    "Nothing is left to credit on %(invoice)s: its credit notes "
+                    "already credit %(credited)s of its %(total)s.",
+                    invoice=invoice.name,
+                    credited=format_amount(self.env, credited, invoice.currency_id),
+                    total=format_amount(
+                        self.env, invoice.amount_total, invoice.currency_id
+                    ),
                 )
             )
 

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -7,6 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import Cursor
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import format_amount
 
 from .. import compat
 from .common import (
@@ -1049,3 +1051,113 @@ class TestComplaintCreditNote(ComplaintCase):
         # Nor the complaint of another invoice through Odoo's own reversal.
         self._reversal(self.invoice, default_complaint_id=complaint.id).refund_moves()
         self.assertEqual(len(complaint.sudo().credit_note_ids), 1)
+
+    def test_credit_notes_never_credit_more_than_the_invoice(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        total = self.invoice.amount_total
+        currency = self.invoice.currency_id
+
+        def amount(value):
+            return format_amount(self.env, value, currency)
+
+        # One broken cup of four.
+        first = self._issue_credit_note(complaint)
+        with Form(first) as form:
+            with form.invoice_line_ids.edit(0) as line:
+                line.quantity = 1
+        first.action_post()
+        # The next one credits the whole invoice again: refused when posted,
+        # with the amounts.
+        second = self._issue_credit_note(complaint) - first
+        self.assertEqual(second.amount_total, total)
+        with self.assertRaises(UserError) as refused:
+            second.action_post()
+        message = str(refused.exception)
+        for value in (total, total / 4, total * 3 / 4):
+            self.assertIn(amount(value), message)
+        self.assertIn(self.invoice.name, message)
+        self.assertEqual(second.state, "draft")
+        # Its price tripled is no better.
+        with Form(second) as form:
+            with form.invoice_line_ids.edit(0) as line:
+                line.quantity = 3
+                line.price_unit = 1500
+        with self.assertRaisesRegex(UserError, "more than the"):
+            second.action_post()
+        # The rest of the invoice is.
+        with Form(second) as form:
+            with form.invoice_line_ids.edit(0) as line:
+                line.price_unit = 500
+        second.action_post()
+        # Nothing left: the complaint issues none, whichever way it is asked.
+        with self.assertRaises(UserError) as refused:
+            complaint.with_user(self.accountant).action_issue_credit_note()
+        self.assertEqual(
+            str(refused.exception),
+            f"Nothing is left to credit on {self.invoice.name}: its credit notes "
+            f"already credit {amount(total)} of its {amount(total)}.",
+        )
+        with self.assertRaisesRegex(UserError, "Nothing is left to credit"):
+            self._reversal(
+                self.invoice, default_crm_complaint_id=complaint.id
+            ).refund_moves()
+        # A cancelled credit note credits nothing.
+        second.button_draft()
+        second.button_cancel()
+        third = self._issue_credit_note(complaint) - first - second
+        with self.assertRaisesRegex(UserError, "more than the"):
+            third.action_post()
+        # "Full refund and new draft invoice" posts its credit note: refused
+        # too when it is more than is left.
+        with self.assertRaises(UserError) as refused:
+            self._issue_credit_note(complaint, modify=True)
+        self.assertIn("more than the", str(refused.exception))
+        self.assertEqual(complaint.sudo().credit_note_ids, first | second | third)
+        # Odoo's own reversal from the invoice stays as Odoo has it.
+        refund = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .browse(self._reversal(self.invoice).refund_moves()["res_id"])
+        )
+        refund.action_post()
+        self.assertFalse(refund.sudo().complaint_id)
+        self.assertEqual(refund.amount_total, total)
+
+    def test_the_credit_notes_of_the_invoice_menu_count(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        refund = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .browse(self._reversal(self.invoice).refund_moves()["res_id"])
+        )
+        refund.action_post()
+        with self.assertRaisesRegex(UserError, "Nothing is left to credit"):
+            complaint.with_user(self.accountant).action_issue_credit_note()
+
+    def test_the_complaint_says_which_credit_note_it_got(self):
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        credit_note = self._issue_credit_note(complaint)
+        amount = format_amount(
+            self.env, credit_note.amount_total, credit_note.currency_id
+        )
+        note = "".join(complaint.message_ids.mapped("body")).replace("&nbsp;", "\xa0")
+        self.assertIn("Draft credit note of ", note)
+        self.assertIn(f"{amount}</a> created for this complaint.", note)
+        self.assertRegex(
+            note, rf"data-oe-id=.{credit_note.id}.>{re.escape(amount)}</a>"
+        )
+        self.assertNotIn("Reversal of", note)
+        self.assertNotIn("issued", note)
+        # The reason is the customer's document's: in the language Odoo
+        # writes its reference in.
+        lang = compat.reversal_lang(self.invoice)
+        reason = (
+            self.env["crm.complaint"]
+            .with_context(lang=lang)
+            .env._(
+                "Complaint %(complaint)s: %(subject)s",
+                complaint=complaint.name,
+                subject=complaint.subject,
+            )
+        )
+        self.assertIn(reason, credit_note.ref)

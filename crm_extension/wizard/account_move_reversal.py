@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import format_amount
 
 from ..tools.server_context import SETTLING_COMPLAINT
 
@@ -38,11 +39,23 @@ class AccountMoveReversal(models.TransientModel):
         # (Not new_move_ids: with "full refund and new draft invoice" they are
         # the new invoices, the credit notes posted and reconciled.)
         refunds = Move.search([("complaint_id", "=", complaint.id)]) - before
-        if refunds:
-            complaint.message_post(
-                body=self.env._(
-                    "Credit note %(credit_notes)s issued.",
-                    credit_notes=self.env._(", ").join(refunds.mapped("display_name")),
-                )
-            )
+        for refund in refunds:
+            complaint.message_post(body=self._crm_settling_note(refund))
         return action
+
+    def _crm_settling_note(self, refund):
+        """The complaint's note on the credit note ``refund`` issued for it:
+        its amount, its number once posted, a link to it (not its name, which
+        for a draft is Odoo's "Draft Credit Note" with the reference Odoo
+        wrote in the customer's language)."""
+        amount = format_amount(self.env, refund.amount_total, refund.currency_id)
+        if refund.state == "posted":
+            return self.env._(
+                "Credit note %(credit_note)s of %(amount)s issued for this complaint.",
+                credit_note=refund._get_html_link(title=refund.name),
+                amount=amount,
+            )
+        return self.env._(
+            "Draft credit note of %(amount)s created for this complaint.",
+            amount=refund._get_html_link(title=amount),
+        )
