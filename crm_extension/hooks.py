@@ -1,10 +1,11 @@
 import logging
 
+from odoo import fields
 from odoo.tools import SQL, sql
 
 from .models.crm_duplicate_rule import MATCH_FUNCTION
 from .models.res_partner_duplicate import MATCH_KEY_FIELDS, fill_match_keys
-from .models.res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE
+from .models.res_partner_lifecycle import lifecycle_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -101,54 +102,23 @@ def uninstall_hook(env):
 
 
 def _init_lifecycle(env):
-    """The lifecycle the events would have given: a deal (a key customer's is
-    VIP), dormant when the last one is older than the company allows, an
-    intention for an open opportunity."""
-    cr = env.cr
+    """The lifecycle the events would have given (:func:`lifecycle_sql`): a
+    deal (a key customer's is VIP), dormant when the last one is older than
+    the company allows, an intention for an open opportunity. Contacts take
+    their company's."""
     env.flush_all()
-    cr.execute(
-        """
-        WITH deals AS (
-            SELECT p.commercial_partner_id AS id, MAX(d.day) AS day
-              FROM (
-                  SELECT partner_id, (date_order AT TIME ZONE 'UTC')::date AS day
-                    FROM sale_order WHERE state = 'sale'
-                  UNION ALL
-                  SELECT partner_id, invoice_date
-                    FROM account_move
-                   WHERE state = 'posted' AND move_type = 'out_invoice'
-                     AND invoice_date IS NOT NULL
-              ) d
-              JOIN res_partner p ON p.id = d.partner_id
-             GROUP BY p.commercial_partner_id
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE res_partner p
+               SET lifecycle_stage = lifecycle.lifecycle_stage,
+                   last_deal_date = lifecycle.last_deal_date
+              FROM (%s) lifecycle
+             WHERE p.commercial_partner_id = lifecycle.id
+               AND (p.lifecycle_stage, p.last_deal_date) IS DISTINCT FROM
+                   (lifecycle.lifecycle_stage, lifecycle.last_deal_date)
+            """,
+            lifecycle_sql(env, fields.Date.context_today(env["res.partner"])),
         )
-        UPDATE res_partner p
-           SET last_deal_date = deals.day,
-               lifecycle_stage = CASE
-                   WHEN c.crm_dormant_days > 0
-                        AND deals.day <= CURRENT_DATE - c.crm_dormant_days
-                   THEN 'dormant'
-                   WHEN cp.importance = %s THEN 'vip'
-                   ELSE 'deal' END
-          FROM deals
-          JOIN res_partner cp ON cp.id = deals.id, res_company c
-         WHERE p.commercial_partner_id = deals.id
-           AND c.id = COALESCE(cp.company_id, %s)
-        """,
-        [KEY_CUSTOMER_IMPORTANCE, env.ref("base.main_company").id],
-    )
-    cr.execute(
-        """
-        UPDATE res_partner p
-           SET lifecycle_stage = 'intention'
-          FROM (
-              SELECT DISTINCT cp.commercial_partner_id AS id
-                FROM crm_lead l
-                JOIN res_partner cp ON cp.id = l.partner_id
-               WHERE l.active AND l.type = 'opportunity'
-          ) opp
-         WHERE p.commercial_partner_id = opp.id
-           AND p.lifecycle_stage = 'target'
-        """
     )
     env["res.partner"].invalidate_model(["lifecycle_stage", "last_deal_date"])

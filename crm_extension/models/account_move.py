@@ -209,3 +209,14 @@ class AccountMove(models.Model):
             # whoever posts it.
             customers.sudo()._lifecycle_event("deal", date)
         return posted
+
+    def button_draft(self):
+        # (Cancelling a posted invoice resets it to draft first.)
+        undone = self.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
+        res = super().button_draft()
+        # An invoice no longer posted is no deal: its customers' lifecycle
+        # follows the deals they have left, whoever resets it.
+        undone.commercial_partner_id.sudo()._lifecycle_from_documents()
+        return res

@@ -1,15 +1,19 @@
 """Customer lifecycle (target → intention → deal → VIP, dormant), kept
 current by business events; contacts follow their company."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import LIFECYCLE_STAGES, next_lifecycle_stage
 from .crm_guarded_field_mixin import INTERNAL
 from .ir_cron import exclusive_job
 
 KEY_CUSTOMER_IMPORTANCE = "a"
+# A customer's lifecycle, which Odoo copies onto its contacts.
+LIFECYCLE_FIELDS = ("lifecycle_stage", "last_deal_date")
 LIFECYCLE_SELECTION = list(
     zip(
         LIFECYCLE_STAGES,
@@ -21,11 +25,94 @@ LIFECYCLE_SELECTION = list(
 )
 
 
+def lifecycle_sql(env, today, customer_ids=None):
+    """SQL of the lifecycle customers have by their documents: rows ``(id,
+    lifecycle_stage, last_deal_date)`` of commercial partners.
+
+    The stage the events of :func:`tools.next_lifecycle_stage` give a
+    customer, worked out from what it has: its last deal is its last
+    confirmed order or posted customer invoice; with one, it is dormant when
+    that is older than its company allows on ``today`` (the rule of
+    :meth:`ResPartner._cron_mark_dormant`), else VIP when a key customer,
+    else a deal; without one, an intention with an open opportunity, else a
+    target. The installation gives every customer its lifecycle with it, and
+    a customer whose deal is undone gets it again
+    (:meth:`ResPartner._lifecycle_from_documents`).
+
+    :param customer_ids: the commercial partners to work out (their documents
+        read through the indexes of their partners); ``None`` for all of
+        those that have a deal or an opportunity (the others are targets)
+    """
+    main_company = env.ref("base.main_company", raise_if_not_found=False)
+    if customer_ids is None:
+        members = SQL("res_partner")
+        of_members = SQL()
+        customers = SQL("SELECT id FROM deals UNION SELECT id FROM opportunities")
+    else:
+        customer_ids = list(customer_ids)
+        members = SQL(
+            "(SELECT id, commercial_partner_id FROM res_partner "
+            "WHERE commercial_partner_id = ANY(%s))",
+            customer_ids,
+        )
+        of_members = SQL("AND partner_id IN (SELECT id FROM %s m)", members)
+        customers = SQL("SELECT unnest(%s::int[]) AS id", customer_ids)
+    return SQL(
+        """
+        WITH deals AS (
+            SELECT m.commercial_partner_id AS id, MAX(d.day) AS day
+              FROM (
+                  SELECT partner_id, date_order::date AS day
+                    FROM sale_order
+                   WHERE state = 'sale' %(of_members)s
+                  UNION ALL
+                  SELECT partner_id, invoice_date
+                    FROM account_move
+                   WHERE state = 'posted' AND move_type = 'out_invoice'
+                     AND invoice_date IS NOT NULL %(of_members)s
+              ) d
+              JOIN %(members)s m ON m.id = d.partner_id
+             GROUP BY m.commercial_partner_id
+        ),
+        opportunities AS (
+            SELECT DISTINCT m.commercial_partner_id AS id
+              FROM crm_lead l
+              JOIN %(members)s m ON m.id = l.partner_id
+             WHERE l.active AND l.type = 'opportunity'
+        )
+        SELECT c.id,
+               CASE
+                   WHEN deals.day IS NULL AND opportunities.id IS NULL
+                   THEN 'target'
+                   WHEN deals.day IS NULL THEN 'intention'
+                   WHEN company.crm_dormant_days > 0
+                        AND deals.day <= %(today)s::date - company.crm_dormant_days
+                   THEN 'dormant'
+                   WHEN customer.importance = %(key)s THEN 'vip'
+                   ELSE 'deal'
+               END AS lifecycle_stage,
+               deals.day AS last_deal_date
+          FROM (%(customers)s) c
+          JOIN res_partner customer ON customer.id = c.id
+          JOIN res_company company
+            ON company.id = COALESCE(customer.company_id, %(main_company)s)
+          LEFT JOIN deals ON deals.id = c.id
+          LEFT JOIN opportunities ON opportunities.id = c.id
+        """,
+        members=members,
+        of_members=of_members,
+        customers=customers,
+        today=today,
+        key=KEY_CUSTOMER_IMPORTANCE,
+        main_company=(main_company or env.company).id,
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # Odoo copies the commercial fields of a company onto its contacts.
-    _crm_synced_fields = ("lifecycle_stage", "last_deal_date")
+    _crm_synced_fields = LIFECYCLE_FIELDS
 
     lifecycle_stage = fields.Selection(
         LIFECYCLE_SELECTION,
@@ -58,7 +145,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        return [*super()._commercial_fields(), "lifecycle_stage", "last_deal_date"]
+        return [*super()._commercial_fields(), *LIFECYCLE_FIELDS]
 
     def _lifecycle_event(self, event, date=None):
         """Move these customers' lifecycle after a business event.
@@ -84,6 +171,40 @@ class ResPartner(models.Model):
             # The lifecycle is the system's to keep, whoever caused the event
             # (at the end of a partner operation when one is checked).
             partners._crm_system_write(dict(key))
+
+    def _lifecycle_from_documents(self):
+        """Work the lifecycle of these customers out again from the documents
+        they have (:func:`lifecycle_sql`), after a deal was undone: an invoice
+        reset to draft or cancelled, a confirmed order cancelled. Events only
+        move a customer on; a customer whose only deal is gone goes back to
+        an intention or a target, one whose last deal went to an earlier
+        one. One query for any number of customers, then one write per new
+        value, of the customers that change only."""
+        customers = self.commercial_partner_id
+        if not customers:
+            return
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT lifecycle.id, lifecycle.lifecycle_stage,
+                       lifecycle.last_deal_date
+                  FROM (%s) lifecycle
+                  JOIN res_partner p ON p.id = lifecycle.id
+                 WHERE (p.lifecycle_stage, p.last_deal_date) IS DISTINCT FROM
+                       (lifecycle.lifecycle_stage, lifecycle.last_deal_date)
+                """,
+                lifecycle_sql(self.env, fields.Date.context_today(self), customers.ids),
+            )
+        )
+        changes = defaultdict(list)
+        for partner_id, stage, date in rows:
+            changes[stage, date].append(partner_id)
+        for (stage, date), partner_ids in changes.items():
+            # The lifecycle is the system's to keep, whoever undid the deal.
+            self.browse(partner_ids)._crm_system_write(
+                {"lifecycle_stage": stage, "last_deal_date": date}
+            )
 
     @api.model
     @exclusive_job

@@ -48,6 +48,14 @@ class SaleOrder(models.Model):
         self._crm_after_confirm()
         return res
 
+    def _action_cancel(self):
+        undone = self.filtered(lambda order: order.state == "sale")
+        res = super()._action_cancel()
+        # A cancelled order is no deal: its customers' lifecycle follows the
+        # deals they have left, whoever cancels it.
+        undone.partner_id.commercial_partner_id.sudo()._lifecycle_from_documents()
+        return res
+
     def _crm_after_confirm(self):
         """A confirmed order is a deal: win its opportunity, move its customer."""
         confirmed = self.filtered(lambda order: order.state == "sale")

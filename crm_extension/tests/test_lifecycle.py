@@ -335,6 +335,81 @@ class TestSalesIntegration(FunnelCase):
         self.assertEqual(self.prospect.lifecycle_stage, "deal")
         self.assertEqual(str(self.prospect.last_deal_date), "2026-06-30")
 
+    def _invoice(self, partner, date):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
+        )
+        return (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": date,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": 99}
+                        )
+                    ],
+                }
+            )
+        )
+
+    def test_an_invoice_no_longer_posted_is_no_deal(self):
+        """An invoice reset to draft or cancelled takes its deal with it: the
+        customer's lifecycle follows the deals it has left, whoever resets
+        it (an accountant, who may not set a lifecycle)."""
+        contact = self.env["res.partner"].create(
+            {"name": "Zhou Min", "parent_id": self.prospect.id}
+        )
+        earlier = self._invoice(contact, "2026-05-31")
+        later = self._invoice(self.prospect, "2026-06-30")
+        (earlier | later).action_post()
+        self.assertEqual(self.prospect.lifecycle_stage, "deal")
+        self.assertEqual(str(self.prospect.last_deal_date), "2026-06-30")
+        later.button_draft()
+        self.assertEqual(self.prospect.lifecycle_stage, "deal")
+        self.assertEqual(str(self.prospect.last_deal_date), "2026-05-31")
+        self.assertEqual(str(contact.last_deal_date), "2026-05-31")
+        earlier.button_cancel()
+        later.button_cancel()
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        self.assertFalse(self.prospect.last_deal_date)
+        self.assertEqual(contact.lifecycle_stage, "target")
+        with self.assertRaises(AccessError):
+            self.prospect.with_user(self.accountant).write({"lifecycle_stage": "deal"})
+        # A key customer's: VIP no more; an open opportunity is an intention.
+        self.customer.importance = "a"
+        invoice = self._invoice(self.customer, "2026-06-30")
+        invoice.action_post()
+        self.assertEqual(self.customer.lifecycle_stage, "vip")
+        invoice.button_cancel()
+        self.assertEqual(self.customer.lifecycle_stage, "intention")
+        self.assertFalse(self.customer.last_deal_date)
+
+    def test_a_cancelled_order_is_no_deal(self):
+        order = self._quotation(self.customer)
+        order.action_confirm()
+        self.assertEqual(self.customer.lifecycle_stage, "deal")
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(self.customer.lifecycle_stage, "intention")
+        self.assertFalse(self.customer.last_deal_date)
+        self.assertEqual(self.contact_boss.lifecycle_stage, "intention")
+
+    def test_what_is_left_of_an_old_deal_is_dormant(self):
+        self.company.crm_dormant_days = 90
+        with freeze_time("2026-01-05 10:00:00"):
+            self._quotation(self.customer).action_confirm()
+        with freeze_time("2026-05-01"):
+            order = self._quotation(self.customer)
+            order.action_confirm()
+            order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(self.customer.lifecycle_stage, "dormant")
+        self.assertEqual(str(self.customer.last_deal_date), "2026-01-05")
+
     def test_key_customer_with_a_deal_is_vip(self):
         self.customer.importance = "a"
         self.assertEqual(self.customer.lifecycle_stage, "intention")
