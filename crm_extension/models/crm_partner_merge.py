@@ -48,6 +48,7 @@ from ..tools.primary import require_primary
 from ..tools.server_context import MERGING_PARTNERS
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .ir_cron import exclusive_job
+from .res_partner_lifecycle import LIFECYCLE_FIELDS
 from .res_partner_merge import SURVIVOR_RULES
 
 _logger = logging.getLogger(__name__)
@@ -971,6 +972,7 @@ class CrmPartnerMerge(models.Model):
         absorbed.write({"active": True, "crm_merged_into_id": False})
         if merge.survivor_values:
             merge._restore_survivor_values(survivor)
+        absorbed._crm_contacts_follow_lifecycle()
         merge._flag_registered_meanwhile()
         merge.write(
             {
@@ -1025,13 +1027,19 @@ class CrmPartnerMerge(models.Model):
         current = json.loads(
             json.dumps(survivor.read(list(values), load=None)[0], default=str)
         )
-        survivor.write(
-            {
-                fname: before
-                for fname, (before, after) in values.items()
-                if current[fname] == after
-            }
-        )
+        restore = {
+            fname: before
+            for fname, (before, after) in values.items()
+            if current[fname] == after
+        }
+        # The lifecycle is its customer's, which Odoo copies onto its contacts
+        # (a surviving contact among them): put back there.
+        lifecycle = {
+            fname: restore.pop(fname) for fname in LIFECYCLE_FIELDS if fname in restore
+        }
+        survivor.write(restore)
+        if lifecycle:
+            survivor.commercial_partner_id.write(lifecycle)
         stored = self._company_dependent_values(survivor.id)
         restore = {
             fname: before

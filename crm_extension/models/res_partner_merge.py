@@ -9,6 +9,8 @@ once, and both doors call them. Partners none of which is a customer (vendors'
 contacts, the companies' own partners) are Odoo's wizard's business alone.
 """
 
+from collections import defaultdict
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -19,7 +21,7 @@ from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .res_partner_duplicate import MATCH_KEY_INPUTS
-from .res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE
+from .res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE, LIFECYCLE_FIELDS
 
 SURVIVOR_RULES = [
     ("oldest", "The oldest registration"),
@@ -363,12 +365,15 @@ class ResPartner(models.Model):
             values["in_pool"] = False
         if values:
             survivor.write(values)
+        # Their orders, invoices and opportunities are the survivor's now: so
+        # is the business they stand for. (Merge with Undo notes the
+        # survivor's values before and after, and its undo puts back those
+        # nobody changed since: crm.partner.merge.survivor_values.)
+        survivor._crm_merge_lifecycle(absorbed)
         if not merge:
-            # Odoo's wizard deletes the merged customers: what they held is the
-            # survivor's now. (Merge with Undo keeps them, and its undo puts
-            # every row back: their committee seats stay with them, and the
-            # lifecycle, which Odoo copies onto every contact moved, is left.)
-            survivor._crm_merge_lifecycle(absorbed)
+            # Odoo's wizard deletes the merged customers. (Merge with Undo
+            # keeps them, and its undo puts every row back: their committee
+            # seats stay with them.)
             survivor._crm_merge_committees()
         survivor._message_log(body=self._crm_merge_log(absorbed, merge))
 
@@ -397,6 +402,32 @@ class ResPartner(models.Model):
             values["last_deal_date"] = max(dates)
         if values:
             customer._crm_system_write(values)
+
+    def _crm_contacts_follow_lifecycle(self):
+        """The contacts of these customers (of those that are customers, not
+        contacts) take their lifecycle again: a merge moved them under the
+        surviving customer, whose lifecycle Odoo copied onto them, and its
+        undo moved them back. One search, one write per value."""
+        customers = self.filtered(
+            lambda partner: partner.commercial_partner_id == partner
+        )
+        if not customers:
+            return
+        contacts = self.search(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("id", "not in", customers.ids),
+            ]
+        )
+        changes = defaultdict(lambda: self.browse())
+        for contact in contacts:
+            values = tuple(
+                contact.commercial_partner_id[fname] for fname in LIFECYCLE_FIELDS
+            )
+            if values != tuple(contact[fname] for fname in LIFECYCLE_FIELDS):
+                changes[values] |= contact
+        for values, to_write in changes.items():
+            to_write.write(dict(zip(LIFECYCLE_FIELDS, values, strict=True)))
 
     def _crm_merge_committees(self):
         """A contact is in a buying committee once: after Odoo's merge wizard

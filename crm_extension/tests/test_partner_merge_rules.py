@@ -422,11 +422,9 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                 self.assertEqual(first.user_id, self.salesman)
                 self.assertFalse(first.in_pool)
                 self.assertIn(first, first.with_user(self.salesman_2)._claim_refusals())
-                # The merged customer's deal is the survivor's business (Odoo's
-                # wizard deletes the merged customer).
-                if door == self._odoo_merge:
-                    self.assertEqual(first.lifecycle_stage, "deal")
-                    self.assertEqual(str(first.last_deal_date), "2026-06-01")
+                # The merged customer's deal is the survivor's business.
+                self.assertEqual(first.lifecycle_stage, "deal")
+                self.assertEqual(str(first.last_deal_date), "2026-06-01")
                 # A contact registered twice sits once in a buying committee.
                 li, li_again = self._committee_of_twins()
                 door(self.admin_contacts, li | li_again, li)
@@ -443,6 +441,56 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                         "role_id": self.role_insider.id,
                     }
                 )
+
+    def test_merge_with_undo_moves_the_lifecycle_and_puts_it_back(self):
+        """The survivor takes the business of the customers merged into it,
+        as with Odoo's wizard: their invoices are its own now. The undo
+        gives it back its own, and the merged customer's contacts their
+        company's."""
+        first, second, _third = self.twins
+        contact = (
+            self.env["res.partner"]
+            .with_context(**MERGING_PARTNERS.context())
+            .create({"name": "Chen Jing", "parent_id": second.id})
+            .with_env(self.env)
+        )
+        first.sudo().with_context(**MERGING_PARTNERS.context()).write(
+            {"lifecycle_stage": "dormant", "last_deal_date": "2026-07-01"}
+        )
+        product = self.env["product.product"].create({"name": "Shelf scanner"})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": second.id,
+                "invoice_date": "2026-06-01",
+                "invoice_line_ids": [
+                    Command.create({"product_id": product.id, "price_unit": 800})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(second.lifecycle_stage, "deal")
+        merge = self._merge_with_undo(self.admin_contacts, first | second, first)
+        self.assertEqual(merge.state, "done", merge.error)
+        self.env.invalidate_all()
+        self.assertEqual(invoice.partner_id, first)
+        # A deal beats a dormancy; the last deal stays the last one.
+        as_admin = first.with_user(self.admin_contacts)
+        self.assertEqual(as_admin.lifecycle_stage, "deal")
+        self.assertEqual(str(as_admin.last_deal_date), "2026-07-01")
+        self.assertEqual(contact.parent_id, first)
+        self.assertEqual(contact.lifecycle_stage, "deal")
+        merge.with_user(self.admin_contacts).action_undo()
+        self.env.invalidate_all()
+        self.assertEqual(invoice.partner_id, second)
+        self.assertEqual(as_admin.lifecycle_stage, "dormant")
+        self.assertEqual(str(as_admin.last_deal_date), "2026-07-01")
+        for partner in (second, contact):
+            self.assertEqual(partner.lifecycle_stage, "deal")
+            self.assertEqual(str(partner.last_deal_date), "2026-06-01")
+        # Nobody else sets a lifecycle, the merge's administrator included.
+        with self.assertRaises(AccessError):
+            as_admin.write({"lifecycle_stage": "deal"})
 
 
 @tagged("post_install", "-at_install")
