@@ -23,15 +23,16 @@ from .ir_cron import exclusive_job
 
 _logger = logging.getLogger(__name__)
 
-# (New and lost customers are named so: "New" and "Lost" are a complaint's
-# stage and a lost opportunity too, words translated otherwise.)
+# (New, lost and at-risk customers are named so: "New", "Lost" and "At Risk"
+# are a complaint's stage, a lost opportunity and a complaint's service level
+# too, words translated otherwise.)
 RFM_SEGMENT_SELECTION = [
     ("champions", "Champions"),
     ("loyal", "Loyal"),
     ("potential", "Potential Loyalists"),
     ("new", "New Customers"),
     ("needs_attention", "Needs Attention"),
-    ("at_risk", "At Risk"),
+    ("at_risk", "Customers at Risk"),
     ("hibernating", "Hibernating"),
     ("lost", "Lost Customers"),
 ]

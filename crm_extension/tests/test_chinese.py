@@ -176,6 +176,58 @@ class TestChineseMessages(CrmExtensionCase):
         self.assertNotIn("signed", body)
         self.assertNotIn("cannot enter", body)
 
+    def test_a_credit_note_from_a_complaint_in_chinese(self):
+        """A Chinese accountant issues a credit note from the complaint about
+        an English customer's invoice: the complaint's note is Chinese, in
+        the addon's words and Odoo's term for a credit note, without the
+        reference Odoo writes for the customer; the reason reads in the
+        reference's language."""
+        self.accountant.lang = "zh_CN"
+        self.customer.lang = "en_US"
+        product = self.env["product.product"].create(
+            {"name": "Tea set", "list_price": 100}
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": "2026-03-01",
+                "invoice_line_ids": [
+                    Command.create({"product_id": product.id, "price_unit": 100})
+                ],
+            }
+        )
+        invoice.action_post()
+        complaint = self.env["crm.complaint"].create(
+            {
+                "subject": "Broken lid",
+                "partner_id": self.customer.id,
+                "invoice_id": invoice.id,
+            }
+        )
+        accountant = complaint.with_user(self.accountant).with_context(lang="zh_CN")
+        action = accountant.action_issue_credit_note()
+        self.assertEqual(action["name"], f"{complaint.name} 的退款通知")
+        reason = {
+            "zh_CN": f"投诉 {complaint.name}：Broken lid",
+            "en_US": f"Complaint {complaint.name}: Broken lid",
+        }[compat.reversal_lang(accountant.invoice_id)]
+        self.assertEqual(action["context"]["default_reason"], reason)
+        self.env["account.move.reversal"].with_user(self.accountant).with_context(
+            **action["context"], lang="zh_CN"
+        ).create({"journal_id": invoice.journal_id.id}).refund_moves()
+        note = complaint.message_ids[0].body
+        self.assertIn("已为此投诉创建退款通知草稿，金额", note)
+        self.assertNotIn("Reversal of", note)
+        self.assertNotIn("退款草稿", note)
+        self.assertNotIn("Broken lid", note)
+        # The credit notes cannot credit more than the invoice: said in Chinese.
+        credit_note = complaint.sudo().credit_note_ids.with_user(self.accountant)
+        credit_note.with_context(lang="zh_CN").action_post()
+        with self.assertRaises(UserError) as caught:
+            accountant.action_issue_credit_note()
+        self.assertIn(f"发票 {invoice.name} 已无可退金额", str(caught.exception))
+
 
 @tagged("post_install", "-at_install")
 class TestChineseNames(CrmExtensionCase):

@@ -513,7 +513,7 @@ registry.category("web_tour.tours").add("crm_extension_customer_value_tour", {
         },
         {
             content: "Keep the customers at risk",
-            trigger: ".o_filter_menu .o_menu_item:contains('At Risk')",
+            trigger: ".o_filter_menu .o_menu_item:contains('Customers at Risk')",
             run: "click",
         },
         {
