@@ -71,6 +71,13 @@ class ResPartner(models.Model):
         compute="_compute_can_edit_credit_rating", groups=INTERNAL
     )
 
+    can_rate_read_only = fields.Boolean(
+        compute="_compute_can_edit_credit_rating",
+        groups=INTERNAL,
+        help="The user may rate this customer's credit but not edit contacts: "
+        "the form is read-only to them and offers the rating wizard.",
+    )
+
     source_id = fields.Many2one(
         "utm.source",
         index="btree_not_null",
@@ -130,9 +137,21 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_can_edit_credit_rating(self):
+        """Whoever may rate does so in the form. Without the right to write
+        contacts (an accountant with Invoicing alone), Odoo shows the form
+        read-only: its header then offers the rating wizard on the customers
+        they may rate (see :meth:`_crm_credit_rating_writer`), where the form
+        shows a rating (not on a company's contact persons)."""
         can_rate = "credit_rating" not in self._guarded_fields_denied()
+        read_only = can_rate and not self.env["res.partner"].has_access("write")
+        customers = self._crm_customers() if read_only else self.browse()
         for partner in self:
             partner.can_edit_credit_rating = can_rate
+            partner.can_rate_read_only = bool(
+                partner in customers
+                and partner.id
+                and (partner.is_company or not partner.parent_id)
+            )
 
     # ------------------------------------------------------------------
     # Class templates: the fields a class requires

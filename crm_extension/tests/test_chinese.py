@@ -104,6 +104,18 @@ class TestChineseMessages(CrmExtensionCase):
             "只有内部用户才能处理投诉，Pete Portal 不是内部用户。",
         )
 
+    def test_the_rating_wizard_refuses_in_chinese(self):
+        wizard = (
+            self.env["crm.credit.rating"]
+            .with_user(self.complaint_officer)
+            .with_context(lang="zh_CN")
+            .create({"partner_id": self.customer.id, "credit_rating": "a"})
+        )
+        with self.assertRaises(AccessError) as caught:
+            wizard.action_set_credit_rating()
+        self.assertIn("只有会计或销售管理员可以修改", str(caught.exception))
+        self.assertIn("信用等级", str(caught.exception))
+
     def test_a_guarded_field_names_the_model_in_chinese(self):
         """A field only the system or an administrator sets: the refusal names
         the model as Odoo's own access errors do, in the reader's language."""

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmExtensionCase
 
@@ -84,6 +84,80 @@ class TestPartnerProfile(CrmExtensionCase):
         form.save()
         self.assertEqual(self.customer.importance, "b")
         self.assertEqual(self.customer.credit_rating, "a")
+
+    def _rate_with_wizard(self, user, rating):
+        """What the header button of the partner form does: the wizard on
+        the customer, saved with ``rating`` and applied, as ``user``."""
+        form = Form(
+            self.env["crm.credit.rating"]
+            .with_user(user)
+            .with_context(default_partner_id=self.customer.id)
+        )
+        form.credit_rating = rating
+        form.save().action_set_credit_rating()
+
+    def test_an_accountant_rates_from_the_read_only_form(self):
+        """Invoicing alone gives no right to edit contacts: Odoo shows the
+        accountant the customer's form read-only, and its header offers the
+        rating wizard, which rates the customer as the accountant, tracked
+        in the chatter."""
+        partner = self.customer.with_user(self.accountant)
+        arch = partner.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('edit="False"', arch)
+        action = self.env.ref("crm_extension.crm_credit_rating_action")
+        self.assertIn(f'name="{action.id}"', arch)
+        self.assertTrue(partner.can_rate_read_only)
+        self.env.cr.flush()  # (the fixtures' tracking, as a commit does)
+        self._rate_with_wizard(self.accountant, "b")
+        self.assertEqual(self.customer.credit_rating, "b")
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.customer.invalidate_recordset(["message_ids"])
+        message = self.customer.sudo().message_ids[:1]
+        self.assertEqual(message.author_id, self.accountant.partner_id)
+        self.assertEqual(
+            message.tracking_value_ids.field_id.mapped("name"), ["credit_rating"]
+        )
+        # The wizard offers the rating the customer has.
+        wizard = Form(
+            self.env["crm.credit.rating"]
+            .with_user(self.accountant)
+            .with_context(default_partner_id=self.customer.id)
+        )
+        self.assertEqual(wizard.credit_rating, "b")
+
+    def test_the_rating_wizard_shows_to_whom_the_form_is_read_only(self):
+        """Who edits the form rates in it (a sales administrator, an
+        accountant who also creates contacts); who may not rate is offered
+        no wizard; nor is an accountant on a partner that is no customer
+        (the company's own)."""
+        accountant_editing = new_test_user(
+            self.env,
+            login="ext_accountant_contacts",
+            groups="account.group_account_invoice,base.group_partner_manager",
+        )
+        for user, partner in (
+            (self.sales_manager, self.customer),
+            (accountant_editing, self.customer),
+            (self.salesman, self.customer),
+            (self.complaint_officer, self.customer),
+            (self.accountant, self.env.company.partner_id),
+            (self.accountant, self.contact_boss),
+        ):
+            with self.subTest(user=user.login, partner=partner.name):
+                self.assertFalse(partner.with_user(user).can_rate_read_only)
+
+    def test_who_may_not_rate_is_refused_by_the_wizard(self):
+        for user in (self.salesman, self.complaint_officer):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError) as caught:
+                    self._rate_with_wizard(user, "a")
+                self.assertEqual(
+                    str(caught.exception),
+                    "Only accountants or sales administrators may change these "
+                    "fields of Contact: Credit Rating.",
+                )
+        self.assertFalse(self.customer.credit_rating)
 
     def test_id_number_visible_to_sales_administrators_only(self):
         self.contact_boss.sudo().id_number = "110101199003070011"

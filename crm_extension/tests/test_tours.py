@@ -93,6 +93,20 @@ class TestTours(HttpCase):
         self.assertEqual(self.customer.website, "http://tour.example.com")
         self.assertEqual(self.customer.importance, "a")
 
+    def test_tour_accountant_rates_credit(self):
+        new_test_user(
+            self.env,
+            login="tour_accountant",
+            name="Alan Accountant",
+            groups="account.group_account_invoice",
+        )
+        self.start_tour(
+            f"/odoo/customers/{self.customer.id}",
+            "crm_extension_credit_rating_tour",
+            login="tour_accountant",
+        )
+        self.assertEqual(self.customer.credit_rating, "b")
+
     def test_tour_buying_committee(self):
         self.start_tour(
             f"/odoo/action-crm.crm_lead_action_pipeline/{self.opportunity.id}",

@@ -117,6 +117,34 @@ registry.category("web_tour.tours").add("crm_extension_classify_customer_tour", 
     ],
 });
 
+registry.category("web_tour.tours").add("crm_extension_credit_rating_tour", {
+    steps: () => [
+        {
+            content: "The accountant reads the customer's form: it offers the rating",
+            trigger: ".o_form_readonly .o_form_statusbar button:contains('Set Credit Rating')",
+            run: "click",
+        },
+        {
+            content: "Rate the customer's credit B",
+            trigger: ".modal .o_field_widget[name=credit_rating] input[data-value=b]",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name=action_set_credit_rating]",
+            run: "click",
+        },
+        {
+            content: "Open the customer profile tab",
+            trigger: "body:not(:has(.modal)) .o_notebook .nav-link:contains('Customer Profile')",
+            run: "click",
+        },
+        {
+            content: "The form shows the new rating",
+            trigger: ".o_field_widget[name=credit_rating] input[data-value=b]:checked",
+        },
+    ],
+});
+
 registry.category("web_tour.tours").add("crm_extension_buying_committee_tour", {
     steps: () => [
         {
