@@ -1,10 +1,50 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .test_complaint import ComplaintCase
+
+
+def client_spec(model, node):
+    """What the web client reads of ``model`` for the view ``node`` (a parsed
+    arch, as ``get_views`` gives it to the user): the fields it holds, with
+    the name of each record they link to and the fields of the lists and
+    forms of their lines."""
+    spec = {}
+    for child in node:
+        if not isinstance(child.tag, str):  # a comment
+            continue
+        if child.tag != "field":
+            for fname, sub in client_spec(model, child).items():
+                spec.setdefault(fname, {}).update(sub)
+            continue
+        field = model._fields[child.get("name")]
+        sub = spec.setdefault(field.name, {})
+        if field.type == "many2one":
+            sub["fields"] = {"display_name": {}}
+        elif field.type in ("one2many", "many2many"):
+            comodel = model.env[field.comodel_name]
+            for view in child:
+                if view.tag in ("list", "form", "kanban"):
+                    sub.setdefault("fields", {}).update(client_spec(comodel, view))
+    return spec
+
+
+def opens(record, view_type="form"):
+    """Read ``record`` as the web client does in its view (of the action
+    its link opens, for a form), as the record's user: what it reads (an
+    access error is the error's dialog)."""
+    view_id = False
+    if view_type == "form":
+        action = record.get_formview_action()
+        view_id = dict((kind, vid) for vid, kind in action["views"]).get("form")
+    arch = record.get_views([(view_id, view_type)])["views"][view_type]["arch"]
+    return record.web_read(client_spec(record, etree.fromstring(arch)))
 
 
 @tagged("post_install", "-at_install")
@@ -147,6 +187,119 @@ class TestComplaintAccess(ComplaintCase):
             self.env["crm.complaint"].with_user(self.accountant).create(
                 {"subject": "x", "partner_id": self.customer.id}
             )
+
+    def test_officers_pick_and_open_the_order_and_invoice(self):
+        """Complaint officers and managers pick the order and the invoice a
+        complaint is about among its customer's (the fields' domains), and
+        open them, read-only: as the web client does, without an access
+        error."""
+        product = self.env["product.product"].create(
+            {"name": "Teapot", "list_price": 80}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.other_customer.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        for user in (self.complaint_officer, self.complaint_manager):
+            with self.subTest(user=user.login):
+                complaint = self.about_invoice.with_user(user)
+                # The pickers: the dropdown, then "Search More...", with the
+                # field's domain (the complaint customer's documents).
+                for fname, document in (
+                    ("sale_order_id", order),
+                    ("invoice_id", self.invoice),
+                ):
+                    customer = safe_eval(
+                        complaint._fields[fname].domain,
+                        {"commercial_partner_id": complaint.commercial_partner_id.id},
+                    )
+                    Model = document.with_user(user).browse()
+                    found = Model.name_search("", customer, limit=8)
+                    self.assertIn(document.id, [rid for rid, _name in found])
+                    list_arch = Model.get_views([(False, "list")])["views"]["list"]
+                    listed = Model.web_search_read(
+                        customer,
+                        client_spec(Model, etree.fromstring(list_arch["arch"])),
+                        limit=80,
+                    )
+                    self.assertIn(document.id, [row["id"] for row in listed["records"]])
+                    complaint.write({fname: document.id})
+                    # The link opens the document's form, every field read.
+                    (values,) = opens(document.with_user(user))
+                    self.assertEqual(values["name"], document.name)
+                self.assertEqual(complaint.sale_order_id, order)
+                # Read only: the form shows no edit, the ORM refuses.
+                for document, fname in ((order, "note"), (self.invoice, "narration")):
+                    arch = document.with_user(user).get_views([(False, "form")])
+                    self.assertIn('edit="False"', arch["views"]["form"]["arch"])
+                    with self.assertRaises(AccessError):
+                        document.with_user(user).write({fname: "Changed"})
+
+    def test_officers_read_no_vendor_bill_nor_payment_to_suppliers(self):
+        """Of accounting, complaint officers read the customer side only:
+        customer invoices and credit notes, and the customers' payments
+        their form counts; no vendor bill, entry or payment to a supplier."""
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": self.other_customer.id,
+                "invoice_date": fields.Date.today(),
+                "invoice_line_ids": [
+                    Command.create({"name": "Paper", "quantity": 1, "price_unit": 9})
+                ],
+            }
+        )
+        Payment = self.env["account.payment"]
+        to_supplier, from_customer = Payment.create(
+            [
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "supplier",
+                    "partner_id": self.other_customer.id,
+                    "amount": 9,
+                },
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": self.other_customer.id,
+                    "amount": 30,
+                },
+            ]
+        )
+        officer = self.complaint_officer
+        Move = self.env["account.move"].with_user(officer)
+        self.assertEqual(
+            Move.search([("partner_id", "=", self.other_customer.id)]), self.invoice
+        )
+        self.assertFalse(Move.name_search("", [("id", "=", bill.id)]))
+        with self.assertRaises(AccessError):
+            bill.with_user(officer).read(["name"])
+        with self.assertRaises(AccessError):
+            bill.line_ids[:1].with_user(officer).read(["name"])
+        self.assertEqual(
+            Payment.with_user(officer).search(
+                [("id", "in", (to_supplier | from_customer).ids)]
+            ),
+            from_customer,
+        )
+        with self.assertRaises(AccessError):
+            Move.create({"move_type": "out_invoice"})
+
+    def test_officers_read_no_order_of_another_company(self):
+        """Odoo's multi-company rules hold for the officers' reading."""
+        other_company = self.env["res.company"].create({"name": "Orders Two Ltd"})
+        elsewhere = (
+            self.env["sale.order"]
+            .with_company(other_company)
+            .create({"partner_id": self.other_customer.id})
+        )
+        Order = self.env["sale.order"].with_user(self.complaint_officer)
+        self.assertFalse(Order.search([("id", "=", elsewhere.id)]))
+        with self.assertRaises(AccessError):
+            elsewhere.with_user(self.complaint_officer).read(["name"])
 
     def test_portal_user_sees_own_only(self):
         portal_partner = self.portal_user.partner_id

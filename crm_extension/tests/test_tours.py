@@ -322,6 +322,46 @@ class TestTours(HttpCase):
         )
         self.assertEqual(complaint.sla_status, "on_track")
 
+    def test_tour_officer_opens_the_order_and_invoice(self):
+        new_test_user(
+            self.env,
+            login="tour_documents_officer",
+            name="Oscar Officer",
+            groups="crm_extension.group_complaint_user",
+        )
+        product = self.env["product.product"].create(
+            {"name": "Tour Tea Tin", "list_price": 12}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        order.name = "TOUR-ORDER-1"
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [Command.create({"product_id": product.id})],
+            }
+        )
+        invoice.action_post()
+        complaint = self.env["crm.complaint"].create(
+            {
+                "subject": "Tour: a dented tea tin",
+                "partner_id": self.customer.id,
+                "invoice_id": invoice.id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-crm_extension.crm_complaint_action/{complaint.id}",
+            "crm_extension_complaint_documents_tour",
+            login="tour_documents_officer",
+        )
+        self.assertEqual(complaint.sale_order_id, order)
+
     def test_tour_portal_complaint(self):
         portal_user = new_test_user(
             self.env,

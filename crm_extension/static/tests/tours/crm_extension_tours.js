@@ -492,6 +492,45 @@ registry.category("web_tour.tours").add("crm_extension_complaint_sla_pause_tour"
     },
 });
 
+registry.category("web_tour.tours").add("crm_extension_complaint_documents_tour", {
+    steps: () => [
+        {
+            content: "Pick the order the complaint is about",
+            trigger: ".o_field_widget[name=sale_order_id] input",
+            run: "edit TOUR-ORDER",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('TOUR-ORDER-1')",
+            run: "click",
+        },
+        ...saveForm(),
+        {
+            // (The link shows on hover.)
+            content: "Open the invoice of the complaint",
+            trigger: ".o_field_widget[name=invoice_id] .o_external_button:not(:visible)",
+            run: "click",
+        },
+        {
+            content: "The invoice opens, read-only, with its lines",
+            trigger: ".o_form_readonly .o_field_widget[name=invoice_line_ids] .o_data_row",
+        },
+        {
+            content: "Back to the complaint",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('CMP/')",
+            run: "click",
+        },
+        {
+            content: "Open the order of the complaint",
+            trigger: ".o_field_widget[name=sale_order_id] .o_external_button:not(:visible)",
+            run: "click",
+        },
+        {
+            content: "The order opens, read-only, with its lines",
+            trigger: ".o_form_readonly .o_field_widget[name=order_line] .o_data_row",
+        },
+    ],
+});
+
 registry.category("web_tour.tours").add("crm_extension_portal_complaint_tour", {
     steps: () => [
         {
