@@ -57,6 +57,21 @@ class ResPartner(models.Model):
     def _get_guarded_fields(self):
         return {**super()._get_guarded_fields(), "birthday_reminded_year": ()}
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_committee_seats(self):
+        """A deleted contact leaves the buying committees through the ORM.
+
+        The database would delete its seats itself (``ondelete='cascade'``),
+        unseen by the ORM: the opportunities' stored flags would keep a
+        decision maker or an opponent who is gone, and the warnings, the
+        filters and the stage gates would read them. Every way a contact is
+        deleted comes here (a form, RPC, Odoo's merge wizard, the purge of
+        merged customers); the seats go as the database would have taken
+        them, whoever may delete the contact."""
+        self.env["crm.lead.contact.role"].sudo().search(
+            [("partner_id", "in", self.ids)]
+        ).unlink()
+
     @api.model
     @exclusive_job
     def _cron_birthday_reminders(self, days_ahead=None):

@@ -1,5 +1,6 @@
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmExtensionCase
 
@@ -274,3 +275,54 @@ class TestBuyingCommittee(CrmExtensionCase):
         )
         self.assertEqual(len(merged.contact_role_ids.filtered("is_primary")), 1)
         self.assertTrue(merged.has_decision_maker and merged.has_opponent)
+
+    def test_a_deleted_contact_leaves_the_committee_flags_right(self):
+        """A contact deleted leaves no decision maker nor opponent behind: the
+        warning shows, the filter finds the deal, and the gate of Near Close
+        holds it (the database deletes the seat, the ORM recomputes)."""
+        # A salesperson with Odoo's "Contact Creation", who may delete contacts.
+        salesman = new_test_user(
+            self.env,
+            login="ext_salesman_contacts",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+        )
+        self.customer.user_id = salesman
+        Partner = self.env["res.partner"].with_user(salesman)
+        person = Partner.create({"name": "Zhou Gone", "parent_id": self.customer.id})
+        lead = (
+            self.env["crm.lead"]
+            .with_user(salesman)
+            .create(
+                {
+                    "name": "West Lake: counters",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "user_id": salesman.id,
+                    "expected_revenue": 50000,
+                    "contact_role_ids": [
+                        Command.create(
+                            {
+                                "partner_id": person.id,
+                                "role_id": self.role_dm.id,
+                                "stance": "oppose",
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertTrue(lead.has_decision_maker and lead.has_opponent)
+        person.unlink()
+        self.env.flush_all()
+        lead.invalidate_recordset()
+        self.assertFalse(lead.contact_role_ids)
+        self.assertFalse(lead.has_decision_maker)
+        self.assertFalse(lead.has_opponent)
+        self.assertTrue(lead.show_no_decision_maker_warning)
+        self.assertFalse(lead.opponent_names)
+        Lead = self.env["crm.lead"].with_user(salesman)
+        self.assertIn(lead, Lead.search([("has_decision_maker", "=", False)]))
+        self.assertNotIn(lead, Lead.search([("has_opponent", "=", True)]))
+        near_close = self.env.ref("crm_extension.crm_stage_near_close")
+        with self.assertRaisesRegex(ValidationError, "decision maker"):
+            lead.write({"stage_id": near_close.id})

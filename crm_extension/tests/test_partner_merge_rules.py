@@ -433,6 +433,11 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                 )
                 self.assertEqual(len(members), 1)
                 self.assertTrue(members.is_primary)
+                if door == self._odoo_merge:
+                    # The opponent's seat went with the merged contact: the
+                    # opportunity's flags say so.
+                    self.assertTrue(self.opportunity.has_decision_maker)
+                    self.assertFalse(self.opportunity.has_opponent)
                 # Another member can still be added.
                 self.env["crm.lead.contact.role"].with_user(self.salesman).create(
                     {
