@@ -518,7 +518,8 @@ class CrmCustomerValue(models.Model):
 
         Within their main class only, never when their class is locked by hand;
         down only from a class that allows it, and only into a class whose
-        customer template (required fields) the customer meets. A customer
+        templates (required fields) the customer and its contact persons
+        meet. A customer
         the companies share is classed by the figures of all of them. One query
         finds the customers to move; then one write per target class moves
         them the way every class change is made (tracked in the chatter with
@@ -599,18 +600,17 @@ class CrmCustomerValue(models.Model):
         moved = 0
         for class_id, current_ids in moves.items():
             klass = Class.browse(class_id)
-            # The customers of the values are commercial partners: the customer
-            # template of their own class is the one that applies.
+            # The customers of the values are commercial partners: the class's
+            # customer template applies to them, its contact template to their
+            # contact persons.
             customers = Partner.browse(list(current_ids))
-            gaps = customers._class_template_gaps(klass)
-            meeting = customers.browse(
-                [partner.id for partner in customers if partner not in gaps]
-            )
-            if gaps:
+            kept_out = customers._crm_kept_out_of_class(klass)
+            meeting = customers - kept_out
+            if kept_out:
                 _logger.info(
-                    "crm_extension: %s customers stay out of %s: its template "
-                    "requires information they do not have",
-                    len(gaps),
+                    "crm_extension: %s customers stay out of %s: its templates "
+                    "require information they or their contacts do not have",
+                    len(kept_out),
                     klass.display_name,
                 )
             if not meeting:

@@ -163,25 +163,29 @@ class ResPartner(models.Model):
 
         A customer follows its own class's customer template; a contact person
         of a company follows the contact template of the company's class. With
-        ``customer_class``, the customer template of that class instead (a class
-        rule checks it before moving customers into the class).
+        ``customer_class``, the templates that class brings instead, as if the
+        customers were moved into it (a class rule checks them before it moves
+        customers): its customer template for a customer, its contact template
+        for a contact person of one.
         """
         Class = self.env["crm.customer.class"].sudo()  # configuration, read by all
         result = {}
         for partner in self:
             classes, names = Class, []
-            own_class = (customer_class or partner.customer_class_id).sudo()
+            is_contact_person = bool(
+                partner.parent_id
+                and not partner.is_company
+                and partner.type == "contact"
+            )
+            own_class = partner.customer_class_id.sudo()
+            company_class = partner.commercial_partner_id.customer_class_id.sudo()
+            if customer_class:
+                own_class = Class if is_contact_person else customer_class.sudo()
+                company_class = customer_class.sudo()
             if own_class:
                 classes |= own_class
                 names += own_class.required_field_ids.mapped("name")
-            company_class = partner.commercial_partner_id.customer_class_id.sudo()
-            if (
-                not customer_class
-                and partner.parent_id
-                and not partner.is_company
-                and partner.type == "contact"
-                and company_class
-            ):
+            if is_contact_person and company_class:
                 classes |= company_class
                 names += company_class.contact_required_field_ids.mapped("name")
             names = [name for name in names if name in partner._fields]
@@ -202,6 +206,29 @@ class ResPartner(models.Model):
             if missing:
                 gaps[partner] = (classes, missing)
         return gaps
+
+    def _crm_kept_out_of_class(self, customer_class):
+        """The customers of ``self`` a class rule may not move into
+        ``customer_class``: they, or one of their contact persons, miss a
+        field its templates require (the class change would be refused)."""
+        gaps = (self | self._crm_contact_persons())._class_template_gaps(customer_class)
+        return self & self.browse(
+            [partner.commercial_partner_id.id for partner in gaps]
+        )
+
+    def _crm_contact_persons(self):
+        """The contact persons of the customers of ``self``, as the user reads
+        them: the contact template of a customer's class applies to them."""
+        if not self:
+            return self
+        return self.search(
+            [
+                ("commercial_partner_id", "in", self.ids),
+                ("id", "not in", self.ids),
+                ("is_company", "=", False),
+                ("type", "=", "contact"),
+            ]
+        )
 
     def _check_class_templates(self):
         """Raise one error naming, per partner, every field its class still needs."""
@@ -283,6 +310,17 @@ class ResPartner(models.Model):
             lambda partner: address & operation.written.get(partner.id, set())
         )
         to_check |= moved.child_ids.filtered(lambda child: child.type == "contact")
+        # A company given another class (or made a company) brings its contact
+        # persons under the contact template of that class: the change is
+        # refused, naming them, rather than a later edit of theirs.
+        reclassed = self.filtered(
+            lambda partner: (
+                {"customer_class_id", "is_company", "company_type"}
+                & operation.written.get(partner.id, set())
+                and partner.customer_class_id.sudo().contact_required_field_ids
+            )
+        )
+        to_check |= reclassed._crm_contact_persons()
         if not self.env.su:
             # A class is given by whoever may read it (Odoo does not check the
             # record a many2one is given): not another company's.

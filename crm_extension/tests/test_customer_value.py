@@ -636,6 +636,29 @@ class TestClassRules(CrmExtensionCase):
         self.assertEqual(no_tag.customer_class_id, self.bronze)
         self.assertFalse(no_site.class_history_ids | no_tag.class_history_ids)
 
+    def test_contact_template_keeps_customers_out(self):
+        """A class rule moves a customer only when its contact persons meet
+        the class's contact template: the others stay where they are, and the
+        job goes on."""
+        function = self.env.ref("base.field_res_partner__function")
+        self.silver.contact_required_field_ids = [Command.set([function.id])]
+        ready = self._customer("Staffed Wholesale", self.bronze)
+        unready = self._customer("Unstaffed Wholesale", self.bronze)
+        self.env["res.partner"].create(
+            [
+                {"name": "Wu Ming", "parent_id": ready.id, "function": "Buyer"},
+                {"name": "Zheng He", "parent_id": unready.id},
+                # An address is no contact person: the template leaves it.
+                {"name": "Depot", "parent_id": ready.id, "type": "delivery"},
+            ]
+        )
+        for customer in ready | unready:
+            self._invoice(customer, 400, count=2)  # silver figures
+        self._compute()
+        self.assertEqual(ready.customer_class_id, self.silver)
+        self.assertEqual(unready.customer_class_id, self.bronze)
+        self.assertFalse(unready.class_history_ids)
+
     def test_class_moves_cost_the_same_queries_for_many_customers(self):
         Value = self.env["crm.customer.value"].sudo()
 

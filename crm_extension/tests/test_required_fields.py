@@ -155,6 +155,54 @@ class TestRequiredFields(CrmExtensionCase):
         with self.assertRaisesRegex(ValidationError, "Inline Contact.*Job Position"):
             form.save()
 
+    def test_class_change_checks_the_contact_persons(self):
+        """Giving a company a class whose contact template its contact persons
+        do not meet is refused, naming each of them and what they miss; the
+        contacts' later edits are not refused in its place."""
+        company = self.env["res.partner"].create(
+            {
+                "name": "Lotus Retail Co",
+                "is_company": True,
+                "user_id": self.salesman.id,
+                "phone": "+86 10 8888 0001",
+                "email": "info@lotus.example.com",
+            }
+        )
+        Partner = self.env["res.partner"]
+        contact, other = Partner.create(
+            [
+                {"name": "Ma Lin", "parent_id": company.id},
+                {"name": "Fang Yu", "parent_id": company.id},
+            ]
+        )
+        Partner.create(
+            {"name": "Lotus Depot", "parent_id": company.id, "type": "other"}
+        )
+        admin_company = company.with_user(self.sales_manager)
+        with self.assertRaises(ValidationError) as error, self.env.cr.savepoint():
+            admin_company.write({"customer_class_id": self.class_key_account.id})
+        message = str(error.exception)
+        self.assertRegex(message, "Ma Lin.*Job Position")
+        self.assertRegex(message, "Fang Yu.*Job Position")
+        self.assertNotIn("Lotus Depot", message)
+        company.invalidate_recordset()
+        self.assertFalse(company.customer_class_id)
+        # In the form, and by an import, alike.
+        form = Form(admin_company)
+        form.customer_class_id = self.class_key_account
+        with self.assertRaisesRegex(ValidationError, "Ma Lin.*Job Position"):
+            form.save()
+        result = Partner.with_user(self.sales_manager).load(
+            ["id", "customer_class_id/.id"],
+            [[company._export_rows([["id"]])[0][0], self.class_key_account.id]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("Job Position", result["messages"][0]["message"])
+        # Once they have a position, the class is given.
+        (contact | other).with_user(self.salesman).write({"function": "Buyer"})
+        admin_company.write({"customer_class_id": self.class_key_account.id})
+        self.assertEqual(company.customer_class_id, self.class_key_account)
+
     def test_unrelated_write_is_not_checked(self):
         """Writes that cannot break a template skip the check (hot path)."""
         self.customer.customer_class_id = self.class_normal
