@@ -172,11 +172,7 @@ class ResPartner(models.Model):
         result = {}
         for partner in self:
             classes, names = Class, []
-            is_contact_person = bool(
-                partner.parent_id
-                and not partner.is_company
-                and partner.type == "contact"
-            )
+            is_contact_person = partner._crm_is_contact_person()
             own_class = partner.customer_class_id.sudo()
             company_class = partner.commercial_partner_id.customer_class_id.sudo()
             if customer_class:
@@ -207,6 +203,13 @@ class ResPartner(models.Model):
                 gaps[partner] = (classes, missing)
         return gaps
 
+    def _crm_is_contact_person(self):
+        """Whether this partner is a contact person of its company (the
+        contact template of the company's class applies to it): neither a
+        company nor an address."""
+        self.ensure_one()
+        return bool(self.parent_id and not self.is_company and self.type == "contact")
+
     def _crm_kept_out_of_class(self, customer_class):
         """The customers of ``self`` a class rule may not move into
         ``customer_class``: they, or one of their contact persons, miss a
@@ -230,9 +233,10 @@ class ResPartner(models.Model):
             ]
         )
 
-    def _check_class_templates(self):
-        """Raise one error naming, per partner, every field its class still needs."""
-        gaps = self._class_template_gaps()
+    def _check_class_templates(self, customer_class=None):
+        """Raise one error naming, per partner, every field its class still
+        needs (``customer_class``: see :meth:`_class_templates`)."""
+        gaps = self._class_template_gaps(customer_class)
         # The classes are named to a reader who may read them (a customer on
         # the portal may not: a class is the company's own judgement), checked
         # once for all of them.

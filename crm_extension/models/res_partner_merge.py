@@ -107,6 +107,8 @@ class ResPartner(models.Model):
           never two customers approved as different ones.
         - ``deleting`` (Odoo's wizard): none of the merged customers keeps a
           merge that can still be undone (it would be deleted under it).
+        - The contact persons of the merged customers, who become the
+          survivor's, meet the contact template of its class.
         """
         partners = self.with_context(active_test=False)
         if len(partners.exists()) < len(partners):
@@ -228,6 +230,26 @@ class ResPartner(models.Model):
                         partners=_names(undoable.partner_id),
                     )
                 )
+        survivor.with_env(self.env)._crm_check_contacts_moving_in(partners - survivor)
+
+    def _crm_check_contacts_moving_in(self, absorbed):
+        """The contact persons of the customers ``absorbed`` become contacts
+        of the surviving customer ``self``: a merge moves them in SQL, past
+        the partners' checks, so they are checked here, before anything
+        moves, against the contact template of the survivor's class, as a
+        contact person added to it would be; the refusal names each of them
+        and what it misses."""
+        customer_class = self.commercial_partner_id.sudo().customer_class_id
+        if not customer_class.contact_required_field_ids:
+            return
+        moving = (
+            self.sudo()
+            .with_context(active_test=True)  # (archived ones are not in use)
+            .search([("parent_id", "child_of", absorbed.ids)])
+            .with_env(self.env)
+            .filtered(lambda partner: partner._crm_is_contact_person())
+        )
+        moving._check_class_templates(customer_class)
 
     def _crm_ancestors(self):
         """The parents of this partner, up to its commercial entity."""

@@ -102,6 +102,37 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                 merge(self.admin_contacts, first | second, first)
         self.assertTrue(second.exists() and second.active)
 
+    def test_both_doors_refuse_contacts_the_survivors_class_refuses(self):
+        """The contact persons of a merged customer become the survivor's:
+        lacking what its class requires of its contacts, the merge is
+        refused, naming them; nothing moves."""
+        survivor, second, third = self.twins
+        for door, other in ((self._odoo_merge, second), (self._merge_with_undo, third)):
+            with self.subTest(door.__name__):
+                # (One e-mail: Odoo's wizard merges no others but for its admin.)
+                (survivor | other).email = "sales@lotus.example.cn"
+                survivor.write(
+                    {
+                        "customer_class_id": self.class_key_account.id,
+                        "phone": "+86 512 6666 0000",
+                    }
+                )
+                gao = self.env["res.partner"].create(
+                    {"name": "Gao Feng", "parent_id": other.id}
+                )
+                with (
+                    self.assertRaises(ValidationError) as error,
+                    self.env.cr.savepoint(),
+                ):
+                    door(self.admin_contacts, survivor | other, survivor)
+                self.assertRegex(str(error.exception), "Gao Feng.*Job Position")
+                self.assertTrue(other.exists() and other.active)
+                self.assertEqual(gao.parent_id, other)
+                gao.function = "Store manager"
+                door(self.admin_contacts, survivor | other, survivor)
+                self.assertEqual(gao.parent_id, survivor)
+                self.assertFalse(other.exists() and other.active)
+
     def test_odoo_wizard_merges_customers_by_sales_administrators_only(self):
         first, second, _third = self.twins
         clerk = new_test_user(
