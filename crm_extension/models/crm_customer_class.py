@@ -1,11 +1,16 @@
+from collections.abc import Collection
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .. import compat
 from .crm_guarded_field_mixin import SALES_ADMIN
 
 # Field types a required-field template may not name: a boolean is never "missing".
 UNSUPPORTED_REQUIRED_TYPES = ("boolean",)
+# The operators of a search by name that find a class by its full path too.
+PATH_OPERATORS = ("=", "=like", "=ilike", "like", "ilike")
 # The groups of a field every salesperson is in ("" for a field of no group):
 # a class may require such fields only.
 EVERY_SALESPERSON = {"", "base.group_user", "sales_team.group_sale_salesman"}
@@ -24,6 +29,7 @@ class CrmCustomerClass(models.Model):
     _description = "Customer Class"
     _parent_store = True
     _order = "sequence, id"
+    _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(help="Short unique code, used in imports and reports.")
@@ -120,6 +126,49 @@ class CrmCustomerClass(models.Model):
                 names.append(current.name or "")
                 current = current.parent_id
             customer_class.display_name = " / ".join(reversed(names))
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """A class is found by its name, its code, or its full path as its
+        display name reads it ("Partner / Store counter", what an export
+        writes), in the user's language or in English: an exported file
+        imports back, and a path typed finds its class."""
+        domain = super()._search_display_name(operator, value)
+        if operator == "in" and isinstance(value, Collection):
+            # (19.0 gives "=" as "in" with a set.)
+            operator, paths = "=", list(value)
+        elif operator in PATH_OPERATORS:
+            paths = [value]
+        else:
+            return domain
+        paths = [path for path in paths if isinstance(path, str) and "/" in path]
+        if not paths:
+            return domain
+        ids = {
+            class_id for path in paths for class_id in self._ids_by_path(operator, path)
+        }
+        return compat.domain_or([domain, [("id", "in", sorted(ids))]])
+
+    @api.model
+    def _ids_by_path(self, operator, value):
+        """The ids of the classes whose full path matches ``value`` by
+        ``operator`` (one of ``PATH_OPERATORS``; blanks around the slashes do
+        not count, nor does the case for ``ilike``). The classes are few: their
+        paths are compared in memory."""
+
+        def normal(path):
+            path = " / ".join(part.strip() for part in path.split("/"))
+            return path.casefold() if operator in ("ilike", "=ilike") else path
+
+        wanted = normal(value)
+        classes = self.search_fetch([], ["name", "parent_id"])
+        found = set()
+        for lang in {self.env.lang or "en_US", "en_US"}:
+            for customer_class in classes.with_context(lang=lang):
+                path = normal(customer_class.display_name)
+                if path == wanted if operator.startswith("=") else wanted in path:
+                    found.add(customer_class.id)
+        return sorted(found)
 
     def _compute_partner_count(self):
         counts = dict(

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmExtensionCase
 
@@ -138,3 +138,53 @@ class TestCustomerClass(CrmExtensionCase):
             .search([])
         )
         self.assertIn(class_b, visible)
+
+    def test_found_by_path_and_code_as_exported(self):
+        """A partner file exported imports back: its class is found by the
+        full path the export writes, in the user's language, and by its code
+        or name; a path typed finds the class as one types it."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_extension"], ["zh_CN"], overwrite=True
+        )
+        salesman = new_test_user(
+            self.env,
+            login="ext_salesman_export",
+            groups="sales_team.group_sale_salesman,base.group_allow_export",
+        )
+        self.customer.user_id = salesman
+        Partner = self.env["res.partner"].with_user(salesman)
+        exported = self.customer.with_user(salesman)
+        exported.customer_class_id = self.class_counter
+        for lang, path in (
+            ("en_US", "Partner / Store counter"),
+            ("zh_CN", "合作伙伴 / 店中柜"),
+        ):
+            rows = exported.with_context(lang=lang).export_data(["customer_class_id"])
+            self.assertEqual(rows["datas"], [[path]])
+        for lang, value in (
+            ("en_US", "Partner / Store counter"),
+            ("en_US", "Partner/Store counter"),
+            ("en_US", "PARTNER_COUNTER"),
+            ("en_US", "Store counter"),
+            ("zh_CN", "合作伙伴 / 店中柜"),
+            ("zh_CN", "Partner / Store counter"),
+            ("zh_CN", "PARTNER_COUNTER"),
+        ):
+            with self.subTest(lang=lang, value=value):
+                result = Partner.with_context(lang=lang).load(
+                    ["name", "customer_class_id"], [[f"Imported {value}", value]]
+                )
+                self.assertEqual(len(result["ids"]), 1, result["messages"])
+                self.assertEqual(
+                    Partner.browse(result["ids"]).customer_class_id, self.class_counter
+                )
+        Class = self.class_model.with_user(salesman)
+        self.assertEqual(
+            [pair[0] for pair in Class.name_search("Partner / Store")],
+            self.class_counter.ids,
+        )
+        self.assertEqual(
+            [pair[0] for pair in Class.name_search("Partner / Store", operator="=")],
+            [],
+        )
