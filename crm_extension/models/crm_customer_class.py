@@ -260,14 +260,34 @@ class CrmCustomerClass(models.Model):
                         fields=self.env._(", ").join(kept.mapped("field_description")),
                     )
                 )
+            guarded = fields_.filtered(lambda f: not self._set_by_salespeople(f))
+            if guarded:
+                raise ValidationError(
+                    self.env._(
+                        "Salespeople cannot fill in these fields (only some roles "
+                        "or the system set them), a customer class cannot require "
+                        "them: %(fields)s.",
+                        fields=self.env._(", ").join(
+                            guarded.mapped("field_description")
+                        ),
+                    )
+                )
 
     @api.model
     def _readable_by_salespeople(self, field):
-        """Whether every salesperson reads and fills the partner field ``field``
-        (an ``ir.model.fields``)."""
+        """Whether every salesperson reads the partner field ``field`` (an
+        ``ir.model.fields``)."""
         partner_field = self.env["res.partner"]._fields.get(field.name)
         groups = (partner_field.groups or "") if partner_field else ""
         return set(groups.split(",")) <= EVERY_SALESPERSON
+
+    @api.model
+    def _set_by_salespeople(self, field):
+        """Whether every salesperson may set the partner field ``field`` (an
+        ``ir.model.fields``): not a field the addon guards for some roles or
+        keeps for the system (``_get_guarded_fields`` of res.partner)."""
+        writers = self.env["res.partner"]._get_guarded_fields().get(field.name)
+        return writers is None or bool(set(writers) & EVERY_SALESPERSON)
 
     @api.model_create_multi
     def create(self, vals_list):

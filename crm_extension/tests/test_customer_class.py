@@ -77,6 +77,33 @@ class TestCustomerClass(CrmExtensionCase):
                 self.class_vip.with_user(self.sales_manager).write(
                     {fname: [(4, id_number.id)]}
                 )
+        # Nor one salespeople may not set: only some roles give a credit rating
+        # or a protection's end, the system keeps a customer's lifecycle.
+        for name in ("credit_rating", "protection_end_date", "lifecycle_stage"):
+            guarded = self.env["ir.model.fields"]._get("res.partner", name)
+            for fname in ("required_field_ids", "contact_required_field_ids"):
+                with (
+                    self.subTest(field=name, template=fname),
+                    self.assertRaisesRegex(
+                        ValidationError,
+                        "Salespeople cannot fill in.*" + guarded.field_description,
+                    ),
+                    self.env.cr.savepoint(),
+                ):
+                    self.class_vip.with_user(self.sales_manager).write(
+                        {fname: [(4, guarded.id)]}
+                    )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_extension"], ["zh_CN"], overwrite=True
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "销售员无法填写"),
+            self.env.cr.savepoint(),
+        ):
+            self.class_vip.with_user(self.sales_manager).with_context(
+                lang="zh_CN"
+            ).write({"required_field_ids": [(4, guarded.id)]})
         # One every internal user reads is fine.
         birthday = self.env["ir.model.fields"]._get("res.partner", "birthday")
         self.class_vip.with_user(self.sales_manager).write(
