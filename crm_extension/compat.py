@@ -79,6 +79,10 @@ stages' sales team    ``team_id``                  ``team_ids``: left out of
 a credit note's        the user's language          the customer's (the
 reference (Odoo's                                  invoice partner's):
 reversal wizard)                                   reversal_lang
+a partner's           not checked by Odoo (res.    checked on every create and
+``check_company``     partner has no ``_check_     write: PARTNER_COMPANY_
+fields                company_auto``): the addon   CHECKED
+                      checks the class's
 ====================  ===========================  ============================
 
 XML that both versions accept, instead of a difference: search views group their
@@ -166,6 +170,16 @@ else:
                 *owner.__dict__.get("_sql_constraints", []),
                 (name[1:], self.definition, self.message),
             ]
+
+
+# ---------------------------------------------------------------------------
+# Odoo's company check: 19.0 runs it on every create and write of res.partner
+# (``_check_company_auto``); 18.0 never for partners.
+# ---------------------------------------------------------------------------
+
+#: Whether Odoo checks the companies of a partner's ``check_company`` fields
+#: (its customer class) itself.
+PARTNER_COMPANY_CHECKED = ODOO_19
 
 
 def orm_models_module():

@@ -29,6 +29,10 @@ class CrmCustomerClass(models.Model):
     _description = "Customer Class"
     _parent_store = True
     _order = "sequence, id"
+    # A sub-class is of its parent's company (or of a branch of it), or the
+    # parent is shared: whoever reads a class reads its parent's name.
+    _check_company_auto = True
+    _check_company_domain = models.check_company_domain_parent_of
     _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True)
@@ -38,6 +42,7 @@ class CrmCustomerClass(models.Model):
         string="Parent Class",
         index=True,
         ondelete="restrict",
+        check_company=True,
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("crm.customer.class", "parent_id", string="Sub-classes")

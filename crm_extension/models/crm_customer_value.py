@@ -547,7 +547,9 @@ class CrmCustomerValue(models.Model):
         )
         # A customer the companies share has one class for all of them: the
         # highest one the figures of any of its companies qualify it for (each
-        # company's job finds the same, rather than each taking it to its own).
+        # company's job finds the same, rather than each taking it to its own),
+        # among the classes it may have: the shared ones (a customer of one
+        # company: its company's too).
         cr.execute(
             """
             SELECT DISTINCT ON (p.id)
@@ -563,7 +565,7 @@ class CrmCustomerValue(models.Model):
                AND best.auto_assign AND best.active
                AND COALESCE(best.min_revenue, 0) <= v.revenue_12m
                AND COALESCE(best.min_invoice_count, 0) <= v.invoice_count_12m
-               AND (best.company_id IS NULL OR best.company_id = v.company_id)
+               AND (best.company_id IS NULL OR best.company_id = p.company_id)
              WHERE mine.company_id = %s
                AND NOT COALESCE(p.customer_class_locked, false)
                AND COALESCE(p.company_id, %s) = %s

@@ -9,10 +9,11 @@ the address copied from the company, its contacts kept in sync, the language):
 those nested writes only note what they wrote; the rules run once, on the
 final state.
 
-1. Before Odoo writes, on the caller's values (:data:`CALLER_STEPS`): the
-   fields a role may not set (guarded fields), the return of a merged
-   customer, a protected customer's salesperson (ownership), the credit rating
-   an accountant gives.
+1. Before Odoo writes, on the caller's values (:data:`CALLER_STEPS`, and
+   :data:`CALLER_CREATE_STEPS` for new partners): the fields a role may not
+   set (guarded fields), the class given, the return of a merged customer, a
+   protected customer's salesperson (ownership), the credit rating an
+   accountant gives.
 2. On every write, Odoo's nested ones included (:data:`BEFORE_WRITE_STEPS`):
    what the final steps compare with, as it was before the operation (a
    customer's class, its duplicate keys): noted, not checked.
@@ -42,9 +43,13 @@ CALLER_STEPS = (
     "_crm_check_unarchive",  # res_partner_duplicate (merged customers)
     "_crm_check_salesperson_change",  # res_partner_ownership
     "_crm_check_archiving",  # res_partner_ownership
+    "_crm_check_class_given",  # res_partner_classification
     "_crm_keep_tracking",  # res_partner_classification
     "_crm_credit_rating_writer",  # res_partner_classification
 )
+# Before Odoo creates, on each of the caller's values: ``step(vals)`` on no
+# record (a step may refuse).
+CALLER_CREATE_STEPS = ("_crm_check_class_given",)  # res_partner_classification
 # On every write of the operation, what the final steps compare with, as it was
 # before the operation (values read from the cache): ``step(vals, operation)``.
 BEFORE_WRITE_STEPS = (
@@ -75,6 +80,7 @@ class ResPartner(models.Model):
             operation.created.update(partners.ids)
             return partners
         self._check_guarded_values(vals_list, creating=True)
+        self._crm_check_new_values(vals_list)
         self._crm_check_nested_partners(vals_list)
         model = self._without_guarded_defaults()
         with model._crm_operation() as (model, operation):
@@ -177,31 +183,50 @@ class ResPartner(models.Model):
         """
         merging = MERGING_PARTNERS.is_raised(self.env.context)
         for vals in vals_list:
-            for fname, commands in vals.items():
-                field = self._fields.get(fname)
+            for partners, nested in self._crm_nested_values(vals):
+                if partners is None:
+                    if not merging:
+                        self._check_guarded_values([nested], creating=True)
+                    self._crm_check_new_values([nested])
+                else:
+                    for step in CALLER_STEPS:
+                        getattr(partners, step)(nested)
+                self._crm_check_nested_partners([nested])
+
+    @api.model
+    def _crm_nested_values(self, vals):
+        """The values ``vals`` give other partners through commands of a field
+        of partners (a company's contacts, ``child_ids``), which Odoo writes
+        with the caller's context: ``(partners, values)`` per create command
+        (``partners`` is ``None``) and per update command."""
+        for fname, commands in vals.items():
+            field = self._fields.get(fname)
+            if (
+                not field
+                or field.type not in ("one2many", "many2many")
+                or field.comodel_name != self._name
+                or not isinstance(commands, (list, tuple))
+            ):
+                continue
+            for command in commands:
                 if (
-                    not field
-                    or field.type not in ("one2many", "many2many")
-                    or field.comodel_name != self._name
-                    or not isinstance(commands, (list, tuple))
+                    not isinstance(command, (list, tuple))
+                    or len(command) < 3
+                    or not isinstance(command[2], dict)
                 ):
                     continue
-                for command in commands:
-                    if (
-                        not isinstance(command, (list, tuple))
-                        or len(command) < 3
-                        or not isinstance(command[2], dict)
-                    ):
-                        continue
-                    if command[0] == Command.CREATE:
-                        if not merging:
-                            self._check_guarded_values([command[2]], creating=True)
-                        self._crm_check_nested_partners([command[2]])
-                    elif command[0] == Command.UPDATE and isinstance(command[1], int):
-                        partners = self.browse(command[1])
-                        for step in CALLER_STEPS:
-                            getattr(partners, step)(command[2])
-                        partners._crm_check_nested_partners([command[2]])
+                if command[0] == Command.CREATE:
+                    yield None, command[2]
+                elif command[0] == Command.UPDATE and isinstance(command[1], int):
+                    yield self.browse(command[1]), command[2]
+
+    @api.model
+    def _crm_check_new_values(self, vals_list):
+        """The caller's values of partners to create, before Odoo creates
+        them (:data:`CALLER_CREATE_STEPS`)."""
+        for vals in vals_list:
+            for step in CALLER_CREATE_STEPS:
+                getattr(self.browse(), step)(vals)
 
     def _crm_check_guarded_write(self, vals):
         """Refuse the guarded fields the user may not set (a merge copies the

@@ -6,8 +6,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
 from ..tools import missing_required_fields
-from ..tools.server_context import PartnerOperation, PortalRefusal
+from ..tools.server_context import MERGING_PARTNERS, PartnerOperation, PortalRefusal
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 
 RATING_SELECTION = [("a", "A"), ("b", "B"), ("c", "C")]
@@ -42,6 +43,10 @@ class ResPartner(models.Model):
         ondelete="restrict",
         tracking=True,
         groups=INTERNAL,
+        # A class of the customer's company (or of its parent), or one the
+        # companies share; a customer they share has a shared class: the
+        # users of every company read its class.
+        check_company=True,
     )
 
     customer_main_class_id = fields.Many2one(
@@ -325,16 +330,48 @@ class ResPartner(models.Model):
             )
         )
         to_check |= reclassed._crm_contact_persons()
-        if not self.env.su:
-            # A class is given by whoever may read it (Odoo does not check the
-            # record a many2one is given): not another company's.
+        if not compat.PARTNER_COMPANY_CHECKED:
+            # The company check 19.0 makes of every partner written, for the
+            # class (after the class given was read: see _crm_check_class_given).
             self.filtered(
                 lambda partner: (
                     partner.id in operation.created
-                    or "customer_class_id" in operation.written.get(partner.id, ())
+                    or {"customer_class_id", "company_id"}
+                    & operation.written.get(partner.id, set())
                 )
-            ).customer_class_id.check_access("read")
+            )._check_company(["customer_class_id"])
         to_check._check_class_templates()
+
+    def _crm_check_class_given(self, vals):
+        """A step of the partner operation, on the caller's values
+        (res_partner_checks), for the partners ``self`` written (none: a new
+        partner, whose class may come from a ``default_`` of the context): a
+        class is given by whoever may read it (Odoo does not check the record
+        a many2one is given), and a class in use only. Customers of a class
+        archived later keep it and stay editable: only a change of class is
+        checked. Before Odoo writes: its check of the class's company would
+        name a class the user may not read. The records to write with."""
+        if self.env.su or MERGING_PARTNERS.is_raised(self.env.context):
+            return self
+        class_id = vals.get("customer_class_id")
+        if not self and "customer_class_id" not in vals:
+            class_id = self.env.context.get("default_customer_class_id")
+        if isinstance(class_id, models.BaseModel):
+            class_id = class_id.id
+        if not class_id or not isinstance(class_id, int):
+            return self
+        if self and all(partner.customer_class_id.id == class_id for partner in self):
+            return self
+        customer_class = self.env["crm.customer.class"].browse(class_id)
+        customer_class.check_access("read")
+        if not customer_class.active:
+            raise ValidationError(
+                self.env._(
+                    "The customer class %(klass)s is archived: choose a class in use.",
+                    klass=customer_class.display_name,
+                )
+            )
+        return self
 
     def _crm_credit_rating_writer(self, vals):
         """Accountants may set the credit rating of customers they can only

@@ -15,17 +15,16 @@ class ResUsers(models.Model):
         user's partner is known to be no customer and a portal user's is
         checked as one."""
         Partner = self.env["res.partner"]
-        Partner._check_guarded_values(
-            [
-                {
-                    fname: value
-                    for fname, value in vals.items()
-                    if fname in self._fields and self._fields[fname].inherited
-                }
-                for vals in vals_list
-            ],
-            creating=True,
-        )
+        partner_vals_list = [
+            {
+                fname: value
+                for fname, value in vals.items()
+                if fname in self._fields and self._fields[fname].inherited
+            }
+            for vals in vals_list
+        ]
+        Partner._check_guarded_values(partner_vals_list, creating=True)
+        Partner._crm_check_new_values(partner_vals_list)
         with Partner._crm_operation(staff=True) as (partners, _operation):
             users = super(ResUsers, self.with_env(partners.env)).create(vals_list)
         return users.with_env(self.env)

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -215,3 +216,116 @@ class TestCustomerClass(CrmExtensionCase):
             [pair[0] for pair in Class.name_search("Partner / Store", operator="=")],
             [],
         )
+
+    def test_an_archived_class_is_given_to_nobody(self):
+        """An archived class is no longer given, by any path; the customers
+        that have it keep it and stay editable."""
+        self.customer.customer_class_id = self.class_counter
+        self.class_counter.with_user(self.sales_manager).active = False
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        other = self.other_customer.with_user(self.salesman_all)
+        with self.assertRaisesRegex(
+            ValidationError, "Partner / Store counter is archived"
+        ):
+            other.write({"customer_class_id": self.class_counter.id})
+        with self.assertRaisesRegex(ValidationError, "archived"):
+            Partner.create(
+                {
+                    "name": "Archived Class Shop",
+                    "customer_class_id": self.class_counter.id,
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "archived"):
+            Partner.with_context(
+                default_customer_class_id=self.class_counter.id
+            ).create({"name": "Archived Class Shop"})
+        with self.assertRaisesRegex(ValidationError, "archived"):
+            self.customer.with_user(self.salesman).write(
+                {
+                    "child_ids": [
+                        Command.create(
+                            {
+                                "name": "Archived Class Branch",
+                                "customer_class_id": self.class_counter.id,
+                            }
+                        )
+                    ]
+                }
+            )
+        # Its customers keep it: edited, or written with it unchanged (a file
+        # exported and imported back).
+        customer = self.customer.with_user(self.salesman)
+        customer.write({"comment": "Still a counter"})
+        customer.write({"customer_class_id": self.class_counter.id, "street": "Road 1"})
+        self.assertEqual(customer.customer_class_id, self.class_counter)
+
+    def test_classes_keep_to_their_company(self):
+        """Odoo's company check holds for classes: a sub-class is of its
+        parent's company, or the parent is shared; a customer has a class of
+        its company or a shared one (a customer the companies share, a shared
+        one). Users of another company read no class that is not theirs."""
+        company_b = self.env["res.company"].create({"name": "Class Company B"})
+        class_a = self.class_model.create(
+            {"name": "A only", "company_id": self.company.id}
+        )
+        class_b = self.class_model.create(
+            {"name": "B only", "company_id": company_b.id}
+        )
+        both = (self.company | company_b).ids
+        admin_b = new_test_user(
+            self.env,
+            login="ext_sales_manager_b",
+            groups="sales_team.group_sale_manager",
+            company_id=company_b.id,
+            company_ids=[(6, 0, [company_b.id])],
+        )
+        admin_both = new_test_user(
+            self.env,
+            login="ext_sales_manager_both",
+            groups="sales_team.group_sale_manager",
+            company_ids=[(6, 0, both)],
+        )
+        Class = self.class_model.with_user(admin_both).with_context(
+            allowed_company_ids=both
+        )
+        for parent, values in (
+            (class_a, {"company_id": company_b.id}),
+            (class_a, {}),
+        ):
+            with (
+                self.subTest(values=values),
+                self.assertRaisesRegex(UserError, "company"),
+                self.env.cr.savepoint(),
+            ):
+                Class.create({"name": "Crossing", "parent_id": parent.id, **values})
+        Class.create(
+            {
+                "name": "B under shared",
+                "parent_id": self.class_partner.id,
+                "company_id": company_b.id,
+            }
+        )
+        # Customers: of company A, or shared, never with B's class.
+        customer_a = self.env["res.partner"].create(
+            {"name": "Company A Shop", "company_id": self.company.id}
+        )
+        for customer in (customer_a, self.customer):
+            with (
+                self.subTest(customer=customer.name),
+                self.assertRaisesRegex(UserError, "company"),
+                self.env.cr.savepoint(),
+            ):
+                customer.with_user(admin_both).with_context(
+                    allowed_company_ids=both
+                ).write({"customer_class_id": class_b.id})
+        customer_a.with_user(admin_both).with_context(allowed_company_ids=both).write(
+            {"customer_class_id": class_a.id}
+        )
+        # A user of B only is refused A's class as one they cannot read.
+        customer_b = self.env["res.partner"].create(
+            {"name": "Company B Shop", "company_id": company_b.id}
+        )
+        with self.assertRaises(AccessError):
+            customer_b.with_user(admin_b).write({"customer_class_id": class_a.id})
+        customer_b.with_user(admin_b).write({"customer_class_id": class_b.id})
+        self.assertEqual(customer_b.customer_class_id, class_b)
