@@ -67,6 +67,17 @@ class CrmLeadContactRole(models.Model):
         help="The role is an opponent role or the contact opposes the deal.",
     )
 
+    @api.depends("partner_id.name", "lead_id.name")
+    def _compute_display_name(self):
+        # The member, on its opportunity (Odoo's messages name the member
+        # beside its contact: "the contact" alone would read as the contact).
+        for line in self:
+            line.display_name = self.env._(
+                "%(contact)s (%(lead)s)",
+                contact=line.partner_id.name or "",
+                lead=line.lead_id.name or "",
+            )
+
     @api.depends("partner_id")
     def _compute_role_id(self):
         for line in self:
@@ -113,6 +124,7 @@ class CrmLeadContactRole(models.Model):
             if vals.get("is_primary") and vals.get("lead_id")
         ]
         self._check_guarded_values(vals_list, creating=True)
+        self._check_roles_given(vals_list)
         self._check_active_roles(vals_list)
         self._unset_primaries(self.env["crm.lead"].browse(lead_ids))
         return super(CrmLeadContactRole, self._without_guarded_defaults()).create(
@@ -154,12 +166,35 @@ class CrmLeadContactRole(models.Model):
             .filtered(lambda role: not role.active)
         )
         if archived:
-            raise ValidationError(
-                self.env._(
-                    "The role %(role)s is archived: give the member a role in use.",
-                    role=archived[0].display_name,
+            raise ValidationError(self._archived_role_message(archived[0]))
+
+    @api.model
+    def _check_roles_given(self, vals_list):
+        """A new member is given a role, or takes its contact's: without one
+        in use, it is refused with the addon's words, not the database's
+        ("Missing required value")."""
+        if self.env.context.get("default_role_id"):
+            return
+        for vals in vals_list:
+            if vals.get("role_id") or not vals.get("partner_id"):
+                continue
+            contact = self.env["res.partner"].browse(vals["partner_id"])
+            role = contact.contact_role_id
+            if role and not role.active:
+                raise ValidationError(self._archived_role_message(role))
+            if not role:
+                raise ValidationError(
+                    self.env._(
+                        "Give %(contact)s a role in the buying committee.",
+                        contact=contact.display_name,
+                    )
                 )
-            )
+
+    def _archived_role_message(self, role):
+        return self.env._(
+            "The role %(role)s is archived: give the member a role in use.",
+            role=role.display_name,
+        )
 
     def _unset_primaries(self, leads, keep=None):
         """Making a member primary takes the mark from the lead's previous one."""

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmExtensionCase
@@ -326,3 +326,60 @@ class TestBuyingCommittee(CrmExtensionCase):
         near_close = self.env.ref("crm_extension.crm_stage_near_close")
         with self.assertRaisesRegex(ValidationError, "decision maker"):
             lead.write({"stage_id": near_close.id})
+
+    def test_a_contact_without_a_role_in_use_is_refused_clearly(self):
+        """A member added without a role takes its contact's: a contact whose
+        role is archived, or who has none, is refused with the addon's words
+        (not the database's "Missing required value")."""
+        lead = self.opportunity.with_user(self.salesman)
+        self.contact_boss.contact_role_id = self.role_influencer
+        self.role_influencer.sudo().active = False
+        with self.assertRaisesRegex(ValidationError, "“?Influencer”? is archived"):
+            lead.write(
+                {
+                    "contact_role_ids": [
+                        Command.create({"partner_id": self.contact_boss.id})
+                    ]
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "Give Hangzhou.*Qian Hong a role"):
+            lead.write(
+                {
+                    "contact_role_ids": [
+                        Command.create({"partner_id": self.contact_it.id})
+                    ]
+                }
+            )
+        self.assertFalse(lead.contact_role_ids)
+
+    def test_a_member_of_another_company_is_named_as_a_member(self):
+        """Odoo's refusal of a contact of another company names the member by
+        its contact and its opportunity, then the contact."""
+        company_b = self.env["res.company"].create({"name": "Committee Company B"})
+        person = self.env["res.partner"].create(
+            {"name": "Kai Other", "company_id": company_b.id}
+        )
+        user = new_test_user(
+            self.env,
+            login="ext_salesman_two_companies",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_ids=[(6, 0, (self.company | company_b).ids)],
+        )
+        lead = self.opportunity.with_user(user).with_context(
+            allowed_company_ids=(self.company | company_b).ids
+        )
+        with self.assertRaises(UserError) as error:
+            lead.write(
+                {
+                    "contact_role_ids": [
+                        Command.create(
+                            {"partner_id": person.id, "role_id": self.role_dm.id}
+                        )
+                    ]
+                }
+            )
+        self.assertIn(
+            f"“Kai Other ({self.opportunity.name})” belongs to company "
+            f"“{self.company.name}”",
+            str(error.exception),
+        )
