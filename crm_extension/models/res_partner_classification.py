@@ -398,11 +398,21 @@ class ResPartner(models.Model):
         if (
             self.env.su
             or (given and given.class_cause)
-            or not TRACKED_CLASS_FIELDS & vals.keys()
             or not (context.get("tracking_disable") or context.get("mail_notrack"))
+            or not self._crm_changes_tracked_class_fields(vals)
         ):
             return self
         return self.with_context(tracking_disable=False, mail_notrack=False)
+
+    @api.model
+    def _crm_changes_tracked_class_fields(self, vals):
+        """Whether ``vals`` write a tracked class field: of the partners
+        written, or of the contacts they give values (a company's
+        ``child_ids`` commands, which Odoo writes in the caller's context)."""
+        return bool(TRACKED_CLASS_FIELDS & vals.keys()) or any(
+            self._crm_changes_tracked_class_fields(nested)
+            for _partners, nested in self._crm_nested_values(vals)
+        )
 
     def _crm_note_class(self, vals, operation):
         if "customer_class_id" in vals:

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -54,6 +55,35 @@ class TestPartnerProfile(CrmExtensionCase):
                     self.customer.sudo().write({fname: False for fname in vals})
                     self.env.flush_all()
                     self.env.cr.flush()
+
+    def test_a_contacts_standing_changed_through_its_company_is_tracked(self):
+        """The change of a contact's standing sent with its company's write
+        (``child_ids`` update commands) is tracked too, whatever context the
+        client sends."""
+        for key in ("tracking_disable", "mail_notrack"):
+            with self.subTest(key=key):
+                before = self.contact_boss.sudo().message_ids
+                value = "a" if key == "tracking_disable" else "b"
+                self.customer.with_user(self.sales_manager).with_context(
+                    **{key: True}
+                ).write(
+                    {
+                        "child_ids": [
+                            Command.update(
+                                self.contact_boss.id,
+                                {"importance": value, "credit_rating": value},
+                            )
+                        ]
+                    }
+                )
+                self.env.flush_all()
+                self.env.cr.flush()
+                self.contact_boss.invalidate_recordset(["message_ids"])
+                new = self.contact_boss.sudo().message_ids - before
+                self.assertEqual(
+                    set(new.tracking_value_ids.field_id.mapped("name")),
+                    {"importance", "credit_rating"},
+                )
 
     def test_credit_rating_is_restricted(self):
         with self.assertRaises(AccessError):
