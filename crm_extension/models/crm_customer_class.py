@@ -2,7 +2,7 @@ from collections.abc import Collection
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 from .. import compat
 from .crm_guarded_field_mixin import SALES_ADMIN
@@ -341,6 +341,40 @@ class CrmCustomerClass(models.Model):
             )
         )
         return frozenset(required.mapped("name"))
+
+    def _rule_cause(self, currency):
+        """Why the class rule moved customers into this class, in the language
+        of its environment: the conditions of the class (none of zero) with
+        its minimum revenue in ``currency``."""
+        self.ensure_one()
+        revenue = self.min_revenue > 0 and format_amount(
+            self.env, self.min_revenue, currency
+        )
+        count = self.min_invoice_count > 0 and self.min_invoice_count
+        name = self.display_name
+        if revenue and count:
+            return self.env._(
+                "Class rule of %(klass)s: revenue of 12 months at least "
+                "%(revenue)s and at least %(count)s invoices.",
+                klass=name,
+                revenue=revenue,
+                count=count,
+            )
+        if revenue:
+            return self.env._(
+                "Class rule of %(klass)s: revenue of 12 months at least %(revenue)s.",
+                klass=name,
+                revenue=revenue,
+            )
+        if count:
+            return self.env._(
+                "Class rule of %(klass)s: at least %(count)s invoices in 12 months.",
+                klass=name,
+                count=count,
+            )
+        return self.env._(
+            "Class rule of %(klass)s: no minimum revenue or invoices.", klass=name
+        )
 
     def action_view_partners(self):
         self.ensure_one()

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL
 
 from .. import bulk, compat
 from ..readers import by_reader_lang, user_langs
@@ -623,15 +623,7 @@ class CrmCustomerValue(models.Model):
             salespeople = {partner.id: partner.user_id.id for partner in meeting}
             for _lang, customers_in_lang in by_reader_lang(meeting, salespeople):
                 klass_in_lang = klass.with_env(customers_in_lang.env)
-                cause = customers_in_lang.env._(
-                    "Class rule of %(klass)s: revenue of 12 months at least "
-                    "%(revenue)s and at least %(count)s invoices.",
-                    klass=klass_in_lang.display_name,
-                    revenue=format_amount(
-                        customers_in_lang.env, klass.min_revenue, company.currency_id
-                    ),
-                    count=klass.min_invoice_count,
-                )
+                cause = klass_in_lang._rule_cause(company.currency_id)
                 customers_in_lang._crm_move_class(klass_in_lang, cause)
             moved += len(meeting)
         return moved

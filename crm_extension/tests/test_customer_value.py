@@ -556,6 +556,35 @@ class TestClassRules(CrmExtensionCase):
             )
         )
 
+    def test_the_cause_leaves_out_conditions_of_zero(self):
+        """The class history says the conditions the class sets, not "at
+        least 0 invoices", in the salesperson's language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_extension"], ["zh_CN"], overwrite=True
+        )
+        self.salesman_2.lang = "zh_CN"
+        self.gold.allow_downgrade = True
+        english = self._customer(
+            "Golden Wholesale", self.bronze, user_id=self.salesman.id
+        )
+        chinese = self._customer("金色批发", self.bronze, user_id=self.salesman_2.id)
+        falling = self._customer("Falling Gold", self.gold, user_id=self.salesman.id)
+        for customer in english | chinese:
+            self._invoice(customer, 3000)
+        self._invoice(falling, 100)
+        self._compute()
+        reason = english.class_history_ids.reason
+        self.assertIn("revenue of 12 months at least", reason)
+        self.assertNotIn("invoices", reason)
+        reason = chinese.class_history_ids.reason
+        self.assertIn("近12个月销售额不少于", reason)
+        self.assertNotIn("发票", reason)
+        self.assertEqual(falling.customer_class_id, self.bronze)
+        self.assertIn(
+            "no minimum revenue or invoices", falling.class_history_ids.reason
+        )
+
     def test_shared_customer_takes_one_class_from_all_its_companies(self):
         """A customer the companies share (no company of its own) has one class
         for all of them: each company's job moves it to the highest class the
