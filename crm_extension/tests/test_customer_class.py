@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import CrmExtensionCase
+from .common import CrmExtensionCase, run_migration
 
 
 @tagged("post_install", "-at_install")
@@ -20,7 +20,8 @@ class TestCustomerClass(CrmExtensionCase):
         )
         other = self.env.ref("crm_extension.customer_class_other")
         self.assertEqual(
-            set(other.child_ids.mapped("name")), {"Bank/Tax", "Hotel/Travel", "Media"}
+            set(other.child_ids.mapped("name")),
+            {"Bank and Tax", "Hotel and Travel", "Media"},
         )
         self.assertEqual(
             set(self.class_partner.child_ids.mapped("name")),
@@ -329,3 +330,30 @@ class TestCustomerClass(CrmExtensionCase):
             customer_b.with_user(admin_b).write({"customer_class_id": class_a.id})
         customer_b.with_user(admin_b).write({"customer_class_id": class_b.id})
         self.assertEqual(customer_b.customer_class_id, class_b)
+
+    def test_upgrade_renames_the_slashed_classes_kept_as_shipped(self):
+        """A slash separates a class from its parent: the shipped "Bank/Tax"
+        and "Hotel/Travel" are renamed by the upgrade where they still have
+        their shipped names, in English and Chinese; a name of one's own
+        stays."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_extension"], ["zh_CN"], overwrite=True
+        )
+        bank = self.env.ref("crm_extension.customer_class_other_bank_tax")
+        hotel = self.env.ref("crm_extension.customer_class_other_hotel_travel")
+        bank.with_context(lang="en_US").name = "Bank/Tax"
+        bank.with_context(lang="zh_CN").name = "银行/税务"
+        hotel.with_context(lang="en_US").name = "Hotels we book"
+        hotel.with_context(lang="zh_CN").name = "酒店/旅行社"
+        self.env.flush_all()
+        run_migration(self.env.cr, "1.7.27", "1.7.26", "post-migrate-class-names")
+        self.env.invalidate_all()
+        self.assertEqual(bank.with_context(lang="en_US").name, "Bank and Tax")
+        self.assertEqual(bank.with_context(lang="zh_CN").name, "银行与税务")
+        self.assertEqual(hotel.with_context(lang="en_US").name, "Hotels we book")
+        self.assertEqual(hotel.with_context(lang="zh_CN").name, "酒店与旅行社")
+        self.assertEqual(
+            bank.with_user(self.salesman).with_context(lang="zh_CN").display_name,
+            "其他 / 银行与税务",
+        )
