@@ -76,7 +76,7 @@ form (checkout)       route ``/shop/address/       address`` (as the portal's
                       models/ir_http
 stages' sales team    ``team_id``                  ``team_ids``: left out of
 (a list column)                                    the funnel's stage list
-a credit note's        the user's language          the customer's (the
+a credit note's       the user's language          the customer's (the
 reference (Odoo's                                  invoice partner's):
 reversal wizard)                                   reversal_lang
 a partner's           not checked by Odoo (res.    checked on every create and

@@ -347,7 +347,7 @@ class TestCustomerClass(CrmExtensionCase):
         hotel.with_context(lang="en_US").name = "Hotels we book"
         hotel.with_context(lang="zh_CN").name = "酒店/旅行社"
         self.env.flush_all()
-        run_migration(self.env.cr, "1.7.27", "1.7.26", "post-migrate-class-names")
+        run_migration(self.env.cr, "1.7.28", "1.7.27", "post-migrate-class-names")
         self.env.invalidate_all()
         self.assertEqual(bank.with_context(lang="en_US").name, "Bank and Tax")
         self.assertEqual(bank.with_context(lang="zh_CN").name, "银行与税务")

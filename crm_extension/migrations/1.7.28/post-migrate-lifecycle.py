@@ -1,7 +1,7 @@
-"""Upgrade from 1.7.26 and before: the customers whose deal was undone get
+"""Upgrade from 1.7.27 and before: the customers whose deal was undone get
 their lifecycle again.
 
-Before 1.7.27 a customer kept its deal (or VIP) stage and its last deal date
+Before 1.7.28 a customer kept its deal (or VIP) stage and its last deal date
 when the invoice or order that made it was reset to draft or cancelled. The
 customers with a deal are worked out again from the documents they have
 (``res.partner._lifecycle_from_documents``, the rule of the installation), a

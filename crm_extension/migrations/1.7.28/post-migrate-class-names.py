@@ -1,4 +1,4 @@
-"""Upgrade from 1.7.26 and before: the shipped classes "Bank/Tax" and
+"""Upgrade from 1.7.27 and before: the shipped classes "Bank/Tax" and
 "Hotel/Travel" become "Bank and Tax" and "Hotel and Travel".
 
 A class is shown with its path, its parents' names and its own joined by
