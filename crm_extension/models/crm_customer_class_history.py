@@ -12,10 +12,10 @@ class CrmCustomerClassHistory(models.Model):
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
     old_class_id = fields.Many2one(
-        "crm.customer.class", string="From", ondelete="set null"
+        "crm.customer.class", string="Previous Class", ondelete="set null"
     )
     new_class_id = fields.Many2one(
-        "crm.customer.class", string="To", ondelete="set null"
+        "crm.customer.class", string="New Class", ondelete="set null"
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one(

@@ -70,7 +70,7 @@ class TestChineseMessages(CrmExtensionCase):
             pooled.with_user(self.complaint_officer).with_context(
                 lang="zh_CN"
             ).action_claim_customer()
-        self.assertEqual(str(caught.exception), "只有销售员可以领取客户。")
+        self.assertEqual(str(caught.exception), "只有销售人员可以领取客户。")
 
     def test_complaint_refusals_in_chinese(self):
         """A category made its own ancestor, a reference corrected by an

@@ -100,7 +100,7 @@ class TestCustomerClass(CrmExtensionCase):
             ["crm_extension"], ["zh_CN"], overwrite=True
         )
         with (
-            self.assertRaisesRegex(ValidationError, "销售员无法填写"),
+            self.assertRaisesRegex(ValidationError, "销售人员无法填写"),
             self.env.cr.savepoint(),
         ):
             self.class_vip.with_user(self.sales_manager).with_context(

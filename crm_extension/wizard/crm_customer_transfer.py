@@ -15,15 +15,19 @@ class CrmCustomerTransfer(models.TransientModel):
     _description = "Transfer Customers"
 
     from_user_id = fields.Many2one(
-        "res.users", string="From", required=True, domain="[('share', '=', False)]"
+        "res.users",
+        string="Transfer From",
+        required=True,
+        domain="[('share', '=', False)]",
     )
     target = fields.Selection(
         [("user", "One salesperson"), ("team", "Spread over a sales team")],
+        string="Transfer To",
         required=True,
         default="user",
     )
     to_user_id = fields.Many2one(
-        "res.users", string="To", domain="[('share', '=', False)]"
+        "res.users", string="Receiving Salesperson", domain="[('share', '=', False)]"
     )
     to_team_id = fields.Many2one("crm.team")
     include_customers = fields.Boolean(string="Customers", default=True)
