@@ -152,6 +152,9 @@ class CrmPartnerMerge(models.Model):
     # {field: [value before, value after the merge]}; a company-dependent
     # field's values are those of every company ({company id: value}).
     survivor_values = fields.Json(readonly=True)
+    # The salespeople the merge gave the merged customers' contacts, moved
+    # under the survivor: {contact id: [salesperson id before, after]}.
+    contact_salespeople = fields.Json(readonly=True)
     line_ids = fields.One2many(
         "crm.partner.merge.line", "merge_id", string="Moved Records", readonly=True
     )
@@ -373,6 +376,7 @@ class CrmPartnerMerge(models.Model):
             if merge.keep_registration == "earliest"
             else None
         )
+        contacts = absorbed._crm_merged_contacts()
         survivor = survivor.with_env(env).with_context(**MERGING_PARTNERS.context())
         absorbed = absorbed.with_env(env).with_context(**MERGING_PARTNERS.context())
         # The survivor's values first, with Odoo's own step, then the moves:
@@ -402,6 +406,11 @@ class CrmPartnerMerge(models.Model):
         (survivor | absorbed).modified(["user_ids"])
         absorbed.write({"active": False, "crm_merged_into_id": survivor.id})
         survivor._crm_after_merge(absorbed, registration, merge)
+        # The merged customers' contacts, under the survivor now, take its
+        # salesperson (as Odoo's wizard's do); the undo gives theirs back.
+        followed = survivor.browse(list(contacts))._crm_follow_company_salesperson(
+            contacts
+        )
         env.flush_all()
         after = survivor.read(fnames, load=None)[0]
         changed = {
@@ -427,6 +436,10 @@ class CrmPartnerMerge(models.Model):
             {
                 "state": "done",
                 "survivor_values": json.loads(json.dumps(changed, default=str)),
+                "contact_salespeople": {
+                    str(contact_id): list(change)
+                    for contact_id, change in followed.items()
+                },
                 "merge_date": fields.Datetime.now(),
                 "last_partner_id": self.env.execute_query(
                     SQL("SELECT max(id) FROM res_partner")
@@ -972,6 +985,8 @@ class CrmPartnerMerge(models.Model):
         absorbed.write({"active": True, "crm_merged_into_id": False})
         if merge.survivor_values:
             merge._restore_survivor_values(survivor)
+        if merge.contact_salespeople:
+            merge._restore_contact_salespeople()
         absorbed._crm_contacts_follow_lifecycle()
         merge._flag_registered_meanwhile()
         merge.write(
@@ -1014,6 +1029,25 @@ class CrmPartnerMerge(models.Model):
                 if match["id"] > self.last_partner_id:
                     to_flag.setdefault(partner, set()).add(match["id"])
         self.absorbed_partner_ids._flag_suspects(to_flag)
+
+    def _restore_contact_salespeople(self):
+        """The merged customers' contacts, moved back under them by the undo,
+        take the salesperson they had before the merge gave them the
+        survivor's: only those nobody gave another one since. One write per
+        salesperson."""
+        contacts = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .browse([int(contact_id) for contact_id in self.contact_salespeople])
+            .exists()
+        )
+        back = defaultdict(list)
+        for contact in contacts:
+            before, after = self.contact_salespeople[str(contact.id)]
+            if contact.user_id.id == (after or False):
+                back[before or False].append(contact.id)
+        for user_id, contact_ids in back.items():
+            contacts.browse(contact_ids)._crm_system_write({"user_id": user_id})
 
     def _restore_survivor_values(self, survivor):
         """The values the merge gave the survivor, as they were before it:
@@ -1113,7 +1147,13 @@ class CrmPartnerMerge(models.Model):
                         partner.with_context(**MERGING_PARTNERS.context()).unlink()
                 except (psycopg2.Error, UserError) as error:
                     _logger.info("merged partner %s kept: %s", partner.id, error)
-            merge.write({"state": "purged", "survivor_values": False})
+            merge.write(
+                {
+                    "state": "purged",
+                    "survivor_values": False,
+                    "contact_salespeople": False,
+                }
+            )
 
 
 class CrmPartnerMergeLine(models.Model):

@@ -451,6 +451,32 @@ class ResPartner(models.Model):
         for values, to_write in changes.items():
             to_write.write(dict(zip(LIFECYCLE_FIELDS, values, strict=True)))
 
+    def _crm_merged_contacts(self):
+        """The contact persons of the merged customers ``self`` (of those that
+        are customers, not contacts), with their company's salesperson:
+        ``{contact id: salesperson}``, noted before a merge moves them under
+        the surviving customer. After the merge they take its salesperson as
+        after a claim or a transfer, when they had their company's or none
+        (``_crm_follow_company_salesperson``): by both doors."""
+        customers = self._crm_customers().filtered(
+            lambda partner: partner.commercial_partner_id == partner
+        )
+        if not customers:
+            return {}
+        contacts = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("commercial_partner_id", "in", customers.ids),
+                    ("id", "not in", self.ids),
+                ]
+            )
+        )
+        return {
+            contact.id: contact.commercial_partner_id.user_id for contact in contacts
+        }
+
     def _crm_merge_committees(self):
         """A contact is in a buying committee once: after Odoo's merge wizard
         moved the merged contacts' members to the survivor, one member per

@@ -442,11 +442,8 @@ class ResPartner(models.Model):
 
     def _crm_contacts_follow(self, before):
         """The contact persons of these customers follow their new salesperson
-        when they had the old one or none (Odoo gives a new contact its
-        company's salesperson, and an order its contact's): after a claim, a
-        release to the pool or a transfer, the old salesperson keeps none of
-        them, the new one may sell to all of them. Written as the system: the
-        change of the customers was decided.
+        (:meth:`_crm_follow_company_salesperson`): after a claim, a release to
+        the pool or a transfer.
 
         :param before: ``{customer id: its salesperson before}``
         """
@@ -460,15 +457,38 @@ class ResPartner(models.Model):
                 ]
             )
         )
+        contacts._crm_follow_company_salesperson(
+            {
+                contact.id: before[contact.commercial_partner_id.id]
+                for contact in contacts
+            }
+        )
+
+    def _crm_follow_company_salesperson(self, before):
+        """The contact persons ``self`` take their company's salesperson when
+        they had its salesperson before or none (Odoo gives a new contact its
+        company's salesperson, and an order its contact's): after a claim, a
+        release to the pool, a transfer or a merge, the old salesperson keeps
+        none of them, the new one may sell to all of them. Written as the
+        system: the change of the customers was decided.
+
+        :param before: ``{contact id: its company's salesperson before}`` (a
+            merge moves contacts to another company)
+        :return: ``{contact id: (salesperson id before, after)}`` of the
+            contacts that followed
+        """
         moving = {}
-        for contact in contacts:
+        followed = {}
+        for contact in self.sudo():
             customer = contact.commercial_partner_id
             if contact.user_id == customer.user_id:
                 continue
-            if not contact.user_id or contact.user_id == before[customer.id]:
+            if not contact.user_id or contact.user_id == before[contact.id]:
                 moving.setdefault(customer.user_id.id, []).append(contact.id)
+                followed[contact.id] = (contact.user_id.id, customer.user_id.id)
         for user_id, contact_ids in moving.items():
-            contacts.browse(contact_ids)._crm_system_write({"user_id": user_id})
+            self.browse(contact_ids)._crm_system_write({"user_id": user_id})
+        return followed
 
     def _crm_leave_pool(self, operation):
         """A step of the partner operation (res_partner_checks): a customer of

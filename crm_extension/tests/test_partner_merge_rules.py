@@ -179,6 +179,94 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                     self.assertFalse(unowned.user_id)
                     self.assertEqual(owned.user_id, self.salesman)
 
+    def test_both_doors_give_the_merged_contacts_the_salesperson(self):
+        """Contacts follow their company's salesperson: the merged customer's
+        contacts, under the survivor now, take its salesperson when they had
+        their company's or none, by both doors; one given another keeps it,
+        and so do the survivor's own. The merged customer's salesperson no
+        longer edits them. The undo gives them theirs back, unless somebody
+        gave them another since."""
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        for door in (self._odoo_merge, self._merge_with_undo):
+            with self.subTest(door.__name__):
+                kept, merged = legacy.create(
+                    [
+                        {
+                            "name": f"Xiamen Egret Textiles ({door.__name__})",
+                            "is_company": True,
+                            "user_id": self.salesman.id,
+                        },
+                        {
+                            "name": f"XIAMEN EGRET TEXTILES ({door.__name__})",
+                            "is_company": True,
+                            "user_id": self.salesman_2.id,
+                        },
+                    ]
+                ).with_env(self.env)
+                alice, bob, carol, erin, dan = legacy.create(
+                    [
+                        {"name": "Alice", "parent_id": merged.id},
+                        {"name": "Bob", "parent_id": merged.id, "user_id": False},
+                        {
+                            "name": "Carol",
+                            "parent_id": merged.id,
+                            "user_id": self.salesman_all.id,
+                        },
+                        {"name": "Erin", "parent_id": merged.id},
+                        {
+                            "name": "Dan",
+                            "parent_id": kept.id,
+                            "user_id": self.salesman_2.id,
+                        },
+                    ]
+                ).with_env(self.env)
+                contacts = (alice | bob | carol | erin | dan).with_user(
+                    self.admin_contacts
+                )
+                self.assertEqual(
+                    [contact.user_id for contact in contacts],
+                    [
+                        self.salesman_2,
+                        self.salesman_2.browse(),
+                        self.salesman_all,
+                        self.salesman_2,
+                        self.salesman_2,
+                    ],
+                )
+                merge = door(self.admin_contacts, kept | merged, kept)
+                self.env.invalidate_all()
+                self.assertEqual(set(contacts[:4].parent_id.ids), {kept.id})
+                self.assertEqual(
+                    [(contact.name, contact.user_id.name) for contact in contacts],
+                    [
+                        ("Alice", self.salesman.name),
+                        ("Bob", self.salesman.name),
+                        ("Carol", self.salesman_all.name),
+                        ("Erin", self.salesman.name),
+                        ("Dan", self.salesman_2.name),
+                    ],
+                )
+                with self.assertRaises(AccessError):
+                    alice.with_user(self.salesman_2).write({"phone": "+86 592 0000"})
+                if door != self._merge_with_undo:
+                    continue
+                # A sales administrator gives Erin another salesperson.
+                contacts[3].write({"user_id": self.salesman_all.id})
+                merge.with_user(self.admin_contacts).action_undo()
+                self.env.invalidate_all()
+                self.assertEqual(set(contacts[:4].parent_id.ids), {merged.id})
+                self.assertEqual(
+                    [(contact.name, contact.user_id.name) for contact in contacts],
+                    [
+                        ("Alice", self.salesman_2.name),
+                        ("Bob", False),
+                        ("Carol", self.salesman_all.name),
+                        ("Erin", self.salesman_all.name),
+                        ("Dan", self.salesman_2.name),
+                    ],
+                )
+                alice.with_user(self.salesman_2).write({"phone": "+86 592 0000"})
+
     def test_a_salesperson_is_told_who_merges_customers(self):
         """A salesperson with Odoo's Contact Creation opens Odoo's wizard on
         other salespeople's customers: told that sales administrators merge

@@ -14,6 +14,7 @@ class MergePartnerAutomatic(models.TransientModel):
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         partners = self.env["res.partner"].browse(partner_ids)
         existing = partners.with_context(active_test=False).exists()
+        contacts = {}
         if len(existing) >= 2:
             # The survivor as Odoo's _merge picks it when none is given.
             survivor = (
@@ -22,12 +23,19 @@ class MergePartnerAutomatic(models.TransientModel):
                 else self._get_ordered_partner(existing.ids)[-1]
             )
             partners._crm_check_merge(survivor.with_env(self.env), deleting=True)
+            contacts = (existing - survivor)._crm_merged_contacts()
         # The surviving customer takes over the keys of the merged ones: the
         # duplicate rules must not refuse the merge that resolves the duplicate.
         # (A server flag: no context a client sends can raise it.)
-        return super(
+        res = super(
             MergePartnerAutomatic, self.with_context(**MERGING_PARTNERS.context())
         )._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+        # The merged customers' contacts, under the survivor now, take its
+        # salesperson (as Merge with Undo's do).
+        partners.browse(list(contacts)).exists()._crm_follow_company_salesperson(
+            contacts
+        )
+        return res
 
     def _update_values(self, src_partners, dst_partner):
         dst_partner = dst_partner.with_context(**MERGING_PARTNERS.context())
