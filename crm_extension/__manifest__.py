@@ -37,6 +37,7 @@
         "wizard/crm_customer_report_views.xml",
         "wizard/crm_customer_transfer_views.xml",
         "wizard/crm_credit_rating_views.xml",
+        "wizard/base_partner_merge_automatic_wizard_views.xml",
         "report/crm_duplicate_group_views.xml",
         "report/crm_funnel_report_views.xml",
         "views/crm_customer_class_views.xml",

@@ -1,3 +1,6 @@
+from ast import literal_eval
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
@@ -266,6 +269,101 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                     ],
                 )
                 alice.with_user(self.salesman_2).write({"phone": "+86 592 0000"})
+
+    def _merge_automatically(self, user, partners, **context):
+        """Odoo's Merge Automatically by email, as its form does it, on the
+        groups of ``partners`` only (the database may hold others), without
+        its commits (a test's cursor does not commit)."""
+        Wizard = self.env["base.partner.merge.automatic.wizard"]
+        process_query = type(Wizard)._process_query
+        ours = set(partners.ids)
+
+        def only_ours(wizard, query):
+            process_query(wizard, query)
+            wizard.sudo().line_ids.filtered(
+                lambda line: not set(literal_eval(line.aggr_ids)) <= ours
+            ).unlink()
+
+        wizard = (
+            Wizard.with_user(user)
+            .with_context(**context)
+            .create({"group_by_email": True})
+        )
+        with (
+            patch.object(type(Wizard), "_process_query", only_ours),
+            patch.object(self.env.cr, "commit", lambda: None),
+        ):
+            wizard.action_start_automatic_process()
+        return wizard
+
+    def test_merge_automatically_skips_the_groups_the_rules_refuse(self):
+        """Odoo's Merge Automatically stopped at the first group the merge
+        rules refuse (Odoo commits each group: those before stayed merged,
+        those after were never merged). It skips them, merges the others,
+        and its last screen says which it skipped and why."""
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        home = self.env.company.partner_id
+        home.email = "hello@egret-home.example"
+        self.salesman_2.partner_id.email = "sam@egret-home.example"
+        like_home, like_sam, first, first_twin, second, second_twin = legacy.create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "email": email,
+                    "user_id": self.salesman.id,
+                }
+                for name, email in (
+                    ("Egret Home Decor", home.email),
+                    ("Sam's Egret Shop", self.salesman_2.partner_id.email),
+                    ("Heron Valves Ltd", "buy@heron.example"),
+                    ("HERON VALVES LIMITED", "buy@heron.example"),
+                    ("Ibis Pumps Ltd", "buy@ibis.example"),
+                    ("IBIS PUMPS LIMITED", "buy@ibis.example"),
+                )
+            ]
+        ).with_env(self.env)
+        staff = home | self.salesman_2.partner_id
+        wizard = self._merge_automatically(
+            self.admin_contacts,
+            staff | like_home | like_sam | first | first_twin | second | second_twin,
+        )
+        self.assertEqual(wizard.state, "finished")
+        # The groups after the refused ones are merged.
+        self.assertEqual(len((first | first_twin).exists()), 1)
+        self.assertEqual(len((second | second_twin).exists()), 1)
+        # The refused ones are left as they were, and listed with why.
+        self.assertEqual(
+            (staff | like_home | like_sam).exists(), staff | like_home | like_sam
+        )
+        skipped = wizard.crm_skipped_groups.split("\n")
+        self.assertEqual(len(skipped), 3, skipped)
+        self.assertIn("the merge rules of customers refuse", skipped[0])
+        for line, partners in zip(
+            skipped[1:],
+            (home | like_home, self.salesman_2.partner_id | like_sam),
+            strict=True,
+        ):
+            for partner in partners:
+                self.assertIn(partner.name, line)
+            self.assertIn("Only customers are merged with customers", line)
+        # Merged by hand, a refused group is refused, whatever a client sends.
+        with self.assertRaisesRegex(UserError, "Only customers are merged"):
+            self._odoo_merge(self.admin_contacts, home | like_home, like_home)
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.admin_contacts)
+            .with_context(crm_extension_skipped_merges=[])
+            .create(
+                {
+                    "partner_ids": [Command.set((home | like_home).ids)],
+                    "dst_partner_id": like_home.id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "Only customers are merged"):
+            wizard.action_merge()
+        self.assertTrue(like_home.exists())
 
     def test_a_salesperson_is_told_who_merges_customers(self):
         """A salesperson with Odoo's Contact Creation opens Odoo's wizard on

@@ -16,6 +16,8 @@ parameter or an explicit method:
   approved exception of a registration, the refusals noted by an import);
   see ``models/res_partner_checks.py``;
 - :data:`MERGING_PARTNERS`: a merge of customers, across Odoo's merge wizard;
+- :class:`SkippedMerges`: Odoo's merge wizard merging automatically, from its
+  action to each group's merge, with the groups the merge rules refused;
 - :class:`ImportBlame`: an import, from Odoo's ``load`` to its batches;
 - :data:`SETTLING_COMPLAINT`: credit notes issued from a complaint, across
   Odoo's reversal wizard;
@@ -61,6 +63,19 @@ class MergingPartners(ServerContext):
 
 
 MERGING_PARTNERS = MergingPartners()
+
+
+class SkippedMerges(ServerContext):
+    """Odoo's merge wizard merging automatically: a group the merge rules of
+    customers refuse is skipped, noted with its refusal, and the next one
+    merged (without it, a refusal stops the merge). Only ever merges less."""
+
+    __slots__ = ("groups",)
+    KEY = "crm_extension_skipped_merges"
+
+    def __init__(self):
+        # [(the group's partners, named; the refusal's message)]
+        self.groups = []
 
 
 class SettlingComplaint(ServerContext):

@@ -1,6 +1,7 @@
-from odoo import models
+from odoo import fields, models
+from odoo.exceptions import UserError
 
-from ..tools.server_context import MERGING_PARTNERS
+from ..tools.server_context import MERGING_PARTNERS, SkippedMerges
 
 
 class MergePartnerAutomatic(models.TransientModel):
@@ -10,6 +11,42 @@ class MergePartnerAutomatic(models.TransientModel):
     what it is for as before: partners none of which is a customer."""
 
     _inherit = "base.partner.merge.automatic.wizard"
+
+    crm_skipped_groups = fields.Text(
+        string="Skipped Groups",
+        readonly=True,
+        help="The groups Merge Automatically left unmerged, and why.",
+    )
+
+    def action_start_automatic_process(self):
+        """Odoo's loop merges the groups one after the other, committing each,
+        and stops at the first it cannot merge: the groups after it were
+        never merged. A group the merge rules of customers refuse (a
+        company's own partner or a user's among customers, customers of two
+        companies...) is skipped instead, and the others merged; the last
+        screen lists the skipped groups with why. (Odoo's own refusals stop
+        it as without the addon.)"""
+        skipped = SkippedMerges()
+        action = super(
+            MergePartnerAutomatic, self.with_context(**skipped.context())
+        ).action_start_automatic_process()
+        if skipped.groups:
+            self.crm_skipped_groups = "\n".join(
+                [
+                    self.env._(
+                        "Not merged: the merge rules of customers refuse these groups."
+                    ),
+                    *(
+                        self.env._(
+                            "- %(partners)s: %(reason)s",
+                            partners=partners,
+                            reason=reason,
+                        )
+                        for partners, reason in skipped.groups
+                    ),
+                ]
+            )
+        return action
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         partners = self.env["res.partner"].browse(partner_ids)
@@ -22,7 +59,19 @@ class MergePartnerAutomatic(models.TransientModel):
                 if dst_partner and dst_partner in existing
                 else self._get_ordered_partner(existing.ids)[-1]
             )
-            partners._crm_check_merge(survivor.with_env(self.env), deleting=True)
+            try:
+                partners._crm_check_merge(survivor.with_env(self.env), deleting=True)
+            except UserError as refusal:
+                skipped = SkippedMerges.current(self.env)
+                if skipped is None:
+                    raise
+                skipped.groups.append(
+                    (
+                        self.env._(", ").join(existing.mapped("display_name")),
+                        refusal.args[0],
+                    )
+                )
+                return None
             contacts = (existing - survivor)._crm_merged_contacts()
         # The surviving customer takes over the keys of the merged ones: the
         # duplicate rules must not refuse the merge that resolves the duplicate.
