@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from .. import compat
 from ..readers import user_langs
+from ..tools.server_context import ImportBlame, RefusedByGates
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .ir_cron import exclusive_job
 
@@ -79,7 +80,9 @@ class CrmLead(models.Model):
         One error lists every failing gate of every refused lead. Sales
         administrators pass when the stage allows a bypass; the bypass is logged.
         The error keeps what it refused (:data:`GATE_REFUSALS`) for whoever must
-        say it again to somebody else, in their language.
+        say it again to somebody else, in their language. In a batch of an
+        import, each refused lead's error is noted for its row instead (see
+        :meth:`load`).
         """
         failing = self.env["crm.stage.gate"]._failing_gates(self)
         if not failing:
@@ -99,17 +102,20 @@ class CrmLead(models.Model):
                 continue
             refused.append((lead, gates))
         if refused:
-            error = ValidationError(
-                "\n\n".join(
-                    self.env._(
-                        "“%(lead)s” cannot enter the stage %(stage)s:\n%(gates)s",
-                        lead=lead.name,
-                        stage=lead.stage_id.name,
-                        gates="\n".join(f"- {gate.message}" for gate in gates),
-                    )
-                    for lead, gates in refused
+            errors = {
+                lead.id: self.env._(
+                    "“%(lead)s” cannot enter the stage %(stage)s:\n%(gates)s",
+                    lead=lead.name,
+                    stage=lead.stage_id.name,
+                    gates="\n".join(f"- {gate.message}" for gate in gates),
                 )
-            )
+                for lead, gates in refused
+            }
+            batch = RefusedByGates.current(self.env)
+            if batch is not None and batch.running:
+                batch.refusals.update(errors)
+                return
+            error = ValidationError("\n\n".join(errors.values()))
             setattr(
                 error,
                 GATE_REFUSALS,
@@ -196,6 +202,56 @@ class CrmLead(models.Model):
             # are the lead's company's.)
             self.env["crm.lead.stage.history"]._sync_lead_state(self - changed)
         return res
+
+    @api.model
+    def load(self, fields, data):
+        """Odoo's import, reporting each row the stage gates refuse on its
+        own row, once.
+
+        Odoo creates the rows in batches; when a batch fails, it names the
+        batch's first row with the error of every refused row, then tries the
+        rows again one by one and names each refused one again. Here a batch
+        notes the rows the gates refuse (:meth:`_load_records`), and the
+        import is rolled back when any was, as Odoo rolls it back on any
+        error (as ``res.partner.load`` does for the duplicate rules)."""
+        if not self.env["crm.stage.gate"].sudo().search_count([], limit=1):
+            return super().load(fields, data)
+        blame = ImportBlame()
+        with self.env.cr.savepoint() as savepoint:
+            result = super(CrmLead, self.with_context(**blame.context())).load(
+                fields, data
+            )
+            if blame.messages:
+                savepoint.rollback()
+                # (As Odoo's load does when it rolls back.)
+                self.pool.reset_changes()
+                messages = result["messages"] + blame.messages
+                messages.sort(
+                    key=lambda message: message.get("rows", {}).get("from", -1)
+                )
+                result = dict(result, ids=False, messages=messages)
+        return result
+
+    def _load_records(self, data_list, update=False):
+        blame = ImportBlame.current(self.env)
+        if blame is None:
+            return super()._load_records(data_list, update=update)
+        # The batch's creates and writes note the leads the gates refuse.
+        batch = RefusedByGates()
+        try:
+            records = super(
+                CrmLead, self.with_context(**batch.context())
+            )._load_records(data_list, update=update)
+        finally:
+            batch.running = False
+        row_of = {
+            record.id: data["info"]
+            for data, record in zip(data_list, records, strict=True)
+        }
+        for lead_id, error in sorted(batch.refusals.items()):
+            info = row_of.get(lead_id) or data_list[0]["info"]
+            blame.messages.append(dict(info, type="error", message=error))
+        return records.with_env(self.env)
 
     @api.model
     @exclusive_job

@@ -214,3 +214,140 @@ class TestImportBlame(CrmExtensionCase):
         result = self._load(["Maple Leaf Ltd", "Jinghua Import Export Ltd"], **hostile)
         self.assertEqual([error["rows"]["from"] for error in self._errors(result)], [1])
         self.assertFalse(self._imported("Maple Leaf Ltd"))
+
+
+@tagged("post_install", "-at_install")
+class TestOpportunityImportGates(CrmExtensionCase):
+    """Odoo's import of opportunities into a stage with gates reports each
+    refused row once, on its own row, with its own gates, and imports nothing
+    when a row is refused."""
+
+    FIELDS = ["name", "type", "stage_id/.id", "expected_revenue"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Lead = cls.env["crm.lead"]
+        cls.near_close = cls.env.ref("crm_extension.crm_stage_near_close")
+        cls.new = cls.env.ref("crm.stage_lead1")
+
+    def _rows(self, *rows):
+        return [
+            [name, "opportunity", str(stage.id), str(revenue)]
+            for name, stage, revenue in rows
+        ]
+
+    def _errors(self, result):
+        return [message for message in result["messages"] if message["type"] == "error"]
+
+    def _imported(self, *names):
+        return self.Lead.with_context(active_test=False).search(
+            [("name", "in", list(names))]
+        )
+
+    def test_each_refused_row_is_blamed_once_on_its_row(self):
+        result = self.Lead.with_user(self.salesman).load(
+            self.FIELDS,
+            self._rows(
+                ("Kiln Ovens for Wuxi", self.near_close, 0),
+                ("Loom Parts for Suzhou", self.new, 900),
+                ("Mill Rollers for Tianjin", self.near_close, 5000),
+            ),
+        )
+        self.assertIs(result["ids"], False)
+        errors = self._errors(result)
+        self.assertEqual(
+            [error["rows"] for error in errors],
+            [{"from": 0, "to": 0}, {"from": 2, "to": 2}],
+            errors,
+        )
+        first, third = (error["message"] for error in errors)
+        self.assertIn("Kiln Ovens for Wuxi", first)
+        self.assertIn("needs an expected revenue", first)
+        self.assertIn("needs a decision maker", first)
+        self.assertNotIn("Mill Rollers", first)
+        self.assertIn("Mill Rollers for Tianjin", third)
+        self.assertIn("needs a decision maker", third)
+        self.assertNotIn("expected revenue", third)
+        self.assertNotIn("Kiln Ovens", third)
+        # Nothing is imported, the row the gates let through neither.
+        self.assertFalse(self._imported("Kiln Ovens for Wuxi", "Loom Parts for Suzhou"))
+
+    def test_a_file_the_gates_let_through_is_imported(self):
+        result = self.Lead.with_user(self.salesman).load(
+            self.FIELDS,
+            self._rows(
+                ("Nail Guns for Xiamen", self.new, 0),
+                ("Oven Doors for Ningbo", self.new, 700),
+            ),
+        )
+        self.assertFalse(result["messages"])
+        imported = self.Lead.browse(result["ids"])
+        self.assertEqual(imported.stage_id, self.new)
+        self.assertEqual(imported.user_id, self.salesman)
+
+    def test_the_import_screen_test_and_import(self):
+        """Odoo's import screen: its test and its import report the rows."""
+        wizard = (
+            self.env["base_import.import"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "res_model": "crm.lead",
+                    "file": (
+                        "name,type,stage,revenue\n"
+                        f"Pump Seals for Hefei,opportunity,{self.near_close.id},0\n"
+                        f"Quartz Tiles for Jinan,opportunity,{self.new.id},800\n"
+                        f"Rope Winch Dalian,opportunity,{self.near_close.id},900\n"
+                    ).encode(),
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        for dryrun in (True, False):
+            with self.subTest(dryrun=dryrun):
+                result = wizard.execute_import(
+                    self.FIELDS,
+                    ["name", "type", "stage", "revenue"],
+                    dict(CSV_OPTIONS),
+                    dryrun=dryrun,
+                )
+                errors = self._errors(result)
+                self.assertEqual(
+                    [error["rows"]["from"] for error in errors], [0, 2], errors
+                )
+                self.assertIn("Pump Seals for Hefei", errors[0]["message"])
+                self.assertNotIn("Rope Winch", errors[0]["message"])
+                self.assertFalse(self._imported("Quartz Tiles for Jinan"))
+
+    def test_no_client_context_lets_a_row_through_the_gates(self):
+        """The keys the import uses inside the server, sent by a client with
+        any value, neither switch the gates off nor stop the rollback."""
+        hostile = {
+            "crm_extension_refused_by_gates": {},
+            "crm_extension_import_blame": [],
+        }
+        Lead = self.Lead.with_user(self.salesman).with_context(**hostile)
+        with (
+            self.assertRaisesRegex(ValidationError, "needs a decision maker"),
+            self.env.cr.savepoint(),
+        ):
+            Lead.create(
+                {
+                    "name": "Saw Blades for Harbin",
+                    "type": "opportunity",
+                    "stage_id": self.near_close.id,
+                    "expected_revenue": 100,
+                }
+            )
+        result = Lead.load(
+            self.FIELDS,
+            self._rows(
+                ("Tool Racks for Kunming", self.new, 100),
+                ("Saw Blades for Harbin", self.near_close, 100),
+            ),
+        )
+        self.assertEqual([error["rows"]["from"] for error in self._errors(result)], [1])
+        self.assertFalse(
+            self._imported("Tool Racks for Kunming", "Saw Blades for Harbin")
+        )

@@ -19,6 +19,8 @@ parameter or an explicit method:
 - :class:`SkippedMerges`: Odoo's merge wizard merging automatically, from its
   action to each group's merge, with the groups the merge rules refused;
 - :class:`ImportBlame`: an import, from Odoo's ``load`` to its batches;
+- :class:`RefusedByGates`: a batch of an import of opportunities, from Odoo's
+  ``_load_records`` to the stage gates' check;
 - :data:`SETTLING_COMPLAINT`: credit notes issued from a complaint, across
   Odoo's reversal wizard;
 - :class:`PortalRefusal`: a refused change of a customer's own details on the
@@ -93,9 +95,10 @@ SETTLING_COMPLAINT = SettlingComplaint()
 
 
 class ImportBlame(ServerContext):
-    """An import through ``res.partner.load``: the rows a block rule refuses,
-    each with its error (a list of load's messages), and the partners its
-    batches created (a row matching one of them is another row's twin)."""
+    """An import through ``res.partner.load`` (or ``crm.lead.load``): the rows
+    a block rule (the stage gates) refuses, each with its error (a list of
+    load's messages), and the partners its batches created (a row matching
+    one of them is another row's twin)."""
 
     __slots__ = ("created", "messages")
     KEY = "crm_extension_import_blame"
@@ -103,6 +106,21 @@ class ImportBlame(ServerContext):
     def __init__(self):
         self.messages = []
         self.created = set()
+
+
+class RefusedByGates(ServerContext):
+    """A batch of an import of opportunities (``crm.lead._load_records``): the
+    opportunities the stage gates refuse, ``{lead id: error}``, noted instead
+    of raised while the batch runs (``running``), for the import to report
+    each on its own row and roll back. (Records of the batch keep it in their
+    context: once the batch is over, the gates raise again.)"""
+
+    __slots__ = ("refusals", "running")
+    KEY = "crm_extension_refused_by_gates"
+
+    def __init__(self):
+        self.refusals = {}
+        self.running = True
 
 
 class PortalRefusal(ServerContext):
