@@ -1,11 +1,13 @@
 """Whose customer a lead already is: new leads are matched against the
-registered customers with the duplicate rules; converting a lead keeps its source
-on the customer."""
+registered customers with the duplicate rules; linking a lead to the customer it
+matches keeps whoever enquired as a contact person of that customer; converting
+a lead keeps its source on the customer."""
 
 from odoo import api, fields, models
-from odoo.tools import format_datetime
+from odoo.tools import format_datetime, parse_contact_from_email
 
 from .. import compat
+from ..tools.normalize import name_match_key
 from .res_partner_duplicate import match_country, partner_match_keys
 
 
@@ -134,11 +136,90 @@ class CrmLead(models.Model):
 
     def action_use_matched_partner(self):
         """Link the lead to the existing customer it matches (one the user may
-        read)."""
+        read), keeping whoever enquired (:meth:`_link_matched_customer`)."""
         for lead in self.filtered("matched_partner_id"):
             lead.matched_partner_id.check_access("read")
-            lead.partner_id = lead.matched_partner_id
+            lead._link_matched_customer(lead.matched_partner_id)
         return True
+
+    def _link_matched_customer(self, customer):
+        """Link the lead to ``customer``, the registered customer it matches,
+        keeping whoever enquired: Odoo gives a lead linked to a customer the
+        customer's e-mail and phone, so a company's lead keeps its contact
+        (:meth:`_enquirer_of`) as the company's contact person."""
+        self.ensure_one()
+        self.partner_id = self._enquirer_of(customer) or customer
+
+    def _enquirer_of(self, company):
+        """The contact person of ``company`` who made this enquiry, when the
+        lead's e-mail or phone is not the company's (linked to the company, the
+        lead would lose it). One of its contacts with that e-mail (else that
+        name and no other e-mail), or a new one made as Odoo makes a lead's
+        contact (``_prepare_customer_values``: a person, whom the duplicate
+        rules flag rather than refuse; the company's salesperson's, see
+        res_partner_ownership). No partner for a person's lead, a lead
+        written from the company's own e-mail (Odoo's match) or with nothing
+        of its own."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        if not company.is_company:
+            return Partner
+        row = self._customer_match_row()
+        own = {row["email_key"], row["phone_key"], row["phone_other_key"]}
+        known = {company.email_key, company.phone_key, company.phone_other_key}
+        if (row["email_key"] and row["email_key"] == company.email_key) or not (
+            own - known - {False, ""}
+        ):
+            return Partner
+        contacts = company.child_ids.filtered(lambda child: not child.is_company)
+        email = row["email_key"]
+        found = email and contacts.filtered(lambda child: child.email_key == email)
+        if not found and self.contact_name:
+            name = name_match_key(self.contact_name)
+            found = contacts.filtered(
+                lambda child: (
+                    name_match_key(child.name) == name
+                    and not (email and child.email_key)
+                )
+            )
+        if found:
+            return found[:1]
+        return Partner.create(
+            self._as_contact_of(
+                company, self._prepare_customer_values(self._enquirer_name())
+            )
+        )
+
+    def _as_contact_of(self, company, values):
+        """Odoo's ``values`` of the lead's new customer
+        (``_prepare_customer_values``) as those of a contact person of
+        ``company`` named as Odoo names a lead's contact. Odoo gives a company
+        without an address the address of its new contact: not to a customer
+        the user may not edit (a salesperson adds contacts to any customer),
+        and the lead keeps its address."""
+        values = {
+            fname: value
+            for fname, value in values.items()
+            if fname not in ("company_type", "company_name")
+        }
+        if not company._filtered_access("write"):
+            for fname in self.env["res.partner"]._address_fields():
+                values.pop(fname, None)
+        return dict(
+            values, name=self._enquirer_name(), is_company=False, parent_id=company.id
+        )
+
+    def _enquirer_name(self):
+        """The name of whoever enquired, as Odoo names a lead's contact: the
+        contact name, else the name or the address of the e-mail (else the
+        phone)."""
+        self.ensure_one()
+        return (
+            self.contact_name
+            or parse_contact_from_email(self.email_from)[0]
+            or self.email_from
+            or compat.phone_of(self)
+        )
 
     def _registered_customer(self):
         """The registered customer whose registration a block rule would refuse

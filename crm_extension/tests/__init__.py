@@ -29,3 +29,4 @@ from . import test_duplicates_script
 from . import test_duplicates_portal
 from . import test_duplicates_shop
 from . import test_constraints
+from . import test_lead_customer

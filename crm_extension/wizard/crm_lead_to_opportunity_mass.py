@@ -11,9 +11,10 @@ class Lead2OpportunityMassConvert(models.TransientModel):
         e-mail, else creates one: a lead naming a registered customer (its
         company's name, written otherwise) made the block rule refuse the
         whole conversion. When Odoo finds none, the registered customer a
-        block rule names (one the user may read) is the existing partner."""
+        block rule names (one the user may read) is the existing partner, and
+        whoever enquired its contact person (``_link_matched_customer``)."""
         if self.action == "each_exist_or_create" and not lead.partner_id:
             registered = lead._registered_customer()
             if registered and not compat.lead_partner_by_email(lead):
-                lead.partner_id = registered
+                lead._link_matched_customer(registered)
         return super()._convert_handle_partner(lead, action, partner_id)

@@ -1,0 +1,140 @@
+from odoo.tests import tagged
+
+from .common import CrmExtensionCase
+
+# A registered customer, and a lead naming it in traditional script.
+CUSTOMER = "深圳宏远电子有限公司"
+LEAD_COMPANY = "深圳宏遠電子有限公司"
+CUSTOMER_EMAIL = "info@hongyuan-dz.example.cn"
+CUSTOMER_PHONE = "+86 755 8888 1234"
+ENQUIRER_EMAIL = "hmm@hongyuan.example.cn"
+ENQUIRER_PHONE = "+86 139 0000 1111"
+
+
+@tagged("post_install", "-at_install")
+class TestLeadCustomerLink(CrmExtensionCase):
+    """A lead naming a registered customer (another salesperson's) is linked
+    to it by every door (the mass conversion, "Use this customer", the
+    conversion and quotation wizards) keeping whoever enquired: a contact
+    person of the customer, with the lead's e-mail and phone, whom the lead
+    is linked to."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.hongyuan = cls.env["res.partner"].create(
+            {
+                "name": CUSTOMER,
+                "is_company": True,
+                "email": CUSTOMER_EMAIL,
+                "phone": CUSTOMER_PHONE,
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.env.flush_all()
+
+    def _lead(self, **values):
+        return (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": "Warehouse scanners",
+                    "partner_name": LEAD_COMPANY,
+                    "contact_name": "韩梅梅",
+                    "email_from": ENQUIRER_EMAIL,
+                    "phone": ENQUIRER_PHONE,
+                    "user_id": self.salesman_2.id,
+                    **values,
+                }
+            )
+        )
+
+    def assertKeepsTheEnquirer(self, lead, name="韩梅梅"):
+        contact = lead.partner_id
+        self.assertEqual(contact.parent_id, self.hongyuan)
+        self.assertFalse(contact.is_company)
+        self.assertEqual(contact.name, name)
+        self.assertEqual(contact.email, ENQUIRER_EMAIL)
+        self.assertEqual(contact.phone, ENQUIRER_PHONE)
+        # The customer's contact person, sold to by its salesperson.
+        self.assertEqual(contact.user_id, self.salesman)
+        self.assertEqual(lead.email_from, ENQUIRER_EMAIL)
+        self.assertEqual(lead.phone, ENQUIRER_PHONE)
+        self.assertEqual(lead.partner_name, CUSTOMER)
+        # Another salesperson's customer is left as it was.
+        self.assertEqual(self.hongyuan.email, CUSTOMER_EMAIL)
+        self.assertEqual(self.hongyuan.phone, CUSTOMER_PHONE)
+        self.assertEqual(
+            self.env["res.partner"].search_count([("name", "=", LEAD_COMPANY)]), 0
+        )
+
+    def test_mass_conversion_keeps_the_enquirer(self):
+        lead = self._lead()
+        self.assertEqual(lead.matched_partner_id, self.hongyuan)
+        self.env["crm.lead2opportunity.partner.mass"].with_user(
+            self.salesman_2
+        ).with_context(active_model="crm.lead", active_ids=lead.ids).create(
+            {"action": "each_exist_or_create", "user_id": self.salesman_2.id}
+        ).action_mass_convert()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertKeepsTheEnquirer(lead)
+
+    def test_use_this_customer_keeps_the_enquirer(self):
+        lead = self._lead()
+        lead.with_user(self.salesman_2).action_use_matched_partner()
+        self.assertKeepsTheEnquirer(lead)
+        contact = lead.partner_id
+        # The same person enquiring again is found under the customer: by her
+        # e-mail, or by her name when the lead gives no other e-mail.
+        again = self._lead(contact_name="Han Meimei")
+        again.with_user(self.salesman_2).action_use_matched_partner()
+        self.assertEqual(again.partner_id, contact)
+        by_name = self._lead(contact_name="韓梅梅", email_from=False)
+        by_name.with_user(self.salesman_2).action_use_matched_partner()
+        self.assertEqual(by_name.partner_id, contact)
+        self.assertEqual(self.hongyuan.child_ids, contact)
+
+    def test_an_enquiry_by_email_alone(self):
+        """Without a contact name, the contact is named by the e-mail (as Odoo
+        names one). A lead with no e-mail nor phone of its own, or written
+        from the customer's own e-mail (Odoo's match), is the customer's."""
+        lead = self._lead(contact_name=False)
+        lead.with_user(self.salesman_2).action_use_matched_partner()
+        self.assertKeepsTheEnquirer(lead, name=ENQUIRER_EMAIL)
+        for values in (
+            {"email_from": False, "phone": False},
+            {"email_from": CUSTOMER_EMAIL},
+        ):
+            bare = self._lead(**values)
+            bare.with_user(self.salesman_2).action_use_matched_partner()
+            self.assertEqual(bare.partner_id, self.hongyuan)
+            self.assertEqual(bare.contact_name, "韩梅梅")
+
+    def test_first_contact_of_a_customer_without_address(self):
+        """Odoo gives a company without an address the address of its new
+        contact: a salesperson adds the contact to another's customer without
+        writing that customer; the lead keeps its address."""
+        china = self.env.ref("base.cn")
+        lead = self._lead(country_id=china.id, city="深圳")
+        lead.with_user(self.salesman_2).action_use_matched_partner()
+        self.assertKeepsTheEnquirer(lead)
+        self.assertFalse(self.hongyuan.country_id or self.hongyuan.city)
+        self.assertEqual((lead.country_id, lead.city), (china, "深圳"))
+        # Its own customer is given the address, as Odoo does.
+        own = self.env["res.partner"].create(
+            {
+                "name": "珠海蓝海船舶设备有限公司",
+                "is_company": True,
+                "user_id": self.salesman_2.id,
+            }
+        )
+        mine = self._lead(
+            partner_name="珠海藍海船舶設備有限公司",
+            email_from="lilei@lanhai.example.cn",
+            country_id=china.id,
+            city="珠海",
+        )
+        mine.with_user(self.salesman_2).action_use_matched_partner()
+        self.assertEqual(mine.partner_id.parent_id, own)
+        self.assertEqual(own.city, "珠海")
