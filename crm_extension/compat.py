@@ -36,6 +36,10 @@ suggested recipients  each model adds its own      Odoo suggests a record's
                       (``_message_add_suggested_   ``partner_id`` and
                       recipient``)                 ``email_from`` itself:
                                                    add_suggested_recipient
+a chatter message to  the client sends their       their e-mails alone (the
+new recipients        e-mails and the values to    server takes the values
+(tests)               create them with             from the record):
+                                                   chatter_message_params
 job progress          ``_notify_progress``         ``_commit_progress``:
                                                    cron_progress
 stalled deals         crm_extension's: stage       Odoo's rotting: stage "Days
@@ -307,6 +311,43 @@ def add_suggested_recipient(record, recipients, partner=None, email=None, reason
             recipients, partner=partner, email=email, reason=reason
         )
     return recipients
+
+
+def chatter_message_params(record, body, recipients):
+    """The parameters of ``/mail/message/post`` as the web client sends a
+    message of ``record``'s chatter to ``recipients``, its suggested
+    recipients (as ``_message_get_suggested_recipients`` gives them) (tests):
+    those with a partner by its id; for the others, 18.0 sends their e-mails
+    with the values the server suggested to create them with
+    (``create_values``), 19.0 their e-mails alone, in the message's data (the
+    server takes the values from the record)."""
+    post_data = {
+        "body": body,
+        "message_type": "comment",
+        "subtype_xmlid": "mail.mt_comment",
+        "partner_ids": [
+            recipient["partner_id"]
+            for recipient in recipients
+            if recipient.get("partner_id")
+        ],
+    }
+    params = {"thread_model": record._name, "thread_id": record.id}
+    recipients = [
+        recipient for recipient in recipients if not recipient.get("partner_id")
+    ]
+    emails = [recipient["email"] for recipient in recipients]
+    if ODOO_19:
+        post_data["partner_emails"] = emails
+    else:
+        params.update(
+            context={"mail_post_autofollow": True},
+            partner_emails=emails,
+            partner_additional_values={
+                recipient["email"]: recipient["create_values"]
+                for recipient in recipients
+            },
+        )
+    return dict(params, post_data=post_data)
 
 
 # ---------------------------------------------------------------------------

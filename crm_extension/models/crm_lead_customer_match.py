@@ -221,6 +221,38 @@ class CrmLead(models.Model):
             or compat.phone_of(self)
         )
 
+    def _get_customer_information(self):
+        """What Odoo creates a lead's e-mail recipient with (the chatter's
+        suggested recipient; on 19.0 also the recipients Odoo finds or creates
+        from e-mails) names the lead's company: a lead without a contact name
+        gives a company of that name, which a block rule refuses when it is a
+        registered customer (the message was not sent). For a lead naming a
+        registered customer (one the user may read), the recipient is that
+        customer's contact person, named as Odoo names a lead's contact; a
+        person of its own when the customer's class requires of its contact
+        persons what the lead does not give (a message is sent, no form can
+        be completed)."""
+        information = super()._get_customer_information()
+        Partner = self.env["res.partner"]
+        for lead in self.filtered(
+            lambda lead: lead.matched_partner_id and not lead.partner_id
+        ):
+            email_key = lead.email_normalized or lead.email_from
+            if email_key not in information:
+                continue
+            company = lead._registered_customer()
+            if not company.is_company:
+                continue
+            values = lead._as_contact_of(company, information[email_key])
+            if Partner.new(values)._class_template_gaps():
+                values = {
+                    fname: value
+                    for fname, value in values.items()
+                    if fname != "parent_id"
+                }
+            information[email_key] = values
+        return information
+
     def _registered_customer(self):
         """The registered customer whose registration a block rule would refuse
         the lead's customer for (its company's name, its number), when the user

@@ -1,5 +1,7 @@
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
 
+from .. import compat
 from .common import CrmExtensionCase
 
 # A registered customer, and a lead naming it in traditional script.
@@ -138,3 +140,106 @@ class TestLeadCustomerLink(CrmExtensionCase):
         mine.with_user(self.salesman_2).action_use_matched_partner()
         self.assertEqual(mine.partner_id.parent_id, own)
         self.assertEqual(own.city, "珠海")
+
+
+@tagged("post_install", "-at_install")
+class TestLeadChatterRecipient(HttpCase):
+    """A salesperson sends an e-mail from the chatter of a lead naming a
+    registered customer (another salesperson's) to the lead's address, as the
+    web client sends it: the recipient is created as the customer's contact
+    person (Odoo proposed a company of the lead's company name, which the
+    block rule refused) and the message is sent."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.owner = new_test_user(
+            cls.env,
+            login="chatter_owner",
+            name="Olga Owner",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="chatter_sales",
+            name="Wang Lei",
+            password="chatter_sales_pw",
+            email="wanglei@example.com",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+        )
+        cls.hongyuan = cls.env["res.partner"].create(
+            {
+                "name": CUSTOMER,
+                "is_company": True,
+                "email": CUSTOMER_EMAIL,
+                "user_id": cls.owner.id,
+            }
+        )
+
+    def _send(self, lead):
+        """Send a message to the lead's suggested recipients, as the web
+        client does."""
+        suggested = lead.with_user(self.salesperson)._message_get_suggested_recipients()
+        self.authenticate("chatter_sales", "chatter_sales_pw")
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            compat.chatter_message_params(lead, "<p>Our offer</p>", suggested),
+        )
+        return lead.message_ids.filtered(lambda m: "Our offer" in str(m.body))
+
+    def _lead(self, **values):
+        return (
+            self.env["crm.lead"]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "name": "Scanners",
+                    "partner_name": LEAD_COMPANY,
+                    "email_from": ENQUIRER_EMAIL,
+                    "user_id": self.salesperson.id,
+                    **values,
+                }
+            )
+        )
+
+    def test_a_new_address_is_the_customers_contact(self):
+        lead = self._lead(country_id=self.env.ref("base.cn").id, city="深圳")
+        message = self._send(lead)
+        self.assertTrue(message)
+        recipient = message.partner_ids
+        self.assertEqual(recipient.email, ENQUIRER_EMAIL)
+        self.assertEqual(recipient.parent_id, self.hongyuan)
+        self.assertFalse(recipient.is_company)
+        self.assertEqual(recipient.user_id, self.owner)
+        self.assertEqual(
+            self.env["res.partner"].search_count([("name", "=", LEAD_COMPANY)]), 0
+        )
+        # (Another salesperson's customer is not given the lead's address.)
+        self.assertFalse(self.hongyuan.country_id or self.hongyuan.city)
+
+    def test_a_class_wanting_more_of_its_contacts(self):
+        """The customer's class requires a phone of its contact persons, and
+        the lead gives none: the recipient is a person of its own, and the
+        message is sent."""
+        self.hongyuan.customer_class_id = self.env["crm.customer.class"].create(
+            {
+                "name": "Phoned contacts",
+                "code": "TEST_CHATTER_PHONE",
+                "contact_required_field_ids": [
+                    Command.set(
+                        [self.env["ir.model.fields"]._get("res.partner", "phone").id]
+                    )
+                ],
+            }
+        )
+        message = self._send(self._lead())
+        self.assertTrue(message)
+        self.assertEqual(message.partner_ids.email, ENQUIRER_EMAIL)
+        self.assertFalse(message.partner_ids.parent_id)
+        self.assertFalse(message.partner_ids.is_company)
+
+    def test_the_customers_address_is_the_customer(self):
+        lead = self._lead(email_from=CUSTOMER_EMAIL)
+        message = self._send(lead)
+        self.assertTrue(message)
+        self.assertEqual(message.partner_ids, self.hongyuan)
