@@ -8,7 +8,11 @@ from odoo.tools import format_datetime, parse_contact_from_email
 
 from .. import compat
 from ..tools.normalize import name_match_key
-from .res_partner_duplicate import match_country, partner_match_keys
+from .res_partner_duplicate import (
+    DuplicateBlocked,
+    match_country,
+    partner_match_keys,
+)
 
 
 class CrmLead(models.Model):
@@ -141,6 +145,83 @@ class CrmLead(models.Model):
             lead.matched_partner_id.check_access("read")
             lead._link_matched_customer(lead.matched_partner_id)
         return True
+
+    def _handle_partner_assignment(
+        self, force_partner_id=False, create_missing=True, **kwargs
+    ):
+        """Odoo's assignment of the lead's customer (its conversion and
+        quotation wizards). Linked to the customer the addon matched (the
+        wizards propose the registered one), a lead keeps whoever enquired
+        (:meth:`_link_matched_customer`). A new customer that a block rule
+        refuses while the lead matches a customer the user may read: the
+        refusal says to link the lead to that customer instead."""
+        customer = self.env["res.partner"].browse(force_partner_id or [])
+        linked = self.filtered(
+            lambda lead: (
+                customer and not lead.partner_id and lead.matched_partner_id == customer
+            )
+        )
+        for lead in linked:
+            lead._link_matched_customer(customer)
+        others = self - linked
+        try:
+            return super(CrmLead, others)._handle_partner_assignment(
+                force_partner_id=force_partner_id,
+                create_missing=create_missing,
+                **kwargs,
+            )
+        except DuplicateBlocked as error:
+            # (A block rule's match comes first: see _compute_matched_partner_id.)
+            matched = others.filtered(
+                lambda lead: not lead.partner_id
+            ).matched_partner_id._filtered_access("read")
+            if not (create_missing and matched):
+                raise
+            raise DuplicateBlocked(
+                self.env._(
+                    '%(refusal)s\nChoose "Link to an existing customer" to link '
+                    "the lead to %(customer)s.",
+                    refusal=error.args[0],
+                    customer=matched[:1].display_name,
+                ),
+                error.request,
+                keys=error.keys,
+                rule_ids=error.rule_ids,
+                partner_ids=error.partner_ids,
+            ) from error
+
+    def _matched_customer_to_link(self):
+        """The customer that Odoo's conversion and quotation wizards propose
+        to link the lead to, as the mass conversion links it: the registered
+        customer a block rule would refuse the lead's customer for (one the
+        user may read, :meth:`_registered_customer`). Odoo finds a lead's
+        customer by its e-mail (18.0 also by a name containing the lead's),
+        not one written otherwise (another script, without its legal form,
+        its city first), and proposed to create it again. An e-mail match
+        stays Odoo's."""
+        self.ensure_one()
+        if self.partner_id or compat.lead_partner_by_email(self):
+            return self.env["res.partner"]
+        return self._registered_customer()
+
+    def _registered_customer_defaults(self, field_names):
+        """The defaults of Odoo's conversion and quotation wizards for the
+        lead: "Link to an existing customer" and the customer to link
+        (:meth:`_matched_customer_to_link`); none when the wizard is given
+        its action or customer (values, context defaults). Defaults only: a
+        customer the user links or creates afterwards is Odoo's choice."""
+        context = self.env.context
+        if (
+            len(self) != 1
+            or not {"action", "partner_id"} <= set(field_names)
+            or context.get("default_action")
+            or context.get("default_partner_id")
+        ):
+            return {}
+        customer = self._matched_customer_to_link()
+        if not customer:
+            return {}
+        return {"action": "exist", "partner_id": customer.id}
 
     def _link_matched_customer(self, customer):
         """Link the lead to ``customer``, the registered customer it matches,

@@ -1,7 +1,8 @@
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .. import compat
+from ..models.res_partner_duplicate import DuplicateBlocked
 from .common import CrmExtensionCase
 
 # A registered customer, and a lead naming it in traditional script.
@@ -140,6 +141,64 @@ class TestLeadCustomerLink(CrmExtensionCase):
         mine.with_user(self.salesman_2).action_use_matched_partner()
         self.assertEqual(mine.partner_id.parent_id, own)
         self.assertEqual(own.city, "珠海")
+
+    def test_conversion_wizard_proposes_the_matched_customer(self):
+        lead = self._lead()
+        # (Odoo finds no customer by the e-mail nor by the name.)
+        self.assertFalse(lead._find_matching_partner())
+        convert = Form(
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman_2)
+            .with_context(active_model="crm.lead", active_id=lead.id)
+        )
+        self.assertEqual(convert.action, "exist")
+        self.assertEqual(convert.partner_id, self.hongyuan)
+        convert.save().with_context(active_ids=lead.ids).action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertKeepsTheEnquirer(lead)
+
+    def test_quotation_wizard_proposes_the_matched_customer(self):
+        lead = self._lead(type="opportunity")
+        quote = Form(
+            self.env["crm.quotation.partner"]
+            .with_user(self.salesman_2)
+            .with_context(active_model="crm.lead", active_id=lead.id)
+        )
+        self.assertEqual(quote.action, "exist")
+        self.assertEqual(quote.partner_id, self.hongyuan)
+        quote.save().action_apply()
+        self.assertKeepsTheEnquirer(lead)
+
+    def test_creating_it_again_says_to_link_it(self):
+        """A salesperson choosing "Create a new customer" all the same is
+        refused, and told how to go on."""
+        lead = self._lead()
+        convert = Form(
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman_2)
+            .with_context(active_model="crm.lead", active_id=lead.id)
+        )
+        convert.action = "create"
+        # (Or as a client creates the wizard: its action given, no customer.)
+        given = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman_2)
+            .with_context(active_model="crm.lead", active_id=lead.id)
+            .create({"action": "create", "name": "convert"})
+        )
+        self.assertFalse(given.partner_id)
+        for wizard in (convert.save(), given):
+            with self.assertRaises(DuplicateBlocked) as refused:
+                wizard.with_context(active_ids=lead.ids).action_apply()
+            self.assertIn(
+                f"{CUSTOMER} is already registered", refused.exception.args[0]
+            )
+            self.assertIn(
+                f'Choose "Link to an existing customer" to link the lead to '
+                f"{CUSTOMER}.",
+                refused.exception.args[0],
+            )
+        self.assertFalse(lead.partner_id)
 
 
 @tagged("post_install", "-at_install")
