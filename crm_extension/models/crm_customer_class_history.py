@@ -14,9 +14,7 @@ class CrmCustomerClassHistory(models.Model):
     old_class_id = fields.Many2one(
         "crm.customer.class", string="Previous Class", ondelete="set null"
     )
-    new_class_id = fields.Many2one(
-        "crm.customer.class", string="New Class", ondelete="set null"
-    )
+    new_class_id = fields.Many2one("crm.customer.class", ondelete="set null")
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one(
         "res.users", string="Changed By", default=lambda self: self.env.user
