@@ -35,6 +35,12 @@ function englishShown() {
         }
     }
     for (const element of document.querySelectorAll("[title], [placeholder]")) {
+        if (element.matches(".o-mail-ActivityButton")) {
+            // The summary of the record's next activity, whoever it is for:
+            // written in its assignee's language (an English colleague's
+            // care call on a customer the salesperson reads), as any data.
+            continue;
+        }
         for (const attribute of ["title", "placeholder"]) {
             const text = (element.getAttribute(attribute) || "").trim();
             if (terms.has(text) && isShown(element)) {
