@@ -216,21 +216,7 @@ class CrmLead(models.Model):
         error (as ``res.partner.load`` does for the duplicate rules)."""
         if not self.env["crm.stage.gate"].sudo().search_count([], limit=1):
             return super().load(fields, data)
-        blame = ImportBlame()
-        with self.env.cr.savepoint() as savepoint:
-            result = super(CrmLead, self.with_context(**blame.context())).load(
-                fields, data
-            )
-            if blame.messages:
-                savepoint.rollback()
-                # (As Odoo's load does when it rolls back.)
-                self.pool.reset_changes()
-                messages = result["messages"] + blame.messages
-                messages.sort(
-                    key=lambda message: message.get("rows", {}).get("from", -1)
-                )
-                result = dict(result, ids=False, messages=messages)
-        return result
+        return ImportBlame.load(self, super(CrmLead, type(self)).load, fields, data)
 
     def _load_records(self, data_list, update=False):
         blame = ImportBlame.current(self.env)

@@ -920,21 +920,7 @@ class ResPartner(models.Model):
         any was, as Odoo rolls it back on any error (test runs and real ones)."""
         if not self.env["crm.duplicate.rule"]._get_active_rules():
             return super().load(fields, data)
-        blame = ImportBlame()
-        with self.env.cr.savepoint() as savepoint:
-            result = super(ResPartner, self.with_context(**blame.context())).load(
-                fields, data
-            )
-            if blame.messages:
-                savepoint.rollback()
-                # (As Odoo's load does when it rolls back.)
-                self.pool.reset_changes()
-                messages = result["messages"] + blame.messages
-                messages.sort(
-                    key=lambda message: message.get("rows", {}).get("from", -1)
-                )
-                result = dict(result, ids=False, messages=messages)
-        return result
+        return ImportBlame.load(self, super(ResPartner, type(self)).load, fields, data)
 
     def _load_records(self, data_list, update=False):
         blame = ImportBlame.current(self.env)

@@ -107,6 +107,28 @@ class ImportBlame(ServerContext):
         self.messages = []
         self.created = set()
 
+    @classmethod
+    def load(cls, records, load, fields, data):
+        """Odoo's import ``load`` (the model's next ``load`` in its class
+        hierarchy, a function of the records, fields and data) of ``records``'
+        model with a blame of its own: when any row was refused,
+        the import is rolled back, as Odoo rolls it back on any error, and
+        reports each refused row once, on its own row, beside Odoo's
+        messages."""
+        blame = cls()
+        with records.env.cr.savepoint() as savepoint:
+            result = load(records.with_context(**blame.context()), fields, data)
+            if blame.messages:
+                savepoint.rollback()
+                # (As Odoo's load does when it rolls back.)
+                records.pool.reset_changes()
+                messages = result["messages"] + blame.messages
+                messages.sort(
+                    key=lambda message: message.get("rows", {}).get("from", -1)
+                )
+                result = dict(result, ids=False, messages=messages)
+        return result
+
 
 class RefusedByGates(ServerContext):
     """A batch of an import of opportunities (``crm.lead._load_records``): the
