@@ -37,9 +37,9 @@ class CrmComplaintSlaPause(models.Model):
         readonly=True,
         help="The stage that paused the clock.",
     )
-    date_start = fields.Datetime(string="Paused", required=True, readonly=True)
+    date_start = fields.Datetime(string="Paused At", required=True, readonly=True)
     date_end = fields.Datetime(
-        string="Resumed",
+        string="Resumed At",
         readonly=True,
         index="btree_not_null",
         help="Empty while the clock stands still.",

@@ -354,7 +354,7 @@ class CrmCustomerClass(models.Model):
         name = self.display_name
         if revenue and count:
             return self.env._(
-                "Class rule of %(klass)s: revenue of 12 months at least "
+                "Class rule of “%(klass)s”: revenue of 12 months at least "
                 "%(revenue)s and at least %(count)s invoices.",
                 klass=name,
                 revenue=revenue,
@@ -362,18 +362,18 @@ class CrmCustomerClass(models.Model):
             )
         if revenue:
             return self.env._(
-                "Class rule of %(klass)s: revenue of 12 months at least %(revenue)s.",
+                "Class rule of “%(klass)s”: revenue of 12 months at least %(revenue)s.",
                 klass=name,
                 revenue=revenue,
             )
         if count:
             return self.env._(
-                "Class rule of %(klass)s: at least %(count)s invoices in 12 months.",
+                "Class rule of “%(klass)s”: at least %(count)s invoices in 12 months.",
                 klass=name,
                 count=count,
             )
         return self.env._(
-            "Class rule of %(klass)s: no minimum revenue or invoices.", klass=name
+            "Class rule of “%(klass)s”: no minimum revenue or invoices.", klass=name
         )
 
     def action_view_partners(self):

@@ -35,7 +35,11 @@ class CrmStageGate(models.Model):
     @api.depends_context("lang")
     def _compute_display_name(self):
         for gate in self:
-            gate.display_name = f"{gate.stage_id.name}: {gate.message}"
+            gate.display_name = self.env._(
+                "%(stage)s: %(message)s",
+                stage=gate.stage_id.name or "",
+                message=gate.message or "",
+            )
 
     @api.constrains("domain")
     def _check_domain(self):

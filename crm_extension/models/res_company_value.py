@@ -108,7 +108,7 @@ class ResCompany(models.Model):
         every score is reachable."""
         for company in self:
             thresholds = company._crm_rfm_thresholds()
-            days = ", ".join(map(str, thresholds.recency_days))
+            days = self.env._(", ").join(map(str, thresholds.recency_days))
             problem = thresholds_problem(thresholds.recency_days, RFM_DAYS_BOUNDS)
             if problem == "bounds":
                 raise ValidationError(
@@ -128,7 +128,7 @@ class ResCompany(models.Model):
                         days=days,
                     )
                 )
-            invoices = ", ".join(map(str, thresholds.invoices))
+            invoices = self.env._(", ").join(map(str, thresholds.invoices))
             problem = thresholds_problem(thresholds.invoices, RFM_INVOICES_BOUNDS)
             if problem == "bounds":
                 raise ValidationError(
@@ -148,7 +148,7 @@ class ResCompany(models.Model):
                         invoices=invoices,
                     )
                 )
-            amounts = ", ".join(
+            amounts = self.env._(", ").join(
                 company.currency_id.format(amount) for amount in thresholds.revenue
             )
             problem = thresholds_problem(thresholds.revenue, RFM_REVENUE_BOUNDS)

@@ -6,10 +6,12 @@ in that reader's language, and so are the values tracked in the chatter."""
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .. import compat
 from .common import CrmExtensionCase, frozen_time
@@ -140,6 +142,33 @@ class TestChineseMessages(CrmExtensionCase):
             lead.stage_id = near_close
         self.assertIn("即将成交", str(caught.exception))
         self.assertNotIn("Near Close", str(caught.exception))
+
+    def test_threshold_refusals_list_the_values_the_chinese_way(self):
+        """The values a refusal of the RFM thresholds quotes are listed with
+        the reader's separator (、), as the rest of the sentence."""
+        admin = new_test_user(
+            self.env,
+            login="ext_settings_admin_zh",
+            groups="base.group_system",
+            lang="zh_CN",
+        )
+        Settings = (
+            self.env["res.config.settings"].with_user(admin).with_context(lang="zh_CN")
+        )
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            Settings.create({"crm_rfm_recency_5_days": 400}).execute()
+        self.assertEqual(
+            str(caught.exception),
+            "最近度阈值必须从5分到2分递增（例如30、90、180、365天），"
+            "而不是400、90、180、365。",
+        )
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            Settings.create({"crm_rfm_monetary_2_revenue": -5}).execute()
+        currency = self.env.company.currency_id.with_context(lang="zh_CN")
+        amounts = [currency.format(amount) for amount in (-5, 5000, 20000, 50000)]
+        self.assertEqual(
+            str(caught.exception), f"金额阈值不能为负数：{'、'.join(amounts)}。"
+        )
 
     def test_an_order_not_winning_is_noted_in_the_salespersons_language(self):
         """An English colleague confirms the order of a Chinese salesperson's
@@ -321,6 +350,108 @@ class TestChineseNames(CrmExtensionCase):
             "Store counter", self.class_counter.with_context(lang="zh_CN").display_name
         )
 
+    def test_a_stage_gate_is_named_the_chinese_way(self):
+        near_close = self.env.ref("crm_extension.crm_stage_near_close")
+        gate = self.env["crm.stage.gate"].create(
+            {
+                "stage_id": near_close.id,
+                "message": "A signed contract is needed.",
+                "domain": "[('description', '!=', False)]",
+            }
+        )
+        gate.update_field_translations("message", {"zh_CN": "需要已签署的合同。"})
+        shown = gate.with_user(self.salesman_2)
+        self.assertEqual(
+            shown.with_context(lang="zh_CN").display_name,
+            "即将成交：需要已签署的合同。",
+        )
+        self.assertEqual(
+            shown.with_context(lang="en_US").display_name,
+            "Near Close: A signed contract is needed.",
+        )
+
+    def _fields_shown(self, records, user):
+        """The labels of the fields of ``records``' form and of its lists,
+        as the form gives them to ``user`` in Chinese."""
+        described = (
+            records.with_user(user)
+            .with_context(lang="zh_CN")
+            .get_views([(False, "form")])["models"]
+        )
+        return {
+            model: {
+                fname: field["string"]
+                for fname, field in described[model]
+                .get("fields", described[model])
+                .items()
+            }
+            for model in described
+        }
+
+    def test_a_complaints_service_level_reads_in_chinese(self):
+        """One name for the service level (服务级别), and the times of a pause
+        read as times (暂停时间 beside 恢复时间, not 已暂停)."""
+        complaint = self.env["crm.complaint"].create(
+            {"subject": "茶壶盖破损", "partner_id": self.customer.id}
+        )
+        shown = self._fields_shown(complaint, self.complaint_officer)
+        self.assertEqual(shown["crm.complaint"]["sla_status"], "服务级别状态")
+        pause = shown["crm.complaint.sla.pause"]
+        self.assertEqual(
+            (pause["date_start"], pause["date_end"]), ("暂停时间", "恢复时间")
+        )
+        labels = (
+            self.env["crm.complaint"]
+            .with_user(self.complaint_officer)
+            .with_context(lang="zh_CN")
+            .fields_get(["sla_status", "sla_met_rate"], ["string"])
+        )
+        self.assertEqual(labels["sla_met_rate"]["string"], "服务级别达标率（%）")
+        filters = self._search_filters("crm.complaint", self.complaint_officer)
+        self.assertEqual(filters["group_sla_status"][0], "服务级别状态")
+
+    def _search_filters(self, model, user):
+        """The filters of ``model``'s search view as ``user`` reads them in
+        Chinese: ``{name: (label, domain)}``."""
+        arch = (
+            self.env[model]
+            .with_user(user)
+            .with_context(lang="zh_CN")
+            .get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        return {
+            node.get("name"): (node.get("string"), node.get("domain"))
+            for node in etree.fromstring(arch).iter("filter")
+        }
+
+    def test_churn_risk_filters_read_in_chinese(self):
+        filters = self._search_filters("crm.customer.value", self.salesman_2)
+        self.assertEqual(filters["churn_high"][0], "高流失风险")
+        self.assertEqual(filters["churn_medium"][0], "中等流失风险")
+
+    def test_every_credit_rating_has_its_filter(self):
+        """Customers are filtered by each credit rating, A, B and C, as by
+        each importance."""
+        rated = self.env["res.partner"].create(
+            [
+                {"name": f"Rated {grade.upper()} Trading", "is_company": True}
+                for grade in "abc"
+            ]
+        )
+        for partner, grade in zip(rated, "abc", strict=True):
+            partner.credit_rating = grade
+        filters = self._search_filters("res.partner", self.salesman_2)
+        Partner = self.env["res.partner"].with_user(self.salesman_2)
+        for grade in "abc":
+            label, domain = filters[f"credit_rating_{grade}"]
+            self.assertEqual(label, f"信用等级 {grade.upper()}")
+            self.assertEqual(
+                Partner.search(safe_eval(domain) + [("id", "in", rated.ids)]).mapped(
+                    "credit_rating"
+                ),
+                [grade],
+            )
+
 
 @tagged("post_install", "-at_install")
 class TestChineseReaders(CrmExtensionCase):
@@ -455,6 +586,11 @@ class TestChineseReaders(CrmExtensionCase):
         reason = shop.class_history_ids.filtered("is_automatic").reason
         self.assertIn("金牌", reason)
         self.assertNotIn("Class rule", reason)
+        # The class is quoted, as in the other messages.
+        self.assertTrue(
+            reason.startswith("“Tea Shops / 金牌”类别规则：近12个月销售额不少于"),
+            reason,
+        )
         self.assertIn("金牌", shop.message_ids[0].body)
 
     def test_exception_request_in_the_deciders_language(self):
