@@ -238,9 +238,12 @@ class ResPartner(models.Model):
             ]
         )
 
-    def _check_class_templates(self, customer_class=None):
+    def _check_class_templates(self, customer_class=None, operation=None):
         """Raise one error naming, per partner, every field its class still
-        needs (``customer_class``: see :meth:`_class_templates`)."""
+        needs (``customer_class``: see :meth:`_class_templates`). In a batch
+        of an import (an ``operation`` noting refusals), each partner's is
+        noted instead, on its own: the import blames each row for its own
+        gaps, not for another row's."""
         gaps = self._class_template_gaps(customer_class)
         # The classes are named to a reader who may read them (a customer on
         # the portal may not: a class is the company's own judgement), checked
@@ -249,14 +252,14 @@ class ResPartner(models.Model):
             *(classes.with_env(self.env) for classes, _missing in gaps.values())
         )
         readable = self._crm_readable_by_reader(all_classes)
-        messages = []
+        messages = {}
         for partner, (classes, missing) in gaps.items():
             shown = classes.with_env(self.env) & readable
             fields = self.env._(", ").join(
                 self._fields[name]._description_string(self.env) for name in missing
             )
             partner_name = partner.display_name or partner.name or ""
-            messages.append(
+            messages[partner.id] = (
                 self.env._(
                     "%(partner)s (%(classes)s) is missing: %(fields)s",
                     partner=partner_name,
@@ -270,14 +273,26 @@ class ResPartner(models.Model):
                     fields=fields,
                 )
             )
-        if messages:
-            raise ClassTemplateGaps(
-                self.env._(
-                    "The customer class requires more information.\n%(details)s",
-                    details="\n".join(messages),
-                ),
-                fields={name for _gap, missing in gaps.values() for name in missing},
+        if not messages:
+            return
+        if operation is not None and operation.refusals is not None:
+            operation.refuse(
+                {
+                    partner_id: self._class_templates_refusal(message)
+                    for partner_id, message in messages.items()
+                }
             )
+            return
+        raise ClassTemplateGaps(
+            self._class_templates_refusal("\n".join(messages.values())),
+            fields={name for _gap, missing in gaps.values() for name in missing},
+        )
+
+    def _class_templates_refusal(self, details):
+        return self.env._(
+            "The customer class requires more information.\n%(details)s",
+            details=details,
+        )
 
     def _crm_class_form_refusal(self, error, form_fields):
         """The refusal ``error`` (``ClassTemplateGaps``) of a website or
@@ -340,7 +355,7 @@ class ResPartner(models.Model):
                     & operation.written.get(partner.id, set())
                 )
             )._check_company(["customer_class_id"])
-        to_check._check_class_templates()
+        to_check._check_class_templates(operation=operation)
 
     def _crm_check_class_given(self, vals):
         """A step of the partner operation, on the caller's values

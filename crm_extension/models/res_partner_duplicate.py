@@ -815,7 +815,7 @@ class ResPartner(models.Model):
                     partner_ids=sorted({partner.id for partner, _r, _m in blocked}),
                 )
             # An import: each refused row is reported (see _load_records).
-            refusals.update(self._refusals(blocked))
+            operation.refuse(self._refusals(blocked))
         self._flag_suspects(to_flag, new=new)
 
     def _block_lock_keys(self, protects, rows):
@@ -910,23 +910,24 @@ class ResPartner(models.Model):
     @api.model
     def load(self, fields, data):
         """Odoo's import, reporting each row a block rule refuses, with what
-        it matched, and nothing else.
+        it matched, and each row missing a field its class requires, with
+        its own gaps, and nothing else.
 
         Odoo creates the rows in batches; when a batch fails, it names the
         batch's first row with the error and tries again row by row: the first
-        row of a file was blamed for the duplicate on its second, and a file of
-        10,000 rows was checked 10,001 times. Here a batch is checked once, the
-        refused rows noted (``_load_records``), and the import rolled back when
-        any was, as Odoo rolls it back on any error (test runs and real ones)."""
-        if not self.env["crm.duplicate.rule"]._get_active_rules():
-            return super().load(fields, data)
+        row of a file was blamed for the duplicate on its second (and for the
+        missing fields of every row of the batch), and a file of 10,000 rows
+        was checked 10,001 times. Here a batch is checked once, the refused
+        rows noted (``_load_records``), and the import rolled back when any
+        was, as Odoo rolls it back on any error (test runs and real ones)."""
         return ImportBlame.load(self, super(ResPartner, type(self)).load, fields, data)
 
     def _load_records(self, data_list, update=False):
         blame = ImportBlame.current(self.env)
         if blame is None:
             return super()._load_records(data_list, update=update)
-        # The batch's operations note the partners a block rule refuses.
+        # The batch's operations note the partners a block rule or a class
+        # template refuses.
         refusals = {}
         batch = PartnerOperation(refusals=refusals)
         records = super(ResPartner, self.with_context(**batch.context()))._load_records(

@@ -64,6 +64,45 @@ class TestChineseMessages(CrmExtensionCase):
         self.assertIn("也在文件的另一行中", errors[0]["message"])
         self.assertNotIn("another row", errors[0]["message"])
 
+    def test_an_import_blames_each_row_for_its_own_missing_fields(self):
+        """Two customers of classes requiring fields, each missing its own:
+        each row is told, in Chinese, of its own gaps only, once."""
+        result = self._as(self.salesman_2).load(
+            ["name", "customer_class_id"],
+            [
+                ["测试导入客户甲", "个人零售 / VIP"],
+                ["测试导入客户乙", "合作伙伴 / 合作商"],
+            ],
+        )
+        self.assertIs(result["ids"], False)
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertEqual(
+            [(error["rows"]["from"], error["rows"]["to"]) for error in errors],
+            [(0, 0), (1, 1)],
+            errors,
+        )
+        first, second = (error["message"] for error in errors)
+        # (The fields by Odoo's own names for them.)
+        label = {
+            fname: field._description_string(self._as(self.salesman_2).env)
+            for fname, field in self.env["res.partner"]._fields.items()
+            if fname in ("email", "phone", "vat")
+        }
+        self.assertEqual(
+            first,
+            "客户类别要求填写更多信息。\n"
+            f"测试导入客户甲（个人零售 / VIP）缺少：{label['email']}、{label['phone']}",
+        )
+        self.assertEqual(
+            second,
+            "客户类别要求填写更多信息。\n"
+            f"测试导入客户乙（合作伙伴 / 合作商）缺少：{label['vat']}",
+        )
+        self.assertNotIn("Email", first)
+        self.assertFalse(
+            self.env["res.partner"].search([("name", "like", "测试导入客户")])
+        )
+
     def test_complaint_officer_reads_chinese(self):
         pooled = self.env["res.partner"].create(
             {"name": "Pooled Tea House", "is_company": True, "in_pool": True}

@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -183,6 +184,62 @@ class TestImportBlame(CrmExtensionCase):
                 self.assertFalse(
                     self._imported("Ivory Textiles Ltd", "Juniper Farms Ltd")
                 )
+
+    def test_each_row_is_blamed_for_its_own_missing_fields(self):
+        """Rows of classes requiring fields: each row is told of its own gaps
+        only, once (not the first row of the batch for every row's), beside
+        a duplicate; and so without any duplicate rule in use."""
+        supplier = self.class_model.create(
+            {
+                "name": "Audited supplier",
+                "code": "TEST_AUDITED",
+                "parent_id": self.class_partner.id,
+                "required_field_ids": [Command.set([self.field["vat"].id])],
+            }
+        )
+        rows = [
+            ["Kumquat Retail Ltd", "1", "Partner / Key account"],
+            ["Lychee Parts Ltd", "1", "Partner / Audited supplier"],
+            ["Mango Stores Ltd", "1", ""],
+            ["Jinghua Import Export Ltd", "1", "Partner / Audited supplier"],
+        ]
+        for rules in (True, False):
+            with self.subTest(rules=rules), self.env.cr.savepoint() as savepoint:
+                if not rules:
+                    self.env["crm.duplicate.rule"].search([]).active = False
+                result = self.Partner.with_user(self.salesman).load(
+                    ["name", "is_company", "customer_class_id"],
+                    rows if rules else rows[:3],
+                )
+                self.assertIs(result["ids"], False)
+                errors = self._errors(result)
+                self.assertEqual(
+                    [error["rows"] for error in errors],
+                    [
+                        {"from": row, "to": row}
+                        for row in (0, 1, 3)[: 3 if rules else 2]
+                    ],
+                    errors,
+                )
+                self.assertEqual(
+                    errors[0]["message"],
+                    "The customer class requires more information.\n"
+                    f"Kumquat Retail Ltd ({self.class_key_account.display_name}) "
+                    "is missing: Email, Phone",
+                )
+                self.assertEqual(
+                    errors[1]["message"],
+                    "The customer class requires more information.\n"
+                    f"Lychee Parts Ltd ({supplier.display_name}) is missing: Tax ID",
+                )
+                if rules:
+                    # A row refused twice is told both, on its own row.
+                    self.assertIn("Jinghua Import Export Ltd (", errors[2]["message"])
+                    self.assertIn("is missing: Tax ID", errors[2]["message"])
+                    self.assertIn("already registered", errors[2]["message"])
+                    self.assertNotIn("Lychee", errors[2]["message"])
+                self.assertFalse(self._imported("Mango Stores Ltd"))
+                savepoint.rollback()
 
     def test_warn_rules_flag_imported_rows(self):
         self.Partner.with_user(self.salesman_2).create(

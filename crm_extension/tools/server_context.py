@@ -96,9 +96,9 @@ SETTLING_COMPLAINT = SettlingComplaint()
 
 class ImportBlame(ServerContext):
     """An import through ``res.partner.load`` (or ``crm.lead.load``): the rows
-    a block rule (the stage gates) refuses, each with its error (a list of
-    load's messages), and the partners its batches created (a row matching
-    one of them is another row's twin)."""
+    a block rule or a class template (the stage gates) refuses, each with its
+    error (a list of load's messages), and the partners its batches created
+    (a row matching one of them is another row's twin)."""
 
     __slots__ = ("created", "messages")
     KEY = "crm_extension_import_blame"
@@ -169,8 +169,9 @@ class PartnerOperation(ServerContext):
         without it a class change is a change by hand
     :param approved_exception: the id of the approved exception a registration
         is made with
-    :param refusals: where an import's batch notes the partners a block rule
-        refuses, ``{partner id: error}``, instead of raising
+    :param refusals: where an import's batch notes the partners a rule
+        refuses (a block rule, a class template), ``{partner id: error}``,
+        instead of raising (see :meth:`refuse`)
     :param staff: the operation creates users or companies, with their
         partners: whether these are customers is known at its end only
     """
@@ -276,6 +277,15 @@ class PartnerOperation(ServerContext):
     def queue(self, partners, vals):
         """Write ``vals`` on ``partners`` at the end of the operation."""
         self.pending.append((partners.ids, vals))
+
+    def refuse(self, messages):
+        """Note the refusals ``{partner id: message}`` of an import's batch
+        (``refusals``): each partner is blamed for its own problems only, a
+        partner refused by two rules (a field its class requires, a duplicate)
+        for both, one per line."""
+        for partner_id, message in messages.items():
+            noted = self.refusals.get(partner_id)
+            self.refusals[partner_id] = f"{noted}\n{message}" if noted else message
 
 
 PLAIN_PARAMETERS = PartnerOperation().parameters()
