@@ -578,6 +578,7 @@ def verify(registry, setup, customers, today):
             """
             SELECT count(DISTINCT commercial_partner_id) FROM account_move
              WHERE company_id = %s AND state = 'posted' AND move_type = 'out_invoice'
+               AND payment_state IS DISTINCT FROM 'reversed'
                AND invoice_date <= %s
             """,
             [setup["company"], today],

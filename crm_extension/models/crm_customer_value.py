@@ -89,8 +89,16 @@ class CrmCustomerValue(models.Model):
         help="Posted customer invoices minus refunds over the last 12 months, "
         "untaxed, in the company's currency.",
     )
-    invoice_count_12m = fields.Integer(string="Invoices (12 months)", readonly=True)
-    last_invoice_date = fields.Date(readonly=True)
+    invoice_count_12m = fields.Integer(
+        string="Invoices (12 months)",
+        readonly=True,
+        help="Posted customer invoices of the last 12 months; an invoice "
+        "credited in full by credit notes does not count.",
+    )
+    last_invoice_date = fields.Date(
+        readonly=True,
+        help="Date of the last posted customer invoice not credited in full.",
+    )
     revenue_recent = fields.Monetary(
         string="Revenue (last 6 months)", readonly=True, aggregator="sum"
     )
@@ -200,6 +208,13 @@ class CrmCustomerValue(models.Model):
         rows that changed are written (one upsert per batch), with a commit and
         progress per batch when run by the scheduler. Then class upgrades and
         care reminders for the customers whose figures changed.
+
+        An invoice credited in full (Odoo's payment state *reversed*: settled
+        by credit notes, as the reversal wizard leaves it) was no purchase: it
+        counts neither among the invoices nor as the last one, while its amount
+        and its credit notes' still net out in the revenue; a partial credit
+        note leaves its invoice counted. A customer whose every invoice was
+        credited in full has no value.
         """
         companies = companies or self.env.company
         today = today or fields.Date.context_today(self)
@@ -249,6 +264,8 @@ class CrmCustomerValue(models.Model):
                 WITH moves AS (
                     SELECT m.id, m.commercial_partner_id AS partner_id, m.move_type,
                            m.invoice_date,
+                           m.payment_state IS NOT DISTINCT FROM 'reversed'
+                               AS reversed,
                            -SUM(l.balance) AS amount
                       FROM account_move m
                       JOIN account_move_line l
@@ -267,13 +284,15 @@ class CrmCustomerValue(models.Model):
                      WHERE m.company_id = %(company)s
                        AND m.state = 'posted'
                        AND m.move_type = 'out_invoice'
+                       AND m.payment_state IS DISTINCT FROM 'reversed'
                        AND m.invoice_date <= %(today)s
                      GROUP BY m.commercial_partner_id
                 ),
                 figures AS (
                     SELECT li.partner_id, li.last_invoice_date,
                            COALESCE(SUM(mv.amount), 0) AS revenue,
-                           COUNT(mv.id) FILTER (WHERE mv.move_type = 'out_invoice')
+                           COUNT(mv.id) FILTER (
+                               WHERE mv.move_type = 'out_invoice' AND NOT mv.reversed)
                                AS invoice_count,
                            COALESCE(SUM(mv.amount)
                                FILTER (WHERE mv.invoice_date > %(half)s), 0)

@@ -36,12 +36,15 @@ class ResPartner(models.Model):
         compute="_compute_customer_value",
         search="_search_invoice_count_12m",
         groups=INTERNAL,
+        help="Posted customer invoices of the last 12 months; an invoice "
+        "credited in full by credit notes does not count.",
     )
 
     last_invoice_date = fields.Date(
         compute="_compute_customer_value",
         search="_search_last_invoice_date",
         groups=INTERNAL,
+        help="Date of the last posted customer invoice not credited in full.",
     )
 
     rfm_segment = fields.Selection(

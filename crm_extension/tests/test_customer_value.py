@@ -144,6 +144,49 @@ class TestCustomerValue(CrmExtensionCase):
         # The partner shows the figures of the current company.
         self.assertAlmostEqual(self.big.revenue_12m, value.revenue_12m, places=2)
 
+    def _credit(self, invoice, amount=None):
+        """Credit ``invoice`` as an accountant does, with Odoo's reversal
+        wizard: in full, or ``amount`` of it; the credit note posted."""
+        self.env["account.move.reversal"].with_user(self.accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {"journal_id": invoice.journal_id.id, "date": "2026-06-26"}
+        ).refund_moves()
+        credit_note = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .search([("reversed_entry_id", "=", invoice.id), ("state", "=", "draft")])
+        )
+        if amount is not None:
+            credit_note.invoice_line_ids.price_unit = amount
+        credit_note.action_post()
+        return credit_note
+
+    def test_invoices_credited_in_full_are_no_purchases(self):
+        """Invoices credited in full with Odoo's reversal wizard count neither
+        as invoices nor as the last invoice: a customer whose every invoice
+        was credited has no value (it is no new customer at low risk); a
+        partial credit note leaves its invoice counted. The revenue nets the
+        credit notes out either way."""
+        for day in ("2026-02-10", "2026-04-10", "2026-06-10"):
+            self._credit(self._invoice(self.small, 1000, day))
+        self._invoice(self.tiny, 1000, "2026-03-01")
+        self._credit(self._invoice(self.tiny, 1000, "2026-06-20"), amount=300)
+        self._credit(self._invoice(self.tiny, 1000, "2026-06-25"))
+        self._compute()
+        small, tiny = (
+            partner.with_user(self.salesman_all) for partner in (self.small, self.tiny)
+        )
+        self.assertFalse(self._value(self.small))
+        self.assertEqual(
+            (small.invoice_count_12m, small.last_invoice_date, small.rfm_segment),
+            (0, False, False),
+        )
+        self.assertEqual(
+            (tiny.invoice_count_12m, tiny.last_invoice_date, tiny.revenue_12m),
+            (2, date(2026, 6, 20), 1700),
+        )
+
     def test_companies_are_separate(self):
         other_company = self.env["res.company"].create({"name": "Other Company"})
         self.env.user.company_ids |= other_company
@@ -614,6 +657,46 @@ class TestClassRules(CrmExtensionCase):
         self._invoice(own, 100, company=other)
         self.env["crm.customer.value"]._compute_all(companies=both, today=TODAY)
         self.assertEqual(own.customer_class_id, self.bronze)
+
+    def test_invoices_credited_in_full_meet_no_minimum(self):
+        """A class asking for a number of invoices: the invoices credited in
+        full with Odoo's reversal wizard are not among them."""
+        frequent = self.env["crm.customer.class"].create(
+            {
+                "name": "Frequent",
+                "code": "T_FREQUENT",
+                "parent_id": self.main.id,
+                "auto_assign": True,
+                "min_invoice_count": 3,
+            }
+        )
+        customer = self._customer("Refunded Wholesale", self.bronze)
+        self._invoice(customer, 100, count=3)
+        invoices = (
+            self.env["account.move"]
+            .search(
+                [("partner_id", "=", customer.id), ("move_type", "=", "out_invoice")]
+            )
+            .sorted("id")
+        )
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=invoices[:2].ids)
+            .create({"journal_id": invoices.journal_id.id, "date": "2026-06-02"})
+        )
+        wizard.refund_moves()
+        credit_notes = self.env["account.move"].search(
+            [("reversed_entry_id", "in", invoices.ids)]
+        )
+        credit_notes.with_user(self.accountant).action_post()
+        self.assertEqual(
+            invoices.mapped("payment_state"),
+            ["reversed", "reversed", "not_paid"],
+        )
+        self._compute()
+        self.assertEqual(customer.customer_class_id, self.bronze)
+        self.assertNotEqual(customer.customer_class_id, frequent)
 
     def test_never_across_main_classes(self):
         agent = self._customer("Big Agent", self.agent_top)
