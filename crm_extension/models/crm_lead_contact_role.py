@@ -116,6 +116,24 @@ class CrmLeadContactRole(models.Model):
                     )
                 )
 
+    @api.constrains("partner_id")
+    def _check_partner_is_a_person(self):
+        """A buying committee is made of people: a company (the customer
+        itself) is refused on every path, its contact persons are the
+        members (the form offers people only). A partner made a company
+        while a member is refused likewise (``res.partner``'s
+        ``_crm_check_committee_members``)."""
+        for line in self:
+            if line.partner_id.sudo().is_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is a company and cannot join the buying "
+                        "committee of %(lead)s: add its contact persons instead.",
+                        contact=line.partner_id._crm_name_for_user(),
+                        lead=line.lead_id._crm_name_for_user(),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         lead_ids = [

@@ -18,9 +18,10 @@ final state.
    what the final steps compare with, as it was before the operation (a
    customer's class, its duplicate keys): noted, not checked.
 3. Once, on the final state (:data:`FINAL_STEPS`): what may refuse the
-   operation first (class templates, duplicate rules, with the name cores of
-   the rules matching similar names), then what it causes (the class history,
-   lifecycle events, a customer of the pool given a salesperson leaving it).
+   operation first (class templates, committee members made companies,
+   duplicate rules, with the name cores of the rules matching similar
+   names), then what it causes (the class history, lifecycle events, a
+   customer of the pool given a salesperson leaving it).
 4. What the steps write on partners (a suspect flag, a lifecycle stage) is
    written inside the operation, once (lifecycle stages queued to its end,
    the suspect flags of a batch in one write): it starts no other.
@@ -60,6 +61,7 @@ BEFORE_WRITE_STEPS = (
 # Once, on the partners the operation touched: ``step(operation)``.
 FINAL_STEPS = (
     "_crm_check_class_templates",  # res_partner_classification
+    "_crm_check_committee_members",  # res_partner_profile
     "_crm_check_duplicate_rules",  # res_partner_duplicate (and name cores)
     "_crm_log_class_moves",  # res_partner_classification
     "_crm_lifecycle_of_importance",  # res_partner_lifecycle

@@ -4,6 +4,7 @@ messaging accounts, ID number (sales administrators) and birthday reminders."""
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
 from ..readers import user_langs
@@ -56,6 +57,40 @@ class ResPartner(models.Model):
     @api.model
     def _get_guarded_fields(self):
         return {**super()._get_guarded_fields(), "birthday_reminded_year": ()}
+
+    def _crm_check_committee_members(self, operation):
+        """A step of the partner operation (res_partner_checks): a member of
+        a buying committee made a company is refused (a committee is made of
+        people, see ``crm.lead.contact.role``); in an import, noted on its
+        row."""
+        made_companies = self.filtered(
+            lambda partner: (
+                partner.is_company
+                and partner.id not in operation.created
+                and {"is_company", "company_type"}
+                & operation.written.get(partner.id, set())
+            )
+        )
+        if not made_companies:
+            return
+        members = (
+            self.env["crm.lead.contact.role"]
+            .sudo()
+            .search([("partner_id", "in", made_companies.ids)])
+            .partner_id.with_env(self.env)
+        )
+        refusals = {
+            member.id: self.env._(
+                "%(contact)s is a member of a buying committee and cannot become "
+                "a company: the members of a committee are people.",
+                contact=member._crm_name_for_user(),
+            )
+            for member in members
+        }
+        if refusals and operation.refusals is not None:
+            operation.refuse(refusals)
+        elif refusals:
+            raise ValidationError("\n".join(refusals.values()))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_committee_seats(self):

@@ -165,6 +165,88 @@ class TestBuyingCommittee(CrmExtensionCase):
                 ]
             )
 
+    def test_a_company_is_no_member(self):
+        """A buying committee is made of people: the customer company itself
+        is refused on every path (the form, RPC, an import), naming it; its
+        contact persons are welcome."""
+        message = (
+            f"{self.customer.name} is a company and cannot join the buying "
+            f"committee of {self.opportunity.name}: add its contact persons instead."
+        )
+        lead = self.opportunity.with_user(self.salesman)
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            with Form(lead) as form, form.contact_role_ids.new() as line:
+                line.partner_id = self.customer
+                line.role_id = self.role_dm
+        self.assertEqual(str(caught.exception), message)
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            lead.write(
+                {
+                    "contact_role_ids": [
+                        Command.create(
+                            {"partner_id": self.customer.id, "role_id": self.role_dm.id}
+                        )
+                    ]
+                }
+            )
+        self.assertEqual(str(caught.exception), message)
+        result = (
+            self.env["crm.lead.contact.role"]
+            .with_user(self.salesman)
+            .load(
+                ["lead_id/.id", "partner_id/.id", "role_id/.id"],
+                [
+                    [str(lead.id), str(self.contact_boss.id), str(self.role_dm.id)],
+                    [str(lead.id), str(self.customer.id), str(self.role_dm.id)],
+                ],
+            )
+        )
+        self.assertIs(result["ids"], False)
+        self.assertIn(
+            message, [error["message"] for error in result["messages"]], result
+        )
+        self.assertFalse(lead.contact_role_ids)
+        lead.write(
+            {
+                "contact_role_ids": [
+                    Command.create(
+                        {"partner_id": self.contact_boss.id, "role_id": self.role_dm.id}
+                    )
+                ]
+            }
+        )
+        self.assertTrue(lead.has_decision_maker)
+
+    def test_a_member_is_not_made_a_company(self):
+        """A member of a buying committee stays a person: made a company (its
+        form's type), it is refused, naming it."""
+        self.opportunity.with_user(self.salesman).write(
+            {
+                "contact_role_ids": [
+                    Command.create(
+                        {"partner_id": self.contact_boss.id, "role_id": self.role_dm.id}
+                    )
+                ]
+            }
+        )
+        boss = self.contact_boss.with_user(self.salesman)
+        for vals in ({"is_company": True}, {"company_type": "company"}):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaises(ValidationError) as caught,
+                self.env.cr.savepoint(),
+            ):
+                boss.write(vals)
+            self.assertEqual(
+                str(caught.exception),
+                "Zhao Lei is a member of a buying committee and cannot become a "
+                "company: the members of a committee are people.",
+            )
+        self.assertFalse(self.contact_boss.is_company)
+        # A contact of no committee may change its kind.
+        self.contact_buyer.with_user(self.salesman).is_company = True
+        self.assertTrue(self.contact_buyer.is_company)
+
     def test_contact_once_per_lead(self):
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
         Line.create(

@@ -103,6 +103,29 @@ class TestChineseMessages(CrmExtensionCase):
             self.env["res.partner"].search([("name", "like", "测试导入客户")])
         )
 
+    def test_a_company_in_a_buying_committee_is_refused_in_chinese(self):
+        lead = self.other_opportunity.with_user(self.salesman_2).with_context(
+            lang="zh_CN"
+        )
+        with self.assertRaises(ValidationError) as caught:
+            lead.write(
+                {
+                    "contact_role_ids": [
+                        Command.create(
+                            {
+                                "partner_id": self.other_customer.id,
+                                "role_id": self.role_dm.id,
+                            }
+                        )
+                    ]
+                }
+            )
+        self.assertEqual(
+            str(caught.exception),
+            f"“{self.other_customer.name}”是公司，不能加入“{lead.name}”的采购决策"
+            "小组：请改为添加该公司的联系人。",
+        )
+
     def test_complaint_officer_reads_chinese(self):
         pooled = self.env["res.partner"].create(
             {"name": "Pooled Tea House", "is_company": True, "in_pool": True}

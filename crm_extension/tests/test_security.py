@@ -566,11 +566,18 @@ class TestOtherCompanies(CrmExtensionCase):
         self.assertIn("buyer@secret-lotus.example.cn", complaint.email_from)
 
     def test_committee_and_class_history_stay_in_their_company(self):
-        with self.assertRaises(UserError):
+        buyer = self.env["res.partner"].create(
+            {
+                "name": "Lotus Buyer",
+                "parent_id": self.secret.id,
+                "company_id": self.company_b.id,
+            }
+        )
+        with self.assertRaisesRegex(UserError, "belongs to company"):
             self.env["crm.lead.contact.role"].create(
                 {
                     "lead_id": self.opportunity.id,
-                    "partner_id": self.secret.id,
+                    "partner_id": buyer.id,
                     "role_id": self.role_dm.id,
                 }
             )
