@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .. import compat
-from .common import CrmExtensionCase, frozen_time
+from .common import CrmExtensionCase, frozen_time, run_migration
 
 
 def load_chinese(env):
@@ -513,6 +513,73 @@ class TestChineseNames(CrmExtensionCase):
                 ),
                 [grade],
             )
+
+    def test_the_upgrade_brings_the_corrected_words(self):
+        """A database upgraded from 1.7.28 keeps the Chinese it has for a
+        label or a filter (the update does not overwrite): the upgrade takes
+        the previous shipped words out, and the update's loading of the
+        catalogue brings the new ones; words of one's own stay."""
+        cr = self.env.cr
+
+        def set_label(model, fname, text):
+            cr.execute(
+                "UPDATE ir_model_fields SET field_description = jsonb_set("
+                "field_description, '{zh_CN}', to_jsonb(%s::text)) "
+                "WHERE model = %s AND name = %s",
+                [text, model, fname],
+            )
+
+        def replace_in_view(xmlid, old, new):
+            view = self.env.ref(f"crm_extension.{xmlid}")
+            cr.execute(
+                "UPDATE ir_ui_view SET arch_db = jsonb_set(arch_db, '{zh_CN}', "
+                "to_jsonb(replace(arch_db->>'zh_CN', %s, %s))) WHERE id = %s",
+                [old, new, view.id],
+            )
+
+        def load_catalogue():
+            # As an update loads it: what the database has is kept.
+            self.env.flush_all()
+            self.env["ir.module.module"]._load_module_terms(
+                ["crm_extension"], ["zh_CN"]
+            )
+            self.env.invalidate_all()
+            self.env.registry.clear_all_caches()
+
+        # The database as 1.7.28 left it, with a word of the administrator's.
+        set_label("crm.complaint", "sla_status", "SLA 状态")
+        set_label("crm.complaint", "sla_met_rate", "服务达标率")
+        set_label("crm.complaint.sla.pause", "date_start", "已暂停")
+        replace_in_view("crm_customer_value_view_search", "中等流失风险", "中流失风险")
+        replace_in_view("crm_complaint_view_search", "服务级别状态", "SLA 状态")
+        load_catalogue()
+        officer = self.complaint_officer
+        labels = (
+            self.env["crm.complaint"]
+            .with_user(officer)
+            .with_context(lang="zh_CN")
+            .fields_get(["sla_status"], ["string"])
+        )
+        self.assertEqual(labels["sla_status"]["string"], "SLA 状态")
+
+        run_migration(cr, "1.7.29", "1.7.28", "post-migrate-zh-wording")
+        load_catalogue()
+        shown = self._fields_shown(
+            self.env["crm.complaint"].create({"subject": "茶杯破损"}), officer
+        )
+        self.assertEqual(shown["crm.complaint"]["sla_status"], "服务级别状态")
+        self.assertEqual(shown["crm.complaint.sla.pause"]["date_start"], "暂停时间")
+        self.assertEqual(
+            self.env["crm.complaint"]
+            .with_user(officer)
+            .with_context(lang="zh_CN")
+            .fields_get(["sla_met_rate"], ["string"])["sla_met_rate"]["string"],
+            "服务达标率",
+        )
+        filters = self._search_filters("crm.complaint", officer)
+        self.assertEqual(filters["group_sla_status"][0], "服务级别状态")
+        filters = self._search_filters("crm.customer.value", self.salesman_2)
+        self.assertEqual(filters["churn_medium"][0], "中等流失风险")
 
 
 @tagged("post_install", "-at_install")
