@@ -65,12 +65,21 @@ class AccountMove(models.Model):
             denied.discard("complaint_id")
         return denied
 
-    @api.constrains("complaint_id", "reversed_entry_id", "move_type", "partner_id")
+    @api.constrains(
+        "complaint_id", "reversed_entry_id", "move_type", "partner_id", "state"
+    )
     def _check_complaint_credit_note(self):
         """A credit note settles a complaint only by reversing the complaint's
         invoice, to the complaint's customer: no credit note can be linked to
-        another complaint, or given to another customer, on any path."""
-        for move in self.sudo().filtered("complaint_id"):
+        another complaint, or given to another customer, on any path.
+
+        A cancelled credit note settles nothing: the complaint's invoice may
+        be corrected after it (see crm.complaint's _check_credit_notes_kept).
+        Asked again when its state changes: one reset to draft, or posted,
+        after such a correction is refused, whatever the order of the steps."""
+        for move in self.sudo().filtered(
+            lambda move: move.complaint_id and move.state != "cancel"
+        ):
             complaint = move.complaint_id
             if (
                 move.move_type != "out_refund"
@@ -83,10 +92,19 @@ class AccountMove(models.Model):
                         "%(move)s cannot settle the complaint %(complaint)s: only a "
                         "credit note of the complaint's invoice, to its customer, "
                         "can.",
-                        move=move.display_name,
+                        move=move.with_env(self.env)._crm_credit_note_label(),
                         complaint=complaint.name,
                     )
                 )
+
+    def _crm_credit_note_label(self):
+        """How a message names this credit note: its number, or, for a draft
+        that has none yet (Odoo names them all "Draft Credit Note"), its
+        record number, so that two drafts read apart."""
+        self.ensure_one()
+        if self.name and self.name != "/":
+            return self.name
+        return self.env._("draft credit note #%(id)s", id=self.id)
 
     @api.depends("complaint_ids")
     @api.depends_context("uid", "allowed_company_ids")
@@ -187,7 +205,7 @@ class AccountMove(models.Model):
                         "its %(total)s credited already).",
                         credit_notes=self.env._(", ").join(
                             posting.with_env(self.env).mapped(
-                                lambda refund: refund._get_move_display_name()
+                                lambda refund: refund._crm_credit_note_label()
                             )
                         ),
                         amount=format_amount(self.env, amount, currency),
@@ -198,9 +216,52 @@ class AccountMove(models.Model):
                     )
                 )
 
+    def _crm_check_invoice_covers_credits(self):
+        """The credit notes of a complaint never credit more than its invoice,
+        whichever changes: a customer invoice reset to draft and lowered is
+        posted again only for at least what the posted credit notes settling
+        its complaints credit (see :meth:`_crm_check_credit_left` for the
+        other side). Odoo's own reversals count only as Odoo counts them."""
+        invoices = self.sudo().filtered(
+            lambda move: move.move_type == "out_invoice" and move.state != "posted"
+        )
+        if not invoices:
+            return
+        settling = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "=", "out_refund"),
+                    ("state", "=", "posted"),
+                    ("complaint_id", "!=", False),
+                    ("reversed_entry_id", "in", invoices.ids),
+                ]
+            )
+        )
+        for invoice in settling.reversed_entry_id:
+            credited = sum(
+                refund._crm_amount_in(invoice)
+                for refund in settling
+                if refund.reversed_entry_id == invoice
+            )
+            currency = invoice.currency_id
+            if currency.compare_amounts(invoice.amount_total, credited) < 0:
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s cannot total %(total)s: the credit notes of "
+                        "its complaints already credit %(credited)s of it.",
+                        invoice=invoice.name,
+                        total=format_amount(self.env, invoice.amount_total, currency),
+                        credited=format_amount(self.env, credited, currency),
+                    )
+                )
+
     def _post(self, soft=True):
         self._crm_check_credit_left()
+        self._crm_check_invoice_covers_credits()
         posted = super()._post(soft=soft)
+        posted._crm_note_credits("posted")
         customers_by_date = defaultdict(lambda: self.env["res.partner"])
         for move in posted.filtered(lambda move: move.move_type == "out_invoice"):
             customers_by_date[move.invoice_date] |= move.commercial_partner_id
@@ -215,8 +276,50 @@ class AccountMove(models.Model):
         undone = self.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "posted"
         )
+        # A posted credit note of a complaint reset to draft (or cancelled)
+        # credits nothing from now on: the complaint says so.
+        withdrawn = self.filtered(
+            lambda move: move.move_type == "out_refund" and move.state == "posted"
+        )
         res = super().button_draft()
+        withdrawn._crm_note_credits("withdrawn")
         # An invoice no longer posted is no deal: its customers' lifecycle
         # follows the deals they have left, whoever resets it.
         undone.commercial_partner_id.sudo()._lifecycle_from_documents()
         return res
+
+    def _crm_note_credits(self, event):
+        """Note on each complaint what its credit notes of ``self`` credit:
+        ``posted`` (their number, linked, and the amount posted) or
+        ``withdrawn`` (reset to draft: no longer credited). The complaint's
+        chatter then tells what was really credited, whatever was drafted,
+        edited or deleted before. Posted as the system (the note is the
+        accounting's, whoever posts may only read the complaint), in the
+        poster's language, signed by them."""
+        refunds = self.sudo().filtered(
+            lambda move: move.complaint_id and move.move_type == "out_refund"
+        )
+        author = self.env.user.partner_id
+        for refund in refunds:
+            amount = format_amount(self.env, refund.amount_total, refund.currency_id)
+            link = refund._get_html_link(title=refund.name)
+            if event == "posted":
+                body = self.env._(
+                    "Credit note %(credit_note)s posted: %(amount)s credited for "
+                    "this complaint.",
+                    credit_note=link,
+                    amount=amount,
+                )
+            else:
+                body = self.env._(
+                    "Credit note %(credit_note)s reset to draft: its %(amount)s are "
+                    "no longer credited.",
+                    credit_note=link,
+                    amount=amount,
+                )
+            refund.complaint_id.message_post(
+                body=body,
+                author_id=author.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )

@@ -320,13 +320,16 @@ class TestChineseMessages(CrmExtensionCase):
             **action["context"], lang="zh_CN"
         ).create({"journal_id": invoice.journal_id.id}).refund_moves()
         note = complaint.message_ids[0].body
-        self.assertIn("已为此投诉创建退款通知草稿，金额", note)
+        self.assertIn("已为此投诉创建退款通知草稿：过账前不退任何款项。", note)
         self.assertNotIn("Reversal of", note)
         self.assertNotIn("退款草稿", note)
         self.assertNotIn("Broken lid", note)
         # The credit notes cannot credit more than the invoice: said in Chinese.
         credit_note = complaint.sudo().credit_note_ids.with_user(self.accountant)
         credit_note.with_context(lang="zh_CN").action_post()
+        posted = complaint.message_ids[0].body
+        self.assertIn("退款通知 <a ", posted)
+        self.assertIn(f"{credit_note.name}</a> 已过账：为此投诉退款 ", posted)
         with self.assertRaises(UserError) as caught:
             accountant.action_issue_credit_note()
         self.assertIn(f"发票 {invoice.name} 已无可退金额", str(caught.exception))

@@ -848,8 +848,9 @@ class TestComplaintConfiguration(ComplaintCase):
         self.assertEqual(complaint.sla_id, self.sla_standard)
 
 
-@tagged("post_install", "-at_install")
-class TestComplaintCreditNote(ComplaintCase):
+class CreditNoteCase(ComplaintCase):
+    """A posted invoice of 2,000 (four tea sets of 500) to the customer."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -871,6 +872,46 @@ class TestComplaintCreditNote(ComplaintCase):
         )
         cls.invoice.action_post()
 
+    def _issue_credit_note(self, complaint, modify=False):
+        """Issue a credit note of the complaint's invoice as the accountant."""
+        action = complaint.with_user(self.accountant).action_issue_credit_note()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+            .create({"journal_id": self.invoice.journal_id.id})
+        )
+        if modify:
+            wizard.modify_moves()
+        else:
+            wizard.refund_moves()
+        return complaint.sudo().credit_note_ids.with_user(self.accountant)
+
+    def _reversal(self, invoices, **context):
+        """Odoo's reversal wizard of ``invoices``, created by the accountant's
+        client itself, with the context it sends."""
+        return (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(
+                active_model="account.move", active_ids=invoices.ids, **context
+            )
+            .create(
+                {
+                    "journal_id": self.invoice.journal_id.id,
+                    "move_ids": [Command.set(invoices.ids)],
+                }
+            )
+        )
+
+    def _posted_invoice(self):
+        invoice = self.invoice.copy({"invoice_date": "2026-03-02"})
+        invoice.action_post()
+        return invoice
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintCreditNote(CreditNoteCase):
     def test_partial_credit_note_linked_both_ways(self):
         complaint = self._complaint(invoice_id=self.invoice.id)
         action = complaint.with_user(self.accountant).action_issue_credit_note()
@@ -895,21 +936,6 @@ class TestComplaintCreditNote(ComplaintCase):
         credit_note.with_user(self.accountant).action_post()
         self.assertEqual(credit_note.amount_untaxed, 500)
         self.assertEqual(credit_note.reversed_entry_id, self.invoice)
-
-    def _issue_credit_note(self, complaint, modify=False):
-        """Issue a credit note of the complaint's invoice as the accountant."""
-        action = complaint.with_user(self.accountant).action_issue_credit_note()
-        wizard = (
-            self.env[action["res_model"]]
-            .with_user(self.accountant)
-            .with_context(**action["context"])
-            .create({"journal_id": self.invoice.journal_id.id})
-        )
-        if modify:
-            wizard.modify_moves()
-        else:
-            wizard.refund_moves()
-        return complaint.sudo().credit_note_ids.with_user(self.accountant)
 
     def test_full_refund_and_new_draft_settles_and_says_so(self):
         complaint = self._complaint(invoice_id=self.invoice.id)
@@ -1004,28 +1030,6 @@ class TestComplaintCreditNote(ComplaintCase):
         self.assertEqual(complaint.partner_id, self.customer)
         self.assertEqual(complaint.product_id, self.product)
         self.assertEqual(self.invoice.complaint_count, 1)
-
-    def _reversal(self, invoices, **context):
-        """Odoo's reversal wizard of ``invoices``, created by the accountant's
-        client itself, with the context it sends."""
-        return (
-            self.env["account.move.reversal"]
-            .with_user(self.accountant)
-            .with_context(
-                active_model="account.move", active_ids=invoices.ids, **context
-            )
-            .create(
-                {
-                    "journal_id": self.invoice.journal_id.id,
-                    "move_ids": [Command.set(invoices.ids)],
-                }
-            )
-        )
-
-    def _posted_invoice(self):
-        invoice = self.invoice.copy({"invoice_date": "2026-03-02"})
-        invoice.action_post()
-        return invoice
 
     def test_the_callers_context_links_no_other_complaint(self):
         """The wizard links a credit note to the complaint it was checked
@@ -1135,19 +1139,57 @@ class TestComplaintCreditNote(ComplaintCase):
             complaint.with_user(self.accountant).action_issue_credit_note()
 
     def test_the_complaint_says_which_credit_note_it_got(self):
+        """The chatter tells what was really credited: a draft credits
+        nothing (noted without amount nor link: it may be edited or
+        deleted); its posting is noted with its number and the amount
+        posted; a reset to draft withdraws it."""
         complaint = self._complaint(invoice_id=self.invoice.id)
         credit_note = self._issue_credit_note(complaint)
+
+        def notes():
+            return [
+                str(body).replace("&nbsp;", "\xa0")
+                for body in complaint.with_user(self.complaint_officer)
+                .message_ids.sorted("id")
+                .mapped("body")
+            ]
+
+        before = notes()
+        self.assertIn(
+            "Draft credit note created for this complaint: it credits nothing "
+            "until it is posted.",
+            before[-1],
+        )
+        self.assertNotIn("data-oe-id", before[-1])
+        # Partial: one broken cup of four, posted.
+        with Form(credit_note) as form:
+            with form.invoice_line_ids.edit(0) as line:
+                line.quantity = 1
+        credit_note.action_post()
         amount = format_amount(
             self.env, credit_note.amount_total, credit_note.currency_id
         )
-        note = "".join(complaint.message_ids.mapped("body")).replace("&nbsp;", "\xa0")
-        self.assertIn("Draft credit note of ", note)
-        self.assertIn(f"{amount}</a> created for this complaint.", note)
+        self.assertNotEqual(credit_note.amount_total, self.invoice.amount_total)
+        posted = notes()[len(before) :]
+        self.assertEqual(len(posted), 1)
         self.assertRegex(
-            note, rf"data-oe-id=.{credit_note.id}.>{re.escape(amount)}</a>"
+            posted[0],
+            rf"Credit note <a [^>]*data-oe-id=.{credit_note.id}.[^>]*>"
+            rf"{re.escape(credit_note.name)}</a> posted: {re.escape(amount)} "
+            "credited for this complaint.",
         )
-        self.assertNotIn("Reversal of", note)
-        self.assertNotIn("issued", note)
+        self.assertNotIn("Reversal of", posted[0])
+        # Cancelled: its amount no longer credited.
+        credit_note.button_draft()
+        self.assertIn(
+            f"reset to draft: its {amount} are no longer credited.", notes()[-1]
+        )
+        # A draft deleted leaves no link to a missing record.
+        draft = self._issue_credit_note(complaint) - credit_note
+        draft.unlink()
+        self.assertFalse(
+            [note for note in notes() if f'data-oe-id="{draft.id}"' in note]
+        )
         # The reason is the customer's document's: in the language Odoo
         # writes its reference in.
         lang = compat.reversal_lang(self.invoice)

@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.tools import format_amount
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools.server_context import SETTLING_COMPLAINT
 
@@ -12,6 +12,30 @@ class AccountMoveReversal(models.TransientModel):
     crm_complaint_id = fields.Many2one(
         "crm.complaint", string="Complaint", readonly=True
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_complaint_readable()
+        return wizards
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "crm_complaint_id" in vals:
+            self._check_complaint_readable()
+        return res
+
+    def _check_complaint_readable(self):
+        """The complaint a client names (from the context too) is one the
+        user may read: the wizard would show its reference otherwise."""
+        if self.env.su:
+            return
+        if not all(complaint.has_access("read") for complaint in self.crm_complaint_id):
+            raise AccessError(
+                self.env._(
+                    "You cannot issue a credit note for a complaint you may not read."
+                )
+            )
 
     def _prepare_default_reversal(self, move):
         values = super()._prepare_default_reversal(move)
@@ -39,23 +63,15 @@ class AccountMoveReversal(models.TransientModel):
         # (Not new_move_ids: with "full refund and new draft invoice" they are
         # the new invoices, the credit notes posted and reconciled.)
         refunds = Move.search([("complaint_id", "=", complaint.id)]) - before
-        for refund in refunds:
-            complaint.message_post(body=self._crm_settling_note(refund))
-        return action
-
-    def _crm_settling_note(self, refund):
-        """The complaint's note on the credit note ``refund`` issued for it:
-        its amount, its number once posted, a link to it (not its name, which
-        for a draft is Odoo's "Draft Credit Note" with the reference Odoo
-        wrote in the customer's language)."""
-        amount = format_amount(self.env, refund.amount_total, refund.currency_id)
-        if refund.state == "posted":
-            return self.env._(
-                "Credit note %(credit_note)s of %(amount)s issued for this complaint.",
-                credit_note=refund._get_html_link(title=refund.name),
-                amount=amount,
+        # A draft credits nothing yet, and may be edited or deleted: noted
+        # without amount nor link. Posting it notes what it credits (see
+        # account.move's _crm_note_credits), as does "full refund and new
+        # draft invoice", which posts it at once.
+        if refunds.filtered(lambda refund: refund.state == "draft"):
+            complaint.message_post(
+                body=self.env._(
+                    "Draft credit note created for this complaint: it credits "
+                    "nothing until it is posted."
+                )
             )
-        return self.env._(
-            "Draft credit note of %(amount)s created for this complaint.",
-            amount=refund._get_html_link(title=amount),
-        )
+        return action
