@@ -270,6 +270,11 @@ def generated_sql(env, people, size):
                    AS response_deadline,
                %(now)s - make_interval(secs => (elapsed - sh) * 3600)
                    AS resolution_deadline,
+               -- at risk after three quarters of the (here continuous) working time
+               %(now)s - make_interval(secs => (elapsed - 0.75 * rh) * 3600)
+                   AS response_at_risk,
+               %(now)s - make_interval(secs => (elapsed - 0.75 * sh) * 3600)
+                   AS resolution_at_risk,
                CASE WHEN answered THEN %(now)s - make_interval(
                         secs => (elapsed - 0.5 * LEAST(elapsed, rh)) * 3600)
                     END AS date_first_response,
@@ -303,14 +308,16 @@ def generate(env, people, size):
             name, subject, channel, severity, stage_id, category_id, company_id,
             partner_id, commercial_partner_id, email_from, user_id, team_id,
             date_received, date_first_response, is_closed, is_resolved, sla_id,
-            response_deadline, resolution_deadline, sla_status, escalation_level,
+            response_deadline, resolution_deadline, response_at_risk,
+            resolution_at_risk, sla_status, escalation_level,
             sla_paused_since, sla_paused_hours, sla_met_rate, resolution_days,
             hours_to_resolve, hours_to_resolve_unpaused, compensation_amount,
             create_uid, create_date, write_uid, write_date)
         SELECT c.name, c.subject, c.channel, c.severity, c.stage_id, c.category_id,
                %(company)s, c.partner_id, c.partner_id, p.email, c.user_id,
                c.team_id, c.date_received, c.date_first_response, false, false,
-               c.sla_id, c.response_deadline, c.resolution_deadline, c.stored,
+               c.sla_id, c.response_deadline, c.resolution_deadline,
+               c.response_at_risk, c.resolution_at_risk, c.stored,
                c.level, c.sla_paused_since, 0, 0, 0, 0, 0, 0,
                %(uid)s, %(now)s, %(uid)s, %(now)s
           FROM ({generated_sql(env, people, size)}) c

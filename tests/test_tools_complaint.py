@@ -72,9 +72,21 @@ RESPONSE = datetime(2026, 3, 9, 9, 0)
 RESOLUTION = datetime(2026, 3, 9, 16, 0)
 
 
+# 75 % of the working time to each deadline (the hours of a day, here).
+AT_RISK = {
+    "response_at_risk": datetime(2026, 3, 9, 8, 45),
+    "resolution_at_risk": datetime(2026, 3, 9, 14, 0),
+}
+
+
 def status_at(hour, minute=0, **kwargs):
     return sla_status(
-        datetime(2026, 3, 9, hour, minute), RECEIVED, RESPONSE, RESOLUTION, **kwargs
+        datetime(2026, 3, 9, hour, minute),
+        RECEIVED,
+        RESPONSE,
+        RESOLUTION,
+        **AT_RISK,
+        **kwargs,
     )
 
 
@@ -102,6 +114,68 @@ def test_resolved_met_or_breached():
     assert status_at(18, **late_answer) == "breached"
 
 
+def test_closed_unresolved_is_final():
+    """A complaint closed (or rejected) without a resolution is judged at its
+    closing: met or breached, never at risk or on track for ever."""
+    answered = {"first_response": datetime(2026, 3, 9, 8, 30)}
+    # Closed at 14:30, past its at-risk moment, before its deadline: met,
+    # whenever it is asked.
+    for hour in (15, 18, 23):
+        assert status_at(hour, closed=datetime(2026, 3, 9, 14, 30), **answered) == (
+            "met"
+        )
+    assert status_at(18, closed=datetime(2026, 3, 9, 16, 30), **answered) == (
+        "breached"
+    )
+    # Closed unanswered after the response deadline: late.
+    assert status_at(18, closed=datetime(2026, 3, 9, 10, 0)) == "breached"
+    # Closed while waiting for the customer: the pause is over.
+    assert (
+        status_at(
+            18,
+            closed=datetime(2026, 3, 9, 12, 0),
+            paused_since=datetime(2026, 3, 9, 11, 0),
+            **answered,
+        )
+        == "met"
+    )
+    assert sla_status(
+        datetime(2026, 3, 9, 12), RECEIVED, None, None, closed=RECEIVED
+    ) == ("met")
+
+
+def test_at_risk_counts_working_hours():
+    """At risk after the share of the working time to the deadline: planned
+    on the calendar, as the deadline is, not on the clock. Received Friday
+    15:00 with 8 working hours to resolve (due Monday 15:00), at risk after 6
+    of them: Monday 12:00, not Sunday night."""
+    friday = datetime(2026, 3, 6, 15, 0)
+    deadline = plan_working_hours(INTERVALS, friday, 8)
+    at_risk = plan_working_hours(INTERVALS, friday, 8 * 0.75)
+    assert (deadline, at_risk) == (
+        datetime(2026, 3, 9, 15, 0),
+        datetime(2026, 3, 9, 12, 0),
+    )
+    answered = {"first_response": datetime(2026, 3, 6, 15, 30)}
+    for now, status in (
+        (datetime(2026, 3, 8, 22, 0), "on_track"),
+        (datetime(2026, 3, 9, 11, 59), "on_track"),
+        (datetime(2026, 3, 9, 12, 0), "at_risk"),
+        (datetime(2026, 3, 9, 15, 1), "breached"),
+    ):
+        assert (
+            sla_status(
+                now,
+                friday,
+                None,
+                deadline,
+                resolution_at_risk=at_risk,
+                **answered,
+            )
+            == status
+        )
+
+
 def test_without_deadlines():
     now = datetime(2026, 3, 9, 12, 0)
     assert sla_status(now, RECEIVED, None, None) == "on_track"
@@ -114,8 +188,8 @@ def test_status_never_improves_while_open(minutes):
     rank = {"on_track": 0, "at_risk": 1, "breached": 2}
     now = RECEIVED + timedelta(minutes=minutes)
     later = now + timedelta(minutes=30)
-    before = sla_status(now, RECEIVED, RESPONSE, RESOLUTION, **answered)
-    after = sla_status(later, RECEIVED, RESPONSE, RESOLUTION, **answered)
+    before = sla_status(now, RECEIVED, RESPONSE, RESOLUTION, **AT_RISK, **answered)
+    after = sla_status(later, RECEIVED, RESPONSE, RESOLUTION, **AT_RISK, **answered)
     assert rank[after] >= rank[before]
 
 

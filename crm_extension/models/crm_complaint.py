@@ -44,6 +44,25 @@ INTERNAL = "base.group_user"
 PLANNING_WINDOW = timedelta(weeks=12)
 # The activity type of the follow-up of a resolved complaint.
 FOLLOW_UP_TYPE = "mail.mail_activity_data_todo"
+# The activity type of the complaints filed by the customer (_notify_intake).
+INTAKE_TYPE = "crm_extension.mail_activity_type_complaint_intake"
+# Whom a complaint is escalated to, in order (before the complaint managers,
+# see _responsible_users): the service level's escalation contact, the team
+# leader, the handler, who registered it, the leader of its customer's
+# salesperson's team.
+ESCALATION = (
+    "s.escalate_to_id",
+    "t.user_id",
+    "c.user_id",
+    "c.create_uid",
+    "ct.user_id",
+)
+# Who hears of a complaint arriving by e-mail or on the portal: its handler,
+# else the service level's escalation contact, the team leader, then the
+# complaint managers.
+INTAKE = ("c.user_id", "s.escalate_to_id", "t.user_id")
+# The channels through which customers file complaints themselves.
+INTAKE_CHANNELS = ("email", "portal")
 # What a complaint's service-level clock reads from the complaint itself: a
 # change of one may move its deadlines (see _keep_breached_sla).
 CLOCK_INPUTS = frozenset(
@@ -51,7 +70,14 @@ CLOCK_INPUTS = frozenset(
 )
 # What the service level of a complaint sets, kept once it is finished or
 # breached (see sla_kept), in the order they are computed.
-SLA_OUTCOME = ("sla_id", "response_deadline", "resolution_deadline", "sla_status")
+SLA_OUTCOME = (
+    "sla_id",
+    "response_deadline",
+    "resolution_deadline",
+    "response_at_risk",
+    "resolution_at_risk",
+    "sla_status",
+)
 # Corrections of a complaint manager (or the system): they compute the
 # service level again, kept or not.
 SLA_CORRECTIONS = ("sla_id", "date_received")
@@ -93,6 +119,8 @@ class CrmComplaint(models.Model):
         "sla_status": (),
         "response_deadline": (),
         "resolution_deadline": (),
+        "response_at_risk": (),
+        "resolution_at_risk": (),
         "date_first_response": (),
         "date_resolved": (),
         "date_closed": (),
@@ -232,8 +260,8 @@ class CrmComplaint(models.Model):
         "by an internal user (not a note), or the resolution when nobody wrote "
         "before. It stops the first-response clock.",
     )
-    date_resolved = fields.Datetime(string="Resolved", copy=False)
-    date_closed = fields.Datetime(string="Closed", copy=False, groups=INTERNAL)
+    date_resolved = fields.Datetime(string="Resolved On", copy=False)
+    date_closed = fields.Datetime(string="Closed On", copy=False, groups=INTERNAL)
     sla_id = fields.Many2one(
         "crm.complaint.sla",
         string="Service Level",
@@ -257,6 +285,22 @@ class CrmComplaint(models.Model):
         store=True,
         copy=False,
         index="btree_not_null",
+        groups=INTERNAL,
+    )
+    # When the complaint is at risk of missing each deadline: the service
+    # level's share of the working time to it, planned on its calendar.
+    response_at_risk = fields.Datetime(
+        string="First Response at Risk From",
+        compute="_compute_deadlines",
+        store=True,
+        copy=False,
+        groups=INTERNAL,
+    )
+    resolution_at_risk = fields.Datetime(
+        string="Resolution at Risk From",
+        compute="_compute_deadlines",
+        store=True,
+        copy=False,
         groups=INTERNAL,
     )
     sla_status = fields.Selection(
@@ -384,11 +428,12 @@ class CrmComplaint(models.Model):
             handler = complaint.category_id.user_id
             # (A category the companies share may name a handler of another
             # company: not this complaint's. A category saved before handlers
-            # had to be internal users may name a portal user: nobody's.)
+            # had to be internal users who may read their complaints may name
+            # a portal user or an accountant: nobody's.)
             if (
                 handler
-                and not handler.share
                 and not complaint.user_id
+                and handler._crm_handles_complaints()
                 and complaint.company_id in handler.company_ids
             ):
                 complaint.user_id = handler
@@ -438,6 +483,7 @@ class CrmComplaint(models.Model):
         "sla_id.response_hours",
         "sla_id.resolution_hours",
         "sla_id.resource_calendar_id",
+        "sla_id.at_risk_ratio",
         "date_received",
         "sla_pause_ids.date_start",
         "sla_pause_ids.date_end",
@@ -445,21 +491,28 @@ class CrmComplaint(models.Model):
     )
     def _compute_deadlines(self):
         """Deadlines in working hours of the service level's calendar, the
-        working time of the pauses that ended left out (it moves them out).
+        working time of the pauses that ended left out (it moves them out),
+        and the moments the complaint is at risk of missing them: after the
+        service level's share (``at_risk_ratio``) of the working time to each,
+        planned the same way (a complaint received on Friday afternoon is not
+        at risk over the weekend).
 
         The working intervals are fetched once per calendar for the whole batch,
         then each complaint is planned in Python. A pause still running moves
         nothing yet: the deadlines move when the clock resumes. The deadlines
         of a complaint whose service level is kept do not move.
         """
-        complaints = self._keep_sla_outcome(
-            ["response_deadline", "resolution_deadline"]
+        planned = (
+            "response_deadline",
+            "resolution_deadline",
+            "response_at_risk",
+            "resolution_at_risk",
         )
+        complaints = self._keep_sla_outcome(list(planned))
         with_sla = complaints.filtered(
             lambda complaint: complaint.sla_id and complaint.date_received
         )
-        (complaints - with_sla).response_deadline = False
-        (complaints - with_sla).resolution_deadline = False
+        (complaints - with_sla).update(dict.fromkeys(planned, False))
         by_calendar = defaultdict(lambda: self.browse())
         for complaint in with_sla:
             by_calendar[complaint.sla_id.resource_calendar_id] |= complaint
@@ -480,9 +533,12 @@ class CrmComplaint(models.Model):
             for complaint in complaints:
                 sla = complaint.sla_id
                 running = exclude_periods(spans, pauses[complaint])
+                share = max(0.0, min(sla.at_risk_ratio or 75.0, 100.0)) / 100.0
                 for fname, hours in (
                     ("response_deadline", sla.response_hours),
                     ("resolution_deadline", sla.resolution_hours),
+                    ("response_at_risk", sla.response_hours * share),
+                    ("resolution_at_risk", sla.resolution_hours * share),
                 ):
                     deadline = plan_working_hours(
                         running, complaint.date_received, hours
@@ -532,16 +588,19 @@ class CrmComplaint(models.Model):
     @api.depends(
         "response_deadline",
         "resolution_deadline",
+        "response_at_risk",
+        "resolution_at_risk",
         "date_first_response",
         "date_resolved",
-        "sla_id.at_risk_ratio",
+        "date_closed",
         "sla_paused_since",
         "sla_kept",
     )
     def _compute_sla_status(self):
         """The status now; the outcome of a complaint whose service level is
         kept stays (met or breached when it finished, breached once it
-        breached)."""
+        breached). A complaint closed without resolution is judged at its
+        closing (see :func:`tools.sla_status`)."""
         now = fields.Datetime.now()
         for complaint in self._keep_sla_outcome(["sla_status"]):
             complaint.sla_status = complaint._sla_status_at(now)
@@ -555,8 +614,10 @@ class CrmComplaint(models.Model):
             self.resolution_deadline,
             first_response=self.date_first_response,
             resolved=self.date_resolved,
-            at_risk_ratio=self.sla_id.at_risk_ratio or 75.0,
+            response_at_risk=self.response_at_risk,
+            resolution_at_risk=self.resolution_at_risk,
             paused_since=self.sla_paused_since,
+            closed=self.date_closed,
         )
 
     @api.depends(
@@ -728,14 +789,30 @@ class CrmComplaint(models.Model):
                     )
                 )
 
-    @api.constrains("user_id")
-    def _check_handler_is_internal(self):
-        for complaint in self:
-            if complaint.user_id.share:
+    @api.constrains("user_id", "company_id", "invoice_id", "partner_id")
+    def _check_handler(self):
+        """A handler is an internal user who may read the complaint (its
+        follow-up and escalations are theirs): the complaint groups, and
+        whoever else the rules let read it (a salesperson reads those
+        assigned to them; an accountant only those about an invoice). Asked
+        as the handler, by :meth:`_readable_by`, the escalation's test. The
+        message names no reference: a refused registration takes none."""
+        for user, complaints in self.grouped("user_id").items():
+            if not user:
+                continue
+            if user.share:
                 raise UserError(
                     self.env._(
                         "%(user)s cannot handle complaints: only internal users can.",
-                        user=complaint.user_id.name,
+                        user=user.name,
+                    )
+                )
+            if set(complaints.ids) - self._readable_by(user.id, complaints.ids):
+                raise UserError(
+                    self.env._(
+                        "%(user)s may not read this complaint and so cannot handle "
+                        "it: choose a complaint officer, or a salesperson.",
+                        user=user.name,
                     )
                 )
 
@@ -851,6 +928,30 @@ class CrmComplaint(models.Model):
                     )
                 )
 
+    @api.model
+    def _check_documents_readable(self, vals_list, complaints=None):
+        """The order and invoice a user links to a complaint are ones they may
+        read: the complaint would show them their reference and customer
+        otherwise. (Those a complaint already has stay: writing them again
+        passes.) The portal and the mail gateway link the customer's own
+        documents as the system."""
+        if self.env.su:
+            return
+        for vals in vals_list:
+            for fname in ("sale_order_id", "invoice_id"):
+                document = self[fname].browse(vals.get(fname) or ())
+                if not document or (
+                    complaints and all(c[fname] == document for c in complaints)
+                ):
+                    continue
+                if not document.has_access("read"):
+                    raise AccessError(
+                        self.env._(
+                            "You may not read this order or invoice: it cannot be "
+                            "linked to a complaint by you."
+                        )
+                    )
+
     @api.model_create_multi
     def create(self, vals_list):
         # What refuses a registration is asked before the complaints take
@@ -860,6 +961,7 @@ class CrmComplaint(models.Model):
         self.browse().check_access("create")
         self._check_guarded_values(vals_list, creating=True)
         self._check_own_company(vals_list)
+        self._check_documents_readable(vals_list)
         self._check_new_receptions(vals_list)
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
@@ -899,6 +1001,11 @@ class CrmComplaint(models.Model):
             if complaint.partner_id not in complaint.message_partner_ids:
                 complaint.message_subscribe(partner_ids=complaint.partner_id.ids)
         entered.filtered("is_resolved")._on_resolved()
+        complaints.filtered(
+            lambda complaint: (
+                complaint.channel in INTAKE_CHANNELS and not complaint.is_closed
+            )
+        )._notify_intake()
         return complaints
 
     @api.model
@@ -922,6 +1029,7 @@ class CrmComplaint(models.Model):
     def write(self, vals):
         self._check_guarded_values([vals])
         self._check_own_company([vals])
+        self._check_documents_readable([vals], self)
         if "stage_id" in vals:
             staying = self.filtered(
                 lambda complaint: complaint.stage_id.id == vals["stage_id"]
@@ -932,7 +1040,9 @@ class CrmComplaint(models.Model):
                 (self - staying).write(dict(vals))
                 return staying.write(dict(vals))
         corrected = self.browse()
+        clock_basis = {}
         if CLOCK_INPUTS & vals.keys():
+            clock_basis = self._sla_basis()
             corrected = self._sla_corrected(vals)
             # A breach is kept before anything moves the deadlines it missed
             # (judged when the system's history says the change happened, as
@@ -976,7 +1086,41 @@ class CrmComplaint(models.Model):
             corrected._sync_sla_kept()
         if newly_resolved:
             newly_resolved._on_resolved()
+        if clock_basis:
+            self._reset_escalation(clock_basis)
         return res
+
+    def _sla_basis(self):
+        """``{complaint: (service level, reception, finished)}``: what a
+        complaint's deadlines are counted from, and whether it is resolved or
+        closed (see :meth:`_reset_escalation`)."""
+        return {
+            complaint: (
+                complaint.sla_id.id,
+                complaint.date_received,
+                complaint.is_resolved or complaint.is_closed,
+            )
+            for complaint in self.sudo()
+        }
+
+    def _reset_escalation(self, basis):
+        """Escalate the complaints of ``self`` anew once their service level
+        or reception changed since ``basis`` (:meth:`_sla_basis`), or they
+        were reopened: their deadlines are new ones, each at risk and breach
+        of them is escalated once (a breach kept keeps its service level:
+        lowering the severity escalates nothing again)."""
+        after = self._sla_basis()
+        reset = self.sudo().filtered(
+            lambda complaint: (
+                complaint.escalation_level
+                and (
+                    after[complaint][:2] != basis[complaint][:2]
+                    or (basis[complaint][2] and not after[complaint][2])
+                )
+            )
+        )
+        # The escalation is the system's (see _crm_guarded_fields).
+        reset.write({"escalation_level": 0})
 
     def _sla_corrected(self, vals):
         """The complaints of ``self`` whose service level or reception
@@ -1252,6 +1396,29 @@ class CrmComplaint(models.Model):
             )
         )
 
+    def _notify_intake(self):
+        """Tell whoever is responsible for a complaint that arrived by e-mail
+        or on the portal (:meth:`_responsible_users`: its handler, else the
+        service level's escalation contact, the team leader or a complaint
+        manager) with a to-do to take it in hand: nobody registered it in the
+        company. Their own registration needs none."""
+        assignees = self._responsible_users(INTAKE)
+        langs = user_langs(self.env, set(assignees.values()))
+        today = fields.Date.context_today(self)
+        for complaint in self.sudo():
+            user_id = assignees.get(complaint.id)
+            if not user_id or user_id == self.env.uid:
+                continue
+            complaint.activity_schedule(
+                INTAKE_TYPE,
+                date_deadline=today,
+                # In the assignee's language: the to-do is theirs.
+                summary=self.with_context(lang=langs[user_id]).env._(
+                    "New complaint from the customer: take it in hand"
+                ),
+                user_id=user_id,
+            )
+
     def _rating_get_partner(self):
         return self.partner_id
 
@@ -1417,9 +1584,8 @@ class CrmComplaint(models.Model):
             """
             SELECT c.id, c.date_received, c.response_deadline, c.resolution_deadline,
                    c.date_first_response, c.sla_status, c.escalation_level,
-                   COALESCE(s.at_risk_ratio, 75), c.sla_kept
+                   c.response_at_risk, c.resolution_at_risk, c.sla_kept
               FROM crm_complaint c
-              LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
              WHERE NOT c.is_closed AND NOT c.is_resolved
                AND c.resolution_deadline IS NOT NULL
                AND c.sla_paused_since IS NULL
@@ -1435,7 +1601,8 @@ class CrmComplaint(models.Model):
                 first_response,
                 status,
                 level,
-                ratio,
+                response_at_risk,
+                resolution_at_risk,
                 kept,
             ) = row
             new_status = (
@@ -1447,7 +1614,8 @@ class CrmComplaint(models.Model):
                     response_deadline,
                     resolution_deadline,
                     first_response=first_response,
-                    at_risk_ratio=ratio,
+                    response_at_risk=response_at_risk,
+                    resolution_at_risk=resolution_at_risk,
                 )
             )
             if new_status != status:
@@ -1511,73 +1679,40 @@ class CrmComplaint(models.Model):
         bulk.log_field_changes(self, "sla_status", old_statuses, new_statuses)
 
     def _schedule_escalations(self):
-        """An activity for whoever each complaint escalates to: the first of
-        the service level's escalation contact, the team leader, the handler
-        and the user who registered the complaint who is an active internal
-        user of the complaint's company and may read it (a complaint with
-        none of them is not escalated).
+        """An activity for whoever each complaint escalates to
+        (:meth:`_responsible_users`).
 
-        One query lists the candidates who are active internal users of the
-        company; whether they may read the complaints is asked as each of them,
-        once, and only of those who come first for a complaint
-        (:func:`tools.first_readers`); the activities are created with what
-        ``mail.activity.create`` does besides (called with
-        ``mail_activity_quick_update``, as automated activities are: no e-mail
-        per activity) by ``bulk.create_automated_activities``: the
-        assignees follow the complaints (Odoo's default subscription, existing
-        followers left as they are) and each assignee is told once on the bus.
-        Not through the ORM: the job escalates thousands of complaints at a
-        time, and ``mail.activity.create`` (its computed fields, then a
-        subscription per assignee) runs a number of queries that grows with
-        them; here they grow with the assignees only.
+        The activities are created with what ``mail.activity.create`` does
+        besides (called with ``mail_activity_quick_update``, as automated
+        activities are: no e-mail per activity) by
+        ``bulk.create_automated_activities``: the assignees follow the
+        complaints (Odoo's default subscription, existing followers left as
+        they are) and each assignee is told once on the bus. Not through the
+        ORM: the job escalates thousands of complaints at a time, and
+        ``mail.activity.create`` (its computed fields, then a subscription per
+        assignee) runs a number of queries that grows with them; here they
+        grow with the assignees only.
 
         :return: the complaints escalated
         """
         if not self:
             return self.browse()
-        self.env.flush_all()
         activity_type = self.env.ref(
             "mail.mail_activity_data_warning", raise_if_not_found=False
         ) or self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
-        # One query lists the candidates, in order, whatever the number of
-        # complaints (the ORM reads them by thousands: its queries would grow
-        # with the job); res_name is the complaint's display name: its
-        # reference.
+        assignees = self._responsible_users(ESCALATION)
+        # res_name is the complaint's display name: its reference.
         self.env.cr.execute(
             SQL(
-                """
-                SELECT c.id, c.name, c.sla_status,
-                       ARRAY(
-                           SELECT candidate.user_id
-                             FROM unnest(ARRAY[s.escalate_to_id, t.user_id,
-                                               c.user_id, c.create_uid])
-                                  WITH ORDINALITY AS candidate(user_id, rank)
-                             JOIN res_users u ON u.id = candidate.user_id
-                                             AND u.active AND NOT u.share
-                             JOIN res_company_users_rel r ON r.user_id = u.id
-                                                         AND r.cid = c.company_id
-                            ORDER BY candidate.rank)
-                  FROM crm_complaint c
-                  LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
-                  LEFT JOIN crm_team t ON t.id = c.team_id
-                 WHERE c.id = ANY(%(ids)s)
-                 ORDER BY c.id
-                """,
-                ids=self.ids,
+                "SELECT id, name, sla_status FROM crm_complaint WHERE id = ANY(%s)",
+                sorted(assignees),
             )
         )
         complaints = {
-            complaint_id: (name, status, candidates)
-            for complaint_id, name, status, candidates in self.env.cr.fetchall()
+            complaint_id: (name, status)
+            for complaint_id, name, status in self.env.cr.fetchall()
         }
-        assignees = first_readers(
-            {
-                complaint_id: candidates
-                for complaint_id, (_name, _status, candidates) in complaints.items()
-            },
-            self._readable_by,
-        )
         # Each assignee reads the summary in their language.
         langs = user_langs(self.env, set(assignees.values()))
         summaries = {}
@@ -1589,7 +1724,7 @@ class CrmComplaint(models.Model):
             }
         rows = []
         for complaint_id, user_id in sorted(assignees.items()):
-            name, status, _candidates = complaints[complaint_id]
+            name, status = complaints[complaint_id]
             rows.append(
                 {
                     "res_id": complaint_id,
@@ -1606,9 +1741,60 @@ class CrmComplaint(models.Model):
         )
         return self.browse(sorted(assignees))
 
+    def _responsible_users(self, candidates):
+        """Who is responsible for each complaint, for ``candidates``
+        (:data:`ESCALATION` or :data:`INTAKE`): the first, in that order, of
+        the people it names who is an active internal user of the
+        complaint's company and may read the complaint; the complaint
+        managers come last, for a complaint nobody else is there for (one
+        from the portal or by e-mail, without category handler nor team).
+        A complaint with none of them is left out.
+
+        One query lists the candidates, in order, whatever the number of
+        complaints (the ORM reads them by thousands: its queries would grow
+        with the escalation job); whether they may read the complaints is
+        asked as each of them, once, and only of those who come first for a
+        complaint (:func:`tools.first_readers`).
+
+        :return: ``{complaint id: user id}``
+        """
+        if not self:
+            return {}
+        self.env.flush_all()
+        managers = self.env["res.users"]._crm_complaint_managers().sorted("id").ids
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id,
+                       ARRAY(
+                           SELECT candidate.user_id
+                             FROM unnest(ARRAY[%(named)s]::int[] || %(managers)s::int[])
+                                  WITH ORDINALITY AS candidate(user_id, rank)
+                             JOIN res_users u ON u.id = candidate.user_id
+                                             AND u.active AND NOT u.share
+                             JOIN res_company_users_rel r ON r.user_id = u.id
+                                                         AND r.cid = c.company_id
+                            ORDER BY candidate.rank)
+                  FROM crm_complaint c
+                  LEFT JOIN crm_complaint_sla s ON s.id = c.sla_id
+                  LEFT JOIN crm_team t ON t.id = c.team_id
+                  LEFT JOIN res_partner p ON p.id = c.commercial_partner_id
+                  LEFT JOIN res_users salesperson ON salesperson.id = p.user_id
+                  LEFT JOIN crm_team ct ON ct.id = salesperson.sale_team_id
+                 WHERE c.id = ANY(%(ids)s)
+                 ORDER BY c.id
+                """,
+                named=SQL(", ").join(SQL(column) for column in candidates),
+                managers=managers,
+                ids=self.ids,
+            )
+        )
+        return first_readers(dict(self.env.cr.fetchall()), self._readable_by)
+
     def _readable_by(self, user_id, complaint_ids):
         """The complaints of ``complaint_ids`` the user may read, as the user
-        (in all their companies), in one query."""
+        (in all their companies), in one query: who may be their handler
+        (:meth:`_check_handler`) or hear of them (escalations, intake)."""
         context = dict(self.env.context)
         context.pop("allowed_company_ids", None)
         Complaint = self.env(user=user_id, su=False, context=context)[self._name]

@@ -80,6 +80,16 @@ class CrmComplaintCategory(models.Model):
                         user=user.name,
                     )
                 )
+            if not user._crm_handles_complaints():
+                raise ValidationError(
+                    self.env._(
+                        "Category %(name)s: %(user)s may not read the complaints "
+                        "assigned to them and cannot handle them: choose a "
+                        "complaint officer, or a salesperson.",
+                        name=category.display_name,
+                        user=user.name,
+                    )
+                )
             if category.company_id and category.company_id not in user.company_ids:
                 raise ValidationError(
                     self.env._(

@@ -48,7 +48,8 @@ class CrmComplaintSla(models.Model):
     at_risk_ratio = fields.Float(
         string="At Risk After (%)",
         default=75,
-        help="Share of the resolution time after which an open complaint is at risk.",
+        help="Share of the working hours to a deadline after which an open "
+        "complaint is at risk of missing it.",
     )
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
@@ -63,7 +64,8 @@ class CrmComplaintSla(models.Model):
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
         help="Who is alerted when a complaint is at risk or breaches the service "
         "level; when empty, the team leader, else the handler, else whoever "
-        "registered the complaint.",
+        "registered the complaint, else the leader of the customer's "
+        "salesperson's team, else a complaint manager.",
     )
 
     _hours_positive = compat.Constraint(
@@ -117,18 +119,30 @@ class CrmComplaintSla(models.Model):
                 )
 
     def write(self, vals):
-        if CLOCK_SETTINGS & vals.keys():
-            # The complaints that breached it keep their deadlines and status:
-            # a breach is never undone by a longer service level.
-            self.env["crm.complaint"].sudo().search(
+        if not CLOCK_SETTINGS & vals.keys():
+            return super().write(vals)
+        # The complaints that breached it keep their deadlines and status:
+        # a breach is never undone by a longer service level.
+        complaints = (
+            self.env["crm.complaint"]
+            .sudo()
+            .search(
                 [
                     ("sla_id", "in", self.ids),
                     ("sla_kept", "=", False),
                     ("is_resolved", "=", False),
                     ("is_closed", "=", False),
                 ]
-            )._keep_breached_sla()
-        return super().write(vals)
+            )
+        )
+        complaints._keep_breached_sla()
+        res = super().write(vals)
+        # The others count from new settings: their new deadlines are
+        # escalated anew, once each (see crm.complaint's _reset_escalation).
+        complaints.filtered(
+            lambda complaint: not complaint.sla_kept and complaint.escalation_level
+        ).write({"escalation_level": 0})
+        return res
 
     def _applies_to(self, severity, category):
         self.ensure_one()

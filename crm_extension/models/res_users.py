@@ -41,3 +41,26 @@ class ResUsers(models.Model):
                 and (not company or company in user.company_ids)
             )
         )
+
+    def _crm_complaint_managers(self):
+        """The active complaint managers, the superuser excepted: whom a
+        complaint with nobody else to tell is escalated to, and who hear of
+        one arriving by e-mail or on the portal (see crm.complaint's
+        _responsible_users)."""
+        return compat.group_users(
+            self.env.ref("crm_extension.group_complaint_manager").sudo()
+        ).filtered(lambda user: user.active and user.id != SUPERUSER_ID)
+
+    def _crm_handles_complaints(self):
+        """Whether this user may be a category's default handler: one whose
+        rules let them read every complaint assigned to them (complaint
+        officers read all, salespeople those assigned to them); an
+        accountant reads only those about an invoice. (A complaint's handler
+        is checked on the complaint itself: crm.complaint's
+        _check_handler.)"""
+        self.ensure_one()
+        user = self.sudo()
+        return not user.share and (
+            user.has_group("crm_extension.group_complaint_user")
+            or user.has_group("sales_team.group_sale_salesman")
+        )

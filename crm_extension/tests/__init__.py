@@ -14,6 +14,7 @@ from . import test_complaint_portal
 from . import test_complaint_sla_pause
 from . import test_complaint_sla_kept
 from . import test_complaint_settlement
+from . import test_complaint_responsibility
 from . import test_customer_value
 from . import test_customer_value_scores
 from . import test_security

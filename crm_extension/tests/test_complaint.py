@@ -193,9 +193,10 @@ class TestComplaintServiceLevel(ComplaintCase):
 
     def test_escalation_goes_to_whoever_may_read_it(self):
         """A complaint escalates to the first of the service level's contact,
-        the team leader, the handler and who registered it who is an active
-        internal user of its company and may read it; with nobody, no level
-        is recorded: the next run tries again."""
+        the team leader, the handler, who registered it, the leader of its
+        customer's salesperson's team and the complaint managers who is an
+        active internal user of its company and may read it; with nobody, no
+        level is recorded: the next run tries again."""
         (self.sla_critical | self.sla_standard).escalate_to_id = False
         Complaint = self.env["crm.complaint"]
         values = {
@@ -217,7 +218,15 @@ class TestComplaintServiceLevel(ComplaintCase):
                 [("res_model", "=", "crm.complaint"), ("res_id", "=", complaint.id)]
             )
 
-        with freeze_time("2026-03-02 09:00:00"):
+        # Without complaint managers (they come last, for complaints nobody
+        # else is there for): nobody for the one from the portal.
+        Users = type(self.env["res.users"])
+        with (
+            freeze_time("2026-03-02 09:00:00"),
+            patch.object(
+                Users, "_crm_complaint_managers", lambda users: users.browse()
+            ),
+        ):
             Complaint._escalate_due()
         self.assertEqual(escalations(by_salesman).user_id, self.salesman)
         self.assertEqual(by_salesman.escalation_level, 2)
@@ -233,6 +242,22 @@ class TestComplaintServiceLevel(ComplaintCase):
         self.assertEqual(escalations(from_portal).user_id, self.complaint_officer)
         self.assertEqual(from_portal.escalation_level, 2)
         self.assertEqual(len(escalations(by_salesman)), 1)
+        # With them, a complaint from the portal nobody took is theirs.
+        with freeze_time("2026-03-02 09:30:00"):
+            unattended = (
+                Complaint.with_user(self.portal_user)
+                .sudo()
+                .create(dict(values, channel="portal"))
+            )
+        with freeze_time("2026-03-02 09:45:00"):
+            Complaint._escalate_due()
+        escalated = escalations(unattended).filtered(
+            lambda activity: "service level" in activity.summary
+        )
+        self.assertEqual(len(escalated), 1)
+        self.assertTrue(
+            escalated.user_id.has_group("crm_extension.group_complaint_manager")
+        )
 
     def test_escalation_skips_who_may_not_read_it(self):
         """An escalation contact who may not read complaints, or has left,

@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .common import around_the_clock_calendar
+from .common import around_the_clock_calendar, run_migration
 from .test_complaint_sla_pause import PauseCase, at
 
 
@@ -83,10 +83,38 @@ class TestComplaintSlaKept(PauseCase):
         )
 
     def test_a_complaint_closed_unresolved_keeps_its_status(self):
+        """Closed (or rejected) without resolution, a complaint is judged at
+        its closing as a resolution is: met or breached, for good; never at
+        risk or on track for ever (the At Risk filter lists open complaints
+        only)."""
         complaint = self._critical()
         self._at(at(0, 8, 20), complaint, stage_id=self.stage_closed.id)
         closed = self._service_level(complaint)
-        self.assertEqual(closed, (self.sla_critical, at(0, 9), at(0, 17), "on_track"))
+        self.assertEqual(closed, (self.sla_critical, at(0, 9), at(0, 17), "met"))
+        rejected = self.env.ref("crm_extension.complaint_stage_rejected")
+        # Answered, at risk from 15:00 (6 of its 8 working hours), rejected
+        # at 16:00: in time.
+        at_risk = self._critical()
+        self._answer(at(0, 8, 30), at_risk)
+        self._job(at(0, 15, 30))
+        self.assertEqual(at_risk.sla_status, "at_risk")
+        self._at(at(0, 16), at_risk, stage_id=rejected.id)
+        self.assertEqual(at_risk.sla_status, "met")
+        # Rejected past its deadline: breached.
+        late = self._critical()
+        self._answer(at(0, 8, 30), late)
+        self._at(at(0, 17, 30), late, stage_id=rejected.id)
+        self.assertEqual(late.sla_status, "breached")
+        Complaint = self.env["crm.complaint"].with_user(self.complaint_officer)
+        self._job(at(1, 9))
+        self.assertFalse(
+            Complaint.search(
+                [
+                    ("id", "in", (complaint | at_risk | late).ids),
+                    ("sla_status", "in", ("at_risk", "on_track")),
+                ]
+            )
+        )
         # Its deadlines have long passed when the service level is edited.
         with freeze_time(at(2, 9)):
             self.sla_critical.with_user(self.complaint_manager).resolution_hours = 4
@@ -189,3 +217,95 @@ class TestComplaintSlaKept(PauseCase):
             ValidationError, "cannot be received after its first response"
         ):
             complaint.with_user(self.complaint_manager).date_received = at(7, 8, 30)
+
+    def test_a_new_service_level_is_escalated_anew(self):
+        """A complaint manager changes the service level of a breached,
+        escalated complaint: its new deadlines are escalated once each; so
+        are those of a complaint reopened."""
+        complaint = self._critical()
+        self._answer(at(0, 8, 30), complaint)
+        self._job(at(0, 17, 30))
+        self.assertEqual(
+            (complaint.sla_status, complaint.escalation_level), ("breached", 2)
+        )
+        self.assertEqual(len(self._escalations(complaint)), 1)
+        # Standard: 40 working hours from Monday 8:00, due Friday 17:00.
+        self._at(
+            at(0, 18),
+            complaint,
+            user=self.complaint_manager,
+            sla_id=self.sla_standard.id,
+        )
+        self.assertEqual(
+            self._service_level(complaint),
+            (self.sla_standard, at(0, 17), at(4, 17), "on_track"),
+        )
+        self.assertEqual(complaint.escalation_level, 0)
+        # At risk after 30 of its 40 hours (Thursday 15:00), then breached.
+        self._job(at(3, 14, 30))
+        self.assertEqual(len(self._escalations(complaint)), 1)
+        self._job(at(3, 15, 30))
+        self.assertEqual(complaint.sla_status, "at_risk")
+        self.assertEqual(len(self._escalations(complaint)), 2)
+        self._job(at(4, 17, 30))
+        self.assertEqual(
+            (complaint.sla_status, complaint.escalation_level), ("breached", 2)
+        )
+        self.assertEqual(len(self._escalations(complaint)), 3)
+        self._job(at(4, 18))
+        self.assertEqual(len(self._escalations(complaint)), 3)
+        # Resolved late, then reopened: its breach is escalated again, once.
+        self._at(at(5, 9), complaint, stage_id=self.stage_resolved.id)
+        self._at(at(5, 10), complaint, stage_id=self.stage_progress.id)
+        self.assertEqual(complaint.escalation_level, 0)
+        self._job(at(5, 10, 15))
+        self._job(at(5, 10, 30))
+        self.assertEqual(len(self._escalations(complaint)), 4)
+        # Lowering the severity of a breach kept escalates nothing again.
+        self._at(at(5, 11), complaint, severity="0")
+        self._job(at(5, 11, 15))
+        self.assertEqual(len(self._escalations(complaint)), 4)
+
+    def test_at_risk_after_a_share_of_the_working_hours(self):
+        """Received on Friday at 15:00 with 8 working hours to answer: at risk
+        after 6 of them (Monday 12:00), not after 75 % of the calendar time
+        to its deadline (Sunday night); the job, set-based, agrees."""
+        with freeze_time(at(-3, 15)):
+            complaint = self._complaint(severity="1")
+            self._commit_like()
+        self.assertEqual(complaint.sla_id, self.sla_standard)
+        self.assertEqual(
+            (complaint.response_deadline, complaint.response_at_risk),
+            (at(0, 15), at(0, 12)),
+        )
+        for moment, status in (
+            (at(-1, 22), "on_track"),
+            (at(0, 11, 45), "on_track"),
+            (at(0, 12, 15), "at_risk"),
+        ):
+            self._job(moment)
+            self.assertEqual(complaint.sla_status, status, moment)
+            self.assertEqual(complaint._sla_status_at(moment), status)
+
+    def test_the_upgrade_gives_closed_complaints_their_final_status(self):
+        """Closed before 1.7.29, a complaint kept its status of then (at
+        risk, on track): the upgrade gives it its outcome at its closing."""
+        in_time = self._critical()
+        self._answer(at(0, 8, 30), in_time)
+        self._at(at(0, 16), in_time, stage_id=self.stage_closed.id)
+        late = self._critical()
+        self._answer(at(0, 8, 30), late)
+        self._at(at(0, 17, 30), late, stage_id=self.stage_closed.id)
+        self.env.cr.execute(
+            "UPDATE crm_complaint SET sla_status = 'at_risk' WHERE id IN %s",
+            [tuple((in_time | late).ids)],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.29", "1.7.28", "post-migrate-complaint-closed-status"
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            [self._service_level(complaint)[3] for complaint in (in_time, late)],
+            ["met", "breached"],
+        )

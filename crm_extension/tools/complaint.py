@@ -106,23 +106,34 @@ def sla_status(
     resolution_deadline,
     first_response=None,
     resolved=None,
-    at_risk_ratio=75.0,
+    response_at_risk=None,
+    resolution_at_risk=None,
     paused_since=None,
+    closed=None,
 ):
     """Service-level status of a complaint at ``now``.
 
-    - ``met``: resolved in time (and answered in time);
-    - ``breached``: resolved late, answered late, or a deadline passed;
+    - ``met``: resolved (or closed) in time (and answered in time);
+    - ``breached``: resolved (or closed) late, answered late, or a deadline
+      passed;
     - ``paused``: open, and its clock stopped at ``paused_since`` (the customer
       has the ball) before it was breached; a breach is never paused away;
-    - ``at_risk``: open and past ``at_risk_ratio`` % of the time to a deadline;
+    - ``at_risk``: open and past the at-risk moment of a deadline not met yet
+      (``response_at_risk``, ``resolution_at_risk``: the share of the working
+      time to the deadline the service level allows, planned on its calendar
+      as the deadlines are);
     - ``on_track``: otherwise. A complaint without deadlines is on track until
-      resolved, then met.
+      resolved or closed, then met.
+
+    A complaint closed without being resolved (``closed``: when) is judged at
+    its closing as a resolution is: its status is final, met or breached,
+    never at risk or on track for ever.
 
     The deadlines are those of the clock's working time so far: pauses that
     ended move them out (:func:`exclude_periods`), the current one does not yet.
     """
-    if paused_since and not resolved:
+    finished = resolved or closed
+    if paused_since and not finished:
         # Its status when the clock stopped, with what was answered by then.
         at_pause = sla_status(
             paused_since,
@@ -134,12 +145,13 @@ def sla_status(
                 if first_response and first_response <= paused_since
                 else None
             ),
-            at_risk_ratio=at_risk_ratio,
+            response_at_risk=response_at_risk,
+            resolution_at_risk=resolution_at_risk,
         )
         return SLA_BREACHED if at_pause == SLA_BREACHED else SLA_PAUSED
-    answered = first_response or resolved
-    if resolved:
-        late = (resolution_deadline and resolved > resolution_deadline) or (
+    answered = first_response or finished
+    if finished:
+        late = (resolution_deadline and finished > resolution_deadline) or (
             response_deadline and answered and answered > response_deadline
         )
         return SLA_BREACHED if late else SLA_MET
@@ -149,9 +161,8 @@ def sla_status(
         return SLA_BREACHED
     if response_deadline and answered and answered > response_deadline:
         return SLA_BREACHED
-    ratio = max(0.0, min(at_risk_ratio, 100.0)) / 100.0
-    for deadline, done in ((resolution_deadline, False), (response_deadline, answered)):
-        if deadline and not done and now >= received + (deadline - received) * ratio:
+    for at_risk, done in ((resolution_at_risk, False), (response_at_risk, answered)):
+        if at_risk and not done and now >= at_risk:
             return SLA_AT_RISK
     return SLA_ON_TRACK
 
