@@ -11,9 +11,9 @@ final state.
 
 1. Before Odoo writes, on the caller's values (:data:`CALLER_STEPS`, and
    :data:`CALLER_CREATE_STEPS` for new partners): the fields a role may not
-   set (guarded fields), the class given, the return of a merged customer, a
-   protected customer's salesperson (ownership), the credit rating an
-   accountant gives.
+   set (guarded fields), the right to write the partners at all, the class
+   given, the return of a merged customer, a protected customer's
+   salesperson (ownership), the credit rating an accountant gives.
 2. On every write, Odoo's nested ones included (:data:`BEFORE_WRITE_STEPS`):
    what the final steps compare with, as it was before the operation (a
    customer's class, its duplicate keys): noted, not checked.
@@ -41,6 +41,7 @@ from ..tools.server_context import MERGING_PARTNERS, PartnerOperation
 # with`` (a step may refuse, or give the rights the rule grants).
 CALLER_STEPS = (
     "_crm_check_guarded_write",  # crm_guarded_field_mixin
+    "_crm_check_write_access",  # (here)
     "_crm_check_unarchive",  # res_partner_duplicate (merged customers)
     "_crm_check_salesperson_change",  # res_partner_ownership
     "_crm_check_archiving",  # res_partner_ownership
@@ -235,4 +236,17 @@ class ResPartner(models.Model):
         values of the merged customers: none typed)."""
         if not MERGING_PARTNERS.is_raised(self.env.context):
             self._check_guarded_values([vals])
+        return self
+
+    def _crm_check_write_access(self, vals):
+        """Who may not write the partners gets Odoo's own refusal first,
+        before the steps after this one read them (their ownership, their
+        keys: whatever the reader may see of them) or name one in a refusal:
+        else a portal user, or a salesperson of another company, would learn
+        the names of customers and of their salespeople by writing ids. A
+        credit rating alone is the rating's own step's to allow
+        (``_crm_credit_rating_writer``: accountants rate customers they only
+        read)."""
+        if not self.env.su and not vals.keys() <= {"credit_rating"}:
+            self.check_access("write")
         return self

@@ -401,9 +401,12 @@ class TestNestedPartnersAreTheCallers(CrmExtensionCase):
                 {"child_ids": [Command.update(given.id, {"user_id": self.salesman.id})]}
             )
         self.assertEqual(given.user_id, self.salesman_2)
-        # Nor is a merged customer brought back.
-        merged = self.env["res.partner"].create(
-            {"name": "Merged Away Trading", "is_company": True}
+        # Nor is a merged customer brought back (one the salesperson
+        # registered: who may not write a customer at all is told so first).
+        merged = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Merged Away Trading", "is_company": True})
         )
         merged.write({"active": False})
         merged.sudo().with_context(active_test=False).flush_recordset()

@@ -487,6 +487,68 @@ class TestOtherCompanies(CrmExtensionCase):
         self.assertIn("res.partner", str(refused.exception))
         self.assertNotIn("res.company", str(refused.exception))
 
+    def test_who_may_not_write_a_customer_learns_nothing_of_it(self):
+        """A portal user, or a salesperson of company B, writing ids of our
+        customers (to archive them, restore them, through a company's
+        contacts): Odoo's own refusal, naming no customer, no salesperson, no
+        field of the addon, before any rule of the addon reads them."""
+        Partner = self.env["res.partner"]
+        ours = Partner.create(
+            {
+                "name": "Pacific Widgets LLC",
+                "is_company": True,
+                "company_id": self.company.id,
+                "user_id": self.salesman_2.id,
+            }
+        )
+        merged = Partner.create(
+            {"name": "Copy Co Ltd", "is_company": True, "company_id": self.company.id}
+        )
+        merged.action_archive()
+        merged.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE res_partner SET crm_merged_into_id = %s WHERE id = %s",
+            [ours.id, merged.id],
+        )
+        merged.invalidate_recordset()
+        own_partner = {
+            self.portal_user: self.portal_user.partner_id,
+            self.salesman_b: self.secret,
+        }
+        for user in (self.portal_user, self.salesman_b):
+            attempts = {
+                "archive": (ours, {"active": False}),
+                "restore": (ours, {"active": True}),
+                "restore merged": (merged, {"active": True}),
+                "rename": (ours, {"name": "Renamed"}),
+                "archive as a contact": (
+                    own_partner[user],
+                    {"child_ids": [Command.update(ours.id, {"active": False})]},
+                ),
+                "restore merged as a contact": (
+                    own_partner[user],
+                    {"child_ids": [Command.update(merged.id, {"active": True})]},
+                ),
+            }
+            for label, (partner, vals) in attempts.items():
+                with (
+                    self.subTest(user=user.name, attempt=label),
+                    self.assertRaises(AccessError) as refused,
+                    self.env.cr.savepoint(),
+                ):
+                    partner.with_user(user).with_context(active_test=False).write(vals)
+                message = str(refused.exception)
+                for secret in (
+                    "Pacific",
+                    "Copy Co",
+                    "Sam Salesman",
+                    "name_key",
+                    "merged",
+                ):
+                    self.assertNotIn(secret, message)
+        self.assertTrue(ours.active)
+        self.assertFalse(merged.active)
+
     def test_another_companys_customer_does_not_block_ours(self):
         ours = (
             self.env["res.partner"]
