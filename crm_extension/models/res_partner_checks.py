@@ -16,12 +16,14 @@ final state.
    salesperson (ownership), the credit rating an accountant gives.
 2. On every write, Odoo's nested ones included (:data:`BEFORE_WRITE_STEPS`):
    what the final steps compare with, as it was before the operation (a
-   customer's class, its duplicate keys): noted, not checked.
+   customer's class, its duplicate keys, its salesperson and commercial
+   entity): noted, not checked.
 3. Once, on the final state (:data:`FINAL_STEPS`): what may refuse the
-   operation first (class templates, committee members made companies,
-   duplicate rules, with the name cores of the rules matching similar
-   names), then what it causes (the class history, lifecycle events, a
-   customer of the pool given a salesperson leaving it).
+   operation first (a customer moved away from its salesperson, class
+   templates, committee members made companies, duplicate rules, with the
+   name cores of the rules matching similar names), then what it causes
+   (the class history, lifecycle events, a customer of the pool given a
+   salesperson leaving it).
 4. What the steps write on partners (a suspect flag, a lifecycle stage) is
    written inside the operation, once (lifecycle stages queued to its end,
    the suspect flags of a batch in one write): it starts no other.
@@ -61,6 +63,7 @@ BEFORE_WRITE_STEPS = (
 )
 # Once, on the partners the operation touched: ``step(operation)``.
 FINAL_STEPS = (
+    "_crm_check_owner_kept",  # res_partner_ownership
     "_crm_check_class_templates",  # res_partner_classification
     "_crm_check_committee_members",  # res_partner_profile
     "_crm_check_duplicate_rules",  # res_partner_duplicate (and name cores)

@@ -171,7 +171,8 @@ class ResPartner(models.Model):
         owner's team may take it (its salesperson's, else its registrant's).
 
         A contact person is its company's: it takes the company's salesperson
-        (or none), and the company's salesperson gives it any.
+        (or none), and the company's salesperson (or, while nobody owns it,
+        its registrant) gives it any.
 
         :param new_parent_id: the company the write gives the partners (False:
             none), ``None`` when it gives none
@@ -196,6 +197,10 @@ class ResPartner(models.Model):
                     not new_user
                     or new_user == company.user_id
                     or user == company.user_id
+                    # (One the user registered and nobody owns is theirs, as
+                    # the record rules have it: Odoo's "Create company" of a
+                    # salesperson's own person.)
+                    or (not company.user_id and company.registered_by_id == user)
                 ):
                     continue
                 raise UserError(
@@ -524,8 +529,17 @@ class ResPartner(models.Model):
                 vals["user_id"], vals["parent_id"] if "parent_id" in vals else None
             )
         elif vals.get("parent_id"):
-            # (A company under another is a customer of its own.)
-            contacts = self.filtered(lambda partner: not partner.is_company)
+            # (A company under another is a customer of its own; a company
+            # made a person by the same write is a contact.)
+            contacts = self.filtered(
+                lambda partner: (
+                    not (
+                        vals["is_company"]
+                        if "is_company" in vals
+                        else partner.is_company
+                    )
+                )
+            )
             for user in contacts.user_id:
                 contacts.filtered(
                     lambda partner, user=user: partner.user_id == user
@@ -570,6 +584,52 @@ class ResPartner(models.Model):
     def _crm_note_salesperson(self, vals, operation):
         if "user_id" in vals:
             operation.remember(self, ["user_id"])
+        if "parent_id" in vals or "is_company" in vals:
+            # Whose customer each partner was (see _crm_check_owner_kept).
+            operation.remember(self, ["commercial_partner_id"])
+            operation.remember(self.commercial_partner_id, ["user_id"])
+
+    def _crm_check_owner_kept(self, operation):
+        """A step of the partner operation (res_partner_checks), on the final
+        state: a partner that moves to another commercial entity (given a
+        company, made a contact of its parent, detached from its company,
+        made a company) moves to that entity's salesperson. For all but
+        sales administrators, a customer of another salesperson, and a
+        contact person of one, stays that salesperson's: it moves only to a
+        customer of theirs, or out of one with them as its salesperson. Its
+        registrant, who may still edit it, would else move it under a company
+        of their own and take it, or delete it as their own contact, or
+        detach it from its company as a customer of nobody's, by writes of
+        the form that each change no salesperson (a change of salesperson
+        follows the rules of a claim: :meth:`_check_protection`)."""
+        entities = operation.before.get("commercial_partner_id")
+        if not entities or self.env.su or self.env.user.has_group(SALES_ADMIN):
+            return
+        user = self.env.user
+        salespeople = operation.before.get("user_id", {})
+        # (Ownership is read whatever the reader may see of it; the user may
+        # write these partners: see _crm_check_write_access.)
+        for partner in self.filtered(lambda partner: partner.id in entities):
+            entity = entities[partner.id].sudo()
+            moved_to = partner.sudo().commercial_partner_id
+            if entity == moved_to:
+                continue
+            owner = (
+                salespeople[entity.id] if entity.id in salespeople else entity.user_id
+            )
+            if not owner or owner == user or moved_to.user_id == owner:
+                continue
+            raise UserError(
+                self.env._(
+                    "%(partner)s belongs to %(salesperson)s: only its salesperson "
+                    "or a sales administrator may move it to another company or "
+                    "out of its company.",
+                    # (Its own name: the name shown with the company it would
+                    # move to is no name it has.)
+                    partner=partner.name,
+                    salesperson=owner.name,
+                )
+            )
 
     def _crm_contacts_follow_salesperson(self, operation):
         """A step of the partner operation (res_partner_checks): the contact

@@ -9,6 +9,7 @@ from odoo.tests import Form, tagged
 from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
+from .test_chinese import load_chinese
 
 
 @tagged("post_install", "-at_install")
@@ -260,6 +261,176 @@ class TestOwnership(CrmExtensionCase):
         self.assertTrue(registered.is_protected)
         registered.with_user(self.salesman_2).action_claim_customer()
         self.assertEqual(registered.user_id, self.salesman_2)
+
+    def _given_to_sam(self, name):
+        """A customer Sally registered that a sales administrator gave Sam,
+        still protected: Sally may edit it; it is Sam's."""
+        partner = self._register(self.salesman, name)
+        partner.with_user(self.sales_manager).write({"user_id": self.salesman_2.id})
+        self.assertTrue(partner.is_protected)
+        return partner
+
+    def test_a_customer_given_to_another_salesperson_stays_theirs(self):
+        """Sally (with Odoo's Contact Creation, which deletes contacts) moves
+        Sam's customer under a company of her own, in one write or step by
+        step, to take it or delete it as her own contact: refused, as taking
+        it is."""
+        self.salesman.sudo().write(
+            {
+                compat.GROUPS_FIELD: [
+                    Command.link(self.env.ref("base.group_partner_manager").id)
+                ]
+            }
+        )
+        given = self._given_to_sam("Pacific Widgets LLC")
+        own = self._register(self.salesman, "Sally's Holding Ltd")
+        as_sally = given.with_user(self.salesman)
+        refusal = (
+            "Pacific Widgets LLC belongs to Sam Salesman: only its salesperson or "
+            "a sales administrator may move it to another company or out of its "
+            "company."
+        )
+        with self.assertRaisesRegex(UserError, "belongs to Sam"):
+            as_sally.write({"user_id": self.salesman.id})
+        for label, vals in {
+            "taken with it": {
+                "is_company": False,
+                "parent_id": own.id,
+                "user_id": self.salesman.id,
+            },
+            "made her contact": {"is_company": False, "parent_id": own.id},
+            "made a person of hers": {"company_type": "person", "parent_id": own.id},
+        }.items():
+            with (
+                self.subTest(label),
+                self.assertRaises(UserError) as refused,
+                self.env.cr.savepoint(),
+            ):
+                as_sally.write(vals)
+            self.assertEqual(str(refused.exception), refusal)
+        # A person first (still a customer of its own, Sam's), then hers.
+        as_sally.write({"is_company": False})
+        self.assertEqual(given.commercial_partner_id, given)
+        with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+            as_sally.write({"parent_id": own.id})
+        self.assertEqual(str(refused.exception), refusal)
+        # Nor as a contact her company or a new company of hers is given.
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        for label, write in {
+            "her company's contact": lambda: own.with_user(self.salesman).write(
+                {"child_ids": [Command.link(given.id)]}
+            ),
+            "a new company's contact": lambda: Partner.create(
+                {
+                    "name": "Sally's New Holding Ltd",
+                    "is_company": True,
+                    "user_id": self.salesman.id,
+                    "child_ids": [Command.link(given.id)],
+                }
+            ),
+        }.items():
+            with (
+                self.subTest(label),
+                self.assertRaisesRegex(UserError, "belongs to Sam"),
+                self.env.cr.savepoint(),
+            ):
+                write()
+        # A salesperson with all documents edits it, and takes it no more.
+        alices = self._register(self.salesman_all, "Alice's Holding Ltd")
+        with (
+            self.assertRaisesRegex(UserError, "belongs to Sam"),
+            self.env.cr.savepoint(),
+        ):
+            given.with_user(self.salesman_all).write({"parent_id": alices.id})
+        given.invalidate_recordset()
+        self.assertFalse(given.parent_id)
+        self.assertEqual(given.commercial_partner_id.user_id, self.salesman_2)
+        # In Chinese.
+        load_chinese(self.env)
+        with self.assertRaises(UserError) as refused, self.env.cr.savepoint():
+            as_sally.with_context(lang="zh_CN").write({"parent_id": own.id})
+        self.assertEqual(
+            str(refused.exception),
+            "Pacific Widgets LLC属于Sam Salesman：只有其销售人员或销售管理员可以"
+            "将其移到其他公司下或移出所在公司。",
+        )
+        # So it is not hers to remove.
+        for remove in ("unlink", "action_archive"):
+            with (
+                self.subTest(remove),
+                self.assertRaises(AccessError),
+                self.env.cr.savepoint(),
+            ):
+                getattr(as_sally, remove)()
+        self.assertTrue(given.exists().active)
+
+    def test_a_contact_of_another_salespersons_customer_stays_theirs(self):
+        """Sally registered a contact person of Sam's customer: she edits it;
+        it is not hers to move to her company, nor to detach as a customer of
+        nobody's (hers to claim or delete). Detached as Sam's, it is his."""
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Dee Detached", "parent_id": self.other_customer.id})
+        )
+        self.assertEqual(contact.user_id, self.salesman_2)
+        own = self._register(self.salesman, "Sally's Other Holding Ltd")
+        as_sally = contact.with_user(self.salesman)
+        with (
+            self.assertRaisesRegex(UserError, "Dee Detached belongs to Sam"),
+            self.env.cr.savepoint(),
+        ):
+            as_sally.write({"parent_id": own.id})
+        contact.sudo().user_id = False
+        for vals in ({"parent_id": False}, {"is_company": True}):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(UserError, "Dee Detached belongs to Sam"),
+                self.env.cr.savepoint(),
+            ):
+                as_sally.write(vals)
+        self.assertEqual(contact.commercial_partner_id, self.other_customer)
+        contact.sudo().user_id = self.salesman_2
+        as_sally.write({"parent_id": False})
+        self.assertEqual(contact.commercial_partner_id, contact)
+        self.assertEqual(contact.user_id, self.salesman_2)
+
+    def test_salespeople_still_arrange_their_own_customers(self):
+        """What the rule leaves alone: a salesperson's own customers and
+        contacts moved in and out of their companies, Odoo's "Create company"
+        of a person, the owner moving a customer, a sales administrator
+        moving anyone's."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        own = self._register(self.salesman, "Sally's Group Ltd")
+        person = Partner.create({"name": "Pia Person", "user_id": self.salesman.id})
+        person.write({"parent_id": own.id})
+        self.assertEqual(person.commercial_partner_id, own)
+        person.write({"parent_id": False})
+        self.assertEqual(person.commercial_partner_id, person)
+        branch = self._register(self.salesman, "Sally's Branch Ltd")
+        branch.with_user(self.salesman).write(
+            {"is_company": False, "parent_id": own.id}
+        )
+        self.assertEqual(branch.commercial_partner_id, own)
+        contact = Partner.create({"name": "Gus Group", "parent_id": own.id})
+        self.assertEqual(contact.user_id, self.salesman)
+        walk_in = Partner.create(
+            {
+                "name": "Wendy Walk-in",
+                "company_name": "Walk-in Trading Ltd",
+                "user_id": self.salesman.id,
+            }
+        )
+        walk_in.create_company()
+        self.assertEqual(walk_in.parent_id.name, "Walk-in Trading Ltd")
+        given = self._given_to_sam("Sam's Moved Ltd")
+        sams = self._register(self.salesman_2, "Sam's Group Ltd")
+        given.with_user(self.salesman_2).write(
+            {"is_company": False, "parent_id": sams.id}
+        )
+        self.assertEqual(given.commercial_partner_id, sams)
+        given.with_user(self.sales_manager).write({"parent_id": own.id})
+        self.assertEqual(given.commercial_partner_id, own)
 
     def test_ownership_is_for_administrators(self):
         partner = self._register(self.salesman, "Own Trading Ltd")

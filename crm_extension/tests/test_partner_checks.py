@@ -400,7 +400,21 @@ class TestNestedPartnersAreTheCallers(CrmExtensionCase):
             company.write(
                 {"child_ids": [Command.update(given.id, {"user_id": self.salesman.id})]}
             )
+        with (
+            self.assertRaisesRegex(UserError, "belongs to Sam Salesman"),
+            self.env.cr.savepoint(),
+        ):
+            company.write(
+                {
+                    "child_ids": [
+                        Command.update(given.id, {"is_company": False}),
+                        Command.link(given.id),
+                    ]
+                }
+            )
+        given.invalidate_recordset()
         self.assertEqual(given.user_id, self.salesman_2)
+        self.assertFalse(given.parent_id)
         # Nor is a merged customer brought back (one the salesperson
         # registered: who may not write a customer at all is told so first).
         merged = (
