@@ -18,8 +18,9 @@ crm_extension (``<db>_base``, kept and reused with ``--keep --reuse``):
    key has it stored, a sample of the generated partners has exactly the keys
    of that definition, and the duplicate review (the view
    ``crm.duplicate.group``, counted through the ORM as its list does) lists the
-   legacy groups: as many per key as a direct GROUP BY of the key columns gives,
-   and more than none.
+   legacy groups: as many per key as a direct GROUP BY of the customers' key
+   columns gives (the companies' and users' partners are no customers), and
+   more than none.
 
 The size ``demo`` (``--sizes demo`` or ``--sizes demo,100000``) installs the
 dependencies with Odoo's demo data instead (``<db>_demo_base``), adds nothing,
@@ -208,10 +209,12 @@ def missing_keys(env):
 
 def group_counts(env):
     """Per key: the groups the review lists (the ORM's count on the view, as its
-    list view asks) and those of a direct GROUP BY of the key column."""
+    list view asks) and those of a direct GROUP BY of the key column of the
+    customers."""
     from odoo.tools import SQL
 
     from odoo.addons.crm_extension.models.crm_duplicate_rule import (
+        CUSTOMER_SQL,
         KEY_COLUMNS,
         key_columns,
     )
@@ -221,9 +224,11 @@ def group_counts(env):
     for key, column in KEY_COLUMNS.items():
         values = SQL(" UNION ALL ").join(
             SQL(
-                "SELECT %s AS value, company_id FROM res_partner WHERE %s IS NOT NULL",
+                "SELECT %s AS value, company_id FROM res_partner p "
+                "WHERE %s IS NOT NULL AND %s",
                 SQL.identifier(other),
                 SQL.identifier(other),
+                SQL(CUSTOMER_SQL),
             )
             for other in key_columns(column)
         )

@@ -71,14 +71,27 @@ MATCH_FIELDS = [
     "registered_by_id",
     "registered_date",
 ]
-# Whether the partner ``p`` is a customer: neither one of the companies' own
-# partners or their contacts, nor the partner of an internal user. (The same rule
-# for records in memory: res.partner._crm_customers; a test holds them equal.)
+# Who is no customer: the companies' own partners and their contacts (whose
+# commercial entity is one of OWN_PARTNERS_SQL), and the partners of internal
+# users, archived ones too (STAFF_PARTNERS_SQL). (The same rule for records in
+# memory: res.partner._crm_customers; a test holds them equal.)
+OWN_PARTNERS_SQL = "SELECT own.partner_id FROM res_company own"
+STAFF_PARTNERS_SQL = (
+    "SELECT staff.partner_id FROM res_users staff WHERE staff.share IS NOT TRUE"
+)
+# Whether the partner ``p`` is a customer (the rule above, per partner).
 CUSTOMER_SQL = (
-    "NOT EXISTS (SELECT 1 FROM res_company own "
-    "WHERE own.partner_id = p.commercial_partner_id) "
-    "AND NOT EXISTS (SELECT 1 FROM res_users staff "
-    "WHERE staff.partner_id = p.id AND staff.share IS NOT TRUE)"
+    f"NOT EXISTS ({OWN_PARTNERS_SQL} WHERE own.partner_id = p.commercial_partner_id) "
+    f"AND NOT EXISTS ({STAFF_PARTNERS_SQL} AND staff.partner_id = p.id)"
+)
+# The ids of the partners that are no customers (the rule above, as a set:
+# few, found through the indexes of the companies' partners' contacts and of
+# the users), for what counts customers among many partners without reading
+# each (the duplicate review).
+NOT_CUSTOMER_IDS_SQL = (
+    "SELECT p.id FROM res_partner p "
+    f"WHERE p.commercial_partner_id IN ({OWN_PARTNERS_SQL}) "
+    f"UNION {STAFF_PARTNERS_SQL}"
 )
 # The columns of a match row that tell which near core found it.
 NEAR_COLUMNS = ("target_index", "similarity")

@@ -4,7 +4,9 @@ from odoo.tools import SQL
 
 from ..models.crm_duplicate_rule import (
     ALL_KEY_COLUMNS,
+    CUSTOMER_SQL,
     KEY_COLUMNS,
+    NOT_CUSTOMER_IDS_SQL,
     OTHER_COLUMNS,
     key_columns,
 )
@@ -75,7 +77,10 @@ class CrmDuplicateGroup(models.Model):
     """Suspected duplicate groups: customers sharing a normalised match key.
 
     A SQL view over the indexed key columns of res_partner; listing every group
-    is an aggregate over those btree indexes, not a comparison of partners.
+    is an aggregate over those btree indexes, not a comparison of partners,
+    less the partners that are no customers (the companies' own partners and
+    their contacts, internal users': the rule of the duplicate rules,
+    ``CUSTOMER_SQL``), which are few: they are no duplicate candidates.
     Archived customers are included: they still hold the key (the rules count
     them by default). A group whose customers were all registered beside each
     other by approved exceptions (a franchisee beside its franchisor) is
@@ -91,7 +96,9 @@ class CrmDuplicateGroup(models.Model):
     _rec_name = "key_value"
     # Searching the view first writes the keys still pending in the ORM.
     _depends = {
-        "res.partner": [*ALL_KEY_COLUMNS, "company_id"],
+        "res.partner": [*ALL_KEY_COLUMNS, "company_id", "commercial_partner_id"],
+        "res.users": ["partner_id", "share"],
+        "res.company": ["partner_id"],
         "crm.duplicate.exception": ["state", "partner_id", "matched_partner_id"],
     }
 
@@ -127,19 +134,22 @@ class CrmDuplicateGroup(models.Model):
 
     def _compute_partner_ids(self):
         """The customers of the displayed groups only: one indexed lookup per key
-        kind, never a scan."""
+        kind, never a scan (the partners that are no customers left out)."""
         Partner = self.env["res.partner"]
         by_key = {}
         for group in self:
             by_key.setdefault(group.key, set()).add(group.key_value)
         members = {}
-        Partner.flush_model([*ALL_KEY_COLUMNS, "company_id"])
+        Partner.flush_model([*ALL_KEY_COLUMNS, "company_id", "commercial_partner_id"])
+        self.env["res.users"].flush_model(["partner_id", "share"])
         for key, values in by_key.items():
             rows = self.env.execute_query(
                 SQL(
-                    "SELECT value, company_id, array_agg(id ORDER BY id) "
-                    "FROM (%s) v GROUP BY 1, 2",
+                    "SELECT v.value, v.company_id, array_agg(v.id ORDER BY v.id) "
+                    "FROM (%s) v JOIN res_partner p ON p.id = v.id WHERE %s "
+                    "GROUP BY 1, 2",
                     key_values_sql(KEY_COLUMNS[key], sorted(values)),
+                    SQL(CUSTOMER_SQL),
                 )
             )
             for value, company_id, ids in rows:
@@ -173,9 +183,11 @@ class CrmDuplicateGroup(models.Model):
     def init(self):
         # Only keys, companies and counts: PostgreSQL answers from the key
         # columns' partial btree indexes on (key, company) alone (see
-        # res.partner's init), without comparing partners. A group is one
-        # company's (or the shared partners'): a sales administrator sees the
-        # groups of their companies.
+        # res.partner's init), without comparing partners; the partners that
+        # are no customers are counted apart, through the indexes of the
+        # companies' partners' contacts and of the users (NOT_CUSTOMER_IDS_SQL),
+        # and taken off. A group is one company's (or the shared partners'): a
+        # sales administrator sees the groups of their companies.
         tools.drop_view_if_exists(self.env.cr, self._table)
         # Read by one process: a query of a key's groups leaves the other keys'
         # passes out by a filter PostgreSQL evaluates only when they run, after
@@ -207,17 +219,37 @@ class CrmDuplicateGroup(models.Model):
                            AND k.value = k.other
                            AND p.company_id IS NOT DISTINCT FROM m.company_id
                          GROUP BY 1, 2, 3
+                    ),
+                    not_customers AS (
+                        -- Per key, the partners holding it that are no
+                        -- customers (few: the companies' own partners and
+                        -- their contacts, internal users'), which the counts
+                        -- of the indexes include and the groups leave out.
+                        SELECT k.key, k.value, p.company_id,
+                               count(*) AS not_customer_count
+                          FROM res_partner p
+                         CROSS JOIN LATERAL (VALUES %s) AS k(key, value)
+                         WHERE p.id IN (%s) AND k.value IS NOT NULL
+                         GROUP BY 1, 2, 3
                     )
                     SELECT abs(hashtext(g.key || ':' || g.key_value || ':'
                                         || COALESCE(g.company_id, 0))) AS id,
-                           g.*,
-                           CASE WHEN g.partner_count - COALESCE(a.excepted, 0) > 1
+                           g.key, g.key_value, g.company_id,
+                           g.partner_count - COALESCE(n.not_customer_count, 0)
+                               AS partner_count,
+                           CASE WHEN g.partner_count
+                                     - COALESCE(n.not_customer_count, 0)
+                                     - COALESCE(a.excepted, 0) > 1
                                 THEN 'to_review' ELSE 'approved' END AS state
                       FROM (%s) g
+                      LEFT JOIN not_customers n
+                        ON n.key = g.key AND n.value = g.key_value
+                       AND n.company_id IS NOT DISTINCT FROM g.company_id
                       LEFT JOIN approved a
                         ON a.key = g.key AND a.value = g.key_value
                        AND a.company_id IS NOT DISTINCT FROM g.company_id
-                     WHERE %s()
+                     WHERE g.partner_count - COALESCE(n.not_customer_count, 0) > 1
+                       AND %s()
                 )
                 """,
                 SQL(", ").join(
@@ -231,6 +263,12 @@ class CrmDuplicateGroup(models.Model):
                     for own in key_columns(column)
                     for other in key_columns(column)
                 ),
+                SQL(", ").join(
+                    SQL("(%s::varchar, p.%s)", key, SQL.identifier(own))
+                    for key, column in KEY_COLUMNS.items()
+                    for own in key_columns(column)
+                ),
+                SQL(NOT_CUSTOMER_IDS_SQL),
                 SQL(" UNION ALL ").join(
                     group_counts_sql(key, column) for key, column in KEY_COLUMNS.items()
                 ),

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
@@ -538,6 +538,46 @@ class TestReportAndReview(CrmExtensionCase):
         self.assertFalse(
             self.env["crm.duplicate.group"].search([("key_value", "=", "twintrading")])
         )
+
+    def test_review_groups_customers_only(self):
+        """The companies' own partners, their contacts and users' partners
+        sharing a phone (a switchboard) are no group, and no member of the
+        group of the customers that share it too: not proposed for merging."""
+        phone = "+1 555-555-0142"
+        companies = self.env["res.company"].create(
+            [
+                {"name": "Switchboard One", "phone": phone},
+                {"name": "Switchboard Two", "phone": phone},
+            ]
+        )
+        Partner = self.env["res.partner"]
+        Partner.create(
+            {
+                "name": "Sid Switchboard",
+                "parent_id": companies[0].partner_id.id,
+                "phone": phone,
+            }
+        )
+        staff = new_test_user(self.env, login="switchboard_user", name="Stu Staff")
+        staff.partner_id.phone = phone
+        key = companies[0].partner_id.phone_key
+        self.assertEqual(staff.partner_id.phone_key, key)
+        Group = self.env["crm.duplicate.group"].with_user(self.sales_manager)
+        domain = [("key", "=", "phone"), ("key_value", "=", key)]
+        self.assertFalse(Group.search(domain))
+        customer = Partner.create(
+            {"name": "Switchboard Customer Ltd", "is_company": True, "phone": phone}
+        )
+        self.assertFalse(Group.search(domain))
+        twin = Partner.create(
+            {"name": "Switchboard Twin Ltd", "is_company": True, "phone": phone}
+        )
+        group = Group.search(domain)
+        self.assertEqual(group.partner_count, 2)
+        self.assertEqual(group.state, "to_review")
+        self.assertEqual(group.partner_ids, customer | twin)
+        action = group.action_merge()
+        self.assertEqual(action["context"]["active_ids"], (customer | twin).ids)
 
     def test_review_merges_with_undo(self):
         """The review also merges with a trail and an undo (see

@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .. import compat
-from ..models.crm_duplicate_rule import CUSTOMER_SQL
+from ..models.crm_duplicate_rule import CUSTOMER_SQL, NOT_CUSTOMER_IDS_SQL
 from .common import CrmExtensionCase
 from .test_complaint import RAW_EMAIL, ComplaintCase
 
@@ -706,6 +706,11 @@ class TestWhoIsACustomer(CrmExtensionCase):
         in_sql = Partner.browse(sorted(row[0] for row in self.env.cr.fetchall()))
         in_python = partners._crm_customers()
         self.assertEqual(in_python, in_sql)
+        self.env.cr.execute(NOT_CUSTOMER_IDS_SQL)
+        not_customers = {row[0] for row in self.env.cr.fetchall()}
+        self.assertEqual(
+            in_python, partners.filtered(lambda p: p.id not in not_customers)
+        )
         in_domain = Partner.with_context(active_test=False).search(
             [("id", "in", partners.ids), *Partner._crm_customer_domain()]
         )
