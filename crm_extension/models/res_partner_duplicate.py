@@ -852,13 +852,35 @@ class ResPartner(models.Model):
         registered with it, as with any value they are created with (Odoo
         tracks no values at creation).
 
+        A customer reviewed as no duplicate ("Not a duplicate") stays so for
+        the partners it was reviewed beside (its links), not for another one
+        it matches later: that one flags it again. (Its links are read only
+        for such customers, in one statement: new partners have none.)
+
         :param to_flag: ``{partner: ids of the partners it matched}``
         :param new: all of them were just created
         """
+        cleared = [
+            partner.id
+            for partner in to_flag
+            if partner.duplicate_state == "cleared" and isinstance(partner.id, int)
+        ]
+        reviewed = {}
+        if cleared:
+            self.flush_model(["duplicate_partner_ids"])
+            for partner_id, duplicate_id in self.env.execute_query(
+                SQL(
+                    "SELECT partner_id, duplicate_id FROM crm_partner_duplicate_rel "
+                    "WHERE partner_id = ANY(%s)",
+                    cleared,
+                )
+            ):
+                reviewed.setdefault(partner_id, set()).add(duplicate_id)
         flagged = {
             partner: match_ids
             for partner, match_ids in to_flag.items()
             if partner.duplicate_state != "cleared"
+            or set(match_ids) - reviewed.get(partner.id, set()) - {partner.id}
         }
         if not flagged:
             return

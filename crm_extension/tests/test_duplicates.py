@@ -235,6 +235,41 @@ class TestDuplicateRules(CrmExtensionCase):
         partner.with_user(self.sales_manager).write({"duplicate_state": "cleared"})
         self.assertEqual(partner.duplicate_state, "cleared")
 
+    def test_not_a_duplicate_holds_for_the_matches_reviewed(self):
+        """A customer reviewed as "Not a duplicate" beside another is not
+        flagged again for that one; given the e-mail of a third one, it is
+        flagged again, beside it."""
+        other = self.Partner.create(
+            {
+                "name": "Lotus Garden Trading",
+                "is_company": True,
+                "phone": "+86 21 5555 0199",
+                "email": "buy@lotus-garden.example.cn",
+                "user_id": self.salesman_2.id,
+            }
+        )
+        reviewed = self.Partner.with_user(self.salesman).create(
+            {
+                "name": "Someone At Lotus Garden",
+                "email": "BUY@lotus-garden.example.cn",
+                "user_id": self.salesman.id,
+            }
+        )
+        self.assertEqual(reviewed.duplicate_state, "suspect")
+        reviewed.with_user(self.sales_manager).write({"duplicate_state": "cleared"})
+        # Matched again beside the customer it was reviewed beside: cleared.
+        reviewed.with_user(self.salesman).write({"phone": other.phone})
+        self.assertEqual(reviewed.duplicate_state, "cleared")
+        self.assertEqual(reviewed.duplicate_partner_ids, other)
+        # Beside another one: to review again, beside both.
+        reviewed.with_user(self.salesman).write({"email": self.huaxing.email})
+        self.assertEqual(reviewed.duplicate_state, "suspect")
+        self.assertEqual(reviewed.duplicate_partner_ids, self.huaxing | other)
+        self.assertIn(
+            reviewed,
+            self.Partner.search([("duplicate_state", "in", ("suspect", "reported"))]),
+        )
+
     def test_both_numbers_of_a_customer_are_compared(self):
         """18.0: a customer reached at a mobile and a landline; another one
         registered with that landline, or a lead giving it, matches it (the
