@@ -19,7 +19,7 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _crm_reader_env(self):
+    def _crm_reader_env(self, all_companies=False):
         """The environment of the reader of a refusal, by whose rights it
         names records (a customer, a class), or ``None`` when the reader is
         Odoo's superuser (a job, the shell).
@@ -30,6 +30,9 @@ class ResPartner(models.Model):
         anonymous visitor, an approval registers as the requester), else the
         user of the environment; in that user's own companies among those of
         the context.
+
+        :param all_companies: in all of the reader's companies instead (what
+            the reader would see by selecting them)
         """
         reader = (request.env.user if request and request.db else None) or (
             self.env.user
@@ -38,6 +41,8 @@ class ResPartner(models.Model):
             return None
         allowed = self.env.context.get("allowed_company_ids") or []
         companies = [cid for cid in allowed if cid in reader._get_company_ids()]
+        if all_companies:
+            companies = list(reader._get_company_ids())
         return self.env(
             user=reader.id,
             su=False,
@@ -47,10 +52,10 @@ class ResPartner(models.Model):
             ),
         )
 
-    def _crm_readable_by_reader(self, records):
+    def _crm_readable_by_reader(self, records, all_companies=False):
         """The records of ``records`` the reader of a refusal may read (see
         :meth:`_crm_reader_env`), in their own environment."""
-        reader_env = self._crm_reader_env()
+        reader_env = self._crm_reader_env(all_companies=all_companies)
         if reader_env is None:
             return records
         return (

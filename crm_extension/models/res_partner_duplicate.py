@@ -1077,11 +1077,20 @@ class ResPartner(models.Model):
             return self._crm_customer_refusal_message(
                 {rule["id"] for _p, rule, _m in blocked}
             )
-        readable = set(
-            self._crm_readable_by_reader(
-                self.browse({match["id"] for _p, _r, match in blocked})
-            ).ids
-        )
+        matched = self.browse({match["id"] for _p, _r, match in blocked})
+        readable = set(self._crm_readable_by_reader(matched).ids)
+        # Those the reader sees in another of their companies, and whether
+        # the reader is who transfers customers (never told to ask one).
+        elsewhere = set()
+        if not readable.issuperset(matched.ids):
+            elsewhere = set(
+                self._crm_readable_by_reader(
+                    matched.filtered(lambda partner: partner.id not in readable),
+                    all_companies=True,
+                ).ids
+            )
+        reader = (reader_env or self.env).user
+        administrator = reader_env is not None and reader.has_group(SALES_ADMIN)
         users = self.env["res.users"].sudo()
         rule_names = self.env["crm.duplicate.rule"]._rule_names(
             {rule["id"] for _p, rule, _m in blocked}
@@ -1096,6 +1105,27 @@ class ResPartner(models.Model):
                         partner=partner.display_name or partner.name,
                         rule=rule_names[rule["id"]],
                         existing=match["name"],  # (as the file writes it)
+                    )
+                )
+                continue
+            if match["id"] in elsewhere:
+                lines.append(
+                    self.env._(
+                        "%(partner)s: %(rule)s. A customer of another of your "
+                        "companies is already registered with it: select that "
+                        "company to see it.",
+                        partner=partner.display_name or partner.name,
+                        rule=rule_names[rule["id"]],
+                    )
+                )
+                continue
+            if match["id"] not in readable and administrator:
+                lines.append(
+                    self.env._(
+                        "%(partner)s: %(rule)s. A customer of a company you do not "
+                        "have access to is already registered with it.",
+                        partner=partner.display_name or partner.name,
+                        rule=rule_names[rule["id"]],
                     )
                 )
                 continue

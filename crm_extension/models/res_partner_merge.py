@@ -75,8 +75,14 @@ class ResPartner(models.Model):
             )[:1]
 
     def action_crm_undo_merge(self):
-        """Undo, from a merged customer, the merge that archived it."""
+        """Undo, from a merged customer, the merge that archived it (sales
+        administrators: who else calls it is told so, not refused the field
+        of the merge)."""
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(SALES_ADMIN):
+            raise AccessError(
+                self.env._("Only sales administrators may undo merges of customers.")
+            )
         merge = self.crm_merge_id
         if not merge:
             raise UserError(
@@ -185,7 +191,18 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._(
                     "A customer cannot be merged with its own contact: %(partners)s.",
-                    partners=_names(nested),
+                    # (Each contact by its own name with its company's: Odoo's
+                    # name of a contact, "Company, Person", reads as two.)
+                    partners=self.env._(", ").join(
+                        self.env._(
+                            "%(contact)s of %(company)s",
+                            contact=partner.name,
+                            company=(partner._crm_ancestors() & partners)[
+                                :1
+                            ].display_name,
+                        )
+                        for partner in nested
+                    ),
                 )
             )
         if len(partners.user_ids) > 1:

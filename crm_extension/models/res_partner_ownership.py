@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 from ..readers import by_reader_lang
 from ..tools.primary import require_primary
@@ -240,7 +241,7 @@ class ResPartner(models.Model):
                         "%(partner)s is protected until %(date)s: only the team of "
                         "%(owner)s may take it.",
                         partner=partner.display_name,
-                        date=fields.Date.to_string(owned.protection_end_date),
+                        date=format_date(self.env, owned.protection_end_date),
                         owner=owner.name,
                     )
                 )
@@ -281,12 +282,17 @@ class ResPartner(models.Model):
                 )
             elif partner.in_pool:
                 continue
+            elif partner.user_id == user:
+                refusals[partner] = self.env._(
+                    "%(partner)s is already your customer.",
+                    partner=partner.display_name,
+                )
             elif partner.user_id and partner.is_protected:
                 refusals[partner] = self.env._(
                     "%(partner)s belongs to %(owner)s and is protected until %(date)s.",
                     partner=partner.display_name,
                     owner=partner.user_id.name,
-                    date=fields.Date.to_string(partner.protection_end_date),
+                    date=format_date(self.env, partner.protection_end_date),
                 )
             elif partner.user_id:
                 refusals[partner] = self.env._(
@@ -304,7 +310,7 @@ class ResPartner(models.Model):
                     "%(partner)s is protected until %(date)s for the team of "
                     "%(owner)s, who registered it.",
                     partner=partner.display_name,
-                    date=fields.Date.to_string(partner.protection_end_date),
+                    date=format_date(self.env, partner.protection_end_date),
                     owner=partner.registered_by_id.name,
                 )
         return refusals

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import format_date
 
 from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
@@ -431,6 +432,58 @@ class TestOwnership(CrmExtensionCase):
         self.assertEqual(given.commercial_partner_id, sams)
         given.with_user(self.sales_manager).write({"parent_id": own.id})
         self.assertEqual(given.commercial_partner_id, own)
+
+    def test_claiming_ones_own_customer_says_it_is_ones_own(self):
+        load_chinese(self.env)
+        mine = self._register(self.salesman, "Already Mine Ltd")
+        for protection in (mine.protection_end_date, False):
+            mine.with_user(self.sales_manager).protection_end_date = protection
+            for lang, told in (
+                ("en_US", "Already Mine Ltd is already your customer."),
+                ("zh_CN", "Already Mine Ltd已经是您的客户。"),
+            ):
+                with (
+                    self.subTest(protection=protection, lang=lang),
+                    self.assertRaises(UserError) as refused,
+                    self.env.cr.savepoint(),
+                ):
+                    mine.with_user(self.salesman).with_context(
+                        lang=lang
+                    ).action_claim_customer()
+                self.assertEqual(str(refused.exception), told)
+        self.assertFalse(mine.with_user(self.salesman).can_claim)
+
+    def test_protection_refusals_show_the_readers_dates(self):
+        """Claim and protection refusals write the date as the reader reads
+        dates (as the duplicate rules' refusals do), not in ISO form."""
+        load_chinese(self.env)
+        protected = self._register(self.salesman, "Dated Trading Ltd")
+        unassigned = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Dated Unassigned Ltd", "is_company": True})
+        )
+        end = protected.protection_end_date
+        for lang in ("en_US", "zh_CN"):
+            self.salesman_all.lang = lang
+            env = self.env(user=self.salesman_all, context={"lang": lang})
+            shown = format_date(env, end)
+            self.assertNotEqual(shown, end.isoformat())
+            for refuse in (
+                lambda env=env: protected.with_env(env).action_claim_customer(),
+                lambda env=env: unassigned.with_env(env).action_claim_customer(),
+                lambda env=env: unassigned.with_env(env).write(
+                    {"user_id": self.salesman_all.id}
+                ),
+            ):
+                with (
+                    self.subTest(lang=lang),
+                    self.assertRaises(UserError) as refused,
+                    self.env.cr.savepoint(),
+                ):
+                    refuse()
+                self.assertIn(shown, str(refused.exception))
+                self.assertNotIn(end.isoformat(), str(refused.exception))
 
     def test_ownership_is_for_administrators(self):
         partner = self._register(self.salesman, "Own Trading Ltd")

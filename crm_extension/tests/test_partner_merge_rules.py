@@ -7,6 +7,7 @@ from odoo.tests import Form, new_test_user, tagged
 
 from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase
+from .test_chinese import load_chinese
 
 
 @tagged("post_install", "-at_install")
@@ -480,6 +481,31 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
             ):
                 merge(self.admin_contacts, first | second, first)
 
+    def test_a_customer_and_its_contact_are_named_apart(self):
+        """A customer merged with its own contact: the refusal names the
+        contact with its company, not by Odoo's "Company, Person", which
+        reads as two customers (in Chinese too)."""
+        load_chinese(self.env)
+        Partner = self.env["res.partner"]
+        company = Partner.create({"name": "上海明远电子有限公司", "is_company": True})
+        contact = Partner.create({"name": "李明", "parent_id": company.id})
+        Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
+        for lang, told in (
+            (
+                "en_US",
+                "A customer cannot be merged with its own contact: 李明 of "
+                "上海明远电子有限公司.",
+            ),
+            ("zh_CN", "客户不能与其自己的联系人合并：上海明远电子有限公司的李明。"),
+        ):
+            as_admin = Merge.with_context(lang=lang)
+            with self.assertRaises(UserError) as refused:
+                as_admin._plan(
+                    [((company | contact).with_env(as_admin.env), company)],
+                    "oldest",
+                )
+            self.assertEqual(str(refused.exception), told)
+
     def test_bad_merge_requests_get_a_clear_refusal(self):
         first, second, third = self.twins
         Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
@@ -759,9 +785,18 @@ class TestUndoFromTheMergedCustomer(CrmExtensionCase):
         )._run_queued()
         as_admin = merged.with_user(self.sales_manager)
         self.assertEqual(as_admin.crm_merge_id.partner_id, kept)
-        # Salespeople see that it was merged, not the merge, and cannot undo it.
-        with self.assertRaises(AccessError):
-            merged.with_user(self.salesman).action_crm_undo_merge()
+        # Salespeople see that it was merged, not the merge, and cannot undo
+        # it: they are told who does (not refused the field of the merge).
+        load_chinese(self.env)
+        for lang, told in (
+            ("en_US", "Only sales administrators may undo merges of customers."),
+            ("zh_CN", "只有销售管理员可以撤销客户合并。"),
+        ):
+            with self.assertRaises(AccessError) as refused:
+                merged.with_user(self.salesman).with_context(
+                    lang=lang
+                ).action_crm_undo_merge()
+            self.assertEqual(str(refused.exception), told)
         action = as_admin.action_crm_undo_merge()
         self.assertEqual(action["tag"], "display_notification")
         self.assertTrue(merged.active)

@@ -14,6 +14,7 @@ from odoo.tests import Form, new_test_user, tagged
 from .. import compat
 from ..models.crm_duplicate_rule import CUSTOMER_SQL, NOT_CUSTOMER_IDS_SQL
 from .common import CrmExtensionCase
+from .test_chinese import load_chinese
 from .test_complaint import RAW_EMAIL, ComplaintCase
 
 # Context keys of the addon's internal shortcuts, past and present, as a client
@@ -572,6 +573,63 @@ class TestOtherCompanies(CrmExtensionCase):
         self.assertIn("cannot see", message)
         self.assertNotIn("Bella", message)
         self.assertNotIn("Secret Lotus Co., Ltd.", message)
+
+    def test_a_block_tells_an_administrator_where_the_customer_is(self):
+        """A sales administrator makes a customer shared by all companies;
+        company B holds it already. Working in our company only, with B
+        among their companies, they are told to select it; without B, that
+        it is in a company they have no access to. Never to ask a sales
+        administrator, nor which customer it is."""
+        both = new_test_user(
+            self.env,
+            login="sales_admin_both",
+            name="Ada Both Companies",
+            groups="sales_team.group_sale_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | self.company_b).ids)],
+        )
+        ours = self.env["res.partner"].create(
+            {
+                "name": "SECRET LOTUS LIMITED",
+                "is_company": True,
+                "company_id": self.company.id,
+            }
+        )
+        for admin, told in (
+            (
+                both,
+                "A customer of another of your companies is already registered "
+                "with it: select that company to see it.",
+            ),
+            (
+                self.sales_manager,
+                "A customer of a company you do not have access to is already "
+                "registered with it.",
+            ),
+        ):
+            with (
+                self.subTest(admin=admin.name),
+                self.assertRaises(ValidationError) as caught,
+                self.env.cr.savepoint(),
+            ):
+                ours.with_user(admin).with_context(
+                    allowed_company_ids=self.company.ids
+                ).write({"company_id": False})
+            message = str(caught.exception)
+            self.assertIn(told, message)
+            self.assertNotIn("ask a sales administrator", message)
+            self.assertNotIn("Secret Lotus", message)
+            self.assertNotIn("Bella", message)
+        load_chinese(self.env)
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            ours.with_user(both).with_context(
+                allowed_company_ids=self.company.ids, lang="zh_CN"
+            ).write({"company_id": False})
+        self.assertIn(
+            "您所属的另一家公司已有客户使用该信息登记：请在公司切换器中选中该公司后查看。",
+            str(caught.exception),
+        )
+        self.assertEqual(ours.company_id, self.company)
 
     def test_a_rule_of_one_company_compares_what_that_company_sees(self):
         rule = self.env.ref("crm_extension.duplicate_rule_company_name")
