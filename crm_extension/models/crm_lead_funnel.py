@@ -175,7 +175,9 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        leads.filtered("active")._check_stage_gates()
+        # Archived ones too: restored, they would sit in a stage they never
+        # passed the gates of.
+        leads._check_stage_gates()
         self.env["crm.lead.stage.history"]._record_stays(leads, close=False)
         return leads
 
@@ -188,13 +190,15 @@ class CrmLead(models.Model):
         if follow:
             after = self._funnel_state()
             changed = self.filtered(lambda lead: before[lead.id] != after[lead.id])
+            # Gates guard the way into a stage, whether the lead is active or
+            # archived (restored, it would sit in a stage it never passed): a
+            # lost opportunity restored where it was lost enters no stage (as
+            # in Odoo, it comes back as it was), though its stay there begins
+            # again.
+            self.filtered(
+                lambda lead: lead.stage_id != stages[lead.id]
+            )._check_stage_gates()
             if changed:
-                # Gates guard the way into a stage: a lost opportunity
-                # restored where it was lost enters no stage (as in Odoo, it
-                # comes back as it was), though its stay there begins again.
-                changed.filtered(
-                    lambda lead: lead.active and lead.stage_id != stages[lead.id]
-                )._check_stage_gates()
                 self.env["crm.lead.stage.history"]._record_stays(changed)
         if {"type", "user_id", "team_id", "company_id"} & vals.keys():
             # (The open stay is the new salesperson's: Odoo's lead assignment

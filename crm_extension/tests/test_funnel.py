@@ -102,6 +102,71 @@ class TestStageGates(FunnelCase):
         with self.assertRaises(ValidationError):
             lead.write({"stage_id": self.stage_near_close.id})
 
+    def test_archiving_is_no_way_around_the_gates(self):
+        """A salesperson cannot park an opportunity in Near Close while it is
+        archived and restore it there: moved while archived (in the same
+        write as the archiving, or after it) or created archived there, it is
+        refused with the gates' messages, and nothing is restored into a
+        stage it never passed."""
+        lead = self._new_opportunity("Parked deal").with_user(self.salesman)
+        lead.write({"stage_id": self.stage_proposition.id})
+        near_close = {"stage_id": self.stage_near_close.id}
+        with self.assertRaises(ValidationError) as caught:
+            lead.write({"active": False, **near_close})
+        self.assertIn("needs a decision maker", str(caught.exception))
+        self.assertIn("“Parked deal” cannot enter the stage", str(caught.exception))
+        lead.invalidate_recordset()
+        self.assertEqual((lead.active, lead.stage_id), (True, self.stage_proposition))
+        lead.action_archive()
+        with self.assertRaises(ValidationError) as caught:
+            lead.write(near_close)
+        self.assertIn("needs a decision maker", str(caught.exception))
+        lead.invalidate_recordset()
+        lead.action_unarchive()
+        self.assertEqual(lead.stage_id, self.stage_proposition)
+        with self.assertRaises(ValidationError) as caught:
+            self.env["crm.lead"].with_user(self.salesman).create(
+                {
+                    "name": "Born archived",
+                    "type": "opportunity",
+                    "user_id": self.salesman.id,
+                    "active": False,
+                    **near_close,
+                }
+            )
+        message = str(caught.exception)
+        self.assertIn("needs a decision maker", message)
+        self.assertIn("needs an expected revenue", message)
+        self.assertFalse(
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("name", "=", "Born archived")])
+        )
+        # With its decision maker it may go there archived, and come back.
+        self._add_decision_maker(lead)
+        lead.action_archive()
+        lead.write(near_close)
+        lead.action_unarchive()
+        self.assertEqual((lead.active, lead.stage_id), (True, self.stage_near_close))
+
+    def test_odoo_lost_and_won_flows_pass_where_the_lead_passed(self):
+        """Odoo's lost wizard and its won button on an opportunity that passed
+        Near Close's gates when it entered, whose decision maker left since:
+        lost, restored and won, as in Odoo (no stage entered but Won's)."""
+        lead = self._new_opportunity("Lost in near close")
+        self._add_decision_maker(lead)
+        lead = lead.with_user(self.salesman)
+        lead.write({"stage_id": self.stage_near_close.id})
+        lead.contact_role_ids.unlink()
+        self.env["crm.lead.lost"].with_user(self.salesman).create(
+            {"lead_ids": [Command.set(lead.ids)]}
+        ).action_lost_reason_apply()
+        self.assertFalse(lead.active)
+        lead.action_unarchive()
+        self.assertEqual((lead.active, lead.stage_id), (True, self.stage_near_close))
+        lead.action_set_won()
+        self.assertEqual(lead.stage_id, self.stage_won)
+
     def test_all_failing_gates_in_one_error(self):
         lead = self._new_opportunity(expected_revenue=0).with_user(self.salesman)
         with self.assertRaises(ValidationError) as caught:

@@ -330,6 +330,20 @@ class TestOpportunityImportGates(CrmExtensionCase):
         # Nothing is imported, the row the gates let through neither.
         self.assertFalse(self._imported("Kiln Ovens for Wuxi", "Loom Parts for Suzhou"))
 
+    def test_archived_rows_are_refused_too(self):
+        """A row imported archived into Near Close is refused as an active
+        one: restored, it would sit in a stage it never passed."""
+        result = self.Lead.with_user(self.salesman).load(
+            ["name", "type", "stage_id", "active"],
+            [["Rivets for Dalian", "opportunity", "Near Close", "False"]],
+        )
+        self.assertIs(result["ids"], False)
+        errors = self._errors(result)
+        self.assertEqual([error["rows"] for error in errors], [{"from": 0, "to": 0}])
+        self.assertIn("Rivets for Dalian", errors[0]["message"])
+        self.assertIn("needs a decision maker", errors[0]["message"])
+        self.assertFalse(self._imported("Rivets for Dalian"))
+
     def test_a_file_the_gates_let_through_is_imported(self):
         result = self.Lead.with_user(self.salesman).load(
             self.FIELDS,
