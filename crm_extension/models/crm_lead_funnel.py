@@ -92,11 +92,17 @@ class CrmLead(models.Model):
         for lead, gates in failing.items():
             messages = [gate.message for gate in gates]
             if is_admin and lead.stage_id.allow_gate_bypass:
+                # The gates' messages as the refusal lists them: one each.
                 lead.message_post(
-                    body=self.env._(
-                        "Moved to %(stage)s although its gates failed: %(gates)s",
-                        stage=lead.stage_id.name,
-                        gates=self.env._("; ").join(messages),
+                    body=Markup("<p>%s</p><ul>%s</ul>")
+                    % (
+                        self.env._(
+                            "Moved to %(stage)s although its gates failed:",
+                            stage=lead.stage_id.name,
+                        ),
+                        Markup().join(
+                            Markup("<li>%s</li>") % message for message in messages
+                        ),
                     )
                 )
                 continue

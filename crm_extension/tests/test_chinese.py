@@ -232,6 +232,33 @@ class TestChineseMessages(CrmExtensionCase):
             str(caught.exception), f"金额阈值不能为负数：{'、'.join(amounts)}。"
         )
 
+    def test_a_gate_bypass_is_noted_in_chinese(self):
+        """A Chinese sales administrator bypasses Near Close's gates: the note
+        lists each failed gate on its own line, without "。；"."""
+        near_close = self.env.ref("crm_extension.crm_stage_near_close")
+        near_close.allow_gate_bypass = True
+        manager = new_test_user(
+            self.env,
+            login="ext_sales_manager_zh",
+            name="王经理",
+            groups="sales_team.group_sale_manager",
+            lang="zh_CN",
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "华兴 门店系统", "type": "opportunity", "user_id": manager.id}
+        )
+        lead.with_user(manager).with_context(lang="zh_CN").stage_id = near_close
+        self.assertEqual(lead.stage_id, near_close)
+        gates = near_close.gate_ids.with_context(lang="zh_CN")
+        self.assertEqual(
+            lead.with_user(manager).message_ids[0].body,
+            "<p>已移至“即将成交”阶段，但未通过以下关卡：</p><ul>"
+            + "".join(f"<li>{gate.message}</li>" for gate in gates)
+            + "</ul>",
+        )
+        self.assertEqual(len(gates), 2)
+        self.assertNotIn("；", lead.message_ids[0].body)
+
     def test_an_order_not_winning_is_noted_in_the_salespersons_language(self):
         """An English colleague confirms the order of a Chinese salesperson's
         opportunity that the won stage's gates refuse: the note is Chinese

@@ -248,11 +248,12 @@ class TestStageGates(FunnelCase):
             )
         lead.with_user(self.sales_manager).write({"stage_id": self.stage_near_close.id})
         self.assertEqual(lead.stage_id, self.stage_near_close)
-        self.assertTrue(
-            any(
-                "although its gates failed" in body
-                for body in lead.message_ids.mapped("body")
-            )
+        # Each failed gate on a line of its own, as the refusal lists them.
+        self.assertEqual(
+            lead.with_user(self.sales_manager).message_ids[0].body,
+            "<p>Moved to Near Close although its gates failed:</p>"
+            "<ul><li>A deal near close needs a decision maker in the buying "
+            "committee.</li></ul>",
         )
 
     def test_gate_conditions_read_what_the_mover_may_not(self):
