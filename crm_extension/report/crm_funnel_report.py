@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.crm_lead_stage_history import HISTORY_PHASE_SELECTION
-from ..tools import LOST_PHASE
+from ..tools import LOST_PHASE, WON_PHASE
 
 
 class CrmFunnelReport(models.Model):
@@ -18,8 +18,13 @@ class CrmFunnelReport(models.Model):
     whether it is won now are kept on the stays as the history is written:
     the figures are sums and averages over one scan of the history, with no
     window and no distinct count at every read. Days in stage are per stay.
-    Lost states are not stages and are left out. A SQL view over the stage
-    history (no per-record computation).
+    Lost states are not stages and are left out. Won is where the funnel
+    ends: a won stage's stays have no days in stage (an open one would count
+    the days since the deal was won) and no conversion to a next phase (there
+    is none), NULL rather than a figure that pulls the averages down; a lost
+    opportunity's last stay in a stage counts, its days until it was lost and
+    no conversion. A SQL view over the stage history (no per-record
+    computation).
     """
 
     _name = "crm.funnel.report"
@@ -82,7 +87,8 @@ class CrmFunnelReport(models.Model):
         aggregator="avg",
         help="Share of the opportunities that entered the stage which reached a "
         "later phase; over several stages (a phase, a total), an opportunity "
-        "counts once per stage it entered.",
+        "counts once per stage it entered. Won stages have none: there is no "
+        "later phase.",
     )
     won_rate = fields.Float(
         string="Conversion to Won (%)",
@@ -97,7 +103,8 @@ class CrmFunnelReport(models.Model):
         readonly=True,
         aggregator="avg",
         help="Days spent in the stage, per stay; for opportunities still there, "
-        "so far.",
+        "so far; for lost ones, until they were lost. Won stages count none: "
+        "the funnel ends there.",
     )
     expected_revenue = fields.Float(
         string="Expected Revenue on Entry",
@@ -125,16 +132,18 @@ class CrmFunnelReport(models.Model):
                    h.first_in_stage::int AS entered_count,
                    (h.first_in_stage AND h.moved_on)::int AS next_count,
                    (h.first_in_stage AND h.lead_won)::int AS won_count,
-                   CASE WHEN h.first_in_stage
+                   CASE WHEN h.first_in_stage AND h.funnel_phase != %(won)s
                         THEN CASE WHEN h.moved_on THEN 100.0 ELSE 0 END
                    END AS next_rate,
                    CASE WHEN h.first_in_stage
                         THEN CASE WHEN h.lead_won THEN 100.0 ELSE 0 END
                    END AS won_rate,
-                   COALESCE(h.duration_days,
-                            EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC'
-                                                - h.date_entered)) / 86400.0)
-                       AS days_in_stage,
+                   CASE WHEN h.funnel_phase != %(won)s
+                        THEN COALESCE(h.duration_days,
+                                      EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC'
+                                                          - h.date_entered))
+                                      / 86400.0)
+                   END AS days_in_stage,
                    CASE WHEN h.first_in_stage THEN h.expected_revenue END
                        AS expected_revenue,
                    CASE WHEN h.first_in_stage
@@ -143,7 +152,8 @@ class CrmFunnelReport(models.Model):
                    END AS weighted_revenue
               FROM crm_lead_stage_history h
               LEFT JOIN crm_stage s ON s.id = h.stage_id
-             WHERE h.funnel_phase != %s
+             WHERE h.funnel_phase != %(lost)s
             """,
-            LOST_PHASE,
+            won=WON_PHASE,
+            lost=LOST_PHASE,
         )

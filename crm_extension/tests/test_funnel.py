@@ -567,12 +567,17 @@ class TestFunnelReport(FunnelCase):
             )
         }
 
+    def assertNoFigure(self, value, msg=None):
+        """The pivot's cell is empty: no value (NULL), not a 0."""
+        self.assertTrue(value is None or value is False, msg or value)
+
     def _expected(self, leads, key):
         """The figures counted from the stage history, by opportunity and
         stage: per ``key`` of a stay (its stage or phase), the opportunity's
         first stay in each stage it entered, whether it moved on to a later
         phase afterwards (tools.moved_on) and is won, and the days of every
-        stay."""
+        stay. Won is where the funnel ends: its stays have no days and no
+        next phase to convert to."""
         now = fields.Datetime.now()
         expected = {}
         for lead in leads:
@@ -585,11 +590,13 @@ class TestFunnelReport(FunnelCase):
                 if stay.funnel_phase == "lost":
                     continue
                 figures = expected.setdefault(key(stay), {"firsts": [], "days": []})
-                figures["days"].append(
-                    stay.duration_days
-                    if stay.date_left
-                    else (now - stay.date_entered).total_seconds() / 86400
-                )
+                won_stay = stay.funnel_phase == "won"
+                if not won_stay:
+                    figures["days"].append(
+                        stay.duration_days
+                        if stay.date_left
+                        else (now - stay.date_entered).total_seconds() / 86400
+                    )
                 if stay.stage_id not in seen_stages:
                     seen_stages.add(stay.stage_id)
                     following = stays[index + 1 :].mapped("funnel_phase")
@@ -598,6 +605,7 @@ class TestFunnelReport(FunnelCase):
                             moved_on(stay.funnel_phase, following),
                             won,
                             stay.expected_revenue,
+                            not won_stay,
                         )
                     )
         return expected
@@ -610,15 +618,22 @@ class TestFunnelReport(FunnelCase):
             self.assertEqual(row["entered"], len(firsts), key)
             self.assertEqual(row["next"], sum(f[0] for f in firsts), key)
             self.assertEqual(row["won"], sum(f[1] for f in firsts), key)
-            self.assertAlmostEqual(
-                row["next_rate"], 100.0 * sum(f[0] for f in firsts) / len(firsts)
-            )
+            converting = [f[0] for f in firsts if f[3]]
+            if converting:
+                self.assertAlmostEqual(
+                    row["next_rate"], 100.0 * sum(converting) / len(converting)
+                )
+            else:
+                self.assertNoFigure(row["next_rate"], key)
             self.assertAlmostEqual(
                 row["won_rate"], 100.0 * sum(f[1] for f in firsts) / len(firsts)
             )
-            self.assertAlmostEqual(
-                row["days"], sum(figures["days"]) / len(figures["days"]), places=2
-            )
+            if figures["days"]:
+                self.assertAlmostEqual(
+                    row["days"], sum(figures["days"]) / len(figures["days"]), places=2
+                )
+            else:
+                self.assertNoFigure(row["days"], key)
             self.assertAlmostEqual(row["rev"], sum(f[2] for f in firsts))
 
     def test_figures_count_opportunities(self):
@@ -654,6 +669,35 @@ class TestFunnelReport(FunnelCase):
         self.assertAlmostEqual(new["rev"], 60000)
         won = by_stage[self.stage_won]
         self.assertEqual((won["entered"], won["next"], won["won"]), (1, 0, 1))
+
+    def test_won_is_where_the_funnel_ends(self):
+        """A deal won long ago adds no days in the Won stage (the days since
+        it was won) and no 0 % conversion to a phase after Won: the averages
+        of the stages, of the phases and of the total are those of the real
+        stays. A lost deal's last stay counts its days until it was lost, and
+        did not convert."""
+        with freeze_time("2025-01-10 10:00:00"):
+            won = self._new_opportunity("Won last year")
+            lost = self._new_opportunity("Lost after two days")
+        with freeze_time("2025-01-12 10:00:00"):
+            won.with_user(self.salesman).action_set_won()
+            lost.with_user(self.salesman).action_set_lost()
+        with freeze_time("2025-12-02 10:00:00"):
+            self.env.flush_all()
+            leads = won | lost
+            by_stage = self._pivot(self.salesman, leads, "stage_id")
+            won_stage = by_stage[self.stage_won]
+            self.assertEqual((won_stage["entered"], won_stage["won"]), (1, 1))
+            self.assertNoFigure(won_stage["days"])
+            self.assertNoFigure(won_stage["next_rate"])
+            new = by_stage[self.stage_new]
+            self.assertEqual((new["entered"], new["next"]), (2, 1))
+            self.assertEqual((new["next_rate"], new["days"]), (50, 2))
+            total = self._pivot(self.salesman, leads, "lead_type")["opportunity"]
+            self.assertEqual((total["next_rate"], total["days"]), (50, 2))
+            by_phase = self._pivot(self.salesman, leads, "funnel_phase")
+            self.assertNoFigure(by_phase["won"]["days"])
+            self.assertNoFigure(by_phase["won"]["next_rate"])
 
     def test_an_opportunity_entering_a_stage_twice_counts_once(self):
         """Lost in Near Close, restored, won: one opportunity entered each

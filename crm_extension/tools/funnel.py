@@ -8,6 +8,8 @@ event takes it.
 """
 
 FUNNEL_PHASES = ("potential", "shortlisted", "tracking", "near_close", "won")
+# The last phase: the funnel ends there (no time to spend, no phase to go on to).
+WON_PHASE = FUNNEL_PHASES[-1]
 # A lost (or archived) opportunity is kept in its own state in the stage history.
 LOST_PHASE = "lost"
 
