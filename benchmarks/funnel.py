@@ -77,7 +77,7 @@ REPORT_GROUPINGS = (
     ("stage", ["stage_id"]),
     ("phase", ["funnel_phase"]),
     ("salesperson", ["user_id"]),
-    ("team x month", ["team_id", "period:month"]),
+    ("team x month", ["team_id", "date_entered:month"]),
 )
 
 
@@ -290,14 +290,12 @@ def generate_history(env, stage_ids):
     )
     cr.execute(query)
     inserted = cr.rowcount
-    # The lead's type and won state and the month entered, as the addon keeps
-    # them on its stays.
+    # The lead's type and won state, as the addon keeps them on its stays.
     cr.execute(
         """
         UPDATE crm_lead_stage_history h
            SET lead_type = l.type,
-               lead_won = l.active AND COALESCE(s.is_won, false),
-               period = date_trunc('month', h.date_entered)::date
+               lead_won = l.active AND COALESCE(s.is_won, false)
           FROM crm_lead l
           LEFT JOIN crm_stage s ON s.id = l.stage_id
          WHERE h.lead_id = l.id

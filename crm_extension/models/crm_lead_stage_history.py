@@ -124,12 +124,6 @@ class CrmLeadStageHistory(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date_entered = fields.Datetime(string="Entered", required=True, readonly=True)
     date_left = fields.Datetime(string="Left", readonly=True)
-    period = fields.Date(
-        string="Month Entered",
-        readonly=True,
-        help="First day of the month the stay began (UTC): the funnel analysis "
-        "groups periods by it.",
-    )
     duration_days = fields.Float(
         string="Days in Stage",
         readonly=True,
@@ -261,12 +255,11 @@ class CrmLeadStageHistory(models.Model):
                 """
                 INSERT INTO %(table)s (
                     lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
-                    date_entered, period, expected_revenue, stall_notified,
+                    date_entered, expected_revenue, stall_notified,
                     lead_type, lead_won, first_in_stage, moved_on,
                     create_uid, create_date, write_uid, write_date)
                 SELECT l.id, l.stage_id, %(phase)s, l.user_id, l.team_id,
-                       l.company_id, %(now)s, date_trunc('month', %(now)s)::date,
-                       l.expected_revenue, false, l.type,
+                       l.company_id, %(now)s, l.expected_revenue, false, l.type,
                        l.active AND COALESCE(s.is_won, false),
                        l.active AND NOT EXISTS (
                            SELECT 1 FROM %(table)s h
@@ -505,13 +498,12 @@ class CrmLeadStageHistory(models.Model):
                 )
                 INSERT INTO %(table)s (
                     lead_id, stage_id, funnel_phase, user_id, team_id, company_id,
-                    date_entered, period, date_left, duration_days, exit_type,
+                    date_entered, date_left, duration_days, exit_type,
                     expected_revenue, stall_notified, lead_type, lead_won,
                     first_in_stage, moved_on,
                     create_uid, create_date, write_uid, write_date)
                 SELECT r.lead_id, r.stage_id, r.phase, tg.user_id, tg.team_id,
-                       tg.company_id, r.entered, date_trunc('month', r.entered)::date,
-                       r.left_at,
+                       tg.company_id, r.entered, r.left_at,
                        CASE WHEN r.left_at IS NULL THEN NULL
                             ELSE GREATEST(EXTRACT(EPOCH FROM (r.left_at - r.entered))
                                           / 86400.0, 0) END,

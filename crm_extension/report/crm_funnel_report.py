@@ -25,6 +25,13 @@ class CrmFunnelReport(models.Model):
     opportunity's last stay in a stage counts, its days until it was lost and
     no conversion. A SQL view over the stage history (no per-record
     computation).
+
+    The month a stay entered (*Month Entered*) is its ``date_entered``
+    grouped by month as Odoo groups any date and time: in the reader's time
+    zone, the one the filter *Entered* reads too, so that a stay begun on 31
+    March at 20:00 UTC is in April for a reader in Shanghai, in the filter as
+    in the grouping (a month stored in UTC, or in the company's time zone,
+    would put it in March for some readers while their filter says April).
     """
 
     _name = "crm.funnel.report"
@@ -59,7 +66,6 @@ class CrmFunnelReport(models.Model):
     )
     date_entered = fields.Datetime(string="Entered", readonly=True)
     date_left = fields.Datetime(string="Left", readonly=True)
-    period = fields.Date(string="Month Entered", readonly=True)
     is_current = fields.Boolean(string="Still in Stage", readonly=True)
     entered_count = fields.Integer(
         string="Opportunities Entered",
@@ -127,7 +133,7 @@ class CrmFunnelReport(models.Model):
             """
             SELECT h.id, h.lead_id, h.stage_id, h.funnel_phase, h.user_id,
                    h.team_id, h.company_id, h.lead_type,
-                   h.date_entered, h.period, h.date_left,
+                   h.date_entered, h.date_left,
                    h.date_left IS NULL AS is_current,
                    h.first_in_stage::int AS entered_count,
                    (h.first_in_stage AND h.moved_on)::int AS next_count,

@@ -1,11 +1,13 @@
 from datetime import datetime
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools import moved_on
 from .common import CrmExtensionCase, frozen_time, load_migration
@@ -698,6 +700,38 @@ class TestFunnelReport(FunnelCase):
             by_phase = self._pivot(self.salesman, leads, "funnel_phase")
             self.assertNoFigure(by_phase["won"]["days"])
             self.assertNoFigure(by_phase["won"]["next_rate"])
+
+    def test_the_month_entered_is_the_readers_as_in_the_filter(self):
+        """A stay begun on 31 March at 20:00 UTC is in April for a salesperson
+        in Shanghai (04:00 on 1 April): grouped by *Month Entered* as in the
+        filter *Entered* for April, which finds it."""
+        self.salesman.tz = "Asia/Shanghai"
+        with freeze_time("2026-03-31 20:00:00"):
+            deal = self._new_opportunity("Entered at dawn in Shanghai")
+        report = (
+            self.env["crm.funnel.report"]
+            .with_user(self.salesman)
+            .with_context(tz=self.salesman.tz)
+        )
+        search_view = self.env.ref("crm_extension.crm_funnel_report_view_search")
+        month_entered = etree.fromstring(search_view.arch).find(
+            ".//filter[@name='group_period']"
+        )
+        self.assertEqual(month_entered.get("string"), "Month Entered")
+        groupby = safe_eval(month_entered.get("context"))["group_by"]
+        [(month, entered)] = report._read_group(
+            [("lead_id", "=", deal.id)], [groupby], ["entered_count:sum"]
+        )
+        self.assertEqual((str(month)[:7], entered), ("2026-04", 1))
+        # The filter Entered for April 2026, as the web client gives it to a
+        # reader in Shanghai (its bounds in UTC).
+        april = [
+            ("date_entered", ">=", "2026-03-31 16:00:00"),
+            ("date_entered", "<=", "2026-04-30 15:59:59"),
+        ]
+        self.assertEqual(
+            report.search([("lead_id", "=", deal.id), *april]).lead_id, deal
+        )
 
     def test_an_opportunity_entering_a_stage_twice_counts_once(self):
         """Lost in Near Close, restored, won: one opportunity entered each
