@@ -47,7 +47,10 @@ stalled deals         crm_extension's: stage       Odoo's rotting: stage "Days
                       stay's age, a "Stalled"      ``rotting_threshold_days``),
                       badge on the kanban card     ``is_stalled`` is
                                                    ``is_rotting``; Odoo shows
-                                                   it: STALL_VIEWS are off
+                                                   it: STALL_VIEWS are off;
+                                                   a reminder names its
+                                                   ``rotting_days``:
+                                                   stalled_since_sql
 ORM batch sizes       ``odoo.models``              ``odoo.orm.models``:
 (patched by tests)                                 orm_models_module
 web_read_group        ``(domain, fields,           ``(domain, groupby,
@@ -393,6 +396,22 @@ def is_stalled_field(**kwargs):
     return fields.Boolean(
         compute="_compute_is_stalled", search="_search_is_stalled", **kwargs
     )
+
+
+def stalled_since_sql(lead, stay):
+    """SQL of the moment a stalled opportunity's clock started, for the days
+    its reminder names (whole days since then), on the lead aliased ``lead``
+    and its open stay aliased ``stay``: on 19.0 Odoo's rotting clock, its
+    last stage change, else its creation (what its card shows as days
+    rotting, ``rotting_days``: a restore does not set it back); on 18.0 the
+    beginning of its open stay, whose age is crm_extension's rule."""
+    if ODOO_19:
+        return SQL(
+            "COALESCE(%s, %s)",
+            SQL.identifier(lead, "date_last_stage_update"),
+            SQL.identifier(lead, "create_date"),
+        )
+    return SQL.identifier(stay, "date_entered")
 
 
 #: crm_extension's display of stalled deals, which 19.0 shows itself (the stage

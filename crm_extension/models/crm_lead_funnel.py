@@ -257,7 +257,10 @@ class CrmLead(models.Model):
         One activity per stay: a stay that was reminded of is not reminded again,
         whatever the number of runs. Batched, with progress for the scheduler.
         Stalled is ``is_stalled``: crm_extension's own rule on 18.0, Odoo's
-        rotting on 19.0.
+        rotting on 19.0; the days the reminder names are those the
+        opportunity shows (:func:`compat.stalled_since_sql`): on 19.0 its
+        days rotting, which a restore does not set back, though its stay
+        begins again (and gets its reminder).
         """
         cron = self.env["ir.cron"]
         activity_type = self.env.ref(
@@ -272,8 +275,7 @@ class CrmLead(models.Model):
                 SQL(
                     """
                     SELECT h.id, h.lead_id, l.user_id,
-                           FLOOR(EXTRACT(EPOCH FROM (%s - h.date_entered))
-                                 / 86400)::int
+                           FLOOR(EXTRACT(EPOCH FROM (%s - %s)) / 86400)::int
                       FROM crm_lead_stage_history h
                       JOIN crm_lead l ON l.id = h.lead_id
                      WHERE h.date_left IS NULL
@@ -286,6 +288,7 @@ class CrmLead(models.Model):
                      LIMIT %s
                     """,
                     fields.Datetime.now(),
+                    compat.stalled_since_sql("l", "h"),
                     self._search([("is_stalled", "=", True)]).subselect(),
                     batch_size,
                 )
@@ -328,7 +331,8 @@ class CrmLead(models.Model):
     @api.model
     def _stalled_summary(self, lang, days, stage):
         """The summary of a stalled-deal reminder, in ``lang`` (its reader's):
-        the whole days the opportunity has spent in ``stage`` so far."""
+        the whole days the opportunity has been stalling in ``stage`` so far
+        (on 19.0 its days rotting, as its card shows)."""
         env = self.with_context(lang=lang).env
         return env._(
             "Stalled: %(days)s days in %(stage)s",

@@ -9,6 +9,7 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from .. import compat
 from ..tools import moved_on
 from .common import CrmExtensionCase, frozen_time, load_migration
 
@@ -524,6 +525,46 @@ class TestStalledDeals(FunnelCase):
                 [("res_model", "=", "crm.lead"), ("res_id", "=", stalled.id)]
             ),
             2,
+        )
+
+    def test_a_restored_deal_is_reminded_of_the_days_it_shows(self):
+        """Lost after 10 days in Qualified and restored 10 days later: on
+        19.0 Odoo's rotting clock did not stop (its card shows 20 days
+        rotting), and the reminder says the same 20 days, not the 0 days of
+        the stay the restore began; on 18.0 that stay is the clock, and it
+        stalls after the stage's 14 days."""
+        self.stage_qualified.stall_days = 14
+        with frozen_time(self.env, "2026-05-01 10:00:00"):
+            deal = self._new_opportunity(
+                "Lost and restored", stage_id=self.stage_qualified.id
+            )
+        with frozen_time(self.env, "2026-05-11 10:00:00"):
+            deal.with_user(self.salesman).action_set_lost()
+        with frozen_time(self.env, "2026-05-21 10:00:00"):
+            deal.with_user(self.salesman).action_unarchive()
+            self.env["crm.lead"]._cron_remind_stalled()
+            card = deal.with_user(self.salesman)
+            card.invalidate_recordset()
+            if compat.ODOO_19:
+                self.assertTrue(card.is_stalled)
+                self.assertEqual(card.rotting_days, 20)
+                reminder = self._reminders(deal)
+                self.assertEqual(reminder.summary, "Stalled: 20 days in Qualified")
+            else:
+                self.assertFalse(card.is_stalled)
+                self.assertFalse(self._reminders(deal))
+        if not compat.ODOO_19:
+            with frozen_time(self.env, "2026-06-05 10:00:00"):
+                self.env["crm.lead"]._cron_remind_stalled()
+            self.assertEqual(
+                self._reminders(deal).summary, "Stalled: 15 days in Qualified"
+            )
+
+    def _reminders(self, lead):
+        return (
+            self.env["mail.activity"]
+            .with_user(self.salesman)
+            .search([("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)])
         )
 
 
