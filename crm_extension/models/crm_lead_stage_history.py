@@ -362,11 +362,65 @@ class CrmLeadStageHistory(models.Model):
         self.invalidate_model(LEAD_STATE_FIELDS, flush=False)
 
     @api.model
-    def _fill_stay_flags(self):
-        """Flag every stay as the moves would have (first in its stage, moved
-        on), in the order the stays began: one statement, writing only the
-        stays whose flags change (the upgrade to them). Returns the number of
-        stays written."""
+    def _follow_stages(self, stages):
+        """Keep the stays in step with ``stages``, whose phase or won state a
+        sales administrator changed: the opportunities in them are in the new
+        phase, won or not, from now on. Their open stays take the stage's
+        phase (the stays they left keep the phase they had then), the stays
+        of the opportunities in them the won state, and the stays before
+        them whether the opportunity moved on since (a stage made won:
+        winning is a later phase). Set-based: three statements for any number
+        of opportunities."""
+        if not stages.ids:
+            return
+        self.flush_model()
+        self.env["crm.lead"].flush_model(["active", "stage_id"])
+        stages.flush_recordset(["funnel_phase", "is_won"])
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s h
+                   SET funnel_phase = s.funnel_phase
+                  FROM crm_stage s
+                 WHERE s.id = h.stage_id
+                   AND s.id = ANY(%(stages)s)
+                   AND h.date_left IS NULL
+                   AND h.funnel_phase NOT IN (%(lost)s, s.funnel_phase)
+             RETURNING h.lead_id
+                """,
+                table=SQL.identifier(self._table),
+                stages=stages.ids,
+                lost=LOST_PHASE,
+            )
+        )
+        moved_phase = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s h
+                   SET lead_won = l.active AND COALESCE(s.is_won, false)
+                  FROM crm_lead l
+                  JOIN crm_stage s ON s.id = l.stage_id
+                 WHERE h.lead_id = l.id
+                   AND l.stage_id = ANY(%(stages)s)
+                   AND h.lead_won IS DISTINCT FROM
+                       (l.active AND COALESCE(s.is_won, false))
+                """,
+                table=SQL.identifier(self._table),
+                stages=stages.ids,
+            )
+        )
+        self.invalidate_model(["funnel_phase", "lead_won"])
+        if moved_phase:
+            self._fill_stay_flags(moved_phase)
+
+    @api.model
+    def _fill_stay_flags(self, lead_ids=None):
+        """Flag every stay (of the leads ``lead_ids``, all by default) as the
+        moves would have (first in its stage, moved on), in the order the
+        stays began: one statement, writing only the stays whose flags change
+        (the upgrade to them). Returns the number of stays written."""
         self.flush_model()
         first, moved = stay_flags_sql(
             SQL("lead_id"),
@@ -381,7 +435,8 @@ class CrmLeadStageHistory(models.Model):
                    SET first_in_stage = f.first_in_stage, moved_on = f.moved_on
                   FROM (SELECT id, %(first)s AS first_in_stage,
                                %(moved)s AS moved_on
-                          FROM %(table)s) f
+                          FROM %(table)s
+                         %(of_leads)s) f
                  WHERE h.id = f.id
                    AND (h.first_in_stage IS DISTINCT FROM f.first_in_stage
                         OR h.moved_on IS DISTINCT FROM f.moved_on)
@@ -389,6 +444,10 @@ class CrmLeadStageHistory(models.Model):
                 table=SQL.identifier(self._table),
                 first=first,
                 moved=moved,
+                # (The flags of a stay depend on its lead's stays alone.)
+                of_leads=SQL()
+                if lead_ids is None
+                else SQL("WHERE lead_id = ANY(%s)", list(lead_ids)),
             )
         )
         count = self.env.cr.rowcount

@@ -73,6 +73,13 @@ class CrmStage(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"is_won", "funnel_phase"} & vals.keys():
+            # (As Odoo gives the leads of a stage made won their 100 %.)
+            self.env["crm.lead.stage.history"]._follow_stages(self)
+        return res
+
     @api.model
     def _setup_default_funnel(self):
         """Map Odoo's default pipeline onto the funnel (installation only). A

@@ -742,6 +742,76 @@ class TestFunnelReport(FunnelCase):
             self.assertNoFigure(by_phase["won"]["days"])
             self.assertNoFigure(by_phase["won"]["next_rate"])
 
+    def test_stays_follow_a_stage_made_won_or_moved_to_another_phase(self):
+        """A sales administrator moves a stage to another phase, then makes it
+        won: the opportunities in it are there from then on, in the stage
+        history and in the figures a salesperson reads (the stays they left
+        keep their phase). A salesperson may do neither."""
+        signed = (
+            self.env["crm.stage"]
+            .with_user(self.sales_manager)
+            .create({"name": "Contract Signed", "funnel_phase": "potential"})
+        )
+        deal = self._new_opportunity("Signed deal")
+        deal.with_user(self.salesman).write({"stage_id": signed.id})
+        self.assertEqual(
+            self._flags(deal, self.salesman),
+            [("potential", True, False), ("potential", True, False)],
+        )
+        for vals in ({"funnel_phase": "near_close"}, {"is_won": True}):
+            with self.assertRaises(AccessError):
+                signed.with_user(self.salesman).write(vals)
+        signed.with_user(self.sales_manager).write({"funnel_phase": "near_close"})
+        self.assertEqual(
+            self._flags(deal, self.salesman),
+            [("potential", True, True), ("near_close", True, False)],
+        )
+        signed.with_user(self.sales_manager).write({"is_won": True})
+        self.assertEqual(signed.funnel_phase, "won")
+        self.assertEqual(
+            self._flags(deal, self.salesman),
+            [("potential", True, True), ("won", True, False)],
+        )
+        by_stage = self._pivot(self.salesman, deal, "stage_id")
+        self.assertEqual((by_stage[signed]["entered"], by_stage[signed]["won"]), (1, 1))
+        new = by_stage[self.stage_new]
+        self.assertEqual((new["won"], new["won_rate"], new["next_rate"]), (1, 100, 100))
+        # Won no more: the stay is back in the phase the stage now has.
+        signed.with_user(self.sales_manager).write(
+            {"is_won": False, "funnel_phase": "tracking"}
+        )
+        self.assertEqual(
+            self._flags(deal, self.salesman),
+            [("potential", True, True), ("tracking", True, False)],
+        )
+        self.assertEqual(self._pivot(self.salesman, deal, "stage_id")[signed]["won"], 0)
+
+    def test_upgrade_puts_the_open_stays_in_their_stages_phase(self):
+        """1.7.28 left the stays of a stage made won where they were: the
+        upgrade puts them in step, and the figures count the deal won."""
+        signed = self.env["crm.stage"].create(
+            {"name": "Contract Signed", "funnel_phase": "potential"}
+        )
+        deal = self._new_opportunity("Signed before the upgrade")
+        deal.with_user(self.salesman).write({"stage_id": signed.id})
+        signed.write({"is_won": True})
+        shown = self._pivot(self.salesman, deal, "stage_id")
+        moved = self._flags(deal, self.salesman)
+        self.env.flush_all()
+        # As 1.7.28 left them: the stays as before the stage was made won.
+        self.env.cr.execute(
+            "UPDATE crm_lead_stage_history SET lead_won = false, moved_on = false, "
+            "funnel_phase = 'potential' WHERE lead_id = %s",
+            [deal.id],
+        )
+        self.History.invalidate_model()
+        self.assertEqual(self._pivot(self.salesman, deal, "stage_id")[signed]["won"], 0)
+        load_migration("1.7.29", "post-migrate-funnel-stages").migrate(
+            self.env.cr, "1.7.28"
+        )
+        self.assertEqual(self._flags(deal, self.salesman), moved)
+        self.assertEqual(self._pivot(self.salesman, deal, "stage_id"), shown)
+
     def test_the_month_entered_is_the_readers_as_in_the_filter(self):
         """A stay begun on 31 March at 20:00 UTC is in April for a salesperson
         in Shanghai (04:00 on 1 April): grouped by *Month Entered* as in the
