@@ -104,8 +104,8 @@ def uninstall_hook(env):
 def _init_lifecycle(env):
     """The lifecycle the events would have given (:func:`lifecycle_sql`): a
     deal (a key customer's is VIP), dormant when the last one is older than
-    the company allows, an intention for an open opportunity. Contacts take
-    their company's."""
+    the company allows, an intention for an open opportunity (active, not
+    won). Contacts take their company's."""
     env.flush_all()
     env.cr.execute(
         SQL(

@@ -25,7 +25,8 @@ LIFECYCLE_BATCH = ContextVar("crm_extension_lifecycle_batch", default=0)
 # their customers once it has ended and committed (None outside of it).
 LIFECYCLE_DEFERRED = ContextVar("crm_extension_lifecycle_deferred", default=None)
 LIFECYCLE_JOB = "crm_extension.ir_cron_move_pending_lifecycles"
-# The fields whose change may open an opportunity for a customer.
+# The fields whose change may open an opportunity for a customer (and the
+# stage, when it leaves a won one).
 OPENING_FIELDS = frozenset({"partner_id", "type", "active"})
 
 
@@ -178,12 +179,28 @@ class CrmLead(models.Model):
             self.env.cr.precommit.add(self._flush_lifecycle_queue)
         queue.update(self.ids)
 
+    @api.model
+    def _lifecycle_open_domain(self):
+        """The opportunities that show their customer's intention: open ones,
+        active and not won (their stage is not a won one, as Odoo counts
+        them). The events (:meth:`_lifecycle_move_customers`) and the
+        lifecycle worked out from a customer's documents
+        (``res_partner_lifecycle.lifecycle_sql``, the installation's too) read
+        this one definition."""
+        return [
+            ("type", "=", "opportunity"),
+            ("active", "=", True),
+            "|",
+            ("stage_id", "=", False),
+            ("stage_id.is_won", "=", False),
+        ]
+
     def _lifecycle_move_customers(self):
         # The lifecycle is the system's to keep, whoever may edit the customer:
         # the leads' customers are read and moved as the system.
         customers = (
             self.sudo()
-            .filtered(lambda lead: lead.type == "opportunity" and lead.active)
+            .filtered_domain(self._lifecycle_open_domain())
             .partner_id.commercial_partner_id
         )
         customers._lifecycle_event("opportunity")
@@ -206,7 +223,10 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if not OPENING_FIELDS & vals.keys():
+        if not OPENING_FIELDS & vals.keys() and not (
+            # A won opportunity moved back into the pipeline is open again.
+            "stage_id" in vals and any(self.stage_id.mapped("is_won"))
+        ):
             return super().write(vals)
         if LIFECYCLE_DEFERRED.get() is not None:
             return super().write(self._lifecycle_mark_pending(vals))

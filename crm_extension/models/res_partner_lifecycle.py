@@ -34,8 +34,9 @@ def lifecycle_sql(env, today, customer_ids=None):
     confirmed order or posted customer invoice; with one, it is dormant when
     that is older than its company allows on ``today`` (the rule of
     :meth:`ResPartner._cron_mark_dormant`), else VIP when a key customer,
-    else a deal; without one, an intention with an open opportunity, else a
-    target. The installation gives every customer its lifecycle with it, and
+    else a deal; without one, an intention with an open opportunity (active
+    and not won: ``crm.lead._lifecycle_open_domain``, as the events read
+    it), else a target. The installation gives every customer its lifecycle with it, and
     a customer whose deal is undone gets it again
     (:meth:`ResPartner._lifecycle_from_documents`).
 
@@ -44,6 +45,8 @@ def lifecycle_sql(env, today, customer_ids=None):
         those that have a deal or an opportunity (the others are targets)
     """
     main_company = env.ref("base.main_company", raise_if_not_found=False)
+    Lead = env["crm.lead"].sudo().with_context(active_test=False)
+    open_leads = Lead._search(Lead._lifecycle_open_domain())
     if customer_ids is None:
         members = SQL("res_partner")
         of_members = SQL()
@@ -76,9 +79,8 @@ def lifecycle_sql(env, today, customer_ids=None):
         ),
         opportunities AS (
             SELECT DISTINCT m.commercial_partner_id AS id
-              FROM crm_lead l
+              FROM %(open_leads)s l
               JOIN %(members)s m ON m.id = l.partner_id
-             WHERE l.active AND l.type = 'opportunity'
         )
         SELECT c.id,
                CASE
@@ -101,6 +103,7 @@ def lifecycle_sql(env, today, customer_ids=None):
         """,
         members=members,
         of_members=of_members,
+        open_leads=open_leads.subselect(SQL.identifier(open_leads.table, "partner_id")),
         customers=customers,
         today=today,
         key=KEY_CUSTOMER_IMPORTANCE,

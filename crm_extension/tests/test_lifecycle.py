@@ -9,6 +9,8 @@ from odoo.tests import tagged
 
 from .. import compat
 from ..hooks import _init_lifecycle
+from .common import run_migration
+from .test_chinese import load_chinese
 from .test_funnel import FunnelCase
 
 
@@ -398,6 +400,71 @@ class TestSalesIntegration(FunnelCase):
         self.assertEqual(self.customer.lifecycle_stage, "intention")
         self.assertFalse(self.customer.last_deal_date)
         self.assertEqual(self.contact_boss.lifecycle_stage, "intention")
+
+    def test_a_won_opportunity_is_no_intention(self):
+        """Open is active and not won: a customer whose only opportunity was
+        won by its order, the order cancelled, has nothing open and is a
+        target again; moved back into the pipeline, the opportunity is open
+        again: an intention."""
+        lead = self._new_opportunity("Only deal", partner_id=self.prospect.id)
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
+        order = self._quotation(self.prospect, lead)
+        order.action_confirm()
+        self.assertEqual(lead.stage_id, self.stage_won)
+        self.assertEqual(self.prospect.lifecycle_stage, "deal")
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        self.assertFalse(self.prospect.last_deal_date)
+        lead.with_user(self.salesman).write({"stage_id": self.stage_proposition.id})
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
+        # An opportunity created won opens nothing.
+        other = self.env["res.partner"].create(
+            {"name": "Wuxi Lake Logistics", "is_company": True}
+        )
+        self._new_opportunity(
+            "Won at once", partner_id=other.id, stage_id=self.stage_won.id
+        )
+        self.assertEqual(other.lifecycle_stage, "target")
+
+    def test_installation_and_upgrade_read_open_opportunities_alike(self):
+        """The installation's rule is the events': a customer whose only
+        opportunity is won is a target, one with an open one an intention.
+        The upgrade gives a target back to a customer the rule of 1.7.28 left
+        at an intention for a won opportunity when its deal was undone; one
+        at an intention by the events keeps it."""
+        won = self._new_opportunity("Won, no order", partner_id=self.prospect.id)
+        won.with_user(self.salesman).action_set_won()
+        (self.prospect | self.customer).write({"lifecycle_stage": "target"})
+        _init_lifecycle(self.env)
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        self.assertEqual(self.customer.lifecycle_stage, "intention")
+        # As 1.7.28 left it: a deal undone by a Chinese salesperson, back to
+        # an intention (the chatter names the stages in their language).
+        load_chinese(self.env)
+        for stage in ("deal", "intention"):
+            self.prospect.with_context(lang="zh_CN")._crm_system_write(
+                {"lifecycle_stage": stage}
+            )
+            self.env.flush_all()
+            self.env.cr.flush()
+        tracked = self.prospect.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "lifecycle_stage"
+        )
+        self.assertEqual(tracked[0].old_value_char, "成交客户")
+        # At an intention by the events: opened, then won without an order.
+        other = self.env["res.partner"].create(
+            {"name": "Wuxi Lake Logistics", "is_company": True}
+        )
+        self._new_opportunity("Won later", partner_id=other.id).with_user(
+            self.salesman
+        ).action_set_won()
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.assertEqual(other.lifecycle_stage, "intention")
+        run_migration(self.env.cr, "1.7.29", "1.7.28", "post-migrate-lifecycle-won")
+        (self.prospect | other).invalidate_recordset()
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        self.assertEqual(other.lifecycle_stage, "intention")
 
     def test_what_is_left_of_an_old_deal_is_dormant(self):
         self.company.crm_dormant_days = 90
