@@ -200,10 +200,16 @@ class CrmLead(models.Model):
             # archived (restored, it would sit in a stage it never passed): a
             # lost opportunity restored where it was lost enters no stage (as
             # in Odoo, it comes back as it was), though its stay there begins
-            # again.
-            self.filtered(
-                lambda lead: lead.stage_id != stages[lead.id]
-            )._check_stage_gates()
+            # again; one restored into a stage it never entered (moved there
+            # while archived before 1.7.29) enters it.
+            moved = self.filtered(lambda lead: lead.stage_id != stages[lead.id])
+            restored = (self - moved).filtered(
+                lambda lead: (
+                    lead.active and not before[lead.id][1] and lead.stage_id.gate_ids
+                )
+            )
+            History = self.env["crm.lead.stage.history"]
+            (moved | History._not_entered(restored))._check_stage_gates()
             if changed:
                 self.env["crm.lead.stage.history"]._record_stays(changed)
         if {"type", "user_id", "team_id", "company_id"} & vals.keys():

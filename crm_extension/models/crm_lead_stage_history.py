@@ -288,6 +288,36 @@ class CrmLeadStageHistory(models.Model):
         leads.invalidate_recordset(["stage_history_ids"])
 
     @api.model
+    def _not_entered(self, leads):
+        """The leads of ``leads`` whose last stay in a stage (the lost state
+        left out) is not in their current stage: they never entered it as
+        the moves record them (moved there while archived, or created
+        archived there). One query."""
+        if not leads.ids:
+            return leads
+        self.flush_model(["lead_id", "stage_id", "funnel_phase", "date_entered"])
+        leads.flush_recordset(["stage_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT l.id
+                  FROM crm_lead l
+                 WHERE l.id = ANY(%(ids)s)
+                   AND l.stage_id IS DISTINCT FROM (
+                       SELECT h.stage_id
+                         FROM %(table)s h
+                        WHERE h.lead_id = l.id AND h.funnel_phase != %(lost)s
+                        ORDER BY h.date_entered DESC, h.id DESC
+                        LIMIT 1)
+                """,
+                ids=leads.ids,
+                table=SQL.identifier(self._table),
+                lost=LOST_PHASE,
+            )
+        )
+        return leads.browse([row[0] for row in rows])
+
+    @api.model
     def _sync_lead_state(self, leads):
         """Keep the lead's type, won state and company on its stays, and its
         current salesperson and team on its open stay (a lead Odoo's assignment

@@ -152,6 +152,28 @@ class TestStageGates(FunnelCase):
         lead.action_unarchive()
         self.assertEqual((lead.active, lead.stage_id), (True, self.stage_near_close))
 
+    def test_a_deal_parked_before_the_upgrade_is_restored_through_the_gates(self):
+        """An opportunity 1.7.28 let a salesperson move into Near Close while
+        it was archived: restoring it enters a stage it never passed, and
+        the gates refuse it; restored where it was lost, it comes back."""
+        lead = self._new_opportunity("Parked in 1.7.28").with_user(self.salesman)
+        lead.write({"stage_id": self.stage_proposition.id})
+        lead.action_archive()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET stage_id = %s WHERE id = %s",
+            [self.stage_near_close.id, lead.id],
+        )
+        lead.invalidate_recordset()
+        with self.assertRaises(ValidationError) as caught:
+            lead.action_unarchive()
+        self.assertIn("needs a decision maker", str(caught.exception))
+        lead.invalidate_recordset()
+        self.assertFalse(lead.active)
+        lead.write({"stage_id": self.stage_proposition.id})
+        lead.action_unarchive()
+        self.assertEqual((lead.active, lead.stage_id), (True, self.stage_proposition))
+
     def test_odoo_lost_and_won_flows_pass_where_the_lead_passed(self):
         """Odoo's lost wizard and its won button on an opportunity that passed
         Near Close's gates when it entered, whose decision maker left since:
