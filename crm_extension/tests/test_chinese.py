@@ -3,6 +3,7 @@ classes, stages ...) in the reader's language, whatever language filled a cache
 first; what the addon writes for someone (activities, the notes of its jobs) is
 in that reader's language, and so are the values tracked in the chatter."""
 
+import json
 from datetime import date
 
 from freezegun import freeze_time
@@ -610,6 +611,52 @@ class TestChineseNames(CrmExtensionCase):
         self.assertEqual(filters["group_sla_status"][0], "服务级别状态")
         filters = self._search_filters("crm.customer.value", self.salesman_2)
         self.assertEqual(filters["churn_medium"][0], "中等流失风险")
+
+    def test_an_upgrade_translates_labels_whose_english_changed(self):
+        """A label whose English an upgrade changes ("Closed" became "Closed
+        On") is read in Chinese as the catalogue translates the new English,
+        not as the old one was (已结案, the stage's word); a label whose
+        English stayed keeps its Chinese, an administrator's included."""
+        cr = self.env.cr
+
+        def label(model, fname, lang="zh_CN"):
+            cr.execute(
+                "SELECT field_description ->> %s FROM ir_model_fields "
+                "WHERE model = %s AND name = %s",
+                [lang, model, fname],
+            )
+            return cr.fetchone()[0]
+
+        def set_label(model, fname, values):
+            cr.execute(
+                "UPDATE ir_model_fields SET field_description = "
+                "field_description || %s::jsonb WHERE model = %s AND name = %s",
+                [json.dumps(values), model, fname],
+            )
+
+        self.env.flush_all()
+        # As the previous version left it.
+        set_label(
+            "crm.complaint", "date_closed", {"en_US": "Closed", "zh_CN": "已结案"}
+        )
+        set_label("crm.complaint", "sla_met_rate", {"zh_CN": "服务达标率"})
+        run_migration(cr, "0.0.0", "1.7.28", "pre-labels")
+        # The update writes the new English, and keeps the Chinese.
+        set_label("crm.complaint", "date_closed", {"en_US": "Closed On"})
+        run_migration(cr, "0.0.0", "1.7.28", "post-labels")
+        self.env["ir.module.module"]._load_module_terms(["crm_extension"], ["zh_CN"])
+        self.env.invalidate_all()
+        self.env.registry.clear_all_caches()
+        self.assertEqual(label("crm.complaint", "date_closed", "en_US"), "Closed On")
+        self.assertEqual(label("crm.complaint", "date_closed"), "结案时间")
+        self.assertEqual(label("crm.complaint", "sla_met_rate"), "服务达标率")
+        shown = (
+            self.env["crm.complaint"]
+            .with_user(self.complaint_officer)
+            .with_context(lang="zh_CN")
+            .fields_get(["date_closed"], ["string"])
+        )
+        self.assertEqual(shown["date_closed"]["string"], "结案时间")
 
 
 @tagged("post_install", "-at_install")
