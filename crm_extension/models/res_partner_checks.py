@@ -99,8 +99,12 @@ class ResPartner(models.Model):
         if operation:  # inside another operation: checked at its end
             if not operation.finishing:
                 self._crm_before_write(vals, operation)
+            # (Noted before Odoo writes: for a user with Contact Creation it
+            # writes ``is_company`` apart, as the system, and takes it out of
+            # the values.)
+            fnames = set(vals)
             res = super().write(vals)
-            operation.add_written(self, vals)
+            operation.add_written(self, fnames)
             return res
         self._crm_check_nested_partners([vals])
         records = self
@@ -108,8 +112,9 @@ class ResPartner(models.Model):
             records = getattr(records, step)(vals)
         with records._crm_operation() as (records, operation):
             records._crm_before_write(vals, operation)
+            fnames = set(vals)
             res = super(ResPartner, records).write(vals)
-            operation.add_written(records, vals)
+            operation.add_written(records, fnames)
         return res
 
     # ------------------------------------------------------------------

@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from .. import compat
 from .common import CrmExtensionCase
 
 
@@ -230,13 +231,28 @@ class TestBuyingCommittee(CrmExtensionCase):
             }
         )
         boss = self.contact_boss.with_user(self.salesman)
-        for vals in ({"is_company": True}, {"company_type": "company"}):
+        attempts = [
+            (False, {"is_company": True}),
+            (False, {"company_type": "company"}),
+            # Odoo writes is_company apart, as the system, for a user with
+            # Contact Creation.
+            (True, {"is_company": True}),
+        ]
+        for contact_creation, vals in attempts:
+            if contact_creation:
+                self.salesman.write(
+                    {
+                        compat.GROUPS_FIELD: [
+                            Command.link(self.env.ref("base.group_partner_manager").id)
+                        ]
+                    }
+                )
             with (
-                self.subTest(vals=vals),
+                self.subTest(vals=vals, contact_creation=contact_creation),
                 self.assertRaises(ValidationError) as caught,
                 self.env.cr.savepoint(),
             ):
-                boss.write(vals)
+                boss.write(dict(vals))
             self.assertEqual(
                 str(caught.exception),
                 "Zhao Lei is a member of a buying committee and cannot become a "
