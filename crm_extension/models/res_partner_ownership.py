@@ -204,11 +204,21 @@ class ResPartner(models.Model):
                     or (not company.user_id and company.registered_by_id == user)
                 ):
                     continue
+                if company.user_id:
+                    raise UserError(
+                        self.env._(
+                            "%(partner)s is a contact person of %(company)s: its "
+                            "salesperson can only be the company's, %(owner)s.",
+                            partner=partner.name,
+                            company=company.display_name,
+                            owner=company.user_id.name,
+                        )
+                    )
                 raise UserError(
                     self.env._(
-                        "%(partner)s is a contact person of %(company)s: it takes "
-                        "the salesperson of its company.",
-                        partner=partner.display_name,
+                        "%(partner)s is a contact person of %(company)s, which has "
+                        "no salesperson: the contact cannot have one either.",
+                        partner=partner.name,
                         company=company.display_name,
                     )
                 )

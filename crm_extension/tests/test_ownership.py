@@ -396,6 +396,35 @@ class TestOwnership(CrmExtensionCase):
         self.assertEqual(contact.commercial_partner_id, contact)
         self.assertEqual(contact.user_id, self.salesman_2)
 
+    def test_a_contact_takes_its_companys_salesperson(self):
+        """Sally moves her own person under Sam's customer, keeping herself as
+        its salesperson: refused, saying whose it can only be; under a
+        company without a salesperson, that it can have none."""
+        person = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create({"name": "Pat Person", "user_id": self.salesman.id})
+        )
+        as_sally = person.with_user(self.salesman)
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            as_sally.write({"parent_id": self.other_customer.id})
+        self.assertEqual(
+            str(caught.exception),
+            f"Pat Person is a contact person of {self.other_customer.name}: its "
+            f"salesperson can only be the company's, {self.salesman_2.name}.",
+        )
+        nobodys = self.env["res.partner"].create(
+            {"name": "Nobody's Trading Ltd", "is_company": True}
+        )
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            as_sally.write({"parent_id": nobodys.id})
+        self.assertEqual(
+            str(caught.exception),
+            "Pat Person is a contact person of Nobody's Trading Ltd, which has no "
+            "salesperson: the contact cannot have one either.",
+        )
+        self.assertFalse(person.parent_id)
+
     def test_salespeople_still_arrange_their_own_customers(self):
         """What the rule leaves alone: a salesperson's own customers and
         contacts moved in and out of their companies, Odoo's "Create company"
