@@ -106,6 +106,34 @@ class AccountMove(models.Model):
             return self.name
         return self.env._("draft credit note #%(id)s", id=self.id)
 
+    @api.model
+    def _crm_deal_domain(self):
+        """The customer invoices that are deals: posted, and not credited in
+        full (Odoo's payment state *reversed*: settled by credit notes, as
+        its reversal wizard leaves an invoice; a partial credit note leaves
+        its invoice a deal). The one definition the customer's lifecycle
+        (``lifecycle_sql``) and the shared pool's release read."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "!=", "reversed"),
+        ]
+
+    def _crm_invoices_credited_in_full(self):
+        """The customer invoices these credit notes reverse that are credited
+        in full (payment state *reversed*): no deals while the credit notes
+        are posted (:meth:`_crm_deal_domain`)."""
+        return (
+            self.sudo()
+            .filtered(lambda move: move.move_type == "out_refund")
+            .reversed_entry_id.filtered(
+                lambda invoice: (
+                    invoice.move_type == "out_invoice"
+                    and invoice.payment_state == "reversed"
+                )
+            )
+        )
+
     @api.depends("complaint_ids")
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_complaint_count(self):
@@ -269,6 +297,10 @@ class AccountMove(models.Model):
             # A posted customer invoice is a deal for the customer's lifecycle,
             # whoever posts it.
             customers.sudo()._lifecycle_event("deal", date)
+        # A credit note posted that credits its invoice in full (Odoo
+        # reconciles the two as it posts it) undoes the invoice's deal.
+        credited = posted._crm_invoices_credited_in_full()
+        credited.commercial_partner_id._lifecycle_from_documents()
         return posted
 
     def button_draft(self):
@@ -281,11 +313,30 @@ class AccountMove(models.Model):
         withdrawn = self.filtered(
             lambda move: move.move_type == "out_refund" and move.state == "posted"
         )
+        # The invoices they credited in full are deals again.
+        credited = withdrawn._crm_invoices_credited_in_full()
         res = super().button_draft()
         withdrawn._crm_note_credits("withdrawn")
         # An invoice no longer posted is no deal: its customers' lifecycle
         # follows the deals they have left, whoever resets it.
-        undone.commercial_partner_id.sudo()._lifecycle_from_documents()
+        (undone.sudo() | credited).commercial_partner_id._lifecycle_from_documents()
+        return res
+
+    def button_cancel(self):
+        # A credit note cancelled no longer credits its invoice: Odoo
+        # unreconciles the two here (19.0 keeps a credit note reset to draft
+        # reconciled, its invoice still reversed), and the invoice is a deal
+        # again.
+        credited = self._crm_invoices_credited_in_full()
+        res = super().button_cancel()
+        credited.commercial_partner_id._lifecycle_from_documents()
+        return res
+
+    def unlink(self):
+        # So for a draft credit note deleted while it still credits (19.0).
+        credited = self._crm_invoices_credited_in_full()
+        res = super().unlink()
+        credited.exists().commercial_partner_id._lifecycle_from_documents()
         return res
 
     def _crm_note_credits(self, event):

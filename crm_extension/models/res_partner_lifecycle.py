@@ -31,7 +31,8 @@ def lifecycle_sql(env, today, customer_ids=None):
 
     The stage the events of :func:`tools.next_lifecycle_stage` give a
     customer, worked out from what it has: its last deal is its last
-    confirmed order or posted customer invoice; with one, it is dormant when
+    confirmed order or posted customer invoice not credited in full
+    (``account.move._crm_deal_domain``); with one, it is dormant when
     that is older than its company allows on ``today`` (the rule of
     :meth:`ResPartner._cron_mark_dormant`), else VIP when a key customer,
     else a deal; without one, an intention with an open opportunity (active
@@ -45,6 +46,9 @@ def lifecycle_sql(env, today, customer_ids=None):
         those that have a deal or an opportunity (the others are targets)
     """
     main_company = env.ref("base.main_company", raise_if_not_found=False)
+    # The invoices that are deals (account.move's one definition).
+    Move = env["account.move"].sudo()
+    invoices = Move._search([*Move._crm_deal_domain(), ("invoice_date", "!=", False)])
     Lead = env["crm.lead"].sudo().with_context(active_test=False)
     open_leads = Lead._search(Lead._lifecycle_open_domain())
     if customer_ids is None:
@@ -59,6 +63,13 @@ def lifecycle_sql(env, today, customer_ids=None):
             customer_ids,
         )
         of_members = SQL("AND partner_id IN (SELECT id FROM %s m)", members)
+        invoices.add_where(
+            SQL(
+                "%s IN (SELECT id FROM %s m)",
+                SQL.identifier(invoices.table, "partner_id"),
+                members,
+            )
+        )
         customers = SQL("SELECT unnest(%s::int[]) AS id", customer_ids)
     return SQL(
         """
@@ -69,10 +80,7 @@ def lifecycle_sql(env, today, customer_ids=None):
                     FROM sale_order
                    WHERE state = 'sale' %(of_members)s
                   UNION ALL
-                  SELECT partner_id, invoice_date
-                    FROM account_move
-                   WHERE state = 'posted' AND move_type = 'out_invoice'
-                     AND invoice_date IS NOT NULL %(of_members)s
+                  %(invoices)s
               ) d
               JOIN %(members)s m ON m.id = d.partner_id
              GROUP BY m.commercial_partner_id
@@ -103,6 +111,10 @@ def lifecycle_sql(env, today, customer_ids=None):
         """,
         members=members,
         of_members=of_members,
+        invoices=invoices.subselect(
+            SQL.identifier(invoices.table, "partner_id"),
+            SQL.identifier(invoices.table, "invoice_date"),
+        ),
         open_leads=open_leads.subselect(SQL.identifier(open_leads.table, "partner_id")),
         customers=customers,
         today=today,
@@ -125,7 +137,8 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         help="Target customer: no opportunity yet. Intention: an opportunity was "
-        "opened. Deal: an order was confirmed or an invoice posted. VIP customer: "
+        "opened. Deal: an order was confirmed or an invoice posted (not credited "
+        "in full). VIP customer: "
         "a key customer (importance A) with a deal. Dormant: a customer with a "
         "deal who stopped buying.",
         groups=INTERNAL,
@@ -134,7 +147,7 @@ class ResPartner(models.Model):
     last_deal_date = fields.Date(
         readonly=True,
         copy=False,
-        help="Date of the last confirmed order or posted invoice.",
+        help="Date of the last confirmed order or posted invoice not credited in full.",
         groups=INTERNAL,
     )
 
@@ -178,7 +191,9 @@ class ResPartner(models.Model):
     def _lifecycle_from_documents(self):
         """Work the lifecycle of these customers out again from the documents
         they have (:func:`lifecycle_sql`), after a deal was undone: an invoice
-        reset to draft or cancelled, a confirmed order cancelled. Events only
+        reset to draft or cancelled, or credited in full by a credit note
+        posted (a deal again when that credit note is reset to draft or
+        cancelled), a confirmed order cancelled. Events only
         move a customer on; a customer whose only deal is gone goes back to
         an intention or a target, one whose last deal went to an earlier
         one. One query for any number of customers, then one write per new

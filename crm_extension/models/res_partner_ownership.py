@@ -379,7 +379,8 @@ class ResPartner(models.Model):
     def _cron_release_to_pool(self, batch_size=1000):
         """Return customers whose protection lapsed without a deal to the pool.
 
-        A deal is a confirmed sales order or a posted customer invoice. Works in
+        A deal is a confirmed sales order or a posted customer invoice not
+        credited in full (``account.move._crm_deal_domain``). Works in
         batches, through the ORM: one search selects a batch of candidates, one
         grouped read finds those with a posted invoice, one write releases the
         others, one batch of notes logs it; progress is committed per batch
@@ -412,8 +413,7 @@ class ResPartner(models.Model):
                 for [partner] in Move._read_group(
                     [
                         ("commercial_partner_id", "in", candidates.ids),
-                        ("move_type", "=", "out_invoice"),
-                        ("state", "=", "posted"),
+                        *Move._crm_deal_domain(),
                     ],
                     ["commercial_partner_id"],
                 )

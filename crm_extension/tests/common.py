@@ -246,3 +246,25 @@ class CrmExtensionCase(TransactionCase):
         # would: later changes to them are tracked like any user's edit.
         cls.env.flush_all()
         cls.cr.flush()
+
+    def _credit_as_accountant(self, invoice, amount=None, date=None):
+        """Credit ``invoice`` as an accountant does, with Odoo's reversal
+        wizard: in full, or ``amount`` of it; the credit note posted (dated
+        ``date``, else the invoice's day)."""
+        self.env["account.move.reversal"].with_user(self.accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "journal_id": invoice.journal_id.id,
+                "date": date or invoice.invoice_date,
+            }
+        ).refund_moves()
+        credit_note = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .search([("reversed_entry_id", "=", invoice.id), ("state", "=", "draft")])
+        )
+        if amount is not None:
+            credit_note.invoice_line_ids.price_unit = amount
+        credit_note.action_post()
+        return credit_note

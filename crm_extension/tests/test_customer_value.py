@@ -145,22 +145,7 @@ class TestCustomerValue(CrmExtensionCase):
         self.assertAlmostEqual(self.big.revenue_12m, value.revenue_12m, places=2)
 
     def _credit(self, invoice, amount=None):
-        """Credit ``invoice`` as an accountant does, with Odoo's reversal
-        wizard: in full, or ``amount`` of it; the credit note posted."""
-        self.env["account.move.reversal"].with_user(self.accountant).with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create(
-            {"journal_id": invoice.journal_id.id, "date": "2026-06-26"}
-        ).refund_moves()
-        credit_note = (
-            self.env["account.move"]
-            .with_user(self.accountant)
-            .search([("reversed_entry_id", "=", invoice.id), ("state", "=", "draft")])
-        )
-        if amount is not None:
-            credit_note.invoice_line_ids.price_unit = amount
-        credit_note.action_post()
-        return credit_note
+        return self._credit_as_accountant(invoice, amount, date="2026-06-26")
 
     def test_invoices_credited_in_full_are_no_purchases(self):
         """Invoices credited in full with Odoo's reversal wizard count neither

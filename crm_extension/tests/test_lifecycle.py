@@ -391,6 +391,88 @@ class TestSalesIntegration(FunnelCase):
         self.assertEqual(self.customer.lifecycle_stage, "intention")
         self.assertFalse(self.customer.last_deal_date)
 
+    def test_an_invoice_credited_in_full_is_no_deal(self):
+        """An accountant credits an invoice in full with Odoo's reversal
+        wizard: it is no deal for the customer's lifecycle; a partial credit
+        note leaves its invoice a deal, and the credit note reset to draft or
+        cancelled gives the deal back. A confirmed order stays a deal. The
+        salesperson reads it on the customer and its contacts."""
+        customer = self.customer.with_user(self.salesman)
+        contact = self.contact_boss.with_user(self.salesman)
+        earlier = self._invoice(self.customer, "2026-05-31")
+        later = self._invoice(self.customer, "2026-06-30")
+        (earlier | later).action_post()
+        self.assertEqual(str(customer.last_deal_date), "2026-06-30")
+        self._credit_as_accountant(earlier, amount=30)
+        self.assertEqual(earlier.payment_state, "partial")
+        credit_note = self._credit_as_accountant(later)
+        self.assertEqual(later.payment_state, "reversed")
+        self.assertEqual(
+            (customer.lifecycle_stage, str(customer.last_deal_date)),
+            ("deal", "2026-05-31"),
+        )
+        # The credit note reset to draft: a deal again as soon as Odoo no
+        # longer shows the invoice reversed (19.0 keeps the two reconciled
+        # until the credit note is cancelled or deleted).
+        credit_note.button_draft()
+        self.assertEqual(
+            str(customer.last_deal_date),
+            "2026-05-31" if later.payment_state == "reversed" else "2026-06-30",
+        )
+        credit_note.button_cancel()
+        self.assertEqual(later.payment_state, "not_paid")
+        self.assertEqual(str(customer.last_deal_date), "2026-06-30")
+        # So when the posted credit note is cancelled, or a draft deleted.
+        self._credit_as_accountant(later).button_cancel()
+        self.assertEqual(str(customer.last_deal_date), "2026-06-30")
+        credit_note = self._credit_as_accountant(later)
+        self.assertEqual(str(customer.last_deal_date), "2026-05-31")
+        credit_note.button_draft()
+        credit_note.unlink()
+        self.assertEqual(str(customer.last_deal_date), "2026-06-30")
+        # Every invoice credited in full: no deal left, the open opportunity
+        # is an intention.
+        self._credit_as_accountant(later)
+        self._credit_as_accountant(earlier, amount=69)
+        self.assertEqual(earlier.payment_state, "reversed")
+        self.assertEqual(
+            (customer.lifecycle_stage, customer.last_deal_date),
+            ("intention", False),
+        )
+        self.assertEqual(contact.lifecycle_stage, "intention")
+        # A confirmed order is a deal, whatever was credited.
+        order = self._quotation(self.customer)
+        order.action_confirm()
+        invoice = self._invoice(self.customer, "2026-07-01")
+        invoice.action_post()
+        self._credit_as_accountant(invoice)
+        self.assertEqual(
+            (customer.lifecycle_stage, customer.last_deal_date),
+            ("deal", order.date_order.date()),
+        )
+
+    def test_upgrade_undoes_the_deals_of_invoices_credited_in_full(self):
+        """Customers whose deal came from an invoice credited in full before
+        1.7.29 are worked out again: the upgrade leaves the invoice out."""
+        invoice = self._invoice(self.prospect, "2026-06-30")
+        invoice.action_post()
+        self._credit_as_accountant(invoice)
+        self.assertEqual(self.prospect.lifecycle_stage, "target")
+        # As 1.7.28 left it.
+        self.env.cr.execute(
+            "UPDATE res_partner SET lifecycle_stage = 'deal', "
+            "last_deal_date = '2026-06-30' WHERE commercial_partner_id = %s",
+            [self.prospect.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.29", "1.7.28", "post-migrate-lifecycle-credited"
+        )
+        self.assertEqual(
+            (self.prospect.lifecycle_stage, self.prospect.last_deal_date),
+            ("target", False),
+        )
+
     def test_a_cancelled_order_is_no_deal(self):
         order = self._quotation(self.customer)
         order.action_confirm()

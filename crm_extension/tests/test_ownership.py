@@ -87,6 +87,48 @@ class TestOwnership(CrmExtensionCase):
                 self.env["res.partner"]._cron_release_to_pool(batch_size=1), 0
             )
 
+    def test_an_invoice_credited_in_full_keeps_nobody_from_the_pool(self):
+        """A customer whose only invoice an accountant credited in full with
+        Odoo's reversal wizard made no deal: its protection over, it returns
+        to the pool; one whose invoice was credited in part keeps its
+        salesperson."""
+        credited = self._register(self.salesman, "Credited Trading Ltd")
+        partly = self._register(self.salesman, "Partly Credited Trading Ltd")
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
+        )
+        invoices = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "journal_id": journal.id,
+                        "invoice_date": fields.Date.today(),
+                        "invoice_line_ids": [
+                            Command.create({"name": "Consulting", "price_unit": 500})
+                        ],
+                    }
+                    for partner in (credited, partly)
+                ]
+            )
+        )
+        invoices.action_post()
+        self._credit_as_accountant(invoices[0])
+        self._credit_as_accountant(invoices[1], amount=100)
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            self.env["res.partner"]._cron_release_to_pool()
+        self.assertEqual(
+            (credited.with_user(self.salesman_2).in_pool, credited.user_id),
+            (True, self.env["res.users"]),
+        )
+        self.assertEqual(
+            (partly.with_user(self.salesman_2).in_pool, partly.user_id),
+            (False, self.salesman),
+        )
+
     def test_a_change_of_salesperson_is_a_claim(self):
         # Registered by Sally without a salesperson: protected for her team.
         unassigned = (
