@@ -113,6 +113,8 @@ class ResPartner(models.Model):
           never two customers approved as different ones.
         - ``deleting`` (Odoo's wizard): none of the merged customers keeps a
           merge that can still be undone (it would be deleted under it).
+        - No person in a buying committee is merged with a company (its seats
+          would go to a company).
         - The contact persons of the merged customers, who become the
           survivor's, meet the contact template of its class.
         """
@@ -247,7 +249,40 @@ class ResPartner(models.Model):
                         partners=_names(undoable.partner_id),
                     )
                 )
+        survivor.with_env(self.env)._crm_check_committee_members_merged(
+            partners - survivor
+        )
         survivor.with_env(self.env)._crm_check_contacts_moving_in(partners - survivor)
+
+    def _crm_check_committee_members_merged(self, absorbed):
+        """A merge with a company leaves a company: the surviving customer
+        ``self`` is one, or becomes one (Odoo fills its kind in from a merged
+        company's), and the merged partners' buying committee seats move to
+        it in SQL, past the members' check. The members of a committee are
+        people (``crm.lead.contact.role``): a person in a committee merged
+        with a company is refused, naming them and the opportunity, before
+        anything moves. (Taking their seats away would drop a decision
+        maker from an opportunity unseen: the user removes them, or merges
+        the person into a person.)"""
+        partners = (self | absorbed).sudo()
+        if not any(partners.mapped("is_company")):
+            return
+        people = partners.filtered(lambda partner: not partner.is_company)
+        member = (
+            self.env["crm.lead.contact.role"]
+            .sudo()
+            .search([("partner_id", "in", people.ids)], order="id", limit=1)
+        )
+        if member:
+            raise UserError(
+                self.env._(
+                    "%(contact)s is a member of the buying committee of %(lead)s "
+                    "and cannot be merged with a company: the members of a "
+                    "committee are people.",
+                    contact=member.partner_id.with_env(self.env)._crm_name_for_user(),
+                    lead=member.lead_id.with_env(self.env)._crm_name_for_user(),
+                )
+            )
 
     def _crm_check_contacts_moving_in(self, absorbed):
         """The contact persons of the customers ``absorbed`` become contacts

@@ -137,6 +137,46 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                 self.assertEqual(gao.parent_id, survivor)
                 self.assertFalse(other.exists() and other.active)
 
+    def test_both_doors_refuse_a_committee_member_merged_with_a_company(self):
+        """A person in a buying committee is not merged with a company, by
+        either door, whichever survives: its seat would go to a company (or
+        it would become one). The refusal names the person and the
+        opportunity; nothing moves. Out of the committee, it is merged."""
+        company = self.twins[0]
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        wang = legacy.create({"name": "Wang Wu", "user_id": self.salesman.id})
+        wang = wang.with_env(self.env)
+        member = self.env["crm.lead.contact.role"].create(
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": wang.id,
+                "role_id": self.role_dm.id,
+            }
+        )
+        for door in (self._odoo_merge, self._merge_with_undo):
+            for survivor in (company, wang):
+                with (
+                    self.subTest(door=door.__name__, survivor=survivor.name),
+                    self.assertRaises(UserError) as error,
+                    self.env.cr.savepoint(),
+                ):
+                    door(self.admin_contacts, company | wang, survivor)
+                self.assertEqual(
+                    str(error.exception),
+                    "Wang Wu is a member of the buying committee of West Lake: "
+                    "warehouse system and cannot be merged with a company: the "
+                    "members of a committee are people.",
+                )
+        self.assertTrue(wang.exists() and wang.active and not wang.is_company)
+        self.assertEqual(member.partner_id, wang)
+        self.assertFalse(
+            self.opportunity.contact_role_ids.partner_id.filtered("is_company")
+        )
+        # Out of the committee, the person may be merged into the company.
+        member.with_user(self.salesman).unlink()
+        self._odoo_merge(self.admin_contacts, company | wang, company)
+        self.assertFalse(wang.exists())
+
     def test_odoo_wizard_merges_customers_by_sales_administrators_only(self):
         first, second, _third = self.twins
         clerk = new_test_user(
