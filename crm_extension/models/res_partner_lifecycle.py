@@ -225,6 +225,18 @@ class ResPartner(models.Model):
             )
 
     @api.model
+    def _lifecycle_from_documents_of(self, partner_ids, batch_size=10000):
+        """:meth:`_lifecycle_from_documents` of the customers ``partner_ids``,
+        archived ones included, a batch at a time (the upgrades' repairs):
+        the cache is emptied after each batch."""
+        Partner = self.with_context(active_test=False)
+        for start in range(0, len(partner_ids), batch_size):
+            Partner.browse(
+                partner_ids[start : start + batch_size]
+            )._lifecycle_from_documents()
+            self.env.invalidate_all()
+
+    @api.model
     @exclusive_job
     def _cron_mark_dormant(self, batch_size=1000):
         """Customers with a deal who stopped buying become dormant.

@@ -16,8 +16,6 @@ from odoo import SUPERUSER_ID, api
 
 _logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 10000
-
 
 def migrate(cr, version):
     if not version:
@@ -36,10 +34,7 @@ def migrate(cr, version):
         """
     )
     ids = [row[0] for row in cr.fetchall()]
-    Partner = env["res.partner"].with_context(active_test=False)
-    for start in range(0, len(ids), BATCH_SIZE):
-        Partner.browse(ids[start : start + BATCH_SIZE])._lifecycle_from_documents()
-        env.invalidate_all()
+    env["res.partner"]._lifecycle_from_documents_of(ids)
     _logger.info(
         "crm_extension: lifecycle of %s customers with an invoice credited in full "
         "checked",

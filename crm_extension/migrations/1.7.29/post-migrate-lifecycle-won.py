@@ -23,8 +23,6 @@ from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
-
-BATCH_SIZE = 10000
 # The stages only the work-out from the documents leaves for an intention.
 WITH_A_DEAL = ("deal", "vip", "dormant")
 
@@ -62,10 +60,7 @@ def migrate(cr, version):
         )
     )
     ids = [row[0] for row in cr.fetchall()]
-    Partner = env["res.partner"].with_context(active_test=False)
-    for start in range(0, len(ids), BATCH_SIZE):
-        Partner.browse(ids[start : start + BATCH_SIZE])._lifecycle_from_documents()
-        env.invalidate_all()
+    env["res.partner"]._lifecycle_from_documents_of(ids)
     _logger.info(
         "crm_extension: lifecycle of %s customers back from a deal checked", len(ids)
     )
