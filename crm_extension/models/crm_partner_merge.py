@@ -206,6 +206,77 @@ class CrmPartnerMerge(models.Model):
             )
 
     @api.model
+    def _check_companies_of_moves(self, rows):
+        """Refuse a merge, or an undo, that would move documents of a company
+        the user does not work in: a customer shared by all companies has
+        orders, invoices, opportunities... in each, and merging it (or undoing
+        its merge) re-points them all, seen or not. Only a user of every
+        company concerned does that. The refusal names the kinds of
+        documents, not the companies' records.
+
+        :param rows: ``{table: row ids}`` of the records moved (rows of tables
+            whose model has a company; others are left out)
+        """
+        Company = self.env["res.company"].sudo()
+        allowed = self.env.user.company_ids
+        if not rows or not Company.search_count([("id", "not in", allowed.ids)]):
+            return
+        tables = self._company_tables()
+        selects = [
+            SQL(
+                "(SELECT %s FROM %s WHERE id = ANY(%s) AND company_id IS NOT NULL "
+                "AND company_id != ALL(%s) LIMIT 1)",
+                table,
+                SQL.identifier(table),
+                sorted(ids),
+                allowed.ids,
+            )
+            for table, ids in sorted(rows.items())
+            if ids and table in tables
+        ]
+        if not selects:
+            return
+        found = self.env.execute_query(SQL(" UNION ALL ").join(selects))
+        if found:
+            raise UserError(
+                self.env._(
+                    "These customers have documents of companies you do not work "
+                    "in (%(documents)s): only a user of every company concerned "
+                    "may merge them or undo their merge.",
+                    documents=self.env._(", ").join(
+                        self.env["ir.model"]._get(tables[table]).name
+                        for (table,) in found
+                    ),
+                )
+            )
+
+    @api.model
+    def _company_tables(self):
+        """``{table: model}`` of the models whose records belong to a company
+        (a stored ``company_id``)."""
+        return {
+            model._table: name
+            for name, model in self.env.registry.items()
+            if not model._abstract
+            and model._auto
+            and not model._table_query
+            and (field := model._fields.get("company_id"))
+            and field.store
+            and field.type == "many2one"
+            and field.comodel_name == "res.company"
+        }
+
+    @api.model
+    def _moved_rows(self, src_ids):
+        """``{table: row ids}`` of the records (with an id) a merge of the
+        partners ``src_ids`` would re-point (:meth:`_find_references`)."""
+        rows = defaultdict(set)
+        for ref, found in self._find_references("res.partner", src_ids).items():
+            if ref.kind in (FK, REFERENCE):
+                rows[ref.table].update(row_id for row_id, _s, _c in found)
+        return rows
+
+    @api.model
     def _plan(self, groups, survivor_rule, keep_registration="earliest"):
         """Queue one merge per group, checked now by the merge rules.
 
@@ -219,7 +290,9 @@ class CrmPartnerMerge(models.Model):
         seen = self.env["res.partner"]
         vals_list = []
         for partners, chosen in groups:
-            partners = partners.with_context(active_test=False)
+            # (Checked as the user who plans, whatever env they came with.)
+            partners = partners.with_env(self.env).with_context(active_test=False)
+            chosen = chosen and chosen.with_env(self.env)
             if seen & partners:
                 raise UserError(
                     self.env._(
@@ -960,6 +1033,8 @@ class CrmPartnerMerge(models.Model):
                         partner=survivor.display_name,
                     )
                 )
+            if not self.env.su:
+                merge._check_companies_of_moves(merge.sudo().line_ids._moved_rows())
             merge._undo()
         if len(self) == 1:
             message = self.env._(
@@ -1302,6 +1377,15 @@ class CrmPartnerMergeLine(models.Model):
             # (Odoo caches the defaults: read again after the undo.)
             self.env.registry.clear_cache()
         return failed
+
+    def _moved_rows(self):
+        """``{table: row ids}`` of the records (with an id) these lines moved,
+        which an undo moves back."""
+        rows = defaultdict(set)
+        for line in self:
+            if line.action == "repointed" and line._kind() in (FK, REFERENCE):
+                rows[line.table_name].add(line.record_id)
+        return rows
 
     def _undo_rows_at_once(self, survivor_id):
         """:meth:`_undo_rows` in a savepoint; whether it could be done."""

@@ -111,6 +111,9 @@ class ResPartner(models.Model):
           and a company's customer belong to two); none archived or merged
           already; none a contact of another; at most one user among them;
           never two customers approved as different ones.
+        - Documents: the user works in every company of the documents the
+          merge moves (customers shared by all companies have documents in
+          each: ``crm.partner.merge._check_companies_of_moves``).
         - ``deleting`` (Odoo's wizard): none of the merged customers keeps a
           merge that can still be undone (it would be deleted under it).
         - No person in a buying committee is merged with a company (its seats
@@ -149,6 +152,11 @@ class ResPartner(models.Model):
             partners.check_access("write")
             if deleting:
                 partners.check_access("unlink")
+            # (A customer shared by all companies has documents in each.)
+            Merge = self.env["crm.partner.merge"]
+            Merge._check_companies_of_moves(
+                Merge._moved_rows((partners - survivor).ids)
+            )
         staff = partners - customers
         if staff:
             raise UserError(

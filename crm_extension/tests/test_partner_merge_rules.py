@@ -106,6 +106,48 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                 merge(self.admin_contacts, first | second, first)
         self.assertTrue(second.exists() and second.active)
 
+    def test_both_doors_refuse_moving_another_companys_documents(self):
+        """Customers shared by all companies have documents in each: merging
+        them (or undoing their merge) re-points them all. A sales
+        administrator who does not work in a company of those documents
+        (who cannot even read them) merges none of them."""
+        first, second, _third = self.twins
+        branch = self.env["res.company"].create({"name": "Lotus Branch Co"})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Branch deal",
+                "type": "opportunity",
+                "partner_id": second.id,
+                "company_id": branch.id,
+            }
+        )
+        self.assertFalse(lead.with_user(self.admin_contacts).has_access("read"))
+        for merge in (self._odoo_merge, self._merge_with_undo):
+            with (
+                self.subTest(door=merge.__name__),
+                self.assertRaisesRegex(UserError, "Lead/Opportunity"),
+            ):
+                merge(self.admin_contacts, first | second, first)
+        self.assertEqual(lead.partner_id, second)
+        self.assertTrue(second.exists() and second.active)
+        # A sales administrator of both companies merges them; the undo is
+        # theirs (or another one's of both companies) too.
+        both = new_test_user(
+            self.env,
+            login="ext_merge_admin_both",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+            company_ids=[Command.set((self.company | branch).ids)],
+        )
+        merge = self._merge_with_undo(both, first | second, first)
+        self.assertEqual(merge.state, "done")
+        self.assertEqual(lead.partner_id, first)
+        self.assertTrue(merge.with_user(self.admin_contacts).can_undo)
+        with self.assertRaisesRegex(UserError, "Lead/Opportunity"):
+            merge.with_user(self.admin_contacts).action_undo()
+        self.assertEqual((merge.state, lead.partner_id), ("done", first))
+        merge.with_user(both).action_undo()
+        self.assertEqual((merge.state, lead.partner_id), ("undone", second))
+
     def test_both_doors_refuse_contacts_the_survivors_class_refuses(self):
         """The contact persons of a merged customer become the survivor's:
         lacking what its class requires of its contacts, the merge is
