@@ -74,6 +74,38 @@ class ResPartner(models.Model):
                 lambda merge, partner=partner: partner in merge.absorbed_partner_ids
             )[:1]
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_undoable_merge(self):
+        """The customers of a merge that can be undone stay until its trail is
+        purged: the merged ones (archived, with their values) are what its
+        undo brings back, and deleting the surviving one would delete the
+        merge and leave them archived for good. (The purge deletes them as
+        the merge, past this.)"""
+        if MERGING_PARTNERS.is_raised(self.env.context):
+            return
+        merges = (
+            self.env["crm.partner.merge"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "done"),
+                    "|",
+                    ("partner_id", "in", self.ids),
+                    ("absorbed_partner_ids", "in", self.ids),
+                ]
+            )
+        )
+        if merges:
+            concerned = self & (merges.partner_id | merges.absorbed_partner_ids)
+            raise UserError(
+                self.env._(
+                    "%(partners)s cannot be deleted while their merge can be "
+                    "undone: undo the merge first, or wait until its undo period "
+                    "has ended and the merged customers are deleted with its trail.",
+                    partners=_names(concerned.with_env(self.env)),
+                )
+            )
+
     def action_crm_undo_merge(self):
         """Undo, from a merged customer, the merge that archived it (sales
         administrators: who else calls it is told so, not refused the field

@@ -414,6 +414,46 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertFalse(absorbed.exists())
         self.assertTrue(self.first.active)
 
+    def test_customers_of_a_merge_that_can_be_undone_are_not_deleted(self):
+        """Deleting a merged customer would leave its merge nothing to bring
+        back; deleting the surviving one would delete the merge and leave
+        the merged ones archived for good."""
+        owner = new_test_user(
+            self.env,
+            login="ext_merge_owner",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+        )
+        deleter = new_test_user(
+            self.env,
+            login="ext_merge_deleter",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+        )
+        self.fourth.with_context(**MERGING_PARTNERS.context()).sudo().user_id = owner
+        merge = self._merge_now(self._wizard(self.sales_manager))
+        self.assertEqual(merge.partner_id, self.first)
+        self.assertIn(self.fourth, merge.absorbed_partner_ids)
+        for user, partner in (
+            (owner, self.fourth),
+            (deleter, self.fourth),
+            (deleter, self.first),
+        ):
+            # (Odoo's assertRaises rolls back what the refused request did,
+            # as the request's end would: Odoo deletes draft orders first.)
+            with (
+                self.subTest(user=user.login, partner=partner.name),
+                self.assertRaises(UserError) as refused,
+            ):
+                partner.with_user(user).unlink()
+            self.assertIn("cannot be deleted", str(refused.exception))
+        self.assertTrue(self.fourth.exists() and self.first.exists())
+        self.assertEqual(merge.state, "done")
+        merge.with_user(self.sales_manager).action_undo()
+        self.assertTrue(self.fourth.active)
+        self.assertEqual(self.order.partner_id, self.third)
+        # Back from the merge, it is a customer as any other.
+        self.fourth.with_user(owner).unlink()
+        self.assertFalse(self.fourth.exists())
+
     def test_staff_partners_are_not_merged(self):
         Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
         for staff in (self.salesman_2.partner_id, self.env.company.partner_id):
