@@ -502,8 +502,10 @@ class CrmPartnerMerge(models.Model):
         self.env["crm.partner.merge.line"].sudo().create(
             [dict(line, merge_id=merge.id) for line in lines]
         )
+        # (A shared customer's merge: the period of the company the user
+        # merged it in, also when the job merges it.)
         deadline = fields.Datetime.now() + timedelta(
-            days=(survivor.company_id or self.env.company).crm_merge_undo_days
+            days=(survivor.company_id or asker.env.company).crm_merge_undo_days
         )
         merge.write(
             {

@@ -454,6 +454,32 @@ class TestPartnerMerge(CrmExtensionCase):
         self.fourth.with_user(owner).unlink()
         self.assertFalse(self.fourth.exists())
 
+    def test_a_shared_customers_merge_has_its_users_undo_period(self):
+        """Customers shared by all companies are merged with the undo period
+        of the company the user merges them in, by the job too."""
+        branch = self.env["res.company"].create(
+            {"name": "Orchid Branch Co", "crm_merge_undo_days": 3}
+        )
+        self.company.crm_merge_undo_days = 30
+        manager = new_test_user(
+            self.env,
+            login="ext_branch_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=branch.id,
+            company_ids=[Command.set((branch | self.company).ids)],
+        )
+        self.assertFalse((self.first | self.second).company_id)
+        merge = (
+            self.env["crm.partner.merge"]
+            .with_user(manager)
+            ._plan([(self.first | self.second, self.first)], "oldest")
+        )
+        # The job merges it, as the system.
+        self.env["crm.partner.merge"].browse(merge.ids)._run_queued()
+        self.assertEqual(merge.state, "done")
+        period = merge.undo_deadline - merge.merge_date
+        self.assertEqual(round(period.total_seconds() / 86400), 3)
+
     def test_staff_partners_are_not_merged(self):
         Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
         for staff in (self.salesman_2.partner_id, self.env.company.partner_id):
