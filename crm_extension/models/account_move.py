@@ -107,31 +107,55 @@ class AccountMove(models.Model):
         return self.env._("draft credit note #%(id)s", id=self.id)
 
     @api.model
+    def _crm_credited_by_draft_domain(self):
+        """The moves settled by a counterpart that is not posted: Odoo 19.0
+        keeps a credit note reset to draft reconciled with its invoice, whose
+        payment state stays *reversed*, while the draft credits nothing."""
+        return [
+            (
+                "line_ids",
+                "any",
+                [("matched_credit_ids.credit_move_id.parent_state", "!=", "posted")],
+            )
+        ]
+
+    @api.model
+    def _crm_credited_in_full_domain(self):
+        """The customer invoices credited in full: Odoo's payment state
+        *reversed* (settled by credit notes, as its reversal wizard leaves an
+        invoice; a partial credit note leaves it open), by credit notes that
+        are posted (see :meth:`_crm_credited_by_draft_domain`). The one
+        definition: the deals (:meth:`_crm_deal_domain`) and the customer
+        values (``crm.customer.value``) read it."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("payment_state", "=", "reversed"),
+            "!",
+            *self._crm_credited_by_draft_domain(),
+        ]
+
+    @api.model
     def _crm_deal_domain(self):
         """The customer invoices that are deals: posted, and not credited in
-        full (Odoo's payment state *reversed*: settled by credit notes, as
-        its reversal wizard leaves an invoice; a partial credit note leaves
-        its invoice a deal). The one definition the customer's lifecycle
-        (``lifecycle_sql``) and the shared pool's release read."""
+        full (:meth:`_crm_credited_in_full_domain`). The one definition the
+        customer's lifecycle (``lifecycle_sql``) and the shared pool's release
+        read."""
         return [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
+            "|",
             ("payment_state", "!=", "reversed"),
+            *self._crm_credited_by_draft_domain(),
         ]
 
     def _crm_invoices_credited_in_full(self):
         """The customer invoices these credit notes reverse that are credited
-        in full (payment state *reversed*): no deals while the credit notes
-        are posted (:meth:`_crm_deal_domain`)."""
+        in full (:meth:`_crm_credited_in_full_domain`): no deals while the
+        credit notes are posted (:meth:`_crm_deal_domain`)."""
         return (
             self.sudo()
             .filtered(lambda move: move.move_type == "out_refund")
-            .reversed_entry_id.filtered(
-                lambda invoice: (
-                    invoice.move_type == "out_invoice"
-                    and invoice.payment_state == "reversed"
-                )
-            )
+            .reversed_entry_id.filtered_domain(self._crm_credited_in_full_domain())
         )
 
     @api.depends("complaint_ids")

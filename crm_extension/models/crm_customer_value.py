@@ -209,8 +209,8 @@ class CrmCustomerValue(models.Model):
         progress per batch when run by the scheduler. Then class upgrades and
         care reminders for the customers whose figures changed.
 
-        An invoice credited in full (Odoo's payment state *reversed*: settled
-        by credit notes, as the reversal wizard leaves it) was no purchase: it
+        An invoice credited in full by posted credit notes
+        (``account.move._crm_credited_in_full_domain``) was no purchase: it
         counts neither among the invoices nor as the last one, while its amount
         and its credit notes' still net out in the revenue; a partial credit
         note leaves its invoice counted. A customer whose every invoice was
@@ -255,6 +255,12 @@ class CrmCustomerValue(models.Model):
                 ],
             )
         )
+        # The company's invoices credited in full (account.move's one
+        # definition): no purchases.
+        Move = self.env["account.move"].sudo()
+        credited = Move._search(
+            [*Move._crm_credited_in_full_domain(), ("company_id", "=", company.id)]
+        )
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
         self._tune_bulk_transaction()
         cr.execute(
@@ -264,8 +270,7 @@ class CrmCustomerValue(models.Model):
                 WITH moves AS (
                     SELECT m.id, m.commercial_partner_id AS partner_id, m.move_type,
                            m.invoice_date,
-                           m.payment_state IS NOT DISTINCT FROM 'reversed'
-                               AS reversed,
+                           m.id IN %(credited)s AS reversed,
                            -SUM(l.balance) AS amount
                       FROM account_move m
                       JOIN account_move_line l
@@ -284,7 +289,7 @@ class CrmCustomerValue(models.Model):
                      WHERE m.company_id = %(company)s
                        AND m.state = 'posted'
                        AND m.move_type = 'out_invoice'
-                       AND m.payment_state IS DISTINCT FROM 'reversed'
+                       AND m.id NOT IN %(credited)s
                        AND m.invoice_date <= %(today)s
                      GROUP BY m.commercial_partner_id
                 ),
@@ -347,6 +352,7 @@ class CrmCustomerValue(models.Model):
                 complainers=[partner.id for partner in complaint_counts],
                 complaints=list(complaint_counts.values()),
                 abc=abc_class_sql(SQL("s.share_before")),
+                credited=credited.subselect(),
             )
         )
         cr.execute("CREATE INDEX ON crm_value_stage (partner_id)")

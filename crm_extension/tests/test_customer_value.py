@@ -172,6 +172,29 @@ class TestCustomerValue(CrmExtensionCase):
             (2, date(2026, 6, 20), 1700),
         )
 
+    def test_a_credit_note_reset_to_draft_credits_nothing(self):
+        """A credit note the accountant resets to draft credits nothing
+        (Odoo 19.0 keeps it reconciled with its invoice, whose payment state
+        stays *reversed*): the invoice counts again, as its revenue does; so
+        once the credit note is cancelled. Posted again, it credits again."""
+        self._invoice(self.tiny, 1000, "2026-03-01")
+        invoice = self._invoice(self.tiny, 1000, "2026-06-20")
+        credit_note = self._credit(invoice)
+        tiny = self.tiny.with_user(self.salesman_all)
+
+        def figures():
+            self._compute()
+            tiny.invalidate_recordset()
+            return tiny.revenue_12m, tiny.invoice_count_12m, tiny.last_invoice_date
+
+        self.assertEqual(figures(), (1000, 1, date(2026, 3, 1)))
+        credit_note.button_draft()
+        self.assertEqual(figures(), (2000, 2, date(2026, 6, 20)))
+        credit_note.action_post()
+        self.assertEqual(figures(), (1000, 1, date(2026, 3, 1)))
+        credit_note.button_cancel()
+        self.assertEqual(figures(), (2000, 2, date(2026, 6, 20)))
+
     def test_companies_are_separate(self):
         other_company = self.env["res.company"].create({"name": "Other Company"})
         self.env.user.company_ids |= other_company
