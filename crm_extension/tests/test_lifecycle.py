@@ -470,6 +470,33 @@ class TestSalesIntegration(FunnelCase):
             ("target", False),
         )
 
+    def test_upgrade_gives_back_the_deals_of_credit_notes_reset_to_draft(self):
+        """Customers whose invoice's credit note was reset to draft before
+        1.7.30 (19.0 keeps the two reconciled, the invoice reversed) are
+        worked out again: the invoice is a deal."""
+        invoice = self._invoice(self.prospect, "2026-06-30")
+        invoice.action_post()
+        self._credit_as_accountant(invoice).button_draft()
+        deal = ("deal", "2026-06-30")
+        self.assertEqual(
+            (self.prospect.lifecycle_stage, str(self.prospect.last_deal_date)), deal
+        )
+        if invoice.payment_state != "reversed":
+            self.skipTest("Odoo unreconciles a credit note reset to draft (18.0)")
+        # As 1.7.29 left it.
+        self.env.cr.execute(
+            "UPDATE res_partner SET lifecycle_stage = 'target', "
+            "last_deal_date = NULL WHERE commercial_partner_id = %s",
+            [self.prospect.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.30", "1.7.29", "post-migrate-lifecycle-draft-credit-notes"
+        )
+        self.assertEqual(
+            (self.prospect.lifecycle_stage, str(self.prospect.last_deal_date)), deal
+        )
+
     def test_a_cancelled_order_is_no_deal(self):
         order = self._quotation(self.customer)
         order.action_confirm()
