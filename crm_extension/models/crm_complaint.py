@@ -249,8 +249,14 @@ class CrmComplaint(models.Model):
         compute="_compute_credit_note_count", groups=INTERNAL
     )
 
+    # (A duplicate is a new complaint, received when it is registered: the
+    # original's reception would breach its service level at once.)
     date_received = fields.Datetime(
-        string="Received", required=True, default=fields.Datetime.now, tracking=True
+        string="Received",
+        required=True,
+        default=fields.Datetime.now,
+        tracking=True,
+        copy=False,
     )
     date_first_response = fields.Datetime(
         string="First Response",

@@ -682,6 +682,20 @@ class TestComplaintHandling(ComplaintCase):
         self.assertEqual(copy.sla_id, self.sla_critical)
         self.assertNotEqual(copy.name, complaint.name)
 
+    def test_a_duplicate_is_received_when_it_is_registered(self):
+        """A complaint duplicated (the same customer's problem again) is a new
+        one: received now, its service level counted from now, not breached
+        and escalated at once because the original came in weeks ago."""
+        with freeze_time("2026-03-02 09:00:00"):
+            complaint = self._complaint(user=self.salesman, severity="3")
+        with freeze_time("2026-03-23 09:00:00"):
+            copy = complaint.with_user(self.salesman).copy()
+            self.assertEqual(copy.date_received, fields.Datetime.now())
+            self.assertEqual(copy.sla_status, "on_track")
+            self.env["crm.complaint"]._escalate_due()
+        self.assertFalse(copy.sudo().escalation_level)
+        self.assertEqual(complaint.sla_status, "breached")
+
     def test_documents_must_be_the_customers(self):
         order = self.env["sale.order"].create({"partner_id": self.other_customer.id})
         with self.assertRaises(UserError):
