@@ -655,7 +655,10 @@ class CrmCustomerValue(models.Model):
 
     def _schedule_care(self, company, partner_ids, today):
         """One care call per customer that just became at high churn risk, for
-        its salesperson, due tomorrow (customers without one get none).
+        its salesperson, due tomorrow (customers without one get none; nor
+        those of a salesperson who does not work in ``company``, active and
+        internal: its figures are not theirs to read, and the care call of the
+        salesperson's own company is theirs).
 
         Created as ``mail.activity.create`` makes automated activities, with
         what it does besides (the salespeople follow their customers, each is
@@ -685,10 +688,14 @@ class CrmCustomerValue(models.Model):
                        COALESCE(p.name, '') = ''
                        OR strpos(p.complete_name, chr(10)) > 0
                   FROM res_partner p
-                 WHERE p.id = ANY(%(ids)s) AND p.user_id IS NOT NULL
+                  JOIN res_users u ON u.id = p.user_id AND u.active AND NOT u.share
+                  JOIN res_company_users_rel r ON r.user_id = u.id
+                                              AND r.cid = %(company)s
+                 WHERE p.id = ANY(%(ids)s)
                  ORDER BY p.id
                 """,
                 ids=list(partner_ids),
+                company=company.id,
             )
         )
         customers = self.env.cr.fetchall()

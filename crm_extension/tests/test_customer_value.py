@@ -401,6 +401,41 @@ class TestCustomerValue(CrmExtensionCase):
             self.gone | faded,
         )
 
+    def test_care_calls_for_salespeople_of_the_company(self):
+        """A customer the companies share, at high churn risk by the figures
+        of a company its salesperson does not work in: those figures are not
+        the salesperson's to read, nor is that company's care call theirs.
+        Their own company's figures give them theirs."""
+        company = self.env["res.company"].create({"name": "Care Test Company"})
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=company, install_demo=False
+        )
+        self.env.user.company_ids |= company
+        self.assertNotIn(company, self.salesman.company_ids)
+        self._invoice(self.gone, 500, "2025-03-15", company=company)
+        self.Value._compute_all(companies=company, today=TODAY)
+        self.assertEqual(self._value(self.gone, company).churn_risk, "high")
+
+        def care_calls():
+            return self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.gone.id),
+                    ("user_id", "=", self.salesman.id),
+                ]
+            )
+
+        self.assertFalse(care_calls())
+        self.assertFalse(
+            self.Value.with_user(self.salesman)
+            .with_context(allowed_company_ids=self.salesman.company_ids.ids)
+            .search([("partner_id", "=", self.gone.id)])
+        )
+        self._invoice(self.gone, 500, "2025-03-15")
+        self._compute()
+        self.assertEqual(self._value(self.gone).churn_risk, "high")
+        self.assertEqual(len(care_calls()), 1)
+
     def test_care_call_queries_do_not_grow(self):
         """A run of the job costs as many queries for 3 customers that became
         at high churn risk as for 30: the care calls are set-based. The ORM's
