@@ -352,7 +352,16 @@ class AccountMove(models.Model):
         # reconciled, its invoice still reversed), and the invoice is a deal
         # again.
         credited = self._crm_invoices_credited_in_full()
+        # Odoo resets posted moves to draft on the way: the posted credit
+        # notes are reset by Odoo's own step, so that their complaints are
+        # told of the cancellation, not of a draft that may be posted again.
+        withdrawn = self.filtered(
+            lambda move: move.move_type == "out_refund" and move.state == "posted"
+        )
+        if withdrawn:
+            super(AccountMove, withdrawn).button_draft()
         res = super().button_cancel()
+        withdrawn._crm_note_credits("cancelled")
         credited.commercial_partner_id._lifecycle_from_documents()
         return res
 
@@ -365,8 +374,9 @@ class AccountMove(models.Model):
 
     def _crm_note_credits(self, event):
         """Note on each complaint what its credit notes of ``self`` credit:
-        ``posted`` (their number, linked, and the amount posted) or
-        ``withdrawn`` (reset to draft: no longer credited). The complaint's
+        ``posted`` (their number, linked, and the amount posted),
+        ``withdrawn`` (reset to draft: no longer credited) or ``cancelled``
+        (cancelled from posted: no longer credited, never again). The complaint's
         chatter then tells what was really credited, whatever was drafted,
         edited or deleted before. Posted as the system (the note is the
         accounting's, whoever posts may only read the complaint), in the
@@ -382,6 +392,13 @@ class AccountMove(models.Model):
                 body = self.env._(
                     "Credit note %(credit_note)s posted: %(amount)s credited for "
                     "this complaint.",
+                    credit_note=link,
+                    amount=amount,
+                )
+            elif event == "cancelled":
+                body = self.env._(
+                    "Credit note %(credit_note)s cancelled: its %(amount)s are no "
+                    "longer credited.",
                     credit_note=link,
                     amount=amount,
                 )

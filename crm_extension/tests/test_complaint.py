@@ -1177,6 +1177,41 @@ class TestComplaintCreditNote(CreditNoteCase):
         with self.assertRaisesRegex(UserError, "Nothing is left to credit"):
             complaint.with_user(self.accountant).action_issue_credit_note()
 
+    def test_a_cancelled_credit_note_is_noted_cancelled(self):
+        """The accountant cancels a posted credit note of the complaint: the
+        complaint's chatter says it is cancelled, not reset to draft (a draft
+        may be posted again, a cancelled credit note never is)."""
+        complaint = self._complaint(invoice_id=self.invoice.id)
+        credit_note = self._issue_credit_note(complaint)
+        credit_note.action_post()
+        amount = format_amount(
+            self.env, credit_note.amount_total, credit_note.currency_id
+        )
+        before = complaint.message_ids
+        credit_note.button_cancel()
+        self.assertEqual(credit_note.state, "cancel")
+        notes = [
+            str(body).replace("&nbsp;", "\xa0")
+            for body in (
+                complaint.with_user(self.complaint_officer).message_ids - before
+            ).mapped("body")
+        ]
+        self.assertEqual(len(notes), 1, notes)
+        self.assertRegex(
+            notes[0],
+            rf"Credit note <a [^>]*>{re.escape(credit_note.name)}</a> cancelled: "
+            rf"its {re.escape(amount)} are no longer credited.",
+        )
+        # Reset to draft first, then cancelled: each step noted as it is.
+        other = self._posted_invoice()
+        complaint = self._complaint(invoice_id=other.id)
+        credit_note = self._issue_credit_note(complaint)
+        credit_note.action_post()
+        credit_note.button_draft()
+        before = complaint.message_ids
+        credit_note.button_cancel()
+        self.assertEqual(complaint.message_ids, before)
+
     def test_the_complaint_says_which_credit_note_it_got(self):
         """The chatter tells what was really credited: a draft credits
         nothing (noted without amount nor link: it may be edited or
