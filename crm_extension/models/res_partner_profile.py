@@ -56,7 +56,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _get_guarded_fields(self):
-        return {**super()._get_guarded_fields(), "birthday_reminded_year": ()}
+        return {
+            **super()._get_guarded_fields(),
+            "birthday_reminded_year": (),
+            # Odoo checks the field's groups on a write, not on a create: who
+            # may not read the ID number gives none to a new contact either.
+            "id_number": (SALES_ADMIN,),
+        }
 
     def _crm_check_committee_members(self, operation):
         """A step of the partner operation (res_partner_checks): a member of

@@ -206,6 +206,51 @@ class TestPartnerProfile(CrmExtensionCase):
             "110101199003070011",
         )
 
+    def test_id_number_is_given_by_sales_administrators_only(self):
+        """Odoo checks a field's groups when a record is written, not when
+        it is created: who may not read the ID number may not give one to a
+        new contact either, on any path (values, a company's new contacts, a
+        copy, an import, a default of the context)."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        attempts = {
+            "create": lambda: Partner.create({"name": "Wu Ming", "id_number": "X1"}),
+            "contacts": lambda: self.customer.with_user(self.salesman).write(
+                {"child_ids": [Command.create({"name": "Wu Ming", "id_number": "X3"})]}
+            ),
+            "copy": lambda: self.contact_boss.with_user(self.salesman).copy(
+                {"name": "Wu Ming", "id_number": "X4"}
+            ),
+        }
+        for path, attempt in attempts.items():
+            with (
+                self.subTest(path=path),
+                self.assertRaisesRegex(AccessError, "ID Number"),
+                self.env.cr.savepoint(),
+            ):
+                attempt()
+        # A default of the context gives none (as other guarded fields').
+        defaulted = Partner.with_context(default_id_number="X2").create(
+            {"name": "Wu Ming"}
+        )
+        self.assertFalse(defaulted.sudo().id_number)
+        result = Partner.load(["name", "id_number"], [["Wu Ming", "X5"]])
+        self.assertFalse(result["ids"])
+        self.assertIn("ID Number", result["messages"][0]["message"])
+        self.assertFalse(
+            self.env["res.partner"].search_count(
+                [("id_number", "in", ["X1", "X2", "X3", "X4", "X5"])]
+            )
+        )
+        # The sales administrators give it, and a salesperson still registers
+        # contacts.
+        admin_made = (
+            self.env["res.partner"]
+            .with_user(self.sales_manager)
+            .create({"name": "Wu Ming", "id_number": "X6"})
+        )
+        self.assertEqual(admin_made.id_number, "X6")
+        self.assertTrue(Partner.create({"name": "Zhou Ming"}))
+
     def test_ownership(self):
         partner = (
             self.env["res.partner"]
