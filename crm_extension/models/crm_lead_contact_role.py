@@ -168,14 +168,19 @@ class CrmLeadContactRole(models.Model):
     def _check_active_roles(self, vals_list):
         """A member is given a role in use: an archived one is no longer
         offered (a member keeps the role it had when it was archived, and in
-        a copy of its opportunity)."""
+        a copy of its opportunity). A new member's role may come from a
+        ``default_role_id`` of the caller's context: checked the same."""
         if self.env.su or COPYING_COMMITTEE.is_raised(self.env.context):
             return
+        default = None if self else self.env.context.get("default_role_id")
+        given = [
+            vals["role_id"] if "role_id" in vals else default for vals in vals_list
+        ]
         role_ids = {
-            vals["role_id"]
-            for vals in vals_list
-            if vals.get("role_id")
-            and not (self and all(line.role_id.id == vals["role_id"] for line in self))
+            role_id
+            for role_id in given
+            if role_id
+            and not (self and all(line.role_id.id == role_id for line in self))
         }
         archived = (
             self.env["crm.contact.role"]

@@ -98,6 +98,34 @@ class TestBuyingCommittee(CrmExtensionCase):
         )
         self.assertFalse(line.role_id)
 
+    def test_no_context_gives_an_archived_role(self):
+        """A ``default_role_id`` a client sends is a role given like any
+        other: an archived one is refused, in a member's creation and in the
+        opportunity's committee."""
+        self.role_dm.sudo().active = False
+        lead = self.opportunity.with_user(self.salesman).with_context(
+            default_role_id=self.role_dm.id
+        )
+        with self.assertRaisesRegex(ValidationError, "archived"):
+            self.env["crm.lead.contact.role"].with_user(self.salesman).with_context(
+                default_role_id=self.role_dm.id
+            ).create({"lead_id": lead.id, "partner_id": self.contact_boss.id})
+        with self.assertRaisesRegex(ValidationError, "archived"):
+            lead.write(
+                {
+                    "contact_role_ids": [
+                        Command.create({"partner_id": self.contact_it.id})
+                    ]
+                }
+            )
+        self.assertFalse(lead.contact_role_ids)
+        self.assertFalse(lead.has_decision_maker)
+        # A role in use, given so, is taken.
+        lead.with_context(default_role_id=self.role_insider.id).write(
+            {"contact_role_ids": [Command.create({"partner_id": self.contact_it.id})]}
+        )
+        self.assertEqual(lead.contact_role_ids.role_id, self.role_insider)
+
     def test_a_member_is_not_moved_onto_another_salespersons_deal(self):
         line = (
             self.env["crm.lead.contact.role"]
