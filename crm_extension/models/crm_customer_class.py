@@ -232,6 +232,60 @@ class CrmCustomerClass(models.Model):
                     )
                 )
 
+    @api.constrains("company_id")
+    def _check_company_of_users(self):
+        """Odoo checks a class's own parent when its company changes, not
+        the sub-classes and customers that have it: a class given to a
+        company keeps the classes and customers of other companies (or
+        shared) off it, as their own company checks would. Counted as the
+        system, named by number only (they may be another company's)."""
+        for customer_class in self.filtered("company_id"):
+            company = customer_class.company_id
+            family = (
+                self.env["res.company"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("id", "child_of", company.id)])
+            )
+            outside = [
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "not in", family.ids),
+            ]
+            sub_classes = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search_count([("parent_id", "=", customer_class.id), *outside])
+            )
+            if sub_classes:
+                raise ValidationError(
+                    self.env._(
+                        "The customer class %(klass)s cannot become a class of "
+                        "%(company)s: %(count)s of its sub-classes are shared or "
+                        "of other companies.",
+                        klass=customer_class.display_name,
+                        company=company.name,
+                        count=sub_classes,
+                    )
+                )
+            customers = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count([("customer_class_id", "=", customer_class.id), *outside])
+            )
+            if customers:
+                raise ValidationError(
+                    self.env._(
+                        "The customer class %(klass)s cannot become a class of "
+                        "%(company)s: customers of other companies, or shared "
+                        "between companies, have it (%(count)s).",
+                        klass=customer_class.display_name,
+                        company=company.name,
+                        count=customers,
+                    )
+                )
+
     @api.constrains("required_field_ids", "contact_required_field_ids")
     def _check_required_fields(self):
         for customer_class in self:

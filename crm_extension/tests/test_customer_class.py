@@ -331,6 +331,68 @@ class TestCustomerClass(CrmExtensionCase):
         customer_b.with_user(admin_b).write({"customer_class_id": class_b.id})
         self.assertEqual(customer_b.customer_class_id, class_b)
 
+    def test_a_class_in_use_keeps_to_its_users_companies(self):
+        """Odoo checks a class's own parent when its company changes, not the
+        sub-classes and customers that have it: a shared class made a class
+        of company A while customers or sub-classes of company B have it is
+        refused (B's users would keep a class they may not read); one used
+        in company A alone (or its branches) moves."""
+        company_b = self.env["res.company"].create({"name": "Class Company B"})
+        branch_a = self.env["res.company"].create(
+            {"name": "Branch of A", "parent_id": self.company.id}
+        )
+        both = (self.company | company_b | branch_a).ids
+        admin = new_test_user(
+            self.env,
+            login="ext_sales_manager_classes",
+            groups="sales_team.group_sale_manager",
+            company_ids=[(6, 0, both)],
+        )
+        Class = self.class_model.with_user(admin).with_context(allowed_company_ids=both)
+        Partner = (
+            self.env["res.partner"]
+            .with_user(admin)
+            .with_context(allowed_company_ids=both)
+        )
+        shared = Class.create({"name": "Shared", "parent_id": self.class_partner.id})
+        Partner.create(
+            {
+                "name": "Shop of B",
+                "company_id": company_b.id,
+                "customer_class_id": shared.id,
+            }
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, r"have it \(1\)") as error,
+            self.env.cr.savepoint(),
+        ):
+            shared.write({"company_id": self.company.id})
+        self.assertNotIn("Shop of B", str(error.exception))
+        self.assertFalse(shared.company_id)
+        # A shared root with shared sub-classes stays shared.
+        with (
+            self.assertRaisesRegex(ValidationError, "sub-classes"),
+            self.env.cr.savepoint(),
+        ):
+            self.class_partner.with_user(admin).with_context(
+                allowed_company_ids=both
+            ).write({"company_id": self.company.id})
+        self.assertFalse(self.class_partner.company_id)
+        # Used in company A and its branch only: it moves.
+        used_in_a = Class.create({"name": "Of A", "parent_id": self.class_partner.id})
+        Partner.create(
+            {
+                "name": "Shop of the branch",
+                "company_id": branch_a.id,
+                "customer_class_id": used_in_a.id,
+            }
+        )
+        Class.create(
+            {"name": "Sub of A", "parent_id": used_in_a.id, "company_id": branch_a.id}
+        )
+        used_in_a.write({"company_id": self.company.id})
+        self.assertEqual(used_in_a.company_id, self.company)
+
     def test_upgrade_renames_the_slashed_classes_kept_as_shipped(self):
         """A slash separates a class from its parent: the shipped "Bank/Tax"
         and "Hotel/Travel" are renamed by the upgrade where they still have
