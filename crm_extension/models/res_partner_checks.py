@@ -48,12 +48,16 @@ CALLER_STEPS = (
     "_crm_check_salesperson_change",  # res_partner_ownership
     "_crm_check_archiving",  # res_partner_ownership
     "_crm_check_class_given",  # res_partner_classification
+    "_crm_check_role_given",  # res_partner_profile
     "_crm_keep_tracking",  # res_partner_classification
     "_crm_credit_rating_writer",  # res_partner_classification
 )
 # Before Odoo creates, on each of the caller's values: ``step(vals)`` on no
 # record (a step may refuse).
-CALLER_CREATE_STEPS = ("_crm_check_class_given",)  # res_partner_classification
+CALLER_CREATE_STEPS = (
+    "_crm_check_class_given",  # res_partner_classification
+    "_crm_check_role_given",  # res_partner_profile
+)
 # On every write of the operation, what the final steps compare with, as it was
 # before the operation (values read from the cache): ``step(vals, operation)``.
 BEFORE_WRITE_STEPS = (

@@ -9,6 +9,7 @@ from odoo.tools import format_date
 
 from ..readers import user_langs
 from ..tools import birthday_due
+from ..tools.server_context import MERGING_PARTNERS
 from ..tools.settings import parse_int_setting
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 from .ir_cron import exclusive_job
@@ -63,6 +64,35 @@ class ResPartner(models.Model):
             # may not read the ID number gives none to a new contact either.
             "id_number": (SALES_ADMIN,),
         }
+
+    def _crm_check_role_given(self, vals):
+        """A step of the partner operation, on the caller's values
+        (res_partner_checks), for the partners ``self`` written (none: a new
+        partner, whose role may come from a ``default_`` of the context): a
+        contact role in use only, as a committee member is given one
+        (``crm.lead.contact.role``). Contacts of a role archived later keep
+        it and stay editable: only a change of role is checked. The records
+        to write with."""
+        if self.env.su or MERGING_PARTNERS.is_raised(self.env.context):
+            return self
+        role_id = vals.get("contact_role_id")
+        if not self and "contact_role_id" not in vals:
+            role_id = self.env.context.get("default_contact_role_id")
+        if isinstance(role_id, models.BaseModel):
+            role_id = role_id.id
+        if not role_id or not isinstance(role_id, int):
+            return self
+        if self and all(partner.contact_role_id.id == role_id for partner in self):
+            return self
+        role = self.env["crm.contact.role"].browse(role_id)
+        if not role.active:
+            raise ValidationError(
+                self.env._(
+                    "The contact role %(role)s is archived: choose a role in use.",
+                    role=role.display_name,
+                )
+            )
+        return self
 
     def _crm_check_committee_members(self, operation):
         """A step of the partner operation (res_partner_checks): a member of

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrmExtensionCase
@@ -291,6 +291,53 @@ class TestPartnerProfile(CrmExtensionCase):
                 [("contact_role_id.is_decision_maker", "=", True)]
             ),
         )
+
+    def test_an_archived_contact_role_is_given_to_nobody(self):
+        """A contact role the sales administrators archived is no longer
+        given to a contact (through RPC, a company's new contacts, a default
+        of the context), as it is no longer given to a committee member;
+        contacts who had it keep it and stay editable."""
+        self.contact_boss.contact_role_id = self.role_dm
+        self.role_dm.sudo().active = False
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        attempts = {
+            "write": lambda: self.contact_it.with_user(self.salesman).write(
+                {"contact_role_id": self.role_dm.id}
+            ),
+            "create": lambda: Partner.create(
+                {"name": "Wu Ming", "contact_role_id": self.role_dm.id}
+            ),
+            "contacts": lambda: self.customer.with_user(self.salesman).write(
+                {
+                    "child_ids": [
+                        Command.create(
+                            {"name": "Wu Ming", "contact_role_id": self.role_dm.id}
+                        )
+                    ]
+                }
+            ),
+            "default": lambda: Partner.with_context(
+                default_contact_role_id=self.role_dm.id
+            ).create({"name": "Wu Ming"}),
+        }
+        for path, attempt in attempts.items():
+            with (
+                self.subTest(path=path),
+                self.assertRaisesRegex(ValidationError, "archived"),
+                self.env.cr.savepoint(),
+            ):
+                attempt()
+        self.assertFalse(
+            self.env["res.partner"].search_count(
+                [("contact_role_id", "=", self.role_dm.id), ("name", "=", "Wu Ming")]
+            )
+        )
+        self.assertNotEqual(self.contact_it.contact_role_id, self.role_dm)
+        boss = self.contact_boss.with_user(self.salesman)
+        boss.write({"contact_role_id": self.role_dm.id, "function": "CEO"})
+        self.assertEqual(boss.contact_role_id, self.role_dm)
+        boss.write({"contact_role_id": self.role_insider.id})
+        self.assertEqual(boss.contact_role_id, self.role_insider)
 
     def test_shipped_sources(self):
         names = set(self.env["utm.source"].search([]).mapped("name"))
