@@ -193,16 +193,31 @@ class CrmCustomerClass(models.Model):
                 self.env._("A customer class cannot be its own ancestor.")
             )
 
+    def _overlapping_companies_domain(self):
+        """The classes this class overlaps, as a domain on their company: a
+        class of a company overlaps that company's and the shared ones; a
+        shared class, those of every company."""
+        self.ensure_one()
+        if not self.company_id:
+            return []
+        return [("company_id", "in", [self.company_id.id, False])]
+
     @api.constrains("code", "company_id")
     def _check_code_unique(self):
+        # As the system: a shared class overlaps the classes of companies the
+        # user does not see.
         for customer_class in self.filtered("code"):
-            duplicate = self.with_context(active_test=False).search_count(
-                [
-                    ("id", "!=", customer_class.id),
-                    ("code", "=", customer_class.code),
-                    ("company_id", "in", [customer_class.company_id.id, False]),
-                ],
-                limit=1,
+            duplicate = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search_count(
+                    [
+                        ("id", "!=", customer_class.id),
+                        ("code", "=", customer_class.code),
+                        *customer_class._overlapping_companies_domain(),
+                    ],
+                    limit=1,
+                )
             )
             if duplicate:
                 raise ValidationError(
@@ -216,13 +231,18 @@ class CrmCustomerClass(models.Model):
     def _check_name_unique(self):
         # Sibling classes must not overlap: two classes of the same name under the
         # same parent would split the same customers in two.
+        # (As the system, as the codes: see _check_code_unique.)
         for customer_class in self:
-            siblings = self.with_context(active_test=False).search(
-                [
-                    ("id", "!=", customer_class.id),
-                    ("parent_id", "=", customer_class.parent_id.id),
-                    ("company_id", "in", [customer_class.company_id.id, False]),
-                ]
+            siblings = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("id", "!=", customer_class.id),
+                        ("parent_id", "=", customer_class.parent_id.id),
+                        *customer_class._overlapping_companies_domain(),
+                    ]
+                )
             )
             if customer_class.name in siblings.mapped("name"):
                 raise ValidationError(

@@ -60,6 +60,42 @@ class TestCustomerClass(CrmExtensionCase):
         )
         self.assertEqual(other.display_name, "Partner / VIP")
 
+    def test_a_shared_class_does_not_overlap_another_companys(self):
+        """A class shared between companies overlaps the classes of every
+        company: a sales administrator of company A shares no class with the
+        name (under the same parent) or the code of a class of company B,
+        which they do not see."""
+        company_b = self.env["res.company"].create({"name": "Class Company B"})
+        self.class_model.create(
+            {
+                "name": "Gold",
+                "code": "B_GOLD",
+                "parent_id": self.class_retail.id,
+                "company_id": company_b.id,
+            }
+        )
+        Class = self.class_model.with_user(self.sales_manager)
+        for values in (
+            {"name": "Gold", "parent_id": self.class_retail.id},
+            {"name": "Silver", "code": "B_GOLD", "parent_id": self.class_retail.id},
+        ):
+            with (
+                self.subTest(values=values),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                Class.create(values)
+        # A's own class of that name is A's business.
+        own = Class.create(
+            {
+                "name": "Gold",
+                "code": "A_GOLD",
+                "parent_id": self.class_retail.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertEqual(own.display_name, "Individual retail / Gold")
+
     def test_required_fields_must_be_partner_fields(self):
         lead_name = self.env["ir.model.fields"]._get("crm.lead", "name")
         is_company = self.env["ir.model.fields"]._get("res.partner", "is_company")
