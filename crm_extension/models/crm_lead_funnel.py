@@ -205,7 +205,9 @@ class CrmLead(models.Model):
             moved = self.filtered(lambda lead: lead.stage_id != stages[lead.id])
             restored = (self - moved).filtered(
                 lambda lead: (
-                    lead.active and not before[lead.id][1] and lead.stage_id.gate_ids
+                    lead.active
+                    and not before[lead.id][1]
+                    and lead.stage_id._active_gates()
                 )
             )
             History = self.env["crm.lead.stage.history"]

@@ -98,3 +98,9 @@ class CrmStage(models.Model):
                         "stall_days": stage.stall_days or stall_days,
                     }
                 )
+
+    def _active_gates(self):
+        """The gates of these stages that apply: the active ones, whatever
+        the caller's context says (``active_test`` is a client's to send, and
+        an archived gate refuses nobody)."""
+        return self.with_context(active_test=True).gate_ids

@@ -99,7 +99,7 @@ class CrmStageGate(models.Model):
         failing = {}
         by_stage = leads.grouped("stage_id")
         for stage, stage_leads in by_stage.items():
-            for gate in stage.gate_ids:  # only active gates (active_test)
+            for gate in stage._active_gates():
                 # The condition is the administrator's: its fields are read
                 # whatever the mover may read of them (uid and user in it are
                 # the mover's).

@@ -335,6 +335,33 @@ class TestStageGates(FunnelCase):
                 )
             self.assertIn("in the past", str(caught.exception))
 
+    def test_an_archived_gate_refuses_nobody_whatever_the_context(self):
+        """A gate the administrator archived no longer applies, even when the
+        client sends ``active_test=False`` (as Odoo's conversion wizards do
+        for their leads); an active one still does."""
+        self.env["crm.stage.gate"].with_user(self.sales_manager).create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "A qualified deal needs a tag.",
+                "domain": "[('tag_ids', '!=', False)]",
+                "active": False,
+            }
+        )
+        lead = self._new_opportunity("Untagged").with_user(self.salesman)
+        lead.with_context(active_test=False).write(
+            {"stage_id": self.stage_qualified.id}
+        )
+        self.assertEqual(lead.stage_id, self.stage_qualified)
+        lead.action_set_lost()
+        lead.with_context(active_test=False).action_unarchive()
+        self.assertTrue(lead.active)
+        with self.assertRaises(ValidationError) as caught:
+            lead.with_context(active_test=False).write(
+                {"stage_id": self.stage_near_close.id}
+            )
+        self.assertIn("needs a decision maker", str(caught.exception))
+        self.assertNotIn("needs a tag", str(caught.exception))
+
     def test_invalid_gate_condition(self):
         with self.assertRaises(ValidationError), mute_logger("odoo.sql_db"):
             self.env["crm.stage.gate"].create(
