@@ -171,10 +171,18 @@ class ResPartner(models.Model):
         grouped by value (a handful of writes for any number of customers).
         """
         changes = {}
+        today = fields.Date.context_today(self)
         for partner in self.commercial_partner_id:
             stage = next_lifecycle_stage(partner.lifecycle_stage, event)
             if event == "deal" and partner.importance == KEY_CUSTOMER_IMPORTANCE:
                 stage = next_lifecycle_stage(stage, "key_customer")
+            if event == "deal" and partner._crm_is_dormant_on(
+                max(filter(None, (date, partner.last_deal_date)), default=None), today
+            ):
+                # A deal already older than the company allows (an invoice of
+                # last year posted now) leaves a customer dormant, as the
+                # nightly job would make it.
+                stage = next_lifecycle_stage(stage, "dormant")
             vals = {}
             if stage != partner.lifecycle_stage:
                 vals["lifecycle_stage"] = stage
@@ -235,6 +243,24 @@ class ResPartner(models.Model):
                 partner_ids[start : start + batch_size]
             )._lifecycle_from_documents()
             self.env.invalidate_all()
+
+    def _crm_dormant_cutoff(self, today):
+        """The last day of a deal that leaves this customer dormant on
+        ``today``: its company's number of days before (a shared customer
+        follows the main company's), ``None`` when the company sets none.
+        The rule of :meth:`_cron_mark_dormant` and of :func:`lifecycle_sql`."""
+        self.ensure_one()
+        company = self.company_id or self.env.ref(
+            "base.main_company", raise_if_not_found=False
+        )
+        days = (company or self.env.company).sudo().crm_dormant_days
+        return today - timedelta(days=days) if days > 0 else None
+
+    def _crm_is_dormant_on(self, last_deal_date, today):
+        """Whether a customer whose last deal is ``last_deal_date`` is dormant
+        on ``today`` (:meth:`_crm_dormant_cutoff`)."""
+        cutoff = self._crm_dormant_cutoff(today) if last_deal_date else None
+        return bool(cutoff and last_deal_date <= cutoff)
 
     @api.model
     @exclusive_job

@@ -333,7 +333,9 @@ class TestSalesIntegration(FunnelCase):
             }
         )
         self.assertEqual(self.prospect.lifecycle_stage, "target")
-        invoice.with_user(self.accountant).action_post()
+        # (A deal of a year ago would leave it dormant.)
+        with freeze_time("2026-07-01"):
+            invoice.with_user(self.accountant).action_post()
         self.assertEqual(self.prospect.lifecycle_stage, "deal")
         self.assertEqual(str(self.prospect.last_deal_date), "2026-06-30")
 
@@ -582,6 +584,25 @@ class TestSalesIntegration(FunnelCase):
             order.with_context(disable_cancel_warning=True).action_cancel()
         self.assertEqual(self.customer.lifecycle_stage, "dormant")
         self.assertEqual(str(self.customer.last_deal_date), "2026-01-05")
+
+    def test_a_deal_older_than_the_company_allows_leaves_the_customer_dormant(self):
+        """An accountant posting last year's invoices (taking over the
+        books): the customer's last deal is already older than its company
+        allows, so it is dormant at once, as the documents and the nightly
+        job say; a deal of now makes it a customer with a deal again."""
+        self.company.crm_dormant_days = 90
+        with freeze_time("2026-05-01 10:00:00"):
+            self._invoice(self.prospect, "2026-01-05").action_post()
+            self.assertEqual(self.prospect.lifecycle_stage, "dormant")
+            self.assertEqual(str(self.prospect.last_deal_date), "2026-01-05")
+            self.assertEqual(
+                self.prospect.with_user(self.salesman).lifecycle_stage, "dormant"
+            )
+            self._invoice(self.prospect, "2026-04-30").action_post()
+            self.assertEqual(self.prospect.lifecycle_stage, "deal")
+            self._invoice(self.prospect, "2025-12-01").action_post()
+            self.assertEqual(self.prospect.lifecycle_stage, "deal")
+            self.assertEqual(str(self.prospect.last_deal_date), "2026-04-30")
 
     def test_key_customer_with_a_deal_is_vip(self):
         self.customer.importance = "a"
