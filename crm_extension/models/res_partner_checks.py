@@ -64,6 +64,7 @@ BEFORE_WRITE_STEPS = (
     "_crm_note_duplicate_keys",  # res_partner_duplicate
     "_crm_note_class",  # res_partner_classification
     "_crm_note_salesperson",  # res_partner_ownership
+    "_crm_note_lifecycle_entity",  # res_partner_lifecycle
 )
 # Once, on the partners the operation touched: ``step(operation)``.
 FINAL_STEPS = (
@@ -73,6 +74,7 @@ FINAL_STEPS = (
     "_crm_check_duplicate_rules",  # res_partner_duplicate (and name cores)
     "_crm_log_class_moves",  # res_partner_classification
     "_crm_lifecycle_of_importance",  # res_partner_lifecycle
+    "_crm_lifecycle_of_moved_partners",  # res_partner_lifecycle
     "_crm_leave_pool",  # res_partner_ownership
     "_crm_contacts_follow_salesperson",  # res_partner_ownership
     "_crm_new_contacts_take_the_salesperson",  # res_partner_ownership

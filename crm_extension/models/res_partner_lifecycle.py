@@ -14,6 +14,9 @@ from .ir_cron import exclusive_job
 KEY_CUSTOMER_IMPORTANCE = "a"
 # A customer's lifecycle, which Odoo copies onto its contacts.
 LIFECYCLE_FIELDS = ("lifecycle_stage", "last_deal_date")
+# How far along each stage is: a customer that takes another's business (a
+# merge, a contact given a company) keeps the further of the two.
+LIFECYCLE_RANK = {"target": 0, "intention": 1, "dormant": 2, "deal": 3, "vip": 3}
 LIFECYCLE_SELECTION = list(
     zip(
         LIFECYCLE_STAGES,
@@ -196,7 +199,7 @@ class ResPartner(models.Model):
             # (at the end of a partner operation when one is checked).
             partners._crm_system_write(dict(key))
 
-    def _lifecycle_from_documents(self):
+    def _lifecycle_from_documents(self, only_further=False):
         """Work the lifecycle of these customers out again from the documents
         they have (:func:`lifecycle_sql`), after a deal was undone: an invoice
         reset to draft or cancelled, or credited in full by a credit note
@@ -225,6 +228,15 @@ class ResPartner(models.Model):
         )
         changes = defaultdict(list)
         for partner_id, stage, date in rows:
+            if only_further:
+                # (Its business grew: nothing it had is taken away.)
+                partner = self.browse(partner_id)
+                current = partner.lifecycle_stage
+                if LIFECYCLE_RANK[stage] <= LIFECYCLE_RANK[current]:
+                    stage = current
+                date = max(filter(None, (date, partner.last_deal_date)), default=None)
+                if (stage, date or False) == (current, partner.last_deal_date):
+                    continue
             changes[stage, date].append(partner_id)
         for (stage, date), partner_ids in changes.items():
             # The lifecycle is the system's to keep, whoever undid the deal.
@@ -306,6 +318,42 @@ class ResPartner(models.Model):
                 if cron._crm_batch_done(marked, len(partners), batch_size):
                     break
         return marked
+
+    def _crm_note_lifecycle_entity(self, vals, operation):
+        """A step before each write of the partner operation
+        (res_partner_checks): the commercial entity of partners given a
+        company, detached from one or made one (see
+        :meth:`_crm_lifecycle_of_moved_partners`)."""
+        if "parent_id" in vals or "is_company" in vals:
+            operation.remember(self, ["commercial_partner_id"])
+
+    def _crm_lifecycle_of_moved_partners(self, operation):
+        """A step of the partner operation (res_partner_checks): a partner
+        that moved to another commercial entity takes its orders and
+        invoices along, and Odoo copies the new entity's lifecycle onto it.
+        The entity it joined takes its business (a deal, an intention: the
+        further of its own and its documents'), the one it left keeps what
+        its own documents give it, as when a deal is undone. The system's
+        to keep, whoever moves the partner."""
+        entities = operation.before.get("commercial_partner_id")
+        if not entities:
+            return
+        moved = self.filtered(
+            lambda partner: (
+                partner.id in entities
+                and entities[partner.id] != partner.commercial_partner_id
+            )
+        )
+        if not moved:
+            return
+        joined = moved.commercial_partner_id
+        left = (
+            self.browse([entities[partner.id].id for partner in moved]).exists()
+            - joined
+            - moved
+        )
+        joined.sudo()._lifecycle_from_documents(only_further=True)
+        left.sudo()._lifecycle_from_documents()
 
     def _crm_lifecycle_of_importance(self, operation):
         """A step of the partner operation (res_partner_checks): a customer

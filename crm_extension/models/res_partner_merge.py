@@ -21,7 +21,11 @@ from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .res_partner_duplicate import MATCH_KEY_INPUTS
-from .res_partner_lifecycle import KEY_CUSTOMER_IMPORTANCE, LIFECYCLE_FIELDS
+from .res_partner_lifecycle import (
+    KEY_CUSTOMER_IMPORTANCE,
+    LIFECYCLE_FIELDS,
+    LIFECYCLE_RANK,
+)
 
 SURVIVOR_RULES = [
     ("oldest", "The oldest registration"),
@@ -503,7 +507,7 @@ class ResPartner(models.Model):
         merged = absorbed.sudo() - customer
         if not merged:
             return
-        rank = {"target": 0, "intention": 1, "dormant": 2, "deal": 3, "vip": 3}
+        rank = LIFECYCLE_RANK
         best = max(merged, key=lambda partner: rank[partner.lifecycle_stage])
         values = {}
         if rank[best.lifecycle_stage] > rank[customer.lifecycle_stage]:

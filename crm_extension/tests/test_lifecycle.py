@@ -604,6 +604,28 @@ class TestSalesIntegration(FunnelCase):
             self.assertEqual(self.prospect.lifecycle_stage, "deal")
             self.assertEqual(str(self.prospect.last_deal_date), "2026-04-30")
 
+    def test_a_customer_given_a_company_brings_its_business_along(self):
+        """A person who bought as an individual is put under their company
+        (Odoo then copies the company's lifecycle onto them): the company
+        takes their deal, and they keep it; detached again, each has what
+        its own documents give it."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        person = Partner.create({"name": "Zhou Jie", "email": "zhou.jie@example.com"})
+        with freeze_time("2026-11-20 10:00:00"):
+            self._quotation(person).action_confirm()
+        self.assertEqual(person.lifecycle_stage, "deal")
+        company = Partner.create({"name": "Zhou Family Retail", "is_company": True})
+        self.assertEqual(company.lifecycle_stage, "target")
+        person.write({"parent_id": company.id})
+        for partner in (company, person):
+            self.assertEqual(partner.lifecycle_stage, "deal")
+            self.assertEqual(str(partner.last_deal_date), "2026-11-20")
+        person.write({"parent_id": False})
+        self.assertEqual(company.lifecycle_stage, "target")
+        self.assertFalse(company.last_deal_date)
+        self.assertEqual(person.lifecycle_stage, "deal")
+        self.assertEqual(str(person.last_deal_date), "2026-11-20")
+
     def test_key_customer_with_a_deal_is_vip(self):
         self.customer.importance = "a"
         self.assertEqual(self.customer.lifecycle_stage, "intention")
