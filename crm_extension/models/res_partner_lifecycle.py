@@ -331,10 +331,11 @@ class ResPartner(models.Model):
         """A step of the partner operation (res_partner_checks): a partner
         that moved to another commercial entity takes its orders and
         invoices along, and Odoo copies the new entity's lifecycle onto it.
-        The entity it joined takes its business (a deal, an intention: the
-        further of its own and its documents'), the one it left keeps what
-        its own documents give it, as when a deal is undone. The system's
-        to keep, whoever moves the partner."""
+        The company it joined takes its business (a deal, an intention: the
+        further of its own and its documents'); the one it left, and a
+        partner that is its own customer now, have what their own documents
+        give them, as when a deal is undone. The system's to keep, whoever
+        moves the partner."""
         entities = operation.before.get("commercial_partner_id")
         if not entities:
             return
@@ -352,8 +353,11 @@ class ResPartner(models.Model):
             - joined
             - moved
         )
-        joined.sudo()._lifecycle_from_documents(only_further=True)
-        left.sudo()._lifecycle_from_documents()
+        # (A contact detached, or made a company, is its own customer now:
+        # the stage it holds was its former company's.)
+        own = joined & moved
+        (joined - own).sudo()._lifecycle_from_documents(only_further=True)
+        (own | left).sudo()._lifecycle_from_documents()
 
     def _crm_lifecycle_of_importance(self, operation):
         """A step of the partner operation (res_partner_checks): a customer

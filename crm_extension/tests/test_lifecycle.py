@@ -620,6 +620,13 @@ class TestSalesIntegration(FunnelCase):
         for partner in (company, person):
             self.assertEqual(partner.lifecycle_stage, "deal")
             self.assertEqual(str(partner.last_deal_date), "2026-11-20")
+        # A colleague detached from the company has bought nothing.
+        colleague = Partner.create({"name": "Li Na", "parent_id": company.id})
+        self.assertEqual(colleague.lifecycle_stage, "deal")
+        colleague.write({"parent_id": False})
+        self.assertEqual(colleague.lifecycle_stage, "target")
+        self.assertFalse(colleague.last_deal_date)
+        self.assertEqual(company.lifecycle_stage, "deal")
         person.write({"parent_id": False})
         self.assertEqual(company.lifecycle_stage, "target")
         self.assertFalse(company.last_deal_date)
