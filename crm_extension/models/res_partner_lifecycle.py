@@ -245,7 +245,9 @@ class ResPartner(models.Model):
             )
 
     @api.model
-    def _lifecycle_from_documents_of(self, partner_ids, batch_size=10000):
+    def _lifecycle_from_documents_of(
+        self, partner_ids, batch_size=10000, only_further=False
+    ):
         """:meth:`_lifecycle_from_documents` of the customers ``partner_ids``,
         archived ones included, a batch at a time (the upgrades' repairs):
         the cache is emptied after each batch."""
@@ -253,7 +255,7 @@ class ResPartner(models.Model):
         for start in range(0, len(partner_ids), batch_size):
             Partner.browse(
                 partner_ids[start : start + batch_size]
-            )._lifecycle_from_documents()
+            )._lifecycle_from_documents(only_further=only_further)
             self.env.invalidate_all()
 
     def _crm_dormant_cutoff(self, today):

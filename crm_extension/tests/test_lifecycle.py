@@ -633,6 +633,33 @@ class TestSalesIntegration(FunnelCase):
         self.assertEqual(person.lifecycle_stage, "deal")
         self.assertEqual(str(person.last_deal_date), "2026-11-20")
 
+    def test_upgrade_gives_a_company_the_business_of_its_contacts(self):
+        """As 1.7.29 left it: a person with a deal put under a company, both
+        at a target. The upgrade gives the company, and its contacts, the
+        deal of its documents; a customer further along than its documents
+        (an intention by the events) keeps its stage."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        person = Partner.create({"name": "Zhou Jie", "email": "zhou.jie@example.com"})
+        with freeze_time("2026-11-20 10:00:00"):
+            self._quotation(person).action_confirm()
+        company = Partner.create({"name": "Zhou Family Retail", "is_company": True})
+        person.write({"parent_id": company.id})
+        company._crm_system_write(
+            {"lifecycle_stage": "target", "last_deal_date": False}
+        )
+        self.assertEqual(person.lifecycle_stage, "target")
+        won = self._new_opportunity("Won, no order", partner_id=self.prospect.id)
+        won.with_user(self.salesman).action_set_won()
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
+        run_migration(
+            self.env.cr, "1.7.30", "1.7.29", "post-migrate-lifecycle-moved-partners"
+        )
+        self.env.invalidate_all()
+        for partner in (company, person):
+            self.assertEqual(partner.lifecycle_stage, "deal")
+            self.assertEqual(str(partner.last_deal_date), "2026-11-20")
+        self.assertEqual(self.prospect.lifecycle_stage, "intention")
+
     def test_key_customer_with_a_deal_is_vip(self):
         self.customer.importance = "a"
         self.assertEqual(self.customer.lifecycle_stage, "intention")
