@@ -351,7 +351,9 @@ class ResPartner(models.Model):
             return
         joined = moved.commercial_partner_id
         left = (
-            self.browse([entities[partner.id].id for partner in moved]).exists()
+            self.browse(
+                [entities[partner.id].id for partner in moved if entities[partner.id]]
+            ).exists()
             - joined
             - moved
         )
