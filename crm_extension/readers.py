@@ -11,6 +11,8 @@ translated names (stages, classes) as they would for the reader.
 
 from collections import defaultdict
 
+from .tools import first_readers
+
 
 def user_langs(env, user_ids):
     """``{user id: language code}`` of these users: their language, else the
@@ -37,3 +39,30 @@ def by_reader_lang(records, reader_ids):
         (lang, records.browse(ids).with_context(lang=lang))
         for lang, ids in groups.items()
     ]
+
+
+def readable_by(env, user_id, model_name, ids):
+    """The records of ``ids`` (of ``model_name``) the user may read, asked as
+    the user in all their companies (not the running job's), in one query:
+    whom the addon may make a record's handler or tell of it."""
+    context = dict(env.context)
+    context.pop("allowed_company_ids", None)
+    Model = env(user=user_id, su=False, context=context)[model_name]
+    if not Model.has_access("read"):
+        return set()
+    return set(Model.search([("id", "in", sorted(ids))], order="id").ids)
+
+
+def readers_of(env, model_name, assignees):
+    """The assignees of ``assignees`` (``{record id: user id}``) who may read
+    their record (:func:`readable_by`), asked once per user: a job's activity
+    for anyone else would name to them a record they cannot open (a
+    salesperson moved out of sales, or out of the record's company), and make
+    them a follower, who receives its messages by e-mail.
+
+    :return: ``{record id: user id}``
+    """
+    return first_readers(
+        {record_id: [user_id] for record_id, user_id in assignees.items()},
+        lambda user_id, ids: readable_by(env, user_id, model_name, ids),
+    )

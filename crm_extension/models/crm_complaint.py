@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_amount
 
 from .. import bulk, compat
-from ..readers import user_langs
+from ..readers import readable_by, user_langs
 from ..tools import (
     SLA_BREACHED,
     SLA_PAUSED,
@@ -1801,14 +1801,7 @@ class CrmComplaint(models.Model):
         """The complaints of ``complaint_ids`` the user may read, as the user
         (in all their companies), in one query: who may be their handler
         (:meth:`_check_handler`) or hear of them (escalations, intake)."""
-        context = dict(self.env.context)
-        context.pop("allowed_company_ids", None)
-        Complaint = self.env(user=user_id, su=False, context=context)[self._name]
-        if not Complaint.has_access("read"):
-            return set()
-        return set(
-            Complaint.search([("id", "in", sorted(complaint_ids))], order="id").ids
-        )
+        return readable_by(self.env, user_id, self._name, complaint_ids)
 
     # ------------------------------------------------------------------
     # Portal

@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .. import compat
-from ..readers import user_langs
+from ..readers import readers_of, user_langs
 from ..tools.server_context import ImportBlame, RefusedByGates
 from .crm_guarded_field_mixin import SALES_ADMIN
 from .ir_cron import exclusive_job
@@ -260,7 +260,8 @@ class CrmLead(models.Model):
     @api.model
     @exclusive_job
     def _cron_remind_stalled(self, batch_size=1000):
-        """Remind salespeople of their stalled opportunities.
+        """Remind salespeople of their stalled opportunities: the salesperson of
+        each, when an active internal user who may read it.
 
         One activity per stay: a stay that was reminded of is not reminded again,
         whatever the number of runs. Batched, with progress for the scheduler.
@@ -276,7 +277,8 @@ class CrmLead(models.Model):
         )
         model_id = self.env["ir.model"]._get_id("crm.lead")
         History = self.env["crm.lead.stage.history"]
-        reminded = 0
+        self.env["res.users"].flush_model(["active", "share"])
+        reminded, last_id = 0, 0
         while True:
             History.flush_model()
             self.env.cr.execute(
@@ -286,24 +288,34 @@ class CrmLead(models.Model):
                            FLOOR(EXTRACT(EPOCH FROM (%s - %s)) / 86400)::int
                       FROM crm_lead_stage_history h
                       JOIN crm_lead l ON l.id = h.lead_id
+                      JOIN res_users u ON u.id = l.user_id
+                                      AND u.active AND NOT u.share
                      WHERE h.date_left IS NULL
                        AND NOT h.stall_notified
                        AND h.funnel_phase NOT IN ('won', 'lost')
                        AND h.lead_id IN %s
                        AND l.active AND l.type = 'opportunity'
-                       AND l.user_id IS NOT NULL
+                       AND h.id > %s
                      ORDER BY h.id
                      LIMIT %s
                     """,
                     fields.Datetime.now(),
                     compat.stalled_since_sql("l", "h"),
                     self._search([("is_stalled", "=", True)]).subselect(),
+                    last_id,
                     batch_size,
                 )
             )
-            rows = self.env.cr.fetchall()
-            if not rows:
+            batch = self.env.cr.fetchall()
+            if not batch:
                 break
+            last_id = batch[-1][0]
+            # Only for a salesperson who may open the opportunity; a stay of
+            # another's is left to be reminded of once they may.
+            readers = readers_of(
+                self.env, self._name, {row[1]: row[2] for row in batch}
+            )
+            rows = [row for row in batch if readers.get(row[1]) == row[2]]
             leads = self.browse([row[1] for row in rows])
             leads.fetch(["name", "stage_id"])
             today = fields.Date.context_today(self)
@@ -332,7 +344,7 @@ class CrmLead(models.Model):
                 {"stall_notified": True}
             )
             reminded += len(rows)
-            if cron._crm_batch_done(reminded, len(rows), batch_size):
+            if cron._crm_batch_done(reminded, len(batch), batch_size):
                 break
         return reminded
 

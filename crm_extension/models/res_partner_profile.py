@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from ..readers import user_langs
+from ..readers import readers_of, user_langs
 from ..tools import birthday_due
 from ..tools.server_context import MERGING_PARTNERS
 from ..tools.settings import parse_int_setting
@@ -147,7 +147,8 @@ class ResPartner(models.Model):
     @exclusive_job
     def _cron_birthday_reminders(self, days_ahead=None):
         """One activity per contact birthday and year, ``days_ahead`` days before,
-        for the salesperson of the contact's company (or of the contact)."""
+        for the salesperson of the contact's company (or of the contact): an
+        active internal user who may read the contact."""
         if days_ahead is None:
             key = "crm_extension.birthday_days_ahead"
             days_ahead = parse_int_setting(
@@ -168,16 +169,18 @@ class ResPartner(models.Model):
                 "name",
             ]
         )
+        self.env["res.users"].flush_model(["active", "share"])
         self.env.cr.execute(
             """
             SELECT p.id, p.birthday, p.birthday_reminded_year,
                    COALESCE(cp.user_id, p.user_id), p.name
               FROM res_partner p
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              JOIN res_users u ON u.id = COALESCE(cp.user_id, p.user_id)
+                              AND u.active AND NOT u.share
              WHERE p.birthday IS NOT NULL AND p.active
                AND (EXTRACT(MONTH FROM p.birthday) * 100
                     + EXTRACT(DAY FROM p.birthday))::int = ANY(%s)
-               AND COALESCE(cp.user_id, p.user_id) IS NOT NULL
             """,
             [month_days],
         )
@@ -186,6 +189,10 @@ class ResPartner(models.Model):
             day = birthday_due(birthday, today, days_ahead, reminded)
             if day:
                 due.append((partner_id, user_id, day, name))
+        # Only for a salesperson who may open the contact (one archived, or
+        # out of its company, is reminded once back, while the day is ahead).
+        readers = readers_of(self.env, self._name, {row[0]: row[1] for row in due})
+        due = [row for row in due if readers.get(row[0]) == row[1]]
         if not due:
             return 0
         model_id = self.env["ir.model"]._get_id("res.partner")

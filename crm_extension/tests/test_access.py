@@ -1,9 +1,13 @@
+from datetime import date
+
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .. import compat
-from .common import CrmExtensionCase
+from .common import CrmExtensionCase, frozen_time
 
 OFFICER = "crm_extension.group_complaint_user"
 
@@ -292,3 +296,66 @@ class TestAccessMatrix(CrmExtensionCase):
         self.assertEqual(line_b.company_id, company_b)
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman_all)
         self.assertFalse(Line.search([("id", "=", line_b.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestJobsTellOnlyReaders(CrmExtensionCase):
+    """The reminders the addon's jobs schedule go to a salesperson who may open
+    the record: not to one who left sales (groups changed), was archived, or no
+    longer works in the record's company. An activity makes its assignee a
+    follower, who then receives the record's messages by e-mail."""
+
+    def _reminders(self, record):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        )
+
+    def test_stalled_deal_of_a_salesperson_moved_out_of_sales(self):
+        with frozen_time(self.env, "2026-05-01 10:00:00"):
+            lead = self.env["crm.lead"].create(
+                {
+                    "name": "Warehouse deal",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "user_id": self.salesman.id,
+                    "stage_id": self.env.ref("crm.stage_lead2").id,
+                }
+            )
+        lead.stage_id.stall_days = 1
+        # Moved to the warehouse: an internal user without Sales.
+        compat.set_user_groups(self.salesman, [self.env.ref("base.group_user").id])
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman).check_access("read")
+        with frozen_time(self.env, "2026-05-16 10:00:00"):
+            self.env["crm.lead"]._cron_remind_stalled()
+        self.assertFalse(self._reminders(lead))
+        # Back in sales: the stay not reminded of yet is, now.
+        compat.set_user_groups(
+            self.salesman, [self.env.ref("sales_team.group_sale_salesman").id]
+        )
+        with frozen_time(self.env, "2026-05-17 10:00:00"):
+            self.env["crm.lead"]._cron_remind_stalled()
+        self.assertEqual(self._reminders(lead).user_id, self.salesman)
+
+    def test_birthday_for_an_archived_salesperson_or_of_another_company(self):
+        self.contact_boss.birthday = date(1980, 7, 3)
+        Partner = self.env["res.partner"]
+        self.salesman.action_archive()
+        with freeze_time("2026-06-30"):
+            self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 0)
+        self.assertFalse(self._reminders(self.contact_boss))
+        # Restored, though the customer is now another company's.
+        self.salesman.action_unarchive()
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        self.customer.company_id = company_b
+        with freeze_time("2026-07-01"):
+            self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 0)
+        self.assertFalse(self._reminders(self.contact_boss))
+        self.assertNotIn(
+            self.salesman.partner_id, self.contact_boss.message_partner_ids
+        )
+        # Given that company too: reminded, once.
+        self.salesman.company_ids = [Command.link(company_b.id)]
+        with freeze_time("2026-07-02"):
+            self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 1)
+        self.assertEqual(self._reminders(self.contact_boss).user_id, self.salesman)
