@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .. import bulk, compat
-from ..readers import by_reader_lang, user_langs
+from ..readers import by_reader_lang, readers_of, user_langs
 from ..tools import (
     ABC_SHARES,
     churn_assessment,
@@ -657,8 +657,8 @@ class CrmCustomerValue(models.Model):
         """One care call per customer that just became at high churn risk, for
         its salesperson, due tomorrow (customers without one get none; nor
         those of a salesperson who does not work in ``company``, active and
-        internal: its figures are not theirs to read, and the care call of the
-        salesperson's own company is theirs).
+        internal, or who may not read them: its figures are not theirs to read,
+        and the care call of the salesperson's own company is theirs).
 
         Created as ``mail.activity.create`` makes automated activities, with
         what it does besides (the salespeople follow their customers, each is
@@ -675,6 +675,7 @@ class CrmCustomerValue(models.Model):
         ) or self.env.ref("mail.mail_activity_data_todo")
         Partner = self.env["res.partner"].sudo()
         Partner.flush_model(["user_id", "name", "complete_name"])
+        self.env["res.users"].flush_model(["active", "share"])
         # res_name is the customer's display name: its complete name, stored
         # as res.partner._get_complete_name gives it without context.
         # _compute_display_name gives the same, except for the label of the
@@ -699,6 +700,11 @@ class CrmCustomerValue(models.Model):
             )
         )
         customers = self.env.cr.fetchall()
+        # Only for a salesperson who may open the customer.
+        readers = readers_of(
+            self.env, "res.partner", {row[0]: row[1] for row in customers}
+        )
+        customers = [row for row in customers if readers.get(row[0]) == row[1]]
         names = {
             partner.id: partner.display_name
             for partner in Partner.browse(

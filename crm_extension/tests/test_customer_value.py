@@ -275,6 +275,31 @@ class TestCustomerValue(CrmExtensionCase):
             1,
         )
 
+    def test_no_care_call_for_a_salesperson_who_cannot_read_the_customer(self):
+        """A salesperson archived, or moved to another company than the
+        customer's, is given no care call (nor made a follower of the
+        customer)."""
+        self.middle.company_id = self.env.company
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        self.salesman_2.write(
+            {"company_ids": [Command.set(company_b.ids)], "company_id": company_b.id}
+        )
+        customers = self.gone | self.middle
+        customers.message_unsubscribe(customers.user_id.partner_id.ids)
+        self.salesman.action_archive()
+        for partner in customers:
+            self._invoice(partner, 500, "2025-01-15")
+            self._invoice(partner, 500, "2025-03-15")
+        self._compute()
+        self.assertEqual(self._value(self.gone).churn_risk, "high")
+        self.assertEqual(self._value(self.middle).churn_risk, "high")
+        calls = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", customers.ids)]
+        )
+        self.assertFalse(calls)
+        self.assertNotIn(self.salesman.partner_id, self.gone.message_partner_ids)
+        self.assertNotIn(self.salesman_2.partner_id, self.middle.message_partner_ids)
+
     def test_care_call_as_odoo_would(self):
         """The job's care calls are what mail.activity's create makes of them
         (the display name of the customer in the job's language included), the
