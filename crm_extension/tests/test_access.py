@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .. import compat
@@ -359,3 +359,33 @@ class TestJobsTellOnlyReaders(CrmExtensionCase):
         with freeze_time("2026-07-02"):
             self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 1)
         self.assertEqual(self._reminders(self.contact_boss).user_id, self.salesman)
+
+
+@tagged("post_install", "-at_install")
+class TestStaffDeparture(CrmExtensionCase):
+    def test_an_archived_salespersons_portfolio_is_handed_over(self):
+        """Staff departure: the leaver's user is archived first, as companies
+        do; the sales administrator still finds them in the transfer and hands
+        their portfolio over, to an active colleague only."""
+        leaver = self.salesman
+        leaver.action_archive()
+        Transfer = self.env["crm.customer.transfer"].with_user(self.sales_manager)
+        field = Transfer.fields_get(["from_user_id"])["from_user_id"]
+        offered = (
+            self.env["res.users"]
+            .with_user(self.sales_manager)
+            .with_context(**field.get("context", {}))
+            .name_search(leaver.name, [("share", "=", False)])
+        )
+        self.assertIn(leaver.id, [user_id for user_id, _name in offered])
+        self.salesman_2.action_archive()
+        with self.assertRaises(UserError):
+            Transfer.create(
+                {"from_user_id": leaver.id, "to_user_id": self.salesman_2.id}
+            ).action_transfer()
+        self.salesman_2.action_unarchive()
+        Transfer.create(
+            {"from_user_id": leaver.id, "to_user_id": self.salesman_2.id}
+        ).action_transfer()
+        self.assertEqual(self.customer.user_id, self.salesman_2)
+        self.assertEqual(self.opportunity.user_id, self.salesman_2)

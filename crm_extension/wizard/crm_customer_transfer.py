@@ -14,11 +14,14 @@ class CrmCustomerTransfer(models.TransientModel):
     _name = "crm.customer.transfer"
     _description = "Transfer Customers"
 
+    # The leaver is most often archived already (their login closed the day
+    # they left): offered too.
     from_user_id = fields.Many2one(
         "res.users",
         string="Transfer From",
         required=True,
         domain="[('share', '=', False)]",
+        context={"active_test": False},
     )
     target = fields.Selection(
         [("user", "One salesperson"), ("team", "Spread over a sales team")],
@@ -93,9 +96,10 @@ class CrmCustomerTransfer(models.TransientModel):
                 not self.to_user_id
                 or self.to_user_id == self.from_user_id
                 or self.to_user_id.share
+                or not self.to_user_id.active
             ):
-                # (An internal user: the domain of the field, which a client
-                # may leave out.)
+                # (An active internal user: the domain of the field, which a
+                # client may leave out.)
                 raise UserError(self.env._("Choose another user to transfer to."))
             return [self.to_user_id]
         members = (self.to_team_id.member_ids | self.to_team_id.user_id) - (
