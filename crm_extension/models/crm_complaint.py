@@ -435,9 +435,11 @@ class CrmComplaint(models.Model):
             # (A category the companies share may name a handler of another
             # company: not this complaint's. A category saved before handlers
             # had to be internal users who may read their complaints may name
-            # a portal user or an accountant: nobody's.)
+            # a portal user or an accountant: nobody's. A handler archived
+            # since, gone from the company, neither.)
             if (
                 handler
+                and handler.active
                 and not complaint.user_id
                 and handler._crm_handles_complaints()
                 and complaint.company_id in handler.company_ids

@@ -1171,3 +1171,22 @@ class TestMalformedRequests(CrmExtensionCase):
                 Merge.with_context(
                     active_model=model, active_ids=["a", "b"]
                 ).default_get(["customer_ids"])
+
+
+@tagged("post_install", "-at_install")
+class TestArchivedHandler(ComplaintCase):
+    def test_an_archived_default_handler_is_given_no_new_complaint(self):
+        """The category's default handler left the company (archived): the
+        complaints registered since wait for an active handler (and escalate
+        to whoever else is responsible) instead of going to nobody's screen."""
+        self.category.user_id = self.complaint_officer
+        self.assertEqual(
+            self._complaint(user=self.salesman).user_id, self.complaint_officer
+        )
+        self.complaint_officer.action_archive()
+        complaint = self._complaint(user=self.salesman)
+        self.assertFalse(complaint.user_id)
+        self.complaint_officer.action_unarchive()
+        self.assertEqual(
+            self._complaint(user=self.salesman).user_id, self.complaint_officer
+        )
