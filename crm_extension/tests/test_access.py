@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .. import compat
 from .common import CrmExtensionCase, frozen_time
@@ -359,6 +359,49 @@ class TestJobsTellOnlyReaders(CrmExtensionCase):
         with freeze_time("2026-07-02"):
             self.assertEqual(Partner._cron_birthday_reminders(days_ahead=7), 1)
         self.assertEqual(self._reminders(self.contact_boss).user_id, self.salesman)
+
+    def test_a_report_reaches_a_reviewer_who_may_read_the_customer(self):
+        """A report goes to the customer's team leader, the reporter's, then a
+        sales administrator: the first of them still there (not archived)
+        and of the customer's company."""
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        leader = new_test_user(
+            self.env,
+            login="ext_leader",
+            name="Lee Leader",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        self.env["crm.team"].create(
+            {
+                "name": "Leader Team",
+                "user_id": leader.id,
+                "member_ids": [Command.set(self.salesman.ids)],
+            }
+        )
+
+        def report():
+            self.env["crm.customer.report"].with_user(self.salesman_2).create(
+                {"partner_id": self.customer.id, "reason": "wrong_class"}
+            ).action_report()
+            activity = self.customer.activity_ids
+            reviewer = activity.user_id
+            activity.unlink()
+            return reviewer
+
+        self.assertEqual(report(), leader)
+        leader.action_archive()
+        reviewer = report()
+        self.assertTrue(reviewer.active)
+        self.assertTrue(reviewer.has_group("sales_team.group_sale_manager"))
+        # Back, but moved to another company than the customer's.
+        self.customer.company_id = self.env.company
+        leader.action_unarchive()
+        leader.write(
+            {"company_ids": [Command.set(company_b.ids)], "company_id": company_b.id}
+        )
+        reviewer = report()
+        self.assertNotEqual(reviewer, leader)
+        self.assertIn(self.env.company, reviewer.company_ids)
 
 
 @tagged("post_install", "-at_install")

@@ -2,7 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..readers import user_langs
+from ..readers import readable_by, user_langs
+from ..tools import first_readers
 
 
 class CrmCustomerReport(models.TransientModel):
@@ -41,15 +42,23 @@ class CrmCustomerReport(models.TransientModel):
         return values
 
     def _get_reviewer(self):
-        """Who hears of the report: the customer's team leader, else the user's,
-        else a sales administrator."""
+        """Who hears of the report: the first of the customer's team leader,
+        the user's, and the sales administrators of the customer's company who
+        is an active internal user and may read the customer (see
+        :func:`readers.readable_by`)."""
         partner = self.partner_id.sudo()
-        leader = (
-            partner.user_id.sale_team_id.user_id or self.env.user.sale_team_id.user_id
-        )
-        if not leader:
-            leader = self.env["res.users"]._crm_sales_administrators()[:1]
-        return leader
+        Users = self.env["res.users"].sudo()
+        company = partner.company_id or self.env.company
+        candidates = (
+            partner.user_id.sale_team_id.user_id
+            | self.env.user.sale_team_id.user_id
+            | Users._crm_sales_administrators(company)
+        ).filtered(lambda user: user.active and not user.share)
+        reviewer = first_readers(
+            {partner.id: candidates.ids},
+            lambda user_id, ids: readable_by(self.env, user_id, "res.partner", ids),
+        ).get(partner.id)
+        return self.env["res.users"].browse(reviewer)
 
     def action_report(self):
         self.ensure_one()
