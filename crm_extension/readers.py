@@ -54,15 +54,22 @@ def readable_by(env, user_id, model_name, ids):
 
 
 def readers_of(env, model_name, assignees):
-    """The assignees of ``assignees`` (``{record id: user id}``) who may read
-    their record (:func:`readable_by`), asked once per user: a job's activity
+    """The assignees of ``assignees`` (``{record id: user id}``) who are
+    active internal users and may read their record (:func:`readable_by`),
+    asked once per user: a job's activity
     for anyone else would name to them a record they cannot open (a
     salesperson moved out of sales, or out of the record's company), and make
     them a follower, who receives its messages by e-mail.
 
-    :return: ``{record id: user id}``
+    :return: ``{record id: user id}``, for active internal users only
     """
+    users = env["res.users"].sudo().browse(sorted(set(assignees.values()) - {False}))
+    present = set(users.filtered(lambda user: user.active and not user.share).ids)
     return first_readers(
-        {record_id: [user_id] for record_id, user_id in assignees.items()},
+        {
+            record_id: [user_id]
+            for record_id, user_id in assignees.items()
+            if user_id in present
+        },
         lambda user_id, ids: readable_by(env, user_id, model_name, ids),
     )

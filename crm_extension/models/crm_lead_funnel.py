@@ -171,7 +171,9 @@ class CrmLead(models.Model):
             # The system's note, whoever confirmed (a customer on the portal).
             author_id=self.env.ref("base.partner_root").id,
         )
-        if self.user_id:
+        # (Asked of a salesperson who may open it: one gone, or moved out of
+        # sales, would be a follower of a deal they cannot work on.)
+        if readers_of(self.env, self._name, {self.id: self.user_id.id}):
             lead.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=lead.env._("Win the opportunity: its order is confirmed"),

@@ -314,6 +314,21 @@ class TestSalesIntegration(FunnelCase):
         )
         self.assertEqual(self.customer.lifecycle_stage, "deal")
 
+    def test_a_salesperson_moved_out_of_sales_is_not_asked_to_win(self):
+        self.env["crm.stage.gate"].create(
+            {
+                "stage_id": self.stage_won.id,
+                "message": "A won deal needs its committee.",
+                "domain": "[('has_decision_maker', '=', True)]",
+            }
+        )
+        lead = self._new_opportunity("Gated deal of a leaver")
+        order = self._quotation(self.customer, lead, user=self.salesman_all)
+        compat.set_user_groups(self.salesman, [self.env.ref("base.group_user").id])
+        order.action_confirm()
+        self.assertIn("committee", lead.message_ids[0].body)
+        self.assertNotIn(self.salesman, lead.activity_ids.user_id)
+
     def test_posted_invoice_is_a_deal(self):
         journal = self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
