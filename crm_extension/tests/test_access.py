@@ -432,3 +432,50 @@ class TestStaffDeparture(CrmExtensionCase):
         ).action_transfer()
         self.assertEqual(self.customer.user_id, self.salesman_2)
         self.assertEqual(self.opportunity.user_id, self.salesman_2)
+
+
+@tagged("post_install", "-at_install")
+class TestApprovedExceptionOnTheCustomer(CrmExtensionCase):
+    """The customer's form links the approved exception it was registered
+    with (who approved it, when and why): whoever reads the customer opens
+    it; a request not approved stays its requester's."""
+
+    def _request(self, name):
+        return (
+            self.env["crm.duplicate.exception"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": name,
+                    "matched_partner_id": self.customer.id,
+                    "rule_id": self.env.ref(
+                        "crm_extension.duplicate_rule_company_name"
+                    ).id,
+                    "reason": "Franchisee in Ningbo, its own company",
+                }
+            )
+        )
+
+    def test_whoever_reads_the_customer_opens_its_approved_exception(self):
+        approved = self._request("HANGZHOU WEST LAKE TRADING LTD")
+        refused = self._request("Hangzhou West Lake Trading Limited")
+        for request in (approved, refused):
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                request.with_user(self.salesman).read(["reason"])
+        approved.with_user(self.sales_manager).action_approve()
+        refused.with_user(self.sales_manager).action_refuse()
+        customer = approved.partner_id
+        for user in (self.salesman, self.complaint_officer, self.accountant):
+            exception = customer.with_user(user).duplicate_exception_id
+            self.assertEqual(
+                exception.read(["approved_by_id", "reason"])[0]["approved_by_id"][0],
+                self.sales_manager.id,
+            )
+            # (Refused: an AccessError is a UserError.)
+            with self.assertRaises(UserError), self.env.cr.savepoint():
+                exception.write({"reason": "Changed afterwards"})
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                refused.with_user(user).read(["reason"])
+        with self.assertRaises(AccessError):
+            approved.with_user(self.portal_user).read(["reason"])
+        self.assertEqual(approved.reason, "Franchisee in Ningbo, its own company")
