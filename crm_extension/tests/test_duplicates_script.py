@@ -313,6 +313,44 @@ class TestOneScript(CrmExtensionCase):
             self.assertRefused(Partner, again, name, "already registered")
             self.assertTrue(customer.exists())
 
+    def test_chinese_legal_forms_abbreviated_or_left_out_are_refused(self):
+        """Another salesperson registers a Taiwanese customer again with its
+        legal form abbreviated as Taiwan writes it ("(股)公司" for 股份有限公司),
+        or a partnership without its kind ("（有限合伙）"): one name, refused,
+        naming the customer; an upgrade from 1.7.29 gives the customers keyed
+        before the key without them, and leaves the others alone."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for name, again in (
+            (
+                "台灣積體電路製造股份有限公司",
+                ("台灣積體電路製造(股)公司", "台湾积体电路制造（股）有限公司"),
+            ),
+            ("統一企業(股)公司", ("統一企業股份有限公司", "统一企业(股)")),
+            ("深圳华星投资合伙企业（有限合伙）", ("深圳華星投資合夥企業",)),
+        ):
+            customer = self.Partner.create({"name": name, "is_company": True})
+            self.assertRefused(Partner, again, name, "already registered")
+            self.assertTrue(customer.exists())
+        self.env.flush_all()
+        partners = self.env["res.partner"].search(
+            [("name", "in", ["統一企業(股)公司", "深圳华星投资合伙企业（有限合伙）"])]
+        )
+        self.assertEqual(len(partners), 2)
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = 'stale' WHERE id IN %s",
+            [tuple((partners | self.hengda).ids)],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.30", "1.7.29", "post-rekey-legal-forms")
+        self.assertEqual(
+            {partner.name: partner.name_key for partner in partners.sudo()},
+            {
+                "統一企業(股)公司": "统一企业",
+                "深圳华星投资合伙企业（有限合伙）": "深圳华星投资合伙企业",
+            },
+        )
+        self.assertEqual(self.hengda.sudo().name_key, "stale")
+
     def test_upgrade_rekeys_the_legal_forms_of_more_countries(self):
         """An upgrade from 1.7.19 computes again the keys of every customer
         whose name holds one of the legal forms or generic words 1.7.20

@@ -82,6 +82,11 @@ _CJK_LEGAL_FORMS = tuple(
             "有限公司",
             "股份公司",
             "公司",
+            # The kind of a partnership (合伙企业) its name ends with, in
+            # brackets ("…投资合伙企业（有限合伙）"): often left out.
+            "特殊普通合伙",
+            "普通合伙",
+            "有限合伙",
             # Japan's and Korea's, which a name may also start with.
             "株式会社",
             "有限会社",
@@ -261,6 +266,10 @@ _ABBREVIATED_FORMS = {
     "(유)": "유한회사",
 }
 _ABBREVIATED_FORM = re.compile("|".join(map(re.escape, _ABBREVIATED_FORMS)))
+# Taiwan's abbreviation of 股份有限公司 (after NFKC: "（股）" is "(股)"), before
+# 公司 or 有限公司 or ending the name: "台灣積體電路製造(股)公司",
+# "統一企業(股)" are the company registered as "…股份有限公司".
+_TAIWAN_SHARES_FORM = re.compile(r"\(\s*股\s*\)\s*(?:有限\s*)?(?:公\s*司|$)")
 
 _NAME_KEPT_CATEGORIES = ("L", "M", "N")
 # Unicode's default-ignorable code points (DerivedCoreProperties, with the
@@ -671,9 +680,11 @@ def _name_words(name):
 def _expand_abbreviated_forms(text):
     """``text`` (folded) with the legal forms Japan and Korea abbreviate in
     brackets written out (:data:`_ABBREVIATED_FORMS`: "(株)トヨタ" is
-    "株式会社トヨタ")."""
+    "株式会社トヨタ"), and Taiwan's (:data:`_TAIWAN_SHARES_FORM`:
+    "台積電(股)公司" is "台積電股份有限公司")."""
     if "(" not in text:
         return text
+    text = _TAIWAN_SHARES_FORM.sub("股份有限公司", text)
     return _ABBREVIATED_FORM.sub(lambda match: _ABBREVIATED_FORMS[match[0]], text)
 
 
@@ -1182,7 +1193,8 @@ def normalize_name(name):
          trailing characters ("深圳市华星科技股份有限公司" -> "深圳市华星科技").
          集团 is kept: "group" is part of a company's identity. Japan's and
          Korea's also as leading characters ("株式会社トヨタ"), and written in
-         brackets ("(株)トヨタ", "㈜삼성전자").
+         brackets ("(株)トヨタ", "㈜삼성전자"); Taiwan's 股份有限公司 written
+         "(股)公司"; the kind of a partnership (有限合伙, 普通合伙, 特殊普通合伙).
        - Western: Co., Ltd. / Company Limited / Limited / Ltd / Inc / Incorporated /
          Corp / Corporation / LLC / GmbH / GmbH & Co. KG(aA) / AG /
          Aktiengesellschaft / SE / SE & Co. KG(aA) / KG / KGaA / UG / e.K. / S.A. /
