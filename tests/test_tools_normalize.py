@@ -35,6 +35,8 @@ from crm_extension_tools.normalize import (
     normalize_vat,
     number_key,
     number_keys,
+    phone_without_extension,
+    phone_without_last_group,
     script_spellings,
     split_core,
     vat_search_key,
@@ -2139,6 +2141,44 @@ def test_phone_ignores_separators(digits, data):
     assume(not is_placeholder_digits(digits.lstrip("0")))
     assert normalize_phone_digits("+" + spaced) == "+" + digits
     assert normalize_phone_digits(fullwidth(spaced)) == normalize_phone_digits(digits)
+
+
+@pytest.mark.parametrize(
+    ("phone", "number"),
+    [
+        ("0755-12345678 转 801", "0755-12345678 "),
+        ("0755 1234 5678轉801", "0755 1234 5678"),
+        ("0755-12345678 分机：801", "0755-12345678 "),
+        ("0755-12345678（内线801）", "0755-12345678("),
+        ("+86 755 1234 5678 ext. 801", "+86 755 1234 5678 "),
+        ("+86 755 1234 5678 X801", "+86 755 1234 5678 "),
+        ("0755-12345678#801", "0755-12345678"),
+        # A marker before the number starts no extension.
+        ("Fax: 0755-12345678", "Fax: 0755-12345678"),
+        ("ext 801", "ext 801"),
+        ("０７５５－１２３４５６７８转８０１", "0755-12345678"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_phone_without_extension(phone, number):
+    assert phone_without_extension(phone) == number
+
+
+@pytest.mark.parametrize(
+    ("phone", "number"),
+    [
+        ("0755-12345678-801", "0755-12345678"),
+        ("0755 12345678 8001", "0755 12345678"),
+        ("089 123456-78", "089 123456"),
+        ("13912345678", ""),
+        ("0755-12345678-", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_phone_without_last_group(phone, number):
+    assert phone_without_last_group(phone) == number
 
 
 # -------------------------------------------------------------------- placeholders

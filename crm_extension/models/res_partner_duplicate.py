@@ -21,6 +21,8 @@ from ..tools.normalize import (
     normalize_phone_digits,
     normalize_vat,
     number_keys,
+    phone_without_extension,
+    phone_without_last_group,
     script_spellings,
     to_e164,
     vat_search_key,
@@ -53,24 +55,41 @@ FORM_KEY_FIELDS = {
 
 
 def phone_match_key(number, country_code, calling_code):
-    """E.164 form of ``number`` for the phone duplicate key.
+    """E.164 form of ``number`` for the phone duplicate key, without the
+    extension written after it ("0755-12345678 转 801", "… ext. 801", and
+    "0755-12345678-801" when the number is no valid one with its last group:
+    :func:`phone_without_extension`, :func:`phone_without_last_group`).
 
     Odoo's ``phone_validation`` formats it when the ``phonenumbers`` library is
     installed; the plain rule of :func:`to_e164` covers the rest.
     """
+    number = phone_without_extension(number)
     if not normalize_phone_digits(number):
         return ""  # too short, or filler such as "000000"
     if getattr(phone_validation, "phonenumbers", None):
-        formatted = phone_validation.phone_format(
-            number,
-            country_code or None,
-            calling_code or None,
-            force_format="E164",
-            raise_exception=False,
-        )
-        if formatted and formatted.startswith("+") and formatted[1:].isdigit():
+        formatted, valid = _phone_e164(number, country_code)
+        if not valid:
+            shorter, valid = _phone_e164(phone_without_last_group(number), country_code)
+            formatted = shorter if valid else formatted
+        if formatted:
             return formatted
     return to_e164(number, calling_code)
+
+
+def _phone_e164(number, country_code):
+    """``(E.164 form, valid)`` of ``number`` by Odoo's ``phone_validation``
+    (``phonenumbers``): ``("", False)`` when it cannot read it."""
+    if not normalize_phone_digits(number):
+        return "", False
+    try:
+        parsed = phone_validation.phone_parse(number, country_code or None)
+    except UserError:
+        return "", False
+    phonenumbers = phone_validation.phonenumbers
+    formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if not (formatted.startswith("+") and formatted[1:].isdigit()):
+        return "", False
+    return formatted, phonenumbers.is_valid_number(parsed)
 
 
 def email_match_key(email):

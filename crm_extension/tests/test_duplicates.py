@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 from .. import compat
 from ..models.crm_duplicate_rule import MATCH_FUNCTION, array_literal
 from ..tools.server_context import MERGING_PARTNERS
-from .common import CrmExtensionCase
+from .common import CrmExtensionCase, run_migration
 
 
 @tagged("post_install", "-at_install")
@@ -316,6 +316,79 @@ class TestDuplicateRules(CrmExtensionCase):
             )
         )
         self.assertEqual(lead.matched_partner_id, alpha)
+
+    def test_a_number_with_its_extension_is_the_number(self):
+        """Another salesperson registers the customer's switchboard again with
+        an extension, as Chinese business cards write it (转, 分机, a last group
+        after a dash, "ext."): the phone rule flags it beside the customer, in
+        the form before saving, and a lead with it names the customer. A
+        number valid with its last group (a German direct dial) keeps it."""
+        cn = self.env.ref("base.cn").id
+        Partner = self.Partner.with_user(self.salesman_2)
+        for phone in (
+            "0755-8888 1234 转 801",
+            "0755 8888 1234 分機 801",
+            "0755-88881234-801",
+            "+86 755 8888 1234 ext. 801",
+        ):
+            with self.subTest(phone=phone), self.env.cr.savepoint() as savepoint:
+                other = Partner.create(
+                    {
+                        "name": "Zulu Foods",
+                        "is_company": True,
+                        "phone": phone,
+                        "country_id": cn,
+                    }
+                )
+                self.assertEqual(other.duplicate_state, "suspect")
+                self.assertIn(self.huaxing, other.duplicate_partner_ids)
+                savepoint.rollback()
+        form = Form(Partner)
+        form.name = "Zulu Foods"
+        form.country_id = self.env.ref("base.cn")
+        form.phone = "0755-88881234-801"
+        self.assertIn(self.huaxing, form.duplicate_match_ids)
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create(
+                {
+                    "name": "Tea for the office",
+                    "partner_name": "Zulu Foods",
+                    "phone": "0755-8888 1234 转 801",
+                    "country_id": cn,
+                }
+            )
+        )
+        self.assertEqual(lead.matched_partner_id, self.huaxing)
+        de = self.env.ref("base.de").id
+        munich = Partner.create(
+            {"name": "Anna Weber", "phone": "089 123456", "country_id": de}
+        )
+        direct = Partner.create(
+            {"name": "Jonas Fischer", "phone": "089 123456-78", "country_id": de}
+        )
+        self.assertNotEqual(direct.phone_key, munich.phone_key)
+        self.assertNotIn(munich, direct.duplicate_partner_ids)
+        # An upgrade from 1.7.29 gives a number keyed with its extension the
+        # number's key, and leaves the others alone.
+        extended = self.Partner.create(
+            {"name": "Zulu Foods", "phone": "0755-88881234-801", "country_id": cn}
+        )
+        mobile = self.Partner.create(
+            {"name": "Li Na", "phone": "13800000009", "country_id": cn}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET phone_key = 'stale' WHERE id IN %s",
+            [(extended.id, mobile.id)],
+        )
+        self.env["res.partner"].invalidate_model(["phone_key"])
+        run_migration(
+            self.env.cr, "1.7.30", "1.7.29", script="post-rekey-phone-extensions"
+        )
+        self.assertEqual(extended.phone_key, "+8675588881234")
+        self.assertEqual(mobile.phone_key, "stale")
 
     def test_form_shows_matches_before_saving(self):
         form = Form(self.Partner.with_user(self.salesman_2))

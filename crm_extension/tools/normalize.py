@@ -2156,6 +2156,44 @@ def normalize_phone_digits(phone):
     return f"+{number}" if plus else number
 
 
+# What starts the extension written after a phone number: 转 (transfer to),
+# 分机 and 内线 in either script, "ext", "x", "#" (longest first).
+_PHONE_EXTENSION = re.compile(
+    "extension|extn|ext|x|#|转|轉|分机|分機|内线|內線", re.IGNORECASE
+)
+# The last group of digits of a number, after a dash or spaces: an extension
+# as Chinese business cards write it ("0755-12345678-801").
+_PHONE_LAST_GROUP = re.compile(r"(.*[0-9])\s*[-‐‑–—\s]\s*[0-9]{1,5}\s*")
+
+
+def phone_without_extension(phone):
+    """``phone`` (NFKC) without the extension written after the number with a
+    word or a sign ("0755-12345678 转 801", "0755 1234 5678 分机 801",
+    "… ext. 801", "… x801", "…#801"): the extension reaches a person at the
+    customer, the number the customer. A marker after fewer than 6 digits
+    starts no extension (the "x" of "Fax: …")."""
+    if not phone or not isinstance(phone, str):
+        return ""
+    text = unicodedata.normalize("NFKC", phone)
+    for match in _PHONE_EXTENSION.finditer(text):
+        before = text[: match.start()]
+        if sum(char.isdigit() for char in before) >= _MIN_PHONE_DIGITS:
+            return before
+    return text
+
+
+def phone_without_last_group(phone):
+    """``phone`` without the last group of digits it ends with after a dash
+    or a space ("0755-12345678-801" -> "0755-12345678"), else ``''``: the
+    extension as Chinese business cards write it, when the number with it is
+    no valid one (the caller checks: "089 123456-78", a German number with
+    its direct dial, is one number)."""
+    if not phone or not isinstance(phone, str):
+        return ""
+    match = _PHONE_LAST_GROUP.fullmatch(unicodedata.normalize("NFKC", phone))
+    return match.group(1) if match else ""
+
+
 def to_e164(phone, calling_code=None):
     """Return ``phone`` in E.164 form (``+8675588881234``), or ``''``.
 
