@@ -20,6 +20,7 @@ from crm_extension_tools.normalize import (
     INDUSTRY_CLASSES,
     _fold,
     core_neighbours,
+    email_text,
     fold_script,
     fold_wording,
     industry_classes,
@@ -2202,6 +2203,22 @@ def test_placeholder_names_are_no_keys(name):
 )
 def test_real_names_keep_their_keys(name, key):
     assert name_match_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("email", "text"),
+    [
+        ("ｓａｌｅｓ＠jiafang。cn", "sales@jiafang.cn"),
+        ("sales@jiafang.cn。", "sales@jiafang.cn"),
+        ("sales@jiafang.cn. ", "sales@jiafang.cn"),
+        ("sa\u200bles@jiafang.cn\ufeff", "sales@jiafang.cn"),
+        ("sales@jiafang.cn; info@jiafang.cn", "sales@jiafang.cn; info@jiafang.cn"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_email_text(email, text):
+    assert email_text(email) == text
 
 
 @pytest.mark.parametrize(

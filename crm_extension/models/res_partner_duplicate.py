@@ -3,7 +3,6 @@ check of the duplicate rules on every registration, the review flags and the
 name cores of the similarity rules."""
 
 import logging
-import unicodedata
 from collections.abc import Collection
 
 from odoo import api, fields, models
@@ -14,6 +13,7 @@ from odoo.addons.phone_validation.tools import phone_validation
 
 from .. import bulk, compat
 from ..tools.normalize import (
+    email_text,
     is_placeholder_email,
     is_valid_uscc,
     name_match_key,
@@ -93,12 +93,12 @@ def _phone_e164(number, country_code):
 
 
 def email_match_key(email):
-    """The e-mail match key: Odoo's ``email_normalize`` of the address in
-    half-width characters (as typed with a Chinese input method: ＠, ｓａｌｅｓ,
-    。), ``''`` for filler such as "none@none.com"."""
-    # (NFKC makes ＠ and ． half-width; the ideographic full stop stays 。.)
-    address = unicodedata.normalize("NFKC", email or "").replace("\u3002", ".")
-    key = email_normalize(address) or ""
+    """The e-mail match key: Odoo's ``email_normalize`` of the address as
+    typed with a Chinese input method or copied from a chat (＠, ｓａｌｅｓ,
+    。, a zero-width space: :func:`email_text`), the first one of a field
+    holding several ("sales@…; info@…"), ``''`` for filler such as
+    "none@none.com"."""
+    key = email_normalize(email_text(email), strict=False) or ""
     return "" if is_placeholder_email(key) else key
 
 

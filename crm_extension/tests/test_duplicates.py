@@ -385,10 +385,49 @@ class TestDuplicateRules(CrmExtensionCase):
         )
         self.env["res.partner"].invalidate_model(["phone_key"])
         run_migration(
-            self.env.cr, "1.7.30", "1.7.29", script="post-rekey-phone-extensions"
+            self.env.cr, "1.7.30", "1.7.29", script="post-rekey-phones-emails"
         )
         self.assertEqual(extended.phone_key, "+8675588881234")
         self.assertEqual(mobile.phone_key, "stale")
+
+    def test_an_address_as_typed_around_it_is_the_address(self):
+        """Another salesperson registers the customer again with its e-mail
+        followed by a sentence's full stop, holding a zero-width space copied
+        from a chat, or first of two addresses: the e-mail rule flags it
+        beside the customer, in the form before saving too. An upgrade from
+        1.7.29 gives such addresses the address's key."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for email in (
+            "info@huaxing.example.cn。",
+            "info@huaxing\u200b.example.cn",
+            "info@huaxing.example.cn; sales@zulu.example.cn",
+        ):
+            with self.subTest(email=email), self.env.cr.savepoint() as savepoint:
+                other = Partner.create(
+                    {"name": "Zulu Foods", "is_company": True, "email": email}
+                )
+                self.assertEqual(other.duplicate_state, "suspect")
+                self.assertIn(self.huaxing, other.duplicate_partner_ids)
+                savepoint.rollback()
+        form = Form(Partner)
+        form.name = "Zulu Foods"
+        form.email = "Info@Huaxing.example.cn。"
+        self.assertIn(self.huaxing, form.duplicate_match_ids)
+        twin = self.Partner.create(
+            {"name": "Zulu Foods", "email": "info@huaxing.example.cn, a@zulu.cn"}
+        )
+        plain = self.Partner.create({"name": "Li Na", "email": "li.na@zulu.cn"})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET email_key = NULL WHERE id IN %s",
+            [(twin.id, plain.id)],
+        )
+        self.env["res.partner"].invalidate_model(["email_key"])
+        run_migration(
+            self.env.cr, "1.7.30", "1.7.29", script="post-rekey-phones-emails"
+        )
+        self.assertEqual(twin.email_key, "info@huaxing.example.cn")
+        self.assertFalse(plain.email_key)
 
     def test_form_shows_matches_before_saving(self):
         form = Form(self.Partner.with_user(self.salesman_2))

@@ -1167,6 +1167,24 @@ PLACEHOLDER_EMAIL_LOCAL_PARTS = frozenset(
 )
 
 
+def email_text(email):
+    """``email`` as typed with a Chinese input method or copied from a chat,
+    for Odoo's ``email_normalize``: NFKC (＠ and ． half-width), the
+    ideographic full stop 。 as a dot, without invisible characters (a
+    zero-width space) and without the full stop ending a sentence
+    ("sales@jiafang.cn。")."""
+    if not email or not isinstance(email, str):
+        return ""
+    text = unicodedata.normalize("NFKC", email).replace("\u3002", ".")
+    text = "".join(
+        char
+        for char in text
+        if unicodedata.category(char) != "Cf"
+        and not any(low <= ord(char) <= high for low, high in _IGNORABLE)
+    )
+    return text.strip().rstrip(".")
+
+
 def is_placeholder_email(email):
     """Whether a normalised e-mail address is filler ("none@none.com",
     "noemail@example.com"): its mailbox name is a placeholder."""
