@@ -2093,6 +2093,31 @@ def test_a_swiss_vat_number_is_the_company_uid(typed):
     assert vat_search_key(typed) == "CHE116281710"
 
 
+@pytest.mark.parametrize(
+    ("typed", "country", "key"),
+    [
+        # A Swiss customer's UID typed without its letters.
+        ("116.281.710", "CH", "CHE116281710"),
+        # A Swedish customer's organisation number is its VAT number.
+        ("556703-7485", "SE", "SE556703748501"),
+        ("SE 556703-7485", None, "SE556703748501"),
+        ("SE556703748501", None, "SE556703748501"),
+        # A Norwegian one's too, with MVA.
+        ("974 760 673", "NO", "NO974760673MVA"),
+        ("NO 974 760 673", None, "NO974760673MVA"),
+        ("974760673 MVA", "NO", "NO974760673MVA"),
+        # A SIREN typed after its country's code.
+        ("FR 303 265 045", None, "FR40303265045"),
+        # Digits alone say no country; another country's are not these.
+        ("556703-7485", None, "5567037485"),
+        ("5567037485", "DE", "5567037485"),
+        ("974760673", "DK", "974760673"),
+    ],
+)
+def test_a_nordic_or_swiss_company_number_is_its_vat_number(typed, country, key):
+    assert normalize_vat(typed, country) == key
+
+
 # -------------------------------------------------------------------------- phone
 
 

@@ -1041,6 +1041,68 @@ class TestVatCountryPrefix(CrmExtensionCase):
         )
         self.assertNotEqual(other.sudo().vat_key, rivage.sudo().vat_key)
 
+    def test_a_nordic_or_swiss_company_number_is_its_vat_number(self):
+        """A Swedish or Norwegian customer's organisation number typed as its
+        registry number, or after its country's code, is its VAT number
+        registered again; a Swiss UID typed without its letters too: refused,
+        naming the customer. An upgrade from 1.7.29 gives the customers keyed
+        before the VAT number's key."""
+        se, no, ch = (self.env.ref(f"base.{code}") for code in ("se", "no", "ch"))
+        Partner = self.Partner.with_user(self.salesman_2)
+        nordlys = self.Partner.create(
+            {
+                "name": "Nordlys Verktyg AB",
+                "is_company": True,
+                "vat": "SE556703748501",
+                "country_id": se.id,
+            }
+        )
+        fjord = self.Partner.create(
+            {
+                "name": "Fjordkraft Maskin AS",
+                "is_company": True,
+                "vat": "NO 974 760 673 MVA",
+                "country_id": no.id,
+            }
+        )
+        alpen = self.Partner.create(
+            {
+                "name": "Alpen Feinmechanik AG",
+                "is_company": True,
+                "vat": "CHE-116.281.710 MWST",
+                "country_id": ch.id,
+            }
+        )
+        for vals, existing in (
+            ({"company_registry": "556703-7485", "country_id": se.id}, nordlys),
+            ({"vat": "SE 556703-7485"}, nordlys),
+            ({"company_registry": "974 760 673", "country_id": no.id}, fjord),
+            ({"vat": "NO974760673"}, fjord),
+            ({"company_registry": "116.281.710", "country_id": ch.id}, alpen),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, existing.name),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New AB", "is_company": True, **vals})
+        legacy = self.env["res.partner"].create(
+            {
+                "name": "Skatteverket Legacy AB",
+                "is_company": True,
+                "company_registry": "202100-5489",
+                "country_id": se.id,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = '2021005489' WHERE id = %s",
+            [legacy.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.30", "1.7.29", "post-rekey-company-numbers")
+        self.assertEqual(legacy.sudo().vat_key, "SE202100548901")
+
     def test_upgrade_rekeys_the_company_numbers(self):
         """An upgrade from 1.7.20 gives the customers holding a SIREN, a SIRET
         or a Swiss VAT number the keys 1.7.21 gives them, and leaves the other

@@ -48,6 +48,8 @@ from stdnum.ch import uid as ch_uid
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren, siret
+from stdnum.no import orgnr as no_orgnr
+from stdnum.se import orgnr as se_orgnr
 
 __all__ = [
     "PLACEHOLDER_EMAIL_LOCAL_PARTS",
@@ -2011,20 +2013,33 @@ def _valid_vat(code, country_code):
 
 def _company_number(code, country):
     """The key of a national company number (cleaned) that a VAT number is
-    made of, else ``''``: a Swiss company's UID ("CHE-116.281.710") is its
-    VAT number without the tax's name (``"CHE116281710"``); a French
-    customer's SIREN ("303 265 045") or SIRET (its SIREN and an
-    establishment's number, 14 digits) is the company's VAT number
-    (``"FR40303265045"``), as its VAT number is the SIREN and a key computed
-    from it. A SIREN without the customer's country is no key: nine digits
-    say no country."""
+    made of, else ``''``: a Swiss company's UID ("CHE-116.281.710", or its
+    nine digits for a Swiss customer) is its VAT number without the tax's
+    name (``"CHE116281710"``); a French customer's SIREN ("303 265 045") or
+    SIRET (its SIREN and an establishment's number, 14 digits) is the
+    company's VAT number (``"FR40303265045"``), as its VAT number is the
+    SIREN and a key computed from it; a Swedish customer's organisation
+    number ("556703-7485") is its VAT number ``"SE556703748501"``, a
+    Norwegian one's ("974 760 673") ``"NO974760673MVA"``; each also typed
+    after its country's code ("NO 974 760 673"). Digits alone without the
+    customer's country are no key: they say no country."""
     if code.startswith("CHE") and ch_uid.is_valid(code):
         return ch_uid.compact(code)
-    if country == "FR" and code.isdigit():
+    if code[:2].isalpha() and code[2:].isdigit():
+        country, code = code[:2], code[2:]  # (the number's own country)
+    if not code.isdigit():
+        return ""
+    if country == "CH" and len(code) == 9 and ch_uid.is_valid("CHE" + code):
+        return "CHE" + code
+    if country == "FR":
         if len(code) == 14 and siret.is_valid(code):
             code = siret.to_siren(code)
         if len(code) == 9 and siren.is_valid(code):
             return "FR" + siren.to_tva(code)
+    if country == "SE" and len(code) == 10 and se_orgnr.is_valid(code):
+        return f"SE{code}01"
+    if country == "NO" and len(code) == 9 and no_orgnr.is_valid(code):
+        return f"NO{code}MVA"
     return ""
 
 
