@@ -2231,6 +2231,26 @@ def test_real_names_keep_their_keys(name, key):
 
 
 @pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        # The group's company in a region, in brackets after the registered
+        # name, as "(HK)" is: the whole name, another registrant.
+        ("华星科技有限公司（香港）", "华星科技有限公司香港"),
+        ("華星科技有限公司(台灣)", "华星科技有限公司台湾"),
+        ("华星科技有限公司【澳門特別行政區】", "华星科技有限公司澳门特别行政区"),
+        ("华星科技有限公司（中国香港）", "华星科技有限公司中国香港"),
+        ("华星科技有限公司 (HK)", "华星科技有限公司hk"),
+        # Not another remark, nor a region's name inside one.
+        ("华星科技有限公司（总部）", "华星科技"),
+        ("华星科技有限公司（香港路店）", "华星科技"),
+    ],
+)
+def test_a_region_after_the_registered_name_is_another_registrant(name, key):
+    assert name_match_key(name) == key
+    assert normalize_name_core(name) == normalize_name_core("华星科技有限公司")
+
+
+@pytest.mark.parametrize(
     ("email", "text"),
     [
         ("ｓａｌｅｓ＠jiafang。cn", "sales@jiafang.cn"),

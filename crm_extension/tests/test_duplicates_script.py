@@ -592,6 +592,44 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertEqual(old.name_core_key, company.name_core_key)
 
+    def test_the_groups_company_in_hong_kong_or_taiwan_is_flagged_not_refused(self):
+        """Another salesperson registers the group's company in Hong Kong,
+        Taiwan or Macau with the region in brackets after the registered name
+        (…有限公司（香港）, as "(HK)" is written): a registrant of its own,
+        not refused, but flagged for review beside the company. An upgrade
+        from 1.7.29 gives the customers keyed before the name of their own."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        company = self.Partner.create(
+            {"name": "深圳华星光电有限公司", "is_company": True}
+        )
+        for name in (
+            "深圳華星光電有限公司（香港）",
+            "深圳华星光电有限公司(台灣)",
+            "深圳华星光电有限公司【澳門特別行政區】",
+            "深圳华星光电有限公司 (HK)",
+        ):
+            with self.subTest(name=name), self.env.cr.savepoint() as savepoint:
+                other = Partner.create({"name": name, "is_company": True})
+                self.assertEqual(other.duplicate_state, "suspect")
+                self.assertIn(company, other.duplicate_partner_ids)
+                savepoint.rollback()
+        # A remark that is no place is still the name: refused.
+        self.assertRefused(
+            Partner, ["深圳华星光电有限公司（总部）"], "深圳华星光电有限公司"
+        )
+        old = self.env["res.partner"].create(
+            {"name": "深圳华星光电有限公司（台湾）", "is_company": True}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id IN %s",
+            ["深圳华星光电", tuple((old | self.hengda).ids)],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.30", "1.7.29", "post-rekey-legal-forms")
+        self.assertEqual(old.sudo().name_key, "深圳华星光电有限公司台湾")
+        self.assertEqual(self.hengda.sudo().name_key, "深圳华星光电")
+
     def test_similar_names_of_one_batch_or_import_are_flagged(self):
         """Two new names near each other in one registration (a batch, an
         import) are flagged for review as when one follows the other; names of

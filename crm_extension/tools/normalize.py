@@ -957,9 +957,13 @@ def _names_another_registrant(tail):
 
     def remark(match):
         joined = "".join(_fold_script_runs(_words(match.group())))
-        if _is_cjk_place(joined) or (
-            any(word in joined for word in _CJK_BRANCH_WORDS)
-            and not joined.startswith(_FORMER_NAME_MARKERS)
+        if (
+            _is_cjk_place(joined)
+            or _is_cjk_region(joined)
+            or (
+                any(word in joined for word in _CJK_BRANCH_WORDS)
+                and not joined.startswith(_FORMER_NAME_MARKERS)
+            )
         ):
             remarks.append(joined)  # a place, a branch ("（原平）", "【北京分行】")
         elif joined.startswith(_FORMER_NAME_MARKERS):
@@ -978,6 +982,29 @@ def _names_another_registrant(tail):
         return False
     joined = _without_head_office("".join(latin), _LATIN_HEAD_OFFICE_WORDS)
     return any(word in joined for word in _BRANCH_WORDS) or _ends_with_place(joined)
+
+
+def _is_cjk_region(run):
+    """Whether ``run`` (Chinese, one script) names 中国, 香港, 澳门 or 台湾
+    (:data:`_UNMOVED_PLACES`), with its suffix or after 中国 ("香港特别行政区",
+    "中国香港"): in brackets after a registered name, the group's company
+    there, as "(HK)" is."""
+    if run[:2] not in _UNMOVED_PLACES:
+        return False
+    start = 0
+    while start < len(run):
+        step = next(
+            (
+                part
+                for part in (*_UNMOVED_PLACES, *_CJK_PLACE_SUFFIXES)
+                if run.startswith(part, start)
+            ),
+            None,
+        )
+        if step is None:
+            return False
+        start += len(step)
+    return True
 
 
 def _ends_with_western_form(words):

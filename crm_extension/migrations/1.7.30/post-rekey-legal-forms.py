@@ -6,6 +6,9 @@ forms.
   "…股份有限公司".
 - The kind of a partnership its name ends with: "…投资合伙企业（有限合伙）"
   and "…投资合伙企业" are one name (also 普通合伙, 特殊普通合伙).
+- 中国, 香港, 澳门 or 台湾 in brackets after a registered name
+  ("…有限公司（香港）") is the group's company there, another registrant, as
+  "(HK)" already was: no longer the name without it.
 
 The keys of the customers whose name holds one of them are computed again
 set-based (see rekey_partners), writing only those whose keys change; their
@@ -21,8 +24,12 @@ from odoo.addons.crm_extension.models.res_partner_duplicate import rekey_partner
 
 _logger = logging.getLogger(__name__)
 
-# A name holding one of the forms (合伙 and 合夥: before the script is folded).
-ADDED_FORMS = "([(（【]\\s*股\\s*[)）】]|普通合[伙夥]|有限合[伙夥])"
+# A name holding one of the forms (合伙 and 合夥: before the script is
+# folded), or a region in brackets.
+ADDED_FORMS = (
+    "([(（【]\\s*股\\s*[)）】]|普通合[伙夥]|有限合[伙夥]"
+    "|[(（【〔\\[][^)）】〕\\]]*(中[国國]|香港|澳[门門]|[台臺][湾灣]))"
+)
 
 
 def migrate(cr, version):
