@@ -320,9 +320,10 @@ class TestDuplicateRules(CrmExtensionCase):
     def test_a_number_with_its_extension_is_the_number(self):
         """Another salesperson registers the customer's switchboard again with
         an extension, as Chinese business cards write it (转, 分机, a last group
-        after a dash, "ext."): the phone rule flags it beside the customer, in
-        the form before saving, and a lead with it names the customer. A
-        number valid with its last group (a German direct dial) keeps it."""
+        after a dash, "ext."), or before a mobile number in the same field:
+        the phone rule flags it beside the customer, in the form before
+        saving, and a lead with it names the customer. A number valid with
+        its last group (a German direct dial) keeps it."""
         cn = self.env.ref("base.cn").id
         Partner = self.Partner.with_user(self.salesman_2)
         for phone in (
@@ -330,6 +331,9 @@ class TestDuplicateRules(CrmExtensionCase):
             "0755 8888 1234 分機 801",
             "0755-88881234-801",
             "+86 755 8888 1234 ext. 801",
+            # The first of two numbers (they were glued into one).
+            "0755-8888 1234 / 139 0000 1111",
+            "0755-8888 1234、13900001111",
         ):
             with self.subTest(phone=phone), self.env.cr.savepoint() as savepoint:
                 other = Partner.create(

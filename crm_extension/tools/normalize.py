@@ -2216,10 +2216,11 @@ def normalize_phone_digits(phone):
     return f"+{number}" if plus else number
 
 
-# What starts the extension written after a phone number: 转 (transfer to),
-# 分机 and 内线 in either script, "ext", "x", "#" (longest first).
+# What ends the number a phone field starts with: the extension written after
+# it, 转 (transfer to), 分机 and 内线 in either script, "ext", "x", "#"
+# (longest first), or another number after it ("/", ";", ",", "、", 或).
 _PHONE_EXTENSION = re.compile(
-    "extension|extn|ext|x|#|转|轉|分机|分機|内线|內線", re.IGNORECASE
+    "extension|extn|ext|x|#|转|轉|分机|分機|内线|內線|[/;,、或]", re.IGNORECASE
 )
 # The last group of digits of a number, after a dash or spaces: an extension
 # as Chinese business cards write it ("0755-12345678-801").
@@ -2230,8 +2231,9 @@ def phone_without_extension(phone):
     """``phone`` (NFKC) without the extension written after the number with a
     word or a sign ("0755-12345678 转 801", "0755 1234 5678 分机 801",
     "… ext. 801", "… x801", "…#801"): the extension reaches a person at the
-    customer, the number the customer. A marker after fewer than 6 digits
-    starts no extension (the "x" of "Fax: …")."""
+    customer, the number the customer; and the first of several numbers
+    ("0755-12345678 / 13912345678", "…，…", "…、…"). A marker after fewer
+    than 6 digits ends no number (the "x" of "Fax: …")."""
     if not phone or not isinstance(phone, str):
         return ""
     text = unicodedata.normalize("NFKC", phone)
