@@ -206,6 +206,25 @@ def missing_terms(terms, pot):
     return sorted(term for term in terms if exported(term) and term not in known)
 
 
+def unmarked_code_terms(terms, catalog):
+    """Code terms whose entry Odoo does not load as a code translation: it
+    loads those with a ``code:`` reference and the ``odoo-python`` comment
+    (odoo/tools/translate.py, ``PoFileReader`` and the filter of
+    ``CodeTranslations``); an entry of a field label alone translates the
+    label, and ``_()`` of the same words stays in English."""
+    entries = {entry.msgid: entry for entry in catalog if not entry.obsolete}
+    problems = []
+    for term in sorted(terms):
+        entry = entries.get(term)
+        if entry is None or not exported(term):
+            continue
+        if not any(ref.startswith("code:") for ref, _line in entry.occurrences) or (
+            "odoo-python" not in (entry.comment or "").splitlines()
+        ):
+            problems.append(term)
+    return problems
+
+
 # ---------------------------------------------------------------------------
 # The addon
 # ---------------------------------------------------------------------------
@@ -252,6 +271,14 @@ def test_code_terms_in_template(pot):
         terms |= code_terms(path.read_text(encoding="utf-8"))
     assert terms, "no _() call found in the addon: the AST scan is broken"
     assert missing_terms(terms, pot) == []
+
+
+@pytest.mark.parametrize("catalog", ["pot", "po"])
+def test_code_terms_loaded_as_code(catalog, request):
+    terms = set()
+    for path in python_files():
+        terms |= code_terms(path.read_text(encoding="utf-8"))
+    assert unmarked_code_terms(terms, request.getfixturevalue(catalog)) == []
 
 
 def test_model_terms_in_template(pot):
@@ -424,6 +451,15 @@ class Thing(models.Model):
         "Mode",
         "Done",
     }
+
+
+def test_code_terms_of_field_labels_only_found(example):
+    po = example("zh_CN.po", GOOD_PO_TEXT)
+    # "Customer Class" is a field label only: ``_("Customer Class")`` would
+    # stay in English.
+    assert unmarked_code_terms({"Customer Class", "%s of %s", "Unknown"}, po) == [
+        "Customer Class"
+    ]
 
 
 def test_missing_terms_found(example):
