@@ -1,11 +1,14 @@
+import re
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import format_date
+from odoo.tools.safe_eval import safe_eval
 
 from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
@@ -805,6 +808,152 @@ class TestTransfer(CrmExtensionCase):
         self.assertEqual(
             len(customers.filtered(lambda p: p.user_id == self.salesman_2)), 2
         )
+
+    def _transfer(self, **values):
+        return (
+            self.env["crm.customer.transfer"]
+            .with_user(self.sales_manager)
+            .create({"from_user_id": self.salesman.id, **values})
+        )
+
+    def test_the_portfolio_goes_to_an_active_salesperson_of_its_company(self):
+        company_b = self.env["res.company"].create({"name": "Transfer Company B"})
+        elsewhere = new_test_user(
+            self.env,
+            login="ext_transfer_elsewhere",
+            name="Elsa Elsewhere",
+            groups="sales_team.group_sale_salesman",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        gone = new_test_user(
+            self.env,
+            login="ext_transfer_gone",
+            name="Gary Gone",
+            groups="sales_team.group_sale_salesman",
+        )
+        gone.active = False
+        self.customer.company_id = self.company
+        refusals = {
+            self.accountant: "Bill Billing cannot receive customers",
+            gone: "Gary Gone cannot receive customers",
+            self.portal_user: "Pete Portal cannot receive customers",
+            elsewhere: re.escape(
+                f"Elsa Elsewhere does not work for {self.company.name}, the "
+                f"company of {self.customer.display_name}"
+            ),
+        }
+        for receiver, refusal in refusals.items():
+            with self.subTest(receiver=receiver.name):
+                wizard = self._transfer(to_user_id=receiver.id)
+                with self.assertRaisesRegex(UserError, refusal):
+                    wizard.action_transfer()
+                self.assertEqual(self.customer.user_id, self.salesman)
+                self.assertEqual(self.opportunity.user_id, self.salesman)
+
+    def test_spread_over_the_members_who_may_receive(self):
+        company_b = self.env["res.company"].create({"name": "Spread Company B"})
+        elsewhere = new_test_user(
+            self.env,
+            login="ext_spread_elsewhere",
+            name="Elsa Elsewhere",
+            groups="sales_team.group_sale_salesman",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        gone = new_test_user(
+            self.env,
+            login="ext_spread_gone",
+            name="Gary Gone",
+            groups="sales_team.group_sale_salesman",
+        )
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Spread Evenly {i} Ltd",
+                    "is_company": True,
+                    "user_id": self.salesman.id,
+                    "company_id": self.company.id,
+                }
+                for i in range(4)
+            ]
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Heirs of All Kinds",
+                "company_id": False,
+                "member_ids": [
+                    Command.set(
+                        (self.salesman_2 | self.accountant | elsewhere | gone).ids
+                    )
+                ],
+            }
+        )
+        gone.active = False
+        self._transfer(target="team", to_team_id=team.id).action_transfer()
+        # Nobody who cannot open them: all to the one member who may.
+        self.assertEqual(customers.user_id, self.salesman_2)
+        self.assertEqual(self.opportunity.user_id, self.salesman_2)
+        # A team of nobody who may open them takes none.
+        self.other_customer.write(
+            {"user_id": self.salesman.id, "company_id": self.company.id}
+        )
+        team.member_ids = elsewhere
+        with self.assertRaisesRegex(
+            UserError, "Nobody in the team Heirs of All Kinds works for"
+        ):
+            self._transfer(target="team", to_team_id=team.id).action_transfer()
+        self.assertEqual(self.other_customer.user_id, self.salesman)
+
+    def test_activities_the_runner_may_not_change_stay_and_are_said(self):
+        invoice = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": self.customer.id}
+        )
+        on_invoice = invoice.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.salesman.id
+        )
+        on_customer = self.customer.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.salesman.id
+        )
+        self.assertFalse(on_invoice.with_user(self.sales_manager).has_access("write"))
+        wizard = self._transfer(to_user_id=self.salesman_2.id)
+        wizard.action_transfer()
+        self.assertEqual(on_customer.user_id, self.salesman_2)
+        self.assertEqual(self.customer.user_id, self.salesman_2)
+        self.assertEqual(on_invoice.user_id, self.salesman)
+        self.assertIn(
+            "Left with Sally Salesman, as you may not change them: Activities: 1.",
+            wizard.summary,
+        )
+
+    def test_an_archived_leaver_is_offered_and_transferred(self):
+        leaver = self.salesman
+        leaver.active = False
+        Transfer = self.env["crm.customer.transfer"].with_user(self.sales_manager)
+        # The leaver is offered as the form asks for users.
+        arch = Transfer.get_views([(False, "form")])["views"]["form"]["arch"]
+        node = etree.fromstring(arch).xpath("//field[@name='from_user_id']")[0]
+        offered = (
+            self.env["res.users"]
+            .with_user(self.sales_manager)
+            .with_context(**safe_eval(node.get("context", "{}")))
+            .name_search(leaver.name)
+        )
+        self.assertIn(leaver.id, [user_id for user_id, _name in offered])
+        Transfer.create(
+            {"from_user_id": leaver.id, "to_user_id": self.salesman_2.id}
+        ).action_transfer()
+        self.assertEqual(self.customer.user_id, self.salesman_2)
+        self.assertEqual(self.opportunity.user_id, self.salesman_2)
+
+    def test_the_summary_in_chinese(self):
+        load_chinese(self.env)
+        self.sales_manager.lang = "zh_CN"
+        wizard = self._transfer(
+            to_user_id=self.salesman_2.id, include_activities=False
+        ).with_context(lang="zh_CN")
+        wizard.action_transfer()
+        self.assertRegex(wizard.summary, r"^已转移。客户：\d+、商机：\d+")
 
 
 @tagged("post_install", "-at_install")

@@ -1,5 +1,3 @@
-from itertools import cycle
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -89,21 +87,33 @@ class CrmCustomerTransfer(models.TransientModel):
             )
         return targets
 
+    def _receives(self, user):
+        """Whether ``user`` may be handed the portfolio: an active salesperson
+        (an internal user: the domain of the field, which a client may leave
+        out), other than the one leaving."""
+        return (
+            user.active
+            and not user.share
+            and user != self.from_user_id
+            and user.has_group("sales_team.group_sale_salesman")
+        )
+
     def _new_owners(self):
         self.ensure_one()
         if self.target == "user":
-            if (
-                not self.to_user_id
-                or self.to_user_id == self.from_user_id
-                or self.to_user_id.share
-                or not self.to_user_id.active
-            ):
-                # (An active internal user: the domain of the field, which a
-                # client may leave out.)
+            if not self.to_user_id or self.to_user_id == self.from_user_id:
                 raise UserError(self.env._("Choose another user to transfer to."))
+            if not self._receives(self.to_user_id):
+                raise UserError(
+                    self.env._(
+                        "%(user)s cannot receive customers: choose an active "
+                        "salesperson.",
+                        user=self.to_user_id.name,
+                    )
+                )
             return [self.to_user_id]
-        members = (self.to_team_id.member_ids | self.to_team_id.user_id) - (
-            self.from_user_id
+        members = (self.to_team_id.member_ids | self.to_team_id.user_id).filtered(
+            self._receives
         )
         if not members:
             raise UserError(
@@ -114,6 +124,60 @@ class CrmCustomerTransfer(models.TransientModel):
             )
         return list(members.sorted("id"))
 
+    @api.model
+    def _company_of(self, record):
+        """The company ``record`` belongs to (an activity: its document's),
+        empty when it is shared by all companies."""
+        if record._name == "mail.activity":
+            if record.res_model not in self.env:
+                return self.env["res.company"]
+            record = self.env[record.res_model].browse(record.res_id).sudo()
+        if "company_id" not in record._fields:
+            return self.env["res.company"]
+        return record.sudo().company_id
+
+    def _assign(self, records, owners):
+        """``{owner: record ids}``: the records spread evenly over ``owners``,
+        each to one who works for its company (a salesperson of another
+        company would own what they cannot open)."""
+        assignment = {owner: [] for owner in owners}
+        for record in records:
+            company = self._company_of(record)
+            fit = [
+                owner
+                for owner in owners
+                if not company or company in owner.sudo().company_ids
+            ]
+            if not fit:
+                # (An activity by the name of its document.)
+                name = (
+                    record.res_name
+                    if record._name == "mail.activity"
+                    else record.display_name
+                )
+                if self.target == "user":
+                    raise UserError(
+                        self.env._(
+                            "%(user)s does not work for %(company)s, the company "
+                            "of %(record)s: choose a salesperson of that company.",
+                            user=owners[0].name,
+                            company=company.name,
+                            record=name,
+                        )
+                    )
+                raise UserError(
+                    self.env._(
+                        "Nobody in the team %(team)s works for %(company)s, the "
+                        "company of %(record)s: choose a team of that company.",
+                        team=self.to_team_id.display_name,
+                        company=company.name,
+                        record=name,
+                    )
+                )
+            owner = min(fit, key=lambda owner: len(assignment[owner]))
+            assignment[owner].append(record.id)
+        return {owner: ids for owner, ids in assignment.items() if ids}
+
     def action_transfer(self):
         self.ensure_one()
         if not self.env.user.has_group(SALES_ADMIN):
@@ -122,13 +186,22 @@ class CrmCustomerTransfer(models.TransientModel):
             )
         owners = self._new_owners()
         counts = []
-        for label, records, field_name in self._transfer_targets():
+        kept = []
+        for label, found, field_name in self._transfer_targets():
+            # What the runner reads but may not change (an activity on an
+            # invoice, for one without accounting rights) stays, and is said.
+            records = found._filtered_access("write")
+            if found - records:
+                kept.append(
+                    self.env._(
+                        "%(kind)s: %(count)s",
+                        kind=label,
+                        count=len(found - records),
+                    )
+                )
             if not records:
                 continue
-            assignment = {}
-            for record, owner in zip(records, cycle(owners)):
-                assignment.setdefault(owner, []).append(record.id)
-            for owner, ids in assignment.items():
+            for owner, ids in self._assign(records, owners).items():
                 batch = records.browse(ids).with_context(
                     mail_auto_subscribe_no_notify=True
                 )
@@ -154,11 +227,20 @@ class CrmCustomerTransfer(models.TransientModel):
             counts.append(
                 self.env._("%(kind)s: %(count)s", kind=label, count=len(records))
             )
-        self.summary = (
+        summary = [
             self.env._("Transferred. %(counts)s.", counts=self.env._(", ").join(counts))
             if counts
             else self.env._("Nothing to transfer.")
-        )
+        ]
+        if kept:
+            summary.append(
+                self.env._(
+                    "Left with %(user)s, as you may not change them: %(counts)s.",
+                    user=self.from_user_id.name,
+                    counts=self.env._(", ").join(kept),
+                )
+            )
+        self.summary = " ".join(summary)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
