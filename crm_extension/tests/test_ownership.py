@@ -618,6 +618,99 @@ class TestReportAndReview(CrmExtensionCase):
             wizard.action_report()
         self.assertNotIn(hidden, self.customer.duplicate_partner_ids)
 
+    def _report(self, user, partner, **values):
+        wizard = (
+            self.env["crm.customer.report"]
+            .with_user(user)
+            .with_context(active_model="res.partner", active_id=partner.id)
+            .create({"reason": "duplicate", **values})
+        )
+        wizard.action_report()
+        return partner.activity_ids
+
+    def test_a_report_reaches_a_manager_who_may_act_on_it(self):
+        company_b = self.env["res.company"].create({"name": "Review Company B"})
+        leader = new_test_user(
+            self.env,
+            login="ext_report_leader",
+            name="Lena Leader",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Reviewed Team",
+                "user_id": leader.id,
+                "member_ids": [Command.set(self.salesman.ids)],
+            }
+        )
+        self.customer.company_id = self.company
+        admins = self.env["res.users"]._crm_sales_administrators(self.company)
+        # A leader who left, one of another company, one who only sells:
+        # none of them would see or settle the report.
+        leader.active = False
+        self.assertIn(self._report(self.salesman_2, self.customer).user_id, admins)
+        self.customer.activity_ids.unlink()
+        leader.write({"active": True})
+        leader.write(
+            {"company_ids": [Command.set(company_b.ids)], "company_id": company_b.id}
+        )
+        self.assertIn(self._report(self.salesman_2, self.customer).user_id, admins)
+        self.customer.activity_ids.unlink()
+        team.user_id = self.salesman
+        self.assertIn(self._report(self.salesman_2, self.customer).user_id, admins)
+        self.customer.activity_ids.unlink()
+        team.user_id = self.salesman_all
+        self.assertEqual(
+            self._report(self.salesman_2, self.customer).user_id, self.salesman_all
+        )
+
+    def test_a_report_names_no_customer_its_readers_cannot_read(self):
+        company_b = self.env["res.company"].create({"name": "Report Company B2"})
+        both = new_test_user(
+            self.env,
+            login="ext_report_both",
+            name="Bo Both",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | company_b).ids)],
+            lang="en_US",
+        )
+        twin = self.env["res.partner"].create(
+            {"name": "Far Twin Ltd", "is_company": True, "company_id": company_b.id}
+        )
+        foreign_class = self.class_model.create(
+            {"name": "Class of B", "code": "TEST_B", "company_id": company_b.id}
+        )
+        self.customer.company_id = self.company
+        Report = (
+            self.env["crm.customer.report"]
+            .with_user(both)
+            .with_context(
+                allowed_company_ids=(self.company | company_b).ids,
+                active_model="res.partner",
+                active_id=self.customer.id,
+            )
+        )
+        Report.create(
+            {"reason": "duplicate", "duplicate_of_id": twin.id}
+        ).action_report()
+        # The managers learn of it; the readers of the customer, who read
+        # its note and activity, read no name of the other company's.
+        self.assertIn(twin, self.customer.duplicate_partner_ids)
+        self.assertIn(
+            "duplicate of a customer of another company",
+            self.customer.message_ids[0].body,
+        )
+        for text in (
+            self.customer.message_ids[0].body,
+            self.customer.activity_ids.note,
+        ):
+            self.assertNotIn("Far Twin", text)
+        with self.assertRaisesRegex(UserError, "Class of B is a class of another"):
+            Report.create(
+                {"reason": "wrong_class", "suggested_class_id": foreign_class.id}
+            ).action_report()
+
     def test_review_groups_and_merge(self):
         Partner = self.env["res.partner"]
         rule = self.env.ref("crm_extension.duplicate_rule_company_name")

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..readers import readable_by, user_langs
 from ..tools import first_readers
@@ -42,23 +43,39 @@ class CrmCustomerReport(models.TransientModel):
         return values
 
     def _get_reviewer(self):
-        """Who hears of the report: the first of the customer's team leader,
-        the user's, and the sales administrators of the customer's company who
-        is an active internal user and may read the customer (see
-        :func:`readers.readable_by`)."""
+        """Who hears of the report: a manager who may read the customer and
+        act on it (an active internal user with all sales documents, of its
+        company, who may read it: see :func:`readers.readable_by`): the
+        customer's team leader, else the reporter's, else a sales
+        administrator of the customer's company."""
         partner = self.partner_id.sudo()
-        Users = self.env["res.users"].sudo()
-        company = partner.company_id or self.env.company
+        company = partner.company_id
+
+        def reviews(user):
+            user = user.sudo()
+            return (
+                user.active
+                and not user.share
+                and user.has_group("sales_team.group_sale_salesman_all_leads")
+                and (not company or company in user.company_ids)
+            )
+
         candidates = (
             partner.user_id.sale_team_id.user_id
             | self.env.user.sale_team_id.user_id
-            | Users._crm_sales_administrators(company)
-        ).filtered(lambda user: user.active and not user.share)
+            | self.env["res.users"]._crm_sales_administrators(company or None)
+        ).filtered(reviews)
         reviewer = first_readers(
             {partner.id: candidates.ids},
             lambda user_id, ids: readable_by(self.env, user_id, "res.partner", ids),
         ).get(partner.id)
         return self.env["res.users"].browse(reviewer)
+
+    def _shown_with_customer(self, record):
+        """Whether everyone who reads the customer, and so the report on it,
+        reads ``record`` too: one shared by all companies or of the
+        customer's own."""
+        return not record.company_id or record.company_id == self.partner_id.company_id
 
     def action_report(self):
         self.ensure_one()
@@ -67,6 +84,19 @@ class CrmCustomerReport(models.TransientModel):
         # The link is written as the system: only to a customer the reporter
         # may read (an id typed over RPC names no other company's customer).
         self.duplicate_of_id.check_access("read")
+        self.suggested_class_id.check_access("read")
+        if self.suggested_class_id and not self._shown_with_customer(
+            self.suggested_class_id
+        ):
+            raise UserError(
+                self.env._(
+                    "%(customer_class)s is a class of another company than "
+                    "%(partner)s's: choose a class of its company, or one all "
+                    "companies share.",
+                    customer_class=self.suggested_class_id.display_name,
+                    partner=partner.display_name,
+                )
+            )
         values = {}
         if self.reason == "duplicate":
             values["duplicate_state"] = "reported"
@@ -99,12 +129,16 @@ class CrmCustomerReport(models.TransientModel):
             self.reason
         ]
         details = [reason]
-        if self.duplicate_of_id:
+        # (The note and the activity are read by whoever reads the customer:
+        # a customer of another company is not named.)
+        if self.duplicate_of_id and self._shown_with_customer(self.duplicate_of_id):
             details.append(
                 self.env._(
                     "duplicate of %(name)s", name=self.duplicate_of_id.display_name
                 )
             )
+        elif self.duplicate_of_id:
+            details.append(self.env._("duplicate of a customer of another company"))
         if self.suggested_class_id:
             details.append(
                 self.env._(
