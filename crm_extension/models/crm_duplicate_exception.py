@@ -179,6 +179,18 @@ class CrmDuplicateException(models.Model):
         return res
 
     def unlink(self):
+        # A decision is the trail of a registration (who approved it, when
+        # and why) or of a refusal: deleting it would erase it, and let a
+        # refused request be asked again as if never refused.
+        if not self.env.su and self.filtered(
+            lambda exception: exception.state != "requested"
+        ):
+            raise UserError(
+                self.env._(
+                    "A decided exception cannot be deleted: it is the trail of "
+                    "the decision."
+                )
+            )
         res = super().unlink()
         self.env.registry.clear_cache()  # _any_approved
         return res

@@ -176,6 +176,20 @@ class TestDuplicateException(CrmExtensionCase):
         request.with_user(other).action_approve()
         self.assertEqual(request.approved_by_id, other)
 
+    def test_a_decision_is_not_deleted(self):
+        approved, refused = self._request(), self._request(name="Ningbo Lake Ltd")
+        approved.with_user(self.sales_manager).action_approve()
+        refused.with_user(self.sales_manager).action_refuse()
+        for decided in approved | refused:
+            with (
+                self.subTest(state=decided.state),
+                self.assertRaisesRegex(UserError, "cannot be deleted"),
+            ):
+                decided.with_user(self.sales_manager).unlink()
+        self.assertTrue((approved | refused).exists())
+        self.assertEqual(approved.partner_id.duplicate_exception_id, approved)
+        self.assertEqual(approved.approved_by_id, self.sales_manager)
+
     def test_a_request_says_when_nobody_else_can_decide(self):
         admins = compat.group_users(
             self.env.ref("sales_team.group_sale_manager").sudo()
