@@ -150,15 +150,21 @@ class CrmDuplicateException(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_guarded_values(vals_list, creating=True)
+        model = self._without_guarded_defaults()
+        if not self.env.su:
+            # (Who creates a request asks: a note of theirs is no decision.)
+            if any(vals.get("decision_note") for vals in vals_list):
+                self._refuse_own_decision_note()
+            context = dict(model.env.context)
+            context.pop("default_decision_note", None)
+            model = model.with_env(model.env(context=context))
         for vals in vals_list:
             self._check_reason(vals)
             # One asks about a customer one may read (the refusal names it).
             if vals.get("matched_partner_id"):
                 matched = self.env["res.partner"].browse(vals["matched_partner_id"])
                 matched.check_access("read")
-        exceptions = super(
-            CrmDuplicateException, self._without_guarded_defaults()
-        ).create(vals_list)
+        exceptions = super(CrmDuplicateException, model).create(vals_list)
         exceptions._ask_administrators()
         self.env.registry.clear_cache()  # _any_approved
         return exceptions
@@ -168,11 +174,19 @@ class CrmDuplicateException(models.Model):
         if "reason" in vals:
             self._check_reason(vals)
         if self.filtered(lambda exception: exception.state != "requested") and (
-            vals.keys() - {"decision_note", "message_follower_ids"}
+            vals.keys() - {"message_follower_ids"}
         ):
             raise UserError(
                 self.env._("A decided exception cannot be changed any more.")
             )
+        if (
+            "decision_note" in vals
+            and not self.env.su
+            and self.filtered(
+                lambda exception: exception.requested_by_id == self.env.user
+            )
+        ):
+            self._refuse_own_decision_note()
         res = super().write(vals)
         if vals.keys() & {"state", "partner_id", "matched_partner_id"}:
             self.env.registry.clear_cache()  # _any_approved
@@ -194,6 +208,14 @@ class CrmDuplicateException(models.Model):
         res = super().unlink()
         self.env.registry.clear_cache()  # _any_approved
         return res
+
+    def _refuse_own_decision_note(self):
+        raise AccessError(
+            self.env._(
+                "The decision note is written by the sales administrator who "
+                "decides, not by whoever asked (four eyes)."
+            )
+        )
 
     def _check_reason(self, vals):
         if not (vals.get("reason") or "").strip():

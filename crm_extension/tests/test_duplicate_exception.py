@@ -176,6 +176,41 @@ class TestDuplicateException(CrmExtensionCase):
         request.with_user(other).action_approve()
         self.assertEqual(request.approved_by_id, other)
 
+    def test_the_decision_note_is_the_deciders(self):
+        # An administrator who asks does not write the note of the decision
+        # on their request, neither when asking nor afterwards.
+        with self.assertRaisesRegex(AccessError, "four eyes"):
+            self._request(user=self.sales_manager, decision_note="Fine by me")
+        request = self._request(user=self.sales_manager)
+        with self.assertRaisesRegex(AccessError, "four eyes"):
+            request.with_user(self.sales_manager).write({"decision_note": "Fine"})
+        self.assertFalse(
+            self.env["crm.duplicate.exception"]
+            .with_user(self.sales_manager)
+            .with_context(default_decision_note="Fine by me")
+            .create(
+                {
+                    "name": "Ningbo Lake Ltd",
+                    "matched_partner_id": self.customer.id,
+                    "reason": "A branch",
+                }
+            )
+            .decision_note
+        )
+        # The one deciding writes it with the decision; it stays as given.
+        other = new_test_user(
+            self.env, login="ext_note_admin", groups="sales_team.group_sale_manager"
+        )
+        request.with_user(other).write({"decision_note": "Checked the licence"})
+        request.with_user(other).action_approve()
+        for user in (other, self.sales_manager):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaisesRegex(UserError, "cannot be changed"),
+            ):
+                request.with_user(user).write({"decision_note": "Rewritten"})
+        self.assertEqual(request.decision_note, "Checked the licence")
+
     def test_a_decision_is_not_deleted(self):
         approved, refused = self._request(), self._request(name="Ningbo Lake Ltd")
         approved.with_user(self.sales_manager).action_approve()
