@@ -567,7 +567,8 @@ class ResPartner(models.Model):
         with own documents archives or restores only customers they own, or
         registered while nobody owns them (as they delete them: see the
         record rules), not a customer a sales administrator gave another
-        salesperson, whom its registrant may still edit."""
+        salesperson, whom its registrant may still edit, nor one of the
+        shared pool."""
         if (
             "active" not in vals
             or self.env.su
@@ -575,6 +576,24 @@ class ResPartner(models.Model):
         ):
             return self
         user = self.env.user
+        changed = self.sudo().filtered(
+            lambda partner: partner.active != bool(vals["active"])
+        )
+        # The shared pool is everybody's to claim from: whoever registered a
+        # customer of it does not take it out (nor puts one back).
+        pooled = changed.filtered(
+            lambda partner: (
+                partner.commercial_partner_id.in_pool and partner != user.partner_id
+            )
+        )
+        if pooled:
+            raise AccessError(
+                self.env._(
+                    "%(partner)s is in the shared pool: only a sales administrator "
+                    "may archive or restore it.",
+                    partner=pooled[0].with_env(self.env).display_name,
+                )
+            )
         # (Ownership is read whatever the reader may see of it.)
         others = self.sudo().filtered(
             lambda partner: (

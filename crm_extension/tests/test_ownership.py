@@ -90,6 +90,35 @@ class TestOwnership(CrmExtensionCase):
                 self.env["res.partner"]._cron_release_to_pool(batch_size=1), 0
             )
 
+    def test_the_registrant_keeps_a_customer_of_the_pool_in_it(self):
+        self.salesman.write(
+            {
+                compat.GROUPS_FIELD: [
+                    Command.link(self.env.ref("base.group_partner_manager").id)
+                ]
+            }
+        )
+        partner = self._register(self.salesman, "Released Trading Ltd")
+        contact = self.env["res.partner"].create(
+            {"name": "Wu Ming", "parent_id": partner.id}
+        )
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            self.env["res.partner"]._cron_release_to_pool()
+        self.assertTrue(partner.in_pool)
+        # It is everybody's to claim: its registrant takes it out of the pool
+        # neither by archiving nor by deleting it (or its contacts).
+        for records in (partner, contact):
+            with (
+                self.subTest(partner=records.name),
+                self.assertRaisesRegex(AccessError, "in the shared pool"),
+            ):
+                records.with_user(self.salesman).action_archive()
+            with self.subTest(partner=records.name), self.assertRaises(AccessError):
+                records.with_user(self.salesman).unlink()
+        self.assertTrue(partner.active and contact.active)
+        partner.with_user(self.salesman_2).action_claim_customer()
+        self.assertEqual(partner.user_id, self.salesman_2)
+
     def test_an_invoice_credited_in_full_keeps_nobody_from_the_pool(self):
         """A customer whose only invoice an accountant credited in full with
         Odoo's reversal wizard made no deal: its protection over, it returns
