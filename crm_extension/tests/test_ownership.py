@@ -904,6 +904,12 @@ class TestTransfer(CrmExtensionCase):
             "Transferred from Sally Salesman to Sam Salesman",
             self.customer.message_ids[0].body,
         )
+        # Each move is noted: an activity's on its document.
+        self.assertIn(
+            "Activities transferred from Sally Salesman to Sam Salesman by "
+            "Mandy Manager: Call back.",
+            self.opportunity.message_ids.mapped("body")[0],
+        )
         self.assertRegex(
             wizard.summary, r"^Transferred\. Customers: \d+, Opportunities: \d+"
         )

@@ -178,6 +178,38 @@ class CrmCustomerTransfer(models.TransientModel):
             assignment[owner].append(record.id)
         return {owner: ids for owner, ids in assignment.items() if ids}
 
+    def _log_activities(self, activities, owner):
+        """Note the move of ``activities`` to ``owner`` on their documents
+        (an activity has no history of its own), one note per document."""
+        by_document = {}
+        for activity in activities:
+            by_document.setdefault((activity.res_model, activity.res_id), []).append(
+                activity
+            )
+        for (model, res_id), moved in by_document.items():
+            if model not in self.env or not hasattr(
+                self.env[model], "_message_log_batch"
+            ):
+                continue
+            # (Activities the runner may change are on documents they may
+            # note on.)
+            self.env[model].browse(res_id)._message_log_batch(
+                bodies={
+                    res_id: Markup("<p>%s</p>")
+                    % self.env._(
+                        "Activities transferred from %(old)s to %(new)s by "
+                        "%(user)s: %(activities)s.",
+                        activities=self.env._(", ").join(
+                            activity.summary or activity.activity_type_id.name or ""
+                            for activity in moved
+                        ),
+                        old=self.from_user_id.name,
+                        new=owner.name,
+                        user=self.env.user.name,
+                    )
+                }
+            )
+
     def action_transfer(self):
         self.ensure_one()
         if not self.env.user.has_group(SALES_ADMIN):
@@ -208,10 +240,9 @@ class CrmCustomerTransfer(models.TransientModel):
                 # (Customers' contact persons follow them: see
                 # res.partner._crm_contacts_follow_salesperson.)
                 batch.write({field_name: owner.id})
-                if (
-                    hasattr(batch, "_message_log_batch")
-                    and batch._name != "mail.activity"
-                ):
+                if batch._name == "mail.activity":
+                    self._log_activities(batch, owner)
+                elif hasattr(batch, "_message_log_batch"):
                     batch._message_log_batch(
                         bodies={
                             record_id: Markup("<p>%s</p>")
