@@ -1033,24 +1033,45 @@ class TestTransfer(CrmExtensionCase):
             self._transfer(target="team", to_team_id=team.id).action_transfer()
         self.assertEqual(self.other_customer.user_id, self.salesman)
 
-    def test_activities_the_runner_may_not_change_stay_and_are_said(self):
+    def test_what_the_runner_may_not_change_stays_and_is_said(self):
+        # A deal the sales administrator reads but may not change (a rule of
+        # the database's own) ...
+        locked = self.env["crm.lead"].create(
+            {"name": "Locked deal", "type": "opportunity", "user_id": self.salesman.id}
+        )
+        self.env["ir.rule"].create(
+            {
+                "name": "Locked deals are not changed",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "domain_force": "[('name', '!=', 'Locked deal')]",
+                "perm_read": False,
+                "perm_create": False,
+                "perm_unlink": False,
+            }
+        )
+        # ... and an activity on an invoice, which a sales administrator
+        # without accounting rights may not hand over: its new assignee would
+        # follow the invoice, which they may not change.
         invoice = self.env["account.move"].create(
             {"move_type": "out_invoice", "partner_id": self.customer.id}
         )
         on_invoice = invoice.activity_schedule(
             "mail.mail_activity_data_todo", user_id=self.salesman.id
         )
+        self.assertFalse(invoice.with_user(self.sales_manager).has_access("write"))
         on_customer = self.customer.activity_schedule(
             "mail.mail_activity_data_todo", user_id=self.salesman.id
         )
-        self.assertFalse(on_invoice.with_user(self.sales_manager).has_access("write"))
         wizard = self._transfer(to_user_id=self.salesman_2.id)
         wizard.action_transfer()
         self.assertEqual(on_customer.user_id, self.salesman_2)
         self.assertEqual(self.customer.user_id, self.salesman_2)
+        self.assertEqual(self.opportunity.user_id, self.salesman_2)
+        self.assertEqual(locked.user_id, self.salesman)
         self.assertEqual(on_invoice.user_id, self.salesman)
         self.assertIn(
-            "Left with Sally Salesman, as you may not change them: Activities: 1.",
+            "Left with Sally Salesman, as you may not change them: "
+            "Opportunities: 1, Activities: 1.",
             wizard.summary,
         )
 

@@ -178,6 +178,26 @@ class CrmCustomerTransfer(models.TransientModel):
             assignment[owner].append(record.id)
         return {owner: ids for owner, ids in assignment.items() if ids}
 
+    def _changeable(self, records):
+        """The records of ``records`` the runner may hand over: those they may
+        write; for activities, those on documents they may write too (Odoo
+        makes the new assignee a follower of the document, which asks for
+        write access to it)."""
+        records = records._filtered_access("write")
+        if records._name != "mail.activity":
+            return records
+        writable = set()
+        for model, activities in records.grouped("res_model").items():
+            if model in self.env:
+                documents = self.env[model].browse(activities.mapped("res_id"))
+                writable.update(
+                    (model, res_id)
+                    for res_id in documents.exists()._filtered_access("write").ids
+                )
+        return records.filtered(
+            lambda activity: (activity.res_model, activity.res_id) in writable
+        )
+
     def _log_activities(self, activities, owner):
         """Note the move of ``activities`` to ``owner`` on their documents
         (an activity has no history of its own), one note per document."""
@@ -222,7 +242,7 @@ class CrmCustomerTransfer(models.TransientModel):
         for label, found, field_name in self._transfer_targets():
             # What the runner reads but may not change (an activity on an
             # invoice, for one without accounting rights) stays, and is said.
-            records = found._filtered_access("write")
+            records = self._changeable(found)
             if found - records:
                 kept.append(
                     self.env._(
