@@ -3,11 +3,12 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 from lxml import etree
+from psycopg2 import errors as pg_errors
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import format_date
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import format_date, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .. import compat
@@ -598,6 +599,68 @@ class TestOwnership(CrmExtensionCase):
         form.registered_by_id = self.salesman_2
         form.save()
         self.assertEqual(partner.registered_by_id, self.salesman_2)
+
+
+@tagged("post_install", "-at_install")
+class TestClaimRace(TransactionCase):
+    """Two salespeople claiming one customer of the pool at the same moment:
+    one claim holds, the other is refused, as Odoo runs the request again.
+    (No fixtures of the test's transaction: the claimers are committed by
+    cursors of their own, which would wait on its locks.)"""
+
+    LOGINS = ("ext_race_claimer_1", "ext_race_claimer_2")
+    NAME = "Race Claim Trading Ltd"
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            env["res.partner"].search([("name", "=", self.NAME)]).unlink()
+            users = env["res.users"].search([("login", "in", self.LOGINS)])
+            partners = users.partner_id
+            users.unlink()
+            partners.unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_claim_one_customer(self):
+        self.addCleanup(self._cleanup)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            claimers = [
+                new_test_user(
+                    env, login=login, groups="sales_team.group_sale_salesman"
+                ).id
+                for login in self.LOGINS
+            ]
+            pooled = env["res.partner"].create(
+                {"name": self.NAME, "is_company": True, "in_pool": True}
+            )
+            partner_id = pooled.id
+            cr.commit()  # pylint: disable=invalid-commit
+
+        def claim(cr, uid):
+            env = api.Environment(cr, uid, {})
+            env["res.partner"].browse(partner_id).action_claim_customer()
+            env.flush_all()
+
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            cr2.execute("SELECT count(*) FROM res_partner")  # snapshot of T2
+            claim(cr1, claimers[0])
+            cr1.commit()  # pylint: disable=invalid-commit
+            # T2 saw the customer in the pool: its claim cannot commit.
+            with self.assertRaises(pg_errors.SerializationFailure):
+                claim(cr2, claimers[1])
+            cr2.rollback()
+            # Odoo runs the request again: the customer is the first one's.
+            with self.assertRaisesRegex(UserError, "belongs to"):
+                claim(cr2, claimers[1])
+            cr2.rollback()
+        with self.registry.cursor() as cr3:
+            partner = api.Environment(cr3, SUPERUSER_ID, {})["res.partner"].browse(
+                partner_id
+            )
+            self.assertEqual(partner.user_id.id, claimers[0])
+            self.assertFalse(partner.in_pool)
 
 
 @tagged("post_install", "-at_install")
