@@ -359,7 +359,8 @@ class AccountMove(models.Model):
             lambda move: move.move_type == "out_refund" and move.state == "posted"
         )
         if withdrawn:
-            super(AccountMove, withdrawn).button_draft()
+            # Odoo's step, not this class's (which would note a withdrawal).
+            super(AccountMove, withdrawn).button_draft()  # pylint: disable=super-method-mismatch
         res = super().button_cancel()
         withdrawn._crm_note_credits("cancelled")
         credited.commercial_partner_id._lifecycle_from_documents()

@@ -192,7 +192,8 @@ class CrmDuplicateException(models.Model):
             self.env.registry.clear_cache()  # _any_approved
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
         # A decision is the trail of a registration (who approved it, when
         # and why) or of a refusal: deleting it would erase it, and let a
         # refused request be asked again as if never refused.
@@ -205,6 +206,8 @@ class CrmDuplicateException(models.Model):
                     "the decision."
                 )
             )
+
+    def unlink(self):
         res = super().unlink()
         self.env.registry.clear_cache()  # _any_approved
         return res
