@@ -106,14 +106,32 @@ class CrmCustomerClass(models.Model):
     )
     min_revenue = fields.Float(
         string="Minimum Revenue (12 months)",
-        help="Invoiced minus refunded over the last 12 months, in the company's "
+        help="Invoiced minus refunded over the last 12 months, in the class's "
         "currency.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        string="Currency",
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Currency of the minimum revenue: the revenue a customer has in each "
+        "company is converted into it, at the day's rate, before it is compared.",
     )
     min_invoice_count = fields.Integer(string="Minimum Invoices (12 months)")
     allow_downgrade = fields.Boolean(
         help="Customers of this class who no longer qualify for it move down to the "
         "highest class they qualify for.",
     )
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        # A shared class: the currency of the company that creates it.
+        for customer_class in self:
+            customer_class.currency_id = (
+                customer_class.company_id or customer_class.env.company
+            ).currency_id
 
     @api.depends("parent_id.main_class_id")
     def _compute_main_class_id(self):

@@ -472,7 +472,7 @@ class CrmCustomerValue(models.Model):
         )
         stats["removed"] = cr.rowcount
         self.invalidate_model()
-        stats["classes"] = self._apply_class_rules(company)
+        stats["classes"] = self._apply_class_rules(company, today)
         if newly_high:
             self._schedule_care(company, newly_high, today)
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
@@ -538,18 +538,22 @@ class CrmCustomerValue(models.Model):
             {"company": company.id, "now": now, "uid": self.env.uid},
         )
 
-    def _apply_class_rules(self, company):
+    def _apply_class_rules(self, company, today=None):
         """Move customers to the highest class they qualify for.
 
         Within their main class only, never when their class is locked by hand;
         down only from a class that allows it, and only into a class whose
         templates (required fields) the customer and its contact persons
         meet. A customer
-        the companies share is classed by the figures of all of them. One query
+        the companies share is classed by the figures of all of them. The
+        revenue of each company is converted into the class's currency at the
+        rate of ``today`` (the company's rates) before it meets the class's
+        minimum: 2,000 yen are no 2,000 dollars. One query
         finds the customers to move; then one write per target class moves
         them the way every class change is made (tracked in the chatter with
         the rule as cause, written in the class history).
         """
+        today = today or fields.Date.context_today(self)
         cr = self.env.cr
         Partner = self.env["res.partner"].sudo()
         # What the query reads, as the ORM may still hold it.
@@ -568,37 +572,56 @@ class CrmCustomerValue(models.Model):
                 "min_invoice_count",
                 "company_id",
                 "sequence",
+                "currency_id",
             ]
         )
+        rates = self._class_currency_rates(today)
         # A customer the companies share has one class for all of them: the
         # highest one the figures of any of its companies qualify it for (each
         # company's job finds the same, rather than each taking it to its own),
         # among the classes it may have: the shared ones (a customer of one
         # company: its company's too).
         cr.execute(
-            """
-            SELECT DISTINCT ON (p.id)
-                   p.id, p.customer_class_id, best.id
-              FROM crm_customer_value mine
-              JOIN res_partner p ON p.id = mine.partner_id
-              JOIN crm_customer_value v
-                ON v.partner_id = p.id
-               AND (v.company_id = mine.company_id OR p.company_id IS NULL)
-              JOIN crm_customer_class cur ON cur.id = p.customer_class_id
-              JOIN crm_customer_class best
-                ON best.main_class_id = cur.main_class_id
-               AND best.auto_assign AND best.active
-               AND COALESCE(best.min_revenue, 0) <= v.revenue_12m
-               AND COALESCE(best.min_invoice_count, 0) <= v.invoice_count_12m
-               AND (best.company_id IS NULL OR best.company_id = p.company_id)
-             WHERE mine.company_id = %s
-               AND NOT COALESCE(p.customer_class_locked, false)
-               AND COALESCE(p.company_id, %s) = %s
-             ORDER BY p.id, COALESCE(best.min_revenue, 0) DESC,
-                      COALESCE(best.min_invoice_count, 0) DESC,
-                      best.sequence, best.id
-            """,
-            [company.id, company.id, company.id],
+            SQL(
+                """
+                WITH rates AS (
+                    SELECT * FROM unnest(%(rate_companies)s::int[],
+                                         %(rate_currencies)s::int[],
+                                         %(rate_values)s::numeric[])
+                        AS r(company_id, currency_id, rate)
+                )
+                SELECT DISTINCT ON (p.id)
+                       p.id, p.customer_class_id, best.id
+                  FROM crm_customer_value mine
+                  JOIN res_partner p ON p.id = mine.partner_id
+                  JOIN crm_customer_value v
+                    ON v.partner_id = p.id
+                   AND (v.company_id = mine.company_id OR p.company_id IS NULL)
+                  JOIN crm_customer_class cur ON cur.id = p.customer_class_id
+                  JOIN crm_customer_class best
+                    ON best.main_class_id = cur.main_class_id
+                   AND best.auto_assign AND best.active
+                   AND COALESCE(best.min_invoice_count, 0) <= v.invoice_count_12m
+                   AND (best.company_id IS NULL OR best.company_id = p.company_id)
+                  LEFT JOIN rates r
+                    ON r.company_id = v.company_id
+                   AND r.currency_id = best.currency_id
+                 WHERE mine.company_id = %(company)s
+                   AND NOT COALESCE(p.customer_class_locked, false)
+                   AND COALESCE(p.company_id, %(company)s) = %(company)s
+                   -- (The revenue in the class's currency; a class without
+                   -- one: in the company's.)
+                   AND COALESCE(best.min_revenue, 0)
+                       <= ROUND(v.revenue_12m * COALESCE(r.rate, 1), 2)
+                 ORDER BY p.id, COALESCE(best.min_revenue, 0) DESC,
+                          COALESCE(best.min_invoice_count, 0) DESC,
+                          best.sequence, best.id
+                """,
+                company=company.id,
+                rate_companies=[key[0] for key in rates],
+                rate_currencies=[key[1] for key in rates],
+                rate_values=list(rates.values()),
+            )
         )
         candidates = [row for row in cr.fetchall() if row[1] != row[2]]
         if not candidates:
@@ -648,10 +671,32 @@ class CrmCustomerValue(models.Model):
             salespeople = {partner.id: partner.user_id.id for partner in meeting}
             for _lang, customers_in_lang in by_reader_lang(meeting, salespeople):
                 klass_in_lang = klass.with_env(customers_in_lang.env)
-                cause = klass_in_lang._rule_cause(company.currency_id)
+                cause = klass_in_lang._rule_cause(
+                    klass.currency_id or company.currency_id
+                )
                 customers_in_lang._crm_move_class(klass_in_lang, cause)
             moved += len(meeting)
         return moved
+
+    def _class_currency_rates(self, today):
+        """``{(company id, currency id): rate}``: what one unit of each
+        company's currency is worth in the currency of each class that
+        assigns customers by revenue, on ``today`` by the company's rates (as
+        its invoices convert). A handful of companies and currencies."""
+        classes = (
+            self.env["crm.customer.class"]
+            .sudo()
+            .search([("auto_assign", "=", True), ("min_revenue", ">", 0)])
+        )
+        currencies = classes.currency_id
+        rates = {}
+        Company = self.env["res.company"].sudo().with_context(active_test=False)
+        for company in Company.search([]):
+            for currency in currencies - company.currency_id:
+                rates[company.id, currency.id] = currency._get_conversion_rate(
+                    company.currency_id, currency, company, today
+                )
+        return rates
 
     def _schedule_care(self, company, partner_ids, today):
         """One care call per customer that just became at high churn risk, for

@@ -726,6 +726,57 @@ class TestClassRules(CrmExtensionCase):
         self.env["crm.customer.value"]._compute_all(companies=both, today=TODAY)
         self.assertEqual(own.customer_class_id, self.bronze)
 
+    def test_minimum_revenue_is_in_the_classs_currency(self):
+        """A company invoicing in yen: its revenue meets a class's minimum in
+        the class's currency (dollars, the currency of the company that made
+        it), converted at the day's rate; 3,000 yen are no 2,000 dollars.
+        The class history says the minimum in the class's currency."""
+        jpy = self.env.ref("base.JPY")
+        jpy.active = True
+        usd = self.env.company.currency_id
+        self.assertNotEqual(usd, jpy)
+        self.assertEqual(self.gold.currency_id, usd)
+        other = self.env["res.company"].create({"name": "Class Rules Yen Company"})
+        self.env["account.chart.template"].try_loading(
+            "generic_coa", company=other, install_demo=False
+        )
+        other.currency_id = jpy
+        self.env.user.company_ids |= other
+        # 150 yen a dollar, whichever company converts.
+        self.env["res.currency.rate"].search([("currency_id", "in", jpy.ids)]).unlink()
+        self.env["res.currency.rate"].create(
+            [
+                {"currency_id": jpy.id, "name": "2026-01-01", "rate": 150.0},
+                {
+                    "currency_id": usd.id,
+                    "name": "2026-01-01",
+                    "rate": 1 / 150.0,
+                    "company_id": other.id,
+                },
+                {
+                    "currency_id": jpy.id,
+                    "name": "2026-01-01",
+                    "rate": 1.0,
+                    "company_id": other.id,
+                },
+            ]
+        )
+        few_yen = self._customer("Few Yen Wholesale", self.bronze)
+        many_yen = self._customer("Many Yen Wholesale", self.bronze)
+        own = self._customer("Own Yen Wholesale", self.bronze, company_id=other.id)
+        self._invoice(few_yen, 3000, company=other)
+        self._invoice(many_yen, 450000, company=other)  # 3,000 dollars
+        self._invoice(own, 3000, company=other)
+        self.env["crm.customer.value"]._compute_all(
+            companies=self.env.company | other, today=TODAY
+        )
+        self.assertEqual(few_yen.customer_class_id, self.bronze)
+        self.assertEqual(own.customer_class_id, self.bronze)
+        self.assertEqual(many_yen.customer_class_id, self.gold)
+        self.assertIn(
+            format_amount(self.env, 2000, usd), many_yen.class_history_ids.reason
+        )
+
     def test_invoices_credited_in_full_meet_no_minimum(self):
         """A class asking for a number of invoices: the invoices credited in
         full with Odoo's reversal wizard are not among them."""
