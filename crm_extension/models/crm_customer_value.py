@@ -606,6 +606,9 @@ class CrmCustomerValue(models.Model):
                   LEFT JOIN rates r
                     ON r.company_id = v.company_id
                    AND r.currency_id = best.currency_id
+                  LEFT JOIN rates mr
+                    ON mr.company_id = mine.company_id
+                   AND mr.currency_id = best.currency_id
                  WHERE mine.company_id = %(company)s
                    AND NOT COALESCE(p.customer_class_locked, false)
                    AND COALESCE(p.company_id, %(company)s) = %(company)s
@@ -613,7 +616,10 @@ class CrmCustomerValue(models.Model):
                    -- one: in the company's.)
                    AND COALESCE(best.min_revenue, 0)
                        <= ROUND(v.revenue_12m * COALESCE(r.rate, 1), 2)
-                 ORDER BY p.id, COALESCE(best.min_revenue, 0) DESC,
+                 -- (The highest minimum, in this company's currency.)
+                 ORDER BY p.id,
+                          COALESCE(best.min_revenue, 0)
+                          / COALESCE(NULLIF(mr.rate, 0), 1) DESC,
                           COALESCE(best.min_invoice_count, 0) DESC,
                           best.sequence, best.id
                 """,
@@ -630,9 +636,11 @@ class CrmCustomerValue(models.Model):
         classes = Class.browse(
             {row[1] for row in candidates} | {row[2] for row in candidates}
         )
+        # Classes rank by their minimum revenue in this company's currency.
         info = {
             klass.id: {
-                "min_revenue": klass.min_revenue,
+                "min_revenue": klass.min_revenue
+                / (rates.get((company.id, klass.currency_id.id)) or 1),
                 "min_invoice_count": klass.min_invoice_count,
                 "allow_downgrade": klass.allow_downgrade,
                 "auto_assign": klass.auto_assign,
@@ -680,13 +688,14 @@ class CrmCustomerValue(models.Model):
 
     def _class_currency_rates(self, today):
         """``{(company id, currency id): rate}``: what one unit of each
-        company's currency is worth in the currency of each class that
-        assigns customers by revenue, on ``today`` by the company's rates (as
-        its invoices convert). A handful of companies and currencies."""
+        company's currency is worth in the currency of each class with a
+        minimum revenue, on ``today`` by the company's rates (as its invoices
+        convert). A handful of companies and currencies."""
         classes = (
             self.env["crm.customer.class"]
             .sudo()
-            .search([("auto_assign", "=", True), ("min_revenue", ">", 0)])
+            .with_context(active_test=False)
+            .search([("min_revenue", ">", 0)])
         )
         currencies = classes.currency_id
         rates = {}

@@ -730,7 +730,9 @@ class TestClassRules(CrmExtensionCase):
         """A company invoicing in yen: its revenue meets a class's minimum in
         the class's currency (dollars, the currency of the company that made
         it), converted at the day's rate; 3,000 yen are no 2,000 dollars.
-        The class history says the minimum in the class's currency."""
+        Classes rank by their minimums converted too (100,000 yen are below
+        2,000 dollars). The class history says the minimum in the class's
+        currency."""
         jpy = self.env.ref("base.JPY")
         jpy.active = True
         usd = self.env.company.currency_id
@@ -760,6 +762,17 @@ class TestClassRules(CrmExtensionCase):
                     "company_id": other.id,
                 },
             ]
+        )
+        # A class in yen, below gold in dollars though its number is higher.
+        self.env["crm.customer.class"].create(
+            {
+                "name": "Copper",
+                "code": "T_COPPER",
+                "parent_id": self.main.id,
+                "auto_assign": True,
+                "min_revenue": 100000,
+                "currency_id": jpy.id,
+            }
         )
         few_yen = self._customer("Few Yen Wholesale", self.bronze)
         many_yen = self._customer("Many Yen Wholesale", self.bronze)
