@@ -132,6 +132,7 @@ class CrmCustomerValue(models.Model):
     )
 
     @api.depends("churn_reason_codes")
+    @api.depends_context("lang")
     def _compute_churn_reason(self):
         labels = {
             "late": self.env._("no invoice for longer than usual"),

@@ -78,7 +78,9 @@ class ResPartner(models.Model):
         groups=INTERNAL,
     )
 
-    @api.depends_context("company")
+    # (The figures the reader may read, in their language: cached per user
+    # and language, not shared with whoever read them before.)
+    @api.depends_context("company", "uid", "lang")
     def _compute_customer_value(self):
         """The figures of the current company, for the customer's company."""
         Value = self.env["crm.customer.value"]

@@ -564,6 +564,38 @@ class TestCustomerValue(CrmExtensionCase):
             self.Value.with_user(self.salesman).action_recompute()
         self.Value.with_user(self.sales_manager).action_recompute()
 
+    def test_a_customers_figures_are_each_readers_own(self):
+        """The figures a customer shows are those its reader may read, in
+        the reader's language, even when somebody else (a manager, the
+        system) read them before in the same transaction."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_extension"], ["zh_CN"], overwrite=True
+        )
+        self._invoice(self.middle, 1000, "2025-12-01")  # long ago: a reason
+        self._compute()
+        self.assertTrue(self._value(self.middle).churn_reason_codes)
+        self.env.invalidate_all()
+        for reader in (self.salesman_all, self.env.user):
+            self.assertEqual(self.middle.with_user(reader).revenue_12m, 1000)
+            self.assertEqual(self.middle.with_user(reader).sudo().revenue_12m, 1000)
+        # Sam's customer: not Sally's to read.
+        middle = self.middle.with_user(self.salesman)
+        self.assertEqual(
+            (middle.revenue_12m, middle.churn_risk, middle.current_value_id),
+            (0, False, self.Value),
+        )
+        english = self.middle.with_user(self.salesman_2).churn_reason
+        chinese = (
+            self.middle.with_user(self.salesman_2)
+            .with_context(lang="zh_CN")
+            .churn_reason
+        )
+        self.assertTrue(english)
+        self.assertNotEqual(chinese, english)
+        value = self._value(self.middle)
+        self.assertEqual(value.with_context(lang="zh_CN").churn_reason, chinese)
+
 
 @tagged("post_install", "-at_install")
 class TestClassRules(CrmExtensionCase):
