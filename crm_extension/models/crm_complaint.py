@@ -235,9 +235,14 @@ class CrmComplaint(models.Model):
         "product.product", index="btree_not_null", groups=INTERNAL
     )
     description = fields.Html()
-    resolution = fields.Html(groups=INTERNAL)
-    root_cause = fields.Text(groups=INTERNAL)
-    compensation_amount = fields.Monetary(currency_field="currency_id", groups=INTERNAL)
+    # What the handling found and gave is the original's: a duplicate (the
+    # same problem reported again) starts without them, as without its stage,
+    # dates and credit notes.
+    resolution = fields.Html(groups=INTERNAL, copy=False)
+    root_cause = fields.Text(groups=INTERNAL, copy=False)
+    compensation_amount = fields.Monetary(
+        currency_field="currency_id", groups=INTERNAL, copy=False
+    )
     credit_note_ids = fields.One2many(
         "account.move",
         "complaint_id",

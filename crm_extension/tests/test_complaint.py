@@ -987,6 +987,48 @@ class TestComplaintCreditNote(CreditNoteCase):
             "the complaint's chatter names the credit note issued",
         )
 
+    def test_a_duplicate_is_a_fresh_complaint(self):
+        """A resolved complaint duplicated (the same problem reported again)
+        is a new one: the customer, the documents and the problem are copied;
+        what the handling of the original found and gave is not (its
+        resolution, root cause and compensation, its credit notes, its stage,
+        dates and service-level outcome)."""
+        complaint = self._complaint(
+            invoice_id=self.invoice.id,
+            description="<p>Two cups arrived broken.</p>",
+            severity="3",
+        )
+        officer = complaint.with_user(self.complaint_officer)
+        officer.write(
+            {
+                "resolution": "<p>Two cups refunded.</p>",
+                "root_cause": "Packed without padding.",
+                "compensation_amount": 100,
+            }
+        )
+        self._issue_credit_note(complaint)
+        officer.write({"stage_id": self.stage_resolved.id})
+        self.assertTrue(complaint.sla_kept)
+        copy = officer.copy()
+        self.assertEqual(
+            (copy.subject, copy.partner_id, copy.invoice_id, copy.description),
+            (
+                complaint.subject,
+                self.customer,
+                self.invoice,
+                complaint.description,
+            ),
+        )
+        self.assertFalse(copy.resolution)
+        self.assertFalse(copy.root_cause)
+        self.assertFalse(copy.compensation_amount)
+        self.assertEqual(copy.stage_id, self.stage_new)
+        self.assertFalse(copy.date_resolved)
+        self.assertFalse(copy.sla_kept)
+        self.assertEqual(copy.sla_status, "on_track")
+        self.assertFalse(copy.with_user(self.accountant).credit_note_ids)
+        self.assertEqual(copy.credit_note_count, 0)
+
     def test_credit_note_stays_the_complaints_customers(self):
         complaint = self._complaint(invoice_id=self.invoice.id)
         credit_note = self._issue_credit_note(complaint)
