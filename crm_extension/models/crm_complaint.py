@@ -971,6 +971,9 @@ class CrmComplaint(models.Model):
         # their references from the sequence (a refusal does not name one,
         # nor take a number): Odoo checks the rights after, and would refuse
         # a portal user's registration with an error about sequences.
+        # (The caller's values stay as given: Odoo's import creates the rows
+        # of a refused batch again, one by one, from the same dictionaries.)
+        vals_list = [dict(vals) for vals in vals_list]
         self.browse().check_access("create")
         self._check_guarded_values(vals_list, creating=True)
         self._check_own_company(vals_list)

@@ -342,6 +342,40 @@ class TestComplaintAccess(ComplaintCase):
         )
         self.assertEqual(next_number(), before)
 
+    def test_an_import_blames_only_its_refused_row(self):
+        """A salesperson's file of complaints with one refused row: Odoo's
+        import reports that row's reason (the others are not refused for a
+        reference they never gave) and imports nothing; the file corrected is
+        imported, each complaint with its reference."""
+        Complaint = self.env["crm.complaint"].with_user(self.salesman)
+        fields_ = ["subject", "partner_id/.id", "user_id/.id"]
+        rows = [
+            ["Broken parcel", str(self.customer.id), ""],
+            ["Late delivery", str(self.customer.id), str(self.portal_user.id)],
+            ["Wrong colour", str(self.customer.id), ""],
+        ]
+        result = Complaint.load(fields_, rows)
+        self.assertIs(result["ids"], False)
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        refusal = (
+            f"{self.portal_user.name} cannot handle complaints: only internal "
+            "users can."
+        )
+        # (Odoo repeats the refusal of the whole batch on its first row.)
+        self.assertEqual({error["message"] for error in errors}, {refusal})
+        blamed = [error["rows"] for error in errors]
+        self.assertIn({"from": 1, "to": 1}, blamed)
+        self.assertNotIn({"from": 2, "to": 2}, blamed)
+        sequence = self.env["ir.sequence"].search([("code", "=", "crm.complaint")])
+        sequence.invalidate_recordset()
+        first = sequence.number_next_actual
+        result = Complaint.load(fields_, [rows[0], rows[2]])
+        self.assertFalse(result["messages"])
+        self.assertEqual(
+            Complaint.browse(result["ids"]).mapped("name"),
+            [f"CMP/{fields.Date.today().year}/{n:05d}" for n in (first, first + 1)],
+        )
+
     def test_register_button_on_orders_for_who_registers(self):
         """The button on confirmed orders shows to whoever may register a
         complaint, as the one on invoices: not to an accountant."""
