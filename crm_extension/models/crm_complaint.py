@@ -1043,6 +1043,10 @@ class CrmComplaint(models.Model):
         return dates
 
     def write(self, vals):
+        # (The caller's values stay as given: the stage's dates are added
+        # below, and Odoo's import writes the rows of a refused batch again,
+        # one by one, from the same dictionaries.)
+        vals = dict(vals)
         self._check_guarded_values([vals])
         self._check_own_company([vals])
         self._check_documents_readable([vals], self)

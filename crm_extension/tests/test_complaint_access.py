@@ -376,6 +376,34 @@ class TestComplaintAccess(ComplaintCase):
             [f"CMP/{fields.Date.today().year}/{n:05d}" for n in (first, first + 1)],
         )
 
+    def test_an_import_of_changes_blames_only_its_refused_row(self):
+        """An officer's file moving complaints to Resolved, one row refused:
+        the others are not refused for a date of resolution they never
+        gave (the system's)."""
+        complaints = [self._complaint() for _ in range(2)]
+        resolved = str(self.stage_resolved.id)
+        result = (
+            self.env["crm.complaint"]
+            .with_user(self.complaint_officer)
+            .load(
+                [".id", "stage_id/.id", "user_id/.id"],
+                [
+                    [str(complaints[0].id), resolved, ""],
+                    [str(complaints[1].id), resolved, str(self.portal_user.id)],
+                ],
+            )
+        )
+        self.assertIs(result["ids"], False)
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertEqual(
+            {error["message"] for error in errors},
+            {
+                f"{self.portal_user.name} cannot handle complaints: only internal "
+                "users can."
+            },
+        )
+        self.assertFalse(complaints[0].date_resolved)
+
     def test_register_button_on_orders_for_who_registers(self):
         """The button on confirmed orders shows to whoever may register a
         complaint, as the one on invoices: not to an accountant."""
