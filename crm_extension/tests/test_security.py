@@ -441,6 +441,41 @@ class TestInternalUsersOutsideSales(CrmExtensionCase):
         self.customer.with_user(self.accountant).credit_rating = "b"
         self.assertEqual(self.customer.credit_rating, "b")
 
+    def test_they_keep_editing_partners_that_are_no_customers(self):
+        """The companies' contacts and the users' partners are no customers:
+        whoever Odoo lets edit them still does (a user's partner, as without
+        the addon, by who manages users)."""
+        Partner = self.env["res.partner"]
+        reception = Partner.create(
+            {"name": "Reception Desk", "parent_id": self.env.company.partner_id.id}
+        )
+        for user in (self.officer, self.accountant, self.salesman):
+            reception.with_user(user).phone = "+86 21 5555 0103"
+            desk = Partner.with_user(user).create(
+                {
+                    "name": f"Desk of {user.name}",
+                    "parent_id": self.env.company.partner_id.id,
+                }
+            )
+            self.assertEqual(desk.parent_id, self.env.company.partner_id)
+            # A colleague's partner: Odoo's own refusal, as without the addon.
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                self.salesman_2.partner_id.with_user(user).phone = "+86 21 5555 0104"
+        users_admin = new_test_user(
+            self.env,
+            login="access_rights_admin",
+            name="Ada Access",
+            groups="base.group_erp_manager,base.group_partner_manager",
+        )
+        self.salesman_2.with_user(users_admin).write(
+            {"name": "Renamed Seller", "email": "renamed.seller@example.com"}
+        )
+        self.assertEqual(self.salesman_2.partner_id.name, "Renamed Seller")
+        self.assertEqual(self.salesman_2.partner_id.email, "renamed.seller@example.com")
+        # The company's own partner stays the settings' (see below).
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            self.env.company.partner_id.with_user(self.officer).street = "Elsewhere"
+
     def test_settings_administrators_edit_the_companys_address(self):
         company_partner = self.env.company.partner_id
         company_partner.with_user(self.settings_admin).street = "88 Century Avenue"
