@@ -568,6 +568,38 @@ class ResPartner(models.Model):
                 "read"
             )[:10]
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided_exceptions(self):
+        """The decisions on exceptions about a customer (the approved
+        registration's who, when and why; a refusal) are not deleted with it,
+        which the database would do (``ondelete='cascade'``) past their own
+        rule (crm.duplicate.exception's ``_unlink_except_decided``). A merge
+        moves them to the surviving customer first."""
+        if self.env.su or MERGING_PARTNERS.is_raised(self.env.context):
+            return
+        decided = (
+            self.env["crm.duplicate.exception"]
+            .sudo()
+            .search(
+                [
+                    ("matched_partner_id", "in", self.ids),
+                    ("state", "!=", "requested"),
+                ]
+            )
+        )
+        if decided:
+            concerned = self & decided.matched_partner_id
+            raise UserError(
+                self.env._(
+                    "%(partners)s cannot be deleted: exceptions to the duplicate "
+                    "rules were decided about them, and the decisions are the "
+                    "trail of those registrations. Archive instead of deleting.",
+                    partners=self.env._(", ").join(
+                        concerned.with_env(self.env).mapped("display_name")
+                    ),
+                )
+            )
+
     @api.depends("duplicate_partner_ids")
     @api.depends_context("uid")
     def _compute_readable_duplicate_ids(self):

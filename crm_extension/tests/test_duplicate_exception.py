@@ -225,6 +225,34 @@ class TestDuplicateException(CrmExtensionCase):
         self.assertEqual(approved.partner_id.duplicate_exception_id, approved)
         self.assertEqual(approved.approved_by_id, self.sales_manager)
 
+    def test_deleting_the_existing_customer_keeps_the_decisions(self):
+        """The database would delete the decisions about a customer with it
+        (``ondelete='cascade'``) and the approved registration its trail:
+        the customer is refused deletion instead, and may be archived."""
+        approved, refused = self._request(), self._request(name="Ningbo Lake Ltd")
+        approved.with_user(self.sales_manager).action_approve()
+        refused.with_user(self.sales_manager).action_refuse()
+        # (Deleting contacts is Odoo's "Contact Creation".)
+        self.sales_manager[compat.GROUPS_FIELD] |= self.env.ref(
+            "base.group_partner_manager"
+        )
+        customer = self.customer.with_user(self.sales_manager)
+        with self.assertRaisesRegex(UserError, "Archive instead of deleting"):
+            customer.unlink()
+        self.assertTrue((approved | refused).exists())
+        self.assertEqual(approved.partner_id.duplicate_exception_id, approved)
+        customer.action_archive()
+        self.assertFalse(self.customer.active)
+        # A request nobody decided yet goes with the customer it is about.
+        other = self.env["res.partner"].create(
+            {"name": "Deleted Soon Trading Ltd", "is_company": True}
+        )
+        pending = self._request(
+            name="DELETED SOON TRADING LTD", matched_partner_id=other.id
+        )
+        other.with_user(self.sales_manager).unlink()
+        self.assertFalse(pending.exists())
+
     def test_a_request_says_when_nobody_else_can_decide(self):
         admins = compat.group_users(
             self.env.ref("sales_team.group_sale_manager").sudo()
