@@ -2118,6 +2118,33 @@ def test_a_nordic_or_swiss_company_number_is_its_vat_number(typed, country, key)
     assert normalize_vat(typed, country) == key
 
 
+@pytest.mark.parametrize(
+    ("typed", "country", "key"),
+    [
+        # A Hong Kong customer's business registration number, with or
+        # without "HK", or as the number of any year's certificate.
+        ("12345678", "HK", "HK12345678"),
+        ("HK 12345678", None, "HK12345678"),
+        ("hk12345678", "CN", "HK12345678"),
+        ("12345678-000-05-25-1", "HK", "HK12345678"),
+        ("12345678-000-05-26-7", "HK", "HK12345678"),
+        ("HK 12345678-000-05-25-1", None, "HK12345678"),
+        # A branch's registration is the branch's.
+        ("12345678-001-05-25-3", "HK", "HK12345678001"),
+        ("12345678-001", "HK", "HK12345678001"),
+        # Digits alone say no country; another country's are not these.
+        ("12345678", None, "12345678"),
+        ("12345678", "CN", "12345678"),
+        ("12345678-000-05-25-1", None, "1234567800005251"),
+        ("1234567", "HK", "1234567"),
+        ("HK00000000", None, ""),
+    ],
+)
+def test_a_hong_kong_business_registration_number_is_one_key(typed, country, key):
+    assert normalize_vat(typed, country) == key
+    assert normalize_vat(key, country) == key
+
+
 # -------------------------------------------------------------------------- phone
 
 

@@ -1141,6 +1141,53 @@ class TestVatCountryPrefix(CrmExtensionCase):
         run_migration(self.env.cr, "1.7.30", "1.7.29", "post-rekey-company-numbers")
         self.assertEqual(legacy.sudo().vat_key, "SE202100548901")
 
+    def test_a_hong_kong_business_registration_number_is_one_key(self):
+        """A Hong Kong customer's business registration number typed again
+        after "HK", or as the number of this year's certificate, is refused,
+        naming the customer; a branch's own registration is not. An upgrade
+        from 1.7.30 gives the customers keyed before the one key."""
+        hk = self.env.ref("base.hk")
+        Partner = self.Partner.with_user(self.salesman_2)
+        harbour = self.Partner.create(
+            {
+                "name": "海港貿易有限公司",
+                "is_company": True,
+                "company_registry": "12345678",
+                "country_id": hk.id,
+            }
+        )
+        self.assertEqual(harbour.sudo().vat_key, "HK12345678")
+        for vals in (
+            {"vat": "HK 12345678"},
+            {"company_registry": "12345678-000-05-25-1", "country_id": hk.id},
+            {"vat": "hk12345678-000-05-26-7", "country_id": self.cn.id},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, harbour.name),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create(
+                    {"name": "Someone New Limited", "is_company": True, **vals}
+                )
+        branch = Partner.create(
+            {
+                "name": "Harbour Trading Kowloon Branch",
+                "is_company": True,
+                "company_registry": "12345678-001-05-25-3",
+                "country_id": hk.id,
+            }
+        )
+        self.assertEqual(branch.sudo().vat_key, "HK12345678001")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = '1234567800005251' WHERE id = %s",
+            [harbour.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.31", "1.7.30", "post-rekey-hong-kong-numbers")
+        self.assertEqual(harbour.sudo().vat_key, "HK12345678")
+
     def test_upgrade_rekeys_the_company_numbers(self):
         """An upgrade from 1.7.20 gives the customers holding a SIREN, a SIRET
         or a Swiss VAT number the keys 1.7.21 gives them, and leaves the other

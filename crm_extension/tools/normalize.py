@@ -2048,8 +2048,12 @@ def _company_number(code, country):
     SIREN and a key computed from it; a Swedish customer's organisation
     number ("556703-7485") is its VAT number ``"SE556703748501"``, a
     Norwegian one's ("974 760 673") ``"NO974760673MVA"``; each also typed
-    after its country's code ("NO 974 760 673"). Digits alone without the
-    customer's country are no key: they say no country."""
+    after its country's code ("NO 974 760 673"); a Hong Kong customer's
+    business registration number (:func:`_hong_kong_number`). Digits alone
+    without the customer's country are no key: they say no country."""
+    hong_kong = _hong_kong_number(code, country)
+    if hong_kong:
+        return hong_kong
     if code.startswith("CHE") and ch_uid.is_valid(code):
         return ch_uid.compact(code)
     if code[:2].isalpha() and code[2:].isdigit():
@@ -2068,6 +2072,30 @@ def _company_number(code, country):
     if country == "NO" and len(code) == 9 and no_orgnr.is_valid(code):
         return f"NO{code}MVA"
     return ""
+
+
+# A Hong Kong business registration number (商業登記號碼, the company's
+# unique business identifier): eight digits, typed alone, after "HK", or as
+# the number of its certificate (登記證號碼, "12345678-000-05-25-1": the
+# number, the branch, the month and year the certificate expires and a check
+# character).
+_HONG_KONG_NUMBER = re.compile(
+    r"(HK)?([0-9]{8})(?:([0-9]{3})(?:(?:0[1-9]|1[0-2])[0-9]{2}[0-9A-Z])?)?"
+)
+
+
+def _hong_kong_number(code, country):
+    """The key of a Hong Kong customer's business registration number
+    (cleaned), ``"HK"`` and its eight digits, else ``''``: one key with or
+    without "HK" and whichever year's certificate number is typed (a new
+    certificate every year or three gives the number another tail). A
+    branch's registration (its certificate's branch number is not "000") is
+    the branch's own key: ``"HK12345678001"``."""
+    found = _HONG_KONG_NUMBER.fullmatch(code)
+    if not found or not (found.group(1) or country == "HK"):
+        return ""
+    branch = found.group(3) or "000"
+    return "HK" + found.group(2) + ("" if branch == "000" else branch)
 
 
 # Where a unified social credit code may start in a cleaned number: eight
