@@ -1250,6 +1250,33 @@ def test_a_place_written_in_two_words_is_a_place_of_the_core(name, with_place):
     assert normalize_name_core(with_place) == normalize_name_core(name)
 
 
+@pytest.mark.parametrize(
+    ("name", "in_taiwan"),
+    [
+        ("華星科技有限公司", "香港商華星科技有限公司"),
+        ("华星科技有限公司", "香港商華星科技有限公司台灣分公司"),
+        ("華星科技股份有限公司", "美商華星科技股份有限公司"),
+        ("华星科技有限公司", "英屬維京群島商華星科技有限公司"),
+        ("華星精密股份有限公司", "新加坡商華星精密股份有限公司台灣分公司"),
+        ("Huaxing Technology", "薩摩亞商Huaxing Technology Limited"),
+    ],
+)
+def test_a_foreign_company_in_taiwan_has_the_core_of_its_name(name, in_taiwan):
+    """A foreign company registered in Taiwan puts its nationality and 商
+    before its name: the core of that name, near the company abroad; its key
+    stays its own (a Taiwan company may bear the same name)."""
+    assert normalize_name_core(in_taiwan) == normalize_name_core(name)
+    assert normalize_name(in_taiwan) != normalize_name(name)
+
+
+def test_a_name_starting_with_a_nationality_keeps_its_core():
+    """Only the nationality before 商 is left out, and only with a trade name
+    after it: "美商" alone, or "日商" before a generic word, stays."""
+    assert normalize_name_core("美的集团") == normalize_name_core("美的集团有限公司")
+    assert normalize_name_core("美商") == normalize_name_core("美商有限公司")
+    assert normalize_name_core("日商华星") != normalize_name_core("日商")
+
+
 def test_umlaut_without_its_e_is_another_name():
     """ "Muller" is a name of its own (French, English), not "Müller"."""
     assert normalize_name_core("Müller GmbH") != normalize_name_core("Muller GmbH")

@@ -630,6 +630,41 @@ class TestOneScript(CrmExtensionCase):
         self.assertEqual(old.sudo().name_key, "深圳华星光电有限公司台湾")
         self.assertEqual(self.hengda.sudo().name_key, "深圳华星光电")
 
+    def test_a_foreign_company_in_taiwan_is_flagged_beside_it(self):
+        """A Taiwan colleague registers a Hong Kong or US customer under its
+        Taiwan registration, its nationality and 商 before its name
+        (香港商…, 美商…, with its Taiwan branch): not refused (a Taiwan
+        company may bear the name), but flagged for review beside the
+        customer. An upgrade from 1.7.30 gives the customers registered before
+        the core of their name."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        company = self.Partner.create(
+            {"name": "華星精密科技有限公司", "is_company": True}
+        )
+        for name in (
+            "香港商華星精密科技有限公司",
+            "香港商华星精密科技有限公司台湾分公司",
+            "美商華星精密科技股份有限公司",
+        ):
+            with self.subTest(name=name), self.env.cr.savepoint() as savepoint:
+                other = Partner.create({"name": name, "is_company": True})
+                self.assertEqual(other.duplicate_state, "suspect")
+                self.assertIn(company, other.duplicate_partner_ids)
+                savepoint.rollback()
+        old = self.env["res.partner"].create(
+            {"name": "英屬維京群島商華星精密科技有限公司", "is_company": True}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_core_key = %s WHERE id = %s",
+            ["英属维京群岛商华星精密|tech", old.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.31", "1.7.30", "post-rekey-foreign-companies-in-taiwan"
+        )
+        self.assertEqual(old.sudo().name_core_key, company.sudo().name_core_key)
+
     def test_similar_names_of_one_batch_or_import_are_flagged(self):
         """Two new names near each other in one registration (a batch, an
         import) are flagged for review as when one follows the other; names of

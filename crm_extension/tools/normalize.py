@@ -1701,6 +1701,43 @@ def _places_in_one_word(words):
     return result
 
 
+# The nationality a foreign company registered in Taiwan puts before its name,
+# with 商 ("香港商華星科技有限公司", "美商…", "英屬維京群島商…", and its branch
+# "…台灣分公司"): the company of that name abroad, whose core it has. In
+# simplified characters (words are folded to them first); the countries and
+# territories such companies come from.
+_FOREIGN_COMPANY_MARK = re.compile(
+    "^(?:{})商".format(
+        "|".join(
+            sorted(
+                (
+                    "香港 澳门 美 日 英 德 法 韩 荷 荷兰 瑞士 瑞典 挪威 丹麦 芬兰 "
+                    "奥地利 比利时 卢森堡 爱尔兰 意大利 义大利 西班牙 葡萄牙 "
+                    "新加坡 马来西亚 泰国 越南 菲律宾 印尼 印度 以色列 加拿大 "
+                    "澳大利亚 澳洲 新西兰 纽西兰 巴拿马 汶莱 文莱 "
+                    "英属维京群岛 英属维尔京群岛 维京群岛 英属开曼群岛 开曼群岛 "
+                    "萨摩亚 塞席尔 塞舌尔 百慕达 百慕大 英属百慕达 模里西斯 毛里求斯 "
+                    "贝里斯 伯利兹 安圭拉 英属安圭拉 马绍尔群岛"
+                ).split(),
+                key=len,
+                reverse=True,
+            )
+        )
+    )
+)
+
+
+def _without_foreign_company_mark(words):
+    """The words of a name without the nationality of a foreign company
+    registered in Taiwan its first Chinese word starts with
+    (:data:`_FOREIGN_COMPANY_MARK`), when a trade name is left."""
+    first = _FOREIGN_COMPANY_MARK.sub("", words[0], count=1)
+    if first == words[0]:
+        return words
+    rest = [first, *words[1:]] if first else words[1:]
+    return rest if _weight("".join(rest)) >= _MIN_CORE_WEIGHT else words
+
+
 def _core_once(name):
     """``(core, distinctive)``: one pass of :func:`normalize_name_core`
     without the classes; ``distinctive`` is false when too little remained
@@ -1718,6 +1755,8 @@ def _core_once(name):
         for word in _name_words(name)
     ]
     words = [word for word in words if word]
+    if words and _is_cjk(words[0][0]):
+        words = _without_foreign_company_mark(words)
     core = _core_text(_stripped_words(words, generic=True))
     if _weight(core) >= _MIN_CORE_WEIGHT:
         return core, True
