@@ -671,6 +671,11 @@ def test_name_cjk_legal_form_stripped_as_trailing_characters(form):
         ("華星投資合夥企業（有限合夥）", "华星投资合伙企业"),
         ("华星会计师事务所（特殊普通合伙）", "华星会计师事务所"),
         ("华星会计师事务所(普通合伙)", "华星会计师事务所"),
+        # A company of one member (Macau's form), before and after a partner
+        # joins it.
+        ("澳門華星貿易一人有限公司", "澳门华星贸易有限公司"),
+        ("澳门中央证券托管结算一人有限公司", "澳門中央證券託管結算有限公司"),
+        ("华星贸易一人有限责任公司", "华星贸易有限责任公司"),
     ],
 )
 def test_name_leading_legal_forms_stripped(name, same_as):

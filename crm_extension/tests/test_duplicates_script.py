@@ -351,6 +351,36 @@ class TestOneScript(CrmExtensionCase):
         )
         self.assertEqual(self.hengda.sudo().name_key, "stale")
 
+    def test_a_one_member_company_is_its_company(self):
+        """Macau's company of one member (…一人有限公司) registered again
+        without it, as it is named once a partner joined, or in the other
+        script: one name, refused, naming the customer; an upgrade from 1.7.30
+        gives the customers keyed before the key without it."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        customer = self.Partner.create(
+            {"name": "澳門華星貿易一人有限公司", "is_company": True}
+        )
+        self.assertRefused(
+            Partner,
+            (
+                "澳门华星贸易有限公司",
+                "澳門華星貿易有限公司",
+                "澳门华星贸易一人有限责任公司",
+            ),
+            customer.name,
+            "already registered",
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id = %s",
+            ["澳门华星贸易一人", customer.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.31", "1.7.30", "post-rekey-one-member-companies"
+        )
+        self.assertEqual(customer.sudo().name_key, "澳门华星贸易")
+
     def test_upgrade_rekeys_the_legal_forms_of_more_countries(self):
         """An upgrade from 1.7.19 computes again the keys of every customer
         whose name holds one of the legal forms or generic words 1.7.20

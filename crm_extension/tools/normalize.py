@@ -81,6 +81,10 @@ _CJK_LEGAL_FORMS = tuple(
         {
             "股份有限公司",
             "有限责任公司",
+            # A company of one member: Macau's legal form, which its name
+            # ends with ("…一人有限公司", and loses when a partner joins).
+            "一人有限公司",
+            "一人有限责任公司",
             "有限公司",
             "股份公司",
             "公司",
@@ -1236,7 +1240,8 @@ def normalize_name(name):
        "Limited" or "有限公司", is kept whole):
 
        - Chinese / Japanese / Korean: 股份有限公司, 有限责任公司, 有限公司,
-         股份公司, 公司, 株式会社, 有限会社, 合同会社, 주식회사, 유한회사, as
+         一人有限公司 (Macau's company of one member), 股份公司, 公司,
+         株式会社, 有限会社, 合同会社, 주식회사, 유한회사, as
          trailing characters ("深圳市华星科技股份有限公司" -> "深圳市华星科技").
          集团 is kept: "group" is part of a company's identity. Japan's and
          Korea's also as leading characters ("株式会社トヨタ"), and written in
