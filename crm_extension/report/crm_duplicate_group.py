@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..models.crm_duplicate_rule import (
     ALL_KEY_COLUMNS,
@@ -174,7 +174,13 @@ class CrmDuplicateGroup(models.Model):
                     "%(partner)s approved by %(approver)s on %(date)s: %(reason)s",
                     partner=exception.partner_id.display_name,
                     approver=exception.approved_by_id.name,
-                    date=fields.Date.to_string(exception.decision_date),
+                    # (The day in the reader's time zone and language.)
+                    date=format_date(
+                        self.env,
+                        fields.Datetime.context_timestamp(
+                            self, exception.decision_date
+                        ),
+                    ),
                     reason=exception.reason,
                 )
                 for exception in exceptions

@@ -371,6 +371,18 @@ class TestApprovedPairs(CrmExtensionCase):
         with self.assertRaisesRegex(UserError, "Nothing to merge"):
             group.action_merge()
 
+    def test_the_approval_is_dated_as_the_reader_reads_dates(self):
+        """The day of the approval in the review is the reader's: in their
+        time zone (approved at 07:30 in Shanghai, the day before in UTC) and
+        written as their language writes dates."""
+        self.sales_manager.tz = "Asia/Shanghai"
+        self.env.cr.execute(
+            "UPDATE crm_duplicate_exception SET decision_date = %s WHERE id = %s",
+            ["2026-03-01 23:30:00", self.request.id],
+        )
+        self.env.invalidate_all()
+        self.assertIn("on 03/02/2026:", self._review().approval)
+
     def test_a_third_customer_is_flagged_against_both(self):
         third = (
             self.env["res.partner"]
