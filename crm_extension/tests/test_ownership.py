@@ -977,6 +977,46 @@ class TestTransfer(CrmExtensionCase):
             wizard.summary, r"^Transferred\. Customers: \d+, Opportunities: \d+"
         )
 
+    def test_a_subsidiary_of_the_leaver_moves_too(self):
+        """A company under another is a customer of its own: the leaver's
+        subsidiary moves with their other customers (not left with them as
+        a contact person would be, which follows its company)."""
+        leaver = self.salesman
+        subsidiary = self.env["res.partner"].create(
+            {
+                "name": "Subsidiary Trading Ltd",
+                "is_company": True,
+                "parent_id": self.customer.id,
+                "user_id": leaver.id,
+            }
+        )
+        self.assertEqual(subsidiary.commercial_partner_id, subsidiary)
+        wizard = (
+            self.env["crm.customer.transfer"]
+            .with_user(self.sales_manager)
+            .create(
+                {
+                    "from_user_id": leaver.id,
+                    "to_user_id": self.salesman_2.id,
+                    "include_opportunities": False,
+                    "include_activities": False,
+                    "include_complaints": False,
+                }
+            )
+        )
+        wizard.action_transfer()
+        self.assertEqual(self.customer.user_id, self.salesman_2)
+        self.assertEqual(subsidiary.user_id, self.salesman_2)
+        self.assertFalse(
+            self.env["res.partner"].search(
+                [("user_id", "=", leaver.id), ("is_company", "=", True)]
+            )
+        )
+        self.assertIn(
+            "Transferred from Sally Salesman to Sam Salesman",
+            subsidiary.message_ids.mapped("body")[0],
+        )
+
     def test_spread_over_team(self):
         leaver = self.salesman
         customers = self.env["res.partner"].create(

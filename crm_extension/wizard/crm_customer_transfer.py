@@ -53,11 +53,19 @@ class CrmCustomerTransfer(models.TransientModel):
         user = self.from_user_id
         targets = []
         if self.include_customers:
+            # The customers are the commercial entities, a company under
+            # another among them (Odoo's commercial partner: a company, or a
+            # partner without parent); their contact persons follow them.
             targets.append(
                 (
                     self.env._("Customers"),
                     self.env["res.partner"].search(
-                        [("user_id", "=", user.id), ("parent_id", "=", False)]
+                        [
+                            ("user_id", "=", user.id),
+                            "|",
+                            ("parent_id", "=", False),
+                            ("is_company", "=", True),
+                        ]
                     ),
                     "user_id",
                 )
