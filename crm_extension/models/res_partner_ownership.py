@@ -692,24 +692,36 @@ class ResPartner(models.Model):
         takes that customer's salesperson, whatever gave it another one (the
         caller's values or context defaults, a company's new contacts, Odoo's
         lead conversion): one with another salesperson would sell to the
-        customer in that salesperson's name. The customer's salesperson and
+        customer in that salesperson's name. Under a customer nobody owns (of
+        the shared pool among them) it takes none, as a write gives it none
+        (:meth:`_check_protection`): a salesperson would else keep a contact
+        of their own in a customer another claims. The customer's
+        salesperson, its registrant while nobody owns it out of the pool, and
         sales administrators give a contact any. (Its company's own contacts
         only: a company under another is a customer of its own.)"""
         if self.env.su or self.env.user.has_group(SALES_ADMIN):
             return
+        user = self.env.user
         by_owner = {}
         # (Ownership is read whatever the reader may see of it.)
         for contact in self.filtered(
             lambda partner: partner.id in operation.created
         ).sudo():
-            owner = contact.parent_id.commercial_partner_id.user_id
+            company = contact.parent_id.commercial_partner_id
+            owner = company.user_id
             if (
-                not contact.is_company
-                and contact.user_id
-                and owner
-                and contact.user_id != owner
-                and owner != self.env.user
+                not company
+                or contact.is_company
+                or not contact.user_id
+                or contact.user_id == owner
+                or owner == user
+                or (
+                    not owner
+                    and not company.in_pool
+                    and company.registered_by_id == user
+                )
             ):
-                by_owner.setdefault(owner, []).append(contact.id)
+                continue
+            by_owner.setdefault(owner, []).append(contact.id)
         for owner, contact_ids in by_owner.items():
             self.browse(contact_ids)._crm_system_write({"user_id": owner.id})

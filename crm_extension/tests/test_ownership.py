@@ -471,6 +471,47 @@ class TestOwnership(CrmExtensionCase):
         self.assertEqual(contact.commercial_partner_id, contact)
         self.assertEqual(contact.user_id, self.salesman_2)
 
+    def test_a_new_contact_of_a_customer_nobody_owns_has_no_salesperson(self):
+        """Sally adds a contact person, with herself as its salesperson, to
+        a customer of the pool or to one a colleague registered that nobody
+        owns: it takes none, as it would by a write (so she keeps no contact
+        of her own in a customer another claims). To her own unowned
+        registration she gives it any."""
+        pooled = self.env["res.partner"].create(
+            {"name": "Pool Trading Ltd", "is_company": True, "in_pool": True}
+        )
+        colleagues = self._register(self.salesman_2, "Colleague's Find Ltd")
+        colleagues.with_user(self.sales_manager).user_id = False
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        for customer in (pooled, colleagues):
+            with self.subTest(customer=customer.name):
+                contact = Partner.create(
+                    {
+                        "name": f"Foot in {customer.name}",
+                        "parent_id": customer.id,
+                        "user_id": self.salesman.id,
+                    }
+                )
+                self.assertFalse(contact.user_id)
+                with self.assertRaises(AccessError), self.env.cr.savepoint():
+                    contact.write({"function": "Buyer"})
+                # As a write of hers would have it.
+                person = Partner.create({"name": f"Pat of {customer.name}"})
+                with (
+                    self.assertRaisesRegex(UserError, "cannot have one either"),
+                    self.env.cr.savepoint(),
+                ):
+                    person.write(
+                        {"parent_id": customer.id, "user_id": self.salesman.id}
+                    )
+        pooled.with_user(self.salesman_2).action_claim_customer()
+        self.assertEqual(pooled.child_ids.user_id, self.salesman_2)
+        own = Partner.create({"name": "Sally's Unowned Find Ltd", "is_company": True})
+        contact = Partner.create(
+            {"name": "Own Contact", "parent_id": own.id, "user_id": self.salesman.id}
+        )
+        self.assertEqual(contact.user_id, self.salesman)
+
     def test_a_contact_takes_its_companys_salesperson(self):
         """Sally moves her own person under Sam's customer, keeping herself as
         its salesperson: refused, saying whose it can only be; under a
