@@ -19,9 +19,10 @@ final state.
    customer's class, its duplicate keys, its salesperson and commercial
    entity): noted, not checked.
 3. Once, on the final state (:data:`FINAL_STEPS`): what may refuse the
-   operation first (a customer moved away from its salesperson, class
-   templates, committee members made companies, duplicate rules, with the
-   name cores of the rules matching similar names), then what it causes
+   operation first (a customer moved away from its salesperson, a class
+   given to a contact or a role to a company, class templates, committee
+   members made companies, duplicate rules, with the name cores of the
+   rules matching similar names), then what it causes
    (the class history, lifecycle events, a customer of the pool given a
    salesperson leaving it).
 4. What the steps write on partners (a suspect flag, a lifecycle stage) is
@@ -69,6 +70,8 @@ BEFORE_WRITE_STEPS = (
 # Once, on the partners the operation touched: ``step(operation)``.
 FINAL_STEPS = (
     "_crm_check_owner_kept",  # res_partner_ownership
+    "_crm_check_class_holders",  # res_partner_classification
+    "_crm_check_role_holders",  # res_partner_profile
     "_crm_check_class_templates",  # res_partner_classification
     "_crm_check_committee_members",  # res_partner_profile
     "_crm_check_duplicate_rules",  # res_partner_duplicate (and name cores)

@@ -17,6 +17,10 @@ CREDIT_RATING_GROUPS = (SALES_ADMIN, "account.group_account_invoice")
 CLASS_TRIGGER_FIELDS = frozenset(
     {"customer_class_id", "parent_id", "is_company", "company_type", "type"}
 )
+# A change to one of these can make a partner with a class a contact of another.
+CLASS_HOLDER_FIELDS = frozenset(
+    {"customer_class_id", "parent_id", "is_company", "company_type"}
+)
 
 
 class ClassTemplateGaps(ValidationError):
@@ -313,6 +317,40 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Steps of the partner operation (see res_partner_checks)
     # ------------------------------------------------------------------
+
+    def _crm_check_class_holders(self, operation):
+        """A step of the partner operation (res_partner_checks): a customer
+        class belongs to the commercial entity (a company, a person of their
+        own); its contacts and addresses follow the company's class (its
+        contact template, see :meth:`_class_templates`) and have none of their
+        own, whatever path gives them one (the form hides it; RPC, an import,
+        a contact moved under a company with its class). In an import, noted
+        on its row."""
+        touched = self.filtered(
+            lambda partner: (
+                partner.id in operation.created
+                or CLASS_HOLDER_FIELDS & operation.written.get(partner.id, set())
+            )
+        )
+        holders = touched.filtered(
+            lambda partner: (
+                partner.sudo().customer_class_id
+                and partner.commercial_partner_id != partner
+            )
+        )
+        refusals = {
+            partner.id: self.env._(
+                "%(contact)s is a contact: the customer class is given to its "
+                "company, %(company)s.",
+                contact=partner._crm_name_for_user(),
+                company=partner.commercial_partner_id._crm_name_for_user(),
+            )
+            for partner in holders
+        }
+        if refusals and operation.refusals is not None:
+            operation.refuse(refusals)
+        elif refusals:
+            raise ValidationError("\n".join(refusals.values()))
 
     def _crm_check_class_templates(self, operation):
         """The fields the class templates require, on the partners created or

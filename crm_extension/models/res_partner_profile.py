@@ -14,6 +14,9 @@ from ..tools.settings import parse_int_setting
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 from .ir_cron import exclusive_job
 
+# A change to one of these can give a company a contact role.
+ROLE_HOLDER_FIELDS = frozenset({"contact_role_id", "is_company", "company_type"})
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -93,6 +96,35 @@ class ResPartner(models.Model):
                 )
             )
         return self
+
+    def _crm_check_role_holders(self, operation):
+        """A step of the partner operation (res_partner_checks): a contact
+        role is a person's (a committee is made of people, see
+        ``crm.lead.contact.role``): a company has none, whatever path gives
+        it one (the form hides it; RPC, an import, a person with a role made
+        a company). In an import, noted on its row."""
+        holders = self.filtered(
+            lambda partner: (
+                (
+                    partner.id in operation.created
+                    or ROLE_HOLDER_FIELDS & operation.written.get(partner.id, set())
+                )
+                and partner.is_company
+                and partner.sudo().contact_role_id
+            )
+        )
+        refusals = {
+            partner.id: self.env._(
+                "%(company)s is a company: contact roles are given to people, "
+                "not to companies.",
+                company=partner._crm_name_for_user(),
+            )
+            for partner in holders
+        }
+        if refusals and operation.refusals is not None:
+            operation.refuse(refusals)
+        elif refusals:
+            raise ValidationError("\n".join(refusals.values()))
 
     def _crm_check_committee_members(self, operation):
         """A step of the partner operation (res_partner_checks): a member of

@@ -254,6 +254,109 @@ class TestCustomerClass(CrmExtensionCase):
             [],
         )
 
+    def test_a_contact_has_no_class_of_its_own(self):
+        """A customer class belongs to the customer (its commercial entity):
+        a contact person or an address of a company is given none, through
+        RPC, a new contact, a person with a class moved under a company, or
+        an import (the form hides the class of contacts); the company's own
+        class is written as before, its contacts following it."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        solo = Partner.create(
+            {"name": "Wu Ming", "customer_class_id": self.class_normal.id}
+        )
+        attempts = {
+            "write": lambda: self.contact_boss.with_user(self.salesman).write(
+                {"customer_class_id": self.class_vip.id}
+            ),
+            "create": lambda: Partner.create(
+                {
+                    "name": "Wu Fang",
+                    "parent_id": self.customer.id,
+                    "customer_class_id": self.class_vip.id,
+                }
+            ),
+            "address": lambda: Partner.create(
+                {
+                    "name": "Warehouse",
+                    "type": "delivery",
+                    "parent_id": self.customer.id,
+                    "customer_class_id": self.class_vip.id,
+                }
+            ),
+            "contacts": lambda: self.customer.with_user(self.salesman).write(
+                {
+                    "child_ids": [
+                        Command.create(
+                            {
+                                "name": "Wu Fang",
+                                "customer_class_id": self.class_vip.id,
+                            }
+                        )
+                    ]
+                }
+            ),
+            "moved": lambda: solo.write({"parent_id": self.customer.id}),
+        }
+        for path, attempt in attempts.items():
+            with (
+                self.subTest(path=path),
+                self.assertRaisesRegex(
+                    ValidationError,
+                    "is a contact: the customer class is given to its company, "
+                    "Hangzhou West Lake Trading Co., Ltd.",
+                ),
+                self.env.cr.savepoint(),
+            ):
+                attempt()
+        self.assertFalse(self.customer.child_ids.customer_class_id)
+        self.assertFalse(solo.parent_id)
+        # (Odoo 19 imports new contacts with their company's commercial
+        # fields read as the user: a credit limit of Invoicing's; the
+        # contacts imported here exist.)
+        result = Partner.load(
+            [".id", "function", "customer_class_id"],
+            [
+                [str(self.contact_it.id), "CTO", ""],
+                [str(self.contact_boss.id), "CEO", "Individual retail / VIP"],
+            ],
+        )
+        self.assertIs(result["ids"], False)
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertEqual(
+            [error["rows"] for error in errors], [{"from": 1, "to": 1}], errors
+        )
+        self.assertIn("Zhao Lei is a contact", errors[0]["message"])
+        self.customer.with_user(self.salesman).customer_class_id = self.class_normal
+        self.assertEqual(self.customer.customer_class_id, self.class_normal)
+        self.assertFalse(self.customer.child_ids.customer_class_id)
+
+    def test_upgrade_clears_the_classes_of_contacts_and_roles_of_companies(self):
+        """Contacts given a class of their own, and companies a role, before
+        the checks refused them: the upgrade clears them, the contact's class
+        change written in its history with the upgrade as its cause."""
+        self.customer.customer_class_id = self.class_normal
+        self.env.cr.execute(
+            "UPDATE res_partner SET customer_class_id = %s WHERE id = %s",
+            [self.class_vip.id, self.contact_boss.id],
+        )
+        self.env.cr.execute(
+            "UPDATE res_partner SET contact_role_id = %s WHERE id IN %s",
+            [self.role_dm.id, (self.customer.id, self.contact_it.id)],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.31", "1.7.30", "post-migrate-class-and-role-holders"
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self.contact_boss.customer_class_id)
+        self.assertEqual(self.customer.customer_class_id, self.class_normal)
+        self.assertFalse(self.customer.contact_role_id)
+        self.assertEqual(self.contact_it.contact_role_id, self.role_dm)
+        history = self.contact_boss.class_history_ids
+        self.assertEqual(len(history), 1)
+        self.assertEqual(history.old_class_id, self.class_vip)
+        self.assertIn("Upgrade 1.7.31", history.with_user(self.salesman).reason)
+
     def test_an_archived_class_is_given_to_nobody(self):
         """An archived class is no longer given, by any path; the customers
         that have it keep it and stay editable."""

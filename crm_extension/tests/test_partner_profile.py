@@ -339,6 +339,59 @@ class TestPartnerProfile(CrmExtensionCase):
         boss.write({"contact_role_id": self.role_insider.id})
         self.assertEqual(boss.contact_role_id, self.role_insider)
 
+    def test_a_company_has_no_contact_role(self):
+        """A contact role is a person's: a company is given none, through
+        RPC, a new company, a default of the context, a person with a role
+        made a company, or an import (the form hides the role of companies);
+        the rows of an import are blamed each for its own."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        self.contact_boss.contact_role_id = self.role_dm
+        solo = Partner.create({"name": "Wu Ming", "contact_role_id": self.role_dm.id})
+        attempts = {
+            "write": lambda: self.customer.with_user(self.salesman).write(
+                {"contact_role_id": self.role_dm.id}
+            ),
+            "create": lambda: Partner.create(
+                {
+                    "name": "Role Co",
+                    "is_company": True,
+                    "contact_role_id": self.role_dm.id,
+                }
+            ),
+            "default": lambda: Partner.with_context(
+                default_contact_role_id=self.role_dm.id
+            ).create({"name": "Role Co", "is_company": True}),
+            "made a company": lambda: solo.write({"is_company": True}),
+            "type": lambda: solo.write({"company_type": "company"}),
+        }
+        for path, attempt in attempts.items():
+            with (
+                self.subTest(path=path),
+                self.assertRaisesRegex(
+                    ValidationError, "is a company: contact roles are given to people"
+                ),
+                self.env.cr.savepoint(),
+            ):
+                attempt()
+        self.assertFalse(self.customer.contact_role_id)
+        self.assertFalse(solo.is_company)
+        self.assertFalse(Partner.search_count([("name", "=", "Role Co")]))
+        result = Partner.load(
+            ["name", "is_company", "contact_role_id"],
+            [
+                ["Liu Yang", "", "Decision maker"],
+                ["Role Co", "1", "Decision maker"],
+            ],
+        )
+        self.assertIs(result["ids"], False)
+        errors = [m for m in result["messages"] if m["type"] == "error"]
+        self.assertEqual([error["rows"] for error in errors], [{"from": 1, "to": 1}])
+        self.assertIn("Role Co is a company", errors[0]["message"])
+        # People keep theirs; a company without a role is written as before.
+        self.customer.with_user(self.salesman).write({"is_company": True})
+        solo.write({"contact_role_id": self.role_insider.id})
+        self.assertEqual(solo.contact_role_id, self.role_insider)
+
     def test_shipped_sources(self):
         names = set(self.env["utm.source"].search([]).mapped("name"))
         self.assertTrue(
