@@ -8,6 +8,7 @@ from odoo.tools import format_datetime, parse_contact_from_email
 
 from .. import compat
 from ..tools.normalize import name_match_key
+from ..tools.server_context import KEEPING_LEAD_CONTACT
 from .res_partner_duplicate import (
     DuplicateBlocked,
     match_country,
@@ -163,7 +164,14 @@ class CrmLead(models.Model):
         )
         for lead in linked:
             lead._link_matched_customer(customer)
-        others = self - linked
+        # (A lead the mass conversion linked already is left as it is: Odoo's
+        # assignment of the same customer again would give it the customer's
+        # e-mail and phone instead of those of whoever enquired.)
+        others = (
+            self
+            - linked
+            - self.filtered(lambda lead: customer and lead.partner_id == customer)
+        )
         try:
             return super(CrmLead, others)._handle_partner_assignment(
                 force_partner_id=force_partner_id,
@@ -229,7 +237,19 @@ class CrmLead(models.Model):
         customer's e-mail and phone, so a company's lead keeps its contact
         (:meth:`_enquirer_of`) as the company's contact person."""
         self.ensure_one()
-        self.partner_id = self._enquirer_of(customer) or customer
+        enquirer = self._enquirer_of(customer)
+        if enquirer is None:
+            # Linked to the customer without its contact person: the lead
+            # keeps the enquirer's e-mail and phone, the customer its own.
+            self.with_context(**KEEPING_LEAD_CONTACT.context()).write(
+                {
+                    "partner_id": customer.id,
+                    "email_from": self.email_from,
+                    **{fname: self[fname] for fname in compat.PHONE_FIELDS},
+                }
+            )
+            return
+        self.partner_id = enquirer or customer
 
     def _enquirer_of(self, company):
         """The contact person of ``company`` who made this enquiry, when the
@@ -239,8 +259,10 @@ class CrmLead(models.Model):
         contact (``_prepare_customer_values``: a person, whom the duplicate
         rules flag rather than refuse; the company's salesperson's, see
         res_partner_ownership). No partner for a person's lead, a lead
-        written from the company's own e-mail (Odoo's match) or with nothing
-        of its own."""
+        written from the company's own e-mail (Odoo's match), with nothing
+        of its own; ``None`` for a lead without what the company's class
+        requires of its contact persons (noted on the lead, which keeps
+        whoever enquired)."""
         self.ensure_one()
         Partner = self.env["res.partner"]
         if not company.is_company:
@@ -265,11 +287,32 @@ class CrmLead(models.Model):
             )
         if found:
             return found[:1]
-        return Partner.create(
-            self._as_contact_of(
-                company, self._prepare_customer_values(self._enquirer_name())
-            )
+        values = self._as_contact_of(
+            company, self._prepare_customer_values(self._enquirer_name())
         )
+        gaps = Partner.new(values)._class_template_gaps()
+        if gaps:
+            # The class of the customer requires of its contact persons what
+            # the lead does not give: the lead is linked to the customer (as
+            # Odoo links it) and keeps whoever enquired; the class asks the
+            # rest of whoever adds the contact person to the customer.
+            self._message_log(
+                body=self.env._(
+                    "%(contact)s was not added as a contact person of "
+                    "%(customer)s: its customer class requires of its contact "
+                    "persons: %(fields)s. Add the contact person from the "
+                    "customer's form.",
+                    contact=values["name"],
+                    customer=company.display_name,
+                    fields=self.env._(", ").join(
+                        Partner._fields[fname]._description_string(self.env)
+                        for _classes, missing in gaps.values()
+                        for fname in missing
+                    ),
+                )
+            )
+            return None
+        return Partner.create(values)
 
     def _as_contact_of(self, company, values):
         """Odoo's ``values`` of the lead's new customer
@@ -365,12 +408,17 @@ class CrmLead(models.Model):
     def _get_partner_email_update(self, force_void=True):
         # Odoo proposes, and on save writes, the lead's e-mail on the customer:
         # only on a customer the user may edit (another salesperson's stays as
-        # it is, and the lead is saved).
-        return super()._get_partner_email_update(force_void=force_void) and bool(
-            self.partner_id._filtered_access("write")
+        # it is, and the lead is saved), not while the lead keeps its own
+        # (_link_matched_customer).
+        return (
+            super()._get_partner_email_update(force_void=force_void)
+            and bool(self.partner_id._filtered_access("write"))
+            and not KEEPING_LEAD_CONTACT.is_raised(self.env.context)
         )
 
     def _get_partner_phone_update(self, force_void=True):
-        return super()._get_partner_phone_update(force_void=force_void) and bool(
-            self.partner_id._filtered_access("write")
+        return (
+            super()._get_partner_phone_update(force_void=force_void)
+            and bool(self.partner_id._filtered_access("write"))
+            and not KEEPING_LEAD_CONTACT.is_raised(self.env.context)
         )

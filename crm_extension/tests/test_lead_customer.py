@@ -200,6 +200,76 @@ class TestLeadCustomerLink(CrmExtensionCase):
             )
         self.assertFalse(lead.partner_id)
 
+    def test_a_class_wanting_more_of_its_contacts(self):
+        """The customer's class requires a phone of its contact persons and
+        the lead gives none: every door converts the lead all the same,
+        linked to the customer, without a contact person missing what the
+        class requires (the class asks it of whoever adds the contact to the
+        customer); the lead keeps whoever enquired, and says why."""
+        self.hongyuan.customer_class_id = self.env["crm.customer.class"].create(
+            {
+                "name": "Phoned contacts",
+                "code": "TEST_CONVERT_PHONE",
+                "contact_required_field_ids": [
+                    Command.set(
+                        [self.env["ir.model.fields"]._get("res.partner", "phone").id]
+                    )
+                ],
+            }
+        )
+
+        def convert(lead, user):
+            wizard = Form(
+                self.env["crm.lead2opportunity.partner"]
+                .with_user(user)
+                .with_context(active_model="crm.lead", active_id=lead.id)
+            )
+            self.assertEqual(wizard.partner_id, self.hongyuan)
+            wizard.save().with_context(active_ids=lead.ids).action_apply()
+
+        def mass_convert(lead, user):
+            self.env["crm.lead2opportunity.partner.mass"].with_user(user).with_context(
+                active_model="crm.lead", active_ids=lead.ids
+            ).create(
+                {"action": "each_exist_or_create", "user_id": user.id}
+            ).action_mass_convert()
+
+        doors = {
+            "wizard": convert,
+            "mass conversion": mass_convert,
+            "use this customer": lambda lead, user: lead.with_user(
+                user
+            ).action_use_matched_partner(),
+        }
+        # (By another salesperson, and by one who may edit the customer.)
+        for user in (self.salesman_2, self.salesman_all):
+            for door, act in doors.items():
+                with (
+                    self.subTest(door=door, user=user.name),
+                    self.env.cr.savepoint() as savepoint,
+                ):
+                    lead = self._lead(phone=False)
+                    act(lead, user)
+                    self.assertEqual(lead.partner_id, self.hongyuan)
+                    self.assertEqual(lead.contact_name, "韩梅梅")
+                    self.assertEqual(lead.email_from, ENQUIRER_EMAIL)
+                    self.assertFalse(self.hongyuan.child_ids)
+                    self.assertEqual(self.hongyuan.email, CUSTOMER_EMAIL)
+                    self.assertEqual(self.hongyuan.phone, CUSTOMER_PHONE)
+                    self.assertIn(
+                        "韩梅梅 was not added as a contact person of "
+                        f"{CUSTOMER}: its customer class requires of its contact "
+                        "persons: Phone.",
+                        lead.message_ids[:1].body,
+                    )
+                    if door != "use this customer":
+                        self.assertEqual(lead.type, "opportunity")
+                    savepoint.rollback()
+        # A lead giving what the class requires keeps its enquirer as before.
+        lead = self._lead()
+        mass_convert(lead, self.salesman_2)
+        self.assertKeepsTheEnquirer(lead)
+
 
 @tagged("post_install", "-at_install")
 class TestLeadChatterRecipient(HttpCase):

@@ -303,3 +303,18 @@ class CopyingCommittee(ServerContext):
 
 
 COPYING_COMMITTEE = CopyingCommittee()
+
+
+class KeepingLeadContact(ServerContext):
+    """A lead linked to its registered customer without its enquirer as a
+    contact person (``crm.lead._link_matched_customer``): it keeps its own
+    e-mail and phone, neither replaced by the customer's nor written on it."""
+
+    __slots__ = ()
+    KEY = "crm_extension_keeping_lead_contact"
+
+    def is_raised(self, context):
+        return self.current(context) is self
+
+
+KEEPING_LEAD_CONTACT = KeepingLeadContact()
