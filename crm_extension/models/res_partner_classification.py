@@ -352,6 +352,20 @@ class ResPartner(models.Model):
         elif refusals:
             raise ValidationError("\n".join(refusals.values()))
 
+    def create_company(self):
+        """Odoo makes a person's company of its company name, with the
+        person's tax ID and address, and the person its contact: the
+        person's customer class goes to the new company (the class of a
+        contact is its company's, see :meth:`_crm_check_class_holders`)."""
+        self.ensure_one()
+        customer_class = self.sudo().customer_class_id
+        if not (customer_class and self.company_name and not self.parent_id):
+            return super().create_company()
+        self.write({"customer_class_id": False})
+        return super(
+            ResPartner, self.with_context(default_customer_class_id=customer_class.id)
+        ).create_company()
+
     def _crm_check_class_templates(self, operation):
         """The fields the class templates require, on the partners created or
         given another class, kind or required field."""

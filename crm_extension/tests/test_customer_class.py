@@ -330,6 +330,29 @@ class TestCustomerClass(CrmExtensionCase):
         self.assertEqual(self.customer.customer_class_id, self.class_normal)
         self.assertFalse(self.customer.child_ids.customer_class_id)
 
+    def test_a_persons_new_company_takes_its_class(self):
+        """Odoo's "Create" of a person's company (from its company name, with
+        its address) makes the person a contact of the new company: the
+        class goes with it to the company, the change in the history."""
+        person = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Wu Ming",
+                    "company_name": "Wu Ming Trading Co., Ltd.",
+                    "city": "Suzhou",
+                    "customer_class_id": self.class_normal.id,
+                }
+            )
+        )
+        person.create_company()
+        company = person.parent_id
+        self.assertEqual(company.name, "Wu Ming Trading Co., Ltd.")
+        self.assertEqual(company.customer_class_id, self.class_normal)
+        self.assertFalse(person.customer_class_id)
+        self.assertEqual(person.class_history_ids.old_class_id, self.class_normal)
+
     def test_upgrade_clears_the_classes_of_contacts_and_roles_of_companies(self):
         """Contacts given a class of their own, and companies a role, before
         the checks refused them: the upgrade clears them, the contact's class
