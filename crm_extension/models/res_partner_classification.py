@@ -325,7 +325,7 @@ class ResPartner(models.Model):
         contact template, see :meth:`_class_templates`) and have none of their
         own, whatever path gives them one (the form hides it; RPC, an import,
         a contact moved under a company with its class). In an import, noted
-        on its row."""
+        on its row; in a merge, not taken from the merged customers."""
         touched = self.filtered(
             lambda partner: (
                 partner.id in operation.created
@@ -338,6 +338,13 @@ class ResPartner(models.Model):
                 and partner.commercial_partner_id != partner
             )
         )
+        if holders and MERGING_PARTNERS.is_raised(self.env.context):
+            # A merge gives the survivor the values it lacks (Odoo's
+            # _update_values): a contact person does not take the class of a
+            # customer merged into it. Cleared in the operation, before its
+            # class history is written (it had no class before, has none).
+            holders.sudo().write({"customer_class_id": False})
+            return
         refusals = {
             partner.id: self.env._(
                 "%(contact)s is a contact: the customer class is given to its "

@@ -102,7 +102,8 @@ class ResPartner(models.Model):
         role is a person's (a committee is made of people, see
         ``crm.lead.contact.role``): a company has none, whatever path gives
         it one (the form hides it; RPC, an import, a person with a role made
-        a company). In an import, noted on its row."""
+        a company). In an import, noted on its row; in a merge, not taken
+        from the merged persons."""
         holders = self.filtered(
             lambda partner: (
                 (
@@ -113,6 +114,11 @@ class ResPartner(models.Model):
                 and partner.sudo().contact_role_id
             )
         )
+        if holders and MERGING_PARTNERS.is_raised(self.env.context):
+            # A company surviving a merge does not take the role of a person
+            # merged into it (Odoo's _update_values fills in what it lacks).
+            holders.sudo().write({"contact_role_id": False})
+            return
         refusals = {
             partner.id: self.env._(
                 "%(company)s is a company: contact roles are given to people, "

@@ -330,6 +330,47 @@ class TestCustomerClass(CrmExtensionCase):
         self.assertEqual(self.customer.customer_class_id, self.class_normal)
         self.assertFalse(self.customer.child_ids.customer_class_id)
 
+    def test_a_contact_surviving_a_merge_takes_no_class(self):
+        """A person registered twice, once as a customer of their own (with a
+        class) and once as a company's contact, merged into the contact with
+        Odoo's merge wizard: the merge goes through, the contact follows its
+        company's class instead of taking the merged customer's; a company
+        surviving a person takes no contact role."""
+        solo = self.env["res.partner"].create(
+            {
+                "name": "Zhao Lei",
+                "customer_class_id": self.class_normal.id,
+                "contact_role_id": self.role_dm.id,
+            }
+        )
+        merger = new_test_user(
+            self.env,
+            login="class_merger",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+        )
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(merger)
+        Wizard.create(
+            {
+                "partner_ids": [Command.set((solo | self.contact_boss).ids)],
+                "dst_partner_id": self.contact_boss.id,
+            }
+        ).action_merge()
+        self.assertFalse(solo.exists())
+        self.assertFalse(self.contact_boss.customer_class_id)
+        self.assertFalse(self.contact_boss.class_history_ids)
+        self.assertEqual(self.contact_boss.contact_role_id, self.role_dm)
+        person = self.env["res.partner"].create(
+            {"name": "West Lake", "contact_role_id": self.role_dm.id}
+        )
+        Wizard.create(
+            {
+                "partner_ids": [Command.set((person | self.customer).ids)],
+                "dst_partner_id": self.customer.id,
+            }
+        ).action_merge()
+        self.assertFalse(person.exists())
+        self.assertFalse(self.customer.contact_role_id)
+
     def test_a_persons_new_company_takes_its_class(self):
         """Odoo's "Create" of a person's company (from its company name, with
         its address) makes the person a contact of the new company: the
