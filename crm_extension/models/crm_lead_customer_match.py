@@ -164,14 +164,7 @@ class CrmLead(models.Model):
         )
         for lead in linked:
             lead._link_matched_customer(customer)
-        # (A lead the mass conversion linked already is left as it is: Odoo's
-        # assignment of the same customer again would give it the customer's
-        # e-mail and phone instead of those of whoever enquired.)
-        others = (
-            self
-            - linked
-            - self.filtered(lambda lead: customer and lead.partner_id == customer)
-        )
+        others = self - linked
         try:
             return super(CrmLead, others)._handle_partner_assignment(
                 force_partner_id=force_partner_id,
