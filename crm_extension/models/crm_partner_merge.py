@@ -1291,7 +1291,7 @@ class CrmPartnerMergeLine(models.Model):
                 model, target_model, label = (
                     field.model_name,
                     field.comodel_name,
-                    field.string,
+                    field._description_string(self.env),
                 )
                 # (A relation row: the record on its other side.)
                 record_model = (
@@ -1300,7 +1300,10 @@ class CrmPartnerMergeLine(models.Model):
             else:
                 model = record_model = tables.get(line.table_name)
                 field = model and self.env[model]._fields.get(line.column_name)
-                label = field.string if field else line.column_name
+                # (The field's label in the reader's language.)
+                label = (
+                    field._description_string(self.env) if field else line.column_name
+                )
                 if line.kind == DEFAULT:
                     record_model = "ir.default"
             described[line] = (record_model, label)

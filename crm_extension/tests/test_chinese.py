@@ -11,10 +11,11 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .. import compat
+from ..tools.server_context import MERGING_PARTNERS
 from .common import CrmExtensionCase, frozen_time, run_migration
 
 
@@ -415,6 +416,37 @@ class TestChineseNames(CrmExtensionCase):
         for typed in ("转介绍", "Referral"):
             found = Source.with_context(lang="zh_CN").name_search(typed)
             self.assertIn(referral.id, [source_id for source_id, _name in found])
+
+    def test_a_merge_trail_names_the_fields_in_chinese(self):
+        """A Chinese sales administrator reads what a merge moved: the field
+        each document pointed at the merged customer with is named in
+        Chinese, as the document's type is."""
+        legacy = self.env["res.partner"].with_context(**MERGING_PARTNERS.context())
+        kept, merged = legacy.create(
+            [
+                {"name": "苏州测试兰花贸易有限公司", "is_company": True},
+                {"name": "苏州测试兰花贸易有限公司", "is_company": True},
+            ]
+        )
+        self.env["crm.complaint"].create(
+            {"partner_id": merged.id, "subject": "Late delivery"}
+        )
+        self.sales_manager.lang = "zh_CN"
+        admin = self.env(user=self.sales_manager, context={"lang": "zh_CN"})
+        wizard = Form(
+            admin["crm.partner.merge.wizard"].with_context(
+                active_model="res.partner", active_ids=(kept | merged).ids
+            )
+        ).save()
+        wizard.action_merge()
+        merge = admin["crm.partner.merge"].search([("partner_id", "=", kept.id)])
+        [line] = merge.line_ids.filtered(
+            lambda line: (
+                line.table_name == "crm_complaint" and line.column_name == "partner_id"
+            )
+        )
+        self.assertEqual(line.document_model, "客户投诉")
+        self.assertEqual(line.field_label, "客户")
 
     def test_tracked_class_reads_in_chinese(self):
         # A change made in English ...
