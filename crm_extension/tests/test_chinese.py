@@ -643,6 +643,41 @@ class TestChineseNames(CrmExtensionCase):
         filters = self._search_filters("crm.customer.value", self.salesman_2)
         self.assertEqual(filters["churn_medium"][0], "中等流失风险")
 
+    def test_the_settings_rank_customers_the_chinese_way(self):
+        """The settings' "Rank customers" line reads as Chinese is written
+        (已开票客户数达到 100 个时启用, not a word-for-word 自 100 个客户起),
+        in a new database and in one upgraded from 1.7.30."""
+        view = self.env.ref(
+            "crm_extension.res_config_settings_view_form_inherit_crm_extension"
+        )
+
+        def words():
+            self.env.invalidate_all()
+            self.env.registry.clear_all_caches()
+            arch = (
+                self.env["res.config.settings"]
+                .with_context(lang="zh_CN")
+                .get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            [setting] = etree.fromstring(arch).xpath(
+                "//field[@name='crm_rfm_ranked_from']/.."
+            )
+            return [span.text for span in setting.iter("span")]
+
+        self.assertEqual(words(), ["已开票客户数达到 ", " 个时启用"])
+        # As 1.7.30 left a database.
+        for old, new in (("已开票客户数达到 ", "自 "), (" 个时启用", " 个客户起")):
+            self.env.cr.execute(
+                "UPDATE ir_ui_view SET arch_db = jsonb_set(arch_db, '{zh_CN}', "
+                "to_jsonb(replace(arch_db->>'zh_CN', %s, %s))) WHERE id = %s",
+                [f"<span>{old}</span>", f"<span>{new}</span>", view.id],
+            )
+        self.assertEqual(words(), ["自 ", " 个客户起"])
+        run_migration(
+            self.env.cr, "1.7.31", "1.7.30", "post-migrate-zh-settings-wording"
+        )
+        self.assertEqual(words(), ["已开票客户数达到 ", " 个时启用"])
+
     def test_an_upgrade_translates_labels_whose_english_changed(self):
         """A label whose English an upgrade changes ("Closed" became "Closed
         On") is read in Chinese as the catalogue translates the new English,
