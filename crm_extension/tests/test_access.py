@@ -252,6 +252,92 @@ class TestAccessMatrix(CrmExtensionCase):
 
     # Groups ------------------------------------------------------------------
 
+    def _menus_shown(self, user):
+        """The addon's menus ``user`` finds in the menu bar: visible, and so
+        are all the menus above them."""
+        visible = set(self.env["ir.ui.menu"].with_user(user)._visible_menu_ids())
+
+        def shown(menu):
+            while menu:
+                if menu.id not in visible:
+                    return False
+                menu = menu.parent_id
+            return True
+
+        menus = self.env["ir.ui.menu"].browse(visible).filtered(shown)
+        return {
+            xmlid.split(".", 1)[1]
+            for xmlid in menus.get_external_id().values()
+            if xmlid.startswith("crm_extension.")
+        }
+
+    def test_menus_per_role(self):
+        """Each role finds the menus of its work, and only administrators
+        find the configuration."""
+        configuration = {
+            "crm_customer_config_menu",
+            "crm_customer_class_menu",
+            "crm_contact_role_menu",
+            "crm_duplicate_rule_menu",
+            "crm_stage_funnel_menu",
+            "crm_stage_gate_menu",
+            "crm_complaint_menu_config",
+            "crm_complaint_stage_menu",
+            "crm_complaint_category_menu",
+            "crm_complaint_sla_menu",
+        }
+        administration = {
+            "crm_duplicate_review_menu",
+            "crm_duplicate_group_menu",
+            "crm_partner_merge_menu",
+            "crm_customer_transfer_menu",
+        }
+        expected = {
+            self.salesman: {
+                "crm_complaint_menu_root",
+                "crm_complaint_menu",
+                "crm_duplicate_exception_menu",
+                "crm_customer_value_menu",
+                "crm_funnel_report_menu",
+            },
+            self.complaint_officer: {
+                "crm_complaint_menu_root",
+                "crm_complaint_menu",
+                "crm_complaint_menu_reporting",
+                "crm_complaint_analysis_menu",
+            },
+            self.accountant: {"crm_complaint_menu_root", "crm_complaint_menu"},
+        }
+        for user, menus in expected.items():
+            with self.subTest(user=user.name):
+                shown = self._menus_shown(user)
+                self.assertLessEqual(menus, shown)
+                self.assertFalse(shown & (configuration | administration))
+        self.assertLessEqual(
+            {
+                "crm_complaint_menu_config",
+                "crm_complaint_stage_menu",
+                "crm_complaint_category_menu",
+                "crm_complaint_sla_menu",
+            },
+            self._menus_shown(self.complaint_manager),
+        )
+        self.assertFalse(
+            self._menus_shown(self.complaint_manager)
+            & {"crm_customer_config_menu", "crm_duplicate_review_menu"}
+        )
+        self.assertLessEqual(
+            {
+                "crm_customer_class_menu",
+                "crm_contact_role_menu",
+                "crm_duplicate_rule_menu",
+                "crm_stage_gate_menu",
+                "crm_complaint_sla_menu",
+            }
+            | administration,
+            self._menus_shown(self.sales_manager),
+        )
+
     def test_complaint_groups(self):
         self.assertTrue(
             self.complaint_manager.has_group("crm_extension.group_complaint_user")
