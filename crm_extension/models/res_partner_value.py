@@ -82,7 +82,9 @@ class ResPartner(models.Model):
     # and language, not shared with whoever read them before.)
     @api.depends_context("company", "uid", "lang")
     def _compute_customer_value(self):
-        """The figures of the current company, for the customer's company."""
+        """The figures of the current company, for the customer's company, as
+        the reader may read them (the record rules of crm.customer.value: the
+        values depend on who reads, not only on the company)."""
         Value = self.env["crm.customer.value"]
         values = {}
         if Value.has_access("read"):

@@ -560,6 +560,15 @@ class TestCustomerValue(CrmExtensionCase):
         self.assertIn(
             self.middle, self.Value.with_user(self.salesman_all).search([]).partner_id
         )
+        # The figures on the customer too, whoever read them first in the
+        # transaction: a salesperson with all documents, then Sally.
+        self.assertEqual(self.middle.with_user(self.salesman_all).revenue_12m, 100)
+        middle = self.middle.with_user(self.salesman)
+        self.assertEqual(
+            (middle.revenue_12m, middle.invoice_count_12m, middle.abc_class),
+            (0, 0, False),
+        )
+        self.assertFalse(middle.current_value_id)
         with self.assertRaisesRegex(AccessError, "Only sales administrators"):
             self.Value.with_user(self.salesman).action_recompute()
         self.Value.with_user(self.sales_manager).action_recompute()
