@@ -674,7 +674,9 @@ class CrmComplaint(models.Model):
                 )
 
     @api.depends("category_id", "product_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_similar_complaint_ids(self):
+        # The solved complaints the reader may read.
         for complaint in self:
             domain = [("is_resolved", "=", True), ("id", "!=", complaint._origin.id)]
             keys = []

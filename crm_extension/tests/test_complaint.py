@@ -771,6 +771,21 @@ class TestComplaintHandling(ComplaintCase):
         complaint = self._complaint()
         self.assertEqual(complaint.similar_complaint_ids, solved)
         self.assertIn("carrier", complaint.standard_solution)
+        # Each handler reads the solved complaints they may read, whoever
+        # read them first in the transaction: the officer reads all, Sally
+        # not one of Sam's customer's.
+        of_sams_customer = self._complaint(
+            subject="Late van", partner_id=self.other_customer.id
+        )
+        of_sams_customer.write({"stage_id": self.stage_resolved.id})
+        complaint = self._complaint(user=self.salesman)
+        self.assertEqual(
+            complaint.with_user(self.complaint_officer).similar_complaint_ids,
+            solved | of_sams_customer,
+        )
+        self.assertEqual(
+            complaint.with_user(self.salesman).similar_complaint_ids, solved
+        )
 
     def test_transfer_moves_open_complaints(self):
         open_complaint = self._complaint(user_id=self.salesman.id)
