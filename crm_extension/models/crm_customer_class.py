@@ -193,7 +193,9 @@ class CrmCustomerClass(models.Model):
                     found.add(customer_class.id)
         return sorted(found)
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_partner_count(self):
+        # The customers of the class the reader may read.
         counts = dict(
             self.env["res.partner"]._read_group(
                 [("customer_class_id", "in", self.ids)],

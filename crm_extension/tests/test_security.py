@@ -513,6 +513,17 @@ class TestOtherCompanies(CrmExtensionCase):
             )
         )
 
+    def test_a_class_counts_the_customers_of_the_readers_companies(self):
+        """A class shared by all companies counts, for each reader, the
+        customers of their companies, whoever counted first in the
+        transaction."""
+        klass = self.env["crm.customer.class"].create(
+            {"name": "Lotus class", "code": "LOTUS"}
+        )
+        self.secret.sudo().customer_class_id = klass
+        self.assertEqual(klass.with_user(self.salesman_b).partner_count, 1)
+        self.assertEqual(klass.with_user(self.salesman).partner_count, 0)
+
     def test_a_customer_in_a_company_not_ones_own_gets_odoos_refusal(self):
         """Bella of company B registers a customer in our company: Odoo's own
         refusal of a company she may not use, not an error about reading it."""
