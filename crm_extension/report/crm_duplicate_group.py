@@ -132,6 +132,7 @@ class CrmDuplicateGroup(models.Model):
         "res.partner", string="Customers in Group", compute="_compute_partner_ids"
     )
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_partner_ids(self):
         """The customers of the displayed groups only: one indexed lookup per key
         kind, never a scan (the partners that are no customers left out)."""
@@ -161,6 +162,7 @@ class CrmDuplicateGroup(models.Model):
             )._filtered_access("read")
 
     @api.depends("partner_ids")
+    @api.depends_context("uid", "allowed_company_ids", "lang", "tz")
     def _compute_exception_ids(self):
         for group in self:
             exceptions = (

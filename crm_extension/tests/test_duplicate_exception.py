@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -320,6 +321,26 @@ class TestApprovedPairs(CrmExtensionCase):
                 ]
             )
         )
+
+    def test_the_approval_reads_only_to_who_may_read_it(self):
+        """The pair's approval (who, when, why) is read by the sales
+        administrators who may read the exception: not by one of another
+        company, whoever read it first in the transaction."""
+        company_b = self.env["res.company"].create({"name": "Company B Ltd"})
+        manager_b = new_test_user(
+            self.env,
+            login="sales_manager_company_b",
+            name="Bob B-Manager",
+            groups="sales_team.group_sale_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        group = self._review()
+        self.assertEqual(group.exception_ids, self.request)
+        self.assertIn("Franchisee in Ningbo", group.approval)
+        group_b = group.with_user(manager_b)
+        self.assertFalse(group_b.exception_ids)
+        self.assertFalse(group_b.approval)
 
     def test_the_upgrade_notes_what_the_pair_shares(self):
         """Approved before 1.7.16 (nothing noted): the upgrade notes the keys
