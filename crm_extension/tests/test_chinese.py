@@ -448,6 +448,34 @@ class TestChineseNames(CrmExtensionCase):
         self.assertEqual(line.document_model, "客户投诉")
         self.assertEqual(line.field_label, "客户")
 
+    def test_a_churn_reason_reads_in_each_readers_language(self):
+        """Why a customer may stop buying reads in the reader's language,
+        whoever read it first in the transaction, on its figures and on the
+        customer."""
+        value = (
+            self.env["crm.customer.value"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.env.company.id,
+                    "churn_reason_codes": "complaints,recency",
+                }
+            )
+        )
+        for lang, reason in (
+            ("en_US", "repeated complaints, low recency score"),
+            ("zh_CN", "多次投诉、最近度得分低"),
+        ):
+            with self.subTest(lang=lang):
+                self.assertEqual(value.with_context(lang=lang).churn_reason, reason)
+                self.assertEqual(
+                    self.customer.with_user(self.salesman)
+                    .with_context(lang=lang)
+                    .churn_reason,
+                    reason,
+                )
+
     def test_tracked_class_reads_in_chinese(self):
         # A change made in English ...
         english = self.other_customer.with_context(lang="en_US")
