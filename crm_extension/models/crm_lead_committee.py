@@ -69,6 +69,7 @@ class CrmLead(models.Model):
         "contact_role_ids.partner_id",
         "contact_role_ids.stance",
     )
+    @api.depends_context("lang")
     def _compute_committee_warnings(self):
         for lead in self:
             is_open = (

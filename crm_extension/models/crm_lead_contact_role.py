@@ -68,6 +68,7 @@ class CrmLeadContactRole(models.Model):
     )
 
     @api.depends("partner_id.name", "lead_id.name")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         # The member, on its opportunity (Odoo's messages name the member
         # beside its contact: "the contact" alone would read as the contact).

@@ -163,6 +163,7 @@ class CrmPartnerMerge(models.Model):
     can_undo = fields.Boolean(compute="_compute_can_undo")
 
     @api.depends("partner_id", "absorbed_partner_ids")
+    @api.depends_context("lang")
     def _compute_name(self):
         for merge in self:
             merge.absorbed_count = len(merge.absorbed_partner_ids)

@@ -476,6 +476,37 @@ class TestChineseNames(CrmExtensionCase):
                     reason,
                 )
 
+    def test_names_made_by_the_addon_in_each_readers_language(self):
+        """A committee member (the contact on its opportunity) and the
+        opponents warned of are named the way the reader's language writes
+        them, whoever read them first in the transaction."""
+        member = self.env["crm.lead.contact.role"].create(
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_opponent.id,
+            }
+        )
+        self.env["crm.lead.contact.role"].create(
+            {
+                "lead_id": self.opportunity.id,
+                "partner_id": self.contact_it.id,
+                "role_id": self.role_opponent.id,
+            }
+        )
+        boss, lead = self.contact_boss.name, self.opportunity.name
+        opponents = sorted([boss, self.contact_it.name])
+        for lang, name, names in (
+            ("en_US", f"{boss} ({lead})", ", "),
+            ("zh_CN", f"{boss}（{lead}）", "、"),
+        ):
+            with self.subTest(lang=lang):
+                self.assertEqual(member.with_context(lang=lang).display_name, name)
+                shown = self.opportunity.with_context(lang=lang).opponent_names
+                self.assertIn(
+                    shown, (names.join(opponents), names.join(opponents[::-1]))
+                )
+
     def test_tracked_class_reads_in_chinese(self):
         # A change made in English ...
         english = self.other_customer.with_context(lang="en_US")
