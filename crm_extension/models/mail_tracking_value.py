@@ -63,10 +63,15 @@ class MailTrackingValue(models.Model):
 
     def _crm_selection_labels(self, field):
         """``{label in any installed language: label in the reader's}`` of a
-        selection field (the stored label is its writer's)."""
+        selection field (the stored label is its writer's). English counts
+        as installed: it is the labels' own language, which a job or a user
+        without a language writes, even where a company deactivated it."""
         mine = dict(field._description_selection(self.env))
         labels = {}
-        for lang, _name in self.env["res.lang"].get_installed():
+        langs = {"en_US"} | {
+            lang for lang, _name in self.env["res.lang"].get_installed()
+        }
+        for lang in sorted(langs):
             if lang == self.env.lang:
                 continue
             env = self.with_context(lang=lang).env

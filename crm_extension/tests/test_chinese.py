@@ -5,6 +5,7 @@ in that reader's language, and so are the values tracked in the chatter."""
 
 import json
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import etree
@@ -506,6 +507,40 @@ class TestChineseNames(CrmExtensionCase):
                 self.assertIn(
                     shown, (names.join(opponents), names.join(opponents[::-1]))
                 )
+
+    def test_a_tracked_choice_reads_in_chinese_where_english_is_off(self):
+        """A database used in Chinese only (English deactivated, as a
+        Chinese company does): a choice tracked in English (by a job, the
+        demo, a user without a language) reads in Chinese all the same."""
+        complaint = self.env["crm.complaint"].create(
+            {"subject": "茶杯破损", "partner_id": self.customer.id, "severity": "1"}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        complaint.with_context(lang="en_US").severity = "3"
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # Odoo tracks the changes there
+        tracking = complaint.message_ids.sudo().tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "severity"
+        )
+        field = complaint._fields["severity"]
+
+        def label(lang):
+            return dict(field._description_selection(self.env(context={"lang": lang})))[
+                "3"
+            ]
+
+        self.assertEqual(tracking.new_value_char, label("en_US"))
+        self.assertNotEqual(label("zh_CN"), label("en_US"))
+        Lang = type(self.env["res.lang"])
+        with patch.object(
+            Lang, "get_installed", lambda self: [("zh_CN", "Chinese (Simplified)")]
+        ):
+            shown = tracking.with_user(self.complaint_officer).with_context(
+                lang="zh_CN"
+            )
+            [value] = shown._tracking_value_format()
+        self.assertEqual(value["newValue"], label("zh_CN"))
 
     def test_tracked_class_reads_in_chinese(self):
         # A change made in English ...
