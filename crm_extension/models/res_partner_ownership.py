@@ -164,7 +164,7 @@ class ResPartner(models.Model):
         )
         return teams.member_ids | teams.user_id | owner
 
-    def _check_protection(self, new_user_id, new_parent_id=None):
+    def _check_protection(self, new_user_id, new_parent_id=None, is_company=None):
         """A change of salesperson follows the rules of a claim, for all but
         sales administrators: a customer of another salesperson is theirs (a
         sales administrator transfers it), one of the pool is taken by whoever
@@ -177,6 +177,9 @@ class ResPartner(models.Model):
 
         :param new_parent_id: the company the write gives the partners (False:
             none), ``None`` when it gives none
+        :param is_company: what the write makes the partners (a company under
+            another is a customer of its own, no contact person of its
+            parent), ``None`` when it does not say
         """
         if self.env.su or self.env.user.has_group(SALES_ADMIN):
             return
@@ -193,7 +196,7 @@ class ResPartner(models.Model):
             company = (
                 new_parent if new_parent is not None else owned.parent_id
             ).commercial_partner_id
-            if company:
+            if company and not (owned.is_company if is_company is None else is_company):
                 if (
                     not new_user
                     or new_user == company.user_id
@@ -284,7 +287,9 @@ class ResPartner(models.Model):
                     "the users' partners cannot be claimed.",
                     partner=partner.display_name,
                 )
-            elif partner.parent_id:
+            elif partner.commercial_partner_id != partner:
+                # (A company under another is a customer of its own: Odoo's
+                # commercial partner, as the pool and the transfer have it.)
                 refusals[partner] = self.env._(
                     "%(partner)s is a contact person: claim its company, %(company)s.",
                     partner=partner.display_name,
@@ -398,7 +403,11 @@ class ResPartner(models.Model):
                     ("active", "=", True),
                     ("protection_end_date", "<", fields.Date.context_today(self)),
                     ("in_pool", "!=", True),
+                    # The customers: Odoo's commercial partners (a company
+                    # under another among them; contact persons follow).
+                    "|",
                     ("parent_id", "=", False),
+                    ("is_company", "=", True),
                     ("sale_order_ids", "not any", [("state", "=", "sale")]),
                     *self._crm_customer_domain(),
                 ],
@@ -542,7 +551,9 @@ class ResPartner(models.Model):
         under a company keeps a salesperson the company's rules allow."""
         if "user_id" in vals:
             self._check_protection(
-                vals["user_id"], vals["parent_id"] if "parent_id" in vals else None
+                vals["user_id"],
+                vals["parent_id"] if "parent_id" in vals else None,
+                bool(vals["is_company"]) if "is_company" in vals else None,
             )
         elif vals.get("parent_id"):
             # (A company under another is a customer of its own; a company
@@ -559,7 +570,7 @@ class ResPartner(models.Model):
             for user in contacts.user_id:
                 contacts.filtered(
                     lambda partner, user=user: partner.user_id == user
-                )._check_protection(user.id, vals["parent_id"])
+                )._check_protection(user.id, vals["parent_id"], is_company=False)
         return self
 
     def _crm_check_archiving(self, vals):

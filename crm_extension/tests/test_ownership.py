@@ -576,6 +576,41 @@ class TestOwnership(CrmExtensionCase):
         given.with_user(self.sales_manager).write({"parent_id": own.id})
         self.assertEqual(given.commercial_partner_id, own)
 
+    def test_a_subsidiary_is_claimed_released_and_taken_as_itself(self):
+        """A company under another is a customer of its own (Odoo's
+        commercial partner, the duplicate rules' customer, the transfer's):
+        it goes to the pool without a deal of its own, is claimed as itself,
+        and its salesperson is changed by the rules of a claim, not by those
+        of a contact of its parent."""
+        parent = self._register(self.salesman, "Parent Holdings Ltd")
+        subsidiary = self._register(self.salesman, "Subsidiary Works Ltd")
+        subsidiary.with_user(self.salesman).parent_id = parent
+        buyer = self.env["res.partner"].create(
+            {"name": "Ma Jun", "parent_id": subsidiary.id}
+        )
+        self.assertEqual(subsidiary.commercial_partner_id, subsidiary)
+        self.assertEqual(buyer.user_id, self.salesman)
+        # The parent's deal is not the subsidiary's.
+        self.env["sale.order"].create({"partner_id": parent.id}).action_confirm()
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            self.env["res.partner"]._cron_release_to_pool()
+            self.assertFalse(parent.in_pool)
+            self.assertTrue(subsidiary.in_pool)
+            self.assertFalse(subsidiary.user_id or buyer.user_id)
+            self.assertTrue(subsidiary.with_user(self.salesman_2).can_claim)
+            subsidiary.with_user(self.salesman_2).action_claim_customer()
+        self.assertEqual(subsidiary.user_id, self.salesman_2)
+        self.assertEqual(buyer.user_id, self.salesman_2)
+        self.assertEqual(parent.user_id, self.salesman)
+        # The parent's salesperson, its registrant, takes it back no more than
+        # any customer of another salesperson.
+        with self.assertRaisesRegex(UserError, "belongs to Sam Salesman"):
+            subsidiary.with_user(self.salesman).write({"user_id": self.salesman.id})
+        self.assertEqual(subsidiary.user_id, self.salesman_2)
+        # Its own salesperson gives it away as any customer of theirs.
+        subsidiary.with_user(self.salesman_2).write({"user_id": False})
+        self.assertFalse(subsidiary.user_id)
+
     def test_claiming_ones_own_customer_says_it_is_ones_own(self):
         load_chinese(self.env)
         mine = self._register(self.salesman, "Already Mine Ltd")
