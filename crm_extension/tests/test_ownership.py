@@ -784,6 +784,38 @@ class TestReportAndReview(CrmExtensionCase):
             wizard.action_report()
         self.assertNotIn(hidden, self.customer.duplicate_partner_ids)
 
+    def test_a_customer_is_no_duplicate_of_itself_or_its_contacts(self):
+        load_chinese(self.env)
+        cases = [
+            (self.customer, self.customer),
+            (self.customer, self.contact_boss),
+            (self.contact_it, self.customer),
+        ]
+        for partner, duplicate_of in cases:
+            for lang, told in (
+                ("en_US", "a customer is no duplicate of itself"),
+                ("zh_CN", "客户不能是自己的重复客户"),
+            ):
+                wizard = (
+                    self.env["crm.customer.report"]
+                    .with_user(self.salesman)
+                    .with_context(lang=lang)
+                    .create(
+                        {
+                            "partner_id": partner.id,
+                            "reason": "duplicate",
+                            "duplicate_of_id": duplicate_of.id,
+                        }
+                    )
+                )
+                with (
+                    self.subTest(partner=partner.name, of=duplicate_of.name, lang=lang),
+                    self.assertRaisesRegex(UserError, told),
+                ):
+                    wizard.action_report()
+        self.assertFalse(self.customer.duplicate_partner_ids)
+        self.assertNotEqual(self.customer.duplicate_state, "reported")
+
     def _report(self, user, partner, **values):
         wizard = (
             self.env["crm.customer.report"]

@@ -85,6 +85,21 @@ class CrmCustomerReport(models.TransientModel):
         # may read (an id typed over RPC names no other company's customer).
         self.duplicate_of_id.check_access("read")
         self.suggested_class_id.check_access("read")
+        # (The form offers neither; a client may send either.)
+        if (
+            self.duplicate_of_id
+            and self.duplicate_of_id.commercial_partner_id
+            == partner.commercial_partner_id
+        ):
+            raise UserError(
+                self.env._(
+                    "%(duplicate)s is %(partner)s itself or one of its contact "
+                    "persons: a customer is no duplicate of itself. Choose "
+                    "another customer.",
+                    duplicate=self.duplicate_of_id.display_name,
+                    partner=partner.commercial_partner_id.display_name,
+                )
+            )
         if self.suggested_class_id and not self._shown_with_customer(
             self.suggested_class_id
         ):
