@@ -1242,6 +1242,95 @@ class TestTransfer(CrmExtensionCase):
             self._transfer(target="team", to_team_id=team.id).action_transfer()
         self.assertEqual(self.other_customer.user_id, self.salesman)
 
+    def test_the_leavers_records_of_all_the_runners_companies_move(self):
+        """The runner's company switcher selects what they see, not what the
+        leaver leaves: their records of every company the runner works for
+        move; those of a company nobody receiving works for, and not
+        selected, stay and are said; those of a company the runner does not
+        work for stay and are counted."""
+        company_b = self.env["res.company"].create({"name": "Leaver Company B"})
+        company_c = self.env["res.company"].create({"name": "Leaver Company C"})
+        both = [Command.link(company_b.id)]
+        (self.sales_manager | self.salesman | self.salesman_2).write(
+            {"company_ids": both}
+        )
+        self.salesman.company_ids = [Command.link(company_c.id)]
+        customer_b = self.env["res.partner"].create(
+            {
+                "name": "Branch B Trading Ltd",
+                "is_company": True,
+                "user_id": self.salesman.id,
+                "company_id": company_b.id,
+            }
+        )
+        deal_b = self.env["crm.lead"].create(
+            {
+                "name": "Branch B deal",
+                "type": "opportunity",
+                "user_id": self.salesman.id,
+                "company_id": company_b.id,
+            }
+        )
+        call_b = customer_b.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.salesman.id
+        )
+        customer_c = self.env["res.partner"].create(
+            {
+                "name": "Branch C Trading Ltd",
+                "is_company": True,
+                "user_id": self.salesman.id,
+                "company_id": company_c.id,
+            }
+        )
+        # Only the main company selected, as the runner works most days.
+        Transfer = (
+            self.env["crm.customer.transfer"]
+            .with_user(self.sales_manager)
+            .with_context(allowed_company_ids=self.company.ids)
+        )
+        # A receiver of the main company only: company B's records stay.
+        main_only = new_test_user(
+            self.env,
+            login="ext_transfer_main_only",
+            name="Mona Main",
+            groups="sales_team.group_sale_salesman",
+        )
+        wizard = Transfer.create(
+            {"from_user_id": self.salesman.id, "to_user_id": main_only.id}
+        )
+        wizard.action_transfer()
+        self.assertEqual(self.customer.user_id, main_only)
+        self.assertEqual(
+            [record.user_id for record in (customer_b, deal_b, call_b)],
+            [self.salesman] * 3,
+        )
+        self.assertIn(
+            "Left with Sally Salesman, as nobody you transfer to works for Leaver "
+            "Company B: Customers: 1, Opportunities: 1, Activities: 1.",
+            wizard.summary,
+        )
+        self.assertIn(
+            "Left with Sally Salesman, in companies you do not work for: Customers: 1.",
+            wizard.summary,
+        )
+        # A receiver of both: all the runner's companies move.
+        wizard = Transfer.create(
+            {"from_user_id": self.salesman.id, "to_user_id": self.salesman_2.id}
+        )
+        wizard.action_transfer()
+        self.assertEqual(
+            [record.user_id for record in (customer_b, deal_b, call_b)],
+            [self.salesman_2] * 3,
+            wizard.summary,
+        )
+        self.assertEqual(customer_c.user_id, self.salesman)
+        self.assertRegex(
+            wizard.summary,
+            r"^Transferred\. Customers: 1, Opportunities: 1, Activities: 1\. "
+            r"Left with Sally Salesman, in companies you do not work for: "
+            r"Customers: 1\.$",
+        )
+
     def test_what_the_runner_may_not_change_stays_and_is_said(self):
         # A deal the sales administrator reads but may not change (a rule of
         # the database's own) ...

@@ -144,11 +144,19 @@ class CrmCustomerTransfer(models.TransientModel):
             return self.env["res.company"]
         return record.sudo().company_id
 
-    def _assign(self, records, owners):
+    def _assign(self, records, owners, selected):
         """``{owner: record ids}``: the records spread evenly over ``owners``,
         each to one who works for its company (a salesperson of another
-        company would own what they cannot open)."""
+        company would own what they cannot open); and the records of the
+        companies nobody of ``owners`` works for that the runner did not
+        select (they stay, and are said: one transfer per company hands a
+        portfolio to the salespeople of each). A record of a selected company
+        nobody may take refuses the transfer.
+
+        :param selected: the companies selected in the runner's switcher
+        """
         assignment = {owner: [] for owner in owners}
+        left = []
         for record in records:
             company = self._company_of(record)
             fit = [
@@ -156,6 +164,9 @@ class CrmCustomerTransfer(models.TransientModel):
                 for owner in owners
                 if not company or company in owner.sudo().company_ids
             ]
+            if not fit and company not in selected:
+                left.append(record.id)
+                continue
             if not fit:
                 # (An activity by the name of its document.)
                 name = (
@@ -184,7 +195,10 @@ class CrmCustomerTransfer(models.TransientModel):
                 )
             owner = min(fit, key=lambda owner: len(assignment[owner]))
             assignment[owner].append(record.id)
-        return {owner: ids for owner, ids in assignment.items() if ids}
+        return (
+            {owner: ids for owner, ids in assignment.items() if ids},
+            records.browse(left),
+        )
 
     def _changeable(self, records):
         """The records of ``records`` the runner may hand over: those they may
@@ -244,10 +258,30 @@ class CrmCustomerTransfer(models.TransientModel):
             raise AccessError(
                 self.env._("Only sales administrators can transfer a portfolio.")
             )
+        # The leaver's records of every company the runner works for, not of
+        # those selected in the switcher alone: the leaver keeps nothing the
+        # runner may hand over (人走资料留).
+        selected = self.env.companies
+        self = self.with_context(
+            allowed_company_ids=(self.env.company | self.env.user.company_ids).ids
+        )
         owners = self._new_owners()
         counts = []
         kept = []
-        for label, found, field_name in self._transfer_targets():
+        elsewhere = []
+        unseen = []
+        left_companies = self.env["res.company"]
+        # What the runner may not read at all (of a company they do not work
+        # for) stays, and is counted (a count names nothing).
+        every_kind = self.sudo()._transfer_targets()
+        for (label, found, field_name), (_label, every, _field) in zip(
+            self._transfer_targets(), every_kind, strict=True
+        ):
+            hidden = len(set(every.ids) - set(found.ids))
+            if hidden:
+                unseen.append(
+                    self.env._("%(kind)s: %(count)s", kind=label, count=hidden)
+                )
             # What the runner reads but may not change (an activity on an
             # invoice, for one without accounting rights) stays, and is said.
             records = self._changeable(found)
@@ -261,7 +295,17 @@ class CrmCustomerTransfer(models.TransientModel):
                 )
             if not records:
                 continue
-            for owner, ids in self._assign(records, owners).items():
+            assignment, left = self._assign(records, owners, selected)
+            if left:
+                elsewhere.append(
+                    self.env._("%(kind)s: %(count)s", kind=label, count=len(left))
+                )
+                for record in left:
+                    left_companies |= self._company_of(record)
+                records -= left
+            if not records:
+                continue
+            for owner, ids in assignment.items():
                 batch = records.browse(ids).with_context(
                     mail_auto_subscribe_no_notify=True
                 )
@@ -297,6 +341,25 @@ class CrmCustomerTransfer(models.TransientModel):
                     "Left with %(user)s, as you may not change them: %(counts)s.",
                     user=self.from_user_id.name,
                     counts=self.env._(", ").join(kept),
+                )
+            )
+        if elsewhere:
+            summary.append(
+                self.env._(
+                    "Left with %(user)s, as nobody you transfer to works for "
+                    "%(companies)s: %(counts)s. Select that company and transfer "
+                    "them to one of its salespeople.",
+                    user=self.from_user_id.name,
+                    companies=self.env._(", ").join(left_companies.mapped("name")),
+                    counts=self.env._(", ").join(elsewhere),
+                )
+            )
+        if unseen:
+            summary.append(
+                self.env._(
+                    "Left with %(user)s, in companies you do not work for: %(counts)s.",
+                    user=self.from_user_id.name,
+                    counts=self.env._(", ").join(unseen),
                 )
             )
         self.summary = " ".join(summary)
