@@ -271,27 +271,32 @@ class CrmCustomerTransfer(models.TransientModel):
         elsewhere = []
         unseen = []
         left_companies = self.env["res.company"]
-        # What the runner may not read at all (of a company they do not work
-        # for) stays, and is counted (a count names nothing).
+        # What the runner may not read at all stays, and is counted (a count
+        # names nothing): of a company they do not work for, or not theirs
+        # to change.
+        runner_companies = self.env.user.company_ids
         every_kind = self.sudo()._transfer_targets()
         for (label, found, field_name), (_label, every, _field) in zip(
             self._transfer_targets(), every_kind, strict=True
         ):
-            hidden = len(set(every.ids) - set(found.ids))
-            if hidden:
+            hidden = every - every.browse(found.ids)
+            foreign = hidden.filtered(
+                lambda record: (
+                    self._company_of(record)
+                    and self._company_of(record) not in runner_companies
+                )
+            )
+            if foreign:
                 unseen.append(
-                    self.env._("%(kind)s: %(count)s", kind=label, count=hidden)
+                    self.env._("%(kind)s: %(count)s", kind=label, count=len(foreign))
                 )
             # What the runner reads but may not change (an activity on an
             # invoice, for one without accounting rights) stays, and is said.
             records = self._changeable(found)
-            if found - records:
+            unchanged = len(found - records) + len(hidden - foreign)
+            if unchanged:
                 kept.append(
-                    self.env._(
-                        "%(kind)s: %(count)s",
-                        kind=label,
-                        count=len(found - records),
-                    )
+                    self.env._("%(kind)s: %(count)s", kind=label, count=unchanged)
                 )
             if not records:
                 continue
