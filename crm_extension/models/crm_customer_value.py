@@ -543,7 +543,9 @@ class CrmCustomerValue(models.Model):
         """Move customers to the highest class they qualify for.
 
         Within their main class only, never when their class is locked by hand;
-        down only from a class that allows it, and only into a class whose
+        up into a class that assigns automatically, down (or to a class of
+        the same rank) only from a class that allows it (a class that does not
+        assign automatically included), and only into a class whose
         templates (required fields) the customer and its contact persons
         meet. A customer
         the companies share is classed by the figures of all of them. The
@@ -644,17 +646,18 @@ class CrmCustomerValue(models.Model):
                 / (rates.get((company.id, klass.currency_id.id)) or 1),
                 "min_invoice_count": klass.min_invoice_count,
                 "allow_downgrade": klass.allow_downgrade,
-                "auto_assign": klass.auto_assign,
             }
             for klass in classes
         }
         moves = {}  # {target class id: {partner id: current class id}}
         for partner_id, current_id, best_id in candidates:
             current, best = info[current_id], info[best_id]
-            upgrade = (
-                class_rank(best) > class_rank(current) or not current["auto_assign"]
-            )
-            if upgrade or current["allow_downgrade"]:
+            # Up into a class that assigns automatically ("move to this class
+            # when they qualify"); any other way only out of a class that
+            # allows it ("move down"). A class set by hand that does not
+            # assign automatically promises no more: a customer leaves it for
+            # a higher class only.
+            if class_rank(best) > class_rank(current) or current["allow_downgrade"]:
                 moves.setdefault(best_id, {})[partner_id] = current_id
         moved = 0
         for class_id, current_ids in moves.items():

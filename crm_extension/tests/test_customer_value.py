@@ -894,6 +894,46 @@ class TestClassRules(CrmExtensionCase):
         self._compute()
         self.assertEqual(customer.customer_class_id, self.bronze)
 
+    def test_class_set_by_hand_stays_unless_its_options_let_it_go(self):
+        """A class that does not assign automatically, set by hand: its
+        customers go up into a higher class that assigns automatically, never
+        down (nor sideways) unless the class allows downgrades; the
+        salesperson reads the class they gave."""
+        Class = self.env["crm.customer.class"]
+        key = Class.create(
+            {
+                "name": "Key account",
+                "code": "T_KEY",
+                "parent_id": self.main.id,
+                "min_revenue": 5000,
+            }
+        )
+        starter = Class.create(
+            {"name": "Starter", "code": "T_STARTER", "parent_id": self.main.id}
+        )
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        kept = Partner.create(
+            {"name": "Key Wholesale", "is_company": True, "user_id": self.salesman.id}
+        )
+        kept.customer_class_id = key
+        rising = Partner.create(
+            {
+                "name": "Starter Wholesale",
+                "is_company": True,
+                "user_id": self.salesman.id,
+            }
+        )
+        rising.customer_class_id = starter
+        self._invoice(kept, 3000)  # gold's minimum, not the key account's
+        self._invoice(rising, 3000)
+        self._compute()
+        self.assertEqual(kept.customer_class_id, key)
+        self.assertFalse(kept.class_history_ids.filtered("is_automatic"))
+        self.assertEqual(rising.customer_class_id, self.gold)
+        key.allow_downgrade = True
+        self._compute()
+        self.assertEqual(kept.customer_class_id, self.gold)
+
     def test_class_template_keeps_unqualified_customers_out(self):
         website = self.env.ref("base.field_res_partner__website")
         tags = self.env.ref("base.field_res_partner__category_id")
