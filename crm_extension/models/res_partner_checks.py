@@ -50,6 +50,7 @@ CALLER_STEPS = (
     "_crm_check_archiving",  # res_partner_ownership
     "_crm_check_class_given",  # res_partner_classification
     "_crm_check_role_given",  # res_partner_profile
+    "_crm_role_leaves_new_companies",  # res_partner_profile
     "_crm_keep_tracking",  # res_partner_classification
     "_crm_credit_rating_writer",  # res_partner_classification
 )

@@ -97,6 +97,23 @@ class ResPartner(models.Model):
             )
         return self
 
+    def _crm_role_leaves_new_companies(self, vals):
+        """A step of the partner operation, on the caller's values
+        (res_partner_checks): a person with a contact role made a company
+        leaves the role (a company holds none, and the form hides the role of
+        companies: the user could not clear it there). The role is cleared in
+        the same write, so the chatter tracks it. A member of a buying
+        committee stays refused (``_crm_check_committee_members``); a role the
+        caller gives with the change stays refused too
+        (``_crm_check_role_holders``). The records to write with."""
+        if "contact_role_id" in vals or not (
+            vals.get("is_company") or vals.get("company_type") == "company"
+        ):
+            return self
+        if any(partner.sudo().contact_role_id for partner in self):
+            vals["contact_role_id"] = False
+        return self
+
     def _crm_check_role_holders(self, operation):
         """A step of the partner operation (res_partner_checks): a contact
         role is a person's (a committee is made of people, see
@@ -147,20 +164,32 @@ class ResPartner(models.Model):
         )
         if not made_companies:
             return
-        members = (
+        seats = (
             self.env["crm.lead.contact.role"]
             .sudo()
             .search([("partner_id", "in", made_companies.ids)])
-            .partner_id.with_env(self.env)
         )
-        refusals = {
-            member.id: self.env._(
-                "%(contact)s is a member of a buying committee and cannot become "
-                "a company: the members of a committee are people.",
+        refusals = {}
+        for member in seats.partner_id.with_env(self.env):
+            # (The opportunities the user may read are named; others counted.)
+            leads = seats.filtered(lambda seat, m=member: seat.partner_id == m).lead_id
+            readable = leads.with_env(self.env)._filtered_access("read")
+            names = [lead.display_name for lead in readable]
+            if len(leads) > len(readable):
+                names.append(
+                    self.env._(
+                        "%(count)s opportunities you cannot see",
+                        count=len(leads) - len(readable),
+                    )
+                )
+            refusals[member.id] = self.env._(
+                "%(contact)s is a member of the buying committee of %(leads)s and "
+                "cannot become a company: the members of a committee are people. "
+                "Remove the contact from these committees first, or create the "
+                "company as a new contact.",
                 contact=member._crm_name_for_user(),
+                leads=self.env._(", ").join(names),
             )
-            for member in members
-        }
         if refusals and operation.refusals is not None:
             operation.refuse(refusals)
         elif refusals:

@@ -281,10 +281,13 @@ class TestBuyingCommittee(CrmExtensionCase):
                 self.env.cr.savepoint(),
             ):
                 boss.write(dict(vals))
+            # What to do is named: the opportunities whose committee holds it.
             self.assertEqual(
                 str(caught.exception),
-                "Zhao Lei is a member of a buying committee and cannot become a "
-                "company: the members of a committee are people.",
+                f"Zhao Lei is a member of the buying committee of "
+                f"{self.opportunity.name} and cannot become a company: the "
+                "members of a committee are people. Remove the contact from "
+                "these committees first, or create the company as a new contact.",
             )
         self.assertFalse(self.contact_boss.is_company)
         # A contact of no committee may change its kind.

@@ -361,8 +361,9 @@ class TestPartnerProfile(CrmExtensionCase):
             "default": lambda: Partner.with_context(
                 default_contact_role_id=self.role_dm.id
             ).create({"name": "Role Co", "is_company": True}),
-            "made a company": lambda: solo.write({"is_company": True}),
-            "type": lambda: solo.write({"company_type": "company"}),
+            "made a company with a role": lambda: solo.write(
+                {"is_company": True, "contact_role_id": self.role_insider.id}
+            ),
         }
         for path, attempt in attempts.items():
             with (
@@ -391,6 +392,37 @@ class TestPartnerProfile(CrmExtensionCase):
         self.customer.with_user(self.salesman).write({"is_company": True})
         solo.write({"contact_role_id": self.role_insider.id})
         self.assertEqual(solo.contact_role_id, self.role_insider)
+
+    def test_a_person_made_a_company_leaves_its_role(self):
+        """The form hides the role of companies: a person with a contact role
+        made a company (its kind switched on the form, RPC) leaves the role,
+        and the chatter tracks it; whoever keeps the role given is refused."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        for name, vals in (
+            ("Sun Hao", {"is_company": True}),
+            ("Zhou Yi", {"company_type": "company"}),
+        ):
+            with self.subTest(vals=vals):
+                person = Partner.create(
+                    {"name": name, "contact_role_id": self.role_dm.id}
+                )
+                self.assertNotIn("contact_role_id", self._tracked_fields(person))
+                person.write(dict(vals))
+                self.assertTrue(person.is_company)
+                self.assertFalse(person.contact_role_id)
+                self.assertIn("contact_role_id", self._tracked_fields(person))
+                tracked = person.sudo().message_ids.tracking_value_ids.filtered(
+                    lambda value: value.field_id.name == "contact_role_id"
+                )
+                self.assertEqual(tracked.old_value_char, self.role_dm.name)
+        # The form: switching the kind is all the user does.
+        person = Partner.create(
+            {"name": "Qian Lin", "contact_role_id": self.role_dm.id}
+        )
+        with Form(person) as form:
+            form.company_type = "company"
+        self.assertTrue(person.is_company)
+        self.assertFalse(person.contact_role_id)
 
     def test_shipped_sources(self):
         names = set(self.env["utm.source"].search([]).mapped("name"))
