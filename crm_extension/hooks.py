@@ -52,10 +52,15 @@ def pre_init_hook(env):
     )
     cr.execute(
         """
-        UPDATE res_partner
-           SET registered_by_id = create_uid,
-               registered_date = COALESCE(create_date, now() at time zone 'UTC')
-         WHERE registered_by_id IS NULL
+        UPDATE res_partner p
+           -- (A partner a website visitor or a portal user created registered
+           -- online: by nobody of ours.)
+           SET registered_by_id = (
+                   SELECT u.id FROM res_users u
+                    WHERE u.id = p.create_uid AND NOT u.share
+               ),
+               registered_date = COALESCE(p.create_date, now() at time zone 'UTC')
+         WHERE p.registered_by_id IS NULL
         """
     )
     fill_match_keys(

@@ -4,7 +4,7 @@ matches keeps whoever enquired as a contact person of that customer; converting
 a lead keeps its source on the customer."""
 
 from odoo import api, fields, models
-from odoo.tools import format_datetime, parse_contact_from_email
+from odoo.tools import parse_contact_from_email
 
 from .. import compat
 from ..tools.normalize import name_match_key
@@ -60,14 +60,13 @@ class CrmLead(models.Model):
                 lead.matched_customer_info = False
                 continue
             lead.matched_customer_info = self.env._(
-                "Already a customer: %(customer)s (salesperson: %(owner)s; registered "
-                "by %(registrant)s on %(date)s).",
+                "Already a customer: %(customer)s (salesperson: %(owner)s; "
+                "%(registration)s).",
                 customer=customer.display_name,
                 owner=customer.user_id.name or self.env._("none"),
-                registrant=customer.registered_by_id.name or self.env._("unknown"),
-                date=format_datetime(self.env, customer.registered_date)
-                if customer.registered_date
-                else self.env._("unknown date"),
+                registration=customer._crm_registration(
+                    customer.registered_by_id.name, customer.registered_date
+                ),
             )
 
     @api.depends(

@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, format_datetime, sql
+from odoo.tools import SQL, email_normalize, sql
 
 from odoo.addons.phone_validation.tools import phone_validation
 
@@ -159,7 +159,8 @@ def partner_match_keys(
 def match_country(record):
     """The country whose numbering gives a phone (and a VAT number without its
     prefix) its key: the record's own, else its company's, else, for a
-    partner the companies share, the company of whoever registered it (one
+    partner the companies share, the company of whoever registered it (or
+    created it, for a customer registered online) (one
     key whoever saves the partner, and whoever computes the keys again at an
     upgrade), else (that company without one) the current company's. Partners
     and leads alike; the set-based fill's SQL reads it the same way
@@ -169,7 +170,10 @@ def match_country(record):
     # use with its own error.)
     company = record.company_id.sudo()
     if not company and "registered_by_id" in record._fields:
-        company = record.sudo().registered_by_id.company_id
+        # (A customer registered online, by nobody of ours: the company of
+        # the user who created it, the website's visitor.)
+        registrant = record.sudo().registered_by_id or record.sudo().create_uid
+        company = registrant.company_id
     return record.country_id or company.country_id or record.env.company.country_id
 
 
@@ -218,7 +222,9 @@ def match_input_query(
         code=default_country.code or None,
         phone_code=default_country.phone_code or None,
         after=after_id,
-        registrant=SQL("p.registered_by_id") if registrant else SQL("NULL"),
+        registrant=SQL("COALESCE(p.registered_by_id, p.create_uid)")
+        if registrant
+        else SQL("NULL"),
         merged=SQL("AND p.crm_merged_into_id IS NULL") if skip_merged else SQL(),
         condition=SQL("AND (%s)", condition) if condition else SQL(),
         limit=limit,
@@ -1193,8 +1199,7 @@ class ResPartner(models.Model):
             lines.append(
                 self.env._(
                     "%(partner)s: %(rule)s. %(existing)s is already registered "
-                    "(salesperson: %(salesperson)s; registered by %(registrant)s on "
-                    "%(date)s).",
+                    "(salesperson: %(salesperson)s; %(registration)s).",
                     partner=partner.display_name or partner.name,
                     rule=rule_names[rule["id"]],
                     existing=self.browse(match["id"]).display_name
@@ -1205,11 +1210,10 @@ class ResPartner(models.Model):
                     ),
                     salesperson=users.browse(match["user_id"]).name
                     or self.env._("none"),
-                    registrant=users.browse(match["registered_by_id"]).name
-                    or self.env._("unknown"),
-                    date=format_datetime(self.env, match["registered_date"])
-                    if match["registered_date"]
-                    else self.env._("unknown date"),
+                    registration=self._crm_registration(
+                        users.browse(match["registered_by_id"]).name,
+                        match["registered_date"],
+                    ),
                 )
             )
         if all(match["id"] in in_file for _p, _r, match in blocked):

@@ -15,7 +15,6 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_datetime
 
 from .. import compat
 from ..tools.server_context import MERGING_PARTNERS
@@ -598,18 +597,16 @@ class ResPartner(models.Model):
             Markup("<li>%s</li>")
             % self.env._(
                 "%(name)s (#%(id)s) — VAT %(vat)s, email %(email)s, phone %(phone)s, "
-                "salesperson %(salesperson)s, registered by %(registrant)s on "
-                "%(date)s",
+                "salesperson %(salesperson)s, %(registration)s",
                 name=partner.display_name,
                 id=partner.id,
                 vat=partner.vat or "-",
                 email=partner.email or "-",
                 phone=partner.phone or compat.phone_of(partner) or "-",
                 salesperson=partner.user_id.name or "-",
-                registrant=partner.registered_by_id.name or "-",
-                date=format_datetime(self.env, partner.registered_date)
-                if partner.registered_date
-                else "-",
+                registration=partner._crm_registration(
+                    partner.registered_by_id.name, partner.registered_date
+                ),
             )
             for partner in absorbed.sudo()
         )

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
+from odoo.tools import format_date, format_datetime
 
 from ..readers import by_reader_lang
 from ..tools.primary import require_primary
@@ -38,10 +38,11 @@ class ResPartner(models.Model):
 
     registered_by_id = fields.Many2one(
         "res.users",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_registered_by(),
         index="btree_not_null",
         copy=False,
-        help="Who registered this customer. Only sales administrators can change it.",
+        help="Who registered this customer. Empty: the customer registered "
+        "online (a sign-up, a web shop). Only sales administrators can change it.",
         groups=INTERNAL,
     )
 
@@ -101,6 +102,31 @@ class ResPartner(models.Model):
         if parent_id and not is_company:
             return self.browse(parent_id).sudo().commercial_partner_id
         return self if self else None
+
+    @api.model
+    def _default_registered_by(self):
+        """Who registers a new partner: the user, unless a portal user or a
+        website visitor (the public user) registers it (a sign-up, a web
+        shop's checkout, an address of their own): the customer registered
+        online, nobody of ours (no salesperson's customer, see
+        :meth:`_protecting_owner`, and read as self-registered in the
+        messages, :meth:`_crm_registration`)."""
+        user = self.env.user
+        return user if not user.share else self.env["res.users"]
+
+    @api.model
+    def _crm_registration(self, registrant, date):
+        """Who registered a customer when, as the messages read it:
+        ``registrant`` (a user's name, empty when the customer registered
+        online) and ``date`` (the registration's datetime, or empty)."""
+        date = format_datetime(self.env, date) if date else self.env._("unknown date")
+        if registrant:
+            return self.env._(
+                "registered by %(registrant)s on %(date)s",
+                registrant=registrant,
+                date=date,
+            )
+        return self.env._("self-registered online on %(date)s", date=date)
 
     @api.model
     def _get_protection_days(self):

@@ -267,3 +267,42 @@ class TestDuplicatesPortal(HttpCase):
         self.assertIn("Same company name", feedback["messages"][0])
         company.invalidate_recordset()
         self.assertEqual(company.name, "杭州远大贸易有限公司")
+
+    def test_a_customer_who_signed_up_registered_online(self):
+        """A visitor signing up on the website (``/web/signup``) registers
+        themselves: no salesperson of ours, not the website's public user; a
+        salesperson refused by that customer's key reads it so, and may take
+        the customer (it is nobody's to protect)."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("auth_signup.invitation_scope", "b2c")
+        params.set_param("crm_extension.protection_days", "30")
+        page = self.url_open("/web/signup")
+        self.assertEqual(page.status_code, 200)
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        self.url_open(
+            "/web/signup",
+            data={
+                "login": "lee.signup@example.com",
+                "name": "Lee Signup",
+                "password": "Signup-pw-2026!",
+                "confirm_password": "Signup-pw-2026!",
+                "csrf_token": token,
+            },
+        )
+        user = self.env["res.users"].search([("login", "=", "lee.signup@example.com")])
+        self.assertTrue(user)
+        customer = user.partner_id
+        self.assertFalse(customer.registered_by_id)
+        # The customer gives its VAT number on its account page.
+        customer.vat = "SIGNUP-4711"
+        as_sales = customer.with_user(self.salesperson)
+        self.assertTrue(as_sales.can_claim)
+        with self.assertRaises(ValidationError) as caught:
+            self.env["res.partner"].with_user(self.salesperson).create(
+                {"name": "Lee Trading", "is_company": True, "vat": "SIGNUP-4711"}
+            )
+        message = str(caught.exception)
+        self.assertIn("Lee Signup is already registered", message)
+        self.assertIn("self-registered online on", message)
+        self.assertNotIn("Public user", message)
+        self.assertNotIn("registered by", message)
