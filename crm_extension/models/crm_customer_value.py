@@ -545,7 +545,8 @@ class CrmCustomerValue(models.Model):
         Within their main class only, never when their class is locked by hand;
         up into a class that assigns automatically, down (or to a class of
         the same rank) only from a class that allows it (a class that does not
-        assign automatically included), and only into a class whose
+        assign automatically included) or from the main class itself (not
+        sorted yet), and only into a class whose
         templates (required fields) the customer and its contact persons
         meet. A customer
         the companies share is classed by the figures of all of them. The
@@ -646,6 +647,7 @@ class CrmCustomerValue(models.Model):
                 / (rates.get((company.id, klass.currency_id.id)) or 1),
                 "min_invoice_count": klass.min_invoice_count,
                 "allow_downgrade": klass.allow_downgrade,
+                "main": not klass.parent_id,
             }
             for klass in classes
         }
@@ -656,8 +658,13 @@ class CrmCustomerValue(models.Model):
             # when they qualify"); any other way only out of a class that
             # allows it ("move down"). A class set by hand that does not
             # assign automatically promises no more: a customer leaves it for
-            # a higher class only.
-            if class_rank(best) > class_rank(current) or current["allow_downgrade"]:
+            # a higher class only. A customer of the main class itself is not
+            # sorted yet: it goes to any class of it that it qualifies for.
+            if (
+                class_rank(best) > class_rank(current)
+                or current["allow_downgrade"]
+                or current["main"]
+            ):
                 moves.setdefault(best_id, {})[partner_id] = current_id
         moved = 0
         for class_id, current_ids in moves.items():

@@ -898,7 +898,8 @@ class TestClassRules(CrmExtensionCase):
         """A class that does not assign automatically, set by hand: its
         customers go up into a higher class that assigns automatically, never
         down (nor sideways) unless the class allows downgrades; the
-        salesperson reads the class they gave."""
+        salesperson reads the class they gave. A customer of the main class
+        itself is sorted into any class of it."""
         Class = self.env["crm.customer.class"]
         key = Class.create(
             {
@@ -924,12 +925,20 @@ class TestClassRules(CrmExtensionCase):
             }
         )
         rising.customer_class_id = starter
+        # Of the main class itself: not sorted yet, it goes to the class of it
+        # that it qualifies for, even one ranking no higher (bronze).
+        unsorted = Partner.create(
+            {"name": "Fresh Wholesale", "is_company": True, "user_id": self.salesman.id}
+        )
+        unsorted.customer_class_id = self.main
         self._invoice(kept, 3000)  # gold's minimum, not the key account's
         self._invoice(rising, 3000)
+        self._invoice(unsorted, 100)
         self._compute()
         self.assertEqual(kept.customer_class_id, key)
         self.assertFalse(kept.class_history_ids.filtered("is_automatic"))
         self.assertEqual(rising.customer_class_id, self.gold)
+        self.assertEqual(unsorted.customer_class_id, self.bronze)
         key.allow_downgrade = True
         self._compute()
         self.assertEqual(kept.customer_class_id, self.gold)
