@@ -315,6 +315,44 @@ class ResPartner(models.Model):
         )
 
     # ------------------------------------------------------------------
+    # A class default goes to customers, not to their contacts
+    # ------------------------------------------------------------------
+
+    def _add_missing_default_values(self, values):
+        """A class default of the context (the customers of a class open
+        with it, see ``crm.customer.class.action_view_partners``) goes to the
+        new customers, not to a contact or an address created there, e.g. in
+        the company's contacts (Odoo passes the context's defaults to the
+        contacts a write creates): they follow their company's class and have
+        none of their own (:meth:`_crm_check_class_holders`). A class the
+        caller gives them is still refused."""
+        defaults = super()._add_missing_default_values(values)
+        if (
+            "customer_class_id" not in values
+            and defaults.get("customer_class_id")
+            and defaults.get("parent_id")
+            and not defaults.get("is_company")
+            and defaults.get("company_type") != "company"
+        ):
+            del defaults["customer_class_id"]
+        return defaults
+
+    @api.onchange("parent_id", "is_company", "company_type")
+    def _onchange_crm_class_default(self):
+        """The same in a new partner's form (it holds the class, hidden for
+        contacts, with its default): a new partner made a contact drops the
+        class of the context's default. A customer with a class moved under a
+        company is refused on saving (:meth:`_crm_check_class_holders`)."""
+        for partner in self:
+            if (
+                not partner._origin
+                and partner.customer_class_id
+                and partner.parent_id
+                and not partner.is_company
+            ):
+                partner.customer_class_id = False
+
+    # ------------------------------------------------------------------
     # Steps of the partner operation (see res_partner_checks)
     # ------------------------------------------------------------------
 
@@ -549,7 +587,8 @@ class ResPartner(models.Model):
                             "Customer class: %(old)s → %(new)s",
                             old=old_classes[partner.id].sudo().display_name
                             or self.env._("none"),
-                            new=partner.customer_class_id.sudo().display_name,
+                            new=partner.customer_class_id.sudo().display_name
+                            or self.env._("none"),
                         ),
                         cause,
                     )

@@ -394,6 +394,41 @@ class TestCustomerClass(CrmExtensionCase):
         self.assertFalse(person.customer_class_id)
         self.assertEqual(person.class_history_ids.old_class_id, self.class_normal)
 
+    def test_the_class_list_gives_its_class_to_customers_only(self):
+        """The customers of a class open with the class as default of the
+        new partners (``action_view_partners``): a contact or an address added
+        there takes none (it follows its company's class) rather than being
+        refused, from the company's contacts or a contact's own form; a new
+        customer there still takes the class."""
+        action = self.class_normal.with_user(self.salesman).action_view_partners()
+        Partner = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .with_context(**action["context"])
+        )
+        customer = Partner.browse(self.customer.id)
+        customer.write(
+            {
+                "child_ids": [
+                    Command.create({"name": "Wu Fang"}),
+                    Command.create({"name": "Dock 3", "type": "delivery"}),
+                ]
+            }
+        )
+        added = self.customer.child_ids.filtered(
+            lambda child: child.name in ("Wu Fang", "Dock 3")
+        )
+        self.assertEqual(len(added), 2)
+        self.assertFalse(added.customer_class_id)
+        form = Form(Partner)
+        form.name = "Wu Gang"
+        form.parent_id = self.customer
+        contact = form.save()
+        self.assertEqual(contact.parent_id, self.customer)
+        self.assertFalse(contact.customer_class_id)
+        shop = Partner.create({"name": "Wu Ming Shop", "is_company": True})
+        self.assertEqual(shop.customer_class_id, self.class_normal)
+
     def test_upgrade_clears_the_classes_of_contacts_and_roles_of_companies(self):
         """Contacts given a class of their own, and companies a role, before
         the checks refused them: the upgrade clears them, the contact's class
@@ -420,6 +455,10 @@ class TestCustomerClass(CrmExtensionCase):
         self.assertEqual(len(history), 1)
         self.assertEqual(history.old_class_id, self.class_vip)
         self.assertIn("Upgrade 1.7.31", history.with_user(self.salesman).reason)
+        self.assertIn(
+            "Customer class: Individual retail / VIP → none",
+            self.contact_boss.message_ids[:1].body,
+        )
 
     def test_an_archived_class_is_given_to_nobody(self):
         """An archived class is no longer given, by any path; the customers
