@@ -401,15 +401,31 @@ class ResPartner(models.Model):
         """Odoo makes a person's company of its company name, with the
         person's tax ID and address, and the person its contact: the
         person's customer class goes to the new company (the class of a
-        contact is its company's, see :meth:`_crm_check_class_holders`)."""
+        contact is its company's, see :meth:`_crm_check_class_holders`),
+        locked if a sales administrator locked it; a class archived since the
+        person got it goes too, as the system's (its customers keep it: it is
+        carried, not chosen)."""
         self.ensure_one()
-        customer_class = self.sudo().customer_class_id
+        person = self.sudo()
+        customer_class = person.customer_class_id
         if not (customer_class and self.company_name and not self.parent_id):
             return super().create_company()
+        locked = person.customer_class_locked
         self.write({"customer_class_id": False})
-        return super(
-            ResPartner, self.with_context(default_customer_class_id=customer_class.id)
-        ).create_company()
+        partner = self
+        carried = {}
+        if customer_class.active:
+            partner = self.with_context(default_customer_class_id=customer_class.id)
+        else:
+            carried["customer_class_id"] = customer_class.id
+        if locked:
+            carried["customer_class_locked"] = True
+        result = super(ResPartner, partner).create_company()
+        if carried and self.parent_id:
+            self.parent_id._crm_system_write(carried)
+            if locked:
+                self._crm_system_write({"customer_class_locked": False})
+        return result
 
     def _crm_check_class_templates(self, operation):
         """The fields the class templates require, on the partners created or

@@ -429,6 +429,39 @@ class TestCustomerClass(CrmExtensionCase):
         shop = Partner.create({"name": "Wu Ming Shop", "is_company": True})
         self.assertEqual(shop.customer_class_id, self.class_normal)
 
+    def test_a_persons_new_company_takes_its_locked_or_archived_class(self):
+        """The class a sales administrator locked goes to the new company
+        locked (the class rules keep off it there, the person keeps no lock
+        of a class it no longer has); a class archived since the person got
+        it goes too, as its customers keep it, rather than the salesperson's
+        Create being refused as a class chosen."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        locked = Partner.create(
+            {
+                "name": "Wu Ming",
+                "company_name": "Wu Ming Trading Co., Ltd.",
+                "city": "Suzhou",
+                "customer_class_id": self.class_normal.id,
+            }
+        )
+        locked.with_user(self.sales_manager).customer_class_locked = True
+        locked.create_company()
+        self.assertEqual(locked.parent_id.customer_class_id, self.class_normal)
+        self.assertTrue(locked.parent_id.customer_class_locked)
+        self.assertFalse(locked.customer_class_locked)
+        archived = Partner.create(
+            {
+                "name": "Wu Fang",
+                "company_name": "Wu Fang Trading Co., Ltd.",
+                "city": "Suzhou",
+                "customer_class_id": self.class_counter.id,
+            }
+        )
+        self.class_counter.with_user(self.sales_manager).active = False
+        archived.create_company()
+        self.assertEqual(archived.parent_id.customer_class_id, self.class_counter)
+        self.assertFalse(archived.customer_class_id)
+
     def test_upgrade_clears_the_classes_of_contacts_and_roles_of_companies(self):
         """Contacts given a class of their own, and companies a role, before
         the checks refused them: the upgrade clears them, the contact's class
