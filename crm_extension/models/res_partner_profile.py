@@ -80,7 +80,10 @@ class ResPartner(models.Model):
             return self
         role_id = vals.get("contact_role_id")
         if not self and "contact_role_id" not in vals:
-            role_id = self.env.context.get("default_contact_role_id")
+            # (A new company takes no role of a default.)
+            role_id = not (
+                vals.get("is_company") or vals.get("company_type") == "company"
+            ) and self.env.context.get("default_contact_role_id")
         if isinstance(role_id, models.BaseModel):
             role_id = role_id.id
         if not role_id or not isinstance(role_id, int):
@@ -96,6 +99,24 @@ class ResPartner(models.Model):
                 )
             )
         return self
+
+    def _add_missing_default_values(self, values):
+        """A contact role default (of the context, or set as a default by a
+        user) goes to the new people, not to a company created meanwhile
+        (Odoo's Create company, a company added among a customer's
+        contacts): a company holds no role (:meth:`_crm_check_role_holders`),
+        and the form hides it, where the user could not clear it. A role the
+        caller gives a company is still refused."""
+        defaults = super()._add_missing_default_values(values)
+        if (
+            "contact_role_id" not in values
+            and defaults.get("contact_role_id")
+            and (
+                defaults.get("is_company") or defaults.get("company_type") == "company"
+            )
+        ):
+            del defaults["contact_role_id"]
+        return defaults
 
     def _crm_role_leaves_new_companies(self, vals):
         """A step of the partner operation, on the caller's values

@@ -341,8 +341,8 @@ class TestPartnerProfile(CrmExtensionCase):
 
     def test_a_company_has_no_contact_role(self):
         """A contact role is a person's: a company is given none, through
-        RPC, a new company, a default of the context, a person with a role
-        made a company, or an import (the form hides the role of companies);
+        RPC, a new company, a person with a role made a company, or an import
+        (the form hides the role of companies), and takes none of a default;
         the rows of an import are blamed each for its own."""
         Partner = self.env["res.partner"].with_user(self.salesman)
         self.contact_boss.contact_role_id = self.role_dm
@@ -358,9 +358,6 @@ class TestPartnerProfile(CrmExtensionCase):
                     "contact_role_id": self.role_dm.id,
                 }
             ),
-            "default": lambda: Partner.with_context(
-                default_contact_role_id=self.role_dm.id
-            ).create({"name": "Role Co", "is_company": True}),
             "made a company with a role": lambda: solo.write(
                 {"is_company": True, "contact_role_id": self.role_insider.id}
             ),
@@ -377,6 +374,25 @@ class TestPartnerProfile(CrmExtensionCase):
         self.assertFalse(self.customer.contact_role_id)
         self.assertFalse(solo.is_company)
         self.assertFalse(Partner.search_count([("name", "=", "Role Co")]))
+        # A role default (of the context, or set as a default) goes to the
+        # new people, not to a company created meanwhile.
+        self.env["ir.default"].set(
+            "res.partner", "contact_role_id", self.role_insider.id
+        )
+        by_default = Partner.with_context(default_contact_role_id=self.role_dm.id)
+        company = by_default.create({"name": "Role Co", "is_company": True})
+        self.assertFalse(company.contact_role_id)
+        self.assertFalse(
+            Partner.create(
+                {"name": "Default Co", "company_type": "company"}
+            ).contact_role_id
+        )
+        self.assertEqual(
+            by_default.create({"name": "Wu Default"}).contact_role_id, self.role_dm
+        )
+        self.assertEqual(
+            Partner.create({"name": "Wu Set"}).contact_role_id, self.role_insider
+        )
         result = Partner.load(
             ["name", "is_company", "contact_role_id"],
             [
