@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
+from stdnum.de import handelsregisternummer
 from stdnum.fr import siren
 
 from crm_extension_tools import normalize
@@ -1800,7 +1801,9 @@ def test_uscc_single_substitution_invalid(code, position, char):
         ("000000000", ""),
         ("CN 0000 0000 0000", ""),
         ("A1234", "A1234"),
-        ("HRB 12345", "HRB12345"),
+        # A German register number is unique only with its court.
+        ("HRB 12345", ""),
+        ("HRB 12345 München", "MUENCHENHRB12345"),
     ],
 )
 def test_vat_examples(vat, key):
@@ -1861,7 +1864,7 @@ DE_DIGITS = st.text(alphabet="0123456789", min_size=8, max_size=8).filter(
         ("CN91350100M000100Y44", "CN", "CN91350100M000100Y44"),
         ("91350100M000100Y44", "CN", "91350100M000100Y44"),
         ("136695976", None, "136695976"),
-        ("HRB 12345", "DE", "HRB12345"),
+        ("HRB 12345", "DE", ""),
         ("N/A", "DE", ""),
         ("000000000", "DE", ""),
     ],
@@ -1962,7 +1965,6 @@ def test_vat_after_a_label_invalid_is_kept_as_typed():
         "44030019790101123400",
         "44030019790101203X00",
         "44030019790101203X01",
-        "HRB 123456 Amtsgericht München",
     ],
 )
 def test_vat_without_a_valid_credit_code_within_keeps_todays_key(number):
@@ -2044,8 +2046,8 @@ def test_number_key_is_the_credit_code_of_either_field(code):
 
 
 def test_number_key_prefers_the_vat_number_elsewhere():
-    assert number_key("DE 136 695 976", "HRB 12345", "DE") == "DE136695976"
-    assert number_key("", "HRB 12345", "DE") == "HRB12345"
+    assert number_key("DE 136 695 976", "HRB 12345 Köln", "DE") == "DE136695976"
+    assert number_key("", "HRB 12345 Köln", "DE") == "KOELNHRB12345"
     assert number_key("", "", "DE") == ""
 
 
@@ -2064,12 +2066,14 @@ def test_the_other_number_is_the_second_key(code):
 
 
 def test_the_register_number_beside_a_vat_number_is_the_second_key():
-    assert number_keys("DE 136 695 976", "HRB 12345", "DE") == (
+    assert number_keys("DE 136 695 976", "HRB 12345 Köln", "DE") == (
         "DE136695976",
-        "HRB12345",
+        "KOELNHRB12345",
     )
     assert number_keys("136695976", "DE 136.695.976", "DE") == ("DE136695976", "")
-    assert number_keys("N/A", "HRB 12345", "DE") == ("HRB12345", "")
+    assert number_keys("N/A", "HRB 12345 Köln", "DE") == ("KOELNHRB12345", "")
+    # Without its court, a register number is no second key.
+    assert number_keys("DE 136 695 976", "HRB 12345", "DE") == ("DE136695976", "")
     assert number_keys("", "", "DE") == ("", "")
 
 
@@ -2175,6 +2179,111 @@ def test_a_nordic_or_swiss_company_number_is_its_vat_number(typed, country, key)
 def test_a_hong_kong_business_registration_number_is_one_key(typed, country, key):
     assert normalize_vat(typed, country) == key
     assert normalize_vat(key, country) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "key"),
+    [
+        # A German register number written with its court, before or after
+        # it, with or without "Amtsgericht", umlauts or a country prefix:
+        # one company, one key.
+        ("Amtsgericht München HRB 12345", "DE", "MUENCHENHRB12345"),
+        ("HRB 12345 München", "DE", "MUENCHENHRB12345"),
+        ("HRB 12345, AG Muenchen", None, "MUENCHENHRB12345"),
+        ("München, HRB 012345", "CN", "MUENCHENHRB12345"),
+        ("DE HRB 12345 Munich", None, "MUENCHENHRB12345"),
+        (
+            "Registergericht: Amtsgericht Düsseldorf, HRB 9876",
+            "DE",
+            "DUESSELDORFHRB9876",
+        ),
+        (
+            "eingetragen im Handelsregister des Amtsgerichts Köln unter HRB 4711",
+            "DE",
+            "KOELNHRB4711",
+        ),
+        ("HRB 12345 Hamburg", "DE", "HAMBURGHRB12345"),
+        ("Amtsgericht Aachen HRA 12", "DE", "AACHENHRA12"),
+        ("Frankfurt/Oder GnR 11223", "DE", "FRANKFURTODERGNR11223"),
+        ("VR 1234 Amtsgericht Bonn", "DE", "BONNVR1234"),
+        # The suffix of a number is part of it.
+        (
+            "HRB 12345 B, Amtsgericht Charlottenburg",
+            "DE",
+            "BERLINCHARLOTTENBURGHRB12345B",
+        ),
+        ("Berlin HRB 12345 B", "DE", "BERLINCHARLOTTENBURGHRB12345B"),
+        # Without its court (or with words naming none) no company's: no key.
+        ("HRB 12345", "DE", ""),
+        ("hrb12345", None, ""),
+        ("Handelsregister: HRB 12345", "DE", ""),
+        ("HRB 12345 B", "DE", ""),
+        ("GnR 123", "DE", ""),
+        ("PR 1234", "DE", ""),
+        ("VR 4567", None, ""),
+        ("HRB 1234 Frankfurt", "DE", ""),
+        ("HRA 98765 Musterstadt", "DE", ""),
+        # "PR" and "VR" of another country's customer are not German.
+        ("VR 4567", "FR", "VR4567"),
+    ],
+)
+def test_a_german_register_number_is_a_key_with_its_court_only(typed, country, key):
+    """A German commercial register number ("HRB 12345") is unique only at
+    its register court: two companies of Munich and Hamburg may both be "HRB
+    12345". Written with its court it is the company's key, else no key (it
+    must not block the registration of the other company)."""
+    assert normalize_vat(typed, country) == key
+    assert normalize_vat(key, country) == key
+
+
+def test_two_german_companies_of_one_number_at_two_courts_are_two_keys():
+    munich = number_keys("", "HRB 12345", "DE")
+    hamburg = number_keys("", "HRB 12345", "DE")
+    assert munich == hamburg == ("", "")
+    assert normalize_vat("HRB 12345 München", "DE") != normalize_vat(
+        "HRB 12345 Hamburg", "DE"
+    )
+
+
+@pytest.mark.parametrize(
+    "court", sorted({*handelsregisternummer.GERMAN_COURTS, *normalize._COURT_ALIASES})
+)
+def test_every_register_court_is_one_key_wherever_it_is_written(court):
+    keys = {
+        normalize_vat(typed, "DE")
+        for typed in (
+            f"HRB 12345 {court}",
+            f"Amtsgericht {court} HRB 12345",
+            f"{court}, HRB 12345",
+            f"HRB 12345, AG {court}",
+            f"HRB Nr. 12345 (Registergericht {court})",
+        )
+    }
+    assert len(keys) == 1
+    (key,) = keys
+    assert key.endswith("HRB12345")
+    assert normalize_vat(key) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "same_as"),
+    [
+        # Numbers that identify a company by themselves keep one key, with or
+        # without their country's prefix and separators.
+        ("91350100M000100Y43", "CN", "CN 9135 0100 M000 100Y 43"),
+        ("303 265 045", "FR", "FR 40 303 265 045"),
+        ("303 265 045 00011", "FR", "FR40303265045"),
+        ("12345678", "HK", "HK 12345678-000-05-25-1"),
+        ("01234567", "GB", "0123 4567"),
+        ("SC123456", "GB", "sc 123456"),
+        ("FN 122119m", "AT", "FN 122119 M"),
+        ("KvK 12345678", "NL", "kvk 1234 5678"),
+    ],
+)
+def test_a_number_unique_in_its_country_stays_a_key(typed, country, same_as):
+    key = normalize_vat(typed, country)
+    assert key
+    assert normalize_vat(same_as, country) == key
 
 
 # -------------------------------------------------------------------------- phone

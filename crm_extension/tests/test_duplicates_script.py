@@ -1253,6 +1253,80 @@ class TestVatCountryPrefix(CrmExtensionCase):
         run_migration(self.env.cr, "1.7.31", "1.7.30", "post-rekey-hong-kong-numbers")
         self.assertEqual(harbour.sudo().vat_key, "HK12345678")
 
+    def test_a_german_register_number_blocks_only_with_its_court(self):
+        """ "HRB 12345" is unique only at its register court: a company of
+        Hamburg is not refused as a duplicate of a company of Munich of the
+        same number. Written with its court, before or after it, the number
+        is the company's, refused again however it is written; the upgrade
+        gives the registered customers these keys."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        munich = self.Partner.with_user(self.salesman).create(
+            {
+                "name": "Alpha Maschinen GmbH",
+                "is_company": True,
+                "company_registry": "HRB 12345",
+                "city": "München",
+                "country_id": self.de.id,
+            }
+        )
+        hamburg = Partner.create(
+            {
+                "name": "Beta Logistik GmbH",
+                "is_company": True,
+                "company_registry": "HRB 12345",
+                "city": "Hamburg",
+                "country_id": self.de.id,
+            }
+        )
+        self.assertEqual(hamburg.company_registry, "HRB 12345")
+        with_court = self.Partner.with_user(self.salesman).create(
+            {
+                "name": "Gamma Werkzeugbau GmbH",
+                "is_company": True,
+                "company_registry": "Amtsgericht München HRB 54321",
+                "country_id": self.de.id,
+            }
+        )
+        for registry in ("HRB 54321 München", "HRB 54321, AG Muenchen"):
+            with (
+                self.subTest(registry=registry),
+                self.assertRaisesRegex(ValidationError, with_court.name),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create(
+                    {
+                        "name": "Someone New GmbH",
+                        "is_company": True,
+                        "company_registry": registry,
+                        "country_id": self.de.id,
+                    }
+                )
+        self.assertTrue(
+            Partner.create(
+                {
+                    "name": "Delta Handel GmbH",
+                    "is_company": True,
+                    "company_registry": "HRB 54321 Hamburg",
+                    "country_id": self.de.id,
+                }
+            )
+        )
+        # As 1.7.30 left them: the letters and digits as typed.
+        self.env.flush_all()
+        for partner, key in (
+            (munich, "HRB12345"),
+            (with_court, "AMTSGERICHTMUNCHENHRB54321"),
+        ):
+            self.env.cr.execute(
+                "UPDATE res_partner SET vat_key = %s WHERE id = %s", [key, partner.id]
+            )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.31", "1.7.30", "post-rekey-german-register-numbers"
+        )
+        self.assertFalse(munich.sudo().vat_key)
+        self.assertEqual(with_court.sudo().vat_key, "MUENCHENHRB54321")
+
     def test_upgrade_rekeys_the_company_numbers(self):
         """An upgrade from 1.7.20 gives the customers holding a SIREN, a SIRET
         or a Swiss VAT number the keys 1.7.21 gives them, and leaves the other
@@ -1501,7 +1575,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 "name": "Schulz Antriebstechnik GmbH",
                 "is_company": True,
                 "vat": "DE 811 569 869",
-                "company_registry": "HRB 4711",
+                "company_registry": "Amtsgericht Köln HRB 4711",
                 "country_id": self.de.id,
             }
         )
@@ -1517,7 +1591,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
         self.env.flush_all()
         self.assertEqual(
             (schulz.sudo().vat_key, schulz.sudo().vat_other_key),
-            ("DE811569869", "HRB4711"),
+            ("DE811569869", "KOELNHRB4711"),
         )
         self.assertEqual(
             (shujin.sudo().vat_key, shujin.sudo().vat_other_key),
@@ -1525,16 +1599,16 @@ class TestVatCountryPrefix(CrmExtensionCase):
         )
         self.env.cr.execute(
             "SELECT key FROM crm_duplicate_key WHERE key = ANY(%s) ORDER BY key",
-            [["vat:DE811569869", "vat:HRB4711", "vat:510104987654321"]],
+            [["vat:DE811569869", "vat:KOELNHRB4711", "vat:510104987654321"]],
         )
         self.assertEqual(
             [key for (key,) in self.env.cr.fetchall()],
-            ["vat:510104987654321", "vat:DE811569869", "vat:HRB4711"],
+            ["vat:510104987654321", "vat:DE811569869", "vat:KOELNHRB4711"],
         )
         Partner = self.Partner.with_user(self.salesman_2)
         for vals, existing in (
-            ({"company_registry": "HRB 4711", "country_id": self.de.id}, "Schulz"),
-            ({"vat": "DE 136 695 977", "company_registry": "hrb4711"}, "Schulz"),
+            ({"company_registry": "HRB 4711 Köln", "country_id": self.de.id}, "Schulz"),
+            ({"vat": "DE 136 695 977", "company_registry": "hrb4711 koeln"}, "Schulz"),
             ({"vat": "510104987654321", "country_id": self.cn.id}, "蜀锦"),
             ({"company_registry": "510104987654321"}, "蜀锦"),
             # The new customer's second number is a registered one's key.
@@ -1542,7 +1616,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 {"vat": "510104111111111", "company_registry": "CN91350100M000100Y43"},
                 "Huaxing",
             ),
-            ({"vat": "HRB 999", "company_registry": "DE136695976"}, "Weber"),
+            ({"vat": "HRB 999 Bonn", "company_registry": "DE136695976"}, "Weber"),
         ):
             with (
                 self.subTest(vals=vals),
@@ -1552,14 +1626,14 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
         # Giving a registered customer another's number is refused too.
         with self.assertRaisesRegex(ValidationError, "Schulz"):
-            self.weber.write({"company_registry": "HRB 4711"})
+            self.weber.write({"company_registry": "HRB 4711 Köln"})
         # Another register number is another customer.
         self.assertTrue(
             Partner.create(
                 {
                     "name": "Schulz Getriebe GmbH",
                     "is_company": True,
-                    "company_registry": "HRB 4712",
+                    "company_registry": "HRB 4712 Köln",
                     "country_id": self.de.id,
                 }
             )
@@ -1574,7 +1648,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 "name": "Schulz Antriebstechnik GmbH",
                 "is_company": True,
                 "vat": "DE 811 569 869",
-                "company_registry": "HRB 4711",
+                "company_registry": "Amtsgericht Köln HRB 4711",
                 "country_id": self.de.id,
             }
         )
@@ -1584,7 +1658,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
             {
                 "name": "Antriebe Schulz",
                 "is_company": True,
-                "company_registry": "HRB 4711",
+                "company_registry": "HRB 4711 Köln",
             }
         )
         rules.active = True
@@ -1595,11 +1669,11 @@ class TestVatCountryPrefix(CrmExtensionCase):
         )
         self.env.invalidate_all()
         run_migration(self.env.cr, "1.7.8", "1.7.7")
-        self.assertEqual(schulz.sudo().vat_other_key, "HRB4711")
+        self.assertEqual(schulz.sudo().vat_other_key, "KOELNHRB4711")
         group = (
             self.env["crm.duplicate.group"]
             .with_user(self.sales_manager)
-            .search([("key", "=", "vat"), ("key_value", "=", "HRB4711")])
+            .search([("key", "=", "vat"), ("key_value", "=", "KOELNHRB4711")])
         )
         self.assertEqual(group.partner_count, 2)
         self.assertEqual(group.state, "to_review")

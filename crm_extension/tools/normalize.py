@@ -46,6 +46,7 @@ import unicodedata
 from stdnum import vatin
 from stdnum.ch import uid as ch_uid
 from stdnum.cn import uscc
+from stdnum.de import handelsregisternummer
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren, siret
 from stdnum.no import orgnr as no_orgnr
@@ -2172,6 +2173,136 @@ def _credit_code_within(code):
     )
 
 
+# ------------------------------------------------------- German register numbers
+
+# A German commercial register number (Handelsregisternummer: "HRB 12345") is
+# unique only at its register court (Amtsgericht): "HRB 12345" of Munich and
+# "HRB 12345" of Hamburg are two companies. Its registers: HRA (partnerships),
+# HRB (companies), GnR (cooperatives), GsR (civil-law partnerships, since
+# 2024), PR (professional partnerships), VR (associations).
+_DE_REGISTERS = ("HRA", "HRB", "GNR", "GSR", "PR", "VR")
+# Those no other country's numbers are written with ("PR", "VR" may be): a
+# German register number whatever the customer's country.
+_DE_ONLY_REGISTERS = ("HRA", "HRB", "GNR", "GSR")
+_COURT_UMLAUTS = str.maketrans({"Ä": "AE", "Ö": "OE", "Ü": "UE", "ẞ": "SS", "ß": "SS"})
+
+
+def _court_text(text, umlauts=True):
+    """``text`` upper case, its umlauts written out ("MÜNCHEN" ->
+    "MUENCHEN", or without ``umlauts`` "MUNCHEN"), without other accents,
+    spaces and punctuation."""
+    text = unicodedata.normalize("NFKC", text).upper()
+    if umlauts:
+        text = text.translate(_COURT_UMLAUTS)
+    text = unicodedata.normalize("NFD", text)
+    return "".join(
+        char for char in text if char.isalnum() and not unicodedata.combining(char)
+    )
+
+
+# Other names of register courts, as salespeople write them (python-stdnum's
+# names: its list of the courts).
+_COURT_ALIASES = {
+    "Berlin": "Berlin (Charlottenburg)",
+    "Charlottenburg": "Berlin (Charlottenburg)",
+    "Bad Homburg": "Bad Homburg v.d.H.",
+    "Bad Homburg vor der Höhe": "Bad Homburg v.d.H.",
+    "Frankfurt am Main": "Frankfurt am Main",
+    "Frankfurt a.M.": "Frankfurt am Main",
+    "Frankfurt/Main": "Frankfurt am Main",
+    "Frankfurt (Oder)": "Frankfurt/Oder",
+    "Kempten": "Kempten (Allgäu)",
+    "Ludwigshafen": "Ludwigshafen a.Rhein (Ludwigshafen)",
+    "Ludwigshafen am Rhein": "Ludwigshafen a.Rhein (Ludwigshafen)",
+    "Oldenburg": "Oldenburg (Oldenburg)",
+    "St. Ingbert": "St. Ingbert (St Ingbert)",
+    "Sankt Ingbert": "St. Ingbert (St Ingbert)",
+    "St. Wendel": "St. Wendel (St Wendel)",
+    "Sankt Wendel": "St. Wendel (St Wendel)",
+    "Weiden": "Weiden i. d. OPf.",
+    "Weiden in der Oberpfalz": "Weiden i. d. OPf.",
+    "Munich": "München",
+    "Cologne": "Köln",
+    "Nuremberg": "Nürnberg",
+    "Hanover": "Hannover",
+    "Brunswick": "Braunschweig",
+}
+
+
+def _build_courts():
+    """``{spelling: court key}``: each court's name and other names, with and
+    without their umlauts written out, to the key of its python-stdnum name."""
+    names = {court: court for court in handelsregisternummer.GERMAN_COURTS}
+    names.update(
+        (alias, court) for alias, court in _COURT_ALIASES.items() if court in names
+    )
+    courts = {}
+    for umlauts in (True, False):
+        for name, court in names.items():
+            courts.setdefault(_court_text(name, umlauts), _court_text(court))
+    return courts
+
+
+_COURTS = _build_courts()
+# The words written around a register number and its court: no court.
+_COURT_WORDS = (
+    "AMTSGERICHTES|AMTSGERICHTS|AMTSGERICHT|AG|REGISTERGERICHTS|REGISTERGERICHT|"
+    "HANDELSREGISTERNUMMER|HANDELSREGISTERNR|HANDELSREGISTERS|HANDELSREGISTER|"
+    "GENOSSENSCHAFTSREGISTER|GESELLSCHAFTSREGISTER|PARTNERSCHAFTSREGISTER|"
+    "VEREINSREGISTER|REGISTERNUMMER|REGISTERNR|REGNR|REGISTER|HRNR|HR|"
+    "COMMERCIALREGISTER|TRADEREGISTER|REGISTRYCOURT|REGISTERCOURT|LOCALCOURT|"
+    "DISTRICTCOURT|COURT|REGISTEREDAT|REGISTERED|EINGETRAGENIM|EINGETRAGEN|"
+    "BEIM|BEI|DES|DER|UNTER|NUMMER|NUMBER|NR|NO|SITZ|GERMANY|DEUTSCHLAND|DE|"
+    "OF|IM|AM|IN|AT"
+)
+_COURT_NAMES = "|".join(sorted(_COURTS, key=len, reverse=True))
+_DE_REGISTER_NUMBER = re.compile(
+    rf"(?P<before>[A-Z]*?)(?P<register>{'|'.join(_DE_REGISTERS)})"
+    r"(?:NR|NO)?0*(?P<number>[1-9][0-9]{0,6})(?P<after>[A-Z]*)"
+)
+_BEFORE_NUMBER = re.compile(
+    rf"(?:{_COURT_WORDS})*(?P<court>{_COURT_NAMES})?(?:{_COURT_WORDS})*"
+)
+_AFTER_NUMBER = re.compile(
+    rf"(?P<suffix>[A-Z]{{1,3}}?)??(?:{_COURT_WORDS})*"
+    rf"(?P<court>{_COURT_NAMES})?(?:{_COURT_WORDS})*"
+)
+
+
+def _german_register_number(code, country):
+    """The key of a German commercial register number (``code`` cleaned), or
+    ``None`` when it is none.
+
+    Written with its register court, before or after it, the number is the
+    company's: one key, the court's name and the number
+    (``"Amtsgericht München HRB 12345"``, ``"HRB 12345 München"``, ``"HRB
+    12345, AG Muenchen"`` -> ``"MUENCHENHRB12345"``; a suffix of the number,
+    "HRB 12345 B", stays in it). Without its court, or with words that name
+    no court, it is no key (``''``): the number of a company at another
+    court, whose registration it must not block. "PR" and "VR" numbers only
+    of a German customer (or one of no country)."""
+    folded = _court_text(code)
+    found = _DE_REGISTER_NUMBER.fullmatch(folded)
+    if not found or (
+        found.group("register") not in _DE_ONLY_REGISTERS
+        and country not in (None, "", "DE")
+    ):
+        return None
+    before = _BEFORE_NUMBER.fullmatch(found.group("before"))
+    after = _AFTER_NUMBER.fullmatch(found.group("after"))
+    courts = {
+        _COURTS[part.group("court")]
+        for part in (before, after)
+        if part and part.group("court")
+    }
+    if not before or not after or len(courts) != 1:
+        return ""
+    return "".join(
+        [courts.pop(), found.group("register"), found.group("number")]
+        + [after.group("suffix") or ""]
+    )
+
+
 @functools.lru_cache(maxsize=1024)
 def vat_search_key(text):
     """The match key of a VAT or registry number typed into a search, when it
@@ -2209,6 +2340,10 @@ def normalize_vat(vat, country_code=None):
     cleaned = _clean_code(vat)
     if not cleaned:
         return ""
+    german = _german_register_number(cleaned, (country_code or "").upper())
+    if german is not None:
+        # (A court and a number: a real one, however few its digits.)
+        return german
     key = (
         _valid_vat(cleaned, country_code)
         or _labelled_number(vat, country_code)
