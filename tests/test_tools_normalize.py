@@ -2274,9 +2274,10 @@ def test_every_register_court_is_one_key_wherever_it_is_written(court):
         ("303 265 045", "FR", "FR 40 303 265 045"),
         ("303 265 045 00011", "FR", "FR40303265045"),
         ("12345678", "HK", "HK 12345678-000-05-25-1"),
-        ("01234567", "GB", "0123 4567"),
+        ("01234567", "GB", "GB 0123 4567"),
+        ("1234567", "GB", "01234567"),
         ("SC123456", "GB", "sc 123456"),
-        ("FN 122119m", "AT", "FN 122119 M"),
+        ("FN 122119m", "AT", "122119 m"),
         ("KvK 12345678", "NL", "kvk 1234 5678"),
     ],
 )
@@ -2284,6 +2285,35 @@ def test_a_number_unique_in_its_country_stays_a_key(typed, country, same_as):
     key = normalize_vat(typed, country)
     assert key
     assert normalize_vat(same_as, country) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "key"),
+    [
+        # An Austrian company register number (Firmenbuchnummer), with or
+        # without "FN".
+        ("FN 122119m", "AT", "FN122119M"),
+        ("122119 m", "AT", "FN122119M"),
+        ("FN 122119m", None, "FN122119M"),
+        ("fn122119m", "DE", "FN122119M"),
+        ("FN 0122119m", "AT", "FN122119M"),
+        # A British company number (Companies House), with or without "GB"
+        # and its leading zeros.
+        ("01234567", "GB", "01234567"),
+        ("1234567", "GB", "01234567"),
+        ("GB 01234567", None, "01234567"),
+        ("gb 1234567", "FR", "01234567"),
+        ("SC123456", "GB", "SC123456"),
+        # A British VAT number stays one.
+        ("GB 980 7806 84", None, "GB980780684"),
+        # Digits and a letter say no country; another country's are not these.
+        ("122119m", None, "122119M"),
+        ("1234567", "DE", "1234567"),
+    ],
+)
+def test_an_austrian_or_british_company_number_is_one_key(typed, country, key):
+    assert normalize_vat(typed, country) == key
+    assert normalize_vat(key, country) == key
 
 
 # -------------------------------------------------------------------------- phone

@@ -1327,6 +1327,56 @@ class TestVatCountryPrefix(CrmExtensionCase):
         self.assertFalse(munich.sudo().vat_key)
         self.assertEqual(with_court.sudo().vat_key, "MUENCHENHRB54321")
 
+    def test_an_austrian_or_british_company_number_is_one_key(self):
+        """An Austrian company register number with or without "FN", a
+        British company number with or without "GB" and its leading zeros:
+        the company registered again, refused; the upgrade gives the
+        registered customers these keys."""
+        at, gb = self.env.ref("base.at"), self.env.ref("base.uk")
+        Partner = self.Partner.with_user(self.salesman_2)
+        vienna = self.Partner.with_user(self.salesman).create(
+            {
+                "name": "Donau Anlagenbau GmbH",
+                "is_company": True,
+                "company_registry": "FN 122119m",
+                "country_id": at.id,
+            }
+        )
+        london = self.Partner.with_user(self.salesman).create(
+            {
+                "name": "Thames Instruments Ltd",
+                "is_company": True,
+                "company_registry": "01234567",
+                "country_id": gb.id,
+            }
+        )
+        for vals, existing in (
+            ({"company_registry": "122119 m", "country_id": at.id}, vienna),
+            ({"company_registry": "FN122119M"}, vienna),
+            ({"company_registry": "1234567", "country_id": gb.id}, london),
+            ({"company_registry": "GB 0123 4567"}, london),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, existing.name),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+        self.env.flush_all()
+        for partner, key in ((vienna, "122119M"), (london, "GB1234567")):
+            self.env.cr.execute(
+                "UPDATE res_partner SET vat_key = %s WHERE id = %s", [key, partner.id]
+            )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr,
+            "1.7.31",
+            "1.7.30",
+            "post-rekey-austrian-british-company-numbers",
+        )
+        self.assertEqual(vienna.sudo().vat_key, "FN122119M")
+        self.assertEqual(london.sudo().vat_key, "01234567")
+
     def test_upgrade_rekeys_the_company_numbers(self):
         """An upgrade from 1.7.20 gives the customers holding a SIREN, a SIRET
         or a Swiss VAT number the keys 1.7.21 gives them, and leaves the other

@@ -2094,11 +2094,18 @@ def _company_number(code, country):
     number ("556703-7485") is its VAT number ``"SE556703748501"``, a
     Norwegian one's ("974 760 673") ``"NO974760673MVA"``; each also typed
     after its country's code ("NO 974 760 673"); a Hong Kong customer's
-    business registration number (:func:`_hong_kong_number`). Digits alone
-    without the customer's country are no key: they say no country."""
+    business registration number (:func:`_hong_kong_number`); an Austrian
+    customer's company register number (Firmenbuchnummer, "FN 122119m", or
+    without "FN") is ``"FN122119M"``; a British customer's company number
+    (Companies House: "1234567", "GB 01234567") its eight digits
+    ``"01234567"``. Digits alone without the customer's country are no key:
+    they say no country."""
     hong_kong = _hong_kong_number(code, country)
     if hong_kong:
         return hong_kong
+    austrian = _AUSTRIAN_COMPANY_NUMBER.fullmatch(code)
+    if austrian and (austrian.group(1) or country == "AT"):
+        return "FN" + austrian.group(2)
     if code.startswith("CHE") and ch_uid.is_valid(code):
         return ch_uid.compact(code)
     if code[:2].isalpha() and code[2:].isdigit():
@@ -2116,7 +2123,15 @@ def _company_number(code, country):
         return f"SE{code}01"
     if country == "NO" and len(code) == 9 and no_orgnr.is_valid(code):
         return f"NO{code}MVA"
+    if country == "GB" and 6 <= len(code) <= 8:
+        return code.zfill(8)
     return ""
+
+
+# An Austrian company register number (Firmenbuchnummer): digits and a check
+# letter, after "FN" or not (python-stdnum's ``stdnum.at.businessid`` reads
+# its format so).
+_AUSTRIAN_COMPANY_NUMBER = re.compile(r"(FN)?0*([1-9][0-9]{0,6}[A-Z])")
 
 
 # A Hong Kong business registration number (商業登記號碼, the company's
