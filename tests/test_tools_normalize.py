@@ -2316,6 +2316,24 @@ def test_an_austrian_or_british_company_number_is_one_key(typed, country, key):
     assert normalize_vat(key, country) == key
 
 
+@given(SIREN, st.sampled_from(["RCS Paris B {}", "{} R.C.S. Nanterre", "SIREN: {}"]))
+def test_a_french_registration_is_the_company_vat_number(number, written):
+    """A French company's registration written with its register and court
+    ("RCS Paris B 303 265 045") is its SIREN, the company's VAT number,
+    whichever court and whatever the customer's country."""
+    assume(not is_placeholder_code(number))
+    vat = "FR" + siren.to_tva(number)
+    spaced = " ".join([number[:3], number[3:6], number[6:]])
+    for country in ("FR", None, "DE"):
+        assert normalize_vat(written.format(spaced), country) == vat
+    assert number_keys(vat, written.format(number), "FR") == (vat, "")
+
+
+def test_a_french_registration_of_an_invalid_siren_is_kept_as_typed():
+    assert normalize_vat("RCS Paris B 303 265 046", "FR") == "RCSPARISB303265046"
+    assert normalize_vat("RCS Luxembourg B123456", "LU") == "RCSLUXEMBOURGB123456"
+
+
 # -------------------------------------------------------------------------- phone
 
 

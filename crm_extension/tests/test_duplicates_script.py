@@ -1123,6 +1123,14 @@ class TestVatCountryPrefix(CrmExtensionCase):
         for vals, existing in (
             ({"company_registry": "303 265 045", "country_id": fr.id}, rivage),
             ({"company_registry": "303 265 045 00011", "country_id": fr.id}, rivage),
+            ({"company_registry": "RCS Paris B 303 265 045"}, rivage),
+            (
+                {
+                    "company_registry": "303 265 045 R.C.S. Nanterre",
+                    "country_id": fr.id,
+                },
+                rivage,
+            ),
             ({"vat": "303265045", "country_id": fr.id}, rivage),
             ({"vat": "CHE-116.281.710 TVA", "country_id": ch.id}, zurich),
             ({"vat": "CHE 116 281 710 IVA"}, zurich),
@@ -1376,6 +1384,33 @@ class TestVatCountryPrefix(CrmExtensionCase):
         )
         self.assertEqual(vienna.sudo().vat_key, "FN122119M")
         self.assertEqual(london.sudo().vat_key, "01234567")
+
+    def test_upgrade_rekeys_the_french_registrations(self):
+        """A customer registered with its RCS registration before 1.7.31 has
+        its SIREN's key after the upgrade: one with the company's VAT."""
+        fr = self.env.ref("base.fr")
+        rivage = self.Partner.create(
+            {
+                "name": "Compagnie Generale Rivage",
+                "is_company": True,
+                "company_registry": "RCS Paris B 303 265 045",
+                "country_id": fr.id,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = 'RCSPARISB303265045' WHERE id = %s",
+            [rivage.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.31", "1.7.30", "post-rekey-french-registrations"
+        )
+        self.assertEqual(rivage.sudo().vat_key, "FR40303265045")
+        with self.assertRaisesRegex(ValidationError, rivage.name):
+            self.Partner.with_user(self.salesman_2).create(
+                {"name": "Rivage SA", "is_company": True, "vat": "FR40303265045"}
+            )
 
     def test_upgrade_rekeys_the_company_numbers(self):
         """An upgrade from 1.7.20 gives the customers holding a SIREN, a SIRET

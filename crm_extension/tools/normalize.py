@@ -2090,7 +2090,9 @@ def _company_number(code, country):
     name (``"CHE116281710"``); a French customer's SIREN ("303 265 045") or
     SIRET (its SIREN and an establishment's number, 14 digits) is the
     company's VAT number (``"FR40303265045"``), as its VAT number is the
-    SIREN and a key computed from it; a Swedish customer's organisation
+    SIREN and a key computed from it, written alone or as its registration
+    ("RCS Paris B 303 265 045", "303 265 045 R.C.S. Nanterre", "SIRET 303
+    265 045 00011": whichever court, one company); a Swedish customer's organisation
     number ("556703-7485") is its VAT number ``"SE556703748501"``, a
     Norwegian one's ("974 760 673") ``"NO974760673MVA"``; each also typed
     after its country's code ("NO 974 760 673"); a Hong Kong customer's
@@ -2108,6 +2110,9 @@ def _company_number(code, country):
         return "FN" + austrian.group(2)
     if code.startswith("CHE") and ch_uid.is_valid(code):
         return ch_uid.compact(code)
+    french = _FRENCH_REGISTRATION.fullmatch(code)
+    if french and _FRENCH_LABEL.search(french.group(1) + french.group(3)):
+        country, code = "FR", french.group(2)
     if code[:2].isalpha() and code[2:].isdigit():
         country, code = code[:2], code[2:]  # (the number's own country)
     if not code.isdigit():
@@ -2126,6 +2131,13 @@ def _company_number(code, country):
     if country == "GB" and 6 <= len(code) <= 8:
         return code.zfill(8)
     return ""
+
+
+# A French company's registration: its SIREN (or an establishment's SIRET)
+# and letters naming the register and its court (registre du commerce et des
+# sociétés, des métiers) or the number ("RCS Paris B", "SIREN").
+_FRENCH_REGISTRATION = re.compile(r"([A-Z]*)([0-9]{9}|[0-9]{14})([A-Z]*)")
+_FRENCH_LABEL = re.compile("RCS|SIRE[NT]|^RM|RM$")
 
 
 # An Austrian company register number (Firmenbuchnummer): digits and a check
