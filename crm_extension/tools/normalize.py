@@ -2359,24 +2359,22 @@ def normalize_vat(vat, country_code=None):
 
     A valid number typed after a label and a colon is that number
     (:func:`_labelled_number`); an invalid number that holds a valid credit
-    code with more beside it is that code (:func:`_credit_code_within`).
-    Another invalid number keeps the
+    code with more beside it is that code (:func:`_credit_code_within`). A
+    German commercial register number is a key only with its register court
+    (:func:`_german_register_number`). Another invalid number keeps the
     letters and digits as typed, its prefix included, so that numbers of
     different countries do not collide.
     """
     cleaned = _clean_code(vat)
     if not cleaned:
         return ""
-    german = _german_register_number(cleaned, (country_code or "").upper())
-    if german is not None:
-        # (A court and a number: a real one, however few its digits.)
-        return german
-    key = (
-        _valid_vat(cleaned, country_code)
-        or _labelled_number(vat, country_code)
-        or _credit_code_within(cleaned)
-        or cleaned
-    )
+    key = _valid_vat(cleaned, country_code) or _labelled_number(vat, country_code)
+    if not key:
+        german = _german_register_number(cleaned, (country_code or "").upper())
+        if german is not None:
+            # (A court and a number: a real one, however few its digits.)
+            return german
+        key = _credit_code_within(cleaned) or cleaned
     return "" if is_placeholder_code(key) else key
 
 
