@@ -111,7 +111,6 @@ class CrmCustomerClass(models.Model):
     )
     currency_id = fields.Many2one(
         "res.currency",
-        string="Currency",
         compute="_compute_currency_id",
         store=True,
         readonly=False,
