@@ -794,7 +794,7 @@ class TestReportAndReview(CrmExtensionCase):
         for partner, duplicate_of in cases:
             for lang, told in (
                 ("en_US", "a customer is no duplicate of itself"),
-                ("zh_CN", "客户不能是自己的重复客户"),
+                ("zh_CN", "客户不能与自己重复"),
             ):
                 wizard = (
                     self.env["crm.customer.report"]
