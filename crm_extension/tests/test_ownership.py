@@ -1326,7 +1326,7 @@ class TestTransfer(CrmExtensionCase):
         self.assertEqual(customer_c.user_id, self.salesman)
         self.assertRegex(
             wizard.summary,
-            r"^Transferred\. Customers: 1, Opportunities: 1, Activities: 1\. "
+            r"^Transferred\. Customers: 1, Opportunities: 1, Activities: 1\.\n"
             r"Left with Sally Salesman, in companies you do not work for: "
             r"Customers: 1\.$",
         )

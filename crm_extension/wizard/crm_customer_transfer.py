@@ -367,7 +367,8 @@ class CrmCustomerTransfer(models.TransientModel):
                     counts=self.env._(", ").join(unseen),
                 )
             )
-        self.summary = " ".join(summary)
+        # One sentence a line: Chinese sentences are not spaced after 。.
+        self.summary = "\n".join(summary)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
