@@ -234,9 +234,19 @@ class TestLeadCustomerLink(CrmExtensionCase):
                 {"action": "each_exist_or_create", "user_id": user.id}
             ).action_mass_convert()
 
+        def quote(lead, user):
+            wizard = Form(
+                self.env["crm.quotation.partner"]
+                .with_user(user)
+                .with_context(active_model="crm.lead", active_id=lead.id)
+            )
+            self.assertEqual(wizard.partner_id, self.hongyuan)
+            wizard.save().action_apply()
+
         doors = {
             "wizard": convert,
             "mass conversion": mass_convert,
+            "quotation": quote,
             "use this customer": lambda lead, user: lead.with_user(
                 user
             ).action_use_matched_partner(),
@@ -262,7 +272,7 @@ class TestLeadCustomerLink(CrmExtensionCase):
                         "persons: Phone.",
                         lead.message_ids[:1].body,
                     )
-                    if door != "use this customer":
+                    if door in ("wizard", "mass conversion"):
                         self.assertEqual(lead.type, "opportunity")
                     savepoint.rollback()
         # A lead giving what the class requires keeps its enquirer as before.
