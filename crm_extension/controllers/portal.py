@@ -55,7 +55,11 @@ class ComplaintPortal(CustomerPortal):
         request.session["my_complaints_history"] = complaints.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
-            complaints=complaints,
+            # Found as the customer, shown as the detail page shows each (as
+            # Odoo's portal lists do): the order or invoice a complaint is
+            # about may be one the portal no longer reads (an invoice
+            # cancelled since), and the list shows its number.
+            complaints=complaints.sudo(),
             pager=pager,
             page_name="complaint",
             default_url="/my/complaints",

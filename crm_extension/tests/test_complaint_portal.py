@@ -64,6 +64,31 @@ class TestComplaintPortal(HttpCase):
         self.assertNotIn("Not yours", other.text)
         self.assertTrue(other.url.endswith("/my"))
 
+    def test_the_list_shows_complaints_about_a_cancelled_invoice(self):
+        """A complaint about an invoice the company cancelled since (a wrong
+        invoice, issued again) stays on the customer's list, with the number
+        it was about: the portal reads no cancelled invoice, the list must
+        not fail on it."""
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Oolong tea box", "price_unit": 80})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.mine.invoice_id = invoice
+        invoice.button_draft()
+        invoice.button_cancel()
+        self.authenticate("complaint_portal", "complaint_portal_pw")
+        listing = self.url_open("/my/complaints")
+        self.assertEqual(listing.status_code, 200)
+        self.assertIn("Leaking box", listing.text)
+        self.assertIn(invoice.name, listing.text)
+        self.assertNotIn("Not yours", listing.text)
+
     def test_submit_about_own_order(self):
         response = self._submit(
             subject="Two boxes missing",
