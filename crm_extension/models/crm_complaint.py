@@ -403,8 +403,10 @@ class CrmComplaint(models.Model):
     )
 
     # Knowledge base
+    # (Read as the reader, not as Odoo reads related fields: the category a
+    # client names, in an onchange too, may be another company's.)
     standard_solution = fields.Html(
-        related="category_id.standard_solution", groups=INTERNAL
+        related="category_id.standard_solution", compute_sudo=False, groups=INTERNAL
     )
     similar_complaint_ids = fields.Many2many(
         "crm.complaint",

@@ -787,6 +787,41 @@ class TestComplaintHandling(ComplaintCase):
             complaint.with_user(self.salesman).similar_complaint_ids, solved
         )
 
+    def test_another_companys_knowledge_base_stays_there(self):
+        """A handler of one company reads the standard solutions of its own
+        and the shared categories, never those of another company's: not
+        even by naming such a category in the form's onchange, as any client
+        may."""
+        company_b = self.env["res.company"].create({"name": "Complaints B Ltd"})
+        handler_b = new_test_user(
+            self.env,
+            login="ext_complaint_officer_b",
+            groups="crm_extension.group_complaint_user",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        theirs = self.env["crm.complaint.category"].create(
+            {
+                "name": "Cold chain",
+                "company_id": self.company.id,
+                "standard_solution": "<p>Refund the spoiled boxes</p>",
+            }
+        )
+        Complaint = self.env["crm.complaint"].with_user(handler_b)
+        spec = {"category_id": {}, "standard_solution": {}}
+        shared = Complaint.onchange(
+            {"subject": "Late truck", "category_id": self.category.id},
+            ["category_id"],
+            spec,
+        )
+        self.assertIn("carrier", shared["value"]["standard_solution"])
+        with self.assertRaises(AccessError):
+            Complaint.onchange(
+                {"subject": "Warm parcel", "category_id": theirs.id},
+                ["category_id"],
+                spec,
+            )
+
     def test_transfer_moves_open_complaints(self):
         open_complaint = self._complaint(user_id=self.salesman.id)
         closed = self._complaint(user_id=self.salesman.id)
