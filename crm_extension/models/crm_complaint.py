@@ -1275,9 +1275,11 @@ class CrmComplaint(models.Model):
         """Whether a message posted on the complaint answers the customer.
 
         An answer is a message *sent* (the chatter's "Send message", an e-mail
-        from the composer), not a note, not a notification, not an incoming
-        e-mail; written by an internal user (a portal user's message is the
-        customer talking); and reaching the customer: one of the customer's
+        from the composer, or a reply by e-mail to the complaint's
+        notifications, which Odoo posts and sends to its followers), not a
+        note, not a notification; written by an internal user (a portal
+        user's message, or the customer's e-mail, is the customer talking);
+        and reaching the customer: one of the customer's
         contacts is among its recipients or follows the complaint's
         discussions (for a complaint from an unknown address: a recipient with
         that address).
@@ -1285,7 +1287,7 @@ class CrmComplaint(models.Model):
         self.ensure_one()
         comment = self.env.ref("mail.mt_comment")
         if (
-            msg_vals.get("message_type") != "comment"
+            msg_vals.get("message_type") not in ("comment", "email")
             or msg_vals.get("subtype_id") != comment.id
             or self.env.user.share
         ):
@@ -1295,11 +1297,14 @@ class CrmComplaint(models.Model):
         if not any(not user.share for user in author.user_ids):
             return False
         complaint = self.sudo()
-        reached = Partner.browse(list(msg_vals.get("partner_ids") or [])) | (
-            complaint.message_follower_ids.filtered(
+        # (Not the author: a colleague's e-mail registering a complaint names
+        # them its customer.)
+        reached = (
+            Partner.browse(list(msg_vals.get("partner_ids") or []))
+            | complaint.message_follower_ids.filtered(
                 lambda follower: comment in follower.subtype_ids
             ).partner_id
-        )
+        ) - author
         customer = complaint.commercial_partner_id
         if customer:
             return any(partner.commercial_partner_id == customer for partner in reached)

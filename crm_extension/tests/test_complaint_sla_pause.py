@@ -270,6 +270,55 @@ class TestComplaintFirstResponse(PauseCase):
             )
         self.assertFalse(complaint.date_first_response)
 
+    def test_a_reply_by_email_answers_the_customer(self):
+        """A handler answering from their mailbox (a reply to the complaint's
+        notification, which Odoo posts on the complaint and sends to its
+        followers) answers the customer as the chatter's "Send message"
+        does; the customer's own e-mail does not."""
+        self.customer.email = "purchasing@westlake.example.com"
+        self.complaint_officer.email = "olivia.officer@ourcompany.example.com"
+        complaint = self._critical()
+        Thread = self.env["mail.thread"]
+
+        def mail(sender, message_id):
+            return (
+                f"From: {sender}\r\n"
+                "To: complaints@example.com\r\n"
+                f"Subject: Re: {complaint.name}\r\n"
+                f"Message-ID: <{message_id}@example.com>\r\n"
+                "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+                "About your parcel.\r\n"
+            )
+
+        with freeze_time(at(0, 8, 10)):
+            Thread.message_process(
+                "crm.complaint",
+                mail(self.customer.email, "customer-asks"),
+                thread_id=complaint.id,
+            )
+        self.assertFalse(complaint.date_first_response)
+        with freeze_time(at(0, 8, 20)):
+            Thread.message_process(
+                "crm.complaint",
+                mail(self.complaint_officer.email, "officer-answers"),
+                thread_id=complaint.id,
+            )
+        answer = complaint.message_ids.filtered(
+            lambda message: message.message_id == "<officer-answers@example.com>"
+        )
+        self.assertEqual(answer.author_id, self.complaint_officer.partner_id)
+        self.assertEqual(complaint.date_first_response, at(0, 8, 20))
+        # A colleague's e-mail that registers a complaint answers nobody.
+        with freeze_time(at(0, 8, 30)):
+            forwarded = self.env["crm.complaint"].browse(
+                Thread.message_process(
+                    "crm.complaint",
+                    mail(self.complaint_officer.email, "officer-forwards"),
+                )
+            )
+        self.assertTrue(forwarded)
+        self.assertFalse(forwarded.date_first_response)
+
     def test_an_answer_must_reach_the_customer(self):
         complaint = self._critical()
         complaint.message_unsubscribe(partner_ids=self.customer.ids)
