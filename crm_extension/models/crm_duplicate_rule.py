@@ -519,11 +519,12 @@ class CrmDuplicateRule(models.Model):
             return False
         if not rule["include_archived"] and not partner_row["active"]:
             return False
-        if rule["company_id"]:
-            company = partner_row["company_id"] or self.env.company.id
-            if company != rule["company_id"]:
-                return False
-        return True
+        # A customer of no company is one of every company: the rule of one
+        # company applies to it whichever company its registrant works in
+        # (the company switcher, a context a client sends, switches no rule
+        # off).
+        company = partner_row["company_id"]
+        return not (rule["company_id"] and company and company != rule["company_id"])
 
     @api.model
     def _find_matches(

@@ -4,7 +4,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .. import compat
@@ -760,8 +760,13 @@ class TestDuplicateRules(CrmExtensionCase):
     def test_rules_are_per_company(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
         self.rule_name.company_id = company_b
+        # A customer of the first company only: company B does not see it.
         partner = self.Partner.create(
-            {"name": "Huaxing Technology", "is_company": True}
+            {
+                "name": "Huaxing Technology",
+                "is_company": True,
+                "company_id": self.env.company.id,
+            }
         )
         self.assertTrue(partner)
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
@@ -773,6 +778,41 @@ class TestDuplicateRules(CrmExtensionCase):
                     "vat": "91350100M000100Y43",
                 }
             )
+
+    def test_a_rule_of_one_company_holds_whichever_company_is_selected(self):
+        """A customer registered without a company is one of every company:
+        the rule of company B refuses it even when its registrant works in
+        another company (the company switcher, a context a client sends, is
+        no way around it)."""
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        self.rule_name.company_id = company_b
+        self.huaxing.company_id = False  # (shared: company B sees it)
+        user = new_test_user(
+            self.env,
+            login="ext_dup_both_companies",
+            groups="sales_team.group_sale_salesman",
+            company_id=company_a.id,
+            company_ids=[company_a.id, company_b.id],
+        )
+        Partner = self.Partner.with_user(user).with_context(
+            allowed_company_ids=[company_a.id, company_b.id]
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "Same company name"),
+            self.env.cr.savepoint(),
+        ):
+            Partner.create({"name": "HUAXING TECHNOLOGY LIMITED", "is_company": True})
+        # A customer of the first company alone is none of company B's.
+        self.assertTrue(
+            Partner.create(
+                {
+                    "name": "HUAXING TECHNOLOGY LIMITED",
+                    "is_company": True,
+                    "company_id": company_a.id,
+                }
+            )
+        )
 
     def test_only_administrators_configure_rules(self):
         with self.assertRaises(AccessError), self.env.cr.savepoint():

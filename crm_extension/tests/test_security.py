@@ -680,10 +680,24 @@ class TestOtherCompanies(CrmExtensionCase):
     def test_a_rule_of_one_company_compares_what_that_company_sees(self):
         rule = self.env.ref("crm_extension.duplicate_rule_company_name")
         rule.company_id = self.company_b
-        shared = self.env["res.partner"].create(
-            {"name": "Secret Lotus Ltd", "is_company": True}
+        # A customer of the main company alone: company B does not see it.
+        ours = self.env["res.partner"].create(
+            {
+                "name": "Secret Lotus Ltd",
+                "is_company": True,
+                "company_id": self.company.id,
+            }
         )
-        self.assertTrue(shared)  # checked in the main company: the rule is B's
+        self.assertTrue(ours)
+        # A customer of no company is company B's too, whichever company its
+        # registrant works in.
+        with (
+            self.assertRaisesRegex(ValidationError, "A customer you cannot see"),
+            self.env.cr.savepoint(),
+        ):
+            self.env["res.partner"].with_user(self.salesman).create(
+                {"name": "SECRET LOTUS LIMITED", "is_company": True}
+            )
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.env["res.partner"].with_user(self.salesman_b).with_company(
                 self.company_b
