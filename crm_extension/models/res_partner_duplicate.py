@@ -37,6 +37,7 @@ from ..tools.server_context import (
 )
 from .crm_duplicate_rule import (
     ALL_KEY_COLUMNS,
+    KEY_COLUMNS,
     MATCH_FIELDS,
     MATCH_KEY_FIELDS,
     key_columns,
@@ -390,6 +391,13 @@ DUPLICATE_TRIGGER_FIELDS = frozenset({*MATCH_KEY_INPUTS, "company_type", "active
 # partner_match_keys): writing them on a contact cannot change its keys, as
 # when Odoo copies its company's VAT to every new contact.
 COMMERCIAL_KEY_FIELDS = frozenset({"name", "vat", "company_registry"})
+# The keys a contact is compared by only with the customers of other companies
+# (see crm.duplicate.rule._is_duplicate): moved to another company, it is
+# compared by them again, its keys before the move noted as this mark.
+CONTACT_KEY_FIELDS = frozenset(
+    column for key in ("email", "phone") for column in key_columns(KEY_COLUMNS[key])
+)
+MOVED = object()
 
 
 class ResPartner(models.Model):
@@ -746,6 +754,17 @@ class ResPartner(models.Model):
             else:
                 # The keys before the operation, not before a nested write.
                 operation.duplicate_keys.setdefault(partner_id, keys)
+        if "parent_id" in vals and not recheck:
+            # A contact shares its company's mailbox and phone unflagged (see
+            # crm.duplicate.rule._is_duplicate): moved to another company, its
+            # e-mail and phone are compared as if they were new.
+            for partner_id in old_keys:
+                before = operation.duplicate_keys[partner_id]
+                if before is not None:
+                    operation.duplicate_keys[partner_id] = tuple(
+                        MOVED if fname in CONTACT_KEY_FIELDS else key
+                        for fname, key in zip(MATCH_KEY_FIELDS, before, strict=True)
+                    )
 
     def _crm_check_duplicate_rules(self, operation):
         """The duplicate rules, on the partners created or given other keys;

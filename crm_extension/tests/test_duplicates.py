@@ -779,6 +779,23 @@ class TestDuplicateRules(CrmExtensionCase):
                 }
             )
 
+    def test_a_contact_moved_to_another_company_is_flagged_for_what_it_kept(self):
+        """A contact shares its company's mailbox unflagged; moved to another
+        company with it, it is flagged as when registered there."""
+        Partner = self.Partner.with_user(self.salesman)
+        contact = Partner.create(
+            {
+                "name": "Zhou Min",
+                "parent_id": self.huaxing.id,
+                "email": "INFO@huaxing.example.cn",
+            }
+        )
+        self.assertFalse(contact.duplicate_state)
+        other = Partner.create({"name": "Lianhe Trading Co., Ltd.", "is_company": True})
+        contact.parent_id = other
+        self.assertEqual(contact.duplicate_state, "suspect")
+        self.assertIn(self.huaxing, contact.readable_duplicate_ids)
+
     def test_a_rule_of_one_company_holds_whichever_company_is_selected(self):
         """A customer registered without a company is one of every company:
         the rule of company B refuses it even when its registrant works in
