@@ -1393,6 +1393,36 @@ class TestTransfer(CrmExtensionCase):
         self.assertEqual(self.customer.user_id, self.salesman_2)
         self.assertEqual(self.opportunity.user_id, self.salesman_2)
 
+    def test_no_client_context_transfers_the_leavers_history(self):
+        """What is closed stays the leaver's, whatever context the client
+        sends (``active_test``): a lost opportunity (who lost it), a done
+        activity (who did it), an archived customer."""
+        leaver = self.salesman
+        lost = self.env["crm.lead"].create(
+            {"name": "Lost deal", "type": "opportunity", "user_id": leaver.id}
+        )
+        lost.action_set_lost()
+        self.env.ref("mail.mail_activity_data_todo").keep_done = True
+        self.opportunity.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=leaver.id, summary="Called"
+        ).action_feedback(feedback="Done")
+        done = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search([("summary", "=", "Called"), ("active", "=", False)])
+        )
+        self.assertEqual(done.user_id, leaver)
+        archived = self.env["res.partner"].create(
+            {"name": "Archived Customer", "is_company": True, "user_id": leaver.id}
+        )
+        archived.action_archive()
+        wizard = self._transfer(to_user_id=self.salesman_2.id)
+        wizard.with_context(active_test=False).action_transfer()
+        self.assertEqual(self.opportunity.user_id, self.salesman_2)
+        self.assertEqual(lost.user_id, leaver)
+        self.assertEqual(done.user_id, leaver)
+        self.assertEqual(archived.user_id, leaver)
+
     def test_the_summary_in_chinese(self):
         load_chinese(self.env)
         self.sales_manager.lang = "zh_CN"

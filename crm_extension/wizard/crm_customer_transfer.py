@@ -262,8 +262,12 @@ class CrmCustomerTransfer(models.TransientModel):
         # those selected in the switcher alone: the leaver keeps nothing the
         # runner may hand over (人走资料留).
         selected = self.env.companies
+        # Only what is open moves, whatever context the client sends: with
+        # active_test off, lost opportunities, done activities and archived
+        # customers would take the new salesperson (who lost, who did it).
         self = self.with_context(
-            allowed_company_ids=(self.env.company | self.env.user.company_ids).ids
+            allowed_company_ids=(self.env.company | self.env.user.company_ids).ids,
+            active_test=True,
         )
         owners = self._new_owners()
         counts = []
