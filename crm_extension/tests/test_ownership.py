@@ -1423,6 +1423,32 @@ class TestTransfer(CrmExtensionCase):
         self.assertEqual(done.user_id, leaver)
         self.assertEqual(archived.user_id, leaver)
 
+    def test_the_receiver_is_not_mailed_per_activity(self):
+        """A portfolio is handed over in one go: its receiver gets no e-mail
+        per activity (as none per customer or opportunity), they find them in
+        their activities."""
+        leads = self.env["crm.lead"].create(
+            [{"name": f"Deal {number}", "type": "opportunity"} for number in range(3)]
+        )
+        leads.user_id = self.salesman
+        for lead in leads:
+            lead.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.salesman.id,
+                summary="Follow up",
+            )
+        Message = self.env["mail.message"]
+        assigned = [("message_type", "=", "user_notification")]
+        before = Message.search(assigned)
+        self._transfer(to_user_id=self.salesman_2.id).action_transfer()
+        self.assertEqual(
+            leads.activity_ids.filtered(
+                lambda activity: activity.summary == "Follow up"
+            ).user_id,
+            self.salesman_2,
+        )
+        self.assertFalse(Message.search(assigned) - before)
+
     def test_the_summary_in_chinese(self):
         load_chinese(self.env)
         self.sales_manager.lang = "zh_CN"

@@ -315,8 +315,11 @@ class CrmCustomerTransfer(models.TransientModel):
             if not records:
                 continue
             for owner, ids in assignment.items():
+                # No e-mail to the receiver per record: neither "assigned to
+                # you" for a customer or an opportunity, nor for an activity.
                 batch = records.browse(ids).with_context(
-                    mail_auto_subscribe_no_notify=True
+                    mail_auto_subscribe_no_notify=True,
+                    mail_activity_quick_update=True,
                 )
                 # (Customers' contact persons follow them: see
                 # res.partner._crm_contacts_follow_salesperson.)
