@@ -757,6 +757,24 @@ class TestDuplicateRules(CrmExtensionCase):
             self.Partner.create({"name": "Huaxing Technology", "is_company": True})
         )
 
+    def test_no_client_context_brings_an_archived_rule_back(self):
+        """An archived rule refuses nobody, whatever context a client sends
+        (``active_test``); nor does such a request revive it, for the next
+        registrations of others, in the rules every worker keeps in memory."""
+        self.rule_name.with_user(self.sales_manager).action_archive()
+        self.env.registry.clear_cache()
+        Partner = self.Partner.with_user(self.salesman)
+        self.assertTrue(
+            Partner.with_context(active_test=False).create(
+                {"name": "Huaxing Technology", "is_company": True}
+            )
+        )
+        self.assertTrue(
+            self.Partner.with_user(self.salesman_2).create(
+                {"name": "Huaxing Technology Co", "is_company": True}
+            )
+        )
+
     def test_rules_are_per_company(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
         self.rule_name.company_id = company_b
