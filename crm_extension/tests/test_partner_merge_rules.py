@@ -451,6 +451,46 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
             wizard.action_merge()
         self.assertTrue(like_home.exists())
 
+    def test_update_all_keeps_subsidiaries_companies(self):
+        """Odoo's "Update All" ends with SQL making every company under another
+        a contact, in the whole database: a salesperson with Contact Creation
+        (Odoo's default for internal users) calling it would turn every
+        subsidiary customer, another salesperson's and another company's,
+        into a contact person of its parent. A subsidiary is a customer of
+        its own: it stays a company."""
+        clerk = new_test_user(
+            self.env,
+            login="ext_updating_salesman",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+        )
+        holding = self.twins[0]
+        subsidiary = self.env["res.partner"].create(
+            {
+                "name": "Lotus Wuxi Branch Co., Ltd.",
+                "is_company": True,
+                "parent_id": holding.id,
+                "user_id": self.salesman_2.id,
+            }
+        )
+        Wizard = self.env["base.partner.merge.automatic.wizard"]
+        process_query = type(Wizard)._process_query
+
+        def no_groups(wizard, query):
+            # (The database's own groups are not this test's.)
+            process_query(wizard, query)
+            wizard.sudo().line_ids.unlink()
+
+        wizard = Wizard.with_user(clerk).create({"state": "option"})
+        with (
+            patch.object(type(Wizard), "_process_query", no_groups),
+            patch.object(self.env.cr, "commit", lambda: None),
+        ):
+            wizard.action_update_all_process()
+        self.env.invalidate_all()
+        self.assertTrue(subsidiary.is_company)
+        self.assertEqual(subsidiary.commercial_partner_id, subsidiary)
+        self.assertEqual(subsidiary.user_id, self.salesman_2)
+
     def test_a_salesperson_is_told_who_merges_customers(self):
         """A salesperson with Odoo's Contact Creation opens Odoo's wizard on
         other salespeople's customers: told that sales administrators merge

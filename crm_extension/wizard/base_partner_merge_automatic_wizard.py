@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .. import bulk
 from ..tools.server_context import MERGING_PARTNERS, SkippedMerges
 
 
@@ -47,6 +48,31 @@ class MergePartnerAutomatic(models.TransientModel):
                 ]
             )
         return action
+
+    def action_update_all_process(self):
+        """Odoo's "Update All" ends with an SQL statement making every company
+        under another a contact person, in the whole database, past every
+        rule (whoever has Contact Creation, Odoo's default for internal users,
+        may call it). A company under another is a customer of its own
+        (claimed, released to the pool, transferred and matched as itself):
+        the customers among them stay companies. (What Odoo's statements left
+        stored of them, their commercial partner among them, is unchanged: it
+        is that of a company.)"""
+        subsidiaries = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("parent_id", "!=", False), ("is_company", "=", True)])
+        )
+        subsidiaries = subsidiaries._crm_customers()
+        res = super().action_update_all_process()
+        self.env.invalidate_all()
+        # (Those the merges deleted are gone.)
+        kept = subsidiaries.exists()
+        bulk.update_columns(
+            kept, {"is_company": dict.fromkeys(kept.ids, True)}, log_access=False
+        )
+        return res
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         partners = self.env["res.partner"].browse(partner_ids)
