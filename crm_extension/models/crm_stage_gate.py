@@ -7,6 +7,34 @@ from odoo.tools.safe_eval import dateutil as safe_dateutil
 from odoo.tools.safe_eval import safe_eval
 
 
+def record_values(records):
+    """``records`` as a gate's condition reads them: the values of their
+    fields (and their ``ids``), records of records alike, never a method.
+    A condition is written by a sales administrator, no system
+    administrator, and evaluated for whoever saves the gate or moves an
+    opportunity: a record in it would run ``user.sudo().write(...)`` (make
+    its writer a system administrator). (The records stay in the closure:
+    no attribute of the object a condition may name reaches them.)"""
+
+    class RecordValues:
+        __slots__ = ()
+
+        def __getattr__(self, name):
+            if name == "ids":
+                return list(records.ids)
+            if name not in records._fields:
+                raise AttributeError(name)
+            value = records[name]
+            if isinstance(value, models.BaseModel):
+                return record_values(value)
+            return value
+
+        def __repr__(self):
+            return repr(records)
+
+    return RecordValues()
+
+
 class CrmStageGate(models.Model):
     """A condition an opportunity must meet to enter a stage."""
 
@@ -70,15 +98,16 @@ class CrmStageGate(models.Model):
         """What a condition may use, as in Odoo's filters and domain editor:
         ``context_today()`` (the user's date, in their time zone), ``today``,
         ``relativedelta``, ``datetime``, ``time`` (``time.strftime`` formats
-        the user's local time, as the web client's does), ``uid``, ``user``,
-        ``company_id`` and ``company_ids``. The user is whoever saves the gate
-        or moves the opportunity."""
+        the user's local time, as the web client's does), ``uid``, ``user``
+        (the values of its fields: see :func:`record_values`), ``company_id``
+        and ``company_ids``. The user is whoever saves the gate or moves the
+        opportunity."""
         env = self.env
         today = fields.Date.context_today(self)
         local_now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
         return {
             "uid": env.uid,
-            "user": env.user,
+            "user": record_values(env.user),
             "context_today": lambda: today,
             "today": fields.Date.to_string(today),
             "current_date": fields.Date.to_string(today),

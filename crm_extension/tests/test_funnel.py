@@ -372,6 +372,45 @@ class TestStageGates(FunnelCase):
                 }
             )
 
+    def test_a_gate_condition_reads_the_user_and_calls_nothing(self):
+        """A condition reads the user's values (``user.id``,
+        ``user.company_ids.ids``...), as Odoo's record rules do; it calls no
+        method of a record: a sales administrator, who writes conditions, is
+        no system administrator, and ``user.sudo().write(...)`` in one would
+        make them one."""
+        self.env["crm.stage.gate"].with_user(self.sales_manager).create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "Only the salesperson's own deals of their companies.",
+                "domain": "[('user_id', '=', user.id), "
+                "('company_id', 'in', user.company_ids.ids + [False]), "
+                "('user_id.partner_id', '=', user.partner_id.id)]",
+            }
+        )
+        lead = self._new_opportunity("Mine")
+        lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+        self.assertEqual(lead.stage_id, self.stage_qualified)
+        system = self.env.ref("base.group_system")
+        for call in (
+            f"user.sudo().write({{'{compat.GROUPS_FIELD}': [(4, {system.id})]}})",
+            "user.partner_id.sudo().unlink()",
+            "user._read('sudo')",
+        ):
+            with (
+                self.subTest(call=call),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                self.env["crm.stage.gate"].with_user(self.sales_manager).create(
+                    {
+                        "stage_id": self.stage_won.id,
+                        "message": "x",
+                        "domain": f"[('id', '!=', {call} and 0)]",
+                    }
+                )
+        self.assertFalse(self.sales_manager.has_group("base.group_system"))
+        self.assertTrue(self.sales_manager.partner_id.exists())
+
     def test_only_administrators_configure_gates(self):
         with self.assertRaises(AccessError):
             self.env["crm.stage.gate"].with_user(self.salesman_all).create(
