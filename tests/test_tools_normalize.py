@@ -1549,6 +1549,49 @@ def test_one_trade_name_in_other_trades_is_apart(first, second):
     assert not _near(first, second)
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Institutions named after their place and their kind share nothing
+        # else: their cores are their whole names, places included.
+        ("北京银行股份有限公司", "上海银行股份有限公司"),
+        ("中国银行股份有限公司", "中国建设银行股份有限公司"),
+        ("中国银行股份有限公司", "中国农业银行股份有限公司"),
+        ("重庆农村商业银行股份有限公司", "广州农村商业银行股份有限公司"),
+        ("上海证券有限责任公司", "北京证券有限责任公司"),
+        ("北京大学", "上海大学"),
+        ("北京市第一人民医院", "上海市第一人民医院"),
+        ("广州市人民医院", "深圳市人民医院"),
+        ("深圳市第一建筑工程有限公司", "上海市第一建筑工程有限公司"),
+        ("北京建工集团有限责任公司", "上海建工集团股份有限公司"),
+        ("北京饭店", "北京宾馆"),
+        ("北京電視台", "上海电视台"),
+        ("青岛啤酒股份有限公司", "哈尔滨啤酒有限公司"),
+        ("Bank of Beijing", "Bank of Shanghai"),
+        ("University of Hamburg", "University of Berlin"),
+        ("Sparkasse Köln", "Sparkasse Hamburg"),
+        ("Berlin Hospital", "Hamburg Hospital"),
+    ],
+)
+def test_institutions_of_other_places_are_apart(first, second):
+    assert not _near(first, second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # A group's bank, insurer and broker: one trade name, near.
+        ("中信银行股份有限公司", "中信证券股份有限公司"),
+        ("平安银行股份有限公司", "中国平安保险(集团)股份有限公司"),
+        ("招商銀行股份有限公司", "招商证券股份有限公司"),
+        ("滙豐銀行(香港)有限公司", "汇丰银行（中国）有限公司"),
+        ("Allianz Versicherung AG", "Allianz Insurance plc"),
+    ],
+)
+def test_a_groups_financial_companies_are_near(first, second):
+    assert _near(first, second)
+
+
 def test_every_class_word_is_a_generic_word():
     """A word of a class is stripped from the trade name like any generic word;
     the generic words without a class (集团, Group ...) say no trade."""

@@ -527,6 +527,59 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertIn(hengda, abbreviation.duplicate_partner_ids)
         self.assertIn(food, abbreviation.duplicate_partner_ids)
 
+    def test_institutions_of_other_places_are_not_similar(self):
+        """Banks, insurers, universities and hospitals named after their place
+        and their kind (北京银行, 上海银行; "Bank of Beijing") share nothing
+        else: a salesperson registering them is not told they resemble each
+        other, while a group's bank and broker (中信) still are."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        groups = [
+            ["北京银行股份有限公司", "上海银行股份有限公司", "南京銀行股份有限公司"],
+            [
+                "中国银行股份有限公司",
+                "中国建设银行股份有限公司",
+                "中国农业银行股份有限公司",
+            ],
+            ["重庆农村商业银行股份有限公司", "广州农村商业银行股份有限公司"],
+            ["北京市第一人民医院", "上海市第一人民医院"],
+            ["北京大学", "上海大学"],
+            ["北京建工集团有限责任公司", "上海建工集团股份有限公司"],
+            ["Bank of Beijing", "Bank of Shanghai"],
+            ["Sparkasse Köln", "Sparkasse Hamburg"],
+        ]
+        for names in groups:
+            for name in names:
+                partner = Partner.create({"name": name, "is_company": True})
+                self.assertFalse(partner.duplicate_state, name)
+        citic = Partner.create({"name": "中信银行股份有限公司", "is_company": True})
+        self.assertFalse(citic.duplicate_state)
+        broker = Partner.create({"name": "中信证券股份有限公司", "is_company": True})
+        self.assertEqual(broker.duplicate_state, "suspect")
+        self.assertIn(citic, broker.duplicate_partner_ids)
+        # Registered before 1.7.31 with the kind of institution as the core:
+        # the upgrade gives them their whole names.
+        old = self.Partner.create(
+            [
+                {"name": "宁波银行股份有限公司", "is_company": True},
+                {"name": "Bank of Ningbo", "is_company": True},
+            ]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_core_key = CASE WHEN id = %s THEN %s "
+            "ELSE %s END WHERE id IN %s",
+            [old[0].id, "银行", "bank", tuple(old.ids)],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.31", "1.7.30", "post-rekey-institution-words")
+        self.assertEqual(
+            old.sudo().mapped("name_core_key"), ["宁波银行", "bankofningbo"]
+        )
+        listed = self.env["crm.duplicate.name.core"].search(
+            [("core", "in", ["宁波银行", "bankofningbo"])]
+        )
+        self.assertEqual(len(listed), 2)
+
     def test_a_names_own_core_is_read_first(self):
         """Among the cores of one trade name, a registration's own comes first:
         five other trades of the name do not hide its twin."""

@@ -1526,6 +1526,17 @@ _CJK_GENERIC_WORDS = tuple(
             "房地产 地产 置业 物业 资产 金融 营销 策划 设计 装饰 安装 租赁 运输 "
             "货运 航运 开发 研发 中心 有限 自动化 智能化 消防 安防 检测 电力 光伏 "
             "数字 节能 储能 太阳能 净化 绿化 亮化 园林 医疗 器械 药业 制药 通信 传播 "
+            # The kind of institution a name says after its place: 北京银行 and
+            # 上海银行, 北京大学 and 上海大学, 北京市第一人民医院 and 上海市第一人民
+            # 医院 share nothing else (their name keys, places included, tell
+            # them apart), and nor do the ordinals such names count by.
+            "银行 商业银行 农村商业银行 农商银行 村镇银行 信用社 证券 保险 财产保险 "
+            "人寿保险 信托 期货 医院 人民医院 中医院 中医医院 卫生院 大学 学院 学校 "
+            "电视台 饭店 宾馆 大酒店 超市 商场 快递 速递 港务 港务局 机场 建工 "
+            "第一 第二 第三 第四 第五 第六 第七 第八 第九 第十 "
+            # And what a place's own brewery, dairy or cement works make
+            # (青岛啤酒 and 哈尔滨啤酒).
+            "啤酒 酒业 乳业 茶业 水泥 纸业 药房 大药房 "
             # The words of Taiwan and Hong Kong for some of them, folded to
             # simplified characters (網路 is 网络, 軟體 软件, 資訊 信息, 數位 数码,
             # 電訊 通信).
@@ -1556,7 +1567,12 @@ _LATIN_GENERIC_WORDS = frozenset(
         "feinmechanik antriebstechnik sensorik optik chemie textil möbel druck "
         "spedition systemtechnik fahrzeugbau solartechnik dienstleistungen vertrieb "
         "beratung immobilien manufacturers grp hldg hldgs mfg mfrs svcs mgmt "
-        "engg".split()
+        "engg "
+        # The kind of institution, as in Chinese: "Bank of Beijing" and "Bank
+        # of Shanghai", "Sparkasse Köln" and "Sparkasse Hamburg".
+        "bank banks banking insurance assurance securities versicherung "
+        "sparkasse stadtsparkasse kreissparkasse volksbank university hospital "
+        "hotel hotels".split()
     )
 )
 
@@ -1570,25 +1586,33 @@ _LATIN_GENERIC_WORDS = frozenset(
 INDUSTRY_CLASSES = {
     "auto": "汽车 auto automotive fahrzeugbau",
     "build": "工程 建设 建材 建筑 装饰 安装 房地产 地产 置业 物业 家居 消防 安防 "
-    "净化 绿化 亮化 园林 bau immobilien",
+    "净化 绿化 亮化 园林 建工 bau immobilien",
     "consult": "咨询 营销 策划 检测 consulting beratung",
     "energy": "能源 新能源 环保 电力 光伏 节能 储能 太阳能 energy environmental "
     "umwelttechnik energietechnik solartechnik",
-    "finance": "金融 资产 租赁",
-    "food": "食品 餐饮 农业 foods food catering agriculture agricultural lebensmittel",
-    "health": "医药 生物 医疗 器械 药业 制药 pharmaceutical pharmaceuticals pharma "
-    "medical biotech biotechnology medizintechnik",
+    "finance": "金融 资产 租赁 银行 商业银行 农村商业银行 农商银行 村镇银行 信用社 "
+    "证券 保险 财产保险 人寿保险 信托 期货 bank banks banking insurance assurance "
+    "securities versicherung sparkasse stadtsparkasse kreissparkasse volksbank",
+    "food": "食品 餐饮 农业 啤酒 酒业 乳业 茶业 foods food catering agriculture "
+    "agricultural lebensmittel",
+    "health": "医药 生物 医疗 器械 药业 制药 药房 大药房 医院 人民医院 中医院 中医医院 "
+    "卫生院 "
+    "pharmaceutical pharmaceuticals pharma medical biotech biotechnology "
+    "medizintechnik hospital",
     "home": "家居 家具 照明 furniture lighting möbel",
-    "hotel": "酒店 旅游 餐饮",
-    "logistics": "物流 供应链 运输 货运 航运 logistics logistik supply chain spedition",
+    "hotel": "酒店 大酒店 饭店 宾馆 旅游 餐饮 hotel hotels",
+    "logistics": "物流 供应链 运输 货运 航运 快递 速递 港务 港务局 机场 logistics "
+    "logistik supply chain spedition",
     "machinery": "机械 机电 设备 装备 精密 制造 五金 仪器 仪表 金属 钢铁 电气 "
     "智能 自动化 智能化 machinery equipment engineering engg precision manufacturing "
     "manufacturers mfg mfrs "
     "hardware maschinenbau anlagenbau werkzeugbau metallbau industrietechnik "
     "antriebstechnik feinmechanik technik",
-    "materials": "化工 塑胶 塑料 材料 新材料 金属 钢铁 包装 chemicals chemical "
-    "materials plastics ceramics kunststofftechnik chemie packaging verpackung",
-    "media": "文化 传媒 广告 教育 印刷 传播 营销 策划 media culture education druck",
+    "materials": "化工 塑胶 塑料 材料 新材料 金属 钢铁 包装 水泥 纸业 chemicals "
+    "chemical materials plastics ceramics kunststofftechnik chemie packaging "
+    "verpackung",
+    "media": "文化 传媒 广告 教育 印刷 传播 营销 策划 大学 学院 学校 电视台 media "
+    "culture education druck university",
     "print": "印刷 包装 packaging druck verpackung",
     "tech": "科技 技术 信息 网络 电子 电气 电器 智能 智能化 自动化 软件 光电 数码 数字 "
     "通讯 通信 电子商务 电商 机电 仪器 仪表 设备 制造 照明 检测 网路 软体 资讯 "
@@ -1598,8 +1622,9 @@ INDUSTRY_CLASSES = {
     "electrical optoelectronics semiconductor semiconductors intelligent devices "
     "elektrotechnik systemtechnik sensorik equipment engineering engg lighting",
     "textile": "服饰 服装 纺织 garments garment textiles textile textil",
-    "trade": "贸易 商贸 工贸 经贸 进出口 百货 供应链 电子商务 电商 trading trade "
-    "traders import export imp exp handel handels vertrieb commercial supply chain",
+    "trade": "贸易 商贸 工贸 经贸 进出口 百货 超市 商场 供应链 电子商务 电商 trading "
+    "trade traders import export imp exp handel handels vertrieb commercial supply "
+    "chain",
 }
 # Each word's classes: a word of several trades (智能, 供应链) is in each, so
 # that the names of one company written with either word share a class.
