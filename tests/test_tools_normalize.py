@@ -2002,6 +2002,46 @@ def test_vat_after_a_label_invalid_is_kept_as_typed():
 
 
 @pytest.mark.parametrize(
+    ("typed", "country", "key"),
+    [
+        ("USt-IdNr. DE 136 695 976", None, "DE136695976"),
+        ("VAT No. 136695976", "DE", "DE136695976"),
+        ("VAT Reg No DE136695976", "CN", "DE136695976"),
+        ("P.IVA 00743110157", "IT", "IT00743110157"),
+        ("Partita IVA IT00743110157", None, "IT00743110157"),
+        ("TVA FR 40 303 265 045", None, "FR40303265045"),
+        ("BTW NL004495445B01", None, "NL004495445B01"),
+        ("統一編號 04595257", "TW", "TW04595257"),
+        ("統編０４５９５２５７", "TW", "TW04595257"),
+        ("BR No. 12345678", "HK", "HK12345678"),
+        ("商業登記號碼 12345678-000-05-25-1", "HK", "HK12345678"),
+    ],
+)
+def test_vat_typed_after_a_label_without_a_colon_is_the_number(typed, country, key):
+    """The label an invoice prints before the number, pasted with it."""
+    assert normalize_vat(typed, country) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "country", "key"),
+    [
+        # Invalid after its label: kept as typed.
+        ("USt-IdNr. DE 136 695 977", "DE", "USTIDNRDE136695977"),
+        # A German register's letters are no label: no court, no key.
+        ("HRB 136695", "GB", ""),
+        ("HRB 123456789", "DE", "HRB123456789"),
+        # A number of digits alone after letters: no label (Scotland's "SC").
+        ("SC 123456", "GB", "SC123456"),
+        ("Company No 1234567", "GB", "COMPANYNO1234567"),
+        # A number before the words: no label.
+        ("136695976 DE", None, "136695976DE"),
+    ],
+)
+def test_vat_after_a_label_without_a_colon_kept(typed, country, key):
+    assert normalize_vat(typed, country) == key
+
+
+@pytest.mark.parametrize(
     "number",
     [
         "91440300MA5G2KXN3X1",

@@ -1097,6 +1097,69 @@ class TestVatCountryPrefix(CrmExtensionCase):
             ):
                 Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
 
+    def test_a_number_typed_after_its_label_is_the_number(self):
+        """A salesperson pastes the number with the label an invoice prints
+        before it, without a colon: the same customer, refused; the upgrade
+        gives the numbers registered so their keys."""
+        tw, hk = self.env.ref("base.tw"), self.env.ref("base.hk")
+        Partner = self.Partner.with_user(self.salesman_2)
+        formosa = self.Partner.create(
+            {
+                "name": "福爾摩沙精密股份有限公司",
+                "is_company": True,
+                "vat": "04595257",
+                "country_id": tw.id,
+            }
+        )
+        self.Partner.create(
+            {
+                "name": "Harbour Lights Trading Limited",
+                "is_company": True,
+                "company_registry": "12345678",
+                "country_id": hk.id,
+            }
+        )
+        for vals, existing in (
+            ({"vat": "USt-IdNr. DE 136 695 976"}, "Weber"),
+            ({"vat": "VAT No. 136695976", "country_id": self.de.id}, "Weber"),
+            ({"vat": "統一編號 04595257", "country_id": tw.id}, formosa.name),
+            (
+                {"company_registry": "統編０４５９５２５７", "country_id": tw.id},
+                formosa.name,
+            ),
+            ({"company_registry": "BR No. 12345678", "country_id": hk.id}, "Harbour"),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, existing),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+        # A German register number without its court stays no key.
+        self.assertFalse(
+            Partner.create(
+                {"name": "Nordlicht GmbH", "is_company": True, "vat": "HRB 136695"}
+            )
+            .sudo()
+            .vat_key
+        )
+        old = self.Partner.create(
+            {
+                "name": "Nordsee Handel GmbH",
+                "is_company": True,
+                "vat": "USt-IdNr. DE 811 907 980",
+                "country_id": self.de.id,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = 'USTIDNRDE811907980' WHERE id = %s",
+            [old.id],
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.31", "1.7.30", "post-rekey-labelled-numbers")
+        self.assertEqual(old.sudo().vat_key, "DE811907980")
+
     def test_a_company_number_is_its_vat_number(self):
         """A French customer's SIREN or SIRET, typed as its registry number, is
         its VAT number registered again; a Swiss VAT number is the company's

@@ -2382,7 +2382,7 @@ def normalize_vat(vat, country_code=None):
     - another VAT number is written with its country prefix, as the EU writes
       it (``"136695976"`` of a German customer -> ``"DE136695976"``).
 
-    A valid number typed after a label and a colon is that number
+    A valid number typed after a label is that number
     (:func:`_labelled_number`); an invalid number that holds a valid credit
     code with more beside it is that code (:func:`_credit_code_within`). A
     German commercial register number is a key only with its register court
@@ -2403,14 +2403,36 @@ def normalize_vat(vat, country_code=None):
     return "" if is_placeholder_code(key) else key
 
 
+# The words of a VAT or registry field as typed (NFKC): runs of letters and
+# digits, Chinese apart from the others ("統編04595257").
+_NUMBER_FIELD_PARTS = re.compile(r"[\u2e80-\U0003ffff]+|[^\W_\u2e80-\U0003ffff]+")
+
+
 def _labelled_number(vat, country_code):
-    """The valid number typed after a label and a colon ("USt-IdNr.: DE 136
-    695 976", "VAT No: …", "税号：…"): its standard form (:func:`_valid_vat`),
-    else ``''``."""
+    """The valid number typed after a label, with a colon or without ("USt-IdNr.:
+    DE 136 695 976", "VAT No. DE 136 695 976", "P.IVA 00905811006", "統一編號
+    04595257", "BR No. 12345678", "税号：…"): its standard form
+    (:func:`_valid_vat`), else ``''``. A label is the words before the number,
+    letters only (not a German register's letters, "HRB", whose number is a
+    key only with its court): the longest number left after them that is a
+    valid one is the number. Not letters glued to the number, nor a number
+    of digits alone with no check of its own ("SC 123456", a Scottish
+    company's number, is no English company's "00123456")."""
     text = unicodedata.normalize("NFKC", vat)
-    if ":" not in text:
-        return ""
-    return _valid_vat(_clean_code(text.rpartition(":")[2]), country_code)
+    if ":" in text:
+        text = text.rpartition(":")[2]
+        number = _valid_vat(_clean_code(text), country_code)
+        if number:
+            return number
+    parts = _NUMBER_FIELD_PARTS.findall(text)
+    for start in range(1, len(parts)):
+        label = parts[start - 1]
+        if any(char.isdigit() for char in label) or label.upper() in _DE_REGISTERS:
+            break
+        number = _valid_vat(_clean_code("".join(parts[start:])), country_code)
+        if number and not number.isdigit():
+            return number
+    return ""
 
 
 def number_keys(vat, registry, country_code=None):
