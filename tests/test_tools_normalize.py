@@ -1571,6 +1571,12 @@ def test_one_trade_name_in_other_trades_is_apart(first, second):
         ("University of Hamburg", "University of Berlin"),
         ("Sparkasse Köln", "Sparkasse Hamburg"),
         ("Berlin Hospital", "Hamburg Hospital"),
+        # Chinese companies' English names: the English of generic words.
+        ("Shanghai Construction Group", "Beijing Construction Engineering Group"),
+        ("Shenzhen Digital Technology Co Ltd", "Beijing Digital Technology Co Ltd"),
+        ("Dongguan Smart Electronics Co Ltd", "Shenzhen Smart Electronics Co Ltd"),
+        ("Shanghai Power Equipment Co Ltd", "Harbin Power Equipment Co Ltd"),
+        ("Shanghai Property Management Co Ltd", "Beijing Property Management Co Ltd"),
     ],
 )
 def test_institutions_of_other_places_are_apart(first, second):
@@ -1580,15 +1586,17 @@ def test_institutions_of_other_places_are_apart(first, second):
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        # A group's bank, insurer and broker: one trade name, near.
+        # A group's bank, insurer and broker, one company's names: near.
         ("中信银行股份有限公司", "中信证券股份有限公司"),
         ("平安银行股份有限公司", "中国平安保险(集团)股份有限公司"),
         ("招商銀行股份有限公司", "招商证券股份有限公司"),
         ("滙豐銀行(香港)有限公司", "汇丰银行（中国）有限公司"),
         ("Allianz Versicherung AG", "Allianz Insurance plc"),
+        ("Hengda Digital Technology Co Ltd", "Hengda Technology Ltd"),
+        ("Hengda Construction Group", "Hengda Construction Engineering Co Ltd"),
     ],
 )
-def test_a_groups_financial_companies_are_near(first, second):
+def test_a_groups_companies_are_near(first, second):
     assert _near(first, second)
 
 

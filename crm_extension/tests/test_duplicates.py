@@ -546,6 +546,8 @@ class TestDuplicateRules(CrmExtensionCase):
             ["北京建工集团有限责任公司", "上海建工集团股份有限公司"],
             ["Bank of Beijing", "Bank of Shanghai"],
             ["Sparkasse Köln", "Sparkasse Hamburg"],
+            ["Shenzhen Digital Technology Co Ltd", "Beijing Digital Technology Co Ltd"],
+            ["Shanghai Construction Group", "Beijing Construction Engineering Group"],
         ]
         for names in groups:
             for name in names:

@@ -1572,7 +1572,14 @@ _LATIN_GENERIC_WORDS = frozenset(
         # of Shanghai", "Sparkasse Köln" and "Sparkasse Hamburg".
         "bank banks banking insurance assurance securities versicherung "
         "sparkasse stadtsparkasse kreissparkasse volksbank university hospital "
-        "hotel hotels".split()
+        "hotel hotels "
+        # The English of Chinese generic words, as Chinese companies write
+        # their names in English ("Shanghai Construction Group" for 上海建工,
+        # "Shenzhen Digital Technology" for 深圳数字科技).
+        "digital smart automation power construction communication "
+        "communications telecommunications telecom property properties realty "
+        "tourism travel apparel clothing printing advertising healthcare "
+        "beverage beverages steel metal metals mechanical automobile".split()
     )
 )
 
@@ -1584,44 +1591,49 @@ _LATIN_GENERIC_WORDS = frozenset(
 # abbreviation: 恒达) is near all of them. The other generic words (集团,
 # 国际, 发展, Group, International ...) say nothing of the trade.
 INDUSTRY_CLASSES = {
-    "auto": "汽车 auto automotive fahrzeugbau",
+    "auto": "汽车 auto automotive automobile fahrzeugbau",
     "build": "工程 建设 建材 建筑 装饰 安装 房地产 地产 置业 物业 家居 消防 安防 "
-    "净化 绿化 亮化 园林 建工 bau immobilien",
+    "净化 绿化 亮化 园林 建工 construction property properties realty bau immobilien",
     "consult": "咨询 营销 策划 检测 consulting beratung",
-    "energy": "能源 新能源 环保 电力 光伏 节能 储能 太阳能 energy environmental "
+    "energy": "能源 新能源 环保 电力 光伏 节能 储能 太阳能 energy power environmental "
     "umwelttechnik energietechnik solartechnik",
     "finance": "金融 资产 租赁 银行 商业银行 农村商业银行 农商银行 村镇银行 信用社 "
     "证券 保险 财产保险 人寿保险 信托 期货 bank banks banking insurance assurance "
     "securities versicherung sparkasse stadtsparkasse kreissparkasse volksbank",
     "food": "食品 餐饮 农业 啤酒 酒业 乳业 茶业 foods food catering agriculture "
-    "agricultural lebensmittel",
+    "agricultural beverage beverages lebensmittel",
     "health": "医药 生物 医疗 器械 药业 制药 药房 大药房 医院 人民医院 中医院 中医医院 "
     "卫生院 "
     "pharmaceutical pharmaceuticals pharma medical biotech biotechnology "
-    "medizintechnik hospital",
+    "medizintechnik hospital healthcare",
     "home": "家居 家具 照明 furniture lighting möbel",
-    "hotel": "酒店 大酒店 饭店 宾馆 旅游 餐饮 hotel hotels",
+    "hotel": "酒店 大酒店 饭店 宾馆 旅游 餐饮 hotel hotels tourism travel",
     "logistics": "物流 供应链 运输 货运 航运 快递 速递 港务 港务局 机场 logistics "
     "logistik supply chain spedition",
     "machinery": "机械 机电 设备 装备 精密 制造 五金 仪器 仪表 金属 钢铁 电气 "
     "智能 自动化 智能化 machinery equipment engineering engg precision manufacturing "
     "manufacturers mfg mfrs "
     "hardware maschinenbau anlagenbau werkzeugbau metallbau industrietechnik "
-    "antriebstechnik feinmechanik technik",
+    "antriebstechnik feinmechanik technik smart automation mechanical steel metal "
+    "metals",
     "materials": "化工 塑胶 塑料 材料 新材料 金属 钢铁 包装 水泥 纸业 chemicals "
-    "chemical materials plastics ceramics kunststofftechnik chemie packaging "
+    "chemical materials plastics ceramics steel metal metals kunststofftechnik chemie "
+    "packaging "
     "verpackung",
     "media": "文化 传媒 广告 教育 印刷 传播 营销 策划 大学 学院 学校 电视台 media "
-    "culture education druck university",
-    "print": "印刷 包装 packaging druck verpackung",
+    "culture education druck university printing advertising",
+    "print": "印刷 包装 packaging printing druck verpackung",
     "tech": "科技 技术 信息 网络 电子 电气 电器 智能 智能化 自动化 软件 光电 数码 数字 "
     "通讯 通信 电子商务 电商 机电 仪器 仪表 设备 制造 照明 检测 网路 软体 资讯 "
     "数位 电讯 technology "
     "technologies tech technical technik technologie science sciences software "
     "systems system network networks information electronics electronic electric "
     "electrical optoelectronics semiconductor semiconductors intelligent devices "
-    "elektrotechnik systemtechnik sensorik equipment engineering engg lighting",
-    "textile": "服饰 服装 纺织 garments garment textiles textile textil",
+    "elektrotechnik systemtechnik sensorik equipment engineering engg lighting "
+    "digital smart automation communication communications telecommunications "
+    "telecom",
+    "textile": "服饰 服装 纺织 garments garment textiles textile textil apparel "
+    "clothing",
     "trade": "贸易 商贸 工贸 经贸 进出口 百货 超市 商场 供应链 电子商务 电商 trading "
     "trade traders import export imp exp handel handels vertrieb commercial supply "
     "chain",

@@ -3,7 +3,9 @@ institution a name says after its place (银行, 证券, 保险, 大学, 医院,
 建工, 啤酒 ...; "Bank", "Insurance", "University", "Sparkasse" ...), as it
 leaves out the other generic words: 北京银行 and 上海银行, "Bank of Beijing"
 and "Bank of Shanghai" had one core (银行, "bank"), which the similar-name
-rules flagged; their cores are now their whole names.
+rules flagged; their cores are now their whole names. So do the English of
+Chinese generic words ("Digital", "Construction", "Power" ...): "Shenzhen
+Digital Technology" and "Beijing Digital Technology" had one core.
 
 The keys of the customers whose name holds a Chinese character or one of
 those Latin words are computed again set-based (see rekey_partners), writing
@@ -25,7 +27,9 @@ _logger = logging.getLogger(__name__)
 LATIN_WORDS = SQL(
     "p.name ~* %s",
     r"(bank|insurance|assurance|securities|versicherung|sparkasse|university"
-    r"|hospital|hotel)",
+    r"|hospital|hotel|digital|smart|automation|power|construction|communication"
+    r"|telecom|propert|realty|tourism|travel|apparel|clothing|printing"
+    r"|advertising|healthcare|beverage|steel|metal|mechanical|automobile)",
 )
 
 
