@@ -553,6 +553,13 @@ class TestDuplicateRules(CrmExtensionCase):
             for name in names:
                 partner = Partner.create({"name": name, "is_company": True})
                 self.assertFalse(partner.duplicate_state, name)
+        # Nor is a lead of another one said to be an existing customer.
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman_2)
+            .create({"name": "网点设备", "partner_name": "宁波银行股份有限公司"})
+        )
+        self.assertFalse(lead.matched_partner_id)
         citic = Partner.create({"name": "中信银行股份有限公司", "is_company": True})
         self.assertFalse(citic.duplicate_state)
         broker = Partner.create({"name": "中信证券股份有限公司", "is_company": True})
