@@ -28,6 +28,7 @@ from crm_extension_tools.normalize import (
     is_placeholder_code,
     is_placeholder_digits,
     is_placeholder_email,
+    is_resident_id,
     is_valid_uscc,
     name_match_key,
     names_a_company,
@@ -1809,6 +1810,15 @@ def test_uscc_cleanup():
 )
 def test_uscc_invalid(code):
     assert not is_valid_uscc(code)
+
+
+def test_a_resident_identity_number_is_no_credit_code():
+    """An individual's taxpayer number, of a credit code's length."""
+    assert is_resident_id("11010519491231002X")
+    assert is_resident_id("1101 0519 4912 3100 2x")
+    assert not is_valid_uscc("11010519491231002X")
+    assert not is_resident_id("110105194912310021")  # wrong check digit
+    assert not is_resident_id("91350100M000100Y43")
 
 
 @given(USCC)

@@ -15,6 +15,7 @@ from .. import bulk, compat
 from ..tools.normalize import (
     email_text,
     is_placeholder_email,
+    is_resident_id,
     is_valid_uscc,
     name_match_key,
     normalize_name_core,
@@ -674,14 +675,19 @@ class ResPartner(models.Model):
     @api.constrains("vat", "company_registry", "country_id", "parent_id", "is_company")
     def _check_uscc(self):
         """A Chinese customer's VAT or registry number of 18 characters (with
-        or without its country prefix) is a credit code: a valid one."""
+        or without its country prefix) is a credit code: a valid one. (Not
+        an individual customer's resident identity number, its Tax ID.)"""
         for partner in self.filtered(lambda p: p.is_company or not p.parent_id):
             if match_country(partner).code != "CN":
                 continue
             for fname in ("vat", "company_registry"):
                 number = partner[fname]
                 code = without_cn_prefix(normalize_vat(number))
-                if len(code) == 18 and not is_valid_uscc(code):
+                if (
+                    len(code) == 18
+                    and not is_valid_uscc(code)
+                    and (partner.is_company or not is_resident_id(code))
+                ):
                     raise InvalidCreditCode(
                         self.env._(
                             "%(code)s is not a valid unified social credit code "

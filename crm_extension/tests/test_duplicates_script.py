@@ -1672,6 +1672,31 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 }
             )
 
+    def test_an_individuals_identity_number_is_its_tax_id(self):
+        """A Chinese individual customer's Tax ID is its resident identity
+        number, of a credit code's length: registered, not refused as a wrong
+        credit code; registered again, refused by the rule of numbers. A
+        company's, or a mistyped one, is still refused as a credit code."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        person = Partner.create(
+            {"name": "王小明", "vat": "11010519491231002x", "country_id": self.cn.id}
+        )
+        self.assertEqual(person.sudo().vat_key, "11010519491231002X")
+        with self.assertRaisesRegex(ValidationError, "王小明"):
+            Partner.create(
+                {
+                    "name": "王晓明",
+                    "vat": "1101 0519 4912 3100 2X",
+                    "country_id": self.cn.id,
+                }
+            )
+        for vals in (
+            {"name": "王小红", "vat": "110105194912310021"},
+            {"name": "小明商行", "is_company": True, "vat": "11010519491231002X"},
+        ):
+            with self.assertRaisesRegex(ValidationError, "统一社会信用代码"):
+                Partner.create({"country_id": self.cn.id, **vals})
+
     def test_the_credit_code_is_the_key_beside_an_old_tax_number(self):
         """A customer registered with its old tax number (税务登记证号) as VAT
         and its credit code in the registry, or the other way round: the

@@ -45,7 +45,7 @@ import unicodedata
 
 from stdnum import vatin
 from stdnum.ch import uid as ch_uid
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 from stdnum.de import handelsregisternummer
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren, siret
@@ -61,6 +61,7 @@ __all__ = [
     "is_placeholder_code",
     "is_placeholder_digits",
     "is_placeholder_email",
+    "is_resident_id",
     "is_valid_uscc",
     "name_match_key",
     "normalize_name",
@@ -2049,6 +2050,26 @@ def is_valid_uscc(code):
     invalid: use :func:`normalize_vat` first.
     """
     return uscc.is_valid(_clean_code(code))
+
+
+def is_resident_id(code):
+    """Tell whether ``code`` is a valid resident identity number of China
+    (居民身份证号码, GB 11643: 17 digits and a check digit or X, with its
+    region and date of birth), cleaned up as :func:`is_valid_uscc` does: the
+    taxpayer number of a person, which an individual customer's Tax ID field
+    holds, of a credit code's length and no credit code. (Its region is not
+    looked up: python-stdnum reads its table of regions as a package
+    resource, which Odoo's loader of addons cannot open.)"""
+    number = _clean_code(code)
+    if len(number) != _USCC_LENGTH or not number[:-1].isdigit():
+        return False
+    if number[-1] != ric.calc_check_digit(number):
+        return False
+    try:
+        ric.get_birth_date(number)
+    except ValidationError:
+        return False
+    return True
 
 
 # What people type where they do not know a number ("N/A", "0", "-", "无",
