@@ -580,7 +580,7 @@ class TestDuplicateRules(CrmExtensionCase):
             [old[0].id, "银行", "bank", tuple(old.ids)],
         )
         self.env.invalidate_all()
-        run_migration(self.env.cr, "1.7.31", "1.7.30", "post-rekey-institution-words")
+        run_migration(self.env.cr, "1.7.32", "1.7.31", "post-rekey-institution-words")
         self.assertEqual(
             old.sudo().mapped("name_core_key"), ["宁波银行", "bankofningbo"]
         )

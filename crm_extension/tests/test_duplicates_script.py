@@ -1157,7 +1157,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
             [old.id],
         )
         self.env.invalidate_all()
-        run_migration(self.env.cr, "1.7.31", "1.7.30", "post-rekey-labelled-numbers")
+        run_migration(self.env.cr, "1.7.32", "1.7.31", "post-rekey-labelled-numbers")
         self.assertEqual(old.sudo().vat_key, "DE811907980")
 
     def test_a_company_number_is_its_vat_number(self):

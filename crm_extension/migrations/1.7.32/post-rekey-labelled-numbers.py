@@ -1,4 +1,4 @@
-"""Upgrade from 1.7.30 and before: a valid VAT or registry number typed
+"""Upgrade from 1.7.31 and before: a valid VAT or registry number typed
 after its label without a colon ("USt-IdNr. DE 136 695 976", "P.IVA
 00905811006", "統一編號 04595257", "BR No. 12345678") is that number, as it
 was with a colon: the same customer registered with the number alone is

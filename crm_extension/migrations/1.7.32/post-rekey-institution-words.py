@@ -1,4 +1,4 @@
-"""Upgrade from 1.7.30 and before: the name core leaves out the kind of
+"""Upgrade from 1.7.31 and before: the name core leaves out the kind of
 institution a name says after its place (银行, 证券, 保险, 大学, 医院, 第一,
 建工, 啤酒 ...; "Bank", "Insurance", "University", "Sparkasse" ...), as it
 leaves out the other generic words: 北京银行 and 上海银行, "Bank of Beijing"
