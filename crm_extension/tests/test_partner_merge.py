@@ -314,16 +314,28 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertEqual(merge.state, "done")
 
     def test_a_customer_deleted_since_the_wizard_opened_is_said(self):
-        """Another administrator merged (and deleted) a customer of the
-        groups with Odoo's wizard while this one's wizard was open: the merge
-        says a customer is gone, not that a group has one customer."""
+        """Another administrator merged (and deleted) customers of the group
+        with Odoo's wizard, or deleted one, while this one's wizard was open:
+        the merge says a customer is gone; it does not merge the others
+        without it, nor say the group has one customer."""
         wizard = self._wizard(self.sales_manager)
-        self.fourth.with_context(**MERGING_PARTNERS.context()).unlink()
+        self.env["base.partner.merge.automatic.wizard"].create(
+            {
+                "state": "selection",
+                "partner_ids": [Command.set((self.third | self.fourth).ids)],
+                "dst_partner_id": self.third.id,
+            }
+        ).action_merge()
+        with self.assertRaisesRegex(UserError, "no longer exist"):
+            wizard.action_merge()
+        wizard = self._wizard(self.sales_manager)
+        self.second.with_context(**MERGING_PARTNERS.context()).unlink()
         with self.assertRaisesRegex(UserError, "no longer exist"):
             wizard.action_merge()
         self.assertFalse(
             self.env["crm.partner.merge"].search([("partner_id", "in", self.group.ids)])
         )
+        self.assertTrue(self.first.active)
 
     def test_no_merge_across_companies(self):
         other = self.env["res.company"].create({"name": "Orchid Branch Co"})

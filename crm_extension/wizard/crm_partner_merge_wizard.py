@@ -147,19 +147,21 @@ class CrmPartnerMergeWizard(models.TransientModel):
         self.ensure_one()
         Merge = self.env["crm.partner.merge"]
         Merge._check_merge_rights()
-        if self.customer_ids.filtered(lambda row: not row.partner_id):
-            # A customer deleted since the wizard opened (Odoo's wizard merged
-            # it elsewhere) leaves its row empty: refused as the merge rules
-            # refuse one deleted since the request (res.partner._crm_check_merge),
-            # not merged without it nor said to leave its group one customer.
-            raise UserError(
-                self.env._(
-                    "Some of the customers to merge no longer exist: reload the "
-                    "page and select them again."
-                )
-            )
         groups = []
         for number, rows in sorted(self._rows_by_group().items()):
+            if len(rows.partner_id) < len(rows):
+                # A customer deleted since the wizard opened: Odoo's wizard,
+                # merging it into another of the group, pointed its row at that
+                # one (deleted otherwise, its row is empty). Refused as the
+                # merge rules refuse one deleted since the request
+                # (res.partner._crm_check_merge): not merged without it, nor
+                # said to leave its group one customer.
+                raise UserError(
+                    self.env._(
+                        "Some of the customers to merge no longer exist: reload "
+                        "the page and select them again."
+                    )
+                )
             kept = rows.filtered("keep")
             if len(kept) != 1:
                 raise UserError(
