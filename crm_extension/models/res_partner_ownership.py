@@ -387,6 +387,18 @@ class ResPartner(models.Model):
         partners = self.filtered(lambda p: p.user_id != user or p.in_pool)
         if not partners:
             return True
+        # Two claims of one customer at once: the second waits here for the
+        # first, then fails to serialize (the row changed since its snapshot)
+        # and Odoo runs it again, to be refused above. Locked before anything
+        # is written: the write makes the claimer a follower before it
+        # updates the row, and one salesperson's two claims (a double click,
+        # two tabs) would meet on that follower first, a refusal of the
+        # database's that Odoo does not run again.
+        self.env.cr.execute(
+            "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id "
+            "FOR NO KEY UPDATE",
+            [partners.ids],
+        )
         # Who owns a customer is not the salesperson's to write: the claim is.
         # (Its contact persons follow: _crm_contacts_follow_salesperson.)
         partners.sudo().write(

@@ -695,9 +695,8 @@ class TestClaimRace(TransactionCase):
             partners.unlink()
             cr.commit()  # pylint: disable=invalid-commit
 
-    @mute_logger("odoo.sql_db")
-    def test_two_cursors_claim_one_customer(self):
-        self.addCleanup(self._cleanup)
+    def _claimers_and_pooled(self):
+        """Two salespeople and a customer of the pool, committed."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             claimers = [
@@ -709,25 +708,31 @@ class TestClaimRace(TransactionCase):
             pooled = env["res.partner"].create(
                 {"name": self.NAME, "is_company": True, "in_pool": True}
             )
-            partner_id = pooled.id
             cr.commit()  # pylint: disable=invalid-commit
+            return claimers, pooled.id
 
-        def claim(cr, uid):
-            env = api.Environment(cr, uid, {})
-            env["res.partner"].browse(partner_id).action_claim_customer()
-            env.flush_all()
+    @staticmethod
+    def _claim(cr, uid, partner_id):
+        env = api.Environment(cr, uid, {})
+        env["res.partner"].browse(partner_id).action_claim_customer()
+        env.flush_all()
 
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_claim_one_customer(self):
+        self.addCleanup(self._cleanup)
+        claimers, partner_id = self._claimers_and_pooled()
+        claim = self._claim
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
             cr2.execute("SELECT count(*) FROM res_partner")  # snapshot of T2
-            claim(cr1, claimers[0])
+            claim(cr1, claimers[0], partner_id)
             cr1.commit()  # pylint: disable=invalid-commit
             # T2 saw the customer in the pool: its claim cannot commit.
             with self.assertRaises(pg_errors.SerializationFailure):
-                claim(cr2, claimers[1])
+                claim(cr2, claimers[1], partner_id)
             cr2.rollback()
             # Odoo runs the request again: the customer is the first one's.
             with self.assertRaisesRegex(UserError, "belongs to"):
-                claim(cr2, claimers[1])
+                claim(cr2, claimers[1], partner_id)
             cr2.rollback()
         with self.registry.cursor() as cr3:
             partner = api.Environment(cr3, SUPERUSER_ID, {})["res.partner"].browse(
@@ -735,6 +740,37 @@ class TestClaimRace(TransactionCase):
             )
             self.assertEqual(partner.user_id.id, claimers[0])
             self.assertFalse(partner.in_pool)
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_of_one_salesperson_claim_one_customer(self):
+        """One salesperson's two claims at once (a double click, two tabs):
+        both make them a follower of the customer, which may happen once.
+        The second claim waits for the first and is run again, then told
+        the customer is theirs already: never a refusal of the database's
+        ("a partner cannot follow twice the same object"), which Odoo does
+        not run again."""
+        self.addCleanup(self._cleanup)
+        claimers, partner_id = self._claimers_and_pooled()
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            cr2.execute("SELECT count(*) FROM res_partner")  # snapshot of T2
+            self._claim(cr1, claimers[0], partner_id)
+            cr1.commit()  # pylint: disable=invalid-commit
+            with self.assertRaises(pg_errors.SerializationFailure):
+                self._claim(cr2, claimers[0], partner_id)
+            cr2.rollback()
+            with self.assertRaisesRegex(UserError, "already your customer"):
+                self._claim(cr2, claimers[0], partner_id)
+            cr2.rollback()
+        with self.registry.cursor() as cr3:
+            partner = api.Environment(cr3, SUPERUSER_ID, {})["res.partner"].browse(
+                partner_id
+            )
+            self.assertEqual(partner.user_id.id, claimers[0])
+            self.assertIn(partner.user_id.partner_id, partner.message_partner_ids)
+            self.assertEqual(
+                len(partner.message_ids.filtered(lambda m: "Claimed by" in m.body)),
+                1,
+            )
 
 
 @tagged("post_install", "-at_install")
