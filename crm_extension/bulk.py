@@ -100,6 +100,34 @@ def claim_marked(model, fname, limit):
     return ids
 
 
+def lock_rows(records):
+    """Lock the rows of ``records`` for this transaction, waiting for any
+    other transaction that holds them (in the order of their ids: two lockers
+    never deadlock).
+
+    A decision read from the records and written to them (a claim, a
+    transfer) locks them before it writes anything: a second decision on the
+    same records at the same moment waits here, then fails to serialize when
+    the first changed them (PostgreSQL's "could not serialize access"), and
+    Odoo runs its request again, to read what the first decided. Without it,
+    the two meet first on what the ORM writes before the rows themselves (the
+    follower a new salesperson becomes, which may be one once): a unique
+    violation, which Odoo does not run again.
+
+    Writes: nothing (``SELECT ... FOR NO KEY UPDATE``). Odoo would: lock the
+    rows when it flushes their update, after the followers.
+    """
+    if not records.ids:
+        return
+    records.env.cr.execute(
+        SQL(
+            "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+            SQL.identifier(records._table),
+            sorted(records.ids),
+        )
+    )
+
+
 def fill_columns(cr, table, column_types, rows, only_changed=False):
     """Fill columns of ``table`` for many rows in one UPDATE, before the ORM
     manages them (the install and an upgrade fill the match keys of every

@@ -9,6 +9,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date, format_datetime
 
+from .. import bulk
 from ..readers import by_reader_lang
 from ..tools.primary import require_primary
 from ..tools.settings import parse_int_setting
@@ -387,18 +388,10 @@ class ResPartner(models.Model):
         partners = self.filtered(lambda p: p.user_id != user or p.in_pool)
         if not partners:
             return True
-        # Two claims of one customer at once: the second waits here for the
-        # first, then fails to serialize (the row changed since its snapshot)
-        # and Odoo runs it again, to be refused above. Locked before anything
-        # is written: the write makes the claimer a follower before it
-        # updates the row, and one salesperson's two claims (a double click,
-        # two tabs) would meet on that follower first, a refusal of the
-        # database's that Odoo does not run again.
-        self.env.cr.execute(
-            "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id "
-            "FOR NO KEY UPDATE",
-            [partners.ids],
-        )
+        # Two claims of one customer at once (one salesperson's double click
+        # too): the second waits for the first, then is run again by Odoo
+        # and refused above (see bulk.lock_rows).
+        bulk.lock_rows(partners)
         # Who owns a customer is not the salesperson's to write: the claim is.
         # (Its contact persons follow: _crm_contacts_follow_salesperson.)
         partners.sudo().write(
