@@ -774,6 +774,76 @@ class TestClaimRace(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
+class TestTransferRace(TransactionCase):
+    """Two sales administrators transferring one salesperson's portfolio to
+    one colleague at the same moment: it is handed over once, the second
+    transfer is run again by Odoo and finds nothing left to transfer.
+    (Committed fixtures, as in TestClaimRace.)"""
+
+    LOGINS = (
+        "ext_race_transfer_leaver",
+        "ext_race_transfer_receiver",
+        "ext_race_transfer_admin_1",
+        "ext_race_transfer_admin_2",
+    )
+    NAME = "Race Transfer Trading Ltd"
+
+    def _cleanup(self):
+        TestClaimRace._cleanup(self)
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_transfer_one_portfolio(self):
+        self.addCleanup(self._cleanup)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            leaver, receiver, *admins = (
+                new_test_user(env, login=login, groups=groups).id
+                for login, groups in zip(
+                    self.LOGINS,
+                    ["sales_team.group_sale_salesman"] * 2
+                    + ["sales_team.group_sale_manager"] * 2,
+                    strict=True,
+                )
+            )
+            customer = env["res.partner"].create(
+                {"name": self.NAME, "is_company": True, "user_id": leaver}
+            )
+            partner_id = customer.id
+            cr.commit()  # pylint: disable=invalid-commit
+
+        def transfer(cr, uid):
+            env = api.Environment(cr, uid, {})
+            wizard = env["crm.customer.transfer"].create(
+                {"from_user_id": leaver, "to_user_id": receiver}
+            )
+            wizard.action_transfer()
+            env.flush_all()
+            return wizard.summary
+
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            cr2.execute("SELECT count(*) FROM res_partner")  # snapshot of T2
+            self.assertIn("Customers: 1", transfer(cr1, admins[0]))
+            cr1.commit()  # pylint: disable=invalid-commit
+            # T2 found the customer still the leaver's: it waits for T1, then
+            # cannot commit (before it makes the colleague a follower twice).
+            with self.assertRaises(pg_errors.SerializationFailure):
+                transfer(cr2, admins[1])
+            cr2.rollback()
+            # Odoo runs the request again: nothing is left to transfer.
+            self.assertEqual(transfer(cr2, admins[1]), "Nothing to transfer.")
+            cr2.commit()  # pylint: disable=invalid-commit
+        with self.registry.cursor() as cr3:
+            partner = api.Environment(cr3, SUPERUSER_ID, {})["res.partner"].browse(
+                partner_id
+            )
+            self.assertEqual(partner.user_id.id, receiver)
+            notes = partner.message_ids.filtered(
+                lambda message: "Transferred from" in (message.body or "")
+            )
+            self.assertEqual(len(notes), 1)
+
+
+@tagged("post_install", "-at_install")
 class TestReportAndReview(CrmExtensionCase):
     def test_report_duplicate_to_managers(self):
         leader = self.sales_manager

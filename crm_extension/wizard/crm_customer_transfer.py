@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import bulk
 from ..models.crm_guarded_field_mixin import SALES_ADMIN
 
 
@@ -314,6 +315,10 @@ class CrmCustomerTransfer(models.TransientModel):
                 records -= left
             if not records:
                 continue
+            # Two transfers of one portfolio at once: the second waits for
+            # the first, then is run again by Odoo and finds the records
+            # handed over (see bulk.lock_rows).
+            bulk.lock_rows(records)
             for owner, ids in assignment.items():
                 # No e-mail to the receiver per record: neither "assigned to
                 # you" for a customer or an opportunity, nor for an activity.
