@@ -184,6 +184,44 @@ def test_racers_of_each_scenario_register_one_key(race, tools):
     assert len({row["name"] for row in vats}) == 16
 
 
+def test_racers_of_two_salespeople_share_both_keys(race, tools):
+    """Scenario g: every racer registers the one company by both keys, its
+    name in either script and its code as typed: any two racers share both,
+    so exactly one may commit whoever wins."""
+    token = "a3f9c1"
+    values, domain, field = race.registrations("both", token, 16)
+    assert field == "vat_key"
+    names = {tools.normalize.normalize_name(row["name"]) for row in values}
+    vats = {tools.normalize.normalize_vat(row["vat"]) for row in values}
+    assert names == {"深圳a3f9c1华星科技"}
+    assert vats == {domain[2][2]}
+    assert len({row["name"] for row in values}) == len(race.SCRIPT_VARIANTS)
+    assert len({row["vat"] for row in values}) == len(race.VAT_VARIANTS)
+
+
+def test_refusals_of_the_other_decisions_name_what_was_decided(race):
+    """A lost claim, merge or decision is told why, in English or Chinese;
+    a database error is no such refusal."""
+    told = [
+        (None, race.RpcError({"message": message}))
+        for message in (
+            "Pooled Ltd belongs to Sam. Only customers in the shared pool ...",
+            "Pooled Ltd已经是您的客户。",
+            "Archived or already merged customers cannot be merged: South.",
+            "已归档或已合并的客户不能再合并：South。",
+        )
+    ]
+    refusals = race.CLAIM_REFUSALS + race.MERGE_REFUSALS
+    assert race.refusal_problems(told, refusals, str) == []
+    error = race.RpcError(
+        {
+            "message": "The operation cannot be completed: Error, a partner "
+            "cannot follow twice the same object."
+        }
+    )
+    assert race.refusal_problems([(None, error)], refusals, str)
+
+
 @pytest.mark.parametrize(
     "name, message, kind",
     [
@@ -202,6 +240,11 @@ def test_racers_of_each_scenario_register_one_key(race, tools):
             "psycopg2.errors.SerializationFailure",
             "could not serialize access due to concurrent update",
             "concurrency error",
+        ),
+        (
+            "odoo.exceptions.ValidationError",
+            "该客户已经登记。 x：相同公司名称。y已经登记",
+            "block message",
         ),
         ("odoo.exceptions.AccessError", "You are not allowed to create", "other error"),
     ],
