@@ -726,6 +726,15 @@ class CrmComplaint(models.Model):
         for complaint in self:
             if not (complaint.name or "").strip():
                 raise ValidationError(self.env._("A complaint needs a reference."))
+        # Two complaints given one reference at the same moment (two
+        # managers' corrections, a correction and the sequence): the second
+        # waits for the first, then is run again and refused below.
+        self.env["crm.duplicate.key"].sudo()._lock(
+            {
+                f"crm.complaint:{complaint.company_id.id}:{complaint.name}"
+                for complaint in self
+            }
+        )
         used = self.sudo()._read_group(
             [
                 ("name", "in", self.mapped("name")),

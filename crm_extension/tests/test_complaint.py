@@ -3,12 +3,13 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import errors as pg_errors
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import Cursor
-from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import format_amount
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import format_amount, mute_logger
 
 from .. import compat
 from .common import (
@@ -1369,3 +1370,76 @@ class TestComplaintCreditNote(CreditNoteCase):
             )
         )
         self.assertIn(reason, credit_note.ref)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintReferenceRace(TransactionCase):
+    """Two complaint managers giving two complaints one reference at the same
+    moment: one correction holds, the other is refused as Odoo runs it again.
+    (Committed fixtures, as in TestDuplicateRace.)"""
+
+    LOGIN = "ext_race_complaint_manager"
+    NAME = "Race Reference Trading Ltd"
+    REFERENCE = "CMP/RACE/00001"
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            partner = env["res.partner"].search([("name", "=", self.NAME)])
+            env["crm.complaint"].search([("partner_id", "in", partner.ids)]).unlink()
+            partner.unlink()
+            user = env["res.users"].search([("login", "=", self.LOGIN)])
+            user_partner = user.partner_id
+            user.unlink()
+            user_partner.unlink()
+            cr.execute(
+                "DELETE FROM crm_duplicate_key WHERE key LIKE %s",
+                [f"%:{self.REFERENCE}"],
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
+    @mute_logger("odoo.sql_db")
+    def test_two_cursors_give_one_reference(self):
+        self.addCleanup(self._cleanup)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            manager = new_test_user(
+                env, login=self.LOGIN, groups="crm_extension.group_complaint_manager"
+            ).id
+            customer = env["res.partner"].create(
+                {"name": self.NAME, "is_company": True}
+            )
+            ids = (
+                env["crm.complaint"]
+                .create(
+                    [
+                        {"partner_id": customer.id, "subject": subject}
+                        for subject in ("Late delivery", "Broken seal")
+                    ]
+                )
+                .ids
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
+        def correct(cr, complaint_id):
+            env = api.Environment(cr, manager, {})
+            env["crm.complaint"].browse(complaint_id).name = self.REFERENCE
+            env.flush_all()
+
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            cr2.execute("SELECT count(*) FROM crm_complaint")  # snapshot of T2
+            correct(cr1, ids[0])
+            cr1.commit()  # pylint: disable=invalid-commit
+            # T2 cannot see T1's correction: only the reference's lock stops it.
+            with self.assertRaises(pg_errors.SerializationFailure):
+                correct(cr2, ids[1])
+            cr2.rollback()
+            # Odoo runs the request again: the reference is taken.
+            with self.assertRaisesRegex(ValidationError, "already used"):
+                correct(cr2, ids[1])
+            cr2.rollback()
+        with self.registry.cursor() as cr3:
+            env = api.Environment(cr3, SUPERUSER_ID, {})
+            self.assertEqual(
+                env["crm.complaint"].search_count([("name", "=", self.REFERENCE)]), 1
+            )
