@@ -8,11 +8,12 @@ JSON-RPC only (``/jsonrpc``, services ``common`` and ``object``), with the
 standard library and python-stdnum (Odoo's requirement: a valid code), each
 user's calls with their context (language, time zone) as the web client sends
 it. As admin (admin/admin, the demo database's login) it creates salespeople
-(``sales_team.group_sale_salesman`` only), a second sales administrator and
-complaint handlers (the second salesperson, the administrator and a handler
-speak Chinese when the database has zh_CN); then, per scenario, RACERS
-threads (or as many as the scenario names), each with its own HTTP
-connection, send their calls at the same moment.
+(``sales_team.group_sale_salesman`` only), a second sales administrator,
+complaint handlers and complaint managers (the second salesperson, the
+administrator, a handler and a manager speak Chinese when the database has
+zh_CN); then, per scenario, RACERS threads (or as many as the scenario
+names), each with its own HTTP connection, send their calls at the same
+moment.
 
 Registrations (``res.partner.create``) of companies whose names differ only
 by case, script and legal suffix, which the shipped block rule "Same company
@@ -48,7 +49,9 @@ refused by the message of what the first decided (never a database error):
      administrators: one decision, a customer registered only if approved;
   l) RACERS complaints registered by two complaint handlers: all registered,
      each with a reference of its own (the sequence);
-  m) two sales administrators transferring one salesperson's customers to
+  m) RACERS complaints corrected to one reference by two complaint
+     managers: one holds, the others are told it is used;
+  n) two sales administrators transferring one salesperson's customers to
      one colleague while that salesperson edits them: transferred once (one
      note each), every edit saved or refused with a message, none lost.
 
@@ -461,6 +464,7 @@ def hold_then_delete(admin, salesperson, name):
 CLAIM_REFUSALS = ("belongs to", "already your customer", "属于", "已经是您的客户")
 MERGE_REFUSALS = ("already merged", "no longer exist", "已合并", "已不存在")
 EXCEPTION_REFUSALS = ("already decided", "已有审批结果")
+REFERENCE_REFUSALS = ("already used by another complaint", "已被另一条投诉使用")
 
 
 def refusal_problems(results, refusals, who):
@@ -778,6 +782,53 @@ def complaint_race(odoo, admin, handlers, label, racers, log):
     )
 
 
+def reference_race(odoo, admin, managers, label, racers, log):
+    """RACERS complaints corrected to one reference at once by two complaint
+    managers: one correction holds, the others are told it is used."""
+    token = secrets.token_hex(3).upper()
+    customer = admin(
+        "res.partner", "create", {"name": f"Referenced {token} Ltd", "is_company": True}
+    )
+    complaints = admin(
+        "crm.complaint",
+        "create",
+        [
+            {"partner_id": customer, "subject": f"Reference {token} {index}"}
+            for index in range(racers)
+        ],
+    )
+    reference = f"CMP/RACE/{token}"
+    users = [managers[index % len(managers)] for index in range(racers)]
+    results, retries, seconds = timed(
+        log,
+        lambda: at_once(
+            [
+                lambda user=user, complaint=complaint: user(
+                    "crm.complaint", "write", [complaint], {"name": reference}
+                )
+                for user, complaint in zip(users, complaints, strict=True)
+            ]
+        ),
+    )
+    given = admin("crm.complaint", "search_count", [("name", "=", reference)])
+    held = sum(1 for _r, error in results if not error)
+    problems = []
+    if given != 1 or held != 1:
+        problems.append(f"{held} corrections held, {given} complaints with it")
+    problems += refusal_problems(
+        results, REFERENCE_REFUSALS, lambda index: f"complaint {index}"
+    )
+    return report(
+        label,
+        f"{racers} complaints corrected to one reference at once by "
+        f"{len(managers)} complaint managers: {held} held",
+        problems,
+        retries,
+        seconds,
+        results,
+    )
+
+
 def transfer_race(odoo, admins, leaver, receiver, label, racers, log):
     """Two sales administrators transfer a salesperson's customers to one
     colleague at once, while that salesperson edits them (the other racers'
@@ -924,13 +975,15 @@ def main():
         ("sales administrator", ("sales_team.group_sale_manager",), "zh_CN"),
         ("complaint handler", ("crm_extension.group_complaint_user",), "zh_CN"),
         ("complaint handler", ("crm_extension.group_complaint_user",), None),
+        ("complaint manager", ("crm_extension.group_complaint_manager",), "zh_CN"),
+        ("complaint manager", ("crm_extension.group_complaint_manager",), None),
     ]:
         other_login, other_password = make_user(
             admin, secrets.token_hex(3), role, groups, lang if chinese else None
         )
         others.append(odoo.login(other_login, other_password))
     colleague, *claimers = others[:3]
-    sales_admin, handlers = others[3], others[4:]
+    sales_admin, handlers, complaint_managers = others[3], others[4:6], others[6:]
 
     passed = failed = 0
     scenarios = [
@@ -985,13 +1038,18 @@ def main():
         ("l", complaint_race, (odoo, admin, handlers, "l", args.racers, args.log)),
         (
             "m",
+            reference_race,
+            (odoo, admin, complaint_managers, "m", args.racers, args.log),
+        ),
+        (
+            "n",
             transfer_race,
             (
                 odoo,
                 [admin, sales_admin],
                 colleague,
                 claimers[0],
-                "m",
+                "n",
                 args.racers,
                 args.log,
             ),
