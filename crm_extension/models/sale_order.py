@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class SaleOrder(models.Model):
@@ -42,6 +42,42 @@ class SaleOrder(models.Model):
                 "default_partner_id": self.partner_id.id,
             },
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._crm_check_opportunity_link()
+        return orders
+
+    def write(self, vals):
+        before = (
+            {order.id: order.opportunity_id for order in self}
+            if vals.get("opportunity_id")
+            else None
+        )
+        res = super().write(vals)
+        if before is not None:
+            self.filtered(
+                lambda order: order.opportunity_id != before[order.id]
+            )._crm_check_opportunity_link()
+        return res
+
+    def _crm_check_opportunity_link(self):
+        """An order is linked to an opportunity only by who may edit the
+        opportunity: confirming the order wins it, as the system (see
+        :meth:`_crm_after_confirm`), so a salesperson linking their quotation
+        to a colleague's (an id sent over RPC, a default in the context)
+        would win a deal that is not theirs. (A link an order already has
+        stays: only a new one is checked.)"""
+        if self.env.su:
+            return
+        opportunities = self.opportunity_id
+        if opportunities and opportunities._filtered_access("write") != opportunities:
+            raise AccessError(
+                self.env._(
+                    "A quotation can only be linked to an opportunity you may edit."
+                )
+            )
 
     def action_confirm(self):
         res = super().action_confirm()

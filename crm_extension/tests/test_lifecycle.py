@@ -281,6 +281,42 @@ class TestSalesIntegration(FunnelCase):
         order.action_confirm()
         self.assertEqual(lead.stage_id, self.stage_won)
 
+    def test_a_quotation_is_linked_only_to_an_opportunity_one_may_edit(self):
+        # Confirming an order wins its opportunity as the system: a
+        # salesperson linking their quotation to a colleague's opportunity
+        # (an id sent over RPC, a default in the context) would win it.
+        lead = self._new_opportunity("Sam's deal", user=self.salesman_2)
+        self._add_decision_maker(lead)
+        lead.write({"stage_id": self.stage_near_close.id})
+        refused = "A quotation can only be linked to an opportunity you may edit."
+        with self.assertRaises(AccessError) as caught:
+            self._quotation(self.customer, lead)
+        self.assertEqual(str(caught.exception), refused)
+        Order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .with_context(default_opportunity_id=lead.id)
+        )
+        with self.assertRaises(AccessError) as caught:
+            Order.create({"partner_id": self.customer.id})
+        self.assertEqual(str(caught.exception), refused)
+        order = self._quotation(self.customer)
+        with self.assertRaises(AccessError) as caught:
+            order.write({"opportunity_id": lead.id})
+        self.assertEqual(str(caught.exception), refused)
+        self.assertFalse(order.opportunity_id)
+        order.action_confirm()
+        self.assertEqual(lead.stage_id, self.stage_near_close)
+        # Their own opportunity they link; one a manager linked stays linked.
+        own = self._new_opportunity("Sally's deal")
+        order.write({"opportunity_id": own.id})
+        managed = self._quotation(self.customer, lead, user=self.salesman_all)
+        managed.user_id = self.salesman
+        managed.with_user(self.salesman).write(
+            {"opportunity_id": lead.id, "note": "Delivery in May"}
+        )
+        self.assertEqual(managed.opportunity_id, lead)
+
     def test_setting_off_keeps_the_opportunity_open(self):
         self.company.crm_auto_win_on_confirm = False
         lead = self._new_opportunity("Manual deal")
