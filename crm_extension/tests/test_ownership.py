@@ -91,6 +91,25 @@ class TestOwnership(CrmExtensionCase):
                 self.env["res.partner"]._cron_release_to_pool(batch_size=1), 0
             )
 
+    def test_a_salesperson_finds_the_shared_pool_to_claim_from(self):
+        lapsed = self._register(self.salesman, "Lapsed Pool Trading Ltd")
+        kept = self._register(self.salesman, "Kept Trading Ltd")
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            self.env["res.partner"]._cron_release_to_pool()
+        kept.with_user(self.salesman).action_claim_customer()
+        # The customer search of another salesperson offers the pool.
+        Partner = self.env["res.partner"].with_user(self.salesman_2)
+        arch = etree.fromstring(
+            Partner.get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        pool_filter = arch.find(".//filter[@name='shared_pool']")
+        self.assertIsNotNone(pool_filter)
+        self.assertEqual(pool_filter.get("string"), "Shared Pool")
+        pool = Partner.search(safe_eval(pool_filter.get("domain")))
+        self.assertIn(lapsed, pool)
+        self.assertNotIn(kept, pool)
+        self.assertTrue(all(pool.mapped("can_claim")))
+
     def test_the_registrant_keeps_a_customer_of_the_pool_in_it(self):
         self.salesman.write(
             {
