@@ -158,11 +158,17 @@ class CrmDuplicateException(models.Model):
             context = dict(model.env.context)
             context.pop("default_decision_note", None)
             model = model.with_env(model.env(context=context))
+        # (The form's request gives the matched customer as a context default.)
+        default_matched = model.default_get(["matched_partner_id"]).get(
+            "matched_partner_id"
+        )
         for vals in vals_list:
             self._check_reason(vals)
-            # One asks about a customer one may read (the refusal names it).
-            if vals.get("matched_partner_id"):
-                matched = self.env["res.partner"].browse(vals["matched_partner_id"])
+            # One asks about a customer one may read (the refusal names it;
+            # so would Odoo's check of companies, of one of another company).
+            matched_id = vals.get("matched_partner_id", default_matched)
+            if matched_id:
+                matched = self.env["res.partner"].browse(matched_id)
                 matched.check_access("read")
         exceptions = super(CrmDuplicateException, model).create(vals_list)
         exceptions._ask_administrators()

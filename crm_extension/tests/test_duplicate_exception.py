@@ -80,6 +80,34 @@ class TestDuplicateException(CrmExtensionCase):
             self.env["res.partner"].search_count([("name", "=", self.NAME)])
         )
 
+    def test_a_request_names_no_customer_one_may_not_read(self):
+        # The form's request comes with the matched customer as a default in
+        # the context: a client may send any id there, a customer of another
+        # company too, and the refusal must not name it.
+        company_b = self.env["res.company"].create({"name": "Ningbo Branch Co"})
+        hidden = self.env["res.partner"].create(
+            {
+                "name": "Ningbo Secret Trading Ltd",
+                "is_company": True,
+                "company_id": company_b.id,
+            }
+        )
+        Request = self.env["crm.duplicate.exception"].with_user(self.salesman_2)
+        for model, values in (
+            (Request, {"matched_partner_id": hidden.id}),
+            (Request.with_context(default_matched_partner_id=hidden.id), {}),
+        ):
+            with self.assertRaises(AccessError) as caught:
+                model.create(
+                    {"name": "Ningbo Trading", "reason": "Another company", **values}
+                )
+            self.assertNotIn("Ningbo Secret", str(caught.exception))
+        self.assertFalse(
+            self.env["crm.duplicate.exception"].search(
+                [("matched_partner_id", "=", hidden.id)]
+            )
+        )
+
     def test_what_was_asked_is_not_changed_afterwards(self):
         """The form shows what the refused registration gave read-only: the
         requester may not change it once asked (the decision registers what
