@@ -37,6 +37,7 @@ parameters (:meth:`_crm_operation`).
 from contextlib import contextmanager
 
 from odoo import Command, api, models
+from odoo.exceptions import AccessError
 
 from ..tools.server_context import MERGING_PARTNERS, PartnerOperation
 
@@ -45,6 +46,7 @@ from ..tools.server_context import MERGING_PARTNERS, PartnerOperation
 CALLER_STEPS = (
     "_crm_check_guarded_write",  # crm_guarded_field_mixin
     "_crm_check_write_access",  # (here)
+    "_crm_check_parent_readable",  # (here)
     "_crm_check_unarchive",  # res_partner_duplicate (merged customers)
     "_crm_check_salesperson_change",  # res_partner_ownership
     "_crm_check_archiving",  # res_partner_ownership
@@ -57,6 +59,7 @@ CALLER_STEPS = (
 # Before Odoo creates, on each of the caller's values: ``step(vals)`` on no
 # record (a step may refuse).
 CALLER_CREATE_STEPS = (
+    "_crm_check_parent_readable",  # (here)
     "_crm_check_class_given",  # res_partner_classification
     "_crm_check_role_given",  # res_partner_profile
 )
@@ -267,4 +270,24 @@ class ResPartner(models.Model):
         read)."""
         if not self.env.su and not vals.keys() <= {"credit_rating"}:
             self.check_access("write")
+        return self
+
+    def _crm_check_parent_readable(self, vals):
+        """A partner is placed only under a company the user may read: a
+        contact shows its company's name and takes its commercial fields (its
+        tax ID), which the user would read through it (another company's
+        customer, by id over RPC or as the form's default). On create
+        (``self`` empty) the context's default counts too."""
+        if self.env.su:
+            return self
+        parent_id = vals.get("parent_id")
+        if "parent_id" not in vals and not self:
+            parent_id = self.env.context.get("default_parent_id")
+        if isinstance(parent_id, int) and parent_id:
+            if not self.browse(parent_id).has_access("read"):
+                raise AccessError(
+                    self.env._(
+                        "A contact can only be placed under a company you may read."
+                    )
+                )
         return self

@@ -596,6 +596,34 @@ class TestOtherCompanies(CrmExtensionCase):
         self.assertTrue(ours.active)
         self.assertFalse(merged.active)
 
+    def test_no_contact_under_a_customer_one_may_not_read(self):
+        """A contact takes its company's name and commercial fields (its tax
+        ID): a salesperson giving their contact another company's customer as
+        its company, by id over RPC or as the form's default, would read
+        them through it."""
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        self.secret.sudo().vat = "91310115MA1H7GQX4A"
+        mine = Partner.create({"name": "Wang Wu"})
+        refused = "A contact can only be placed under a company you may read."
+        attempts = {
+            "create": lambda: Partner.create(
+                {"name": "Li Si", "parent_id": self.secret.id}
+            ),
+            "create by default": lambda: Partner.with_context(
+                default_parent_id=self.secret.id
+            ).create({"name": "Li Si"}),
+            "write": lambda: mine.write({"parent_id": self.secret.id}),
+        }
+        for label, attempt in attempts.items():
+            with self.subTest(attempt=label), self.assertRaises(AccessError) as caught:
+                attempt()
+            self.assertEqual(str(caught.exception), refused)
+        self.assertFalse(mine.parent_id)
+        self.assertFalse(self.secret.sudo().child_ids)
+        # Under a customer they read, as before.
+        mine.write({"parent_id": self.customer.id})
+        self.assertEqual(mine.commercial_partner_id, self.customer)
+
     def test_another_companys_customer_does_not_block_ours(self):
         ours = (
             self.env["res.partner"]
