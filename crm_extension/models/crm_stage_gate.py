@@ -1,38 +1,84 @@
 from types import SimpleNamespace
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import dateutil as safe_dateutil
 from odoo.tools.safe_eval import safe_eval
 
+# What a condition reads of the user (whoever saves the gate or moves the
+# opportunity), as Odoo's filters do: these fields, as the user reads them;
+# of the records they name, the ids only.
+USER_FIELDS = (
+    "name",
+    "login",
+    "lang",
+    "tz",
+    "company_id",
+    "company_ids",
+    "partner_id",
+    "sale_team_id",
+    "crm_team_ids",
+)
 
-def record_values(records):
-    """``records`` as a gate's condition reads them: the values of their
-    fields (and their ``ids``), records of records alike, never a method.
+
+class ConditionRecords:
+    """Records as a gate's condition reads them (made by
+    :func:`condition_records`): ``id`` and ``ids`` (and, for the user,
+    :data:`USER_FIELDS` and ``has_group``), never a method nor another field.
     A condition is written by a sales administrator, no system
     administrator, and evaluated for whoever saves the gate or moves an
-    opportunity: a record in it would run ``user.sudo().write(...)`` (make
-    its writer a system administrator). (The records stay in the closure:
-    no attribute of the object a condition may name reaches them.)"""
+    opportunity: a record in it would run ``user.sudo().write(...)`` or read
+    what nobody reads (another user's secrets through ``user.create_uid``).
+    In the domain, the object stands for its records' ids
+    (``('user_id', '=', user)``, as Odoo reads a record there)."""
 
-    class RecordValues:
+    __slots__ = ()
+
+
+def condition_records(records, fnames=()):
+    """``records`` as a :class:`ConditionRecords` (the records stay in the
+    closure: no attribute of the object a condition may name reaches them)."""
+
+    class Records(ConditionRecords):
         __slots__ = ()
 
         def __getattr__(self, name):
+            if name == "id":
+                return records[:1].id
             if name == "ids":
                 return list(records.ids)
-            if name not in records._fields:
+            if (
+                name == "has_group"
+                and records._name == "res.users"
+                and len(records) == 1
+            ):
+                return lambda xmlid: bool(records.has_group(str(xmlid)))
+            if name not in fnames:
                 raise AttributeError(name)
             value = records[name]
             if isinstance(value, models.BaseModel):
-                return record_values(value)
+                return condition_records(value)
             return value
+
+        def __setattr__(self, name, value):
+            raise AttributeError(name)
 
         def __repr__(self):
             return repr(records)
 
-    return RecordValues()
+    return Records()
+
+
+def condition_value(value):
+    """A value of an evaluated condition with its records (see
+    :class:`ConditionRecords`) given as their ids."""
+    if isinstance(value, ConditionRecords):
+        ids = value.ids
+        return ids[0] if len(ids) == 1 else ids
+    if isinstance(value, list | tuple):
+        return type(value)(condition_value(item) for item in value)
+    return value
 
 
 class CrmStageGate(models.Model):
@@ -92,22 +138,23 @@ class CrmStageGate(models.Model):
         domain = safe_eval(self.domain or "[]", self._eval_context())
         if not isinstance(domain, list | tuple):
             raise ValueError(self.env._("a condition must be a list"))
-        return list(domain)
+        return [condition_value(item) for item in domain]
 
     def _eval_context(self):
         """What a condition may use, as in Odoo's filters and domain editor:
         ``context_today()`` (the user's date, in their time zone), ``today``,
         ``relativedelta``, ``datetime``, ``time`` (``time.strftime`` formats
         the user's local time, as the web client's does), ``uid``, ``user``
-        (the values of its fields: see :func:`record_values`), ``company_id``
-        and ``company_ids``. The user is whoever saves the gate or moves the
-        opportunity."""
+        (some of its fields, as the user reads them: see
+        :class:`ConditionRecords`), ``company_id`` and ``company_ids``. The
+        user is whoever saves the gate or moves the opportunity."""
         env = self.env
         today = fields.Date.context_today(self)
         local_now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
         return {
             "uid": env.uid,
-            "user": record_values(env.user),
+            # (env.user is the system's record of the user: read as the user.)
+            "user": condition_records(env.user.with_env(env), USER_FIELDS),
             "context_today": lambda: today,
             "today": fields.Date.to_string(today),
             "current_date": fields.Date.to_string(today),
@@ -132,11 +179,23 @@ class CrmStageGate(models.Model):
                 # The condition is the administrator's: its fields are read
                 # whatever the mover may read of them (uid and user in it are
                 # the mover's).
-                passing = (
-                    stage_leads.sudo()
-                    .with_context(active_test=False)
-                    .filtered_domain(gate._get_domain())
-                ).with_env(stage_leads.env)
+                try:
+                    passing = (
+                        stage_leads.sudo()
+                        .with_context(active_test=False)
+                        .filtered_domain(gate._get_domain())
+                    ).with_env(stage_leads.env)
+                except Exception as error:
+                    # A condition that cannot be read for this user (one
+                    # saved before what conditions may read was narrowed):
+                    # said as the gate's, never as a traceback.
+                    raise UserError(
+                        self.env._(
+                            "The condition of the stage gate “%(gate)s” cannot be "
+                            "checked: ask a sales administrator to correct it.",
+                            gate=gate.sudo().message,
+                        )
+                    ) from error
                 for lead in stage_leads - passing:
                     failing.setdefault(lead, []).append(gate)
         return failing

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
@@ -410,6 +410,66 @@ class TestStageGates(FunnelCase):
                 )
         self.assertFalse(self.sales_manager.has_group("base.group_system"))
         self.assertTrue(self.sales_manager.partner_id.exists())
+
+    def test_a_gate_condition_reads_only_the_users_own_values(self):
+        """A condition reads the user's own values, as the user: the user
+        itself stands for its id, ``has_group`` answers for its groups; the
+        records it names give their ids and nothing of other users (their
+        secrets, through ``create_uid``) nor the records' own attributes."""
+        Gate = self.env["crm.stage.gate"].with_user(self.sales_manager)
+        Gate.create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "The salesperson's own deals.",
+                "domain": "['|', ('user_id', '=', user), ('user_id', '=', False), "
+                "('user_id', '=', user.has_group('sales_team.group_sale_manager') "
+                "and 0 or user.id), "
+                "('company_id', 'in', user.company_ids.ids + [False])]",
+            }
+        )
+        lead = self._new_opportunity("Mine")
+        lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+        self.assertEqual(lead.stage_id, self.stage_qualified)
+        for reading in (
+            "user.create_uid.login",
+            "user.partner_id.name",
+            "user.company_id.name",
+            "user._records",
+            "user.env",
+        ):
+            with (
+                self.subTest(reading=reading),
+                self.assertRaises(ValidationError) as refused,
+                self.env.cr.savepoint(),
+            ):
+                Gate.create(
+                    {
+                        "stage_id": self.stage_won.id,
+                        "message": "x",
+                        "domain": f"[('name', '=', {reading})]",
+                    }
+                )
+            self.assertNotIn(self.env.user.login, str(refused.exception))
+
+    def test_a_gate_condition_that_cannot_be_read_is_said_as_the_gates(self):
+        """A condition saved before conditions were narrowed, which cannot be
+        read any more, refuses the move with the gate's name, not a
+        traceback."""
+        gate = self.env["crm.stage.gate"].create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "Only the team's deals.",
+                "domain": "[('user_id', '!=', False)]",
+            }
+        )
+        self.env.cr.execute(
+            "UPDATE crm_stage_gate SET domain = %s WHERE id = %s",
+            ["[('user_id', '=', user.create_uid.id)]", gate.id],
+        )
+        gate.invalidate_recordset(["domain"])
+        lead = self._new_opportunity("Mine")
+        with self.assertRaisesRegex(UserError, "Only the team's deals."):
+            lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
 
     def test_only_administrators_configure_gates(self):
         with self.assertRaises(AccessError):
