@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.server_context import CopiedOrderLinks
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -62,6 +64,18 @@ class SaleOrder(models.Model):
             )._crm_check_opportunity_link()
         return res
 
+    def copy(self, default=None):
+        # A duplicate keeps the link of its original (a link it already has),
+        # not one given in ``default``.
+        kept = (
+            () if default and "opportunity_id" in default else self.opportunity_id.ids
+        )
+        return (
+            super(SaleOrder, self.with_context(**CopiedOrderLinks(kept).context()))
+            .copy(default)
+            .with_env(self.env)
+        )
+
     def _crm_check_opportunity_link(self):
         """An order is linked to an opportunity only by who may edit the
         opportunity: confirming the order wins it, as the system (see
@@ -71,7 +85,12 @@ class SaleOrder(models.Model):
         stays: only a new one is checked.)"""
         if self.env.su:
             return
+        copied = CopiedOrderLinks.current(self.env)
         opportunities = self.opportunity_id
+        if copied is not None:
+            opportunities = opportunities.filtered(
+                lambda opportunity: opportunity.id not in copied.opportunity_ids
+            )
         if opportunities and opportunities._filtered_access("write") != opportunities:
             raise AccessError(
                 self.env._(

@@ -316,6 +316,13 @@ class TestSalesIntegration(FunnelCase):
             {"opportunity_id": lead.id, "note": "Delivery in May"}
         )
         self.assertEqual(managed.opportunity_id, lead)
+        # Odoo's Duplicate keeps the link the original has; a link given to
+        # the copy is the user's own.
+        copy = managed.with_user(self.salesman).copy()
+        self.assertEqual(copy.opportunity_id, lead)
+        with self.assertRaises(AccessError) as caught:
+            order.with_user(self.salesman).copy({"opportunity_id": lead.id})
+        self.assertEqual(str(caught.exception), refused)
 
     def test_setting_off_keeps_the_opportunity_open(self):
         self.company.crm_auto_win_on_confirm = False

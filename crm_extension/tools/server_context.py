@@ -26,7 +26,9 @@ parameter or an explicit method:
 - :class:`PortalRefusal`: a refused change of a customer's own details on the
   portal, from the address form's write to the form shown again (18.0);
 - :data:`COPYING_COMMITTEE`: an opportunity's copy, whose committee keeps the
-  roles it had (archived ones too), across Odoo's copy.
+  roles it had (archived ones too), across Odoo's copy;
+- :class:`CopiedOrderLinks`: quotations duplicated with the opportunities
+  their originals are linked to, across Odoo's copy.
 """
 
 import weakref
@@ -318,3 +320,15 @@ class KeepingLeadContact(ServerContext):
 
 
 KEEPING_LEAD_CONTACT = KeepingLeadContact()
+
+
+class CopiedOrderLinks(ServerContext):
+    """Quotations duplicated (``sale.order.copy``): the opportunities their
+    originals are linked to, which the copies keep whoever duplicates them (a
+    link the original already has, not one the user gives)."""
+
+    __slots__ = ("opportunity_ids",)
+    KEY = "crm_extension_copied_order_links"
+
+    def __init__(self, opportunity_ids):
+        self.opportunity_ids = frozenset(opportunity_ids)
