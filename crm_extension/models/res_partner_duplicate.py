@@ -763,8 +763,13 @@ class ResPartner(models.Model):
         if "parent_id" in vals and not recheck:
             # A contact shares its company's mailbox and phone unflagged (see
             # crm.duplicate.rule._is_duplicate): moved to another company, its
-            # e-mail and phone are compared as if they were new.
-            for partner_id in old_keys:
+            # e-mail and phone are compared as if they were new. (Its company
+            # written again as it is, as an import updating a file's rows
+            # does, is no move.)
+            moved = written.filtered(
+                lambda partner: partner.parent_id.id != (vals["parent_id"] or False)
+            )
+            for partner_id in old_keys.keys() & set(moved.ids):
                 before = operation.duplicate_keys[partner_id]
                 if before is not None:
                     operation.duplicate_keys[partner_id] = tuple(

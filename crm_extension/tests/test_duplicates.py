@@ -871,6 +871,10 @@ class TestDuplicateRules(CrmExtensionCase):
             }
         )
         self.assertFalse(contact.duplicate_state)
+        # Its company written again as it is (an import updating its rows):
+        # no move.
+        contact.write({"parent_id": self.huaxing.id, "function": "Buyer"})
+        self.assertFalse(contact.duplicate_state)
         other = Partner.create({"name": "Lianhe Trading Co., Ltd.", "is_company": True})
         contact.parent_id = other
         self.assertEqual(contact.duplicate_state, "suspect")
