@@ -1601,6 +1601,36 @@ def test_a_groups_companies_are_near(first, second):
     assert _near(first, second)
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # A name of generic words after its country, written without it as
+        # people write it: near (中国银行 keeps its country: 银行 alone names
+        # every bank).
+        ("建设银行", "中国建设银行股份有限公司"),
+        ("農業銀行", "中国农业银行股份有限公司"),
+        ("第一汽车", "中国第一汽车集团有限公司"),
+        ("人寿保险", "中國人壽保險股份有限公司"),
+        ("Construction Bank", "China Construction Bank Corporation"),
+        ("中国银行", "中國銀行股份有限公司"),
+    ],
+)
+def test_a_name_without_its_country_is_near(first, second):
+    assert _near(first, second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("中国银行", "建设银行"),
+        ("中国银行", "北京银行"),
+        ("Bank of China", "Construction Bank"),
+    ],
+)
+def test_a_country_is_not_all_a_name_says(first, second):
+    assert not _near(first, second)
+
+
 def test_every_class_word_is_a_generic_word():
     """A word of a class is stripped from the trade name like any generic word;
     the generic words without a class (集团, Group ...) say no trade."""

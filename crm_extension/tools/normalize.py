@@ -1808,7 +1808,37 @@ def _core_once(name):
         placeless = _core_text(_stripped_words(words, generic=False))
         if _weight(placeless) >= _MIN_CORE_WEIGHT:
             return _without_group(placeless), False
+    national = _without_national_place(words)
+    if national:
+        rest = _without_group(_core_text(_stripped_words(national, generic=False)))
+        if _weight(rest.replace(_CJK_GROUP, "")) >= _MIN_NATIONAL_LESS_WEIGHT:
+            return rest, False
     return _without_group(_core_spelling(fold_wording(normalize_name(name)))), False
+
+
+# The country a name of generic words alone starts with, which says no more
+# than the name without it: 中国建设银行 is the 建设银行 people write, 中国第一
+# 汽车集团 the 第一汽车. (Folded: 中國 and 中華 are written so.)
+_NATIONAL_PLACES = ("中国", "中华")
+# What must be left without it (and without its group): two words of four
+# Chinese characters (中国银行 and 中国建筑集团 keep their country: 银行 alone
+# names every bank).
+_MIN_NATIONAL_LESS_WEIGHT = 8
+
+
+def _without_national_place(words):
+    """The words of a name without the country its first word starts with
+    (:data:`_NATIONAL_PLACES`, or "China"), or ``None``."""
+    if not words:
+        return None
+    first = words[0]
+    if _is_cjk(first[0]):
+        for place in _NATIONAL_PLACES:
+            if first.startswith(place):
+                rest = first[len(place) :]
+                return [rest, *words[1:]] if rest else words[1:]
+        return None
+    return words[1:] if first == "china" else None
 
 
 def _stripped_words(words, generic):

@@ -5,7 +5,9 @@ leaves out the other generic words: 北京银行 and 上海银行, "Bank of Beij
 and "Bank of Shanghai" had one core (银行, "bank"), which the similar-name
 rules flagged; their cores are now their whole names. So do the English of
 Chinese generic words ("Digital", "Construction", "Power" ...): "Shenzhen
-Digital Technology" and "Beijing Digital Technology" had one core.
+Digital Technology" and "Beijing Digital Technology" had one core. A name
+of such words after its country is near the same name without it (中国建设银行
+and 建设银行).
 
 The keys of the customers whose name holds a Chinese character or one of
 those Latin words are computed again set-based (see rekey_partners), writing
