@@ -871,11 +871,36 @@ class TestDuplicateRules(CrmExtensionCase):
             }
         )
         self.assertFalse(contact.duplicate_state)
-        # Its company written again as it is (an import updating its rows):
-        # no move.
-        contact.write({"parent_id": self.huaxing.id, "function": "Buyer"})
-        self.assertFalse(contact.duplicate_state)
-        other = Partner.create({"name": "Lianhe Trading Co., Ltd.", "is_company": True})
+        # A contact registered before the addon with another customer's
+        # mailbox, its company written again as it is (an import updating its
+        # rows): no move, nothing to review.
+        lotus = Partner.create(
+            {"name": "Lotus Garden Trading", "email": "buy@lotus.example.cn"}
+        )
+        legacy = (
+            self.Partner.with_context(**MERGING_PARTNERS.context())
+            .create(
+                {
+                    "name": "Wu Lan",
+                    "parent_id": self.huaxing.id,
+                    "email": "BUY@lotus.example.cn",
+                }
+            )
+            .with_env(Partner.env)
+        )
+        legacy.write({"parent_id": self.huaxing.id, "function": "Buyer"})
+        self.assertFalse(legacy.duplicate_state)
+        self.assertNotIn(lotus, legacy.sudo().duplicate_partner_ids)
+        # (A company of its own VAT: Odoo 19 gives a company without one the
+        # VAT of the contact moved under it.)
+        other = Partner.create(
+            {
+                "name": "Lianhe Trading Co., Ltd.",
+                "is_company": True,
+                "vat": "91310115MA1K4QX82J",
+                "country_id": self.env.ref("base.cn").id,
+            }
+        )
         contact.parent_id = other
         self.assertEqual(contact.duplicate_state, "suspect")
         self.assertIn(self.huaxing, contact.readable_duplicate_ids)
