@@ -64,6 +64,24 @@ def condition_records(records, fnames=()):
         def __setattr__(self, name, value):
             raise AttributeError(name)
 
+        # As Odoo's records: empty ones are false, ``len`` counts them, they
+        # iterate one by one and equal the same records (conditions written
+        # when the user was a record keep their meaning).
+        def __bool__(self):
+            return bool(records)
+
+        def __len__(self):
+            return len(records)
+
+        def __iter__(self):
+            return iter([condition_records(record, fnames) for record in records])
+
+        def __eq__(self, other):
+            return isinstance(other, ConditionRecords) and repr(other) == repr(self)
+
+        def __hash__(self):
+            return hash(repr(self))
+
         def __repr__(self):
             return repr(records)
 

@@ -451,6 +451,35 @@ class TestStageGates(FunnelCase):
                 )
             self.assertNotIn(self.env.user.login, str(refused.exception))
 
+    def test_a_gate_condition_reads_records_as_odoo_does(self):
+        """The records a condition names are empty, equal and counted as
+        Odoo's records are: ``user.sale_team_id`` of a user without a team is
+        false, a record equals itself, ``len`` counts them (conditions written
+        before the user was narrowed keep their meaning)."""
+        self.assertFalse(self.salesman.sale_team_id)
+        Gate = self.env["crm.stage.gate"].with_user(self.sales_manager)
+        Gate.create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "A team's deals, or the salesperson's own.",
+                "domain": "[('team_id', '=', user.sale_team_id.id)] "
+                "if user.sale_team_id else [('user_id', '=', user)]",
+            }
+        )
+        Gate.create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "Records read as records.",
+                "domain": "[('id', '!=', 0)] if user.partner_id == user.partner_id "
+                "and len(user.company_ids) == len(user.company_ids.ids) "
+                "and [c.id for c in user.company_ids] == user.company_ids.ids "
+                "else [('id', '=', 0)]",
+            }
+        )
+        lead = self._new_opportunity("Mine", team_id=False)
+        lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+        self.assertEqual(lead.stage_id, self.stage_qualified)
+
     def test_a_gate_condition_that_cannot_be_read_is_said_as_the_gates(self):
         """A condition saved before conditions were narrowed, which cannot be
         read any more, refuses the move with the gate's name, not a
