@@ -196,12 +196,16 @@ class CrmStageGate(models.Model):
             for gate in stage._active_gates():
                 # The condition is the administrator's: its fields are read
                 # whatever the mover may read of them (uid and user in it are
-                # the mover's).
+                # the mover's). Searched, as the condition was checked when
+                # saved and as the domain editor counts the opportunities it
+                # matches: a value written as text (``'5000'``) compares as
+                # the database compares it, a customer is matched as a
+                # search matches it.
                 try:
                     passing = (
                         stage_leads.sudo()
                         .with_context(active_test=False)
-                        .filtered_domain(gate._get_domain())
+                        .search([("id", "in", stage_leads.ids), *gate._get_domain()])
                     ).with_env(stage_leads.env)
                 except Exception as error:
                     # A condition that cannot be read for this user (one

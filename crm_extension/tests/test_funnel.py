@@ -480,6 +480,25 @@ class TestStageGates(FunnelCase):
         lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
         self.assertEqual(lead.stage_id, self.stage_qualified)
 
+    def test_a_gate_passes_the_opportunities_its_condition_finds(self):
+        """A gate passes what its condition finds, as checked when it was
+        saved (and counted by the domain editor): an amount written as text
+        is compared as a number, not refused as a condition that cannot be
+        checked."""
+        self.env["crm.stage.gate"].with_user(self.sales_manager).create(
+            {
+                "stage_id": self.stage_qualified.id,
+                "message": "Deals above 5000.",
+                "domain": "[('expected_revenue', '>', '5000')]",
+            }
+        )
+        small = self._new_opportunity("Small", expected_revenue=1000)
+        lead = self._new_opportunity("Mine")
+        lead.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+        self.assertEqual(lead.stage_id, self.stage_qualified)
+        with self.assertRaisesRegex(ValidationError, "Deals above 5000."):
+            small.with_user(self.salesman).write({"stage_id": self.stage_qualified.id})
+
     def test_a_gate_condition_that_cannot_be_read_is_said_as_the_gates(self):
         """A condition saved before conditions were narrowed, which cannot be
         read any more, refuses the move with the gate's name, not a
