@@ -132,6 +132,16 @@ class CrmLead(models.Model):
             )
             raise error
 
+    def _update_revenues_from_so(self, order):
+        # sale_crm raises the expected revenue of a confirmed order's
+        # opportunity to the order's amount as whoever confirms it: the
+        # salesperson of a quotation a manager linked to a colleague's
+        # opportunity (a link it keeps, see sale.order) could not confirm
+        # their own order. The order's confirmation decides, as it wins the
+        # opportunity (sale.order's _crm_after_confirm): the amount is the
+        # order's, written as the system.
+        return super(CrmLead, self.sudo())._update_revenues_from_so(order)
+
     def _crm_not_won_on_confirm(self, refusal):
         """An order of this opportunity was confirmed, but the gates of the won
         stage refused to win it (``refusal``): noted on it, and its salesperson

@@ -281,6 +281,23 @@ class TestSalesIntegration(FunnelCase):
         order.action_confirm()
         self.assertEqual(lead.stage_id, self.stage_won)
 
+    def test_the_salesperson_confirms_a_quotation_a_manager_linked(self):
+        # A manager links the salesperson's quotation to a colleague's
+        # opportunity (a link it keeps): its salesperson confirms it, and
+        # Odoo raises the opportunity's expected revenue to the order's.
+        lead = self._new_opportunity(
+            "Sam's deal", user=self.salesman_2, expected_revenue=10
+        )
+        order = self._quotation(self.customer, lead, user=self.salesman_all)
+        order.user_id = self.salesman
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(lead.expected_revenue, 1000)
+        self.assertEqual(lead.stage_id, self.stage_won)
+        # Only the order's own amount is written, for orders the user confirms.
+        with self.assertRaises(AccessError):
+            lead.with_user(self.salesman).write({"expected_revenue": 5})
+
     def test_a_quotation_is_linked_only_to_an_opportunity_one_may_edit(self):
         # Confirming an order wins its opportunity as the system: a
         # salesperson linking their quotation to a colleague's opportunity
