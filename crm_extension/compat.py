@@ -90,6 +90,10 @@ a partner's           not checked by Odoo (res.    checked on every create and
 ``check_company``     partner has no ``_check_     write: PARTNER_COMPANY_
 fields                company_auto``): the addon   CHECKED
                       checks the class's
+a parent's values     ``_update_fields_values``    ``_convert_fields_to_
+copied to its                                      values``: models/res_partner
+contacts (res.                                     overrides both (each is
+partner)                                           called on its version only)
 ====================  ===========================  ============================
 
 XML that both versions accept, instead of a difference: search views group their

@@ -6,13 +6,48 @@ protection, pool), duplicate (match keys and rules), merge, lifecycle, value
 create and write of res.partner (res_partner_checks.py).
 """
 
+from contextvars import ContextVar
+
 from odoo import SUPERUSER_ID, api, models, tools
 from odoo.http import request
+
+# Within Odoo's import of partners (_load_records_create): it copies the
+# commercial fields of a row's company to its contacts.
+IMPORTING_PARTNERS = ContextVar("crm_extension_importing_partners", default=False)
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "crm.guarded.field.mixin"]
+
+    # ------------------------------------------------------------------
+    # Odoo's import of contacts
+    # ------------------------------------------------------------------
+
+    def _load_records_create(self, vals_list):
+        token = IMPORTING_PARTNERS.set(True)
+        try:
+            return super()._load_records_create(vals_list)
+        finally:
+            IMPORTING_PARTNERS.reset(token)
+
+    def _crm_parent_values(self, method, field_names):
+        # Odoo's import copies the commercial fields of a row's company to
+        # its contacts, written as the system, but reads them as the
+        # importing user: a salesperson importing Odoo's contact template (a
+        # person "Related" to a company) was refused the company's credit
+        # limit, a field only accountants read. The values only go to the
+        # contacts, as in a form: read as the system too.
+        partners = self.sudo() if IMPORTING_PARTNERS.get() else self
+        return getattr(super(ResPartner, partners), method)(field_names)
+
+    def _convert_fields_to_values(self, field_names):
+        # 19.0 (compat: 18.0 names it _update_fields_values)
+        return self._crm_parent_values("_convert_fields_to_values", field_names)
+
+    def _update_fields_values(self, field_names):
+        # 18.0 (compat: 19.0 names it _convert_fields_to_values)
+        return self._crm_parent_values("_update_fields_values", field_names)
 
     # ------------------------------------------------------------------
     # The reader of a refusal

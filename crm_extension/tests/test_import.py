@@ -137,6 +137,26 @@ class TestImportBlame(CrmExtensionCase):
         )
         self.assertEqual(imported.registered_by_id, self.salesman)
 
+    def test_contacts_of_the_files_companies_are_imported(self):
+        # Odoo's contact template: a company and a person "Related" to it.
+        # Odoo copies the company's commercial fields to its contact as the
+        # importing user, among them the credit limit only accountants read.
+        self.customer.with_company(self.company).sudo().credit_limit = 5000
+        result = self.Partner.with_user(self.salesman).load(
+            ["name", "company_type", "parent_id", "email"],
+            [
+                ["Modulo Interiors", "company", "", "sales@modulo.example.com"],
+                ["Julian Becker", "person", "Modulo Interiors", "jb@modulo.example"],
+                ["Lin Fang", "person", self.customer.name, "lf@example.com"],
+            ],
+        )
+        self.assertFalse(result["messages"])
+        company, person, contact = self.Partner.browse(result["ids"])
+        self.assertEqual(person.parent_id, company)
+        self.assertEqual(contact.commercial_partner_id, self.customer)
+        self.assertEqual(person.registered_by_id, self.salesman)
+        self.assertEqual(contact.sudo().credit_limit, 5000)
+
     def test_a_file_is_checked_in_one_pass(self):
         """The rules run once for the whole file, refused rows or not (Odoo
         would try the rows again one by one after a failed batch)."""
