@@ -1611,8 +1611,12 @@ def test_a_groups_companies_are_near(first, second):
         ("農業銀行", "中国农业银行股份有限公司"),
         ("第一汽车", "中国第一汽车集团有限公司"),
         ("人寿保险", "中國人壽保險股份有限公司"),
+        ("建设银行（中国）股份有限公司", "中国建设银行股份有限公司"),
         ("Construction Bank", "China Construction Bank Corporation"),
         ("中国银行", "中國銀行股份有限公司"),
+        # And with its province before its city.
+        ("江苏南京银行股份有限公司", "南京银行股份有限公司"),
+        ("广东省深圳市第一人民医院", "深圳市第一人民医院"),
     ],
 )
 def test_a_name_without_its_country_is_near(first, second):

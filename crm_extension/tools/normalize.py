@@ -1813,7 +1813,25 @@ def _core_once(name):
         rest = _without_group(_core_text(_stripped_words(national, generic=False)))
         if _weight(rest.replace(_CJK_GROUP, "")) >= _MIN_NATIONAL_LESS_WEIGHT:
             return rest, False
-    return _without_group(_core_spelling(fold_wording(normalize_name(name)))), False
+    whole = _without_group(_core_spelling(fold_wording(normalize_name(name))))
+    return _without_outer_place(whole), False
+
+
+def _without_outer_place(key):
+    """A whole name key as a core without the place before the place it
+    starts with ("浙江南京银行" is the 南京银行 of 浙江): a name of places and
+    generic words is its last place's (one place is kept)."""
+    for place in _CJK_PLACES:
+        if key.startswith(place):
+            rest = key[len(place) :]
+            for suffix in _CJK_PLACE_SUFFIXES:
+                if rest.startswith(suffix):
+                    rest = rest[len(suffix) :]
+                    break
+            if any(rest.startswith(other) for other in _CJK_PLACES):
+                return _without_outer_place(rest)
+            return key
+    return key
 
 
 # The country a name of generic words alone starts with, which says no more
@@ -1828,17 +1846,26 @@ _MIN_NATIONAL_LESS_WEIGHT = 8
 
 def _without_national_place(words):
     """The words of a name without the country its first word starts with
-    (:data:`_NATIONAL_PLACES`, or "China"), or ``None``."""
+    or its last word ends with (:data:`_NATIONAL_PLACES`, or "China"; in
+    brackets after the name: "建设银行（中国）"), or ``None``."""
     if not words:
         return None
-    first = words[0]
+    first, last = words[0], words[-1]
     if _is_cjk(first[0]):
         for place in _NATIONAL_PLACES:
             if first.startswith(place):
                 rest = first[len(place) :]
                 return [rest, *words[1:]] if rest else words[1:]
-        return None
-    return words[1:] if first == "china" else None
+    elif first == "china":
+        return words[1:]
+    if _is_cjk(last[0]):
+        for place in _NATIONAL_PLACES:
+            if last.endswith(place):
+                rest = last[: -len(place)]
+                return [*words[:-1], rest] if rest else words[:-1]
+    elif last == "china" and len(words) > 1:
+        return words[:-1]
+    return None
 
 
 def _stripped_words(words, generic):
