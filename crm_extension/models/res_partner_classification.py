@@ -399,18 +399,48 @@ class ResPartner(models.Model):
 
     def create_company(self):
         """Odoo makes a person's company of its company name, with the
-        person's tax ID and address, and the person its contact: the
-        person's customer class goes to the new company (the class of a
+        person's tax ID and address, and the person its contact: one partner
+        operation (res_partner_checks), whose rules run on the final state,
+        with the person a contact of the new company (else the duplicate rules
+        would find the new company registered already: as the person, by the
+        tax ID it is given). The caller's part is checked first: the person
+        written, the new company's defaults of the context.
+
+        The person's customer class goes to the new company (the class of a
         contact is its company's, see :meth:`_crm_check_class_holders`),
         locked if a sales administrator locked it; a class archived since the
         person got it goes too, as the system's (its customers keep it: it is
-        carried, not chosen)."""
+        carried, not chosen). So do the values the class requires of its
+        customers, which the person had as the customer (Odoo carries its tax
+        ID and address likewise): the new company meets the class's template
+        as the person did."""
         self.ensure_one()
+        if not self.company_name:
+            return super().create_company()
+        if self._crm_current_operation():
+            return self._crm_create_company()
+        self.check_access("write")
+        model = self._without_guarded_defaults()
+        model._crm_check_new_values([{"is_company": True}])
+        with model._crm_operation() as (records, _operation):
+            records._crm_create_company()
+        return True
+
+    def _crm_create_company(self):
+        """:meth:`create_company` inside its partner operation."""
         person = self.sudo()
         customer_class = person.customer_class_id
-        if not (customer_class and self.company_name and not self.parent_id):
+        if not (customer_class and not self.parent_id):
             return super().create_company()
         locked = person.customer_class_locked
+        # (Read before Odoo gives the person the commercial fields of the new
+        # company.)
+        names = [
+            name
+            for name in customer_class.required_field_ids.mapped("name")
+            if name in self._fields
+        ]
+        required = self._convert_to_write({name: self[name] for name in names})
         self.write({"customer_class_id": False})
         partner = self
         carried = {}
@@ -421,10 +451,17 @@ class ResPartner(models.Model):
         if locked:
             carried["customer_class_locked"] = True
         result = super(ResPartner, partner).create_company()
-        if carried and self.parent_id:
-            self.parent_id._crm_system_write(carried)
+        company = self.parent_id
+        if not company:
+            return result
+        if carried:
+            company._crm_system_write(carried)
             if locked:
                 self._crm_system_write({"customer_class_locked": False})
+        missing = missing_required_fields(company, names)
+        values = {name: required[name] for name in missing if name in required}
+        if values:
+            company.write(values)
         return result
 
     def _crm_check_class_templates(self, operation):

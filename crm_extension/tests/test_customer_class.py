@@ -394,6 +394,37 @@ class TestCustomerClass(CrmExtensionCase):
         self.assertFalse(person.customer_class_id)
         self.assertEqual(person.class_history_ids.old_class_id, self.class_normal)
 
+    def test_a_persons_new_company_is_no_duplicate_and_meets_its_class(self):
+        """A person with a tax ID and a class requiring an email and a phone
+        clicks Odoo's "Create" of its company: the new company, given the
+        person's tax ID, is no duplicate of the person (its contact now), and
+        takes the class with the values it requires, which the person had as
+        the customer."""
+        person = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Zhou Qi",
+                    "company_name": "Zhouqi Handel",
+                    "country_id": self.env.ref("base.be").id,
+                    "vat": "BE0477472701",
+                    "email": "zhou.qi@zhouqi-handel.be",
+                    "phone": "+32 2 555 01 23",
+                    "customer_class_id": self.class_vip.id,
+                }
+            )
+        )
+        person.create_company()
+        company = person.parent_id
+        self.assertEqual(company.name, "Zhouqi Handel")
+        self.assertEqual(company.vat, "BE0477472701")
+        self.assertEqual(company.customer_class_id, self.class_vip)
+        self.assertEqual(company.email, "zhou.qi@zhouqi-handel.be")
+        self.assertEqual(company.phone, "+32 2 555 01 23")
+        self.assertFalse(company.duplicate_state)
+        self.assertFalse(person.customer_class_id)
+
     def test_the_class_list_gives_its_class_to_customers_only(self):
         """The customers of a class open with the class as default of the
         new partners (``action_view_partners``): a contact or an address added
