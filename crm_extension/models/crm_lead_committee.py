@@ -88,6 +88,16 @@ class CrmLead(models.Model):
                 else False
             )
 
+    @api.constrains("company_id")
+    def _check_committee_company(self):
+        """An opportunity given another company keeps its committee to it, as
+        Odoo keeps its customer: the members follow the opportunity's company
+        (``crm.lead.contact.role``'s is related), and Odoo checks their
+        contacts' company when a member is written, not when its opportunity
+        moves. A member of another company stays refused (with Odoo's words):
+        the users of the new company would not open the opportunity."""
+        self.contact_role_ids._check_company(["partner_id"])
+
     def _merge_dependences(self, opportunities):
         res = super()._merge_dependences(opportunities)
         self._merge_dependences_contact_roles(opportunities)

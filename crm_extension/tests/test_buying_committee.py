@@ -512,3 +512,40 @@ class TestBuyingCommittee(CrmExtensionCase):
             f"“{self.company.name}”",
             str(error.exception),
         )
+
+    def test_an_opportunity_moves_to_another_company_without_its_members(self):
+        """A sales administrator gives an opportunity another company: a
+        member whose contact is of the former company is refused, as Odoo
+        refuses its customer, rather than the opportunity opening to nobody
+        of its new company; shared contacts go with it."""
+        company_b = self.env["res.company"].create({"name": "Committee Company C"})
+        self.sales_manager.company_ids |= company_b
+        own = self.env["res.partner"].create(
+            {"name": "Kai Own", "company_id": self.company.id}
+        )
+        lead = self.opportunity.with_user(self.sales_manager).with_context(
+            allowed_company_ids=(self.company | company_b).ids
+        )
+        lead.write({"partner_id": False, "company_id": self.company.id})
+        lead.write(
+            {
+                "contact_role_ids": [
+                    Command.create({"partner_id": own.id, "role_id": self.role_dm.id}),
+                    Command.create(
+                        {
+                            "partner_id": self.contact_it.id,
+                            "role_id": self.role_insider.id,
+                        }
+                    ),
+                ],
+            }
+        )
+        self.contact_it.company_id = False
+        moved = {"company_id": company_b.id, "user_id": self.sales_manager.id}
+        with self.assertRaises(UserError) as error:
+            lead.write(moved)
+        self.assertIn(f"“Kai Own ({self.opportunity.name})”", str(error.exception))
+        self.assertEqual(lead.company_id, self.company)
+        lead.contact_role_ids.filtered(lambda line: line.partner_id == own).unlink()
+        lead.write(moved)
+        self.assertEqual(lead.contact_role_ids.company_id, company_b)
