@@ -584,7 +584,7 @@ class CrmCustomerValue(models.Model):
         # highest one the figures of any of its companies qualify it for (each
         # company's job finds the same, rather than each taking it to its own),
         # among the classes it may have: the shared ones (a customer of one
-        # company: its company's too).
+        # company: its company's, and those of the companies it is a branch of).
         cr.execute(
             SQL(
                 """
@@ -601,12 +601,17 @@ class CrmCustomerValue(models.Model):
                   JOIN crm_customer_value v
                     ON v.partner_id = p.id
                    AND (v.company_id = mine.company_id OR p.company_id IS NULL)
+                  LEFT JOIN res_company pc ON pc.id = p.company_id
                   JOIN crm_customer_class cur ON cur.id = p.customer_class_id
                   JOIN crm_customer_class best
                     ON best.main_class_id = cur.main_class_id
                    AND best.auto_assign AND best.active
                    AND COALESCE(best.min_invoice_count, 0) <= v.invoice_count_12m
-                   AND (best.company_id IS NULL OR best.company_id = p.company_id)
+                   -- (A class of the customer's company or of a parent
+                   -- of it, as its class may be; or a shared one.)
+                   AND (best.company_id IS NULL
+                        OR best.company_id::text
+                           = ANY(string_to_array(pc.parent_path, '/')))
                   LEFT JOIN rates r
                     ON r.company_id = v.company_id
                    AND r.currency_id = best.currency_id

@@ -871,6 +871,43 @@ class TestClassRules(CrmExtensionCase):
         self.assertEqual(customer.customer_class_id, self.bronze)
         self.assertNotEqual(customer.customer_class_id, frequent)
 
+    def test_a_branchs_customer_takes_the_classes_of_its_parent_company(self):
+        """A customer of a branch may have the classes of the branch's parent
+        company (Odoo's company check of its class): the class rules move it
+        among them as among shared classes."""
+        branch = self.env["res.company"].create(
+            {"name": "Class Rules Branch", "parent_id": self.env.company.id}
+        )
+        Class = self.env["crm.customer.class"]
+        values = {"company_id": self.env.company.id, "auto_assign": True}
+        main = Class.create({"name": "Own Wholesale", "code": "T_OWN", **values})
+        bronze = Class.create(
+            {"name": "Bronze", "code": "T_OWN_B", "parent_id": main.id, **values}
+        )
+        gold = Class.create(
+            {
+                "name": "Gold",
+                "code": "T_OWN_G",
+                "parent_id": main.id,
+                "min_revenue": 2000,
+                **values,
+            }
+        )
+        customer = self._customer("Branch Wholesale", bronze, company_id=branch.id)
+        # (The branch's figures, as its invoices would give them.)
+        self.env["crm.customer.value"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": branch.id,
+                "revenue_12m": 3000,
+                "invoice_count_12m": 1,
+                "last_invoice_date": "2026-06-01",
+            }
+        )
+        self.env["crm.customer.value"]._apply_class_rules(branch, TODAY)
+        self.assertEqual(customer.customer_class_id, gold)
+        self.assertTrue(customer.class_history_ids.is_automatic)
+
     def test_never_across_main_classes(self):
         agent = self._customer("Big Agent", self.agent_top)
         self._invoice(agent, 5000)
