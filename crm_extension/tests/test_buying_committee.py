@@ -405,6 +405,45 @@ class TestBuyingCommittee(CrmExtensionCase):
         self.assertEqual(len(merged.contact_role_ids.filtered("is_primary")), 1)
         self.assertTrue(merged.has_decision_maker and merged.has_opponent)
 
+    def test_merge_keeps_what_the_merged_members_knew(self):
+        """A contact in both committees keeps the surviving opportunity's
+        line (its role there), and what the merged one knew besides: that
+        the contact opposes the deal (the opponent warning stays), its note."""
+        lead_a = self.opportunity
+        lead_b = self.other_opportunity.copy(
+            {"partner_id": self.customer.id, "user_id": self.salesman.id}
+        )
+        Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
+        Line.create(
+            {
+                "lead_id": lead_a.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_dm.id,
+                "note": "Signs above 1M",
+            }
+        )
+        Line.create(
+            {
+                "lead_id": lead_b.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_influencer.id,
+                "stance": "oppose",
+                "note": "Prefers the incumbent",
+            }
+        )
+        merged = (
+            (lead_a | lead_b)
+            .with_user(self.salesman)
+            .merge_opportunity(auto_unlink=True)
+        )
+        line = merged.contact_role_ids
+        self.assertEqual(line.partner_id, self.contact_boss)
+        self.assertEqual(line.role_id, self.role_dm)
+        self.assertEqual(line.stance, "oppose")
+        self.assertEqual(line.note, "Signs above 1M; Prefers the incumbent")
+        self.assertTrue(merged.has_decision_maker and merged.has_opponent)
+        self.assertEqual(merged.opponent_names, "Zhao Lei")
+
     def test_a_deleted_contact_leaves_the_committee_flags_right(self):
         """A contact deleted leaves no decision maker nor opponent behind: the
         warning shows, the filter finds the deal, and the gate of Near Close
