@@ -37,6 +37,12 @@ class CrmLead(models.Model):
         help="A member of the buying committee opposes the deal.",
     )
 
+    committee_company_id = fields.Many2one(
+        "res.partner",
+        string="Company of New Members",
+        compute="_compute_committee_company_id",
+    )
+
     show_no_decision_maker_warning = fields.Boolean(
         compute="_compute_committee_warnings"
     )
@@ -59,6 +65,16 @@ class CrmLead(models.Model):
                 for line in lead.contact_role_ids
             ]
             lead.has_decision_maker, lead.has_opponent = committee_flags(lines)
+
+    @api.depends("partner_id.commercial_partner_id.is_company")
+    def _compute_committee_company_id(self):
+        """The customer company a member created from the committee (the
+        list's quick create) joins as its contact person, rather than being
+        registered as a customer of its own: the opportunity's customer's
+        company, when it is one."""
+        for lead in self:
+            company = lead.partner_id.commercial_partner_id
+            lead.committee_company_id = company if company.is_company else False
 
     @api.depends(
         "type",

@@ -1,6 +1,11 @@
+from types import SimpleNamespace
+
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .. import compat
 from .common import CrmExtensionCase
@@ -588,3 +593,31 @@ class TestBuyingCommittee(CrmExtensionCase):
         lead.contact_role_ids.filtered(lambda line: line.partner_id == own).unlink()
         lead.write(moved)
         self.assertEqual(lead.contact_role_ids.company_id, company_b)
+
+    def test_a_member_created_from_the_committee_is_the_customers_contact(self):
+        """A member typed in the committee's list and created there (Odoo's
+        quick create) becomes a contact person of the opportunity's customer
+        company, not a customer of its own; also when the opportunity's
+        customer is one of the company's contacts."""
+        lead = self.opportunity.with_user(self.salesman)
+        lead.partner_id = self.contact_boss
+        self.assertEqual(lead.committee_company_id, self.customer)
+        arch = etree.fromstring(
+            lead.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        (field,) = arch.xpath(
+            "//field[@name='contact_role_ids']//field[@name='partner_id']"
+        )
+        parent = SimpleNamespace(committee_company_id=lead.committee_company_id.id)
+        context = safe_eval(field.get("context"), {"parent": parent})
+        partner_id, _name = (
+            self.env["res.partner"]
+            .with_user(self.salesman)
+            .with_context(**context)
+            .name_create("Li Wei")
+        )
+        member = self.env["res.partner"].browse(partner_id)
+        self.assertEqual(member.parent_id, self.customer)
+        self.assertFalse(member.is_company)
+        lead.partner_id = False
+        self.assertFalse(lead.committee_company_id)
