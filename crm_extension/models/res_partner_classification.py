@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .. import compat
-from ..tools import missing_required_fields
+from ..tools import is_value_set, missing_required_fields
 from ..tools.server_context import MERGING_PARTNERS, PartnerOperation, PortalRefusal
 from .crm_guarded_field_mixin import INTERNAL, SALES_ADMIN
 
@@ -31,6 +31,19 @@ class ClassTemplateGaps(ValidationError):
         super().__init__(message)
         self.fields = set(fields)
 
+
+# The customer's profile besides its class, hidden on a contact person: a
+# person's goes with it to the company Odoo's "Create" makes of it.
+CUSTOMER_PROFILE_FIELDS = (
+    "importance",
+    "credit_rating",
+    "source_id",
+    "sales_mode",
+    "store_count",
+    "registered_capital",
+    "cooperation_date",
+    "main_products",
+)
 
 # The customer's standing, tracked in the chatter on every change by hand.
 TRACKED_CLASS_FIELDS = frozenset(
@@ -427,27 +440,36 @@ class ResPartner(models.Model):
         return True
 
     def _crm_create_company(self):
-        """:meth:`create_company` inside its partner operation."""
+        """:meth:`create_company` inside its partner operation. The person's
+        customer profile (its importance, credit rating, source, business
+        figures: hidden on a contact person, as its class) goes with its
+        class to the new company, as the system's (carried, not chosen)."""
+        if self.parent_id:
+            return super().create_company()
         person = self.sudo()
         customer_class = person.customer_class_id
-        if not (customer_class and not self.parent_id):
-            return super().create_company()
         locked = person.customer_class_locked
         # (Read before Odoo gives the person the commercial fields of the new
         # company.)
+        profile = [
+            fname for fname in CUSTOMER_PROFILE_FIELDS if is_value_set(person[fname])
+        ]
+        if "registered_capital" in profile:
+            profile.append("capital_currency_id")
+        carried = person._convert_to_write({fname: person[fname] for fname in profile})
         names = [
             name
             for name in customer_class.required_field_ids.mapped("name")
             if name in self._fields
         ]
         required = self._convert_to_write({name: self[name] for name in names})
-        self.write({"customer_class_id": False})
         partner = self
-        carried = {}
-        if customer_class.active:
-            partner = self.with_context(default_customer_class_id=customer_class.id)
-        else:
-            carried["customer_class_id"] = customer_class.id
+        if customer_class:
+            self.write({"customer_class_id": False})
+            if customer_class.active:
+                partner = self.with_context(default_customer_class_id=customer_class.id)
+            else:
+                carried["customer_class_id"] = customer_class.id
         if locked:
             carried["customer_class_locked"] = True
         result = super(ResPartner, partner).create_company()
@@ -456,8 +478,12 @@ class ResPartner(models.Model):
             return result
         if carried:
             company._crm_system_write(carried)
+            left = {fname: False for fname in carried if fname in profile}
             if locked:
-                self._crm_system_write({"customer_class_locked": False})
+                left["customer_class_locked"] = False
+            left.pop("capital_currency_id", None)
+            if left:
+                self._crm_system_write(left)
         missing = missing_required_fields(company, names)
         values = {name: required[name] for name in missing if name in required}
         if values:

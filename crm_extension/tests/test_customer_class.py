@@ -399,7 +399,7 @@ class TestCustomerClass(CrmExtensionCase):
         clicks Odoo's "Create" of its company: the new company, given the
         person's tax ID, is no duplicate of the person (its contact now), and
         takes the class with the values it requires, which the person had as
-        the customer."""
+        the customer, and the rest of the customer's profile."""
         person = (
             self.env["res.partner"]
             .with_user(self.salesman)
@@ -412,12 +412,21 @@ class TestCustomerClass(CrmExtensionCase):
                     "email": "zhou.qi@zhouqi-handel.be",
                     "phone": "+32 2 555 01 23",
                     "customer_class_id": self.class_vip.id,
+                    "importance": "a",
+                    "store_count": 3,
                 }
             )
         )
+        person.with_user(self.accountant).credit_rating = "b"
         person.create_company()
         company = person.parent_id
         self.assertEqual(company.name, "Zhouqi Handel")
+        # The customer's profile goes with it, as its class.
+        self.assertEqual(
+            (company.importance, company.credit_rating, company.store_count),
+            ("a", "b", 3),
+        )
+        self.assertFalse(person.importance or person.credit_rating)
         self.assertEqual(company.vat, "BE0477472701")
         self.assertEqual(company.customer_class_id, self.class_vip)
         self.assertEqual(company.email, "zhou.qi@zhouqi-handel.be")
