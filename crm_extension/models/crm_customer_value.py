@@ -468,12 +468,14 @@ class CrmCustomerValue(models.Model):
              WHERE v.company_id = %s
                AND NOT EXISTS (
                    SELECT 1 FROM crm_value_stage s WHERE s.partner_id = v.partner_id)
+            RETURNING v.partner_id
             """,
             [company.id],
         )
-        stats["removed"] = cr.rowcount
+        emptied = [row[0] for row in cr.fetchall()]
+        stats["removed"] = len(emptied)
         self.invalidate_model()
-        stats["classes"] = self._apply_class_rules(company, today)
+        stats["classes"] = self._apply_class_rules(company, today, emptied=emptied)
         if newly_high:
             self._schedule_care(company, newly_high, today)
         cr.execute("DROP TABLE IF EXISTS crm_value_stage")
@@ -539,7 +541,7 @@ class CrmCustomerValue(models.Model):
             {"company": company.id, "now": now, "uid": self.env.uid},
         )
 
-    def _apply_class_rules(self, company, today=None):
+    def _apply_class_rules(self, company, today=None, emptied=()):
         """Move customers to the highest class they qualify for.
 
         Within their main class only, never when their class is locked by hand;
@@ -556,6 +558,11 @@ class CrmCustomerValue(models.Model):
         finds the customers to move; then one write per target class moves
         them the way every class change is made (tracked in the chatter with
         the rule as cause, written in the class history).
+
+        :param emptied: the ids of the customers whose figures in ``company``
+            the job just removed (every invoice credited in full): they are
+            classed by no revenue and no invoices there, as a customer whose
+            invoices are past the 12 months (a downgrade included).
         """
         today = today or fields.Date.context_today(self)
         cr = self.env.cr
@@ -580,6 +587,16 @@ class CrmCustomerValue(models.Model):
             ]
         )
         rates = self._class_currency_rates(today)
+        # The figures of the customers, those just emptied with none.
+        figures = SQL(
+            """(SELECT partner_id, company_id, revenue_12m, invoice_count_12m
+                  FROM crm_customer_value
+                 UNION ALL
+                SELECT e.partner_id, %s, 0, 0
+                  FROM unnest(%s::int[]) AS e(partner_id))""",
+            company.id,
+            list(emptied),
+        )
         # A customer the companies share has one class for all of them: the
         # highest one the figures of any of its companies qualify it for (each
         # company's job finds the same, rather than each taking it to its own),
@@ -596,9 +613,9 @@ class CrmCustomerValue(models.Model):
                 )
                 SELECT DISTINCT ON (p.id)
                        p.id, p.customer_class_id, best.id
-                  FROM crm_customer_value mine
+                  FROM %(figures)s mine
                   JOIN res_partner p ON p.id = mine.partner_id
-                  JOIN crm_customer_value v
+                  JOIN %(figures)s v
                     ON v.partner_id = p.id
                    AND (v.company_id = mine.company_id OR p.company_id IS NULL)
                   LEFT JOIN res_company pc ON pc.id = p.company_id
@@ -636,6 +653,7 @@ class CrmCustomerValue(models.Model):
                 rate_companies=[key[0] for key in rates],
                 rate_currencies=[key[1] for key in rates],
                 rate_values=list(rates.values()),
+                figures=figures,
             )
         )
         candidates = [row for row in cr.fetchall() if row[1] != row[2]]

@@ -908,6 +908,34 @@ class TestClassRules(CrmExtensionCase):
         self.assertEqual(customer.customer_class_id, gold)
         self.assertTrue(customer.class_history_ids.is_automatic)
 
+    def test_a_customer_whose_invoices_are_all_credited_moves_down(self):
+        """A customer the rule moved up, whose every invoice is then credited
+        in full (goods returned), has no figures any more: it no longer
+        qualifies, and moves down from a class that allows it, as a customer
+        whose invoices are past the 12 months."""
+        self.gold.allow_downgrade = True
+        customer = self._customer("Returning Wholesale", self.bronze)
+        self._invoice(customer, 2500)
+        self._compute()
+        self.assertEqual(customer.customer_class_id, self.gold)
+        invoice = self.env["account.move"].search(
+            [("partner_id", "=", customer.id), ("move_type", "=", "out_invoice")]
+        )
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "date": "2026-06-02"})
+        )
+        wizard.refund_moves()
+        self.env["account.move"].search(
+            [("reversed_entry_id", "=", invoice.id)]
+        ).with_user(self.accountant).action_post()
+        self._compute()
+        self.assertFalse(customer.current_value_id)
+        self.assertEqual(customer.customer_class_id, self.bronze)
+        self.assertTrue(customer.class_history_ids[:1].is_automatic)
+
     def test_never_across_main_classes(self):
         agent = self._customer("Big Agent", self.agent_top)
         self._invoice(agent, 5000)
