@@ -143,6 +143,7 @@ class CrmLeadContactRole(models.Model):
             if vals.get("is_primary") and vals.get("lead_id")
         ]
         self._check_guarded_values(vals_list, creating=True)
+        self._check_leads_writable(vals_list)
         self._check_roles_given(vals_list)
         self._check_active_roles(vals_list)
         self._unset_primaries(self.env["crm.lead"].browse(lead_ids))
@@ -164,6 +165,20 @@ class CrmLeadContactRole(models.Model):
             leads = self.env["crm.lead"].browse(vals.get("lead_id")) or self.lead_id
             self._unset_primaries(leads, keep=self)
         return super().write(vals)
+
+    @api.model
+    def _check_leads_writable(self, vals_list):
+        """Who may not write an opportunity gets Odoo's refusal of its
+        committee first: the checks of the new members (a contact already in
+        it) would otherwise tell them who sits in the committee of an
+        opportunity they may not read."""
+        if self.env.su:
+            return
+        default = self.env.context.get("default_lead_id")
+        lead_ids = {vals.get("lead_id", default) for vals in vals_list}
+        self.env["crm.lead"].browse(
+            [lead_id for lead_id in lead_ids if isinstance(lead_id, int) and lead_id]
+        ).check_access("write")
 
     @api.model
     def _check_active_roles(self, vals_list):

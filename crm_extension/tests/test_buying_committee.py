@@ -147,6 +147,23 @@ class TestBuyingCommittee(CrmExtensionCase):
             line.write({"lead_id": self.other_opportunity.id})
         self.assertEqual(line.lead_id, self.opportunity)
         self.assertFalse(self.other_opportunity.has_decision_maker)
+        # Nor added there: refused as such, whoever sits in that committee.
+        self.env["crm.lead.contact.role"].create(
+            {
+                "lead_id": self.other_opportunity.id,
+                "partner_id": self.contact_it.id,
+                "role_id": self.role_dm.id,
+            }
+        )
+        for partner in (self.contact_it, self.contact_buyer):
+            with self.assertRaises(AccessError):
+                self.env["crm.lead.contact.role"].with_user(self.salesman).create(
+                    {
+                        "lead_id": self.other_opportunity.id,
+                        "partner_id": partner.id,
+                        "role_id": self.role_dm.id,
+                    }
+                )
 
     def test_one_primary_per_lead(self):
         Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
