@@ -430,22 +430,30 @@ class ResPartner(models.Model):
         self.ensure_one()
         if not self.company_name:
             return super().create_company()
+
+        def odoo_create_company(partner):
+            return super(ResPartner, partner).create_company()  # noqa: UP008
+
         if self._crm_current_operation():
-            return self._crm_create_company()
+            return self._crm_create_company(odoo_create_company)
         self.check_access("write")
         model = self._without_guarded_defaults()
         model._crm_check_new_values([{"is_company": True}])
         with model._crm_operation() as (records, _operation):
-            records._crm_create_company()
+            records._crm_create_company(odoo_create_company)
         return True
 
-    def _crm_create_company(self):
+    def _crm_create_company(self, odoo_create_company):
         """:meth:`create_company` inside its partner operation. The person's
         customer profile (its importance, credit rating, source, business
         figures: hidden on a contact person, as its class) goes with its
-        class to the new company, as the system's (carried, not chosen)."""
+        class to the new company, as the system's (carried, not chosen).
+
+        :param odoo_create_company: ``odoo_create_company(partner)``, Odoo's
+            own button on ``partner``
+        """
         if self.parent_id:
-            return super().create_company()
+            return odoo_create_company(self)
         person = self.sudo()
         customer_class = person.customer_class_id
         locked = person.customer_class_locked
@@ -472,7 +480,7 @@ class ResPartner(models.Model):
                 carried["customer_class_id"] = customer_class.id
         if locked:
             carried["customer_class_locked"] = True
-        result = super(ResPartner, partner).create_company()
+        result = odoo_create_company(partner)
         company = self.parent_id
         if not company:
             return result
