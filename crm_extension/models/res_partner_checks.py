@@ -59,7 +59,6 @@ CALLER_STEPS = (
 # Before Odoo creates, on each of the caller's values: ``step(vals)`` on no
 # record (a step may refuse).
 CALLER_CREATE_STEPS = (
-    "_crm_check_parent_readable",  # (here)
     "_crm_check_class_given",  # res_partner_classification
     "_crm_check_role_given",  # res_partner_profile
 )
@@ -247,7 +246,10 @@ class ResPartner(models.Model):
     @api.model
     def _crm_check_new_values(self, vals_list):
         """The caller's values of partners to create, before Odoo creates
-        them (:data:`CALLER_CREATE_STEPS`)."""
+        them (:data:`CALLER_CREATE_STEPS`), the companies they are placed
+        under first (all of them at once: see
+        :meth:`_crm_check_parent_readable`)."""
+        self.browse()._crm_check_parents_readable(vals_list)
         for vals in vals_list:
             for step in CALLER_CREATE_STEPS:
                 getattr(self.browse(), step)(vals)
@@ -276,18 +278,26 @@ class ResPartner(models.Model):
         """A partner is placed only under a company the user may read: a
         contact shows its company's name and takes its commercial fields (its
         tax ID), which the user would read through it (another company's
-        customer, by id over RPC or as the form's default). On create
-        (``self`` empty) the context's default counts too."""
-        if self.env.su:
-            return self
-        parent_id = vals.get("parent_id")
-        if "parent_id" not in vals and not self:
-            parent_id = self.env.context.get("default_parent_id")
-        if isinstance(parent_id, int) and parent_id:
-            if not self.browse(parent_id).has_access("read"):
-                raise AccessError(
-                    self.env._(
-                        "A contact can only be placed under a company you may read."
-                    )
-                )
+        customer, by id over RPC or as the form's default)."""
+        self._crm_check_parents_readable([vals])
         return self
+
+    def _crm_check_parents_readable(self, vals_list):
+        """:meth:`_crm_check_parent_readable` of the values of a write (on
+        ``self``) or of partners to create (``self`` empty: the context's
+        default counts too), in one read check whatever their number (a
+        batch of an import)."""
+        if self.env.su:
+            return
+        parent_ids = set()
+        for vals in vals_list:
+            parent_id = vals.get("parent_id")
+            if "parent_id" not in vals and not self:
+                parent_id = self.env.context.get("default_parent_id")
+            if isinstance(parent_id, int) and parent_id:
+                parent_ids.add(parent_id)
+        parents = self.browse(sorted(parent_ids))
+        if parents and parents._filtered_access("read") != parents:
+            raise AccessError(
+                self.env._("A contact can only be placed under a company you may read.")
+            )
