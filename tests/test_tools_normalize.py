@@ -1955,6 +1955,18 @@ DE_DIGITS = st.text(alphabet="0123456789", min_size=8, max_size=8).filter(
         ("EL 094259216", "GR", "EL094259216"),
         # Invalid numbers: the letters and digits as typed, as before.
         ("136695977", "DE", "136695977"),
+        # Digits no check reads: the number of the customer's country, with
+        # or without its code; another country's are another number.
+        ("8765 4321", "US", "US87654321"),
+        ("US 8765-4321", None, "US87654321"),
+        ("us87654321", "US", "US87654321"),
+        ("US87654321", "CN", "US87654321"),
+        ("87654321", "MY", "MY87654321"),
+        ("201812345K", "MY", "MY201812345K"),
+        ("87654321", "CN", "CN87654321"),
+        ("87654321", None, "87654321"),
+        ("1234", "US", ""),
+        ("0000000", "US", ""),
         ("DE136695977", "DE", "DE136695977"),
         ("CN91350100M000100Y44", "CN", "CN91350100M000100Y44"),
         ("91350100M000100Y44", "CN", "91350100M000100Y44"),
@@ -2000,7 +2012,7 @@ def test_vat_uscc_one_key_with_or_without_cn(code):
         assert normalize_vat("cn " + code.lower(), country) == code
 
 
-@given(VAT_TEXT, st.sampled_from(["CN", "DE", "GR", "FR", None]))
+@given(VAT_TEXT, st.sampled_from(["CN", "DE", "GR", "FR", "US", "MY", None]))
 def test_vat_country_key_is_idempotent(vat, country):
     key = normalize_vat(vat, country)
     assert re.fullmatch(r"[A-Z0-9]*", key)
@@ -2177,7 +2189,7 @@ def test_number_key_is_the_credit_code_of_either_field(code):
     assert number_key(f"CN {code}", old_tax_number, "CN") == code
     assert number_key(f"CN {code}", "", "CN") == code
     assert number_key("", code.lower(), None) == code
-    assert number_key(old_tax_number, "", "CN") == old_tax_number
+    assert number_key(old_tax_number, "", "CN") == "CN" + old_tax_number
 
 
 def test_number_key_prefers_the_vat_number_elsewhere():
@@ -2193,8 +2205,10 @@ def test_the_other_number_is_the_second_key(code):
     number twice, is one key."""
     assume(not is_placeholder_code(code))
     old_tax_number = "510104987654321"
-    assert number_keys(old_tax_number, code, "CN") == (code, old_tax_number)
-    assert number_keys(f"CN {code}", old_tax_number, "CN") == (code, old_tax_number)
+    # (Digits no credit code: the Chinese customer's number, "CN" before them.)
+    other = "CN" + old_tax_number
+    assert number_keys(old_tax_number, code, "CN") == (code, other)
+    assert number_keys(f"CN {code}", old_tax_number, "CN") == (code, other)
     assert number_keys(f"CN {code}", code.lower(), "CN") == (code, "")
     assert number_keys("", code, "CN") == (code, "")
     assert number_keys(code, "", "CN") == (code, "")
@@ -2281,8 +2295,8 @@ def test_a_swiss_vat_number_is_the_company_uid(typed):
         ("FR 303 265 045", None, "FR40303265045"),
         # Digits alone say no country; another country's are not these.
         ("556703-7485", None, "5567037485"),
-        ("5567037485", "DE", "5567037485"),
-        ("974760673", "DK", "974760673"),
+        ("5567037485", "DE", "DE5567037485"),
+        ("974760673", "DK", "DK974760673"),
     ],
 )
 def test_a_nordic_or_swiss_company_number_is_its_vat_number(typed, country, key):
@@ -2305,9 +2319,11 @@ def test_a_nordic_or_swiss_company_number_is_its_vat_number(typed, country, key)
         ("12345678-001", "HK", "HK12345678001"),
         # Digits alone say no country; another country's are not these.
         ("12345678", None, "12345678"),
-        ("12345678", "CN", "12345678"),
+        ("12345678", "CN", "CN12345678"),
         ("12345678-000-05-25-1", None, "1234567800005251"),
-        ("1234567", "HK", "1234567"),
+        # Seven digits are no business registration number: a number no
+        # check reads, the Hong Kong customer's.
+        ("1234567", "HK", "HK1234567"),
         ("HK00000000", None, ""),
     ],
 )
@@ -2434,16 +2450,16 @@ def test_a_number_unique_in_its_country_stays_a_key(typed, country, same_as):
         ("FN 0122119m", "AT", "FN122119M"),
         # A British company number (Companies House), with or without "GB"
         # and its leading zeros.
-        ("01234567", "GB", "01234567"),
-        ("1234567", "GB", "01234567"),
-        ("GB 01234567", None, "01234567"),
-        ("gb 1234567", "FR", "01234567"),
+        ("01234567", "GB", "GB01234567"),
+        ("1234567", "GB", "GB01234567"),
+        ("GB 01234567", None, "GB01234567"),
+        ("gb 1234567", "FR", "GB01234567"),
         ("SC123456", "GB", "SC123456"),
         # A British VAT number stays one.
         ("GB 980 7806 84", None, "GB980780684"),
         # Digits and a letter say no country; another country's are not these.
         ("122119m", None, "122119M"),
-        ("1234567", "DE", "1234567"),
+        ("1234567", "DE", "DE1234567"),
     ],
 )
 def test_an_austrian_or_british_company_number_is_one_key(typed, country, key):

@@ -1446,7 +1446,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
             "post-rekey-austrian-british-company-numbers",
         )
         self.assertEqual(vienna.sudo().vat_key, "FN122119M")
-        self.assertEqual(london.sudo().vat_key, "01234567")
+        self.assertEqual(london.sudo().vat_key, "GB01234567")
 
     def test_upgrade_rekeys_the_french_registrations(self):
         """A customer registered with its RCS registration before 1.7.31 has
@@ -1672,6 +1672,53 @@ class TestVatCountryPrefix(CrmExtensionCase):
                 }
             )
 
+    def test_a_number_no_check_reads_is_its_countrys(self):
+        """Digits that no check of python-stdnum reads (a US company's
+        registry number, a Malaysian one) are the number of the customer's
+        country: the same digits of a company of another country are
+        another company, registered; typed again with or without the
+        country's prefix, the same company, refused."""
+        us, my = self.env.ref("base.us"), self.env.ref("base.my")
+        acme = self.Partner.create(
+            {
+                "name": "Acme Widgets Inc",
+                "is_company": True,
+                "company_registry": "8765 4321",
+                "country_id": us.id,
+            }
+        )
+        Partner = self.Partner.with_user(self.salesman_2)
+        for vals in (
+            {"company_registry": "87654321", "country_id": self.cn.id},
+            {"company_registry": "87654321", "country_id": my.id},
+            {"vat": "87654321", "country_id": self.de.id},
+        ):
+            with self.subTest(vals=vals):
+                other = Partner.create(
+                    {"name": f"Other {vals['country_id']} Ltd", "is_company": True}
+                    | vals
+                )
+                self.assertFalse(other.sudo().duplicate_state)
+        for vals in (
+            {"company_registry": "87654321", "country_id": us.id},
+            {"vat": "US 8765-4321"},
+            {"vat": "US87654321", "country_id": us.id},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, "Acme Widgets"),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+        # A customer registered before 1.7.33 gets the key at the upgrade.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = '87654321' WHERE id = %s", [acme.id]
+        )
+        self.env.invalidate_all()
+        run_migration(self.env.cr, "1.7.33", "1.7.32", "post-rekey-unchecked-numbers")
+        self.assertEqual(acme.sudo().vat_key, "US87654321")
+
     def test_an_individuals_identity_number_is_its_tax_id(self):
         """A Chinese individual customer's Tax ID is its resident identity
         number, of a credit code's length: registered, not refused as a wrong
@@ -1768,22 +1815,22 @@ class TestVatCountryPrefix(CrmExtensionCase):
         )
         self.assertEqual(
             (shujin.sudo().vat_key, shujin.sudo().vat_other_key),
-            ("91510104MA6CXK2L3J", "510104987654321"),
+            ("91510104MA6CXK2L3J", "CN510104987654321"),
         )
         self.env.cr.execute(
             "SELECT key FROM crm_duplicate_key WHERE key = ANY(%s) ORDER BY key",
-            [["vat:DE811569869", "vat:KOELNHRB4711", "vat:510104987654321"]],
+            [["vat:DE811569869", "vat:KOELNHRB4711", "vat:CN510104987654321"]],
         )
         self.assertEqual(
             [key for (key,) in self.env.cr.fetchall()],
-            ["vat:510104987654321", "vat:DE811569869", "vat:KOELNHRB4711"],
+            ["vat:CN510104987654321", "vat:DE811569869", "vat:KOELNHRB4711"],
         )
         Partner = self.Partner.with_user(self.salesman_2)
         for vals, existing in (
             ({"company_registry": "HRB 4711 Köln", "country_id": self.de.id}, "Schulz"),
             ({"vat": "DE 136 695 977", "company_registry": "hrb4711 koeln"}, "Schulz"),
             ({"vat": "510104987654321", "country_id": self.cn.id}, "蜀锦"),
-            ({"company_registry": "510104987654321"}, "蜀锦"),
+            ({"company_registry": "510104987654321", "country_id": self.cn.id}, "蜀锦"),
             # The new customer's second number is a registered one's key.
             (
                 {"vat": "510104111111111", "company_registry": "CN91350100M000100Y43"},

@@ -47,7 +47,7 @@ from stdnum import vatin
 from stdnum.ch import uid as ch_uid
 from stdnum.cn import ric, uscc
 from stdnum.de import handelsregisternummer
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.fr import siren, siret
 from stdnum.no import orgnr as no_orgnr
 from stdnum.se import orgnr as se_orgnr
@@ -2198,6 +2198,11 @@ def _valid_vat(code, country_code):
     return _company_number(code, country)
 
 
+# The key of a British company number (:func:`_company_number`): digits
+# alone with no check of their own.
+_BRITISH_COMPANY_NUMBER = re.compile("GB[0-9]{8}")
+
+
 def _company_number(code, country):
     """The key of a national company number (cleaned) that a VAT number is
     made of, else ``''``: a Swiss company's UID ("CHE-116.281.710", or its
@@ -2214,8 +2219,10 @@ def _company_number(code, country):
     business registration number (:func:`_hong_kong_number`); an Austrian
     customer's company register number (Firmenbuchnummer, "FN 122119m", or
     without "FN") is ``"FN122119M"``; a British customer's company number
-    (Companies House: "1234567", "GB 01234567") its eight digits
-    ``"01234567"``. Digits alone without the customer's country are no key:
+    (Companies House: "1234567", "GB 01234567") its eight digits after
+    "GB" (``"GB01234567"``: no VAT number, of nine or twelve digits; the
+    digits alone would be another country's, :func:`_unchecked_number`).
+    Digits alone without the customer's country are no key:
     they say no country."""
     hong_kong = _hong_kong_number(code, country)
     if hong_kong:
@@ -2244,7 +2251,7 @@ def _company_number(code, country):
     if country == "NO" and len(code) == 9 and no_orgnr.is_valid(code):
         return f"NO{code}MVA"
     if country == "GB" and 6 <= len(code) <= 8:
-        return code.zfill(8)
+        return "GB" + code.zfill(8)
     return ""
 
 
@@ -2478,7 +2485,8 @@ def normalize_vat(vat, country_code=None):
     German commercial register number is a key only with its register court
     (:func:`_german_register_number`). Another invalid number keeps the
     letters and digits as typed, its prefix included, so that numbers of
-    different countries do not collide.
+    different countries do not collide; digits that no check reads are the
+    number of the customer's country (:func:`_unchecked_number`).
     """
     cleaned = _clean_code(vat)
     if not cleaned:
@@ -2489,8 +2497,42 @@ def normalize_vat(vat, country_code=None):
         if german is not None:
             # (A court and a number: a real one, however few its digits.)
             return german
-        key = _credit_code_within(cleaned) or cleaned
+        key = _credit_code_within(cleaned)
+        if not key:
+            if is_placeholder_code(cleaned):
+                return ""
+            key = _unchecked_number(cleaned, country_code)
     return "" if is_placeholder_code(key) else key
+
+
+def _unchecked_number(code, country_code):
+    """The key of a number (cleaned) that is no valid one: as typed, but
+    digits typed without a prefix that are no number of the kind its
+    country's check reads (a US company's registry number, which no check
+    reads, a Chinese company's registration number of 15 digits, no credit
+    code) are its country's number, with the country's code before them
+    (``"87654321"`` of a US customer -> ``"US87654321"``): the same digits
+    of a company of another country are another company's, and the number
+    typed with the code is the same. A number that is one of its country's
+    kind but for its check digit (a mistyped VAT number, "136695977" of a
+    German customer) is kept as typed, as is one of a credit code's length
+    or longer (a resident identity number, an old tax number: a code and
+    more, which :func:`_credit_code_within` reads as typed)."""
+    country = (country_code or "").upper()
+    if (
+        not code[:1].isdigit()
+        or len(code) >= _USCC_LENGTH
+        or not re.fullmatch("[A-Z]{2}", country)
+    ):
+        return code
+    prefix = "EL" if country == "GR" else country
+    try:
+        vatin.validate(prefix + code)
+    except InvalidChecksum:
+        return code
+    except ValidationError:
+        pass
+    return prefix + code
 
 
 # The words of a VAT or registry field as typed (NFKC): runs of letters and
@@ -2520,7 +2562,11 @@ def _labelled_number(vat, country_code):
         if any(char.isdigit() for char in label) or label.upper() in _DE_REGISTERS:
             break
         number = _valid_vat(_clean_code("".join(parts[start:])), country_code)
-        if number and not number.isdigit():
+        if (
+            number
+            and not number.isdigit()
+            and not _BRITISH_COMPANY_NUMBER.fullmatch(number)
+        ):
             return number
     return ""
 
