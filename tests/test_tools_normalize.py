@@ -1980,6 +1980,26 @@ def test_vat_country_examples(vat, country, key):
     assert normalize_vat(vat, country) == key
 
 
+@pytest.mark.parametrize(
+    ("vat", "country"),
+    [
+        ("XI980780684", "GB"),
+        ("xi 980 7806 84", None),
+        ("XI 980780684", "FR"),
+        ("GB 980 7806 84", None),
+        ("980780684", "GB"),
+    ],
+)
+def test_a_northern_irish_vat_number_is_the_british_one(vat, country):
+    """Northern Ireland's businesses write their British VAT number with "XI"
+    for their trade in goods with the EU (Odoo accepts both for a British
+    customer): one registration, one key."""
+    assert normalize_vat(vat, country) == "GB980780684"
+    assert vat_search_key("XI 980 7806 84") == "GB980780684"
+    # An invalid one keeps its characters as typed, as before.
+    assert normalize_vat("XI980780685", "GB") == "XI980780685"
+
+
 @given(DE_DIGITS, st.sampled_from(["", " ", ".", "-"]))
 def test_vat_valid_number_one_key_with_or_without_prefix(digits, separator):
     number = de_vat(digits)

@@ -1448,6 +1448,44 @@ class TestVatCountryPrefix(CrmExtensionCase):
         self.assertEqual(vienna.sudo().vat_key, "FN122119M")
         self.assertEqual(london.sudo().vat_key, "GB01234567")
 
+    def test_a_northern_irish_vat_number_is_the_british_one(self):
+        """A British customer's VAT number written with Northern Ireland's
+        "XI" (Odoo accepts both) is the customer registered again, whichever
+        was typed first: refused, naming it; the upgrade gives the customers
+        registered with "XI" the British number's key."""
+        gb = self.env.ref("base.uk")
+        Partner = self.Partner.with_user(self.salesman_2)
+        belfast = self.Partner.create(
+            {
+                "name": "Lagan Valley Engineering Ltd",
+                "is_company": True,
+                "vat": "XI980780684",
+                "country_id": gb.id,
+            }
+        )
+        for vals in (
+            {"vat": "GB980780684", "country_id": gb.id},
+            {"vat": "980780684", "country_id": gb.id},
+            {"company_registry": "gb 980 7806 84"},
+            {"company_registry": "XI 980 7806 84"},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, belfast.name),
+                self.env.cr.savepoint(),
+            ):
+                Partner.create({"name": "Someone New Ltd", "is_company": True, **vals})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = 'XI980780684' WHERE id = %s",
+            [belfast.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.33", "1.7.32", "post-rekey-northern-irish-vat-numbers"
+        )
+        self.assertEqual(belfast.sudo().vat_key, "GB980780684")
+
     def test_upgrade_rekeys_the_french_registrations(self):
         """A customer registered with its RCS registration before 1.7.31 has
         its SIREN's key after the upgrade: one with the company's VAT."""

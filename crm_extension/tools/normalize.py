@@ -2176,7 +2176,8 @@ def _valid_vat(code, country_code):
     """The standard form of ``code`` (cleaned) when it is a valid number, else
     ``''``: a unified social credit code as its 18 characters, another VAT
     number with its country prefix (python-stdnum's ``vatin``: "DE136695976",
-    Greece's "EL..."), the prefix taken from the number or else from
+    Greece's "EL...", Northern Ireland's "XI..." as the British "GB..."), the
+    prefix taken from the number or else from
     ``country_code``. The national company numbers a VAT number is made of
     are that number (:func:`_company_number`)."""
     code = without_cn_prefix(code)
@@ -2193,8 +2194,12 @@ def _valid_vat(code, country_code):
             continue
         if number.startswith("CHE"):
             return _CH_VAT_TAX.sub("", number)
-        # (stdnum takes Greece's ISO code too; its VAT numbers are "EL...".)
-        return "EL" + number[2:] if number.startswith("GR") else number
+        # (stdnum takes Greece's ISO code too; its VAT numbers are "EL...".
+        # Northern Ireland's "XI" is written before the British number for
+        # trade in goods with the EU: one registration, "GB...".)
+        if number.startswith("GR"):
+            return "EL" + number[2:]
+        return "GB" + number[2:] if number.startswith("XI") else number
     return _company_number(code, country)
 
 
