@@ -2299,6 +2299,27 @@ def test_a_swiss_vat_number_is_the_company_uid(typed):
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        "CHE-116.281.710 HR/MWST",
+        "CHE-116.281.710 RC/TVA",
+        "CHE-116.281.710 RC/IVA",
+        "CHE-116.281.710 HR",
+        "che 116 281 710 rc",
+    ],
+)
+def test_a_swiss_uid_with_its_supplement_is_the_uid(typed):
+    """A Swiss company's letterhead writes its UID with the supplements of
+    its registrations, the commercial register's (HR, RC) and the VAT's:
+    the UID."""
+    assert normalize_vat(typed) == "CHE116281710"
+    assert normalize_vat(typed, "CH") == "CHE116281710"
+    assert number_keys("CHE-116.281.710 MWST", typed, "CH") == ("CHE116281710", "")
+    # An invalid UID keeps its characters as typed, as before.
+    assert normalize_vat("CHE-116.281.711 HR/MWST") == "CHE116281711HRMWST"
+
+
+@pytest.mark.parametrize(
     ("typed", "country", "key"),
     [
         # A Swiss customer's UID typed without its letters.

@@ -1218,8 +1218,9 @@ class TestVatCountryPrefix(CrmExtensionCase):
     def test_a_nordic_or_swiss_company_number_is_its_vat_number(self):
         """A Swedish or Norwegian customer's organisation number typed as its
         registry number, or after its country's code, is its VAT number
-        registered again; a Swiss UID typed without its letters too: refused,
-        naming the customer. An upgrade from 1.7.29 gives the customers keyed
+        registered again; a Swiss UID typed without its letters, or with the
+        supplements of its registrations ("HR/MWST"), too: refused, naming the
+        customer. Upgrades from 1.7.29 and 1.7.32 give the customers keyed
         before the VAT number's key."""
         se, no, ch = (self.env.ref(f"base.{code}") for code in ("se", "no", "ch"))
         Partner = self.Partner.with_user(self.salesman_2)
@@ -1253,6 +1254,8 @@ class TestVatCountryPrefix(CrmExtensionCase):
             ({"company_registry": "974 760 673", "country_id": no.id}, fjord),
             ({"vat": "NO974760673"}, fjord),
             ({"company_registry": "116.281.710", "country_id": ch.id}, alpen),
+            ({"company_registry": "CHE-116.281.710 HR/MWST"}, alpen),
+            ({"company_registry": "CHE-116.281.710 RC", "country_id": ch.id}, alpen),
         ):
             with (
                 self.subTest(vals=vals),
@@ -1276,6 +1279,16 @@ class TestVatCountryPrefix(CrmExtensionCase):
         self.env.invalidate_all()
         run_migration(self.env.cr, "1.7.30", "1.7.29", "post-rekey-company-numbers")
         self.assertEqual(legacy.sudo().vat_key, "SE202100548901")
+        # Registered with its UID's supplements before 1.7.33.
+        self.env.cr.execute(
+            "UPDATE res_partner SET vat_key = 'CHE116281710HRMWST' WHERE id = %s",
+            [alpen.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.33", "1.7.32", "post-rekey-swiss-uid-supplements"
+        )
+        self.assertEqual(alpen.sudo().vat_key, "CHE116281710")
 
     def test_a_hong_kong_business_registration_number_is_one_key(self):
         """A Hong Kong customer's business registration number typed again

@@ -2170,6 +2170,11 @@ def without_cn_prefix(code):
 # languages: the number itself is the company's UID ("CHE-116.281.710 MWST",
 # "... TVA", "... IVA").
 _CH_VAT_TAX = re.compile("(MWST|TVA|IVA|TPV)$")
+# A Swiss UID as a letterhead writes it, with the supplements of its
+# registrations (UID-Zusatz): the commercial register's, "HR" (RC in French
+# and Italian), and the VAT's ("CHE-116.281.710 HR/MWST", "... RC/TVA",
+# "... HR").
+_SWISS_UID = re.compile("(CHE[0-9]{9})(?:HR|RC)?(?:MWST|TVA|IVA|TPV)?")
 
 
 def _valid_vat(code, country_code):
@@ -2210,9 +2215,10 @@ _BRITISH_COMPANY_NUMBER = re.compile("GB[0-9]{8}")
 
 def _company_number(code, country):
     """The key of a national company number (cleaned) that a VAT number is
-    made of, else ``''``: a Swiss company's UID ("CHE-116.281.710", or its
-    nine digits for a Swiss customer) is its VAT number without the tax's
-    name (``"CHE116281710"``); a French customer's SIREN ("303 265 045") or
+    made of, else ``''``: a Swiss company's UID ("CHE-116.281.710", with the
+    supplements of its registrations, "HR/MWST", or its nine digits for a
+    Swiss customer) is its VAT number without the tax's name
+    (``"CHE116281710"``); a French customer's SIREN ("303 265 045") or
     SIRET (its SIREN and an establishment's number, 14 digits) is the
     company's VAT number (``"FR40303265045"``), as its VAT number is the
     SIREN and a key computed from it, written alone or as its registration
@@ -2235,8 +2241,9 @@ def _company_number(code, country):
     austrian = _AUSTRIAN_COMPANY_NUMBER.fullmatch(code)
     if austrian and (austrian.group(1) or country == "AT"):
         return "FN" + austrian.group(2)
-    if code.startswith("CHE") and ch_uid.is_valid(code):
-        return ch_uid.compact(code)
+    swiss = _SWISS_UID.fullmatch(code)
+    if swiss and ch_uid.is_valid(swiss.group(1)):
+        return swiss.group(1)
     french = _FRENCH_REGISTRATION.fullmatch(code)
     if french and _FRENCH_LABEL.search(french.group(1) + french.group(3)):
         country, code = "FR", french.group(2)
