@@ -2306,6 +2306,7 @@ def test_a_swiss_vat_number_is_the_company_uid(typed):
         "CHE-116.281.710 RC/IVA",
         "CHE-116.281.710 HR",
         "che 116 281 710 rc",
+        "CH-116.281.710 MWST",
     ],
 )
 def test_a_swiss_uid_with_its_supplement_is_the_uid(typed):
@@ -2315,8 +2316,12 @@ def test_a_swiss_uid_with_its_supplement_is_the_uid(typed):
     assert normalize_vat(typed) == "CHE116281710"
     assert normalize_vat(typed, "CH") == "CHE116281710"
     assert number_keys("CHE-116.281.710 MWST", typed, "CH") == ("CHE116281710", "")
-    # An invalid UID keeps its characters as typed, as before.
+    # A Swiss customer's, typed without "CHE".
+    assert normalize_vat(re.sub("^(?i:che?)[- ]", "", typed), "CH") == "CHE116281710"
+    # An invalid UID keeps its characters as typed, as before, and digits
+    # alone say no country.
     assert normalize_vat("CHE-116.281.711 HR/MWST") == "CHE116281711HRMWST"
+    assert normalize_vat("116.281.710 MWST", "DE") == "116281710MWST"
 
 
 @pytest.mark.parametrize(

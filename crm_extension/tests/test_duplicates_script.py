@@ -1256,6 +1256,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
             ({"company_registry": "116.281.710", "country_id": ch.id}, alpen),
             ({"company_registry": "CHE-116.281.710 HR/MWST"}, alpen),
             ({"company_registry": "CHE-116.281.710 RC", "country_id": ch.id}, alpen),
+            ({"company_registry": "116.281.710 MWST", "country_id": ch.id}, alpen),
         ):
             with (
                 self.subTest(vals=vals),

@@ -2173,8 +2173,8 @@ _CH_VAT_TAX = re.compile("(MWST|TVA|IVA|TPV)$")
 # A Swiss UID as a letterhead writes it, with the supplements of its
 # registrations (UID-Zusatz): the commercial register's, "HR" (RC in French
 # and Italian), and the VAT's ("CHE-116.281.710 HR/MWST", "... RC/TVA",
-# "... HR").
-_SWISS_UID = re.compile("(CHE[0-9]{9})(?:HR|RC)?(?:MWST|TVA|IVA|TPV)?")
+# "... HR"); after "CHE", "CH" or (a Swiss customer's) nothing.
+_SWISS_UID = re.compile("(CHE?)?([0-9]{9})(?:HR|RC)?(?:MWST|TVA|IVA|TPV)?")
 
 
 def _valid_vat(code, country_code):
@@ -2242,8 +2242,12 @@ def _company_number(code, country):
     if austrian and (austrian.group(1) or country == "AT"):
         return "FN" + austrian.group(2)
     swiss = _SWISS_UID.fullmatch(code)
-    if swiss and ch_uid.is_valid(swiss.group(1)):
-        return swiss.group(1)
+    if (
+        swiss
+        and (swiss.group(1) or country == "CH")
+        and ch_uid.is_valid("CHE" + swiss.group(2))
+    ):
+        return "CHE" + swiss.group(2)
     french = _FRENCH_REGISTRATION.fullmatch(code)
     if french and _FRENCH_LABEL.search(french.group(1) + french.group(3)):
         country, code = "FR", french.group(2)
