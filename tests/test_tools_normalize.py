@@ -2318,10 +2318,10 @@ def test_a_swiss_uid_with_its_supplement_is_the_uid(typed):
     assert number_keys("CHE-116.281.710 MWST", typed, "CH") == ("CHE116281710", "")
     # A Swiss customer's, typed without "CHE".
     assert normalize_vat(re.sub("^(?i:che?)[- ]", "", typed), "CH") == "CHE116281710"
-    # An invalid UID keeps its characters as typed, as before, and digits
-    # alone say no country.
+    # An invalid UID keeps its characters as typed, as before; a German
+    # customer's digits are no Swiss UID: a German number no check reads.
     assert normalize_vat("CHE-116.281.711 HR/MWST") == "CHE116281711HRMWST"
-    assert normalize_vat("116.281.710 MWST", "DE") == "116281710MWST"
+    assert normalize_vat("116.281.710 MWST", "DE") == "DE116281710MWST"
 
 
 @pytest.mark.parametrize(
