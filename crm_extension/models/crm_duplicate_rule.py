@@ -149,7 +149,7 @@ def array_literal(values):
     (strings or integers, never None): every element quoted."""
     values = [str(value) for value in values]
     text = '","'.join(values)
-    if "\\" in text or '"' in text:
+    if "\\" in text or '"' in "".join(values):
         # (Rare: the elements are escaped one by one.)
         text = '","'.join(
             value.replace("\\", "\\\\").replace('"', '\\"') for value in values
