@@ -2545,9 +2545,11 @@ def _unchecked_number(code, country_code):
     try:
         vatin.validate(prefix + code)
     except InvalidChecksum:
+        # Its country's kind of number, but for its check digit: as typed.
         return code
     except ValidationError:
-        pass
+        # No number of its country's kind (or no check for the country).
+        return prefix + code
     return prefix + code
 
 
