@@ -1286,9 +1286,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
             [alpen.id],
         )
         self.env.invalidate_all()
-        run_migration(
-            self.env.cr, "1.7.33", "1.7.32", "post-rekey-swiss-uid-supplements"
-        )
+        run_migration(self.env.cr, "1.7.33", "1.7.32", "post-rekey-unchecked-numbers")
         self.assertEqual(alpen.sudo().vat_key, "CHE116281710")
 
     def test_a_hong_kong_business_registration_number_is_one_key(self):
@@ -1495,9 +1493,7 @@ class TestVatCountryPrefix(CrmExtensionCase):
             [belfast.id],
         )
         self.env.invalidate_all()
-        run_migration(
-            self.env.cr, "1.7.33", "1.7.32", "post-rekey-northern-irish-vat-numbers"
-        )
+        run_migration(self.env.cr, "1.7.33", "1.7.32", "post-rekey-unchecked-numbers")
         self.assertEqual(belfast.sudo().vat_key, "GB980780684")
 
     def test_upgrade_rekeys_the_french_registrations(self):

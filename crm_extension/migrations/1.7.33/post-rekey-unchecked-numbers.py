@@ -5,7 +5,11 @@ the number of the customer's country ("87654321" of a US customer is
 "US87654321"), and a British company number is its eight digits after "GB"
 ("GB01234567"): a company of another country holding the same digits is no
 duplicate any more, and the number typed with its country's code is the
-same one.
+same one. It also gives the numbers the other changes of 1.7.33 read
+otherwise their new keys: a Northern Irish VAT number ("XI 980 7806 84") is
+the British one ("GB980780684"), a Swiss UID written with its supplements
+("CHE-116.281.710 HR/MWST", also after "CH" or without "CHE") is the UID
+("CHE116281710"), all of them held by customers whose fields hold a digit.
 
 The keys of the customers whose VAT or registry field holds a digit are
 computed again set-based (see rekey_partners), writing only those whose
