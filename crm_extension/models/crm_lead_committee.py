@@ -124,26 +124,22 @@ class CrmLead(models.Model):
 
         A contact already in the surviving committee keeps its line there
         (its role on this deal), with what the merged lines knew that it does
-        not: a stance where it has none known (neutral; a member opposing the
-        deal keeps the opponent warning), their notes after its own.
+        not (``crm.lead.contact.role._absorb_members``: a member opposing
+        the deal keeps the opponent warning).
         """
         self.ensure_one()
         kept = {line.partner_id.id: line for line in self.contact_role_ids}
         to_move = self.env["crm.lead.contact.role"]
+        absorbed = {}
         for line in opportunities.contact_role_ids:
             survivor = kept.get(line.partner_id.id)
             if survivor is None:
                 kept[line.partner_id.id] = line
                 to_move |= line
                 continue
-            values = {}
-            if survivor.stance == "neutral" and line.stance != "neutral":
-                values["stance"] = line.stance
-            notes = [note for note in (survivor.note, line.note) if note]
-            if line.note and line.note != survivor.note:
-                values["note"] = "; ".join(notes)
-            if values:
-                survivor.write(values)
+            absorbed[survivor] = absorbed.get(survivor, line.browse()) | line
+        for survivor, lines in absorbed.items():
+            survivor._absorb_members(lines)
         if self.contact_role_ids.filtered("is_primary"):
             to_move.filtered("is_primary").write({"is_primary": False})
         elif len(to_move.filtered("is_primary")) > 1:

@@ -235,6 +235,36 @@ class CrmLeadContactRole(models.Model):
             role=role.display_name,
         )
 
+    def _absorb_members(self, members):
+        """This member takes over ``members``: the members of its contact on
+        its opportunity that go (a merged opportunity's, or a contact merged
+        into its own). It keeps its role on the deal and takes what they
+        knew that it does not: a stance where it has none known (neutral),
+        their opposition (a member opposing the deal by its role or its
+        stance leaves the opponent warning on), their notes after its own.
+        Removing ``members`` is the caller's. One rule for both merges
+        (``crm.lead._merge_dependences_contact_roles``, and
+        ``res.partner._crm_merge_committees`` after Odoo's merge wizard)."""
+        self.ensure_one()
+        stance = self.stance
+        notes = [self.note] if self.note else []
+        for member in members - self:
+            opposed = self.role_id.is_opponent or stance == "oppose"
+            if member.is_opponent and not opposed:
+                stance = "oppose"
+            elif stance == "neutral" and member.stance != "neutral":
+                stance = member.stance
+            if member.note and member.note not in notes:
+                notes.append(member.note)
+        values = {}
+        if stance != self.stance:
+            values["stance"] = stance
+        note = "; ".join(notes) or False
+        if note != (self.note or False):
+            values["note"] = note
+        if values:
+            self.write(values)
+
     def _unset_primaries(self, leads, keep=None):
         """Making a member primary takes the mark from the lead's previous one."""
         previous = leads.contact_role_ids.filtered("is_primary")

@@ -575,20 +575,19 @@ class ResPartner(models.Model):
     def _crm_merge_committees(self):
         """A contact is in a buying committee once: after Odoo's merge wizard
         moved the merged contacts' members to the survivor, one member per
-        opportunity stays (the primary one, else the first). (*Merge with
-        Undo* leaves them with the merged contacts: see
-        ``crm.partner.merge._staying_committee_members``.)"""
+        opportunity stays (the primary one, else the first), with what the
+        others knew (``crm.lead.contact.role._absorb_members``: an opponent
+        stays one). (*Merge with Undo* leaves them with the merged contacts:
+        see ``crm.partner.merge._staying_committee_members``.)"""
         members = (
             self.env["crm.lead.contact.role"]
             .sudo()
             .search([("partner_id", "=", self.id)], order="is_primary desc, id")
         )
-        seen = set()
         extra = members.browse()
-        for member in members:
-            if member.lead_id in seen:
-                extra |= member
-            seen.add(member.lead_id)
+        for lead_members in members.grouped("lead_id").values():
+            lead_members[0]._absorb_members(lead_members[1:])
+            extra |= lead_members[1:]
         extra.unlink()
 
     @api.model

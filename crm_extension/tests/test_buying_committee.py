@@ -466,6 +466,42 @@ class TestBuyingCommittee(CrmExtensionCase):
         self.assertTrue(merged.has_decision_maker and merged.has_opponent)
         self.assertEqual(merged.opponent_names, "Zhao Lei")
 
+    def test_merge_keeps_an_opponent_by_role(self):
+        """A contact the merged opportunity knew as an opponent (by its role)
+        stays one on the surviving opportunity, where it keeps its role on
+        the deal: the opponent warning is not merged away."""
+        lead_a = self.opportunity
+        lead_b = self.other_opportunity.copy(
+            {"partner_id": self.customer.id, "user_id": self.salesman.id}
+        )
+        Line = self.env["crm.lead.contact.role"].with_user(self.salesman)
+        Line.create(
+            {
+                "lead_id": lead_a.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_dm.id,
+                "stance": "support",
+            }
+        )
+        Line.create(
+            {
+                "lead_id": lead_b.id,
+                "partner_id": self.contact_boss.id,
+                "role_id": self.role_opponent.id,
+            }
+        )
+        self.assertFalse(lead_a.has_opponent)
+        merged = (
+            (lead_a | lead_b)
+            .with_user(self.salesman)
+            .merge_opportunity(auto_unlink=True)
+        )
+        line = merged.contact_role_ids
+        self.assertEqual(line.role_id, self.role_dm)
+        self.assertEqual(line.stance, "oppose")
+        self.assertTrue(merged.has_decision_maker and merged.has_opponent)
+        self.assertEqual(merged.opponent_names, "Zhao Lei")
+
     def test_a_deleted_contact_leaves_the_committee_flags_right(self):
         """A contact deleted leaves no decision maker nor opponent behind: the
         warning shows, the filter finds the deal, and the gate of Near Close

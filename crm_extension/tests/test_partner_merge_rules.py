@@ -801,11 +801,18 @@ class TestMergeRulesBothDoors(CrmExtensionCase):
                 )
                 self.assertEqual(len(members), 1)
                 self.assertTrue(members.is_primary)
+                # Its decision and its opposition stay known, whichever door:
+                # Odoo's wizard leaves one member, opposing the deal (Merge
+                # with Undo leaves the merged contact's seat with it).
+                self.assertTrue(self.opportunity.has_decision_maker)
+                self.assertTrue(self.opportunity.has_opponent)
                 if door == self._odoo_merge:
-                    # The opponent's seat went with the merged contact: the
-                    # opportunity's flags say so.
-                    self.assertTrue(self.opportunity.has_decision_maker)
-                    self.assertFalse(self.opportunity.has_opponent)
+                    self.assertEqual(members.role_id, self.role_dm)
+                    self.assertEqual(members.stance, "oppose")
+                    self.assertEqual(
+                        self.opportunity.with_user(self.salesman).opponent_names,
+                        "Li Si",
+                    )
                 # Another member can still be added.
                 self.env["crm.lead.contact.role"].with_user(self.salesman).create(
                     {
