@@ -200,6 +200,24 @@ class TestLeadCustomerLink(CrmExtensionCase):
             )
         self.assertFalse(lead.partner_id)
 
+    def test_linking_it_as_told_proposes_the_customer_again(self):
+        """Told to choose "Link to an existing customer", the salesperson
+        switches back to it in the same wizard: the registered customer is
+        proposed again (as Odoo proposes the customer it finds), not an
+        empty customer to search for."""
+        lead = self._lead()
+        convert = Form(
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.salesman_2)
+            .with_context(active_model="crm.lead", active_id=lead.id)
+        )
+        convert.action = "create"
+        self.assertFalse(convert.partner_id)
+        convert.action = "exist"
+        self.assertEqual(convert.partner_id, self.hongyuan)
+        convert.save().with_context(active_ids=lead.ids).action_apply()
+        self.assertKeepsTheEnquirer(lead)
+
     def test_a_class_wanting_more_of_its_contacts(self):
         """The customer's class requires a phone of its contact persons and
         the lead gives none: every door converts the lead all the same,
