@@ -399,6 +399,10 @@ CONTACT_KEY_FIELDS = frozenset(
     column for key in ("email", "phone") for column in key_columns(KEY_COLUMNS[key])
 )
 MOVED = object()
+# What the duplicate rules compare of a partner before and after a write
+# (see _check_duplicates): its keys, and what decides which customers and
+# rules it meets (a match row's values).
+SNAPSHOT_FIELDS = (*MATCH_KEY_FIELDS, "active", "is_company", "company_id")
 
 
 class ResPartner(models.Model):
@@ -752,15 +756,12 @@ class ResPartner(models.Model):
         old_keys = written._duplicate_keys_snapshot(vals)
         if old_keys is None:
             return
-        recheck = vals.get("active") or "is_company" in vals or "company_id" in vals
         for partner_id, keys in old_keys.items():
-            if recheck:
-                # The same keys may now fall under other rules: check them.
-                operation.duplicate_keys[partner_id] = None
-            else:
-                # The keys before the operation, not before a nested write.
-                operation.duplicate_keys.setdefault(partner_id, keys)
-        if "parent_id" in vals and not recheck:
+            # The keys (and the scope) before the operation, not before a
+            # nested write: what the final state is compared with
+            # (_check_duplicates).
+            operation.duplicate_keys.setdefault(partner_id, keys)
+        if "parent_id" in vals:
             # A contact shares its company's mailbox and phone unflagged (see
             # crm.duplicate.rule._is_duplicate): moved to another company, its
             # e-mail and phone are compared as if they were new. (Its company
@@ -771,11 +772,10 @@ class ResPartner(models.Model):
             )
             for partner_id in old_keys.keys() & set(moved.ids):
                 before = operation.duplicate_keys[partner_id]
-                if before is not None:
-                    operation.duplicate_keys[partner_id] = tuple(
-                        MOVED if fname in CONTACT_KEY_FIELDS else key
-                        for fname, key in zip(MATCH_KEY_FIELDS, before, strict=True)
-                    )
+                operation.duplicate_keys[partner_id] = tuple(
+                    MOVED if fname in CONTACT_KEY_FIELDS else key
+                    for fname, key in zip(SNAPSHOT_FIELDS, before, strict=True)
+                )
 
     def _crm_check_duplicate_rules(self, operation):
         """The duplicate rules, on the partners created or given other keys;
@@ -823,11 +823,16 @@ class ResPartner(models.Model):
     ):
         """Apply the duplicate rules to ``self`` after a create or write.
 
-        :param old_keys: ``{partner id: keys before}``; a partner whose keys did
-            not change is not checked again, and a block rule checks it only when
-            a key that rule protects changed: customers registered twice before
-            the addon (or by an approved exception) stay editable. A partner
-            missing from it, or ``None``, is checked by every rule.
+        :param old_keys: ``{partner id: keys before}`` (``SNAPSHOT_FIELDS``);
+            a partner whose keys and scope did not change is not checked again,
+            and a block rule checks it only when a key that rule protects
+            changed: customers registered twice before the addon (or by an
+            approved exception) stay editable, whatever else is written (an
+            import writing its columns again as they are). A partner brought
+            back from the archive, or given another company (other customers
+            see it), is checked by every rule; one made a company or a person,
+            by the rules of companies or individuals too. A partner missing
+            from it, or ``None``, is checked by every rule.
         :param new: all of ``self`` was just created (see ``_crm_customers``)
         :param flushed: see ``crm.duplicate.rule._find_matches``
         :param list_cores: name cores to list (see ``_list_name_cores``), by
@@ -845,18 +850,9 @@ class ResPartner(models.Model):
         rows = {}  # {partner: its match row}, read once
         for partner in self:
             row = rows[partner] = self._duplicate_row(partner)
-            before = old_keys.get(partner.id)
-            after = tuple(row[fname] for fname in MATCH_KEY_FIELDS)
-            if before is None:
-                changed[partner] = None
-            elif before != after:
-                changed[partner] = {
-                    fname
-                    for fname, old, new_key in zip(
-                        MATCH_KEY_FIELDS, before, after, strict=True
-                    )
-                    if old != new_key
-                }
+            change = self._duplicate_change(old_keys.get(partner.id), row)
+            if change is None or change:
+                changed[partner] = change
         partners = self.browse([partner.id for partner in changed])._crm_customers(
             new=new
         )
@@ -868,6 +864,10 @@ class ResPartner(models.Model):
             """Whether ``rule`` may block ``partner``: its key changed."""
             keys = changed[partner]
             if keys is None:
+                return True
+            if "is_company" in keys and rule["scope"] != "both":
+                # Made a company or a person: the rules of companies (or of
+                # individuals) apply to its keys as they did not before.
                 return True
             if rule["match"] == "similar":
                 return "name_core_key" in keys
@@ -904,6 +904,25 @@ class ResPartner(models.Model):
             # An import: each refused row is reported (see _load_records).
             operation.refuse(self._refusals(blocked))
         self._flag_suspects(to_flag, new=new)
+
+    @api.model
+    def _duplicate_change(self, before, row):
+        """What a write changed of a partner for the duplicate rules: the
+        ``SNAPSHOT_FIELDS`` whose values differ between ``before`` and its
+        match row ``row`` (none: nothing to check), or ``None`` for a partner
+        every rule checks (new, brought back from the archive, or given
+        another company: other customers see it)."""
+        if before is None:
+            return None
+        after = tuple(row[fname] for fname in SNAPSHOT_FIELDS)
+        change = {
+            fname
+            for fname, old, new in zip(SNAPSHOT_FIELDS, before, after, strict=True)
+            if old != new
+        }
+        if "company_id" in change or ("active" in change and row["active"]):
+            return None
+        return change
 
     def _block_lock_keys(self, protects, rows):
         """The keys of these partners a block rule protects, to lock (see
@@ -1320,8 +1339,9 @@ class ResPartner(models.Model):
         return set()
 
     def _duplicate_keys_snapshot(self, vals):
-        """The match keys before a write of the partners it may give other keys,
-        ``{partner id: keys}``, or ``None`` when nothing is to check."""
+        """The match keys (and scope: ``SNAPSHOT_FIELDS``) before a write of
+        the partners it may give other keys, ``{partner id: keys}``, or
+        ``None`` when nothing is to check."""
         triggers = DUPLICATE_TRIGGER_FIELDS & vals.keys()
         if (
             not triggers
@@ -1334,7 +1354,15 @@ class ResPartner(models.Model):
             # Not even read: the keys of new contacts are computed at once, for
             # the whole batch, rather than one by one as Odoo syncs each one.
             partners = self.filtered(lambda p: p.is_company or not p.parent_id)
-        return {p.id: tuple(p[f] for f in MATCH_KEY_FIELDS) for p in partners}
+        return {
+            p.id: (
+                *(p[f] for f in MATCH_KEY_FIELDS),
+                p.active,
+                p.is_company,
+                p.company_id.id,
+            )
+            for p in partners
+        }
 
     def init(self):
         res = super().init()

@@ -1077,6 +1077,59 @@ class TestLegacyDuplicates(CrmExtensionCase):
         twin.write({"name": "Legacy Twin Trading Company Limited"})  # same key
         self.assertEqual(twin.vat, "DE811223344")
 
+    def test_values_written_again_as_they_are_register_nothing(self):
+        """An import updating its rows, or a client saving a whole record,
+        writes the company, the kind of partner and the active flag again as
+        they are: no registration, nothing refused."""
+        twin = self.other_twin.with_user(self.salesman)
+        twin.write(
+            {
+                "is_company": True,
+                "company_type": "company",
+                "company_id": twin.company_id.id,
+                "active": True,
+                "parent_id": False,
+                "comment": "checked",
+            }
+        )
+        self.assertEqual(twin.comment, "<p>checked</p>")
+
+    def test_a_legacy_twin_made_a_person_and_back_by_its_number(self):
+        """Twins of one VAT number (a rule of companies and individuals
+        alike): made a person and a company again, still the same number,
+        nobody registered twice."""
+        Partner = self.env["res.partner"]
+        cn = self.env.ref("base.cn").id
+        Partner.create(
+            {
+                "name": "Legacy Number Trading",
+                "is_company": True,
+                "vat": "91350100M000100Y43",
+                "country_id": cn,
+            }
+        )
+        twin = (
+            Partner.with_context(**MERGING_PARTNERS.context())
+            .create(
+                {
+                    "name": "Legacy Number Sales",
+                    "is_company": True,
+                    "vat": "91350100M000100Y43",
+                    "country_id": cn,
+                    "user_id": self.salesman.id,
+                }
+            )
+            .with_env(self.env)
+            .with_user(self.salesman)
+        )
+        twin.write({"is_company": False})
+        self.assertEqual(twin.company_type, "person")
+        twin.write({"company_type": "company"})
+        self.assertTrue(twin.is_company)
+        # Its name made another's, a key the name rule protects: refused.
+        with self.assertRaises(ValidationError):
+            twin.write({"name": "Legacy Twin Trading"})
+
     def test_a_changed_protected_key_is_still_checked(self):
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.other_twin.with_user(self.salesman).write(
