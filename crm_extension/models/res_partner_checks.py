@@ -48,6 +48,7 @@ CALLER_STEPS = (
     "_crm_check_write_access",  # (here)
     "_crm_check_parent_readable",  # (here)
     "_crm_check_unarchive",  # res_partner_duplicate (merged customers)
+    "_crm_leave_company_numbers",  # res_partner_duplicate
     "_crm_check_salesperson_change",  # res_partner_ownership
     "_crm_check_archiving",  # res_partner_ownership
     "_crm_check_class_given",  # res_partner_classification

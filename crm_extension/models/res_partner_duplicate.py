@@ -747,6 +747,54 @@ class ResPartner(models.Model):
                 )
         return self
 
+    def _crm_leave_company_numbers(self, vals):
+        """A step of the partner operation, on the caller's values
+        (res_partner_checks): a contact leaving its company (detached from it,
+        moved to another, made a company of its own) leaves the company's VAT
+        and registry numbers, which Odoo copied to it as the company's
+        (commercial fields), with the company: they are no numbers of the
+        person's. Kept, they would make it a second customer of the company's
+        numbers (a duplicate the rules refuse, naming the company it left),
+        and Odoo would give them to a new company without numbers of its own.
+        A number the caller writes, or one of the contact's own (another than
+        its company's), stays. The records to write with."""
+        leaving = vals.keys() & {"parent_id", "is_company", "company_type"}
+        if not leaving or not self:
+            return self
+        numbers = [fname for fname in ("vat", "company_registry") if fname not in vals]
+        if not numbers:
+            return self
+        if "is_company" in vals:
+            made_company = bool(vals["is_company"])
+        elif "company_type" in vals:
+            made_company = vals["company_type"] == "company"
+        else:
+            made_company = None
+        parent = (
+            self.browse(vals["parent_id"] or ()).sudo() if "parent_id" in vals else None
+        )
+        # (The numbers are read whatever the user may read of the company:
+        # the contact shows them as its own.)
+        contacts = self.sudo()
+        for fname in numbers:
+            if all(
+                not partner.is_company
+                and partner.commercial_partner_id != partner
+                and partner[fname]
+                and partner[fname] == partner.commercial_partner_id[fname]
+                and (
+                    made_company
+                    or (
+                        parent is not None
+                        and parent.commercial_partner_id
+                        != partner.commercial_partner_id
+                    )
+                )
+                for partner in contacts
+            ):
+                vals[fname] = False
+        return self
+
     def _crm_note_duplicate_keys(self, vals, operation):
         """The match keys before the operation of the partners this write may
         give other keys (new partners are checked whatever their keys)."""

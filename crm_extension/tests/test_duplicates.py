@@ -905,6 +905,39 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertEqual(contact.duplicate_state, "suspect")
         self.assertIn(self.huaxing, contact.readable_duplicate_ids)
 
+    def test_a_contact_leaving_its_company_leaves_its_numbers(self):
+        """Odoo copies its company's VAT to a contact: detached from the
+        company, moved to another or made a company of its own, the contact
+        leaves it with the company (it is no number of the person's, nor of
+        the other company) and is no second customer of that number."""
+        Partner = self.Partner.with_user(self.salesman)
+        contact, moving, branch = Partner.create(
+            [
+                {"name": name, "parent_id": self.huaxing.id}
+                for name in ("Zhou Min", "Li Na", "Huaxing Beijing Office")
+            ]
+        )
+        self.assertEqual(contact.vat, self.huaxing.vat)
+        with Form(contact) as form:
+            form.parent_id = self.Partner
+        self.assertEqual(contact.commercial_partner_id, contact)
+        self.assertFalse(contact.vat)
+        self.assertEqual(self.huaxing.vat, "91350100M000100Y43")
+        # Moved to a company without a number: Odoo gives the company none.
+        other = Partner.create({"name": "Lianhe Trading Co., Ltd.", "is_company": True})
+        moving.parent_id = other
+        self.assertFalse(other.vat)
+        self.assertFalse(moving.vat)
+        branch.write({"is_company": True})
+        self.assertFalse(branch.vat)
+        # The company's number typed again is the company's: refused.
+        with self.assertRaisesRegex(ValidationError, "Huaxing Technology"):
+            branch.write({"vat": self.huaxing.vat})
+        # A number given with the move stays.
+        contact.write({"parent_id": self.huaxing.id})
+        contact.write({"parent_id": False, "vat": "91310115MA1K4QX82J"})
+        self.assertEqual(contact.vat, "91310115MA1K4QX82J")
+
     def test_a_rule_of_one_company_holds_whichever_company_is_selected(self):
         """A customer registered without a company is one of every company:
         the rule of company B refuses it even when its registrant works in
