@@ -15,9 +15,10 @@ final state.
    given, the return of a merged customer, a protected customer's
    salesperson (ownership), the credit rating an accountant gives.
 2. On every write, Odoo's nested ones included (:data:`BEFORE_WRITE_STEPS`):
-   what the final steps compare with, as it was before the operation (a
-   customer's class, its duplicate keys, its salesperson and commercial
-   entity): noted, not checked.
+   the numbers a contact leaving its company leaves with it (taken out of
+   the values: they were the company's); then what the final steps compare
+   with, as it was before the operation (a customer's class, its duplicate
+   keys, its salesperson and commercial entity): noted, not checked.
 3. Once, on the final state (:data:`FINAL_STEPS`): what may refuse the
    operation first (a customer moved away from its salesperson, a class
    given to a contact or a role to a company, class templates, committee
@@ -48,7 +49,6 @@ CALLER_STEPS = (
     "_crm_check_write_access",  # (here)
     "_crm_check_parent_readable",  # (here)
     "_crm_check_unarchive",  # res_partner_duplicate (merged customers)
-    "_crm_leave_company_numbers",  # res_partner_duplicate
     "_crm_check_salesperson_change",  # res_partner_ownership
     "_crm_check_archiving",  # res_partner_ownership
     "_crm_check_class_given",  # res_partner_classification
@@ -63,9 +63,11 @@ CALLER_CREATE_STEPS = (
     "_crm_check_class_given",  # res_partner_classification
     "_crm_check_role_given",  # res_partner_profile
 )
-# On every write of the operation, what the final steps compare with, as it was
-# before the operation (values read from the cache): ``step(vals, operation)``.
+# On every write of the operation, the company's numbers a contact leaving it
+# leaves, then what the final steps compare with, as it was before the
+# operation (values read from the cache): ``step(vals, operation)``.
 BEFORE_WRITE_STEPS = (
+    "_crm_leave_company_numbers",  # res_partner_duplicate
     "_crm_note_duplicate_keys",  # res_partner_duplicate
     "_crm_note_class",  # res_partner_classification
     "_crm_note_salesperson",  # res_partner_ownership

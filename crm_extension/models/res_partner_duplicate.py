@@ -747,23 +747,25 @@ class ResPartner(models.Model):
                 )
         return self
 
-    def _crm_leave_company_numbers(self, vals):
-        """A step of the partner operation, on the caller's values
-        (res_partner_checks): a contact leaving its company (detached from it,
-        moved to another, made a company of its own) leaves the company's VAT
+    def _crm_leave_company_numbers(self, vals, operation):
+        """A step of the partner operation, on the values of each of its
+        writes, before Odoo writes them (res_partner_checks; the caller's, and
+        those of a company's contacts list given an existing contact): a
+        contact leaving its company (detached from it, moved to another, made
+        a company of its own) leaves the company's VAT
         and registry numbers, which Odoo copied to it as the company's
         (commercial fields), with the company: they are no numbers of the
         person's. Kept, they would make it a second customer of the company's
         numbers (a duplicate the rules refuse, naming the company it left),
         and Odoo would give them to a new company without numbers of its own.
         A number the caller writes, or one of the contact's own (another than
-        its company's), stays. The records to write with."""
+        its company's), stays."""
         leaving = vals.keys() & {"parent_id", "is_company", "company_type"}
         if not leaving or not self:
-            return self
+            return
         numbers = [fname for fname in ("vat", "company_registry") if fname not in vals]
         if not numbers:
-            return self
+            return
         if "is_company" in vals:
             made_company = bool(vals["is_company"])
         elif "company_type" in vals:
@@ -793,7 +795,6 @@ class ResPartner(models.Model):
                 for partner in contacts
             ):
                 vals[fname] = False
-        return self
 
     def _crm_note_duplicate_keys(self, vals, operation):
         """The match keys before the operation of the partners this write may

@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -928,6 +928,12 @@ class TestDuplicateRules(CrmExtensionCase):
         moving.parent_id = other
         self.assertFalse(other.vat)
         self.assertFalse(moving.vat)
+        # Or added to its contacts (a client's command).
+        moving.parent_id = self.huaxing
+        self.assertEqual(moving.vat, self.huaxing.vat)
+        other.write({"child_ids": [Command.link(moving.id)]})
+        self.assertEqual(moving.parent_id, other)
+        self.assertFalse(other.vat)
         branch.write({"is_company": True})
         self.assertFalse(branch.vat)
         # The company's number typed again is the company's: refused.
