@@ -402,7 +402,13 @@ MOVED = object()
 # What the duplicate rules compare of a partner before and after a write
 # (see _check_duplicates): its keys, and what decides which customers and
 # rules it meets (a match row's values).
-SNAPSHOT_FIELDS = (*MATCH_KEY_FIELDS, "active", "is_company", "company_id")
+SNAPSHOT_FIELDS = (
+    *MATCH_KEY_FIELDS,
+    "active",
+    "is_company",
+    "company_id",
+    "commercial_partner_id",
+)
 
 
 class ResPartner(models.Model):
@@ -971,6 +977,12 @@ class ResPartner(models.Model):
         }
         if "company_id" in change or ("active" in change and row["active"]):
             return None
+        if "commercial_partner_id" in change:
+            # A customer of its own now (a contact made a company), or
+            # another's contact: the mailbox and phone it shared with its
+            # commercial entity are compared as new (see
+            # crm.duplicate.rule._is_duplicate).
+            change |= CONTACT_KEY_FIELDS
         return change
 
     def _block_lock_keys(self, protects, rows):
@@ -1409,6 +1421,7 @@ class ResPartner(models.Model):
                 p.active,
                 p.is_company,
                 p.company_id.id,
+                p.commercial_partner_id.id,
             )
             for p in partners
         }

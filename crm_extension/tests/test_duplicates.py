@@ -944,6 +944,21 @@ class TestDuplicateRules(CrmExtensionCase):
         contact.write({"parent_id": False, "vat": "91310115MA1K4QX82J"})
         self.assertEqual(contact.vat, "91310115MA1K4QX82J")
 
+    def test_a_contact_made_a_company_is_compared_by_the_mailbox_it_shared(self):
+        """A contact shares its company's mailbox unchecked; made a company of
+        its own, it is a customer of that mailbox: a rule blocking e-mails
+        refuses it, as when registered so."""
+        self.rule_email.action = "block"
+        office = self.Partner.with_user(self.salesman).create(
+            {
+                "name": "Huaxing Shenzhen Office",
+                "parent_id": self.huaxing.id,
+                "email": "info@huaxing.example.cn",
+            }
+        )
+        with self.assertRaisesRegex(ValidationError, "Huaxing Technology"):
+            office.write({"company_type": "company"})
+
     def test_a_rule_of_one_company_holds_whichever_company_is_selected(self):
         """A customer registered without a company is one of every company:
         the rule of company B refuses it even when its registrant works in
