@@ -411,6 +411,24 @@ SNAPSHOT_FIELDS = (
 )
 
 
+def company_number_left(contact, fname, made_company, parent):
+    """Whether ``contact`` (as before a write) leaves its number ``fname``
+    with its company: a contact (no company) holding it as its commercial
+    entity's copy, which it leaves (``made_company``, or given the parent
+    ``parent`` of another entity; ``None``: its parent is kept)."""
+    entity = contact.commercial_partner_id
+    return bool(
+        not contact.is_company
+        and entity != contact
+        and contact[fname]
+        and contact[fname] == entity[fname]
+        and (
+            made_company
+            or (parent is not None and parent.commercial_partner_id != entity)
+        )
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -786,21 +804,27 @@ class ResPartner(models.Model):
         contacts = self.sudo()
         for fname in numbers:
             if all(
-                not partner.is_company
-                and partner.commercial_partner_id != partner
-                and partner[fname]
-                and partner[fname] == partner.commercial_partner_id[fname]
-                and (
-                    made_company
-                    or (
-                        parent is not None
-                        and parent.commercial_partner_id
-                        != partner.commercial_partner_id
-                    )
-                )
+                company_number_left(partner, fname, made_company, parent)
                 for partner in contacts
             ):
                 vals[fname] = False
+
+    @api.onchange("parent_id", "is_company")
+    def _onchange_leave_company_numbers(self):
+        """The form shows it before saving (and its duplicate hints leave the
+        company the numbers were copied from): see
+        :meth:`_crm_leave_company_numbers`."""
+        origin = self._origin.sudo()
+        if not origin:
+            return
+        made_company = self.is_company and not origin.is_company
+        parent = self.parent_id._origin
+        parent = parent.sudo() if parent != origin.parent_id else None
+        for fname in ("vat", "company_registry"):
+            if self[fname] == origin[fname] and company_number_left(
+                origin, fname, made_company, parent
+            ):
+                self[fname] = False
 
     def _crm_note_duplicate_keys(self, vals, operation):
         """The match keys before the operation of the partners this write may

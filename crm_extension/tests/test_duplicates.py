@@ -920,6 +920,9 @@ class TestDuplicateRules(CrmExtensionCase):
         self.assertEqual(contact.vat, self.huaxing.vat)
         with Form(contact) as form:
             form.parent_id = self.Partner
+            # (Shown before saving: no hint of the company as a duplicate.)
+            self.assertFalse(form.vat)
+            self.assertFalse(form.duplicate_match_ids)
         self.assertEqual(contact.commercial_partner_id, contact)
         self.assertFalse(contact.vat)
         self.assertEqual(self.huaxing.vat, "91350100M000100Y43")
