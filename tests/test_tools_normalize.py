@@ -2653,11 +2653,12 @@ def test_real_names_keep_their_keys(name, key):
     ("name", "key"),
     [
         # The group's company in a region, in brackets after the registered
-        # name, as "(HK)" is: the whole name, another registrant.
-        ("华星科技有限公司（香港）", "华星科技有限公司香港"),
-        ("華星科技有限公司(台灣)", "华星科技有限公司台湾"),
-        ("华星科技有限公司【澳門特別行政區】", "华星科技有限公司澳门特别行政区"),
-        ("华星科技有限公司（中国香港）", "华星科技有限公司中国香港"),
+        # name, as "(HK)" is: another registrant, the one written with the
+        # region before its legal form ("华星科技（香港）有限公司").
+        ("华星科技有限公司（香港）", "华星科技香港"),
+        ("華星科技有限公司(台灣)", "华星科技台湾"),
+        ("华星科技有限公司【澳門特別行政區】", "华星科技澳门特别行政区"),
+        ("华星科技有限公司（中国香港）", "华星科技中国香港"),
         ("华星科技有限公司 (HK)", "华星科技有限公司hk"),
         # Not another remark, nor a region's name inside one.
         ("华星科技有限公司（总部）", "华星科技"),
@@ -2667,6 +2668,26 @@ def test_real_names_keep_their_keys(name, key):
 def test_a_region_after_the_registered_name_is_another_registrant(name, key):
     assert name_match_key(name) == key
     assert normalize_name_core(name) == normalize_name_core("华星科技有限公司")
+
+
+@pytest.mark.parametrize(
+    ("name", "same"),
+    [
+        ("利豐有限公司（香港）", "利丰（香港）有限公司"),
+        ("利丰有限公司 ( 香港 )", "利豐(香港)有限公司"),
+        ("利丰有限公司【香港】", "利丰（香港）有限公司"),
+        ("华星科技股份有限公司（台灣）", "華星科技（台灣）股份有限公司"),
+        ("华星有限公司（澳门）", "华星（澳门）有限公司"),
+        ("阿里巴巴有限公司（中国）", "阿里巴巴（中國）有限公司"),
+        ("利丰有限公司（香港特别行政区）", "利丰（香港特别行政区）有限公司"),
+    ],
+)
+def test_a_region_after_the_legal_form_is_the_region_before_it(name, same):
+    """The group's company in a region is one registrant whether the region
+    is written in brackets before the legal form or after it: a second
+    salesperson typing it the other way is refused, not only warned."""
+    assert name_match_key(name) == name_match_key(same)
+    assert names_a_company(name)
 
 
 @pytest.mark.parametrize(

@@ -657,8 +657,38 @@ class TestOneScript(CrmExtensionCase):
         )
         self.env.invalidate_all()
         run_migration(self.env.cr, "1.7.30", "1.7.29", "post-rekey-legal-forms")
-        self.assertEqual(old.sudo().name_key, "深圳华星光电有限公司台湾")
+        self.assertEqual(old.sudo().name_key, "深圳华星光电台湾")
         self.assertEqual(self.hengda.sudo().name_key, "深圳华星光电")
+
+    def test_the_groups_company_in_a_region_is_one_whichever_side_of_its_form(self):
+        """The group's company in Hong Kong is registered as 利丰（香港）有限公司;
+        another salesperson types the region after the legal form, in Hong
+        Kong's characters (利豐有限公司（香港）): the same registrant, refused
+        with the customer named, not merely flagged. The company of the name
+        without the region is still another one. An upgrade from 1.7.33 keys
+        the customers registered that way as the others."""
+        self.Partner.create({"name": "利丰（香港）有限公司", "is_company": True})
+        Partner = self.Partner.with_user(self.salesman_2)
+        self.assertRefused(
+            Partner,
+            ["利豐有限公司（香港）", "利丰有限公司【香港】", "利丰有限公司 (香港)"],
+            "利丰（香港）有限公司",
+        )
+        Partner.create({"name": "利丰有限公司", "is_company": True})
+        old = self.env["res.partner"].create(
+            {"name": "華星科技股份有限公司（台灣）", "is_company": True}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id = %s",
+            ["华星科技股份有限公司台湾", old.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.34", "1.7.33", "post-rekey-regions-after-legal-forms"
+        )
+        self.assertEqual(old.sudo().name_key, "华星科技台湾")
+        self.assertRefused(Partner, ["华星科技（台湾）股份有限公司"], old.name)
 
     def test_a_foreign_company_in_taiwan_is_flagged_beside_it(self):
         """A Taiwan colleague registers a Hong Kong or US customer under its

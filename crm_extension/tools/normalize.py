@@ -803,8 +803,10 @@ def _name_key_once(name, forms=None):
     """One pass of :func:`normalize_name`; the legal forms it strips are added
     to ``forms`` when given."""
     text = _chinese_registered_name(
-        _bracketed_place_first(
-            _expand_abbreviated_forms(_fold(name).translate(_UNIFY_BRACKETS))
+        _bracketed_region_before_form(
+            _bracketed_place_first(
+                _expand_abbreviated_forms(_fold(name).translate(_UNIFY_BRACKETS))
+            )
         )
     )
     words = _without_joining_words(
@@ -866,9 +868,34 @@ def _bracketed_place_first(text):
 # A Chinese legal form that ends a registered name, anywhere in text (one
 # script), the longest at each place: not 公司 alone, which a name's core
 # keeps inside it ("华星公司abc": a core is no registered name).
-_CJK_LEGAL_FORM_IN_TEXT = re.compile(
-    "|".join(map(re.escape, (form for form in _CJK_LEGAL_FORMS if form != "公司")))
+_CJK_LEGAL_FORM_IN_TEXT_PATTERN = "|".join(
+    map(re.escape, (form for form in _CJK_LEGAL_FORMS if form != "公司"))
 )
+_CJK_LEGAL_FORM_IN_TEXT = re.compile(_CJK_LEGAL_FORM_IN_TEXT_PATTERN)
+# A Chinese legal form (as in _CJK_LEGAL_FORM_IN_TEXT) and what brackets
+# after it hold, ending a text (one script, brackets unified).
+_BRACKETED_AFTER_FORM = re.compile(
+    f"({_CJK_LEGAL_FORM_IN_TEXT_PATTERN})" + r"\s*\(([^()]*)\)\s*$"
+)
+
+
+def _bracketed_region_before_form(text):
+    """``text`` (folded, brackets unified) with the region (中国, 香港, 澳门,
+    台湾: :func:`_is_cjk_region`) it names in brackets after its Chinese legal
+    form, ending it, moved before that form ("利丰有限公司(香港)" -> "利丰
+    (香港)有限公司"): the group's company there, another registrant than the
+    name without it, and one registrant whichever side of the legal form the
+    region is written on. (A city there is moved before the trade name by
+    :func:`_bracketed_place_first`.) ``text`` as it is otherwise."""
+    if "(" not in text or not _HAS_CJK.search(text):
+        return text
+    folded = fold_script(text)
+    found = _BRACKETED_AFTER_FORM.search(folded)
+    if not found or not _is_cjk_region("".join(_fold_script_runs(_words(found[2])))):
+        return text
+    return f"{folded[: found.start()]}({found[2]}){found[1]}"
+
+
 # Brackets of every kind a remark is written in (after NFKC), as round ones:
 # 【总部】, [HQ], 〔原名〕 are remarks as (总部) is.
 _UNIFY_BRACKETS = str.maketrans(
