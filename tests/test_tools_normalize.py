@@ -918,6 +918,43 @@ def test_fold_script_examples(text, folded):
     assert fold_script(text) == folded
 
 
+@pytest.mark.parametrize(
+    ("name", "lookalike"),
+    [
+        ("青岛啤酒股份有限公司", "靑島啤酒股份有限公司"),
+        ("清华同方股份有限公司", "淸華同方股份有限公司"),
+        ("华星研发科技有限公司", "華星硏發科技有限公司"),
+        ("大宝化妆品有限公司", "大寳化妝品有限公司"),
+        ("康熙饮品有限公司", "康煕飮品有限公司"),
+        ("华星概念设计有限公司", "华星槪念设计有限公司"),
+        ("华星价值投资有限公司", "华星价値投资有限公司"),
+        ("晚报传媒有限公司", "晩报传媒有限公司"),
+        ("华星告示牌有限公司", "华星吿示牌有限公司"),
+        ("华星屏风有限公司", "华星屛风有限公司"),
+        ("华星瓶业有限公司", "华星甁业有限公司"),
+        ("华星饼业有限公司", "华星餠业有限公司"),
+        ("华星矿业有限公司", "华星鑛業有限公司"),
+        ("华星慎行有限公司", "华星愼行有限公司"),
+        ("华星填料有限公司", "华星塡料有限公司"),
+        ("俞氏绪丰有限公司", "兪氏緖豐有限公司"),
+        ("新郎服饰有限公司", "新郞服饰有限公司"),
+        ("华星污水处理有限公司", "华星汚水处理有限公司"),
+        ("合并科技有限公司", "合倂科技有限公司"),
+        ("华星妍丽有限公司", "华星姸丽有限公司"),
+    ],
+)
+def test_a_character_in_another_code_point_is_the_character(name, lookalike):
+    """A name typed with the forms of Chinese characters that Unicode encodes
+    twice (the Kangxi dictionary's and Korean hanja's 靑, 淸, 硏, 寳 ...),
+    which a Korean or Japanese input method, or an old encoding converted,
+    gives and which read as the characters themselves, is the name: a
+    colleague, or someone trying to get past the rule, cannot register the
+    company again with them."""
+    assert fold_script(lookalike) == fold_script(name)
+    assert normalize_name(lookalike) == normalize_name(name)
+    assert normalize_name_core(lookalike) == normalize_name_core(name)
+
+
 @given(SIMPLIFIED_NAMES, st.sampled_from(["s2t", "s2tw", "s2hk"]))
 def test_fold_script_traditional_twin_is_the_simplified_name(name, config):
     traditional = opencc_converter(config)(name)

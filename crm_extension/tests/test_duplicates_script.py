@@ -690,6 +690,34 @@ class TestOneScript(CrmExtensionCase):
         self.assertEqual(old.sudo().name_key, "华星科技台湾")
         self.assertRefused(Partner, ["华星科技（台湾）股份有限公司"], old.name)
 
+    def test_a_name_in_lookalike_characters_is_refused(self):
+        """Someone trying to get past the rule registers 青岛啤酒 again with
+        characters that look the same and are encoded twice (靑 for 青, the
+        Kangxi dictionary's form, as a Korean input method types it): the
+        same name, refused with the customer named. An upgrade from 1.7.33
+        keys the customers registered that way as the others."""
+        self.Partner.create({"name": "青岛啤酒股份有限公司", "is_company": True})
+        Partner = self.Partner.with_user(self.salesman_2)
+        self.assertRefused(
+            Partner,
+            ["靑島啤酒股份有限公司", "靑岛啤酒有限公司"],
+            "青岛啤酒股份有限公司",
+        )
+        old = self.env["res.partner"].create(
+            {"name": "淸華同方股份有限公司", "is_company": True}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id = %s",
+            ["淸华同方", old.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.34", "1.7.33", "post-rekey-lookalike-characters"
+        )
+        self.assertEqual(old.sudo().name_key, "清华同方")
+        self.assertRefused(Partner, ["清华同方股份有限公司"], old.name)
+
     def test_a_foreign_company_in_taiwan_is_flagged_beside_it(self):
         """A Taiwan colleague registers a Hong Kong or US customer under its
         Taiwan registration, its nationality and 商 before its name

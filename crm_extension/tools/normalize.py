@@ -499,6 +499,21 @@ def _is_name_char(char):
 # character a word needs where one traditional character has several
 # simplified ones (乾燥 -> 干燥, but 乾隆 stays).
 _SCRIPT_CONVERSIONS = ("s2t.json", "tw2s.json", "hk2s.json")
+# Chinese characters Unicode encodes twice, which OpenCC leaves alone: the
+# forms of the Kangxi dictionary and of Korean hanja (KS X 1001), read as the
+# character itself (靑 is 青, 淸 is 清, 寳 is 寶), which a Korean or Japanese
+# input method or an old encoding converted gives. Each is its character,
+# before OpenCC's conversions (semantic variants that a name may mean, 甦
+# and 苏, stay apart).
+CJK_LOOKALIKES = str.maketrans(
+    dict(
+        zip(
+            "靑淸硏吿晩姸値槪槩飮寳緖兪郞汚塡愼顚巓屛甁餠煕倂竝鑛戱揷皐翺冐昻廐鬪鬭鬬劒劔覇曺裵冨",
+            "青清研告晚妍值概概飲寶緒俞郎污填慎顛巔屏瓶餅熙併並礦戲插皋翱冒昂廄鬥鬥鬥劍劍霸曹裴富",
+            strict=True,
+        )
+    )
+)
 # OpenCC converts Chinese characters only: text without any is left alone.
 _HAS_CJK = re.compile("[\u2e80-\U0003ffff]")
 _CJK_RUN = re.compile("[\u2e80-\U0003ffff]+")
@@ -533,14 +548,19 @@ def fold_script(text):
     variants of simplified characters all become the simplified characters
     OpenCC's dictionaries give (``"深圳市華星科技有限公司"`` ->
     ``"深圳市华星科技有限公司"``, ``"臺灣積體電路製造"`` -> ``"台湾积体电路制造"``,
-    ``"滙豐"`` -> ``"汇丰"``); simplified text stays as it is. The
-    conversions are repeated until nothing changes, so that the fold of a fold
-    is itself. Text without Chinese characters is returned unchanged.
-    (Cached: a name and its keys are folded several times per registration.)
+    ``"滙豐"`` -> ``"汇丰"``), and so do the characters encoded twice
+    (:data:`CJK_LOOKALIKES`: ``"靑島"`` -> ``"青岛"``); simplified text
+    stays as it is. The conversions are repeated until nothing changes, so
+    that the fold of a fold is itself. Text without Chinese characters is
+    returned unchanged. (Cached: a name and its keys are folded several times
+    per registration.)
     """
     if not text or not _HAS_CJK.search(text):
         return text
-    return _until_stable(functools.partial(_convert_runs, _converters()), text)
+    return _until_stable(
+        functools.partial(_convert_runs, _converters()),
+        text.translate(CJK_LOOKALIKES),
+    )
 
 
 # OpenCC's conversions through Taiwan's words: into Taiwan's characters and
