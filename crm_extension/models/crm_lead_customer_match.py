@@ -42,31 +42,55 @@ class CrmLead(models.Model):
     @api.depends_context("uid")
     def _compute_matched_customer_info(self):
         """Whose customer the lead already is, as far as the user may read that
-        customer; a customer the user cannot see is not named."""
+        customer; a customer the user cannot see is not named. A customer a
+        warn rule matches (the same e-mail or phone, a similar name: 上海华星
+        beside 北京华星) is perhaps the lead's, not already: only one a block
+        rule matches is (:meth:`_block_matches`)."""
         readable = self.matched_partner_id._filtered_access("read")
+        blocked = self.filtered("matched_partner_id")._block_matches()
         for lead in self:
             lead.matched_owner_id = (
                 (lead.matched_partner_id & readable).sudo().user_id.with_env(self.env)
             )
             lead.can_use_matched_partner = bool(lead.matched_partner_id & readable)
+            already = lead.matched_partner_id.id in blocked.get(lead, ())
             if lead.matched_partner_id and lead.matched_partner_id not in readable:
-                lead.matched_customer_info = self.env._(
-                    "Already a customer, whom you cannot see: ask a sales "
-                    "administrator before working on this lead."
+                lead.matched_customer_info = (
+                    self.env._(
+                        "Already a customer, whom you cannot see: ask a sales "
+                        "administrator before working on this lead."
+                    )
+                    if already
+                    else self.env._(
+                        "Perhaps already a customer, whom you cannot see: ask a "
+                        "sales administrator before working on this lead."
+                    )
                 )
                 continue
             customer = lead.matched_partner_id.sudo()
             if not customer:
                 lead.matched_customer_info = False
                 continue
-            lead.matched_customer_info = self.env._(
-                "Already a customer: %(customer)s (salesperson: %(owner)s; "
-                "%(registration)s).",
-                customer=customer.display_name,
-                owner=customer.user_id.name or self.env._("none"),
-                registration=customer._crm_registration(
+            arguments = {
+                "customer": customer.display_name,
+                "owner": customer.user_id.name or self.env._("none"),
+                "registration": customer._crm_registration(
                     customer.registered_by_id.name, customer.registered_date
                 ),
+            }
+            lead.matched_customer_info = (
+                self.env._(
+                    "Already a customer: %(customer)s (salesperson: %(owner)s; "
+                    "%(registration)s).",
+                    **arguments,
+                )
+                if already
+                else self.env._(
+                    "Perhaps already a customer: %(customer)s (salesperson: "
+                    "%(owner)s; %(registration)s). Check before working on this "
+                    "lead.",
+                    **arguments,
+                )
             )
 
     @api.depends(
@@ -374,19 +398,30 @@ class CrmLead(models.Model):
         the lead's customer for (its company's name, its number), when the user
         may read it; else no partner (see the mass conversion's wizard)."""
         self.ensure_one()
-        Partner = self.env["res.partner"]
+        ids = self._block_matches().get(self, [])
+        return self.env["res.partner"].browse(ids)._filtered_access("read")[:1]
+
+    def _block_matches(self):
+        """``{lead: ids of the registered customers}`` whose registration a
+        block rule would refuse the lead's customer for, whoever may read
+        them, for the leads without a customer (one statement)."""
         Rule = self.env["crm.duplicate.rule"]
         rules = [rule for rule in Rule._get_active_rules() if rule["action"] == "block"]
-        if self.partner_id or not rules:
-            return Partner
-        found = Rule._match_rows({self: self._customer_match_row()}, rules=rules)
+        leads = self.filtered(lambda lead: not lead.partner_id)
+        if not leads or not rules:
+            return {}
+        found = Rule._match_rows(
+            {lead: lead._customer_match_row() for lead in leads}, rules=rules
+        )
         # (A rule of companies only warns about a person: see _as_applied.)
-        ids = [
-            match["id"]
-            for rule, match in found.get(self, ())
-            if rule["action"] == "block"
-        ]
-        return Partner.browse(ids)._filtered_access("read")[:1]
+        return {
+            lead: [
+                match["id"]
+                for rule, match in found.get(lead, ())
+                if rule["action"] == "block"
+            ]
+            for lead in leads
+        }
 
     def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
         values = super()._prepare_customer_values(

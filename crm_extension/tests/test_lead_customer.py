@@ -218,6 +218,29 @@ class TestLeadCustomerLink(CrmExtensionCase):
         convert.save().with_context(active_ids=lead.ids).action_apply()
         self.assertKeepsTheEnquirer(lead)
 
+    def test_a_similar_name_is_no_customer_already(self):
+        """A lead of 东莞宏远电子 (another company of the same name in another
+        city, which the similar-name rule warns of) is not told it is
+        already 深圳宏远电子, another salesperson's customer: it may be, and
+        says so; the lead naming the registered customer itself is."""
+        same = self._lead()
+        self.assertEqual(same.matched_partner_id, self.hongyuan)
+        self.assertIn(
+            f"Already a customer: {CUSTOMER} (salesperson: Sally Salesman",
+            same.matched_customer_info,
+        )
+        similar = self._lead(
+            partner_name="東莞市宏遠電子有限公司",
+            email_from="li@dg-hongyuan.example.cn",
+            phone="+86 139 0000 2222",
+        )
+        self.assertEqual(similar.matched_partner_id, self.hongyuan)
+        self.assertNotIn("Already a customer", similar.matched_customer_info)
+        self.assertIn(
+            f"Perhaps already a customer: {CUSTOMER} (salesperson: Sally Salesman",
+            similar.matched_customer_info,
+        )
+
     def test_a_class_wanting_more_of_its_contacts(self):
         """The customer's class requires a phone of its contact persons and
         the lead gives none: every door converts the lead all the same,
