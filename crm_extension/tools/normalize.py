@@ -504,12 +504,13 @@ _SCRIPT_CONVERSIONS = ("s2t.json", "tw2s.json", "hk2s.json")
 # character itself (靑 is 青, 淸 is 清, 寳 is 寶), which a Korean or Japanese
 # input method or an old encoding converted gives. Each is its character,
 # before OpenCC's conversions (semantic variants that a name may mean, 甦
-# and 苏, stay apart).
+# and 苏, stay apart, and so do the twins a Japanese family name keeps
+# apart, 冨 and 富).
 CJK_LOOKALIKES = str.maketrans(
     dict(
         zip(
-            "靑淸硏吿晩姸値槪槩飮寳緖兪郞汚塡愼顚巓屛甁餠煕倂竝鑛戱揷皐翺冐昻廐鬪鬭鬬劒劔覇曺裵冨",
-            "青清研告晚妍值概概飲寶緒俞郎污填慎顛巔屏瓶餅熙併並礦戲插皋翱冒昂廄鬥鬥鬥劍劍霸曹裴富",
+            "靑淸硏吿晩姸値槪槩飮寳緖兪郞汚塡愼顚巓屛甁餠煕倂竝鑛戱揷皐翺冐昻廐鬪鬭鬬劒劔覇曺裵",
+            "青清研告晚妍值概概飲寶緒俞郎污填慎顛巔屏瓶餅熙併並礦戲插皋翱冒昂廄鬥鬥鬥劍劍霸曹裴",
             strict=True,
         )
     )
