@@ -530,9 +530,9 @@ def test_name_of_a_chinese_registered_name_with_a_translation_or_remark(name):
             "深圳华星科技有限公司北京分公司beijingbranch",
         ),
         # A place or a branch written after it in Latin: its office there.
-        ("华星科技有限公司 (Beijing)", "华星科技有限公司beijing"),
-        ("华星科技有限公司 (Shenzhen)", "华星科技有限公司shenzhen"),
-        ("深圳华星科技有限公司 (HK)", "深圳华星科技有限公司hk"),
+        ("华星科技有限公司 (Beijing)", "华星科技beijing"),
+        ("华星科技有限公司 (Shenzhen)", "华星科技shenzhen"),
+        ("深圳华星科技有限公司 (HK)", "深圳华星科技hk"),
         ("深圳华星科技有限公司 Beijing Office", "深圳华星科技有限公司beijingoffice"),
         ("深圳市华星科技有限公司（北京）", "深圳华星科技有限公司北京"),
         ("深圳华星科技有限公司【北京】", "深圳华星科技有限公司北京"),
@@ -2696,7 +2696,7 @@ def test_real_names_keep_their_keys(name, key):
         ("華星科技有限公司(台灣)", "华星科技台湾"),
         ("华星科技有限公司【澳門特別行政區】", "华星科技澳门特别行政区"),
         ("华星科技有限公司（中国香港）", "华星科技中国香港"),
-        ("华星科技有限公司 (HK)", "华星科技有限公司hk"),
+        ("华星科技有限公司 (HK)", "华星科技hk"),
         # Not another remark, nor a region's name inside one.
         ("华星科技有限公司（总部）", "华星科技"),
         ("华星科技有限公司（香港路店）", "华星科技"),
@@ -2717,12 +2717,21 @@ def test_a_region_after_the_registered_name_is_another_registrant(name, key):
         ("华星有限公司（澳门）", "华星（澳门）有限公司"),
         ("阿里巴巴有限公司（中国）", "阿里巴巴（中國）有限公司"),
         ("利丰有限公司（香港特别行政区）", "利丰（香港特别行政区）有限公司"),
+        ("Li & Fung Ltd (HK)", "Li & Fung (HK) Limited"),
+        (
+            "Huaxing Technology Limited (Hong Kong)",
+            "Huaxing Technology (Hong Kong) Ltd.",
+        ),
+        ("Huaxing Co., Ltd. (Shenzhen)", "Huaxing (Shenzhen) Co., Ltd."),
+        ("Siemens Co., Ltd. (China)", "SIEMENS (CHINA) COMPANY LIMITED"),
+        ("华星科技有限公司 (HK)", "华星科技(HK)有限公司"),
     ],
 )
 def test_a_region_after_the_legal_form_is_the_region_before_it(name, same):
-    """The group's company in a region is one registrant whether the region
-    is written in brackets before the legal form or after it: a second
-    salesperson typing it the other way is refused, not only warned."""
+    """The group's company in a region or a city is one registrant whether
+    the place is written in brackets before the legal form or after it: a
+    second salesperson typing it the other way is refused, not only
+    warned."""
     assert name_match_key(name) == name_match_key(same)
     assert names_a_company(name)
 

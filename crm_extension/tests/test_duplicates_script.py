@@ -685,10 +685,39 @@ class TestOneScript(CrmExtensionCase):
         )
         self.env.invalidate_all()
         run_migration(
-            self.env.cr, "1.7.34", "1.7.33", "post-rekey-regions-after-legal-forms"
+            self.env.cr, "1.7.34", "1.7.33", "post-rekey-places-after-legal-forms"
         )
         self.assertEqual(old.sudo().name_key, "华星科技台湾")
         self.assertRefused(Partner, ["华星科技（台湾）股份有限公司"], old.name)
+
+    def test_a_place_after_a_western_legal_form_is_the_place_before_it(self):
+        """Li & Fung (HK) Limited, registered; Li & Fung Ltd (HK), the same
+        company typed with the place after the legal form: refused, named.
+        Li & Fung Ltd, without the place, is still another registrant. An
+        upgrade from 1.7.33 keys the customers registered that way as the
+        others."""
+        self.Partner.create({"name": "Li & Fung (HK) Limited", "is_company": True})
+        Partner = self.Partner.with_user(self.salesman_2)
+        self.assertRefused(
+            Partner,
+            ["Li & Fung Ltd (HK)", "LI & FUNG LIMITED [HK]"],
+            "Li & Fung (HK) Limited",
+        )
+        Partner.create({"name": "Li & Fung Ltd", "is_company": True})
+        old = self.env["res.partner"].create(
+            {"name": "Huaxing Co., Ltd. (Shenzhen)", "is_company": True}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET name_key = %s WHERE id = %s",
+            ["huaxingcoltdshenzhen", old.id],
+        )
+        self.env.invalidate_all()
+        run_migration(
+            self.env.cr, "1.7.34", "1.7.33", "post-rekey-places-after-legal-forms"
+        )
+        self.assertEqual(old.sudo().name_key, "huaxingshenzhen")
+        self.assertRefused(Partner, ["Huaxing (Shenzhen) Co., Ltd."], old.name)
 
     def test_a_name_in_lookalike_characters_is_refused(self):
         """Someone trying to get past the rule registers 青岛啤酒 again with

@@ -824,7 +824,7 @@ def _name_key_once(name, forms=None):
     """One pass of :func:`normalize_name`; the legal forms it strips are added
     to ``forms`` when given."""
     text = _chinese_registered_name(
-        _bracketed_region_before_form(
+        _bracketed_place_before_form(
             _bracketed_place_first(
                 _expand_abbreviated_forms(_fold(name).translate(_UNIFY_BRACKETS))
             )
@@ -900,21 +900,41 @@ _BRACKETED_AFTER_FORM = re.compile(
 )
 
 
-def _bracketed_region_before_form(text):
-    """``text`` (folded, brackets unified) with the region (中国, 香港, 澳门,
-    台湾: :func:`_is_cjk_region`) it names in brackets after its Chinese legal
-    form, ending it, moved before that form ("利丰有限公司(香港)" -> "利丰
-    (香港)有限公司"): the group's company there, another registrant than the
+# What brackets ending a text hold.
+_TRAILING_BRACKETS = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def _bracketed_place_before_form(text):
+    """``text`` (folded, brackets unified) with the place it names in
+    brackets after its legal form, ending it, moved before that form: a
+    region (中国, 香港, 澳门, 台湾: :func:`_is_cjk_region`) after a Chinese
+    legal form ("利丰有限公司(香港)" -> "利丰(香港)有限公司"), a place in
+    Latin letters (:data:`_LATIN_PLACES_AS_WRITTEN`) after any ("li & fung
+    ltd (hk)" -> "li & fung (hk) ltd", "华星科技有限公司 (hk)" -> "华星科技
+    (hk) 有限公司"): the group's company there, another registrant than the
     name without it, and one registrant whichever side of the legal form the
-    region is written on. (A city there is moved before the trade name by
-    :func:`_bracketed_place_first`.) ``text`` as it is otherwise."""
-    if "(" not in text or not _HAS_CJK.search(text):
+    place is written on. (A Chinese city there is moved before the trade
+    name by :func:`_bracketed_place_first`.) ``text`` as it is otherwise."""
+    found = _TRAILING_BRACKETS.search(text) if "(" in text else None
+    inner = "".join(_fold_script_runs(_words(found[1]))) if found else ""
+    if not inner:
         return text
-    folded = fold_script(text)
-    found = _BRACKETED_AFTER_FORM.search(folded)
-    if not found or not _is_cjk_region("".join(_fold_script_runs(_words(found[2])))):
+    if _is_cjk(inner[0]):
+        if not _is_cjk_region(inner):
+            return text
+        folded = fold_script(text)
+        cjk = _BRACKETED_AFTER_FORM.search(folded)
+        if not cjk:
+            return text
+        return f"{folded[: cjk.start()]}({cjk[2]}){cjk[1]}"
+    if inner not in _LATIN_PLACES_AS_WRITTEN:
         return text
-    return f"{folded[: found.start()]}({found[2]}){found[1]}"
+    stripped = _legal_form_end(_words(text[: found.start()]))
+    if stripped is None:
+        return text
+    words, form = stripped
+    form = form if isinstance(form, str) else " ".join(form)
+    return f"{' '.join(words)} ({found[1]}) {form}"
 
 
 # Brackets of every kind a remark is written in (after NFKC), as round ones:
