@@ -2725,6 +2725,7 @@ def test_a_region_after_the_registered_name_is_another_registrant(name, key):
         ("Huaxing Co., Ltd. (Shenzhen)", "Huaxing (Shenzhen) Co., Ltd."),
         ("Siemens Co., Ltd. (China)", "SIEMENS (CHINA) COMPANY LIMITED"),
         ("华星科技有限公司 (HK)", "华星科技(HK)有限公司"),
+        ("華星科技有限責任公司 (HK)", "华星科技(HK)有限责任公司"),
     ],
 )
 def test_a_region_after_the_legal_form_is_the_region_before_it(name, same):

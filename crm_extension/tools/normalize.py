@@ -929,7 +929,7 @@ def _bracketed_place_before_form(text):
         return f"{folded[: cjk.start()]}({cjk[2]}){cjk[1]}"
     if inner not in _LATIN_PLACES_AS_WRITTEN:
         return text
-    stripped = _legal_form_end(_words(text[: found.start()]))
+    stripped = _legal_form_end(_fold_script_runs(_words(text[: found.start()])))
     if stripped is None:
         return text
     words, form = stripped
