@@ -974,7 +974,11 @@ class ResPartner(models.Model):
             refusals = operation and operation.refusals
             if refusals is None:
                 raise DuplicateBlocked(
-                    self._duplicate_block_message(blocked),
+                    # (A match that this request registers or gives its keys
+                    # is rolled back with it: registered by nobody.)
+                    self._duplicate_block_message(
+                        blocked, in_request={partner.id for partner in changed}
+                    ),
                     self._exception_request(blocked),
                     keys=sorted({rule["key"] for _p, rule, _m in blocked}),
                     rule_ids=sorted({rule["id"] for _p, rule, _m in blocked}),
@@ -1251,7 +1255,9 @@ class ResPartner(models.Model):
                 error.request,
             ) from error
 
-    def _duplicate_block_message(self, blocked, in_file=frozenset()):
+    def _duplicate_block_message(
+        self, blocked, in_file=frozenset(), in_request=frozenset()
+    ):
         """The error of a refused registration. It names the existing customer,
         its salesperson and registrant only when its reader may read that
         customer by the reader's own rights (the match itself is found whatever
@@ -1262,6 +1268,8 @@ class ResPartner(models.Model):
 
         :param in_file: the partners an import created from its file: one of
             them matched is another row of the file
+        :param in_request: the partners the request registers (created or
+            given their keys): one of them matched is registered twice by it
         """
         reader_env = self._crm_reader_env()
         if reader_env is not None and reader_env.user.share:
@@ -1296,6 +1304,17 @@ class ResPartner(models.Model):
                         partner=partner.display_name or partner.name,
                         rule=rule_names[rule["id"]],
                         existing=match["name"],  # (as the file writes it)
+                    )
+                )
+                continue
+            if match["id"] in in_request:
+                lines.append(
+                    self.env._(
+                        "%(partner)s: %(rule)s. %(existing)s is also in this "
+                        "request: register each customer once.",
+                        partner=partner.display_name or partner.name,
+                        rule=rule_names[rule["id"]],
+                        existing=match["name"],  # (as the request writes it)
                     )
                 )
                 continue
@@ -1353,6 +1372,12 @@ class ResPartner(models.Model):
         if all(match["id"] in in_file for _p, _r, match in blocked):
             return self.env._(
                 "This customer is on more than one row of the file.\n%(details)s",
+                details="\n".join(lines),
+            )
+        if all(match["id"] in in_request for _p, _r, match in blocked):
+            return self.env._(
+                "This customer is registered more than once in this request.\n"
+                "%(details)s",
                 details="\n".join(lines),
             )
         return self.env._(

@@ -747,6 +747,37 @@ class TestOneScript(CrmExtensionCase):
         self.assertEqual(old.sudo().name_key, "清华同方")
         self.assertRefused(Partner, ["清华同方股份有限公司"], old.name)
 
+    def test_one_request_registering_a_customer_twice_says_so(self):
+        """A client creating the same customer twice in one call (in both
+        scripts), or renaming two customers to one name, is refused; the
+        refusal says the other one is in the same request, not that it is
+        already registered (nothing is: the request is rolled back)."""
+        Partner = self.Partner.with_user(self.salesman_2)
+        for names in (
+            ["中山市新光电器有限公司", "中山市新光電器股份有限公司"],
+            ["甲一公司", "乙二公司"],
+        ):
+            with (
+                self.subTest(names=names),
+                self.assertRaises(ValidationError) as error,
+                self.env.cr.savepoint(),
+            ):
+                if names[0] == "甲一公司":
+                    partners = Partner.create(
+                        [{"name": name, "is_company": True} for name in names]
+                    )
+                    partners.write({"name": "中山市新光电器有限公司"})
+                else:
+                    Partner.create(
+                        [{"name": name, "is_company": True} for name in names]
+                    )
+            message = str(error.exception)
+            self.assertIn("is registered more than once in this request", message)
+            self.assertIn(
+                "is also in this request: register each customer once", message
+            )
+            self.assertNotIn("is already registered", message)
+
     def test_a_foreign_company_in_taiwan_is_flagged_beside_it(self):
         """A Taiwan colleague registers a Hong Kong or US customer under its
         Taiwan registration, its nationality and 商 before its name
