@@ -684,9 +684,7 @@ class TestOneScript(CrmExtensionCase):
             ["华星科技股份有限公司台湾", old.id],
         )
         self.env.invalidate_all()
-        run_migration(
-            self.env.cr, "1.7.34", "1.7.33", "post-rekey-places-after-legal-forms"
-        )
+        run_migration(self.env.cr, "1.7.34", "1.7.33", "post-rekey-names")
         self.assertEqual(old.sudo().name_key, "华星科技台湾")
         self.assertRefused(Partner, ["华星科技（台湾）股份有限公司"], old.name)
 
@@ -713,9 +711,7 @@ class TestOneScript(CrmExtensionCase):
             ["huaxingcoltdshenzhen", old.id],
         )
         self.env.invalidate_all()
-        run_migration(
-            self.env.cr, "1.7.34", "1.7.33", "post-rekey-places-after-legal-forms"
-        )
+        run_migration(self.env.cr, "1.7.34", "1.7.33", "post-rekey-names")
         self.assertEqual(old.sudo().name_key, "huaxingshenzhen")
         self.assertRefused(Partner, ["Huaxing (Shenzhen) Co., Ltd."], old.name)
 
@@ -741,9 +737,7 @@ class TestOneScript(CrmExtensionCase):
             ["淸华同方", old.id],
         )
         self.env.invalidate_all()
-        run_migration(
-            self.env.cr, "1.7.34", "1.7.33", "post-rekey-lookalike-characters"
-        )
+        run_migration(self.env.cr, "1.7.34", "1.7.33", "post-rekey-names")
         self.assertEqual(old.sudo().name_key, "清华同方")
         self.assertRefused(Partner, ["清华同方股份有限公司"], old.name)
 
