@@ -101,6 +101,9 @@ class CrmLead(models.Model):
         *compat.PHONE_FIELDS,
         "country_id",
         "company_id",
+        # A customer given to another company is matched again: the lead
+        # names only customers visible wherever it is.
+        "matched_partner_id.company_id",
     )
     def _compute_matched_partner_id(self):
         """Match new leads against existing customers with the duplicate rules.

@@ -524,6 +524,38 @@ class TestOtherCompanies(CrmExtensionCase):
         self.assertEqual(klass.with_user(self.salesman_b).partner_count, 1)
         self.assertEqual(klass.with_user(self.salesman).partner_count, 0)
 
+    def test_a_lead_forgets_a_customer_moved_to_another_company(self):
+        """A lead of our company matched a customer shared by all companies,
+        which a sales administrator then gives to company B: the lead no
+        longer names it to our salesperson, neither in its read values nor
+        as a group of the leads."""
+        shared = self.env["res.partner"].create(
+            {
+                "name": "Wandering Crane Trading Ltd",
+                "is_company": True,
+                "company_id": False,
+                "email": "buyer@wandering-crane.example.cn",
+            }
+        )
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        lead = Lead.create(
+            {
+                "name": "Crane inquiry",
+                "email_from": "buyer@wandering-crane.example.cn",
+                "company_id": self.company.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        self.assertEqual(lead.sudo().matched_partner_id, shared)
+        shared.company_id = self.company_b
+        values = lead.read(["matched_partner_id", "matched_customer_info"])[0]
+        self.assertFalse(values["matched_partner_id"])
+        self.assertFalse(values["matched_customer_info"])
+        groups = Lead.web_read_group(
+            [("id", "=", lead.id)], ["matched_partner_id"], ["matched_partner_id"]
+        )["groups"]
+        self.assertNotIn("Wandering Crane", str(groups))
+
     def test_a_customer_in_a_company_not_ones_own_gets_odoos_refusal(self):
         """Bella of company B registers a customer in our company: Odoo's own
         refusal of a company she may not use, not an error about reading it."""
