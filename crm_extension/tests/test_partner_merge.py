@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 from psycopg2 import errors as pg_errors
 
-from odoo import Command, api
+from odoo import Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -503,6 +503,40 @@ class TestPartnerMerge(CrmExtensionCase):
         self.assertEqual(merge.state, "done")
         period = merge.undo_deadline - merge.merge_date
         self.assertEqual(round(period.total_seconds() / 86400), 3)
+
+    def test_the_wizard_says_the_undo_period_of_the_customers_company(self):
+        """A sales administrator of two companies, working in the branch,
+        merges customers of the main company: the wizard promises the undo
+        period the merge is given (their company's), not the branch's."""
+        branch = self.env["res.company"].create(
+            {"name": "Orchid Branch Co", "crm_merge_undo_days": 3}
+        )
+        self.company.crm_merge_undo_days = 30
+        manager = new_test_user(
+            self.env,
+            login="ext_branch_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=branch.id,
+            company_ids=[Command.set((branch | self.company).ids)],
+        )
+        self.group.with_context(**MERGING_PARTNERS.context()).company_id = self.company
+        self.env.flush_all()
+        wizard = Form(
+            self.env["crm.partner.merge.wizard"]
+            .with_user(manager)
+            .with_context(
+                allowed_company_ids=[branch.id, self.company.id],
+                active_model="crm.duplicate.group",
+                active_ids=self._review_group().ids,
+            )
+        ).save()
+        self.assertEqual(
+            wizard.undo_until,
+            fields.Date.context_today(wizard) + timedelta(days=30),
+        )
+        merge = self._merge_now(wizard)
+        period = merge.undo_deadline - merge.merge_date
+        self.assertEqual(round(period.total_seconds() / 86400), 30)
 
     def test_staff_partners_are_not_merged(self):
         Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)

@@ -58,11 +58,19 @@ class CrmPartnerMergeWizard(models.TransientModel):
             wizard.group_count = len(set(wizard.customer_ids.mapped("group")))
             wizard.in_background = wizard.group_count > MERGE_NOW_LIMIT
 
+    @api.depends("customer_ids.partner_id")
     @api.depends_context("company")
     def _compute_undo_until(self):
         for wizard in self:
+            # The period each merge is given (crm.partner.merge's): its
+            # customers' company's, a shared customer's the one it is merged
+            # in; the shortest of the groups' (a promise that holds for all).
+            companies = {
+                partner.company_id or self.env.company
+                for partner in wizard.customer_ids.partner_id.sudo()
+            } or {self.env.company}
             wizard.undo_until = fields.Date.context_today(wizard) + timedelta(
-                days=self.env.company.crm_merge_undo_days
+                days=min(company.crm_merge_undo_days for company in companies)
             )
             wizard.summary = self.env._(
                 "Each group keeps the customer marked Keep: the documents of the "
