@@ -956,27 +956,36 @@ class CrmComplaint(models.Model):
 
     @api.model
     def _check_documents_readable(self, vals_list, complaints=None):
-        """The order and invoice a user links to a complaint are ones they may
-        read: the complaint would show them their reference and customer
-        otherwise. (Those a complaint already has stay: writing them again
-        passes.) The portal and the mail gateway link the customer's own
-        documents as the system."""
+        """The customer, order and invoice a user links to a complaint are
+        ones they may read: the complaint would show them their reference and
+        customer otherwise, and Odoo's check of companies names a customer of
+        another company. (Those a complaint already has stay: writing them
+        again passes.) The portal and the mail gateway link the customer's
+        own documents as the system."""
         if self.env.su:
             return
         for vals in vals_list:
-            for fname in ("sale_order_id", "invoice_id"):
+            for fname in ("partner_id", "sale_order_id", "invoice_id"):
                 document = self[fname].browse(vals.get(fname) or ())
                 if not document or (
                     complaints and all(c[fname] == document for c in complaints)
                 ):
                     continue
-                if not document.has_access("read"):
+                if document.has_access("read"):
+                    continue
+                if fname == "partner_id":
                     raise AccessError(
                         self.env._(
-                            "You may not read this order or invoice: it cannot be "
-                            "linked to a complaint by you."
+                            "You may not read this customer: it cannot be linked "
+                            "to a complaint by you."
                         )
                     )
+                raise AccessError(
+                    self.env._(
+                        "You may not read this order or invoice: it cannot be "
+                        "linked to a complaint by you."
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

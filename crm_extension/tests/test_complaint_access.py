@@ -301,6 +301,36 @@ class TestComplaintAccess(ComplaintCase):
         with self.assertRaises(AccessError):
             elsewhere.with_user(self.complaint_officer).read(["name"])
 
+    def test_a_complaint_names_no_customer_of_another_company(self):
+        """A complaint officer of our company registers (or moves) a
+        complaint for the id of another company's customer: refused before
+        Odoo's check of companies, which would name that customer."""
+        other_company = self.env["res.company"].create({"name": "Clients Two Ltd"})
+        hidden = (
+            self.env["res.partner"]
+            .with_company(other_company)
+            .create(
+                {
+                    "name": "Hidden Heron Trading Ltd",
+                    "is_company": True,
+                    "company_id": other_company.id,
+                }
+            )
+        )
+        Complaint = self.env["crm.complaint"].with_user(self.complaint_officer)
+        with self.assertRaises(AccessError) as refused, self.env.cr.savepoint():
+            Complaint.create({"subject": "Probe", "partner_id": hidden.id})
+        self.assertNotIn("Hidden Heron", str(refused.exception))
+        with self.assertRaises(AccessError) as refused, self.env.cr.savepoint():
+            self.unrelated.with_user(self.complaint_officer).write(
+                {"partner_id": hidden.id}
+            )
+        self.assertNotIn("Hidden Heron", str(refused.exception))
+        # Its own customer, written again, passes.
+        self.unrelated.with_user(self.complaint_officer).write(
+            {"partner_id": self.unrelated.partner_id.id}
+        )
+
     def test_portal_user_sees_own_only(self):
         portal_partner = self.portal_user.partner_id
         portal_partner.parent_id = self.other_customer
