@@ -961,12 +961,24 @@ class CrmComplaint(models.Model):
         customer otherwise, and Odoo's check of companies names a customer of
         another company. (Those a complaint already has stay: writing them
         again passes.) The portal and the mail gateway link the customer's
-        own documents as the system."""
+        own documents as the system. A new complaint's defaults of the
+        context count as its values (Odoo gives them after this check).
+
+        :param complaints: the complaints written (their own ones pass), none
+            for new complaints
+        """
         if self.env.su:
             return
+        context = self.env.context
         for vals in vals_list:
             for fname in ("partner_id", "sale_order_id", "invoice_id"):
-                document = self[fname].browse(vals.get(fname) or ())
+                value = vals.get(fname)
+                if fname not in vals and complaints is None:
+                    value = context.get(f"default_{fname}")
+                # (A client may send anything: only a record id is one.)
+                if not isinstance(value, int) or isinstance(value, bool):
+                    continue
+                document = self[fname].browse(value)
                 if not document or (
                     complaints and all(c[fname] == document for c in complaints)
                 ):
@@ -986,6 +998,13 @@ class CrmComplaint(models.Model):
                         "linked to a complaint by you."
                     )
                 )
+
+    def onchange(self, values, field_names, fields_spec):
+        """The form computes from the customer, order and invoice it is given
+        (the customer's e-mail, their names): only ones the user may read,
+        whatever a client sends."""
+        self._check_documents_readable([values], self or None)
+        return super().onchange(values, field_names, fields_spec)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -317,10 +317,28 @@ class TestComplaintAccess(ComplaintCase):
                 }
             )
         )
+        hidden.email = "buyer@hidden-heron.example.cn"
         Complaint = self.env["crm.complaint"].with_user(self.complaint_officer)
-        with self.assertRaises(AccessError) as refused, self.env.cr.savepoint():
-            Complaint.create({"subject": "Probe", "partner_id": hidden.id})
-        self.assertNotIn("Hidden Heron", str(refused.exception))
+        for values, context in (
+            ({"partner_id": hidden.id}, {}),
+            ({}, {"default_partner_id": hidden.id}),
+        ):
+            with self.subTest(context=context):
+                with (
+                    self.assertRaises(AccessError) as refused,
+                    self.env.cr.savepoint(),
+                ):
+                    Complaint.with_context(**context).create(
+                        {"subject": "Probe", **values}
+                    )
+                self.assertNotIn("Hidden Heron", str(refused.exception))
+        # Nor does the form tell its e-mail.
+        with self.assertRaises(AccessError):
+            Complaint.onchange(
+                {"subject": "Probe", "partner_id": hidden.id},
+                ["partner_id"],
+                {"subject": {}, "partner_id": {}, "email_from": {}},
+            )
         with self.assertRaises(AccessError) as refused, self.env.cr.savepoint():
             self.unrelated.with_user(self.complaint_officer).write(
                 {"partner_id": hidden.id}
