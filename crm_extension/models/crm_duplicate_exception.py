@@ -147,6 +147,17 @@ class CrmDuplicateException(models.Model):
                 or self.env._("a customer you cannot see"),
             )
 
+    @api.model
+    def default_get(self, fields_list):
+        """The matched customer a context gives the request (the form's) is
+        one the user may read: the form would show its name, as Odoo shows
+        a default's, and a client may send any id there."""
+        values = super().default_get(fields_list)
+        matched_id = values.get("matched_partner_id")
+        if matched_id and not self.env.su:
+            self.env["res.partner"].browse(matched_id).check_access("read")
+        return values
+
     @api.model_create_multi
     def create(self, vals_list):
         self._check_guarded_values(vals_list, creating=True)

@@ -188,6 +188,11 @@ class TestComplaintSettlement(CreditNoteCase):
                 str(refused.exception),
                 "You cannot issue a credit note for a complaint you may not read.",
             )
+        # Nor shown by the form opened with it (Odoo names a default).
+        with self.assertRaises(AccessError):
+            Reversal.with_context(default_crm_complaint_id=complaint_b.id).onchange(
+                {}, [], {"crm_complaint_id": {"fields": {"display_name": {}}}}
+            )
         # Nor set afterwards.
         wizard = Reversal.create({"journal_id": self.invoice.journal_id.id})
         with self.assertRaises(AccessError):

@@ -102,6 +102,12 @@ class TestDuplicateException(CrmExtensionCase):
                     {"name": "Ningbo Trading", "reason": "Another company", **values}
                 )
             self.assertNotIn("Ningbo Secret", str(caught.exception))
+        # Nor does the request's form, opened with it, show its name.
+        with self.assertRaises(AccessError) as caught:
+            Request.with_context(default_matched_partner_id=hidden.id).onchange(
+                {}, [], {"matched_partner_id": {"fields": {"display_name": {}}}}
+            )
+        self.assertNotIn("Ningbo Secret", str(caught.exception))
         self.assertFalse(
             self.env["crm.duplicate.exception"].search(
                 [("matched_partner_id", "=", hidden.id)]

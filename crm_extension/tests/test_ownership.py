@@ -908,6 +908,12 @@ class TestReportAndReview(CrmExtensionCase):
         with self.assertRaises(AccessError):
             wizard.action_report()
         self.assertNotIn(hidden, self.customer.duplicate_partner_ids)
+        # Nor is the form opened on it (an id a client sends) shown its name.
+        with self.assertRaises(AccessError) as refused:
+            self.env["crm.customer.report"].with_user(self.salesman_2).with_context(
+                active_model="res.partner", active_id=hidden.id
+            ).onchange({}, [], {"partner_id": {"fields": {"display_name": {}}}})
+        self.assertNotIn("Hidden Twin", str(refused.exception))
 
     def test_a_customer_is_no_duplicate_of_itself_or_its_contacts(self):
         load_chinese(self.env)

@@ -13,6 +13,21 @@ class AccountMoveReversal(models.TransientModel):
         "crm.complaint", string="Complaint", readonly=True
     )
 
+    @api.model
+    def default_get(self, fields_list):
+        """The complaint a context gives the wizard (the complaint's button
+        does) is one the user may read: the form would show its reference,
+        as Odoo shows a default's."""
+        values = super().default_get(fields_list)
+        complaint = self.env["crm.complaint"].browse(values.get("crm_complaint_id"))
+        if complaint and not self.env.su and not complaint.has_access("read"):
+            raise AccessError(
+                self.env._(
+                    "You cannot issue a credit note for a complaint you may not read."
+                )
+            )
+        return values
+
     @api.model_create_multi
     def create(self, vals_list):
         wizards = super().create(vals_list)

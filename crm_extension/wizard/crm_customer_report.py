@@ -38,8 +38,13 @@ class CrmCustomerReport(models.TransientModel):
         ):
             active_id = self.env.context.get("active_id")
             # (A client may send anything: only a record id is one.)
-            if isinstance(active_id, int):
+            if isinstance(active_id, int) and not isinstance(active_id, bool):
                 values["partner_id"] = active_id
+        # The form shows the customers it is given by name (Odoo names a
+        # default as the system): only ones the user may read.
+        for fname in ("partner_id", "duplicate_of_id"):
+            if values.get(fname) and not self.env.su:
+                self.env["res.partner"].browse(values[fname]).check_access("read")
         return values
 
     def _get_reviewer(self):
