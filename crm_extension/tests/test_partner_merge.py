@@ -538,6 +538,35 @@ class TestPartnerMerge(CrmExtensionCase):
         period = merge.undo_deadline - merge.merge_date
         self.assertEqual(round(period.total_seconds() / 86400), 30)
 
+    def test_a_row_shows_nothing_of_another_companys_customer(self):
+        """A sales administrator of our company gives a merge row the id of
+        another company's customer (a default, a row of the wizard's form):
+        nothing of it is shown, neither its name nor its e-mail or VAT."""
+        other_company = self.env["res.company"].create({"name": "Rows Two Ltd"})
+        hidden = self.Partner.with_company(other_company).create(
+            {
+                "name": "Hidden Egret Trading Ltd",
+                "is_company": True,
+                "company_id": other_company.id,
+                "email": "buyer@hidden-egret.example.cn",
+                "vat": "CN91350100M000100Y43",
+            }
+        )
+        Row = self.env["crm.partner.merge.wizard.customer"].with_user(
+            self.sales_manager
+        )
+        spec = {
+            "partner_id": {"fields": {"display_name": {}}},
+            "email": {},
+            "vat": {},
+        }
+        with self.assertRaises(AccessError) as refused:
+            Row.with_context(default_partner_id=hidden.id).onchange({}, [], spec)
+        self.assertNotIn("Hidden Egret", str(refused.exception))
+        with self.assertRaises(AccessError) as refused:
+            Row.onchange({"partner_id": hidden.id}, ["partner_id"], spec)
+        self.assertNotIn("hidden-egret", str(refused.exception))
+
     def test_staff_partners_are_not_merged(self):
         Merge = self.env["crm.partner.merge"].with_user(self.sales_manager)
         for staff in (self.salesman_2.partner_id, self.env.company.partner_id):

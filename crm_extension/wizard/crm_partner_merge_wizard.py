@@ -214,16 +214,30 @@ class CrmPartnerMergeWizardCustomer(models.TransientModel):
     group = fields.Integer(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     keep = fields.Boolean(help="The customer the others of its group are merged into.")
-    email = fields.Char(related="partner_id.email")
+    # (Read as the user, as the facts are: a row given another company's
+    # customer, by a client's default or the wizard's onchange, shows
+    # nothing of it.)
+    email = fields.Char(related="partner_id.email", related_sudo=False)
     phone = fields.Char(compute="_compute_facts")
-    vat = fields.Char(related="partner_id.vat", string="Tax ID")
-    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
-    registered_date = fields.Datetime(related="partner_id.registered_date")
+    vat = fields.Char(related="partner_id.vat", string="Tax ID", related_sudo=False)
+    user_id = fields.Many2one(
+        related="partner_id.user_id", string="Salesperson", related_sudo=False
+    )
+    registered_date = fields.Datetime(
+        related="partner_id.registered_date", related_sudo=False
+    )
     sale_order_count = fields.Integer(string="Orders", compute="_compute_facts")
     invoice_count = fields.Integer(string="Invoices", compute="_compute_facts")
     opportunity_count = fields.Integer(string="Opportunities", compute="_compute_facts")
     complaint_count = fields.Integer(string="Complaints", compute="_compute_facts")
     outcome = fields.Char(string="After the Merge", compute="_compute_outcome")
+
+    @api.model
+    def default_get(self, fields_list):
+        # (A default a client sends is shown by name: only a readable one.)
+        values = super().default_get(fields_list)
+        self._check_partners_readable([values])
+        return values
 
     @api.model_create_multi
     def create(self, vals_list):
