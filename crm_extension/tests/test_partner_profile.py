@@ -156,6 +156,33 @@ class TestPartnerProfile(CrmExtensionCase):
         )
         self.assertEqual(wizard.credit_rating, "b")
 
+    def test_the_rating_wizard_tells_nothing_of_another_companys_customer(self):
+        """An accountant (any internal user opens the wizard) gives it the id
+        of another company's customer: neither its rating nor its name."""
+        other_company = self.env["res.company"].create({"name": "Ratings Two Ltd"})
+        hidden = (
+            self.env["res.partner"]
+            .with_company(other_company)
+            .create(
+                {
+                    "name": "Hidden Ibis Trading Ltd",
+                    "is_company": True,
+                    "company_id": other_company.id,
+                    "credit_rating": "c",
+                }
+            )
+        )
+        Rating = self.env["crm.credit.rating"].with_user(self.accountant)
+        spec = {"partner_id": {"fields": {"display_name": {}}}, "credit_rating": {}}
+        for context, values in (
+            ({"default_partner_id": hidden.id}, {}),
+            ({}, {"partner_id": hidden.id}),
+        ):
+            with self.subTest(context=context):
+                with self.assertRaises(AccessError) as refused:
+                    Rating.with_context(**context).onchange(values, list(values), spec)
+                self.assertNotIn("Hidden Ibis", str(refused.exception))
+
     def test_the_rating_wizard_shows_to_whom_the_form_is_read_only(self):
         """Who edits the form rates in it (a sales administrator, an
         accountant who also creates contacts); who may not rate is offered

@@ -22,6 +22,9 @@ class CrmCreditRating(models.TransientModel):
         readonly=False,
         precompute=True,
         required=True,
+        # (The rating the user reads: a client may give the wizard any
+        # customer, another company's too.)
+        compute_sudo=False,
     )
 
     @api.depends("partner_id")
