@@ -1235,7 +1235,20 @@ class ResPartner(models.Model):
         """The form's onchange reads and writes nothing (its records are new,
         in memory): the duplicate hints shown while typing
         (``duplicate_match_ids``) may be served by Odoo's read replica. The
-        registration itself is checked on the primary when it is saved."""
+        registration itself is checked on the primary when it is saved.
+
+        The company a contact is placed under in the form (typed, or the
+        form's default) is one the user may read, as when it is saved
+        (``_crm_check_parents_readable``): the form shows its name and fills
+        in its address and salesperson. A contact's company it has already
+        is left as it is."""
+        if "parent_id" in values:
+            if not self or values["parent_id"] != self.parent_id.id:
+                self.browse()._crm_check_parents_readable(
+                    [{"parent_id": values["parent_id"]}]
+                )
+        elif not self:
+            self._crm_check_parents_readable([{}])
         return super().onchange(values, field_names, fields_spec)
 
     def web_save(self, vals, specification, next_id=None):

@@ -644,6 +644,21 @@ class TestOtherCompanies(CrmExtensionCase):
             ).create({"name": "Li Si"}),
             "write": lambda: mine.write({"parent_id": self.secret.id}),
         }
+        # Nor does the form, given it, show its name, address or salesperson.
+        spec = {
+            "parent_id": {"fields": {"display_name": {}}},
+            "street": {},
+            "user_id": {"fields": {"display_name": {}}},
+        }
+        attempts["form"] = lambda: Partner.onchange(
+            {"name": "Li Si", "parent_id": self.secret.id}, ["parent_id"], spec
+        )
+        attempts["form's default"] = lambda: Partner.with_context(
+            default_parent_id=self.secret.id
+        ).onchange({}, [], spec)
+        attempts["form of a contact"] = lambda: mine.onchange(
+            {"parent_id": self.secret.id}, ["parent_id"], spec
+        )
         for label, attempt in attempts.items():
             with self.subTest(attempt=label), self.assertRaises(AccessError) as caught:
                 attempt()
