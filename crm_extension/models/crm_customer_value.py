@@ -148,6 +148,14 @@ class CrmCustomerValue(models.Model):
                 labels.get(code, code) for code in codes
             )
 
+    def onchange(self, values, field_names, fields_spec):
+        """Customer values are the job's: read by their users, typed by
+        nobody, so no form computes one. (Given a customer of another
+        company, its related salesperson, class and lifecycle would be read
+        as the system.)"""
+        self.browse().check_access("create")
+        return super().onchange(values, field_names, fields_spec)
+
     def action_open_partner(self):
         self.ensure_one()
         return {

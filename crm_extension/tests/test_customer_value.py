@@ -605,6 +605,39 @@ class TestCustomerValue(CrmExtensionCase):
         value = self._value(self.middle)
         self.assertEqual(value.with_context(lang="zh_CN").churn_reason, chinese)
 
+    def test_no_form_computes_a_value(self):
+        """Values are the job's: a client asking the form of a new one for
+        another company's customer reads nothing of it (its salesperson,
+        lifecycle) through the related fields."""
+        other_company = self.env["res.company"].create({"name": "Values Two Ltd"})
+        hidden = (
+            self.env["res.partner"]
+            .with_company(other_company)
+            .create(
+                {
+                    "name": "Hidden Crane Ltd",
+                    "is_company": True,
+                    "company_id": other_company.id,
+                    "user_id": self.salesman_2.id,
+                }
+            )
+        )
+        Value = self.env["crm.customer.value"].with_user(self.accountant)
+        for values, context in (
+            ({"partner_id": hidden.id}, {}),
+            ({}, {"default_partner_id": hidden.id}),
+        ):
+            with self.subTest(context=context), self.assertRaises(AccessError):
+                Value.with_context(**context).onchange(
+                    values,
+                    list(values),
+                    {
+                        "partner_id": {"fields": {"display_name": {}}},
+                        "user_id": {"fields": {"display_name": {}}},
+                        "lifecycle_stage": {},
+                    },
+                )
+
 
 @tagged("post_install", "-at_install")
 class TestClassRules(CrmExtensionCase):
