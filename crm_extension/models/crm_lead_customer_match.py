@@ -4,6 +4,7 @@ matches keeps whoever enquired as a contact person of that customer; converting
 a lead keeps its source on the customer."""
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import parse_contact_from_email
 
 from .. import compat
@@ -162,7 +163,30 @@ class CrmLead(models.Model):
     def onchange(self, values, field_names, fields_spec):
         """The form's onchange reads only: whose customer a lead being typed
         already is (``matched_partner_id``) may be served by Odoo's read
-        replica."""
+        replica.
+
+        The customer the form is given (typed, or the form's default) is one
+        the user may read: Odoo fills the lead in from it as the system (its
+        name, e-mail, phone and address), whichever customer a client names,
+        another company's too. A lead's customer it has already is left as
+        it is."""
+        if "partner_id" in values:
+            partner_id = values["partner_id"]
+        else:
+            partner_id = None if self else self.env.context.get("default_partner_id")
+        if (
+            isinstance(partner_id, int)
+            and not isinstance(partner_id, bool)
+            and partner_id not in self.partner_id.ids
+            and not self.env.su
+            and not self.env["res.partner"].browse(partner_id)._filtered_access("read")
+        ):
+            raise AccessError(
+                self.env._(
+                    "You may not read this customer: it cannot be linked to an "
+                    "opportunity by you."
+                )
+            )
         return super().onchange(values, field_names, fields_spec)
 
     def action_use_matched_partner(self):

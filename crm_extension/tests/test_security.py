@@ -554,6 +554,34 @@ class TestOtherCompanies(CrmExtensionCase):
         # (Nor is the lead grouped under it: the stored match is gone.)
         self.assertFalse(lead.sudo().matched_partner_id)
 
+    def test_a_lead_form_tells_nothing_of_another_companys_customer(self):
+        """Our salesperson gives a new lead's form the id of company B's
+        customer (typed by a client, or as the form's default): Odoo would
+        fill the lead in from it (its name, e-mail); refused, naming
+        nothing. Their own customer fills it in as before."""
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        spec = {
+            "partner_id": {"fields": {"display_name": {}}},
+            "email_from": {},
+            "partner_name": {},
+        }
+        for values, context in (
+            ({"name": "Probe", "partner_id": self.secret.id}, {}),
+            ({}, {"default_partner_id": self.secret.id}),
+        ):
+            with self.subTest(context=context):
+                with self.assertRaises(AccessError) as refused:
+                    Lead.with_context(**context).onchange(
+                        values, ["partner_id"] if values else [], spec
+                    )
+                self.assertNotIn("Secret Lotus", str(refused.exception))
+                self.assertNotIn("secret-lotus", str(refused.exception))
+        self.customer.email = "buyer@westlake.example.cn"
+        result = Lead.onchange(
+            {"name": "Probe", "partner_id": self.customer.id}, ["partner_id"], spec
+        )
+        self.assertEqual(result["value"]["email_from"], "buyer@westlake.example.cn")
+
     def test_a_customer_in_a_company_not_ones_own_gets_odoos_refusal(self):
         """Bella of company B registers a customer in our company: Odoo's own
         refusal of a company she may not use, not an error about reading it."""
