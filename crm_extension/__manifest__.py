@@ -2,7 +2,7 @@
     "name": "CRM Extension: Customer Management",
     "summary": "Customer classes, buying committees, duplicate protection, "
     "a measurable sales funnel and customer lifecycle, with access rules per role",
-    "version": "1.7.33",
+    "version": "1.7.34",
     "category": "Sales/CRM",
     "author": "crm_extension developers",
     "website": "https://github.com/crm-extension/crm_extension",
