@@ -200,24 +200,6 @@ class TestLeadCustomerLink(CrmExtensionCase):
             )
         self.assertFalse(lead.partner_id)
 
-    def test_linking_it_as_told_proposes_the_customer_again(self):
-        """Told to choose "Link to an existing customer", the salesperson
-        switches back to it in the same wizard: the registered customer is
-        proposed again (as Odoo proposes the customer it finds), not an
-        empty customer to search for."""
-        lead = self._lead()
-        convert = Form(
-            self.env["crm.lead2opportunity.partner"]
-            .with_user(self.salesman_2)
-            .with_context(active_model="crm.lead", active_id=lead.id)
-        )
-        convert.action = "create"
-        self.assertFalse(convert.partner_id)
-        convert.action = "exist"
-        self.assertEqual(convert.partner_id, self.hongyuan)
-        convert.save().with_context(active_ids=lead.ids).action_apply()
-        self.assertKeepsTheEnquirer(lead)
-
     def test_a_similar_name_is_no_customer_already(self):
         """A lead of 东莞宏远电子 (another company of the same name in another
         city, which the similar-name rule warns of) is not told it is

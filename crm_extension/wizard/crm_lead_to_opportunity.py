@@ -15,16 +15,3 @@ class Lead2OpportunityPartner(models.TransientModel):
         lead = self.env["crm.lead"].browse(result.get("lead_id"))
         result.update(lead._registered_customer_defaults(fields))
         return result
-
-    @api.depends("action", "lead_id")
-    def _compute_partner_id(self):
-        """Odoo proposes again the customer it finds when the user switches
-        to "Link to an existing customer" (as the block rule's refusal of
-        "Create a new customer" tells them to): where it finds none, the
-        registered customer the lead names, as on opening the wizard
-        (``crm.lead._matched_customer_to_link``)."""
-        res = super()._compute_partner_id()
-        for convert in self:
-            if convert.action == "exist" and convert.lead_id and not convert.partner_id:
-                convert.partner_id = convert.lead_id._matched_customer_to_link()
-        return res
