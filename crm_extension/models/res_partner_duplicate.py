@@ -890,7 +890,14 @@ class ResPartner(models.Model):
         existing = self.browse(set(operation.written) - operation.created)
         ((existing - to_check) | existing.child_ids).flush_recordset(MATCH_FIELDS)
         to_check._check_duplicates(
-            old_keys=operation.duplicate_keys,
+            # A partner this operation created is new whatever its keys were
+            # when Odoo wrote it during its creation (the inverse of
+            # company_type writes is_company, as the form saves both).
+            old_keys={
+                partner_id: keys
+                for partner_id, keys in operation.duplicate_keys.items()
+                if partner_id not in operation.created
+            },
             new=operation.created.issuperset(self.ids) and not operation.staff,
             flushed=True,
             list_cores=cores,

@@ -3,7 +3,7 @@ from unittest.mock import patch
 from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -140,6 +140,34 @@ class TestDuplicateRules(CrmExtensionCase):
         self.Partner.create({"name": "珠海市华星科技股份有限公司", "is_company": True})
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.Partner.create({"name": "珠海市华星科技有限公司", "is_company": True})
+
+    def test_block_as_the_form_saves_a_company(self):
+        """The customer form saves the company type and the company flag
+        together (Odoo's inverse of the type writes the flag while the
+        customer is created): the new customer is checked by every rule,
+        whether through web_save or create."""
+        vals = {
+            "name": "Huaxing Technology Company Limited",
+            "company_type": "company",
+            "is_company": True,
+            "parent_id": False,
+            "vat": False,
+        }
+        Partner = self.Partner.with_user(self.salesman_2)
+        with (
+            self.assertRaisesRegex(UserError, "already registered"),
+            self.env.cr.savepoint(),
+        ):
+            # (refused with the form's offer to ask for an exception)
+            Partner.web_save(dict(vals), {"display_name": {}})
+        with (
+            self.assertRaisesRegex(ValidationError, "already registered"),
+            self.env.cr.savepoint(),
+        ):
+            Partner.create(dict(vals))
+        self.assertEqual(
+            self.Partner.search_count([("name_key", "=", "huaxingtechnology")]), 1
+        )
 
     def test_block_same_vat_on_every_path(self):
         vals = {
